@@ -1,0 +1,13 @@
+"""The ``glossary`` command line. The only package that imports click, prints or exits.
+
+Commands are thin: parse options, call one function of the library, print the result.
+Heavy libraries (sqlite-utils, jinja2, lxml, babel) are imported inside the commands
+that need them, so ``glossary --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+from glossary.cli.app import main
+from glossary.cli import core as _core  # noqa: F401  (registers commands)
+
+__all__ = ["main"]

@@ -1,0 +1,500 @@
+"""Khmer text handling: normalization, search keys, collation and input checks.
+
+The rules follow Unicode Technical Note #61, "Khmer Encoding Structure" (M. Hosken,
+SIL / NPIC LSDU), which describes an orthographic syllable as::
+
+    Base Robat? Coeng* Shifter? Vowel? Modifiers? Final?
+
+and the CLDR ``km`` collation tailoring (the order ICU uses for Khmer).  Everything here
+is pure Python on top of :mod:`unicodedata`; no function prints or touches the network.
+
+Main entry points:
+
+* :func:`normalize` -- the stored form of a term (NFC, then canonical order inside each
+  Khmer cluster, composed split vowels, shifters for "u + above vowel", deprecated
+  characters replaced).  Text without Khmer is only NFC-normalized.
+* :func:`search_key` -- a matching key: two strings that render alike get the same key.
+* :func:`sort_key` -- a CLDR ``km``-like collation key (a flat tuple of ints).
+* :func:`index_heading` / :data:`INDEX_HEADINGS` -- the letter a term is filed under.
+* validation helpers: :func:`invisible_chars`, :func:`deprecated_chars`,
+  :func:`duplicate_vowels`, :func:`mixed_digits`, :func:`has_khmer`,
+  :func:`has_latin_letters`, :func:`char_name`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "FOLD_COENG_DA_DEFAULT",
+    "INDEX_HEADINGS",
+    "char_name",
+    "deprecated_chars",
+    "duplicate_vowels",
+    "has_khmer",
+    "has_latin_letters",
+    "index_heading",
+    "invisible_chars",
+    "mixed_digits",
+    "normalize",
+    "search_key",
+    "sort_key",
+]
+
+#: Store coeng-da (U+17D2 U+178A) as coeng-ta (U+17D2 U+178F).  UTN #61 ("Coeng ta and
+#: coeng da") notes that the two render alike in most fonts and that modern usage does
+#: not distinguish them, so one stored spelling keeps matching and sorting stable.  The
+#: Chuon Nath national dictionary writes coeng-da, so callers that must preserve the
+#: dictionary spelling can pass ``fold_coeng_da=False``; search keys always fold.
+FOLD_COENG_DA_DEFAULT = True
+
+COENG = "\u17d2"
+ROBAT = "\u17cc"
+ATTHACAN = "\u17dd"
+SRA_U = "\u17bb"
+MUUSIKATOAN = "\u17c9"  # shifter used on second-series (o-series) consonants
+TRIISAP = "\u17ca"  # shifter used on first-series (a-series) consonants
+ZWNJ = "\u200c"
+_DA, _TA, _RO = "\u178a", "\u178f", "\u179a"
+
+_CONSONANTS = "".join(chr(c) for c in range(0x1780, 0x17A3))
+_INDEPENDENT_VOWELS = "".join(chr(c) for c in range(0x17A5, 0x17B4))
+_SHIFTERS = frozenset(MUUSIKATOAN + TRIISAP)
+#: Vowels written above the base.  Before one of these a shifter is drawn as a "u"
+#: below the base, so "u + above vowel" looks exactly like "shifter + above vowel".
+#: U+17BE (sra oe) is included because its upper part collides with the shifter too.
+_ABOVE_VOWELS = frozenset("\u17b7\u17b8\u17b9\u17ba\u17be")
+
+# Consonant series (the inherent vowel: first series "a", second series "o"), from the
+# traditional Khmer alphabet table.  The Unicode names encode it in their final vowel
+# (KA vs KO) with one exception: U+178E NNO is a first-series letter in Khmer
+# orthography.  BA is first series but takes either shifter (ប៉ "pa", ប៊ "bo"), so a
+# "u + above vowel" on BA is ambiguous and is left alone.
+_SERIES_2 = frozenset("គឃងជឈញឌឍទធនពភមយរលវឞ")
+_SERIES_1 = frozenset(_CONSONANTS) - _SERIES_2 - {"ប"}
+
+# Deprecated or discouraged characters (NamesList / PropList) and BOM.  U+17D3 is only
+# reported by deprecated_chars(), never changed.
+_PRE_MAP = str.maketrans(
+    {
+        0x17A3: "\u17a2",
+        0x17A4: "\u17a2\u17b6",
+        0x17B4: None,
+        0x17B5: None,
+        0x17D8: "\u17d4\u179b\u17d4",
+        0xFEFF: None,
+    }
+)
+
+_NEEDS_WORK = re.compile("[\u1780-\u17ff\u19e0-\u19ff\ufeff]")
+_KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+# A run of combining material after a base: marks, coeng(+atthacan)*(+letter), and
+# ZWNJs that are followed by a mark.
+_RUN = re.compile(
+    "(?:[\u17b6-\u17d1\u17d3\u17dd]|\u17d2\u17dd*[\u1780-\u17b3]?"
+    "|\u200c+(?=[\u17b6-\u17d3\u17dd]))+"
+)
+
+# Split vowels typed as two parts (either order renders the same) -> composed form.
+_SPLIT_VOWELS = {
+    "\u17c1\u17b8": "\u17be",
+    "\u17b8\u17c1": "\u17be",
+    "\u17c1\u17b6": "\u17c4",
+    "\u17b6\u17c1": "\u17c4",
+    "\u17be\u17b6": "\u17c4\u17b8",
+    "\u17b6\u17be": "\u17c4\u17b8",
+}
+# Canonical order of the modifiers: nikahit, then the other above signs, then the
+# spacing signs reahmuk and yuukaleapintu (typed last).
+_MODIFIER_ORDER = {
+    ch: i for i, ch in enumerate("\u17c6\u17cb\u17cd\u17ce\u17cf\u17d0\u17d1\u17d3\u17c7\u17c8")
+}
+
+
+def _compose_vowels(vowels: list[str]) -> list[str]:
+    out: list[str] = []
+
+    def push(v: str) -> None:
+        if out:
+            repl = _SPLIT_VOWELS.get(out[-1] + v)
+            if repl is not None:
+                out.pop()
+                for r in repl:
+                    push(r)
+                return
+        out.append(v)
+
+    for v in vowels:
+        push(v)
+    return out
+
+
+def _reorder_run(run: str, series: int, fold_da: bool) -> tuple[str, bool]:
+    """Put one cluster's marks into canonical order.
+
+    Returns the new run and whether a ZWNJ was dropped next to a stray coeng (the one
+    case where the result can still change on a second pass).
+    """
+    strays: list[str] = []
+    robats: list[str] = []
+    coengs: list[str] = []
+    coeng_ros: list[str] = []
+    shifters: list[str] = []
+    vowels: list[str] = []
+    mods: list[str] = []
+    finals: list[str] = []
+    zwnj = False
+    i, n = 0, len(run)
+    while i < n:
+        ch = run[i]
+        if ch == COENG:
+            j = i + 1
+            while j < n and run[j] == ATTHACAN:
+                j += 1
+            if j < n and "\u1780" <= run[j] <= "\u17b3":
+                letter = _TA if fold_da and run[j] == _DA else run[j]
+                (coeng_ros if letter == _RO else coengs).append(COENG + letter)
+                finals.extend(run[i + 1 : j])
+                i = j + 1
+                continue
+            strays.append(ch)
+        elif ch == ZWNJ:
+            zwnj = True
+        elif ch == ROBAT:
+            robats.append(ch)
+        elif ch in _SHIFTERS:
+            shifters.append(ch)
+        elif "\u17b6" <= ch <= "\u17c5":
+            vowels.append(ch)
+        elif ch == ATTHACAN:
+            finals.append(ch)
+        else:
+            mods.append(ch)
+        i += 1
+    if series and not shifters and SRA_U in vowels and any(v in _ABOVE_VOWELS for v in vowels):
+        vowels.remove(SRA_U)
+        shifters.append(TRIISAP if series == 1 else MUUSIKATOAN)
+    if len(vowels) > 1:
+        vowels = _compose_vowels(vowels)
+    if len(mods) > 1:
+        mods.sort(key=_MODIFIER_ORDER.__getitem__)
+    keep_zwnj = zwnj and bool(shifters) and bool(vowels) and vowels[0] in _ABOVE_VOWELS
+    out = "".join(strays + robats + coengs + coeng_ros + shifters + ([ZWNJ] if keep_zwnj else []))
+    out += "".join(vowels) + "".join(mods) + "".join(finals)
+    return out, zwnj and not keep_zwnj and bool(strays)
+
+
+_run_cache: dict[tuple[str, int, bool], tuple[str, bool]] = {}
+
+
+def _normalize_pass(text: str, fold_da: bool) -> tuple[str, bool]:
+    again = False
+    pieces: list[str] = []
+    last = 0
+    for m in _RUN.finditer(text):
+        start = m.start()
+        run = m.group()
+        if len(run) == 1:
+            continue
+        base = text[start - 1] if start else ""
+        series = 1 if base in _SERIES_1 else 2 if base in _SERIES_2 else 0
+        key = (run, series, fold_da)
+        res = _run_cache.get(key)
+        if res is None:
+            if len(_run_cache) > 50_000:
+                _run_cache.clear()
+            res = _run_cache[key] = _reorder_run(run, series, fold_da)
+        if res[0] != run:
+            pieces.append(text[last:start])
+            pieces.append(res[0])
+            last = m.end()
+        again = again or res[1]
+    if not pieces:
+        return text, again
+    pieces.append(text[last:])
+    return "".join(pieces), again
+
+
+def normalize(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:
+    """Return the stored form of *text* (see UTN #61 and the module docstring).
+
+    Non-Khmer text is only NFC-normalized (and loses any U+FEFF).  Khmer clusters are
+    reordered into ``Base Robat? Coeng* Shifter? ZWNJ? Vowel* Modifiers* Atthacan*``
+    with coeng-ro last among the coengs; "u + above vowel" becomes a shifter chosen
+    by the base's series; split vowels are composed; deprecated characters are
+    replaced; ZWNJ survives inside a cluster only between a shifter and an above
+    vowel.  ZWSP is never added or removed; duplicate vowels are kept (see
+    :func:`duplicate_vowels`).  Idempotent, and the result is NFC.
+    """
+    if not _NEEDS_WORK.search(text):
+        return unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text.translate(_PRE_MAP))
+    for _ in range(8):  # a second pass is needed only in pathological cases
+        text, again = _normalize_pass(text, fold_coeng_da)
+        if not again:
+            break
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+# --- matching ----------------------------------------------------------------------
+
+_KEY_DELETE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad"))
+_KHMER_DIGITS = str.maketrans({0x17E0 + d: str(d) for d in range(10)})
+
+
+def search_key(text: str) -> str:
+    """Return the matching key of *text*.
+
+    :func:`normalize` (always folding coeng-da), with U+200B-U+200D, U+2060 and U+00AD
+    deleted, Khmer digits turned into ASCII, ``casefold()``, and runs of whitespace
+    (NBSP included) folded to one space and stripped.  Idempotent.
+    """
+    text = normalize(text.translate(_KEY_DELETE), fold_coeng_da=True)
+    text = " ".join(text.translate(_KHMER_DIGITS).casefold().split())
+    return unicodedata.normalize("NFC", text)
+
+
+# --- collation ---------------------------------------------------------------------
+
+_GROUP = 1 << 21  # primary = group * _GROUP + weight within the group
+_G_SPACE, _G_PUNCT, _G_DIGIT, _G_KHMER, _G_LATIN, _G_OTHER = 1, 2, 3, 4, 5, 6
+_S_COMMON, _S_VARIANT = 5, 6  # secondary weights; marks get larger ones below
+_T_COMMON, _T_VARIANT = 1, 2  # tertiary weights (upper case / variant letters)
+
+CE = tuple[int, int, int]  # (primary or 0 for secondary-only, secondary, tertiary)
+
+
+def _khmer_primaries() -> dict[str, int]:
+    order: list[str] = []
+    for ch in _CONSONANTS:
+        order.append(ch)
+        if ch == "រ":
+            order += ["ឫ", "ឬ"]
+        elif ch == "ល":
+            order += ["ឭ", "ឮ"]
+    order.append("\u17dc")  # avakrahasanya, a letter after the consonants
+    order += [chr(c) for c in range(0x17B6, 0x17C6)]  # dependent vowels in code order
+    # then nikahit / reahmuk groups (CLDR: &ៅ<ុំ<ំ<ាំ<ះ<ិះ<ុះ<េះ<ោះ), then COENG.
+    order += ["ុំ", "ំ", "ាំ", "ះ", "ិះ", "ុះ", "េះ", "ោះ", COENG]
+    return {s: _G_KHMER * _GROUP + i + 1 for i, s in enumerate(order)}
+
+
+_KP = _khmer_primaries()
+# Secondary-only marks, in CLDR km order (ICU ignores U+17D3; khmer.md ranks it first).
+_MARK_SECONDARY = {
+    ch: 10 + i
+    for i, ch in enumerate("\u17d3\u17ce\u17cf\u17d1\u17d0\u17c8\u17dd\u17cb\u17c9\u17ca\u17cd")
+}
+# Independent vowels = អ + dependent vowel (+ letter), last CE secondary/tertiary bumped.
+_INDEPENDENT_EXPANSIONS = {
+    "ឥ": ("ិ", "", 0),
+    "ឦ": ("ី", "", 0),
+    "ឧ": ("ុ", "", 0),
+    "ឨ": ("ុ", "ក", 1),
+    "ឩ": ("ូ", "", 0),
+    "ឪ": ("ូ", "វ", 1),
+    "ឯ": ("ែ", "", 0),
+    "ឰ": ("ៃ", "", 0),
+    "ឱ": ("ោ", "", 0),
+    "ឲ": ("ោ", "", 1),
+    "ឳ": ("ៅ", "", 0),
+}
+
+
+def _khmer_table() -> dict[str, tuple[CE, ...]]:
+    table: dict[str, tuple[CE, ...]] = {}
+    for s, p in _KP.items():
+        table[s] = ((p, _S_COMMON, _T_COMMON),)
+    for ch in _CONSONANTS + "ឫឬឭឮ":  # C + robat sorts as រ្C, secondary difference
+        table[ch + ROBAT] = (
+            (_KP["រ"], _S_COMMON, _T_COMMON),
+            (_KP[COENG], _S_COMMON, _T_COMMON),
+            (_KP[ch], _S_VARIANT, _T_COMMON),
+        )
+    qa = (_KP["អ"], _S_COMMON, _T_COMMON)
+    for ch, (vowel, letter, tert) in _INDEPENDENT_EXPANSIONS.items():
+        t = _T_VARIANT if tert else _T_COMMON
+        if letter:
+            table[ch] = (qa, (_KP[vowel], _S_VARIANT, _T_COMMON), (_KP[letter], _S_COMMON, t))
+        else:
+            table[ch] = (qa, (_KP[vowel], _S_VARIANT, t))
+    table[ROBAT] = ((0, 8, _T_COMMON),)  # robat without a letter before it
+    for ch, w in _MARK_SECONDARY.items():
+        table[ch] = ((0, w, _T_COMMON),)
+    table["\u17b4"] = table["\u17b5"] = ()
+    return table
+
+
+_KHMER_CE = _khmer_table()
+_CONTRACTION_STARTS = frozenset(s[0] for s in _KHMER_CE if len(s) == 2)
+
+
+# Common punctuation and symbols in the root collation's order; the rest by code point.
+_PUNCT_ORDER = {
+    ch: i + 1
+    for i, ch in enumerate(
+        "_-\u2013\u2014,;:\u17d6!?.\u2026\u17d4\u17d5'\u2018\u2019\"\u201c\u201d"
+        "\u00ab\u00bb()[]{}@*/\\&#%\u17d9\u17da`^+<=>|~\u17d7$\u17db"
+    )
+}
+
+
+@lru_cache(maxsize=8192)
+def _char_ces(ch: str) -> tuple[CE, ...]:
+    """Collation elements of one character outside the Khmer tables."""
+    if ch in _KHMER_CE:
+        return _KHMER_CE[ch]
+    if ch.isspace():
+        return ((_G_SPACE * _GROUP + 1, _S_COMMON, _T_COMMON if ch == " " else _T_VARIANT),)
+    digit = unicodedata.digit(ch, None)
+    if digit is not None:
+        t = _T_COMMON if "0" <= ch <= "9" else _T_VARIANT
+        return ((_G_DIGIT * _GROUP + digit + 1, _S_COMMON, t),)
+    cat = unicodedata.category(ch)
+    if cat[0] == "M":  # combining marks (accents) are secondary differences
+        return ((0, 0x100 + ord(ch), _T_COMMON),)
+    if cat in ("Cc", "Cf"):
+        return ()  # controls and format characters (ZWSP, ZWNJ, SHY...) are ignorable
+    if cat[0] in "PSZC" and cat != "Co" and cat != "Cn":
+        weight = _PUNCT_ORDER.get(ch, 0x100 + ord(ch))
+        return ((_G_PUNCT * _GROUP + weight, _S_COMMON, _T_COMMON),)
+    decomposed = unicodedata.normalize("NFD", ch)
+    if len(decomposed) > 1:
+        return tuple(ce for d in decomposed for ce in _char_ces(d))
+    folded = ch.casefold()
+    t = _T_COMMON if folded == ch else _T_VARIANT
+    group = _G_LATIN if unicodedata.name(ch, "").startswith("LATIN") else _G_OTHER
+    return tuple((group * _GROUP + ord(f), _S_COMMON, t) for f in folded)
+
+
+def sort_key(text: str) -> tuple[int, ...]:
+    """Return a CLDR ``km``-like collation key for *text* (normalized first).
+
+    The key is a flat tuple of ints ``(*primaries, 0, *secondaries, 0, *tertiaries,
+    0, *code_points)``.  Every weight is positive, so comparing two keys compares the
+    primary weights first, then the secondary, tertiary and finally the code points of
+    the normalized text (so equal keys mean equal normalized text).  Order of groups:
+    spaces, punctuation and symbols, digits (ASCII and Khmer together), Khmer, Latin
+    (case-insensitive at the primary level), other scripts.
+    """
+    norm = normalize(text)
+    prim: list[int] = []
+    sec: list[int] = []
+    ter: list[int] = []
+    i, n = 0, len(norm)
+    while i < n:
+        ch = norm[i]
+        ces = None
+        if ch in _CONTRACTION_STARTS and i + 1 < n:
+            ces = _KHMER_CE.get(norm[i : i + 2])
+            if ces is not None:
+                i += 1
+        if ces is None:
+            ces = _char_ces(ch)
+        for p, s, t in ces:
+            if p:
+                prim.append(p)
+            sec.append(s)
+            ter.append(t)
+        i += 1
+    return (*prim, 0, *sec, 0, *ter, 0, *(ord(c) + 1 for c in norm))
+
+
+# --- index headings ----------------------------------------------------------------
+
+
+def _heading_order() -> tuple[str, ...]:
+    letters = [ch for ch in _KP if len(ch) == 1 and ch in _CONSONANTS + "ឫឬឭឮ"]
+    return tuple(letters) + tuple(v for v in _INDEPENDENT_VOWELS if v not in "ឫឬឭឮ")
+
+
+#: Every heading :func:`index_heading` can return, in collation order: the consonants
+#: ក…អ (with ឫ ឬ after រ and ឭ ឮ after ល, where CLDR sorts them), then the other
+#: independent vowels ឥ…ឳ, which sort after អ.
+INDEX_HEADINGS: tuple[str, ...] = _heading_order()
+_HEADING_SET = frozenset(INDEX_HEADINGS)
+
+
+def index_heading(text: str) -> str:
+    """Return the Khmer index heading of *text*: its first letter or '#'."""
+    norm = normalize(text)
+    for ch in norm:
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return ch if ch in _HEADING_SET else "#"
+    return "#"
+
+
+# --- validation helpers ------------------------------------------------------------
+
+#: Invisible characters that should never be inside a term.  ZWNJ is handled apart.
+_INVISIBLE = frozenset(
+    "\u200b\u200d\u2060\ufeff\u00a0\u00ad\u202f"
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u180e"
+)
+_DEPRECATED = frozenset("\u17a3\u17a4\u17b4\u17b5\u17d3\u17d8")
+
+
+def has_khmer(text: str) -> bool:
+    """True if *text* has a code point in U+1780-U+17FF or U+19E0-U+19FF."""
+    return _KHMER.search(text) is not None
+
+
+def has_latin_letters(text: str) -> bool:
+    """True if *text* contains a letter of the Latin script."""
+    for ch in text:
+        if ch.isascii():
+            if ch.isalpha():
+                return True
+        elif ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
+            return True
+    return False
+
+
+def invisible_chars(text: str) -> list[tuple[int, str]]:
+    """Return ``(index, char)`` for each invisible character that has no place in a term.
+
+    Flags ZWSP, ZWJ, word joiner, BOM, NBSP, narrow NBSP, soft hyphen, bidi controls
+    and ZWNJ -- except a ZWNJ directly between a shifter (U+17C9/U+17CA) and an above
+    vowel (U+17B7-U+17BA, U+17BE), its one meaningful place in Khmer (UTN #61): it
+    keeps the shifter drawn above instead of as a "u" below.
+    """
+    last = len(text) - 1
+    return [
+        (i, ch)
+        for i, ch in enumerate(text)
+        if ch in _INVISIBLE
+        or ch == ZWNJ
+        and not (0 < i < last and text[i - 1] in _SHIFTERS and text[i + 1] in _ABOVE_VOWELS)
+    ]
+
+
+def deprecated_chars(text: str) -> list[tuple[int, str]]:
+    """Return ``(index, char)`` for deprecated or discouraged Khmer characters."""
+    return [(i, ch) for i, ch in enumerate(text) if ch in _DEPRECATED]
+
+
+def duplicate_vowels(text: str) -> list[int]:
+    """Return the indexes of dependent vowels that repeat the vowel just before them."""
+    return [
+        i for i in range(1, len(text)) if "\u17b6" <= text[i] <= "\u17c5" and text[i] == text[i - 1]
+    ]
+
+
+def mixed_digits(text: str) -> bool:
+    """True if *text* mixes ASCII digits 0-9 and Khmer digits ០-៩."""
+    return re.search("[0-9]", text) is not None and re.search("[\u17e0-\u17e9]", text) is not None
+
+
+def char_name(ch: str) -> str:
+    """Describe one character for messages, e.g. ``'U+200B ZERO WIDTH SPACE'``."""
+    if len(ch) != 1:
+        raise ValueError(f"expected one character, got {len(ch)}")
+    name = unicodedata.name(ch, "")
+    if not name:
+        name = "<control>" if unicodedata.category(ch) == "Cc" else "<unnamed>"
+    return f"U+{ord(ch):04X} {name}"

@@ -1,0 +1,195 @@
+"""The in-memory model of the glossary: frozen dataclasses, no I/O.
+
+Everything that reads or writes a format converts to and from these objects.
+The vocabulary follows TBX (ISO 30042) where TBX has a word for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+LANGUAGES: tuple[str, ...] = ("en", "km")
+
+
+class AdminStatus(StrEnum):
+    PREFERRED = "preferred"
+    ADMITTED = "admitted"
+    DEPRECATED = "deprecated"
+    SUPERSEDED = "superseded"
+
+
+class TermType(StrEnum):
+    FULL_FORM = "fullForm"
+    ACRONYM = "acronym"
+    ABBREVIATION = "abbreviation"
+    SHORT_FORM = "shortForm"
+    VARIANT = "variant"
+    PHRASE = "phrase"
+
+
+class ReviewState(StrEnum):
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ConceptStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+PARTS_OF_SPEECH: tuple[str, ...] = ("noun", "verb", "adjective", "adverb", "other")
+ORIGINS: tuple[str, ...] = ("human", "machine-assisted")  # plus "imported:<file>"
+
+
+def origin_is_valid(origin: str) -> bool:
+    return origin in ORIGINS or (origin.startswith("imported:") and len(origin) > 9)
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Who proposed a text, who approved it and when."""
+
+    state: ReviewState = ReviewState.DRAFT
+    origin: str = "human"
+    proposed_by: str | None = None
+    proposed_on: date | None = None
+    approved_by: str | None = None
+    approved_on: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A pointer into a registered document: ``doc`` and ``section`` ids."""
+
+    doc: str
+    section: str
+    page: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    admin_status: AdminStatus = AdminStatus.PREFERRED
+    type: TermType = TermType.FULL_FORM
+    pos: str = "noun"
+    context: str | None = None
+    dnt: bool = False
+    note: str | None = None
+    review: Review = field(default_factory=Review)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    text: str
+    source: SourceRef | None = None
+    review: Review = field(default_factory=Review)
+
+
+@dataclass(frozen=True, slots=True)
+class LangSection:
+    definition: Definition | None = None
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def preferred(self) -> Term | None:
+        """The first preferred term that is not rejected, else the first term."""
+        for term in self.terms:
+            if (
+                term.admin_status is AdminStatus.PREFERRED
+                and term.review.state is not ReviewState.REJECTED
+            ):
+                return term
+        return self.terms[0] if self.terms else None
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    id: str
+    domains: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+    see_also: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    status: ConceptStatus = ConceptStatus.ACTIVE
+    en: LangSection = field(default_factory=LangSection)
+    km: LangSection = field(default_factory=LangSection)
+
+    def lang(self, code: str) -> LangSection:
+        if code == "en":
+            return self.en
+        if code == "km":
+            return self.km
+        raise KeyError(code)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    title_km: str | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    short: str
+    title: str
+    title_km: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+    edition: str | None = None
+    kind: str = "reference"
+    sections: tuple[Section, ...] = ()
+
+    def section(self, section_id: str) -> Section | None:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    id: str
+    en: str
+    km: str | None = None
+
+
+@dataclass(frozen=True)
+class Glossary:
+    concepts: tuple[Concept, ...] = ()
+    documents: tuple[Document, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    _by_id: dict[str, Concept] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {c.id: c for c in self.concepts})
+
+    def concept(self, concept_id: str) -> Concept | None:
+        return self._by_id.get(concept_id)
+
+    def document(self, doc_id: str) -> Document | None:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        return None
+
+
+def format_ref(ref: SourceRef, doc: Document | None) -> str:
+    """A reference in readable form: ``ASEAN Guide 2024 §B.2, p. 12``."""
+    name = doc.short if doc is not None else ref.doc
+    text = f"{name} §{ref.section}"
+    page = ref.page
+    if page is None and doc is not None:
+        section = doc.section(ref.section)
+        page = section.page if section is not None else None
+    if page is not None:
+        text += f", p. {page}"
+    return text

@@ -1,0 +1,163 @@
+"""The build pipeline: load → validate → store → render, and the read-only queries
+the CLI needs (check, search, stats, export). Commands call one function here."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossary import source, store, validate
+from glossary.config import Settings
+from glossary.errors import ConfigError, ValidationFailed
+from glossary.model import Glossary
+from glossary.problems import Level, Problem
+from glossary.stats import Stats, compute
+
+TARGETS: tuple[str, ...] = ("db",)
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class BuildReport:
+    concepts: int
+    terms: int
+    problems: list[Problem]
+    outputs: list[Path] = field(default_factory=list)
+    revision: str = ""
+
+
+@dataclass
+class Loaded:
+    result: source.LoadResult
+    problems: list[Problem]
+    revision: str
+
+    @property
+    def glossary(self) -> Glossary:
+        return self.result.glossary
+
+
+def revision_of(result: source.LoadResult, terms_dir: Path) -> str:
+    """A content hash of terms/: the same files give the same revision, anywhere."""
+    digest = hashlib.sha256()
+    for name in (source.SOURCES_FILE, source.DOMAINS_FILE):
+        path = terms_dir / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for loaded in result.files:
+        digest.update(loaded.path.name.encode() + b"\0")
+        digest.update((loaded.text or "").encode("utf-8") + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def load(settings: Settings, progress: Progress | None = None) -> Loaded:
+    """Read and validate terms/. Never raises for bad content (see ``problems``)."""
+    result = source.load_glossary(settings.terms_dir, settings.fold_coeng_da, progress)
+    problems = validate.validate(result)
+    return Loaded(result, problems, revision_of(result, settings.terms_dir))
+
+
+def load_valid(
+    settings: Settings, *, strict: bool = False, progress: Progress | None = None
+) -> Loaded:
+    """Like :func:`load`, but raise ValidationFailed when there are errors."""
+    loaded = load(settings, progress)
+    if validate.has_errors(loaded.problems, strict):
+        errors = [p for p in loaded.problems if strict or p.level is Level.ERROR]
+        raise ValidationFailed(
+            loaded.problems,
+            f"{len(errors)} problem(s) in {settings.terms_dir}; run `glossary check` to see them",
+        )
+    return loaded
+
+
+def check(settings: Settings) -> list[Problem]:
+    return load(settings).problems
+
+
+def build(
+    settings: Settings,
+    targets: Sequence[str] = TARGETS,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    unknown = sorted(set(targets) - set(TARGETS))
+    if unknown:
+        raise ConfigError(f"unknown build target(s): {', '.join(unknown)}",
+                          hint="choose from " + ", ".join(TARGETS))
+    loaded = load_valid(settings, strict=strict, progress=progress)
+    glossary = loaded.glossary
+    outputs: list[Path] = []
+    terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
+    if "db" in targets:
+        store.write_database(glossary, settings.db_path, revision=loaded.revision)
+        outputs.append(settings.db_path)
+    return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision)
+
+
+def database_is_stale(settings: Settings) -> bool:
+    db = settings.db_path
+    if not db.is_file():
+        return True
+    built = db.stat().st_mtime_ns
+    terms_dir = settings.terms_dir
+    if not terms_dir.is_dir():
+        return False
+    newest = max((p.stat().st_mtime_ns for p in terms_dir.glob("*.toml")), default=0)
+    return newest > built or terms_dir.stat().st_mtime_ns > built
+
+
+def search(
+    settings: Settings, query: str, *, lang: str | None = None, limit: int = 20
+) -> list[store.SearchHit]:
+    """Search the database, building it first when terms/ is newer."""
+    if database_is_stale(settings):
+        build(settings, ("db",))
+    conn = store.open_database(settings.db_path)
+    try:
+        return store.search(conn, query, lang=lang, limit=limit)
+    finally:
+        conn.close()
+
+
+def stats(settings: Settings) -> Stats:
+    return compute(load(settings).glossary)
+
+
+def export_json(settings: Settings, output: Path | None) -> str:
+    from glossary.formats import jsonfmt
+
+    loaded = load_valid(settings)
+    text = jsonfmt.write(loaded.glossary, loaded.revision)
+    if output is not None:
+        source.atomic_write_text(output, text)
+    return text
+
+
+def new_concept(
+    settings: Settings, concept_id: str, en: str, km: str | None, sources: Sequence[str],
+    domains: Sequence[str] = (), definition: str | None = None,
+) -> Path:
+    why = validate.id_problem(concept_id)
+    if why:
+        raise ConfigError(f"concept id {concept_id!r} {why}",
+                          hint="use lowercase letters, digits and hyphens, e.g. training-data")
+    source.concept_paths(settings.terms_dir)  # raises a clear error when terms/ is missing
+    path = settings.terms_dir / f"{concept_id}.toml"
+    if path.exists():
+        raise ConfigError(f"concept {concept_id!r} already exists", path=path,
+                          hint="edit that file, or choose another id")
+    refs: list[tuple[str, str]] = []
+    for item in sources:
+        doc, sep, section = item.partition(":")
+        if not sep or not doc or not section:
+            raise ConfigError(f"bad --source {item!r}", hint="write DOC:SECTION, e.g. "
+                              "asean-guide-2024:B.2")
+        refs.append((doc, section))
+    text = source.render_new_concept(concept_id, en, km, refs, list(domains), definition)
+    source.atomic_write_text(path, text)
+    return path

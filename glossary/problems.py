@@ -1,0 +1,70 @@
+"""Problems found in the glossary's source files: what, where, how to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+KeyPath = tuple[str | int, ...]
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+def format_keypath(keypath: KeyPath) -> str:
+    """``("km", "terms", 0, "text")`` → ``km.terms[0].text``."""
+    out = ""
+    for part in keypath:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    level: Level
+    path: Path
+    message: str
+    hint: str | None = None
+    keypath: KeyPath = ()
+    line: int | None = None
+    column: int | None = None
+
+    def format(self, root: Path | None = None) -> str:
+        path = self.path
+        if root is not None:
+            try:
+                path = path.relative_to(root)
+            except ValueError:
+                pass
+        loc = f"{path}:{self.line}" if self.line is not None else f"{path}"
+        where = format_keypath(self.keypath)
+        text = f"{loc}: {self.code}: "
+        text += f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def as_dict(self, root: Path | None = None) -> dict[str, object]:
+        path = self.path
+        if root is not None:
+            try:
+                path = path.relative_to(root)
+            except ValueError:
+                pass
+        return {
+            "path": str(path),
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "level": str(self.level),
+            "field": format_keypath(self.keypath) or None,
+            "message": self.message,
+            "hint": self.hint,
+        }

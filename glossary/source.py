@@ -1,0 +1,681 @@
+"""Read ``terms/`` into a :class:`~glossary.model.Glossary`; write concepts back.
+
+This is the only module that knows the TOML layout of the source files (see the
+README, "The terms/ format"). Reading uses the standard library's ``tomllib`` (fast);
+writing uses ``tomlkit`` so that a file's comments and layout survive an edit.
+Khmer text is normalized here, once, on the way in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from glossary import khmer
+from glossary.errors import ConfigError, SourceError
+from glossary.model import (
+    AdminStatus,
+    Concept,
+    ConceptStatus,
+    Definition,
+    Document,
+    Domain,
+    Glossary,
+    LangSection,
+    Review,
+    ReviewState,
+    Section,
+    SourceRef,
+    Term,
+    TermType,
+)
+from glossary.problems import KeyPath, Level, Problem
+
+SOURCES_FILE = "_sources.toml"
+DOMAINS_FILE = "_domains.toml"
+
+CONCEPT_KEYS = frozenset({"id", "status", "domains", "sources", "see_also", "notes", "en", "km"})
+LANG_KEYS = frozenset({"definition", "terms"})
+REVIEW_KEYS = frozenset(
+    {"review", "origin", "proposed_by", "proposed_on", "approved_by", "approved_on", "review_note"}
+)
+DEFINITION_KEYS = frozenset({"text", "source"}) | REVIEW_KEYS
+TERM_KEYS = (
+    frozenset({"text", "admin_status", "type", "pos", "context", "dnt", "note"}) | REVIEW_KEYS
+)
+REF_KEYS = frozenset({"doc", "section", "page", "note"})
+DOCUMENT_KEYS = frozenset(
+    {"id", "short", "title", "title_km", "publisher", "year", "url", "edition", "kind", "sections"}
+)
+SECTION_KEYS = frozenset({"id", "title", "title_km", "page"})
+DOMAIN_KEYS = frozenset({"id", "en", "km"})
+
+
+@dataclass(frozen=True, slots=True)
+class TextField:
+    """One text value as typed (``raw``) and as stored (``value``)."""
+
+    keypath: KeyPath
+    raw: str
+    value: str
+    lang: str | None
+    is_term: bool = False
+    dnt: bool = False
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    concept: Concept | None
+    problems: list[Problem] = field(default_factory=list)
+    fields: list[TextField] = field(default_factory=list)
+    text: str | None = None
+
+
+@dataclass
+class LoadResult:
+    glossary: Glossary
+    files: list[LoadedFile]
+    problems: list[Problem]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file; a leading BOM is dropped. Raises SourceError with the line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror}", path=path) from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            path=path,
+            line=line,
+            column=column,
+            hint="save the file as UTF-8; legacy Khmer fonts such as Limon need converting",
+        ) from exc
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POS.search(message)
+        line = column = None
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+            message = _TOML_POS.sub("", message).strip()
+        elif "end of document" in message:
+            line = text.count("\n") + 1
+        raise SourceError(
+            f"TOML syntax error: {message}",
+            path=path,
+            line=line,
+            column=column,
+            hint="check quotes, brackets and '=' on that line",
+        ) from exc
+
+
+class _Reader:
+    """Typed access to parsed TOML that records problems instead of raising."""
+
+    def __init__(self, path: Path, fold_coeng_da: bool = True) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.fields: list[TextField] = []
+        self.fold = fold_coeng_da
+
+    def problem(
+        self, code: str, keypath: KeyPath, message: str, hint: str | None = None,
+        level: Level = Level.ERROR,
+    ) -> None:
+        self.problems.append(Problem(code, level, self.path, message, hint, keypath))
+
+    def table(self, value: Any, keypath: KeyPath, allowed: frozenset[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.problem("wrong-type", keypath, f"must be a table, not {_type(value)}")
+            return {}
+        for key in sorted(set(value) - allowed):
+            self.problem(
+                "unknown-field", (*keypath, key), "unknown field",
+                hint="allowed: " + ", ".join(sorted(allowed)),
+            )
+        return value
+
+    def string(
+        self, table: dict[str, Any], key: str, keypath: KeyPath, *, required: bool = False,
+        lang: str | None = None, is_term: bool = False, dnt: bool = False,
+    ) -> str | None:
+        value = table.get(key)
+        path = (*keypath, key)
+        if value is None:
+            if required:
+                self.problem("missing-field", path, "required field is missing")
+            return None
+        if not isinstance(value, str):
+            self.problem("wrong-type", path, f"must be a string, not {_type(value)}")
+            return None
+        normalized = khmer.normalize(value, fold_coeng_da=self.fold)
+        self.fields.append(TextField(path, value, normalized, lang, is_term, dnt))
+        if required and not normalized.strip():
+            self.problem("empty-field", path, "must not be empty")
+        return normalized
+
+    def plain(self, table: dict[str, Any], key: str, keypath: KeyPath) -> str | None:
+        """A string that is an identifier or a name, not glossary text."""
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.problem("wrong-type", (*keypath, key), f"must be a string, not {_type(value)}")
+            return None
+        return value
+
+    def integer(self, table: dict[str, Any], key: str, keypath: KeyPath) -> int | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem("wrong-type", (*keypath, key), f"must be an integer, not {_type(value)}")
+            return None
+        return value
+
+    def boolean(self, table: dict[str, Any], key: str, keypath: KeyPath) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(
+                "wrong-type", (*keypath, key), f"must be true or false, not {_type(value)}"
+            )
+            return False
+        return value
+
+    def day(self, table: dict[str, Any], key: str, keypath: KeyPath) -> date | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, date) and not hasattr(value, "hour"):
+            return value
+        self.problem(
+            "wrong-type", (*keypath, key), f"must be a date, not {_type(value)}",
+            hint="write it unquoted, e.g. 2026-01-31",
+        )
+        return None
+
+    def strings(
+        self, table: dict[str, Any], key: str, keypath: KeyPath, *, text: bool = False
+    ) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, str) and text:
+            value = [value]
+        if not isinstance(value, list):
+            self.problem("wrong-type", (*keypath, key), f"must be a list, not {_type(value)}")
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.problem(
+                    "wrong-type", (*keypath, key, i), f"must be a string, not {_type(item)}"
+                )
+                continue
+            if text:
+                normalized = khmer.normalize(item, fold_coeng_da=self.fold)
+                self.fields.append(TextField((*keypath, key, i), item, normalized, None))
+                out.append(normalized)
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def choice(
+        self, table: dict[str, Any], key: str, keypath: KeyPath, enum: type, default: Any
+    ) -> Any:
+        value = table.get(key)
+        if value is None:
+            return default
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            self.problem(
+                "bad-value", (*keypath, key), f"{value!r} is not allowed", hint=f"use {allowed}"
+            )
+            return default
+
+    def tables(self, table: dict[str, Any], key: str, keypath: KeyPath) -> list[Any]:
+        value = table.get(key, [])
+        if not isinstance(value, list):
+            self.problem(
+                "wrong-type", (*keypath, key), f"must be an array of tables, not {_type(value)}",
+                hint=f"write each entry under [[{format_key(keypath, key)}]]",
+            )
+            return []
+        return value
+
+
+def format_key(keypath: KeyPath, key: str) -> str:
+    parts = [p for p in keypath if isinstance(p, str)]
+    return ".".join([*parts, key])
+
+
+def _type(value: Any) -> str:
+    names = {
+        str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+        list: "a list", dict: "a table",
+    }
+    for kind, name in names.items():
+        if type(value) is kind:
+            return name
+    if isinstance(value, date):
+        return "a date"
+    return type(value).__name__
+
+
+def _review(reader: _Reader, table: dict[str, Any], keypath: KeyPath) -> Review:
+    return Review(
+        state=reader.choice(table, "review", keypath, ReviewState, ReviewState.DRAFT),
+        origin=reader.plain(table, "origin", keypath) or "human",
+        proposed_by=reader.plain(table, "proposed_by", keypath),
+        proposed_on=reader.day(table, "proposed_on", keypath),
+        approved_by=reader.plain(table, "approved_by", keypath),
+        approved_on=reader.day(table, "approved_on", keypath),
+        note=reader.string(table, "review_note", keypath),
+    )
+
+
+def _ref(reader: _Reader, value: Any, keypath: KeyPath) -> SourceRef | None:
+    table = reader.table(value, keypath, REF_KEYS)
+    doc = reader.plain(table, "doc", keypath)
+    section = table.get("section")
+    if isinstance(section, int) and not isinstance(section, bool):
+        section = str(section)
+    if section is not None and not isinstance(section, str):
+        reader.problem("wrong-type", (*keypath, "section"), "must be a string")
+        section = None
+    if doc is None or section is None:
+        missing = "doc" if doc is None else "section"
+        if table:
+            reader.problem("missing-field", (*keypath, missing), "required field is missing")
+        return None
+    return SourceRef(
+        doc=doc,
+        section=section,
+        page=reader.integer(table, "page", keypath),
+        note=reader.string(table, "note", keypath),
+    )
+
+
+def _lang(reader: _Reader, data: dict[str, Any], code: str) -> LangSection:
+    if code not in data:
+        return LangSection()
+    table = reader.table(data[code], (code,), LANG_KEYS)
+    definition = None
+    if "definition" in table:
+        dpath: KeyPath = (code, "definition")
+        dtable = table["definition"]
+        if isinstance(dtable, str):
+            reader.problem(
+                "wrong-type", dpath, "must be a table with text and review",
+                hint=f"write [{code}.definition] then text = \"...\"",
+            )
+            dtable = {}
+        dtable = reader.table(dtable, dpath, DEFINITION_KEYS)
+        text = reader.string(dtable, "text", dpath, required=True, lang=code)
+        source = _ref(reader, dtable["source"], (*dpath, "source")) if "source" in dtable else None
+        if text is not None:
+            definition = Definition(text=text, source=source, review=_review(reader, dtable, dpath))
+    terms: list[Term] = []
+    for i, raw in enumerate(reader.tables(table, "terms", (code,))):
+        tpath: KeyPath = (code, "terms", i)
+        ttable = reader.table(raw, tpath, TERM_KEYS)
+        if not ttable:
+            continue
+        dnt = reader.boolean(ttable, "dnt", tpath)
+        text = reader.string(ttable, "text", tpath, required=True, lang=code, is_term=True, dnt=dnt)
+        if "review" not in ttable:
+            reader.problem(
+                "missing-field", (*tpath, "review"), "required field is missing",
+                hint='add review = "proposed" (or "draft")',
+            )
+        pos = reader.plain(ttable, "pos", tpath) or "noun"
+        if text is None:
+            continue
+        terms.append(
+            Term(
+                text=text,
+                admin_status=reader.choice(
+                    ttable, "admin_status", tpath, AdminStatus, AdminStatus.PREFERRED
+                ),
+                type=reader.choice(ttable, "type", tpath, TermType, TermType.FULL_FORM),
+                pos=pos,
+                context=reader.string(ttable, "context", tpath, lang=code),
+                dnt=dnt,
+                note=reader.string(ttable, "note", tpath),
+                review=_review(reader, ttable, tpath),
+            )
+        )
+    return LangSection(definition=definition, terms=tuple(terms))
+
+
+def concept_from_data(
+    path: Path, data: dict[str, Any], fold_coeng_da: bool = True
+) -> tuple[Concept | None, list[Problem], list[TextField]]:
+    """Convert one parsed concept file into a Concept, collecting problems."""
+    reader = _Reader(path, fold_coeng_da)
+    reader.table(data, (), CONCEPT_KEYS)
+    concept_id = reader.plain(data, "id", ())
+    if concept_id is None and "id" not in data:
+        reader.problem("missing-field", ("id",), "required field is missing",
+                       hint=f'add id = "{path.stem}"')
+    if "domains" not in data:
+        reader.problem("missing-field", ("domains",), "required field is missing",
+                       hint="list at least one domain from terms/_domains.toml")
+    sources: list[SourceRef] = []
+    for i, raw in enumerate(reader.tables(data, "sources", ())):
+        ref = _ref(reader, raw, ("sources", i))
+        if ref is not None:
+            sources.append(ref)
+    if "en" not in data:
+        reader.problem("missing-field", ("en",), "an English section is required",
+                       hint="add [[en.terms]] with text and review")
+    concept = Concept(
+        id=concept_id or path.stem,
+        domains=reader.strings(data, "domains", ()),
+        sources=tuple(sources),
+        see_also=reader.strings(data, "see_also", ()),
+        notes=reader.strings(data, "notes", (), text=True),
+        status=reader.choice(data, "status", (), ConceptStatus, ConceptStatus.ACTIVE),
+        en=_lang(reader, data, "en"),
+        km=_lang(reader, data, "km"),
+    )
+    return concept, reader.problems, reader.fields
+
+
+def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
+    try:
+        text = read_text(path)
+        data = parse_toml(path, text)
+    except SourceError as exc:
+        code = "toml-syntax" if "TOML" in exc.message else "encoding"
+        problem = Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
+        return LoadedFile(path, None, [problem])
+    concept, problems, fields = concept_from_data(path, data, fold_coeng_da)
+    return LoadedFile(path, concept, problems, fields, text)
+
+
+def concept_paths(terms_dir: Path) -> list[Path]:
+    if not terms_dir.is_dir():
+        raise ConfigError(
+            f"terms directory not found: {terms_dir}",
+            hint="run glossary from the project folder, or pass --terms DIR",
+        )
+    return sorted(
+        p for p in terms_dir.glob("*.toml") if not p.name.startswith("_") and p.is_file()
+    )
+
+
+def load_registry(
+    terms_dir: Path,
+) -> tuple[tuple[Document, ...], tuple[Domain, ...], list[Problem]]:
+    problems: list[Problem] = []
+    documents: list[Document] = []
+    domains: list[Domain] = []
+    for name in (SOURCES_FILE, DOMAINS_FILE):
+        path = terms_dir / name
+        if not path.is_file():
+            problems.append(Problem(
+                "missing-file", Level.ERROR, path, "registry file is missing",
+                hint="see the README, section 'The terms/ format'",
+            ))
+            continue
+        try:
+            data = parse_toml(path, read_text(path))
+        except SourceError as exc:
+            code = "toml-syntax" if "TOML" in exc.message else "encoding"
+            problems.append(
+                Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
+            )
+            continue
+        reader = _Reader(path)
+        if name == SOURCES_FILE:
+            reader.table(data, (), frozenset({"documents"}))
+            for i, raw in enumerate(reader.tables(data, "documents", ())):
+                kp: KeyPath = ("documents", i)
+                table = reader.table(raw, kp, DOCUMENT_KEYS)
+                doc_id = reader.plain(table, "id", kp)
+                title = reader.string(table, "title", kp, required=True, lang="en")
+                if doc_id is None:
+                    reader.problem("missing-field", (*kp, "id"), "required field is missing")
+                    continue
+                sections: list[Section] = []
+                for j, sraw in enumerate(reader.tables(table, "sections", kp)):
+                    sp: KeyPath = (*kp, "sections", j)
+                    stable = reader.table(sraw, sp, SECTION_KEYS)
+                    sid = reader.plain(stable, "id", sp)
+                    if sid is None:
+                        reader.problem("missing-field", (*sp, "id"), "required field is missing")
+                        continue
+                    sections.append(Section(
+                        id=sid,
+                        title=reader.string(stable, "title", sp, required=True, lang="en") or sid,
+                        title_km=reader.string(stable, "title_km", sp, lang="km"),
+                        page=reader.integer(stable, "page", sp),
+                    ))
+                documents.append(Document(
+                    id=doc_id,
+                    short=reader.plain(table, "short", kp) or doc_id,
+                    title=title or doc_id,
+                    title_km=reader.string(table, "title_km", kp, lang="km"),
+                    publisher=reader.plain(table, "publisher", kp),
+                    year=reader.integer(table, "year", kp),
+                    url=reader.plain(table, "url", kp),
+                    edition=reader.plain(table, "edition", kp),
+                    kind=reader.plain(table, "kind", kp) or "reference",
+                    sections=tuple(sections),
+                ))
+        else:
+            reader.table(data, (), frozenset({"domains"}))
+            for i, raw in enumerate(reader.tables(data, "domains", ())):
+                kp = ("domains", i)
+                table = reader.table(raw, kp, DOMAIN_KEYS)
+                dom_id = reader.plain(table, "id", kp)
+                if dom_id is None:
+                    reader.problem("missing-field", (*kp, "id"), "required field is missing")
+                    continue
+                domains.append(Domain(
+                    id=dom_id,
+                    en=reader.string(table, "en", kp, required=True, lang="en") or dom_id,
+                    km=reader.string(table, "km", kp, lang="km"),
+                ))
+        problems.extend(reader.problems)
+    return tuple(documents), tuple(domains), problems
+
+
+def load_glossary(
+    terms_dir: Path,
+    fold_coeng_da: bool = True,
+    progress: Any = None,
+) -> LoadResult:
+    """Read every concept file and the registry. Never raises for bad content:
+    every problem is collected in the result (with lines resolved)."""
+    paths = concept_paths(terms_dir)
+    documents, domains, problems = load_registry(terms_dir)
+    files: list[LoadedFile] = []
+    for path in paths:
+        files.append(load_concept_file(path, fold_coeng_da))
+        if progress is not None:
+            progress(1)
+    concepts = sorted(
+        (f.concept for f in files if f.concept is not None), key=lambda c: c.id
+    )
+    for loaded in files:
+        problems.extend(loaded.problems)
+    glossary = Glossary(concepts=tuple(concepts), documents=documents, domains=domains)
+    return LoadResult(glossary, files, problems)
+
+
+# --------------------------------------------------------------------------- locating
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=\s*(.*)$")
+
+
+def key_lines(text: str) -> dict[KeyPath, int]:
+    """Map every table and key path in a TOML text to the line it starts on."""
+    lines: dict[KeyPath, int] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    current: KeyPath = ()
+    in_multiline: str | None = None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if in_multiline is not None:
+            if in_multiline in line:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            names = tuple(p.strip().strip('"') for p in header.group(2).split("."))
+            if header.group(1) == "[[":
+                counts[names] = counts.get(names, -1) + 1
+                for other in list(counts):
+                    if len(other) > len(names) and other[: len(names)] == names:
+                        del counts[other]
+            indexed: list[str | int] = []
+            for k in range(1, len(names) + 1):
+                indexed.append(names[k - 1])
+                if names[:k] in counts:
+                    indexed.append(counts[names[:k]])
+            current = tuple(indexed)
+            lines.setdefault(current, lineno)
+            continue
+        key = _KEY.match(line)
+        if key:
+            name = key.group(1).strip('"')
+            lines.setdefault((*current, name), lineno)
+            rest = key.group(2)
+            for quote in ('"""', "'''"):
+                if rest.startswith(quote) and rest.count(quote) == 1:
+                    in_multiline = quote
+    return lines
+
+
+def locate(text: str, keypath: KeyPath) -> int | None:
+    """The line of the longest known prefix of ``keypath`` in ``text``."""
+    lines = key_lines(text)
+    for end in range(len(keypath), 0, -1):
+        line = lines.get(keypath[:end])
+        if line is not None:
+            return line
+    return 1 if text else None
+
+
+def resolve_lines(problems: Iterable[Problem], texts: dict[Path, str]) -> Iterator[Problem]:
+    """Fill in the line of each problem that has a key path but no line yet."""
+    cache: dict[Path, dict[KeyPath, int]] = {}
+    for problem in problems:
+        if problem.line is not None:
+            yield problem
+            continue
+        text = texts.get(problem.path)
+        if text is None and problem.path.is_file():
+            try:
+                text = read_text(problem.path)
+            except SourceError:
+                text = None
+        if text is None:
+            yield problem
+            continue
+        lines = cache.get(problem.path)
+        if lines is None:
+            lines = cache[problem.path] = key_lines(text)
+        line = None
+        for end in range(len(problem.keypath), 0, -1):
+            line = lines.get(problem.keypath[:end])
+            if line is not None:
+                break
+        yield _with_line(problem, line or 1)
+
+
+def _with_line(problem: Problem, line: int) -> Problem:
+    return Problem(
+        problem.code, problem.level, problem.path, problem.message, problem.hint,
+        problem.keypath, line, problem.column,
+    )
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def render_new_concept(
+    concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
+    definition: str | None = None,
+) -> str:
+    """The text of a new concept file, with comments that explain each field."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(f"Concept {concept_id}: one file per concept; see the README, "
+                            "'The terms/ format'."))
+    doc.add("id", concept_id)
+    doc.add("domains", domains)
+    doc["domains"].comment("ids from terms/_domains.toml")
+    doc.add("see_also", [])
+    doc.add(tomlkit.nl())
+    if refs:
+        sources = tomlkit.aot()
+        for doc_id, section in refs:
+            sources.append(tomlkit.table().add("doc", doc_id).add("section", section))
+        doc.add("sources", sources)
+    en_table = tomlkit.table(is_super_table=True)
+    if definition:
+        en_table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
+                     .add("review", "proposed").add("origin", "human"))
+    terms = tomlkit.aot()
+    terms.append(tomlkit.table().add("text", khmer.normalize(en))
+                 .add("admin_status", "preferred").add("type", "fullForm")
+                 .add("review", "proposed").add("origin", "human"))
+    en_table.add("terms", terms)
+    doc.add("en", en_table)
+    if km:
+        km_table = tomlkit.table(is_super_table=True)
+        km_terms = tomlkit.aot()
+        km_terms.append(tomlkit.table().add("text", khmer.normalize(km))
+                        .add("admin_status", "preferred").add("type", "fullForm")
+                        .add("review", "proposed").add("origin", "human"))
+        km_table.add("terms", km_terms)
+        doc.add("km", km_table)
+    return tomlkit.dumps(doc)

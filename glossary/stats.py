@@ -1,0 +1,66 @@
+"""Figures about a glossary: concepts, terms per language and review state, coverage."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from glossary.model import ConceptStatus, Glossary
+
+
+@dataclass
+class Stats:
+    concepts: int = 0
+    retired: int = 0
+    terms: dict[str, dict[str, int]] = field(default_factory=dict)
+    definitions: dict[str, int] = field(default_factory=dict)
+    without_khmer: list[str] = field(default_factory=list)
+    without_definition: list[str] = field(default_factory=list)
+    coverage: list[dict[str, object]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "concepts": self.concepts,
+            "retired": self.retired,
+            "terms": self.terms,
+            "definitions": self.definitions,
+            "without_khmer": self.without_khmer,
+            "without_definition": self.without_definition,
+            "coverage": self.coverage,
+        }
+
+
+def compute(glossary: Glossary) -> Stats:
+    stats = Stats()
+    states = ("draft", "proposed", "approved", "rejected")
+    for lang in ("en", "km"):
+        stats.terms[lang] = dict.fromkeys(states, 0)
+        stats.definitions[lang] = 0
+    cited: Counter[tuple[str, str]] = Counter()
+    for concept in glossary.concepts:
+        if concept.status is ConceptStatus.RETIRED:
+            stats.retired += 1
+            continue
+        stats.concepts += 1
+        for lang in ("en", "km"):
+            section = concept.lang(lang)
+            for term in section.terms:
+                stats.terms[lang][term.review.state.value] += 1
+            if section.definition is not None:
+                stats.definitions[lang] += 1
+        if not concept.km.terms:
+            stats.without_khmer.append(concept.id)
+        if concept.en.definition is None:
+            stats.without_definition.append(concept.id)
+        for ref in {(r.doc, r.section) for r in concept.sources}:
+            cited[ref] += 1
+    for doc in glossary.documents:
+        for section in doc.sections:
+            stats.coverage.append({
+                "doc": doc.id,
+                "short": doc.short,
+                "section": section.id,
+                "title": section.title,
+                "concepts": cited.get((doc.id, section.id), 0),
+            })
+    return stats

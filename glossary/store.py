@@ -1,0 +1,328 @@
+"""The SQLite database: schema, bulk load, full-text search. The only module with SQL.
+
+Tables: documents, sections, domains, concepts, terms, definitions, "references".
+Search indexes (see khmer.md, "Search in SQLite"):
+
+* ``terms_en_fts`` — FTS5 with ``porter unicode61 remove_diacritics 2`` over English
+  terms (word, stem and plural matches);
+* ``terms_tri_fts`` — FTS5 ``trigram`` over every term's search key (substrings of
+  three or more code points, Khmer and English);
+* ``term_grams`` — every distinct 1- and 2-code-point substring of each Khmer key, so
+  short Khmer queries (កា, ខំ) are answered from an index, not by a scan;
+* an index on ``terms(key)`` for exact and prefix matches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from glossary import khmer
+from glossary.model import Glossary
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    concept: str
+    en: str | None
+    km: str | None
+    review: str | None
+    matched: str
+    lang: str
+    match: str  # exact | prefix | word | substring
+
+
+def _json(value: Iterable[Any]) -> str:
+    return json.dumps(list(value), ensure_ascii=False)
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create(
+        {"id": str, "short": str, "title": str, "title_km": str, "publisher": str,
+         "year": int, "url": str, "edition": str, "kind": str},
+        pk="id",
+    )
+    db["sections"].create(
+        {"doc": str, "id": str, "ord": int, "title": str, "title_km": str, "page": int},
+        pk=("doc", "id"),
+        foreign_keys=[("doc", "documents", "id")],
+    )
+    db["domains"].create({"id": str, "en": str, "km": str}, pk="id")
+    db["concepts"].create(
+        {"id": str, "status": str, "domains": str, "see_also": str, "notes": str,
+         "en_preferred": str, "km_preferred": str, "km_review": str},
+        pk="id",
+    )
+    db["terms"].create(
+        {"id": int, "concept": str, "lang": str, "idx": int, "text": str, "key": str,
+         "admin_status": str, "type": str, "pos": str, "context": str, "dnt": int,
+         "note": str, "review": str, "origin": str, "proposed_by": str,
+         "proposed_on": str, "approved_by": str, "approved_on": str},
+        pk="id",
+        foreign_keys=[("concept", "concepts", "id")],
+    )
+    db["definitions"].create(
+        {"concept": str, "lang": str, "text": str, "source_doc": str, "source_section": str,
+         "review": str, "origin": str, "proposed_by": str, "approved_by": str,
+         "approved_on": str},
+        pk=("concept", "lang"),
+        foreign_keys=[("concept", "concepts", "id")],
+    )
+    db["references"].create(
+        {"concept": str, "ord": int, "doc": str, "section": str, "page": int, "note": str},
+        pk=("concept", "ord"),
+        foreign_keys=[("concept", "concepts", "id"), ("doc", "documents", "id")],
+    )
+    db["term_grams"].create({"gram": str, "term": int}, pk=("gram", "term"))
+    db.execute(
+        "CREATE VIRTUAL TABLE terms_en_fts USING fts5("
+        "text, tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.execute("CREATE VIRTUAL TABLE terms_tri_fts USING fts5(key, tokenize='trigram')")
+
+
+def _rows(glossary: Glossary) -> dict[str, list[tuple[Any, ...]]]:
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        "documents": [], "sections": [], "domains": [], "concepts": [], "terms": [],
+        "definitions": [], "references": [], "term_grams": [], "terms_en_fts": [],
+        "terms_tri_fts": [],
+    }
+    for doc in glossary.documents:
+        rows["documents"].append((doc.id, doc.short, doc.title, doc.title_km, doc.publisher,
+                                  doc.year, doc.url, doc.edition, doc.kind))
+        for ord_, section in enumerate(doc.sections):
+            rows["sections"].append((doc.id, section.id, ord_, section.title,
+                                     section.title_km, section.page))
+    for domain in glossary.domains:
+        rows["domains"].append((domain.id, domain.en, domain.km))
+    term_id = 0
+    for concept in glossary.concepts:
+        en_pref, km_pref = concept.en.preferred, concept.km.preferred
+        rows["concepts"].append((
+            concept.id, concept.status.value, _json(concept.domains), _json(concept.see_also),
+            _json(concept.notes), en_pref.text if en_pref else None,
+            km_pref.text if km_pref else None,
+            km_pref.review.state.value if km_pref else None,
+        ))
+        for ord_, ref in enumerate(concept.sources):
+            rows["references"].append((concept.id, ord_, ref.doc, ref.section, ref.page,
+                                       ref.note))
+        for lang in ("en", "km"):
+            section = concept.lang(lang)
+            definition = section.definition
+            if definition is not None:
+                review = definition.review
+                rows["definitions"].append((
+                    concept.id, lang, definition.text,
+                    definition.source.doc if definition.source else None,
+                    definition.source.section if definition.source else None,
+                    review.state.value, review.origin, review.proposed_by, review.approved_by,
+                    review.approved_on.isoformat() if review.approved_on else None,
+                ))
+            for idx, term in enumerate(section.terms):
+                term_id += 1
+                key = khmer.search_key(term.text)
+                review = term.review
+                rows["terms"].append((
+                    term_id, concept.id, lang, idx, term.text, key, term.admin_status.value,
+                    term.type.value, term.pos, term.context, int(term.dnt), term.note,
+                    review.state.value, review.origin, review.proposed_by,
+                    review.proposed_on.isoformat() if review.proposed_on else None,
+                    review.approved_by,
+                    review.approved_on.isoformat() if review.approved_on else None,
+                ))
+                rows["terms_tri_fts"].append((term_id, key))
+                if lang == "en":
+                    rows["terms_en_fts"].append((term_id, term.text))
+                else:
+                    grams = {key[i:i + n] for n in (1, 2) for i in range(len(key) - n + 1)}
+                    rows["term_grams"].extend((gram, term_id) for gram in sorted(grams))
+    return rows
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    marks = ", ".join("?" * len(rows[0]))
+    if table.endswith("_fts"):
+        conn.executemany(f"INSERT INTO {table}(rowid, {'key' if 'tri' in table else 'text'}) "
+                         f"VALUES ({marks})", rows)
+    else:
+        conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+
+
+def write_database(
+    glossary: Glossary, path: Path, *, revision: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Build a fresh database at ``path`` atomically. Returns the number of terms."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            db = sqlite_utils.Database(conn)
+            conn.execute("BEGIN")
+            _create_schema(db)
+            rows = _rows(glossary)
+            for table, table_rows in rows.items():
+                _insert(conn, table, table_rows)
+                if progress is not None:
+                    progress(1)
+            conn.execute("CREATE INDEX terms_key ON terms(key)")
+            conn.execute("CREATE INDEX terms_concept ON terms(concept)")
+            conn.execute("CREATE INDEX references_doc ON \"references\"(doc, section)")
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or "")],
+            )
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
+        fd2 = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd2)
+        finally:
+            os.close(fd2)
+        os.replace(tmp, path)
+        return len(rows["terms"])
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _singular(word: str) -> list[str]:
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    elif word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        forms.append(word[:-2])
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 2:
+        forms.append(word[:-1])
+    return forms
+
+
+def _english_variants(key: str) -> list[str]:
+    """The query and its singular (plural-insensitive exact and prefix matches)."""
+    words = key.split(" ")
+    variants = [key]
+    for form in _singular(words[-1])[1:]:
+        variants.append(" ".join([*words[:-1], form]))
+    return variants
+
+
+_HIT_SQL = """
+SELECT t.concept AS concept, c.en_preferred AS en, c.km_preferred AS km,
+       c.km_review AS review, t.text AS matched, t.lang AS lang
+FROM terms t JOIN concepts c ON c.id = t.concept
+"""
+
+
+def search(
+    conn: sqlite3.Connection, query: str, *, lang: str | None = None, limit: int = 20
+) -> list[SearchHit]:
+    """Exact matches first, then prefix, then word (stem), then substring matches."""
+    key = khmer.search_key(query)
+    if not key:
+        return []
+    if lang is None:
+        lang = "km" if khmer.has_khmer(key) else "en"
+    hits: list[SearchHit] = []
+    seen: set[str] = set()
+
+    def take(sql: str, params: Iterable[Any], kind: str) -> bool:
+        for row in conn.execute(sql, tuple(params)):
+            if row["concept"] in seen:
+                continue
+            seen.add(row["concept"])
+            hits.append(SearchHit(row["concept"], row["en"], row["km"], row["review"],
+                                  row["matched"], row["lang"], kind))
+            if len(hits) >= limit:
+                return True
+        return False
+
+    variants = _english_variants(key) if lang == "en" else [key]
+    marks = ", ".join("?" * len(variants))
+    order = " ORDER BY length(t.key), t.key, t.concept"
+    if take(f"{_HIT_SQL} WHERE t.key IN ({marks}) AND t.lang = ?{order}",
+            [*variants, lang], "exact"):
+        return hits
+    for variant in variants:
+        upper = variant + "\U0010ffff"
+        if take(f"{_HIT_SQL} WHERE t.key > ? AND t.key < ? AND t.lang = ?{order} LIMIT ?",
+                [variant, upper, lang, limit * 4], "prefix"):
+            return hits
+    if lang == "en":
+        tokens = [tok for tok in key.replace('"', " ").split() if tok]
+        if tokens:
+            match = " AND ".join(f"({_phrase(tok)} OR {_phrase(tok)}*)" for tok in tokens)
+            if take(f"{_HIT_SQL} JOIN terms_en_fts f ON f.rowid = t.id "
+                    f"WHERE terms_en_fts MATCH ? ORDER BY f.rank, t.key LIMIT ?",
+                    [match, limit * 4], "word"):
+                return hits
+    if len(key) >= 3:
+        take(f"{_HIT_SQL} JOIN terms_tri_fts f ON f.rowid = t.id "
+             f"WHERE terms_tri_fts MATCH ? AND t.lang = ? ORDER BY length(t.key), t.key "
+             f"LIMIT ?", [_phrase(key), lang, limit * 4], "substring")
+    elif lang == "km":
+        take(f"{_HIT_SQL} JOIN term_grams g ON g.term = t.id WHERE g.gram = ? "
+             f"ORDER BY length(t.key), t.key LIMIT ?", [key, limit * 4], "substring")
+    else:
+        take(f"{_HIT_SQL} WHERE t.key LIKE ? ESCAPE '\\' AND t.lang = ? "
+             f"ORDER BY length(t.key), t.key LIMIT ?",
+             [f"%{_like_escape(key)}%", lang, limit * 4], "substring")
+    return hits
+
+
+def naive_search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[str]:
+    """The plain ``LIKE '%q%'`` scan: the peer the benchmarks compare with."""
+    key = khmer.search_key(query)
+    rows = conn.execute(
+        "SELECT DISTINCT concept FROM terms WHERE key LIKE ? ESCAPE '\\' LIMIT ?",
+        (f"%{_like_escape(key)}%", limit),
+    )
+    return [row[0] for row in rows]
+
+
+def concept_ids(conn: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT id FROM concepts ORDER BY id")]
+
+
+def concept_row_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM concepts").fetchone()[0])
+
+

@@ -1,0 +1,282 @@
+"""Checks over a loaded glossary. Each check is a small function yielding Problems.
+
+``validate()`` runs them all and returns every problem, sorted by file and line, so a
+user sees the whole list at once rather than one error per run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from glossary import khmer
+from glossary.model import (
+    PARTS_OF_SPEECH,
+    Concept,
+    ConceptStatus,
+    Glossary,
+    Review,
+    ReviewState,
+    SourceRef,
+    origin_is_valid,
+)
+from glossary.problems import KeyPath, Level, Problem
+from glossary.source import LoadedFile, LoadResult, resolve_lines
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_LENGTH = 80
+RESERVED_IDS = frozenset(
+    {
+        "index", "search", "print", "changes", "documents", "document", "about", "concepts",
+        "static", "assets", "en", "km", "glossary", "con", "prn", "aux", "nul",
+        *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
+    }
+)
+
+
+def id_problem(concept_id: str) -> str | None:
+    """Why ``concept_id`` is not a safe slug, or None when it is."""
+    if not concept_id:
+        return "is empty"
+    if "/" in concept_id or "\\" in concept_id or ".." in concept_id:
+        return "contains a path separator or '..'"
+    if len(concept_id) > MAX_ID_LENGTH:
+        return f"is longer than {MAX_ID_LENGTH} characters"
+    if not SLUG.match(concept_id):
+        return "must be lowercase ASCII letters and digits joined by single hyphens"
+    if concept_id in RESERVED_IDS:
+        return "is a reserved name"
+    return None
+
+
+Check = Callable[[LoadedFile, Glossary], Iterator[Problem]]
+
+
+def _p(
+    loaded: LoadedFile, code: str, keypath: KeyPath, message: str, hint: str | None = None,
+    level: Level = Level.ERROR,
+) -> Problem:
+    return Problem(code, level, loaded.path, message, hint, keypath)
+
+
+def check_id(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    concept = loaded.concept
+    assert concept is not None
+    why = id_problem(concept.id)
+    if why:
+        yield _p(loaded, "unsafe-id", ("id",), f"{concept.id!r} {why}",
+                 "use a slug such as 'training-data'")
+    elif concept.id != loaded.path.stem:
+        yield _p(loaded, "id-mismatch", ("id",),
+                 f"id {concept.id!r} differs from the file name {loaded.path.name!r}",
+                 f"rename the file to {concept.id}.toml or set id = \"{loaded.path.stem}\"")
+
+
+def check_domains(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    concept = loaded.concept
+    assert concept is not None
+    known = {d.id for d in glossary.domains}
+    if not concept.domains:
+        yield _p(loaded, "no-domain", ("domains",), "no domain given",
+                 "add one from terms/_domains.toml", Level.WARNING)
+    for i, domain in enumerate(concept.domains):
+        if known and domain not in known:
+            yield _p(loaded, "unknown-domain", ("domains", i), f"unknown domain {domain!r}",
+                     "see terms/_domains.toml for the list")
+
+
+def _check_ref(
+    loaded: LoadedFile, glossary: Glossary, ref: SourceRef, keypath: KeyPath
+) -> Iterator[Problem]:
+    doc = glossary.document(ref.doc)
+    if doc is None:
+        ids = ", ".join(d.id for d in glossary.documents)
+        yield _p(loaded, "unknown-document", (*keypath, "doc"), f"unknown document {ref.doc!r}",
+                 f"registered: {ids}" if ids else "register it in terms/_sources.toml")
+    elif doc.section(ref.section) is None:
+        yield _p(loaded, "unknown-section", (*keypath, "section"),
+                 f"document {ref.doc!r} has no section {ref.section!r}",
+                 "sections: " + ", ".join(s.id for s in doc.sections))
+
+
+def check_sources(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    concept = loaded.concept
+    assert concept is not None
+    if not concept.sources and concept.status is ConceptStatus.ACTIVE:
+        yield _p(loaded, "no-source", ("sources",), "no source reference",
+                 "add [[sources]] with doc and section", Level.WARNING)
+    for i, ref in enumerate(concept.sources):
+        yield from _check_ref(loaded, glossary, ref, ("sources", i))
+    for lang in ("en", "km"):
+        definition = concept.lang(lang).definition
+        if definition is not None and definition.source is not None:
+            yield from _check_ref(loaded, glossary, definition.source,
+                                  (lang, "definition", "source"))
+
+
+def check_see_also(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    concept = loaded.concept
+    assert concept is not None
+    for i, other in enumerate(concept.see_also):
+        if other == concept.id:
+            yield _p(loaded, "self-reference", ("see_also", i), "a concept cannot see itself",
+                     "remove it", Level.WARNING)
+        elif glossary.concept(other) is None:
+            yield _p(loaded, "unknown-see-also", ("see_also", i),
+                     f"no concept with id {other!r}", "check the id, or create the concept")
+
+
+def _check_review(loaded: LoadedFile, review: Review, keypath: KeyPath) -> Iterator[Problem]:
+    if review.state is ReviewState.APPROVED and not (review.approved_by and review.approved_on):
+        missing = " and ".join(
+            name for name, value in (("approved_by", review.approved_by),
+                                     ("approved_on", review.approved_on)) if not value
+        )
+        yield _p(loaded, "approved-without-reviewer", (*keypath, "review"),
+                 f"approved but {missing} is missing",
+                 "only a named reviewer approves: use `glossary review approve --by NAME`")
+    if not origin_is_valid(review.origin):
+        yield _p(loaded, "bad-value", (*keypath, "origin"), f"{review.origin!r} is not allowed",
+                 "use human, machine-assisted or imported:<file>")
+
+
+def check_reviews(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    concept = loaded.concept
+    assert concept is not None
+    for lang in ("en", "km"):
+        section = concept.lang(lang)
+        if section.definition is not None:
+            yield from _check_review(loaded, section.definition.review, (lang, "definition"))
+        for i, term in enumerate(section.terms):
+            yield from _check_review(loaded, term.review, (lang, "terms", i))
+            if term.pos not in PARTS_OF_SPEECH:
+                yield _p(loaded, "bad-value", (lang, "terms", i, "pos"),
+                         f"{term.pos!r} is not allowed", "use " + ", ".join(PARTS_OF_SPEECH))
+
+
+def check_completeness(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    concept = loaded.concept
+    assert concept is not None
+    if concept.status is ConceptStatus.RETIRED:
+        return
+    if not concept.en.terms:
+        yield _p(loaded, "no-term", ("en", "terms"), "no English term",
+                 "add [[en.terms]] with text and review")
+    if concept.en.definition is None:
+        yield _p(loaded, "no-definition", ("en",), "no English definition",
+                 "add [en.definition] with text", Level.WARNING)
+    if not concept.km.terms:
+        yield _p(loaded, "no-khmer", ("km",), "no Khmer term yet",
+                 "add [[km.terms]] with a proposal", Level.WARNING)
+    for lang in ("en", "km"):
+        section = concept.lang(lang)
+        seen: dict[str, int] = {}
+        for i, term in enumerate(section.terms):
+            key = khmer.search_key(term.text)
+            if key in seen:
+                yield _p(loaded, "duplicate-term", (lang, "terms", i, "text"),
+                         f"same text as {lang}.terms[{seen[key]}]",
+                         "merge the two entries", Level.WARNING)
+            seen.setdefault(key, i)
+
+
+def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    """Khmer-specific checks on every text field, as typed."""
+    for f in loaded.fields:
+        raw, kp = f.raw, f.keypath
+        if f.value != raw and raw.replace("\ufeff", "") != f.value.replace("\ufeff", ""):
+            yield _p(loaded, "not-normalized", kp,
+                     "Khmer text is not in normalized order",
+                     f"write it as {f.value!r}", Level.WARNING)
+        if "\ufeff" in raw:
+            yield _p(loaded, "invisible-char", kp, "contains U+FEFF BYTE ORDER MARK", "remove it")
+        if f.lang == "km" and not f.dnt and raw.strip():
+            if not khmer.has_khmer(raw):
+                level = Level.ERROR if khmer.has_latin_letters(raw) else Level.WARNING
+                yield _p(loaded, "no-khmer-letters", kp,
+                         f"Khmer field has no Khmer letters: {raw!r}",
+                         "legacy (Limon) font text? retype it in Unicode Khmer, or set dnt = true",
+                         level)
+            elif f.is_term and khmer.has_latin_letters(raw):
+                yield _p(loaded, "latin-in-khmer", kp, "Khmer term contains Latin letters",
+                         "set dnt = true if the term stays in English", Level.WARNING)
+        if f.is_term:
+            for _, ch in khmer.invisible_chars(f.value):
+                if ch == "\ufeff":
+                    continue
+                yield _p(loaded, "invisible-char", kp,
+                         f"contains {khmer.char_name(ch)}", "remove it")
+        if khmer.has_khmer(raw):
+            for _, ch in khmer.deprecated_chars(raw):
+                yield _p(loaded, "deprecated-char", kp,
+                         f"contains deprecated {khmer.char_name(ch)}",
+                         f"write it as {f.value!r}" if f.value != raw else "retype it",
+                         Level.WARNING)
+            if khmer.duplicate_vowels(f.value):
+                yield _p(loaded, "duplicate-vowel", kp, "a vowel sign is typed twice",
+                         "delete the repeated vowel", Level.WARNING)
+            if khmer.mixed_digits(f.value):
+                yield _p(loaded, "mixed-digits", kp, "mixes Khmer and ASCII digits",
+                         "use one kind of digit", Level.WARNING)
+
+
+FILE_CHECKS: tuple[Check, ...] = (
+    check_id, check_domains, check_sources, check_see_also, check_reviews,
+    check_completeness, check_text,
+)
+
+
+def check_duplicates(files: list[LoadedFile]) -> Iterator[Problem]:
+    by_id: dict[str, list[LoadedFile]] = defaultdict(list)
+    for loaded in files:
+        if loaded.concept is not None:
+            by_id[loaded.concept.id].append(loaded)
+    for concept_id, group in sorted(by_id.items()):
+        for loaded in group[1:]:
+            yield _p(loaded, "duplicate-id", ("id",),
+                     f"id {concept_id!r} is also used by {group[0].path.name}",
+                     "ids are unique and never reused: pick another")
+
+
+def check_same_preferred(files: list[LoadedFile]) -> Iterator[Problem]:
+    by_term: dict[str, list[tuple[LoadedFile, Concept]]] = defaultdict(list)
+    for loaded in files:
+        concept = loaded.concept
+        if concept is None or concept.status is ConceptStatus.RETIRED:
+            continue
+        preferred = concept.en.preferred
+        if preferred is not None:
+            by_term[preferred.text.casefold()].append((loaded, concept))
+    for text, group in sorted(by_term.items()):
+        if len(group) < 2:
+            continue
+        ids = [c.id for _, c in group]
+        for loaded, concept in group:
+            if not concept.notes:
+                others = ", ".join(i for i in ids if i != concept.id)
+                yield _p(loaded, "homonym", ("en", "terms", 0, "text"),
+                         f"English preferred term {text!r} is also used by {others}",
+                         "add a note that tells the concepts apart")
+
+
+def validate(result: LoadResult) -> list[Problem]:
+    """Every problem in the loaded glossary, lines resolved, in file/line order."""
+    problems = list(result.problems)
+    glossary = result.glossary
+    for loaded in result.files:
+        if loaded.concept is None:
+            continue
+        for check in FILE_CHECKS:
+            problems.extend(check(loaded, glossary))
+    problems.extend(check_duplicates(result.files))
+    problems.extend(check_same_preferred(result.files))
+    texts: dict[Path, str] = {f.path: f.text for f in result.files if f.text is not None}
+    resolved = list(resolve_lines(problems, texts))
+    resolved.sort(key=lambda p: (str(p.path), p.line or 0, p.code, p.message))
+    return resolved
+
+
+def has_errors(problems: list[Problem], strict: bool = False) -> bool:
+    return any(p.level is Level.ERROR or strict for p in problems)
