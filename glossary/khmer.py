@@ -265,7 +265,7 @@ _G_SPACE, _G_PUNCT, _G_DIGIT, _G_KHMER, _G_LATIN, _G_OTHER = 1, 2, 3, 4, 5, 6
 _S_COMMON, _S_VARIANT = 5, 6  # secondary weights; marks get larger ones below
 _T_COMMON, _T_VARIANT = 1, 2  # tertiary weights (upper case / variant letters)
 
-CE = tuple[int, int, int]  # (primary or 0 for secondary-only, secondary, tertiary)
+_CE = tuple[int, int, int]  # (primary or 0 for secondary-only, secondary, tertiary)
 
 
 def _khmer_primaries() -> dict[str, int]:
@@ -305,8 +305,8 @@ _INDEPENDENT_EXPANSIONS = {
 }
 
 
-def _khmer_table() -> dict[str, tuple[CE, ...]]:
-    table: dict[str, tuple[CE, ...]] = {}
+def _khmer_table() -> dict[str, tuple[_CE, ...]]:
+    table: dict[str, tuple[_CE, ...]] = {}
     for s, p in _KP.items():
         table[s] = ((p, _S_COMMON, _T_COMMON),)
     for ch in _CONSONANTS + "ឫឬឭឮ":  # C + robat sorts as រ្C, secondary difference
@@ -344,8 +344,8 @@ _PUNCT_ORDER = {
 
 
 @lru_cache(maxsize=8192)
-def _char_ces(ch: str) -> tuple[CE, ...]:
-    """Collation elements of one character outside the Khmer tables."""
+def _char_ces(ch: str) -> tuple[_CE, ...]:
+    """Collation elements of one character (Khmer table first, then generic rules)."""
     if ch in _KHMER_CE:
         return _KHMER_CE[ch]
     if ch.isspace():

@@ -1,0 +1,52 @@
+"""Shared fixtures: a small real glossary copied into a temporary project."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from glossary.cli import main
+from glossary.config import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+MINI = DATA / "mini"
+SHARED = ROOT.parent / "shared"
+SAMPLES = SHARED / "samples"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the mini glossary in terms/ and a pyproject.toml."""
+    shutil.copytree(MINI / "terms", tmp_path / "terms")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.glossary]\nterms = "terms"\nbuild = "build"\nlocale = "locale"\n',
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+@pytest.fixture
+def settings(project: Path) -> Settings:
+    return load_settings(cwd=project)
+
+
+@pytest.fixture
+def cli(project: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the real CLI in the project folder: ``cli("check", "--strict")``."""
+    monkeypatch.chdir(project)
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return run
+
+
+def write_concept(project: Path, name: str, text: str) -> Path:
+    path = project / "terms" / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,503 @@
+"""Tests for glossary.khmer, using the vectors of shared/khmer.md (UTN #61, CLDR km)."""
+
+import random
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossary import khmer
+from glossary.khmer import (
+    FOLD_COENG_DA_DEFAULT,
+    INDEX_HEADINGS,
+    char_name,
+    deprecated_chars,
+    duplicate_vowels,
+    has_khmer,
+    has_latin_letters,
+    index_heading,
+    invisible_chars,
+    mixed_digits,
+    normalize,
+    search_key,
+    sort_key,
+)
+
+
+def nfc(s):
+    return unicodedata.normalize("NFC", s)
+
+
+# --- normalization vectors N1-N23 --------------------------------------------------
+
+N_VECTORS = [
+    ("N1", "\u179f\u17d2\u179a\u17d2\u178f\u17b8", "\u179f\u17d2\u178f\u17d2\u179a\u17b8"),
+    ("N2", "\u1798\u17c9\u17d2\u1799\u17b6\u1784", "\u1798\u17d2\u1799\u17c9\u17b6\u1784"),
+    ("N3", "\u1781\u17c2\u17d2\u1798\u179a", "\u1781\u17d2\u1798\u17c2\u179a"),
+    ("N4", "\u1780\u17c6\u17bb", "\u1780\u17bb\u17c6"),
+    ("N5", "\u1785\u17c6\u17b6", "\u1785\u17b6\u17c6"),
+    ("N6", "\u179b\u17c1\u17b6\u1780", "\u179b\u17c4\u1780"),
+    ("N7", "\u1794\u17c1\u17b8", "\u1794\u17be"),
+    ("N8", "\u179f\u17bb\u17b8", "\u179f\u17ca\u17b8"),
+    ("N9", "\u179f\u17b8\u17bb", "\u179f\u17ca\u17b8"),
+    ("N10", "\u1798\u17bb\u17b8", "\u1798\u17c9\u17b8"),
+    ("N11", "\u1780\u178e\u17d2\u178a\u17b6\u179b", "\u1780\u178e\u17d2\u178f\u17b6\u179b"),
+    ("N12", "\u1780\u17be\u17b6", "\u1780\u17c4\u17b8"),
+    ("N13", "\u17a2\u200c\u17ca\u17b9\u1798", "\u17a2\u17ca\u200c\u17b9\u1798"),
+    ("N14", "\u17a2\u17ca\u200c\u17b9\u1798", "\u17a2\u17ca\u200c\u17b9\u1798"),
+    (
+        "N15",
+        "\u1785\u17bb\u17c7\u1788\u17c1\u17b6\u17d2\u1798\u17c7",
+        "\u1785\u17bb\u17c7\u1788\u17d2\u1798\u17c4\u17c7",
+    ),
+    (
+        "N16",
+        "\u179f\u17b6\u179f\u17d2\u178a\u17b6\u17d2\u179a\u1785\u17b6\u179a\u17d2\u1799",
+        "\u179f\u17b6\u179f\u17d2\u178f\u17d2\u179a\u17b6\u1785\u17b6\u179a\u17d2\u1799",
+    ),
+    ("N17", "\u1780\u1794\u17bc\u17cc\u179a", "\u1780\u1794\u17cc\u17bc\u179a"),
+    ("N18a", "\u1780\u17dd\u17d2\u1780", "\u1780\u17d2\u1780\u17dd"),
+    ("N18b", "\u1780\u17d2\u17dd\u1780", "\u1780\u17d2\u1780\u17dd"),
+    ("N19", "\u17a3", "\u17a2"),
+    ("N20", "\u17a4", "\u17a2\u17b6"),
+    ("N21", "\u17d8", "\u17d4\u179b\u17d4"),
+    ("N22", "\u1780\u17b4", "\u1780"),
+    ("N23", "\u1780\u17b6\u17b6", "\u1780\u17b6\u17b6"),
+]
+N_IDS = [row[0] for row in N_VECTORS]
+N_BY_ID = {row[0]: row for row in N_VECTORS}
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), N_VECTORS, ids=N_IDS)
+def test_normalize_vectors(name, raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), N_VECTORS, ids=N_IDS)
+def test_normalize_vectors_fixed_points(name, raw, expected):
+    assert normalize(expected) == expected
+    assert nfc(expected) == expected
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), N_VECTORS, ids=N_IDS)
+def test_nfc_is_not_enough(name, raw, expected):
+    if name in ("N14", "N23"):
+        assert nfc(raw) == expected
+    else:
+        assert nfc(raw) != expected
+
+
+def test_n18_plain_nfc_detaches_the_coeng():
+    assert nfc("\u1780\u17dd\u17d2\u1780") == "\u1780\u17d2\u17dd\u1780"
+
+
+def test_coeng_da_fold_is_a_setting():
+    raw = N_BY_ID["N11"][1]
+    assert FOLD_COENG_DA_DEFAULT is True
+    assert normalize(raw, fold_coeng_da=False) == raw
+    assert normalize(raw, fold_coeng_da=True) == N_BY_ID["N11"][2]
+    # the other rules still apply without the fold
+    assert normalize("\u1781\u17c2\u17d2\u178a", fold_coeng_da=False) == (
+        "\u1781\u17d2\u178a\u17c2"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\u17a2\u17ca\u17b9\u200c\u1798", "\u17a2\u17ca\u17b9\u200c\u1798"),  # not before mark
+        ("\u1780\u200c\u17b6", "\u1780\u17b6"),  # inside a cluster, no shifter: dropped
+        ("\u1798\u200c\u17bb\u17b8", "\u1798\u17c9\u200c\u17b8"),  # u -> shifter, kept
+        ("\u1780\u17ca\u200c\u17b6", "\u1780\u17ca\u17b6"),  # not before an above vowel
+        ("\u1780\u200c\u1781", "\u1780\u200c\u1781"),  # between letters: left for validation
+    ],
+)
+def test_zwnj_placement(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\u1794\u17bb\u17b8", "\u1794\u17bb\u17b8"),  # BA takes both shifters: ambiguous
+        ("\u17a2\u17bb\u17b8", "\u17a2\u17ca\u17b8"),  # QA, first series
+        ("\u178e\u17bb\u17b8", "\u178e\u17ca\u17b8"),  # NNO is first series
+        ("\u179f\u17bb\u17be\u1794", "\u179f\u17ca\u17be\u1794"),  # sra oe is "above"
+        ("\u1780\u17bb\u17c6", "\u1780\u17bb\u17c6"),  # u + nikahit is a real vowel
+        ("\u17a7\u17bb\u17b8", "\u17a7\u17bb\u17b8"),  # no series for an independent vowel
+    ],
+)
+def test_sra_u_to_shifter(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\u1780\u17b8\u17c1", "\u1780\u17be"),
+        ("\u1780\u17b6\u17c1", "\u1780\u17c4"),
+        ("\u1780\u17c7\u17c6\u17bb", "\u1780\u17bb\u17c6\u17c7"),
+        ("\u1780\u17cc\u17d2\u179a\u17d2\u1780", "\u1780\u17cc\u17d2\u1780\u17d2\u179a"),
+    ],
+)
+def test_more_reordering(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Translation Memory",
+        "caf\u00e9 na\u00efve \u2014 r\u00e9sum\u00e9",
+        "\u0645\u0631\u062d\u0628\u0627 \u200c x",
+        "\u00a0tab\there\u200b",
+        "",
+    ],
+)
+def test_non_khmer_text_is_only_nfc(text):
+    assert normalize(text) == nfc(text)
+
+
+def test_bom_stripped_and_zwsp_kept():
+    assert normalize("\ufeffEnglish") == "English"
+    assert normalize("\u1780\u200b\u1781") == "\u1780\u200b\u1781"
+    assert "\u200b" not in normalize("\u1780\u1781\u1782")
+
+
+def test_decomposed_latin_is_composed():
+    assert normalize("e\u0301") == "\u00e9"
+
+
+# --- search keys K1-K5 -------------------------------------------------------------
+
+K_VECTORS = [
+    (
+        "K1",
+        "\u1797\u17b6\u179f\u17b6\u200b\u1781\u17d2\u1798\u17c2\u179a",
+        "\u1797\u17b6\u179f\u17b6\u1781\u17d2\u1798\u17c2\u179a",
+    ),
+    (
+        "K2",
+        "\u1786\u17d2\u1793\u17b6\u17c6\u17e2\u17e0\u17e2\u17e5",
+        "\u1786\u17d2\u1793\u17b6\u17c62025",
+    ),
+    ("K3", "\u1780\u178e\u17d2\u178a\u17b6\u179b", "\u1780\u178e\u17d2\u178f\u17b6\u179b"),
+    ("K4", "\ufeff\u1781\u17c2\u17d2\u1798\u179a", "\u1781\u17d2\u1798\u17c2\u179a"),
+    ("K5", "Translation Memory", "translation memory"),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), K_VECTORS, ids=[k[0] for k in K_VECTORS])
+def test_search_key_vectors(name, raw, expected):
+    assert search_key(raw) == expected
+    assert search_key(expected) == expected
+
+
+def test_search_key_whitespace_and_invisibles():
+    assert search_key("  AI\u00a0\u00a0 Governance\t\n") == "ai governance"
+    assert search_key("soft\u00adware\u2060") == "software"
+    assert search_key("\u179f\u17ca\u200c\u17b8") == "\u179f\u17ca\u17b8"
+
+
+def test_search_key_folds_coeng_da_always():
+    raw = N_BY_ID["N11"][1]
+    assert search_key(raw) == search_key(normalize(raw, fold_coeng_da=False))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("\u179f\u17d2\u179a\u17d2\u178f\u17b8", "\u179f\u17d2\u178f\u17d2\u179a\u17b8"),
+        ("\u1780\u17c6\u17bb", "\u1780\u17bb\u17c6"),
+        ("\u179f\u17bb\u17b8", "\u179f\u17ca\u17b8"),
+    ],
+)
+def test_lookalikes_share_a_key(a, b):
+    assert search_key(a) == search_key(b)
+
+
+# --- collation ---------------------------------------------------------------------
+
+C_PAIRS = [
+    ("C1", "\u1780\u17c5\u17a2\u17b8", "\u1780\u17bb\u17c6"),
+    ("C2", "\u1785\u17b7\u178f\u17d2\u178f", "\u1785\u17b6\u17c6"),
+    ("C3", "\u1792\u179a\u178e\u17b8", "\u1792\u1798\u17cc"),
+    ("C4", "\u17ab\u179f\u17d2\u179f\u17b8", "\u179b\u17c4\u1780"),
+    ("C5", "\u17a5\u17a1\u17bc\u179c", "\u17a2\u17ca\u17b8\u1793\u1792\u17ba\u178e\u17b7\u178f"),
+    ("C6", "\u1780\u17b6", "\u1780\u17d2\u1794\u17b6\u179b"),
+    ("C7", "\u1780\u1780", "\u1780\u17b6"),
+]
+
+REAL_ORDER = [
+    "ក",
+    "កក",
+    "កា",
+    "កៅអី",
+    "កុំ",
+    "កោះ",
+    "ក្បាល",
+    "ក្រុម",
+    "ខ្មែរ",
+    "ចិត្ត",
+    "ចាំ",
+    "ធរណី",
+    "ធម៌",
+    "បង់",
+    "បុណ្យ",
+    "ប៉ុន្តែ",
+    "រៀន",
+    "ឫស្សី",
+    "លោក",
+    "អាហារ",
+    "ឥឡូវ",
+    "អ៊ីនធឺណិត",
+    "ឧស្សាហកម្ម",
+]
+
+
+@pytest.mark.parametrize(("name", "a", "b"), C_PAIRS, ids=[c[0] for c in C_PAIRS])
+def test_collation_pairs(name, a, b):
+    assert sort_key(a) < sort_key(b)
+    assert sorted([b, a], key=sort_key) == [a, b]
+
+
+def test_codepoint_order_gets_c1_to_c5_wrong():
+    for _, a, b in C_PAIRS[:5]:
+        assert a > b
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_real_ordering(seed):
+    assert len(REAL_ORDER) == 23
+    words = REAL_ORDER[:]
+    random.Random(seed).shuffle(words)
+    assert sorted(words, key=sort_key) == REAL_ORDER
+
+
+@pytest.mark.parametrize(
+    "ordered",
+    [
+        ["", " ", "-", "0", "1", "10", "\u17e2", "9", "\u1780", "a", "B", "c", "\u03b1"],
+        ["apple", "Apple", "apples", "\u00e9clair", "zebra"],
+        ["\u17a2", "\u17a2\u17b7", "\u17a5", "\u17a2\u17b8"],  # ឥ = អិ + secondary
+        ["\u17b1", "\u17b2"],  # ឱ < ឲ
+        ["\u1794\u1784", "\u1794\u1784\u17cb", "\u1794\u17b6"],
+        ["\u179a\u17d2\u1798", "\u1798\u17cc"],  # robat = រ្ម + secondary
+    ],
+)
+def test_sort_key_examples(ordered):
+    assert sorted(reversed(ordered), key=sort_key) == ordered
+    assert len({sort_key(s) for s in ordered}) == len(ordered)
+
+
+def test_sort_key_is_a_tuple_of_ints():
+    key = sort_key("ខ្មែរ AI 2025 \u17e2\u17e0")
+    assert isinstance(key, tuple)
+    assert all(type(x) is int for x in key)
+
+
+def test_sort_key_ignores_invisibles_before_the_last_level():
+    a, b = sort_key("\u1780\u17b6"), sort_key("\u1780\u200b\u17b6")
+    assert a != b
+    assert a[: a.index(0)] == b[: b.index(0)]
+
+
+# --- index headings ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("ខ្មែរ", "ខ"),
+        ("\u1780\u17c6\u17bb", "ក"),
+        ("ឥឡូវ", "ឥ"),
+        ("ឧស្សាហកម្ម", "ឧ"),
+        ("ឫស្សី", "ឫ"),
+        ("\u17a3", "អ"),  # deprecated QAQ normalizes to QA
+        ("\u200b\u00a0អាហារ", "អ"),
+        ("AI", "#"),
+        ("2025", "#"),
+        ("\u17e2\u17e0", "#"),
+        ("", "#"),
+        ("\u17b6", "#"),
+    ],
+)
+def test_index_heading(text, heading):
+    assert index_heading(text) == heading
+
+
+def test_index_headings_table():
+    assert len(INDEX_HEADINGS) == len(set(INDEX_HEADINGS)) == 35 + 15
+    assert INDEX_HEADINGS[0] == "ក"
+    assert INDEX_HEADINGS[-1] == "ឳ"
+    assert sorted(INDEX_HEADINGS, key=sort_key) == list(INDEX_HEADINGS)
+    assert "\u17a3" not in INDEX_HEADINGS and "\u17a4" not in INDEX_HEADINGS
+    for heading in INDEX_HEADINGS:
+        assert index_heading(heading) == heading
+    # sorted terms come in heading order, except that words starting with an
+    # independent vowel (ឥ = អិ, ឧ = អុ...) interleave with the អ words, as in CLDR
+    terms = sorted(REAL_ORDER, key=sort_key)
+    headings = [index_heading(t) for t in terms]
+    consonant_part = [INDEX_HEADINGS.index(h) for h in headings if h < "\u17a2"]
+    assert consonant_part == sorted(consonant_part)
+    assert headings[-4:] == ["អ", "ឥ", "អ", "ឧ"]
+
+
+# --- validation helpers ------------------------------------------------------------
+
+
+def test_invisible_chars():
+    assert invisible_chars("\u1797\u17b6\u179f\u17b6\u200b\u1781") == [(4, "\u200b")]
+    assert invisible_chars(N_BY_ID["N14"][1]) == []  # ZWNJ in its legal place
+    assert invisible_chars(N_BY_ID["N13"][1]) == [(1, "\u200c")]
+    assert invisible_chars("\u1780\u200c\u1781") == [(1, "\u200c")]
+    assert invisible_chars("\u200c") == [(0, "\u200c")]
+    text = "a\u200db\u2060c\ufeffd\u00a0e\u00adf\u202fg"
+    assert [i for i, _ in invisible_chars(text)] == [1, 3, 5, 7, 9, 11]
+    assert invisible_chars("plain text, ខ្មែរ") == []
+
+
+def test_deprecated_chars():
+    text = "\u17a3\u1780\u17a4\u17b4\u17b5\u17d3\u17d8"
+    assert deprecated_chars(text) == [(i, text[i]) for i in (0, 2, 3, 4, 5, 6)]
+    assert deprecated_chars("ខ្មែរ") == []
+    # U+17D3 is reported but never changed
+    assert normalize("\u1780\u17d3") == "\u1780\u17d3"
+
+
+def test_duplicate_vowels():
+    raw, expected = N_BY_ID["N23"][1:]
+    assert normalize(raw) == expected
+    assert duplicate_vowels(raw) == [2]
+    assert duplicate_vowels("\u1780\u17b6\u1780\u17b6") == []
+    assert duplicate_vowels("\u1780\u17c1\u17c1\u17c1") == [2, 3]
+
+
+def test_has_khmer_and_latin():
+    assert has_khmer("PasaExµr") is False  # ភាសាខ្មែរ typed in the Limon font encoding
+    assert has_latin_letters("PasaExµr") is True
+    assert has_khmer("ភាសាខ្មែរ") is True
+    assert has_khmer("\u19e0") is True
+    assert has_latin_letters("ភាសាខ្មែរ ២០២៥ - 2025") is False
+    assert has_latin_letters("\u00e9") is True
+    assert has_latin_letters("\u03b1\u03b2") is False
+
+
+def test_mixed_digits():
+    assert mixed_digits("\u17e2\u17e0 25") is True
+    assert mixed_digits("2025") is False
+    assert mixed_digits("\u17e2\u17e0\u17e2\u17e5") is False
+    assert mixed_digits("") is False
+
+
+def test_char_name():
+    assert char_name("\u200b") == "U+200B ZERO WIDTH SPACE"
+    assert char_name("\u17d2") == "U+17D2 KHMER SIGN COENG"
+    assert char_name("\x00") == "U+0000 <control>"
+    assert char_name("\U0010ffff").startswith("U+10FFFF ")
+    with pytest.raises(ValueError):
+        char_name("ab")
+
+
+def test_public_api():
+    for name in khmer.__all__:
+        assert hasattr(khmer, name)
+    assert "UTN" in khmer.__doc__ or "Technical Note #61" in khmer.__doc__
+    assert "CLDR" in khmer.__doc__
+
+
+# --- properties --------------------------------------------------------------------
+
+KHMER_CHARS = (
+    [chr(c) for c in range(0x1780, 0x17DE)]
+    + [chr(c) for c in range(0x17E0, 0x17EA)]
+    + ["\u200b", "\u200c", "\u17d2", "\u17dd", "a", "Z", " ", "1"]
+)
+CONSONANTS = [chr(c) for c in range(0x1780, 0x17A3)]
+VOWELS = [chr(c) for c in range(0x17B6, 0x17C6)] + ["\u17bb\u17c6", "\u17b6\u17c6"]
+SIGNS = [chr(c) for c in range(0x17C6, 0x17D2)] + ["\u17d3", "\u17dd", "\u200c"]
+
+khmer_text = st.text(alphabet=st.sampled_from(KHMER_CHARS), max_size=12)
+syllable = st.builds(
+    lambda c, sub, v, s: c + sub + v + s,
+    st.sampled_from(CONSONANTS + ["\u17a5", "\u17a7", "\u17ab"]),
+    st.one_of(st.just(""), st.sampled_from(CONSONANTS).map(lambda c: "\u17d2" + c)),
+    st.one_of(st.just(""), st.sampled_from(VOWELS)),
+    st.one_of(st.just(""), st.sampled_from(SIGNS)),
+)
+# syllables with their marks shuffled, as users type them
+scrambled_syllable = syllable.flatmap(
+    lambda s: st.permutations(list(s[1:])).map(lambda rest: s[0] + "".join(rest))
+)
+words = st.lists(st.one_of(syllable, scrambled_syllable), min_size=1, max_size=4).map("".join)
+any_text = st.one_of(khmer_text, words)
+
+PROPS = settings(max_examples=300, deadline=None, database=None)
+
+
+@PROPS
+@given(any_text)
+def test_normalize_is_idempotent(x):
+    once = normalize(x)
+    assert normalize(once) == once
+    kept = normalize(x, fold_coeng_da=False)
+    assert normalize(kept, fold_coeng_da=False) == kept
+
+
+@PROPS
+@given(any_text)
+def test_normalize_output_is_nfc(x):
+    once = normalize(x)
+    assert nfc(once) == once
+    assert "\ufeff" not in once
+
+
+@PROPS
+@given(any_text)
+def test_normalize_never_adds_zwsp(x):
+    assert normalize(x).count("\u200b") == x.count("\u200b")
+
+
+@PROPS
+@given(any_text, any_text)
+def test_sort_key_total_order(a, b):
+    ka, kb = sort_key(a), sort_key(b)
+    assert [ka < kb, ka == kb, ka > kb].count(True) == 1
+    assert (ka == kb) == (normalize(a) == normalize(b))
+
+
+@PROPS
+@given(any_text, any_text, any_text)
+def test_sort_key_transitive(a, b, c):
+    x, y, z = sorted([a, b, c], key=sort_key)
+    assert sort_key(x) <= sort_key(y) <= sort_key(z)
+    assert sort_key(x) <= sort_key(z)
+
+
+@PROPS
+@given(any_text)
+def test_sort_key_sees_only_normalized_text(x):
+    assert sort_key(x) == sort_key(normalize(x))
+
+
+@PROPS
+@given(any_text)
+def test_search_key_is_idempotent(x):
+    key = search_key(x)
+    assert search_key(key) == key
+    assert key == key.strip()
+    assert "\u200b" not in key and "\u200c" not in key
+
+
+@PROPS
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_is_unchanged(x):
+    assert normalize(x) == x
+
+
+@PROPS
+@given(st.text(alphabet=st.characters(exclude_characters="\ufeff", max_codepoint=0x17FF)))
+def test_text_without_khmer_is_only_nfc(x):
+    if not has_khmer(x):
+        assert normalize(x) == nfc(x)
