@@ -1,0 +1,81 @@
+"""Benchmarks, run on demand (never in the test suite).
+
+    python bench/run.py [--sizes 1000,10000,100000] [--only NAME] [--repeat N] [--json FILE]
+
+Each scenario module in bench/scenarios/ defines ``SCENARIOS``: objects with a ``name``
+and ``run(size, workdir, repeat) -> dict`` returning at least ``median_s`` and, where a
+peer is measured in the same run, ``peer_median_s`` and ``ratio``. Results print as
+medians (min–max) and are written as ``{scenario: {size: {...}}}`` to the JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+
+def discover() -> list:
+    import scenarios
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(scenarios.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"scenarios.{info.name}")
+        found.extend(getattr(module, "SCENARIOS", []))
+    return found
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.3f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--only", action="append", default=[],
+                        help="run only scenarios whose name contains this (repeatable)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--all", action="store_true", help="sizes 1000,10000,100000")
+    args = parser.parse_args(argv)
+    sizes = [1000, 10000, 100000] if args.all else [int(s) for s in args.sizes.split(",")]
+    results: dict[str, dict[str, dict]] = {}
+    print(f"machine: {platform.machine()} {platform.system()} python {platform.python_version()}")
+    with tempfile.TemporaryDirectory(prefix="glossary-bench-") as tmp:
+        work = Path(tmp)
+        for scenario in discover():
+            if args.only and not any(o in scenario.name for o in args.only):
+                continue
+            for size in sizes:
+                if size not in getattr(scenario, "sizes", sizes):
+                    continue
+                result = scenario.run(size, work, args.repeat)
+                results.setdefault(scenario.name, {})[str(size)] = result
+                line = (f"{scenario.name:<34} {size:>7}  median {fmt(result['median_s'])} "
+                        f"({fmt(result.get('min_s'))}–{fmt(result.get('max_s'))})")
+                if result.get("peer_median_s") is not None:
+                    line += (f"  peer {result.get('peer', '')} {fmt(result['peer_median_s'])}"
+                             f"  ratio {result['ratio']:.2f}")
+                for key, value in result.items():
+                    if key.startswith("x_"):
+                        line += f"  {key[2:]}={value}"
+                print(line, flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
