@@ -4,6 +4,7 @@ the CLI needs (check, search, stats, export). Commands call one function here.""
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,35 @@ from glossary.model import Glossary
 from glossary.problems import Level, Problem
 from glossary.stats import Stats, compute
 
-TARGETS: tuple[str, ...] = ("db",)
-
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer gets: the validated glossary and where to write."""
+
+    glossary: Glossary
+    settings: Settings
+    revision: str
+
+
+# Each output of `glossary build`: a name and "module:function" taking a RenderContext
+# and returning the paths it wrote. Imported lazily so `glossary --help` stays fast.
+RENDERERS: dict[str, str] = {
+    "db": "glossary.pipeline:render_database",
+}
+TARGETS: tuple[str, ...] = tuple(RENDERERS)
+
+
+def render_database(ctx: RenderContext) -> list[Path]:
+    store.write_database(ctx.glossary, ctx.settings.db_path, revision=ctx.revision)
+    return [ctx.settings.db_path]
+
+
+def _renderer(name: str) -> Callable[[RenderContext], list[Path]]:
+    module_name, _, func = RENDERERS[name].partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, func)  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -80,22 +107,24 @@ def check(settings: Settings) -> list[Problem]:
 
 def build(
     settings: Settings,
-    targets: Sequence[str] = TARGETS,
+    targets: Sequence[str] | None = None,
     *,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
-    unknown = sorted(set(targets) - set(TARGETS))
+    targets = tuple(RENDERERS) if not targets else tuple(targets)
+    unknown = sorted(set(targets) - set(RENDERERS))
     if unknown:
         raise ConfigError(f"unknown build target(s): {', '.join(unknown)}",
-                          hint="choose from " + ", ".join(TARGETS))
+                          hint="choose from " + ", ".join(RENDERERS))
     loaded = load_valid(settings, strict=strict, progress=progress)
     glossary = loaded.glossary
+    ctx = RenderContext(glossary, settings, loaded.revision)
     outputs: list[Path] = []
+    for name in RENDERERS:
+        if name in targets:
+            outputs.extend(_renderer(name)(ctx))
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
-    if "db" in targets:
-        store.write_database(glossary, settings.db_path, revision=loaded.revision)
-        outputs.append(settings.db_path)
     return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision)
 
 

@@ -53,7 +53,7 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
 
 @main.command()
 @click.option("--only", "only", multiple=True, metavar="TARGET",
-              help="Build only these outputs (repeatable): db.")
+              help="Build only this output (repeatable), e.g. db or site.")
 @click.option("--strict", is_flag=True, help="Refuse to build when there are warnings.")
 @click.pass_obj
 def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
@@ -69,7 +69,7 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
 
     with user_errors():
         settings = obj.settings()
-        targets = only or pipeline.TARGETS
+        targets = only or None
         count = sum(1 for _ in settings.terms_dir.glob("*.toml")) if settings.terms_dir.is_dir() \
             else 0
         with Progress("reading terms/", count) as progress:
@@ -212,3 +212,8 @@ def export_json(obj: Context, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         click.echo(f"wrote {output}")
+
+
+@main.group("import")
+def import_() -> None:
+    """Read terms back from an interchange file and report (or apply) the changes."""
