@@ -498,3 +498,14 @@ def char_name(ch: str) -> str:
     if not name:
         name = "<control>" if unicodedata.category(ch) == "Cc" else "<unnamed>"
     return f"U+{ord(ch):04X} {name}"
+
+
+def clean_term(text: str) -> str:
+    """A term as typed → as stored: normalized, invisible characters removed (a
+    no-break space becomes a space), runs of whitespace folded, ends stripped."""
+    value = normalize(text)
+    drop = {i for i, ch in invisible_chars(value)}
+    if drop:
+        value = "".join(" " if ch in "\u00a0\u202f" else ch
+                        for i, ch in enumerate(value) if i not in drop or ch in "\u00a0\u202f")
+    return " ".join(value.split())
