@@ -459,6 +459,15 @@ def concept_from_data(
     return concept, reader.problems, reader.fields
 
 
+UNREADABLE_CODES = frozenset({"unreadable", "encoding", "toml-syntax"})
+
+
+def _source_error_code(exc: SourceError) -> str:
+    if exc.message.startswith("cannot read"):
+        return "unreadable"
+    return "toml-syntax" if exc.message.startswith("TOML") else "encoding"
+
+
 def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
     layout: list[Problem] = []
     try:
@@ -467,8 +476,8 @@ def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
         text = decode(path, raw)
         data = parse_toml(path, text)
     except SourceError as exc:
-        code = "toml-syntax" if "TOML" in exc.message else "encoding"
-        problem = Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
+        problem = Problem(_source_error_code(exc), Level.ERROR, path, exc.message, exc.hint, (),
+                          exc.line, exc.column)
         return LoadedFile(path, None, [*layout, problem])
     concept, problems, fields = concept_from_data(path, data, fold_coeng_da)
     return LoadedFile(path, concept, layout + problems, fields, text)
@@ -502,7 +511,7 @@ def load_registry(
         try:
             data = parse_toml(path, read_text(path))
         except SourceError as exc:
-            code = "toml-syntax" if "TOML" in exc.message else "encoding"
+            code = _source_error_code(exc)
             problems.append(
                 Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
             )

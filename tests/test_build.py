@@ -63,12 +63,32 @@ def test_build_refuses_invalid_glossary(settings, project: Path) -> None:
     assert not settings.db_path.exists()
 
 
-def test_build_cli_error_exit(cli, project: Path) -> None:
+def test_build_cli_syntax_error_is_an_input_error(cli, project: Path) -> None:
     path = project / "terms" / "transparency.toml"
     path.write_text("id = ", encoding="utf-8")
     result = cli("build")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: terms/transparency.toml:1:")
+
+
+def test_build_cli_lists_validation_errors(cli, project: Path) -> None:
+    path = project / "terms" / "transparency.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('see_also = [', 'see_also = ["nope", '),
+                    encoding="utf-8")
+    result = cli("build")
     assert result.exit_code == 1
     assert "run `glossary check`" in result.stderr
+    assert "terms/transparency.toml:4: unknown-see-also" in result.stderr
+
+
+def test_read_only_commands_never_modify_terms(cli, project: Path) -> None:
+    def snapshot():
+        return {p: p.read_bytes() for p in sorted((project / "terms").iterdir())}
+
+    before = snapshot()
+    for args in (["check"], ["build"], ["search", "model"], ["export", "json"], ["stats"]):
+        cli(*args)
+    assert snapshot() == before
 
 
 def test_unknown_target(cli) -> None:

@@ -74,7 +74,9 @@ def test_export_json(cli, project: Path) -> None:
 def test_non_utf8_file_is_a_located_error_not_a_traceback(cli, project: Path) -> None:
     (project / "terms" / "broken.toml").write_bytes(b'id = "broken"\ntext = "\xff"\n')
     result = cli("build")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: terms/broken.toml:2:9: not valid UTF-8")
+    assert "save the file as UTF-8" in result.stderr
     check = cli("check")
     assert "terms/broken.toml:2: encoding: not valid UTF-8" in check.stdout
     assert "Traceback" not in check.output + result.output
