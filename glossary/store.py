@@ -135,7 +135,7 @@ def _rows(glossary: Glossary) -> dict[str, list[tuple[Any, ...]]]:
                 ))
             for idx, term in enumerate(section.terms):
                 term_id += 1
-                key = khmer.search_key(term.text)
+                key = khmer.search_key_normalized(term.text)
                 review = term.review
                 rows["terms"].append((
                     term_id, concept.id, lang, idx, term.text, key, term.admin_status.value,
