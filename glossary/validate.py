@@ -174,7 +174,7 @@ def check_completeness(loaded: LoadedFile, glossary: Glossary) -> Iterator[Probl
         section = concept.lang(lang)
         seen: dict[str, int] = {}
         for i, term in enumerate(section.terms):
-            key = khmer.search_key(term.text)
+            key = khmer.search_key_normalized(term.text)
             if key in seen:
                 yield _p(loaded, "duplicate-term", (lang, "terms", i, "text"),
                          f"same text as {lang}.terms[{seen[key]}]",
@@ -191,6 +191,8 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             yield _p(loaded, "control-char", kp,
                      f"contains the control character U+{ord(control.group()):04X}",
                      "remove it" + ("; a term is one line" if f.is_term else ""))
+        if raw.isascii() and f.lang != "km":
+            continue  # nothing below can apply to plain ASCII outside a Khmer field
         if f.value != raw and raw.replace("\ufeff", "") != f.value.replace("\ufeff", ""):
             yield _p(loaded, "not-normalized", kp,
                      "Khmer text is not in normalized order",
