@@ -10,6 +10,7 @@ a change is allowed: that is :mod:`glossary.review`'s job.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,9 @@ class ConceptEditor:
         text = self.text()
         if text == self.original:
             return False
+        mode = self.path.stat().st_mode & 0o777
         source.atomic_write_text(self.path, text)
+        os.chmod(self.path, mode)  # atomic_write_text's temporary file is private (0600)
         self.original = text
         return True
 

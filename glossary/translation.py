@@ -71,7 +71,7 @@ def mo_bytes(glossary: Glossary, revision: str) -> bytes:
     """The approved-only MO catalog."""
     entries = catalog.build_entries(glossary, approved_only=True)
     header = make_header(glossary, revision)
-    return mo.write(((e.context, e.msgid, e.msgstr) for e in entries), header.text(template=False))
+    return mo.write(((e.context, e.msgid, e.msgstr) for e in entries), header.mo_text())
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -82,11 +82,24 @@ def _write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _write_text(path: Path, text: str) -> None:
+    """source.atomic_write_text, then the permissions of a normal new file (not 0600)."""
+    source.atomic_write_text(path, text)
+    os.chmod(path, 0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @dataclass
@@ -107,7 +120,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     if approved_only:
         base = out_dir or settings.build_dir / "approved"
         target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
-        source.atomic_write_text(target, po_text)
+        _write_text(target, po_text)
         paths.append(target)
     else:
         base = out_dir or settings.locale_dir
@@ -117,7 +130,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
             (settings.build_dir / POT_NAME, pot_text),
             (settings.build_dir / LANGUAGE / PO_NAME, po_text),
         ):
-            source.atomic_write_text(path, text)
+            _write_text(path, text)
             paths.append(path)
     return Exported(paths, len(entries), sum(e.fuzzy for e in entries))
 
@@ -126,7 +139,7 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
               output: Path | None = None) -> Exported:
     entries = catalog.build_entries(glossary, approved_only=True)
     header = make_header(glossary, revision)
-    data = mo.write(((e.context, e.msgid, e.msgstr) for e in entries), header.text(template=False))
+    data = mo.write(((e.context, e.msgid, e.msgstr) for e in entries), header.mo_text())
     target = output or settings.build_dir / MO_NAME
     _write_bytes(target, data)
     return Exported([target], len(entries), 0)
@@ -139,7 +152,7 @@ def render_po(ctx: object) -> list[Path]:
     written = []
     for path, text in ((settings.build_dir / POT_NAME, pot_text),
                        (settings.build_dir / LANGUAGE / PO_NAME, po_text)):
-        source.atomic_write_text(path, text)
+        _write_text(path, text)
         written.append(path)
     return written
 

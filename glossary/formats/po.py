@@ -99,9 +99,14 @@ class Header:
         ]
         return items
 
-    def text(self, *, template: bool) -> str:
-        """The header as the msgstr of the empty msgid (what an MO file stores)."""
+    def text(self, *, template: bool = False) -> str:
+        """The header as the msgstr of the empty msgid."""
         return "".join(f"{key}: {value}\n" for key, value in self.fields(template=template))
+
+    def mo_text(self) -> str:
+        """The header an MO file stores: GNU msgfmt drops POT-Creation-Date, and so do we."""
+        return "".join(f"{key}: {value}\n" for key, value in self.fields(template=False)
+                       if key != "POT-Creation-Date")
 
 
 def header_entry(header: Header, *, template: bool) -> str:
@@ -247,8 +252,11 @@ def parse(text: str, path: Path) -> Catalog:
     except (OSError, ValueError) as exc:
         match = _POLIB_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
-        detail = match.group(2) if match and match.group(2) else "syntax error"
-        raise FormatError(f"PO {detail}", path=path, line=line,
+        detail = match.group(2) if match and match.group(2) else None
+        if detail is None and line is not None and 0 < line <= len(lines):
+            word = lines[line - 1].strip().split(None, 1)[0]
+            detail = f"unexpected {word} here"
+        raise FormatError(f"PO syntax error: {detail or 'cannot parse'}", path=path, line=line,
                           hint="open the file in a PO editor, or run msgfmt -c on it") from None
     catalog = Catalog(path, dict(po.metadata))
     for entry in po:
