@@ -6,8 +6,6 @@ import json
 import subprocess
 from pathlib import Path
 
-from po_fixtures import po_project, po_settings, run  # noqa: F401
-
 from glossary import pipeline
 from glossary.formats import jsonfmt
 

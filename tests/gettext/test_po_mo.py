@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from po_fixtures import msgfmt, po_project, po_settings, run  # noqa: F401
+from po_helpers import msgfmt
 
 from glossary import catalog
 from glossary.errors import FormatError

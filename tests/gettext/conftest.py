@@ -1,21 +1,25 @@
-"""Fixtures for the gettext and review tests: a small glossary with an approved term,
-a concept with two English terms, a do-not-translate acronym, a concept without Khmer
-and a retired concept (tests/data/po/terms/)."""
+"""Fixtures for the gettext and review tests: a small glossary (tests/data/po/terms/) with
+an approved term, a concept with two English terms, a do-not-translate acronym, a concept
+without Khmer and a retired concept; and the CLI run inside it."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from po_helpers import PO_DATA, SAMPLES
 
 from glossary.cli import main
 from glossary.config import Settings, load_settings
 
-PO_DATA = Path(__file__).resolve().parent / "data" / "po"
+
+@pytest.fixture
+def samples() -> Path:
+    """The real files in ../shared/samples/ (tests/conftest.py's SAMPLES)."""
+    return SAMPLES
 
 
 @pytest.fixture
@@ -43,24 +47,3 @@ def run(po_project: Path) -> Callable[..., Result]:
         return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
     return invoke
-
-
-def msgfmt(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["msgfmt", *map(str, args)], capture_output=True, text=True,
-                          check=False)
-
-
-def term_texts(terms_dir: Path) -> list[str]:
-    """Every text value in terms/ (to check that nothing is lost)."""
-    import tomllib
-
-    out: list[str] = []
-    for path in sorted(terms_dir.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        for lang in ("en", "km"):
-            out += [t["text"] for t in data.get(lang, {}).get("terms", [])]
-    return out
-
-
-def snapshot(terms_dir: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(terms_dir.glob("*.toml"))}

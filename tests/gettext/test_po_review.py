@@ -10,15 +10,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from po_fixtures import (  # noqa: F401
-    PO_DATA,
-    msgfmt,
-    po_project,
-    po_settings,
-    run,
-    snapshot,
-    term_texts,
-)
+from po_helpers import PO_DATA, msgfmt, snapshot, term_texts
 
 from glossary import catalog, pipeline, review
 from glossary.catalog import IncomingTerm

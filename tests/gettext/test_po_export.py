@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from po_fixtures import msgfmt, po_project, po_settings, run  # noqa: F401
+from po_helpers import msgfmt
 
 from glossary import catalog, pipeline, translation
 from glossary.formats import po

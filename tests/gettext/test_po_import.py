@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
-from po_fixtures import PO_DATA, po_project, po_settings, run, snapshot  # noqa: F401
+from po_helpers import PO_DATA, snapshot
 
 from glossary import translation
 from glossary.errors import FormatError
@@ -82,9 +80,9 @@ def test_missing_and_empty_files(run, po_project, tmp_path):
 
 @pytest.mark.parametrize("name", ["apt-2.6.1_km.po", "brasero-3.12.3_km.po", "gedit_km.po",
                                   "remmina_km.po"])
-def test_real_catalogs_import_and_are_mostly_unknown(run, po_project, tmp_path, name):
+def test_real_catalogs_import_and_are_mostly_unknown(run, po_project, tmp_path, samples, name):
     sample = tmp_path / name
-    shutil.copyfile(SAMPLES / "po" / name, sample)  # read-only share: work on a copy
+    shutil.copyfile(samples / "po" / name, sample)  # read-only share: work on a copy
     before = snapshot(po_project / "terms")
     result = run("import", "po", str(sample), "--format", "json")
     assert result.exit_code == 0, result.output
@@ -99,8 +97,8 @@ def test_real_catalogs_import_and_are_mostly_unknown(run, po_project, tmp_path, 
     assert snapshot(po_project / "terms") == before
 
 
-def test_brasero_warning_free_header_and_apt_obsolete():
-    brasero = translation.read_po(SAMPLES / "po" / "brasero-3.12.3_km.po")
+def test_brasero_warning_free_header_and_apt_obsolete(samples):
+    brasero = translation.read_po(samples / "po" / "brasero-3.12.3_km.po")
     assert not any("Language" in w for w in brasero.warnings)  # km-KH is Khmer
-    apt = translation.read_po(SAMPLES / "po" / "apt-2.6.1_km.po")
+    apt = translation.read_po(samples / "po" / "apt-2.6.1_km.po")
     assert sum(1 for _, _, r in apt.skipped if r.startswith("obsolete")) == 141
