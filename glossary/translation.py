@@ -69,9 +69,8 @@ def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
 
 def mo_bytes(glossary: Glossary, revision: str) -> bytes:
     """The approved-only MO catalog."""
-    entries = catalog.build_entries(glossary, approved_only=True)
     header = make_header(glossary, revision)
-    return mo.write(((e.context, e.msgid, e.msgstr) for e in entries), header.mo_text())
+    return mo.write(catalog.approved_messages(glossary), header.mo_text())
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -137,12 +136,11 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
 
 def export_mo(glossary: Glossary, revision: str, settings: Settings,
               output: Path | None = None) -> Exported:
-    entries = catalog.build_entries(glossary, approved_only=True)
+    messages = catalog.approved_messages(glossary)
     header = make_header(glossary, revision)
-    data = mo.write(((e.context, e.msgid, e.msgstr) for e in entries), header.mo_text())
     target = output or settings.build_dir / MO_NAME
-    _write_bytes(target, data)
-    return Exported([target], len(entries), 0)
+    _write_bytes(target, mo.write(messages, header.mo_text()))
+    return Exported([target], len(messages), 0)
 
 
 def render_po(ctx: object) -> list[Path]:

@@ -38,14 +38,21 @@ for _code in [*range(0x20), 0x7F]:
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 
 
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
+
+
 def escape(text: str) -> str:
     """Escape ``text`` for the inside of a PO string literal."""
+    if _NEEDS_ESCAPE.search(text) is None:  # most text: no work (translate() is slow)
+        return text
     return text.translate(_ESCAPE_TABLE)
 
 
 def _field(keyword: str, text: str) -> str:
     """``keyword "text"``; a text with newlines is split after each one, as msgcat does."""
-    if "\n" not in text or text.endswith("\n") and text.count("\n") == 1:
+    if "\n" not in text:
+        return f'{keyword} "{escape(text)}"\n'
+    if text.endswith("\n") and text.count("\n") == 1:
         return f'{keyword} "{escape(text)}"\n'
     parts = text.split("\n")
     lines = [f'{keyword} ""\n']
@@ -58,10 +65,10 @@ def _field(keyword: str, text: str) -> str:
 
 
 def _comment_lines(prefix: str, text: str) -> str:
-    out = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        out.append(f"{prefix} {line}".rstrip() + "\n")
-    return "".join(out)
+    if "\n" not in text and "\r" not in text:
+        return f"{prefix} {text}\n"
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "".join(f"{prefix} {line}\n" for line in lines)
 
 
 @dataclass(frozen=True)
@@ -126,9 +133,7 @@ def header_entry(header: Header, *, template: bool) -> str:
 
 
 def entry_text(entry: CatalogEntry, *, template: bool) -> str:
-    parts: list[str] = []
-    for comment in entry.comments:
-        parts.append(_comment_lines("#.", comment))
+    parts: list[str] = [_comment_lines("#.", comment) for comment in entry.comments]
     parts.append(f"#. {FINGERPRINT_PREFIX}{entry.fingerprint}\n")
     if entry.reference:
         parts.append(f"#: {entry.reference}\n")
@@ -142,11 +147,38 @@ def entry_text(entry: CatalogEntry, *, template: bool) -> str:
 
 def write(entries: Iterable[CatalogEntry], header: Header, *, template: bool = False) -> str:
     """The text of a PO file (``template``: a POT, every msgstr empty, no fuzzy flags)."""
+    entries = list(entries)
     chunks = [header_entry(header, template=template)]
+    if not _all_plain(entries):
+        chunks.extend("\n" + entry_text(entry, template=template) for entry in entries)
+        return "".join(chunks)
+    # Nothing to escape anywhere (the usual catalog): each entry in one f-string, the
+    # same bytes as entry_text.
+    append = chunks.append
     for entry in entries:
-        chunks.append("\n")
-        chunks.append(entry_text(entry, template=template))
+        comments = f"#. {_COMMENT_SEP.join(entry.comments)}\n" if entry.comments else ""
+        if "\r" in comments or comments.count("\n") != len(entry.comments):
+            append("\n" + entry_text(entry, template=template))  # a multi-line comment
+            continue
+        fuzzy = "#, fuzzy\n" if entry.fuzzy and not template else ""
+        reference = f"#: {entry.reference}\n" if entry.reference else ""
+        msgstr = "" if template else entry.msgstr
+        append(f"\n{comments}#. {FINGERPRINT_PREFIX}{entry.fingerprint}\n{reference}{fuzzy}"
+               f'msgctxt "{entry.context}"\nmsgid "{entry.msgid}"\nmsgstr "{msgstr}"\n')
     return "".join(chunks)
+
+
+_COMMENT_SEP = "\n#. "
+
+
+def _all_plain(entries: list[CatalogEntry]) -> bool:
+    """True when no msgctxt, msgid or msgstr needs escaping (C-level scans of them all)."""
+    fields = "".join([e.context + e.msgid + e.msgstr for e in entries])
+    if '"' in fields or "\\" in fields:
+        return False
+    # isprintable() is False for every control character (and for some harmless ones,
+    # such as U+200B, which the exact regular expression then clears)
+    return fields.isprintable() or _NEEDS_ESCAPE.search(fields) is None
 
 
 # --------------------------------------------------------------------------- reading

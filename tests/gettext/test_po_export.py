@@ -178,3 +178,17 @@ def test_render_functions_are_registered():
     assert pipeline.RENDERERS["po"] == "glossary.translation:render_po"
     assert pipeline.RENDERERS["mo"] == "glossary.translation:render_mo"
     assert translation.MO_NAME == "glossary.km.mo"
+
+
+def test_fast_writer_path_gives_the_same_bytes(po_settings):
+    loaded = pipeline.load(po_settings)
+    entries = catalog.build_entries(loaded.glossary)
+    plain = [e for e in entries if e.concept_id != "confabulation"]  # needs no escaping
+    multiline = plain[0]._replace(comments=("Note: one\nand two", "Domains: x"), context="m")
+    header = po.Header(revision="r")
+    for group in (entries, plain, [*plain, multiline]):
+        assert po._all_plain(group) is (group is not entries)
+        for template in (False, True):
+            slow = po.header_entry(header, template=template) + "".join(
+                "\n" + po.entry_text(e, template=template) for e in group)
+            assert po.write(group, header, template=template) == slow
