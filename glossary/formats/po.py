@@ -19,10 +19,12 @@ Each exported entry carries an extracted comment ``#. fingerprint: <hex>`` (see
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from glossary.catalog import CatalogEntry
 from glossary.errors import FormatError
@@ -279,6 +281,18 @@ def parse(text: str, path: Path) -> Catalog:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_lines(path, text)
     lines = text.split("\n")
+    # polib allocates several objects per line and none of them form cycles: pausing the
+    # cyclic garbage collector saves about a third of the time on a large catalog.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(polib, text, lines, path)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse(polib: Any, text: str, lines: list[str], path: Path) -> Catalog:
     try:
         po = polib.pofile(text if text.strip() else "\n")
     except (OSError, ValueError) as exc:
