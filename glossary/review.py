@@ -248,7 +248,7 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepor
             note = "same as the glossary"
             if pair.km is not None and pair.km.review.state is not ReviewState.APPROVED \
                     and not term.fuzzy:
-                note += " (the editor cleared fuzzy: a reviewer can approve it)"
+                note += "; the editor cleared fuzzy: a reviewer can approve it"
             report.items.append(Item(Outcome.UNCHANGED, term, note, **common))
             continue
         rejected = [t for t in concept.km.terms

@@ -100,8 +100,12 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
         items = report.of(outcome)
         if not items:
             continue
-        click.echo(f"{label} ({len(items)}):")
-        shown = items if outcome is not Outcome.UNKNOWN else items[:10]
+        shown = items
+        if outcome is Outcome.UNCHANGED:  # list only those the editor confirmed
+            shown = [i for i in items if not i.incoming.fuzzy and "fuzzy" in i.reason]
+        click.echo(f"{label} ({len(items)})" + (":" if shown else ""))
+        if outcome in (Outcome.UNKNOWN, Outcome.UNCHANGED):
+            shown = shown[:10]
         for item in shown:
             where = f"{name}:{item.incoming.line}"
             if outcome is Outcome.UNKNOWN:
@@ -118,7 +122,7 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 if outcome is Outcome.CONFLICT:
                     line += f" [{item.conflict}: {item.reason}]"
             click.echo(line)
-        if len(shown) < len(items):
+        if shown and len(shown) < len(items) and outcome is Outcome.UNKNOWN:
             click.echo(f"  … and {len(items) - len(shown)} more (--format json lists all)")
     counts = report.counts()
     skipped = len(incoming.skipped)
