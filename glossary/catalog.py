@@ -7,8 +7,10 @@ and any other format that exchanges term pairs (TBX, CSV):
   translates it. The rule, stable across exports: Khmer terms that are rejected or
   superseded never pair; each English term (in file order, rejected ones skipped) takes
   the first unpaired Khmer term of the same ``type`` (fullForm, acronym …). So "AI model"
-  gets the Khmer full form and "LLM" the Khmer acronym, and a term appended later (an
-  import's alternative proposal) never displaces an existing pair.
+  gets the Khmer full form and "LLM" the Khmer acronym, and a term appended later never
+  displaces an existing pair. An import's alternative to an approved term (a proposed
+  term whose ``review_note`` starts with ``conflict:``) pairs with nothing until a
+  reviewer approves it: it is listed among the entry's other Khmer terms.
 * :func:`entry_context` / :func:`parse_context` give the gettext message context of a
   pair: the concept id for its first English term, ``<id>#<n>`` for English term ``n``.
 * :func:`fingerprint` hashes the English and Khmer text of a pair, so an import can tell
@@ -35,6 +37,7 @@ from glossary.model import (
 )
 
 FINGERPRINT_LENGTH = 12
+CONFLICT_NOTE = "conflict:"  # how review.apply marks an alternative to an approved term
 
 
 class Pair(NamedTuple):
@@ -94,6 +97,13 @@ def is_candidate(term: Term) -> bool:
     return term.review.state is not _REJECTED and term.admin_status is not _SUPERSEDED
 
 
+def is_pending_alternative(term: Term) -> bool:
+    """A proposed alternative to an approved term, awaiting a reviewer (see review.apply)."""
+    note = term.review.note
+    return (note is not None and note.startswith(CONFLICT_NOTE)
+            and term.review.state is ReviewState.PROPOSED)
+
+
 def pair_terms(concept: Concept) -> list[Pair]:
     """Pair each English term with its Khmer translation (see the module docstring)."""
     km_terms = concept.km.terms
@@ -103,7 +113,7 @@ def pair_terms(concept: Concept) -> list[Pair]:
         if en.review.state is _REJECTED or en.admin_status is _SUPERSEDED:
             return []
         if km.review.state is not _REJECTED and km.admin_status is not _SUPERSEDED \
-                and km.type is en.type:
+                and km.type is en.type and not is_pending_alternative(km):
             return [Pair(0, en, 0, km)]
         return [Pair(0, en, None, None)]
     used: set[int] = set()
@@ -113,7 +123,8 @@ def pair_terms(concept: Concept) -> list[Pair]:
             continue
         match: int | None = None
         for j, km in enumerate(km_terms):
-            if j not in used and is_candidate(km) and km.type is en.type:
+            if j not in used and is_candidate(km) and km.type is en.type \
+                    and not is_pending_alternative(km):
                 match = j
                 break
         if match is not None:

@@ -41,7 +41,8 @@ API
     * ``conflict`` on an approved term or a glossary changed since export: the incoming
       text is appended as an extra ``admitted``, ``proposed`` term with a
       ``review_note`` that starts with ``conflict:`` — for a reviewer to settle with
-      ``glossary review approve|reject``. Other conflicts, ``unchanged`` and
+      ``glossary review approve|reject``. Until then it pairs with no English term in
+      exports (it is listed among the entry's other Khmer terms). Other conflicts, ``unchanged`` and
       ``unknown`` write nothing. A text already present in the concept is never added
       twice.
 
@@ -71,7 +72,14 @@ from pathlib import Path
 from typing import Any
 
 from glossary import khmer
-from glossary.catalog import IncomingTerm, Pair, fingerprint, is_candidate, pair_terms
+from glossary.catalog import (
+    CONFLICT_NOTE,
+    IncomingTerm,
+    Pair,
+    fingerprint,
+    is_candidate,
+    pair_terms,
+)
 from glossary.config import Settings
 from glossary.errors import ReviewError
 from glossary.lock import terms_lock
@@ -327,7 +335,7 @@ def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str,
         fields["admin_status"] = "preferred" if preferred else "admitted"
     else:
         fields["admin_status"] = "admitted"
-        fields["review_note"] = (f"conflict: {item.reason}; proposed instead of "
+        fields["review_note"] = (f"{CONFLICT_NOTE} {item.reason}; proposed instead of "
                                  f"{item.current!r} for {en.text!r}")
     fields.update(_review_fields(by, origin, today))
     editor.append_term("km", fields)
@@ -393,6 +401,9 @@ def _decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str,
     table = editor.term(lang, term)
     previous = str(table.get("review", "draft"))
     if state == ReviewState.APPROVED.value:
+        earlier = str(table.get("review_note", ""))
+        if note is None and earlier.startswith(CONFLICT_NOTE):  # the conflict is settled
+            note = "approved over an earlier " + earlier
         editor.set_review(lang, term, state=state, by=by, on=today, note=note)
     else:
         parts = []

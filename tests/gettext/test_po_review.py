@@ -288,3 +288,19 @@ def test_review_errors(run, po_project):
     assert run("review", "approve", "fairness").exit_code == 2  # --by is required
     result = run("review", "approve", "../fairness", "--by", "x")
     assert result.exit_code == 2
+
+
+def test_conflict_alternative_pairs_with_nothing_until_approved(po_project, po_settings):
+    path = po_project / "terms/bias.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '[[km.terms]]', '[[en.terms]]\ntext = "unfair bias"\nadmin_status = "admitted"\n'
+        'review = "proposed"\n\n[[km.terms]]'), encoding="utf-8")
+    apply(po_settings, [incoming("bias", 0, "ការលម្អៀង")])
+    concept = pipeline.load(po_settings).glossary.concept("bias")
+    assert [t.text for t in concept.km.terms] == ["ភាពលម្អៀង", "ការលម្អៀង"]
+    assert catalog.pair_for(concept, 1).km is None  # not "unfair bias" → the alternative
+    review.decide(po_settings.terms_dir, "bias", state="approved", term=1, by="Sok Dara",
+                  today=DAY)
+    concept = pipeline.load(po_settings).glossary.concept("bias")
+    assert concept.km.terms[1].review.note.startswith("approved over an earlier conflict:")
+    assert catalog.pair_for(concept, 1).km.text == "ការលម្អៀង"
