@@ -125,6 +125,8 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
         if shown and len(shown) < len(items) and outcome is Outcome.UNKNOWN:
             click.echo(f"  … and {len(items) - len(shown)} more (--format json lists all)")
     counts = report.counts()
+    if report.items and counts["unknown"] == len(report.items):
+        click.echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
     skipped = len(incoming.skipped)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f", {skipped} skipped "
                "(empty, obsolete or plural)")

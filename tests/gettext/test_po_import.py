@@ -94,6 +94,8 @@ def test_real_catalogs_import_and_are_mostly_unknown(run, po_project, tmp_path, 
     assert all(i["line"] for i in data["items"])
     text = run("import", "po", str(sample)).output
     assert "unknown entries" in text and "… and" in text
+    if known == 0:
+        assert "note: no entry matches this glossary" in text
     assert snapshot(po_project / "terms") == before
 
 
