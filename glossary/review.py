@@ -265,6 +265,11 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepor
             report.items.append(conflict(Conflict.REJECTED_BEFORE,
                                          "this text was rejected before for this concept"))
             continue
+        if term.en_text and khmer.search_key(term.en_text) != khmer.search_key(pair.en.text):
+            report.items.append(conflict(
+                Conflict.CHANGED_SINCE_EXPORT,
+                f"the English term is now {pair.en.text!r}, not {term.en_text!r}"))
+            continue
         if term.fingerprint and term.fingerprint != fingerprint(pair.en.text, km_text):
             now = f"now {pair.en.text!r} → {km_text!r}" if km_text else f"now {pair.en.text!r}"
             report.items.append(conflict(

@@ -65,6 +65,13 @@ def test_compare_classifies_each_case(po_settings):
                                "unknown": 3}
 
 
+def test_english_term_changed_since_export(po_settings):
+    glossary = pipeline.load(po_settings).glossary
+    report = review.compare(glossary, [incoming("ai-model", 1, "គំរូថ្មី", "models")])
+    assert report.items[0].conflict is review.Conflict.CHANGED_SINCE_EXPORT
+    assert "the English term is now 'model'" in report.items[0].reason
+
+
 def test_zwsp_and_typing_order_do_not_make_a_change(po_settings):
     glossary = pipeline.load(po_settings).glossary
     report = review.compare(glossary, [incoming("fairness", 0, "យុត្តិ\u200bធម៌")])
