@@ -72,6 +72,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary import khmer
+from glossary.bulk import paused_gc
 from glossary.catalog import (
     CONFLICT_NOTE,
     IncomingTerm,
@@ -168,12 +169,19 @@ class _Index:
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
-        self.by_key: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._by_key: dict[str, list[tuple[str, int]]] | None = None
         self._pairs: dict[str, list[Pair]] = {}
-        for concept in glossary.concepts:
-            for i, term in enumerate(concept.en.terms):
-                if is_candidate(term):
-                    self.by_key[khmer.search_key(term.text)].append((concept.id, i))
+
+    @property
+    def by_key(self) -> dict[str, list[tuple[str, int]]]:
+        """Built on first use: only entries without a known concept id need it."""
+        if self._by_key is None:
+            self._by_key = defaultdict(list)
+            for concept in self.glossary.concepts:
+                for i, term in enumerate(concept.en.terms):
+                    if is_candidate(term):
+                        self._by_key[khmer.search_key(term.text)].append((concept.id, i))
+        return self._by_key
 
     def pairs(self, concept: Concept) -> list[Pair]:
         found = self._pairs.get(concept.id)
@@ -189,15 +197,15 @@ def _unknown(term: IncomingTerm, reason: str) -> Item:
 def _locate(index: _Index, term: IncomingTerm) -> tuple[Concept, Pair] | Item:
     glossary = index.glossary
     concept = glossary.concept(term.concept_id) if term.concept_id else None
+    if concept is not None and term.term_index is not None:
+        for pair in index.pairs(concept):
+            if pair.en_index == term.term_index:
+                return concept, pair
+        return _unknown(term, f"concept {concept.id} has no English term "
+                        f"{term.term_index} to translate")
     key = khmer.search_key(term.en_text) if term.en_text else ""
     if concept is not None:
         pairs = index.pairs(concept)
-        if term.term_index is not None:
-            for pair in pairs:
-                if pair.en_index == term.term_index:
-                    return concept, pair
-            return _unknown(term, f"concept {concept.id} has no English term "
-                            f"{term.term_index} to translate")
         for pair in pairs:
             if not key or khmer.search_key(pair.en.text) == key:
                 return concept, pair
@@ -221,6 +229,11 @@ def _locate(index: _Index, term: IncomingTerm) -> tuple[Concept, Pair] | Item:
 
 def compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewReport:
     """Classify each incoming term (see the module docstring)."""
+    with paused_gc():
+        return _compare(glossary, incoming)
+
+
+def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewReport:
     index = _Index(glossary)
     report = ReviewReport()
     seen: dict[tuple[str, int], IncomingTerm] = {}
@@ -241,7 +254,6 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepor
                      common: dict[str, Any] = common) -> Item:
             return Item(Outcome.CONFLICT, term, reason, conflict=kind, **common)
 
-        key = khmer.search_key(term.text)
         target = (concept.id, pair.en_index)
         if target in seen:
             first = seen[target]
@@ -252,20 +264,22 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepor
         if concept.status is ConceptStatus.RETIRED:
             report.items.append(conflict(Conflict.RETIRED, "the concept is retired"))
             continue
-        if km_text is not None and khmer.search_key(km_text) == key:
+        key = khmer.search_key(term.text) if term.text != km_text else ""
+        if km_text is not None and (not key or khmer.search_key(km_text) == key):
             note = "same as the glossary"
             if pair.km is not None and pair.km.review.state is not ReviewState.APPROVED \
                     and not term.fuzzy:
                 note += "; the editor cleared fuzzy: a reviewer can approve it"
             report.items.append(Item(Outcome.UNCHANGED, term, note, **common))
             continue
-        rejected = [t for t in concept.km.terms
-                    if khmer.search_key(t.text) == key and t.review.state is ReviewState.REJECTED]
+        rejected = [t for t in concept.km.terms if t.review.state is ReviewState.REJECTED
+                    and khmer.search_key(t.text) == key]
         if rejected:
             report.items.append(conflict(Conflict.REJECTED_BEFORE,
                                          "this text was rejected before for this concept"))
             continue
-        if term.en_text and khmer.search_key(term.en_text) != khmer.search_key(pair.en.text):
+        if term.en_text and term.en_text != pair.en.text \
+                and khmer.search_key(term.en_text) != khmer.search_key(pair.en.text):
             report.items.append(conflict(
                 Conflict.CHANGED_SINCE_EXPORT,
                 f"the English term is now {pair.en.text!r}, not {term.en_text!r}"))

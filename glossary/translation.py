@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from glossary import catalog, khmer, source
+from glossary.bulk import paused_gc
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.formats import mo, po
@@ -182,6 +183,11 @@ class IncomingFile:
 
 def read_po(path: Path, *, fold_coeng_da: bool = True) -> IncomingFile:
     """Read a PO as an editor returns it. Khmer text is normalized here."""
+    with paused_gc():
+        return _read_po(path, fold_coeng_da)
+
+
+def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
     parsed = po.read(path)
     warnings: list[str] = []
     language = parsed.language.replace("_", "-")
