@@ -107,6 +107,7 @@ class Exported:
     paths: list[Path]
     entries: int
     fuzzy: int
+    untranslated: int = 0
 
 
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
@@ -114,7 +115,6 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     """Write the catalogs (see the module docstring); return the paths written."""
     entries = catalog.build_entries(glossary, approved_only=approved_only)
     header = make_header(glossary, revision)
-    pot_text = po.write(entries, header, template=True)
     po_text = po.write(entries, header)
     paths: list[Path] = []
     if approved_only:
@@ -124,6 +124,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
         paths.append(target)
     else:
         base = out_dir or settings.locale_dir
+        pot_text = po.write(entries, header, template=True)
         for path, text in (
             (base / POT_NAME, pot_text),
             (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
@@ -132,7 +133,8 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
         ):
             _write_text(path, text)
             paths.append(path)
-    return Exported(paths, len(entries), sum(e.fuzzy for e in entries))
+    return Exported(paths, len(entries), sum(e.fuzzy for e in entries),
+                    sum(not e.msgstr for e in entries))
 
 
 def export_mo(glossary: Glossary, revision: str, settings: Settings,

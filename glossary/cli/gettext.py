@@ -47,16 +47,10 @@ def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
         loaded = pipeline.load_valid(settings)
         done = translation.export_po(loaded.glossary, loaded.revision, settings,
                                      approved_only=approved_only, out_dir=out_dir)
-    empty = sum(1 for e in _entries(loaded.glossary, approved_only) if not e.msgstr)
-    click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, {empty} untranslated)")
+    click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
+               f"{done.untranslated} untranslated)")
     for path in done.paths:
         click.echo(f"  {_shown(path, settings.root)}")
-
-
-def _entries(glossary: Any, approved_only: bool) -> list[Any]:
-    from glossary import catalog
-
-    return catalog.build_entries(glossary, approved_only=approved_only)
 
 
 @export.command("mo")

@@ -104,3 +104,17 @@ def test_brasero_warning_free_header_and_apt_obsolete(samples):
     assert not any("Language" in w for w in brasero.warnings)  # km-KH is Khmer
     apt = translation.read_po(samples / "po" / "apt-2.6.1_km.po")
     assert sum(1 for _, _, r in apt.skipped if r.startswith("obsolete")) == 141
+
+
+def test_bom_latin1_and_a_foreign_language(tmp_path):
+    bom = tmp_path / "bom.po"
+    bom.write_bytes(b"\xef\xbb\xbf" + RETURNED.read_bytes())
+    assert len(translation.read_po(bom).terms) == len(translation.read_po(RETURNED).terms)
+    latin = tmp_path / "latin1.po"
+    latin.write_bytes(
+        b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
+        b'"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+        b'msgctxt "fairness"\nmsgid "fairness"\nmsgstr "\xe9quit\xe9"\n')
+    read = translation.read_po(latin)
+    assert read.terms[0].text == "équité"
+    assert read.warnings == ["the header says Language: fr (expected km)"]

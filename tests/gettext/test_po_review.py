@@ -260,6 +260,7 @@ def test_lock_held_gives_a_clear_error(run, po_project):
 
 
 def test_review_approve_reject_list(run, po_project):
+    (po_project / "terms/fairness.toml").chmod(0o640)
     listed = run("review", "list", "--lang", "km")
     assert listed.exit_code == 0
     assert re.search(r"fairness\s+km\[0\]\s+យុត្តិធម៌\s+preferred", listed.output)
@@ -271,6 +272,7 @@ def test_review_approve_reject_list(run, po_project):
     assert 'approved_by = "Sok Dara"' in text and "approved_on = " in text
     assert 'review_note = "checked"' in text
     assert text.startswith("# Fairness — a comment the import must keep")
+    assert (po_project / "terms/fairness.toml").stat().st_mode & 0o777 == 0o640
     result = run("review", "reject", "ai-model", "--term", "1", "--by", "Chan Sophea",
                  "--note", "too vague")
     assert result.exit_code == 0, result.output
