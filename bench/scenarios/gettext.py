@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import random
 import shutil
+import statistics
 import subprocess
 import time
 import tracemalloc
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from synth import english_term, khmer_word
-from timing import measure, run_process, with_peer
+from timing import measure, with_peer
 
 from glossary import catalog, review, translation
 from glossary.formats import mo, po
@@ -103,6 +104,21 @@ def csv2po(src: Path, out: Path) -> None:
         convert.convertcsv(inp, outp, None)
 
 
+def interleaved(ours: Any, peer: Any, reps: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Time ours and the peer alternately, so both see the same load on a shared machine."""
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(reps):
+        for fn, times in ((ours, a), (peer, b)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return (
+        {"median_s": statistics.median(a), "min_s": min(a), "max_s": max(a)},
+        {"median_s": statistics.median(b), "min_s": min(b), "max_s": max(b)},
+    )
+
+
 @dataclass
 class PoExport:
     name: str = "gettext: PO export vs csv2po"
@@ -111,15 +127,15 @@ class PoExport:
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         glossary = glossary_of(size)
         ours_path, csv_path, peer_path = work / "ours.po", work / "in.csv", work / "peer.po"
-        reps = repeat if size <= 10000 else max(1, repeat // 2)
-        ours = measure(lambda: export_po(glossary, ours_path), reps)
         write_csv(glossary, csv_path)
         try:
-            peer = measure(lambda: csv2po(csv_path, peer_path), max(1, reps // 2))
+            import translate.convert.csv2po  # noqa: F401
         except ImportError:
-            out = dict(ours)
+            out = measure(lambda: export_po(glossary, ours_path), repeat)
             out["x_note"] = "translate-toolkit missing: pip install -e '.[bench]'"
             return out
+        ours, peer = interleaved(lambda: export_po(glossary, ours_path),
+                                 lambda: csv2po(csv_path, peer_path), max(repeat, 3))
         result = with_peer(ours, peer, "csv2po (translate-toolkit)")
         result["x_entries"] = size
         result["x_po_mb"] = round(ours_path.stat().st_size / 1e6, 1)
@@ -142,13 +158,15 @@ class MoCompile:
         def ours_run() -> None:
             ours_path.write_bytes(mo.write(catalog.approved_messages(glossary), hdr.mo_text()))
 
-        ours = measure(ours_run, repeat)
         msgfmt = shutil.which("msgfmt")
         if msgfmt is None:
-            out = dict(ours)
+            out = measure(ours_run, repeat)
             out["x_note"] = "msgfmt missing: apt-get install gettext"
             return out
-        peer = run_process([msgfmt, "-o", str(work / "gnu.mo"), str(po_path)], repeat)
+        command = [msgfmt, "-o", str(work / "gnu.mo"), str(po_path)]
+        ours, peer = interleaved(
+            ours_run, lambda: subprocess.run(command, check=True, capture_output=True),
+            max(repeat, 3))
         result = with_peer(ours, peer, "GNU msgfmt")
         # the MO without building entries (what the writer itself costs)
         triples = [(e.context, e.msgid, e.msgstr) for e in entries]

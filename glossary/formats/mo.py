@@ -21,8 +21,12 @@ times faster than msgfmt for 100,000 entries. The strings are laid out as
 from __future__ import annotations
 
 import struct
+import sys
+from array import array
 from collections.abc import Iterable
+from itertools import accumulate, chain
 
+from glossary.bulk import paused_gc
 from glossary.errors import FormatError
 
 MAGIC = 0x950412DE
@@ -40,31 +44,31 @@ def write(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes
     Messages with an empty msgstr are left out (as msgfmt does); the last of two
     messages with the same context and msgid wins.
     """
-    table: dict[bytes, bytes] = {b"": header.encode("utf-8")}
-    for context, msgid, msgstr in messages:
-        if not msgstr or not msgid:
-            continue
-        table[key(context, msgid).encode("utf-8")] = msgstr.encode("utf-8")
-    keys = sorted(table)
+    with paused_gc():
+        table: dict[bytes, bytes] = {b"": header.encode("utf-8")}
+        for context, msgid, msgstr in messages:
+            if msgstr and msgid:
+                key_text = msgid if context is None else f"{context}\x04{msgid}"
+                table[key_text.encode("utf-8")] = msgstr.encode("utf-8")
+        keys = sorted(table)
+        values = [table[k] for k in keys]
     count = len(keys)
     orig_offset = HEADER_SIZE
     trans_offset = orig_offset + 8 * count
     strings_offset = trans_offset + 8 * count
-    orig_index: list[int] = []
-    trans_index: list[int] = []
-    position = strings_offset
-    for k in keys:
-        orig_index += (len(k), position)
-        position += len(k) + 1
-    values = [table[k] for k in keys]
-    for v in values:
-        trans_index += (len(v), position)
-        position += len(v) + 1
+    key_lengths = [len(k) for k in keys]
+    value_lengths = [len(v) for v in values]
+    key_offsets = list(accumulate((n + 1 for n in key_lengths[:-1]), initial=strings_offset))
+    value_start = key_offsets[-1] + key_lengths[-1] + 1
+    value_offsets = list(accumulate((n + 1 for n in value_lengths[:-1]), initial=value_start))
+    orig_index = array("I", chain.from_iterable(zip(key_lengths, key_offsets, strict=True)))
+    trans_index = array("I", chain.from_iterable(zip(value_lengths, value_offsets, strict=True)))
+    if sys.byteorder == "big":  # pragma: no cover - the format is written little-endian
+        orig_index.byteswap()
+        trans_index.byteswap()
     head = struct.pack("<7I", MAGIC, 0, count, orig_offset, trans_offset, 0, strings_offset)
     return b"".join((
-        head,
-        struct.pack(f"<{2 * count}I", *orig_index),
-        struct.pack(f"<{2 * count}I", *trans_index),
+        head, orig_index.tobytes(), trans_index.tobytes(),
         b"\0".join(keys), b"\0",
         b"\0".join(values), b"\0",
     ))
