@@ -20,6 +20,8 @@ Each exported entry carries an extracted comment ``#. fingerprint: <hex>`` (see
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,32 +282,60 @@ def parse(text: str, path: Path) -> Catalog:
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_lines(path, text)
-    lines = text.split("\n")
     # polib allocates several objects per line and none of them form cycles: pausing the
     # cyclic garbage collector saves about a third of the time on a large catalog.
     with paused_gc():
-        return _parse(polib, text, lines, path)
+        return _parse(polib, text, path)
 
 
-def _parse(polib: Any, text: str, lines: list[str], path: Path) -> Catalog:
+def _line_text(text: str, line: int) -> str:
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
+
+
+_MSG_LINE = re.compile(r"^[ \t]*(?:#~[ \t]*)?(?:msgctxt|msgid)\b", re.M)
+
+
+def _message_lines(text: str) -> array[int]:
+    """The line numbers of every msgctxt and msgid line, in order (compact)."""
+    numbers = array("I")
+    line, last = 1, 0
+    for match in _MSG_LINE.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        numbers.append(line)
+    return numbers
+
+
+def _parse(polib: Any, text: str, path: Path) -> Catalog:
     try:
         po = polib.pofile(text if text.strip() else "\n")
     except (OSError, ValueError) as exc:
         match = _POLIB_LINE.search(str(exc))
         line = int(match.group(1)) if match else None
         detail = match.group(2) if match and match.group(2) else None
-        if detail is None and line is not None and 0 < line <= len(lines):
-            word = lines[line - 1].strip().split(None, 1)[0]
-            detail = f"unexpected {word} here"
+        if detail is None and line is not None:
+            words = _line_text(text, line).split(None, 1)
+            detail = f"unexpected {words[0]} here" if words else None
         raise FormatError(f"PO syntax error: {detail or 'cannot parse'}", path=path, line=line,
                           hint="open the file in a PO editor, or run msgfmt -c on it") from None
     catalog = Catalog(path, dict(po.metadata))
+    msg_lines = _message_lines(text)
     for entry in po:
         fingerprint = None
         for comment in (entry.comment or "").split("\n"):
             if comment.startswith(FINGERPRINT_PREFIX):
                 fingerprint = comment[len(FINGERPRINT_PREFIX):].strip() or None
-        line = _msgid_line(lines, entry.linenum)
+        # polib gives the line the entry starts on (maybe a comment): report the first
+        # msgctxt or msgid line from there
+        start = entry.linenum or 1
+        k = bisect_left(msg_lines, start)
+        line = msg_lines[k] if k < len(msg_lines) else start
         plural = bool(entry.msgid_plural)
         msgstr = entry.msgstr_plural.get(0, "") if plural else entry.msgstr
         catalog.messages.append(Message(
@@ -320,17 +350,6 @@ def _parse(polib: Any, text: str, lines: list[str], path: Path) -> Catalog:
             line=line,
         ))
     return catalog
-
-
-def _msgid_line(lines: list[str], start: int | None) -> int:
-    """The line of an entry's msgctxt or msgid (polib gives the entry's first line)."""
-    if not start:
-        return 1
-    for k in range(max(start - 1, 0), min(len(lines), start + 200)):
-        stripped = lines[k].lstrip("#~ ")
-        if stripped.startswith(("msgctxt", "msgid")) and not lines[k].startswith("#|"):
-            return k + 1
-    return start
 
 
 def read(path: Path) -> Catalog:
