@@ -32,6 +32,8 @@ class RenderContext:
 # and returning the paths it wrote. Imported lazily so `glossary --help` stays fast.
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
+    "po": "glossary.translation:render_po",
+    "mo": "glossary.translation:render_mo",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 
