@@ -32,6 +32,7 @@ class RenderContext:
 # and returning the paths it wrote. Imported lazily so `glossary --help` stays fast.
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
+    "site": "glossary.site:render",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 
