@@ -7,6 +7,7 @@ point of the Khmer letter). The Khmer pages live under ``km/`` with the same pat
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -73,7 +74,12 @@ def document_path(doc_id: str) -> str:
 
 
 def section_anchor(section_id: str) -> str:
-    return "s-" + _ANCHOR_UNSAFE.sub("-", section_id)
+    """The HTML id of a section on its document's page, e.g. ``s-B.2``. Characters
+    outside ``[A-Za-z0-9._-]`` become ``-`` plus a short digest, so anchors never clash."""
+    safe = _ANCHOR_UNSAFE.sub("-", section_id)
+    if safe != section_id:
+        safe += "-" + hashlib.blake2b(section_id.encode(), digest_size=3).hexdigest()
+    return "s-" + safe
 
 
 def en_letter(text: str) -> str:

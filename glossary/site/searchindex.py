@@ -26,13 +26,15 @@ def stem(word: str) -> str:
     """Fold an English plural to its singular, conservatively (``policies`` → ``policy``).
 
     Kept deliberately small so that the JavaScript port is obviously the same function.
+    Search matches substrings, so a folded form only has to be a prefix of the singular
+    (``analyses`` → ``analys``, found in ``analysis``).
     """
     n = len(word)
     if n > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if n > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+    if n > 4 and word.endswith(("ses", "xes", "ches", "shes")):
         return word[:-2]
-    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
         return word[:-1]
     return word
 

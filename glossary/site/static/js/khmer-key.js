@@ -134,8 +134,8 @@
   function stem(word) {
     var n = word.length;
     if (n > 4 && /ies$/.test(word)) { return word.slice(0, -3) + "y"; }
-    if (n > 4 && /(sses|xes|ches|shes)$/.test(word)) { return word.slice(0, -2); }
-    if (n > 3 && /s$/.test(word) && !/(ss|us|is)$/.test(word)) { return word.slice(0, -1); }
+    if (n > 4 && /(ses|xes|ches|shes)$/.test(word)) { return word.slice(0, -2); }
+    if (n > 3 && /s$/.test(word) && !/(ss|us|is|as)$/.test(word)) { return word.slice(0, -1); }
     return word;
   }
 
