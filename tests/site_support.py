@@ -68,7 +68,8 @@ class Element:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
 
-VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "source", "track", "wbr"})
 
 
 class Tree(HTMLParser):

@@ -34,7 +34,7 @@ from glossary.config import Settings
 from glossary.model import Glossary
 from glossary.site import pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
-from glossary.site.render import STATIC, Renderer, static_files, template_files
+from glossary.site.templating import STATIC, Renderer, static_files, template_files
 from glossary.site.views import HomeView, PageInfo, SearchView
 from glossary.site.writer import SiteWriter, WriteStats, digest
 
