@@ -22,8 +22,10 @@ rendered nor written; a changed page whose bytes come out the same is not rewrit
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,11 +33,11 @@ from typing import Any, Protocol
 
 from glossary import __version__
 from glossary.config import Settings
-from glossary.model import Glossary
+from glossary.model import Concept, Glossary
 from glossary.site import pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
-from glossary.site.views import HomeView, PageInfo, SearchView
+from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, SearchView
 from glossary.site.writer import SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
@@ -63,9 +65,13 @@ class PageSpec:
     view: Any
     nav: str = ""
     view_km: Any = None  # when the Khmer page needs a view of its own (e.g. sorted in Khmer)
+    #: With a fingerprint (bytes standing for everything the page shows), ``view`` and
+    #: ``view_km`` may be functions, called only when the page has to be rendered.
+    fingerprint: bytes | None = None
 
     def view_for(self, lang: str) -> Any:
-        return self.view_km if lang == "km" and self.view_km is not None else self.view
+        view = self.view_km if lang == "km" and self.view_km is not None else self.view
+        return view() if callable(view) else view
 
 
 #: Pages added by later features. Each function takes the site model and the build
@@ -114,8 +120,8 @@ def _page_specs(model: pages.SiteModel, ctx: BuildContext,
         len(model.active), pages.progress(model), en_nav, km_nav, doc_links, ctx.revision,
         build_date(), has_changes), nav="home")
     yield PageSpec("browse.html", "browse.html", pages.browse_view(en_nav, km_nav), nav="browse")
-    for path, view in letter_pages:
-        yield PageSpec("letter.html", path, view, nav="browse")
+    for path, fingerprint, make in letter_pages:
+        yield PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint)
     yield PageSpec("documents.html", "documents/index.html", pages.documents_view(doc_links),
                    nav="documents")
     for doc, link in zip(ctx.glossary.documents, doc_links, strict=True):
@@ -125,7 +131,8 @@ def _page_specs(model: pages.SiteModel, ctx: BuildContext,
     yield from extra
 
 
-def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
+def build_site(ctx: BuildContext, *, incremental: bool = True,
+               workers: int | None = None) -> SiteReport:
     """Write the site into ``<build>/site``; return what was written."""
     out = ctx.settings.build_dir / "site"
     languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
@@ -139,32 +146,96 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
     for path in static_files():
         rel = "static/" + path.relative_to(STATIC).as_posix()
         writer.write(rel, path.read_bytes())
-    writer.write(SEARCH_INDEX, searchindex.index_script(searchindex.index_rows(model.active)))
+    index_key = digest(global_key.encode() + pages.print_fingerprint(model) + b"".join(
+        t.text.encode() + b"\0" for c in model.active for s in (c.en, c.km) for t in s.terms))
+    if not writer.unchanged(SEARCH_INDEX, index_key):
+        writer.write(SEARCH_INDEX, searchindex.index_script(searchindex.index_rows(model.active)),
+                     index_key)
 
     count = 0
 
     def emit(spec: PageSpec) -> None:
         nonlocal count
-        key = digest(f"{global_key}|{spec.template}|{spec.view!r}".encode())
+        head = f"{global_key}|{spec.template}|".encode()
+        if spec.fingerprint is not None:
+            fixed = digest(head + spec.fingerprint)
         for lang in SITE_LANGUAGES:
-            view = spec.view_for(lang)
-            if view is not spec.view:
-                key = digest(f"{global_key}|{spec.template}|{view!r}".encode())
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
             count += 1
-            if writer.unchanged(page.out_path, key):
-                continue
+            if spec.fingerprint is not None:
+                key = fixed
+                if writer.unchanged(page.out_path, key):
+                    continue
+                view = spec.view_for(lang)
+            else:
+                view = spec.view_for(lang)
+                key = digest(head + repr(view).encode())
+                if writer.unchanged(page.out_path, key):
+                    continue
             writer.write(page.out_path, renderer.render(page, view), key)
 
     for spec in _page_specs(model, ctx, extra):
         emit(spec)
-    emit(PageSpec("print.html", "print.html", pages.print_view(model, "en"), nav="print",
-                  view_km=pages.print_view(model, "km")))
-    for concept in ctx.glossary.concepts:
-        view = pages.concept_view(concept, model)
-        emit(PageSpec("concept.html", view.link.path, view))
+    emit(PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"), nav="print",
+                  view_km=lambda: pages.print_view(model, "km"),
+                  fingerprint=pages.print_fingerprint(model)))
+
+    # Concept pages, the bulk of the site: keyed by a cheap fingerprint, so an unchanged
+    # concept costs neither a view nor a render; the rest may render in two processes.
+    todo: list[tuple[int, str]] = []
+    for i, concept in enumerate(ctx.glossary.concepts):
+        key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
+        path = pages.concept_path(concept.id)
+        count += len(SITE_LANGUAGES)
+        fresh = [writer.unchanged(LANG_PREFIX[lang] + path, key) for lang in SITE_LANGUAGES]
+        if not all(fresh):
+            if any(fresh):  # one language page is missing: redo both (rare)
+                writer.release(path, LANG_PREFIX["km"] + path)
+            todo.append((i, key))
+    _render_concepts(ctx.glossary.concepts, todo, model, renderer, writer, workers)
     stats = writer.finish()
     return SiteReport(out, count, stats)
+
+
+#: Render concept pages in worker processes when there are at least this many to do.
+PARALLEL_THRESHOLD = 1500
+
+_JOB: tuple[Any, ...] = ()  # what forked workers inherit: (concepts, todo, model, renderer, writer)
+
+
+def _render_range(start: int, stop: int) -> list[tuple[str, str, str, bool]]:
+    concepts, todo, model, renderer, writer = _JOB
+    out = []
+    for i, key in todo[start:stop]:
+        view = pages.concept_view(concepts[i], model)
+        for lang in SITE_LANGUAGES:
+            page = PageInfo("concept.html", view.link.path, lang)
+            out_digest, written = writer.store(page.out_path, renderer.render(page, view))
+            out.append((page.out_path, key, out_digest, written))
+    return out
+
+
+def _render_concepts(concepts: tuple[Concept, ...], todo: list[tuple[int, str]],
+                     model: pages.SiteModel, renderer: Renderer, writer: SiteWriter,
+                     workers: int | None) -> None:
+    global _JOB
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(todo) >= PARALLEL_THRESHOLD else 1
+    _JOB = (concepts, todo, model, renderer, writer)
+    try:
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            step = -(-len(todo) // (workers * 4))
+            ranges = [(s, min(s + step, len(todo))) for s in range(0, len(todo), step)]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = list(pool.map(_render_range, *zip(*ranges, strict=True)))
+        else:
+            results = [_render_range(0, len(todo))]
+    finally:
+        _JOB = ()
+    for chunk in results:
+        for rel, key, out_digest, written in chunk:
+            writer.record(rel, key, out_digest, written)
 
 
 def render(ctx: BuildContext) -> list[Path]:

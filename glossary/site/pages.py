@@ -8,10 +8,11 @@ point of the Khmer letter). The Khmer pages live under ``km/`` with the same pat
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from glossary import khmer
@@ -99,8 +100,9 @@ def letter_path(script: str, heading: str) -> str:
     return f"letters/km-{ord(heading):04x}.html"
 
 
-def en_sort_key(text: str) -> tuple[str, tuple[int, ...]]:
-    return text.casefold(), khmer.sort_key(text)
+def en_sort_key(text: str) -> tuple[str, str]:
+    """English order: case-insensitive (casefold), ties broken by the text itself."""
+    return text.casefold(), text
 
 
 # --- the site model ------------------------------------------------------------------
@@ -116,6 +118,14 @@ class SiteModel:
     domains: dict[str, DomainView]
     documents: dict[str, Document]
     cited: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _km_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def km_sort_key(self, text: str) -> tuple[int, ...]:
+        """:func:`khmer.sort_key`, computed once per text in a build."""
+        key = self._km_keys.get(text)
+        if key is None:
+            key = self._km_keys[text] = khmer.sort_key(text)
+        return key
 
 
 def _link(concept: Concept) -> ConceptLink:
@@ -192,7 +202,53 @@ def concept_view(concept: Concept, model: SiteModel) -> ConceptView:
     )
 
 
+def _review_fields(r: Review) -> tuple[object, ...]:
+    return (r.state.value, r.origin, r.proposed_by,
+            r.proposed_on.toordinal() if r.proposed_on else None, r.approved_by,
+            r.approved_on.toordinal() if r.approved_on else None, r.note)
+
+
+def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
+    """Everything a concept's pages show, as bytes: the concept and what it links to (the
+    names of its see-also concepts, document and section titles, domain labels). Much
+    cheaper than building the page's view, so an unchanged page costs almost nothing."""
+
+    def ref(r: SourceRef | None) -> tuple[object, ...] | None:
+        if r is None:
+            return None
+        doc = model.documents.get(r.doc)
+        section = doc.section(r.section) if doc is not None else None
+        return (r.doc, r.section, r.page, r.note, doc.short if doc else None,
+                section.title if section else None, section.page if section else None)
+
+    parts: list[object] = [concept.id, concept.status.value, concept.notes,
+                           tuple(ref(r) for r in concept.sources)]
+    for section in (concept.en, concept.km):
+        d = section.definition
+        parts.append((d.text, ref(d.source), _review_fields(d.review)) if d else None)
+        parts.append(tuple((t.text, t.admin_status.value, t.type.value, t.pos, t.context, t.dnt,
+                            t.note, _review_fields(t.review)) for t in section.terms))
+    links = model.links
+    parts.append(tuple((i, links[i].en, links[i].km) for i in concept.see_also if i in links))
+    domains = model.domains
+    parts.append(tuple((d, domains[d].en, domains[d].km) if d in domains else (d,)
+                       for d in concept.domains))
+    return marshal.dumps(tuple(parts))
+
+
 # --- index pages ---------------------------------------------------------------------
+
+
+_HEADINGS = frozenset(khmer.INDEX_HEADINGS)
+
+
+def km_heading(text: str) -> str:
+    """:func:`khmer.index_heading` for text already normalized (as loaded text is)."""
+    for ch in text:
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return ch if ch in _HEADINGS else OTHER
+    return OTHER
 
 
 def _entries(model: SiteModel, script: str) -> dict[str, list[LetterEntry]]:
@@ -202,28 +258,41 @@ def _entries(model: SiteModel, script: str) -> dict[str, list[LetterEntry]]:
         preferred = section.preferred
         link = model.links[concept.id]
         for term in section.terms:
-            heading = en_letter(term.text) if script == "en" else khmer.index_heading(term.text)
+            heading = en_letter(term.text) if script == "en" else km_heading(term.text)
             groups[heading].append(LetterEntry(
                 term.text, script, link, term is preferred, term.admin_status.value,
                 term.review.state.value))
     return groups
 
 
-def _sorted(entries: list[LetterEntry], script: str) -> tuple[LetterEntry, ...]:
+def _sorted(entries: list[LetterEntry], script: str,
+            model: SiteModel) -> tuple[LetterEntry, ...]:
+    decorated: list[tuple[object, str, LetterEntry]]
     if script == "en":
         decorated = [(en_sort_key(e.text), e.concept.id, e) for e in entries]
     else:
         # Group first (the caller did), then sort inside the group with the CLDR-style
         # key: ឥ/ឧ words interleave with អ words, so a global sort must not be split.
-        decorated = [(khmer.sort_key(e.text), e.concept.id, e) for e in entries]
+        decorated = [(model.km_sort_key(e.text), e.concept.id, e) for e in entries]
     decorated.sort(key=lambda item: (item[0], item[1]))
     return tuple(item[2] for item in decorated)
 
 
+def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...]) -> bytes:
+    return marshal.dumps((
+        tuple((e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
+               e.review) for e in entries),
+        tuple((n.heading, n.path, n.count) for n in nav)))
+
+
+LetterPage = tuple[str, bytes, Callable[[], LetterView]]
+
+
 def letter_pages(model: SiteModel) -> tuple[
-        tuple[LetterNav, ...], tuple[LetterNav, ...], list[tuple[str, LetterView]]]:
-    """The A–Z and ក–អ navigation bars and every index page (path, view)."""
-    pages: list[tuple[str, LetterView]] = []
+        tuple[LetterNav, ...], tuple[LetterNav, ...], list[LetterPage]]:
+    """The A–Z and ក–អ navigation bars and every index page as (path, fingerprint,
+    a function making its view): sorting waits until a page has to be rendered."""
+    pages: list[LetterPage] = []
     navs: dict[str, tuple[LetterNav, ...]] = {}
     for script, headings in (("en", EN_LETTERS), ("km", khmer.INDEX_HEADINGS)):
         groups = _entries(model, script)
@@ -238,8 +307,15 @@ def letter_pages(model: SiteModel) -> tuple[
         navs[script] = nav
         for heading in order:
             if heading in groups:
-                view = LetterView(script, heading, _sorted(groups[heading], script), nav)
-                pages.append((letter_path(script, heading), view))
+                entries = groups[heading]
+
+                def make(script: str = script, heading: str = heading,
+                         entries: list[LetterEntry] = entries,
+                         nav: tuple[LetterNav, ...] = nav) -> LetterView:
+                    return LetterView(script, heading, _sorted(entries, script, model), nav)
+
+                pages.append((letter_path(script, heading), _entries_fingerprint(entries, nav),
+                              make))
     return navs["en"], navs["km"], pages
 
 
@@ -299,6 +375,16 @@ def document_view(doc: Document, link: DocumentLink, model: SiteModel) -> Docume
     return DocumentView(link, doc.publisher, doc.edition, doc.url, tuple(sections))
 
 
+def print_fingerprint(model: SiteModel) -> bytes:
+    rows = []
+    for concept in model.active:
+        en = concept.en.preferred
+        km = concept.km.preferred
+        rows.append((concept.id, en.text if en else "", en.review.state.value if en else "",
+                     km.text if km else "", km.review.state.value if km else ""))
+    return marshal.dumps(tuple(rows))
+
+
 def print_view(model: SiteModel, lang: str) -> PrintView:
     rows = []
     for concept in model.active:
@@ -308,7 +394,7 @@ def print_view(model: SiteModel, lang: str) -> PrintView:
                              en.review.state.value if en else "",
                              km.text if km else "", km.review.state.value if km else ""))
     if lang == "km":
-        rows.sort(key=lambda r: (not r.km, khmer.sort_key(r.km) if r.km else (),
+        rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else (),
                                  en_sort_key(r.en), r.concept.id))
     else:
         rows.sort(key=lambda r: (not r.en, en_sort_key(r.en), r.concept.id))

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from glossary.site.i18n import LANGUAGE_NAMES, Language
-from glossary.site.labels import N_, label
+from glossary.site.labels import LABELS, N_
 from glossary.site.views import PageInfo
 from glossary.site.writer import SiteError
 
@@ -61,23 +63,87 @@ def mark_khmer(text: str | None) -> Markup:
     return Markup("".join(out))
 
 
+class FoldTranslations(Extension):
+    """Translate ``_("literal")`` once, when a template is compiled.
+
+    Each interface language has its own Environment, so a call with a constant string
+    and no variables always gives the same text: the lexer's tokens ``_ ( "…" )`` are
+    replaced by the translated string, and rendering a page no longer calls gettext
+    for it. Calls with variables (``_("…%(n)s", n=…)``) stay as they are.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> TokenStream | list[Token]:
+        translate = getattr(self.environment, "glossary_gettext", None)
+        if translate is None:
+            return stream
+        tokens = list(stream)
+        out: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if (tok.type == "name" and tok.value == "_" and i + 3 < len(tokens)
+                    and tokens[i + 1].type == "lparen" and tokens[i + 2].type == "string"
+                    and tokens[i + 3].type == "rparen"):
+                # newstyle gettext always %-formats, so "%%" in a message means "%"
+                text = translate(tokens[i + 2].value) % {}
+                out.append(Token(tok.lineno, "string", text))
+                i += 4
+                continue
+            out.append(tok)
+            i += 1
+        return out
+
+
+class Chrome:
+    """Header, navigation and footer, rendered once per (depth, navigation item) and
+    reused by every page like it: most pages of a site share a handful of variants."""
+
+    def __init__(self) -> None:
+        self.env: jinja2.Environment | None = None
+        self._cache: dict[tuple[str, str, str], tuple[Markup, ...]] = {}
+
+    def __call__(self, page: PageInfo) -> tuple[Markup, ...]:
+        key = (page.base, page.root, page.nav)
+        parts = self._cache.get(key)
+        if parts is None:
+            assert self.env is not None
+            html = self.env.get_template("chrome.html").render(page=page)
+            parts = tuple(Markup(p.strip("\n")) for p in html.split("<!--cut-->"))
+            self._cache[key] = parts
+        return parts
+
+
+class _Labels(dict[str, str]):
+    """Translated labels of one kind; an unknown value is shown as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
 def make_environment(language: Language, *, has_changes: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", FoldTranslations],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
     )
+    env.glossary_gettext = language.gettext  # type: ignore[attr-defined]
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    items = NAV_ITEMS + ((CHANGES_ITEM,) if has_changes else ())
+    chrome = Chrome()
+    chrome.env = env
     env.globals.update(
-        label=label,
+        chrome=chrome,
+        # T.review["approved"] is the translated label of a value of the model
+        T={kind: _Labels({k: language.gettext(v) for k, v in table.items()})
+           for kind, table in LABELS.items()},
         language_names=LANGUAGE_NAMES,
-        nav_items=NAV_ITEMS + ((CHANGES_ITEM,) if has_changes else ()),
+        nav_items=tuple(NavItem(i.id, i.path, language.gettext(i.label)) for i in items),
     )
     env.filters["date"] = language.format_date
     env.filters["number"] = language.format_number

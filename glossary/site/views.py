@@ -18,38 +18,23 @@ def other_language(lang: str) -> str:
     return "km" if lang == "en" else "en"
 
 
-@dataclass(frozen=True, slots=True)
 class PageInfo:
     """Where a page is and how it links: every href on a page is relative, so the site
-    works from any folder and from ``file://``."""
+    works from any folder and from ``file://``. The derived paths are computed once."""
 
-    template: str
-    path: str  # language-neutral, e.g. "concepts/ai-model.html"
-    lang: str
-    nav: str = ""  # which navigation item is current
+    __slots__ = ("template", "path", "lang", "nav", "out_path", "root", "base", "other_lang",
+                 "switch_href")
 
-    @property
-    def out_path(self) -> str:
-        return LANG_PREFIX[self.lang] + self.path
-
-    @property
-    def root(self) -> str:
-        """From this page to the site's root folder (where static/ is)."""
-        return "../" * self.out_path.count("/")
-
-    @property
-    def base(self) -> str:
-        """From this page to the root of its language's pages."""
-        return "../" * self.path.count("/")
-
-    @property
-    def other_lang(self) -> str:
-        return other_language(self.lang)
-
-    @property
-    def switch_href(self) -> str:
-        """The same page in the other language."""
-        return self.root + LANG_PREFIX[self.other_lang] + self.path
+    def __init__(self, template: str, path: str, lang: str, nav: str = "") -> None:
+        self.template = template
+        self.path = path  # language-neutral, e.g. "concepts/ai-model.html"
+        self.lang = lang
+        self.nav = nav  # which navigation item is current
+        self.out_path = LANG_PREFIX[lang] + path
+        self.root = "../" * self.out_path.count("/")  # to the site root (static/)
+        self.base = "../" * path.count("/")  # to the root of this language's pages
+        self.other_lang = other_language(lang)
+        self.switch_href = self.root + LANG_PREFIX[self.other_lang] + path  # counterpart
 
     def href(self, target: str) -> str:
         """A link to ``target`` (a language-neutral path) in this page's language."""
@@ -57,6 +42,9 @@ class PageInfo:
 
     def static(self, name: str) -> str:
         return self.root + "static/" + name
+
+    def __repr__(self) -> str:
+        return f"PageInfo({self.template!r}, {self.path!r}, {self.lang!r}, {self.nav!r})"
 
 
 # --- shared pieces -------------------------------------------------------------------

@@ -48,6 +48,7 @@ class SiteWriter:
 
     def __init__(self, root: Path, *, incremental: bool = True) -> None:
         self.root = root
+        self._prefix = str(root) + os.sep
         self.stats = WriteStats()
         self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
         self._old: dict[str, tuple[str, str]] = self._read_manifest() if incremental else {}
@@ -89,31 +90,55 @@ class SiteWriter:
         inputs (``key``) and the file is still there. Returns False if it must be rendered.
         """
         old = self._old.get(rel)
-        if not key or old is None or old[0] != key or not (self.root / rel).is_file():
+        if not key or old is None or old[0] != key or not os.path.isfile(self._prefix + rel):
             return False
         self._claim(rel, key, old[1])
         self.stats.skipped_render += 1
         return True
 
+    def release(self, *rels: str) -> None:
+        """Give back paths claimed by :meth:`unchanged`, to render them after all."""
+        for rel in rels:
+            if self._claimed.pop(rel, None) is not None:
+                self.stats.skipped_render -= 1
+
     def write(self, rel: str, data: str | bytes, key: str = "") -> None:
         """Write ``data`` to ``root/rel`` unless it already holds exactly these bytes."""
+        self._claim(rel, key, "")
+        out_digest, written = self.store(rel, data)
+        self.record(rel, key, out_digest, written, claimed=True)
+
+    def store(self, rel: str, data: str | bytes) -> tuple[str, bool]:
+        """Write the file without claiming it (for worker processes, whose claims the
+        parent records with :meth:`record`). Returns its digest and whether it was written.
+        """
         raw = data.encode("utf-8") if isinstance(data, str) else data
         out_digest = digest(raw)
-        self._claim(rel, key, out_digest)
         path = self.root / rel
         old = self._old.get(rel)
         if old is not None and old[1] == out_digest and path.is_file():
-            self.stats.unchanged += 1
-            return
+            return out_digest, False
         parent = path.parent
         if parent not in self._made_dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(parent)
-        tmp = parent / f".{path.name}.tmp"
+        tmp = parent / f".{path.name}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
             handle.write(raw)
         os.replace(tmp, path)
-        self.stats.written.append(rel)
+        return out_digest, True
+
+    def record(self, rel: str, key: str, out_digest: str, written: bool, *,
+               claimed: bool = False) -> None:
+        """Account for a file stored by :meth:`store` (claiming its path)."""
+        if claimed:
+            self._claimed[rel] = (key, out_digest)
+        else:
+            self._claim(rel, key, out_digest)
+        if written:
+            self.stats.written.append(rel)
+        else:
+            self.stats.unchanged += 1
 
     @property
     def paths(self) -> list[str]:
@@ -133,9 +158,8 @@ class SiteWriter:
                 pass
             except IsADirectoryError:  # pragma: no cover - a folder where a page was
                 continue
-        files = {rel: list(self._claimed[rel]) for rel in sorted(self._claimed)}
-        text = json.dumps({"version": MANIFEST_VERSION, "files": files}, indent=0,
-                          sort_keys=True, ensure_ascii=True) + "\n"
+        text = json.dumps({"version": MANIFEST_VERSION, "files": self._claimed},
+                          sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".{MANIFEST}.tmp"
         tmp.write_text(text, encoding="utf-8")
