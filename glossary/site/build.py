@@ -22,6 +22,7 @@ rendered nor written; a changed page whose bytes come out the same is not rewrit
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -133,7 +134,22 @@ def _page_specs(model: pages.SiteModel, ctx: BuildContext,
 
 def build_site(ctx: BuildContext, *, incremental: bool = True,
                workers: int | None = None) -> SiteReport:
-    """Write the site into ``<build>/site``; return what was written."""
+    """Write the site into ``<build>/site``; return what was written.
+
+    The cyclic garbage collector is paused meanwhile: a build allocates hundreds of
+    thousands of short-lived objects, all freed by reference counting, and the
+    collector's passes over them cost about a quarter of a rebuild.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(ctx, incremental=incremental, workers=workers)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
     model = pages.site_model(ctx.glossary)
