@@ -34,6 +34,7 @@ RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
     "po": "glossary.translation:render_po",
     "mo": "glossary.translation:render_mo",
+    "site": "glossary.site:render",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 
