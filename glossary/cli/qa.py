@@ -53,7 +53,7 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extr
         settings = obj.settings()
         ref = qa_lib.load_reference(settings, min_review)
         if output is not None:
-            count = qa_lib.extract(ref, files, output)
+            count = qa_lib.extract_terms(ref, files, output)
             click.echo(f"wrote {output} ({count} concept(s))")
             return
         report = qa_lib.check_paths(ref, files)

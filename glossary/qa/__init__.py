@@ -37,7 +37,7 @@ __all__ = [
     "Reference",
     "Severity",
     "check_paths",
-    "extract",
+    "extract_terms",
     "format_github",
     "format_text",
     "load_glossary",
@@ -94,7 +94,7 @@ def check_paths(
     return QAReport(len(docs), findings)
 
 
-def extract(ref: Reference, paths: Sequence[Path], output: Path) -> int:
+def extract_terms(ref: Reference, paths: Sequence[Path], output: Path) -> int:
     """Write the part of the glossary the files use to ``output`` (.po or .csv)."""
     from glossary.qa.extract import write_extract
 
