@@ -6,7 +6,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import SAMPLES
 
 ZWSP = "\u200b"
