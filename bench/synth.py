@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-EN_WORDS = (
+EN_WORDS = (  # noqa: SIM905
     "data model system risk governance learning machine training bias fairness privacy "
     "security safety transparency accountability audit assessment impact human oversight "
     "decision automated generative language neural network deep federated synthetic content "

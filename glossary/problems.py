@@ -39,7 +39,7 @@ class Problem:
     def format(self, root: Path | None = None) -> str:
         path = self.path
         if root is not None:
-            try:
+            try:  # noqa: SIM105
                 path = path.relative_to(root)
             except ValueError:
                 pass
@@ -54,7 +54,7 @@ class Problem:
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
         path = self.path
         if root is not None:
-            try:
+            try:  # noqa: SIM105
                 path = path.relative_to(root)
             except ValueError:
                 pass

@@ -5,7 +5,7 @@ README, "The terms/ format"). Reading uses ``tomli`` (the parser the standard li
 its compiled build: three times faster; ``tomllib`` is the fallback);
 writing uses ``tomlkit`` so that a file's comments and layout survive an edit.
 Khmer text is normalized here, once, on the way in.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 
@@ -638,7 +638,7 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        try:  # noqa: SIM105
             os.unlink(tmp)
         except FileNotFoundError:
             pass

@@ -31,7 +31,7 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
     Example:
       $ glossary check
       terms/bias.toml:7: invisible-char: km.terms[0].text: contains U+200B ZERO WIDTH SPACE (remove it)
-    """
+    """  # noqa: E501
     from glossary import pipeline
     from glossary.problems import Level
 
