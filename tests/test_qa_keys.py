@@ -125,3 +125,17 @@ def test_words_know_when_they_are_joined():
         ("AI", False), ("model", True), ("data", False), ("science", True),
         ("Policy", False), ("AI", False),
     ]
+
+
+def test_chunked_key_matches_search_key_on_every_real_msgstr():
+    import polib
+    from conftest import SAMPLES
+
+    checked = 0
+    for path in sorted((SAMPLES / "po").glob("*.po")):
+        for entry in polib.pofile(str(path)):
+            for text in (entry.msgstr, *entry.msgstr_plural.values()):
+                if text:
+                    assert " ".join(keyed(text).key.split()) == khmer.search_key(text), text
+                    checked += 1
+    assert checked > 1500

@@ -33,9 +33,12 @@ _ZW_CHARS = frozenset("\u200b\u200c\u200d\u2060\u00ad\ufeff")
 # Characters that never start a chunk: combining marks (Khmer signs and vowels, the
 # common Latin diacritics), coeng, and the zero-width characters the key deletes.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u17b4-\u17d3\u17dd"
+# coeng + consonant, with whatever the key ignores between them (zero-width characters,
+# the inherent vowels U+17B4/U+17B5 that normalization deletes, atthacan)
+_SUB = f"\u17d2[{_ZW}\u17b4\u17b5\u17dd]*[\u1780-\u17b3]"
 _CHUNK = re.compile(
     rf"\s[\s{_ZW}]*"  # whitespace, with any zero-width characters inside it
-    rf"|.(?:\u17d2[{_ZW}\u17dd]*[\u1780-\u17b3]|[{_MARKS}{_ZW}])*",  # base + its marks
+    rf"|(?:{_SUB}|.)(?:{_SUB}|[{_MARKS}{_ZW}])*",  # a base (or a stray subscript), its marks
     re.S,
 )
 
