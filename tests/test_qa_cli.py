@@ -144,6 +144,26 @@ def test_bad_input_exits_2_with_a_location(qa_cli, args, message):
     assert "Traceback" not in result.output
 
 
+def test_an_old_word_document_exits_2_with_advice(qa_cli, qa_project):
+    (qa_project / "docs" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    result = qa_cli("qa", "docs/old.doc")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: docs/old.doc: cannot read .doc files (save the document " \
+                            "as .docx, or export its text)\n"
+
+
+def test_no_glossary_exits_2(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from glossary.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("personal data\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["qa", "a.txt"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: terms directory not found")
+
+
 def test_a_damaged_docx_exits_2(qa_cli, qa_project):
     (qa_project / "docs" / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     result = qa_cli("qa", "docs/broken.docx")

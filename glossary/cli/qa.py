@@ -36,8 +36,8 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extr
 
     \b
     Examples:
-      $ glossary qa po/km.po docs/policy.md --min-review proposed
-      docs/policy.md:3:12: deprecated-term: ម៉ូដែល → គំរូបញ្ញាសិប្បនិម្មិត
+      $ glossary qa po/km.po docs/report.md --min-review proposed
+      docs/report.md:4:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន
       $ glossary qa --format github po/km.po
       $ glossary qa --extract docs/policy.docx -o policy-terms.po
     """

@@ -89,6 +89,9 @@ def read_document(path: Path) -> Document:
     if path.is_dir():
         raise FormatError("is a directory, not a file", path=path,
                           hint="name the files, e.g. docs/*.md")
+    if path.suffix.lower() in (".doc", ".odt", ".rtf", ".pdf"):
+        raise FormatError(f"cannot read {path.suffix} files", path=path,
+                          hint="save the document as .docx, or export its text")
     kind = kind_of(path)
     if kind == "po":
         return Document(path, kind, entries=read_po(path))
