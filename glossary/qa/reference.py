@@ -177,17 +177,18 @@ class Reference:
 
     def best_khmer(self, concept_id: str) -> Term | None:
         """The Khmer term to show for a concept even below the threshold: the reference
-        term, else the preferred term that is neither rejected nor deprecated."""
+        term, else the first preferred (then admitted) term that review did not reject."""
         term = self.suggestion(concept_id)
         if term is not None:
             return term
         concept = self.concepts.get(concept_id)
         if concept is None:
             return None
-        for candidate in concept.km.terms:
-            if (candidate.review.state is not ReviewState.REJECTED
-                    and candidate.admin_status in (AdminStatus.PREFERRED, AdminStatus.ADMITTED)):
-                return candidate
+        for status in (AdminStatus.PREFERRED, AdminStatus.ADMITTED):
+            for candidate in concept.km.terms:
+                if candidate.admin_status is status and (
+                        candidate.review.state is not ReviewState.REJECTED):
+                    return candidate
         return None
 
     def find_khmer(self, text: str | KeyedText) -> list[KmHit]:
@@ -200,10 +201,10 @@ class Reference:
         if not key:
             return []
         trie, entries = self._khmer_index()
-        boundaries = set(kt.key_starts)
+        starts = dict.fromkeys(kt.key_starts)  # ascending, without repeats
         spans = [
             (start, end, kid)
-            for start, end, kid in trie.matches(key, sorted(boundaries), boundaries)
+            for start, end, kid in trie.matches(key, starts, starts)
             if not (start and is_word_char(key[start]) and is_word_char(key[start - 1]))
             and not (end < len(key) and is_word_char(key[end - 1]) and is_word_char(key[end]))
         ]
