@@ -256,3 +256,21 @@ def test_real_catalog_zwsp_msgstrs_match_a_glossary_term(glossary, tmp_path):
                and " file" in e.msgid.lower() and e.msgid not in flagged]
     assert len(passing) > 10
     assert 0 < len(findings) < len(passing)
+
+
+def test_rejected_term_without_an_approved_replacement_names_the_proposal(glossary, tmp_path):
+    concept = glossary.concept("hallucination")
+    rejected = dataclasses.replace(concept.km.terms[0], text="ការយល់ច្រឡំ",
+                                   admin_status=AdminStatus.ADMITTED,
+                                   review=Review(state=ReviewState.REJECTED))
+    concept = dataclasses.replace(
+        concept, km=dataclasses.replace(concept.km, terms=(*concept.km.terms, rejected)))
+    others = tuple(c for c in glossary.concepts if c.id != "hallucination")
+    ref = Reference(dataclasses.replace(glossary, concepts=(*others, concept)), "approved")
+    path = tmp_path / "t.txt"
+    path.write_text("ម៉ាស៊ីនមានការយល់ច្រឡំ\n", encoding="utf-8")
+    (finding,) = run(ref, path)
+    assert (finding.rule, finding.found, finding.suggestion) == (
+        "rejected-term", "ការយល់ច្រឡំ", "ការប្រឌិតចម្លើយ")
+    assert finding.message.endswith(
+        "no approved term yet; the current proposal is ការប្រឌិតចម្លើយ (proposed)")
