@@ -19,14 +19,13 @@ __all__ = ["Trie"]
 class Trie:
     """Keys (non-empty strings) with integer ids."""
 
-    __slots__ = ("_goto", "_ends", "_longest")
+    __slots__ = ("_goto", "_ends")
 
     def __init__(self) -> None:
         # Node 0 is the root; _goto[n] maps a character to the next node; _ends maps
         # the node where a key ends to the key's id.
         self._goto: list[dict[str, int]] = [{}]
         self._ends: dict[int, int] = {}
-        self._longest = 0
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -37,8 +36,8 @@ class Trie:
 
     def add(self, key: str, key_id: int) -> None:
         """Add ``key`` with id ``key_id``; adding a key twice keeps the first id."""
-        if not key:
-            raise ValueError("empty key")
+        if not key or "\x00" in key:
+            raise ValueError("a key must be non-empty and without NUL")
         goto = self._goto
         node = 0
         for i, ch in enumerate(key):
@@ -53,7 +52,6 @@ class Trie:
                 break
             node = nxt
         self._ends.setdefault(node, key_id)
-        self._longest = max(self._longest, len(key))
 
     def matches(
         self, text: str, starts: Iterable[int], boundaries: Container[int] | None = None
@@ -63,6 +61,7 @@ class Trie:
         goto, ends = self._goto, self._ends
         root = goto[0]
         n = len(text)
+        text += "\x00"  # a sentinel no key contains: every walk stops at the end
         found: list[tuple[int, int, int]] = []
         for start in starts:
             if start >= n:
@@ -72,8 +71,6 @@ class Trie:
             while node is not None:
                 if node in ends and (boundaries is None or end in boundaries):
                     found.append((start, end, ends[node]))
-                if end >= n:
-                    break
                 node = goto[node].get(text[end])
                 end += 1
         return found
