@@ -4,9 +4,9 @@
 the start of every cluster, see :mod:`glossary.qa.keys`) and follows the text down the
 trie for as long as it can, reporting every key that ends there on a given boundary.
 A walk never goes further than the longest key, so the work is linear in the length of
-the text (at most ``len(text) × longest key`` steps, and in practice one to three steps
-per start: measured on 1 MB of Khmer against 15,000 keys, 1.2 steps per start); building
-costs one dict per trie node.  Pure Python, no dependency.
+the text (at most ``len(text) × longest key`` steps; measured on the benchmark's 1 MB of
+Khmer against 15,021 keys: 3.7 dict lookups per start, 580,000 in all).  Building costs
+one dict per trie node.  Pure Python, no dependency.
 """
 
 from __future__ import annotations
