@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossary import khmer
-from glossary.qa.keys import inflections, keyed, words
+from glossary.qa.keys import inflections, keyed, search_keys, words
 from glossary.qa.trie import Trie
 
 PROPS = settings(max_examples=300, deadline=None, database=None)
@@ -139,3 +139,10 @@ def test_chunked_key_matches_search_key_on_every_real_msgstr():
                     assert " ".join(keyed(text).key.split()) == khmer.search_key(text), text
                     checked += 1
     assert checked > 1500
+
+
+def test_search_keys_in_one_call_equal_one_by_one():
+    texts = ["ស្រ្តី", " គំរូ  AI ", "\u17b6ក", "ខែ្មរ\u200b", "Translation Memory", "", "a\x00b",
+             "\u17d2\u178a", "ក\u17e2\u17e0"]
+    assert search_keys(texts) == [khmer.search_key(t) for t in texts]
+    assert search_keys(texts[:-3]) == [khmer.search_key(t) for t in texts[:-3]]

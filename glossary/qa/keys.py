@@ -26,7 +26,10 @@ from itertools import accumulate
 
 from glossary import khmer
 
-__all__ = ["KeyedText", "Word", "inflections", "is_word_char", "keyed", "term_words", "words"]
+__all__ = [
+    "KeyedText", "Word", "inflections", "is_word_char", "keyed", "search_keys", "term_words",
+    "words",
+]
 
 _ZW = "\u200b-\u200d\u2060\u00ad\ufeff"
 _ZW_CHARS = frozenset("\u200b\u200c\u200d\u2060\u00ad\ufeff")
@@ -43,17 +46,46 @@ _CHUNK = re.compile(
 )
 
 
+_CACHE_LIMIT = 200_000
+
+
 class _Pieces(dict[str, str]):
     """Chunk -> key piece, computed once per distinct chunk."""
 
     def __missing__(self, chunk: str) -> str:
-        if chunk[0].isspace():
-            piece = "\n" if chunk.count("\n") > 1 or chunk.count("\r") > 1 else " "
-        else:
-            piece = khmer.search_key(chunk)
-        if len(self) < 200_000:
-            self[chunk] = piece
+        piece = _piece(chunk)
+        self[chunk] = piece
         return piece
+
+    def fill(self, chunks: list[str]) -> None:
+        """Compute the pieces of new chunks (see :func:`search_keys`)."""
+        if len(self) + len(chunks) > _CACHE_LIMIT:
+            self.clear()
+        batch = []
+        for chunk in chunks:
+            if chunk[0].isspace():
+                self[chunk] = _piece(chunk)
+            else:
+                batch.append(chunk)
+        self.update(zip(batch, search_keys(batch), strict=True))
+
+
+def search_keys(texts: list[str]) -> list[str]:
+    """:func:`khmer.search_key` of each text, in one call: joined by NUL (a base
+    character, so no cluster spans two texts, and not whitespace), the key of the whole
+    splits back into the key of each text.  Texts holding a NUL are keyed one by one."""
+    if any("\x00" in text for text in texts):
+        return [khmer.search_key(text) for text in texts]
+    keys = khmer.search_key("\x00".join(texts)).split("\x00")
+    if len(keys) != len(texts):  # pragma: no cover - search_key keeps every NUL
+        return [khmer.search_key(text) for text in texts]
+    return [key.strip(" ") for key in keys]
+
+
+def _piece(chunk: str) -> str:
+    if chunk[0].isspace():
+        return "\n" if chunk.count("\n") > 1 or chunk.count("\r") > 1 else " "
+    return khmer.search_key(chunk)
 
 
 _PIECES = _Pieces()
@@ -94,6 +126,9 @@ class KeyedText:
 def keyed(text: str) -> KeyedText:
     """Cut ``text`` into chunks and build its key (see the module docstring)."""
     chunks = _CHUNK.findall(text)
+    new = [chunk for chunk in dict.fromkeys(chunks) if chunk not in _PIECES]
+    if new:
+        _PIECES.fill(new)
     pieces = list(map(_PIECES.__getitem__, chunks))
     starts = list(accumulate(map(len, chunks), initial=0))
     key_starts = list(accumulate(map(len, pieces), initial=0))

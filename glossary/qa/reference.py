@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from glossary import khmer
 from glossary.model import AdminStatus, Concept, ConceptStatus, Glossary, ReviewState, Term
 from glossary.qa.keys import (
     KeyedText,
@@ -32,6 +31,7 @@ from glossary.qa.keys import (
     base_is_upper,
     inflections,
     is_word_char,
+    search_keys,
     term_words,
     words,
 )
@@ -136,19 +136,19 @@ class Reference:
             trie = Trie()
             entries: list[tuple[KmEntry, ...]] = []
             ids: dict[str, int] = {}
-            for concept in self.concepts.values():
-                for term in concept.km.terms:
-                    key = khmer.search_key(term.text)
-                    if not key:
-                        continue
-                    entry = KmEntry(concept.id, term, _role(term, self._accepted))
-                    kid = ids.get(key)
-                    if kid is None:
-                        ids[key] = len(entries)
-                        trie.add(key, len(entries))
-                        entries.append((entry,))
-                    else:
-                        entries[kid] = (*entries[kid], entry)
+            terms = [(c.id, t) for c in self.concepts.values() for t in c.km.terms]
+            for (concept_id, term), key in zip(
+                    terms, search_keys([t.text for _, t in terms]), strict=True):
+                if not key:
+                    continue
+                entry = KmEntry(concept_id, term, _role(term, self._accepted))
+                kid = ids.get(key)
+                if kid is None:
+                    ids[key] = len(entries)
+                    trie.add(key, len(entries))
+                    entries.append((entry,))
+                else:
+                    entries[kid] = (*entries[kid], entry)
             self._km = (trie, entries)
         return self._km
 
