@@ -120,12 +120,18 @@ def test_docx_end_to_end(qa_cli, qa_project):
     ]
 
 
-def test_sample_catalogs_through_the_cli(qa_cli):
+def test_sample_catalogs_against_the_shipped_glossary(qa_cli):
+    from conftest import ROOT
+
     paths = sorted(str(p) for p in (SAMPLES / "po").glob("*.po"))
+    assert [p.rsplit("/", 1)[1][:3] for p in paths] == ["apt", "bra", "ged", "rem"]
     for level in ("approved", "proposed"):
-        result = qa_cli("qa", *paths, "--min-review", level, "--format", "json")
-        assert result.exit_code in (0, 1)
-        assert json.loads(result.stdout)["files"] == 4
+        result = qa_cli("--terms", str(ROOT / "terms"), "qa", *paths, "--min-review", level,
+                        "--format", "json")
+        assert result.exit_code in (0, 1), result.output
+        data = json.loads(result.stdout)
+        assert data["files"] == 4
+        assert data["problems"] == sum(1 for f in data["findings"] if f["severity"] != "info")
 
 
 # --------------------------------------------------------------------------- bad input
