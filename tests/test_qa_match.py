@@ -274,3 +274,20 @@ def test_rejected_term_without_an_approved_replacement_names_the_proposal(glossa
         "rejected-term", "ការយល់ច្រឡំ", "ការប្រឌិតចម្លើយ")
     assert finding.message.endswith(
         "no approved term yet; the current proposal is ការប្រឌិតចម្លើយ (proposed)")
+
+
+def test_checking_restores_the_garbage_collector(ref, qa_project):
+    import gc
+
+    assert gc.isenabled()
+    run(ref, qa_project / "docs" / "deprecated.md")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(ref, qa_project / "docs" / "deprecated.md")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(Exception, match="not found"):
+        run(ref, qa_project / "docs" / "missing.txt")
+    assert gc.isenabled()

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,6 +112,17 @@ def make_text(glossary: Glossary, path: Path, size: int = TEXT_BYTES, seed: int 
     return path
 
 
+def cpu_median(fn: Callable[[], object], repeat: int) -> float:
+    """Median CPU time of this process for ``fn`` (steadier than wall time on a busy
+    machine, where other processes take turns on the cores)."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return round(statistics.median(times), 3)
+
+
 def naive_find(keys: list[str], text_key: str) -> int:
     """The peer: every term key searched with str.find over the whole text key."""
     found = 0
@@ -160,11 +173,13 @@ class Match:
             hits.append(len(ref.find_khmer(text)) + len(ref.find_english(text)))
 
         result = measure(ours, repeat)
+        cpu = cpu_median(ours, repeat)
         keys = sorted({khmer.search_key(t.text) for c in prep.glossary.concepts
                        for t in c.km.terms} - {""})
         text_key = keyed(text).key
         peer = measure(lambda: naive_find(keys, text_key), 1)
         out = with_peer(result, peer, "str.find per term")
+        out["x_cpu_s"] = cpu
         out["x_hits"] = hits[-1]
         out["x_text_bytes"] = prep.text.stat().st_size
         out["x_text_chars"] = len(text)
@@ -194,6 +209,7 @@ class EndToEnd:
 
         result = measure(ours, repeat)
         out: dict[str, Any] = dict(result)
+        out["x_cpu_s"] = cpu_median(ours, repeat)
         out["x_findings"] = counts[-1]
         out["x_index_s"] = round(sorted(build)[len(build) // 2], 3)
         out["x_load_terms_s"] = round(prep.load_s, 3)

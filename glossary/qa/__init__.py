@@ -18,7 +18,9 @@ This module holds the entry points the CLI calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,16 +83,34 @@ def read_all(paths: Sequence[Path]) -> list[tuple[Document, str]]:
     return [(read_document(path), _display(path)) for path in paths]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while QA builds its index and checks.
+
+    They allocate hundreds of thousands of small acyclic objects (trie nodes, keys,
+    hits), which would set off full collections that walk the whole loaded glossary
+    each time: a third of the run time on a 10,000-concept glossary.  Reference
+    counting still frees everything; the collector's previous state is restored."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_paths(
     ref: Reference, paths: Sequence[Path], progress: Callable[[int], None] | None = None
 ) -> QAReport:
     """Check each file against the glossary; raise FormatError on unreadable input."""
-    docs = read_all(paths)
-    findings: list[Finding] = []
-    for doc, display in docs:
-        findings.extend(check_document(ref, doc, display))
-        if progress is not None:
-            progress(1)
+    with _collector_paused():
+        docs = read_all(paths)
+        findings: list[Finding] = []
+        for doc, display in docs:
+            findings.extend(check_document(ref, doc, display))
+            if progress is not None:
+                progress(1)
     return QAReport(len(docs), findings)
 
 
@@ -98,4 +118,5 @@ def extract_terms(ref: Reference, paths: Sequence[Path], output: Path) -> int:
     """Write the part of the glossary the files use to ``output`` (.po or .csv)."""
     from glossary.qa.extract import write_extract
 
-    return write_extract(ref, read_all(paths), output)
+    with _collector_paused():
+        return write_extract(ref, read_all(paths), output)
