@@ -63,26 +63,6 @@ class QAReport:
         return dict(sorted(out.items()))
 
 
-def load_glossary(settings: Settings) -> Glossary:
-    """Read terms/ (no validation: QA uses whatever the files say)."""
-    from glossary import source
-
-    return source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
-
-
-def load_reference(settings: Settings, min_review: str = "approved") -> Reference:
-    return Reference(load_glossary(settings), min_review)
-
-
-def _display(path: Path) -> str:
-    return path.as_posix()
-
-
-def read_all(paths: Sequence[Path]) -> list[tuple[Document, str]]:
-    """Read every file first, so bad input stops the run before any output."""
-    return [(read_document(path), _display(path)) for path in paths]
-
-
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while QA builds its index and checks.
@@ -98,6 +78,27 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def load_glossary(settings: Settings) -> Glossary:
+    """Read terms/ (no validation: QA uses whatever the files say)."""
+    from glossary import source
+
+    with _collector_paused():
+        return source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
+
+
+def load_reference(settings: Settings, min_review: str = "approved") -> Reference:
+    return Reference(load_glossary(settings), min_review)
+
+
+def _display(path: Path) -> str:
+    return path.as_posix()
+
+
+def read_all(paths: Sequence[Path]) -> list[tuple[Document, str]]:
+    """Read every file first, so bad input stops the run before any output."""
+    return [(read_document(path), _display(path)) for path in paths]
 
 
 def check_paths(
