@@ -5,8 +5,8 @@ the start of every cluster, see :mod:`glossary.qa.keys`) and follows the text do
 trie for as long as it can, reporting every key that ends there on a given boundary.
 A walk never goes further than the longest key, so the work is linear in the length of
 the text (at most ``len(text) × longest key`` steps; measured on the benchmark's 1 MB of
-Khmer against 15,021 keys: 3.7 dict lookups per start, 580,000 in all).  Building costs
-one dict per trie node.  Pure Python, no dependency.
+Khmer against 15,021 keys: 3.1 dict lookups per start, 485,528 in all, and 38,922
+tail comparisons).  Building costs one dict per trie node.  Pure Python, no dependency.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ class Trie:
 
     The part of a key that no other key shares is kept as a string (a *tail*) on the
     last node it does share, instead of one node per character, and spelled out only
-    when a later key needs a branch inside it: a glossary of 15,000 Khmer keys needs a
-    third of the nodes, and a walk compares a tail with one ``str.startswith``.
+    when a later key needs a branch inside it: 15,021 Khmer keys need 20,395 nodes
+    instead of 149,861, and a walk compares a tail with one ``str.startswith``.
     """
 
     __slots__ = ("_goto", "_ends", "_tails")
