@@ -69,7 +69,7 @@ def _collector_paused() -> Iterator[None]:
 
     They allocate hundreds of thousands of small acyclic objects (trie nodes, keys,
     hits), which would set off full collections that walk the whole loaded glossary
-    each time: a third of the run time on a 10,000-concept glossary.  Reference
+    each time: about a quarter of the run time on a 10,000-concept glossary.  Reference
     counting still frees everything; the collector's previous state is restored."""
     was_enabled = gc.isenabled()
     gc.disable()
