@@ -50,3 +50,13 @@ def write_concept(project: Path, name: str, text: str) -> Path:
     path = project / "terms" / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def no_ambient_git(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """git finds no repository above the test's temporary folders (the site's changes
+    page looks for one), whatever the machine running the tests has around them."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path_factory.getbasetemp()))
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
