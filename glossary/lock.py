@@ -48,3 +48,37 @@ def terms_lock(terms_dir: Path, purpose: str = "writing terms/") -> Iterator[Pat
     finally:
         os.close(fd)
 
+
+
+BUILD_LOCK_NAME = ".glossary-build.lock"
+
+
+@contextmanager
+def build_lock(build_dir: Path) -> Iterator[Path]:
+    """One build at a time in ``build_dir``: a second build waits for the first (a
+    blocking ``flock``), then starts from its finished output."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / BUILD_LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockError(f"cannot open the lock file: {exc.strerror}", path=path) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete the temporary files (``.NAME.XXXX.tmp``) a killed writer left in
+    ``folder`` and below. Call it only while holding the build lock."""
+    removed = 0
+    for stale in folder.rglob(".*.tmp"):
+        if stale.is_file():
+            stale.unlink(missing_ok=True)
+            removed += 1
+    return removed

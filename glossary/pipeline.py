@@ -12,6 +12,7 @@ from pathlib import Path
 from glossary import source, store, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError, SourceError, ValidationFailed
+from glossary.lock import build_lock, remove_stale_temporaries
 from glossary.model import Glossary
 from glossary.problems import Level, Problem
 from glossary.stats import Stats, compute
@@ -142,9 +143,11 @@ def build(
     glossary = loaded.glossary
     ctx = RenderContext(glossary, settings, loaded.revision)
     outputs: list[Path] = []
-    for name in RENDERERS:
-        if name in targets:
-            outputs.extend(_renderer(name)(ctx))
+    with build_lock(settings.build_dir):
+        remove_stale_temporaries(settings.build_dir)
+        for name in RENDERERS:
+            if name in targets:
+                outputs.extend(_renderer(name)(ctx))
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
     return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision)
 

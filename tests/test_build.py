@@ -49,8 +49,32 @@ def test_interrupted_build_keeps_previous_database(settings, monkeypatch) -> Non
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(settings, ["db"])
     assert settings.db_path.read_bytes() == before
-    leftovers = [p.name for p in settings.build_dir.iterdir() if p.name != "glossary.db"]
+    leftovers = [p.name for p in settings.build_dir.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_builds_wait_for_each_other(settings) -> None:
+    """A build holds build/.glossary-build.lock; another waits instead of racing it."""
+    import fcntl
+    import threading
+
+    from glossary.lock import BUILD_LOCK_NAME, build_lock
+
+    done = threading.Event()
+    with build_lock(settings.build_dir):
+        worker = threading.Thread(target=lambda: (pipeline.build(settings, ["db"]), done.set()))
+        worker.start()
+        worker.join(timeout=1.0)
+        assert not done.is_set()  # still waiting for the lock
+        with open(settings.build_dir / BUILD_LOCK_NAME) as handle:  # and the lock is held
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = False
+            except BlockingIOError:
+                held = True
+        assert held
+    worker.join(timeout=60)
+    assert done.is_set() and settings.db_path.is_file()
 
 
 def test_build_refuses_invalid_glossary(settings, project: Path) -> None:
