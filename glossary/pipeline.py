@@ -32,6 +32,8 @@ class RenderContext:
 # and returning the paths it wrote. Imported lazily so `glossary --help` stays fast.
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
+    "tbx": "glossary.interchange:render_tbx",
+    "csv": "glossary.interchange:render_csv",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 

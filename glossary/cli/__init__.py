@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from glossary.cli.app import main
 from glossary.cli import core as _core  # noqa: F401  (registers commands)
+from glossary.cli import interchange as _interchange  # noqa: F401  (registers commands)
 
 __all__ = ["main"]

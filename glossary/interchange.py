@@ -1,0 +1,517 @@
+"""Import and export of interchange files (TBX, CSV, XLSX): the report and the apply.
+
+``plan()`` compares the incoming records a format reader produced
+(:mod:`glossary.incoming`) with the glossary: each incoming concept is matched by
+concept id, else by its English preferred term (on :func:`glossary.khmer.search_key`);
+each incoming term by its text within its language. The result lists what would be
+added, changed, or is in conflict (a change to an approved term or definition: never
+applied), and what was skipped. ``apply()`` writes the plan to ``terms/``. An import
+adds and changes; it never deletes a term, a definition or a concept.
+
+New concepts keep the file's id when the file was written by ``glossary`` and the id is
+a free, safe slug; otherwise they get a fresh id: the slug of the English term, made
+unique. Terms and definitions from another tool's file get ``review = "proposed"`` and
+``origin = "imported:<file name>"``, proposed by the person the file names, else by
+``--by NAME``.
+
+This is the adapter the CLI uses until the shared PO-import review module lands; its
+report has the same four kinds (added, changed, conflict, unchanged).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any
+
+from glossary import khmer, source_new, validate
+from glossary.errors import ReviewError
+from glossary.incoming import InConcept, InDefinition, InReview, InTerm, ReadResult
+from glossary.model import (
+    AdminStatus,
+    Concept,
+    ConceptStatus,
+    Definition,
+    Glossary,
+    LangSection,
+    Review,
+    ReviewState,
+    SourceRef,
+    Term,
+    TermType,
+)
+
+FORMATS = ("tbx", "csv", "xlsx")
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added | changed | conflict
+    concept: str
+    what: str
+    detail: str = ""
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "concept": self.concept, "what": self.what,
+                "detail": self.detail, "line": self.line}
+
+
+@dataclass
+class ImportPlan:
+    path: Path
+    format: str
+    own: bool
+    new: list[Concept] = field(default_factory=list)
+    updated: dict[str, Concept] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    written: list[Path] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind)
+
+    @property
+    def conflicts(self) -> int:
+        return self.count("conflict")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path), "format": self.format, "written_by_glossary": self.own,
+            "added": self.count("added"), "changed": self.count("changed"),
+            "conflicts": self.conflicts, "unchanged": self.unchanged,
+            "new_concepts": [c.id for c in self.new],
+            "changes": [c.as_dict() for c in self.changes],
+            "skipped": dict(sorted(self.skipped.items())),
+            "written": [str(p) for p in self.written],
+        }
+
+
+# --------------------------------------------------------------------------- reading / writing
+
+
+def read(fmt: str, path: Path, fold_coeng_da: bool = True) -> ReadResult:
+    if fmt == "tbx":
+        from glossary.formats import tbx
+
+        return tbx.read(path, fold_coeng_da=fold_coeng_da)
+    if fmt == "csv":
+        from glossary.formats import csv
+
+        return csv.read(path, fold_coeng_da=fold_coeng_da)
+    if fmt == "xlsx":
+        from glossary.formats import xlsx
+
+        return xlsx.read(path, fold_coeng_da=fold_coeng_da)
+    raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+
+
+def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
+    """Serialize ``glossary`` in ``fmt`` to a binary stream."""
+    if fmt == "tbx":
+        from glossary.formats import tbx
+
+        tbx.write(glossary, out)
+    elif fmt == "csv":
+        import io
+
+        from glossary.formats import csv
+
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+        csv.write(glossary, text)
+        text.flush()
+        text.detach()
+    elif fmt == "xlsx":
+        from glossary.formats import xlsx
+
+        xlsx.write(glossary, out)
+    else:
+        raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+
+
+def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
+    """Write atomically: a temporary file beside ``path``, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(fmt, glossary, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return slug or "concept"
+
+
+def _clean_term(text: str) -> str:
+    return " ".join(text.translate(ZERO_WIDTH).split())
+
+
+def _fmt(value: Any) -> str:
+    if value is None or value == "" or value == ():
+        return "(none)"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
+
+
+class _Planner:
+    def __init__(self, glossary: Glossary, result: ReadResult, by: str | None,
+                 taken: set[str]) -> None:
+        self.glossary = glossary
+        self.result = result
+        self.own = result.own
+        self.by = by
+        self.origin = f"imported:{result.path.name}"
+        self.plan = ImportPlan(result.path, result.format, result.own,
+                               skipped=Counter(result.skipped))
+        self.taken = set(taken) | {c.id for c in glossary.concepts}
+        self.by_key: dict[str, list[str]] = {}
+        for concept in glossary.concepts:
+            preferred = concept.en.preferred
+            if preferred is not None:
+                self.by_key.setdefault(khmer.search_key(preferred.text), []).append(concept.id)
+        self.domains: dict[str, str] = {}
+        for domain in glossary.domains:
+            for label in (domain.id, domain.en, domain.km):
+                if label:
+                    self.domains.setdefault(label.casefold(), domain.id)
+        self.id_map: dict[str, str] = {}
+
+    def skip(self, reason: str) -> None:
+        self.plan.skipped[reason] += 1
+
+    # -- building model objects from incoming records
+
+    def review(self, incoming: InReview | None) -> Review:
+        if incoming is None or not self.own:
+            proposed_by = incoming.proposed_by if incoming else None
+            return Review(state=ReviewState.PROPOSED, origin=self.origin,
+                          proposed_by=proposed_by or self.by,
+                          proposed_on=incoming.proposed_on if incoming else None)
+        state = incoming.state or ReviewState.PROPOSED
+        if state is ReviewState.APPROVED and not (incoming.approved_by and incoming.approved_on):
+            self.skip("approvals without reviewer and date, read as proposed")
+            state = ReviewState.PROPOSED
+        return Review(state=state, origin=incoming.origin or self.origin,
+                      proposed_by=incoming.proposed_by, proposed_on=incoming.proposed_on,
+                      approved_by=incoming.approved_by, approved_on=incoming.approved_on,
+                      note=incoming.note)
+
+    def term(self, incoming: InTerm, first: bool) -> Term:
+        default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
+        return Term(
+            text=_clean_term(incoming.text),
+            admin_status=incoming.admin_status or default_status,
+            type=incoming.type or TermType.FULL_FORM,
+            pos=incoming.pos or "noun",
+            context=incoming.context or None,
+            dnt=bool(incoming.dnt),
+            note=incoming.note or None,
+            review=self.review(incoming.review),
+        )
+
+    def ref(self, ref: SourceRef | None) -> SourceRef | None:
+        if ref is None:
+            return None
+        doc = self.glossary.document(ref.doc)
+        if doc is None or doc.section(ref.section) is None:
+            self.skip(f"references to unregistered {ref.doc} §{ref.section}")
+            return None
+        return ref
+
+    def definition(self, incoming: InDefinition | None) -> Definition | None:
+        if incoming is None:
+            return None
+        return Definition(text=incoming.text, source=self.ref(incoming.source),
+                          review=self.review(incoming.review))
+
+    def domain_ids(self, values: Iterable[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        for value in values:
+            found = self.domains.get(value.casefold())
+            if found is None:
+                self.skip(f"unknown domain {value!r}")
+            elif found not in out:
+                out.append(found)
+        return tuple(out)
+
+    def refs(self, values: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
+        return tuple(r for r in (self.ref(v) for v in values) if r is not None)
+
+    # -- matching
+
+    def match(self, incoming: InConcept) -> Concept | None | str:
+        if incoming.id:
+            found = self.glossary.concept(incoming.id)
+            if found is not None:
+                return found
+        preferred = _preferred(incoming)
+        if preferred is None:
+            return None
+        ids = self.by_key.get(khmer.search_key(_clean_term(preferred.text)), [])
+        if len(ids) > 1:
+            return "matches " + ", ".join(ids)
+        return self.glossary.concept(ids[0]) if ids else None
+
+    def fresh_id(self, incoming: InConcept) -> str:
+        wanted = incoming.id
+        if (self.own and wanted and validate.id_problem(wanted) is None
+                and wanted not in self.taken):
+            return wanted
+        preferred = _preferred(incoming)
+        base = slugify(preferred.text if preferred else "concept")
+        if validate.id_problem(base) is not None:
+            base = f"{base}-term"[:60]
+        candidate, n = base, 2
+        while candidate in self.taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    # -- the plan
+
+    def new_concept(self, incoming: InConcept) -> None:
+        if not incoming.en.terms:
+            self.skip("new concepts without an English term")
+            return
+        cid = self.fresh_id(incoming)
+        self.taken.add(cid)
+        if incoming.id:
+            self.id_map[incoming.id] = cid
+
+        def lang(code: str) -> LangSection:
+            section = incoming.lang(code)
+            return LangSection(
+                definition=self.definition(section.definition),
+                terms=tuple(self.term(t, i == 0) for i, t in enumerate(section.terms)),
+            )
+
+        concept = Concept(
+            id=cid,
+            domains=self.domain_ids(incoming.domains or ()),
+            sources=self.refs(incoming.sources or ()),
+            see_also=tuple(incoming.see_also or ()),  # resolved in finish()
+            notes=tuple(incoming.notes or ()),
+            status=incoming.status or ConceptStatus.ACTIVE,
+            en=lang("en"), km=lang("km"),
+        )
+        self.plan.new.append(concept)
+        preferred = concept.en.preferred
+        km = concept.km.preferred
+        self.plan.changes.append(Change(
+            "added", cid, "new concept",
+            f"{preferred.text if preferred else ''}" + (f" / {km.text}" if km else ""),
+            incoming.line))
+
+    def merge(self, existing: Concept, incoming: InConcept) -> None:
+        current = self.plan.updated.get(existing.id, existing)
+        changes: list[Change] = []
+
+        def note(kind: str, what: str, detail: str) -> None:
+            changes.append(Change(kind, existing.id, what, detail, incoming.line))
+
+        updates: dict[str, Any] = {}
+        fields: list[tuple[str, Any, Callable[[Any], Any]]] = [
+            ("domains", incoming.domains, self.domain_ids),
+            ("sources", incoming.sources, self.refs),
+            ("see_also", incoming.see_also, tuple),
+            ("notes", incoming.notes, tuple),
+            ("status", incoming.status, lambda v: v),
+        ]
+        for name, value, convert in fields:
+            if value is None:
+                continue
+            new = convert(value)
+            old = getattr(current, name)
+            if name == "see_also":
+                new = tuple(self.id_map.get(v, v) for v in new)
+            if new != old:
+                updates[name] = new
+                note("changed", name, f"{_fmt(old)} → {_fmt(new)}")
+        for code in ("en", "km"):
+            section = current.lang(code)
+            merged = self.merge_lang(code, section, incoming.lang(code), note)
+            if merged != section:
+                updates[code] = merged
+        self.plan.changes.extend(changes)
+        applied = [c for c in changes if c.kind != "conflict"]
+        if updates and applied:
+            self.plan.updated[existing.id] = replace(current, **updates)
+        elif not changes:
+            self.plan.unchanged += 1
+
+    def merge_lang(self, code: str, section: LangSection, incoming: Any,
+                   note: Callable[[str, str, str], None]) -> LangSection:
+        definition = section.definition
+        if incoming.definition is not None:
+            new = self.definition(incoming.definition)
+            assert new is not None
+            if definition is None:
+                definition = new
+                note("added", f"{code} definition", _short(new.text))
+            else:
+                candidate = replace(definition, text=new.text,
+                                    source=new.source if (self.own or new.source) else
+                                    definition.source,
+                                    review=new.review if self.own else definition.review)
+                if candidate != definition:
+                    detail = _diff(definition, candidate, ("text", "source", "review"))
+                    if definition.review.state is ReviewState.APPROVED:
+                        note("conflict", f"{code} definition",
+                             f"approved by {definition.review.approved_by}; the file has {detail}")
+                    else:
+                        definition = candidate
+                        note("changed", f"{code} definition", detail)
+        terms = list(section.terms)
+        keys = {khmer.search_key(t.text): i for i, t in enumerate(terms)}
+        for inc in incoming.terms:
+            text = _clean_term(inc.text)
+            index = keys.get(khmer.search_key(text))
+            if index is None:
+                term = self.term(inc, not terms)
+                keys[khmer.search_key(text)] = len(terms)
+                terms.append(term)
+                note("added", f"{code} term {text!r}", term.admin_status.value)
+                continue
+            old = terms[index]
+            candidate = self.merged_term(old, inc)
+            if candidate == old:
+                continue
+            detail = _diff(old, candidate, ("text", "admin_status", "type", "pos", "context",
+                                            "dnt", "note", "review"))
+            if old.review.state is ReviewState.APPROVED:
+                note("conflict", f"{code} term {old.text!r}",
+                     f"approved by {old.review.approved_by}; the file has {detail}")
+            else:
+                terms[index] = candidate
+                note("changed", f"{code} term {old.text!r}", detail)
+        return LangSection(definition=definition, terms=tuple(terms))
+
+    def merged_term(self, old: Term, inc: InTerm) -> Term:
+        values: dict[str, Any] = {}
+        for name in ("admin_status", "type", "pos"):
+            value = getattr(inc, name)
+            if value is not None:
+                values[name] = value
+        for name in ("context", "note"):
+            value = getattr(inc, name)
+            if value is not None or self.own:
+                values[name] = value or None
+        if inc.dnt is not None:
+            values["dnt"] = inc.dnt
+        if self.own and inc.review is not None:
+            values["review"] = self.review(inc.review)
+        return replace(old, **values)
+
+    def finish(self) -> ImportPlan:
+        known = {c.id for c in self.glossary.concepts} | {c.id for c in self.plan.new}
+        resolved: list[Concept] = []
+        for concept in self.plan.new:
+            see_also = []
+            for other in concept.see_also:
+                target = self.id_map.get(other, other)
+                if target in known:
+                    see_also.append(target)
+                else:
+                    self.skip("see-also links to unknown concepts")
+            resolved.append(replace(concept, see_also=tuple(see_also)))
+        self.plan.new = resolved
+        return self.plan
+
+
+def _preferred(incoming: InConcept) -> InTerm | None:
+    for term in incoming.en.terms:
+        if term.admin_status in (None, AdminStatus.PREFERRED):
+            return term
+    return incoming.en.terms[0] if incoming.en.terms else None
+
+
+def _short(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _diff(old: Any, new: Any, names: Iterable[str]) -> str:
+    parts = []
+    for name in names:
+        a, b = getattr(old, name), getattr(new, name)
+        if a == b:
+            continue
+        if isinstance(a, Review) and isinstance(b, Review):
+            for key in ("state", "origin", "proposed_by", "proposed_on", "approved_by",
+                        "approved_on", "note"):
+                x, y = getattr(a, key), getattr(b, key)
+                if x != y:
+                    parts.append(f"{'review' if key == 'state' else key}: {_fmt(x)} → {_fmt(y)}")
+        elif isinstance(a, str) and isinstance(b, str) and len(a) + len(b) > 80:
+            parts.append(f"{name}: {_short(a, 30)!r} → {_short(b, 30)!r}")
+        else:
+            parts.append(f"{name}: {_fmt(a)} → {_fmt(b)}")
+    return "; ".join(parts)
+
+
+def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
+         taken: Iterable[str] = ()) -> ImportPlan:
+    """Compare incoming records with ``glossary``; nothing is written."""
+    planner = _Planner(glossary, result, by, set(taken))
+    for incoming in result.concepts:
+        match = planner.match(incoming)
+        if isinstance(match, str):
+            planner.plan.changes.append(Change(
+                "conflict", "-", f"entry {incoming.id or '(no id)'}",
+                f"its English term {match}: cannot tell which", incoming.line))
+        elif match is None:
+            planner.new_concept(incoming)
+        else:
+            planner.merge(match, incoming)
+    return planner.finish()
+
+
+def apply(plan: ImportPlan, terms_dir: Path) -> list[Path]:
+    """Write new and changed concepts to ``terms/``. Conflicts are never written."""
+    written: list[Path] = []
+    for concept in plan.new:
+        try:
+            written.append(source_new.create_concept_file(terms_dir, concept))
+        except FileExistsError:
+            raise ReviewError(f"{concept.id}.toml already exists", path=terms_dir,
+                              hint="run the import again: it will match that concept") from None
+    for concept_id, concept in sorted(plan.updated.items()):
+        written.append(source_new.rewrite_concept_file(terms_dir / f"{concept_id}.toml",
+                                                       concept))
+    plan.written = written
+    return written
+
+
+# --------------------------------------------------------------------------- build renderers
+
+
+def render_tbx(ctx: Any) -> list[Path]:
+    """Build target ``tbx``: build/glossary.tbx (TBX-Basic)."""
+    return [write_file("tbx", ctx.glossary, ctx.settings.build_dir / "glossary.tbx")]
+
+
+def render_csv(ctx: Any) -> list[Path]:
+    """Build target ``csv``: build/glossary.csv."""
+    return [write_file("csv", ctx.glossary, ctx.settings.build_dir / "glossary.csv")]
