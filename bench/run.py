@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import pkgutil
 import platform
+import sqlite3
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -47,8 +50,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only scenarios whose name contains this (repeatable)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--all", action="store_true", help="sizes 1000,10000,100000")
+    parser.add_argument("--all", action="store_true",
+                        help="every scenario at 1000,10000,100000; writes bench/RESULTS.md")
+    parser.add_argument("--markdown", type=Path, default=None,
+                        help="write a Markdown report (default with --all: bench/RESULTS.md)")
     args = parser.parse_args(argv)
+    if args.all and args.markdown is None:
+        args.markdown = HERE / "RESULTS.md"
     sizes = [1000, 10000, 100000] if args.all else [int(s) for s in args.sizes.split(",")]
     results: dict[str, dict[str, dict]] = {}
     print(f"machine: {platform.machine()} {platform.system()} python {platform.python_version()}")
@@ -74,7 +82,51 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.json}")
+    if args.markdown:
+        args.markdown.write_text(markdown(results, args.repeat), encoding="utf-8")
+        print(f"wrote {args.markdown}")
     return 0
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = os.cpu_count()
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
+        memory = f", {mem} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        memory = ""
+    return (f"{cpu}, {cores} cores{memory}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
+
+
+def markdown(results: dict[str, dict[str, dict]], repeat: int) -> str:
+    lines = ["# Benchmark results", "",
+             f"Written by `python bench/run.py` on {time.strftime('%Y-%m-%d')}.", "",
+             f"Machine: {machine()}.", "",
+             f"Each figure is the median of {repeat} runs (min–max in brackets) unless the "
+             "scenario says otherwise; a peer is measured in the same run on the same data.", "",
+             "| scenario | size | ours | peer | ratio | other figures |",
+             "|---|---:|---:|---:|---:|---|"]
+    for name, sizes in results.items():
+        for size, r in sizes.items():
+            peer = (f"{r.get('peer', '')} {fmt(r.get('peer_median_s'))}"
+                    if r.get("peer_median_s") is not None else "–")
+            ratio = f"{r['ratio']:.2f}" if r.get("ratio") is not None else "–"
+            extra = ", ".join(f"{k[2:]}={v}" for k, v in r.items() if k.startswith("x_"))
+            if r.get("peak_rss_mb") is not None:
+                extra = f"peak RSS {r['peak_rss_mb']:.0f} MB" + (f", {extra}" if extra else "")
+            lines.append(f"| {name} | {size} | {fmt(r['median_s'])} "
+                         f"({fmt(r.get('min_s'))}–{fmt(r.get('max_s'))}) | {peer} | {ratio} | "
+                         f"{extra} |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

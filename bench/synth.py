@@ -9,19 +9,24 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from glossary import khmer  # noqa: E402  (after the path set-up)
 
 EN_WORDS = (
     "data model system risk governance learning machine training bias fairness privacy "
     "security safety transparency accountability audit assessment impact human oversight "
-    "decision automated generative language neural network deep federated synthetic content "
-    "provenance watermark prompt injection attack adversarial robustness reliability drift "
-    "lineage quality label annotation evaluation testing benchmark incident response "
-    "disclosure consent protection personal sensitive biometric recognition vision speech "
-    "translation retrieval augmented agent autonomy alignment frontier capability policy "
-    "regulation sandbox standard certification literacy talent public sector procurement"
+    "decision automated generative language neural network deep federated synthetic "
+    "content provenance watermark prompt injection attack adversarial robustness "
+    "reliability drift lineage quality label annotation evaluation testing benchmark "
+    "incident response disclosure consent protection personal sensitive biometric "
+    "recognition vision speech translation retrieval augmented agent autonomy alignment "
+    "frontier capability policy regulation sandbox standard certification literacy "
+    "talent public sector procurement "
 ).split()
 
 CONSONANTS = [chr(c) for c in range(0x1780, 0x17A3)]
@@ -41,7 +46,8 @@ def khmer_syllable(rng: random.Random) -> str:
 
 
 def khmer_word(rng: random.Random, syllables: int) -> str:
-    return "".join(khmer_syllable(rng) for _ in range(syllables))
+    """A word of real syllable shapes, stored normalized as a clean glossary would be."""
+    return khmer.normalize("".join(khmer_syllable(rng) for _ in range(syllables)))
 
 
 def english_term(rng: random.Random, words: int) -> str:

@@ -140,6 +140,8 @@ def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
 def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
     """Write atomically: a temporary file beside ``path``, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed process
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -253,7 +253,17 @@ def search_key(text: str) -> str:
     deleted, Khmer digits turned into ASCII, ``casefold()``, and runs of whitespace
     (NBSP included) folded to one space and stripped.  Idempotent.
     """
-    text = normalize(text.translate(_KEY_DELETE), fold_coeng_da=True)
+    return _fold_key(normalize(text.translate(_KEY_DELETE), fold_coeng_da=True))
+
+
+def search_key_normalized(text: str) -> str:
+    """:func:`search_key` of text already in the stored form (``normalize()`` output
+    with coeng-da folded and no invisible characters but a legal ZWNJ): the same key,
+    without normalizing again. Used when building indexes from a validated glossary."""
+    return _fold_key(text.translate(_KEY_DELETE))
+
+
+def _fold_key(text: str) -> str:
     text = " ".join(text.translate(_KHMER_DIGITS).casefold().split())
     return unicodedata.normalize("NFC", text)
 
@@ -498,3 +508,14 @@ def char_name(ch: str) -> str:
     if not name:
         name = "<control>" if unicodedata.category(ch) == "Cc" else "<unnamed>"
     return f"U+{ord(ch):04X} {name}"
+
+
+def clean_term(text: str) -> str:
+    """A term as typed → as stored: normalized, invisible characters removed (a
+    no-break space becomes a space), runs of whitespace folded, ends stripped."""
+    value = normalize(text)
+    drop = {i for i, ch in invisible_chars(value)}
+    if drop:
+        value = "".join(" " if ch in "\u00a0\u202f" else ch
+                        for i, ch in enumerate(value) if i not in drop or ch in "\u00a0\u202f")
+    return " ".join(value.split())

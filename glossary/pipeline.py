@@ -11,7 +11,7 @@ from pathlib import Path
 
 from glossary import source, store, validate
 from glossary.config import Settings
-from glossary.errors import ConfigError, ValidationFailed
+from glossary.errors import ConfigError, SourceError, ValidationFailed
 from glossary.model import Glossary
 from glossary.problems import Level, Problem
 from glossary.stats import Stats, compute
@@ -94,13 +94,31 @@ def load_valid(
 ) -> Loaded:
     """Like :func:`load`, but raise ValidationFailed when there are errors."""
     loaded = load(settings, progress)
+    unreadable = [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
+    if unreadable:
+        first = unreadable[0]
+        more = f" (and {len(unreadable) - 1} more unreadable file(s))" if len(unreadable) > 1 \
+            else ""
+        raise SourceError(f"{first.message}{more}", path=_shown(first.path, settings),
+                          line=first.line, column=first.column, hint=first.hint)
     if validate.has_errors(loaded.problems, strict):
         errors = [p for p in loaded.problems if strict or p.level is Level.ERROR]
+        listing = "\n".join("  " + p.format(settings.root) for p in errors[:10])
+        if len(errors) > 10:
+            listing += f"\n  … and {len(errors) - 10} more"
         raise ValidationFailed(
             loaded.problems,
-            f"{len(errors)} problem(s) in {settings.terms_dir}; run `glossary check` to see them",
+            f"{len(errors)} problem(s) in {_shown(settings.terms_dir, settings)}; "
+            f"run `glossary check` to see them all\n{listing}",
         )
     return loaded
+
+
+def _shown(path: Path, settings: Settings) -> Path:
+    try:
+        return path.relative_to(settings.root)
+    except ValueError:
+        return path
 
 
 def check(settings: Settings) -> list[Problem]:

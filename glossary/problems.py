@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -39,10 +40,8 @@ class Problem:
     def format(self, root: Path | None = None) -> str:
         path = self.path
         if root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = path.relative_to(root)
-            except ValueError:
-                pass
         loc = f"{path}:{self.line}" if self.line is not None else f"{path}"
         where = format_keypath(self.keypath)
         text = f"{loc}: {self.code}: "
@@ -54,10 +53,8 @@ class Problem:
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
         path = self.path
         if root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = path.relative_to(root)
-            except ValueError:
-                pass
         return {
             "path": str(path),
             "line": self.line,

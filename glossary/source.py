@@ -1,14 +1,15 @@
 """Read ``terms/`` into a :class:`~glossary.model.Glossary`; write concepts back.
 
 This is the only module that knows the TOML layout of the source files (see the
-README, "The terms/ format"). Reading uses ``tomli`` (the parser the standard library vendors as ``tomllib``, in
-its compiled build: three times faster; ``tomllib`` is the fallback);
-writing uses ``tomlkit`` so that a file's comments and layout survive an edit.
+README, "The terms/ format"). Reading uses ``tomli`` (the parser the standard library
+vendors as ``tomllib``, in its compiled build: three times faster; ``tomllib`` is the
+fallback); writing uses ``tomlkit`` so that a file's comments and layout survive an edit.
 Khmer text is normalized here, once, on the way in.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -94,12 +95,18 @@ class LoadResult:
 # --------------------------------------------------------------------------- reading
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file; a leading BOM is dropped. Raises SourceError with the line."""
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror}", path=path) from exc
+        raise SourceError(
+            f"cannot read file: {exc.strerror}", path=path,
+            hint="check that the file exists and is readable",
+        ) from exc
+
+
+def decode(path: Path, data: bytes) -> str:
+    """Decode UTF-8 (a leading BOM is dropped); SourceError with line and column."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -112,8 +119,29 @@ def read_text(path: Path) -> str:
             path=path,
             line=line,
             column=column,
-            hint="save the file as UTF-8; legacy Khmer fonts such as Limon need converting",
+            hint="save the file as UTF-8; text typed in a legacy Khmer font needs converting",
         ) from exc
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file; a leading BOM is dropped. Raises SourceError with the line."""
+    return decode(path, read_bytes(path))
+
+
+def _layout_problems(path: Path, data: bytes) -> list[Problem]:
+    problems = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(
+            "bom", Level.ERROR, path, "file starts with a byte order mark (U+FEFF)",
+            "save it as UTF-8 without BOM", (), 1,
+        ))
+    crlf = data.find(b"\r\n")
+    if crlf >= 0:
+        problems.append(Problem(
+            "crlf", Level.ERROR, path, "Windows (CRLF) line endings",
+            "save it with LF line endings", (), data.count(b"\n", 0, crlf) + 1,
+        ))
+    return problems
 
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -153,6 +181,7 @@ class _Reader:
         self, code: str, keypath: KeyPath, message: str, hint: str | None = None,
         level: Level = Level.ERROR,
     ) -> None:
+        hint = hint or _DEFAULT_HINTS.get(code) or _TYPE_HINTS.get(message.split(",")[0])
         self.problems.append(Problem(code, level, self.path, message, hint, keypath))
 
     def table(self, value: Any, keypath: KeyPath, allowed: frozenset[str]) -> dict[str, Any]:
@@ -255,14 +284,14 @@ class _Reader:
         value = table.get(key)
         if value is None:
             return default
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum)
-            self.problem(
-                "bad-value", (*keypath, key), f"{value!r} is not allowed", hint=f"use {allowed}"
-            )
-            return default
+        member = _ENUM_VALUES[enum].get(value) if isinstance(value, str) else None
+        if member is not None:
+            return member
+        allowed = ", ".join(item.value for item in enum)
+        self.problem(
+            "bad-value", (*keypath, key), f"{value!r} is not allowed", hint=f"use {allowed}"
+        )
+        return default
 
     def tables(self, table: dict[str, Any], key: str, keypath: KeyPath) -> list[Any]:
         value = table.get(key, [])
@@ -273,6 +302,23 @@ class _Reader:
             )
             return []
         return value
+
+
+_DEFAULT_HINTS = {
+    "missing-field": "add it; see the README, 'The terms/ format'",
+    "empty-field": "write the text, or remove the field",
+}
+_TYPE_HINTS = {
+    "must be a list": 'write a list in brackets, e.g. ["first", "second"]',
+    "must be a string": 'put the text in double quotes, e.g. "text"',
+    "must be an integer": "write a whole number without quotes, e.g. 12",
+    "must be true or false": "write true or false without quotes",
+    "must be a table": "see the README, 'The terms/ format'",
+}
+_ENUM_VALUES: dict[type, dict[str, Any]] = {
+    enum: {member.value: member for member in enum}
+    for enum in (AdminStatus, TermType, ReviewState, ConceptStatus)
+}
 
 
 def format_key(keypath: KeyPath, key: str) -> str:
@@ -413,16 +459,28 @@ def concept_from_data(
     return concept, reader.problems, reader.fields
 
 
+UNREADABLE_CODES = frozenset({"unreadable", "encoding", "toml-syntax"})
+
+
+def _source_error_code(exc: SourceError) -> str:
+    if exc.message.startswith("cannot read"):
+        return "unreadable"
+    return "toml-syntax" if exc.message.startswith("TOML") else "encoding"
+
+
 def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
+    layout: list[Problem] = []
     try:
-        text = read_text(path)
+        raw = read_bytes(path)
+        layout = _layout_problems(path, raw)
+        text = decode(path, raw)
         data = parse_toml(path, text)
     except SourceError as exc:
-        code = "toml-syntax" if "TOML" in exc.message else "encoding"
-        problem = Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
-        return LoadedFile(path, None, [problem])
+        problem = Problem(_source_error_code(exc), Level.ERROR, path, exc.message, exc.hint, (),
+                          exc.line, exc.column)
+        return LoadedFile(path, None, [*layout, problem])
     concept, problems, fields = concept_from_data(path, data, fold_coeng_da)
-    return LoadedFile(path, concept, problems, fields, text)
+    return LoadedFile(path, concept, layout + problems, fields, text)
 
 
 def concept_paths(terms_dir: Path) -> list[Path]:
@@ -453,7 +511,7 @@ def load_registry(
         try:
             data = parse_toml(path, read_text(path))
         except SourceError as exc:
-            code = "toml-syntax" if "TOML" in exc.message else "encoding"
+            code = _source_error_code(exc)
             problems.append(
                 Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
             )
@@ -513,20 +571,29 @@ def load_registry(
     return tuple(documents), tuple(domains), problems
 
 
+def _load_files(
+    paths: list[Path], fold_coeng_da: bool, progress: Any = None
+) -> list[LoadedFile]:
+    # Measured: parsing in a process pool was slower than this loop (pickling the
+    # results back costs more than the parse), so files are read serially.
+    files = []
+    for path in paths:
+        files.append(load_concept_file(path, fold_coeng_da))
+        if progress is not None:
+            progress(1)
+    return files
+
+
 def load_glossary(
     terms_dir: Path,
     fold_coeng_da: bool = True,
     progress: Any = None,
 ) -> LoadResult:
     """Read every concept file and the registry. Never raises for bad content:
-    every problem is collected in the result (with lines resolved)."""
+    every problem is collected in the result."""
     paths = concept_paths(terms_dir)
     documents, domains, problems = load_registry(terms_dir)
-    files: list[LoadedFile] = []
-    for path in paths:
-        files.append(load_concept_file(path, fold_coeng_da))
-        if progress is not None:
-            progress(1)
+    files = _load_files(paths, fold_coeng_da, progress)
     concepts = sorted(
         (f.concept for f in files if f.concept is not None), key=lambda c: c.id
     )
@@ -638,10 +705,8 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -670,7 +735,7 @@ def render_new_concept(
         en_table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
                      .add("review", "proposed").add("origin", "human"))
     terms = tomlkit.aot()
-    terms.append(tomlkit.table().add("text", khmer.normalize(en))
+    terms.append(tomlkit.table().add("text", khmer.clean_term(en))
                  .add("admin_status", "preferred").add("type", "fullForm")
                  .add("review", "proposed").add("origin", "human"))
     en_table.add("terms", terms)
@@ -678,7 +743,7 @@ def render_new_concept(
     if km:
         km_table = tomlkit.table(is_super_table=True)
         km_terms = tomlkit.aot()
-        km_terms.append(tomlkit.table().add("text", khmer.normalize(km))
+        km_terms.append(tomlkit.table().add("text", khmer.clean_term(km))
                         .add("admin_status", "preferred").add("type", "fullForm")
                         .add("review", "proposed").add("origin", "human"))
         km_table.add("terms", km_terms)

@@ -7,8 +7,9 @@ Search indexes (see khmer.md, "Search in SQLite"):
   terms (word, stem and plural matches);
 * ``terms_tri_fts`` — FTS5 ``trigram`` over every term's search key (substrings of
   three or more code points, Khmer and English);
-* ``term_grams`` — every distinct 1- and 2-code-point substring of each Khmer key, so
-  short Khmer queries (កា, ខំ) are answered from an index, not by a scan;
+* ``term_grams`` — for every 1- and 2-code-point substring of the Khmer keys, the ids of
+  the terms that contain it (a packed posting list, shortest keys first), so short
+  Khmer queries (កា, ខំ) are answered from an index, not by a scan;
 * an index on ``terms(key)`` for exact and prefix matches.
 """
 
@@ -18,6 +19,7 @@ import json
 import os
 import sqlite3
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +86,7 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         pk=("concept", "ord"),
         foreign_keys=[("concept", "concepts", "id"), ("doc", "documents", "id")],
     )
-    db["term_grams"].create({"gram": str, "term": int}, pk=("gram", "term"))
+    db["term_grams"].create({"gram": str, "terms": bytes}, pk="gram")
     db.execute(
         "CREATE VIRTUAL TABLE terms_en_fts USING fts5("
         "text, tokenize='porter unicode61 remove_diacritics 2')"
@@ -107,6 +109,7 @@ def _rows(glossary: Glossary) -> dict[str, list[tuple[Any, ...]]]:
     for domain in glossary.domains:
         rows["domains"].append((domain.id, domain.en, domain.km))
     term_id = 0
+    postings: dict[str, list[tuple[int, str, int]]] = {}
     for concept in glossary.concepts:
         en_pref, km_pref = concept.en.preferred, concept.km.preferred
         rows["concepts"].append((
@@ -132,7 +135,7 @@ def _rows(glossary: Glossary) -> dict[str, list[tuple[Any, ...]]]:
                 ))
             for idx, term in enumerate(section.terms):
                 term_id += 1
-                key = khmer.search_key(term.text)
+                key = khmer.search_key_normalized(term.text)
                 review = term.review
                 rows["terms"].append((
                     term_id, concept.id, lang, idx, term.text, key, term.admin_status.value,
@@ -147,7 +150,12 @@ def _rows(glossary: Glossary) -> dict[str, list[tuple[Any, ...]]]:
                     rows["terms_en_fts"].append((term_id, term.text))
                 else:
                     grams = {key[i:i + n] for n in (1, 2) for i in range(len(key) - n + 1)}
-                    rows["term_grams"].extend((gram, term_id) for gram in sorted(grams))
+                    entry = (len(key), key, term_id)
+                    for gram in grams:
+                        postings.setdefault(gram, []).append(entry)
+    for gram in sorted(postings):
+        ids = array("I", (term for _, _, term in sorted(postings[gram])))
+        rows["term_grams"].append((gram, ids.tobytes()))
     return rows
 
 
@@ -168,6 +176,8 @@ def write_database(
 ) -> int:
     """Build a fresh database at ``path`` atomically. Returns the number of terms."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed build
+        stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -265,7 +275,10 @@ def search(
     seen: set[str] = set()
 
     def take(sql: str, params: Iterable[Any], kind: str) -> bool:
-        for row in conn.execute(sql, tuple(params)):
+        return _take_rows(conn.execute(sql, tuple(params)), kind)
+
+    def _take_rows(rows: Iterable[sqlite3.Row], kind: str) -> bool:
+        for row in rows:
             if row["concept"] in seen:
                 continue
             seen.add(row["concept"])
@@ -299,8 +312,18 @@ def search(
              f"WHERE terms_tri_fts MATCH ? AND t.lang = ? ORDER BY length(t.key), t.key "
              f"LIMIT ?", [_phrase(key), lang, limit * 4], "substring")
     elif lang == "km":
-        take(f"{_HIT_SQL} JOIN term_grams g ON g.term = t.id WHERE g.gram = ? "
-             f"ORDER BY length(t.key), t.key LIMIT ?", [key, limit * 4], "substring")
+        row = conn.execute("SELECT terms FROM term_grams WHERE gram = ?", (key,)).fetchone()
+        if row is not None:
+            ids = array("I")
+            ids.frombytes(row[0])
+            for start in range(0, len(ids), 200):
+                chunk = list(ids[start:start + 200])
+                marks = ", ".join("?" * len(chunk))
+                found = {r["id"]: r for r in conn.execute(
+                    f"{_HIT_SQL.replace('SELECT ', 'SELECT t.id AS id, ', 1)} "
+                    f"WHERE t.id IN ({marks})", chunk)}
+                if _take_rows([found[i] for i in chunk if i in found], "substring"):
+                    break
     else:
         take(f"{_HIT_SQL} WHERE t.key LIKE ? ESCAPE '\\' AND t.lang = ? "
              f"ORDER BY length(t.key), t.key LIMIT ?",

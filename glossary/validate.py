@@ -135,7 +135,7 @@ def _check_review(loaded: LoadedFile, review: Review, keypath: KeyPath) -> Itera
                                      ("approved_on", review.approved_on)) if not value
         )
         yield _p(loaded, "approved-without-reviewer", (*keypath, "review"),
-                 f"approved but {missing} is missing",
+                 f"approved but {missing} {'are' if ' and ' in missing else 'is'} missing",
                  "only a named reviewer approves: use `glossary review approve --by NAME`")
     if not origin_is_valid(review.origin):
         yield _p(loaded, "bad-value", (*keypath, "origin"), f"{review.origin!r} is not allowed",
@@ -255,9 +255,11 @@ def check_same_preferred(files: list[LoadedFile]) -> Iterator[Problem]:
         ids = [c.id for _, c in group]
         for loaded, concept in group:
             if not concept.notes:
-                others = ", ".join(i for i in ids if i != concept.id)
+                others = [i for i in ids if i != concept.id]
+                shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
+                                                 if len(others) > 5 else "")
                 yield _p(loaded, "homonym", ("en", "terms", 0, "text"),
-                         f"English preferred term {text!r} is also used by {others}",
+                         f"English preferred term {text!r} is also used by {shown}",
                          "add a note that tells the concepts apart")
 
 

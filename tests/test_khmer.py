@@ -501,3 +501,10 @@ def test_ascii_is_unchanged(x):
 def test_text_without_khmer_is_only_nfc(x):
     if not has_khmer(x):
         assert normalize(x) == nfc(x)
+
+
+@given(any_text)
+@settings(max_examples=300, deadline=None, database=None)
+def test_search_key_normalized_agrees_on_stored_text(word: str) -> None:
+    stored = khmer.clean_term(word)
+    assert khmer.search_key_normalized(stored) == khmer.search_key(stored)

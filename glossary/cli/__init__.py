@@ -7,8 +7,8 @@ that need them, so ``glossary --help`` starts fast.
 
 from __future__ import annotations
 
-from glossary.cli.app import main
 from glossary.cli import core as _core  # noqa: F401  (registers commands)
 from glossary.cli import interchange as _interchange  # noqa: F401  (registers commands)
+from glossary.cli.app import main
 
 __all__ = ["main"]

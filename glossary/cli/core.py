@@ -30,7 +30,8 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
     \b
     Example:
       $ glossary check
-      terms/bias.toml:7: invisible-char: km.terms[0].text: contains U+200B ZERO WIDTH SPACE (remove it)
+      terms/bias.toml:7: invisible-char: km.terms[0].text: contains U+200B
+      ZERO WIDTH SPACE (remove it)
     """
     from glossary import pipeline
     from glossary.problems import Level

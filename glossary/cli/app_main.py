@@ -1,0 +1,6 @@
+"""`python -m glossary.cli.app_main` runs the CLI (used by subprocess tests)."""
+
+from glossary.cli import main
+
+if __name__ == "__main__":
+    main()

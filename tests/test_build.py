@@ -1,0 +1,102 @@
+"""`glossary build`: the database, determinism, atomicity."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from glossary import pipeline, store
+from glossary.errors import ValidationFailed
+
+
+def test_build_writes_database(cli, project: Path) -> None:
+    result = cli("build")
+    assert result.exit_code == 0, result.output
+    assert "built 5 concepts" in result.stdout
+    db = sqlite3.connect(project / "build" / "glossary.db")
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"concepts", "terms", "definitions", "documents", "sections", "references",
+            "domains", "terms_en_fts", "terms_tri_fts", "term_grams"} <= tables
+    assert db.execute("SELECT count(*) FROM concepts").fetchone()[0] == 5
+    row = db.execute(
+        "SELECT text, key, review, origin FROM terms WHERE concept='hallucination' AND lang='km'"
+    ).fetchone()
+    assert row == ("ការប្រឌិតចម្លើយ", "ការប្រឌិតចម្លើយ", "proposed", "machine-assisted")
+    refs = db.execute('SELECT doc, section FROM "references" WHERE concept = ?',
+                      ("hallucination",)).fetchall()
+    assert refs == [("asean-genai-guide-2025", "risk.2")]
+    assert "Traceback" not in result.output
+
+
+def test_build_is_deterministic(settings) -> None:
+    pipeline.build(settings, ["db"])
+    first = settings.db_path.read_bytes()
+    settings.db_path.unlink()
+    pipeline.build(settings, ["db"])
+    assert settings.db_path.read_bytes() == first
+
+
+def test_interrupted_build_keeps_previous_database(settings, monkeypatch) -> None:
+    pipeline.build(settings, ["db"])
+    before = settings.db_path.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "_insert", boom)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(settings, ["db"])
+    assert settings.db_path.read_bytes() == before
+    leftovers = [p.name for p in settings.build_dir.iterdir() if p.name != "glossary.db"]
+    assert leftovers == []
+
+
+def test_build_refuses_invalid_glossary(settings, project: Path) -> None:
+    path = project / "terms" / "transparency.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('doc = "asean-guide-2024"',
+                                                            'doc = "nowhere"'),
+                    encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        pipeline.build(settings, ["db"])
+    assert not settings.db_path.exists()
+
+
+def test_build_cli_syntax_error_is_an_input_error(cli, project: Path) -> None:
+    path = project / "terms" / "transparency.toml"
+    path.write_text("id = ", encoding="utf-8")
+    result = cli("build")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: terms/transparency.toml:1:")
+
+
+def test_build_cli_lists_validation_errors(cli, project: Path) -> None:
+    path = project / "terms" / "transparency.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('see_also = [', 'see_also = ["nope", '),
+                    encoding="utf-8")
+    result = cli("build")
+    assert result.exit_code == 1
+    assert "run `glossary check`" in result.stderr
+    assert "terms/transparency.toml:4: unknown-see-also" in result.stderr
+
+
+def test_read_only_commands_never_modify_terms(cli, project: Path) -> None:
+    def snapshot():
+        return {p: p.read_bytes() for p in sorted((project / "terms").iterdir())}
+
+    before = snapshot()
+    for args in (["check"], ["build"], ["search", "model"], ["export", "json"], ["stats"]):
+        cli(*args)
+    assert snapshot() == before
+
+
+def test_unknown_target(cli) -> None:
+    result = cli("build", "--only", "nothing")
+    assert result.exit_code == 2
+    assert "unknown build target" in result.stderr
+
+
+def test_progress_is_quiet_when_piped(cli) -> None:
+    result = cli("build")
+    assert "reading terms/" not in result.output

@@ -1,0 +1,131 @@
+"""`glossary check`: every bad-input file gives a located message and a non-zero exit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+BAD = DATA / "bad"
+
+# file in tests/data/bad → (problem code, line, level)
+CASES = {
+    "bad-toml": ("toml-syntax", 10, "error"),
+    "wrong-types": ("wrong-type", 2, "error"),
+    "unknown-keys": ("unknown-field", 4, "error"),
+    "bom": ("bom", 1, "error"),
+    "crlf": ("crlf", 1, "error"),
+    "non-utf8": ("encoding", 10, "error"),
+    "limon": ("no-khmer-letters", 18, "error"),
+    "zwsp": ("invisible-char", 18, "error"),
+    "traversal": ("unsafe-id", 1, "error"),
+    "slash": ("unsafe-id", 1, "error"),
+    "uppercase": ("unsafe-id", 1, "error"),
+    "reserved": ("unsafe-id", 1, "error"),
+    "mismatch": ("id-mismatch", 1, "error"),
+    "approved-no-reviewer": ("approved-without-reviewer", 19, "error"),
+    "unknown-doc": ("unknown-document", 6, "error"),
+    "unknown-section": ("unknown-section", 7, "error"),
+    "unknown-see-also": ("unknown-see-also", 3, "error"),
+    "missing-review": ("missing-field", 13, "error"),
+    "bad-enum": ("bad-value", 16, "error"),
+    "not-normalized": ("not-normalized", 18, "warning"),
+    "deprecated-char": ("deprecated-char", 18, "warning"),
+    "duplicate-vowel": ("duplicate-vowel", 18, "warning"),
+}
+
+
+def test_every_bad_file_has_a_case() -> None:
+    assert {p.stem for p in BAD.glob("*.toml")} == set(CASES)
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_file_is_located(name: str, project: Path, cli) -> None:
+    code, line, level = CASES[name]
+    shutil.copy(BAD / f"{name}.toml", project / "terms" / f"{name}.toml")
+    before = _digest(project / "terms")
+    result = cli("check", "--format", "json")
+    data = json.loads(result.stdout)
+    found = [p for p in data["problems"] if p["code"] == code]
+    assert found, data["problems"]
+    assert found[0]["path"] == f"terms/{name}.toml"
+    assert found[0]["line"] == line
+    assert found[0]["level"] == level
+    assert found[0]["hint"]
+    # errors fail plain check; warnings fail --strict
+    strict = cli("check", "--strict")
+    assert strict.exit_code == 1
+    assert f"terms/{name}.toml:{line}: {code}: " in strict.stdout
+    assert cli("check").exit_code == (1 if level == "error" else 0)
+    # check never modifies terms/
+    assert _digest(project / "terms") == before
+
+
+def test_clean_glossary_passes_strict(cli) -> None:
+    result = cli("check", "--strict")
+    assert result.exit_code == 0, result.stdout
+    assert "0 error(s), 0 warning(s)" in result.stderr
+
+
+def test_all_problems_are_collected(project: Path, cli) -> None:
+    for name in ("zwsp", "limon", "unknown-doc"):
+        shutil.copy(BAD / f"{name}.toml", project / "terms" / f"{name}.toml")
+    data = json.loads(cli("check", "--format", "json").stdout)
+    codes = {p["code"] for p in data["problems"]}
+    assert {"invisible-char", "no-khmer-letters", "unknown-document"} <= codes
+    assert data["errors"] >= 3
+
+
+def test_not_normalized_hint_is_the_normalized_form(project: Path, cli) -> None:
+    shutil.copy(BAD / "not-normalized.toml", project / "terms" / "not-normalized.toml")
+    out = cli("check").stdout
+    assert "write it as 'ស្ត្រី'" in out
+
+
+def test_duplicate_ids(project: Path, cli) -> None:
+    text = (project / "terms" / "transparency.toml").read_text(encoding="utf-8")
+    (project / "terms" / "transparency-copy.toml").write_text(text, encoding="utf-8")
+    out = cli("check").stdout
+    assert "duplicate-id" in out
+    assert "terms/transparency-copy.toml:" in out
+
+
+def test_homonyms_need_a_note(project: Path, cli) -> None:
+    text = (project / "terms" / "transparency.toml").read_text(encoding="utf-8")
+    clone = text.replace('id = "transparency"', 'id = "transparency-2"')
+    (project / "terms" / "transparency-2.toml").write_text(clone, encoding="utf-8")
+    assert "homonym" in cli("check").stdout
+    with_note = clone.replace('domains = ', 'notes = ["Transparency of a dataset."]\ndomains = ')
+    (project / "terms" / "transparency-2.toml").write_text(with_note, encoding="utf-8")
+    text_note = text.replace('domains = ', 'notes = ["Transparency of a system."]\ndomains = ')
+    (project / "terms" / "transparency.toml").write_text(text_note, encoding="utf-8")
+    assert "homonym" not in cli("check").stdout
+
+
+def test_missing_terms_dir_is_a_usage_error(project: Path, cli) -> None:
+    shutil.rmtree(project / "terms")
+    result = cli("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: terms directory not found")
+    assert "Traceback" not in result.output
+
+
+def test_zwnj_in_its_legal_place_is_accepted(project: Path, cli) -> None:
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        'text = "តម្លាភាព"', 'text = "\u17a2\u17ca\u200c\u17b9\u1798"'
+    )
+    path.write_text(text, encoding="utf-8")
+    assert "invisible-char" not in cli("check").stdout

@@ -1,0 +1,90 @@
+"""CLI commands stats, new, export json, and the shared error handling."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+from glossary.cli import main
+
+
+def test_help_lists_every_command(cli) -> None:
+    out = cli("--help").stdout
+    for name in ("check", "build", "search", "stats", "new", "export", "import"):
+        assert name in out
+
+
+def test_stats_text_and_json(cli) -> None:
+    out = cli("stats").stdout
+    assert "concepts: 5" in out
+    assert "§risk.6" in out and "<- not cited yet" in out
+    data = json.loads(cli("stats", "--format", "json").stdout)
+    assert data["concepts"] == 5
+    assert data["terms"]["km"]["proposed"] >= 5
+    assert data["terms"]["km"]["approved"] == 0
+    coverage = {(r["doc"], r["section"]): r["concepts"] for r in data["coverage"]}
+    assert coverage[("asean-genai-guide-2025", "risk.2")] == 1
+    assert coverage[("asean-genai-guide-2025", "risk.6")] == 0
+
+
+def test_new_creates_a_valid_concept(cli, project: Path) -> None:
+    result = cli("new", "synthetic-data", "--en", "synthetic data", "--km", "ទិន្នន័យ\u200bសំយោគ",
+                 "--source", "asean-guide-2024:C.3", "--domain", "data",
+                 "--definition", "Data generated artificially.")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "created terms/synthetic-data.toml"
+    data = tomllib.loads((project / "terms" / "synthetic-data.toml").read_text("utf-8"))
+    assert data["id"] == "synthetic-data"
+    assert data["km"]["terms"][0]["review"] == "proposed"
+    assert cli("check", "--strict").exit_code == 0
+
+
+def test_new_refuses_existing_and_unsafe_ids(cli, project: Path) -> None:
+    existing = (project / "terms" / "transparency.toml").read_bytes()
+    result = cli("new", "transparency", "--en", "x")
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    assert (project / "terms" / "transparency.toml").read_bytes() == existing
+    for bad in ("../escape", "a/b", "Upper", "index"):
+        result = cli("new", bad, "--en", "x")
+        assert result.exit_code == 2, bad
+        assert result.stderr.startswith("Error: concept id")
+    assert not (project / "escape.toml").exists()
+
+
+def test_new_rejects_a_bad_source(cli) -> None:
+    result = cli("new", "x-y", "--en", "x", "--source", "nocolon")
+    assert result.exit_code == 2 and "DOC:SECTION" in result.stderr
+
+
+def test_export_json(cli, project: Path) -> None:
+    result = cli("export", "json")
+    data = json.loads(result.stdout)
+    assert [c["id"] for c in data["concepts"]] == sorted(c["id"] for c in data["concepts"])
+    concept = next(c for c in data["concepts"] if c["id"] == "hallucination")
+    assert concept["sources"] == [{"doc": "asean-genai-guide-2025", "section": "risk.2"}]
+    assert concept["km"]["terms"][0]["text"] == "ការប្រឌិតចម្លើយ"
+    assert concept["km"]["terms"][0]["review"]["state"] == "proposed"
+    assert {d["id"] for d in data["documents"]} == {"asean-guide-2024", "asean-genai-guide-2025"}
+    out = project / "out.json"
+    assert cli("export", "json", "-o", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == result.stdout
+
+
+def test_non_utf8_file_is_a_located_error_not_a_traceback(cli, project: Path) -> None:
+    (project / "terms" / "broken.toml").write_bytes(b'id = "broken"\ntext = "\xff"\n')
+    result = cli("build")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: terms/broken.toml:2:9: not valid UTF-8")
+    assert "save the file as UTF-8" in result.stderr
+    check = cli("check")
+    assert "terms/broken.toml:2: encoding: not valid UTF-8" in check.stdout
+    assert "Traceback" not in check.output + result.output
+
+
+def test_version(cli) -> None:
+    assert "glossary" in cli("--version").stdout
+
+
+def test_entry_point_is_the_click_group() -> None:
+    assert main.name == "main"

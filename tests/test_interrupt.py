@@ -1,0 +1,81 @@
+"""kill -9 during `glossary build`: build/ holds the old or the new database, never half."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from synth import make_project  # noqa: E402
+
+KILLS = int(os.environ.get("GLOSSARY_KILLS", "12"))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _build(project: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "glossary.cli.app_main", "build"], cwd=project,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory) -> tuple[Path, str, str]:
+    base = tmp_path_factory.mktemp("interrupt")
+    project = make_project(base / "p", 1500)
+    assert subprocess.run([sys.executable, "-m", "glossary.cli.app_main", "build"],
+                          cwd=project, check=False).returncode == 0
+    old = _digest(project / "build" / "glossary.db")
+    # the "new" glossary: one concept changed; its database built in a copy
+    changed = project / "terms" / "concept-000007.toml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace(
+        'section = "B.1"', 'section = "B.2"'), encoding="utf-8")
+    copy = base / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build"))
+    subprocess.run([sys.executable, "-m", "glossary.cli.app_main", "build"], cwd=copy,
+                   check=True)
+    new = _digest(copy / "build" / "glossary.db")
+    assert old != new
+    return project, old, new
+
+
+def test_kill_9_during_build_never_leaves_half_a_database(projects) -> None:
+    project, old, new = projects
+    db = project / "build" / "glossary.db"
+    rng = random.Random(5)
+    start = time.perf_counter()
+    probe = _build(project)
+    probe.wait()
+    duration = time.perf_counter() - start
+    assert _digest(db) == new
+    seen = set()
+    for _ in range(KILLS):
+        proc = _build(project)
+        time.sleep(rng.uniform(0.05, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        digest = _digest(db)
+        assert digest in (old, new)
+        seen.add("new" if digest == new else "old")
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    # a later build cleans up the temporary files a killed build left behind
+    assert _build(project).wait() == 0
+    assert sorted(p.name for p in (project / "build").iterdir()) == [
+        "glossary.csv", "glossary.db", "glossary.tbx"]

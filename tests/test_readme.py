@@ -1,0 +1,46 @@
+"""The README is the user guide: the two commands on top, every command documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from glossary.cli import main
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def commands(group: click.Group, prefix: str = "glossary") -> list[str]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        full = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            found.extend(commands(command, full))
+        else:
+            found.append(full)
+    return found
+
+
+def test_every_command_is_documented() -> None:
+    missing = [c for c in commands(main) if c not in README]
+    assert missing == []
+
+
+def test_quick_start_commands_near_the_top() -> None:
+    top = README[: README.index("## Commands")]
+    blocks = re.findall(r"```sh\n(.*?)\n```", top, re.S)
+    assert any("pip install" in b and "glossary build" in b for b in blocks)
+    assert any("pytest" in b for b in blocks)
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    test_block = next(b for b in re.findall(r"```sh\n(.*?)\n```", README, re.S) if "pytest" in b)
+    command = test_block.split("&&")[-1].strip()
+    assert command in ci
+
+
+def test_readme_says_khmer_terms_are_proposals() -> None:
+    assert "proposals" in README and "approved" in README
