@@ -537,29 +537,26 @@ def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
 
     result = ReadResult(path=path, format="tbx")
     reader = _EntryReader(result, _check_root(path), fold_coeng_da)
-    events = etree.iterparse(
-        str(path), events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
-        **_parser_options(),
-    )
     try:
-        for _event, el in events:
-            name = _local(el)
-            if name in ("tbxHeader", "martifHeader"):
-                result.own = any(
-                    _local(p) == "p" and p.get("type") == "generator"
-                    and (p.text or "").strip() == GENERATOR for p in el.iter()
-                )
-            elif name in ("conceptEntry", "termEntry"):
-                concept = reader.entry(el)
-                if concept is not None:
-                    result.concepts.append(concept)
-            else:
-                continue
-            el.clear(keep_tail=False)
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
+        with open(path, "rb") as handle:
+            events = etree.iterparse(handle, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
+                                     **_parser_options())
+            for _event, el in events:
+                name = _local(el)
+                if name in ("tbxHeader", "martifHeader"):
+                    result.own = any(
+                        _local(p) == "p" and p.get("type") == "generator"
+                        and (p.text or "").strip() == GENERATOR for p in el.iter()
+                    )
+                else:
+                    concept = reader.entry(el)
+                    if concept is not None:
+                        result.concepts.append(concept)
+                el.clear(keep_tail=False)
+                parent = el.getparent()
+                if parent is not None:
+                    while el.getprevious() is not None:
+                        del parent[0]
     except etree.XMLSyntaxError as exc:
         raise _xml_error(path, exc) from None
     except OSError as exc:
@@ -578,13 +575,14 @@ def _check_root(path: Path) -> str | None:
     from lxml import etree
 
     try:
-        for _event, root in etree.iterparse(str(path), events=("start",), **_parser_options()):
-            _refuse_entities(path, root)
-            if _local(root) not in ("tbx", "martif"):
-                raise FormatError(f"not a TBX file: the root element is <{_local(root)}>",
-                                  path=path, line=root.sourceline,
-                                  hint="expected <tbx> (TBX v3) or <martif> (TBX v2)")
-            return root.get(XML_LANG)  # type: ignore[no-any-return]
+        with open(path, "rb") as handle:
+            for _event, root in etree.iterparse(handle, events=("start",), **_parser_options()):
+                _refuse_entities(path, root)
+                if _local(root) not in ("tbx", "martif"):
+                    raise FormatError(f"not a TBX file: the root element is <{_local(root)}>",
+                                      path=path, line=root.sourceline,
+                                      hint="expected <tbx> (TBX v3) or <martif> (TBX v2)")
+                return root.get(XML_LANG)  # type: ignore[no-any-return]
     except etree.XMLSyntaxError as exc:
         raise _xml_error(path, exc) from None
     except OSError as exc:
