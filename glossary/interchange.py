@@ -6,7 +6,10 @@ concept id, else by its English preferred term (on :func:`glossary.khmer.search_
 each incoming term by its text within its language. The result lists what would be
 added, changed, or is in conflict (a change to an approved term or definition: never
 applied), and what was skipped. ``apply()`` writes the plan to ``terms/``. An import
-adds and changes; it never deletes a term, a definition or a concept.
+adds and changes; it never deletes a term, a definition or a concept. A file written by
+another tool only adds: new concepts, new terms, definitions and term contexts or notes
+where ours are empty, domains and references to our lists; where it differs from what
+we have, ours is kept and the report counts it under "skipped".
 
 New concepts keep the file's id when the file was written by ``glossary`` and the id is
 a free, safe slug; otherwise they get a fresh id: the slug of the English term, made
@@ -349,6 +352,10 @@ class _Planner:
             old = getattr(current, name)
             if name == "see_also":
                 new = tuple(self.id_map.get(v, v) for v in new)
+            if not self.own:  # another tool's file adds to our lists, never replaces them
+                if name == "status":
+                    continue
+                new = tuple(old) + tuple(v for v in new if v not in old)
             if new != old:
                 updates[name] = new
                 note("changed", name, f"{_fmt(old)} → {_fmt(new)}")
@@ -373,6 +380,9 @@ class _Planner:
             if definition is None:
                 definition = new
                 note("added", f"{code} definition", _short(new.text))
+            elif not self.own:
+                if new.text != definition.text:
+                    self.skip("definitions that differ from ours (ours kept)")
             else:
                 candidate = replace(definition, text=new.text,
                                     source=new.source if (self.own or new.source) else
@@ -413,6 +423,14 @@ class _Planner:
 
     def merged_term(self, old: Term, inc: InTerm) -> Term:
         values: dict[str, Any] = {}
+        if not self.own:  # another tool's file only fills what we left empty
+            for name in ("context", "note"):
+                if getattr(old, name) is None and getattr(inc, name):
+                    values[name] = getattr(inc, name)
+            if any(getattr(inc, n) not in (None, getattr(old, n))
+                   for n in ("admin_status", "type", "pos")):
+                self.skip("term attributes that differ from ours (ours kept)")
+            return replace(old, **values)
         for name in ("admin_status", "type", "pos"):
             value = getattr(inc, name)
             if value is not None:
