@@ -1,0 +1,186 @@
+"""Issue 6 scenarios: TBX export and import, time and peak RSS, against translate-toolkit.
+
+Each measurement runs in its own process (peak RSS of that process only, via wait4):
+
+* ``tbx export``: writing the TBX of N concepts from the loaded glossary (the glossary is
+  loaded first, outside the timing) vs ``csv2tbx`` converting a CSV of the same N
+  concepts (English → Khmer preferred terms). Extra: the whole ``glossary export tbx``
+  command, terms/ loading included.
+* ``tbx import``: ``glossary import tbx FILE`` of the N-concept export into a project
+  with an empty terms/ (parse + plan + report of N new concepts) vs ``tbx2po`` on the
+  same file. Extra: reading alone (``formats.tbx.read``), and the import into the full
+  N-concept glossary (every concept matched, zero changes), terms/ loading included.
+
+translate-toolkit comes with ``pip install -e '.[bench]'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synth import make_project
+
+BIN = Path(sys.executable).parent
+
+
+def _project(work: Path, size: int) -> Path:
+    dest = work / f"project-{size}"
+    if not (dest / "terms").is_dir():
+        make_project(dest, size)
+    return dest
+
+
+def _empty_project(work: Path, size: int) -> Path:
+    dest = work / f"empty-{size}"
+    if not dest.is_dir():
+        (dest / "terms").mkdir(parents=True)
+        for name in ("_sources.toml", "_domains.toml"):
+            shutil.copy(_project(work, size) / "terms" / name, dest / "terms" / name)
+        (dest / "pyproject.toml").write_text('[tool.glossary]\nterms = "terms"\n',
+                                             encoding="utf-8")
+    return dest
+
+
+def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Wall time, peak RSS (MB) of this one child, and its standard output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd} failed with {proc.returncode}")
+    return elapsed, usage.ru_maxrss / 1024, out.decode("utf-8", "replace")
+
+
+def timed(cmd: list[str], repeat: int, cwd: Path | None = None) -> dict[str, float]:
+    times, peaks = [], []
+    for _ in range(repeat):
+        elapsed, peak, _ = run_once(cmd, cwd)
+        times.append(elapsed)
+        peaks.append(peak)
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+            "peak_rss_mb": max(peaks)}
+
+
+WRITE_SCRIPT = """
+import json, sys, time, resource
+from pathlib import Path
+from glossary import pipeline
+from glossary.config import load_settings
+from glossary.formats import tbx
+glossary = pipeline.load(load_settings(cwd=Path(sys.argv[1]))).glossary
+start = time.perf_counter()
+with open(sys.argv[2], "wb") as handle:
+    tbx.write(glossary, handle)
+print(json.dumps({"write_s": time.perf_counter() - start}))
+"""
+
+READ_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from glossary.formats import tbx
+start = time.perf_counter()
+result = tbx.read(Path(sys.argv[1]))
+print(json.dumps({"read_s": time.perf_counter() - start, "concepts": len(result.concepts)}))
+"""
+
+
+def _export_file(work: Path, size: int) -> Path:
+    path = work / f"export-{size}.tbx"
+    if not path.is_file():
+        subprocess.run([str(BIN / "glossary"), "export", "tbx", "-o", str(path)],
+                       cwd=_project(work, size), check=True, stderr=subprocess.DEVNULL)
+    return path
+
+
+def _peer_csv(work: Path, size: int) -> Path:
+    path = work / f"peer-{size}.csv"
+    if path.is_file():
+        return path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from glossary import pipeline
+    from glossary.config import load_settings
+
+    glossary = pipeline.load(load_settings(cwd=_project(work, size))).glossary
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["location", "source", "target"])
+        for concept in glossary.concepts:
+            en, km = concept.en.preferred, concept.km.preferred
+            writer.writerow([concept.id, en.text if en else "", km.text if km else ""])
+    return path
+
+
+@dataclass
+class TbxExport:
+    name: str = "tbx export"
+    sizes: tuple[int, ...] = (1000, 10000, 100000)
+
+    def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
+        project = _project(work, size)
+        reps = repeat if size <= 10000 else max(1, repeat // 3)
+        out = work / f"bench-{size}.tbx"
+        writes, peaks = [], []
+        for _ in range(reps):
+            _, peak, text = run_once([sys.executable, "-c", WRITE_SCRIPT, str(project),
+                                      str(out)])
+            writes.append(json.loads(text)["write_s"])
+            peaks.append(peak)
+        peer_csv = _peer_csv(work, size)
+        peer = timed([str(BIN / "csv2tbx"), str(peer_csv), str(work / f"peer-{size}.tbx")],
+                     reps)
+        full = timed([str(BIN / "glossary"), "export", "tbx", "-o", str(out)], 1, project)
+        median = statistics.median(writes)
+        return {
+            "median_s": median, "min_s": min(writes), "max_s": max(writes),
+            "peer": "csv2tbx", "peer_median_s": peer["median_s"],
+            "ratio": median / peer["median_s"],
+            "x_peer_rss_mb": round(peer["peak_rss_mb"]),
+            "x_cli_export_s": round(full["median_s"], 2),
+            "x_cli_export_rss_mb": round(full["peak_rss_mb"]),
+            "x_write_process_rss_mb": round(max(peaks)),
+            "x_file_mb": round(out.stat().st_size / 1e6, 1),
+        }
+
+
+@dataclass
+class TbxImport:
+    name: str = "tbx import"
+    sizes: tuple[int, ...] = (1000, 10000, 100000)
+
+    def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
+        path = _export_file(work, size)
+        reps = repeat if size <= 10000 else max(1, repeat // 3)
+        ours = timed([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
+                     reps, _empty_project(work, size))
+        peer = timed([str(BIN / "tbx2po"), str(path), str(work / f"peer-{size}.po")], reps)
+        _, read_rss, text = run_once([sys.executable, "-c", READ_SCRIPT, str(path)])
+        read = json.loads(text)
+        full = timed([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
+                     1, _project(work, size))
+        return {
+            "median_s": ours["median_s"], "min_s": ours["min_s"], "max_s": ours["max_s"],
+            "peer": "tbx2po", "peer_median_s": peer["median_s"],
+            "ratio": ours["median_s"] / peer["median_s"],
+            "x_rss_mb": round(ours["peak_rss_mb"]),
+            "x_peer_rss_mb": round(peer["peak_rss_mb"]),
+            "x_read_only_s": round(read["read_s"], 2), "x_read_only_rss_mb": round(read_rss),
+            "x_into_full_glossary_s": round(full["median_s"], 2),
+            "x_into_full_glossary_rss_mb": round(full["peak_rss_mb"]),
+        }
+
+
+SCENARIOS = [TbxExport(), TbxImport()]
