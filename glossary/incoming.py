@@ -133,7 +133,7 @@ class ReadResult:
 
     path: Path
     format: str
-    concepts: list[InConcept] = field(default_factory=list)
+    concepts: list[InConcept] = field(default_factory=list)  # or a one-pass stream
     own: bool = False  # written by glossary: ids and review records can be trusted
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)

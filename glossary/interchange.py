@@ -72,7 +72,8 @@ class ImportPlan:
     path: Path
     format: str
     own: bool
-    new: list[Concept] = field(default_factory=list)
+    new: list[Concept] = field(default_factory=list)  # kept only when the plan will apply
+    new_ids: list[str] = field(default_factory=list)
     updated: dict[str, Concept] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
@@ -91,7 +92,7 @@ class ImportPlan:
             "file": str(self.path), "format": self.format, "written_by_glossary": self.own,
             "added": self.count("added"), "changed": self.count("changed"),
             "conflicts": self.conflicts, "unchanged": self.unchanged,
-            "new_concepts": [c.id for c in self.new],
+            "new_concepts": self.new_ids,
             "changes": [c.as_dict() for c in self.changes],
             "skipped": dict(sorted(self.skipped.items())),
             "written": [str(p) for p in self.written],
@@ -101,11 +102,14 @@ class ImportPlan:
 # --------------------------------------------------------------------------- reading / writing
 
 
-def read(fmt: str, path: Path, fold_coeng_da: bool = True) -> ReadResult:
+def read(fmt: str, path: Path, fold_coeng_da: bool = True, stream: bool = False
+         ) -> ReadResult:
+    """Read an interchange file. ``stream``: TBX entries are read while the caller
+    iterates ``concepts`` (errors surface then), not all at once."""
     if fmt == "tbx":
         from glossary.formats import tbx
 
-        return tbx.read(path, fold_coeng_da=fold_coeng_da)
+        return tbx.read(path, fold_coeng_da=fold_coeng_da, stream=stream)
     if fmt == "csv":
         from glossary.formats import csv
 
@@ -184,14 +188,15 @@ def _fmt(value: Any) -> str:
 
 class _Planner:
     def __init__(self, glossary: Glossary, result: ReadResult, by: str | None,
-                 taken: set[str]) -> None:
+                 taken: set[str], keep: bool) -> None:
         self.glossary = glossary
         self.result = result
-        self.own = result.own
+        self.keep = keep
+        self.links: list[tuple[int, tuple[str, ...]]] = []  # see-also of new concepts
+        self.sections = {(d.id, s.id) for d in glossary.documents for s in d.sections}
         self.by = by
         self.origin = f"imported:{result.path.name}"
-        self.plan = ImportPlan(result.path, result.format, result.own,
-                               skipped=Counter(result.skipped))
+        self.plan = ImportPlan(result.path, result.format, result.own)
         self.taken = set(taken) | {c.id for c in glossary.concepts}
         self.by_key: dict[str, list[str]] = {}
         for concept in glossary.concepts:
@@ -204,6 +209,10 @@ class _Planner:
                 if label:
                     self.domains.setdefault(label.casefold(), domain.id)
         self.id_map: dict[str, str] = {}
+
+    @property
+    def own(self) -> bool:  # known once the file's header has been read
+        return self.result.own
 
     def skip(self, reason: str) -> None:
         self.plan.skipped[reason] += 1
@@ -241,8 +250,7 @@ class _Planner:
     def ref(self, ref: SourceRef | None) -> SourceRef | None:
         if ref is None:
             return None
-        doc = self.glossary.document(ref.doc)
-        if doc is None or doc.section(ref.section) is None:
+        if (ref.doc, ref.section) not in self.sections:
             self.skip(f"references to unregistered {ref.doc} §{ref.section}")
             return None
         return ref
@@ -322,7 +330,11 @@ class _Planner:
             status=incoming.status or ConceptStatus.ACTIVE,
             en=lang("en"), km=lang("km"),
         )
-        self.plan.new.append(concept)
+        self.plan.new_ids.append(cid)
+        if self.keep:
+            self.plan.new.append(concept)
+        if concept.see_also:
+            self.links.append((len(self.plan.new_ids) - 1, concept.see_also))
         preferred = concept.en.preferred
         km = concept.km.preferred
         self.plan.changes.append(Change(
@@ -446,18 +458,21 @@ class _Planner:
         return replace(old, **values)
 
     def finish(self) -> ImportPlan:
-        known = {c.id for c in self.glossary.concepts} | {c.id for c in self.plan.new}
-        resolved: list[Concept] = []
-        for concept in self.plan.new:
-            see_also = []
-            for other in concept.see_also:
+        """Resolve the see-also links of new concepts (they may point forward)."""
+        known = {c.id for c in self.glossary.concepts} | set(self.plan.new_ids)
+        resolved: dict[int, tuple[str, ...]] = {}
+        for index, links in self.links:
+            kept = []
+            for other in links:
                 target = self.id_map.get(other, other)
                 if target in known:
-                    see_also.append(target)
+                    kept.append(target)
                 else:
                     self.skip("see-also links to unknown concepts")
-            resolved.append(replace(concept, see_also=tuple(see_also)))
-        self.plan.new = resolved
+            resolved[index] = tuple(kept)
+        if self.keep:
+            self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
+                             for i, c in enumerate(self.plan.new)]
         return self.plan
 
 
@@ -492,9 +507,11 @@ def _diff(old: Any, new: Any, names: Iterable[str]) -> str:
 
 
 def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
-         taken: Iterable[str] = ()) -> ImportPlan:
-    """Compare incoming records with ``glossary``; nothing is written."""
-    planner = _Planner(glossary, result, by, set(taken))
+         taken: Iterable[str] = (), keep: bool = True) -> ImportPlan:
+    """Compare incoming records with ``glossary``; nothing is written. ``result.concepts``
+    may be a stream (it is consumed once). With ``keep=False`` new concepts are counted
+    and reported but not kept, so a report on a large file needs little memory."""
+    planner = _Planner(glossary, result, by, set(taken), keep)
     for incoming in result.concepts:
         match = planner.match(incoming)
         if isinstance(match, str):
@@ -505,7 +522,10 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
             planner.new_concept(incoming)
         else:
             planner.merge(match, incoming)
-    return planner.finish()
+    done = planner.finish()
+    done.own = result.own
+    done.skipped.update(result.skipped)  # complete once the stream is consumed
+    return done
 
 
 def apply(plan: ImportPlan, terms_dir: Path) -> list[Path]:

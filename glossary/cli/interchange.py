@@ -91,9 +91,9 @@ def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
                               hint="name the person who takes responsibility for the import")
         settings = obj.settings()
         taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
-        result = interchange.read(fmt, file, settings.fold_coeng_da)
+        result = interchange.read(fmt, file, settings.fold_coeng_da, stream=True)
         loaded = pipeline.load(settings)
-        plan = interchange.plan(loaded.glossary, result, by=by, taken=taken)
+        plan = interchange.plan(loaded.glossary, result, by=by, taken=taken, keep=apply)
         if apply:
             interchange.apply(plan, settings.terms_dir)
     if output_format == "json":

@@ -15,6 +15,7 @@ declares entities (billion laughs, external entities) is refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -74,7 +75,6 @@ _TYPE_IN = {t.value: t for t in TermType} | {
 }
 _POS_IN = {"propernoun": "noun", "noun phrase": "noun"}
 
-META = re.compile(r"^glossary:([a-z-]+)(?:=(.*))?$", re.S)
 
 # --------------------------------------------------------------------------- writing
 
@@ -507,6 +507,9 @@ class _EntryReader:
         return found
 
 
+_REVIEW_STATES = {s.value: s for s in ReviewState}
+
+
 class _ReviewParts:
     """Collects a review record from transacGrps and glossary:… notes."""
 
@@ -539,13 +542,12 @@ class _ReviewParts:
     def meta(self, text: str, own: bool) -> bool:
         if not own or not text.startswith("glossary:"):
             return False
-        match = META.match(text)
-        if match is None:
+        key, sep, value = text[9:].partition("=")
+        if not sep:
             return False
-        key, value = match.group(1), match.group(2)
         if key == "review":
-            state, _, origin = (value or "").partition("; origin=")
-            self.values["state"] = _enum(ReviewState, state)
+            state, _, origin = value.partition("; origin=")
+            self.values["state"] = _REVIEW_STATES.get(state)
             if origin:
                 self.values["origin"] = origin
         elif key == "origin":
@@ -601,17 +603,29 @@ def _refuse_entities(path: Path, root: Any) -> None:
     )
 
 
-def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
-    """Read a TBX file (v3 DCA/DCT or v2) into incoming records, streaming."""
+def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False) -> ReadResult:
+    """Read a TBX file (v3 DCA/DCT or v2) into incoming records.
+
+    The file is parsed as a stream and each finished entry is dropped from the tree. With
+    ``stream=True`` the records are produced while the caller iterates
+    ``result.concepts`` (a parse error is raised then); ``result.own`` and
+    ``result.skipped`` are complete once it has been consumed.
+    """
     result = ReadResult(path=path, format="tbx")
-    reader = _EntryReader(result, _check_root(path), fold_coeng_da)
+    default_lang = _check_root(path)
+    records = _iter_entries(path, result, _EntryReader(result, default_lang, fold_coeng_da))
+    result.concepts = records if stream else list(records)  # type: ignore[assignment]
+    return result
+
+
+def _iter_entries(path: Path, result: ReadResult, reader: _EntryReader) -> Iterator[InConcept]:
     try:
         with open(path, "rb") as handle:
             events = etree.iterparse(handle, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
                                      **_parser_options())
             for _event, el in events:
                 name = _local(el)
-                if name in ("tbxHeader", "martifHeader"):
+                if name == "tbxHeader" or name == "martifHeader":
                     result.own = any(
                         _local(p) == "p" and p.get("type") == "generator"
                         and (p.text or "").strip() == GENERATOR for p in el.iter()
@@ -619,7 +633,7 @@ def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
                 else:
                     concept = reader.entry(el)
                     if concept is not None:
-                        result.concepts.append(concept)
+                        yield concept
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 if parent is not None:
@@ -629,7 +643,6 @@ def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
         raise _xml_error(path, exc) from None
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    return result
 
 
 def _parser_options() -> dict[str, Any]:
