@@ -321,3 +321,24 @@ def test_streaming_read_clears_finished_entries(tmp_path: Path, settings) -> Non
     assert len(result.concepts) == 2000
     assert max(seen) < 100  # earlier entries are removed from <body>: it never holds 2,000
 
+
+
+def test_text_that_xml_escapes_or_cannot_hold(settings, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from glossary.model import Glossary
+
+    glossary = pipeline.load_valid(settings).glossary
+    concept = glossary.concept("ai-model")
+    term = replace(concept.en.terms[0], note='line one\r\nline "two" & <three>\x07',
+                   context="]]> --> <!-- 'quoted'")
+    changed = replace(concept, en=replace(concept.en, terms=(term, *concept.en.terms[1:])))
+    path = tmp_path / "odd.tbx"
+    with path.open("wb") as handle:
+        tbx.write(Glossary(concepts=(changed,), documents=glossary.documents,
+                           domains=glossary.domains), handle)
+    schema = _relaxng()
+    assert schema.validate(etree.parse(str(path))), schema.error_log
+    back = tbx.read(path).concepts[0].en.terms[0]
+    assert back.note == 'line one\r\nline "two" & <three>'  # the bell cannot be XML
+    assert back.context == "]]> --> <!-- 'quoted'"
