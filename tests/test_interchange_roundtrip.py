@@ -105,3 +105,19 @@ def test_an_edit_in_the_file_is_reported_and_applied(project: Path, tmp_path: Pa
     assert 'admin_status = "deprecated"' in text
     assert text.startswith("# AI model\n")  # the file's own comment is kept
     assert _run(project, monkeypatch, "check").exit_code == 0
+
+
+@pytest.mark.parametrize("fmt,start", [("tbx", b"<?xml"), ("csv", b"\xef\xbb\xbfconcept_id,")])
+def test_export_to_standard_output(cli, fmt: str, start: bytes) -> None:
+    result = cli("export", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(start)
+    assert "wrote" not in result.stdout
+
+
+def test_export_refuses_an_invalid_glossary(cli, project: Path) -> None:
+    write_concept(project, "broken", 'id = "broken"\ndomains = ["nope"]\n')
+    result = cli("export", "tbx", "-o", "out.tbx")
+    assert result.exit_code == 1
+    assert "run `glossary check`" in result.stderr
+    assert not (project / "out.tbx").exists()
