@@ -152,3 +152,20 @@ def test_export_xlsx_needs_an_output_file(cli) -> None:
     result = cli("export", "xlsx")
     assert result.exit_code == 2
     assert "-o" in result.output
+
+
+def test_a_file_that_is_not_a_workbook(cli) -> None:
+    path = DATA / "xlsx" / "not_a_workbook.xlsx"
+    with pytest.raises(FormatError) as info:
+        xlsx.read(path)
+    assert "not an XLSX workbook" in info.value.message
+    result = cli("import", "xlsx", str(path))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_an_empty_csv(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"\xef\xbb\xbf")
+    with pytest.raises(FormatError) as info:
+        csv_format.read(path)
+    assert info.value.message == "the file is empty"
