@@ -1,8 +1,10 @@
 """Write a whole concept as a ``terms/<id>.toml`` file in the canonical layout.
 
-Used by imports that create concepts (and, until a comment-preserving editor is
-available, to rewrite a concept an import changes: the file's leading comment block is
-kept, the rest is laid out anew). The layout is the one the README documents: top-level
+Used by imports that create concepts, and to update a concept an import changes:
+:func:`rewrite_concept_file` replaces only the top-level values, definitions and term
+tables that differ, so the rest of the file keeps its comments and layout (it falls back
+to a canonical rewrite that keeps the leading comment block when the file's structure
+is unusual). The layout is the one the README documents: top-level
 keys, ``[[sources]]``, then ``[en.definition]``, ``[[en.terms]]``, ``[km.definition]``,
 ``[[km.terms]]``; fields at their default value are left out, except ``admin_status``,
 ``type``, ``review`` and ``origin`` which are always written. Reading the file back
@@ -147,10 +149,60 @@ def create_concept_file(terms_dir: Path, concept: Concept) -> Path:
     return path
 
 
-def rewrite_concept_file(path: Path, concept: Concept) -> Path:
-    """Replace a concept file with ``concept``, keeping its leading comment block."""
-    from glossary.source import read_text
+def _plain(value: Any) -> Any:
+    return value.unwrap() if hasattr(value, "unwrap") else value
 
-    header = leading_comment(read_text(path)) if path.is_file() else None
-    atomic_write_text(path, render_concept(concept, header))
+
+def _update(doc: Any, new: Any) -> None:
+    """Make tomlkit document ``doc`` equal to ``new`` by replacing only what differs."""
+    for key in list(doc.keys()):
+        if key not in new:
+            del doc[key]
+    for key, value in new.items():
+        if key not in doc:
+            doc[key] = value
+        elif key in ("en", "km"):
+            section, target = doc[key], value
+            for sub in list(section.keys()):
+                if sub not in target:
+                    del section[sub]
+            for sub, item in target.items():
+                if sub == "terms" and "terms" in section:
+                    terms = section["terms"]
+                    items = list(item)
+                    while len(terms) > len(items):
+                        del terms[len(terms) - 1]
+                    for i, table in enumerate(items):
+                        if i >= len(terms):
+                            terms.append(table)
+                        elif _plain(terms[i]) != _plain(table):
+                            terms[i] = table
+                elif sub not in section or _plain(section[sub]) != _plain(item):
+                    section[sub] = item
+        elif _plain(doc[key]) != _plain(value):
+            doc[key] = value
+
+
+def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = True) -> Path:
+    """Write ``concept`` over its file, replacing only the values that differ; a file
+    whose structure the update cannot follow is rewritten in the canonical layout, keeping
+    its leading comment block. The result always reads back as ``concept``."""
+    import tomlkit
+
+    from glossary.source import concept_from_data, parse_toml, read_text
+
+    old_text = read_text(path) if path.is_file() else ""
+    canonical = render_concept(concept, leading_comment(old_text) if old_text else None)
+    text = canonical
+    if old_text:
+        try:
+            doc = tomlkit.parse(old_text)
+            _update(doc, tomlkit.parse(canonical))
+            candidate = tomlkit.dumps(doc)
+            back, _, _ = concept_from_data(path, parse_toml(path, candidate), fold_coeng_da)
+            if back == concept:
+                text = candidate
+        except Exception:  # any surprise: the canonical rewrite below is always right
+            text = canonical
+    atomic_write_text(path, text)
     return path
