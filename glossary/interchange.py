@@ -209,6 +209,7 @@ class _Planner:
                 if label:
                     self.domains.setdefault(label.casefold(), domain.id)
         self.id_map: dict[str, str] = {}
+        self.new_keys: set[str] = set()
 
     @property
     def own(self) -> bool:  # known once the file's header has been read
@@ -234,15 +235,19 @@ class _Planner:
                       approved_by=incoming.approved_by, approved_on=incoming.approved_on,
                       note=incoming.note)
 
-    def term(self, incoming: InTerm, first: bool) -> Term:
+    def term(self, incoming: InTerm, first: bool, lang: str) -> Term:
         default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
+        text = _clean_term(incoming.text)
+        dnt = incoming.dnt
+        if dnt is None:  # a "Khmer" term with no Khmer letters is an acronym kept in English
+            dnt = lang == "km" and not khmer.has_khmer(text)
         return Term(
-            text=_clean_term(incoming.text),
+            text=text,
             admin_status=incoming.admin_status or default_status,
             type=incoming.type or TermType.FULL_FORM,
             pos=incoming.pos or "noun",
             context=incoming.context or None,
-            dnt=bool(incoming.dnt),
+            dnt=dnt,
             note=incoming.note or None,
             review=self.review(incoming.review),
         )
@@ -309,6 +314,12 @@ class _Planner:
         if not incoming.en.terms:
             self.skip("new concepts without an English term")
             return
+        preferred_in = _preferred(incoming)
+        key = khmer.search_key(_clean_term(preferred_in.text)) if preferred_in else ""
+        if not (self.own and incoming.id) and key in self.new_keys:
+            self.skip("entries repeating the English term of an earlier new entry")
+            return
+        self.new_keys.add(key)
         cid = self.fresh_id(incoming)
         self.taken.add(cid)
         if incoming.id:
@@ -318,7 +329,7 @@ class _Planner:
             section = incoming.lang(code)
             return LangSection(
                 definition=self.definition(section.definition),
-                terms=tuple(self.term(t, i == 0) for i, t in enumerate(section.terms)),
+                terms=tuple(self.term(t, i == 0, code) for i, t in enumerate(section.terms)),
             )
 
         concept = Concept(
@@ -414,7 +425,7 @@ class _Planner:
             text = _clean_term(inc.text)
             index = keys.get(khmer.search_key(text))
             if index is None:
-                term = self.term(inc, not terms)
+                term = self.term(inc, not terms, code)
                 keys[khmer.search_key(text)] = len(terms)
                 terms.append(term)
                 note("added", f"{code} term {text!r}", term.admin_status.value)

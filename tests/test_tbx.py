@@ -342,3 +342,14 @@ def test_text_that_xml_escapes_or_cannot_hold(settings, tmp_path: Path) -> None:
     back = tbx.read(path).concepts[0].en.terms[0]
     assert back.note == 'line one\r\nline "two" & <three>'  # the bell cannot be XML
     assert back.context == "]]> --> <!-- 'quoted'"
+
+
+def test_foreign_duplicates_and_latin_khmer_terms(cli, project: Path) -> None:
+    path = TBX_DATA / "v2_duplicates_acronym.tbx"
+    result = cli("import", "tbx", str(path), "--apply", "--by", "Sok Dara")
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.stdout
+    assert "entries repeating the English term of an earlier new entry" in result.stdout
+    text = (project / "terms" / "red-teaming.toml").read_text("utf-8")
+    assert 'text = "RT"' in text and "dnt = true" in text  # no Khmer letters: kept in English
+    assert cli("check").exit_code == 0
