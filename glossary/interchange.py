@@ -555,6 +555,42 @@ def apply(plan: ImportPlan, terms_dir: Path) -> list[Path]:
     return written
 
 
+# --------------------------------------------------------------------------- commands
+
+
+def export_file(settings: Any, fmt: str, output: Path | IO[bytes]) -> None:
+    """What ``glossary export FMT`` does: validate terms/ (errors stop it), then write
+    to a path (atomically) or a binary stream."""
+    from glossary import pipeline
+
+    glossary = pipeline.load_valid(settings).glossary
+    if isinstance(output, Path):
+        write_file(fmt, glossary, output)
+    else:
+        write(fmt, glossary, output)
+
+
+def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
+                apply_changes: bool = False) -> ImportPlan:
+    """What ``glossary import FMT FILE`` does: read, compare, and with ``apply_changes``
+    (``by`` required) write. terms/ is read without validation: the plan needs the
+    concepts only, and a problem elsewhere in terms/ is not the import's business."""
+    from glossary import source
+
+    if by is not None and not by.strip():
+        raise ReviewError("--by needs a name", hint="e.g. --by 'Sok Dara'")
+    if apply_changes and not by:
+        raise ReviewError("--apply needs --by NAME",
+                          hint="name the person who takes responsibility for the import")
+    taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
+    result = read(fmt, path, settings.fold_coeng_da, stream=True)
+    glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
+    planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
+    if apply_changes:
+        apply(planned, settings.terms_dir)
+    return planned
+
+
 # --------------------------------------------------------------------------- build renderers
 
 

@@ -10,7 +10,6 @@ import click
 
 from glossary.cli.app import EXIT_PROBLEMS, Context, emit_json, format_option, user_errors
 from glossary.cli.core import export, import_
-from glossary.errors import ReviewError
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -21,17 +20,14 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _export(obj: Context, fmt: str, output: Path | None) -> None:
-    from glossary import interchange, pipeline
+    from glossary import interchange
 
     with user_errors():
-        settings = obj.settings()
-        loaded = pipeline.load_valid(settings)
-        if output is None:
-            interchange.write(fmt, loaded.glossary, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-            return
-        interchange.write_file(fmt, loaded.glossary, output)
-    click.echo(f"wrote {output}", err=True)
+        interchange.export_file(obj.settings(), fmt, output or sys.stdout.buffer)
+    if output is None:
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(f"wrote {output}", err=True)
 
 
 @export.command("tbx")
@@ -81,21 +77,11 @@ def export_xlsx(obj: Context, output: Path) -> None:
 
 def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
             by: str | None) -> None:
-    from glossary import interchange, pipeline, source
+    from glossary import interchange
 
     with user_errors():
-        if by is not None and not by.strip():
-            raise ReviewError("--by needs a name", hint="e.g. --by 'Sok Dara'")
-        if apply and not by:
-            raise ReviewError("--apply needs --by NAME",
-                              hint="name the person who takes responsibility for the import")
         settings = obj.settings()
-        taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
-        result = interchange.read(fmt, file, settings.fold_coeng_da, stream=True)
-        loaded = pipeline.load(settings)
-        plan = interchange.plan(loaded.glossary, result, by=by, taken=taken, keep=apply)
-        if apply:
-            interchange.apply(plan, settings.terms_dir)
+        plan = interchange.import_file(settings, fmt, file, by=by, apply_changes=apply)
     if output_format == "json":
         data: dict[str, Any] = plan.as_dict()
         data["applied"] = apply
