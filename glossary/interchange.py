@@ -23,12 +23,14 @@ report has the same four kinds (added, changed, conflict, unchanged).
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -173,7 +175,9 @@ def slugify(text: str) -> str:
 
 
 def _clean_term(text: str) -> str:
-    return " ".join(text.translate(ZERO_WIDTH).split())
+    if not text.isascii():
+        text = text.translate(ZERO_WIDTH)
+    return " ".join(text.split())
 
 
 def _fmt(value: Any) -> str:
@@ -281,15 +285,14 @@ class _Planner:
 
     # -- matching
 
-    def match(self, incoming: InConcept) -> Concept | None | str:
+    def match(self, incoming: InConcept, key: str | None) -> Concept | None | str:
         if incoming.id:
             found = self.glossary.concept(incoming.id)
             if found is not None:
                 return found
-        preferred = _preferred(incoming)
-        if preferred is None:
+        if key is None:
             return None
-        ids = self.by_key.get(khmer.search_key(_clean_term(preferred.text)), [])
+        ids = self.by_key.get(key, [])
         if len(ids) > 1:
             return "matches " + ", ".join(ids)
         return self.glossary.concept(ids[0]) if ids else None
@@ -310,12 +313,10 @@ class _Planner:
 
     # -- the plan
 
-    def new_concept(self, incoming: InConcept) -> None:
-        if not incoming.en.terms:
+    def new_concept(self, incoming: InConcept, key: str | None) -> None:
+        if not incoming.en.terms or key is None:
             self.skip("new concepts without an English term")
             return
-        preferred_in = _preferred(incoming)
-        key = khmer.search_key(_clean_term(preferred_in.text)) if preferred_in else ""
         if not (self.own and incoming.id) and key in self.new_keys:
             self.skip("entries repeating the English term of an earlier new entry")
             return
@@ -524,13 +525,15 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     and reported but not kept, so a report on a large file needs little memory."""
     planner = _Planner(glossary, result, by, set(taken), keep)
     for incoming in result.concepts:
-        match = planner.match(incoming)
+        preferred = _preferred(incoming)
+        key = khmer.search_key(_clean_term(preferred.text)) if preferred is not None else None
+        match = planner.match(incoming, key)
         if isinstance(match, str):
             planner.plan.changes.append(Change(
                 "conflict", "-", f"entry {incoming.id or '(no id)'}",
                 f"its English term {match}: cannot tell which", incoming.line))
         elif match is None:
-            planner.new_concept(incoming)
+            planner.new_concept(incoming, key)
         else:
             planner.merge(match, incoming)
     done = planner.finish()
@@ -584,11 +587,26 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
                           hint="name the person who takes responsibility for the import")
     taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
     result = read(fmt, path, settings.fold_coeng_da, stream=True)
-    glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
-    planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
+    with _paused_gc():
+        glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
+        planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
     if apply_changes:
         apply(planned, settings.terms_dir)
     return planned
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small acyclic objects are made: it
+    would otherwise rescan the growing set of live objects again and again (the records
+    and model objects hold no reference cycles; memory is freed by reference counting)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- build renderers
