@@ -77,6 +77,23 @@ def run_once(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str
     return float(elapsed), int(peak) / 1024, done.stdout.decode("utf-8", "replace")
 
 
+def _summary(times: list[float], peaks: list[float]) -> dict[str, float]:
+    return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+            "peak_rss_mb": max(peaks)}
+
+
+def paired(ours: tuple[list[str], Path | None], peer: tuple[list[str], Path | None],
+           repeat: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Run ours and the peer alternately, so that a busy machine slows both alike."""
+    runs: dict[int, tuple[list[float], list[float]]] = {0: ([], []), 1: ([], [])}
+    for _ in range(repeat):
+        for which, (cmd, cwd) in enumerate((ours, peer)):
+            elapsed, peak, _ = run_once(cmd, cwd)
+            runs[which][0].append(elapsed)
+            runs[which][1].append(peak)
+    return _summary(*runs[0]), _summary(*runs[1])
+
+
 def timed(cmd: list[str], repeat: int, cwd: Path | None = None) -> dict[str, float]:
     times, peaks = [], []
     for _ in range(repeat):
@@ -162,15 +179,18 @@ class TbxExport:
         project = _project(work, size)
         reps = repeat if size <= 10000 else max(1, repeat // 3)
         out = work / f"bench-{size}.tbx"
-        writes, peaks = [], []
-        for _ in range(reps):
+        writes, peaks, peer_times, peer_peaks = [], [], [], []
+        peer_csv = _peer_csv(work, size)
+        for _ in range(reps):  # alternately, so that a busy machine slows both alike
             _, peak, text = run_once([sys.executable, "-c", WRITE_SCRIPT, str(project),
                                       str(out)])
             writes.append(json.loads(text)["write_s"])
             peaks.append(peak)
-        peer_csv = _peer_csv(work, size)
-        peer = timed([str(BIN / "csv2tbx"), str(peer_csv), str(work / f"peer-{size}.tbx")],
-                     reps)
+            elapsed, peak, _ = run_once([str(BIN / "csv2tbx"), str(peer_csv),
+                                         str(work / f"peer-{size}.tbx")])
+            peer_times.append(elapsed)
+            peer_peaks.append(peak)
+        peer = _summary(peer_times, peer_peaks)
         full = timed([str(BIN / "glossary"), "export", "tbx", "-o", str(out)], 1, project)
         median = statistics.median(writes)
         return {
@@ -193,10 +213,11 @@ class TbxImport:
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         path = _export_file(work, size)
         reps = repeat if size <= 10000 else max(1, repeat // 3)
-        ours = timed([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
-                     reps, _empty_project(work, size))
         v2 = _as_v2(path)
-        peer = timed([str(BIN / "tbx2po"), str(v2), str(work / f"peer-{size}.po")], reps)
+        ours, peer = paired(
+            ([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
+             _empty_project(work, size)),
+            ([str(BIN / "tbx2po"), str(v2), str(work / f"peer-{size}.po")], None), reps)
         ours_v2 = timed([str(BIN / "glossary"), "import", "tbx", str(v2), "--format", "json"],
                         1, _empty_project(work, size))
         _, read_rss, text = run_once([sys.executable, "-c", READ_SCRIPT, str(path)])
