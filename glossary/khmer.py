@@ -228,6 +228,8 @@ def normalize(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:
     vowel.  ZWSP is never added or removed; duplicate vowels are kept (see
     :func:`duplicate_vowels`).  Idempotent, and the result is NFC.
     """
+    if text.isascii():
+        return text
     if not _NEEDS_WORK.search(text):
         return unicodedata.normalize("NFC", text)
     text = unicodedata.normalize("NFC", text.translate(_PRE_MAP))
@@ -260,7 +262,7 @@ def search_key_normalized(text: str) -> str:
     """:func:`search_key` of text already in the stored form (``normalize()`` output
     with coeng-da folded and no invisible characters but a legal ZWNJ): the same key,
     without normalizing again. Used when building indexes from a validated glossary."""
-    return _fold_key(text.translate(_KEY_DELETE))
+    return _fold_key(text.translate(_KEY_DELETE).replace(COENG + _DA, COENG + _TA))
 
 
 def _fold_key(text: str) -> str:

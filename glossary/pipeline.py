@@ -32,6 +32,9 @@ class RenderContext:
 # and returning the paths it wrote. Imported lazily so `glossary --help` stays fast.
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
+    "po": "glossary.translation:render_po",
+    "mo": "glossary.translation:render_mo",
+    "site": "glossary.site:render",
     "tbx": "glossary.interchange:render_tbx",
     "csv": "glossary.interchange:render_csv",
 }

@@ -174,7 +174,7 @@ def check_completeness(loaded: LoadedFile, glossary: Glossary) -> Iterator[Probl
         section = concept.lang(lang)
         seen: dict[str, int] = {}
         for i, term in enumerate(section.terms):
-            key = khmer.search_key(term.text)
+            key = khmer.search_key_normalized(term.text)
             if key in seen:
                 yield _p(loaded, "duplicate-term", (lang, "terms", i, "text"),
                          f"same text as {lang}.terms[{seen[key]}]",
@@ -186,6 +186,13 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
     """Khmer-specific checks on every text field, as typed."""
     for f in loaded.fields:
         raw, kp = f.raw, f.keypath
+        control = _CONTROL.search(f.value) if not f.is_term else _TERM_CONTROL.search(f.value)
+        if control:
+            yield _p(loaded, "control-char", kp,
+                     f"contains the control character U+{ord(control.group()):04X}",
+                     "remove it" + ("; a term is one line" if f.is_term else ""))
+        if raw.isascii() and f.lang != "km":
+            continue  # nothing below can apply to plain ASCII outside a Khmer field
         if f.value != raw and raw.replace("\ufeff", "") != f.value.replace("\ufeff", ""):
             yield _p(loaded, "not-normalized", kp,
                      "Khmer text is not in normalized order",
@@ -220,6 +227,10 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             if khmer.mixed_digits(f.value):
                 yield _p(loaded, "mixed-digits", kp, "mixes Khmer and ASCII digits",
                          "use one kind of digit", Level.WARNING)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TERM_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 FILE_CHECKS: tuple[Check, ...] = (

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+
+from tests.conftest import DATA
 
 BAD = DATA / "bad"
 

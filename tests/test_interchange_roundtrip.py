@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, write_concept
-from test_tbx import EDGE_CONCEPT
 
 from glossary.cli import main
+from tests.conftest import ROOT, write_concept
+from tests.test_tbx import EDGE_CONCEPT
 
 FORMATS = ("tbx", "csv", "xlsx")
 

@@ -8,11 +8,10 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import ROOT
-
 from glossary import source
 from glossary.model import AdminStatus
 from glossary.source_new import create_concept_file, render_concept, rewrite_concept_file
+from tests.conftest import ROOT
 
 
 def test_every_shipped_concept_renders_and_reads_back(tmp_path: Path) -> None:

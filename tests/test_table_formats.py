@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +17,7 @@ from glossary.errors import FormatError
 from glossary.formats import csv as csv_format
 from glossary.formats import xlsx
 from glossary.table import COLUMNS, neutralize, restore
+from tests.conftest import DATA
 
 CSV_DATA = DATA / "csv"
 

@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, SAMPLES, write_concept
 from lxml import etree
 
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.errors import FormatError
 from glossary.formats import tbx
+from tests.conftest import DATA, ROOT, SAMPLES, write_concept
 
 TBX_DATA = DATA / "tbx"
 SCHEMA = SAMPLES / "tbx" / "schemas" / "TBXcoreStructV03_TBX-Basic_integrated.rng"

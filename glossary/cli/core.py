@@ -155,7 +155,7 @@ def stats(obj: Context, fmt: str) -> None:
             doc = row["doc"]
             click.echo(f"  {row['short']}")
         mark = "" if row["concepts"] else "   <- not cited yet"
-        click.echo(f"    §{row['section']:<10} {row['concepts']:>4}  {row['title']}{mark}")
+        click.echo(f"    §{row['section']:<14} {row['concepts']:>4}  {row['title']}{mark}")
 
 
 @main.command()

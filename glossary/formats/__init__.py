@@ -2,4 +2,6 @@
 
 FORMATS: dict[str, str] = {
     "json": "glossary.formats.jsonfmt",
+    "po": "glossary.formats.po",
+    "mo": "glossary.formats.mo",
 }

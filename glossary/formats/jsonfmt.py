@@ -1,11 +1,30 @@
-"""The whole glossary as one JSON document (schema in the README, "glossary export json")."""
+"""The whole glossary as one JSON document (schema in the README, "glossary export json"):
+``write`` and its inverse ``read`` (used by ``glossary diff`` to compare two exports)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from glossary.model import Concept, Definition, Glossary, LangSection, Review, SourceRef, Term
+from glossary.errors import FormatError
+from glossary.model import (
+    AdminStatus,
+    Concept,
+    ConceptStatus,
+    Definition,
+    Document,
+    Domain,
+    Glossary,
+    LangSection,
+    Review,
+    ReviewState,
+    Section,
+    SourceRef,
+    Term,
+    TermType,
+)
 
 SCHEMA = "https://github.com/khmer-ai-glossary/glossary/schema/v1"
 
@@ -95,3 +114,103 @@ def glossary_dict(glossary: Glossary, revision: str | None = None) -> dict[str, 
 def write(glossary: Glossary, revision: str | None = None) -> str:
     """Serialize deterministically (sorted concepts, stable key order, final newline)."""
     return json.dumps(glossary_dict(glossary, revision), ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_review(data: Any) -> Review:
+    data = data if isinstance(data, dict) else {}
+
+    def day(name: str) -> date | None:
+        value = data.get(name)
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+    return Review(
+        state=ReviewState(data.get("state", "draft")),
+        origin=data.get("origin", "human"),
+        proposed_by=data.get("proposed_by"),
+        proposed_on=day("proposed_on"),
+        approved_by=data.get("approved_by"),
+        approved_on=day("approved_on"),
+        note=data.get("note"),
+    )
+
+
+def _read_ref(data: Any) -> SourceRef | None:
+    if not isinstance(data, dict):
+        return None
+    return SourceRef(doc=data["doc"], section=str(data["section"]), page=data.get("page"),
+                     note=data.get("note"))
+
+
+def _read_term(data: dict[str, Any]) -> Term:
+    return Term(
+        text=data["text"],
+        admin_status=AdminStatus(data.get("admin_status", "preferred")),
+        type=TermType(data.get("type", "fullForm")),
+        pos=data.get("pos", "noun"),
+        context=data.get("context"),
+        dnt=bool(data.get("dnt", False)),
+        note=data.get("note"),
+        review=_read_review(data.get("review")),
+    )
+
+
+def _read_lang(data: Any) -> LangSection:
+    if not isinstance(data, dict):
+        return LangSection()
+    definition = None
+    ddata = data.get("definition")
+    if isinstance(ddata, dict):
+        definition = Definition(text=ddata["text"], source=_read_ref(ddata.get("source")),
+                                review=_read_review(ddata.get("review")))
+    return LangSection(definition=definition,
+                       terms=tuple(_read_term(t) for t in data.get("terms", [])))
+
+
+def _read_concept(data: dict[str, Any]) -> Concept:
+    return Concept(
+        id=data["id"],
+        domains=tuple(data.get("domains", [])),
+        sources=tuple(r for r in (_read_ref(x) for x in data.get("sources", [])) if r),
+        see_also=tuple(data.get("see_also", [])),
+        notes=tuple(data.get("notes", [])),
+        status=ConceptStatus(data.get("status", "active")),
+        en=_read_lang(data.get("en")),
+        km=_read_lang(data.get("km")),
+    )
+
+
+def read(text: str, path: Path | None = None) -> tuple[Glossary, str | None]:
+    """Parse a JSON export back into a Glossary and its revision (concepts and terms;
+    documents and domains too). Raises FormatError for malformed input."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno,
+                          column=exc.colno) from None
+    if not isinstance(data, dict) or not isinstance(data.get("concepts"), list):
+        raise FormatError("not a glossary JSON export (no \"concepts\" list)", path=path,
+                          hint="make one with `glossary export json -o FILE`")
+    try:
+        concepts = tuple(sorted((_read_concept(c) for c in data["concepts"]),
+                                key=lambda c: c.id))
+        documents = tuple(
+            Document(id=d["id"], short=d.get("short") or d["id"], title=d.get("title") or d["id"],
+                     title_km=d.get("title_km"), publisher=d.get("publisher"),
+                     year=d.get("year"), url=d.get("url"), edition=d.get("edition"),
+                     kind=d.get("kind") or "reference",
+                     sections=tuple(Section(id=s["id"], title=s.get("title") or s["id"],
+                                            title_km=s.get("title_km"), page=s.get("page"))
+                                    for s in d.get("sections", [])))
+            for d in data.get("documents", [])
+        )
+        domains = tuple(Domain(id=d["id"], en=d.get("en") or d["id"], km=d.get("km"))
+                        for d in data.get("domains", []))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise FormatError(f"unexpected glossary JSON: {type(exc).__name__}: {exc}", path=path,
+                          hint="make one with `glossary export json -o FILE`") from None
+    revision = data.get("revision")
+    return (Glossary(concepts=concepts, documents=documents, domains=domains),
+            revision if isinstance(revision, str) else None)

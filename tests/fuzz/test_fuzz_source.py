@@ -11,14 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MINI
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzz.common import long, mutate, odd_text, short
 from glossary import pipeline, source, validate
 from glossary.config import load_settings
 from glossary.errors import GlossaryError
+from tests.conftest import MINI
+from tests.fuzz.common import long, mutate, odd_text, short
 
 VALID = (MINI / "terms" / "hallucination.toml").read_bytes()
 

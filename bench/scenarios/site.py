@@ -1,0 +1,117 @@
+"""Issue 4 scenarios: the static site — full build, and rebuild after one concept changes.
+
+``site: full build`` renders every page of a fresh build/site from a loaded glossary
+(the renderer's own cost; loading terms/ is measured by ``build: load+validate+db``).
+``site: incremental`` edits one concept's definition and rebuilds into the existing
+site: only the pages that show that concept are rendered and written. The peer of the
+full build is the bare floor of writing the same files (same bytes, no rendering).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synth import make_project
+from timing import measure, with_peer
+
+from glossary import pipeline
+from glossary.config import load_settings
+from glossary.site.build import build_site
+
+
+def _project(work: Path, size: int) -> Path:
+    dest = work / f"project-{size}"
+    if not (dest / "terms").is_dir():
+        make_project(dest, size)
+    return dest
+
+
+def _context(project: Path) -> pipeline.RenderContext:
+    settings = load_settings(cwd=project)
+    loaded = pipeline.load_valid(settings)
+    return pipeline.RenderContext(loaded.glossary, settings, loaded.revision)
+
+
+def _write_floor(files: dict[Path, bytes], dest: Path) -> None:
+    shutil.rmtree(dest, ignore_errors=True)
+    made: set[Path] = set()
+    for rel, data in files.items():
+        path = dest / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        tmp = path.parent / f".{path.name}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+
+@dataclass
+class SiteFullBuild:
+    name: str = "site: full build"
+    sizes: tuple[int, ...] = (1000, 10000)
+
+    def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
+        ctx = _context(_project(work, size))
+        site = ctx.settings.build_dir / "site"
+        reports, cpu = [], []
+
+        def full() -> None:
+            shutil.rmtree(site, ignore_errors=True)
+            start = time.process_time()
+            reports.append(build_site(ctx))
+            cpu.append(time.process_time() - start)
+
+        ours = measure(full, repeat)
+        files = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        floor = measure(lambda: _write_floor(files, work / "floor"), repeat)
+        out = with_peer(ours, floor, "write same files")
+        out["x_pages"] = reports[-1].pages
+        out["x_parent_cpu_s"] = round(statistics.median(cpu), 3)
+        out["x_files"] = len(files)
+        out["x_mb"] = round(sum(len(v) for v in files.values()) / 1e6, 1)
+        return out
+
+
+@dataclass
+class SiteIncremental:
+    name: str = "site: incremental (1 concept)"
+    sizes: tuple[int, ...] = (1000, 10000)
+
+    def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
+        project = _project(work, size)
+        ctx = _context(project)
+        shutil.rmtree(ctx.settings.build_dir / "site", ignore_errors=True)
+        build_site(ctx)
+        path = project / "terms" / "concept-000042.toml"
+        original = path.read_text(encoding="utf-8")
+        times, cpu, written = [], [], 0
+        for i in range(repeat):
+            path.write_text(original.replace('text = "', f'text = "edit {i} ', 1),
+                            encoding="utf-8")
+            changed = _context(project)  # loading is not part of the measured rebuild
+            start, start_cpu = time.perf_counter(), time.process_time()
+            report = build_site(changed)
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+            written = len(report.stats.written)
+        # A renamed term touches more pages: its indexes, print, document, search.
+        path.write_text(original.replace("[[en.terms]]\ntext = \"", "[[en.terms]]\ntext = \"x ", 1),
+                        encoding="utf-8")
+        changed = _context(project)
+        start = time.perf_counter()
+        renamed = build_site(changed)
+        term_s = time.perf_counter() - start
+        path.write_text(original, encoding="utf-8")
+        return {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
+                "x_cpu_s": round(statistics.median(cpu), 3), "x_files_written": written,
+                "x_term_rename_s": round(term_s, 3),
+                "x_term_rename_files": len(renamed.stats.written)}
+
+
+SCENARIOS = [SiteFullBuild(), SiteIncremental()]

@@ -1,0 +1,260 @@
+"""``build_site``: write the static bilingual site into ``build/site/``.
+
+Layout (every page exists in English and, under ``km/``, in Khmer)::
+
+    index.html                home: search box, counts, review progress, links
+    browse.html               the A–Z and ក–អ letters
+    letters/en-a.html …       English index, one page per letter
+    letters/km-1780.html …    Khmer index, one page per initial letter (its code point)
+    concepts/<id>.html        one page per concept, at a permanent URL from its id
+    documents/index.html      the source documents
+    documents/<id>.html       one page per document, its concepts by section
+    print.html                the printable glossary
+    search.html               search (JavaScript; works from file://)
+    search-index.js           the search index, shared by both languages
+    static/                   css, js, fonts
+
+Incremental: each page is identified by a key (a digest of its view and of everything
+global: templates, static files, interface catalogs). The writer's manifest remembers
+the key a page was written from, so a page whose key has not changed is neither
+rendered nor written; a changed page whose bytes come out the same is not rewritten.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from glossary import __version__
+from glossary.config import Settings
+from glossary.model import Concept, Glossary
+from glossary.site import pages, searchindex
+from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
+from glossary.site.templating import STATIC, Renderer, static_files, template_files
+from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, SearchView
+from glossary.site.writer import SiteWriter, WriteStats, digest
+
+SEARCH_INDEX = "search-index.js"
+
+
+class BuildContext(Protocol):
+    """What a renderer gets from the pipeline (``glossary.pipeline.RenderContext``)."""
+
+    @property
+    def glossary(self) -> Glossary: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def revision(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to write: its template, language-neutral path, navigation item and view."""
+
+    template: str
+    path: str
+    view: Any
+    nav: str = ""
+    view_km: Any = None  # when the Khmer page needs a view of its own (e.g. sorted in Khmer)
+    #: With a fingerprint (bytes standing for everything the page shows), ``view`` and
+    #: ``view_km`` may be functions, called only when the page has to be rendered.
+    fingerprint: bytes | None = None
+
+    def view_for(self, lang: str) -> Any:
+        view = self.view_km if lang == "km" and self.view_km is not None else self.view
+        return view() if callable(view) else view
+
+
+#: Pages added by later features. Each function takes the site model and the build
+#: context and yields PageSpecs, written in both languages like every other page.
+#: Issue 5 (the "changes" page) plugs in here with a function yielding
+#: ``PageSpec("changes.html", "changes.html", ChangesView(...), nav="changes")``; the
+#: navigation shows "Changes" as soon as a build produces ``changes.html``.
+EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]] = []
+
+
+@dataclass
+class SiteReport:
+    root: Path
+    pages: int
+    stats: WriteStats
+
+
+def _global_key(languages: dict[str, Language], has_changes: bool) -> str:
+    """A digest of everything every page depends on besides its own view."""
+    parts = [__version__.encode(), str(searchindex.INDEX_VERSION).encode(),
+             b"changes" if has_changes else b""]
+    for path in template_files():
+        parts.append(path.name.encode() + b"\0" + path.read_bytes())
+    for lang in languages.values():
+        parts.append(lang.catalog_digest.encode())
+    return digest(b"\0".join(parts))
+
+
+def build_date() -> date | None:
+    """The build date, only when SOURCE_DATE_EPOCH asks for one (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _page_specs(model: pages.SiteModel, ctx: BuildContext,
+                extra: list[PageSpec]) -> Iterator[PageSpec]:
+    en_nav, km_nav, letter_pages = pages.letter_pages(model)
+    doc_links = pages.document_links(model)
+    has_changes = any(spec.path == "changes.html" for spec in extra)
+    yield PageSpec("home.html", "index.html", HomeView(
+        len(model.active), pages.progress(model), en_nav, km_nav, doc_links, ctx.revision,
+        build_date(), has_changes), nav="home")
+    yield PageSpec("browse.html", "browse.html", pages.browse_view(en_nav, km_nav), nav="browse")
+    for path, fingerprint, make in letter_pages:
+        yield PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint)
+    yield PageSpec("documents.html", "documents/index.html", pages.documents_view(doc_links),
+                   nav="documents")
+    for doc, link in zip(ctx.glossary.documents, doc_links, strict=True):
+        yield PageSpec("document.html", link.path, pages.document_view(doc, link, model),
+                       nav="documents")
+    yield PageSpec("search.html", "search.html", SearchView(len(model.active)), nav="search")
+    yield from extra
+
+
+def build_site(ctx: BuildContext, *, incremental: bool = True,
+               workers: int | None = None) -> SiteReport:
+    """Write the site into ``<build>/site``; return what was written.
+
+    The cyclic garbage collector is paused meanwhile: a build allocates hundreds of
+    thousands of short-lived objects, all freed by reference counting, and the
+    collector's passes over them cost about a quarter of a rebuild.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(ctx, incremental=incremental, workers=workers)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) -> SiteReport:
+    out = ctx.settings.build_dir / "site"
+    languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
+    model = pages.site_model(ctx.glossary)
+    extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
+    has_changes = any(spec.path == "changes.html" for spec in extra)
+    renderer = Renderer(languages, has_changes=has_changes)
+    global_key = _global_key(languages, has_changes)
+    writer = SiteWriter(out, incremental=incremental)
+
+    for path in static_files():
+        rel = "static/" + path.relative_to(STATIC).as_posix()
+        writer.write(rel, path.read_bytes())
+    index_key = digest(global_key.encode() + pages.print_fingerprint(model) + b"".join(
+        t.text.encode() + b"\0" for c in model.active for s in (c.en, c.km) for t in s.terms))
+    if not writer.unchanged(SEARCH_INDEX, index_key):
+        writer.write(SEARCH_INDEX, searchindex.index_script(searchindex.index_rows(model.active)),
+                     index_key)
+
+    count = 0
+
+    def emit(spec: PageSpec) -> None:
+        nonlocal count
+        head = f"{global_key}|{spec.template}|".encode()
+        if spec.fingerprint is not None:
+            fixed = digest(head + spec.fingerprint)
+        for lang in SITE_LANGUAGES:
+            page = PageInfo(spec.template, spec.path, lang, spec.nav)
+            count += 1
+            if spec.fingerprint is not None:
+                key = fixed
+                if writer.unchanged(page.out_path, key):
+                    continue
+                view = spec.view_for(lang)
+            else:
+                view = spec.view_for(lang)
+                key = digest(head + repr(view).encode())
+                if writer.unchanged(page.out_path, key):
+                    continue
+            writer.write(page.out_path, renderer.render(page, view), key)
+
+    for spec in _page_specs(model, ctx, extra):
+        emit(spec)
+    emit(PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"), nav="print",
+                  view_km=lambda: pages.print_view(model, "km"),
+                  fingerprint=pages.print_fingerprint(model)))
+
+    # Concept pages, the bulk of the site: keyed by a cheap fingerprint, so an unchanged
+    # concept costs neither a view nor a render; the rest may render in two processes.
+    todo: list[tuple[int, str]] = []
+    for i, concept in enumerate(ctx.glossary.concepts):
+        key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
+        path = pages.concept_path(concept.id)
+        count += len(SITE_LANGUAGES)
+        fresh = [writer.unchanged(LANG_PREFIX[lang] + path, key) for lang in SITE_LANGUAGES]
+        if not all(fresh):
+            if any(fresh):  # one language page is missing: redo both (rare)
+                writer.release(path, LANG_PREFIX["km"] + path)
+            todo.append((i, key))
+    _render_concepts(ctx.glossary.concepts, todo, model, renderer, writer, workers)
+    stats = writer.finish()
+    return SiteReport(out, count, stats)
+
+
+#: Render concept pages in worker processes when there are at least this many to do.
+PARALLEL_THRESHOLD = 1500
+
+_JOB: tuple[Any, ...] = ()  # what forked workers inherit: (concepts, todo, model, renderer, writer)
+
+
+def _render_range(start: int, stop: int) -> list[tuple[str, str, str, bool]]:
+    concepts, todo, model, renderer, writer = _JOB
+    out = []
+    for i, key in todo[start:stop]:
+        view = pages.concept_view(concepts[i], model)
+        for lang in SITE_LANGUAGES:
+            page = PageInfo("concept.html", view.link.path, lang)
+            out_digest, written = writer.store(page.out_path, renderer.render(page, view))
+            out.append((page.out_path, key, out_digest, written))
+    return out
+
+
+def _render_concepts(concepts: tuple[Concept, ...], todo: list[tuple[int, str]],
+                     model: pages.SiteModel, renderer: Renderer, writer: SiteWriter,
+                     workers: int | None) -> None:
+    global _JOB
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(todo) >= PARALLEL_THRESHOLD else 1
+    _JOB = (concepts, todo, model, renderer, writer)
+    try:
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            step = -(-len(todo) // (workers * 4))
+            ranges = [(s, min(s + step, len(todo))) for s in range(0, len(todo), step)]
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = list(pool.map(_render_range, *zip(*ranges, strict=True)))
+        else:
+            results = [_render_range(0, len(todo))]
+    finally:
+        _JOB = ()
+    for chunk in results:
+        for rel, key, out_digest, written in chunk:
+            writer.record(rel, key, out_digest, written)
+
+
+def render(ctx: BuildContext) -> list[Path]:
+    """The ``site`` renderer of ``glossary build``: returns the site folder."""
+    report = build_site(ctx)
+    return [report.root]

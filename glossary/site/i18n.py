@@ -1,0 +1,114 @@
+"""The site's interface languages: gettext catalogs, dates and numbers (babel).
+
+The interface catalog is ``ui``: ``locale/ui.pot`` is extracted from the templates (see
+the README, "Translating the site interface"), ``locale/km/LC_MESSAGES/ui.po`` holds the
+Khmer translations. A project's own ``locale/`` wins; otherwise the copy shipped inside
+the package (``glossary/locale/``) is used, so a plain ``pip install`` builds a complete
+site. The PO file is compiled with babel when the site is built.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from glossary.errors import FormatError
+
+DOMAIN = "ui"
+SITE_LANGUAGES: tuple[str, ...] = ("en", "km")
+PACKAGE_LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+#: Names of the two languages, each written in its own language (for the switch).
+LANGUAGE_NAMES = {"en": "English", "km": "ខ្មែរ"}
+
+_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+
+
+def catalog_path(locale_dir: Path | None, lang: str) -> Path | None:
+    """The ``ui.po`` used for ``lang``: the project's, else the package's, else None."""
+    for base in (locale_dir, PACKAGE_LOCALE):
+        if base is None:
+            continue
+        candidate = base / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=8)
+def _compile(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
+    """Compile a PO file to MO bytes with babel; also return a digest of the PO text."""
+    import hashlib
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    raw = path.read_bytes()
+    try:
+        catalog = read_po(io.BytesIO(raw), abort_invalid=True)
+    except Exception as exc:  # babel raises PoFileError and friends
+        raise FormatError(f"cannot read the interface catalog: {exc}", path=path,
+                          hint="fix the PO syntax, e.g. with msgfmt --check") from exc
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    return buf.getvalue(), hashlib.sha256(raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Language:
+    """One interface language: its translations and babel formatting."""
+
+    code: str
+    translations: gettext.NullTranslations
+    catalog_digest: str  # changes when the catalog changes (part of every page's key)
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def format_date(self, value: date | None) -> str:
+        if value is None:
+            return ""
+        return _format_date(value, self.code)
+
+    def format_number(self, value: int) -> str:
+        return _format_number(value, self.code)
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, lang: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, "long", locale=lang)
+
+
+@lru_cache(maxsize=4096)
+def _format_number(value: int, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=lang)
+
+
+def khmer_digits(text: str) -> str:
+    """Write ASCII digits as Khmer digits (babel's ``km`` numbers keep ASCII digits)."""
+    return text.translate(_KHMER_DIGITS)
+
+
+def load_language(lang: str, locale_dir: Path | None) -> Language:
+    """Load the interface catalog of ``lang`` (English needs none)."""
+    if lang == "en":
+        return Language("en", gettext.NullTranslations(), "en")
+    path = catalog_path(locale_dir, lang)
+    if path is None:
+        raise FormatError(f"no interface catalog for {lang!r}",
+                          path=(locale_dir or PACKAGE_LOCALE) / lang / "LC_MESSAGES" / "ui.po",
+                          hint="reinstall the package, or restore locale/km/LC_MESSAGES/ui.po")
+    stat = path.stat()
+    mo, po_digest = _compile(path, stat.st_mtime_ns, stat.st_size)
+    return Language(lang, gettext.GNUTranslations(io.BytesIO(mo)), po_digest)

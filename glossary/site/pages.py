@@ -1,0 +1,401 @@
+"""From the glossary to page views: which pages exist, where, and what each shows.
+
+Paths are built from ids only (never from Khmer text): ``concepts/<concept-id>.html``,
+``documents/<doc-id>.html``, ``letters/en-a.html``, ``letters/km-1780.html`` (the code
+point of the Khmer letter). The Khmer pages live under ``km/`` with the same paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from glossary import khmer
+from glossary.model import (
+    Concept,
+    ConceptStatus,
+    Definition,
+    Document,
+    Glossary,
+    Review,
+    ReviewState,
+    SourceRef,
+    format_ref,
+)
+from glossary.site.views import (
+    BrowseView,
+    ConceptLink,
+    ConceptView,
+    DefinitionView,
+    DocumentLink,
+    DocumentsView,
+    DocumentView,
+    DomainView,
+    LanguageProgress,
+    LangView,
+    LetterEntry,
+    LetterNav,
+    LetterView,
+    PrintRow,
+    PrintView,
+    ProgressPart,
+    RefView,
+    ReviewView,
+    SectionView,
+    TermView,
+)
+from glossary.site.writer import SiteError
+
+_SAFE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+OTHER = "#"
+EN_LETTERS: tuple[str, ...] = tuple("abcdefghijklmnopqrstuvwxyz")
+PROGRESS_STATES: tuple[str, ...] = ("approved", "proposed", "draft", "rejected")
+
+
+def safe_name(ident: str, what: str) -> str:
+    """``ident`` as a file name; refuses anything that is not a lowercase ASCII slug."""
+    if not _SAFE.match(ident) or ".." in ident:
+        raise SiteError(f"{what} id {ident!r} cannot be used in a URL",
+                        hint="ids are lowercase ASCII slugs, e.g. training-data")
+    return ident
+
+
+def concept_path(concept_id: str) -> str:
+    return f"concepts/{safe_name(concept_id, 'concept')}.html"
+
+
+def document_path(doc_id: str) -> str:
+    return f"documents/{safe_name(doc_id, 'document')}.html"
+
+
+def section_anchor(section_id: str) -> str:
+    """The HTML id of a section on its document's page, e.g. ``s-B.2``. Characters
+    outside ``[A-Za-z0-9._-]`` become ``-`` plus a short digest, so anchors never clash."""
+    safe = _ANCHOR_UNSAFE.sub("-", section_id)
+    if safe != section_id:
+        safe += "-" + hashlib.blake2b(section_id.encode(), digest_size=3).hexdigest()
+    return "s-" + safe
+
+
+def en_letter(text: str) -> str:
+    """The A–Z index letter of an English term (``#`` for digits and other scripts)."""
+    for ch in unicodedata.normalize("NFD", text.casefold()):
+        if ch.isspace():
+            continue
+        return ch if "a" <= ch <= "z" else OTHER
+    return OTHER
+
+
+def letter_path(script: str, heading: str) -> str:
+    if heading == OTHER:
+        return f"letters/{script}-other.html"
+    if script == "en":
+        return f"letters/en-{heading}.html"
+    return f"letters/km-{ord(heading):04x}.html"
+
+
+def en_sort_key(text: str) -> tuple[str, str]:
+    """English order: case-insensitive (casefold), ties broken by the text itself."""
+    return text.casefold(), text
+
+
+# --- the site model ------------------------------------------------------------------
+
+
+@dataclass
+class SiteModel:
+    """Everything several pages share, computed once per build."""
+
+    glossary: Glossary
+    active: list[Concept]
+    links: dict[str, ConceptLink]
+    domains: dict[str, DomainView]
+    documents: dict[str, Document]
+    cited: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    _km_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def km_sort_key(self, text: str) -> tuple[int, ...]:
+        """:func:`khmer.sort_key`, computed once per text in a build."""
+        key = self._km_keys.get(text)
+        if key is None:
+            key = self._km_keys[text] = khmer.sort_key(text)
+        return key
+
+
+def _link(concept: Concept) -> ConceptLink:
+    en = concept.en.preferred
+    km = concept.km.preferred
+    return ConceptLink(concept.id, concept_path(concept.id), en.text if en else "",
+                       km.text if km else "")
+
+
+def site_model(glossary: Glossary) -> SiteModel:
+    active = [c for c in glossary.concepts if c.status is not ConceptStatus.RETIRED]
+    links = {c.id: _link(c) for c in glossary.concepts}
+    domains = {d.id: DomainView(d.id, d.en, d.km) for d in glossary.domains}
+    documents = {d.id: d for d in glossary.documents}
+    for doc in glossary.documents:
+        document_path(doc.id)  # refuse unsafe document ids early
+    cited: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for concept in active:
+        seen: set[tuple[str, str]] = set()
+        for ref in _refs_of(concept):
+            key = (ref.doc, ref.section)
+            if key not in seen:
+                seen.add(key)
+                cited[key].append(concept.id)
+    return SiteModel(glossary, active, links, domains, documents, dict(cited))
+
+
+def _refs_of(concept: Concept) -> Iterator[SourceRef]:
+    yield from concept.sources
+    for section in (concept.en, concept.km):
+        if section.definition is not None and section.definition.source is not None:
+            yield section.definition.source
+
+
+# --- concept pages -------------------------------------------------------------------
+
+
+def _review(review: Review) -> ReviewView:
+    return ReviewView(review.state.value, review.origin, review.proposed_by, review.proposed_on,
+                      review.approved_by, review.approved_on, review.note)
+
+
+def _ref(ref: SourceRef, model: SiteModel) -> RefView:
+    doc = model.documents.get(ref.doc)
+    section = doc.section(ref.section) if doc is not None else None
+    path = document_path(ref.doc) + "#" + section_anchor(ref.section)
+    return RefView(ref.doc, path, format_ref(ref, doc), section.title if section else None,
+                   ref.note)
+
+
+def _definition(definition: Definition | None, lang: str,
+                model: SiteModel) -> DefinitionView | None:
+    if definition is None:
+        return None
+    ref = _ref(definition.source, model) if definition.source is not None else None
+    return DefinitionView(definition.text, lang, ref, _review(definition.review))
+
+
+def concept_view(concept: Concept, model: SiteModel) -> ConceptView:
+    languages = []
+    for lang in ("en", "km"):
+        section = concept.lang(lang)
+        terms = tuple(
+            TermView(t.text, lang, t.admin_status.value, t.type.value, t.pos, t.dnt, t.context,
+                     t.note, _review(t.review))
+            for t in section.terms
+        )
+        languages.append(LangView(lang, terms, _definition(section.definition, lang, model)))
+    see_also = tuple(model.links[i] for i in concept.see_also if i in model.links)
+    domains = tuple(model.domains.get(d) or DomainView(d, d, None) for d in concept.domains)
+    return ConceptView(
+        model.links[concept.id], concept.status is ConceptStatus.RETIRED, tuple(languages),
+        tuple(_ref(r, model) for r in concept.sources), see_also, concept.notes, domains,
+    )
+
+
+def _review_fields(r: Review) -> tuple[object, ...]:
+    return (r.state.value, r.origin, r.proposed_by,
+            r.proposed_on.toordinal() if r.proposed_on else None, r.approved_by,
+            r.approved_on.toordinal() if r.approved_on else None, r.note)
+
+
+def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
+    """Everything a concept's pages show, as bytes: the concept and what it links to (the
+    names of its see-also concepts, document and section titles, domain labels). Much
+    cheaper than building the page's view, so an unchanged page costs almost nothing."""
+
+    def ref(r: SourceRef | None) -> tuple[object, ...] | None:
+        if r is None:
+            return None
+        doc = model.documents.get(r.doc)
+        section = doc.section(r.section) if doc is not None else None
+        return (r.doc, r.section, r.page, r.note, doc.short if doc else None,
+                section.title if section else None, section.page if section else None)
+
+    parts: list[object] = [concept.id, concept.status.value, concept.notes,
+                           tuple(ref(r) for r in concept.sources)]
+    for section in (concept.en, concept.km):
+        d = section.definition
+        parts.append((d.text, ref(d.source), _review_fields(d.review)) if d else None)
+        parts.append(tuple((t.text, t.admin_status.value, t.type.value, t.pos, t.context, t.dnt,
+                            t.note, _review_fields(t.review)) for t in section.terms))
+    links = model.links
+    parts.append(tuple((i, links[i].en, links[i].km) for i in concept.see_also if i in links))
+    domains = model.domains
+    parts.append(tuple((d, domains[d].en, domains[d].km) if d in domains else (d,)
+                       for d in concept.domains))
+    return marshal.dumps(tuple(parts))
+
+
+# --- index pages ---------------------------------------------------------------------
+
+
+_HEADINGS = frozenset(khmer.INDEX_HEADINGS)
+
+
+def km_heading(text: str) -> str:
+    """:func:`khmer.index_heading` for text already normalized (as loaded text is)."""
+    for ch in text:
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return ch if ch in _HEADINGS else OTHER
+    return OTHER
+
+
+def _entries(model: SiteModel, script: str) -> dict[str, list[LetterEntry]]:
+    groups: dict[str, list[LetterEntry]] = defaultdict(list)
+    for concept in model.active:
+        section = concept.lang(script)
+        preferred = section.preferred
+        link = model.links[concept.id]
+        for term in section.terms:
+            heading = en_letter(term.text) if script == "en" else km_heading(term.text)
+            groups[heading].append(LetterEntry(
+                term.text, script, link, term is preferred, term.admin_status.value,
+                term.review.state.value))
+    return groups
+
+
+def _sorted(entries: list[LetterEntry], script: str,
+            model: SiteModel) -> tuple[LetterEntry, ...]:
+    decorated: list[tuple[object, str, LetterEntry]]
+    if script == "en":
+        decorated = [(en_sort_key(e.text), e.concept.id, e) for e in entries]
+    else:
+        # Group first (the caller did), then sort inside the group with the CLDR-style
+        # key: ឥ/ឧ words interleave with អ words, so a global sort must not be split.
+        decorated = [(model.km_sort_key(e.text), e.concept.id, e) for e in entries]
+    decorated.sort(key=lambda item: (item[0], item[1]))
+    return tuple(item[2] for item in decorated)
+
+
+def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...]) -> bytes:
+    return marshal.dumps((
+        tuple((e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
+               e.review) for e in entries),
+        tuple((n.heading, n.path, n.count) for n in nav)))
+
+
+LetterPage = tuple[str, bytes, Callable[[], LetterView]]
+
+
+def letter_pages(model: SiteModel) -> tuple[
+        tuple[LetterNav, ...], tuple[LetterNav, ...], list[LetterPage]]:
+    """The A–Z and ក–អ navigation bars and every index page as (path, fingerprint,
+    a function making its view): sorting waits until a page has to be rendered."""
+    pages: list[LetterPage] = []
+    navs: dict[str, tuple[LetterNav, ...]] = {}
+    for script, headings in (("en", EN_LETTERS), ("km", khmer.INDEX_HEADINGS)):
+        groups = _entries(model, script)
+        order = list(headings) if script == "en" else [
+            h for h in headings if h in groups or h in _KM_ALWAYS]
+        if OTHER in groups:
+            order.append(OTHER)
+        nav = tuple(
+            LetterNav(h, letter_path(script, h) if h in groups else None, len(groups.get(h, ())))
+            for h in order
+        )
+        navs[script] = nav
+        for heading in order:
+            if heading in groups:
+                entries = groups[heading]
+
+                def make(script: str = script, heading: str = heading,
+                         entries: list[LetterEntry] = entries,
+                         nav: tuple[LetterNav, ...] = nav) -> LetterView:
+                    return LetterView(script, heading, _sorted(entries, script, model), nav)
+
+                pages.append((letter_path(script, heading), _entries_fingerprint(entries, nav),
+                              make))
+    return navs["en"], navs["km"], pages
+
+
+# The 33 consonants are always shown in the Khmer bar (greyed when empty); the
+# independent vowels only when a term starts with one.
+_KM_ALWAYS = frozenset(chr(c) for c in range(0x1780, 0x17A3))
+
+
+def browse_view(en_nav: tuple[LetterNav, ...], km_nav: tuple[LetterNav, ...]) -> BrowseView:
+    return BrowseView(en_nav, km_nav)
+
+
+# --- home, documents, print ----------------------------------------------------------
+
+
+def progress(model: SiteModel) -> tuple[LanguageProgress, ...]:
+    out = []
+    for lang in ("en", "km"):
+        counts: Counter[str] = Counter()
+        for concept in model.active:
+            for term in concept.lang(lang).terms:
+                counts[term.review.state.value] += 1
+        total = sum(counts.values())
+        parts = tuple(
+            ProgressPart(state, counts[state],
+                         round(100 * counts[state] / total, 1) if total else 0.0)
+            for state in PROGRESS_STATES
+            if counts[state] or state != ReviewState.REJECTED.value
+        )
+        out.append(LanguageProgress(lang, total, parts))
+    return tuple(out)
+
+
+def document_links(model: SiteModel) -> tuple[DocumentLink, ...]:
+    out = []
+    for doc in model.glossary.documents:
+        ids: set[str] = set()
+        for section in doc.sections:
+            ids.update(model.cited.get((doc.id, section.id), ()))
+        out.append(DocumentLink(doc.id, document_path(doc.id), doc.short, doc.title,
+                                doc.title_km, doc.year, len(ids)))
+    return tuple(out)
+
+
+def documents_view(links: tuple[DocumentLink, ...]) -> DocumentsView:
+    return DocumentsView(links)
+
+
+def document_view(doc: Document, link: DocumentLink, model: SiteModel) -> DocumentView:
+    sections = []
+    for section in doc.sections:
+        ids = model.cited.get((doc.id, section.id), [])
+        concepts = sorted((model.links[i] for i in ids),
+                          key=lambda c: (en_sort_key(c.en or c.id), c.id))
+        sections.append(SectionView(section.id, section_anchor(section.id), section.title,
+                                    section.title_km, section.page, tuple(concepts)))
+    return DocumentView(link, doc.publisher, doc.edition, doc.url, tuple(sections))
+
+
+def print_fingerprint(model: SiteModel) -> bytes:
+    rows = []
+    for concept in model.active:
+        en = concept.en.preferred
+        km = concept.km.preferred
+        rows.append((concept.id, en.text if en else "", en.review.state.value if en else "",
+                     km.text if km else "", km.review.state.value if km else ""))
+    return marshal.dumps(tuple(rows))
+
+
+def print_view(model: SiteModel, lang: str) -> PrintView:
+    rows = []
+    for concept in model.active:
+        en = concept.en.preferred
+        km = concept.km.preferred
+        rows.append(PrintRow(model.links[concept.id], en.text if en else "",
+                             en.review.state.value if en else "",
+                             km.text if km else "", km.review.state.value if km else ""))
+    if lang == "km":
+        rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else (),
+                                 en_sort_key(r.en), r.concept.id))
+    else:
+        rows.sort(key=lambda r: (not r.en, en_sort_key(r.en), r.concept.id))
+    return PrintView(tuple(rows))

@@ -1,0 +1,253 @@
+"""Page contexts: what each template gets, as frozen dataclasses.
+
+Templates see only these objects (never model objects or SQL rows), so a template
+cannot reach anything a page does not declare, and StrictUndefined turns a typo into
+an error. :class:`PageInfo` is common to every page; the ``view`` of a page is one of
+the ``*View`` classes below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+LANG_PREFIX = {"en": "", "km": "km/"}
+
+
+def other_language(lang: str) -> str:
+    return "km" if lang == "en" else "en"
+
+
+class PageInfo:
+    """Where a page is and how it links: every href on a page is relative, so the site
+    works from any folder and from ``file://``. The derived paths are computed once."""
+
+    __slots__ = ("template", "path", "lang", "nav", "out_path", "root", "base", "other_lang",
+                 "switch_href")
+
+    def __init__(self, template: str, path: str, lang: str, nav: str = "") -> None:
+        self.template = template
+        self.path = path  # language-neutral, e.g. "concepts/ai-model.html"
+        self.lang = lang
+        self.nav = nav  # which navigation item is current
+        self.out_path = LANG_PREFIX[lang] + path
+        self.root = "../" * self.out_path.count("/")  # to the site root (static/)
+        self.base = "../" * path.count("/")  # to the root of this language's pages
+        self.other_lang = other_language(lang)
+        self.switch_href = self.root + LANG_PREFIX[self.other_lang] + path  # counterpart
+
+    def href(self, target: str) -> str:
+        """A link to ``target`` (a language-neutral path) in this page's language."""
+        return self.base + target
+
+    def static(self, name: str) -> str:
+        return self.root + "static/" + name
+
+    def __repr__(self) -> str:
+        return f"PageInfo({self.template!r}, {self.path!r}, {self.lang!r}, {self.nav!r})"
+
+
+# --- shared pieces -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptLink:
+    id: str
+    path: str
+    en: str
+    km: str
+
+    def label(self, lang: str) -> tuple[str, str]:
+        """The concept's name in ``lang`` if it has one, else in the other language;
+        returns ``(text, language of the text)``."""
+        if lang == "km" and self.km:
+            return self.km, "km"
+        if self.en:
+            return self.en, "en"
+        if self.km:
+            return self.km, "km"
+        return self.id, "en"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    state: str
+    origin: str
+    proposed_by: str | None
+    proposed_on: date | None
+    approved_by: str | None
+    approved_on: date | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefView:
+    doc: str
+    path: str  # the document's page with the section anchor
+    label: str
+    section_title: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TermView:
+    text: str
+    lang: str
+    admin_status: str
+    type: str
+    pos: str
+    dnt: bool
+    context: str | None
+    note: str | None
+    review: ReviewView
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionView:
+    text: str
+    lang: str
+    ref: RefView | None
+    review: ReviewView
+
+
+@dataclass(frozen=True, slots=True)
+class LangView:
+    lang: str
+    terms: tuple[TermView, ...]
+    definition: DefinitionView | None
+
+
+@dataclass(frozen=True, slots=True)
+class DomainView:
+    id: str
+    en: str
+    km: str | None
+
+
+# --- page views ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptView:
+    link: ConceptLink
+    retired: bool
+    languages: tuple[LangView, ...]  # en, km
+    sources: tuple[RefView, ...]
+    see_also: tuple[ConceptLink, ...]
+    notes: tuple[str, ...]
+    domains: tuple[DomainView, ...]
+
+    def ordered(self, first: str) -> tuple[LangView, ...]:
+        """The language sections, ``first`` first."""
+        return tuple(sorted(self.languages, key=lambda v: v.lang != first))
+
+
+@dataclass(frozen=True, slots=True)
+class LetterNav:
+    heading: str
+    path: str | None  # None: no entry under this letter
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LetterEntry:
+    text: str
+    lang: str
+    concept: ConceptLink
+    preferred: bool
+    admin_status: str
+    review: str
+
+
+@dataclass(frozen=True, slots=True)
+class LetterView:
+    script: str  # "en" or "km": the language of the terms listed
+    heading: str  # "A", "ក", or "#" for everything else
+    entries: tuple[LetterEntry, ...]
+    letters: tuple[LetterNav, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPart:
+    state: str
+    count: int
+    percent: float  # of the language's terms, for the bar's width
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageProgress:
+    lang: str
+    terms: int
+    parts: tuple[ProgressPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLink:
+    id: str
+    path: str
+    short: str
+    title: str
+    title_km: str | None
+    year: int | None
+    concepts: int
+
+
+@dataclass(frozen=True, slots=True)
+class HomeView:
+    concepts: int
+    progress: tuple[LanguageProgress, ...]
+    en_letters: tuple[LetterNav, ...]
+    km_letters: tuple[LetterNav, ...]
+    documents: tuple[DocumentLink, ...]
+    revision: str
+    built_on: date | None
+    has_changes: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    id: str
+    anchor: str
+    title: str
+    title_km: str | None
+    page: int | None
+    concepts: tuple[ConceptLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    link: DocumentLink
+    publisher: str | None
+    edition: str | None
+    url: str | None  # shown as text, never as a link (no external requests)
+    sections: tuple[SectionView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentsView:
+    documents: tuple[DocumentLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseView:
+    en_letters: tuple[LetterNav, ...]
+    km_letters: tuple[LetterNav, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRow:
+    concept: ConceptLink
+    en: str
+    en_review: str
+    km: str
+    km_review: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrintView:
+    rows: tuple[PrintRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchView:
+    concepts: int

@@ -1,0 +1,167 @@
+"""The one writer of the site: every file of build/site/ goes through :class:`SiteWriter`.
+
+It refuses to write one path twice in a build (two pages mapped to the same URL is a
+bug that would otherwise silently lose a page), writes each file atomically (a temporary
+file in the same folder, then ``os.replace``), skips writes whose bytes are unchanged,
+and keeps a manifest (``.manifest.json``) of what it wrote so that the next build can
+
+* skip rendering a page whose inputs have not changed (:meth:`SiteWriter.unchanged`),
+* skip writing a page whose bytes have not changed, and
+* delete the pages it wrote last time that no longer exist (a concept renamed away).
+
+Site files are derived, so a write is not fsync'ed: after a crash the next build
+rewrites whatever the manifest cannot vouch for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossary.errors import GlossaryError
+
+MANIFEST = ".manifest.json"
+MANIFEST_VERSION = 1
+
+
+class SiteError(GlossaryError):
+    """The site cannot be built as asked (two pages for one path, a bad template…)."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class WriteStats:
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped_render: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+class SiteWriter:
+    """Write files under ``root``; one path at most once per build."""
+
+    def __init__(self, root: Path, *, incremental: bool = True) -> None:
+        self.root = root
+        self._prefix = str(root) + os.sep
+        self.stats = WriteStats()
+        self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
+        self._old: dict[str, tuple[str, str]] = self._read_manifest() if incremental else {}
+        self._made_dirs: set[Path] = set()
+
+    # -- manifest -------------------------------------------------------------------
+
+    def _read_manifest(self) -> dict[str, tuple[str, str]]:
+        path = self.root / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+            return {}
+        files = data.get("files")
+        if not isinstance(files, dict):
+            return {}
+        out: dict[str, tuple[str, str]] = {}
+        for rel, entry in files.items():
+            if (isinstance(entry, list) and len(entry) == 2
+                    and all(isinstance(x, str) for x in entry)):
+                out[rel] = (entry[0], entry[1])
+        return out
+
+    # -- claiming paths -------------------------------------------------------------
+
+    def _claim(self, rel: str, key: str, out_digest: str) -> None:
+        if rel in self._claimed:
+            raise SiteError(f"two pages would be written to {rel}",
+                            path=self.root / rel,
+                            hint="each page needs its own path; check for duplicate ids")
+        if rel.startswith(("/", "../")) or "/../" in rel or "\\" in rel or rel == MANIFEST:
+            raise SiteError(f"refusing to write outside the site: {rel!r}", path=self.root)
+        self._claimed[rel] = (key, out_digest)
+
+    def unchanged(self, rel: str, key: str) -> bool:
+        """Claim ``rel`` without rendering it when the last build wrote it from the same
+        inputs (``key``) and the file is still there. Returns False if it must be rendered.
+        """
+        old = self._old.get(rel)
+        if not key or old is None or old[0] != key or not os.path.isfile(self._prefix + rel):
+            return False
+        self._claim(rel, key, old[1])
+        self.stats.skipped_render += 1
+        return True
+
+    def release(self, *rels: str) -> None:
+        """Give back paths claimed by :meth:`unchanged`, to render them after all."""
+        for rel in rels:
+            if self._claimed.pop(rel, None) is not None:
+                self.stats.skipped_render -= 1
+
+    def write(self, rel: str, data: str | bytes, key: str = "") -> None:
+        """Write ``data`` to ``root/rel`` unless it already holds exactly these bytes."""
+        self._claim(rel, key, "")
+        out_digest, written = self.store(rel, data)
+        self.record(rel, key, out_digest, written, claimed=True)
+
+    def store(self, rel: str, data: str | bytes) -> tuple[str, bool]:
+        """Write the file without claiming it (for worker processes, whose claims the
+        parent records with :meth:`record`). Returns its digest and whether it was written.
+        """
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        out_digest = digest(raw)
+        path = self.root / rel
+        old = self._old.get(rel)
+        if old is not None and old[1] == out_digest and path.is_file():
+            return out_digest, False
+        parent = path.parent
+        if parent not in self._made_dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(parent)
+        tmp = parent / f".{path.name}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(raw)
+        os.replace(tmp, path)
+        return out_digest, True
+
+    def record(self, rel: str, key: str, out_digest: str, written: bool, *,
+               claimed: bool = False) -> None:
+        """Account for a file stored by :meth:`store` (claiming its path)."""
+        if claimed:
+            self._claimed[rel] = (key, out_digest)
+        else:
+            self._claim(rel, key, out_digest)
+        if written:
+            self.stats.written.append(rel)
+        else:
+            self.stats.unchanged += 1
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(self._claimed)
+
+    # -- finishing ------------------------------------------------------------------
+
+    def finish(self) -> WriteStats:
+        """Delete files of the last build that this build did not produce; save the
+        manifest."""
+        for rel in sorted(set(self._old) - set(self._claimed)):
+            path = self.root / rel
+            try:
+                path.unlink()
+                self.stats.removed.append(rel)
+            except FileNotFoundError:
+                pass
+            except IsADirectoryError:  # pragma: no cover - a folder where a page was
+                continue
+        text = json.dumps({"version": MANIFEST_VERSION, "files": self._claimed},
+                          sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".{MANIFEST}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, self.root / MANIFEST)
+        return self.stats

@@ -1,0 +1,95 @@
+"""glossary diff: two git revisions of terms/, two JSON exports, or two directories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from glossary import pipeline
+from glossary.formats import jsonfmt
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=T", "-c", "user.email=t@e.x",
+                    *args], check=True, capture_output=True)
+
+
+def release(root: Path, tag: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", tag, "--allow-empty")
+    git(root, "tag", tag)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def change_glossary(run, root: Path) -> None:
+    run("review", "approve", "fairness", "--by", "Sok Dara")
+    edit(root / "terms/ai-model.toml", 'text = "គំរូ"', 'text = "គំរូគណិត"')
+    edit(root / "terms/bias.toml", "Systematic error", "A systematic error")
+    edit(root / "terms/large-language-model.toml", 'id = "large-language-model"',
+         'id = "large-language-model"\nstatus = "retired"')
+    (root / "terms/confabulation.toml").unlink()
+    run("new", "synthetic-data", "--en", "synthetic data", "--km", "ទិន្នន័យសំយោគ",
+        "--source", "asean-guide-2024:B.2", "--domain", "ethics")
+
+
+EXPECTED = [
+    ("ai-model", "term-changed"), ("bias", "definition-changed"),
+    ("confabulation", "concept-removed"), ("fairness", "review-changed"),
+    ("large-language-model", "concept-retired"), ("synthetic-data", "concept-added"),
+]
+
+
+def test_diff_two_git_revisions(run, po_project):
+    git(po_project, "init", "-q")
+    release(po_project, "v1.0")
+    change_glossary(run, po_project)
+    release(po_project, "v1.1")
+    result = run("diff", "v1.0", "v1.1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(c["concept"], c["kind"]) for c in data["changes"]] == EXPECTED
+    fair = data["changes"][3]
+    assert (fair["old"], fair["new"]) == ("proposed", "approved by Sok Dara")
+    text = run("diff", "v1.0", "v1.1").output
+    assert "ai-model km[1]: term changed: 'គំរូ' → 'គំរូគណិត'" in text
+    assert "synthetic-data: concept added: 'synthetic data'" in text
+    assert "1 concept-added, 1 concept-removed, 1 concept-retired" in text
+    assert "no changes" in run("diff", "v1.1", "HEAD").output
+
+
+def test_diff_two_json_exports(run, po_project):
+    assert run("export", "json", "-o", "old.json").exit_code == 0
+    change_glossary(run, po_project)
+    run("export", "json", "-o", "new.json")
+    data = json.loads(run("diff", "old.json", "new.json", "--format", "json").output)
+    assert [(c["concept"], c["kind"]) for c in data["changes"]] == EXPECTED
+    # a directory works too (the current terms/)
+    data = json.loads(run("diff", "old.json", "terms", "--format", "json").output)
+    assert [(c["concept"], c["kind"]) for c in data["changes"]] == EXPECTED
+
+
+def test_diff_errors(run, po_project):
+    result = run("diff", "nope.json", "terms")
+    assert result.exit_code == 2 and "file not found" in result.output
+    git(po_project, "init", "-q")
+    release(po_project, "v1")
+    result = run("diff", "v9", "HEAD")
+    assert result.exit_code == 2 and "Error: git" in result.output
+    (po_project / "bad.json").write_text('{"concepts": [', encoding="utf-8")
+    result = run("diff", "bad.json", "terms")
+    assert result.exit_code == 2 and "bad.json:1:" in result.output
+
+
+def test_json_read_inverts_write(po_settings):
+    loaded = pipeline.load(po_settings)
+    text = jsonfmt.write(loaded.glossary, loaded.revision)
+    glossary, revision = jsonfmt.read(text)
+    assert revision == loaded.revision
+    assert glossary.concepts == loaded.glossary.concepts
+    assert jsonfmt.write(glossary, revision) == text

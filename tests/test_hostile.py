@@ -1,0 +1,76 @@
+"""Hostile input in terms/: each gives a clear, located error or safe output."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from glossary import pipeline
+
+HEAD = '''id = "hostile"
+domains = ["foundations"]
+see_also = []
+
+[[sources]]
+doc = "asean-guide-2024"
+section = "A.4"
+
+[en.definition]
+text = {definition}
+review = "proposed"
+
+[[en.terms]]
+text = {term}
+review = "proposed"
+
+[[km.terms]]
+text = "គំរូ"
+review = "proposed"
+'''
+
+
+def write(project: Path, term: str = '"hostile term"', definition: str = '"ok"') -> Path:
+    path = project / "terms" / "hostile.toml"
+    path.write_text(HEAD.format(term=term, definition=definition), encoding="utf-8")
+    return path
+
+
+def test_nul_byte_in_a_term_is_a_located_error(project: Path, cli) -> None:
+    write(project, term='"bad\\u0000term"')
+    out = cli("check").stdout
+    assert "terms/hostile.toml:14: control-char: en.terms[0].text: contains the control " \
+           "character U+0000" in out
+    assert cli("build").exit_code == 1
+
+
+def test_newline_in_a_term_is_an_error_but_allowed_in_a_definition(project: Path, cli) -> None:
+    write(project, term='"two\\nlines"', definition='"""first line\nsecond line"""')
+    problems = json.loads(cli("check", "--format", "json").stdout)["problems"]
+    assert [(p["code"], p["field"]) for p in problems] == [("control-char", "en.terms[0].text")]
+
+
+def test_one_megabyte_definition_is_stored_intact(project: Path, settings) -> None:
+    big = "data " * 200_000
+    write(project, definition=json.dumps(big))
+    pipeline.build(settings, ["db"])
+    db = sqlite3.connect(settings.db_path)
+    stored = db.execute(
+        "SELECT text FROM definitions WHERE concept='hostile' AND lang='en'").fetchone()[0]
+    assert stored == big
+
+
+def test_script_payloads_are_stored_as_text(project: Path, settings) -> None:
+    payload = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    write(project, term=json.dumps(payload), definition=json.dumps("javascript:alert(1)"))
+    pipeline.build(settings, ["db"])
+    db = sqlite3.connect(settings.db_path)
+    assert db.execute("SELECT text FROM terms WHERE concept='hostile' AND lang='en'"
+                      ).fetchone()[0] == payload
+
+
+def test_mixed_line_endings_are_reported(project: Path, cli) -> None:
+    path = write(project)
+    data = path.read_bytes().replace(b"\n", b"\r\n", 3)
+    path.write_bytes(data)
+    assert "terms/hostile.toml:1: crlf:" in cli("check").stdout

@@ -1,0 +1,77 @@
+"""The interface catalogs: ui.pot is current, ui.po translates every msgid, copies agree."""
+
+from __future__ import annotations
+
+import glob
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from glossary import khmer
+from glossary.site.i18n import PACKAGE_LOCALE, load_language
+
+ROOT = Path(__file__).resolve().parent.parent
+POT = ROOT / "locale/ui.pot"
+PO = ROOT / "locale/km/LC_MESSAGES/ui.po"
+PLACEHOLDER = re.compile(r"%\(\w+\)s")
+
+
+def read(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_msgid_is_translated_in_khmer():
+    po = read(PO)
+    assert po.locale.language == "km"
+    assert po.plural_forms == "nplurals=1; plural=0;"
+    msgids = [m.id for m in read(POT) if m.id]
+    assert len(msgids) > 50
+    for msgid in msgids:
+        message = po.get(msgid)
+        assert message is not None and message.string, f"untranslated: {msgid!r}"
+        assert not message.fuzzy, f"fuzzy: {msgid!r}"
+        text = message.string
+        assert khmer.has_khmer(text), msgid
+        assert khmer.normalize(text) == text, f"not normalized Khmer: {text!r}"
+        assert "\u200b" not in text
+        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid)), msgid
+
+
+def test_ui_pot_is_up_to_date_with_the_templates():
+    method_map = [("glossary/site/**.py", "python"),
+                  ("glossary/site/templates/**.html", "jinja2")]
+    found = {message for _file, _line, message, _comments, _ctx in
+             extract_from_dir(str(ROOT), method_map)}
+    found = {m if isinstance(m, str) else m[0] for m in found}
+    in_pot = {m.id for m in read(POT) if m.id}
+    assert found == in_pot, "run python scripts/update_ui_catalogs.py"
+
+
+def test_packaged_copies_match_locale():
+    assert (PACKAGE_LOCALE / "ui.pot").read_bytes() == POT.read_bytes()
+    assert (PACKAGE_LOCALE / "km/LC_MESSAGES/ui.po").read_bytes() == PO.read_bytes()
+
+
+def test_compiled_catalog_translates():
+    km = load_language("km", None)
+    assert km.gettext("Search") == "ស្វែងរក"
+    assert km.format_date(date(2025, 4, 14)) == "14 មេសា 2025"
+    assert load_language("en", None).format_date(date(2025, 4, 14)) == "April 14, 2025"
+
+
+def test_package_data_covers_templates_static_and_catalogs():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["glossary"]
+    package = ROOT / "glossary"
+    needed = [p for sub in ("site/templates", "site/static", "locale")
+              for p in (package / sub).rglob("*") if p.is_file()]
+    assert any(p.suffix == ".woff2" for p in needed)
+    matched = {m for pattern in patterns
+               for m in glob.glob(pattern, root_dir=package, recursive=True)}  # as setuptools
+    for path in needed:
+        assert path.relative_to(package).as_posix() in matched, path
