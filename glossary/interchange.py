@@ -17,27 +17,34 @@ unique. Terms and definitions from another tool's file get ``review = "proposed"
 ``origin = "imported:<file name>"``, proposed by the person the file names, else by
 ``--by NAME``.
 
-This is the adapter the CLI uses until the shared PO-import review module lands; its
-report has the same four kinds (added, changed, conflict, unchanged).
+The Khmer translations of English terms the glossary already has go through the shared
+review of the PO import (:mod:`glossary.review`): a new proposal, a changed proposal
+(the earlier text is kept as a superseded term), or a conflict (an approved term is
+never replaced; the alternative is added for a reviewer). Everything else an
+interchange file carries — new concepts, English terms, definitions, domains, sources,
+see-also, notes, term attributes and review records — is compared here, field by field.
+``apply`` holds the terms lock.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import khmer, source_new, validate
+from glossary import khmer, review, source_new, validate
+from glossary.bulk import paused_gc
+from glossary.catalog import IncomingTerm, pair_terms
 from glossary.errors import ReviewError
 from glossary.incoming import InConcept, InDefinition, InReview, InTerm, ReadResult
+from glossary.lock import terms_lock
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -51,6 +58,7 @@ from glossary.model import (
     Term,
     TermType,
 )
+from glossary.review import APPLIED_CONFLICTS, Outcome, ReviewReport
 
 FORMATS = ("tbx", "csv", "xlsx")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -81,6 +89,7 @@ class ImportPlan:
     unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     written: list[Path] = field(default_factory=list)
+    review: ReviewReport = field(default_factory=ReviewReport)  # the Khmer translations
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
@@ -97,6 +106,7 @@ class ImportPlan:
             "new_concepts": self.new_ids,
             "changes": [c.as_dict() for c in self.changes],
             "skipped": dict(sorted(self.skipped.items())),
+            "review": [i.as_dict() for i in self.review.items],
             "written": [str(p) for p in self.written],
         }
 
@@ -214,6 +224,8 @@ class _Planner:
                     self.domains.setdefault(label.casefold(), domain.id)
         self.id_map: dict[str, str] = {}
         self.new_keys: set[str] = set()
+        self.incoming_terms: list[IncomingTerm] = []  # translations for glossary.review
+        self.unchanged: set[str] = set()
 
     @property
     def own(self) -> bool:  # known once the file's header has been read
@@ -385,7 +397,8 @@ class _Planner:
                 note("changed", name, f"{_fmt(old)} → {_fmt(new)}")
         for code in ("en", "km"):
             section = current.lang(code)
-            merged = self.merge_lang(code, section, incoming.lang(code), note)
+            reviewed = self.translations(current, incoming) if code == "km" else frozenset()
+            merged = self.merge_lang(code, section, incoming.lang(code), note, reviewed)
             if merged != section:
                 updates[code] = merged
         self.plan.changes.extend(changes)
@@ -393,10 +406,11 @@ class _Planner:
         if updates and applied:
             self.plan.updated[existing.id] = replace(current, **updates)
         elif not changes:
-            self.plan.unchanged += 1
+            self.unchanged.add(existing.id)
 
     def merge_lang(self, code: str, section: LangSection, incoming: Any,
-                   note: Callable[[str, str, str], None]) -> LangSection:
+                   note: Callable[[str, str, str], None],
+                   reviewed: frozenset[int] = frozenset()) -> LangSection:
         definition = section.definition
         if incoming.definition is not None:
             new = self.definition(incoming.definition)
@@ -422,7 +436,9 @@ class _Planner:
                         note("changed", f"{code} definition", detail)
         terms = list(section.terms)
         keys = {khmer.search_key(t.text): i for i, t in enumerate(terms)}
-        for inc in incoming.terms:
+        for position, inc in enumerate(incoming.terms):
+            if position in reviewed:  # a translation: glossary.review decides
+                continue
             text = _clean_term(inc.text)
             index = keys.get(khmer.search_key(text))
             if index is None:
@@ -444,6 +460,38 @@ class _Planner:
                 terms[index] = candidate
                 note("changed", f"{code} term {old.text!r}", detail)
         return LangSection(definition=definition, terms=tuple(terms))
+
+    def translations(self, existing: Concept, incoming: InConcept) -> frozenset[int]:
+        """Hand the incoming Khmer terms that translate an English term (and differ from
+        every Khmer term the concept has) to :func:`glossary.review.compare`, as the PO
+        import does; return their positions. The pairing is :func:`catalog.pair_terms`'s
+        on the incoming entry; an entry without English terms offers its first Khmer term
+        as the translation of the concept's first English term (like a PO entry)."""
+        km = incoming.km.terms
+        if not km:
+            return frozenset()
+        have = {khmer.search_key(t.text) for t in existing.km.terms}
+        offered: list[tuple[int, str]] = []
+        if incoming.en.terms:
+            draft = Concept(id=existing.id, en=LangSection(terms=tuple(
+                self.term(t, i == 0, "en") for i, t in enumerate(incoming.en.terms))),
+                km=LangSection(terms=tuple(self.term(t, i == 0, "km")
+                                           for i, t in enumerate(km))))
+            for pair in pair_terms(draft):
+                if pair.km_index is not None:
+                    offered.append((pair.km_index, pair.en.text))
+        else:
+            offered.append((0, ""))
+        positions = []
+        for position, en_text in offered:
+            text = _clean_term(km[position].text)
+            if khmer.search_key(text) in have:
+                continue
+            positions.append(position)
+            self.incoming_terms.append(IncomingTerm(
+                concept_id=existing.id, term_index=None, lang="km", text=text,
+                en_text=en_text, origin_file=self.result.path.name, line=incoming.line))
+        return frozenset(positions)
 
     def merged_term(self, old: Term, inc: InTerm) -> Term:
         values: dict[str, Any] = {}
@@ -486,6 +534,27 @@ class _Planner:
             self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
                              for i, c in enumerate(self.plan.new)]
         return self.plan
+
+
+def _review_changes(report: ReviewReport) -> list[Change]:
+    """The shared review's items, in this report's words."""
+    out = []
+    for item in report.items:
+        text, line = item.incoming.text, item.incoming.line
+        for_en = f" for {item.en_text!r}" if item.en_text else ""
+        if item.outcome is Outcome.NEW:
+            out.append(Change("added", item.concept_id or "-", f"km term {text!r}",
+                              f"new Khmer proposal{for_en}", line))
+        elif item.outcome is Outcome.CHANGED:
+            out.append(Change("changed", item.concept_id or "-", f"km term {item.current!r}",
+                              f"→ {text!r}{for_en} (the earlier text is kept, superseded)",
+                              line))
+        elif item.outcome is Outcome.CONFLICT:
+            kept = (" (added as an alternative for a reviewer)"
+                    if item.conflict in APPLIED_CONFLICTS else "")
+            out.append(Change("conflict", item.concept_id or "-", f"km term {text!r}",
+                              f"{item.reason}{kept}", line))
+    return out
 
 
 def _preferred(incoming: InConcept) -> InTerm | None:
@@ -537,13 +606,24 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
         else:
             planner.merge(match, incoming)
     done = planner.finish()
+    done.review = review.compare(glossary, planner.incoming_terms)
+    review_changes = _review_changes(done.review)
+    done.changes.extend(review_changes)
+    changed = {c.concept for c in done.changes}
+    done.unchanged = len(planner.unchanged - changed)
+    for item in done.review.of(Outcome.UNKNOWN):
+        done.skipped[f"Khmer terms not matched: {item.reason}"] += 1
     done.own = result.own
     done.skipped.update(result.skipped)  # complete once the stream is consumed
     return done
 
 
-def apply(plan: ImportPlan, terms_dir: Path) -> list[Path]:
-    """Write new and changed concepts to ``terms/``. Conflicts are never written."""
+def apply(plan: ImportPlan, terms_dir: Path, glossary: Glossary, by: str,
+          fold_coeng_da: bool = True) -> list[Path]:
+    """Write new and changed concepts to ``terms/``, then the Khmer translations through
+    :func:`glossary.review.apply` (an approved term is never replaced: the alternative is
+    added for a reviewer, as in the PO import). Other conflicts are never written. Hold
+    the terms lock, with ``glossary`` loaded under it."""
     written: list[Path] = []
     for concept in plan.new:
         try:
@@ -553,7 +633,12 @@ def apply(plan: ImportPlan, terms_dir: Path) -> list[Path]:
                               hint="run the import again: it will match that concept") from None
     for concept_id, concept in sorted(plan.updated.items()):
         written.append(source_new.rewrite_concept_file(terms_dir / f"{concept_id}.toml",
-                                                       concept))
+                                                       concept, fold_coeng_da))
+    if plan.review.applicable:
+        result = review.apply(plan.review, glossary, terms_dir, by=by,
+                              origin=f"imported:{plan.path.name}", fold_coeng_da=fold_coeng_da)
+        written.extend(p for p in result.written if p not in written)
+        plan.skipped.update(f"not added: {note}" for note in result.skipped)
     plan.written = written
     return written
 
@@ -585,28 +670,18 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
     if apply_changes and not by:
         raise ReviewError("--apply needs --by NAME",
                           hint="name the person who takes responsibility for the import")
-    taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
     result = read(fmt, path, settings.fold_coeng_da, stream=True)
-    with _paused_gc():
-        glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
-        planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
-    if apply_changes:
-        apply(planned, settings.terms_dir)
+    with ExitStack() as stack:
+        if apply_changes:
+            stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))
+        taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
+        with paused_gc():
+            glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
+            planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
+        if apply_changes:
+            assert by is not None
+            apply(planned, settings.terms_dir, glossary, by.strip(), settings.fold_coeng_da)
     return planned
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small acyclic objects are made: it
-    would otherwise rescan the growing set of live objects again and again (the records
-    and model objects hold no reference cycles; memory is freed by reference counting)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # --------------------------------------------------------------------------- build renderers

@@ -279,7 +279,7 @@ def test_an_approved_term_is_never_overwritten(cli, project: Path, settings) -> 
     assert edited != export.read_text("utf-8")
     export.write_text(edited, encoding="utf-8")
     result = cli("import", "tbx", str(export), "--apply", "--by", "Tester")
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # like the PO import: conflicts are reported, not errors
     assert "conflict hallucination" in result.stdout
     assert "approved by Sok Dara; the file has admin_status: preferred → deprecated" \
         in result.stdout
@@ -353,3 +353,27 @@ def test_foreign_duplicates_and_latin_khmer_terms(cli, project: Path) -> None:
     text = (project / "terms" / "red-teaming.toml").read_text("utf-8")
     assert 'text = "RT"' in text and "dnt = true" in text  # no Khmer letters: kept in English
     assert cli("check").exit_code == 0
+
+
+def test_a_new_khmer_text_for_an_approved_term_is_added_as_an_alternative(
+        cli, project: Path, settings) -> None:
+    path = project / "terms" / "hallucination.toml"
+    text = path.read_text("utf-8").replace(
+        'text = "ការប្រឌិតចម្លើយ"\nadmin_status = "preferred"\ntype = "fullForm"\n'
+        'review = "proposed"',
+        'text = "ការប្រឌិតចម្លើយ"\nadmin_status = "preferred"\ntype = "fullForm"\n'
+        'review = "approved"\napproved_by = "Sok Dara"\napproved_on = 2026-02-01', 1)
+    assert text != path.read_text("utf-8")
+    path.write_text(text, encoding="utf-8")
+    export = project / "out.tbx"
+    export.write_bytes(_export(settings))
+    export.write_text(export.read_text("utf-8").replace(
+        "<term>ការប្រឌិតចម្លើយ</term>", "<term>ការបំភាន់</term>", 1), encoding="utf-8")
+    report = json.loads(cli("import", "tbx", str(export), "--format", "json").stdout)
+    [item] = report["review"]
+    assert (item["outcome"], item["conflict"]) == ("conflict", "approved")
+    applied = cli("import", "tbx", str(export), "--apply", "--by", "Tester")
+    assert applied.exit_code == 0, applied.output
+    after = path.read_text("utf-8")
+    assert 'text = "ការប្រឌិតចម្លើយ"\nadmin_status = "preferred"' in after  # untouched
+    assert 'text = "ការបំភាន់"' in after and 'review_note = "conflict:' in after

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import EXIT_PROBLEMS, Context, emit_json, format_option, user_errors
+from glossary.cli.app import Context, emit_json, format_option, user_errors
 from glossary.cli.core import export, import_
 
 
@@ -88,8 +88,6 @@ def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
         emit_json(data)
     else:
         _print_plan(plan, settings.root, apply, by)
-    if plan.conflicts:
-        sys.exit(EXIT_PROBLEMS)
 
 
 def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
