@@ -471,6 +471,8 @@ class _Planner:
         if not km:
             return frozenset()
         have = {khmer.search_key(t.text) for t in existing.km.terms}
+        if all(khmer.search_key(_clean_term(t.text)) in have for t in km):
+            return frozenset()  # nothing new to translate (the usual case): no pairing
         offered: list[tuple[int, str]] = []
         if incoming.en.terms:
             draft = Concept(id=existing.id, en=LangSection(terms=tuple(
