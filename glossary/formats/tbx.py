@@ -100,8 +100,13 @@ def concept_id(value: str) -> str:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _esc(text: str) -> str:
     """Escape element text; drop characters XML 1.0 cannot carry."""
+    if _SPECIAL.search(text) is None:  # the usual case: nothing to do
+        return text
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -131,6 +136,8 @@ class _EntryWriter:
         self.exported = exported
         self.labels = {d.id: d.en for d in glossary.domains}
         self.out: list[str] = []
+        self.cache: dict[Any, str] = {}
+        self.refs: dict[str, str] = {}
 
     def el(self, depth: int, tag: str, text: str, attrs: str = "") -> None:
         self.out.append(f"{_INDENT[depth]}<{tag}{attrs}>{_esc(text)}</{tag}>")
@@ -142,6 +149,18 @@ class _EntryWriter:
         self.out.append(f"{_INDENT[depth]}</{tag}>")
 
     def transactions(self, depth: int, review: Review) -> None:
+        key = (depth, review.proposed_by, review.proposed_on, review.approved_by,
+               review.approved_on)
+        block = self.cache.get(key)
+        if block is None:  # few people and dates: each block is made once
+            saved, self.out = self.out, []
+            self._transactions(depth, review)
+            block = self.cache[key] = "".join(self.out)
+            self.out = saved
+        if block:
+            self.out.append(block)
+
+    def _transactions(self, depth: int, review: Review) -> None:
         if review.proposed_by or review.proposed_on:
             self.open(depth, "transacGrp")
             self.el(depth + 1, "transac", "origination", ' type="transactionType"')
@@ -161,18 +180,27 @@ class _EntryWriter:
             self.close(depth, "transacGrp")
 
     def review_notes(self, depth: int, review: Review) -> None:
-        self.el(depth, "note", f"glossary:review={review.state.value}; origin={review.origin}")
+        key = (depth, review.state, review.origin)
+        line = self.cache.get(key)
+        if line is None:
+            line = self.cache[key] = (f"{_INDENT[depth]}<note>glossary:review="
+                                      f"{review.state.value}; origin={_esc(review.origin)}</note>")
+        self.out.append(line)
         if review.note:
             self.el(depth, "note", f"glossary:review-note={review.note}")
 
     def term(self, depth: int, term: Term) -> None:
-        self.open(depth, "termSec")
         inner = depth + 1
-        self.el(inner, "term", term.text)
-        self.el(inner, "termNote", ADMIN_STATUS[term.admin_status],
-                ' type="administrativeStatus"')
-        self.el(inner, "termNote", term.type.value, ' type="termType"')
-        self.el(inner, "termNote", term.pos, ' type="partOfSpeech"')
+        key = (depth, term.admin_status, term.type, term.pos)
+        notes = self.cache.get(key)
+        if notes is None:  # the three termNotes take few distinct values: made once each
+            pad = _INDENT[inner]
+            notes = self.cache[key] = (
+                f'{pad}<termNote type="administrativeStatus">{ADMIN_STATUS[term.admin_status]}'
+                f'</termNote>{pad}<termNote type="termType">{term.type.value}</termNote>'
+                f'{pad}<termNote type="partOfSpeech">{_esc(term.pos)}</termNote>')
+        self.out.append(f"{_INDENT[depth]}<termSec>{_INDENT[inner]}<term>{_esc(term.text)}"
+                        f"</term>{notes}")
         if term.context:
             self.el(inner, "descrip", term.context, ' type="context"')
         self.transactions(inner, term.review)
@@ -193,6 +221,18 @@ class _EntryWriter:
         self.review_notes(depth + 1, definition.review)
         self.close(depth, "descripGrp")
 
+    def reference(self, other: str) -> str:
+        """The crossReference to concept ``other``, labelled with its English term."""
+        line = self.refs.get(other)
+        if line is None:
+            target = self.glossary.concept(other)
+            preferred = target.en.preferred if target is not None else None
+            label = preferred.text if preferred else other
+            line = self.refs[other] = (
+                f'{_INDENT[4]}<ref type="crossReference" target="{_attr(xml_id(other))}">'
+                f"{_esc(label)}</ref>")
+        return line
+
     def concept(self, concept: Concept) -> str:
         self.out = []
         self.open(3, "conceptEntry", f' id="{_attr(xml_id(concept.id))}"')
@@ -206,10 +246,7 @@ class _EntryWriter:
             self.el(4, "admin", ref_text(ref), ' type="source"')
         for other in concept.see_also:
             if other in self.exported:
-                target = self.glossary.concept(other)
-                preferred = target.en.preferred if target is not None else None
-                self.el(4, "ref", preferred.text if preferred else other,
-                        f' type="crossReference" target="{_attr(xml_id(other))}"')
+                self.out.append(self.reference(other))
         for note in concept.notes:
             self.el(4, "note", note)
         if concept.status is not ConceptStatus.ACTIVE:
