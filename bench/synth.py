@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from glossary import khmer  # noqa: E402  (after the path set-up)
 
-EN_WORDS = (
+EN_WORDS = (  # noqa: SIM905
     "data model system risk governance learning machine training bias fairness privacy "
     "security safety transparency accountability audit assessment impact human oversight "
     "decision automated generative language neural network deep federated synthetic "

@@ -512,10 +512,15 @@ def char_name(ch: str) -> str:
     return f"U+{ord(ch):04X} {name}"
 
 
+_CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
+                                *range(0x7F, 0xA0)])
+
+
 def clean_term(text: str) -> str:
-    """A term as typed → as stored: normalized, invisible characters removed (a
-    no-break space becomes a space), runs of whitespace folded, ends stripped."""
-    value = normalize(text)
+    """A term as typed → as stored: normalized, invisible and control characters
+    removed (a no-break space becomes a space; tabs and line breaks too), runs of
+    whitespace folded, ends stripped."""
+    value = normalize(text.translate(_CONTROL_CHARS))
     drop = {i for i, ch in invisible_chars(value)}
     if drop:
         value = "".join(" " if ch in "\u00a0\u202f" else ch

@@ -63,6 +63,7 @@ API
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -241,6 +242,12 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepo
         if term.lang != "km":
             report.items.append(_unknown(term, f"only Khmer terms are reviewed, not {term.lang}"))
             continue
+        cleaned = khmer.clean_term(term.text)  # the boundary: no invisible or control chars
+        if cleaned != term.text:
+            if not cleaned:
+                report.items.append(_unknown(term, "empty once invisible characters are removed"))
+                continue
+            term = dataclasses.replace(term, text=cleaned)
         located = _locate(index, term)
         if isinstance(located, Item):
             report.items.append(located)

@@ -5,7 +5,7 @@ README, "The terms/ format"). Reading uses ``tomli`` (the parser the standard li
 vendors as ``tomllib``, in its compiled build: three times faster; ``tomllib`` is the
 fallback); writing uses ``tomlkit`` so that a file's comments and layout survive an edit.
 Khmer text is normalized here, once, on the way in.
-"""
+"""  # noqa: E501
 
 from __future__ import annotations
 

@@ -50,3 +50,16 @@ def write_concept(project: Path, name: str, text: str) -> Path:
     path = project / "terms" / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+QA_DATA = DATA / "qa"
+
+
+@pytest.fixture
+def qa_project(project: Path) -> Path:
+    """The mini glossary plus the QA concepts of tests/data/qa/terms (approved,
+    deprecated and rejected Khmer terms), with the QA documents in docs/."""
+    for path in sorted((QA_DATA / "terms").glob("*.toml")):
+        shutil.copy(path, project / "terms" / path.name)
+    shutil.copytree(QA_DATA / "docs", project / "docs")
+    return project

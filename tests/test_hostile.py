@@ -74,3 +74,18 @@ def test_mixed_line_endings_are_reported(project: Path, cli) -> None:
     data = path.read_bytes().replace(b"\n", b"\r\n", 3)
     path.write_bytes(data)
     assert "terms/hostile.toml:1: crlf:" in cli("check").stdout
+
+
+def test_imported_text_is_cleaned_at_the_boundary(project: Path, cli) -> None:
+    """Found by fuzzing: a msgstr with a tab and a ZWJ used to be written into terms/."""
+    assert cli("export", "po").exit_code == 0
+    po = project / "locale" / "km" / "LC_MESSAGES" / "glossary.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index('msgctxt "transparency"')
+    msgstr = text.index("msgstr ", start)
+    end = text.index("\n", msgstr)
+    po.write_text(text[:msgstr] + 'msgstr "ភាព\\tថ្លា\u200dថ្មី"' + text[end:], encoding="utf-8")
+    result = cli("import", "po", str(po), "--apply", "--by", "Test Reviewer")
+    assert result.exit_code == 0, result.output
+    assert "ភាព ថ្លាថ្មី" in (project / "terms" / "transparency.toml").read_text("utf-8")
+    assert cli("check").exit_code == 0

@@ -1,4 +1,4 @@
-"""kill -9 during `glossary build`: build/ holds the old or the new database, never half."""
+"""kill -9 during `glossary build`: every output in build/ is the old or the new file, never half."""
 
 from __future__ import annotations
 
@@ -20,11 +20,17 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synth import make_project  # noqa: E402
 
-KILLS = int(os.environ.get("GLOSSARY_KILLS", "12"))
+KILLS = int(os.environ.get("GLOSSARY_KILLS", "8"))
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree(build: Path) -> dict[str, str]:
+    """Every output file in build/ and its digest (the site's manifest aside)."""
+    return {str(p.relative_to(build)): _digest(p) for p in sorted(build.rglob("*"))
+            if p.is_file() and not p.name.endswith(".tmp") and p.name != ".manifest.json"}
 
 
 def _build(project: Path) -> subprocess.Popen:
@@ -35,12 +41,12 @@ def _build(project: Path) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory) -> tuple[Path, str, str]:
+def projects(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
     base = tmp_path_factory.mktemp("interrupt")
     project = make_project(base / "p", 1500)
     assert subprocess.run([sys.executable, "-m", "glossary.cli.app_main", "build"],
                           cwd=project, check=False).returncode == 0
-    old = _digest(project / "build" / "glossary.db")
+    old = _tree(project / "build")
     # the "new" glossary: one concept changed; its database built in a copy
     changed = project / "terms" / "concept-000007.toml"
     changed.write_text(changed.read_text(encoding="utf-8").replace(
@@ -49,8 +55,8 @@ def projects(tmp_path_factory) -> tuple[Path, str, str]:
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build"))
     subprocess.run([sys.executable, "-m", "glossary.cli.app_main", "build"], cwd=copy,
                    check=True)
-    new = _digest(copy / "build" / "glossary.db")
-    assert old != new
+    new = _tree(copy / "build")
+    assert old["glossary.db"] != new["glossary.db"]
     return project, old, new
 
 
@@ -62,16 +68,21 @@ def test_kill_9_during_build_never_leaves_half_a_database(projects) -> None:
     probe = _build(project)
     probe.wait()
     duration = time.perf_counter() - start
-    assert _digest(db) == new
-    seen = set()
+    assert _tree(project / "build") == new
     for _ in range(KILLS):
+        # go back to the old glossary's outputs, then kill a build towards the new one
+        changed = project / "terms" / "concept-000007.toml"
+        text = changed.read_text(encoding="utf-8")
+        changed.write_text(text.replace('section = "B.2"', 'section = "B.1"'), encoding="utf-8")
+        assert _build(project).wait() == 0
+        changed.write_text(text, encoding="utf-8")
         proc = _build(project)
         time.sleep(rng.uniform(0.05, duration))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        digest = _digest(db)
-        assert digest in (old, new)
-        seen.add("new" if digest == new else "old")
+        # every output file is whole: the old or the new version, never half written
+        for name, digest in _tree(project / "build").items():
+            assert digest in (old.get(name), new.get(name)), name
         conn = sqlite3.connect(db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()

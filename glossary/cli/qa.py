@@ -1,0 +1,80 @@
+"""`glossary qa`: check translations and drafts against the glossary."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from glossary.cli.app import EXIT_PROBLEMS, Context, emit_json, format_option, main, user_errors
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option("--min-review", type=click.Choice(["approved", "proposed"]), default="approved",
+              show_default=True,
+              help="Khmer terms reviewed at least this far are the reference "
+                   "(proposed: while review is under way).")
+@format_option("text", "json", "github")
+@click.option("--extract", "do_extract", is_flag=True,
+              help="Write the part of the glossary the files use to -o OUT.po or OUT.csv.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="With --extract: the PO or CSV file to write.")
+@click.pass_obj
+def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extract: bool,
+       output: Path | None) -> None:
+    """Check PO catalogs, text/Markdown files and Word .docx documents against the glossary.
+
+    In PO files (English msgid, Khmer msgstr): a glossary term in the msgid whose Khmer
+    term is missing from the msgstr, and deprecated or rejected Khmer terms. In text and
+    .docx: deprecated or rejected Khmer terms, and the glossary terms found in English
+    text with their Khmer equivalents. Khmer matching ignores zero-width spaces and the
+    order signs were typed in. Exits 1 when there are findings (glossary-term notes do
+    not count), 0 otherwise, 2 on bad input.
+
+    \b
+    Examples:
+      $ glossary qa po/km.po docs/report.md --min-review proposed
+      docs/report.md:4:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន
+      $ glossary qa --format github po/km.po
+      $ glossary qa --extract docs/policy.docx -o policy-terms.po
+    """
+    if not files:
+        raise click.UsageError("name at least one FILE to check")
+    if do_extract and output is None:
+        raise click.UsageError("--extract needs -o OUT.po or -o OUT.csv")
+    if output is not None and not do_extract:
+        raise click.UsageError("-o is only used with --extract")
+    from glossary import qa as qa_lib
+
+    with user_errors():
+        settings = obj.settings()
+        ref = qa_lib.load_reference(settings, min_review)
+        if output is not None:
+            count = qa_lib.extract_terms(ref, files, output)
+            click.echo(f"wrote {output} ({count} concept(s))")
+            return
+        report = qa_lib.check_paths(ref, files)
+    findings = report.findings
+    if fmt == "json":
+        emit_json({"files": report.files, "min_review": min_review,
+                   "problems": len(report.problems), "counts": report.counts(),
+                   "findings": [f.as_dict() for f in findings]})
+    elif fmt == "github":
+        for finding in findings:
+            click.echo(qa_lib.format_github(finding))
+    else:
+        for finding in findings:
+            click.echo(qa_lib.format_text(finding))
+    problems = report.problems
+    if fmt != "json":
+        by_rule = Counter(f.rule for f in problems)
+        detail = ", ".join(f"{n} {rule}" for rule, n in sorted(by_rule.items()))
+        listed = len(findings) - len(problems)
+        click.echo(f"{len(problems)} finding(s) in {report.files} file(s)"
+                   + (f" ({detail})" if detail else "")
+                   + (f"; {listed} glossary term(s) listed" if listed else ""), err=True)
+    if problems:
+        sys.exit(EXIT_PROBLEMS)

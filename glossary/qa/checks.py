@@ -1,0 +1,183 @@
+"""The QA checks: from a read :class:`~glossary.qa.readers.Document` to findings.
+
+PO catalogs (English msgid, Khmer msgstr):
+
+* ``missing-term`` -- the msgid (or msgid_plural) uses a glossary term whose concept has
+  reference Khmer terms, and a non-empty msgstr form contains none of them;
+* ``deprecated-term`` / ``rejected-term`` -- the msgstr uses a Khmer term the glossary
+  deprecates, supersedes or rejected (with the reference term to use instead).
+
+Text, Markdown and .docx: the same two Khmer rules on every segment, and
+``glossary-term`` notes listing the glossary terms found in English text with their
+Khmer equivalent (once per concept and file, with the number of occurrences).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from glossary.khmer import has_khmer
+from glossary.model import AdminStatus, Term
+from glossary.qa.findings import Finding, Severity
+from glossary.qa.readers import Document, PoUnit, Segment
+from glossary.qa.reference import EnHit, KmEntry, KmHit, Reference, Role
+
+__all__ = ["check_document"]
+
+
+def check_document(ref: Reference, doc: Document, display: str) -> list[Finding]:
+    """All findings for one document; ``display`` is the path as the user wrote it."""
+    if doc.kind == "po":
+        findings = [f for unit in doc.entries for f in _check_po_unit(ref, unit, display)]
+    else:
+        findings = _check_segments(ref, doc.segments, display)
+    findings.sort(key=lambda f: (f.line, f.column or 0, f.rule, f.found))
+    return findings
+
+
+# --------------------------------------------------------------------------- PO
+
+
+def _check_po_unit(ref: Reference, unit: PoUnit, display: str) -> list[Finding]:
+    en_hits: list[EnHit] = []
+    for text in unit.english:
+        en_hits.extend(ref.find_english(text))
+    mentioned = {c for hit in en_hits for c in hit.concepts}
+    out: list[Finding] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(finding: Finding) -> None:
+        key = (finding.rule, finding.concept, finding.found)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+
+    fuzzy = " (fuzzy entry)" if unit.fuzzy else ""
+    for form in unit.msgstrs:
+        if not form.strip():
+            continue
+        km_hits = ref.find_khmer(form)
+        for hit in km_hits:
+            finding = _bad_term(ref, hit, display, unit.line, None, mentioned)
+            if finding is not None:
+                add(_with_entry(finding, unit, fuzzy))
+        present = {e.concept for hit in km_hits for e in hit.entries if e.role is Role.GOOD}
+        for hit in en_hits:
+            required = [c for c in hit.concepts if ref.good.get(c)]
+            if not required or any(c in present for c in required):
+                continue
+            concept = required[0]
+            terms = ", ".join(t.text for t in ref.good[concept])
+            suggestion = ref.good[concept][0].text
+            add(Finding(
+                display, unit.line, None, "missing-term", hit.found, suggestion,
+                Severity.WARNING, concept,
+                f"the msgid uses {hit.found!r} ({concept}); the msgstr has none of its "
+                f"{ref.min_review} Khmer terms: {terms}{fuzzy}",
+                unit.msgctxt, unit.msgid,
+            ))
+    return out
+
+
+def _with_entry(finding: Finding, unit: PoUnit, note: str) -> Finding:
+    return Finding(
+        finding.path, finding.line, finding.column, finding.rule, finding.found,
+        finding.suggestion, finding.severity, finding.concept, finding.message + note,
+        unit.msgctxt, unit.msgid,
+    )
+
+
+# --------------------------------------------------------------------------- Khmer terms
+
+
+def _describe(term: Term) -> str:
+    return "superseded" if term.admin_status is AdminStatus.SUPERSEDED else "deprecated"
+
+
+def _bad_term(
+    ref: Reference, hit: KmHit, display: str, line: int, column: int | None,
+    mentioned: set[str] | None = None,
+) -> Finding | None:
+    bad = [e for e in hit.entries if e.role in (Role.DEPRECATED, Role.REJECTED)]
+    if not bad:
+        return None
+    good = [e for e in hit.entries if e.role is Role.GOOD]
+    if good:
+        # The same text is a good term of another concept: only the context can tell,
+        # and only a PO entry has one (the concepts its msgid mentions).
+        if not mentioned:
+            return None
+        bad = [e for e in bad if e.concept in mentioned]
+        if not bad or any(e.concept in mentioned for e in good):
+            return None
+    if mentioned:
+        bad.sort(key=lambda e: e.concept not in mentioned)
+    entry: KmEntry = bad[0]
+    use = ref.suggestion(entry.concept)
+    if use is not None:
+        suggestion: str | None = use.text
+        advice = f"use {use.text}"
+    else:
+        fallback = ref.best_khmer(entry.concept)
+        suggestion = fallback.text if fallback is not None else None
+        advice = (f"no {ref.min_review} term yet; the current proposal is {fallback.text} "
+                  f"({fallback.review.state})" if fallback is not None
+                  else f"no {ref.min_review} term yet")
+    if entry.role is Role.REJECTED:
+        rule, severity = "rejected-term", Severity.ERROR
+        what = "rejected in review"
+    else:
+        rule, severity = "deprecated-term", Severity.WARNING
+        what = _describe(entry.term)
+    return Finding(
+        display, line, column, rule, hit.found, suggestion, severity, entry.concept,
+        f"{entry.term.text} is {what} for {entry.concept}; {advice}",
+    )
+
+
+# --------------------------------------------------------------------------- text
+
+
+@dataclass
+class _Listed:
+    hit: EnHit
+    concept: str
+    line: int
+    column: int
+    count: int = 1
+
+
+def _check_segments(ref: Reference, segments: list[Segment], display: str) -> list[Finding]:
+    out: list[Finding] = []
+    listed: dict[str, _Listed] = {}
+    for segment in segments:
+        khmer_hits = ref.find_khmer(segment.text) if has_khmer(segment.text) else []
+        for km_hit in khmer_hits:
+            line, column = segment.locate(km_hit.start)
+            finding = _bad_term(ref, km_hit, display, line, column)
+            if finding is not None:
+                out.append(finding)
+        for en_hit in ref.find_english(segment.text):
+            for concept in en_hit.concepts:
+                seen = listed.get(concept)
+                if seen is not None:
+                    seen.count += 1
+                    continue
+                line, column = segment.locate(en_hit.start)
+                listed[concept] = _Listed(en_hit, concept, line, column)
+    for item in listed.values():
+        out.append(_glossary_term(ref, item, display))
+    return out
+
+
+def _glossary_term(ref: Reference, item: _Listed, display: str) -> Finding:
+    concept = ref.concepts[item.concept]
+    km = ref.best_khmer(item.concept)
+    english = concept.en.preferred.text if concept.en.preferred is not None else item.concept
+    khmer_part = "no Khmer term yet" if km is None else f"Khmer {km.text} ({km.review.state})"
+    times = f"; {item.count} occurrences" if item.count > 1 else ""
+    return Finding(
+        display, item.line, item.column, "glossary-term", item.hit.found,
+        km.text if km is not None else None, Severity.INFO, item.concept,
+        f"{english} ({item.concept}): {khmer_part}{times}",
+    )
