@@ -23,28 +23,23 @@ review of the PO import (:mod:`glossary.review`): a new proposal, a changed prop
 never replaced; the alternative is added for a reviewer). Everything else an
 interchange file carries — new concepts, English terms, definitions, domains, sources,
 see-also, notes, term attributes and review records — is compared here, field by field.
-``apply`` holds the terms lock.
+:mod:`glossary.exchange` runs it (reading, planning and, under the terms lock, applying).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from glossary import khmer, review, source_new, validate
-from glossary.bulk import paused_gc
 from glossary.catalog import IncomingTerm, pair_terms
 from glossary.errors import ReviewError
 from glossary.incoming import InConcept, InDefinition, InReview, InTerm, ReadResult
-from glossary.lock import terms_lock
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -60,7 +55,6 @@ from glossary.model import (
 )
 from glossary.review import APPLIED_CONFLICTS, Outcome, ReviewReport
 
-FORMATS = ("tbx", "csv", "xlsx")
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
@@ -109,70 +103,6 @@ class ImportPlan:
             "review": [i.as_dict() for i in self.review.items],
             "written": [str(p) for p in self.written],
         }
-
-
-# --------------------------------------------------------------------------- reading / writing
-
-
-def read(fmt: str, path: Path, fold_coeng_da: bool = True, stream: bool = False
-         ) -> ReadResult:
-    """Read an interchange file. ``stream``: TBX entries are read while the caller
-    iterates ``concepts`` (errors surface then), not all at once."""
-    if fmt == "tbx":
-        from glossary.formats import tbx
-
-        return tbx.read(path, fold_coeng_da=fold_coeng_da, stream=stream)
-    if fmt == "csv":
-        from glossary.formats import csv
-
-        return csv.read(path, fold_coeng_da=fold_coeng_da)
-    if fmt == "xlsx":
-        from glossary.formats import xlsx
-
-        return xlsx.read(path, fold_coeng_da=fold_coeng_da)
-    raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
-
-
-def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
-    """Serialize ``glossary`` in ``fmt`` to a binary stream."""
-    if fmt == "tbx":
-        from glossary.formats import tbx
-
-        tbx.write(glossary, out)
-    elif fmt == "csv":
-        import io
-
-        from glossary.formats import csv
-
-        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        csv.write(glossary, text)
-        text.flush()
-        text.detach()
-    elif fmt == "xlsx":
-        from glossary.formats import xlsx
-
-        xlsx.write(glossary, out)
-    else:
-        raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
-
-
-def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
-    """Write atomically: a temporary file beside ``path``, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed process
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(fmt, glossary, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 # --------------------------------------------------------------------------- planning
@@ -643,57 +573,3 @@ def apply(plan: ImportPlan, terms_dir: Path, glossary: Glossary, by: str,
         plan.skipped.update(f"not added: {note}" for note in result.skipped)
     plan.written = written
     return written
-
-
-# --------------------------------------------------------------------------- commands
-
-
-def export_file(settings: Any, fmt: str, output: Path | IO[bytes]) -> None:
-    """What ``glossary export FMT`` does: validate terms/ (errors stop it), then write
-    to a path (atomically) or a binary stream."""
-    from glossary import pipeline
-
-    glossary = pipeline.load_valid(settings).glossary
-    if isinstance(output, Path):
-        write_file(fmt, glossary, output)
-    else:
-        write(fmt, glossary, output)
-
-
-def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
-                apply_changes: bool = False) -> ImportPlan:
-    """What ``glossary import FMT FILE`` does: read, compare, and with ``apply_changes``
-    (``by`` required) write. terms/ is read without validation: the plan needs the
-    concepts only, and a problem elsewhere in terms/ is not the import's business."""
-    from glossary import source
-
-    if by is not None and not by.strip():
-        raise ReviewError("--by needs a name", hint="e.g. --by 'Sok Dara'")
-    if apply_changes and not by:
-        raise ReviewError("--apply needs --by NAME",
-                          hint="name the person who takes responsibility for the import")
-    result = read(fmt, path, settings.fold_coeng_da, stream=True)
-    with ExitStack() as stack:
-        if apply_changes:
-            stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))
-        taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
-        with paused_gc():
-            glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
-            planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
-        if apply_changes:
-            assert by is not None
-            apply(planned, settings.terms_dir, glossary, by.strip(), settings.fold_coeng_da)
-    return planned
-
-
-# --------------------------------------------------------------------------- build renderers
-
-
-def render_tbx(ctx: Any) -> list[Path]:
-    """Build target ``tbx``: build/glossary.tbx (TBX-Basic)."""
-    return [write_file("tbx", ctx.glossary, ctx.settings.build_dir / "glossary.tbx")]
-
-
-def render_csv(ctx: Any) -> list[Path]:
-    """Build target ``csv``: build/glossary.csv."""
-    return [write_file("csv", ctx.glossary, ctx.settings.build_dir / "glossary.csv")]

@@ -17,7 +17,7 @@ LAYERS = {
     "glossary.site": 1, "glossary.lock": 1, "glossary.table": 1,
     "glossary.pipeline": 2, "glossary.review": 2, "glossary.qa": 2, "glossary.diff": 2,
     "glossary.changes": 2,
-    "glossary.interchange": 2,
+    "glossary.interchange": 2, "glossary.exchange": 2,
     "glossary.cli": 3,
 }
 

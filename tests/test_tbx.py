@@ -14,6 +14,7 @@ from glossary import pipeline
 from glossary.config import load_settings
 from glossary.errors import FormatError
 from glossary.formats import tbx
+from glossary.formats.tbx import reader as tbx_reader
 from tests.conftest import DATA, ROOT, SAMPLES, write_concept
 
 TBX_DATA = DATA / "tbx"
@@ -307,17 +308,17 @@ def test_streaming_read_clears_finished_entries(tmp_path: Path, settings) -> Non
     with path.open("wb") as handle:
         tbx.write(many, handle)
     seen: list[int] = []
-    original = tbx._EntryReader.entry
+    original = tbx_reader._EntryReader.entry
 
     def spy(self, el):
         seen.append(len(el.getparent()))
         return original(self, el)
 
-    tbx._EntryReader.entry = spy
+    tbx_reader._EntryReader.entry = spy
     try:
         result = tbx.read(path)
     finally:
-        tbx._EntryReader.entry = original
+        tbx_reader._EntryReader.entry = original
     assert len(result.concepts) == 2000
     assert max(seen) < 100  # earlier entries are removed from <body>: it never holds 2,000
 

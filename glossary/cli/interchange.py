@@ -20,10 +20,10 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _export(obj: Context, fmt: str, output: Path | None) -> None:
-    from glossary import interchange
+    from glossary import exchange
 
     with user_errors():
-        interchange.export_file(obj.settings(), fmt, output or sys.stdout.buffer)
+        exchange.export_file(obj.settings(), fmt, output or sys.stdout.buffer)
     if output is None:
         sys.stdout.buffer.flush()
     else:
@@ -77,11 +77,11 @@ def export_xlsx(obj: Context, output: Path) -> None:
 
 def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
             by: str | None) -> None:
-    from glossary import interchange
+    from glossary import exchange
 
     with user_errors():
         settings = obj.settings()
-        plan = interchange.import_file(settings, fmt, file, by=by, apply_changes=apply)
+        plan = exchange.import_file(settings, fmt, file, by=by, apply_changes=apply)
     if output_format == "json":
         data: dict[str, Any] = plan.as_dict()
         data["applied"] = apply
