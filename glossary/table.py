@@ -5,6 +5,9 @@ concept's rows are consecutive; concept-level cells (``sources``, ``domains``,
 ``see_also``, ``concept_notes``, ``concept_status``) are filled on the concept's first
 row only, a language's definition cells on that language's first row only. A row with
 an empty ``term`` carries a definition (or concept data) that has no term to sit on.
+Multi-valued concept cells hold one item per line (``sources``, ``concept_notes``) or
+items separated by ``; `` (``domains``, ``see_also``): a note that itself contains a line
+break comes back as two notes.
 
 Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or
 ``@`` (and some treat a leading tab or carriage return the same way). On export every
