@@ -63,3 +63,13 @@ def qa_project(project: Path) -> Path:
         shutil.copy(path, project / "terms" / path.name)
     shutil.copytree(QA_DATA / "docs", project / "docs")
     return project
+
+
+@pytest.fixture
+def no_ambient_git(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """git finds no repository above the test's temporary folders (the site's changes
+    page looks for one), whatever the machine running the tests has around them."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path_factory.getbasetemp()))
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)

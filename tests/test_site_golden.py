@@ -6,6 +6,9 @@ templates or the catalogs, regenerate it and review the diff:
 
     GLOSSARY_REGENERATE_GOLDEN=1 python -m pytest tests/test_site_golden.py
     git diff --stat tests/data/site-golden
+
+The mini project is not in a git repository, so its changes page says so (git is
+installed wherever the tests run: .ci/run installs it).
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
+
 from glossary.site.templating import STATIC
 from tests.site_support import GOLDEN, build_site, make_project, tree
+
+pytestmark = pytest.mark.usefixtures("no_ambient_git")
 
 
 def _compared(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ Layout (every page exists in English and, under ``km/``, in Khmer)::
     documents/<id>.html       one page per document, its concepts by section
     print.html                the printable glossary
     search.html               search (JavaScript; works from file://)
+    changes.html              changes since the last release tag (changes_page.py)
     search-index.js           the search index, shared by both languages
     static/                   css, js, fonts
 
@@ -30,13 +31,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from glossary import __version__
-from glossary.config import Settings
-from glossary.model import Concept, Glossary
-from glossary.site import pages, searchindex
+from glossary.model import Concept
+from glossary.site import changes_page, pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
+from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
 from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, SearchView
 from glossary.site.writer import SiteWriter, WriteStats, digest
@@ -44,43 +45,13 @@ from glossary.site.writer import SiteWriter, WriteStats, digest
 SEARCH_INDEX = "search-index.js"
 
 
-class BuildContext(Protocol):
-    """What a renderer gets from the pipeline (``glossary.pipeline.RenderContext``)."""
-
-    @property
-    def glossary(self) -> Glossary: ...
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def revision(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A page to write: its template, language-neutral path, navigation item and view."""
-
-    template: str
-    path: str
-    view: Any
-    nav: str = ""
-    view_km: Any = None  # when the Khmer page needs a view of its own (e.g. sorted in Khmer)
-    #: With a fingerprint (bytes standing for everything the page shows), ``view`` and
-    #: ``view_km`` may be functions, called only when the page has to be rendered.
-    fingerprint: bytes | None = None
-
-    def view_for(self, lang: str) -> Any:
-        view = self.view_km if lang == "km" and self.view_km is not None else self.view
-        return view() if callable(view) else view
-
-
 #: Pages added by later features. Each function takes the site model and the build
-#: context and yields PageSpecs, written in both languages like every other page.
-#: Issue 5 (the "changes" page) plugs in here with a function yielding
-#: ``PageSpec("changes.html", "changes.html", ChangesView(...), nav="changes")``; the
-#: navigation shows "Changes" as soon as a build produces ``changes.html``.
-EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]] = []
+#: context and yields PageSpecs, written in both languages like every other page. The
+#: navigation shows "Changes" as soon as a build produces ``changes.html``: the page of
+#: changes since the last release tag (:mod:`glossary.site.changes_page`).
+EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]] = [
+    changes_page.changes_pages,
+]
 
 
 @dataclass

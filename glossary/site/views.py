@@ -251,3 +251,56 @@ class PrintView:
 @dataclass(frozen=True, slots=True)
 class SearchView:
     concepts: int
+
+
+# --- the changes page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStep:
+    """One side of a review change: "proposed", "approved by NAME on DATE"."""
+
+    state: str
+    by: str | None
+    on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    """One change of a concept (``kind`` as in :class:`glossary.changes.Change`)."""
+
+    kind: str
+    lang: str | None = None  # the language of the term or definition
+    old: str | None = None  # the text before (term, definition, admin status)
+    new: str | None = None  # the text now
+    term: str | None = None  # the term whose review or status changed
+    review_old: ReviewStep | None = None
+    review_new: ReviewStep | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptChanges:
+    concept: ConceptLink
+    linked: bool  # False for a concept whose file was deleted: it has no page
+    entries: tuple[ChangeEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesView:
+    """The changes since the last release tag, or why there are none to show.
+
+    ``state``: ``release`` (compared), ``no-release``, ``no-repository``, ``no-git``,
+    or ``unreadable`` (the glossary at the tag could not be read; ``detail`` says why).
+    """
+
+    state: str
+    pattern: str  # which tags are releases, e.g. "v*"
+    tag: str | None
+    commit: str | None  # abbreviated
+    tagged_on: date | None
+    detail: str | None
+    added: int
+    retired: int
+    removed: int
+    changed: int  # concepts changed otherwise
+    concepts: tuple[ConceptChanges, ...]  # in concept-id order

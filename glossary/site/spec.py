@@ -1,0 +1,43 @@
+"""What the site builder takes: the build context, and the description of one page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from glossary.config import Settings
+from glossary.model import Glossary
+
+
+class BuildContext(Protocol):
+    """What a renderer gets from the pipeline (``glossary.pipeline.RenderContext``)."""
+
+    @property
+    def glossary(self) -> Glossary: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def revision(self) -> str:
+        """A content hash of terms/ (``pipeline.revision_of``): pages whose content
+        depends on the whole glossary may use it in their fingerprint."""
+        ...
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to write: its template, language-neutral path, navigation item and view."""
+
+    template: str
+    path: str
+    view: Any
+    nav: str = ""
+    view_km: Any = None  # when the Khmer page needs a view of its own (e.g. sorted in Khmer)
+    #: With a fingerprint (bytes standing for everything the page shows), ``view`` and
+    #: ``view_km`` may be functions, called only when the page has to be rendered.
+    fingerprint: bytes | None = None
+
+    def view_for(self, lang: str) -> Any:
+        view = self.view_km if lang == "km" and self.view_km is not None else self.view
+        return view() if callable(view) else view
