@@ -36,6 +36,8 @@ RENDERERS: dict[str, str] = {
     "po": "glossary.translation:render_po",
     "mo": "glossary.translation:render_mo",
     "site": "glossary.site:render",
+    "tbx": "glossary.exchange:render_tbx",
+    "csv": "glossary.exchange:render_csv",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 

@@ -10,15 +10,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "glossary"
 # lower number = lower layer; a module may import only from its own layer or below
 LAYERS = {
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
-    "glossary.problems": 0, "glossary.bulk": 0,
+    "glossary.problems": 0, "glossary.bulk": 0, "glossary.incoming": 0,
     "glossary.catalog": 1, "glossary.translation": 1,
     "glossary.source": 1, "glossary.source_edit": 1, "glossary.source_new": 1,
     "glossary.validate": 1, "glossary.store": 1, "glossary.stats": 1, "glossary.formats": 1,
-    "glossary.site": 1, "glossary.lock": 1,
+    "glossary.site": 1, "glossary.lock": 1, "glossary.table": 1,
     # comparing two versions reads only source/formats/model, and the site's changes
     # page (glossary.site.changes_page) needs it: a peer of site, not above it
     "glossary.changes": 1,
     "glossary.pipeline": 2, "glossary.review": 2, "glossary.qa": 2, "glossary.diff": 2,
+    "glossary.interchange": 2, "glossary.exchange": 2,
     "glossary.cli": 3,
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from glossary.cli import core as _core  # noqa: F401  (registers commands)
 from glossary.cli import gettext as _gettext  # noqa: F401  (export po|mo, import po, review, diff)
+from glossary.cli import interchange as _interchange  # noqa: F401  (registers commands)
 from glossary.cli import qa as _qa  # noqa: F401  (registers `glossary qa`)
 from glossary.cli import site as _site  # noqa: F401  (registers `serve`)
 from glossary.cli.app import main

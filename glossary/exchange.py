@@ -1,0 +1,137 @@
+"""Files in and out: ``glossary export tbx|csv|xlsx``, ``glossary import tbx|csv|xlsx``
+and the ``tbx`` and ``csv`` build targets. Formats are imported only when used."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO, Any
+
+from glossary.bulk import paused_gc
+from glossary.errors import ReviewError
+from glossary.incoming import ReadResult
+from glossary.interchange import ImportPlan, apply, plan
+from glossary.lock import terms_lock
+from glossary.model import Glossary
+
+FORMATS = ("tbx", "csv", "xlsx")
+
+
+# --------------------------------------------------------------------------- reading / writing
+
+
+def read(fmt: str, path: Path, fold_coeng_da: bool = True, stream: bool = False
+         ) -> ReadResult:
+    """Read an interchange file. ``stream``: TBX entries are read while the caller
+    iterates ``concepts`` (errors surface then), not all at once."""
+    if fmt == "tbx":
+        from glossary.formats import tbx
+
+        return tbx.read(path, fold_coeng_da=fold_coeng_da, stream=stream)
+    if fmt == "csv":
+        from glossary.formats import csv
+
+        return csv.read(path, fold_coeng_da=fold_coeng_da)
+    if fmt == "xlsx":
+        from glossary.formats import xlsx
+
+        return xlsx.read(path, fold_coeng_da=fold_coeng_da)
+    raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+
+
+def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
+    """Serialize ``glossary`` in ``fmt`` to a binary stream."""
+    if fmt == "tbx":
+        from glossary.formats import tbx
+
+        tbx.write(glossary, out)
+    elif fmt == "csv":
+        import io
+
+        from glossary.formats import csv
+
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+        csv.write(glossary, text)
+        text.flush()
+        text.detach()
+    elif fmt == "xlsx":
+        from glossary.formats import xlsx
+
+        xlsx.write(glossary, out)
+    else:
+        raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+
+
+def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
+    """Write atomically: a temporary file beside ``path``, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed process
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(fmt, glossary, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def export_file(settings: Any, fmt: str, output: Path | IO[bytes]) -> None:
+    """What ``glossary export FMT`` does: validate terms/ (errors stop it), then write
+    to a path (atomically) or a binary stream."""
+    from glossary import pipeline
+
+    glossary = pipeline.load_valid(settings).glossary
+    if isinstance(output, Path):
+        write_file(fmt, glossary, output)
+    else:
+        write(fmt, glossary, output)
+
+
+def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
+                apply_changes: bool = False) -> ImportPlan:
+    """What ``glossary import FMT FILE`` does: read, compare, and with ``apply_changes``
+    (``by`` required) write. terms/ is read without validation: the plan needs the
+    concepts only, and a problem elsewhere in terms/ is not the import's business."""
+    from glossary import source
+
+    if by is not None and not by.strip():
+        raise ReviewError("--by needs a name", hint="e.g. --by 'Sok Dara'")
+    if apply_changes and not by:
+        raise ReviewError("--apply needs --by NAME",
+                          hint="name the person who takes responsibility for the import")
+    result = read(fmt, path, settings.fold_coeng_da, stream=True)
+    with ExitStack() as stack:
+        if apply_changes:
+            stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))
+        taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
+        with paused_gc():
+            glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
+            planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
+        if apply_changes:
+            assert by is not None
+            apply(planned, settings.terms_dir, glossary, by.strip(), settings.fold_coeng_da)
+    return planned
+
+
+# --------------------------------------------------------------------------- build renderers
+
+
+def render_tbx(ctx: Any) -> list[Path]:
+    """Build target ``tbx``: build/glossary.tbx (TBX-Basic)."""
+    return [write_file("tbx", ctx.glossary, ctx.settings.build_dir / "glossary.tbx")]
+
+
+def render_csv(ctx: Any) -> list[Path]:
+    """Build target ``csv``: build/glossary.csv."""
+    return [write_file("csv", ctx.glossary, ctx.settings.build_dir / "glossary.csv")]

@@ -1,0 +1,63 @@
+"""CSV: one row per term (the layout of :mod:`glossary.table`), UTF-8 with a BOM so
+that Excel shows Khmer, cells neutralized against formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from glossary import table
+from glossary.errors import FormatError
+from glossary.incoming import ReadResult
+from glossary.model import Glossary
+
+BOM = "\ufeff"
+
+
+def write(glossary: Glossary, out: IO[str]) -> int:
+    """Write the table to a text stream opened with ``newline=""``; returns the rows."""
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    count = -1
+    for row in table.rows(glossary):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise FormatError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path,
+                          line=line, column=column,
+                          hint="save the file as 'CSV UTF-8' (Excel) or UTF-8 (LibreOffice)"
+                          ) from None
+
+
+def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    line = 1
+    try:
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise FormatError(f"CSV syntax error: {exc}", path=path, line=reader.line_num or line,
+                          hint="check the quotes on that line") from None
+
+
+def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
+    text = _decode(path)
+    return table.read_rows(_records(text, path), path, "csv", fold_coeng_da)

@@ -1,0 +1,42 @@
+"""What the TBX reader and writer share: names, the administrative-status values, ids."""
+
+from __future__ import annotations
+
+from glossary.model import AdminStatus, TermType
+
+NS = "urn:iso:std:iso:30042:ed-2"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_LANG = f"{{{XML_NS}}}lang"
+GENERATOR = "glossary"
+TITLE = "Khmer–English glossary of AI governance terms"
+
+ADMIN_STATUS = {
+    AdminStatus.PREFERRED: "preferredTerm-admn-sts",
+    AdminStatus.ADMITTED: "admittedTerm-admn-sts",
+    AdminStatus.DEPRECATED: "deprecatedTerm-admn-sts",
+    AdminStatus.SUPERSEDED: "supersededTerm-admn-sts",
+}
+ADMIN_IN = {v: k for k, v in ADMIN_STATUS.items()} | {s.value: s for s in AdminStatus}
+USAGE_IN = {  # TBX-Min usageStatus
+    "preferred": AdminStatus.PREFERRED, "admitted": AdminStatus.ADMITTED,
+    "notRecommended": AdminStatus.DEPRECATED, "obsolete": AdminStatus.SUPERSEDED,
+    "deprecated": AdminStatus.DEPRECATED, "superseded": AdminStatus.SUPERSEDED,
+}
+TYPE_IN = {t.value: t for t in TermType} | {
+    "entryTerm": TermType.FULL_FORM, "mainEntryTerm": TermType.FULL_FORM,
+    "synonym": TermType.VARIANT, "initialism": TermType.ACRONYM,
+    "abbreviatedForm": TermType.ABBREVIATION, "clippedTerm": TermType.SHORT_FORM,
+    "phraseologicalUnit": TermType.PHRASE, "setPhrase": TermType.PHRASE,
+}
+POS_IN = {"propernoun": "noun", "noun phrase": "noun"}
+
+
+
+def xml_id(concept_id: str) -> str:
+    """An id that is an XML NCName: ids starting with a digit get a leading ``_``."""
+    return f"_{concept_id}" if concept_id[:1].isdigit() else concept_id
+
+
+def concept_id(value: str) -> str:
+    """The concept id of an exported ``conceptEntry/@id`` (undoes :func:`xml_id`)."""
+    return value[1:] if value.startswith("_") and value[1:2].isdigit() else value

@@ -1,0 +1,435 @@
+"""Read TBX v3 (DCA and DCT styles) and TBX v2 (``martif``, ``tig`` or ``ntig``) safely.
+
+A streaming ``iterparse`` that clears each finished entry. No DTD is loaded, nothing is
+fetched from the network, no entity is expanded, and a document type declaration that
+declares entities (billion laughs, external entities) is refused before anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree  # this module is imported only by the commands that use it
+
+from glossary import khmer
+from glossary.errors import FormatError
+from glossary.formats.tbx.common import (
+    ADMIN_IN,
+    GENERATOR,
+    POS_IN,
+    TYPE_IN,
+    USAGE_IN,
+    XML_LANG,
+    concept_id,
+)
+from glossary.incoming import (
+    InConcept,
+    InDefinition,
+    InLang,
+    InReview,
+    InTerm,
+    ReadResult,
+    lang_code,
+    parse_date,
+    parse_ref,
+)
+from glossary.model import PARTS_OF_SPEECH, ConceptStatus, ReviewState
+
+_ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
+_HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
+# elements whose data category is their type attribute (DCA); in DCT it is the tag
+_TYPED = frozenset({"descrip", "admin", "termNote", "ref", "xref", "transac", "transacNote",
+                    "adminNote", "descripNote"})
+_TERM_ELEMENTS = frozenset({"termSec", "tig", "ntig"})
+_NAMES: dict[Any, str] = {}
+
+
+def _local(el: Any) -> str:
+    """The local name of an element's tag (cached: a file has few distinct tags)."""
+    tag = el.tag
+    name = _NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if isinstance(tag, str) and len(_NAMES) < 4096:
+            _NAMES[tag] = name
+    return name
+
+
+def _category(el: Any, name: str) -> str:
+    """The data category: ``type`` of a DCA element, the local name of a DCT element."""
+    if name in _TYPED:
+        return el.get("type") or name
+    return name
+
+
+class _EntryReader:
+    """Turns one finished conceptEntry/termEntry element into an InConcept."""
+
+    def __init__(self, result: ReadResult, default_lang: str | None, fold: bool) -> None:
+        self.result = result
+        self.own = result.own
+        self.default_lang = default_lang
+        self.fold = fold
+
+    def text(self, el: Any) -> str:
+        raw = el.text if len(el) == 0 else "".join(el.itertext())
+        if raw is None:
+            return ""
+        if not self.own:
+            raw = " ".join(raw.split())
+        if raw.isascii():
+            return raw
+        return khmer.normalize(raw, fold_coeng_da=self.fold)
+
+    def skip(self, what: str) -> None:
+        self.result.skipped[what] += 1
+
+    def entry(self, el: Any) -> InConcept | None:
+        own = self.own = self.result.own
+        langs: dict[str, dict[str, Any]] = {"en": {"terms": []}, "km": {"terms": []}}
+        domains: list[str] = []
+        sources = []
+        see_also: list[str] = []
+        notes: list[str] = []
+        status: ConceptStatus | None = None
+        for child in el:
+            name = _local(child)
+            if name == "langSec" or name == "langSet":
+                self.lang_section(child, langs)
+                continue
+            cat = _category(child, name)
+            if cat == "subjectField":
+                domains.append(self.text(child))
+            elif cat == "source":
+                ref = parse_ref(self.text(child))
+                if ref is None:
+                    self.skip("concept source not in 'doc §section' form")
+                else:
+                    sources.append(ref)
+            elif cat == "crossReference":
+                target = child.get("target")
+                if target:
+                    see_also.append(concept_id(target))
+                else:
+                    self.skip("crossReference without a target")
+            elif name == "note":
+                text = self.text(child)
+                if own and text.startswith("glossary:status="):
+                    status = _enum(ConceptStatus, text[16:])
+                else:
+                    notes.append(text)
+            elif name == "descripGrp":
+                self.definition(child, langs, None, concept_level=True)
+            elif cat == "definition":
+                self.definition(child, langs, lang_code(child.get(XML_LANG)),
+                                concept_level=True)
+            else:
+                self.skip(f"concept-level {cat}")
+        en, km = self._lang(langs["en"]), self._lang(langs["km"])
+        if not (en.terms or km.terms or en.definition or km.definition):
+            self.skip("entries with no English or Khmer term")
+            return None
+        raw_id = el.get("id")
+        return InConcept(
+            id=concept_id(raw_id) if raw_id else None, en=en, km=km,
+            domains=tuple(domains) if (domains or own) else None,
+            sources=tuple(sources) if (sources or own) else None,
+            see_also=tuple(see_also) if (see_also or own) else None,
+            notes=tuple(notes) if (notes or own) else None,
+            status=status or (ConceptStatus.ACTIVE if own else None),
+            line=el.sourceline,
+        )
+
+    def _lang(self, data: dict[str, Any]) -> InLang:
+        return InLang(definition=data.get("definition"), terms=tuple(data["terms"]))
+
+    def lang_section(self, el: Any, langs: dict[str, dict[str, Any]]) -> None:
+        tag = el.get(XML_LANG) or self.default_lang
+        code = lang_code(tag)
+        if code is None:
+            count = sum(1 for c in el if _local(c) in _TERM_ELEMENTS)
+            self.result.skip(f"terms in language {tag or '(none)'}", count)
+            return
+        terms = langs[code]["terms"]
+        for child in el:
+            name = _local(child)
+            if name in _TERM_ELEMENTS:
+                term = self.term(child)
+                if term is not None:
+                    terms.append(term)
+                continue
+            cat = _category(child, name)
+            if name == "descripGrp" or cat == "definition":
+                self.definition(child, langs, code)
+            else:
+                self.skip(f"language-level {cat}")
+
+    def definition(self, el: Any, langs: dict[str, dict[str, Any]], code: str | None,
+                   concept_level: bool = False) -> None:
+        parts = list(el) if _local(el) == "descripGrp" else [el]
+        text = None
+        source = None
+        review = _ReviewParts()
+        for child in parts:
+            name = _local(child)
+            cat = _category(child, name)
+            if cat == "definition":
+                text = self.text(child)
+                if concept_level and code is None:
+                    code = lang_code(child.get(XML_LANG) or self.default_lang)
+            elif cat == "source":
+                source = parse_ref(self.text(child))
+                if source is None:
+                    self.skip("definition source not in 'doc §section' form")
+            elif name == "transacGrp":
+                review.transaction(child, self)
+            elif name == "note" and review.meta(self.text(child), self.own):
+                pass
+            else:
+                self.skip(f"definition {cat}")
+        if text is None:
+            return
+        if code is None:
+            self.skip("definitions in another language")
+            return
+        target = langs[code]
+        if "definition" in target:
+            self.skip("second definition in one language")
+            return
+        target["definition"] = InDefinition(text=text, source=source,
+                                            review=review.build(self.own))
+
+    def term(self, el: Any) -> InTerm | None:
+        own = self.own
+        text = None
+        values: dict[str, Any] = {"dnt": False} if own else {}
+        review = _ReviewParts()
+        note = None
+        kids = list(el)
+        i = 0
+        while i < len(kids):
+            child = kids[i]
+            i += 1
+            name = _local(child)
+            if name == "term":
+                text = self.text(child)
+                continue
+            if name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
+                kids[i:i] = list(child)
+                continue
+            if name == "transacGrp":
+                review.transaction(child, self)
+                continue
+            if name == "note":
+                content = self.text(child)
+                if own and content == "glossary:dnt=yes":
+                    values["dnt"] = True
+                elif not review.meta(content, own):
+                    note = content if note is None else f"{note}\n{content}"
+                continue
+            if name == "descripGrp":
+                for sub in child:
+                    sub_cat = _category(sub, _local(sub))
+                    if sub_cat == "context":
+                        values["context"] = self.text(sub)
+                    elif sub_cat != "source":
+                        self.skip(f"term-level {sub_cat}")
+                continue
+            cat = _category(child, name)
+            if cat == "administrativeStatus":
+                values["admin_status"] = self.lookup(ADMIN_IN, child, cat)
+            elif cat == "termType":
+                values["type"] = self.lookup(TYPE_IN, child, cat)
+            elif cat == "partOfSpeech":
+                pos = self.text(child).lower()
+                pos = POS_IN.get(pos, pos)
+                if pos not in PARTS_OF_SPEECH:
+                    self.skip(f"partOfSpeech {pos!r} read as 'other'")
+                    pos = "other"
+                values["pos"] = pos
+            elif cat == "context":
+                values["context"] = self.text(child)
+            elif cat == "usageStatus":
+                if "admin_status" not in values:
+                    values["admin_status"] = self.lookup(USAGE_IN, child, cat)
+            else:
+                self.skip(f"term-level {cat}")
+        if not text:
+            self.skip("term elements with no text")
+            return None
+        if not own:
+            values = {k: v for k, v in values.items() if v is not None}
+        return InTerm(text=text, note=note, review=review.build(own), **values)
+
+    def lookup(self, table: dict[str, Any], el: Any, cat: str) -> Any:
+        value = self.text(el)
+        found = table.get(value)
+        if found is None:
+            self.skip(f"{cat} {value!r}")
+        return found
+
+
+_REVIEW_STATES = {s.value: s for s in ReviewState}
+
+
+class _ReviewParts:
+    """Collects a review record from transacGrps and glossary:… notes."""
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def transaction(self, grp: Any, reader: _EntryReader) -> None:
+        kind = person = day = None
+        approval = False
+        for child in grp:
+            name = _local(child)
+            cat = _category(child, name)
+            if cat == "transactionType":
+                kind = reader.text(child)
+            elif cat == "responsibility":
+                person = reader.text(child)
+            elif name == "date":
+                day = parse_date(reader.text(child))
+                if day is None:
+                    reader.skip("unreadable transaction dates")
+            elif name == "note" and reader.text(child) == "glossary:approval":
+                approval = True
+        if kind == "origination":
+            self.values.update(proposed_by=person, proposed_on=day)
+        elif kind == "modification" and approval:
+            self.values.update(approved_by=person, approved_on=day)
+
+    def meta(self, text: str, own: bool) -> bool:
+        if not own or not text.startswith("glossary:"):
+            return False
+        key, sep, value = text[9:].partition("=")
+        if not sep:
+            return False
+        if key == "review":
+            state, _, origin = value.partition("; origin=")
+            self.values["state"] = _REVIEW_STATES.get(state)
+            if origin:
+                self.values["origin"] = origin
+        elif key == "origin":
+            self.values["origin"] = value
+        elif key == "review-note":
+            self.values["note"] = value
+        else:
+            return False
+        return True
+
+    def build(self, own: bool) -> InReview | None:
+        values = {k: v for k, v in self.values.items() if v is not None}
+        if not values and not own:
+            return None
+        return InReview(**values)
+
+
+def _enum(enum: Any, value: str | None) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        return None
+
+
+def _xml_error(path: Path, exc: Any) -> FormatError:
+    line, column = exc.position if exc.position else (None, None)
+    message = re.sub(r"(, line \d+, column \d+)+$", "", str(exc.msg or exc).strip())
+    return FormatError(f"not well-formed XML: {message}", path=path, line=line or None,
+                       column=column or None, hint="fix the XML (an editor that checks "
+                       "well-formedness helps), then import again")
+
+
+def _refuse_entities(path: Path, root: Any) -> None:
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is None:
+        return
+    names = [e.name for e in dtd.iterentities()]
+    if not names:
+        return
+    line = None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+        at = head.find(b"<!ENTITY")
+        line = head.count(b"\n", 0, at) + 1 if at >= 0 else None
+    except OSError:
+        pass
+    raise FormatError(
+        f"refused: the document type declaration declares entities ({', '.join(names[:5])})",
+        path=path, line=line,
+        hint="entity declarations can expand without bound or read local files; "
+             "TBX does not need them: remove the <!DOCTYPE …[…]> block",
+    )
+
+
+def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False) -> ReadResult:
+    """Read a TBX file (v3 DCA/DCT or v2) into incoming records.
+
+    The file is parsed as a stream and each finished entry is dropped from the tree. With
+    ``stream=True`` the records are produced while the caller iterates
+    ``result.concepts`` (a parse error is raised then); ``result.own`` and
+    ``result.skipped`` are complete once it has been consumed.
+    """
+    result = ReadResult(path=path, format="tbx")
+    default_lang = _check_root(path)
+    records = _iter_entries(path, result, _EntryReader(result, default_lang, fold_coeng_da))
+    result.concepts = records if stream else list(records)  # type: ignore[assignment]
+    return result
+
+
+def _iter_entries(path: Path, result: ReadResult, reader: _EntryReader) -> Iterator[InConcept]:
+    try:
+        with open(path, "rb") as handle:
+            events = etree.iterparse(handle, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
+                                     **_parser_options())
+            for _event, el in events:
+                name = _local(el)
+                if name == "tbxHeader" or name == "martifHeader":
+                    result.own = any(
+                        _local(p) == "p" and p.get("type") == "generator"
+                        and (p.text or "").strip() == GENERATOR for p in el.iter()
+                    )
+                else:
+                    concept = reader.entry(el)
+                    if concept is not None:
+                        yield concept
+                el.clear(keep_tail=False)
+                parent = el.getparent()
+                if parent is not None:
+                    while el.getprevious() is not None:
+                        del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise _xml_error(path, exc) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+
+
+def _parser_options() -> dict[str, Any]:
+    return {"resolve_entities": False, "load_dtd": False, "no_network": True,
+            "huge_tree": False, "remove_comments": True, "remove_pis": True}
+
+
+def _check_root(path: Path) -> str | None:
+    """Look at the root element only: refuse entity declarations and non-TBX files.
+    Returns the document's default language (``xml:lang`` of the root)."""
+    try:
+        with open(path, "rb") as handle:
+            for _event, root in etree.iterparse(handle, events=("start",), **_parser_options()):
+                _refuse_entities(path, root)
+                if _local(root) not in ("tbx", "martif"):
+                    raise FormatError(f"not a TBX file: the root element is <{_local(root)}>",
+                                      path=path, line=root.sourceline,
+                                      hint="expected <tbx> (TBX v3) or <martif> (TBX v2)")
+                return root.get(XML_LANG)  # type: ignore[no-any-return]
+    except etree.XMLSyntaxError as exc:
+        raise _xml_error(path, exc) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    raise FormatError("not a TBX file: it has no root element", path=path)
+

@@ -1,0 +1,111 @@
+"""XLSX (openpyxl): the same table as the CSV, one sheet, text cells only.
+
+Output is deterministic: the workbook's created/modified times and the zip entries'
+times are fixed (``SOURCE_DATE_EPOCH`` when set, else 2000-01-01), so the same
+glossary gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from glossary import table
+from glossary.errors import FormatError
+from glossary.incoming import ReadResult
+from glossary.model import Glossary
+
+SHEET = "terms"
+
+
+def _timestamp() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
+    return datetime(2000, 1, 1)
+
+
+def write(glossary: Glossary, out: IO[bytes]) -> int:
+    """Write the workbook to a binary stream; returns the number of term rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    stamp = _timestamp()
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "glossary"
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    sheet = workbook.create_sheet(SHEET)
+    sheet.freeze_panes = "D2"
+    count = -1
+    for row in table.rows(glossary):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # text, never a formula, whatever the content
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    raw = io.BytesIO()
+    workbook.save(raw)
+    out.write(_fix_zip(raw.getvalue(), stamp))
+    return count
+
+
+def _fix_zip(data: bytes, stamp: datetime) -> bytes:
+    """Rewrite the zip with fixed entry times and core properties (openpyxl stamps 'now')."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                import re
+
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    lambda m: m.group(1) + iso.encode() + m.group(3), content,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def _records(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    for line, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        yield line, ["" if v is None else (v if isinstance(v, str) else _plain(v)) for v in row]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise FormatError("file not found", path=path) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FormatError(f"not an XLSX workbook: {exc}", path=path,
+                          hint="save the file as Excel Workbook (.xlsx)") from None
+    try:
+        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+        return table.read_rows(_records(sheet), path, "xlsx", fold_coeng_da)
+    finally:
+        workbook.close()

@@ -1,0 +1,182 @@
+"""CSV and XLSX: layout, BOM, formula-injection neutralization, bad input with locations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from glossary import pipeline
+from glossary.errors import FormatError
+from glossary.formats import csv as csv_format
+from glossary.formats import xlsx
+from glossary.table import COLUMNS, neutralize, restore
+from tests.conftest import DATA
+
+CSV_DATA = DATA / "csv"
+
+
+@given(st.text())
+def test_neutralize_is_reversible_and_never_live(text: str) -> None:
+    cell = neutralize(text)
+    assert restore(cell) == text
+    assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("text,cell", [
+    ("=1+1", "'=1+1"), ("+855", "'+855"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("'=x", "''=x"), ("'quoted'", "'quoted'"), ("ក=ខ", "ក=ខ"), ("", ""),
+])
+def test_neutralize_examples(text: str, cell: str) -> None:
+    assert neutralize(text) == cell
+    assert restore(cell) == text
+
+
+def _glossary_with_formulas(settings):
+    from dataclasses import replace
+
+    from glossary.model import Glossary
+
+    glossary = pipeline.load_valid(settings).glossary
+    concept = glossary.concept("hallucination")
+    term = replace(concept.km.terms[0], note="=HYPERLINK(\"http://x.example\",\"click\")",
+                   context="-ការប្រឌិត @ទីនេះ")
+    changed = replace(concept, km=replace(concept.km, terms=(term, *concept.km.terms[1:])))
+    return Glossary(concepts=tuple(changed if c.id == "hallucination" else c
+                                   for c in glossary.concepts),
+                    documents=glossary.documents, domains=glossary.domains)
+
+
+def test_csv_has_bom_header_and_neutralized_cells(settings, tmp_path: Path) -> None:
+    glossary = _glossary_with_formulas(settings)
+    path = tmp_path / "out.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv_format.write(glossary, handle)
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfconcept_id,lang,term,admin_status,review,definition,")
+    assert b"\r\n" in data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == list(COLUMNS)
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert "'=HYPERLINK(\"http://x.example\",\"click\")" in cells
+    result = csv_format.read(path)
+    term = next(c for c in result.concepts if c.id == "hallucination").km.terms[0]
+    assert term.note == "=HYPERLINK(\"http://x.example\",\"click\")"
+    assert term.context == "-ការប្រឌិត @ទីនេះ"
+
+
+def test_xlsx_cells_are_text_and_neutralized(settings, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    glossary = _glossary_with_formulas(settings)
+    path = tmp_path / "out.xlsx"
+    with path.open("wb") as handle:
+        xlsx.write(glossary, handle)
+    sheet = load_workbook(path)["terms"]
+    values = [cell for row in sheet.iter_rows() for cell in row if cell.value]
+    assert all(cell.data_type == "s" for cell in values)
+    assert not [c.value for c in values if str(c.value)[:1] in ("=", "+", "-", "@")]
+    result = xlsx.read(path)
+    term = next(c for c in result.concepts if c.id == "hallucination").km.terms[0]
+    assert term.note == "=HYPERLINK(\"http://x.example\",\"click\")"
+
+
+def test_xlsx_is_deterministic(settings, tmp_path: Path, monkeypatch) -> None:
+    glossary = pipeline.load_valid(settings).glossary
+    first, second = io.BytesIO(), io.BytesIO()
+    xlsx.write(glossary, first)
+    xlsx.write(glossary, second)
+    assert first.getvalue() == second.getvalue()
+    names = zipfile.ZipFile(io.BytesIO(first.getvalue())).namelist()
+    assert "xl/worksheets/sheet1.xml" in names
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    third = io.BytesIO()
+    xlsx.write(glossary, third)
+    core = zipfile.ZipFile(io.BytesIO(third.getvalue())).read("docProps/core.xml")
+    assert b"2026-01-01T00:00:00Z" in core
+
+
+@pytest.mark.parametrize("name,line,column,message", [
+    ("bad_header.csv", 1, None, "bad header: missing column(s) lang, term"),
+    ("duplicate_column.csv", 1, 4, "column 'lang' appears twice"),
+    ("bad_value.csv", 2, None, "column admin_status: 'prefered' is not allowed"),
+    ("not_utf8.csv", 2, 16, "not valid UTF-8"),
+    ("bad_quote.csv", 2, None, "CSV syntax error"),
+])
+def test_bad_csv_is_refused_with_its_location(name, line, column, message) -> None:
+    with pytest.raises(FormatError) as info:
+        csv_format.read(CSV_DATA / name)
+    assert message in info.value.message
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_bad_csv_through_the_cli(cli) -> None:
+    result = cli("import", "csv", str(CSV_DATA / "bad_header.csv"))
+    assert result.exit_code == 2
+    assert f"Error: {CSV_DATA / 'bad_header.csv'}:1: bad header" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_formulas_in_a_foreign_csv_are_kept_as_text(cli) -> None:
+    result = csv_format.read(CSV_DATA / "formula_injection.csv")
+    notes = [t.note for t in result.concepts[0].km.terms]
+    assert notes == ["=HYPERLINK(\"http://x.example\",\"click\")", "=1+1"]
+
+
+def test_partial_csv_from_a_translator(cli, project: Path) -> None:
+    """A row with a concept id and a Khmer term is a translation, as in a PO file: it goes
+    through the shared review (changed proposal, the earlier text kept as superseded)."""
+    result = cli("import", "csv", str(CSV_DATA / "partial.csv"), "--format", "json")
+    report = json.loads(result.stdout)
+    assert report["written_by_glossary"] is False
+    assert (report["added"], report["changed"], report["conflicts"]) == (1, 1, 0)
+    assert report["new_concepts"] == ["federated-learning"]
+    assert report["skipped"] == {"rows in language fr": 1,
+                                 "unknown column 'translator_comment'": 1}
+    [item] = report["review"]
+    assert (item["outcome"], item["concept"], item["incoming"], item["current"]) == (
+        "changed", "ai-model", "ម៉ូដែល AI", "គំរូបញ្ញាសិប្បនិម្មិត")
+    applied = cli("import", "csv", str(CSV_DATA / "partial.csv"), "--apply", "--by", "Sok Dara")
+    assert applied.exit_code == 0, applied.output
+    assert "applied by Sok Dara: wrote 2 file(s)" in applied.stdout
+    data = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
+    first = data["km"]["terms"][0]
+    assert (first["text"], first["review"], first["origin"], first["proposed_by"]) == (
+        "ម៉ូដែល AI", "proposed", "imported:partial.csv", "Sok Dara")
+    old = data["km"]["terms"][-1]
+    assert (old["text"], old["admin_status"], old["review"]) == (
+        "គំរូបញ្ញាសិប្បនិម្មិត", "superseded", "rejected")
+    new = (project / "terms" / "federated-learning.toml").read_text("utf-8")
+    assert "ការរៀនសហព័ន្ធ" in new
+    assert cli("check").exit_code == 0
+
+
+def test_export_xlsx_needs_an_output_file(cli) -> None:
+    result = cli("export", "xlsx")
+    assert result.exit_code == 2
+    assert "-o" in result.output
+
+
+def test_a_file_that_is_not_a_workbook(cli) -> None:
+    path = DATA / "xlsx" / "not_a_workbook.xlsx"
+    with pytest.raises(FormatError) as info:
+        xlsx.read(path)
+    assert "not an XLSX workbook" in info.value.message
+    result = cli("import", "xlsx", str(path))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_an_empty_csv(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"\xef\xbb\xbf")
+    with pytest.raises(FormatError) as info:
+        csv_format.read(path)
+    assert info.value.message == "the file is empty"
