@@ -1,0 +1,126 @@
+"""Fuzzing `glossary import tbx|csv|xlsx`: exports with odd text, and broken bytes.
+
+The only acceptable failure is a clean `Error:` (exit 2); with --apply, every file in
+terms/ still parses afterwards. Short run by default; `pytest -m fuzz` for 10,000.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from glossary import source
+from glossary.cli import main
+from tests.fuzz.common import long, mutate, odd_text, short
+
+FORMATS = ("tbx", "csv", "xlsx")
+
+
+def _run(project: Path, *args: str):
+    old = os.getcwd()
+    os.chdir(project)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+_EXPORTS: dict[tuple[Path, str], bytes] = {}
+
+
+def _export(project: Path, fmt: str) -> bytes:
+    key = (project, fmt)
+    if key not in _EXPORTS:
+        out = project / f"export.{fmt}"
+        result = _run(project, "export", fmt, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        _EXPORTS[key] = out.read_bytes()
+    return _EXPORTS[key]
+
+
+def _check(project: Path, fmt: str, data: bytes, apply: bool) -> None:
+    path = project / f"incoming.{fmt}"
+    path.write_bytes(data)
+    args = ["import", fmt, str(path), "--format", "json"]
+    if apply:
+        args += ["--apply", "--by", "Fuzz Reviewer"]
+    result = _run(project, *args)
+    assert result.exit_code in (0, 2), result.output
+    if result.exit_code == 2:
+        assert result.stderr.startswith("Error: "), result.stderr
+    for concept_file in source.concept_paths(project / "terms"):
+        loaded = source.load_concept_file(concept_file)
+        assert not [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
+
+
+def _odd_csv(project: Path, texts: list[str]) -> bytes:
+    """The CSV export with some Khmer term cells replaced by odd text."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(_export(project, "csv").decode("utf-8-sig"))))
+    header = rows[0]
+    col = header.index("term") if "term" in header else 2
+    for i, text in enumerate(texts, start=1):
+        if i < len(rows):
+            rows[i][col] = text
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8", "surrogatepass")
+
+
+def _odd_tbx(project: Path, texts: list[str]) -> bytes:
+    data = _export(project, "tbx").decode("utf-8")
+    for text in texts:
+        escaped = json.dumps(text)[1:-1].replace("&", "&amp;").replace("<", "&lt;")
+        data = data.replace("<term>", f"<term>{escaped}", 1)
+    return data.encode("utf-8")
+
+
+cuts = st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 12), st.binary(max_size=8)),
+                min_size=1, max_size=6)
+
+
+@short
+@given(fmt=st.sampled_from(FORMATS), edits=cuts, apply=st.booleans())
+def test_malformed_interchange(project: Path, fmt: str, edits, apply: bool) -> None:
+    _check(project, fmt, mutate(_export(project, fmt), edits), apply)
+
+
+@short
+@given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
+def test_odd_csv(project: Path, texts, apply: bool) -> None:
+    _check(project, "csv", _odd_csv(project, texts), apply)
+
+
+@short
+@given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
+def test_odd_tbx(project: Path, texts, apply: bool) -> None:
+    _check(project, "tbx", _odd_tbx(project, texts), apply)
+
+
+@pytest.mark.fuzz
+@long
+@given(fmt=st.sampled_from(FORMATS), edits=cuts, apply=st.booleans())
+def test_malformed_interchange_long(project: Path, fmt: str, edits, apply: bool) -> None:
+    _check(project, fmt, mutate(_export(project, fmt), edits), apply)
+
+
+@pytest.mark.fuzz
+@long
+@given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
+def test_odd_csv_long(project: Path, texts, apply: bool) -> None:
+    _check(project, "csv", _odd_csv(project, texts), apply)
+
+
+@pytest.mark.fuzz
+@long
+@given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
+def test_odd_tbx_long(project: Path, texts, apply: bool) -> None:
+    _check(project, "tbx", _odd_tbx(project, texts), apply)
