@@ -89,3 +89,17 @@ def test_imported_text_is_cleaned_at_the_boundary(project: Path, cli) -> None:
     assert result.exit_code == 0, result.output
     assert "ភាព ថ្លាថ្មី" in (project / "terms" / "transparency.toml").read_text("utf-8")
     assert cli("check").exit_code == 0
+
+
+def test_damaged_xlsx_is_a_clean_error(project: Path, cli) -> None:
+    """Found by fuzzing: a corrupted deflate stream inside the workbook crashed the import."""
+    out = project / "g.xlsx"
+    assert cli("export", "xlsx", "-o", str(out)).exit_code == 0
+    data = bytearray(out.read_bytes())
+    data[242:250] = b"\x00" * 8
+    out.write_bytes(bytes(data))
+    result = cli("import", "xlsx", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ")
+    assert "g.xlsx" in result.stderr
+    assert "damaged XLSX workbook (error: Error -3 while decompressing" in result.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from glossary import table
-from glossary.errors import FormatError
+from glossary.errors import FormatError, GlossaryError
 from glossary.incoming import ReadResult
 from glossary.model import Glossary
 
@@ -101,11 +101,18 @@ def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise FormatError("file not found", path=path) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on a bad file
         raise FormatError(f"not an XLSX workbook: {exc}", path=path,
                           hint="save the file as Excel Workbook (.xlsx)") from None
     try:
         sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
         return table.read_rows(_records(sheet), path, "xlsx", fold_coeng_da)
+    except GlossaryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)
+        raise FormatError(
+            f"damaged XLSX workbook ({type(exc).__name__}: {exc})", path=path,
+            hint="open it in a spreadsheet program and save it again as .xlsx",
+        ) from None
     finally:
         workbook.close()
