@@ -106,8 +106,9 @@ def test_odd_tbx(project: Path, texts, apply: bool) -> None:
 
 
 @pytest.mark.fuzz
+@pytest.mark.parametrize("fmt", FORMATS)
 @long
-@given(fmt=st.sampled_from(FORMATS), edits=cuts, apply=st.booleans())
+@given(edits=cuts, apply=st.booleans())
 def test_malformed_interchange_long(project: Path, fmt: str, edits, apply: bool) -> None:
     _check(project, fmt, mutate(_export(project, fmt), edits), apply)
 
