@@ -195,7 +195,7 @@ def write_database(
                 _insert(conn, table, table_rows)
                 if progress is not None:
                     progress(1)
-            conn.execute("CREATE INDEX terms_key ON terms(key)")
+            conn.execute("CREATE INDEX terms_key ON terms(lang, key)")
             conn.execute("CREATE INDEX terms_concept ON terms(concept)")
             conn.execute("CREATE INDEX references_doc ON \"references\"(doc, section)")
             conn.executemany(
@@ -257,7 +257,7 @@ def _english_variants(key: str) -> list[str]:
 
 _HIT_SQL = """
 SELECT t.concept AS concept, c.en_preferred AS en, c.km_preferred AS km,
-       c.km_review AS review, t.text AS matched, t.lang AS lang
+       c.km_review AS review, t.text AS matched, t.lang AS lang, t.key AS key
 FROM terms t JOIN concepts c ON c.id = t.concept
 """
 
@@ -288,29 +288,34 @@ def search(
                 return True
         return False
 
+    def take_sorted(sql: str, params: Iterable[Any], kind: str) -> bool:
+        # Candidates come in index order with a LIMIT (no sort of every match in SQL);
+        # the few fetched are ordered shortest first.
+        rows = sorted(conn.execute(sql, tuple(params)), key=lambda r: (len(r["key"]), r["key"]))
+        return _take_rows(rows, kind)
+
     variants = _english_variants(key) if lang == "en" else [key]
     marks = ", ".join("?" * len(variants))
-    order = " ORDER BY length(t.key), t.key, t.concept"
-    if take(f"{_HIT_SQL} WHERE t.key IN ({marks}) AND t.lang = ?{order}",
-            [*variants, lang], "exact"):
+    if take(f"{_HIT_SQL} WHERE t.lang = ? AND t.key IN ({marks}) "
+            f"ORDER BY length(t.key), t.key, t.concept", [lang, *variants], "exact"):
         return hits
     for variant in variants:
         upper = variant + "\U0010ffff"
-        if take(f"{_HIT_SQL} WHERE t.key > ? AND t.key < ? AND t.lang = ?{order} LIMIT ?",
-                [variant, upper, lang, limit * 4], "prefix"):
+        if take_sorted(f"{_HIT_SQL} WHERE t.lang = ? AND t.key > ? AND t.key < ? "
+                       f"ORDER BY t.lang, t.key LIMIT ?",
+                       [lang, variant, upper, limit * 4], "prefix"):
             return hits
     if lang == "en":
         tokens = [tok for tok in key.replace('"', " ").split() if tok]
         if tokens:
             match = " AND ".join(f"({_phrase(tok)} OR {_phrase(tok)}*)" for tok in tokens)
-            if take(f"{_HIT_SQL} JOIN terms_en_fts f ON f.rowid = t.id "
-                    f"WHERE terms_en_fts MATCH ? ORDER BY f.rank, t.key LIMIT ?",
-                    [match, limit * 4], "word"):
+            if take_sorted(f"{_HIT_SQL} JOIN terms_en_fts f ON f.rowid = t.id "
+                           f"WHERE terms_en_fts MATCH ? LIMIT ?", [match, limit * 4], "word"):
                 return hits
     if len(key) >= 3:
-        take(f"{_HIT_SQL} JOIN terms_tri_fts f ON f.rowid = t.id "
-             f"WHERE terms_tri_fts MATCH ? AND t.lang = ? ORDER BY length(t.key), t.key "
-             f"LIMIT ?", [_phrase(key), lang, limit * 4], "substring")
+        take_sorted(f"{_HIT_SQL} JOIN terms_tri_fts f ON f.rowid = t.id "
+                    f"WHERE terms_tri_fts MATCH ? AND t.lang = ? LIMIT ?",
+                    [_phrase(key), lang, limit * 4], "substring")
     elif lang == "km":
         row = conn.execute("SELECT terms FROM term_grams WHERE gram = ?", (key,)).fetchone()
         if row is not None:
@@ -325,9 +330,8 @@ def search(
                 if _take_rows([found[i] for i in chunk if i in found], "substring"):
                     break
     else:
-        take(f"{_HIT_SQL} WHERE t.key LIKE ? ESCAPE '\\' AND t.lang = ? "
-             f"ORDER BY length(t.key), t.key LIMIT ?",
-             [f"%{_like_escape(key)}%", lang, limit * 4], "substring")
+        take_sorted(f"{_HIT_SQL} WHERE t.key LIKE ? ESCAPE '\\' AND t.lang = ? LIMIT ?",
+                    [f"%{_like_escape(key)}%", lang, limit * 4], "substring")
     return hits
 
 
