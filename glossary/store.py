@@ -309,13 +309,14 @@ def search(
         tokens = [tok for tok in key.replace('"', " ").split() if tok]
         if tokens:
             match = " AND ".join(f"({_phrase(tok)} OR {_phrase(tok)}*)" for tok in tokens)
-            if take_sorted(f"{_HIT_SQL} JOIN terms_en_fts f ON f.rowid = t.id "
-                           f"WHERE terms_en_fts MATCH ? LIMIT ?", [match, limit * 4], "word"):
+            if take_sorted(f"{_HIT_SQL} WHERE t.id IN (SELECT rowid FROM terms_en_fts "
+                           f"WHERE terms_en_fts MATCH ? LIMIT ?)", [match, limit * 4], "word"):
                 return hits
     if len(key) >= 3:
-        take_sorted(f"{_HIT_SQL} JOIN terms_tri_fts f ON f.rowid = t.id "
-                    f"WHERE terms_tri_fts MATCH ? AND t.lang = ? LIMIT ?",
-                    [_phrase(key), lang, limit * 4], "substring")
+        # the FTS query drives (a subquery), so the planner never scans terms by lang
+        take_sorted(f"{_HIT_SQL} WHERE t.id IN (SELECT rowid FROM terms_tri_fts "
+                    f"WHERE terms_tri_fts MATCH ? LIMIT ?) AND t.lang = ?",
+                    [_phrase(key), limit * 8, lang], "substring")
     elif lang == "km":
         row = conn.execute("SELECT terms FROM term_grams WHERE gram = ?", (key,)).fetchone()
         if row is not None:
