@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer
+from glossary import khmer, textfile
 from glossary.errors import ConfigError, SourceError
 from glossary.model import (
     AdminStatus,
@@ -107,20 +107,10 @@ def read_bytes(path: Path) -> bytes:
 
 def decode(path: Path, data: bytes) -> str:
     """Decode UTF-8 (a leading BOM is dropped); SourceError with line and column."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SourceError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-            path=path,
-            line=line,
-            column=column,
-            hint="save the file as UTF-8; text typed in a legacy Khmer font needs converting",
-        ) from exc
+    return textfile.decode(
+        path, data, error=SourceError,
+        hint="save the file as UTF-8; text typed in a legacy Khmer font needs converting",
+    )
 
 
 def read_text(path: Path) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from glossary import table
+from glossary import table, textfile
 from glossary.errors import FormatError
 from glossary.incoming import ReadResult
 from glossary.model import Glossary
@@ -33,17 +33,10 @@ def _decode(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise FormatError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=path,
-                          line=line, column=column,
-                          hint="save the file as 'CSV UTF-8' (Excel) or UTF-8 (LibreOffice)"
-                          ) from None
+    return textfile.decode(
+        path, data, error=FormatError,
+        hint="save the file as 'CSV UTF-8' (Excel) or UTF-8 (LibreOffice)",
+    )
 
 
 def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:

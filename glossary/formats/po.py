@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from glossary import textfile
 from glossary.bulk import paused_gc
 from glossary.catalog import CatalogEntry
 from glossary.errors import FormatError
@@ -255,22 +256,18 @@ def _check_lines(path: Path, text: str) -> None:
         )
 
 
-def _decode(path: Path, data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def decode(path: Path, data: bytes) -> str:
+    """The text of a PO file in the charset its header names (UTF-8 by default)."""
     match = _CHARSET.search(data[:4096])
-    charset = match.group(1).decode("ascii") if match else "utf-8"
-    if charset.upper() == "CHARSET":
+    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
+    if charset in ("charset", "utf8"):
         charset = "utf-8"
     try:
-        return data.decode(charset)
+        return textfile.decode(path, data, error=FormatError, encoding=charset,
+                               hint="save the file as UTF-8")
     except LookupError:
         raise FormatError(f"unknown charset {charset!r} in the header", path=path,
                           hint="save the file as UTF-8") from None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FormatError(f"not valid {charset} (byte 0x{data[exc.start]:02x})", path=path,
-                          line=line, hint="save the file as UTF-8") from None
 
 
 _POLIB_LINE = re.compile(r"\(line (\d+)\)(?::\s*(.*))?")
@@ -358,4 +355,4 @@ def read(path: Path) -> Catalog:
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror}", path=path) from exc
-    return parse(_decode(path, data), path)
+    return parse(decode(path, data), path)

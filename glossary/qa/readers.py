@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossary.errors import FormatError, GlossaryError
+from glossary.formats import po
 from glossary.source import read_text
 
 __all__ = ["Document", "PoUnit", "Segment", "kind_of", "read_document"]
@@ -144,19 +145,7 @@ def _decode_po(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror}", path=path) from exc
-    m = _CHARSET.search(data[:4096])
-    charset = m.group(1).decode("ascii").lower() if m else "utf-8"
-    if charset in ("utf-8", "utf8", "charset"):
-        return _read_utf8(path)
-    try:
-        return data.decode(charset)
-    except LookupError as exc:
-        raise FormatError(f"unknown charset {charset!r} in the PO header", path=path,
-                          hint="use charset=UTF-8") from exc
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FormatError(f"not valid {charset} (byte 0x{data[exc.start]:02x})", path=path,
-                          line=line, hint="fix the charset in the PO header") from exc
+    return po.decode(path, data)
 
 
 def read_po(path: Path) -> list[PoUnit]:

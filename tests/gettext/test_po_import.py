@@ -65,7 +65,7 @@ def test_malformed_files_give_a_located_error(run, po_project, name, line, words
     assert words in info.value.message
     result = run("import", "po", str(PO_DATA / name))
     assert result.exit_code == 2
-    assert f"Error: {PO_DATA / name}:{line}: " in result.output
+    assert f"Error: {PO_DATA / name}:{line}:" in result.output
     assert "Traceback" not in result.output
 
 

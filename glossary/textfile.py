@@ -1,0 +1,34 @@
+"""Reading text files: UTF-8 (a leading BOM dropped) with the line and column of the
+first bad byte, so every reader reports a broken file the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glossary.errors import GlossaryError
+
+BOM = b"\xef\xbb\xbf"
+
+
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of byte ``offset`` in ``data``."""
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def decode(
+    path: Path, data: bytes, *, error: type[GlossaryError], hint: str, encoding: str = "utf-8"
+) -> str:
+    """``data`` as text; ``error`` (with path, line, column and ``hint``) if it is not."""
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line, column = byte_position(data, exc.start)
+        raise error(
+            f"not valid {'UTF-8' if encoding == 'utf-8' else encoding} "
+            f"(byte 0x{data[exc.start]:02x})",
+            path=path, line=line, column=column, hint=hint,
+        ) from None
