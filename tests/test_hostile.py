@@ -103,3 +103,23 @@ def test_damaged_xlsx_is_a_clean_error(project: Path, cli) -> None:
     assert result.stderr.startswith("Error: ")
     assert "g.xlsx" in result.stderr
     assert "Error -3 while decompressing" in result.stderr
+
+
+def test_bad_workbook_part_closes_the_file(project: Path, cli) -> None:
+    """A workbook with a damaged part is refused cleanly. (The long fuzzing run found
+    that openpyxl left the file open when it failed while loading; the reader now opens
+    the file itself and always closes it.)"""
+    import zipfile
+
+    out = project / "g.xlsx"
+    assert cli("export", "xlsx", "-o", str(out)).exit_code == 0
+    broken = project / "broken.xlsx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b'<color theme="1"/>', b'<color rgb="not-a-colour"/>')
+            dst.writestr(item, data)
+    result = cli("import", "xlsx", str(broken))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "broken.xlsx" in result.stderr

@@ -98,21 +98,26 @@ def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        handle = path.open("rb")  # ours, so it is closed however openpyxl fails
     except FileNotFoundError:
         raise FormatError("file not found", path=path) from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on a bad file
-        raise FormatError(f"not an XLSX workbook: {exc}", path=path,
-                          hint="save the file as Excel Workbook (.xlsx)") from None
-    try:
-        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        return table.read_rows(_records(sheet), path, "xlsx", fold_coeng_da)
-    except GlossaryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)
-        raise FormatError(
-            f"damaged XLSX workbook ({type(exc).__name__}: {exc})", path=path,
-            hint="open it in a spreadsheet program and save it again as .xlsx",
-        ) from None
-    finally:
-        workbook.close()
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror}", path=path) from None
+    with handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on a bad file
+            raise FormatError(f"not an XLSX workbook: {exc}", path=path,
+                              hint="save the file as Excel Workbook (.xlsx)") from None
+        try:
+            sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+            return table.read_rows(_records(sheet), path, "xlsx", fold_coeng_da)
+        except GlossaryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)
+            raise FormatError(
+                f"damaged XLSX workbook ({type(exc).__name__}: {exc})", path=path,
+                hint="open it in a spreadsheet program and save it again as .xlsx",
+            ) from None
+        finally:
+            workbook.close()
