@@ -132,3 +132,29 @@ def test_search_rebuilds_a_stale_database(cli, project) -> None:
     path.write_text(text.replace('text = "transparency"', 'text = "openness"'), encoding="utf-8")
     # the English term changed on disk; search sees it without an explicit build
     assert cli("search", "openness").stdout.split()[0] == "transparency"
+
+
+def test_khmer_substrings_find_exactly_what_a_scan_finds(tmp_path) -> None:
+    """Every 3–8 code-point Khmer substring of the shipped glossary's keys: the indexed
+    search (gram lists, then trigram) returns the same concepts as a plain LIKE scan."""
+    import shutil
+
+    from glossary.config import load_settings
+    from tests.conftest import ROOT
+
+    shutil.copytree(ROOT / "terms", tmp_path / "terms")
+    (tmp_path / "pyproject.toml").write_text('[tool.glossary]\nterms = "terms"\n', "utf-8")
+    settings = load_settings(cwd=tmp_path)
+    pipeline.build(settings, ["db"])
+    conn = store.open_database(settings.db_path)
+    keys = [r[0] for r in conn.execute("SELECT key FROM terms WHERE lang='km' ORDER BY id")]
+    queries = sorted({k[i:i + n] for k in keys[::7] for n in (3, 4, 6, 8)
+                      for i in range(0, max(1, len(k) - n), 5) if len(k) >= n})
+    assert len(queries) > 100
+    for query in queries:
+        ours = set(ids(store.search(conn, query, lang="km", limit=1000)))
+        scan = {r[0] for r in conn.execute(
+            "SELECT DISTINCT concept FROM terms WHERE lang='km' AND key LIKE ?",
+            (f"%{query}%",))}
+        assert ours == scan, query
+    conn.close()
