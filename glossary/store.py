@@ -9,7 +9,8 @@ Search indexes (see khmer.md, "Search in SQLite"):
   three or more code points, Khmer and English);
 * ``term_grams`` — for every 1- and 2-code-point substring of the Khmer keys, the ids of
   the terms that contain it (a packed posting list, shortest keys first), so short
-  Khmer queries (កា, ខំ) are answered from an index, not by a scan;
+  Khmer queries (កា, ខំ) are answered from an index, not by a scan, and queries of up to
+  8 code points from the intersection of their rarest grams' lists;
 * an index on ``terms(key)`` for exact and prefix matches.
 """
 
