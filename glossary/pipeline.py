@@ -213,6 +213,8 @@ def new_concept(
             raise ConfigError(f"bad --source {item!r}", hint="write DOC:SECTION, e.g. "
                               "asean-guide-2024:B.2")
         refs.append((doc, section))
-    text = source.render_new_concept(concept_id, en, km, refs, list(domains), definition)
+    from glossary.source_new import render_new_concept
+
+    text = render_new_concept(concept_id, en, km, refs, list(domains), definition)
     source.atomic_write_text(path, text)
     return path

@@ -1,4 +1,4 @@
-"""Read ``terms/`` into a :class:`~glossary.model.Glossary`; write concepts back.
+"""Read ``terms/`` into a :class:`~glossary.model.Glossary`.
 
 This is the only module that knows the TOML layout of the source files (see the
 README, "The terms/ format"). Reading uses ``tomli`` (the parser the standard library
@@ -9,11 +9,7 @@ Khmer text is normalized here, once, on the way in.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +34,7 @@ from glossary.model import (
     TermType,
 )
 from glossary.problems import KeyPath, Level, Problem
+from glossary.textfile import atomic_write_text  # noqa: F401  (re-exported)
 
 try:  # the compiled build of the parser that the standard library vendors as tomllib
     import tomli as tomllib
@@ -593,157 +590,6 @@ def load_glossary(
     return LoadResult(glossary, files, problems)
 
 
-# --------------------------------------------------------------------------- locating
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=\s*(.*)$")
-
-
-def key_lines(text: str) -> dict[KeyPath, int]:
-    """Map every table and key path in a TOML text to the line it starts on."""
-    lines: dict[KeyPath, int] = {}
-    counts: dict[tuple[str, ...], int] = {}
-    current: KeyPath = ()
-    in_multiline: str | None = None
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if in_multiline is not None:
-            if in_multiline in line:
-                in_multiline = None
-            continue
-        header = _HEADER.match(line)
-        if header:
-            names = tuple(p.strip().strip('"') for p in header.group(2).split("."))
-            if header.group(1) == "[[":
-                counts[names] = counts.get(names, -1) + 1
-                for other in list(counts):
-                    if len(other) > len(names) and other[: len(names)] == names:
-                        del counts[other]
-            indexed: list[str | int] = []
-            for k in range(1, len(names) + 1):
-                indexed.append(names[k - 1])
-                if names[:k] in counts:
-                    indexed.append(counts[names[:k]])
-            current = tuple(indexed)
-            lines.setdefault(current, lineno)
-            continue
-        key = _KEY.match(line)
-        if key:
-            name = key.group(1).strip('"')
-            lines.setdefault((*current, name), lineno)
-            rest = key.group(2)
-            for quote in ('"""', "'''"):
-                if rest.startswith(quote) and rest.count(quote) == 1:
-                    in_multiline = quote
-    return lines
-
-
-def locate(text: str, keypath: KeyPath) -> int | None:
-    """The line of the longest known prefix of ``keypath`` in ``text``."""
-    lines = key_lines(text)
-    for end in range(len(keypath), 0, -1):
-        line = lines.get(keypath[:end])
-        if line is not None:
-            return line
-    return 1 if text else None
-
-
-def resolve_lines(problems: Iterable[Problem], texts: dict[Path, str]) -> Iterator[Problem]:
-    """Fill in the line of each problem that has a key path but no line yet."""
-    cache: dict[Path, dict[KeyPath, int]] = {}
-    for problem in problems:
-        if problem.line is not None:
-            yield problem
-            continue
-        text = texts.get(problem.path)
-        if text is None and problem.path.is_file():
-            try:
-                text = read_text(problem.path)
-            except SourceError:
-                text = None
-        if text is None:
-            yield problem
-            continue
-        lines = cache.get(problem.path)
-        if lines is None:
-            lines = cache[problem.path] = key_lines(text)
-        line = None
-        for end in range(len(problem.keypath), 0, -1):
-            line = lines.get(problem.keypath[:end])
-            if line is not None:
-                break
-        yield _with_line(problem, line or 1)
-
-
-def _with_line(problem: Problem, line: int) -> Problem:
-    return Problem(
-        problem.code, problem.level, problem.path, problem.message, problem.hint,
-        problem.keypath, line, problem.column,
-    )
-
-
 # --------------------------------------------------------------------------- writing
 
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old or the new file, never half.
-    The file keeps its permissions (a new file gets the usual 0666 less the umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def render_new_concept(
-    concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
-    definition: str | None = None,
-) -> str:
-    """The text of a new concept file, with comments that explain each field."""
-    import tomlkit
-
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment(f"Concept {concept_id}: one file per concept; see the README, "
-                            "'The terms/ format'."))
-    doc.add("id", concept_id)
-    doc.add("domains", domains)
-    doc["domains"].comment("ids from terms/_domains.toml")
-    doc.add("see_also", [])
-    doc.add(tomlkit.nl())
-    if refs:
-        sources = tomlkit.aot()
-        for doc_id, section in refs:
-            sources.append(tomlkit.table().add("doc", doc_id).add("section", section))
-        doc.add("sources", sources)
-    en_table = tomlkit.table(is_super_table=True)
-    if definition:
-        en_table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
-                     .add("review", "proposed").add("origin", "human"))
-    terms = tomlkit.aot()
-    terms.append(tomlkit.table().add("text", khmer.clean_term(en))
-                 .add("admin_status", "preferred").add("type", "fullForm")
-                 .add("review", "proposed").add("origin", "human"))
-    en_table.add("terms", terms)
-    doc.add("en", en_table)
-    if km:
-        km_table = tomlkit.table(is_super_table=True)
-        km_terms = tomlkit.aot()
-        km_terms.append(tomlkit.table().add("text", khmer.clean_term(km))
-                        .add("admin_status", "preferred").add("type", "fullForm")
-                        .add("review", "proposed").add("origin", "human"))
-        km_table.add("terms", km_terms)
-        doc.add("km", km_table)
-    return tomlkit.dumps(doc)
+# atomic_write_text lives in glossary.textfile; it is re-exported here for callers.

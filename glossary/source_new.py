@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from glossary import khmer
 from glossary.model import (
     Concept,
     ConceptStatus,
@@ -25,7 +26,7 @@ from glossary.model import (
     SourceRef,
     Term,
 )
-from glossary.source import atomic_write_text
+from glossary.textfile import atomic_write_text
 
 
 def _ref(ref: SourceRef, inline: bool = False) -> Any:
@@ -206,3 +207,44 @@ def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = Tru
             text = canonical
     atomic_write_text(path, text)
     return path
+
+
+def render_new_concept(
+    concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
+    definition: str | None = None,
+) -> str:
+    """The text of a new concept file, with comments that explain each field."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(f"Concept {concept_id}: one file per concept; see the README, "
+                            "'The terms/ format'."))
+    doc.add("id", concept_id)
+    doc.add("domains", domains)
+    doc["domains"].comment("ids from terms/_domains.toml")
+    doc.add("see_also", [])
+    doc.add(tomlkit.nl())
+    if refs:
+        sources = tomlkit.aot()
+        for doc_id, section in refs:
+            sources.append(tomlkit.table().add("doc", doc_id).add("section", section))
+        doc.add("sources", sources)
+    en_table = tomlkit.table(is_super_table=True)
+    if definition:
+        en_table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
+                     .add("review", "proposed").add("origin", "human"))
+    terms = tomlkit.aot()
+    terms.append(tomlkit.table().add("text", khmer.clean_term(en))
+                 .add("admin_status", "preferred").add("type", "fullForm")
+                 .add("review", "proposed").add("origin", "human"))
+    en_table.add("terms", terms)
+    doc.add("en", en_table)
+    if km:
+        km_table = tomlkit.table(is_super_table=True)
+        km_terms = tomlkit.aot()
+        km_terms.append(tomlkit.table().add("text", khmer.clean_term(km))
+                        .add("admin_status", "preferred").add("type", "fullForm")
+                        .add("review", "proposed").add("origin", "human"))
+        km_table.add("terms", km_terms)
+        doc.add("km", km_table)
+    return tomlkit.dumps(doc)

@@ -23,7 +23,8 @@ from glossary.model import (
     origin_is_valid,
 )
 from glossary.problems import KeyPath, Level, Problem
-from glossary.source import LoadedFile, LoadResult, resolve_lines
+from glossary.source import LoadedFile, LoadResult
+from glossary.source_lines import resolve_lines
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 80
