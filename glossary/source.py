@@ -1,11 +1,12 @@
 """Read ``terms/`` into a :class:`~glossary.model.Glossary`.
 
-This is the only module that knows the TOML layout of the source files (see the
-README, "The terms/ format"). Reading uses ``tomli`` (the parser the standard library
-vendors as ``tomllib``, in its compiled build: three times faster; ``tomllib`` is the
-fallback); writing uses ``tomlkit`` so that a file's comments and layout survive an edit.
+The TOML layout of the source files (see the README, "The terms/ format") is known
+here and in its siblings: ``source_lines`` (which line a key is on), ``source_edit``
+(edits that keep a file's comments and layout) and ``source_new`` (new files); those
+write with ``tomlkit``. Reading uses ``tomli`` (the parser the standard library vendors
+as ``tomllib``, in its compiled build: three times faster; ``tomllib`` is the fallback).
 Khmer text is normalized here, once, on the way in.
-"""  # noqa: E501
+"""
 
 from __future__ import annotations
 
