@@ -58,6 +58,14 @@ def user_errors() -> Iterator[None]:
         sys.exit(EXIT_USAGE)
 
 
+def shown(path: Path, root: Path) -> str:
+    """``path`` relative to the project root when it is inside it (for messages)."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

@@ -14,6 +14,7 @@ from glossary.cli.app import (
     emit_json,
     format_option,
     main,
+    shown,
     user_errors,
 )
 
@@ -78,11 +79,7 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
     click.echo(f"built {report.concepts} concepts, {report.terms} terms "
                f"(revision {report.revision})")
     for path in report.outputs:
-        try:
-            shown = path.relative_to(settings.root)
-        except ValueError:
-            shown = path
-        click.echo(f"  {shown}")
+        click.echo(f"  {shown(path, settings.root)}")
 
 
 @main.command()
@@ -182,11 +179,7 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
     with user_errors():
         settings = obj.settings()
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition)
-    try:
-        shown = path.relative_to(settings.root)
-    except ValueError:
-        shown = path
-    click.echo(f"created {shown}")
+    click.echo(f"created {shown(path, settings.root)}")
 
 
 @main.group()

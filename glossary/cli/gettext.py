@@ -8,15 +8,16 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import EXIT_USAGE, Context, emit_json, format_option, main, user_errors
+from glossary.cli.app import (
+    EXIT_USAGE,
+    Context,
+    emit_json,
+    format_option,
+    main,
+    shown,
+    user_errors,
+)
 from glossary.cli.core import export, import_
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 @export.command("po")
@@ -50,7 +51,7 @@ def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
     click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
                f"{done.untranslated} untranslated)")
     for path in done.paths:
-        click.echo(f"  {_shown(path, settings.root)}")
+        click.echo(f"  {shown(path, settings.root)}")
 
 
 @export.command("mo")
@@ -76,13 +77,13 @@ def export_mo(obj: Context, output: Path | None) -> None:
         done = translation.export_mo(loaded.glossary, loaded.revision, settings, output)
     click.echo(f"exported {done.entries} approved entries")
     for path in done.paths:
-        click.echo(f"  {_shown(path, settings.root)}")
+        click.echo(f"  {shown(path, settings.root)}")
 
 
 def _print_report(report: Any, incoming: Any, root: Path) -> None:
     from glossary.review import Outcome
 
-    name = _shown(incoming.path, root)
+    name = shown(incoming.path, root)
     for warning in incoming.warnings:
         click.echo(f"{name}: warning: {warning}")
     labels = {
@@ -94,13 +95,13 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
         items = report.of(outcome)
         if not items:
             continue
-        shown = items
+        listed = items
         if outcome is Outcome.UNCHANGED:  # list only those the editor confirmed
-            shown = [i for i in items if not i.incoming.fuzzy and "fuzzy" in i.reason]
-        click.echo(f"{label} ({len(items)})" + (":" if shown else ""))
+            listed = [i for i in items if not i.incoming.fuzzy and "fuzzy" in i.reason]
+        click.echo(f"{label} ({len(items)})" + (":" if listed else ""))
         if outcome in (Outcome.UNKNOWN, Outcome.UNCHANGED):
-            shown = shown[:10]
-        for item in shown:
+            listed = listed[:10]
+        for item in listed:
             where = f"{name}:{item.incoming.line}"
             if outcome is Outcome.UNKNOWN:
                 click.echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
@@ -116,8 +117,8 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 if outcome is Outcome.CONFLICT:
                     line += f" [{item.conflict}: {item.reason}]"
             click.echo(line)
-        if shown and len(shown) < len(items) and outcome is Outcome.UNKNOWN:
-            click.echo(f"  … and {len(items) - len(shown)} more (--format json lists all)")
+        if listed and len(listed) < len(items) and outcome is Outcome.UNKNOWN:
+            click.echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
     counts = report.counts()
     if report.items and counts["unknown"] == len(report.items):
         click.echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
@@ -169,7 +170,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
                         for line, msgid, reason in incoming.skipped],
         }
         if result is not None:
-            data["applied"] = {"written": [_shown(p, settings.root) for p in result.written],
+            data["applied"] = {"written": [shown(p, settings.root) for p in result.written],
                                "added": result.added, "replaced": result.replaced,
                                "skipped": result.skipped}
         emit_json(data)
@@ -184,7 +185,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
     click.echo(f"applied: {result.replaced} replaced, {result.added} added, "
                f"{len(result.written)} file(s) written")
     for path in result.written:
-        click.echo(f"  {_shown(path, settings.root)}")
+        click.echo(f"  {shown(path, settings.root)}")
 
 
 @main.group()
@@ -203,7 +204,7 @@ def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: st
                                      fold_coeng_da=settings.fold_coeng_da)
     click.echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
                f"{decision.state} by {by.strip()}")
-    click.echo(f"  {_shown(decision.path, settings.root)}")
+    click.echo(f"  {shown(decision.path, settings.root)}")
 
 
 def _decision_options(func: Any) -> Any:

@@ -8,15 +8,8 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import Context, emit_json, format_option, user_errors
+from glossary.cli.app import Context, emit_json, format_option, shown, user_errors
 from glossary.cli.core import export, import_
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def _export(obj: Context, fmt: str, output: Path | None) -> None:
@@ -91,7 +84,7 @@ def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
 
 
 def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
-    click.echo(f"{plan.format} import of {_shown(plan.path, root)}: "
+    click.echo(f"{plan.format} import of {shown(plan.path, root)}: "
                f"{plan.count('added')} added, {plan.count('changed')} changed, "
                f"{plan.conflicts} conflict(s), {plan.unchanged} unchanged"
                + ("" if plan.own else " (written by another tool)"))

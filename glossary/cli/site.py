@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glossary.cli.app import EXIT_USAGE, Context, main, user_errors
+from glossary.cli.app import EXIT_USAGE, Context, main, shown, user_errors
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
@@ -61,11 +61,7 @@ def serve(obj: Context, port: int, rebuild: bool) -> None:
         click.echo(f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc} "
                    "(choose another --port)", err=True)
         raise SystemExit(EXIT_USAGE) from exc
-    try:
-        shown = root.relative_to(settings.root)
-    except ValueError:
-        shown = root
-    click.echo(f"serving {shown} at http://{HOST}:{server.server_address[1]}/ "
+    click.echo(f"serving {shown(root, settings.root)} at http://{HOST}:{server.server_address[1]}/ "
                "(Ctrl-C to stop)")
     with server:
         try:
