@@ -217,6 +217,21 @@ def _normalize_pass(text: str, fold_da: bool) -> tuple[str, bool]:
     return "".join(pieces), again
 
 
+# A text already in the stored form, in its commonest shape: every cluster is
+# ``Base Robat? Coeng* CoengRo? Shifter? Vowel? Modifier?`` with at most one vowel
+# and one modifier, and nothing that the pre-map, ZWNJ or atthacan rules touch.
+# normalize() returns such text unchanged after one C-level regex match instead of
+# walking its clusters; anything else (including all text that needs work) takes
+# the full path, so the regex only has to be conservative, not complete.  A property
+# test checks both paths agree.
+_OTHER = "[^\u17a3\u17a4\u17b4-\u17d3\u17d8\u17dd\u200c\ufeff]"
+_MARKS = "(?:\u17d2\u179a)?[\u17c9\u17ca]?[\u17b6-\u17c5]?[\u17c6-\u17c8\u17cb\u17cd-\u17d1\u17d3]?"
+_COENGS_FOLDED = "(?:\u17d2[\u1780-\u1789\u178b-\u1799\u179b-\u17a2])*"
+_COENGS_KEPT = "(?:\u17d2[\u1780-\u1799\u179b-\u17a2])*"
+_STORED_FOLDED = re.compile("(?:" + _OTHER + "\u17cc?" + _COENGS_FOLDED + _MARKS + ")*")
+_STORED_KEPT = re.compile("(?:" + _OTHER + "\u17cc?" + _COENGS_KEPT + _MARKS + ")*")
+
+
 def normalize(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:
     """Return the stored form of *text* (see UTN #61 and the module docstring).
 
@@ -232,6 +247,14 @@ def normalize(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:
         return text
     if not _NEEDS_WORK.search(text):
         return unicodedata.normalize("NFC", text)
+    stored = _STORED_FOLDED if fold_coeng_da else _STORED_KEPT
+    if stored.fullmatch(text) and unicodedata.is_normalized("NFC", text):
+        return text
+    return _normalize_full(text, fold_coeng_da)
+
+
+def _normalize_full(text: str, fold_coeng_da: bool) -> str:
+    """normalize() without the fast path for text already in the stored form."""
     text = unicodedata.normalize("NFC", text.translate(_PRE_MAP))
     for _ in range(8):  # a second pass is needed only in pathological cases
         text, again = _normalize_pass(text, fold_coeng_da)
@@ -262,6 +285,8 @@ def search_key_normalized(text: str) -> str:
     """:func:`search_key` of text already in the stored form (``normalize()`` output
     with coeng-da folded and no invisible characters but a legal ZWNJ): the same key,
     without normalizing again. Used when building indexes from a validated glossary."""
+    if text.isascii():  # nothing to delete or fold but case and spaces; NFC already
+        return " ".join(text.casefold().split())
     return _fold_key(text.translate(_KEY_DELETE).replace(COENG + _DA, COENG + _TA))
 
 
@@ -451,20 +476,26 @@ _INVISIBLE = frozenset(
 _DEPRECATED = frozenset("\u17a3\u17a4\u17b4\u17b5\u17d3\u17d8")
 
 
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + ZWNJ + "]")
+
+
 def has_khmer(text: str) -> bool:
     """True if *text* has a code point in U+1780-U+17FF or U+19E0-U+19FF."""
     return _KHMER.search(text) is not None
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_NOT_ASCII_OR_KHMER = re.compile("[^\x00-\x7f\u1780-\u17ff\u19e0-\u19ff]")
+
+
 def has_latin_letters(text: str) -> bool:
     """True if *text* contains a letter of the Latin script."""
-    for ch in text:
-        if ch.isascii():
-            if ch.isalpha():
-                return True
-        elif ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"):
-            return True
-    return False
+    if _ASCII_LETTER.search(text):
+        return True
+    return any(
+        ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")
+        for ch in _NOT_ASCII_OR_KHMER.findall(text)
+    )
 
 
 def invisible_chars(text: str) -> list[tuple[int, str]]:
@@ -476,30 +507,38 @@ def invisible_chars(text: str) -> list[tuple[int, str]]:
     keeps the shifter drawn above instead of as a "u" below.
     """
     last = len(text) - 1
-    return [
-        (i, ch)
-        for i, ch in enumerate(text)
-        if ch in _INVISIBLE
-        or ch == ZWNJ
-        and not (0 < i < last and text[i - 1] in _SHIFTERS and text[i + 1] in _ABOVE_VOWELS)
-    ]
+    found = []
+    for m in _INVISIBLE_RE.finditer(text):
+        i, ch = m.start(), m.group()
+        if ch == ZWNJ and 0 < i < last and text[i - 1] in _SHIFTERS \
+                and text[i + 1] in _ABOVE_VOWELS:
+            continue
+        found.append((i, ch))
+    return found
 
 
 def deprecated_chars(text: str) -> list[tuple[int, str]]:
     """Return ``(index, char)`` for deprecated or discouraged Khmer characters."""
-    return [(i, ch) for i, ch in enumerate(text) if ch in _DEPRECATED]
+    return [(m.start(), m.group()) for m in _DEPRECATED_RE.finditer(text)]
+
+
+_DEPRECATED_RE = re.compile("[" + "".join(sorted(_DEPRECATED)) + "]")
+# a dependent vowel followed by the same vowel (lookahead, so runs of three report two)
+_DUPLICATE_VOWEL = re.compile("([\u17b6-\u17c5])(?=\\1)")
 
 
 def duplicate_vowels(text: str) -> list[int]:
     """Return the indexes of dependent vowels that repeat the vowel just before them."""
-    return [
-        i for i in range(1, len(text)) if "\u17b6" <= text[i] <= "\u17c5" and text[i] == text[i - 1]
-    ]
+    return [m.start() + 1 for m in _DUPLICATE_VOWEL.finditer(text)]
 
 
 def mixed_digits(text: str) -> bool:
     """True if *text* mixes ASCII digits 0-9 and Khmer digits ០-៩."""
-    return re.search("[0-9]", text) is not None and re.search("[\u17e0-\u17e9]", text) is not None
+    return _ASCII_DIGIT.search(text) is not None and _KHMER_DIGIT.search(text) is not None
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+_KHMER_DIGIT = re.compile("[\u17e0-\u17e9]")
 
 
 def char_name(ch: str) -> str:

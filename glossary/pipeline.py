@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossary import source, store, validate
+from glossary.bulk import paused_gc
 from glossary.config import Settings
 from glossary.errors import ConfigError, SourceError, ValidationFailed
 from glossary.lock import build_lock, remove_stale_temporaries
@@ -88,8 +89,9 @@ def revision_of(result: source.LoadResult, terms_dir: Path) -> str:
 
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:
     """Read and validate terms/. Never raises for bad content (see ``problems``)."""
-    result = source.load_glossary(settings.terms_dir, settings.fold_coeng_da, progress)
-    problems = validate.validate(result)
+    with paused_gc():  # tens of thousands of small acyclic objects: see glossary.bulk
+        result = source.load_glossary(settings.terms_dir, settings.fold_coeng_da, progress)
+        problems = validate.validate(result)
     return Loaded(result, problems, revision_of(result, settings.terms_dir))
 
 
@@ -145,7 +147,7 @@ def build(
     glossary = loaded.glossary
     ctx = RenderContext(glossary, settings, loaded.revision)
     outputs: list[Path] = []
-    with build_lock(settings.build_dir):
+    with build_lock(settings.build_dir), paused_gc():
         remove_stale_temporaries(settings.build_dir)
         for name in RENDERERS:
             if name in targets:

@@ -10,6 +10,7 @@ Khmer text is normalized here, once, on the way in.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -176,6 +177,8 @@ class _Reader:
         if not isinstance(value, dict):
             self.problem("wrong-type", keypath, f"must be a table, not {_type(value)}")
             return {}
+        if allowed.issuperset(value):
+            return value
         for key in sorted(set(value) - allowed):
             self.problem(
                 "unknown-field", (*keypath, key), "unknown field",
@@ -477,9 +480,11 @@ def concept_paths(terms_dir: Path) -> list[Path]:
             f"terms directory not found: {terms_dir}",
             hint="run glossary from the project folder, or pass --terms DIR",
         )
-    return sorted(
-        p for p in terms_dir.glob("*.toml") if not p.name.startswith("_") and p.is_file()
+    names = sorted(
+        entry.name for entry in os.scandir(terms_dir)
+        if entry.name.endswith(".toml") and not entry.name.startswith("_") and entry.is_file()
     )
+    return [terms_dir / name for name in names]
 
 
 def load_registry(

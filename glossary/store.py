@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from array import array
@@ -45,8 +46,16 @@ class SearchHit:
     match: str  # exact | prefix | word | substring
 
 
-def _json(value: Iterable[Any]) -> str:
-    return json.dumps(list(value), ensure_ascii=False)
+_JSON_PLAIN = re.compile('[^"\\\\\x00-\x1f\x7f\u2028\u2029]*')
+
+
+def _json(value: Iterable[str]) -> str:
+    """A JSON list of strings, as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+    items = list(value)
+    joined = '", "'.join(items)
+    if _JSON_PLAIN.fullmatch(joined):  # nothing to escape: skip the encoder
+        return f'["{joined}"]' if items else "[]"
+    return json.dumps(items, ensure_ascii=False)
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:
@@ -110,7 +119,7 @@ def _rows(glossary: Glossary) -> dict[str, list[tuple[Any, ...]]]:
     for domain in glossary.domains:
         rows["domains"].append((domain.id, domain.en, domain.km))
     term_id = 0
-    postings: dict[str, list[tuple[int, str, int]]] = {}
+    km_keys: list[tuple[int, str, int]] = []
     for concept in glossary.concepts:
         en_pref, km_pref = concept.en.preferred, concept.km.preferred
         rows["concepts"].append((
@@ -150,13 +159,16 @@ def _rows(glossary: Glossary) -> dict[str, list[tuple[Any, ...]]]:
                 if lang == "en":
                     rows["terms_en_fts"].append((term_id, term.text))
                 else:
-                    grams = {key[i:i + n] for n in (1, 2) for i in range(len(key) - n + 1)}
-                    entry = (len(key), key, term_id)
-                    for gram in grams:
-                        postings.setdefault(gram, []).append(entry)
-    for gram in sorted(postings):
-        ids = array("I", (term for _, _, term in sorted(postings[gram])))
-        rows["term_grams"].append((gram, ids.tobytes()))
+                    km_keys.append((len(key), key, term_id))
+    # Posting lists, shortest keys first: visit the keys once in that order.
+    postings: dict[str, array[int]] = {}
+    for _, key, term in sorted(km_keys):
+        for gram in {key[i:i + n] for n in (1, 2) for i in range(len(key) - n + 1)}:
+            ids = postings.get(gram)
+            if ids is None:
+                ids = postings[gram] = array("I")
+            ids.append(term)
+    rows["term_grams"] = [(gram, postings[gram].tobytes()) for gram in sorted(postings)]
     return rows
 
 

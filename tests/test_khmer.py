@@ -508,3 +508,40 @@ def test_text_without_khmer_is_only_nfc(x):
 def test_search_key_normalized_agrees_on_stored_text(word: str) -> None:
     stored = khmer.clean_term(word)
     assert khmer.search_key_normalized(stored) == khmer.search_key(stored)
+
+
+@PROPS
+@given(any_text, st.booleans())
+def test_fast_path_agrees_with_full_normalization(x, fold):
+    # normalize() skips the cluster walk for text already in the stored form; both
+    # paths must give the same result on raw input and on stored (normalized) text.
+    assert normalize(x, fold_coeng_da=fold) == khmer._normalize_full(x, fold)
+    stored = khmer._normalize_full(x, fold)
+    assert normalize(stored, fold_coeng_da=fold) == stored
+
+
+def test_fast_path_accepts_common_stored_terms():
+    # the shortcut must actually apply to ordinary stored terms, or it is dead code
+    for term in ("បញ្ញាសិប្បនិម្មិត", "ទិន្នន័យ", "ប្រព័ន្ធ", "អភិបាលកិច្ច", "ម៉ូដែល", "ហានិភ័យ"):
+        assert khmer._STORED_FOLDED.fullmatch(term), term
+        assert normalize(term) == term
+    # and never to text that needs work (typed order, split vowel, coeng-da)
+    for raw in ("ខែ្មរ", "\u1780\u17c1\u17b8", "\u1780\u17d2\u178a"):
+        assert not khmer._STORED_FOLDED.fullmatch(raw)
+
+
+@PROPS
+@given(any_text)
+def test_validation_helpers_agree_with_their_definitions(x):
+    # the helpers use regular expressions; these are the definitions they implement
+    assert khmer.duplicate_vowels(x) == [
+        i for i in range(1, len(x)) if "\u17b6" <= x[i] <= "\u17c5" and x[i] == x[i - 1]
+    ]
+    assert khmer.deprecated_chars(x) == [
+        (i, ch) for i, ch in enumerate(x) if ch in "\u17a3\u17a4\u17b4\u17b5\u17d3\u17d8"
+    ]
+    latin = any(
+        ch.isalpha() and (ch.isascii() or unicodedata.name(ch, "").startswith("LATIN"))
+        for ch in x + "é" * (len(x) % 2)
+    )
+    assert khmer.has_latin_letters(x + "é" * (len(x) % 2)) == latin
