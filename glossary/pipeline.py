@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import source, store, validate
+from glossary import forked, loading, source, store, validate
 from glossary.bulk import paused_gc
 from glossary.config import Settings
 from glossary.errors import ConfigError, SourceError, ValidationFailed
@@ -90,8 +90,9 @@ def revision_of(result: source.LoadResult, terms_dir: Path) -> str:
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:
     """Read and validate terms/. Never raises for bad content (see ``problems``)."""
     with paused_gc():  # tens of thousands of small acyclic objects: see glossary.bulk
-        result = source.load_glossary(settings.terms_dir, settings.fold_coeng_da, progress)
-        problems = validate.validate(result)
+        result, problems = loading.load_checked(
+            settings.terms_dir, settings.fold_coeng_da, progress
+        )
     return Loaded(result, problems, revision_of(result, settings.terms_dir))
 
 
@@ -100,6 +101,11 @@ def load_valid(
 ) -> Loaded:
     """Like :func:`load`, but raise ValidationFailed when there are errors."""
     loaded = load(settings, progress)
+    _raise_for_errors(loaded, settings, strict)
+    return loaded
+
+
+def _raise_for_errors(loaded: Loaded, settings: Settings, strict: bool) -> None:
     unreadable = [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
     if unreadable:
         first = unreadable[0]
@@ -117,7 +123,6 @@ def load_valid(
             f"{len(errors)} problem(s) in {_shown(settings.terms_dir, settings)}; "
             f"run `glossary check` to see them all\n{listing}",
         )
-    return loaded
 
 
 def _shown(path: Path, settings: Settings) -> Path:
@@ -138,6 +143,12 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
+    """Load and validate terms/, then write the outputs in ``targets`` (default: all).
+
+    Reading uses two processes for a large glossary (:mod:`glossary.loading`). When
+    the database is built with other outputs, a forked child writes it while this
+    process renders the rest (:mod:`glossary.forked`).
+    """
     targets = tuple(RENDERERS) if not targets else tuple(targets)
     unknown = sorted(set(targets) - set(RENDERERS))
     if unknown:
@@ -149,11 +160,53 @@ def build(
     outputs: list[Path] = []
     with build_lock(settings.build_dir), paused_gc():
         remove_stale_temporaries(settings.build_dir)
-        for name in RENDERERS:
-            if name in targets:
-                outputs.extend(_renderer(name)(ctx))
+        database = _database_in_background(ctx) if "db" in targets and len(targets) > 1 \
+            else None
+        try:
+            for name in RENDERERS:
+                if name not in targets:
+                    continue
+                if name == "db" and database is not None:
+                    outputs.extend(database.finish(ctx))
+                else:
+                    outputs.extend(_renderer(name)(ctx))
+        except BaseException:
+            if database is not None:
+                database.cancel()
+            raise
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
     return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision)
+
+
+@dataclass
+class _BackgroundDatabase:
+    child: forked.Child
+    tmp: Path
+
+    def cancel(self) -> None:
+        self.child.cancel()
+        self.tmp.unlink(missing_ok=True)
+
+    def finish(self, ctx: RenderContext) -> list[Path]:
+        if self.child.wait() and self.tmp.is_file():
+            store.commit_database(self.tmp, ctx.settings.db_path)
+            return [ctx.settings.db_path]
+        # the child failed: redo the work here, so that its error (if any) is reported
+        self.tmp.unlink(missing_ok=True)
+        return render_database(ctx)
+
+
+def _database_in_background(ctx: RenderContext) -> _BackgroundDatabase | None:
+    if not forked.can_fork():
+        return None
+    tmp = store.temporary_path(ctx.settings.db_path)
+    child = forked.start(
+        lambda: store.fill_database(ctx.glossary, tmp, revision=ctx.revision)
+    )
+    if child is None:
+        tmp.unlink(missing_ok=True)
+        return None
+    return _BackgroundDatabase(child, tmp)
 
 
 def database_is_stale(settings: Settings) -> bool:

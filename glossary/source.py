@@ -88,7 +88,8 @@ class LoadedFile:
 class LoadResult:
     glossary: Glossary
     files: list[LoadedFile]
-    problems: list[Problem]
+    problems: list[Problem]  # found while reading: the registry's and every file's
+    registry_problems: list[Problem] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading
@@ -585,15 +586,24 @@ def load_glossary(
     """Read every concept file and the registry. Never raises for bad content:
     every problem is collected in the result."""
     paths = concept_paths(terms_dir)
-    documents, domains, problems = load_registry(terms_dir)
+    documents, domains, registry_problems = load_registry(terms_dir)
     files = _load_files(paths, fold_coeng_da, progress)
+    return assemble(files, documents, domains, registry_problems)
+
+
+def assemble(
+    files: list[LoadedFile], documents: tuple[Document, ...], domains: tuple[Domain, ...],
+    registry_problems: list[Problem],
+) -> LoadResult:
+    """The LoadResult of files read (in ``concept_paths`` order) and the registry."""
     concepts = sorted(
         (f.concept for f in files if f.concept is not None), key=lambda c: c.id
     )
+    problems = list(registry_problems)
     for loaded in files:
         problems.extend(loaded.problems)
     glossary = Glossary(concepts=tuple(concepts), documents=documents, domains=domains)
-    return LoadResult(glossary, files, problems)
+    return LoadResult(glossary, files, problems, list(registry_problems))
 
 
 # --------------------------------------------------------------------------- writing

@@ -188,47 +188,68 @@ def write_database(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Build a fresh database at ``path`` atomically. Returns the number of terms."""
+    tmp = temporary_path(path)
+    try:
+        count = fill_database(glossary, tmp, revision=revision, progress=progress)
+        commit_database(tmp, path)
+        return count
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def temporary_path(path: Path) -> Path:
+    """A fresh, unused name next to ``path`` for building it (``.NAME.XXXX.tmp``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed build
         stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    tmp.unlink()
+    return tmp
+
+
+def fill_database(
+    glossary: Glossary, tmp: Path, *, revision: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the whole database into the new file ``tmp`` and flush it to disk.
+    Returns the number of terms."""
+    conn = sqlite3.connect(tmp, isolation_level=None)
     try:
-        tmp.unlink()
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            db = sqlite_utils.Database(conn)
-            conn.execute("BEGIN")
-            _create_schema(db)
-            rows = _rows(glossary)
-            for table, table_rows in rows.items():
-                _insert(conn, table, table_rows)
-                if progress is not None:
-                    progress(1)
-            conn.execute("CREATE INDEX terms_key ON terms(lang, key)")
-            conn.execute("CREATE INDEX terms_concept ON terms(concept)")
-            conn.execute("CREATE INDEX references_doc ON \"references\"(doc, section)")
-            conn.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or "")],
-            )
-            conn.execute("COMMIT")
-            conn.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            conn.close()
-        fd2 = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd2)
-        finally:
-            os.close(fd2)
-        os.replace(tmp, path)
-        return len(rows["terms"])
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        db = sqlite_utils.Database(conn)
+        conn.execute("BEGIN")
+        _create_schema(db)
+        rows = _rows(glossary)
+        for table, table_rows in rows.items():
+            _insert(conn, table, table_rows)
+            if progress is not None:
+                progress(1)
+        conn.execute("CREATE INDEX terms_key ON terms(lang, key)")
+        conn.execute("CREATE INDEX terms_concept ON terms(concept)")
+        conn.execute("CREATE INDEX references_doc ON \"references\"(doc, section)")
+        conn.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or "")],
+        )
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return len(rows["terms"])
+
+
+def commit_database(tmp: Path, path: Path) -> None:
+    """Move a database written by :func:`fill_database` into place (atomic)."""
+    os.replace(tmp, path)
 
 
 # --------------------------------------------------------------------------- queries

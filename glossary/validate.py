@@ -234,10 +234,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TERM_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-FILE_CHECKS: tuple[Check, ...] = (
-    check_id, check_domains, check_sources, check_see_also, check_reviews,
-    check_completeness, check_text,
+#: Checks that need one file and the registry (documents, domains) only.
+LOCAL_CHECKS: tuple[Check, ...] = (
+    check_id, check_domains, check_sources, check_reviews, check_completeness, check_text,
 )
+FILE_CHECKS: tuple[Check, ...] = (*LOCAL_CHECKS, check_see_also)
 
 
 def check_duplicates(files: list[LoadedFile]) -> Iterator[Problem]:
@@ -277,19 +278,45 @@ def check_same_preferred(files: list[LoadedFile]) -> Iterator[Problem]:
 
 def validate(result: LoadResult) -> list[Problem]:
     """Every problem in the loaded glossary, lines resolved, in file/line order."""
-    problems = list(result.problems)
-    glossary = result.glossary
+    problems = list(result.registry_problems)
     for loaded in result.files:
-        if loaded.concept is None:
-            continue
-        for check in FILE_CHECKS:
+        problems.extend(file_problems(loaded, result.glossary))
+    problems.extend(cross_file_problems(result.files, result.glossary))
+    return sort_problems(problems)
+
+
+def file_problems(loaded: LoadedFile, glossary: Glossary) -> list[Problem]:
+    """What reading one file found, and the :data:`LOCAL_CHECKS` (of ``glossary``
+    they use only the registry), with lines resolved."""
+    problems = list(loaded.problems)
+    if loaded.concept is not None:
+        for check in LOCAL_CHECKS:
             problems.extend(check(loaded, glossary))
-    problems.extend(check_duplicates(result.files))
-    problems.extend(check_same_preferred(result.files))
-    texts: dict[Path, str] = {f.path: f.text for f in result.files if f.text is not None}
-    resolved = list(resolve_lines(problems, texts))
-    resolved.sort(key=lambda p: (str(p.path), p.line or 0, p.code, p.message))
-    return resolved
+    if not problems:
+        return problems
+    texts = {loaded.path: loaded.text} if loaded.text is not None else {}
+    return list(resolve_lines(problems, texts))
+
+
+def cross_file_problems(files: list[LoadedFile], glossary: Glossary) -> list[Problem]:
+    """The checks that need every file: see-also targets, duplicate ids, homonyms."""
+    problems: list[Problem] = []
+    for loaded in files:
+        if loaded.concept is not None:
+            problems.extend(check_see_also(loaded, glossary))
+    problems.extend(check_duplicates(files))
+    problems.extend(check_same_preferred(files))
+    texts: dict[Path, str] = {f.path: f.text for f in files if f.text is not None}
+    return list(resolve_lines(problems, texts))
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """File and line order; a total order, so the result never depends on the order
+    in which the problems were found."""
+    return sorted(problems, key=lambda p: (
+        str(p.path), p.line or 0, p.code, p.message, p.column or 0, repr(p.keypath),
+        p.hint or "", p.level.value,
+    ))
 
 
 def has_errors(problems: list[Problem], strict: bool = False) -> bool:

@@ -1,0 +1,71 @@
+"""Run one piece of work in a forked child process while the parent goes on.
+
+``glossary build`` writes the database (SQLite's own work is a third of a build) while
+the parent validates and renders the other outputs: the child inherits the loaded
+glossary through ``fork`` (nothing is pickled) and writes one temporary file, which the
+parent moves into place only when the child succeeded *and* the glossary is valid.
+
+:func:`start` returns None where that is not possible or not safe: no ``os.fork``
+(Windows), or other threads running (forking them can deadlock the child). Callers
+then do the work in their own process, so results never depend on this.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Child:
+    pid: int
+    _status: int | None = None
+
+    def wait(self) -> bool:
+        """Wait for the child; True when its work finished without an exception."""
+        if self._status is None:
+            while True:
+                try:
+                    _, status = os.waitpid(self.pid, 0)
+                    break
+                except InterruptedError:  # pragma: no cover - retried by Python anyway
+                    continue
+                except ChildProcessError:  # already reaped elsewhere
+                    status = 1 << 8
+                    break
+            self._status = os.waitstatus_to_exitcode(status)
+        return self._status == 0
+
+    def cancel(self) -> None:
+        """Stop the child (its work is not wanted) and reap it."""
+        if self._status is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            self.wait()
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def start(work: Callable[[], object]) -> Child | None:
+    """Run ``work()`` in a forked child; None when forking is unavailable or unsafe."""
+    if not can_fork():
+        return None
+    pid = os.fork()
+    if pid:
+        return Child(pid)
+    code = 1  # the child: never return into the parent's code, never run its exit hooks
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        work()
+        code = 0
+    except BaseException:  # noqa: BLE001 - the parent redoes the work to report errors
+        code = 1
+    finally:
+        os._exit(code)
