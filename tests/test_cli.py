@@ -88,3 +88,38 @@ def test_version(cli) -> None:
 
 def test_entry_point_is_the_click_group() -> None:
     assert main.name == "main"
+
+
+def test_lazy_command_table_matches_the_commands() -> None:
+    # `glossary --help` prints summaries from app.COMMANDS without importing the
+    # commands; they must say what each command's own help says, at any width
+    import click
+
+    from glossary.cli import app, load_commands, main
+
+    load_commands()
+    assert set(main.commands) == set(app.COMMANDS)
+    for name, (_, summary) in app.COMMANDS.items():
+        for limit in (30, 45, 70, 200):
+            expected = main.commands[name].get_short_help_str(limit)
+            assert click.Command(name, help=summary).get_short_help_str(limit) == expected, name
+
+
+def test_help_imports_no_command_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom glossary.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', sorted(m for m in sys.modules if m.startswith('glossary')))\n"
+        "print('HEAVY', sorted(m for m in ('json', 'sqlite3', 'jinja2', 'lxml', 'babel') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "Commands:" in out and "search" in out
+    modules = out.split("MODULES ")[1].splitlines()[0]
+    assert "glossary.cli.core" not in modules and "glossary.cli.gettext" not in modules
+    assert "glossary.cli.app" in modules
+    assert out.split("HEAVY ")[1].strip() == "[]"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +27,70 @@ class Context:
         return load_settings(terms_dir=self.terms, build_dir=self.build, locale_dir=self.locale)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Where each command is defined (modules of glossary.cli; importing them registers
+#: it), and its one-line summary. ``glossary --help`` lists the commands from this
+#: table, and a command's module is imported only when that command runs, so start-up
+#: does not pay for every command. A test checks the summaries against the commands.
+COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "build": (("core",), "Validate terms/ and write everything in build/."),
+    "check": (("core",),
+              "Validate terms/ and list every problem as path:line: CODE: message (hint)."),
+    "diff": (("gettext",),
+             "What changed between two versions: git revisions of terms/, or JSON exports."),
+    "export": (("core", "gettext", "interchange"),
+               "Write the glossary in an interchange format."),
+    "import": (("core", "gettext", "interchange"),
+               "Read terms back from an interchange file and report (or apply) the changes."),
+    "new": (("core",), "Create terms/ID.toml for a new concept from a template."),
+    "qa": (("qa",), "Check PO catalogs, text/Markdown files and Word .docx documents against "
+                    "the glossary."),
+    "review": (("gettext",), "Approve or reject terms, and list what awaits review."),
+    "search": (("core",),
+               "Find concepts by English or Khmer term: exact, then prefix, then substring."),
+    "serve": (("site",),
+              "Serve build/site on http://127.0.0.1:PORT/ with Python's own web server."),
+    "stats": (("core",), "Concepts, terms per language and review state, and coverage per "
+                         "document section."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when first used (see :data:`COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            load_commands(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS:
+                summary = click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+            else:  # registered directly, not through the table
+                command = self.commands[name]
+                if command.hidden:
+                    continue
+                summary = command.get_short_help_str(limit)
+            rows.append((name, summary))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def load_commands(*names: str) -> None:
+    """Import the modules that define the commands ``names`` (all when none given)."""
+    for name in names or tuple(COMMANDS):
+        for module in COMMANDS[name][0]:
+            importlib.import_module(f"glossary.cli.{module}")
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="glossary")
 @click.option("--terms", "terms", type=click.Path(path_type=Path), default=None,
               help="The terms/ directory (default: from [tool.glossary] in pyproject.toml).")
@@ -67,6 +130,8 @@ def shown(path: Path, root: Path) -> str:
 
 
 def emit_json(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
