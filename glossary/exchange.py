@@ -3,12 +3,11 @@ and the ``tbx`` and ``csv`` build targets. Formats are imported only when used."
 
 from __future__ import annotations
 
-import os
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
+from glossary import textfile
 from glossary.bulk import paused_gc
 from glossary.errors import ReviewError
 from glossary.incoming import ReadResult
@@ -69,17 +68,8 @@ def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed process
         stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(fmt, glossary, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with textfile.atomic_writer(path) as handle:
+        write(fmt, glossary, handle)
     return path
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
-from glossary import khmer
+from glossary import khmer, textfile
 from glossary.model import Glossary
 
 SCHEMA_VERSION = 1
@@ -248,7 +248,9 @@ def fill_database(
 
 
 def commit_database(tmp: Path, path: Path) -> None:
-    """Move a database written by :func:`fill_database` into place (atomic)."""
+    """Move a database written by :func:`fill_database` into place (atomic), with the
+    permissions of a normal file."""
+    os.chmod(tmp, textfile.new_file_mode(path))
     os.replace(tmp, path)
 
 

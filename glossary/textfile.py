@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from glossary.errors import GlossaryError
 
@@ -37,20 +39,28 @@ def decode(
         ) from None
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old or the new file, never half.
-    The file keeps its permissions (a new file gets the usual 0666 less the umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def new_file_mode(path: Path) -> int:
+    """The permissions a write to ``path`` should leave: those of the file it replaces,
+    or for a new file the usual 0666 less the umask (never mkstemp's private 0600)."""
     try:
-        mode = path.stat().st_mode & 0o7777
+        return path.stat().st_mode & 0o7777
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
-        mode = 0o666 & ~umask
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary handle on a temporary file beside ``path``; when the block ends without
+    an exception the file is flushed to disk and renamed over ``path``, so readers see
+    the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
@@ -59,3 +69,14 @@ def atomic_write_text(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as handle:
+        handle.write(data)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` atomically; the file keeps its permissions."""
+    atomic_write_bytes(path, text.encode("utf-8"))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from glossary import catalog, khmer, source
+from glossary import catalog, khmer, textfile
 from glossary.bulk import paused_gc
 from glossary.config import Settings
 from glossary.errors import ConfigError
@@ -74,34 +74,6 @@ def mo_bytes(glossary: Glossary, revision: str) -> bytes:
     return mo.write(catalog.approved_messages(glossary), header.mo_text())
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _write_text(path: Path, text: str) -> None:
-    """source.atomic_write_text, then the permissions of a normal new file (not 0600)."""
-    source.atomic_write_text(path, text)
-    os.chmod(path, 0o666 & ~_umask())
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @dataclass
 class Exported:
     paths: list[Path]
@@ -120,7 +92,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     if approved_only:
         base = out_dir or settings.build_dir / "approved"
         target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
-        _write_text(target, po_text)
+        textfile.atomic_write_text(target, po_text)
         paths.append(target)
     else:
         base = out_dir or settings.locale_dir
@@ -131,7 +103,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
             (settings.build_dir / POT_NAME, pot_text),
             (settings.build_dir / LANGUAGE / PO_NAME, po_text),
         ):
-            _write_text(path, text)
+            textfile.atomic_write_text(path, text)
             paths.append(path)
     return Exported(paths, len(entries), sum(e.fuzzy for e in entries),
                     sum(not e.msgstr for e in entries))
@@ -142,7 +114,7 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     messages = catalog.approved_messages(glossary)
     header = make_header(glossary, revision)
     target = output or settings.build_dir / MO_NAME
-    _write_bytes(target, mo.write(messages, header.mo_text()))
+    textfile.atomic_write_bytes(target, mo.write(messages, header.mo_text()))
     return Exported([target], len(messages), 0)
 
 
@@ -153,7 +125,7 @@ def render_po(ctx: object) -> list[Path]:
     written = []
     for path, text in ((settings.build_dir / POT_NAME, pot_text),
                        (settings.build_dir / LANGUAGE / PO_NAME, po_text)):
-        _write_text(path, text)
+        textfile.atomic_write_text(path, text)
         written.append(path)
     return written
 
@@ -162,7 +134,7 @@ def render_mo(ctx: object) -> list[Path]:
     """``glossary build`` target ``mo``: the approved-only build/glossary.km.mo."""
     glossary, settings, revision = _ctx(ctx)
     target = settings.build_dir / MO_NAME
-    _write_bytes(target, mo_bytes(glossary, revision))
+    textfile.atomic_write_bytes(target, mo_bytes(glossary, revision))
     return [target]
 
 

@@ -124,3 +124,25 @@ def test_unknown_target(cli) -> None:
 def test_progress_is_quiet_when_piped(cli) -> None:
     result = cli("build")
     assert "reading terms/" not in result.output
+
+
+def test_written_files_have_normal_permissions(cli, project):
+    # files other projects take must be readable by them: not mkstemp's private 0600
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert cli("build", "--only", "db").exit_code == 0
+        for fmt in ("tbx", "csv", "po", "mo", "json"):
+            assert cli("export", fmt, "-o", f"out.{fmt}").exit_code == 0, fmt
+    finally:
+        os.umask(old)
+    written = [project / "build" / "glossary.db",
+               *(project / f"out.{fmt}" for fmt in ("tbx", "csv", "json"))]
+    for folder in ("out.po", "out.mo"):  # catalogs go into a folder
+        path = project / folder
+        written += [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    assert len(written) >= 7
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path

@@ -61,7 +61,7 @@ class LazyGroup(click.Group):
         return sorted(set(COMMANDS) | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
+        if cmd_name in COMMANDS:  # its modules, even when another one registered it
             load_commands(cmd_name)
         return self.commands.get(cmd_name)
 
