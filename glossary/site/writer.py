@@ -122,9 +122,15 @@ class SiteWriter:
         if parent not in self._made_dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(parent)
-        tmp = parent / f".{path.name}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(raw)
+        tmp = f"{parent}{os.sep}.{path.name}.{os.getpid()}.tmp"
+        # os.open/os.write: a page costs three system calls, not the six of open()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(raw)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
         return out_digest, True
 
