@@ -28,6 +28,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "CHECK_PREFILTER",
     "FOLD_COENG_DA_DEFAULT",
     "INDEX_HEADINGS",
     "char_name",
@@ -477,6 +478,14 @@ _DEPRECATED = frozenset("\u17a3\u17a4\u17b4\u17b5\u17d3\u17d8")
 
 
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + ZWNJ + "]")
+
+#: Text in which this finds nothing has no invisible or deprecated character, no
+#: repeated vowel and no digit: :func:`invisible_chars`, :func:`deprecated_chars`,
+#: :func:`duplicate_vowels` and :func:`mixed_digits` have nothing to report on it.
+CHECK_PREFILTER = re.compile(
+    "[" + re.escape("".join(sorted(_INVISIBLE | _DEPRECATED | {ZWNJ}))) + "0-9\u17e0-\u17e9]"
+    "|([\u17b6-\u17c5])\\1"
+)
 
 
 def has_khmer(text: str) -> bool:

@@ -173,6 +173,8 @@ def check_completeness(loaded: LoadedFile, glossary: Glossary) -> Iterator[Probl
                  "add [[km.terms]] with a proposal", Level.WARNING)
     for lang in ("en", "km"):
         section = concept.lang(lang)
+        if len(section.terms) < 2:
+            continue  # nothing to repeat
         seen: dict[str, int] = {}
         for i, term in enumerate(section.terms):
             key = khmer.search_key_normalized(term.text)
@@ -210,13 +212,16 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             elif f.is_term and khmer.has_latin_letters(raw):
                 yield _p(loaded, "latin-in-khmer", kp, "Khmer term contains Latin letters",
                          "set dnt = true if the term stays in English", Level.WARNING)
-        if f.is_term:
+        suspect = _SUSPECT.search(raw) is not None or (
+            f.value != raw and _SUSPECT.search(f.value) is not None
+        )
+        if f.is_term and suspect:
             for _, ch in khmer.invisible_chars(f.value):
                 if ch == "\ufeff":
                     continue
                 yield _p(loaded, "invisible-char", kp,
                          f"contains {khmer.char_name(ch)}", "remove it")
-        if khmer.has_khmer(raw):
+        if suspect and khmer.has_khmer(raw):
             for _, ch in khmer.deprecated_chars(raw):
                 yield _p(loaded, "deprecated-char", kp,
                          f"contains deprecated {khmer.char_name(ch)}",
@@ -230,6 +235,7 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
                          "use one kind of digit", Level.WARNING)
 
 
+_SUSPECT = khmer.CHECK_PREFILTER
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TERM_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 

@@ -545,3 +545,16 @@ def test_validation_helpers_agree_with_their_definitions(x):
         for ch in x + "é" * (len(x) % 2)
     )
     assert khmer.has_latin_letters(x + "é" * (len(x) % 2)) == latin
+
+
+@PROPS
+@given(any_text)
+def test_check_prefilter_misses_nothing(x):
+    # validate skips these checks on text the prefilter finds nothing in
+    if khmer.CHECK_PREFILTER.search(x) is None:
+        assert not khmer.invisible_chars(x)
+        assert not khmer.deprecated_chars(x)
+        assert not khmer.duplicate_vowels(x)
+        assert not khmer.mixed_digits(x)
+    for text in ("\u1780\u200b\u1781", "\u1780\u17b6\u17b6", "\u17a3", "ក1១", "\u1780\u00a0"):
+        assert khmer.CHECK_PREFILTER.search(text)
