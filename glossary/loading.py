@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 from glossary import forked, packing, source, validate
-from glossary.model import Glossary
+from glossary.model import Concept, Document, Domain, Glossary
 from glossary.problems import Problem
 from glossary.source import LoadedFile, LoadResult
 
@@ -32,37 +33,67 @@ WORKER_SHARE_PERCENT = 47
 Progress = Callable[[int], None]
 
 
+class Sink(Protocol):
+    """Receives the concepts while they are read, in id order (see glossary.dbstream)."""
+
+    def start(self, documents: Iterable[Document], domains: Iterable[Domain],
+              concepts: list[Concept]) -> None: ...
+
+    def worker_message(self, data: bytes) -> None: ...
+
+    def more(self, concepts: list[Concept]) -> None: ...
+
+
 def load_checked(
     terms_dir: Path, fold_coeng_da: bool = True, progress: Progress | None = None,
-    *, parallel: bool | None = None,
+    *, parallel: bool | None = None, sink: Sink | None = None,
 ) -> tuple[LoadResult, list[Problem]]:
     """Every concept file and the registry, and every problem in them (sorted, lines
     resolved): ``load_glossary`` and ``validate`` in one step. Never raises for bad
-    content. ``parallel`` forces (True) or forbids (False) the worker process."""
+    content. ``parallel`` forces (True) or forbids (False) the worker process.
+
+    ``sink`` gets the concepts as they become available: this process's share (the
+    files whose names come first, in id order) as soon as it is read, then the worker's.
+    """
     paths = source.concept_paths(terms_dir)
     documents, domains, registry_problems = source.load_registry(terms_dir)
     registry = Glossary(documents=documents, domains=domains)
     if parallel is None:
         parallel = len(paths) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1
-    # the worker also packs what it read, and this process unpacks it: give it a bit less
+    # Shares in id order (a valid file is named after its id), so that this process's
+    # concepts all come before the worker's. The worker also packs what it read and
+    # this process unpacks it: give it a bit less.
+    by_id = sorted(paths, key=lambda p: p.stem)
     split = len(paths) - len(paths) * WORKER_SHARE_PERCENT // 100 if parallel else len(paths)
-    worker = _start_worker(paths[split:], fold_coeng_da, registry) if split < len(paths) \
+    worker = _start_worker(by_id[split:], fold_coeng_da, registry) if split < len(paths) \
         else None
     if worker is None:
         split = len(paths)
-    files, problems = _read(paths[:split], fold_coeng_da, registry, progress)
+    files, problems = _read(by_id[:split], fold_coeng_da, registry, progress)
+    if sink is not None:
+        sink.start(documents, domains, _in_id_order(files))
     if worker is not None:
-        theirs = _receive(worker, paths[split:])
+        data, theirs = _receive(worker, by_id[split:])
         if theirs is None:  # the worker failed: do its share here
-            theirs = _read(paths[split:], fold_coeng_da, registry, progress)
-        elif progress is not None:
-            progress(len(theirs[0]))
+            theirs = _read(by_id[split:], fold_coeng_da, registry, progress)
+            if sink is not None:
+                sink.more(_in_id_order(theirs[0]))
+        else:
+            if sink is not None:
+                sink.worker_message(data)
+            if progress is not None:
+                progress(len(theirs[0]))
         files += theirs[0]
         problems += theirs[1]
+    files.sort(key=lambda f: f.path.name)  # the order of concept_paths
     result = source.assemble(files, documents, domains, registry_problems)
     problems += registry_problems
     problems += validate.cross_file_problems(result.files, result.glossary)
     return result, validate.sort_problems(problems)
+
+
+def _in_id_order(files: list[LoadedFile]) -> list[Concept]:
+    return sorted((f.concept for f in files if f.concept is not None), key=lambda c: c.id)
 
 
 def _read(
@@ -110,20 +141,21 @@ def _start_worker(paths: list[Path], fold_coeng_da: bool, registry: Glossary) ->
 
 def _receive(
     worker: _Worker, paths: list[Path]
-) -> tuple[list[LoadedFile], list[Problem]] | None:
+) -> tuple[bytes, tuple[list[LoadedFile], list[Problem]] | None]:
+    """The worker's raw message and what it holds (None when the worker failed)."""
     with os.fdopen(worker.fd, "rb") as pipe:
         data = pipe.read()
     if not worker.child.wait():
-        return None
+        return data, None
     try:
         packed_files, packed_problems = marshal.loads(data)
     except (EOFError, ValueError, TypeError):  # pragma: no cover - a truncated message
-        return None
+        return data, None
     if len(packed_files) != len(paths):  # pragma: no cover - defensive
-        return None
+        return data, None
     files = [
         LoadedFile(path, packing.unpack_concept(concept) if concept else None,
                    [packing.unpack_problem(p) for p in file_problems], [], text)
         for path, (concept, file_problems, text) in zip(paths, packed_files, strict=True)
     ]
-    return files, [packing.unpack_problem(p) for p in packed_problems]
+    return data, (files, [packing.unpack_problem(p) for p in packed_problems])

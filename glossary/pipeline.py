@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import forked, loading, source, store, validate
+from glossary import loading, source, store, validate
 from glossary.bulk import paused_gc
 from glossary.config import Settings
+from glossary.dbstream import DatabaseStream
 from glossary.errors import ConfigError, SourceError, ValidationFailed
 from glossary.lock import build_lock, remove_stale_temporaries
 from glossary.model import Glossary
@@ -87,20 +88,23 @@ def revision_of(result: source.LoadResult, terms_dir: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def load(settings: Settings, progress: Progress | None = None) -> Loaded:
+def load(
+    settings: Settings, progress: Progress | None = None, sink: loading.Sink | None = None
+) -> Loaded:
     """Read and validate terms/. Never raises for bad content (see ``problems``)."""
     with paused_gc():  # tens of thousands of small acyclic objects: see glossary.bulk
         result, problems = loading.load_checked(
-            settings.terms_dir, settings.fold_coeng_da, progress
+            settings.terms_dir, settings.fold_coeng_da, progress, sink=sink
         )
     return Loaded(result, problems, revision_of(result, settings.terms_dir))
 
 
 def load_valid(
-    settings: Settings, *, strict: bool = False, progress: Progress | None = None
+    settings: Settings, *, strict: bool = False, progress: Progress | None = None,
+    sink: loading.Sink | None = None,
 ) -> Loaded:
     """Like :func:`load`, but raise ValidationFailed when there are errors."""
-    loaded = load(settings, progress)
+    loaded = load(settings, progress, sink)
     _raise_for_errors(loaded, settings, strict)
     return loaded
 
@@ -145,68 +149,36 @@ def build(
 ) -> BuildReport:
     """Load and validate terms/, then write the outputs in ``targets`` (default: all).
 
-    Reading uses two processes for a large glossary (:mod:`glossary.loading`). When
-    the database is built with other outputs, a forked child writes it while this
-    process renders the rest (:mod:`glossary.forked`).
+    Reading uses two processes for a large glossary (:mod:`glossary.loading`), and the
+    database is written by a forked child that starts as soon as the first concepts are
+    read (:mod:`glossary.dbstream`); it is moved into place only if the glossary is valid.
     """
     targets = tuple(RENDERERS) if not targets else tuple(targets)
     unknown = sorted(set(targets) - set(RENDERERS))
     if unknown:
         raise ConfigError(f"unknown build target(s): {', '.join(unknown)}",
                           hint="choose from " + ", ".join(RENDERERS))
-    loaded = load_valid(settings, strict=strict, progress=progress)
-    glossary = loaded.glossary
-    ctx = RenderContext(glossary, settings, loaded.revision)
     outputs: list[Path] = []
     with build_lock(settings.build_dir), paused_gc():
         remove_stale_temporaries(settings.build_dir)
-        database = _database_in_background(ctx) if "db" in targets and len(targets) > 1 \
-            else None
+        stream = DatabaseStream(settings.db_path) if "db" in targets else None
         try:
+            loaded = load_valid(settings, strict=strict, progress=progress, sink=stream)
+            ctx = RenderContext(loaded.glossary, settings, loaded.revision)
             for name in RENDERERS:
                 if name not in targets:
                     continue
-                if name == "db" and database is not None:
-                    outputs.extend(database.finish(ctx))
-                else:
+                if name == "db" and stream is not None and stream.finish(ctx.revision):
+                    outputs.append(settings.db_path)
+                else:  # (the database too, when the child could not write it)
                     outputs.extend(_renderer(name)(ctx))
         except BaseException:
-            if database is not None:
-                database.cancel()
+            if stream is not None:
+                stream.cancel()
             raise
+    glossary = loaded.glossary
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
     return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision)
-
-
-@dataclass
-class _BackgroundDatabase:
-    child: forked.Child
-    tmp: Path
-
-    def cancel(self) -> None:
-        self.child.cancel()
-        self.tmp.unlink(missing_ok=True)
-
-    def finish(self, ctx: RenderContext) -> list[Path]:
-        if self.child.wait() and self.tmp.is_file():
-            store.commit_database(self.tmp, ctx.settings.db_path)
-            return [ctx.settings.db_path]
-        # the child failed: redo the work here, so that its error (if any) is reported
-        self.tmp.unlink(missing_ok=True)
-        return render_database(ctx)
-
-
-def _database_in_background(ctx: RenderContext) -> _BackgroundDatabase | None:
-    if not forked.can_fork():
-        return None
-    tmp = store.temporary_path(ctx.settings.db_path)
-    child = forked.start(
-        lambda: store.fill_database(ctx.glossary, tmp, revision=ctx.revision)
-    )
-    if child is None:
-        tmp.unlink(missing_ok=True)
-        return None
-    return _BackgroundDatabase(child, tmp)
 
 
 def database_is_stale(settings: Settings) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary import pipeline, store
+from glossary import pipeline, store_write
 from glossary.errors import ValidationFailed
 
 
@@ -45,7 +45,7 @@ def test_interrupted_build_keeps_previous_database(settings, monkeypatch) -> Non
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "_insert", boom)
+    monkeypatch.setattr(store_write, "_insert", boom)
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(settings, ["db"])
     assert settings.db_path.read_bytes() == before

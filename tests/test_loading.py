@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from glossary import forked, loading, packing, pipeline, source, validate
+from glossary import forked, loading, packing, pipeline, source, store, store_write, validate
 from glossary.config import load_settings
+from glossary.errors import ValidationFailed
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -137,35 +138,64 @@ def spy_forks(monkeypatch) -> list[int]:
     return started
 
 
-def test_build_with_other_outputs_writes_the_same_database(project: Path, monkeypatch):
+def serial_database(settings, path: Path) -> bytes:
+    loaded = pipeline.load(settings)
+    store.write_database(loaded.glossary, path, revision=loaded.revision)
+    return path.read_bytes()
+
+
+def test_streamed_database_equals_one_process_database(project: Path, monkeypatch, tmp_path):
     settings = load_settings(cwd=project)
-    pipeline.build(settings, ("db",))
-    alone = settings.db_path.read_bytes()
-    settings.db_path.unlink()
     started = spy_forks(monkeypatch)
-    report = pipeline.build(settings, ("db", "csv"))  # the database from a forked child
-    assert started == [True]
+    report = pipeline.build(settings, ("db",))
+    assert started == [True]  # the writer child
     assert settings.db_path in report.outputs
-    assert settings.db_path.read_bytes() == alone
+    assert settings.db_path.read_bytes() == serial_database(settings, tmp_path / "one.db")
     assert not list(settings.build_dir.glob(".*.tmp"))
+
+
+def test_streamed_database_from_two_readers_in_chunks(tmp_path: Path, monkeypatch):
+    # the shipped glossary read by two processes (ids such as ai / ai-act sort
+    # differently as file names), inserted in chunks of 50: the same bytes as one process
+    shutil.copytree(ROOT / "terms", tmp_path / "terms")
+    (tmp_path / "pyproject.toml").write_text('[tool.glossary]\nterms = "terms"\n')
+    monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 100)
+    monkeypatch.setattr(store_write, "INSERT_CHUNK", 50)
+    settings = load_settings(cwd=tmp_path)
+    started = spy_forks(monkeypatch)
+    pipeline.build(settings, ("db", "csv"))
+    assert started == [True, True]  # the reading worker and the writer child
+    monkeypatch.setattr(loading, "PARALLEL_MIN_FILES", 10**9)
+    assert settings.db_path.read_bytes() == serial_database(settings, tmp_path / "one.db")
 
 
 def test_database_child_failure_is_redone_here(project: Path, monkeypatch):
     settings = load_settings(cwd=project)
     parent = os.getpid()
-    real = pipeline.store.fill_database
+    real = store_write.DatabaseWriter.add
     calls: list[int] = []
 
-    def fail_in_child(*args, **kwargs):
+    def fail_in_child(self, concepts):
         if os.getpid() != parent:
             raise OSError("simulated failure in the child")
         calls.append(1)
-        return real(*args, **kwargs)
+        return real(self, concepts)
 
-    monkeypatch.setattr(pipeline.store, "fill_database", fail_in_child)
+    monkeypatch.setattr(store_write.DatabaseWriter, "add", fail_in_child)
     started = spy_forks(monkeypatch)
     pipeline.build(settings, ("db", "csv"))
     assert started == [True]
     assert calls == [1]  # done again in this process
     assert settings.db_path.is_file()
+    assert not list(settings.build_dir.glob(".*.tmp"))
+
+
+def test_invalid_glossary_stops_the_writer_and_keeps_the_old_database(project: Path):
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ("db",))
+    before = settings.db_path.read_bytes()
+    (project / "terms" / "broken.toml").write_text('id = "other"\ndomains = []\n')
+    with pytest.raises(ValidationFailed):
+        pipeline.build(settings, ("db",))
+    assert settings.db_path.read_bytes() == before
     assert not list(settings.build_dir.glob(".*.tmp"))

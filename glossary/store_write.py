@@ -1,0 +1,276 @@
+"""Writing the SQLite database (its schema and rows); :mod:`glossary.store` reads it.
+
+:class:`DatabaseWriter` takes the concepts in id order, in as many calls as the caller
+likes, and inserts them in fixed chunks of :data:`INSERT_CHUNK`: the file's bytes depend
+only on the glossary, never on how the concepts arrived (one list, or two halves read
+by two processes). The database is written into a temporary file, flushed to disk and
+then moved into place, so an interrupted build leaves the previous database intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from glossary import khmer, textfile
+from glossary.model import Concept, Document, Domain, Glossary
+
+SCHEMA_VERSION = 1
+#: Concepts per batch of inserts (a constant, so that the output is deterministic).
+INSERT_CHUNK = 4096
+
+Rows = dict[str, list[tuple[Any, ...]]]
+_CONCEPT_TABLES = ("concepts", "terms", "definitions", "references", "terms_en_fts",
+                   "terms_tri_fts")
+
+_JSON_PLAIN = re.compile('[^"\\\\\x00-\x1f\x7f\u2028\u2029]*')
+
+
+def _json(value: Iterable[str]) -> str:
+    """A JSON list of strings, as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+    items = list(value)
+    joined = '", "'.join(items)
+    if _JSON_PLAIN.fullmatch(joined):  # nothing to escape: skip the encoder
+        return f'["{joined}"]' if items else "[]"
+    return json.dumps(items, ensure_ascii=False)
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create(
+        {"id": str, "short": str, "title": str, "title_km": str, "publisher": str,
+         "year": int, "url": str, "edition": str, "kind": str},
+        pk="id",
+    )
+    db["sections"].create(
+        {"doc": str, "id": str, "ord": int, "title": str, "title_km": str, "page": int},
+        pk=("doc", "id"),
+        foreign_keys=[("doc", "documents", "id")],
+    )
+    db["domains"].create({"id": str, "en": str, "km": str}, pk="id")
+    db["concepts"].create(
+        {"id": str, "status": str, "domains": str, "see_also": str, "notes": str,
+         "en_preferred": str, "km_preferred": str, "km_review": str},
+        pk="id",
+    )
+    db["terms"].create(
+        {"id": int, "concept": str, "lang": str, "idx": int, "text": str, "key": str,
+         "admin_status": str, "type": str, "pos": str, "context": str, "dnt": int,
+         "note": str, "review": str, "origin": str, "proposed_by": str,
+         "proposed_on": str, "approved_by": str, "approved_on": str},
+        pk="id",
+        foreign_keys=[("concept", "concepts", "id")],
+    )
+    db["definitions"].create(
+        {"concept": str, "lang": str, "text": str, "source_doc": str, "source_section": str,
+         "review": str, "origin": str, "proposed_by": str, "approved_by": str,
+         "approved_on": str},
+        pk=("concept", "lang"),
+        foreign_keys=[("concept", "concepts", "id")],
+    )
+    db["references"].create(
+        {"concept": str, "ord": int, "doc": str, "section": str, "page": int, "note": str},
+        pk=("concept", "ord"),
+        foreign_keys=[("concept", "concepts", "id"), ("doc", "documents", "id")],
+    )
+    db["term_grams"].create({"gram": str, "terms": bytes}, pk="gram")
+    db.execute(
+        "CREATE VIRTUAL TABLE terms_en_fts USING fts5("
+        "text, tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.execute("CREATE VIRTUAL TABLE terms_tri_fts USING fts5(key, tokenize='trigram')")
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    marks = ", ".join("?" * len(rows[0]))
+    if table.endswith("_fts"):
+        conn.executemany(f"INSERT INTO {table}(rowid, {'key' if 'tri' in table else 'text'}) "
+                         f"VALUES ({marks})", rows)
+    else:
+        conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+
+
+def _registry_rows(documents: Iterable[Document], domains: Iterable[Domain]) -> Rows:
+    rows: Rows = {"documents": [], "sections": [], "domains": []}
+    for doc in documents:
+        rows["documents"].append((doc.id, doc.short, doc.title, doc.title_km, doc.publisher,
+                                  doc.year, doc.url, doc.edition, doc.kind))
+        for ord_, section in enumerate(doc.sections):
+            rows["sections"].append((doc.id, section.id, ord_, section.title,
+                                     section.title_km, section.page))
+    for domain in domains:
+        rows["domains"].append((domain.id, domain.en, domain.km))
+    return rows
+
+
+class DatabaseWriter:
+    """A new database in the file ``tmp``: :meth:`add` concepts (in id order), then
+    :meth:`finish`. :meth:`abandon` closes it after an error (the caller removes it)."""
+
+    def __init__(self, tmp: Path, documents: Iterable[Document],
+                 domains: Iterable[Domain]) -> None:
+        self.tmp = tmp
+        self.conn = sqlite3.connect(tmp, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=OFF")
+        self.conn.execute("PRAGMA synchronous=OFF")
+        self.conn.execute("BEGIN")
+        _create_schema(sqlite_utils.Database(self.conn))
+        for table, rows in _registry_rows(documents, domains).items():
+            _insert(self.conn, table, rows)
+        self.term_id = 0
+        self.km_keys: list[tuple[int, str, int]] = []
+        self.pending: list[Concept] = []
+
+    def add(self, concepts: Iterable[Concept]) -> None:
+        self.pending.extend(concepts)
+        while len(self.pending) >= INSERT_CHUNK:
+            self._insert_concepts(self.pending[:INSERT_CHUNK])
+            del self.pending[:INSERT_CHUNK]
+
+    def finish(self, revision: str | None) -> int:
+        """Insert what is left, the posting lists, indexes and metadata; commit and flush
+        the file to disk. Returns the number of terms."""
+        self._insert_concepts(self.pending)
+        self.pending = []
+        conn = self.conn
+        try:
+            _insert(conn, "term_grams", self._gram_rows())
+            conn.execute("CREATE INDEX terms_key ON terms(lang, key)")
+            conn.execute("CREATE INDEX terms_concept ON terms(concept)")
+            conn.execute("CREATE INDEX references_doc ON \"references\"(doc, section)")
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or "")],
+            )
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
+        fd = os.open(self.tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return self.term_id
+
+    def abandon(self) -> None:
+        self.conn.close()
+
+    def _insert_concepts(self, concepts: list[Concept]) -> None:
+        rows: Rows = {table: [] for table in _CONCEPT_TABLES}
+        for concept in concepts:
+            self._concept_rows(concept, rows)
+        for table in _CONCEPT_TABLES:
+            _insert(self.conn, table, rows[table])
+
+    def _concept_rows(self, concept: Concept, rows: Rows) -> None:
+        en_pref, km_pref = concept.en.preferred, concept.km.preferred
+        rows["concepts"].append((
+            concept.id, concept.status.value, _json(concept.domains), _json(concept.see_also),
+            _json(concept.notes), en_pref.text if en_pref else None,
+            km_pref.text if km_pref else None,
+            km_pref.review.state.value if km_pref else None,
+        ))
+        for ord_, ref in enumerate(concept.sources):
+            rows["references"].append((concept.id, ord_, ref.doc, ref.section, ref.page,
+                                       ref.note))
+        for lang in ("en", "km"):
+            section = concept.lang(lang)
+            definition = section.definition
+            if definition is not None:
+                review = definition.review
+                rows["definitions"].append((
+                    concept.id, lang, definition.text,
+                    definition.source.doc if definition.source else None,
+                    definition.source.section if definition.source else None,
+                    review.state.value, review.origin, review.proposed_by, review.approved_by,
+                    review.approved_on.isoformat() if review.approved_on else None,
+                ))
+            for idx, term in enumerate(section.terms):
+                self.term_id += 1
+                term_id = self.term_id
+                key = khmer.search_key_normalized(term.text)
+                review = term.review
+                rows["terms"].append((
+                    term_id, concept.id, lang, idx, term.text, key, term.admin_status.value,
+                    term.type.value, term.pos, term.context, int(term.dnt), term.note,
+                    review.state.value, review.origin, review.proposed_by,
+                    review.proposed_on.isoformat() if review.proposed_on else None,
+                    review.approved_by,
+                    review.approved_on.isoformat() if review.approved_on else None,
+                ))
+                rows["terms_tri_fts"].append((term_id, key))
+                if lang == "en":
+                    rows["terms_en_fts"].append((term_id, term.text))
+                else:
+                    self.km_keys.append((len(key), key, term_id))
+
+    def _gram_rows(self) -> list[tuple[Any, ...]]:
+        # Posting lists, shortest keys first: visit the keys once in that order.
+        postings: dict[str, array[int]] = {}
+        for _, key, term in sorted(self.km_keys):
+            for gram in {key[i:i + n] for n in (1, 2) for i in range(len(key) - n + 1)}:
+                ids = postings.get(gram)
+                if ids is None:
+                    ids = postings[gram] = array("I")
+                ids.append(term)
+        return [(gram, postings[gram].tobytes()) for gram in sorted(postings)]
+
+
+def write_database(
+    glossary: Glossary, path: Path, *, revision: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Build a fresh database at ``path`` atomically. Returns the number of terms."""
+    tmp = temporary_path(path)
+    try:
+        count = fill_database(glossary, tmp, revision=revision)
+        commit_database(tmp, path)
+        if progress is not None:
+            progress(1)
+        return count
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def temporary_path(path: Path) -> Path:
+    """A fresh, unused name next to ``path`` for building it (``.NAME.XXXX.tmp``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed build
+        stale.unlink(missing_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    return tmp
+
+
+def fill_database(glossary: Glossary, tmp: Path, *, revision: str | None = None) -> int:
+    """Write the whole database into the new file ``tmp`` and flush it to disk.
+    Returns the number of terms."""
+    writer = DatabaseWriter(tmp, glossary.documents, glossary.domains)
+    try:
+        writer.add(glossary.concepts)
+    except BaseException:
+        writer.abandon()
+        raise
+    return writer.finish(revision)
+
+
+def commit_database(tmp: Path, path: Path) -> None:
+    """Move a database written by :func:`fill_database` into place (atomic), with the
+    permissions of a normal file."""
+    os.chmod(tmp, textfile.new_file_mode(path))
+    os.replace(tmp, path)
