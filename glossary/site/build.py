@@ -27,7 +27,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -129,46 +129,12 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
     renderer = Renderer(languages, has_changes=has_changes)
     global_key = _global_key(languages, has_changes)
     writer = SiteWriter(out, incremental=incremental)
-
-    for path in static_files():
-        rel = "static/" + path.relative_to(STATIC).as_posix()
-        writer.write(rel, path.read_bytes())
-    index_key = digest(global_key.encode() + pages.print_fingerprint(model) + b"".join(
-        t.text.encode() + b"\0" for c in model.active for s in (c.en, c.km) for t in s.terms))
-    if not writer.unchanged(SEARCH_INDEX, index_key):
-        writer.write(SEARCH_INDEX, searchindex.index_script(searchindex.index_rows(model.active)),
-                     index_key)
-
     count = 0
 
-    def emit(spec: PageSpec) -> None:
-        nonlocal count
-        head = f"{global_key}|{spec.template}|".encode()
-        if spec.fingerprint is not None:
-            fixed = digest(head + spec.fingerprint)
-        for lang in SITE_LANGUAGES:
-            page = PageInfo(spec.template, spec.path, lang, spec.nav)
-            count += 1
-            if spec.fingerprint is not None:
-                key = fixed
-                if writer.unchanged(page.out_path, key):
-                    continue
-                view = spec.view_for(lang)
-            else:
-                view = spec.view_for(lang)
-                key = digest(head + repr(view).encode())
-                if writer.unchanged(page.out_path, key):
-                    continue
-            writer.write(page.out_path, renderer.render(page, view), key)
-
-    for spec in _page_specs(model, ctx, extra):
-        emit(spec)
-    emit(PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"), nav="print",
-                  view_km=lambda: pages.print_view(model, "km"),
-                  fingerprint=pages.print_fingerprint(model)))
-
     # Concept pages, the bulk of the site: keyed by a cheap fingerprint, so an unchanged
-    # concept costs neither a view nor a render; the rest may render in two processes.
+    # concept costs neither a view nor a render. The rest is rendered in worker
+    # processes, started first so that they work while this process writes the other
+    # pages (indexes, documents, print).
     todo: list[tuple[int, str]] = []
     for i, concept in enumerate(ctx.glossary.concepts):
         key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
@@ -179,7 +145,45 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
             if any(fresh):  # one language page is missing: redo both (rare)
                 writer.release(path, LANG_PREFIX["km"] + path)
             todo.append((i, key))
-    _render_concepts(ctx.glossary.concepts, todo, model, renderer, writer, workers)
+    with _ConceptPages(ctx.glossary.concepts, todo, model, renderer, writer, workers) as concepts:
+        for path in static_files():
+            rel = "static/" + path.relative_to(STATIC).as_posix()
+            writer.write(rel, path.read_bytes())
+        index_key = digest(global_key.encode() + pages.print_fingerprint(model) + b"".join(
+            t.text.encode() + b"\0" for c in model.active for s in (c.en, c.km)
+            for t in s.terms))
+        if not writer.unchanged(SEARCH_INDEX, index_key):
+            writer.write(SEARCH_INDEX,
+                         searchindex.index_script(searchindex.index_rows(model.active)),
+                         index_key)
+
+        def emit(spec: PageSpec) -> None:
+            nonlocal count
+            head = f"{global_key}|{spec.template}|".encode()
+            if spec.fingerprint is not None:
+                fixed = digest(head + spec.fingerprint)
+            for lang in SITE_LANGUAGES:
+                page = PageInfo(spec.template, spec.path, lang, spec.nav)
+                count += 1
+                if spec.fingerprint is not None:
+                    key = fixed
+                    if writer.unchanged(page.out_path, key):
+                        continue
+                    view = spec.view_for(lang)
+                else:
+                    view = spec.view_for(lang)
+                    key = digest(head + repr(view).encode())
+                    if writer.unchanged(page.out_path, key):
+                        continue
+                writer.write(page.out_path, renderer.render(page, view), key)
+
+        for spec in _page_specs(model, ctx, extra):
+            emit(spec)
+        emit(PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"),
+                      nav="print", view_km=lambda: pages.print_view(model, "km"),
+                      fingerprint=pages.print_fingerprint(model)))
+        if concepts.local:  # no workers: render them here
+            concepts.render_here()
     stats = writer.finish()
     return SiteReport(out, count, stats)
 
@@ -202,27 +206,64 @@ def _render_range(start: int, stop: int) -> list[tuple[str, str, str, bool]]:
     return out
 
 
-def _render_concepts(concepts: tuple[Concept, ...], todo: list[tuple[int, str]],
-                     model: pages.SiteModel, renderer: Renderer, writer: SiteWriter,
-                     workers: int | None) -> None:
-    global _JOB
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(todo) >= PARALLEL_THRESHOLD else 1
-    _JOB = (concepts, todo, model, renderer, writer)
-    try:
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            step = -(-len(todo) // (workers * 4))
-            ranges = [(s, min(s + step, len(todo))) for s in range(0, len(todo), step)]
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                results = list(pool.map(_render_range, *zip(*ranges, strict=True)))
-        else:
-            results = [_render_range(0, len(todo))]
-    finally:
-        _JOB = ()
-    for chunk in results:
+class _ConceptPages:
+    """The concept pages to render: in forked workers from the moment the block starts
+    (when there are enough and the platform forks), otherwise here via
+    :meth:`render_here`. Leaving the block waits for the workers and records their pages
+    with the writer."""
+
+    def __init__(self, concepts: tuple[Concept, ...], todo: list[tuple[int, str]],
+                 model: pages.SiteModel, renderer: Renderer, writer: SiteWriter,
+                 workers: int | None) -> None:
+        self.job = (concepts, todo, model, renderer, writer)
+        self.writer = writer
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if len(todo) >= PARALLEL_THRESHOLD else 1
+        self.workers = workers
+        self.local = not (workers > 1 and "fork" in multiprocessing.get_all_start_methods())
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[tuple[str, str, str, bool]]]] = []
+
+    def __enter__(self) -> _ConceptPages:
+        global _JOB
+        if self.local:
+            return self
+        todo = self.job[1]
+        step = -(-len(todo) // (self.workers * 4))
+        _JOB = self.job
+        try:
+            self.pool = ProcessPoolExecutor(self.workers,
+                                            mp_context=multiprocessing.get_context("fork"))
+            self.futures = [self.pool.submit(_render_range, start, min(start + step, len(todo)))
+                            for start in range(0, len(todo), step)]
+        finally:
+            _JOB = ()
+        return self
+
+    def render_here(self) -> None:
+        global _JOB
+        _JOB = self.job
+        try:
+            self._record(_render_range(0, len(self.job[1])))
+        finally:
+            _JOB = ()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is None:
+            return
+        try:
+            if exc[0] is None:
+                for future in self.futures:
+                    self._record(future.result())
+            else:
+                for future in self.futures:
+                    future.cancel()
+        finally:
+            self.pool.shutdown(wait=True)
+
+    def _record(self, chunk: list[tuple[str, str, str, bool]]) -> None:
         for rel, key, out_digest, written in chunk:
-            writer.record(rel, key, out_digest, written)
+            self.writer.record(rel, key, out_digest, written)
 
 
 def render(ctx: BuildContext) -> list[Path]:
