@@ -69,9 +69,14 @@ def load_checked(
         else None
     if worker is None:
         split = len(paths)
-    files, problems = _read(by_id[:split], fold_coeng_da, registry, progress)
-    if sink is not None:
-        sink.start(documents, domains, _in_id_order(files))
+    try:
+        files, problems = _read(by_id[:split], fold_coeng_da, registry, progress)
+        if sink is not None:
+            sink.start(documents, domains, _in_id_order(files))
+    except BaseException:  # interrupted: do not leave the worker blocked on its pipe
+        if worker is not None:
+            worker.stop()
+        raise
     if worker is not None:
         data, theirs = _receive(worker, by_id[split:])
         if theirs is None:  # the worker failed: do its share here
@@ -115,6 +120,10 @@ class _Worker:
     def __init__(self, child: forked.Child, fd: int) -> None:
         self.child = child
         self.fd = fd
+
+    def stop(self) -> None:
+        os.close(self.fd)
+        self.child.cancel()
 
 
 def _start_worker(paths: list[Path], fold_coeng_da: bool, registry: Glossary) -> _Worker | None:

@@ -199,3 +199,31 @@ def test_invalid_glossary_stops_the_writer_and_keeps_the_old_database(project: P
         pipeline.build(settings, ("db",))
     assert settings.db_path.read_bytes() == before
     assert not list(settings.build_dir.glob(".*.tmp"))
+
+
+def test_interrupted_read_stops_the_worker(mixed_terms: Path, monkeypatch):
+    parent = os.getpid()
+    real = source.load_concept_file
+    children: list[forked.Child] = []
+    real_start = forked.start
+
+    def start(work):
+        child = real_start(work)
+        children.append(child)
+        return child
+
+    calls = []
+
+    def interrupt(path, fold=True):
+        if os.getpid() == parent:
+            calls.append(path)
+            if len(calls) == 20:  # while the worker reads its share
+                raise KeyboardInterrupt
+        return real(path, fold)
+
+    monkeypatch.setattr(forked, "start", start)
+    monkeypatch.setattr(source, "load_concept_file", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        loading.load_checked(mixed_terms, parallel=True)
+    assert len(children) == 1
+    assert children[0]._status is not None  # stopped and reaped, not left blocked
