@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from glossary import __version__
-from glossary.model import Concept
 from glossary.site import changes_page, pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.spec import BuildContext, PageSpec
@@ -129,13 +128,18 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
     renderer = Renderer(languages, has_changes=has_changes)
     global_key = _global_key(languages, has_changes)
     writer = SiteWriter(out, incremental=incremental)
+    specs = [*_page_specs(model, ctx, extra),
+             PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"),
+                      nav="print", view_km=lambda: pages.print_view(model, "km"),
+                      fingerprint=pages.print_fingerprint(model))]
     count = 0
 
-    # Concept pages, the bulk of the site: keyed by a cheap fingerprint, so an unchanged
-    # concept costs neither a view nor a render. The rest is rendered in worker
-    # processes, started first so that they work while this process writes the other
-    # pages (indexes, documents, print).
-    todo: list[tuple[int, str]] = []
+    # Which pages to render. Each page has a key (its fingerprint, or a digest of its
+    # view, with everything global): a page the last build wrote from the same key is
+    # neither rendered nor written. Concept pages and the pages with a fingerprint (the
+    # indexes and print pages, the largest) go to the job list; the workers start on it
+    # at once, while this process writes the others.
+    jobs: list[tuple[str, int, str, str]] = []  # (kind, index, lang, key)
     for i, concept in enumerate(ctx.glossary.concepts):
         key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
         path = pages.concept_path(concept.id)
@@ -144,8 +148,22 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
         if not all(fresh):
             if any(fresh):  # one language page is missing: redo both (rare)
                 writer.release(path, LANG_PREFIX["km"] + path)
-            todo.append((i, key))
-    with _ConceptPages(ctx.glossary.concepts, todo, model, renderer, writer, workers) as concepts:
+            jobs.append(("concept", i, "", key))
+    local: list[PageSpec] = []
+    page_jobs: list[tuple[str, int, str, str]] = []
+    for i, spec in enumerate(specs):
+        if spec.fingerprint is None:
+            local.append(spec)
+            continue
+        key = digest(f"{global_key}|{spec.template}|".encode() + spec.fingerprint)
+        for lang in SITE_LANGUAGES:
+            count += 1
+            if not writer.unchanged(PageInfo(spec.template, spec.path, lang).out_path, key):
+                page_jobs.append(("page", i, lang, key))
+    jobs[:0] = page_jobs  # the big pages first
+
+    with _Workers((ctx.glossary.concepts, model, renderer, writer, specs, jobs),
+                  workers) as pool:
         for path in static_files():
             rel = "static/" + path.relative_to(STATIC).as_posix()
             writer.write(rel, path.read_bytes())
@@ -156,112 +174,109 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
             writer.write(SEARCH_INDEX,
                          searchindex.index_script(searchindex.index_rows(model.active)),
                          index_key)
-
-        def emit(spec: PageSpec) -> None:
-            nonlocal count
+        for spec in local:
             head = f"{global_key}|{spec.template}|".encode()
-            if spec.fingerprint is not None:
-                fixed = digest(head + spec.fingerprint)
             for lang in SITE_LANGUAGES:
                 page = PageInfo(spec.template, spec.path, lang, spec.nav)
                 count += 1
-                if spec.fingerprint is not None:
-                    key = fixed
-                    if writer.unchanged(page.out_path, key):
-                        continue
-                    view = spec.view_for(lang)
-                else:
-                    view = spec.view_for(lang)
-                    key = digest(head + repr(view).encode())
-                    if writer.unchanged(page.out_path, key):
-                        continue
-                writer.write(page.out_path, renderer.render(page, view), key)
-
-        for spec in _page_specs(model, ctx, extra):
-            emit(spec)
-        emit(PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"),
-                      nav="print", view_km=lambda: pages.print_view(model, "km"),
-                      fingerprint=pages.print_fingerprint(model)))
-        if concepts.local:  # no workers: render them here
-            concepts.render_here()
+                view = spec.view_for(lang)
+                key = digest(head + repr(view).encode())
+                if not writer.unchanged(page.out_path, key):
+                    writer.write(page.out_path, renderer.render(page, view), key)
+        pool.wait()
     stats = writer.finish()
     return SiteReport(out, count, stats)
 
 
-#: Render concept pages in worker processes when there are at least this many to do.
+#: Render in worker processes when there are at least this many concept pages to do.
 PARALLEL_THRESHOLD = 1500
 
-_JOB: tuple[Any, ...] = ()  # what forked workers inherit: (concepts, todo, model, renderer, writer)
+#: What forked workers inherit: (concepts, model, renderer, writer, specs, jobs).
+_JOB: tuple[Any, ...] = ()
+
+Rendered = list[tuple[str, str, str, bool]]  # (path, key, digest, written)
 
 
-def _render_range(start: int, stop: int) -> list[tuple[str, str, str, bool]]:
-    concepts, todo, model, renderer, writer = _JOB
+def _render_jobs(start: int, stop: int) -> Rendered:
+    concepts, model, renderer, writer, specs, jobs = _JOB
     out = []
-    for i, key in todo[start:stop]:
-        view = pages.concept_view(concepts[i], model)
-        for lang in SITE_LANGUAGES:
-            page = PageInfo("concept.html", view.link.path, lang)
-            out_digest, written = writer.store(page.out_path, renderer.render(page, view))
+    for kind, index, lang, key in jobs[start:stop]:
+        if kind == "concept":
+            view = pages.concept_view(concepts[index], model)
+            for each in SITE_LANGUAGES:
+                page = PageInfo("concept.html", view.link.path, each)
+                out_digest, written = writer.store(page.out_path, renderer.render(page, view))
+                out.append((page.out_path, key, out_digest, written))
+        else:
+            spec = specs[index]
+            page = PageInfo(spec.template, spec.path, lang, spec.nav)
+            text = renderer.render(page, spec.view_for(lang))
+            out_digest, written = writer.store(page.out_path, text)
             out.append((page.out_path, key, out_digest, written))
     return out
 
 
-class _ConceptPages:
-    """The concept pages to render: in forked workers from the moment the block starts
-    (when there are enough and the platform forks), otherwise here via
-    :meth:`render_here`. Leaving the block waits for the workers and records their pages
-    with the writer."""
+class _Workers:
+    """Renders the job list: in forked workers from the moment the block starts (when
+    there are enough concept pages and the platform forks), otherwise here in
+    :meth:`wait`. :meth:`wait` records every page with the writer."""
 
-    def __init__(self, concepts: tuple[Concept, ...], todo: list[tuple[int, str]],
-                 model: pages.SiteModel, renderer: Renderer, writer: SiteWriter,
-                 workers: int | None) -> None:
-        self.job = (concepts, todo, model, renderer, writer)
-        self.writer = writer
+    def __init__(self, job: tuple[Any, ...], workers: int | None) -> None:
+        self.job = job
+        self.writer: SiteWriter = job[3]
+        jobs = job[5]
+        concept_jobs = sum(1 for kind, *_ in jobs if kind == "concept")
         if workers is None:
-            workers = min(2, os.cpu_count() or 1) if len(todo) >= PARALLEL_THRESHOLD else 1
+            workers = min(2, os.cpu_count() or 1) if concept_jobs >= PARALLEL_THRESHOLD else 1
         self.workers = workers
         self.local = not (workers > 1 and "fork" in multiprocessing.get_all_start_methods())
         self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[Future[list[tuple[str, str, str, bool]]]] = []
+        self.futures: list[Future[Rendered]] = []
+        self.ranges: list[tuple[int, int]] = []
 
-    def __enter__(self) -> _ConceptPages:
+    def __enter__(self) -> _Workers:
         global _JOB
-        if self.local:
+        jobs = self.job[5]
+        if self.local or not jobs:
             return self
-        todo = self.job[1]
-        step = -(-len(todo) // (self.workers * 4))
+        step = -(-len(jobs) // (self.workers * 12))
+        self.ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
         _JOB = self.job
         try:
             self.pool = ProcessPoolExecutor(self.workers,
                                             mp_context=multiprocessing.get_context("fork"))
-            self.futures = [self.pool.submit(_render_range, start, min(start + step, len(todo)))
-                            for start in range(0, len(todo), step)]
+            self.futures = [self.pool.submit(_render_jobs, start, stop)
+                            for start, stop in self.ranges]
         finally:
             _JOB = ()
         return self
 
-    def render_here(self) -> None:
+    def wait(self) -> None:
+        """Record every rendered page. This process, done with its own pages, takes the
+        chunks no worker has started yet (from the end of the list)."""
         global _JOB
+        if self.pool is None:
+            self.ranges, self.futures = [(0, len(self.job[5]))], []
+        done: dict[int, Rendered] = {}
         _JOB = self.job
         try:
-            self._record(_render_range(0, len(self.job[1])))
+            for i in range(len(self.ranges) - 1, -1, -1):
+                if i >= len(self.futures) or self.futures[i].cancel():
+                    done[i] = _render_jobs(*self.ranges[i])
         finally:
             _JOB = ()
+        for i in range(len(self.ranges)):
+            self._record(done[i] if i in done else self.futures[i].result())
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is None:
             return
-        try:
-            if exc[0] is None:
-                for future in self.futures:
-                    self._record(future.result())
-            else:
-                for future in self.futures:
-                    future.cancel()
-        finally:
-            self.pool.shutdown(wait=True)
+        if exc[0] is not None:
+            for future in self.futures:
+                future.cancel()
+        self.pool.shutdown(wait=True)
 
-    def _record(self, chunk: list[tuple[str, str, str, bool]]) -> None:
+    def _record(self, chunk: Rendered) -> None:
         for rel, key, out_digest, written in chunk:
             self.writer.record(rel, key, out_digest, written)
 
