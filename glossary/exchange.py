@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import textfile
+from glossary import loading, textfile
 from glossary.bulk import paused_gc
 from glossary.errors import ReviewError
 from glossary.incoming import ReadResult
@@ -106,7 +106,8 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
             stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))
         taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
         with paused_gc():
-            glossary = source.load_glossary(settings.terms_dir, settings.fold_coeng_da).glossary
+            glossary = loading.load_checked(settings.terms_dir,
+                                            settings.fold_coeng_da)[0].glossary
             planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
         if apply_changes:
             assert by is not None
