@@ -45,24 +45,24 @@ def _json(value: Iterable[str]) -> str:
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["documents"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("documents").create(
         {"id": str, "short": str, "title": str, "title_km": str, "publisher": str,
          "year": int, "url": str, "edition": str, "kind": str},
         pk="id",
     )
-    db["sections"].create(
+    db.table("sections").create(
         {"doc": str, "id": str, "ord": int, "title": str, "title_km": str, "page": int},
         pk=("doc", "id"),
         foreign_keys=[("doc", "documents", "id")],
     )
-    db["domains"].create({"id": str, "en": str, "km": str}, pk="id")
-    db["concepts"].create(
+    db.table("domains").create({"id": str, "en": str, "km": str}, pk="id")
+    db.table("concepts").create(
         {"id": str, "status": str, "domains": str, "see_also": str, "notes": str,
          "en_preferred": str, "km_preferred": str, "km_review": str},
         pk="id",
     )
-    db["terms"].create(
+    db.table("terms").create(
         {"id": int, "concept": str, "lang": str, "idx": int, "text": str, "key": str,
          "admin_status": str, "type": str, "pos": str, "context": str, "dnt": int,
          "note": str, "review": str, "origin": str, "proposed_by": str,
@@ -70,19 +70,19 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("concept", "concepts", "id")],
     )
-    db["definitions"].create(
+    db.table("definitions").create(
         {"concept": str, "lang": str, "text": str, "source_doc": str, "source_section": str,
          "review": str, "origin": str, "proposed_by": str, "approved_by": str,
          "approved_on": str},
         pk=("concept", "lang"),
         foreign_keys=[("concept", "concepts", "id")],
     )
-    db["references"].create(
+    db.table("references").create(
         {"concept": str, "ord": int, "doc": str, "section": str, "page": int, "note": str},
         pk=("concept", "ord"),
         foreign_keys=[("concept", "concepts", "id"), ("doc", "documents", "id")],
     )
-    db["term_grams"].create({"gram": str, "terms": bytes}, pk="gram")
+    db.table("term_grams").create({"gram": str, "terms": bytes}, pk="gram")
     db.execute(
         "CREATE VIRTUAL TABLE terms_en_fts USING fts5("
         "text, tokenize='porter unicode61 remove_diacritics 2')"

@@ -164,9 +164,9 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
 
     with _Workers((ctx.glossary.concepts, model, renderer, writer, specs, jobs),
                   workers) as pool:
-        for path in static_files():
-            rel = "static/" + path.relative_to(STATIC).as_posix()
-            writer.write(rel, path.read_bytes())
+        for static in static_files():
+            rel = "static/" + static.relative_to(STATIC).as_posix()
+            writer.write(rel, static.read_bytes())
         index_key = digest(global_key.encode() + pages.print_fingerprint(model) + b"".join(
             t.text.encode() + b"\0" for c in model.active for s in (c.en, c.km)
             for t in s.terms))
