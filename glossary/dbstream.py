@@ -143,7 +143,7 @@ def _frames(pipe: BinaryIO) -> Iterator[tuple[int, bytes]]:
             frames.put(None)
 
     threading.Thread(target=read, daemon=True).start()
-    return iter(frames.get, None)  # type: ignore[arg-type]
+    return iter(frames.get, None)
 
 
 def _worker_concepts(data: bytes) -> list[Concept]:

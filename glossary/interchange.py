@@ -352,17 +352,17 @@ class _Planner:
                 if new.text != definition.text:
                     self.skip("definitions that differ from ours (ours kept)")
             else:
-                candidate = replace(definition, text=new.text,
+                revised = replace(definition, text=new.text,
                                     source=new.source if (self.own or new.source) else
                                     definition.source,
                                     review=new.review if self.own else definition.review)
-                if candidate != definition:
-                    detail = _diff(definition, candidate, ("text", "source", "review"))
+                if revised != definition:
+                    detail = _diff(definition, revised, ("text", "source", "review"))
                     if definition.review.state is ReviewState.APPROVED:
                         note("conflict", f"{code} definition",
                              f"approved by {definition.review.approved_by}; the file has {detail}")
                     else:
-                        definition = candidate
+                        definition = revised
                         note("changed", f"{code} definition", detail)
         terms = list(section.terms)
         keys = {khmer.search_key(t.text): i for i, t in enumerate(terms)}

@@ -52,7 +52,7 @@ def render_database(ctx: RenderContext) -> list[Path]:
 def _renderer(name: str) -> Callable[[RenderContext], list[Path]]:
     module_name, _, func = RENDERERS[name].partition(":")
     module = importlib.import_module(module_name)
-    return getattr(module, func)  # type: ignore[no-any-return]
+    return getattr(module, func)
 
 
 @dataclass

@@ -254,8 +254,9 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepo
             continue
         concept, pair = located
         km_text = pair.km.text if pair.km is not None else None
-        common = dict(concept_id=concept.id, en_index=pair.en_index, en_text=pair.en.text,
-                      km_index=pair.km_index, current=km_text)
+        common: dict[str, Any] = dict(
+            concept_id=concept.id, en_index=pair.en_index, en_text=pair.en.text,
+            km_index=pair.km_index, current=km_text)
 
         def conflict(kind: Conflict, reason: str, term: IncomingTerm = term,
                      common: dict[str, Any] = common) -> Item:

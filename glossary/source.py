@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -271,7 +272,7 @@ class _Reader:
         return tuple(out)
 
     def choice(
-        self, table: dict[str, Any], key: str, keypath: KeyPath, enum: type, default: Any
+        self, table: dict[str, Any], key: str, keypath: KeyPath, enum: type[Enum], default: Any
     ) -> Any:
         value = table.get(key)
         if value is None:

@@ -55,12 +55,12 @@ def compute(glossary: Glossary) -> Stats:
         for ref in {(r.doc, r.section) for r in concept.sources}:
             cited[ref] += 1
     for doc in glossary.documents:
-        for section in doc.sections:
+        for part in doc.sections:
             stats.coverage.append({
                 "doc": doc.id,
                 "short": doc.short,
-                "section": section.id,
-                "title": section.title,
-                "concepts": cited.get((doc.id, section.id), 0),
+                "section": part.id,
+                "title": part.title,
+                "concepts": cited.get((doc.id, part.id), 0),
             })
     return stats

@@ -115,7 +115,7 @@ def _import_command(kind: str, summary: str, example: str) -> None:
     def command(obj: Context, file: Path, fmt: str, apply: bool, by: str | None) -> None:
         _import(obj, kind, file, fmt, apply, by)
 
-    command.__name__ = f"import_{kind}"
+    command.callback.__name__ = f"import_{kind}"  # type: ignore[union-attr]
 
 
 _import_command(

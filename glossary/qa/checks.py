@@ -62,17 +62,17 @@ def _check_po_unit(ref: Reference, unit: PoUnit, display: str) -> list[Finding]:
             if finding is not None:
                 add(_with_entry(finding, unit, fuzzy))
         present = {e.concept for hit in km_hits for e in hit.entries if e.role is Role.GOOD}
-        for hit in en_hits:
-            required = [c for c in hit.concepts if ref.good.get(c)]
+        for en_hit in en_hits:
+            required = [c for c in en_hit.concepts if ref.good.get(c)]
             if not required or any(c in present for c in required):
                 continue
             concept = required[0]
             terms = ", ".join(t.text for t in ref.good[concept])
             suggestion = ref.good[concept][0].text
             add(Finding(
-                display, unit.line, None, "missing-term", hit.found, suggestion,
+                display, unit.line, None, "missing-term", en_hit.found, suggestion,
                 Severity.WARNING, concept,
-                f"the msgid uses {hit.found!r} ({concept}); the msgstr has none of its "
+                f"the msgid uses {en_hit.found!r} ({concept}); the msgstr has none of its "
                 f"{ref.min_review} Khmer terms: {terms}{fuzzy}",
                 unit.msgctxt, unit.msgid,
             ))

@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from glossary import khmer
 from glossary.model import (
@@ -221,7 +222,7 @@ def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
         return (r.doc, r.section, r.page, r.note, doc.short if doc else None,
                 section.title if section else None, section.page if section else None)
 
-    parts: list[object] = [concept.id, concept.status.value, concept.notes,
+    parts: list[Any] = [concept.id, concept.status.value, concept.notes,
                            tuple(ref(r) for r in concept.sources)]
     for section in (concept.en, concept.km):
         d = section.definition

@@ -426,7 +426,7 @@ def _check_root(path: Path) -> str | None:
                     raise FormatError(f"not a TBX file: the root element is <{_local(root)}>",
                                       path=path, line=root.sourceline,
                                       hint="expected <tbx> (TBX v3) or <martif> (TBX v2)")
-                return root.get(XML_LANG)  # type: ignore[no-any-return]
+                return root.get(XML_LANG)
     except etree.XMLSyntaxError as exc:
         raise _xml_error(path, exc) from None
     except OSError as exc:
