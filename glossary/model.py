@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache
+from typing import TypeVar
 
 LANGUAGES: tuple[str, ...] = ("en", "km")
 
@@ -39,6 +41,16 @@ class ReviewState(StrEnum):
 class ConceptStatus(StrEnum):
     ACTIVE = "active"
     RETIRED = "retired"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@cache
+def by_value(enum: type[E]) -> dict[str, E]:
+    """``value → member`` of an enum of this module: a dict lookup, quicker in bulk
+    reading than calling the enum (and None instead of an exception for a bad value)."""
+    return {member.value: member for member in enum}
 
 
 PARTS_OF_SPEECH: tuple[str, ...] = ("noun", "verb", "adjective", "adverb", "other")

@@ -23,15 +23,16 @@ from glossary.model import (
     SourceRef,
     Term,
     TermType,
+    by_value,
 )
 from glossary.problems import Level, Problem
 
 Packed = tuple[Any, ...]
 
-_REVIEW_STATES = {m.value: m for m in ReviewState}
-_ADMIN = {m.value: m for m in AdminStatus}
-_TYPES = {m.value: m for m in TermType}
-_STATUS = {m.value: m for m in ConceptStatus}
+_REVIEW_STATES = by_value(ReviewState)
+_ADMIN = by_value(AdminStatus)
+_TYPES = by_value(TermType)
+_STATUS = by_value(ConceptStatus)
 _LEVELS = {m.value: m for m in Level}
 
 

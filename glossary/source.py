@@ -1,7 +1,8 @@
 """Read ``terms/`` into a :class:`~glossary.model.Glossary`.
 
 The TOML layout of the source files (see the README, "The terms/ format") is known
-here and in its siblings: ``source_lines`` (which line a key is on), ``source_edit``
+here and in its siblings: ``source_reader`` (typed, checked access to the parsed
+TOML), ``source_lines`` (which line a key is on), ``source_edit``
 (edits that keep a file's comments and layout) and ``source_new`` (new files); those
 write with ``tomlkit``. Reading uses ``tomli`` (the parser the standard library vendors
 as ``tomllib``, in its compiled build: three times faster; ``tomllib`` is the fallback).
@@ -13,12 +14,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer, textfile
+from glossary import textfile
 from glossary.errors import ConfigError, SourceError
 from glossary.model import (
     AdminStatus,
@@ -37,6 +36,7 @@ from glossary.model import (
     TermType,
 )
 from glossary.problems import KeyPath, Level, Problem
+from glossary.source_reader import Reader, TextField
 from glossary.textfile import atomic_write_text  # noqa: F401  (re-exported)
 
 try:  # the compiled build of the parser that the standard library vendors as tomllib
@@ -62,18 +62,6 @@ DOCUMENT_KEYS = frozenset(
 )
 SECTION_KEYS = frozenset({"id", "title", "title_km", "page"})
 DOMAIN_KEYS = frozenset({"id", "en", "km"})
-
-
-@dataclass(frozen=True, slots=True)
-class TextField:
-    """One text value as typed (``raw``) and as stored (``value``)."""
-
-    keypath: KeyPath
-    raw: str
-    value: str
-    lang: str | None
-    is_term: bool = False
-    dnt: bool = False
 
 
 @dataclass
@@ -159,180 +147,7 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         ) from exc
 
 
-class _Reader:
-    """Typed access to parsed TOML that records problems instead of raising."""
-
-    def __init__(self, path: Path, fold_coeng_da: bool = True) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        self.fields: list[TextField] = []
-        self.fold = fold_coeng_da
-
-    def problem(
-        self, code: str, keypath: KeyPath, message: str, hint: str | None = None,
-        level: Level = Level.ERROR,
-    ) -> None:
-        hint = hint or _DEFAULT_HINTS.get(code) or _TYPE_HINTS.get(message.split(",")[0])
-        self.problems.append(Problem(code, level, self.path, message, hint, keypath))
-
-    def table(self, value: Any, keypath: KeyPath, allowed: frozenset[str]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            self.problem("wrong-type", keypath, f"must be a table, not {_type(value)}")
-            return {}
-        if allowed.issuperset(value):
-            return value
-        for key in sorted(set(value) - allowed):
-            self.problem(
-                "unknown-field", (*keypath, key), "unknown field",
-                hint="allowed: " + ", ".join(sorted(allowed)),
-            )
-        return value
-
-    def string(
-        self, table: dict[str, Any], key: str, keypath: KeyPath, *, required: bool = False,
-        lang: str | None = None, is_term: bool = False, dnt: bool = False,
-    ) -> str | None:
-        value = table.get(key)
-        path = (*keypath, key)
-        if value is None:
-            if required:
-                self.problem("missing-field", path, "required field is missing")
-            return None
-        if not isinstance(value, str):
-            self.problem("wrong-type", path, f"must be a string, not {_type(value)}")
-            return None
-        normalized = khmer.normalize(value, fold_coeng_da=self.fold)
-        self.fields.append(TextField(path, value, normalized, lang, is_term, dnt))
-        if required and not normalized.strip():
-            self.problem("empty-field", path, "must not be empty")
-        return normalized
-
-    def plain(self, table: dict[str, Any], key: str, keypath: KeyPath) -> str | None:
-        """A string that is an identifier or a name, not glossary text."""
-        value = table.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.problem("wrong-type", (*keypath, key), f"must be a string, not {_type(value)}")
-            return None
-        return value
-
-    def integer(self, table: dict[str, Any], key: str, keypath: KeyPath) -> int | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem("wrong-type", (*keypath, key), f"must be an integer, not {_type(value)}")
-            return None
-        return value
-
-    def boolean(self, table: dict[str, Any], key: str, keypath: KeyPath) -> bool:
-        value = table.get(key, False)
-        if not isinstance(value, bool):
-            self.problem(
-                "wrong-type", (*keypath, key), f"must be true or false, not {_type(value)}"
-            )
-            return False
-        return value
-
-    def day(self, table: dict[str, Any], key: str, keypath: KeyPath) -> date | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        if isinstance(value, date) and not hasattr(value, "hour"):
-            return value
-        self.problem(
-            "wrong-type", (*keypath, key), f"must be a date, not {_type(value)}",
-            hint="write it unquoted, e.g. 2026-01-31",
-        )
-        return None
-
-    def strings(
-        self, table: dict[str, Any], key: str, keypath: KeyPath, *, text: bool = False
-    ) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if isinstance(value, str) and text:
-            value = [value]
-        if not isinstance(value, list):
-            self.problem("wrong-type", (*keypath, key), f"must be a list, not {_type(value)}")
-            return ()
-        out: list[str] = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                self.problem(
-                    "wrong-type", (*keypath, key, i), f"must be a string, not {_type(item)}"
-                )
-                continue
-            if text:
-                normalized = khmer.normalize(item, fold_coeng_da=self.fold)
-                self.fields.append(TextField((*keypath, key, i), item, normalized, None))
-                out.append(normalized)
-            else:
-                out.append(item)
-        return tuple(out)
-
-    def choice(
-        self, table: dict[str, Any], key: str, keypath: KeyPath, enum: type[Enum], default: Any
-    ) -> Any:
-        value = table.get(key)
-        if value is None:
-            return default
-        member = _ENUM_VALUES[enum].get(value) if isinstance(value, str) else None
-        if member is not None:
-            return member
-        allowed = ", ".join(item.value for item in enum)
-        self.problem(
-            "bad-value", (*keypath, key), f"{value!r} is not allowed", hint=f"use {allowed}"
-        )
-        return default
-
-    def tables(self, table: dict[str, Any], key: str, keypath: KeyPath) -> list[Any]:
-        value = table.get(key, [])
-        if not isinstance(value, list):
-            self.problem(
-                "wrong-type", (*keypath, key), f"must be an array of tables, not {_type(value)}",
-                hint=f"write each entry under [[{format_key(keypath, key)}]]",
-            )
-            return []
-        return value
-
-
-_DEFAULT_HINTS = {
-    "missing-field": "add it; see the README, 'The terms/ format'",
-    "empty-field": "write the text, or remove the field",
-}
-_TYPE_HINTS = {
-    "must be a list": 'write a list in brackets, e.g. ["first", "second"]',
-    "must be a string": 'put the text in double quotes, e.g. "text"',
-    "must be an integer": "write a whole number without quotes, e.g. 12",
-    "must be true or false": "write true or false without quotes",
-    "must be a table": "see the README, 'The terms/ format'",
-}
-_ENUM_VALUES: dict[type, dict[str, Any]] = {
-    enum: {member.value: member for member in enum}
-    for enum in (AdminStatus, TermType, ReviewState, ConceptStatus)
-}
-
-
-def format_key(keypath: KeyPath, key: str) -> str:
-    parts = [p for p in keypath if isinstance(p, str)]
-    return ".".join([*parts, key])
-
-
-def _type(value: Any) -> str:
-    names = {
-        str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-        list: "a list", dict: "a table",
-    }
-    for kind, name in names.items():
-        if type(value) is kind:
-            return name
-    if isinstance(value, date):
-        return "a date"
-    return type(value).__name__
-
-
-def _review(reader: _Reader, table: dict[str, Any], keypath: KeyPath) -> Review:
+def _review(reader: Reader, table: dict[str, Any], keypath: KeyPath) -> Review:
     return Review(
         state=reader.choice(table, "review", keypath, ReviewState, ReviewState.DRAFT),
         origin=reader.plain(table, "origin", keypath) or "human",
@@ -344,7 +159,7 @@ def _review(reader: _Reader, table: dict[str, Any], keypath: KeyPath) -> Review:
     )
 
 
-def _ref(reader: _Reader, value: Any, keypath: KeyPath) -> SourceRef | None:
+def _ref(reader: Reader, value: Any, keypath: KeyPath) -> SourceRef | None:
     table = reader.table(value, keypath, REF_KEYS)
     doc = reader.plain(table, "doc", keypath)
     section = table.get("section")
@@ -366,7 +181,7 @@ def _ref(reader: _Reader, value: Any, keypath: KeyPath) -> SourceRef | None:
     )
 
 
-def _lang(reader: _Reader, data: dict[str, Any], code: str) -> LangSection:
+def _lang(reader: Reader, data: dict[str, Any], code: str) -> LangSection:
     if code not in data:
         return LangSection()
     table = reader.table(data[code], (code,), LANG_KEYS)
@@ -422,7 +237,7 @@ def concept_from_data(
     path: Path, data: dict[str, Any], fold_coeng_da: bool = True
 ) -> tuple[Concept | None, list[Problem], list[TextField]]:
     """Convert one parsed concept file into a Concept, collecting problems."""
-    reader = _Reader(path, fold_coeng_da)
+    reader = Reader(path, fold_coeng_da)
     reader.table(data, (), CONCEPT_KEYS)
     concept_id = reader.plain(data, "id", ())
     if concept_id is None and "id" not in data:
@@ -511,7 +326,7 @@ def load_registry(
                 Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
             )
             continue
-        reader = _Reader(path)
+        reader = Reader(path)
         if name == SOURCES_FILE:
             reader.table(data, (), frozenset({"documents"}))
             for i, raw in enumerate(reader.tables(data, "documents", ())):

@@ -12,7 +12,7 @@ LAYERS = {
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
     "glossary.problems": 0, "glossary.bulk": 0, "glossary.forked": 0, "glossary.packing": 0, "glossary.loading": 1, "glossary.store_write": 1, "glossary.dbstream": 1, "glossary.source_lines": 1, "glossary.incoming": 0, "glossary.textfile": 0,
     "glossary.catalog": 1, "glossary.translation": 1,
-    "glossary.source": 1, "glossary.source_edit": 1, "glossary.source_new": 1,
+    "glossary.source": 1, "glossary.source_edit": 1, "glossary.source_new": 1, "glossary.source_reader": 1,
     "glossary.validate": 1, "glossary.store": 1, "glossary.stats": 1, "glossary.formats": 1,
     "glossary.site": 1, "glossary.lock": 1, "glossary.table": 1,
     # comparing two versions reads only source/formats/model, and the site's changes

@@ -36,7 +36,7 @@ from glossary.incoming import (
     parse_date,
     parse_ref,
 )
-from glossary.model import PARTS_OF_SPEECH, ConceptStatus, ReviewState
+from glossary.model import PARTS_OF_SPEECH, ConceptStatus, ReviewState, by_value
 
 _ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
 _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
@@ -272,7 +272,7 @@ class _EntryReader:
         return found
 
 
-_REVIEW_STATES = {s.value: s for s in ReviewState}
+_REVIEW_STATES = by_value(ReviewState)
 
 
 class _ReviewParts:
