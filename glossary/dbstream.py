@@ -22,9 +22,10 @@ import struct
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from glossary import forked, packing
+from glossary.loading import concepts_in_message
 from glossary.model import Concept, Document, Domain
 from glossary.store_write import DatabaseWriter, commit_database, temporary_path
 
@@ -146,11 +147,6 @@ def _frames(pipe: BinaryIO) -> Iterator[tuple[int, bytes]]:
     return iter(frames.get, None)
 
 
-def _worker_concepts(data: bytes) -> list[Concept]:
-    packed_files: list[Any] = marshal.loads(data)[0]
-    return [packing.unpack_concept(concept) for concept, _, _ in packed_files if concept]
-
-
 def _write(tmp: Path, documents: tuple[Document, ...], domains: tuple[Domain, ...],
            first: list[Concept], pipe: BinaryIO) -> None:
     writer = DatabaseWriter(tmp, documents, domains)
@@ -169,7 +165,7 @@ def _write(tmp: Path, documents: tuple[Document, ...], domains: tuple[Domain, ..
         add(first)
         for kind, payload in incoming:
             if kind == _WORKER:
-                add(sorted(_worker_concepts(payload), key=lambda c: c.id))
+                add(sorted(concepts_in_message(payload), key=lambda c: c.id))
             elif kind == _CONCEPTS:
                 add([packing.unpack_concept(t) for t in marshal.loads(payload)])
             elif kind == _FINISH:

@@ -17,7 +17,7 @@ import marshal
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from glossary import forked, packing, source, validate
 from glossary.model import Concept, Document, Domain, Glossary
@@ -132,11 +132,7 @@ def _start_worker(paths: list[Path], fold_coeng_da: bool, registry: Glossary) ->
     def work() -> None:
         os.close(read_end)
         files, problems = _read(paths, fold_coeng_da, registry, None)
-        data = marshal.dumps((
-            [(f.concept is not None and packing.pack_concept(f.concept),
-              [packing.pack_problem(p) for p in f.problems], f.text) for f in files],
-            [packing.pack_problem(p) for p in problems],
-        ))
+        data = _message(files, problems)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(data)
 
@@ -168,3 +164,22 @@ def _receive(
         for path, (concept, file_problems, text) in zip(paths, packed_files, strict=True)
     ]
     return data, (files, [packing.unpack_problem(p) for p in packed_problems])
+
+
+# The worker's message: marshal data of ([(packed concept or False, [packed problem],
+# text)], [packed problem]). glossary.dbstream forwards it unread to the database writer,
+# which takes the concepts out with concepts_in_message().
+
+
+def _message(files: list[LoadedFile], problems: list[Problem]) -> bytes:
+    return marshal.dumps((
+        [(f.concept is not None and packing.pack_concept(f.concept),
+          [packing.pack_problem(p) for p in f.problems], f.text) for f in files],
+        [packing.pack_problem(p) for p in problems],
+    ))
+
+
+def concepts_in_message(data: bytes) -> list[Concept]:
+    """The concepts of a worker's message (see :func:`_message`)."""
+    packed_files: list[Any] = marshal.loads(data)[0]
+    return [packing.unpack_concept(concept) for concept, _, _ in packed_files if concept]

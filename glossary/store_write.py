@@ -15,7 +15,7 @@ import re
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -228,17 +228,12 @@ class DatabaseWriter:
         return [(gram, postings[gram].tobytes()) for gram in sorted(postings)]
 
 
-def write_database(
-    glossary: Glossary, path: Path, *, revision: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> int:
+def write_database(glossary: Glossary, path: Path, *, revision: str | None = None) -> int:
     """Build a fresh database at ``path`` atomically. Returns the number of terms."""
     tmp = temporary_path(path)
     try:
         count = fill_database(glossary, tmp, revision=revision)
         commit_database(tmp, path)
-        if progress is not None:
-            progress(1)
         return count
     except BaseException:
         tmp.unlink(missing_ok=True)
