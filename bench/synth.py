@@ -99,3 +99,12 @@ def make_project(dest: Path, n: int, seed: int = 7) -> Path:
         encoding="utf-8")
     make_terms(dest / "terms", n, seed)
     return dest
+
+
+def project_in(work: Path, size: int) -> Path:
+    """The shared synthetic project of ``size`` concepts in the run's work folder, made
+    on first use (every scenario of one run measures the same files)."""
+    dest = work / f"project-{size}"
+    if not (dest / "terms").is_dir():
+        make_project(dest, size)
+    return dest

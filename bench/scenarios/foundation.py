@@ -11,18 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synth import make_project
+from synth import project_in
 from timing import measure, percentile
 
 from glossary import khmer, pipeline, store
 from glossary.config import load_settings
-
-
-def _project(work: Path, size: int) -> Path:
-    dest = work / f"project-{size}"
-    if not (dest / "terms").is_dir():
-        make_project(dest, size)
-    return dest
 
 
 @dataclass
@@ -31,7 +24,7 @@ class BuildDatabase:
     sizes: tuple[int, ...] = (1000, 10000, 100000)
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
-        settings = load_settings(cwd=_project(work, size))
+        settings = load_settings(cwd=project_in(work, size))
         reps = repeat if size <= 10000 else max(1, repeat // 3)
         result = measure(lambda: pipeline.build(settings, ("db",)), reps)
         load_only = measure(lambda: pipeline.load(settings), reps)
@@ -69,7 +62,7 @@ class Search:
     sizes: tuple[int, ...] = (1000, 10000, 100000)
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
-        settings = load_settings(cwd=_project(work, size))
+        settings = load_settings(cwd=project_in(work, size))
         if pipeline.database_is_stale(settings):
             pipeline.build(settings, ("db",))
         conn = store.open_database(settings.db_path)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synth import khmer_word, make_project
+from synth import khmer_word, project_in
 from timing import measure, with_peer
 
 from glossary import khmer, source
@@ -41,13 +41,6 @@ from glossary.qa import keys as qa_keys
 from glossary.qa.keys import keyed
 
 TEXT_BYTES = 1_000_000
-
-
-def _project(work: Path, size: int) -> Path:
-    dest = work / f"project-{size}"
-    if not (dest / "terms").is_dir():
-        make_project(dest, size)
-    return dest
 
 
 def with_deprecated(glossary: Glossary, every: int = 10) -> Glossary:
@@ -148,7 +141,7 @@ _CACHE: dict[int, _Prepared] = {}
 
 def _prepare(work: Path, size: int) -> _Prepared:
     if size not in _CACHE:
-        project = _project(work, size)
+        project = project_in(work, size)
         start = time.perf_counter()
         loaded = source.load_glossary(project / "terms").glossary
         load_s = time.perf_counter() - start

@@ -19,19 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synth import make_project
+from synth import project_in
 from timing import measure, with_peer
 
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site.build import build_site
-
-
-def _project(work: Path, size: int) -> Path:
-    dest = work / f"project-{size}"
-    if not (dest / "terms").is_dir():
-        make_project(dest, size)
-    return dest
 
 
 def _context(project: Path) -> pipeline.RenderContext:
@@ -59,7 +52,7 @@ class SiteFullBuild:
     sizes: tuple[int, ...] = (1000, 10000)
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
-        ctx = _context(_project(work, size))
+        ctx = _context(project_in(work, size))
         site = ctx.settings.build_dir / "site"
         reports, cpu = [], []
 
@@ -109,7 +102,7 @@ class SiteIncremental:
     sizes: tuple[int, ...] = (1000, 10000)
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
-        project = _project(work, size)
+        project = project_in(work, size)
         ctx = _context(project)
         shutil.rmtree(ctx.settings.build_dir / "site", ignore_errors=True)
         build_site(ctx)

@@ -30,16 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synth import make_project
+from synth import project_in
 
 BIN = Path(sys.executable).parent
-
-
-def _project(work: Path, size: int) -> Path:
-    dest = work / f"project-{size}"
-    if not (dest / "terms").is_dir():
-        make_project(dest, size)
-    return dest
 
 
 def _empty_project(work: Path, size: int) -> Path:
@@ -47,7 +40,7 @@ def _empty_project(work: Path, size: int) -> Path:
     if not dest.is_dir():
         (dest / "terms").mkdir(parents=True)
         for name in ("_sources.toml", "_domains.toml"):
-            shutil.copy(_project(work, size) / "terms" / name, dest / "terms" / name)
+            shutil.copy(project_in(work, size) / "terms" / name, dest / "terms" / name)
         (dest / "pyproject.toml").write_text('[tool.glossary]\nterms = "terms"\n',
                                              encoding="utf-8")
     return dest
@@ -131,7 +124,7 @@ def _export_file(work: Path, size: int) -> Path:
     path = work / f"export-{size}.tbx"
     if not path.is_file():
         subprocess.run([str(BIN / "glossary"), "export", "tbx", "-o", str(path)],
-                       cwd=_project(work, size), check=True, stderr=subprocess.DEVNULL)
+                       cwd=project_in(work, size), check=True, stderr=subprocess.DEVNULL)
     return path
 
 
@@ -160,7 +153,7 @@ def _peer_csv(work: Path, size: int) -> Path:
     from glossary import pipeline
     from glossary.config import load_settings
 
-    glossary = pipeline.load(load_settings(cwd=_project(work, size))).glossary
+    glossary = pipeline.load(load_settings(cwd=project_in(work, size))).glossary
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["location", "source", "target"])
@@ -176,7 +169,7 @@ class TbxExport:
     sizes: tuple[int, ...] = (1000, 10000, 100000)
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
-        project = _project(work, size)
+        project = project_in(work, size)
         reps = repeat if size <= 10000 else max(1, repeat // 3)
         out = work / f"bench-{size}.tbx"
         writes, peaks, peer_times, peer_peaks = [], [], [], []
@@ -223,7 +216,7 @@ class TbxImport:
         _, read_rss, text = run_once([sys.executable, "-c", READ_SCRIPT, str(path)])
         read = json.loads(text)
         full = timed([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
-                     1, _project(work, size))
+                     1, project_in(work, size))
         return {
             "median_s": ours["median_s"], "min_s": ours["min_s"], "max_s": ours["max_s"],
             "peer": "tbx2po", "peer_median_s": peer["median_s"],
