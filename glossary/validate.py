@@ -212,8 +212,8 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             elif f.is_term and khmer.has_latin_letters(raw):
                 yield _p(loaded, "latin-in-khmer", kp, "Khmer term contains Latin letters",
                          "set dnt = true if the term stays in English", Level.WARNING)
-        suspect = _SUSPECT.search(raw) is not None or (
-            f.value != raw and _SUSPECT.search(f.value) is not None
+        suspect = khmer.CHECK_PREFILTER.search(raw) is not None or (
+            f.value != raw and khmer.CHECK_PREFILTER.search(f.value) is not None
         )
         if f.is_term and suspect:
             for _, ch in khmer.invisible_chars(f.value):
@@ -235,7 +235,6 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
                          "use one kind of digit", Level.WARNING)
 
 
-_SUSPECT = khmer.CHECK_PREFILTER
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TERM_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
