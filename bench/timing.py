@@ -11,9 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 
-def measure(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
+def measure(fn: Callable[[], Any], repeat: int,
+            setup: Callable[[], Any] | None = None) -> dict[str, float]:
+    """Time ``fn`` ``repeat`` times; ``setup`` runs (untimed) before each run."""
     times = []
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)

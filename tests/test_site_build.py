@@ -7,17 +7,31 @@ import threading
 import urllib.request
 from pathlib import Path
 
+import jinja2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.errors import GlossaryError
 from glossary.site.build import build_site as build_site_report
 from glossary.site.i18n import load_language
-from glossary.site.templating import Renderer, make_environment
+from glossary.site.templating import Renderer, escape_output, make_environment
 from glossary.site.views import PageInfo
 from glossary.site.writer import MANIFEST, SiteError, SiteWriter
 from tests.site_support import build_site, make_project, tree
+
+
+class _Html:
+    """An object that renders itself as HTML (``__html__``), as some libraries' do."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __html__(self) -> str:
+        return f"<b>{escape(self.text)}</b>"
 
 
 def test_glossary_build_writes_the_site(cli, project):
@@ -151,6 +165,59 @@ def test_writer_skips_identical_bytes_and_keeps_a_manifest(tmp_path):
     assert again.stats.written == [] and again.stats.unchanged == 1
     assert SiteWriter(tmp_path).unchanged("a.html", "k1")
     assert not SiteWriter(tmp_path).unchanged("a.html", "other")
+
+
+def test_writer_replaces_a_leftover_file_it_did_not_write(tmp_path):
+    # a page half-written by a crashed build is not in the manifest: it is replaced
+    (tmp_path / "concepts").mkdir()
+    (tmp_path / "concepts/a.html").write_text("<html><bo")
+    writer = SiteWriter(tmp_path)
+    writer.write("concepts/a.html", "whole page", key="k")
+    writer.write("concepts/b.html", "new page", key="k")
+    writer.finish()
+    assert (tmp_path / "concepts/a.html").read_text() == "whole page"
+    assert (tmp_path / "concepts/b.html").read_text() == "new page"
+    assert sorted(p.name for p in (tmp_path / "concepts").iterdir()) == ["a.html", "b.html"]
+
+
+def test_writer_replaces_a_page_it_wrote_before_atomically(tmp_path):
+    writer = SiteWriter(tmp_path)
+    writer.write("a.html", "first", key="k1")
+    writer.finish()
+    page = tmp_path / "a.html"
+    before = page.stat().st_ino
+    again = SiteWriter(tmp_path)
+    again.write("a.html", "second", key="k2")
+    again.finish()
+    # a new inode: readers holding the old file keep reading a whole page
+    assert page.read_text() == "second" and page.stat().st_ino != before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_misspelt_attribute_is_located_in_its_template(tmp_path):
+    renderer = Renderer({"en": load_language("en", None)})
+    env = renderer.envs["en"]
+    (tmp_path / "broken.html").write_text("<p>\n{{ view.nope }}</p>\n", encoding="utf-8")
+    env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(tmp_path)), env.loader])
+    with pytest.raises(SiteError, match="has no attribute 'nope'") as info:
+        renderer.render(PageInfo("broken.html", "x.html", "en"), view=object())
+    assert info.value.line == 2 and str(info.value.path).endswith("broken.html")
+
+
+@given(st.one_of(st.text(), st.text().map(Markup), st.integers(), st.none(),
+                 st.text().map(_Html)))
+def test_output_escaping_equals_markupsafe(value):
+    out = escape_output(value)
+    assert type(out) is Markup and out == escape(value)
+
+
+def test_templates_escape_with_the_fast_escape_and_stay_safe():
+    renderer = Renderer({"en": load_language("en", None)})
+    template = renderer.envs["en"].get_template("concept.html")
+    assert template.root_render_func.__globals__["escape"] is escape_output
+    out = renderer.envs["en"].from_string("{{ a }}{{ b }}{{ c }}").render(
+        a="<i>", b=Markup("<i>"), c=3)
+    assert out == "&lt;i&gt;<i>3"
 
 
 def test_strict_undefined_catches_a_missing_variable(tmp_path):

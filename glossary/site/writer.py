@@ -1,8 +1,9 @@
 """The one writer of the site: every file of build/site/ goes through :class:`SiteWriter`.
 
 It refuses to write one path twice in a build (two pages mapped to the same URL is a
-bug that would otherwise silently lose a page), writes each file atomically (a temporary
-file in the same folder, then ``os.replace``), skips writes whose bytes are unchanged,
+bug that would otherwise silently lose a page), replaces each existing file atomically
+(a temporary file in the same folder, then ``os.replace``; a new one is created in
+place), skips writes whose bytes are unchanged,
 and keeps a manifest (``.manifest.json``) of what it wrote so that the next build can
 
 * skip rendering a page whose inputs have not changed (:meth:`SiteWriter.unchanged`),
@@ -25,6 +26,21 @@ from glossary.errors import GlossaryError
 
 MANIFEST = ".manifest.json"
 MANIFEST_VERSION = 1
+
+
+# os.open/os.write: a page costs three system calls, not the six of open()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
+def _write_all(fd: int, raw: bytes) -> None:
+    """Write ``raw`` to ``fd`` and close it."""
+    try:
+        view = memoryview(raw)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 class SiteError(GlossaryError):
@@ -52,7 +68,7 @@ class SiteWriter:
         self.stats = WriteStats()
         self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
         self._old: dict[str, tuple[str, str]] = self._read_manifest() if incremental else {}
-        self._made_dirs: set[Path] = set()
+        self._made_dirs: set[str] = set()
 
     # -- manifest -------------------------------------------------------------------
 
@@ -111,26 +127,33 @@ class SiteWriter:
     def store(self, rel: str, data: str | bytes) -> tuple[str, bool]:
         """Write the file without claiming it (for worker processes, whose claims the
         parent records with :meth:`record`). Returns its digest and whether it was written.
+
+        A file the last build did not write, and which does not exist, is created in
+        place (``O_EXCL``); any other is replaced atomically (a temporary file, then
+        ``os.replace``), so a page a reader may be viewing is never seen half-written.
+        A new file left half-written by a crash is not in the manifest, so the next
+        build replaces it.
         """
         raw = data.encode("utf-8") if isinstance(data, str) else data
         out_digest = digest(raw)
-        path = self.root / rel
+        path = self._prefix + rel
         old = self._old.get(rel)
-        if old is not None and old[1] == out_digest and path.is_file():
+        if old is not None and old[1] == out_digest and os.path.isfile(path):
             return out_digest, False
-        parent = path.parent
+        parent = os.path.dirname(path)
         if parent not in self._made_dirs:
-            parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(parent, exist_ok=True)
             self._made_dirs.add(parent)
-        tmp = f"{parent}{os.sep}.{path.name}.{os.getpid()}.tmp"
-        # os.open/os.write: a page costs three system calls, not the six of open()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            view = memoryview(raw)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+        if old is None:
+            try:
+                fd = os.open(path, _CREATE_NEW, 0o666)
+            except FileExistsError:
+                pass
+            else:
+                _write_all(fd, raw)
+                return out_digest, True
+        tmp = f"{parent}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
+        _write_all(os.open(tmp, _CREATE, 0o666), raw)
         os.replace(tmp, path)
         return out_digest, True
 
