@@ -6,7 +6,11 @@ import json
 import tomllib
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from glossary.cli import main
+from glossary.cli.app import readable_json
 
 
 def test_help_lists_every_command(cli) -> None:
@@ -123,3 +127,22 @@ def test_help_imports_no_command_module() -> None:
     assert "glossary.cli.core" not in modules and "glossary.cli.gettext" not in modules
     assert "glossary.cli.app" in modules
     assert out.split("HEAVY ")[1].strip() == "[]"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(_JSON)
+def test_readable_json_is_the_same_json(value):
+    assert json.loads(readable_json(value)) == value
+
+
+def test_readable_json_puts_one_list_item_per_line():
+    text = readable_json({"changes": [{"kind": "added", "detail": "ខ្មែរ"}] * 3, "n": 3})
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert lines.count('    {"kind": "added", "detail": "ខ្មែរ"},') == 2
+    assert '  "n": 3' in lines

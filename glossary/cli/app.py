@@ -130,9 +130,28 @@ def shown(path: Path, root: Path) -> str:
 
 
 def emit_json(data: Any) -> None:
+    click.echo(readable_json(data))
+
+
+def readable_json(data: Any, depth: int = 2) -> str:
+    """JSON laid out for people as well as programs: the members of objects and lists
+    one per line down to ``depth`` levels, anything deeper on one line (a report of
+    100,000 changes is 100,000 lines, one change each, and is encoded by json's C
+    encoder rather than its much slower indenting one)."""
     import json
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    def encode(value: Any, level: int) -> str:
+        if level >= depth or not isinstance(value, (dict, list)) or not value:
+            return json.dumps(value, ensure_ascii=False)
+        pad = "  " * (level + 1)
+        if isinstance(value, dict):
+            items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {encode(v, level + 1)}"
+                     for k, v in value.items()]
+            return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+        items = [pad + encode(v, level + 1) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * level + "]"
+
+    return encode(data, 0)
 
 
 def format_option(*choices: str) -> Callable[[Any], Any]:

@@ -66,13 +66,21 @@ def _category(el: Any, name: str) -> str:
 
 
 class _EntryReader:
-    """Turns one finished conceptEntry/termEntry element into an InConcept."""
+    """Turns one finished conceptEntry/termEntry element into an InConcept.
 
-    def __init__(self, result: ReadResult, default_lang: str | None, fold: bool) -> None:
+    The walk is the import's hot loop (some thirty elements per entry), so element
+    names come from a cache keyed by the tag, leaf text is read inline, and review
+    records are built once per distinct note (most terms of a file share one).
+    """
+
+    def __init__(self, result: ReadResult, default_lang: str | None, fold: bool,
+                 line_offset: int = 0) -> None:
         self.result = result
         self.own = result.own
         self.default_lang = default_lang
         self.fold = fold
+        self.line_offset = line_offset
+        self._reviews: dict[str, InReview] = {}
 
     def text(self, el: Any) -> str:
         raw = el.text if len(el) == 0 else "".join(el.itertext())
@@ -96,11 +104,11 @@ class _EntryReader:
         notes: list[str] = []
         status: ConceptStatus | None = None
         for child in el:
-            name = _local(child)
+            name = _NAMES.get(child.tag) or _local(child)
             if name == "langSec" or name == "langSet":
                 self.lang_section(child, langs)
                 continue
-            cat = _category(child, name)
+            cat = (child.get("type") or name) if name in _TYPED else name
             if cat == "subjectField":
                 domains.append(self.text(child))
             elif cat == "source":
@@ -128,23 +136,22 @@ class _EntryReader:
                                 concept_level=True)
             else:
                 self.skip(f"concept-level {cat}")
-        en, km = self._lang(langs["en"]), self._lang(langs["km"])
-        if not (en.terms or km.terms or en.definition or km.definition):
+        en, km = langs["en"], langs["km"]
+        if not (en["terms"] or km["terms"] or "definition" in en or "definition" in km):
             self.skip("entries with no English or Khmer term")
             return None
         raw_id = el.get("id")
         return InConcept(
-            id=concept_id(raw_id) if raw_id else None, en=en, km=km,
-            domains=tuple(domains) if (domains or own) else None,
-            sources=tuple(sources) if (sources or own) else None,
-            see_also=tuple(see_also) if (see_also or own) else None,
-            notes=tuple(notes) if (notes or own) else None,
-            status=status or (ConceptStatus.ACTIVE if own else None),
-            line=el.sourceline,
+            concept_id(raw_id) if raw_id else None,
+            InLang(en.get("definition"), tuple(en["terms"])),
+            InLang(km.get("definition"), tuple(km["terms"])),
+            tuple(domains) if (domains or own) else None,
+            tuple(sources) if (sources or own) else None,
+            tuple(see_also) if (see_also or own) else None,
+            tuple(notes) if (notes or own) else None,
+            status or (ConceptStatus.ACTIVE if own else None),
+            _line(el, self.line_offset),
         )
-
-    def _lang(self, data: dict[str, Any]) -> InLang:
-        return InLang(definition=data.get("definition"), terms=tuple(data["terms"]))
 
     def lang_section(self, el: Any, langs: dict[str, dict[str, Any]]) -> None:
         tag = el.get(XML_LANG) or self.default_lang
@@ -155,13 +162,13 @@ class _EntryReader:
             return
         terms = langs[code]["terms"]
         for child in el:
-            name = _local(child)
+            name = _NAMES.get(child.tag) or _local(child)
             if name in _TERM_ELEMENTS:
                 term = self.term(child)
                 if term is not None:
                     terms.append(term)
                 continue
-            cat = _category(child, name)
+            cat = (child.get("type") or name) if name in _TYPED else name
             if name == "descripGrp" or cat == "definition":
                 self.definition(child, langs, code)
             else:
@@ -172,10 +179,10 @@ class _EntryReader:
         parts = list(el) if _local(el) == "descripGrp" else [el]
         text = None
         source = None
-        review = _ReviewParts()
+        review = _ReviewParts(self)
         for child in parts:
-            name = _local(child)
-            cat = _category(child, name)
+            name = _NAMES.get(child.tag) or _local(child)
+            cat = (child.get("type") or name) if name in _TYPED else name
             if cat == "definition":
                 text = self.text(child)
                 if concept_level and code is None:
@@ -185,8 +192,8 @@ class _EntryReader:
                 if source is None:
                     self.skip("definition source not in 'doc §section' form")
             elif name == "transacGrp":
-                review.transaction(child, self)
-            elif name == "note" and review.meta(self.text(child), self.own):
+                review.transaction(child)
+            elif name == "note" and review.meta(self.text(child)):
                 pass
             else:
                 self.skip(f"definition {cat}")
@@ -199,70 +206,82 @@ class _EntryReader:
         if "definition" in target:
             self.skip("second definition in one language")
             return
-        target["definition"] = InDefinition(text=text, source=source,
-                                            review=review.build(self.own))
+        target["definition"] = InDefinition(text, source, review.build())
 
     def term(self, el: Any) -> InTerm | None:
         own = self.own
-        text = None
-        values: dict[str, Any] = {"dnt": False} if own else {}
-        review = _ReviewParts()
-        note = None
+        text = note = admin = kind = pos = context = None
+        admin_seen = False
+        dnt = False if own else None
+        review = _ReviewParts(self)
         kids = list(el)
         i = 0
         while i < len(kids):
             child = kids[i]
             i += 1
-            name = _local(child)
+            name = _NAMES.get(child.tag) or _local(child)
             if name == "term":
                 text = self.text(child)
-                continue
-            if name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
-                kids[i:i] = list(child)
-                continue
-            if name == "transacGrp":
-                review.transaction(child, self)
-                continue
-            if name == "note":
+            elif name == "termNote":
+                cat = child.get("type") or name
+                if cat == "administrativeStatus":
+                    admin, admin_seen = self.lookup(ADMIN_IN, child, cat), True
+                elif cat == "termType":
+                    kind = self.lookup(TYPE_IN, child, cat)
+                elif cat == "partOfSpeech":
+                    pos = self.part_of_speech(child)
+                elif cat == "context":
+                    context = self.text(child)
+                elif cat == "usageStatus":
+                    if not admin_seen:
+                        admin, admin_seen = self.lookup(USAGE_IN, child, cat), True
+                else:
+                    self.skip(f"term-level {cat}")
+            elif name == "note":
                 content = self.text(child)
                 if own and content == "glossary:dnt=yes":
-                    values["dnt"] = True
-                elif not review.meta(content, own):
+                    dnt = True
+                elif not review.meta(content):
                     note = content if note is None else f"{note}\n{content}"
-                continue
-            if name == "descripGrp":
+            elif name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
+                kids[i:i] = list(child)
+            elif name == "transacGrp":
+                review.transaction(child)
+            elif name == "descripGrp":
                 for sub in child:
-                    sub_cat = _category(sub, _local(sub))
+                    sub_name = _local(sub)
+                    sub_cat = (sub.get("type") or sub_name) if sub_name in _TYPED else sub_name
                     if sub_cat == "context":
-                        values["context"] = self.text(sub)
+                        context = self.text(sub)
                     elif sub_cat != "source":
                         self.skip(f"term-level {sub_cat}")
-                continue
-            cat = _category(child, name)
-            if cat == "administrativeStatus":
-                values["admin_status"] = self.lookup(ADMIN_IN, child, cat)
-            elif cat == "termType":
-                values["type"] = self.lookup(TYPE_IN, child, cat)
-            elif cat == "partOfSpeech":
-                pos = self.text(child).lower()
-                pos = POS_IN.get(pos, pos)
-                if pos not in PARTS_OF_SPEECH:
-                    self.skip(f"partOfSpeech {pos!r} read as 'other'")
-                    pos = "other"
-                values["pos"] = pos
-            elif cat == "context":
-                values["context"] = self.text(child)
-            elif cat == "usageStatus":
-                if "admin_status" not in values:
-                    values["admin_status"] = self.lookup(USAGE_IN, child, cat)
-            else:
-                self.skip(f"term-level {cat}")
+            else:  # DCT style: the data category is the element's name
+                cat = (child.get("type") or name) if name in _TYPED else name
+                if cat == "administrativeStatus":
+                    admin, admin_seen = self.lookup(ADMIN_IN, child, cat), True
+                elif cat == "termType":
+                    kind = self.lookup(TYPE_IN, child, cat)
+                elif cat == "partOfSpeech":
+                    pos = self.part_of_speech(child)
+                elif cat == "context":
+                    context = self.text(child)
+                elif cat == "usageStatus":
+                    if not admin_seen:
+                        admin, admin_seen = self.lookup(USAGE_IN, child, cat), True
+                else:
+                    self.skip(f"term-level {cat}")
         if not text:
             self.skip("term elements with no text")
             return None
-        if not own:
-            values = {k: v for k, v in values.items() if v is not None}
-        return InTerm(text=text, note=note, review=review.build(own), **values)
+        return InTerm(text, admin, kind, pos, context, dnt, note, review.build())
+
+    def part_of_speech(self, el: Any) -> str:
+        pos = self.text(el).lower()
+        pos = POS_IN.get(pos, pos)
+        if pos not in PARTS_OF_SPEECH:
+            self.skip(f"partOfSpeech {pos!r} read as 'other'")
+            pos = "other"
+        return pos
 
     def lookup(self, table: dict[str, Any], el: Any, cat: str) -> Any:
         value = self.text(el)
@@ -272,18 +291,38 @@ class _EntryReader:
         return found
 
 
+def _line(el: Any, offset: int) -> int | None:
+    line = el.sourceline
+    return line + offset if line is not None and offset else line
+
+
 _REVIEW_STATES = by_value(ReviewState)
+_EMPTY_REVIEW = InReview()
 
 
 class _ReviewParts:
-    """Collects a review record from transacGrps and glossary:… notes."""
+    """Collects a review record from transacGrps and glossary:… notes.
 
-    __slots__ = ("values",)
+    The common case, one ``glossary:review=…`` note and nothing else, is read once
+    per distinct note and its (immutable) InReview shared."""
 
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
+    __slots__ = ("reader", "values", "notes")
 
-    def transaction(self, grp: Any, reader: _EntryReader) -> None:
+    def __init__(self, reader: _EntryReader) -> None:
+        self.reader = reader
+        self.values: dict[str, Any] | None = None
+        self.notes: list[str] = []
+
+    def _values(self) -> dict[str, Any]:
+        if self.values is None:
+            self.values = {}
+            for text in self.notes:
+                _read_meta(text, self.values)
+            self.notes = []
+        return self.values
+
+    def transaction(self, grp: Any) -> None:
+        reader = self.reader
         kind = person = day = None
         approval = False
         for child in grp:
@@ -300,35 +339,57 @@ class _ReviewParts:
             elif name == "note" and reader.text(child) == "glossary:approval":
                 approval = True
         if kind == "origination":
-            self.values.update(proposed_by=person, proposed_on=day)
+            self._values().update(proposed_by=person, proposed_on=day)
         elif kind == "modification" and approval:
-            self.values.update(approved_by=person, approved_on=day)
+            self._values().update(approved_by=person, approved_on=day)
 
-    def meta(self, text: str, own: bool) -> bool:
-        if not own or not text.startswith("glossary:"):
+    def meta(self, text: str) -> bool:
+        """Take a ``glossary:key=value`` note of a file written by glossary."""
+        if not self.reader.own or not text.startswith("glossary:"):
             return False
-        key, sep, value = text[9:].partition("=")
-        if not sep:
+        key = text[9:].partition("=")
+        if not key[1] or key[0] not in _META_KEYS:
             return False
-        if key == "review":
-            state, _, origin = value.partition("; origin=")
-            self.values["state"] = _REVIEW_STATES.get(state)
-            if origin:
-                self.values["origin"] = origin
-        elif key == "origin":
-            self.values["origin"] = value
-        elif key == "review-note":
-            self.values["note"] = value
+        if self.values is None:
+            self.notes.append(text)
         else:
-            return False
+            _read_meta(text, self.values)
         return True
 
-    def build(self, own: bool) -> InReview | None:
-        values = {k: v for k, v in self.values.items() if v is not None}
-        if not values and not own:
-            return None
-        return InReview(**values)
+    def build(self) -> InReview | None:
+        own = self.reader.own
+        if self.values is None:
+            notes = self.notes
+            if not notes:
+                return _EMPTY_REVIEW if own else None
+            if len(notes) == 1:
+                cache = self.reader._reviews
+                found = cache.get(notes[0])
+                if found is None:
+                    found = cache[notes[0]] = _review(self._values())
+                return found
+        values = {k: v for k, v in self._values().items() if v is not None}
+        return InReview(**values) if (values or own) else None
 
+
+_META_KEYS = frozenset({"review", "origin", "review-note"})
+
+
+def _read_meta(text: str, values: dict[str, Any]) -> None:
+    key, _, value = text[9:].partition("=")
+    if key == "review":
+        state, _, origin = value.partition("; origin=")
+        values["state"] = _REVIEW_STATES.get(state)
+        if origin:
+            values["origin"] = origin
+    elif key == "origin":
+        values["origin"] = value
+    else:  # review-note
+        values["note"] = value
+
+
+def _review(values: dict[str, Any]) -> InReview:
+    return InReview(**{k: v for k, v in values.items() if v is not None})
 
 def _enum(enum: Any, value: str | None) -> Any:
     try:
