@@ -69,3 +69,21 @@ def start(work: Callable[[], object]) -> Child | None:
         code = 1
     finally:
         os._exit(code)
+
+
+def start_writer(work: Callable[[int], object]) -> tuple[Child, int] | None:
+    """Run ``work(fd)`` in a forked child that sends its result through a pipe (``fd``
+    is the pipe's write end, the child's to close); returns the child and the pipe's
+    read end, or None as :func:`start` does."""
+    read_end, write_end = os.pipe()
+
+    def run() -> None:
+        os.close(read_end)
+        work(write_end)
+
+    child = start(run)
+    os.close(write_end)
+    if child is None:
+        os.close(read_end)
+        return None
+    return child, read_end

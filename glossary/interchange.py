@@ -172,14 +172,21 @@ class _Planner:
             return Review(state=ReviewState.PROPOSED, origin=self.origin,
                           proposed_by=proposed_by or self.by,
                           proposed_on=incoming.proposed_on if incoming else None)
-        state = incoming.state or ReviewState.PROPOSED
-        if state is ReviewState.APPROVED and not (incoming.approved_by and incoming.approved_on):
-            self.skip("approvals without reviewer and date, read as proposed")
-            state = ReviewState.PROPOSED
+        state = self.review_state(incoming)
         return Review(state=state, origin=incoming.origin or self.origin,
                       proposed_by=incoming.proposed_by, proposed_on=incoming.proposed_on,
                       approved_by=incoming.approved_by, approved_on=incoming.approved_on,
                       note=incoming.note)
+
+    def review_state(self, incoming: InReview | None) -> ReviewState:
+        """The state :meth:`review` gives (an approval needs a reviewer and a date)."""
+        if incoming is None or not self.own:
+            return ReviewState.PROPOSED
+        state = incoming.state or ReviewState.PROPOSED
+        if state is ReviewState.APPROVED and not (incoming.approved_by and incoming.approved_on):
+            self.skip("approvals without reviewer and date, read as proposed")
+            state = ReviewState.PROPOSED
+        return state
 
     def term(self, incoming: InTerm, first: bool, lang: str) -> Term:
         default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
@@ -267,6 +274,25 @@ class _Planner:
         self.taken.add(cid)
         if incoming.id:
             self.id_map[incoming.id] = cid
+        if self.keep:
+            concept = self.build(cid, incoming)
+            self.plan.new.append(concept)
+            see_also = concept.see_also
+            en, km = concept.en.preferred, concept.km.preferred
+            names = (en.text if en else None, km.text if km else None)
+        else:  # a report only: the same checks and names, without the model objects
+            see_also = tuple(incoming.see_also or ())
+            names = self.checked_names(incoming)
+        self.plan.new_ids.append(cid)
+        if see_also:
+            self.links.append((len(self.plan.new_ids) - 1, see_also))
+        self.plan.changes.append(Change(
+            "added", cid, "new concept",
+            (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""),
+            incoming.line))
+
+    def build(self, cid: str, incoming: InConcept) -> Concept:
+        """The new concept an incoming record becomes."""
 
         def lang(code: str) -> LangSection:
             section = incoming.lang(code)
@@ -275,7 +301,7 @@ class _Planner:
                 terms=tuple(self.term(t, i == 0, code) for i, t in enumerate(section.terms)),
             )
 
-        concept = Concept(
+        return Concept(
             id=cid,
             domains=self.domain_ids(incoming.domains or ()),
             sources=self.refs(incoming.sources or ()),
@@ -284,17 +310,30 @@ class _Planner:
             status=incoming.status or ConceptStatus.ACTIVE,
             en=lang("en"), km=lang("km"),
         )
-        self.plan.new_ids.append(cid)
-        if self.keep:
-            self.plan.new.append(concept)
-        if concept.see_also:
-            self.links.append((len(self.plan.new_ids) - 1, concept.see_also))
-        preferred = concept.en.preferred
-        km = concept.km.preferred
-        self.plan.changes.append(Change(
-            "added", cid, "new concept",
-            f"{preferred.text if preferred else ''}" + (f" / {km.text}" if km else ""),
-            incoming.line))
+
+    def checked_names(self, incoming: InConcept) -> tuple[str | None, str | None]:
+        """What :meth:`build` would count as skipped, and the English and Khmer preferred
+        terms it would give (``LangSection.preferred``), without building anything. A
+        test checks that reports with and without ``keep`` are the same."""
+        self.domain_ids(incoming.domains or ())
+        self.refs(incoming.sources or ())
+        names: list[str | None] = []
+        for section in (incoming.en, incoming.km):
+            if section.definition is not None:
+                self.ref(section.definition.source)
+                self.review_state(section.definition.review)
+            chosen = None
+            for i, term in enumerate(section.terms):
+                state = self.review_state(term.review)
+                admin = term.admin_status or (AdminStatus.PREFERRED if i == 0
+                                              else AdminStatus.ADMITTED)
+                if (chosen is None and admin is AdminStatus.PREFERRED
+                        and state is not ReviewState.REJECTED):
+                    chosen = term
+            if chosen is None and section.terms:
+                chosen = section.terms[0]
+            names.append(_clean_term(chosen.text) if chosen is not None else None)
+        return names[0], names[1]
 
     def merge(self, existing: Concept, incoming: InConcept) -> None:
         current = self.plan.updated.get(existing.id, existing)

@@ -127,21 +127,14 @@ class _Worker:
 
 
 def _start_worker(paths: list[Path], fold_coeng_da: bool, registry: Glossary) -> _Worker | None:
-    read_end, write_end = os.pipe()
-
-    def work() -> None:
-        os.close(read_end)
+    def work(fd: int) -> None:
         files, problems = _read(paths, fold_coeng_da, registry, None)
         data = _message(files, problems)
-        with os.fdopen(write_end, "wb") as pipe:
+        with os.fdopen(fd, "wb") as pipe:
             pipe.write(data)
 
-    child = forked.start(work)
-    os.close(write_end)
-    if child is None:
-        os.close(read_end)
-        return None
-    return _Worker(child, read_end)
+    started = forked.start_writer(work)
+    return None if started is None else _Worker(*started)
 
 
 def _receive(

@@ -1,4 +1,4 @@
-"""Concepts and problems as plain nested tuples, and back.
+"""Concepts, problems and incoming records as plain nested tuples, and back.
 
 The tuples hold only str, int, bool, None and tuples, so :mod:`marshal` can carry them
 from a worker process to its parent. Rebuilding the dataclasses from tuples costs a
@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from glossary.incoming import InConcept, InDefinition, InLang, InReview, InTerm
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -99,3 +100,61 @@ def pack_problem(p: Problem) -> Packed:
 
 def unpack_problem(t: Packed) -> Problem:
     return Problem(t[0], _LEVELS[t[1]], Path(t[2]), t[3], t[4], t[5], t[6], t[7])
+
+
+# --- incoming records (glossary.incoming), as read from an interchange file ------------
+
+
+def _pack_in_review(r: InReview | None) -> Packed | None:
+    if r is None:
+        return None
+    return (r.state and r.state.value, r.origin, r.proposed_by, _day(r.proposed_on),
+            r.approved_by, _day(r.approved_on), r.note)
+
+
+class _InReviews(dict[Packed, InReview]):
+    """Unpacked review records, shared: most terms of a file carry the same one."""
+
+    def __missing__(self, t: Packed) -> InReview:
+        review = self[t] = InReview(t[0] and _REVIEW_STATES[t[0]], t[1], t[2], _undate(t[3]),
+                                    t[4], _undate(t[5]), t[6])
+        return review
+
+
+def _pack_in_lang(lang: InLang) -> Packed:
+    d = lang.definition
+    definition = None if d is None else (d.text, _pack_ref(d.source), _pack_in_review(d.review))
+    terms = tuple(
+        (t.text, t.admin_status and t.admin_status.value, t.type and t.type.value, t.pos,
+         t.context, t.dnt, t.note, _pack_in_review(t.review))
+        for t in lang.terms
+    )
+    return (definition, terms)
+
+
+def pack_incoming(c: InConcept) -> Packed:
+    """An incoming record as tuples: ``unpack_incoming(pack_incoming(c)) == c``."""
+    return (c.id, _pack_in_lang(c.en), _pack_in_lang(c.km), c.domains,
+            None if c.sources is None else tuple(_pack_ref(r) for r in c.sources),
+            c.see_also, c.notes, c.status and c.status.value, c.line)
+
+
+def unpack_incoming(packed: list[Packed]) -> list[InConcept]:
+    """Every record of ``packed`` (records share equal review records)."""
+    reviews = _InReviews()
+
+    def review(t: Packed | None) -> InReview | None:
+        return None if t is None else reviews[t]
+
+    def lang(t: Packed) -> InLang:
+        d = t[0]
+        definition = None if d is None else InDefinition(d[0], _unpack_ref(d[1]), review(d[2]))
+        return InLang(definition, tuple(
+            InTerm(x[0], x[1] and _ADMIN[x[1]], x[2] and _TYPES[x[2]], x[3], x[4], x[5], x[6],
+                   review(x[7]))
+            for x in t[1]))
+
+    return [InConcept(t[0], lang(t[1]), lang(t[2]), t[3],
+                      None if t[4] is None else tuple(SourceRef(*r) for r in t[4]),
+                      t[5], t[6], t[7] and _STATUS[t[7]], t[8])
+            for t in packed]

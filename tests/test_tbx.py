@@ -378,3 +378,67 @@ def test_a_new_khmer_text_for_an_approved_term_is_added_as_an_alternative(
     after = path.read_text("utf-8")
     assert 'text = "ការប្រឌិតចម្លើយ"\nadmin_status = "preferred"' in after  # untouched
     assert 'text = "ការបំភាន់"' in after and 'review_note = "conflict:' in after
+
+
+REJECTED_FIRST = """id = "rejected-first"
+domains = ["machine-learning"]
+
+[[en.terms]]
+text = "rejected name"
+admin_status = "preferred"
+review = "rejected"
+origin = "human"
+
+[[en.terms]]
+text = "kept name"
+admin_status = "preferred"
+review = "proposed"
+origin = "human"
+"""
+
+
+def _tampered_variants(data: bytes) -> dict[str, bytes]:
+    """The export, as it is and with what an import must count or demote: approvals
+    that lost their reviewer, a rejected preferred term, an unknown domain, a reference
+    to an unregistered section; each also as another tool's file."""
+    text = data.decode("utf-8")
+    tampered = re.sub(r'<transacNote type="responsibility">Sok Dara</transacNote>', "", text)
+    tampered = tampered.replace("glossary:review=proposed;", "glossary:review=rejected;", 3)
+    tampered = re.sub(r'(<descrip type="subjectField">)[^<]*', r"\1no such domain", tampered,
+                      count=2)
+    tampered = re.sub(r'(<admin type="source">asean-guide-2024 §)[^<,]*', r"\1Z.99", tampered,
+                      count=3)
+    out = {"export": text, "tampered": tampered}
+    for name, body in list(out.items()):
+        out[f"{name} (foreign)"] = body.replace('<p type="generator">glossary</p>',
+                                                '<p type="generator">other</p>')
+    return {name: body.encode("utf-8") for name, body in out.items()}
+
+
+def test_a_report_without_keeping_new_concepts_equals_one_that_keeps_them(
+        project: Path, settings, tmp_path: Path) -> None:
+    """``plan(keep=False)`` (a report) finds names and skips without building the new
+    concepts; it must say exactly what ``plan(keep=True)`` (before --apply) says."""
+    from glossary.interchange import plan
+    from glossary.model import Glossary
+
+    write_concept(project, "3d-model", EDGE_CONCEPT)
+    write_concept(project, "rejected-first", REJECTED_FIRST)
+    full = pipeline.load_valid(settings).glossary
+    empty = Glossary(documents=full.documents, domains=full.domains)
+    for name, data in _tampered_variants(_export(settings)).items():
+        path = tmp_path / "in.tbx"
+        path.write_bytes(data)
+        reports = [plan(empty, tbx.read(path), by="T", keep=keep).as_dict()
+                   for keep in (False, True)]
+        assert reports[0] == reports[1], name
+        assert reports[0]["added"] == len(full.concepts), name
+        if name.startswith("tampered"):
+            assert any("unknown domain" in k for k in reports[0]["skipped"]), name
+            assert any("unregistered" in k for k in reports[0]["skipped"]), name
+        added = {c["concept"]: c["detail"] for c in reports[0]["changes"]}
+        assert added["rejected-first" if "foreign" not in name else "rejected-name"] == (
+            "kept name" if "foreign" not in name else "rejected name")
+        if name == "tampered":
+            assert reports[0]["skipped"]["approvals without reviewer and date, read as "
+                                         "proposed"] >= 2

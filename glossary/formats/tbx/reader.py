@@ -7,14 +7,15 @@ declares entities (billion laughs, external entities) is refused before anything
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from lxml import etree  # this module is imported only by the commands that use it
 
-from glossary import khmer
+from glossary import forked, khmer
 from glossary.errors import FormatError
 from glossary.formats.tbx.common import (
     ADMIN_IN,
@@ -25,6 +26,8 @@ from glossary.formats.tbx.common import (
     XML_LANG,
     concept_id,
 )
+from glossary.formats.tbx.halves import MIN_BYTES, RangeReader, find_halves
+from glossary.formats.tbx.parallel import read_in_two
 from glossary.incoming import (
     InConcept,
     InDefinition,
@@ -429,46 +432,74 @@ def _refuse_entities(path: Path, root: Any) -> None:
     )
 
 
-def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False) -> ReadResult:
+def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False,
+         parallel: bool | None = None) -> ReadResult:
     """Read a TBX file (v3 DCA/DCT or v2) into incoming records.
 
     The file is parsed as a stream and each finished entry is dropped from the tree. With
     ``stream=True`` the records are produced while the caller iterates
     ``result.concepts`` (a parse error is raised then); ``result.own`` and
-    ``result.skipped`` are complete once it has been consumed.
+    ``result.skipped`` are complete once it has been consumed. A large file is read on
+    two cores (:mod:`glossary.formats.tbx.parallel`), with the same result;
+    ``parallel`` forces (True: any file that can be cut) or forbids (False) that.
     """
     result = ReadResult(path=path, format="tbx")
     default_lang = _check_root(path)
-    records = _iter_entries(path, result, _EntryReader(result, default_lang, fold_coeng_da))
+
+    def make_reader(into: ReadResult, line_offset: int = 0) -> _EntryReader:
+        return _EntryReader(into, default_lang, fold_coeng_da, line_offset)
+
+    records = _iter_entries(path, result, make_reader, parallel)
     result.concepts = records if stream else list(records)  # type: ignore[assignment]
     return result
 
 
-def _iter_entries(path: Path, result: ReadResult, reader: _EntryReader) -> Iterator[InConcept]:
+#: The worker's share of a file read on two cores: this process also plans the import
+#: of its entries while it reads, and unpacks the worker's.
+WORKER_SHARE = 0.55
+
+
+def _iter_entries(path: Path, result: ReadResult, make_reader: Callable[..., _EntryReader],
+                  parallel: bool | None) -> Iterator[InConcept]:
+    reader = make_reader(result)
     try:
-        with open(path, "rb") as handle:
-            events = etree.iterparse(handle, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
-                                     **_parser_options())
-            for _event, el in events:
-                name = _local(el)
-                if name == "tbxHeader" or name == "martifHeader":
-                    result.own = any(
-                        _local(p) == "p" and p.get("type") == "generator"
-                        and (p.text or "").strip() == GENERATOR for p in el.iter()
-                    )
-                else:
-                    concept = reader.entry(el)
-                    if concept is not None:
-                        yield concept
-                el.clear(keep_tail=False)
-                parent = el.getparent()
-                if parent is not None:
-                    while el.getprevious() is not None:
-                        del parent[0]
+        halves = None
+        if parallel is not False and (os.cpu_count() or 1) > 1 and forked.can_fork():
+            halves = find_halves(path, WORKER_SHARE, 1 if parallel else MIN_BYTES)
+        if halves is None:
+            for record in _entries(path, result, reader):
+                if record is not None:
+                    yield record
+        else:
+            yield from read_in_two(path, halves, result, reader, make_reader, _entries)
     except etree.XMLSyntaxError as exc:
         raise _xml_error(path, exc) from None
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+
+
+def _entries(source: Path | RangeReader, result: ReadResult, reader: _EntryReader,
+             skip: int = 0) -> Iterator[InConcept | None]:
+    """One item per entry of the document in ``source``: its record, or None when it
+    gives none. The first ``skip`` entries are passed over unread."""
+    events = etree.iterparse(source, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
+                             **_parser_options())
+    for _event, el in events:
+        name = _local(el)
+        if name == "tbxHeader" or name == "martifHeader":
+            result.own = any(
+                _local(p) == "p" and p.get("type") == "generator"
+                and (p.text or "").strip() == GENERATOR for p in el.iter()
+            )
+        elif skip:
+            skip -= 1
+        else:
+            yield reader.entry(el)
+        el.clear(keep_tail=False)
+        parent = el.getparent()
+        if parent is not None:
+            while el.getprevious() is not None:
+                del parent[0]
 
 
 def _parser_options() -> dict[str, Any]:

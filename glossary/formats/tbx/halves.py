@@ -1,0 +1,130 @@
+"""Cut a large TBX file into two well-formed documents, to read them on two cores.
+
+A TBX body is a long run of sibling entries (``conceptEntry``, or ``termEntry`` in TBX
+v2). Cut before one of them, near the chosen share of the file:
+
+* the first half is the file up to the cut, then the file's end from the close of its
+  last entry (``</body></text></tbx>``);
+* the second half is the file's beginning up to its first entry (the root, the header,
+  the open ``<text><body>``), then the file from the cut on.
+
+Both are well-formed when the file is, and each entry is in exactly one half. The cut
+is looked for only where every ``<`` starts a tag: UTF-8, no document type declaration,
+and no comment, CDATA section or processing instruction after the XML declaration (in
+one, a ``<conceptEntry`` could be text). Otherwise, and for small files, there is no cut
+and the file is read in one piece. Whatever goes wrong with the halves, the reader starts
+over on the whole file, so a cut never changes a result or an error.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Below this size one process is quicker than two (starting the worker, passing back
+#: what it read).
+MIN_BYTES = 4 << 20
+
+_FIRST = re.compile(rb"<(conceptEntry|termEntry)[\s>]")
+# one regex pass is quicker than three finds: "<" is in every tag
+_UNSAFE = re.compile(rb"<!--|<!\[CDATA\[|<\?")
+_UTF8_DECLARATION = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']"""
+                               rb"""(?:utf-?8)["']""", re.IGNORECASE)
+_ANY_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Halves:
+    """Byte ranges ``(start, end)`` of the two documents, and how to number lines."""
+
+    first: tuple[tuple[int, int], ...]
+    second: tuple[tuple[int, int], ...]
+    #: add to a line of the second document to get the line in the file
+    second_line_offset: int
+
+
+def find_halves(path: Path, second_share: float, min_bytes: int = MIN_BYTES) -> Halves | None:
+    """Where to cut ``path`` so that the second document holds about ``second_share``
+    of it; None when the file is small or cannot be cut safely (see the module)."""
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, 2)
+            if size < min_bytes:
+                return None
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return _cut(data, size, second_share)
+    except (OSError, ValueError):
+        return None
+
+
+def _cut(data: mmap.mmap, size: int, second_share: float) -> Halves | None:
+    prolog = data[:4096]
+    if prolog.startswith((b"\xff\xfe", b"\xfe\xff")) or b"<!DOCTYPE" in prolog.upper():
+        return None
+    if _ANY_DECLARATION.match(prolog) and not _UTF8_DECLARATION.match(prolog):
+        return None
+    declaration = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>", prolog)
+    after = declaration.end() if declaration else 0
+    if _UNSAFE.search(data, after):
+        return None
+    found = _FIRST.search(data)
+    if found is None or b"<!DOCTYPE" in data[:found.start()]:
+        return None
+    first = found.start()
+    tag = found.group(1)
+    opening, closing = b"<" + tag, b"</" + tag + b">"
+    last_close = data.rfind(closing)
+    if last_close < first:
+        return None
+    tail = last_close + len(closing)
+    cut = data.find(opening, max(first + 1, int(size * (1 - second_share))))
+    while cut != -1 and cut < last_close:
+        if data[cut + len(opening):cut + len(opening) + 1] in (b" ", b"\t", b"\r", b"\n", b">"):
+            before = data.rfind(closing, first, cut)
+            if before != -1 and not data[before + len(closing):cut].strip():
+                break
+        cut = data.find(opening, cut + 1)
+    else:
+        return None
+    offset = _newlines(data, first, cut)
+    return Halves(first=((0, cut), (tail, size)), second=((0, first), (cut, size)),
+                  second_line_offset=offset)
+
+
+def _newlines(data: mmap.mmap, start: int, end: int, step: int = 1 << 22) -> int:
+    return sum(data[at:min(at + step, end)].count(b"\n") for at in range(start, end, step))
+
+
+class RangeReader:
+    """A binary file object that reads the given byte ranges of a file, one after the
+    other (what lxml's parser reads a half from)."""
+
+    def __init__(self, path: Path, ranges: tuple[tuple[int, int], ...]) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._ranges = list(ranges)
+
+    def read(self, size: int = -1) -> bytes:
+        while self._ranges:
+            start, end = self._ranges[0]
+            if start >= end:
+                del self._ranges[0]
+                continue
+            count = end - start if size < 0 else min(size, end - start)
+            self._file.seek(start)
+            data = self._file.read(count)
+            if not data:
+                raise OSError(f"{self._file.name} became shorter while it was read")
+            self._ranges[0] = (start + len(data), end)
+            return data
+        return b""
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> RangeReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

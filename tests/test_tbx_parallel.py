@@ -1,0 +1,138 @@
+"""Reading a TBX file on two cores: the halves, and the same result as one process."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from glossary import packing, pipeline
+from glossary.config import load_settings
+from glossary.errors import FormatError
+from glossary.formats import tbx
+from glossary.formats.tbx.halves import RangeReader, find_halves
+from tests.conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="two processes need fork")
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped glossary as TBX, its 345 concepts three times (fewer than 65,536
+    lines: past that libxml2 numbers lines only roughly, and the halves number their
+    own lines)."""
+    buffer = io.BytesIO()
+    tbx.write(pipeline.load_valid(load_settings(cwd=ROOT)).glossary, buffer)
+    data = buffer.getvalue()
+    start, end = data.index(b"<conceptEntry"), data.rindex(b"</conceptEntry>") + 15
+    body = data[start:end]
+    copies = [body.replace(b'id="', f'id="c{i}-'.encode()) for i in range(3)]
+    path = tmp_path_factory.mktemp("tbx") / "shipped.tbx"
+    path.write_bytes(data[:start] + b"\n      ".join(copies) + data[end:])
+    return path
+
+
+def _foreign(path: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "foreign.tbx"
+    out.write_bytes(path.read_bytes().replace(b'<p type="generator">glossary</p>',
+                                              b'<p type="generator">other</p>'))
+    return out
+
+
+def _read(path: Path, parallel: bool) -> tbx.ReadResult:
+    return tbx.read(path, parallel=parallel)
+
+
+def data_lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") + 1
+
+
+def _entries(source: Path | RangeReader) -> list[str]:
+    return [el.get("id") for _, el in etree.iterparse(source, tag="{*}conceptEntry")]
+
+
+@pytest.mark.parametrize("share", [0.1, 0.5, 0.9])
+def test_the_halves_are_documents_that_share_out_the_entries(shipped: Path, share: float):
+    halves = find_halves(shipped, share, min_bytes=1)
+    assert halves is not None
+    with RangeReader(shipped, halves.first) as first, RangeReader(shipped, halves.second) as second:
+        ids = _entries(first), _entries(second)
+    assert ids[0] + ids[1] == _entries(shipped)
+    assert abs(len(ids[1]) / (len(ids[0]) + len(ids[1])) - share) < 0.05
+
+
+def test_small_or_unsafe_files_are_not_cut(shipped: Path, tmp_path: Path) -> None:
+    assert find_halves(shipped, 0.5, min_bytes=shipped.stat().st_size + 1) is None
+    data = shipped.read_bytes()
+    at = data.index(b"<conceptEntry", len(data) // 2)
+    for name, changed in {
+        "comment": data[:at] + b"<!-- <conceptEntry id='x'> -->" + data[at:],
+        "cdata": data[:at].replace(b"<term>", b"<term><![CDATA[a]]>", 1) + data[at:],
+        "doctype": data.replace(b"<tbx ", b"<!DOCTYPE tbx>\n<tbx ", 1),
+        "latin-1": data.replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'", 1),
+        "utf-16": "\ufeff".encode("utf-16-le") + data.decode("utf-8").encode("utf-16-le"),
+    }.items():
+        path = tmp_path / f"{name}.tbx"
+        path.write_bytes(changed)
+        assert find_halves(path, 0.5, min_bytes=1) is None, name
+
+
+def test_two_processes_read_what_one_reads(shipped: Path, tmp_path: Path) -> None:
+    for path in (shipped, _foreign(shipped, tmp_path)):
+        one, two = _read(path, False), _read(path, True)
+        assert two.concepts == one.concepts  # records, order and line numbers
+        assert (two.own, two.skipped) == (one.own, one.skipped)
+        assert len(one.concepts) == 1035
+    assert data_lines(shipped) < 65536
+
+
+def test_a_failing_worker_is_replaced_by_this_process(shipped: Path, monkeypatch) -> None:
+    expected = _read(shipped, False)
+
+    def broken(record):  # runs in the forked worker, which then exits with an error
+        raise RuntimeError("worker failure")
+
+    monkeypatch.setattr(packing, "pack_incoming", broken)
+    got = _read(shipped, True)
+    assert got.concepts == expected.concepts and got.skipped == expected.skipped
+
+
+@pytest.mark.parametrize("where", [0.25, 0.75])
+def test_an_error_in_either_half_is_reported_where_one_process_reports_it(
+        shipped: Path, tmp_path: Path, where: float) -> None:
+    data = shipped.read_bytes()
+    at = data.index(b"</termNote>", int(len(data) * where))
+    path = tmp_path / "broken.tbx"
+    path.write_bytes(data[:at] + b"</termNot>" + data[at + 11:])
+    errors = []
+    for parallel in (False, True):
+        with pytest.raises(FormatError) as info:
+            _read(path, parallel)
+        errors.append((info.value.line, info.value.column, info.value.message))
+    assert errors[0] == errors[1]
+    assert errors[0][0] == data[:at].count(b"\n") + 1
+
+
+def test_a_stream_closed_early_leaves_no_worker(shipped: Path) -> None:
+    result = tbx.read(shipped, stream=True, parallel=True)
+    records = iter(result.concepts)
+    next(records)
+    records.close()  # type: ignore[attr-defined]
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_samples_read_the_same_either_way() -> None:
+    for path in sorted((SAMPLES / "tbx").glob("*.tbx")):
+        try:
+            one = _read(path, False)
+        except FormatError as exc:
+            with pytest.raises(FormatError) as info:
+                _read(path, True)
+            assert str(info.value) == str(exc)
+            continue
+        two = _read(path, True)
+        assert (two.concepts, two.skipped, two.own) == (one.concepts, one.skipped, one.own)
