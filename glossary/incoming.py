@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from glossary.model import AdminStatus, ConceptStatus, ReviewState, SourceRef, TermType
 
@@ -125,9 +126,20 @@ class InConcept(NamedTuple):
         return self.en if code == "en" else self.km
 
 
+class Prepared(NamedTuple):
+    """A record as ``ReadResult.prepare`` turned it into plain data, in another process."""
+
+    data: tuple[Any, ...]
+
+
 @dataclass
 class ReadResult:
-    """What a reader found, and what it left out (``skipped``: reason → count)."""
+    """What a reader found, and what it left out (``skipped``: reason → count).
+
+    ``prepare``, when the consumer sets it before reading ``concepts``, may be called
+    by a reader that reads part of the file in another process: for each record, there;
+    a record it turns into data comes as :class:`Prepared` (holding that data), in the
+    record's place."""
 
     path: Path
     format: str
@@ -135,6 +147,7 @@ class ReadResult:
     own: bool = False  # written by glossary: ids and review records can be trusted
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    prepare: Callable[[InConcept], tuple[Any, ...] | None] | None = None
 
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] += count

@@ -39,7 +39,7 @@ from typing import Any
 from glossary import khmer, review, source_new, validate
 from glossary.catalog import IncomingTerm, pair_terms
 from glossary.errors import ReviewError
-from glossary.incoming import InConcept, InDefinition, InReview, InTerm, ReadResult
+from glossary.incoming import InConcept, InDefinition, InReview, InTerm, Prepared, ReadResult
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -246,13 +246,13 @@ class _Planner:
             return "matches " + ", ".join(ids)
         return self.glossary.concept(ids[0]) if ids else None
 
-    def fresh_id(self, incoming: InConcept) -> str:
-        wanted = incoming.id
+    def fresh_id(self, wanted: str | None, preferred: str | None) -> str:
+        """The id of a new concept: the file's own (``wanted``) when it can be kept,
+        else a slug of its English preferred term, made unique."""
         if (self.own and wanted and validate.id_problem(wanted) is None
                 and wanted not in self.taken):
             return wanted
-        preferred = _preferred(incoming)
-        base = slugify(preferred.text if preferred else "concept")
+        base = slugify(preferred or "concept")
         if validate.id_problem(base) is not None:
             base = f"{base}-term"[:60]
         candidate, n = base, 2
@@ -266,30 +266,71 @@ class _Planner:
         if not incoming.en.terms or key is None:
             self.skip("new concepts without an English term")
             return
-        if not (self.own and incoming.id) and key in self.new_keys:
+        preferred = _preferred(incoming)
+
+        def describe(cid: str) -> tuple[tuple[str, ...], tuple[str | None, str | None]]:
+            if self.keep:
+                concept = self.build(cid, incoming)
+                self.plan.new.append(concept)
+                en, km = concept.en.preferred, concept.km.preferred
+                return concept.see_also, (en.text if en else None, km.text if km else None)
+            # a report only: the same checks and names, without the model objects
+            return tuple(incoming.see_also or ()), self.checked_names(incoming)
+
+        self.add_new(incoming.id, key, preferred.text if preferred else None, incoming.line,
+                     describe)
+
+    def add_new(self, wanted: str | None, key: str, preferred: str | None, line: int | None,
+                describe: Callable[[str], tuple[tuple[str, ...],
+                                                tuple[str | None, str | None]]]) -> None:
+        """Add a new concept unless an earlier new entry had its English term;
+        ``describe(id)`` gives its see-also and its English and Khmer names."""
+        if not (self.own and wanted) and key in self.new_keys:
             self.skip("entries repeating the English term of an earlier new entry")
             return
         self.new_keys.add(key)
-        cid = self.fresh_id(incoming)
+        cid = self.fresh_id(wanted, preferred)
         self.taken.add(cid)
-        if incoming.id:
-            self.id_map[incoming.id] = cid
-        if self.keep:
-            concept = self.build(cid, incoming)
-            self.plan.new.append(concept)
-            see_also = concept.see_also
-            en, km = concept.en.preferred, concept.km.preferred
-            names = (en.text if en else None, km.text if km else None)
-        else:  # a report only: the same checks and names, without the model objects
-            see_also = tuple(incoming.see_also or ())
-            names = self.checked_names(incoming)
+        if wanted:
+            self.id_map[wanted] = cid
+        see_also, names = describe(cid)
         self.plan.new_ids.append(cid)
         if see_also:
             self.links.append((len(self.plan.new_ids) - 1, see_also))
         self.plan.changes.append(Change(
             "added", cid, "new concept",
-            (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""),
-            incoming.line))
+            (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""), line))
+
+    # -- new concepts prepared in a reader's worker process (keep=False only)
+
+    def prepare(self, incoming: InConcept) -> tuple[Any, ...] | None:
+        """What a reader's worker can work out alone for a record that will be a new
+        concept: its key, names and the skips it would count, as plain data for
+        :meth:`add_prepared`. None for any other record (it is sent whole)."""
+        key = _key(incoming)
+        if self.keep or not incoming.en.terms or key is None:
+            return None
+        if self.match(incoming, key) is not None:
+            return None
+        saved, self.plan.skipped = self.plan.skipped, Counter()
+        try:
+            names = self.checked_names(incoming)
+            skips = tuple(self.plan.skipped.items())
+        finally:
+            self.plan.skipped = saved
+        preferred = _preferred(incoming)
+        return (incoming.id, key, preferred.text if preferred else None, incoming.line,
+                tuple(incoming.see_also or ()), names, skips)
+
+    def add_prepared(self, data: tuple[Any, ...]) -> None:
+        wanted, key, preferred, line, see_also, names, skips = data
+
+        def describe(cid: str) -> tuple[tuple[str, ...], tuple[str | None, str | None]]:
+            for reason, count in skips:
+                self.plan.skipped[reason] += count
+            return see_also, (names[0], names[1])
+
+        self.add_new(wanted, key, preferred, line, describe)
 
     def build(self, cid: str, incoming: InConcept) -> Concept:
         """The new concept an incoming record becomes."""
@@ -528,6 +569,12 @@ def _review_changes(report: ReviewReport) -> list[Change]:
     return out
 
 
+def _key(incoming: InConcept) -> str | None:
+    """The key an incoming record is matched on: its English preferred term's."""
+    preferred = _preferred(incoming)
+    return khmer.search_key(_clean_term(preferred.text)) if preferred is not None else None
+
+
 def _preferred(incoming: InConcept) -> InTerm | None:
     for term in incoming.en.terms:
         if term.admin_status in (None, AdminStatus.PREFERRED):
@@ -564,9 +611,13 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     may be a stream (it is consumed once). With ``keep=False`` new concepts are counted
     and reported but not kept, so a report on a large file needs little memory."""
     planner = _Planner(glossary, result, by, set(taken), keep)
+    if not keep:  # a reader working in two processes may prepare new concepts there
+        result.prepare = planner.prepare
     for incoming in result.concepts:
-        preferred = _preferred(incoming)
-        key = khmer.search_key(_clean_term(preferred.text)) if preferred is not None else None
+        if type(incoming) is Prepared:
+            planner.add_prepared(incoming.data)
+            continue
+        key = _key(incoming)
         match = planner.match(incoming, key)
         if isinstance(match, str):
             planner.plan.changes.append(Change(

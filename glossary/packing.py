@@ -139,22 +139,30 @@ def pack_incoming(c: InConcept) -> Packed:
             c.see_also, c.notes, c.status and c.status.value, c.line)
 
 
-def unpack_incoming(packed: list[Packed]) -> list[InConcept]:
-    """Every record of ``packed`` (records share equal review records)."""
-    reviews = _InReviews()
+class IncomingUnpacker:
+    """Rebuilds incoming records from :func:`pack_incoming`'s tuples; the records it
+    makes share equal review records (most terms of a file carry the same one)."""
 
-    def review(t: Packed | None) -> InReview | None:
-        return None if t is None else reviews[t]
+    def __init__(self) -> None:
+        self.reviews = _InReviews()
 
-    def lang(t: Packed) -> InLang:
+    def __call__(self, t: Packed) -> InConcept:
+        return InConcept(t[0], self._lang(t[1]), self._lang(t[2]), t[3],
+                         None if t[4] is None else tuple(SourceRef(*r) for r in t[4]),
+                         t[5], t[6], t[7] and _STATUS[t[7]], t[8])
+
+    def _lang(self, t: Packed) -> InLang:
+        reviews = self.reviews
         d = t[0]
-        definition = None if d is None else InDefinition(d[0], _unpack_ref(d[1]), review(d[2]))
+        definition = None if d is None else InDefinition(
+            d[0], _unpack_ref(d[1]), None if d[2] is None else reviews[d[2]])
         return InLang(definition, tuple(
             InTerm(x[0], x[1] and _ADMIN[x[1]], x[2] and _TYPES[x[2]], x[3], x[4], x[5], x[6],
-                   review(x[7]))
+                   None if x[7] is None else reviews[x[7]])
             for x in t[1]))
 
-    return [InConcept(t[0], lang(t[1]), lang(t[2]), t[3],
-                      None if t[4] is None else tuple(SourceRef(*r) for r in t[4]),
-                      t[5], t[6], t[7] and _STATUS[t[7]], t[8])
-            for t in packed]
+
+def unpack_incoming(packed: list[Packed]) -> list[InConcept]:
+    """Every record of ``packed``."""
+    unpack = IncomingUnpacker()
+    return [unpack(t) for t in packed]

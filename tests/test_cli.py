@@ -140,9 +140,10 @@ def test_readable_json_is_the_same_json(value):
     assert json.loads(readable_json(value)) == value
 
 
-def test_readable_json_puts_one_list_item_per_line():
-    text = readable_json({"changes": [{"kind": "added", "detail": "ខ្មែរ"}] * 3, "n": 3})
+def test_readable_json_puts_one_object_per_line():
+    text = readable_json({"changes": [{"kind": "added", "detail": "ខ្មែរ"}] * 3, "n": 3,
+                          "ids": ["a", "b"]})
     lines = text.splitlines()
     assert lines[0] == "{" and lines[-1] == "}"
     assert lines.count('    {"kind": "added", "detail": "ខ្មែរ"},') == 2
-    assert '  "n": 3' in lines
+    assert '  "n": 3,' in lines and '  "ids": ["a", "b"]' in lines

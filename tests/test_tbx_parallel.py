@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,44 @@ def test_samples_read_the_same_either_way() -> None:
             continue
         two = _read(path, True)
         assert (two.concepts, two.skipped, two.own) == (one.concepts, one.skipped, one.own)
+
+
+def test_an_import_plans_the_same_with_two_processes(shipped: Path, tmp_path: Path) -> None:
+    """New concepts of the worker's half are prepared there (the report needs no more);
+    records that match the glossary come back whole. Same report either way, for new
+    concepts, matched ones, and another tool's file (its repeated English terms are
+    skipped across the halves)."""
+    from glossary.interchange import plan
+    from glossary.model import Glossary
+
+    glossary = pipeline.load_valid(load_settings(cwd=ROOT)).glossary
+    empty = Glossary(documents=glossary.documents, domains=glossary.domains)
+    data = shipped.read_bytes()
+    # the first copy keeps the shipped ids: those entries match the glossary
+    matching = tmp_path / "matching.tbx"
+    matching.write_bytes(data.replace(b'id="c0-', b'id="'))
+    tampered = tmp_path / "tampered.tbx"  # unknown domains, unregistered sections
+    tampered.write_bytes(re.sub(rb'(<admin type="source">asean-guide-2024 \xc2\xa7)[^<,]*',
+                                rb"\1Z.99", re.sub(rb'(<descrip type="subjectField">)[^<]*',
+                                                   rb"\1no such domain", data)))
+    for path in (shipped, _foreign(shipped, tmp_path), matching, tampered):
+        for into in (empty, glossary):
+            reports = [plan(into, tbx.read(path, stream=True, parallel=parallel), by="T",
+                            keep=False).as_dict() for parallel in (False, True)]
+            assert reports[0] == reports[1], (path.name, len(into.concepts))
+            assert reports[0]["added"] + reports[0]["unchanged"] + reports[0]["changed"] > 0
+            if path == tampered:
+                assert any("unknown domain" in k for k in reports[0]["skipped"])
+
+
+def test_comments_and_cdata_after_the_cut_are_read_by_the_worker(shipped: Path,
+                                                                 tmp_path: Path) -> None:
+    data = shipped.read_bytes()
+    at = data.index(b"<term>", int(len(data) * 0.8))
+    path = tmp_path / "late.tbx"
+    path.write_bytes(data[:at] + b"<!-- a note -->" + data[at:].replace(
+        b"<term>", b"<term><![CDATA[x & y]]> ", 1))
+    assert find_halves(path, 0.5, min_bytes=1) is not None
+    one, two = _read(path, False), _read(path, True)
+    assert two.concepts == one.concepts and two.skipped == one.skipped
+    assert any(t.text.startswith("x & y ") for c in one.concepts for t in c.en.terms)

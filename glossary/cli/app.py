@@ -134,18 +134,23 @@ def emit_json(data: Any) -> None:
 
 
 def readable_json(data: Any, depth: int = 2) -> str:
-    """JSON laid out for people as well as programs: the members of objects and lists
-    one per line down to ``depth`` levels, anything deeper on one line (a report of
-    100,000 changes is 100,000 lines, one change each, and is encoded by json's C
-    encoder rather than its much slower indenting one)."""
+    """JSON laid out for people as well as programs: the members of objects and the
+    objects of lists one per line down to ``depth`` levels; anything deeper, and a list
+    of plain values, on one line (a report of 100,000 changes is 100,000 lines, one
+    change each, encoded by json's C encoder rather than its much slower indenting
+    one)."""
     import json
 
+    one_line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps makes one per call
+
     def encode(value: Any, level: int) -> str:
-        if level >= depth or not isinstance(value, (dict, list)) or not value:
-            return json.dumps(value, ensure_ascii=False)
+        if (level >= depth or not isinstance(value, (dict, list)) or not value
+                or (isinstance(value, list)
+                    and not any(isinstance(v, (dict, list)) for v in value))):
+            return one_line(value)
         pad = "  " * (level + 1)
         if isinstance(value, dict):
-            items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {encode(v, level + 1)}"
+            items = [f"{pad}{one_line(str(k))}: {encode(v, level + 1)}"
                      for k, v in value.items()]
             return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
         items = [pad + encode(v, level + 1) for v in value]

@@ -9,11 +9,12 @@ v2). Cut before one of them, near the chosen share of the file:
   the open ``<text><body>``), then the file from the cut on.
 
 Both are well-formed when the file is, and each entry is in exactly one half. The cut
-is looked for only where every ``<`` starts a tag: UTF-8, no document type declaration,
-and no comment, CDATA section or processing instruction after the XML declaration (in
-one, a ``<conceptEntry`` could be text). Otherwise, and for small files, there is no cut
-and the file is read in one piece. Whatever goes wrong with the halves, the reader starts
-over on the whole file, so a cut never changes a result or an error.
+is made only where every ``<`` before it starts a tag: UTF-8, no document type
+declaration, and no comment, CDATA section or processing instruction between the XML
+declaration and the cut (in one, a ``<conceptEntry`` could be text). Otherwise, and for
+small files, there is no cut and the file is read in one piece. Whatever goes wrong with
+the halves, the reader starts over on the whole file, so a cut never changes a result or
+an error.
 """
 
 from __future__ import annotations
@@ -65,10 +66,6 @@ def _cut(data: mmap.mmap, size: int, second_share: float) -> Halves | None:
         return None
     if _ANY_DECLARATION.match(prolog) and not _UTF8_DECLARATION.match(prolog):
         return None
-    declaration = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>", prolog)
-    after = declaration.end() if declaration else 0
-    if _UNSAFE.search(data, after):
-        return None
     found = _FIRST.search(data)
     if found is None or b"<!DOCTYPE" in data[:found.start()]:
         return None
@@ -87,6 +84,11 @@ def _cut(data: mmap.mmap, size: int, second_share: float) -> Halves | None:
                 break
         cut = data.find(opening, cut + 1)
     else:
+        return None
+    # Only what comes before the cut decides where the halves start: a comment, CDATA
+    # section or PI after it is read by the worker as it is, whole.
+    declaration = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>", prolog)
+    if _UNSAFE.search(data, declaration.end() if declaration else 0, cut + len(opening)):
         return None
     offset = _newlines(data, first, cut)
     return Halves(first=((0, cut), (tail, size)), second=((0, first), (cut, size)),

@@ -3,7 +3,8 @@ second (:mod:`glossary.formats.tbx.halves` cuts the file into two documents).
 
 This process yields its own entries as it reads them (the import plans them meanwhile),
 then the worker's, which come back as :mod:`marshal` data (see
-:func:`glossary.packing.pack_incoming`). The records, their order, their line numbers
+:func:`glossary.packing.pack_incoming`), or as what ``result.prepare`` made of them in
+the worker (the import plans new concepts there). The records, their order, their line numbers
 and the skipped counts are those of a one-process read (tests compare them). If
 anything goes wrong with the halves (a parse error in either, the worker failing or
 not starting), the rest of the file is read here from the whole file, passing over the
@@ -23,7 +24,7 @@ from lxml import etree
 
 from glossary import forked, packing
 from glossary.formats.tbx.halves import Halves, RangeReader
-from glossary.incoming import InConcept, ReadResult
+from glossary.incoming import InConcept, Prepared, ReadResult
 
 #: One item per entry element: its record, or None when it gives none.
 Entries = Callable[..., Iterator[InConcept | None]]
@@ -32,8 +33,9 @@ MakeReader = Callable[[ReadResult, int], Any]
 
 
 def read_in_two(path: Path, halves: Halves, result: ReadResult, reader: Any,
-                make_reader: MakeReader, entries: Entries) -> Iterator[InConcept]:
-    """The records of ``path``, as ``entries(path, result, reader)`` gives them."""
+                make_reader: MakeReader, entries: Entries) -> Iterator[InConcept | Prepared]:
+    """The records of ``path``, as ``entries(path, result, reader)`` gives them; those of
+    the worker's half that ``result.prepare`` turned into data come as Prepared."""
     worker = _Worker.start(path, halves, result, make_reader, entries)
     if worker is None:
         yield from _rest(path, result, reader, entries, 0)
@@ -80,9 +82,19 @@ class _Worker:
         def work(fd: int) -> None:
             mine = ReadResult(path=path, format=result.format)
             reader = make_reader(mine, halves.second_line_offset)
+            prepare = result.prepare
+            packed: list[tuple[bool, Any]] = []
             with RangeReader(path, halves.second) as source:
-                packed = [packing.pack_incoming(record)
-                          for record in entries(source, mine, reader) if record is not None]
+                for record in entries(source, mine, reader):
+                    if record is None:
+                        continue
+                    if prepare is not None:
+                        result.own = mine.own  # the consumer's view of the file, here
+                        prepared = prepare(record)
+                        if prepared is not None:
+                            packed.append((True, prepared))
+                            continue
+                    packed.append((False, packing.pack_incoming(record)))
             data = marshal.dumps((mine.own, dict(mine.skipped), packed))
             with os.fdopen(fd, "wb") as pipe:
                 pipe.write(data)
@@ -90,7 +102,7 @@ class _Worker:
         started = forked.start_writer(work)
         return None if started is None else cls(*started)
 
-    def receive(self, own: bool) -> tuple[dict[str, int], list[InConcept]] | None:
+    def receive(self, own: bool) -> tuple[dict[str, int], list[InConcept | Prepared]] | None:
         """The worker's skipped counts and records; None when it failed."""
         with os.fdopen(self.fd, "rb") as pipe:
             self.fd = -1
@@ -104,7 +116,9 @@ class _Worker:
             return None
         if their_own != own:  # pragma: no cover - both read the same header
             return None
-        return skipped, packing.unpack_incoming(packed)
+        unpack = packing.IncomingUnpacker()
+        return skipped, [Prepared(item) if prepared else unpack(item)
+                         for prepared, item in packed]
 
     def stop(self) -> None:
         if self.fd >= 0:

@@ -34,6 +34,7 @@ from glossary.incoming import (
     InLang,
     InReview,
     InTerm,
+    Prepared,
     ReadResult,
     lang_code,
     parse_date,
@@ -450,17 +451,20 @@ def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False,
         return _EntryReader(into, default_lang, fold_coeng_da, line_offset)
 
     records = _iter_entries(path, result, make_reader, parallel)
-    result.concepts = records if stream else list(records)  # type: ignore[assignment]
+    # a stream may hold Prepared items once the consumer sets result.prepare (the
+    # import does); a list is read now, before anyone could, so it holds records only
+    result.concepts = (records if stream  # type: ignore[assignment]
+                       else list(records))  # type: ignore[arg-type]
     return result
 
 
-#: The worker's share of a file read on two cores: this process also plans the import
-#: of its entries while it reads, and unpacks the worker's.
-WORKER_SHARE = 0.55
+#: The worker's share of a file read on two cores (measured best for an import: this
+#: process plans while it reads; the worker prepares the new concepts of its half).
+WORKER_SHARE = 0.5
 
 
 def _iter_entries(path: Path, result: ReadResult, make_reader: Callable[..., _EntryReader],
-                  parallel: bool | None) -> Iterator[InConcept]:
+                  parallel: bool | None) -> Iterator[InConcept | Prepared]:
     reader = make_reader(result)
     try:
         halves = None
