@@ -16,6 +16,7 @@ never decide ids, matching or defaults:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -43,6 +44,7 @@ def ref_text(ref: SourceRef) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)  # a file cites the same few sections over and over
 def parse_ref(text: str) -> SourceRef | None:
     """The inverse of :func:`ref_text`; None when ``text`` is not in that form."""
     match = _REF.match(text.strip())

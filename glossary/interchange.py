@@ -531,20 +531,27 @@ class _Planner:
 
     def finish(self) -> ImportPlan:
         """Resolve the see-also links of new concepts (they may point forward)."""
-        known = {c.id for c in self.glossary.concepts} | set(self.plan.new_ids)
+        known = {c.id for c in self.glossary.concepts}
+        known.update(self.plan.new_ids)
+        id_map = self.id_map
+        if not self.keep:  # a report: only the links that lead nowhere count
+            unknown = sum(1 for _, links in self.links for other in links
+                          if id_map.get(other, other) not in known)
+            if unknown:
+                self.plan.skipped["see-also links to unknown concepts"] += unknown
+            return self.plan
         resolved: dict[int, tuple[str, ...]] = {}
         for index, links in self.links:
             kept = []
             for other in links:
-                target = self.id_map.get(other, other)
+                target = id_map.get(other, other)
                 if target in known:
                     kept.append(target)
                 else:
                     self.skip("see-also links to unknown concepts")
             resolved[index] = tuple(kept)
-        if self.keep:
-            self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
-                             for i, c in enumerate(self.plan.new)]
+        self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
+                         for i, c in enumerate(self.plan.new)]
         return self.plan
 
 

@@ -226,11 +226,14 @@ def _normalize_pass(text: str, fold_da: bool) -> tuple[str, bool]:
 # the full path, so the regex only has to be conservative, not complete.  A property
 # test checks both paths agree.
 _OTHER = "[^\u17a3\u17a4\u17b4-\u17d3\u17d8\u17dd\u200c\ufeff]"
-_MARKS = "(?:\u17d2\u179a)?[\u17c9\u17ca]?[\u17b6-\u17c5]?[\u17c6-\u17c8\u17cb\u17cd-\u17d1\u17d3]?"
-_COENGS_FOLDED = "(?:\u17d2[\u1780-\u1789\u178b-\u1799\u179b-\u17a2])*"
-_COENGS_KEPT = "(?:\u17d2[\u1780-\u1799\u179b-\u17a2])*"
-_STORED_FOLDED = re.compile("(?:" + _OTHER + "\u17cc?" + _COENGS_FOLDED + _MARKS + ")*")
-_STORED_KEPT = re.compile("(?:" + _OTHER + "\u17cc?" + _COENGS_KEPT + _MARKS + ")*")
+# Each part can match in one way only (a coeng-ro only in _MARKS, no dependent sign in
+# _OTHER), so every quantifier is possessive: no backtracking, twice as fast.
+_MARKS = ("(?:\u17d2\u179a)?+[\u17c9\u17ca]?+[\u17b6-\u17c5]?+"
+          "[\u17c6-\u17c8\u17cb\u17cd-\u17d1\u17d3]?+")
+_COENGS_FOLDED = "(?:\u17d2[\u1780-\u1789\u178b-\u1799\u179b-\u17a2])*+"
+_COENGS_KEPT = "(?:\u17d2[\u1780-\u1799\u179b-\u17a2])*+"
+_STORED_FOLDED = re.compile("(?:" + _OTHER + "\u17cc?+" + _COENGS_FOLDED + _MARKS + ")*+")
+_STORED_KEPT = re.compile("(?:" + _OTHER + "\u17cc?+" + _COENGS_KEPT + _MARKS + ")*+")
 
 
 def normalize(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:

@@ -138,6 +138,7 @@ _JSON = st.recursive(
 @given(_JSON)
 def test_readable_json_is_the_same_json(value):
     assert json.loads(readable_json(value)) == value
+    assert readable_json(value, depth=0) == json.dumps(value, ensure_ascii=False)
 
 
 def test_readable_json_puts_one_object_per_line():

@@ -408,6 +408,7 @@ def _tampered_variants(data: bytes) -> dict[str, bytes]:
                       count=2)
     tampered = re.sub(r'(<admin type="source">asean-guide-2024 §)[^<,]*', r"\1Z.99", tampered,
                       count=3)
+    tampered = tampered.replace('target="', 'target="no-such-', 2)
     out = {"export": text, "tampered": tampered}
     for name, body in list(out.items()):
         out[f"{name} (foreign)"] = body.replace('<p type="generator">glossary</p>',
@@ -436,6 +437,7 @@ def test_a_report_without_keeping_new_concepts_equals_one_that_keeps_them(
         if name.startswith("tampered"):
             assert any("unknown domain" in k for k in reports[0]["skipped"]), name
             assert any("unregistered" in k for k in reports[0]["skipped"]), name
+            assert reports[0]["skipped"]["see-also links to unknown concepts"] == 2, name
         added = {c["concept"]: c["detail"] for c in reports[0]["changes"]}
         assert added["rejected-first" if "foreign" not in name else "rejected-name"] == (
             "kept name" if "foreign" not in name else "rejected name")

@@ -8,13 +8,14 @@ v2). Cut before one of them, near the chosen share of the file:
 * the second half is the file's beginning up to its first entry (the root, the header,
   the open ``<text><body>``), then the file from the cut on.
 
-Both are well-formed when the file is, and each entry is in exactly one half. The cut
-is made only where every ``<`` before it starts a tag: UTF-8, no document type
-declaration, and no comment, CDATA section or processing instruction between the XML
-declaration and the cut (in one, a ``<conceptEntry`` could be text). Otherwise, and for
-small files, there is no cut and the file is read in one piece. Whatever goes wrong with
-the halves, the reader starts over on the whole file, so a cut never changes a result or
-an error.
+Both are well-formed when the file is, and each entry is in exactly one half. Files in
+UTF-8 without a document type declaration are cut; small files and others are read in
+one piece. The cut is right only if every ``<`` before it starts a tag: no comment,
+CDATA section or processing instruction between the XML declaration and the cut (in
+one, a ``<conceptEntry`` could be text). The second half's reader checks that first
+(:meth:`Halves.second_line_offset`, while the first half is being read). Whatever goes
+wrong with the halves, the reader starts over on the whole file, so a cut never changes
+a result or an error.
 """
 
 from __future__ import annotations
@@ -33,22 +34,40 @@ _FIRST = re.compile(rb"<(conceptEntry|termEntry)[\s>]")
 _UNSAFE = re.compile(rb"<!--|<!\[CDATA\[|<\?")
 _UTF8_DECLARATION = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']"""
                                rb"""(?:utf-?8)["']""", re.IGNORECASE)
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>")
 _ANY_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Halves:
-    """Byte ranges ``(start, end)`` of the two documents, and how to number lines."""
+    """Byte ranges ``(start, end)`` of the two documents."""
 
     first: tuple[tuple[int, int], ...]
     second: tuple[tuple[int, int], ...]
-    #: add to a line of the second document to get the line in the file
-    second_line_offset: int
+
+    def second_line_offset(self, path: Path) -> int | None:
+        """What to add to a line of the second document to get the line in the file;
+        None when the cut may not be where an entry starts (a comment, CDATA section or
+        processing instruction before it: then the second document is not read).
+
+        The worker calls this, not the process that cut the file: that one reads the
+        first document, a prefix of the file and its end, which holds only real entries
+        wherever the cut is (or does not parse)."""
+        (_, first), (cut, _) = self.second
+        try:
+            with open(path, "rb") as handle, \
+                    mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                declaration = _DECLARATION.match(data[:4096])
+                if _UNSAFE.search(data, declaration.end() if declaration else 0, cut + 1):
+                    return None
+                return _newlines(data, first, cut)
+        except (OSError, ValueError):
+            return None
 
 
 def find_halves(path: Path, second_share: float, min_bytes: int = MIN_BYTES) -> Halves | None:
     """Where to cut ``path`` so that the second document holds about ``second_share``
-    of it; None when the file is small or cannot be cut safely (see the module)."""
+    of it; None when the file is small or cannot be cut (see the module)."""
     try:
         with open(path, "rb") as handle:
             size = handle.seek(0, 2)
@@ -85,14 +104,7 @@ def _cut(data: mmap.mmap, size: int, second_share: float) -> Halves | None:
         cut = data.find(opening, cut + 1)
     else:
         return None
-    # Only what comes before the cut decides where the halves start: a comment, CDATA
-    # section or PI after it is read by the worker as it is, whole.
-    declaration = re.match(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>", prolog)
-    if _UNSAFE.search(data, declaration.end() if declaration else 0, cut + len(opening)):
-        return None
-    offset = _newlines(data, first, cut)
-    return Halves(first=((0, cut), (tail, size)), second=((0, first), (cut, size)),
-                  second_line_offset=offset)
+    return Halves(first=((0, cut), (tail, size)), second=((0, first), (cut, size)))
 
 
 def _newlines(data: mmap.mmap, start: int, end: int, step: int = 1 << 22) -> int:

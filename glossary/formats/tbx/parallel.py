@@ -80,8 +80,11 @@ class _Worker:
     def start(cls, path: Path, halves: Halves, result: ReadResult, make_reader: MakeReader,
               entries: Entries) -> _Worker | None:
         def work(fd: int) -> None:
+            offset = halves.second_line_offset(path)
+            if offset is None:
+                raise ValueError("the cut is not before an entry")  # the parent reads on
             mine = ReadResult(path=path, format=result.format)
-            reader = make_reader(mine, halves.second_line_offset)
+            reader = make_reader(mine, offset)
             prepare = result.prepare
             packed: list[tuple[bool, Any]] = []
             with RangeReader(path, halves.second) as source:

@@ -508,7 +508,8 @@ def _entries(source: Path | RangeReader, result: ReadResult, reader: _EntryReade
 
 def _parser_options() -> dict[str, Any]:
     return {"resolve_entities": False, "load_dtd": False, "no_network": True,
-            "huge_tree": False, "remove_comments": True, "remove_pis": True}
+            "huge_tree": False, "remove_comments": True, "remove_pis": True,
+            "collect_ids": False}  # ids are read as attributes, never looked up
 
 
 def _check_root(path: Path) -> str | None:
