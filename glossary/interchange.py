@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from glossary import khmer, review, source_new, validate
 from glossary.catalog import IncomingTerm, pair_terms
@@ -56,10 +56,10 @@ from glossary.model import (
 from glossary.review import APPLIED_CONFLICTS, Outcome, ReviewReport
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):  # a report lists one per new concept: cheap to make
     kind: str  # added | changed | conflict
     concept: str
     what: str
@@ -115,7 +115,7 @@ def slugify(text: str) -> str:
 
 
 def _clean_term(text: str) -> str:
-    if not text.isascii():
+    if not text.isascii() and _ZERO_WIDTH.search(text):
         text = text.translate(ZERO_WIDTH)
     return " ".join(text.split())
 

@@ -282,6 +282,8 @@ def search_key(text: str) -> str:
     deleted, Khmer digits turned into ASCII, ``casefold()``, and runs of whitespace
     (NBSP included) folded to one space and stripped.  Idempotent.
     """
+    if text.isascii():  # nothing to delete, normalize or fold but case and spaces
+        return " ".join(text.casefold().split())
     return _fold_key(normalize(text.translate(_KEY_DELETE), fold_coeng_da=True))
 
 

@@ -558,3 +558,10 @@ def test_check_prefilter_misses_nothing(x):
         assert not khmer.mixed_digits(x)
     for text in ("\u1780\u200b\u1781", "\u1780\u17b6\u17b6", "\u17a3", "ក1១", "\u1780\u00a0"):
         assert khmer.CHECK_PREFILTER.search(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_search_key_of_ascii_text_takes_the_short_way_to_the_same_key(text: str) -> None:
+    full = khmer._fold_key(khmer.normalize(text.translate(khmer._KEY_DELETE),
+                                           fold_coeng_da=True))
+    assert khmer.search_key(text) == full
