@@ -151,7 +151,10 @@ def readable_json(data: Any, depth: int = 2) -> str:
             items = [f"{pad}{one_line(str(k))}: {encode(v, level + 1)}"
                      for k, v in value.items()]
             return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
-        items = [pad + encode(v, level + 1) for v in value]
+        if level + 1 >= depth:  # the commonest case: a long list of small objects
+            items = [pad + one_line(v) for v in value]
+        else:
+            items = [pad + encode(v, level + 1) for v in value]
         return "[\n" + ",\n".join(items) + "\n" + "  " * level + "]"
 
     return encode(data, 0)
