@@ -186,3 +186,61 @@ def test_comments_and_cdata_after_the_cut_are_read_by_the_worker(shipped: Path,
     one, two = _read(path, False), _read(path, True)
     assert two.concepts == one.concepts and two.skipped == one.skipped
     assert any(t.text.startswith("x & y ") for c in one.concepts for t in c.en.terms)
+
+
+def _glossary_times(n: int):
+    from dataclasses import replace
+
+    from glossary.model import Glossary
+
+    glossary = pipeline.load_valid(load_settings(cwd=ROOT)).glossary
+    concepts = tuple(replace(c, id=f"{c.id}-{i}", see_also=tuple(f"{s}-{i}" for s in c.see_also))
+                     for i in range(n) for c in glossary.concepts)
+    return Glossary(concepts=concepts, documents=glossary.documents, domains=glossary.domains)
+
+
+def _export(glossary, parallel: bool) -> tuple[bytes, tbx.WriteReport]:
+    buffer = io.BytesIO()
+    report = tbx.write(glossary, buffer, batch=64, parallel=parallel)
+    return buffer.getvalue(), report
+
+
+def test_two_processes_write_what_one_writes() -> None:
+    glossary = _glossary_times(3)
+    one, two = _export(glossary, False), _export(glossary, True)
+    assert two == one
+    assert one[1].concepts == 1035 and one[0].count(b"<conceptEntry ") == 1035
+
+
+def test_a_failing_export_worker_leaves_its_half_to_this_process(monkeypatch) -> None:
+    from glossary.formats.tbx import writer
+
+    glossary = _glossary_times(2)
+    expected = _export(glossary, False)
+
+    class Broken:  # the worker packs frames with this and fails before sending any
+        size, unpack = writer._FRAME.size, writer._FRAME.unpack
+
+        def pack(self, *values: int) -> bytes:
+            raise RuntimeError("worker failure")
+
+    monkeypatch.setattr(writer, "_FRAME", Broken())
+    assert _export(glossary, True) == expected
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_only_whole_frames_of_the_export_worker_are_copied() -> None:
+    from glossary import forked
+    from glossary.formats.tbx import writer
+
+    child = forked.start(lambda: None)
+    assert child is not None
+    read_end, write_end = os.pipe()
+    frames = [writer._FRAME.pack(2, 5) + b"<a/>\n", writer._FRAME.pack(3, 4) + b"<b/>",
+              writer._FRAME.pack(1, 9) + b"<c/"]  # the last one cut short: not copied
+    os.write(write_end, b"".join(frames))
+    os.close(write_end)
+    out = io.BytesIO()
+    assert writer._copy_frames((child, read_end), out) == 5
+    assert out.getvalue() == b"<a/>\n<b/>"
