@@ -131,15 +131,8 @@ def _frames(pipe: BinaryIO) -> Iterator[tuple[int, bytes]]:
 
     def read() -> None:
         try:
-            while True:
-                head = pipe.read(_HEADER.size)
-                if len(head) < _HEADER.size:
-                    return
-                kind, size = _HEADER.unpack(head)
-                payload = pipe.read(size)
-                if len(payload) < size:
-                    return
-                frames.put((kind, payload))
+            for frame in forked.read_frames(pipe, _HEADER):
+                frames.put(frame)
         finally:
             frames.put(None)
 

@@ -13,11 +13,14 @@ then do the work in their own process, so results never depend on this.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
+import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 
 @dataclass
@@ -61,6 +64,10 @@ def start(work: Callable[[], object]) -> Child | None:
         return Child(pid)
     code = 1  # the child: never return into the parent's code, never run its exit hooks
     try:
+        # A collection would write to every object the child shares with its parent,
+        # making the kernel copy their pages: the child's work is short and frees its
+        # objects by reference counting.
+        gc.disable()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         work()
@@ -87,3 +94,18 @@ def start_writer(work: Callable[[int], object]) -> tuple[Child, int] | None:
         os.close(read_end)
         return None
     return child, read_end
+
+
+def read_frames(pipe: BinaryIO, header: struct.Struct) -> Iterator[tuple[int, bytes]]:
+    """The frames sent through ``pipe``, each a ``header`` of two numbers (the second
+    is the size of the payload that follows): ``(first number, payload)``. Stops at the
+    end, or at a frame cut short (its sender stopped)."""
+    while True:
+        head = pipe.read(header.size)
+        if len(head) < header.size:
+            return
+        first, size = header.unpack(head)
+        payload = pipe.read(size)
+        if len(payload) < size:
+            return
+        yield first, payload

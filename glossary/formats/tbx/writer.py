@@ -282,14 +282,7 @@ def _copy_frames(worker: tuple[forked.Child, int], out: IO[bytes]) -> int:
     done = 0
     try:
         with os.fdopen(fd, "rb") as pipe:
-            while True:
-                head = pipe.read(_FRAME.size)
-                if len(head) < _FRAME.size:
-                    break
-                count, size = _FRAME.unpack(head)
-                data = pipe.read(size)
-                if len(data) < size:
-                    break
+            for count, data in forked.read_frames(pipe, _FRAME):
                 out.write(data)
                 done += count
     finally:
