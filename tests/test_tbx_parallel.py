@@ -88,16 +88,36 @@ def test_small_or_unsafe_files_are_not_cut(shipped: Path, tmp_path: Path) -> Non
             assert two.concepts == one.concepts and two.skipped == one.skipped, name
 
 
-def test_two_processes_read_what_one_reads(shipped: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The workers started (so that a test knows the two-process path ran)."""
+    from glossary import forked
+
+    started: list[int] = []
+    original = forked.start_writer
+
+    def spy(work):
+        got = original(work)
+        if got is not None:
+            started.append(got[0].pid)
+        return got
+
+    monkeypatch.setattr(forked, "start_writer", spy)
+    return started
+
+
+def test_two_processes_read_what_one_reads(shipped: Path, tmp_path: Path, forks) -> None:
     for path in (shipped, _foreign(shipped, tmp_path)):
         one, two = _read(path, False), _read(path, True)
         assert two.concepts == one.concepts  # records, order and line numbers
         assert (two.own, two.skipped) == (one.own, one.skipped)
         assert len(one.concepts) == 1035
     assert data_lines(shipped) < 65536
+    assert len(forks) == 2
 
 
-def test_a_failing_worker_is_replaced_by_this_process(shipped: Path, monkeypatch) -> None:
+def test_a_failing_worker_is_replaced_by_this_process(shipped: Path, monkeypatch,
+                                                      forks) -> None:
     expected = _read(shipped, False)
 
     def broken(record):  # runs in the forked worker, which then exits with an error
@@ -106,6 +126,7 @@ def test_a_failing_worker_is_replaced_by_this_process(shipped: Path, monkeypatch
     monkeypatch.setattr(packing, "pack_incoming", broken)
     got = _read(shipped, True)
     assert got.concepts == expected.concepts and got.skipped == expected.skipped
+    assert len(forks) == 1
 
 
 @pytest.mark.parametrize("where", [0.25, 0.75])
@@ -146,7 +167,8 @@ def test_samples_read_the_same_either_way() -> None:
         assert (two.concepts, two.skipped, two.own) == (one.concepts, one.skipped, one.own)
 
 
-def test_an_import_plans_the_same_with_two_processes(shipped: Path, tmp_path: Path) -> None:
+def test_an_import_plans_the_same_with_two_processes(shipped: Path, tmp_path: Path,
+                                                     forks) -> None:
     """New concepts of the worker's half are prepared there (the report needs no more);
     records that match the glossary come back whole. Same report either way, for new
     concepts, matched ones, and another tool's file (its repeated English terms are
@@ -172,6 +194,7 @@ def test_an_import_plans_the_same_with_two_processes(shipped: Path, tmp_path: Pa
             assert reports[0]["added"] + reports[0]["unchanged"] + reports[0]["changed"] > 0
             if path == tampered:
                 assert any("unknown domain" in k for k in reports[0]["skipped"])
+    assert len(forks) == 8
 
 
 def test_comments_and_cdata_after_the_cut_are_read_by_the_worker(shipped: Path,
@@ -205,14 +228,14 @@ def _export(glossary, parallel: bool) -> tuple[bytes, tbx.WriteReport]:
     return buffer.getvalue(), report
 
 
-def test_two_processes_write_what_one_writes() -> None:
+def test_two_processes_write_what_one_writes(forks) -> None:
     glossary = _glossary_times(3)
     one, two = _export(glossary, False), _export(glossary, True)
-    assert two == one
+    assert two == one and len(forks) == 1
     assert one[1].concepts == 1035 and one[0].count(b"<conceptEntry ") == 1035
 
 
-def test_a_failing_export_worker_leaves_its_half_to_this_process(monkeypatch) -> None:
+def test_a_failing_export_worker_leaves_its_half_to_this_process(monkeypatch, forks) -> None:
     from glossary.formats.tbx import writer
 
     glossary = _glossary_times(2)
@@ -225,7 +248,7 @@ def test_a_failing_export_worker_leaves_its_half_to_this_process(monkeypatch) ->
             raise RuntimeError("worker failure")
 
     monkeypatch.setattr(writer, "_FRAME", Broken())
-    assert _export(glossary, True) == expected
+    assert _export(glossary, True) == expected and len(forks) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 

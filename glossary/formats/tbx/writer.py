@@ -239,7 +239,8 @@ def write(glossary: Glossary, out: IO[bytes], batch: int = 256,
     if parallel is None:
         parallel = len(entries) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1
     half = len(entries) // 2 if parallel else len(entries)
-    worker = _start_worker(glossary, exported, entries[half:], batch) if half else None
+    worker = (_start_worker(glossary, exported, entries[half:], batch)
+              if 0 < half < len(entries) else None)
     if worker is None:
         half = len(entries)
     out.write(_HEAD.encode("utf-8"))
