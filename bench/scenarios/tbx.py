@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import statistics
@@ -175,10 +176,12 @@ class TbxExport:
         writes, peaks, peer_times, peer_peaks = [], [], [], []
         peer_csv = _peer_csv(work, size)
         for _ in range(reps):  # alternately, so that a busy machine slows both alike
+            os.sync()  # neither run pays for writing back what ran before it
             _, peak, text = run_once([sys.executable, "-c", WRITE_SCRIPT, str(project),
                                       str(out)])
             writes.append(json.loads(text)["write_s"])
             peaks.append(peak)
+            os.sync()
             elapsed, peak, _ = run_once([str(BIN / "csv2tbx"), str(peer_csv),
                                          str(work / f"peer-{size}.tbx")])
             peer_times.append(elapsed)
