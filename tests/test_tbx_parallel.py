@@ -195,6 +195,11 @@ def test_an_import_plans_the_same_with_two_processes(shipped: Path, tmp_path: Pa
             if path == tampered:
                 assert any("unknown domain" in k for k in reports[0]["skipped"])
     assert len(forks) == 8
+    # before --apply (keep=True) the worker sends every record whole
+    kept = [plan(empty, tbx.read(matching, stream=True, parallel=parallel), by="T", keep=True)
+            for parallel in (False, True)]
+    assert kept[0].new == kept[1].new and kept[0].as_dict() == kept[1].as_dict()
+    assert len(kept[0].new) == 1035 and len(forks) == 9
 
 
 def test_comments_and_cdata_after_the_cut_are_read_by_the_worker(shipped: Path,
