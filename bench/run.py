@@ -20,7 +20,9 @@ import sqlite3
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             for size in sizes:
                 if size not in getattr(scenario, "sizes", sizes):
                     continue
-                result = scenario.run(size, work, args.repeat)
+                result = _isolated(scenario, size, work, args.repeat)
                 results.setdefault(scenario.name, {})[str(size)] = result
                 line = (f"{scenario.name:<34} {size:>7}  median {fmt(result['median_s'])} "
                         f"({fmt(result.get('min_s'))}–{fmt(result.get('max_s'))})")
@@ -86,6 +88,37 @@ def main(argv: list[str] | None = None) -> int:
         args.markdown.write_text(markdown(results, args.repeat), encoding="utf-8")
         print(f"wrote {args.markdown}")
     return 0
+
+
+def _isolated(scenario: Any, size: int, work: Path, repeat: int) -> dict:
+    """Run one scenario at one size in a forked child of this (small) process, so that
+    no measurement runs in a process grown by the scenarios before it (a larger heap
+    makes every fork and collection slower). Synthetic projects stay on disk in
+    ``work`` for the next ones."""
+    if not hasattr(os, "fork"):  # pragma: no cover - measured in this process then
+        return scenario.run(size, work, repeat)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        code, data = 1, b""
+        try:
+            data = json.dumps(scenario.run(size, work, repeat)).encode()
+            code = 0
+        except BaseException:  # noqa: BLE001 - reported, then the run stops
+            traceback.print_exc()
+        finally:
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not data:
+        raise RuntimeError(f"{scenario.name} at {size} failed (traceback above)")
+    result: dict = json.loads(data)
+    return result
 
 
 def machine() -> str:

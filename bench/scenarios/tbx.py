@@ -171,7 +171,7 @@ class TbxExport:
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         project = project_in(work, size)
-        reps = repeat if size <= 10000 else max(1, repeat // 3)
+        reps = repeat if size <= 10000 else max(2, repeat // 3)
         out = work / f"bench-{size}.tbx"
         writes, peaks, peer_times, peer_peaks = [], [], [], []
         peer_csv = _peer_csv(work, size)
@@ -208,7 +208,7 @@ class TbxImport:
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         path = _export_file(work, size)
-        reps = repeat if size <= 10000 else max(1, repeat // 3)
+        reps = repeat if size <= 10000 else max(2, repeat // 3)
         v2 = _as_v2(path)
         ours, peer = paired(
             ([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
