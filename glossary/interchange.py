@@ -535,8 +535,9 @@ class _Planner:
         known.update(self.plan.new_ids)
         id_map = self.id_map
         if not self.keep:  # a report: only the links that lead nowhere count
-            unknown = sum(1 for _, links in self.links for other in links
-                          if id_map.get(other, other) not in known)
+            targets = [other for _, links in self.links for other in links]
+            unknown = len(targets) - sum(map(known.__contains__,
+                                             map(id_map.get, targets, targets)))
             if unknown:
                 self.plan.skipped["see-also links to unknown concepts"] += unknown
             return self.plan
