@@ -578,4 +578,7 @@ def clean_term(text: str) -> str:
     if drop:
         value = "".join(" " if ch in "\u00a0\u202f" else ch
                         for i, ch in enumerate(value) if i not in drop or ch in "\u00a0\u202f")
+        # what stood on both sides of a removed character may now be one cluster, in
+        # typed order (a vowel, ZWSP, coeng: the coeng goes first)
+        value = normalize(value)
     return " ".join(value.split())

@@ -565,3 +565,17 @@ def test_search_key_of_ascii_text_takes_the_short_way_to_the_same_key(text: str)
     full = khmer._fold_key(khmer.normalize(text.translate(khmer._KEY_DELETE),
                                            fold_coeng_da=True))
     assert khmer.search_key(text) == full
+
+
+def test_a_removed_invisible_character_leaves_a_normalized_term() -> None:
+    # found by hypothesis: ZWSP between a vowel and a coeng; once it is gone they are
+    # one cluster, stored coeng first
+    assert khmer.clean_term("\u17b6\u200b\u17d2") == "\u17d2\u17b6"
+
+
+@PROPS
+@given(any_text)
+def test_clean_term_gives_stored_text(x):
+    cleaned = khmer.clean_term(x)
+    assert khmer.normalize(cleaned) == cleaned
+    assert khmer.clean_term(cleaned) == cleaned
