@@ -212,6 +212,12 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             elif f.is_term and khmer.has_latin_letters(raw):
                 yield _p(loaded, "latin-in-khmer", kp, "Khmer term contains Latin letters",
                          "set dnt = true if the term stays in English", Level.WARNING)
+        for at in khmer.marks_without_base(f.value)[:1]:
+            yield _p(loaded, "mark-without-base", kp,
+                     f"{khmer.char_name(f.value[at])} follows no consonant "
+                     f"(at character {at + 1})",
+                     "type the consonant first, then its vowel or sign (ខ្មែរ, not ែខ្មរ)",
+                     Level.ERROR if f.is_term else Level.WARNING)
         suspect = khmer.CHECK_PREFILTER.search(raw) is not None or (
             f.value != raw and khmer.CHECK_PREFILTER.search(f.value) is not None
         )

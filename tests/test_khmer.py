@@ -579,3 +579,26 @@ def test_clean_term_gives_stored_text(x):
     cleaned = khmer.clean_term(x)
     assert khmer.normalize(cleaned) == cleaned
     assert khmer.clean_term(cleaned) == cleaned
+
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("\u17c2\u1781\u17d2\u1798\u179a", [0]),  # ែខ្មរ: the vowel typed first
+    ("\u1781\u17d2\u1798\u17c2\u179a", []),  # ខ្មែរ
+    ("\u1780 \u17b6", [2]),  # a vowel after a space
+    ("(\u17b6)", [1]),
+    ("\u1780\u17d4\u17b6", [2]),  # after ។
+    ("\u25cc\u17b6", []),  # shown on a dotted circle on purpose
+    ("\u17a2\u17ca\u200c\u17b9\u1798", []),  # ZWNJ inside a cluster (N14)
+    ("\u17a7\u1794\u1780\u179a\u178e\u17cd", []),  # an independent vowel is a base
+])
+def test_marks_without_base(text: str, found: list[int]) -> None:
+    assert khmer.marks_without_base(text) == found
+
+
+@PROPS
+@given(any_text)
+def test_normalize_leaves_based_marks_based(x):
+    # reordering inside clusters never detaches a mark from its consonant
+    if not khmer.marks_without_base(x):
+        assert not khmer.marks_without_base(khmer.normalize(x))
