@@ -226,21 +226,6 @@ class _EntryReader:
             name = _NAMES.get(child.tag) or _local(child)
             if name == "term":
                 text = self.text(child)
-            elif name == "termNote":
-                cat = child.get("type") or name
-                if cat == "administrativeStatus":
-                    admin, admin_seen = self.lookup(ADMIN_IN, child, cat), True
-                elif cat == "termType":
-                    kind = self.lookup(TYPE_IN, child, cat)
-                elif cat == "partOfSpeech":
-                    pos = self.part_of_speech(child)
-                elif cat == "context":
-                    context = self.text(child)
-                elif cat == "usageStatus":
-                    if not admin_seen:
-                        admin, admin_seen = self.lookup(USAGE_IN, child, cat), True
-                else:
-                    self.skip(f"term-level {cat}")
             elif name == "note":
                 content = self.text(child)
                 if own and content == "glossary:dnt=yes":
@@ -259,7 +244,7 @@ class _EntryReader:
                         context = self.text(sub)
                     elif sub_cat != "source":
                         self.skip(f"term-level {sub_cat}")
-            else:  # DCT style: the data category is the element's name
+            else:  # a termNote's type (DCA) or the element's name (DCT) is the category
                 cat = (child.get("type") or name) if name in _TYPED else name
                 if cat == "administrativeStatus":
                     admin, admin_seen = self.lookup(ADMIN_IN, child, cat), True
