@@ -10,8 +10,9 @@ from typing import IO, Any
 from glossary import loading, textfile
 from glossary.bulk import paused_gc
 from glossary.errors import ReviewError
+from glossary.import_report import ImportPlan
 from glossary.incoming import ReadResult
-from glossary.interchange import ImportPlan, apply, plan
+from glossary.interchange import apply, plan
 from glossary.lock import terms_lock
 from glossary.model import Glossary
 

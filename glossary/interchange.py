@@ -32,13 +32,21 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from glossary import khmer, review, source_new, validate
 from glossary.catalog import IncomingTerm, pair_terms
 from glossary.errors import ReviewError
+from glossary.import_report import (
+    Change,
+    ImportPlan,
+    describe_diff,
+    fmt_value,
+    review_changes,
+    short,
+)
 from glossary.incoming import InConcept, InDefinition, InReview, InTerm, Prepared, ReadResult
 from glossary.model import (
     AdminStatus,
@@ -53,56 +61,10 @@ from glossary.model import (
     Term,
     TermType,
 )
-from glossary.review import APPLIED_CONFLICTS, Outcome, ReviewReport
+from glossary.review import Outcome
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-
-
-class Change(NamedTuple):  # a report lists one per new concept: cheap to make
-    kind: str  # added | changed | conflict
-    concept: str
-    what: str
-    detail: str = ""
-    line: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "concept": self.concept, "what": self.what,
-                "detail": self.detail, "line": self.line}
-
-
-@dataclass
-class ImportPlan:
-    path: Path
-    format: str
-    own: bool
-    new: list[Concept] = field(default_factory=list)  # kept only when the plan will apply
-    new_ids: list[str] = field(default_factory=list)
-    updated: dict[str, Concept] = field(default_factory=dict)
-    changes: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    written: list[Path] = field(default_factory=list)
-    review: ReviewReport = field(default_factory=ReviewReport)  # the Khmer translations
-
-    def count(self, kind: str) -> int:
-        return sum(1 for c in self.changes if c.kind == kind)
-
-    @property
-    def conflicts(self) -> int:
-        return self.count("conflict")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": str(self.path), "format": self.format, "written_by_glossary": self.own,
-            "added": self.count("added"), "changed": self.count("changed"),
-            "conflicts": self.conflicts, "unchanged": self.unchanged,
-            "new_concepts": self.new_ids,
-            "changes": [c.as_dict() for c in self.changes],
-            "skipped": dict(sorted(self.skipped.items())),
-            "review": [i.as_dict() for i in self.review.items],
-            "written": [str(p) for p in self.written],
-        }
 
 
 # --------------------------------------------------------------------------- planning
@@ -118,16 +80,6 @@ def _clean_term(text: str) -> str:
     if not text.isascii() and _ZERO_WIDTH.search(text):
         text = text.translate(ZERO_WIDTH)
     return " ".join(text.split())
-
-
-def _fmt(value: Any) -> str:
-    if value is None or value == "" or value == ():
-        return "(none)"
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
-    if hasattr(value, "value"):
-        return str(value.value)
-    return str(value)
 
 
 class _Planner:
@@ -404,7 +356,7 @@ class _Planner:
                 new = tuple(old) + tuple(v for v in new if v not in old)
             if new != old:
                 updates[name] = new
-                note("changed", name, f"{_fmt(old)} → {_fmt(new)}")
+                note("changed", name, f"{fmt_value(old)} → {fmt_value(new)}")
         for code in ("en", "km"):
             section = current.lang(code)
             reviewed = self.translations(current, incoming) if code == "km" else frozenset()
@@ -427,7 +379,7 @@ class _Planner:
             assert new is not None
             if definition is None:
                 definition = new
-                note("added", f"{code} definition", _short(new.text))
+                note("added", f"{code} definition", short(new.text))
             elif not self.own:
                 if new.text != definition.text:
                     self.skip("definitions that differ from ours (ours kept)")
@@ -437,7 +389,7 @@ class _Planner:
                                     definition.source,
                                     review=new.review if self.own else definition.review)
                 if revised != definition:
-                    detail = _diff(definition, revised, ("text", "source", "review"))
+                    detail = describe_diff(definition, revised, ("text", "source", "review"))
                     if definition.review.state is ReviewState.APPROVED:
                         note("conflict", f"{code} definition",
                              f"approved by {definition.review.approved_by}; the file has {detail}")
@@ -461,8 +413,8 @@ class _Planner:
             candidate = self.merged_term(old, inc)
             if candidate == old:
                 continue
-            detail = _diff(old, candidate, ("text", "admin_status", "type", "pos", "context",
-                                            "dnt", "note", "review"))
+            detail = describe_diff(old, candidate, ("text", "admin_status", "type", "pos",
+                                                    "context", "dnt", "note", "review"))
             if old.review.state is ReviewState.APPROVED:
                 note("conflict", f"{code} term {old.text!r}",
                      f"approved by {old.review.approved_by}; the file has {detail}")
@@ -556,27 +508,6 @@ class _Planner:
         return self.plan
 
 
-def _review_changes(report: ReviewReport) -> list[Change]:
-    """The shared review's items, in this report's words."""
-    out = []
-    for item in report.items:
-        text, line = item.incoming.text, item.incoming.line
-        for_en = f" for {item.en_text!r}" if item.en_text else ""
-        if item.outcome is Outcome.NEW:
-            out.append(Change("added", item.concept_id or "-", f"km term {text!r}",
-                              f"new Khmer proposal{for_en}", line))
-        elif item.outcome is Outcome.CHANGED:
-            out.append(Change("changed", item.concept_id or "-", f"km term {item.current!r}",
-                              f"→ {text!r}{for_en} (the earlier text is kept, superseded)",
-                              line))
-        elif item.outcome is Outcome.CONFLICT:
-            kept = (" (added as an alternative for a reviewer)"
-                    if item.conflict in APPLIED_CONFLICTS else "")
-            out.append(Change("conflict", item.concept_id or "-", f"km term {text!r}",
-                              f"{item.reason}{kept}", line))
-    return out
-
-
 def _key(incoming: InConcept) -> str | None:
     """The key an incoming record is matched on: its English preferred term's."""
     preferred = _preferred(incoming)
@@ -588,29 +519,6 @@ def _preferred(incoming: InConcept) -> InTerm | None:
         if term.admin_status in (None, AdminStatus.PREFERRED):
             return term
     return incoming.en.terms[0] if incoming.en.terms else None
-
-
-def _short(text: str, size: int = 60) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def _diff(old: Any, new: Any, names: Iterable[str]) -> str:
-    parts = []
-    for name in names:
-        a, b = getattr(old, name), getattr(new, name)
-        if a == b:
-            continue
-        if isinstance(a, Review) and isinstance(b, Review):
-            for key in ("state", "origin", "proposed_by", "proposed_on", "approved_by",
-                        "approved_on", "note"):
-                x, y = getattr(a, key), getattr(b, key)
-                if x != y:
-                    parts.append(f"{'review' if key == 'state' else key}: {_fmt(x)} → {_fmt(y)}")
-        elif isinstance(a, str) and isinstance(b, str) and len(a) + len(b) > 80:
-            parts.append(f"{name}: {_short(a, 30)!r} → {_short(b, 30)!r}")
-        else:
-            parts.append(f"{name}: {_fmt(a)} → {_fmt(b)}")
-    return "; ".join(parts)
 
 
 def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
@@ -637,8 +545,7 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
             planner.merge(match, incoming)
     done = planner.finish()
     done.review = review.compare(glossary, planner.incoming_terms)
-    review_changes = _review_changes(done.review)
-    done.changes.extend(review_changes)
+    done.changes.extend(review_changes(done.review))
     changed = {c.concept for c in done.changes}
     done.unchanged = len(planner.unchanged - changed)
     for item in done.review.of(Outcome.UNKNOWN):
