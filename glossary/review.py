@@ -248,6 +248,10 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepo
                 report.items.append(_unknown(term, "empty once invisible characters are removed"))
                 continue
             term = dataclasses.replace(term, text=cleaned)
+        if khmer.marks_without_base(term.text):
+            report.items.append(_unknown(term, "a Khmer vowel or sign follows no consonant "
+                                               "(type the consonant first: ខ្មែរ, not ែខ្មរ)"))
+            continue
         located = _locate(index, term)
         if isinstance(located, Item):
             report.items.append(located)

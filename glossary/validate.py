@@ -217,7 +217,7 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
                      f"{khmer.char_name(f.value[at])} follows no consonant "
                      f"(at character {at + 1})",
                      "type the consonant first, then its vowel or sign (ខ្មែរ, not ែខ្មរ)",
-                     Level.ERROR if f.is_term else Level.WARNING)
+                     Level.WARNING)
         suspect = khmer.CHECK_PREFILTER.search(raw) is not None or (
             f.value != raw and khmer.CHECK_PREFILTER.search(f.value) is not None
         )

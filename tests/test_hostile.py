@@ -91,6 +91,26 @@ def test_imported_text_is_cleaned_at_the_boundary(project: Path, cli) -> None:
     assert cli("check").exit_code == 0
 
 
+def test_a_khmer_vowel_typed_before_its_consonant_is_not_imported(project: Path, cli) -> None:
+    """Found by fuzzing: a msgstr with a sign after a space was written into terms/."""
+    assert cli("export", "po").exit_code == 0
+    po = project / "locale" / "km" / "LC_MESSAGES" / "glossary.po"
+    text = po.read_text(encoding="utf-8")
+    start = text.index('msgctxt "transparency"')
+    msgstr = text.index("msgstr ", start)
+    end = text.index("\n", msgstr)
+    line = text.count("\n", 0, start) + 1  # where its entry starts
+    po.write_text(text[:msgstr] + 'msgstr "\u17c2\u1781\u17d2\u1798\u179a"' + text[end:],
+                  encoding="utf-8")  # ែខ្មរ, the vowel typed first
+    before = (project / "terms" / "transparency.toml").read_text("utf-8")
+    result = cli("import", "po", str(po), "--apply", "--by", "Test Reviewer")
+    assert result.exit_code == 0, result.output
+    assert f"glossary.po:{line}" in result.output
+    assert "follows no consonant" in result.output
+    assert (project / "terms" / "transparency.toml").read_text("utf-8") == before
+    assert cli("check", "--strict").exit_code == 0
+
+
 def test_damaged_xlsx_is_a_clean_error(project: Path, cli) -> None:
     """Found by fuzzing: a corrupted deflate stream inside the workbook crashed the import."""
     out = project / "g.xlsx"

@@ -19,7 +19,7 @@ LAYERS = {
     # page (glossary.site.changes_page) needs it: a peer of site, not above it
     "glossary.changes": 1,
     "glossary.pipeline": 2, "glossary.review": 2, "glossary.qa": 2, "glossary.diff": 2,
-    "glossary.interchange": 2, "glossary.exchange": 2,
+    "glossary.interchange": 2, "glossary.import_report": 2, "glossary.exchange": 2,
     "glossary.cli": 3,
 }
 
