@@ -223,18 +223,23 @@ def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
                 section.title if section else None, section.page if section else None)
 
     parts: list[Any] = [concept.id, concept.status.value, concept.notes,
-                           tuple(ref(r) for r in concept.sources)]
+                           tuple(ref(r) for r in concept.sources),
+                           tuple((e.en, e.km) for e in concept.examples)]
     for section in (concept.en, concept.km):
         d = section.definition
         parts.append((d.text, ref(d.source), _review_fields(d.review)) if d else None)
         parts.append(tuple((t.text, t.admin_status.value, t.type.value, t.pos, t.context, t.dnt,
-                            t.note, _review_fields(t.review)) for t in section.terms))
+                            t.note, t.rationale, _review_fields(t.review))
+                           for t in section.terms))
     links = model.links
     parts.append(tuple((i, links[i].en, links[i].km) for i in concept.see_also if i in links))
     domains = model.domains
     parts.append(tuple((d, domains[d].en, domains[d].km) if d in domains else (d,)
                        for d in concept.domains))
-    return marshal.dumps(tuple(parts))
+    # marshal version 2: from version 3 on, the bytes depend on reference counts (an
+    # object referred to more than once is written as a back-reference), so the same
+    # concept read fresh or from the parse cache would give different fingerprints
+    return marshal.dumps(tuple(parts), 2)
 
 
 # --- index pages ---------------------------------------------------------------------
@@ -283,7 +288,7 @@ def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...])
     return marshal.dumps((
         tuple((e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
                e.review) for e in entries),
-        tuple((n.heading, n.path, n.count) for n in nav)))
+        tuple((n.heading, n.path, n.count) for n in nav)), 2)
 
 
 LetterPage = tuple[str, bytes, Callable[[], LetterView]]
@@ -383,7 +388,7 @@ def print_fingerprint(model: SiteModel) -> bytes:
         km = concept.km.preferred
         rows.append((concept.id, en.text if en else "", en.review.state.value if en else "",
                      km.text if km else "", km.review.state.value if km else ""))
-    return marshal.dumps(tuple(rows))
+    return marshal.dumps(tuple(rows), 2)
 
 
 def print_view(model: SiteModel, lang: str) -> PrintView:

@@ -20,7 +20,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from glossary import source
-from glossary.bulk import paused_gc
 from glossary.errors import FormatError, GlossaryError, SourceError
 from glossary.formats import jsonfmt
 from glossary.model import Concept, ConceptStatus, Glossary, Term
@@ -214,8 +213,7 @@ def load_git(root: Path, terms_dir: Path, revision: str, fold_coeng_da: bool = T
     if wanted:
         request = "".join(f"{oid}\n" for _, oid in wanted).encode("ascii")
         blob = _git(top, "cat-file", "--batch", stdin=request, offline=offline)
-        with paused_gc():
-            concepts.extend(_parse_blobs(blob, wanted, f"{revision}:{rel}", fold_coeng_da))
+        concepts.extend(_parse_blobs(blob, wanted, f"{revision}:{rel}", fold_coeng_da))
     concepts.sort(key=lambda c: c.id)
     return Glossary(concepts=tuple(concepts))
 

@@ -1,4 +1,4 @@
-"""The SQLite database: full-text search and queries. With :mod:`glossary.store_write`
+"""The SQLite database: full-text search and queries. With :mod:`glossary.store.write`
 (schema and bulk load), the only module with SQL.
 
 Tables: documents, sections, domains, concepts, terms, definitions, "references".
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary import khmer
-from glossary.store_write import (  # writing lives there; re-exported
+from glossary.store.write import (  # writing lives there; re-exported
     SCHEMA_VERSION,
     DatabaseWriter,
     commit_database,

@@ -1,6 +1,6 @@
 """What an interchange import reports: its changes, and the words for them.
 
-:class:`ImportPlan` is what :func:`glossary.interchange.plan` returns (and ``apply``
+:class:`ImportPlan` is what :func:`glossary.imports.plan.plan` returns (and ``apply``
 writes); :class:`Change` is one line of its report. The planner builds them;
 :func:`review_changes` and :func:`describe_diff` phrase what it found.
 """

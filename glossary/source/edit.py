@@ -3,7 +3,7 @@
 
 A :class:`ConceptEditor` loads one ``terms/<id>.toml`` as a tomlkit document; its methods
 set a term's review fields, replace a term's text, or append a new term table; ``save``
-writes the file atomically (``source.atomic_write_text``). Every text written is
+writes the file atomically (``textfile.atomic_write_text``). Every text written is
 normalized with :func:`glossary.khmer.normalize` first. Nothing here decides *whether*
 a change is allowed: that is :mod:`glossary.review`'s job.
 """
@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer, source
+from glossary import khmer, source, textfile
 from glossary.errors import ReviewError, SourceError
 
 REVIEW_FIELDS = ("review", "origin", "proposed_by", "proposed_on", "approved_by",
@@ -137,7 +137,7 @@ class ConceptEditor:
         if text == self.original:
             return False
         mode = self.path.stat().st_mode & 0o777
-        source.atomic_write_text(self.path, text)
+        textfile.atomic_write_text(self.path, text)
         os.chmod(self.path, mode)  # atomic_write_text's temporary file is private (0600)
         self.original = text
         return True

@@ -25,7 +25,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from glossary.bulk import paused_gc
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -250,8 +249,7 @@ _DNT = "Do not translate: keep this term in English in Khmer text."
 def build_entries(glossary: Glossary, *, approved_only: bool = False) -> list[CatalogEntry]:
     """The catalog of a glossary: one entry per English term of each active concept, in
     concept-id order. ``approved_only`` keeps only pairs whose Khmer term is approved."""
-    with paused_gc():
-        return _build_entries(glossary, approved_only)
+    return _build_entries(glossary, approved_only)
 
 
 def _build_entries(glossary: Glossary, approved_only: bool) -> list[CatalogEntry]:

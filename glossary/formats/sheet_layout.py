@@ -27,7 +27,7 @@ from typing import Any
 
 from glossary import khmer
 from glossary.errors import FormatError
-from glossary.incoming import (
+from glossary.imports.records import (
     InConcept,
     InDefinition,
     InLang,

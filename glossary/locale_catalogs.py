@@ -6,7 +6,7 @@
 * :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
 * :func:`render_po` / :func:`render_mo` are the ``po`` and ``mo`` targets of
   ``glossary build`` (see ``pipeline.RENDERERS``).
-* :func:`read_po` turns a PO file into :class:`~glossary.catalog.IncomingTerm` objects
+* :func:`read_po` turns a PO file into :class:`~glossary.pairs.IncomingTerm` objects
   for :mod:`glossary.review`.
 
 Output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when it is set,
@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from glossary import catalog, khmer, textfile
-from glossary.bulk import paused_gc
+from glossary import khmer, pairs, textfile
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.formats import mo, po
@@ -63,7 +62,7 @@ def make_header(glossary: Glossary, revision: str) -> po.Header:
 def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
              ) -> tuple[str, str]:
     """The POT and PO texts of a glossary."""
-    entries = catalog.build_entries(glossary, approved_only=approved_only)
+    entries = pairs.build_entries(glossary, approved_only=approved_only)
     header = make_header(glossary, revision)
     return (po.write(entries, header, template=True), po.write(entries, header))
 
@@ -71,7 +70,7 @@ def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
 def mo_bytes(glossary: Glossary, revision: str) -> bytes:
     """The approved-only MO catalog."""
     header = make_header(glossary, revision)
-    return mo.write(catalog.approved_messages(glossary), header.mo_text())
+    return mo.write(pairs.approved_messages(glossary), header.mo_text())
 
 
 @dataclass
@@ -85,7 +84,7 @@ class Exported:
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
               approved_only: bool = False, out_dir: Path | None = None) -> Exported:
     """Write the catalogs (see the module docstring); return the paths written."""
-    entries = catalog.build_entries(glossary, approved_only=approved_only)
+    entries = pairs.build_entries(glossary, approved_only=approved_only)
     header = make_header(glossary, revision)
     po_text = po.write(entries, header)
     paths: list[Path] = []
@@ -111,7 +110,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
 
 def export_mo(glossary: Glossary, revision: str, settings: Settings,
               output: Path | None = None) -> Exported:
-    messages = catalog.approved_messages(glossary)
+    messages = pairs.approved_messages(glossary)
     header = make_header(glossary, revision)
     target = output or settings.build_dir / MO_NAME
     textfile.atomic_write_bytes(target, mo.write(messages, header.mo_text()))
@@ -150,15 +149,14 @@ class IncomingFile:
     """What a returned PO holds: the incoming terms, and what was skipped and why."""
 
     path: Path
-    terms: list[catalog.IncomingTerm]
+    terms: list[pairs.IncomingTerm]
     skipped: list[tuple[int, str, str]]  # (line, msgid, reason)
     warnings: list[str]
 
 
 def read_po(path: Path, *, fold_coeng_da: bool = True) -> IncomingFile:
     """Read a PO as an editor returns it. Khmer text is normalized here."""
-    with paused_gc():
-        return _read_po(path, fold_coeng_da)
+    return _read_po(path, fold_coeng_da)
 
 
 def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
@@ -171,7 +169,7 @@ def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
     if plural and not plural.startswith("nplurals=1;plural=0"):
         warnings.append(f"the header says Plural-Forms: {parsed.metadata['Plural-Forms']} "
                         "(Khmer has nplurals=1; plural=0; — ignored)")
-    terms: list[catalog.IncomingTerm] = []
+    terms: list[pairs.IncomingTerm] = []
     skipped: list[tuple[int, str, str]] = []
     name = path.name
     for message in parsed.messages:
@@ -188,10 +186,10 @@ def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
         concept_id: str | None = None
         index: int | None = None
         if message.context is not None:
-            parsed_context = catalog.parse_context(message.context)
+            parsed_context = pairs.parse_context(message.context)
             if parsed_context is not None:
                 concept_id, index = parsed_context
-        terms.append(catalog.IncomingTerm(
+        terms.append(pairs.IncomingTerm(
             concept_id=concept_id,
             term_index=index,
             lang=LANGUAGE,

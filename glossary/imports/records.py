@@ -11,7 +11,7 @@ every column), records are complete: ``None`` then means "empty" and an import m
 clear a field. Records are named tuples: immutable like the model's frozen dataclasses,
 and four times cheaper to make (a large TBX file makes a million of them). Readers
 never decide ids, matching or defaults:
-:mod:`glossary.interchange` does.
+:mod:`glossary.imports.plan` does.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from glossary.model import AdminStatus, ConceptStatus, ReviewState, SourceRef, TermType
 
@@ -128,20 +127,9 @@ class InConcept(NamedTuple):
         return self.en if code == "en" else self.km
 
 
-class Prepared(NamedTuple):
-    """A record as ``ReadResult.prepare`` turned it into plain data, in another process."""
-
-    data: tuple[Any, ...]
-
-
 @dataclass
 class ReadResult:
-    """What a reader found, and what it left out (``skipped``: reason → count).
-
-    ``prepare``, when the consumer sets it before reading ``concepts``, may be called
-    by a reader that reads part of the file in another process: for each record, there;
-    a record it turns into data comes as :class:`Prepared` (holding that data), in the
-    record's place."""
+    """What a reader found, and what it left out (``skipped``: reason → count)."""
 
     path: Path
     format: str
@@ -149,7 +137,6 @@ class ReadResult:
     own: bool = False  # written by glossary: ids and review records can be trusted
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
-    prepare: Callable[[InConcept], tuple[Any, ...] | None] | None = None
 
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] += count

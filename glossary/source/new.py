@@ -79,6 +79,8 @@ def _term(term: Term) -> Any:
         table.add("dnt", True)
     if term.note:
         table.add("note", term.note)
+    if term.rationale:
+        table.add("rationale", term.rationale)
     _review(table, term.review)
     return table
 
@@ -121,6 +123,15 @@ def render_concept(concept: Concept, header: str | None = None) -> str:
         for ref in concept.sources:
             sources.append(_ref(ref))
         doc.add("sources", sources)
+    if concept.examples:
+        doc.add(tomlkit.nl())
+        examples = tomlkit.aot()
+        for example in concept.examples:
+            item = tomlkit.table()
+            item.add("en", example.en)
+            item.add("km", example.km)
+            examples.append(item)
+        doc.add("examples", examples)
     for code in ("en", "km"):
         section = concept.lang(code)
         if section.definition is not None or section.terms:

@@ -1,7 +1,7 @@
 """Import and export of interchange files (TBX, CSV, XLSX): the report and the apply.
 
 ``plan()`` compares the incoming records a format reader produced
-(:mod:`glossary.incoming`) with the glossary: each incoming concept is matched by
+(:mod:`glossary.imports.records`) with the glossary: each incoming concept is matched by
 concept id, else by its English preferred term (on :func:`glossary.khmer.search_key`);
 each incoming term by its text within its language. The result lists what would be
 added, changed, or is in conflict (a change to an approved term or definition: never
@@ -30,16 +30,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer, review, source_new, validate
-from glossary.catalog import IncomingTerm, pair_terms
+from glossary import khmer, review, validate
 from glossary.errors import ReviewError
-from glossary.import_report import (
+from glossary.imports.records import InConcept, InDefinition, InReview, InTerm, ReadResult
+from glossary.imports.report import (
     Change,
     ImportPlan,
     describe_diff,
@@ -47,7 +46,6 @@ from glossary.import_report import (
     review_changes,
     short,
 )
-from glossary.incoming import InConcept, InDefinition, InReview, InTerm, Prepared, ReadResult
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -61,7 +59,9 @@ from glossary.model import (
     Term,
     TermType,
 )
+from glossary.pairs import IncomingTerm, pair_terms
 from glossary.review import Outcome
+from glossary.source import new as source_new
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -252,37 +252,6 @@ class _Planner:
         self.plan.changes.append(Change(
             "added", cid, "new concept",
             (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""), line))
-
-    # -- new concepts prepared in a reader's worker process (keep=False only)
-
-    def prepare(self, incoming: InConcept) -> tuple[Any, ...] | None:
-        """What a reader's worker can work out alone for a record that will be a new
-        concept: its key, names and the skips it would count, as plain data for
-        :meth:`add_prepared`. None for any other record (it is sent whole)."""
-        key = _key(incoming)
-        if self.keep or not incoming.en.terms or key is None:
-            return None
-        if self.match(incoming, key) is not None:
-            return None
-        saved, self.plan.skipped = self.plan.skipped, Counter()
-        try:
-            names = self.checked_names(incoming)
-            skips = tuple(self.plan.skipped.items())
-        finally:
-            self.plan.skipped = saved
-        preferred = _preferred(incoming)
-        return (incoming.id, key, preferred.text if preferred else None, incoming.line,
-                tuple(incoming.see_also or ()), names, skips)
-
-    def add_prepared(self, data: tuple[Any, ...]) -> None:
-        wanted, key, preferred, line, see_also, names, skips = data
-
-        def describe(cid: str) -> tuple[tuple[str, ...], tuple[str | None, str | None]]:
-            for reason, count in skips:
-                self.plan.skipped[reason] += count
-            return see_also, (names[0], names[1])
-
-        self.add_new(wanted, key, preferred, line, describe)
 
     def build(self, cid: str, incoming: InConcept) -> Concept:
         """The new concept an incoming record becomes."""
@@ -527,12 +496,7 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     may be a stream (it is consumed once). With ``keep=False`` new concepts are counted
     and reported but not kept, so a report on a large file needs little memory."""
     planner = _Planner(glossary, result, by, set(taken), keep)
-    if not keep:  # a reader working in two processes may prepare new concepts there
-        result.prepare = planner.prepare
     for incoming in result.concepts:
-        if type(incoming) is Prepared:
-            planner.add_prepared(incoming.data)
-            continue
         key = _key(incoming)
         match = planner.match(incoming, key)
         if isinstance(match, str):

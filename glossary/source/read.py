@@ -11,6 +11,7 @@ Khmer text is normalized here, once, on the way in.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from glossary.model import (
     Definition,
     Document,
     Domain,
+    Example,
     Glossary,
     LangSection,
     Review,
@@ -36,7 +38,7 @@ from glossary.model import (
     TermType,
 )
 from glossary.problems import KeyPath, Level, Problem
-from glossary.source_reader import Reader, TextField
+from glossary.source.values import Reader, TextField
 from glossary.textfile import atomic_write_text  # noqa: F401  (re-exported)
 
 try:  # the compiled build of the parser that the standard library vendors as tomllib
@@ -47,14 +49,18 @@ except ImportError:  # pragma: no cover - tomli is a dependency; stdlib as a fal
 SOURCES_FILE = "_sources.toml"
 DOMAINS_FILE = "_domains.toml"
 
-CONCEPT_KEYS = frozenset({"id", "status", "domains", "sources", "see_also", "notes", "en", "km"})
+CONCEPT_KEYS = frozenset(
+    {"id", "status", "domains", "sources", "see_also", "notes", "examples", "en", "km"}
+)
+EXAMPLE_KEYS = frozenset({"en", "km"})
 LANG_KEYS = frozenset({"definition", "terms"})
 REVIEW_KEYS = frozenset(
     {"review", "origin", "proposed_by", "proposed_on", "approved_by", "approved_on", "review_note"}
 )
 DEFINITION_KEYS = frozenset({"text", "source"}) | REVIEW_KEYS
 TERM_KEYS = (
-    frozenset({"text", "admin_status", "type", "pos", "context", "dnt", "note"}) | REVIEW_KEYS
+    frozenset({"text", "admin_status", "type", "pos", "context", "dnt", "note", "rationale"})
+    | REVIEW_KEYS
 )
 REF_KEYS = frozenset({"doc", "section", "page", "note"})
 DOCUMENT_KEYS = frozenset(
@@ -71,6 +77,7 @@ class LoadedFile:
     problems: list[Problem] = field(default_factory=list)
     fields: list[TextField] = field(default_factory=list)
     text: str | None = None
+    digest: str = ""  # sha256 of the file's bytes ("" when it could not be read)
 
 
 @dataclass
@@ -228,6 +235,7 @@ def _lang(reader: Reader, data: dict[str, Any], code: str) -> LangSection:
                 dnt=dnt,
                 note=reader.string(ttable, "note", tpath),
                 review=_review(reader, ttable, tpath),
+                rationale=reader.string(ttable, "rationale", tpath),
             )
         )
     return LangSection(definition=definition, terms=tuple(terms))
@@ -251,6 +259,14 @@ def concept_from_data(
         ref = _ref(reader, raw, ("sources", i))
         if ref is not None:
             sources.append(ref)
+    examples: list[Example] = []
+    for i, raw in enumerate(reader.tables(data, "examples", ())):
+        epath: KeyPath = ("examples", i)
+        etable = reader.table(raw, epath, EXAMPLE_KEYS)
+        en = reader.string(etable, "en", epath, required=True, lang="en")
+        km = reader.string(etable, "km", epath, required=True, lang="km")
+        if en is not None and km is not None:
+            examples.append(Example(en=en, km=km))
     if "en" not in data:
         reader.problem("missing-field", ("en",), "an English section is required",
                        hint="add [[en.terms]] with text and review")
@@ -263,6 +279,7 @@ def concept_from_data(
         status=reader.choice(data, "status", (), ConceptStatus, ConceptStatus.ACTIVE),
         en=_lang(reader, data, "en"),
         km=_lang(reader, data, "km"),
+        examples=tuple(examples),
     )
     return concept, reader.problems, reader.fields
 
@@ -278,17 +295,19 @@ def _source_error_code(exc: SourceError) -> str:
 
 def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
     layout: list[Problem] = []
+    digest = ""
     try:
         raw = read_bytes(path)
+        digest = hashlib.sha256(raw).hexdigest()
         layout = _layout_problems(path, raw)
         text = decode(path, raw)
         data = parse_toml(path, text)
     except SourceError as exc:
         problem = Problem(_source_error_code(exc), Level.ERROR, path, exc.message, exc.hint, (),
                           exc.line, exc.column)
-        return LoadedFile(path, None, [*layout, problem])
+        return LoadedFile(path, None, [*layout, problem], digest=digest)
     concept, problems, fields = concept_from_data(path, data, fold_coeng_da)
-    return LoadedFile(path, concept, layout + problems, fields, text)
+    return LoadedFile(path, concept, layout + problems, fields, text, digest)
 
 
 def concept_paths(terms_dir: Path) -> list[Path]:
