@@ -89,10 +89,12 @@ def export_file(settings: Any, fmt: str, output: Path | IO[bytes]) -> None:
 
 
 def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
-                apply_changes: bool = False) -> ImportPlan:
+                apply_changes: bool = False, decisions: bool = False) -> ImportPlan:
     """What ``glossary import FMT FILE`` does: read, compare, and with ``apply_changes``
     (``by`` required) write. terms/ is read without validation: the plan needs the
-    concepts only, and a problem elsewhere in terms/ is not the import's business."""
+    concepts only, and a problem elsewhere in terms/ is not the import's business.
+    ``decisions`` (``by`` required): the file's approvals and rejections are recorded
+    as ``by``'s decisions; without it the file only proposes."""
     from glossary import loader, source
 
     if by is not None and not by.strip():
@@ -100,13 +102,17 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
     if apply_changes and not by:
         raise ReviewError("--apply needs --by NAME",
                           hint="name the person who takes responsibility for the import")
+    if decisions and not by:
+        raise ReviewError("--decisions needs --by NAME",
+                          hint="name the reviewer who filled in the file's review columns")
     result = read(fmt, path, settings.fold_coeng_da, stream=True)
     with ExitStack() as stack:
         if apply_changes:
             stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))
         taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
         glossary = loader.load(settings).glossary
-        planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
+        planned = plan(glossary, result, by=by.strip() if by else None, taken=taken,
+                       keep=apply_changes, decisions=decisions)
         if apply_changes:
             assert by is not None
             apply(planned, settings.terms_dir, glossary, by.strip(), settings.fold_coeng_da)

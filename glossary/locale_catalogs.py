@@ -199,5 +199,6 @@ def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
             fuzzy=message.fuzzy,
             origin_file=name,
             line=message.line,
+            context=message.context,
         ))
     return IncomingFile(path, terms, skipped, warnings)

@@ -8,8 +8,8 @@ and any other format that exchanges term pairs (TBX, CSV):
   superseded never pair; each English term (in file order, rejected ones skipped) takes
   the first unpaired Khmer term of the same ``type`` (fullForm, acronym …). So "AI model"
   gets the Khmer full form and "LLM" the Khmer acronym, and a term appended later never
-  displaces an existing pair. An import's alternative to an approved term (a proposed
-  term whose ``review_note`` starts with ``conflict:``) pairs with nothing until a
+  displaces an existing pair. An import's alternative to a term (a proposed term whose
+  ``review_note`` starts with ``candidate:`` or ``conflict:``) pairs with nothing until a
   reviewer approves it: it is listed among the entry's other Khmer terms.
 * :func:`entry_context` / :func:`parse_context` give the gettext message context of a
   pair: the concept id for its first English term, ``<id>#<n>`` for English term ``n``.
@@ -38,6 +38,8 @@ from glossary.model import (
 
 FINGERPRINT_LENGTH = 12
 CONFLICT_NOTE = "conflict:"  # how review.apply marks an alternative to an approved term
+CANDIDATE_NOTE = "candidate:"  # … and an alternative to a proposed term
+PENDING_NOTES = (CONFLICT_NOTE, CANDIDATE_NOTE)
 
 
 class Pair(NamedTuple):
@@ -57,7 +59,8 @@ class IncomingTerm:
     ``None`` when the file does not say; :mod:`glossary.review` then matches on
     ``en_text``. ``text`` is the incoming term in ``lang`` (normalized by the reader);
     ``fingerprint`` is the one exported with the entry, if any; ``fuzzy`` means the
-    editor marked it as needing work; ``origin_file`` and ``line`` locate it.
+    editor marked it as needing work; ``origin_file`` and ``line`` locate it, and
+    ``context`` is the file's own msgctxt (evidence for a reviewer).
     """
 
     concept_id: str | None
@@ -69,6 +72,7 @@ class IncomingTerm:
     fuzzy: bool = False
     origin_file: str = ""
     line: int | None = None
+    context: str | None = None  # the file's own message context (msgctxt), as written
 
 
 class CatalogEntry(NamedTuple):
@@ -98,9 +102,10 @@ def is_candidate(term: Term) -> bool:
 
 
 def is_pending_alternative(term: Term) -> bool:
-    """A proposed alternative to an approved term, awaiting a reviewer (see review.apply)."""
+    """A proposed alternative (a candidate or a conflict) that an import added beside a
+    term, awaiting a reviewer (see review.apply)."""
     note = term.review.note
-    return (note is not None and note.startswith(CONFLICT_NOTE)
+    return (note is not None and note.startswith(PENDING_NOTES)
             and term.review.state is ReviewState.PROPOSED)
 
 

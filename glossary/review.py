@@ -13,7 +13,8 @@ API
     :class:`Item` with an :class:`Outcome`:
 
     * ``new`` — the English term has no Khmer term yet: a new proposal;
-    * ``changed`` — a different text for a Khmer term that is not approved;
+    * ``candidate`` — a different text for a Khmer term that is not approved: an
+      alternative for a reviewer (never a replacement);
     * ``unchanged`` — the same text (compared on :func:`glossary.khmer.search_key`);
     * ``conflict`` — see :class:`Conflict`: the term it targets is approved, the glossary
       changed since the file was exported (the entry's ``fingerprint`` differs from the
@@ -32,19 +33,16 @@ API
       the English term's ``type``; ``preferred`` when it answers the English preferred
       term and no Khmer preferred term exists, else ``admitted``; ``dnt = true`` when
       the text has no Khmer letters (an acronym kept in English).
-    * ``changed``: the term's text is replaced in place (same index, so exported pairs
-      stay stable) and its review record reset to proposed/origin/by/today. The earlier
-      text is **kept**: it is appended as a copy of the old table with
-      ``admin_status = "superseded"``, ``review = "rejected"`` and a ``review_note``
-      saying what replaced it, when, from which file and who applied it. Superseded
-      and rejected terms never pair again, so they do not come back in exports.
-    * ``conflict`` on an approved term or a glossary changed since export: the incoming
-      text is appended as an extra ``admitted``, ``proposed`` term with a
-      ``review_note`` that starts with ``conflict:`` — for a reviewer to settle with
-      ``glossary review approve|reject``. Until then it pairs with no English term in
-      exports (it is listed among the entry's other Khmer terms). Other conflicts, ``unchanged`` and
+    * ``candidate``, and ``conflict`` on an approved term or a glossary changed since
+      export: the incoming text is appended as an extra ``admitted``, ``proposed`` term
+      whose ``review_note`` starts with ``candidate:`` (or ``conflict:``) and gives its
+      evidence: the file and line, the file's msgctxt and English source text, and the
+      term it differs from. The term already there is never touched: an import never
+      supersedes, rejects or approves. Until a reviewer decides with ``glossary review
+      approve|reject``, the alternative pairs with no English term in exports (it is
+      listed among the entry's other Khmer terms). Other conflicts, ``unchanged`` and
       ``unknown`` write nothing. A text already present in the concept is never added
-      twice.
+      twice, so applying the same file again writes nothing.
 
 ``decide(terms_dir, concept_id, *, state, by, lang="km", term=0, note=None, today=None)``
     A reviewer's decision (``approved`` or ``rejected``) on one term, under the terms
@@ -78,7 +76,9 @@ from glossary.errors import ReviewError
 from glossary.lock import terms_lock
 from glossary.model import AdminStatus, Concept, ConceptStatus, Glossary, ReviewState
 from glossary.pairs import (
+    CANDIDATE_NOTE,
     CONFLICT_NOTE,
+    PENDING_NOTES,
     IncomingTerm,
     Pair,
     fingerprint,
@@ -95,7 +95,7 @@ __all__ = [
 
 class Outcome(StrEnum):
     NEW = "new"
-    CHANGED = "changed"
+    CANDIDATE = "candidate"
     UNCHANGED = "unchanged"
     CONFLICT = "conflict"
     UNKNOWN = "unknown"
@@ -132,6 +132,8 @@ class Item:
             "conflict": self.conflict.value if self.conflict else None,
             "file": self.incoming.origin_file,
             "line": self.incoming.line,
+            "msgctxt": self.incoming.context,
+            "msgid": self.incoming.en_text,
             "concept": self.concept_id,
             "term": self.en_index,
             "en": self.en_text or self.incoming.en_text,
@@ -157,7 +159,7 @@ class ReviewReport:
 
     @property
     def applicable(self) -> list[Item]:
-        return [i for i in self.items if i.outcome in (Outcome.NEW, Outcome.CHANGED)
+        return [i for i in self.items if i.outcome in (Outcome.NEW, Outcome.CANDIDATE)
                 or (i.outcome is Outcome.CONFLICT and i.conflict in APPLIED_CONFLICTS)]
 
 
@@ -305,7 +307,8 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepo
             who = pair.km.review.approved_by or "a reviewer"
             report.items.append(conflict(Conflict.APPROVED, f"the Khmer term is approved by {who}"))
         else:
-            report.items.append(Item(Outcome.CHANGED, term, "changed proposal", **common))
+            report.items.append(Item(Outcome.CANDIDATE, term,
+                                     "differs from the proposed Khmer term", **common))
     return report
 
 
@@ -315,8 +318,7 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepo
 @dataclass
 class ApplyResult:
     written: list[Path] = field(default_factory=list)
-    added: int = 0  # new proposals and conflict alternatives appended
-    replaced: int = 0  # proposals replaced in place (the old text kept as superseded)
+    added: int = 0  # new proposals, candidates and conflict alternatives appended
     skipped: list[str] = field(default_factory=list)  # why an applicable item wrote nothing
 
 
@@ -329,30 +331,24 @@ def _review_fields(by: str, origin: str, today: date) -> dict[str, Any]:
     return {"review": "proposed", "origin": origin, "proposed_by": by, "proposed_on": today}
 
 
+def evidence(item: Item) -> str:
+    """Where an incoming text comes from, for the ``review_note`` of an alternative."""
+    incoming = item.incoming
+    where = incoming.origin_file + (f":{incoming.line}" if incoming.line else "")
+    parts = [f"from {where}"]
+    if incoming.context:
+        parts.append(f"msgctxt {incoming.context!r}")
+    if incoming.en_text:
+        parts.append(f"English {incoming.en_text!r}")
+    return ", ".join(parts)
+
+
 def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str, origin: str,
                 today: date, result: ApplyResult) -> None:
     text = item.incoming.text
     en = concept.en.terms[item.en_index or 0]
     where = f"{item.incoming.origin_file}:{item.incoming.line}"
     dnt = True if not khmer.has_khmer(text) else None
-    if item.outcome is Outcome.CHANGED:
-        assert item.km_index is not None and item.current is not None
-        old = editor.term("km", item.km_index)
-        if khmer.search_key(str(old.get("text", ""))) != khmer.search_key(item.current):
-            raise ReviewError(
-                f"km.terms[{item.km_index}] changed while the import was being reviewed",
-                path=editor.path, hint="run the import again")
-        copy = {name: value for name, value in old.unwrap().items()}
-        earlier_note = copy.get("review_note")
-        note = (f"superseded by {text!r} ({origin}, applied by {by} on {today.isoformat()})")
-        copy.update(admin_status="superseded", review="rejected",
-                    review_note=f"{earlier_note}; {note}" if earlier_note else note)
-        editor.set_fields("km", item.km_index, text=text, dnt=dnt, approved_by=None,
-                          approved_on=None, review_note=None,
-                          **_review_fields(by, origin, today))
-        editor.append_term("km", copy)
-        result.replaced += 1
-        return
     if _has_text(editor, text):
         result.skipped.append(f"{where}: {text!r} is already a Khmer term of {concept.id}")
         return
@@ -362,10 +358,14 @@ def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str,
                             for t in concept.km.terms)
         preferred = en.admin_status is AdminStatus.PREFERRED and not has_preferred
         fields["admin_status"] = "preferred" if preferred else "admitted"
+    elif item.outcome is Outcome.CANDIDATE:
+        fields["admin_status"] = "admitted"
+        fields["review_note"] = (f"{CANDIDATE_NOTE} an alternative to the proposed "
+                                 f"{item.current!r} for {en.text!r} ({evidence(item)})")
     else:
         fields["admin_status"] = "admitted"
         fields["review_note"] = (f"{CONFLICT_NOTE} {item.reason}; proposed instead of "
-                                 f"{item.current!r} for {en.text!r}")
+                                 f"{item.current!r} for {en.text!r} ({evidence(item)})")
     fields.update(_review_fields(by, origin, today))
     editor.append_term("km", fields)
     result.added += 1
@@ -431,7 +431,7 @@ def _decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str,
     previous = str(table.get("review", "draft"))
     if state == ReviewState.APPROVED.value:
         earlier = str(table.get("review_note", ""))
-        if note is None and earlier.startswith(CONFLICT_NOTE):  # the conflict is settled
+        if note is None and earlier.startswith(PENDING_NOTES):  # the alternative is chosen
             note = "approved over an earlier " + earlier
         editor.set_review(lang, term, state=state, by=by, on=today, note=note)
     else:

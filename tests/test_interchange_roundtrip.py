@@ -1,16 +1,21 @@
 """Round trips for TBX, CSV and XLSX: export → import reports zero changes, and
-export → import into an empty terms/ → export gives the same file."""
+export → import into an empty terms/ gives the same glossary (approvals come back as
+proposals: a file never decides), and the same import again writes nothing."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from glossary import loader
 from glossary.cli import main
+from glossary.config import load_settings
+from glossary.model import ReviewState
 from tests.conftest import ROOT, write_concept
 from tests.test_tbx import EDGE_CONCEPT
 
@@ -30,7 +35,9 @@ def _empty_project(base: Path, registry_from: Path) -> Path:
     return base
 
 
-def _round_trip(project: Path, tmp_path: Path, monkeypatch, fmt: str) -> None:
+def _round_trip(project: Path, tmp_path: Path, monkeypatch, fmt: str) -> int:
+    """The round trips; returns how many approved or rejected terms came back as
+    proposals."""
     exported = tmp_path / f"glossary.{fmt}"
     result = _run(project, monkeypatch, "export", fmt, "-o", str(exported))
     assert result.exit_code == 0, result.output
@@ -45,16 +52,43 @@ def _round_trip(project: Path, tmp_path: Path, monkeypatch, fmt: str) -> None:
     applied = _run(empty, monkeypatch, "import", fmt, str(exported), "--apply", "--by", "T")
     assert applied.exit_code == 0, applied.output
     assert _run(empty, monkeypatch, "check").exit_code == 0
+    # everything comes back, except that a file's approvals are not decisions here: an
+    # approved term arrives as a proposal whose note says what the file claimed
+    original = loader.load(load_settings(cwd=project)).glossary
+    imported = loader.load(load_settings(cwd=empty)).glossary
+    assert [c.id for c in imported.concepts] == [c.id for c in original.concepts]
+    approved = 0
+    for old, new in zip(original.concepts, imported.concepts, strict=True):
+        for code in ("en", "km"):
+            for a, b in zip(old.lang(code).terms, new.lang(code).terms, strict=True):
+                if a.review.state in (ReviewState.APPROVED, ReviewState.REJECTED):
+                    approved += 1
+                    assert b.review.state is ReviewState.PROPOSED
+                    assert b.review.approved_by is None
+                    said = f"the file glossary.{fmt} says {a.review.state.value}"
+                    if a.review.approved_by:
+                        said += f" by {a.review.approved_by}"
+                    assert b.review.note.startswith(said)
+                    b = replace(b, review=a.review)
+                assert replace(b, rationale=a.rationale) == a  # rationale: issue 15's part
+    assert _run(empty, monkeypatch, "check").exit_code == 0
     again = tmp_path / f"again.{fmt}"
     assert _run(empty, monkeypatch, "export", fmt, "-o", str(again)).exit_code == 0
-    assert again.read_bytes() == exported.read_bytes()
+    # and a second apply of the same file writes nothing
+    before = {p.name: p.read_bytes() for p in (empty / "terms").glob("*.toml")}
+    second = _run(empty, monkeypatch, "import", fmt, str(exported), "--apply", "--by", "T",
+                  "--format", "json")
+    data = json.loads(second.stdout)
+    assert (data["added"], data["changed"], data["written"]) == (0, 0, []), data["changes"]
+    assert {p.name: p.read_bytes() for p in (empty / "terms").glob("*.toml")} == before
+    return approved
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_round_trip_of_the_mini_glossary_with_edge_cases(project: Path, tmp_path: Path,
                                                          monkeypatch, fmt: str) -> None:
     write_concept(project, "3d-model", EDGE_CONCEPT)
-    _round_trip(project, tmp_path, monkeypatch, fmt)
+    assert _round_trip(project, tmp_path, monkeypatch, fmt) > 0
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -96,7 +130,7 @@ def test_an_edit_in_the_file_is_reported_and_applied(project: Path, tmp_path: Pa
         exported.write_bytes(new)
     report = _run(project, monkeypatch, "import", fmt, str(exported))
     assert report.exit_code == 0, report.output
-    assert "0 added, 1 changed, 0 conflict(s), 4 unchanged" in report.stdout
+    assert "0 added, 1 changed, 0 candidate(s), 0 conflict(s), 4 unchanged" in report.stdout
     assert "changed  ai-model  km term 'គំរូ': admin_status: admitted → deprecated" \
         in report.stdout
     applied = _run(project, monkeypatch, "import", fmt, str(exported), "--apply", "--by", "T")

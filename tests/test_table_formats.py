@@ -133,27 +133,30 @@ def test_formulas_in_a_foreign_csv_are_kept_as_text(cli) -> None:
 
 def test_partial_csv_from_a_translator(cli, project: Path) -> None:
     """A row with a concept id and a Khmer term is a translation, as in a PO file: it goes
-    through the shared review (changed proposal, the earlier text kept as superseded)."""
+    through the shared review: a candidate, added beside the proposal it differs from."""
     result = cli("import", "csv", str(CSV_DATA / "partial.csv"), "--format", "json")
     report = json.loads(result.stdout)
     assert report["written_by_glossary"] is False
-    assert (report["added"], report["changed"], report["conflicts"]) == (1, 1, 0)
+    assert (report["added"], report["candidates"], report["conflicts"]) == (1, 1, 0)
     assert report["new_concepts"] == ["federated-learning"]
     assert report["skipped"] == {"rows in language fr": 1,
                                  "unknown column 'translator_comment'": 1}
     [item] = report["review"]
     assert (item["outcome"], item["concept"], item["incoming"], item["current"]) == (
-        "changed", "ai-model", "ម៉ូដែល AI", "គំរូបញ្ញាសិប្បនិម្មិត")
+        "candidate", "ai-model", "ម៉ូដែល AI", "គំរូបញ្ញាសិប្បនិម្មិត")
     applied = cli("import", "csv", str(CSV_DATA / "partial.csv"), "--apply", "--by", "Sok Dara")
     assert applied.exit_code == 0, applied.output
     assert "applied by Sok Dara: wrote 2 file(s)" in applied.stdout
     data = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
     first = data["km"]["terms"][0]
-    assert (first["text"], first["review"], first["origin"], first["proposed_by"]) == (
-        "ម៉ូដែល AI", "proposed", "imported:partial.csv", "Sok Dara")
-    old = data["km"]["terms"][-1]
-    assert (old["text"], old["admin_status"], old["review"]) == (
-        "គំរូបញ្ញាសិប្បនិម្មិត", "superseded", "rejected")
+    assert (first["text"], first["review"], first["admin_status"]) == (
+        "គំរូបញ្ញាសិប្បនិម្មិត", "proposed", "preferred")  # untouched
+    new = data["km"]["terms"][-1]
+    assert (new["text"], new["review"], new["admin_status"], new["origin"],
+            new["proposed_by"]) == ("ម៉ូដែល AI", "proposed", "admitted",
+                                    "imported:partial.csv", "Sok Dara")
+    assert new["review_note"].startswith("candidate: an alternative to the proposed")
+    assert not [t for t in data["km"]["terms"] if t["admin_status"] == "superseded"]
     new = (project / "terms" / "federated-learning.toml").read_text("utf-8")
     assert "ការរៀនសហព័ន្ធ" in new
     assert cli("check").exit_code == 0

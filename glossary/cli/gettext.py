@@ -80,6 +80,18 @@ def export_mo(obj: Context, output: Path | None) -> None:
         click.echo(f"  {shown(path, settings.root)}")
 
 
+def _file_said(item: Any) -> str:
+    """The file's own msgctxt and msgid, where they differ from the glossary's."""
+    parts = []
+    context, msgid = item.incoming.context, item.incoming.en_text
+    if context and context != item.concept_id and context != \
+            f"{item.concept_id}#{item.en_index}":
+        parts.append(f"msgctxt {context!r}")
+    if msgid and msgid != item.en_text:
+        parts.append(f"msgid {msgid!r}")
+    return f" (the file: {', '.join(parts)})" if parts else ""
+
+
 def _print_report(report: Any, incoming: Any, root: Path) -> None:
     from glossary.review import Outcome
 
@@ -87,7 +99,7 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
     for warning in incoming.warnings:
         click.echo(f"{name}: warning: {warning}")
     labels = {
-        Outcome.NEW: "new proposals", Outcome.CHANGED: "changed proposals",
+        Outcome.NEW: "new proposals", Outcome.CANDIDATE: "candidates (alternatives to a proposal)",
         Outcome.CONFLICT: "conflicts", Outcome.UNCHANGED: "unchanged",
         Outcome.UNKNOWN: "unknown entries",
     }
@@ -107,11 +119,13 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 click.echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
                 continue
             target = f"{item.concept_id}#{item.en_index}" if item.en_index else item.concept_id
-            line = f"  {where}: {target} {item.en_text!r}: "
+            line = f"  {where}: {target} {item.en_text!r}{_file_said(item)}: "
             if outcome is Outcome.NEW:
                 line += f"{item.incoming.text}"
             elif outcome is Outcome.UNCHANGED:
                 line += f"{item.incoming.text} ({item.reason})"
+            elif outcome is Outcome.CANDIDATE:
+                line += f"{item.incoming.text} (beside the proposed {item.current})"
             else:
                 line += f"{item.current} → {item.incoming.text}"
                 if outcome is Outcome.CONFLICT:
@@ -138,17 +152,19 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
 def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str | None) -> None:
     """Review a PO file returned by a translator; with --apply --by NAME, write it.
 
-    Entries match by msgctxt (else by msgid). The report lists new proposals, changed
-    proposals, conflicts (an approved term, or the glossary changed since the export),
-    unchanged and unknown entries. --apply never replaces an approved term and keeps
-    every earlier text in terms/ (as a superseded term).
+    Entries match by msgctxt (else by msgid). The report lists new proposals,
+    candidates (a text that differs from a proposal), conflicts (an approved term, or
+    the glossary changed since the export), unchanged and unknown entries. --apply only
+    adds proposals: a candidate or conflict is added beside the term it differs from,
+    with its evidence (file, line, msgctxt, msgid); nothing is replaced, rejected or
+    approved (glossary review approve|reject --by NAME decides).
 
     \b
     Example:
       $ glossary import po glossary-km.po
-      changed proposals (1):
-        glossary-km.po:61: ai-model 'AI model': គំរូបញ្ញាសិប្បនិម្មិត → គំរូ AI
-      0 new, 1 changed, 26 unchanged, 0 conflict, 0 unknown, 0 skipped …
+      candidates (alternatives to a proposal) (1):
+        glossary-km.po:61: ai-model 'AI model': គំរូ AI (beside the proposed គំរូបញ្ញាសិប្បនិម្មិត)
+      0 new, 1 candidate, 26 unchanged, 0 conflict, 0 unknown, 0 skipped …
       $ glossary import po glossary-km.po --apply --by "Sok Dara"
     """
     from glossary import locale_catalogs, review
@@ -171,7 +187,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
         }
         if result is not None:
             data["applied"] = {"written": [shown(p, settings.root) for p in result.written],
-                               "added": result.added, "replaced": result.replaced,
+                               "added": result.added,
                                "skipped": result.skipped}
         emit_json(data)
         return
@@ -182,8 +198,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
         return
     for note in result.skipped:
         click.echo(f"not added: {note}")
-    click.echo(f"applied: {result.replaced} replaced, {result.added} added, "
-               f"{len(result.written)} file(s) written")
+    click.echo(f"applied: {result.added} added, {len(result.written)} file(s) written")
     for path in result.written:
         click.echo(f"  {shown(path, settings.root)}")
 

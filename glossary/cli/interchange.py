@@ -69,12 +69,13 @@ def export_xlsx(obj: Context, output: Path) -> None:
 
 
 def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
-            by: str | None) -> None:
+            by: str | None, decisions: bool = False) -> None:
     from glossary import exchange
 
     with user_errors():
         settings = obj.settings()
-        plan = exchange.import_file(settings, fmt, file, by=by, apply_changes=apply)
+        plan = exchange.import_file(settings, fmt, file, by=by, apply_changes=apply,
+                                    decisions=decisions)
     if output_format == "json":
         data: dict[str, Any] = plan.as_dict()
         data["applied"] = apply
@@ -86,6 +87,7 @@ def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
 def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
     click.echo(f"{plan.format} import of {shown(plan.path, root)}: "
                f"{plan.count('added')} added, {plan.count('changed')} changed, "
+               f"{plan.count('candidate')} candidate(s), "
                f"{plan.conflicts} conflict(s), {plan.unchanged} unchanged"
                + ("" if plan.own else " (written by another tool)"))
     width = max((len(c.concept) for c in plan.changes), default=0)
@@ -111,9 +113,14 @@ def _import_command(kind: str, summary: str, example: str) -> None:
                   help="Write the added and changed concepts to terms/ (never conflicts).")
     @click.option("--by", "by", default=None, metavar="NAME",
                   help="Who takes responsibility for the import (required with --apply).")
+    @click.option("--decisions", is_flag=True,
+                  help="The file's approve/reject review columns are NAME's decisions "
+                  "(recorded as --by NAME, today, from this file). Without it, an import "
+                  "only adds proposals.")
     @click.pass_obj
-    def command(obj: Context, file: Path, fmt: str, apply: bool, by: str | None) -> None:
-        _import(obj, kind, file, fmt, apply, by)
+    def command(obj: Context, file: Path, fmt: str, apply: bool, by: str | None,
+                decisions: bool) -> None:
+        _import(obj, kind, file, fmt, apply, by, decisions)
 
     command.callback.__name__ = f"import_{kind}"  # type: ignore[union-attr]
 
@@ -123,7 +130,8 @@ _import_command(
     "Compare a TBX file (v3 DCA/DCT or v2) with the glossary and report what would be "
     "added, changed or is in conflict; keeps English and Khmer, reports what it skipped.",
     "  $ glossary import tbx partner.tbx\n"
-    "  tbx import of partner.tbx: 1 added, 0 changed, 0 conflict(s), 4 unchanged",
+    "  tbx import of partner.tbx: 1 added, 0 changed, 0 candidate(s), 0 conflict(s), "
+    "4 unchanged",
 )
 _import_command(
     "csv",

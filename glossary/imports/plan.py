@@ -17,10 +17,17 @@ unique. Terms and definitions from another tool's file get ``review = "proposed"
 ``origin = "imported:<file name>"``, proposed by the person the file names, else by
 ``--by NAME``.
 
+The trust rule (:meth:`_Planner.decided`): a file only proposes. Review states in it
+("approved by X") are never taken as someone's decision: the term or definition comes in
+as a proposal whose note says what the file claimed, and an existing term's review
+record is never changed — except by an import run with ``--decisions --by NAME``, which
+records the file's approvals and rejections as NAME's, today, from that file.
+
 The Khmer translations of English terms the glossary already has go through the shared
-review of the PO import (:mod:`glossary.review`): a new proposal, a changed proposal
-(the earlier text is kept as a superseded term), or a conflict (an approved term is
-never replaced; the alternative is added for a reviewer). Everything else an
+review of the PO import (:mod:`glossary.review`): a new proposal, a candidate (a text
+that differs from a proposal: added beside it as an alternative for a reviewer, never
+replacing it), or a conflict (an approved term is never replaced; the alternative is
+added for a reviewer). Everything else an
 interchange file carries — new concepts, English terms, definitions, domains, sources,
 see-also, notes, term attributes and review records — is compared here, field by field.
 :mod:`glossary.exchange` runs it (reading, planning and, under the terms lock, applying).
@@ -32,6 +39,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +66,7 @@ from glossary.model import (
     SourceRef,
     Term,
     TermType,
+    origin_is_valid,
 )
 from glossary.pairs import IncomingTerm, pair_terms
 from glossary.review import Outcome
@@ -84,8 +93,11 @@ def _clean_term(text: str) -> str:
 
 class _Planner:
     def __init__(self, glossary: Glossary, result: ReadResult, by: str | None,
-                 taken: set[str], keep: bool) -> None:
+                 taken: set[str], keep: bool, decisions: bool = False,
+                 today: date | None = None) -> None:
         self.glossary = glossary
+        self.decisions = decisions
+        self.today = today or date.today()
         self.result = result
         self.keep = keep
         self.links: list[tuple[int, tuple[str, ...]]] = []  # see-also of new concepts
@@ -119,26 +131,72 @@ class _Planner:
     # -- building model objects from incoming records
 
     def review(self, incoming: InReview | None) -> Review:
-        if incoming is None or not self.own:
-            proposed_by = incoming.proposed_by if incoming else None
-            return Review(state=ReviewState.PROPOSED, origin=self.origin,
-                          proposed_by=proposed_by or self.by,
-                          proposed_on=incoming.proposed_on if incoming else None)
-        state = self.review_state(incoming)
-        return Review(state=state, origin=incoming.origin or self.origin,
-                      proposed_by=incoming.proposed_by, proposed_on=incoming.proposed_on,
-                      approved_by=incoming.approved_by, approved_on=incoming.approved_on,
-                      note=incoming.note)
+        """The review record of a new term or definition: a proposal (see
+        :meth:`decided` for the one exception), with the file's provenance."""
+        state, note = self.decided(incoming)
+        if incoming is None:
+            return Review(state=state, origin=self.origin, proposed_by=self.by)
+        origin = self.origin
+        if self.own and incoming.origin and origin_is_valid(incoming.origin):
+            origin = incoming.origin
+        review = Review(state=state, origin=origin,
+                        proposed_by=incoming.proposed_by or self.by,
+                        proposed_on=incoming.proposed_on, note=note)
+        if state is ReviewState.APPROVED:
+            review = replace(review, approved_by=self.by, approved_on=self.today)
+        return review
 
     def review_state(self, incoming: InReview | None) -> ReviewState:
-        """The state :meth:`review` gives (an approval needs a reviewer and a date)."""
-        if incoming is None or not self.own:
-            return ReviewState.PROPOSED
-        state = incoming.state or ReviewState.PROPOSED
-        if state is ReviewState.APPROVED and not (incoming.approved_by and incoming.approved_on):
-            self.skip("approvals without reviewer and date, read as proposed")
-            state = ReviewState.PROPOSED
-        return state
+        """The state :meth:`review` gives."""
+        return self.decided(incoming)[0]
+
+    def decided(self, incoming: InReview | None) -> tuple[ReviewState, str | None]:
+        """The trust rule: the state and review note an incoming review record gives.
+
+        A file never approves or rejects on its own: "approved" or "rejected" in it
+        becomes a proposal whose note says what the file claimed. Only an import run
+        with ``--decisions --by NAME`` records the file's approvals and rejections, as
+        NAME's, today, from this file; a row that names another approver is not
+        NAME's decision and is read as a proposal too."""
+        if incoming is None:
+            return ReviewState.PROPOSED, None
+        claimed = incoming.state
+        earlier = incoming.note or None
+        if claimed is ReviewState.DRAFT and self.own:
+            return ReviewState.DRAFT, earlier
+        if claimed not in (ReviewState.APPROVED, ReviewState.REJECTED):
+            return ReviewState.PROPOSED, earlier
+        who = incoming.approved_by
+        if self.decisions and self.by and (who is None or who.strip() == self.by):
+            self.skip(f"decisions recorded as {self.by}'s: {claimed.value}")
+            note = (f"{claimed.value} by {self.by} on {self.today.isoformat()} "
+                    f"(glossary import --decisions, {self.result.path.name})")
+            return claimed, note
+        said = f"the file {self.result.path.name} says {claimed.value}"
+        if who:
+            said += f" by {who}"
+        if incoming.approved_on:
+            said += f" on {incoming.approved_on.isoformat()}"
+        said += "; not a decision here (glossary review approve|reject --by NAME decides)"
+        self.skip(f"{claimed.value} states in the file read as proposals (only "
+                  "--decisions --by NAME records a decision)")
+        return ReviewState.PROPOSED, f"{said}; {earlier}" if earlier else said
+
+    def decision(self, current: Review, incoming: InReview | None) -> Review | None:
+        """An existing term's or definition's review record after a ``--decisions``
+        import, or None when nothing is decided (a plain import never changes it)."""
+        if not self.decisions or incoming is None or incoming.state not in (
+                ReviewState.APPROVED, ReviewState.REJECTED):
+            return None
+        if incoming.state is current.state:
+            return None
+        state, note = self.decided(incoming)
+        if state is not incoming.state:
+            return None
+        if state is ReviewState.APPROVED:
+            return replace(current, state=state, approved_by=self.by, approved_on=self.today,
+                           note=note)
+        return replace(current, state=state, approved_by=None, approved_on=None, note=note)
 
     def term(self, incoming: InTerm, first: bool, lang: str) -> Term:
         default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
@@ -344,22 +402,25 @@ class _Planner:
                    reviewed: frozenset[int] = frozenset()) -> LangSection:
         definition = section.definition
         if incoming.definition is not None:
-            new = self.definition(incoming.definition)
-            assert new is not None
             if definition is None:
+                new = self.definition(incoming.definition)
+                assert new is not None
                 definition = new
                 note("added", f"{code} definition", short(new.text))
             elif not self.own:
-                if new.text != definition.text:
+                if incoming.definition.text != definition.text:
                     self.skip("definitions that differ from ours (ours kept)")
             else:
-                revised = replace(definition, text=new.text,
-                                    source=new.source if (self.own or new.source) else
-                                    definition.source,
-                                    review=new.review if self.own else definition.review)
+                source = self.ref(incoming.definition.source)
+                revised = replace(definition, text=incoming.definition.text,
+                                  source=source if (self.own or source) else
+                                  definition.source)
+                decided = self.decision(definition.review, incoming.definition.review)
+                if decided is not None and revised == definition:
+                    revised = replace(revised, review=decided)
                 if revised != definition:
                     detail = describe_diff(definition, revised, ("text", "source", "review"))
-                    if definition.review.state is ReviewState.APPROVED:
+                    if definition.review.state is ReviewState.APPROVED and decided is None:
                         note("conflict", f"{code} definition",
                              f"approved by {definition.review.approved_by}; the file has {detail}")
                     else:
@@ -380,11 +441,17 @@ class _Planner:
                 continue
             old = terms[index]
             candidate = self.merged_term(old, inc)
+            decided = self.decision(old.review, inc.review)
+            if decided is not None and candidate == old:  # a decision alone, never mixed
+                candidate = replace(old, review=decided)
+                old_approved = False
+            else:
+                old_approved = old.review.state is ReviewState.APPROVED
             if candidate == old:
                 continue
             detail = describe_diff(old, candidate, ("text", "admin_status", "type", "pos",
                                                     "context", "dnt", "note", "review"))
-            if old.review.state is ReviewState.APPROVED:
+            if old_approved:
                 note("conflict", f"{code} term {old.text!r}",
                      f"approved by {old.review.approved_by}; the file has {detail}")
             else:
@@ -407,8 +474,8 @@ class _Planner:
         offered: list[tuple[int, str]] = []
         if incoming.en.terms:
             draft = Concept(id=existing.id, en=LangSection(terms=tuple(
-                self.term(t, i == 0, "en") for i, t in enumerate(incoming.en.terms))),
-                km=LangSection(terms=tuple(self.term(t, i == 0, "km")
+                _draft_term(t, i == 0) for i, t in enumerate(incoming.en.terms))),
+                km=LangSection(terms=tuple(_draft_term(t, i == 0)
                                            for i, t in enumerate(km))))
             for pair in pair_terms(draft):
                 if pair.km_index is not None:
@@ -446,9 +513,7 @@ class _Planner:
                 values[name] = value or None
         if inc.dnt is not None:
             values["dnt"] = inc.dnt
-        if self.own and inc.review is not None:
-            values["review"] = self.review(inc.review)
-        return replace(old, **values)
+        return replace(old, **values)  # the review record: only a decision changes it
 
     def finish(self) -> ImportPlan:
         """Resolve the see-also links of new concepts (they may point forward)."""
@@ -477,6 +542,15 @@ class _Planner:
         return self.plan
 
 
+def _draft_term(incoming: InTerm, first: bool) -> Term:
+    """What pairing needs of an incoming term (no review record: nothing is counted)."""
+    return Term(text=_clean_term(incoming.text),
+                admin_status=incoming.admin_status or (AdminStatus.PREFERRED if first
+                                                       else AdminStatus.ADMITTED),
+                type=incoming.type or TermType.FULL_FORM,
+                review=Review(state=ReviewState.PROPOSED))
+
+
 def _key(incoming: InConcept) -> str | None:
     """The key an incoming record is matched on: its English preferred term's."""
     preferred = _preferred(incoming)
@@ -491,11 +565,14 @@ def _preferred(incoming: InConcept) -> InTerm | None:
 
 
 def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
-         taken: Iterable[str] = (), keep: bool = True) -> ImportPlan:
+         taken: Iterable[str] = (), keep: bool = True, decisions: bool = False,
+         today: date | None = None) -> ImportPlan:
     """Compare incoming records with ``glossary``; nothing is written. ``result.concepts``
     may be a stream (it is consumed once). With ``keep=False`` new concepts are counted
-    and reported but not kept, so a report on a large file needs little memory."""
-    planner = _Planner(glossary, result, by, set(taken), keep)
+    and reported but not kept, so a report on a large file needs little memory.
+    ``decisions`` (with ``by``): the file's approvals and rejections are ``by``'s
+    decisions (see :meth:`_Planner.decided`); otherwise the file only proposes."""
+    planner = _Planner(glossary, result, by, set(taken), keep, decisions, today)
     for incoming in result.concepts:
         key = _key(incoming)
         match = planner.match(incoming, key)

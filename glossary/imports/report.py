@@ -18,7 +18,7 @@ from glossary.review import APPLIED_CONFLICTS, Outcome, ReviewReport
 
 
 class Change(NamedTuple):  # a report lists one per new concept: cheap to make
-    kind: str  # added | changed | conflict
+    kind: str  # added | changed | candidate | conflict
     concept: str
     what: str
     detail: str = ""
@@ -54,7 +54,8 @@ class ImportPlan:
         return {
             "file": str(self.path), "format": self.format, "written_by_glossary": self.own,
             "added": self.count("added"), "changed": self.count("changed"),
-            "conflicts": self.conflicts, "unchanged": self.unchanged,
+            "candidates": self.count("candidate"), "conflicts": self.conflicts,
+            "unchanged": self.unchanged,
             "new_concepts": self.new_ids,
             "changes": [c.as_dict() for c in self.changes],
             "skipped": dict(sorted(self.skipped.items())),
@@ -72,10 +73,10 @@ def review_changes(report: ReviewReport) -> list[Change]:
         if item.outcome is Outcome.NEW:
             out.append(Change("added", item.concept_id or "-", f"km term {text!r}",
                               f"new Khmer proposal{for_en}", line))
-        elif item.outcome is Outcome.CHANGED:
-            out.append(Change("changed", item.concept_id or "-", f"km term {item.current!r}",
-                              f"→ {text!r}{for_en} (the earlier text is kept, superseded)",
-                              line))
+        elif item.outcome is Outcome.CANDIDATE:
+            out.append(Change("candidate", item.concept_id or "-", f"km term {text!r}",
+                              f"an alternative to the proposed {item.current!r}{for_en} "
+                              "(added for a reviewer; the proposal is kept)", line))
         elif item.outcome is Outcome.CONFLICT:
             kept = (" (added as an alternative for a reviewer)"
                     if item.conflict in APPLIED_CONFLICTS else "")

@@ -37,18 +37,19 @@ def test_report_of_an_editor_returned_file(run, po_project):
     result = run("import", "po", str(RETURNED), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["counts"] == {"new": 0, "changed": 2, "unchanged": 1, "conflict": 1,
+    assert data["counts"] == {"new": 0, "candidate": 2, "unchanged": 1, "conflict": 1,
                               "unknown": 1}
     outcome = {(i["concept"], i["term"]): i for i in data["items"]}
-    assert outcome[("fairness", 0)]["outcome"] == "changed"
-    assert outcome[("ai-model", 1)]["outcome"] == "changed"
+    assert outcome[("fairness", 0)]["outcome"] == "candidate"
+    assert outcome[("fairness", 0)]["msgctxt"] == "fairness"
+    assert outcome[("ai-model", 1)]["outcome"] == "candidate"
     assert outcome[("bias", 0)]["conflict"] == "approved"
     assert outcome[("large-language-model", 0)]["outcome"] == "unchanged"  # by msgid
     assert outcome[(None, None)]["outcome"] == "unknown"
     assert snapshot(po_project / "terms") == before  # nothing written without --apply
     text = run("import", "po", str(RETURNED)).output
-    assert "changed proposals (2):" in text
-    assert "fairness 'fairness': យុត្តិធម៌ → ភាពយុត្តិធម៌" in text
+    assert "candidates (alternatives to a proposal) (2):" in text
+    assert "fairness 'fairness': ភាពយុត្តិធម៌ (beside the proposed យុត្តិធម៌)" in text
     assert "nothing written: run again with --apply --by NAME" in text
 
 
@@ -88,7 +89,7 @@ def test_real_catalogs_import_and_are_mostly_unknown(run, po_project, tmp_path, 
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     counts = data["counts"]
-    known = counts["new"] + counts["changed"] + counts["unchanged"] + counts["conflict"]
+    known = counts["new"] + counts["candidate"] + counts["unchanged"] + counts["conflict"]
     assert counts["unknown"] > 50 * max(known, 1)
     assert data["skipped"]  # untranslated, obsolete or plural entries are listed
     assert all(i["line"] for i in data["items"])

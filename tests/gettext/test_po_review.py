@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -48,20 +49,20 @@ def test_compare_classifies_each_case(po_settings):
     report = review.compare(glossary, terms)
     got = [(i.outcome.value, i.conflict.value if i.conflict else None) for i in report.items]
     assert got == [
-        ("changed", None),
+        ("candidate", None),
         ("new", None),
         ("unchanged", None),
         ("conflict", "approved"),
         ("conflict", "changed-since-export"),
         ("conflict", "retired"),
         ("conflict", "duplicate"),
-        ("changed", None),  # matched by msgid, case-insensitive
+        ("candidate", None),  # matched by msgid, case-insensitive
         ("unknown", None),
         ("unknown", None),
         ("unknown", None),
     ]
     assert report.items[7].concept_id == "large-language-model"
-    assert report.counts() == {"new": 1, "changed": 2, "unchanged": 1, "conflict": 4,
+    assert report.counts() == {"new": 1, "candidate": 2, "unchanged": 1, "conflict": 4,
                                "unknown": 3}
 
 
@@ -103,32 +104,45 @@ def apply(settings, terms, by="Sok Dara"):
                         today=DAY)
 
 
-def test_apply_changed_keeps_the_old_text_and_the_comments(po_project, po_settings):
+def test_apply_candidate_is_added_beside_the_proposal(po_project, po_settings):
+    """A different text for a proposed term is a candidate: appended with its evidence;
+    the proposal stays as it was (text, review record, comments), nothing superseded."""
     before = term_texts(po_project / "terms")
-    result = apply(po_settings, [incoming("fairness", 0, "ភាពយុត្តិធម៌")])
-    assert result.replaced == 1 and result.written == [po_project / "terms/fairness.toml"]
+    term = dataclasses.replace(incoming("fairness", 0, "ភាពយុត្តិធម៌", "fairness"),
+                               context="fairness",
+                               origin_file="t.po", line=12)
+    result = apply(po_settings, [term])
+    assert result.added == 1 and result.written == [po_project / "terms/fairness.toml"]
     text = (po_project / "terms/fairness.toml").read_text(encoding="utf-8")
     assert text.startswith("# Fairness — a comment the import must keep\n")
-    assert '[[km.terms]]\ntext = "ភាពយុត្តិធម៌"   # the proposal under review\n' in text
+    assert '[[km.terms]]\ntext = "យុត្តិធម៌"   # the proposal under review\n' in text
     loaded = loader.load(po_settings)
     km = loaded.glossary.concept("fairness").km.terms
-    assert km[0].text == "ភាពយុត្តិធម៌"
-    assert km[0].review.origin == "imported:t.po"
-    assert km[0].review.proposed_by == "Sok Dara" and km[0].review.proposed_on == DAY
-    assert km[1].text == "យុត្តិធម៌" and km[1].admin_status.value == "superseded"
-    assert km[1].review.state.value == "rejected"
-    assert km[1].review.proposed_by == "glossary team"
-    assert "superseded by 'ភាពយុត្តិធម៌'" in km[1].review.note
+    assert km[0].text == "យុត្តិធម៌" and km[0].review.state.value == "proposed"
+    assert km[0].review.proposed_by == "glossary team"
+    assert km[0].admin_status.value == "preferred"
+    new = km[-1]
+    assert new.text == "ភាពយុត្តិធម៌" and new.admin_status.value == "admitted"
+    assert new.review.state.value == "proposed" and new.review.origin == "imported:t.po"
+    assert new.review.proposed_by == "Sok Dara" and new.review.proposed_on == DAY
+    assert new.review.note.startswith("candidate: an alternative to the proposed 'យុត្តិធម៌'")
+    assert "from t.po:12" in new.review.note and "msgctxt 'fairness'" in new.review.note
+    assert "English 'fairness'" in new.review.note
+    assert not [t for t in km if t.admin_status.value == "superseded"]
+    assert not [t for t in km if t.review.state.value == "rejected"]
     assert set(before) <= set(term_texts(po_project / "terms"))
     assert not [p for p in loaded.problems if p.level.value == "error"]
-    # the next export offers the new text for the same entry
+    # the next export still offers the proposal; the candidate waits for a reviewer
     pair = pairs.pair_for(loaded.glossary.concept("fairness"), 0)
-    assert pair.km.text == "ភាពយុត្តិធម៌"
+    assert pair.km.text == "យុត្តិធម៌"
+    # and the same file again adds nothing
+    again = apply(po_settings, [term])
+    assert again.added == 0 and again.written == []
 
 
 def test_apply_never_replaces_an_approved_term(po_project, po_settings):
     result = apply(po_settings, [incoming("bias", 0, "ការលម្អៀង")])
-    assert result.added == 1 and result.replaced == 0
+    assert result.added == 1
     km = loader.load(po_settings).glossary.concept("bias").km.terms
     assert km[0].text == "ភាពលម្អៀង" and km[0].review.state.value == "approved"
     assert km[1].text == "ការលម្អៀង" and km[1].review.state.value == "proposed"
@@ -193,17 +207,18 @@ def test_round_trip(run, po_project, tmp_path):
     snap = snapshot(po_project / "terms")
     report = run("import", "po", str(returned))
     assert report.exit_code == 0, report.output
-    assert "1 new, 1 changed, 4 unchanged, 1 conflict, 0 unknown" in report.output
+    assert "1 new, 1 candidate, 4 unchanged, 1 conflict, 0 unknown" in report.output
     assert snapshot(po_project / "terms") == snap  # nothing written without --apply
     applied = run("import", "po", str(returned), "--apply", "--by", "Sok Dara")
     assert applied.exit_code == 0, applied.output
-    assert "applied: 1 replaced, 2 added, 3 file(s) written" in applied.output
+    assert "applied: 3 added, 3 file(s) written" in applied.output
     assert run("check").exit_code == 0
     assert set(before) <= set(term_texts(po_project / "terms"))
     # export again: the translator's text is there, still fuzzy until approved
     assert run("export", "po").exit_code == 0
     second = {e.msgctxt: e for e in polib.pofile(str(po_project / PO))}
-    assert second["fairness"].msgstr.startswith("ភាពយុត្តិធម៌ និងសមធម៌")
+    assert second["fairness"].msgstr == "យុត្តិធម៌"  # the proposal stays; the candidate
+    assert "ភាពយុត្តិធម៌ និងសមធម៌" in second["fairness"].comment  # waits beside it
     assert second["fairness"].fuzzy
     assert second["confabulation"].msgstr == "ការប្រឌិតចម្លើយ"
     assert second["bias"].msgstr == "ភាពលម្អៀង"  # the approved term stays
@@ -212,7 +227,7 @@ def test_round_trip(run, po_project, tmp_path):
     assert msgfmt("-c", "-o", "/dev/null", po_project / PO).returncode == 0
     # importing the new export changes nothing; a re-export is byte-identical
     again = run("import", "po", str(po_project / PO), "--apply", "--by", "Sok Dara")
-    assert "applied: 0 replaced, 0 added, 0 file(s) written" in again.output
+    assert "applied: 0 added, 0 file(s) written" in again.output
     snapshot_bytes = (po_project / PO).read_bytes()
     run("export", "po")
     assert (po_project / PO).read_bytes() == snapshot_bytes

@@ -1,0 +1,98 @@
+"""The trust rule: only a named reviewer's decision approves or rejects a term.
+
+An import adds proposals; review columns in a file ("approved by X") are never taken as
+someone's decision, except with ``--decisions --by NAME``, which records them as NAME's.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from glossary import loader
+from glossary.config import load_settings
+from glossary.model import ReviewState
+from tests.conftest import DATA
+
+CSV = DATA / "csv"
+
+
+def _terms(project: Path, concept: str) -> list[dict]:
+    data = tomllib.loads((project / "terms" / f"{concept}.toml").read_text("utf-8"))
+    return data["en"]["terms"] + data.get("km", {}).get("terms", [])
+
+
+def test_forged_review_columns_approve_nothing(cli, project: Path) -> None:
+    """A CSV in the export layout claims approvals by other people: nothing becomes
+    approved, the claims are kept as notes, and --by NAME is who proposed."""
+    result = cli("import", "csv", str(CSV / "forged_approval.csv"), "--apply", "--by", "Tester",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["new_concepts"] == ["deepfake"]
+    assert any("read as proposals" in k for k in report["skipped"])
+    glossary = loader.load(load_settings(cwd=project)).glossary
+    approved = [(c.id, t.text) for c in glossary.concepts for code in ("en", "km")
+                for t in c.lang(code).terms if t.review.state is ReviewState.APPROVED]
+    assert approved == []
+    model = glossary.concept("ai-model")
+    assert model is not None
+    assert model.km.terms[0].review.state is ReviewState.PROPOSED  # untouched
+    assert model.km.terms[0].review.note is None
+    deepfake = glossary.concept("deepfake")
+    assert deepfake is not None
+    for term in (*deepfake.en.terms, *deepfake.km.terms):
+        assert term.review.state is ReviewState.PROPOSED
+        assert term.review.approved_by is None and term.review.approved_on is None
+        assert term.review.note.startswith(
+            "the file forged_approval.csv says approved by Forger on 2026-01-15")
+    assert cli("check").exit_code == 0
+    # nothing reaches the approved-only catalogs
+    mo = cli("export", "mo", "-o", str(project / "km.mo"))
+    assert "exported 0 approved entries" in mo.output
+
+
+def test_decisions_are_recorded_as_the_named_reviewers(cli, project: Path) -> None:
+    """--decisions --by NAME: the file's approvals and rejections are NAME's, today, from
+    this file; a row naming another approver is not NAME's decision."""
+    report = cli("import", "csv", str(CSV / "decisions.csv"), "--decisions", "--by", "Sok Dara",
+                 "--format", "json")
+    assert report.exit_code == 0, report.output
+    changes = json.loads(report.stdout)["changes"]
+    assert [(c["kind"], c["what"]) for c in changes] == [
+        ("changed", "km term 'គំរូបញ្ញាសិប្បនិម្មិត'"), ("changed", "km term 'គំរូ'")]
+    applied = cli("import", "csv", str(CSV / "decisions.csv"), "--decisions", "--by",
+                  "Sok Dara", "--apply")
+    assert applied.exit_code == 0, applied.output
+    terms = {t["text"]: t for t in _terms(project, "ai-model")}
+    today = date.today()
+    chosen = terms["គំរូបញ្ញាសិប្បនិម្មិត"]
+    assert (chosen["review"], chosen["approved_by"], chosen["approved_on"]) == (
+        "approved", "Sok Dara", today)
+    assert "decisions.csv" in chosen["review_note"]
+    assert chosen["proposed_by"] == "glossary team"  # provenance kept
+    assert terms["គំរូ"]["review"] == "rejected"
+    assert "rejected by Sok Dara" in terms["គំរូ"]["review_note"]
+    assert terms["model"]["review"] == "proposed"  # "approved by Someone Else": not Sok Dara's
+    assert cli("check").exit_code == 0
+    again = cli("import", "csv", str(CSV / "decisions.csv"), "--decisions", "--by",
+                "Sok Dara", "--apply", "--format", "json")
+    assert json.loads(again.stdout)["written"] == []
+
+
+def test_decisions_need_a_name(cli) -> None:
+    result = cli("import", "csv", str(CSV / "decisions.csv"), "--decisions")
+    assert result.exit_code == 2
+    assert "--decisions needs --by NAME" in result.output
+
+
+def test_a_plain_import_never_changes_a_review_record(cli, project: Path) -> None:
+    """Without --decisions the same file changes no review state at all."""
+    before = {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")}
+    result = cli("import", "csv", str(CSV / "decisions.csv"), "--apply", "--by", "Sok Dara",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["written"] == []
+    assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
