@@ -154,12 +154,18 @@ class IncomingFile:
     warnings: list[str]
 
 
-def read_po(path: Path, *, fold_coeng_da: bool = True) -> IncomingFile:
-    """Read a PO as an editor returns it. Khmer text is normalized here."""
-    return _read_po(path, fold_coeng_da)
+def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = False
+            ) -> IncomingFile:
+    """Read a PO as an editor returns it. Khmer text is normalized here.
+
+    A fuzzy entry is a guess (msgmerge's, from another message), not a translation: it is
+    skipped unless ``include_fuzzy`` — except in a catalog of ours, where fuzzy means
+    "not approved yet": an entry with our fingerprint and no previous msgid (``#|``) is
+    read."""
+    return _read_po(path, fold_coeng_da, include_fuzzy)
 
 
-def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
+def _read_po(path: Path, fold_coeng_da: bool, include_fuzzy: bool = False) -> IncomingFile:
     parsed = po.read(path)
     warnings: list[str] = []
     language = parsed.language.replace("_", "-")
@@ -182,6 +188,12 @@ def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
         text = khmer.normalize(message.msgstr.strip(), fold_coeng_da=fold_coeng_da)
         if not text:
             skipped.append((message.line, message.msgid, "no translation (empty msgstr)"))
+            continue
+        if message.fuzzy and not include_fuzzy and (
+                message.fingerprint is None or message.previous_msgid is not None):
+            skipped.append((message.line, message.msgid,
+                            "fuzzy entry (a guess, not a translation; --include-fuzzy "
+                            "reads it)"))
             continue
         concept_id: str | None = None
         index: int | None = None

@@ -125,6 +125,7 @@ class Item:
     km_index: int | None = None
     current: str | None = None  # the glossary's Khmer text it targets
     conflict: Conflict | None = None
+    count: int = 1  # how many entries of the file say the same (reported once)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -141,12 +142,21 @@ class Item:
             "current": self.current,
             "fuzzy": self.incoming.fuzzy,
             "reason": self.reason,
+            "count": self.count,
         }
 
 
 @dataclass
 class ReviewReport:
     items: list[Item] = field(default_factory=list)
+    entries: int = 0  # incoming terms compared (duplicates included)
+    matched: int = 0  # … that matched a term of the glossary (by msgctxt or English)
+    foreign: bool = False  # see :func:`is_foreign`
+    match_english: bool = True  # entries without a concept id were matched by English
+
+    @property
+    def match_rate(self) -> float:
+        return self.matched / self.entries if self.entries else 0.0
 
     def of(self, outcome: Outcome) -> list[Item]:
         return [item for item in self.items if item.outcome is outcome]
@@ -229,16 +239,32 @@ def _locate(index: _Index, term: IncomingTerm) -> tuple[Concept, Pair] | Item:
     return _unknown(term, "no concept has this English term")  # pragma: no cover
 
 
-def compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewReport:
-    """Classify each incoming term (see the module docstring)."""
-    return _compare(glossary, incoming)
+def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
+            match_english: bool = True) -> ReviewReport:
+    """Classify each incoming term (see the module docstring). ``match_english=False``:
+    an entry whose concept id is not one of the glossary's is ``unknown`` instead of
+    being matched by its English text (for a foreign catalog)."""
+    return _compare(glossary, incoming, match_english)
 
 
-def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewReport:
+def is_foreign(glossary: Glossary, incoming: list[IncomingTerm], report: ReviewReport) -> bool:
+    """A foreign catalog: no entry carries a concept id of this glossary as its msgctxt,
+    or fewer than half the entries match a term of the glossary."""
+    if not incoming:
+        return False
+    own = sum(1 for t in incoming if t.concept_id and glossary.concept(t.concept_id))
+    return own == 0 or report.matched * 2 < report.entries
+
+
+def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm],
+             match_english: bool = True) -> ReviewReport:
     index = _Index(glossary)
-    report = ReviewReport()
+    report = ReviewReport(match_english=match_english)
     seen: dict[tuple[str, int], IncomingTerm] = {}
+    said: dict[tuple[str, int, str], int] = {}  # (target, text key) → its item's index
+    repeats: dict[int, int] = defaultdict(int)
     for term in incoming:
+        report.entries += 1
         if term.lang != "km":
             report.items.append(_unknown(term, f"only Khmer terms are reviewed, not {term.lang}"))
             continue
@@ -252,11 +278,22 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepo
             report.items.append(_unknown(term, "a Khmer vowel or sign follows no consonant "
                                                "(type the consonant first: ខ្មែរ, not ែខ្មរ)"))
             continue
+        if not match_english and not (term.concept_id and glossary.concept(term.concept_id)):
+            report.items.append(_unknown(
+                term, "a foreign catalog's entry (its msgctxt is no concept id of this "
+                "glossary): not matched by English text without --match-english"))
+            continue
         located = _locate(index, term)
         if isinstance(located, Item):
             report.items.append(located)
             continue
+        report.matched += 1
         concept, pair = located
+        same = (concept.id, pair.en_index, khmer.search_key(term.text))
+        if same in said:  # the same text for the same term again: reported once
+            repeats[said[same]] += 1
+            continue
+        said[same] = len(report.items)
         km_text = pair.km.text if pair.km is not None else None
         common: dict[str, Any] = dict(
             concept_id=concept.id, en_index=pair.en_index, en_text=pair.en.text,
@@ -309,6 +346,11 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewRepo
         else:
             report.items.append(Item(Outcome.CANDIDATE, term,
                                      "differs from the proposed Khmer term", **common))
+    for position, extra in repeats.items():
+        item = report.items[position]
+        report.items[position] = dataclasses.replace(
+            item, count=extra + 1,
+            reason=f"{item.reason} ({extra + 1} identical entries in the file)")
     return report
 
 
@@ -448,20 +490,36 @@ def _decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str,
 
 def import_terms(settings: Settings, incoming: Iterable[IncomingTerm], *, origin: str,
                  apply_changes: bool = False, by: str | None = None,
-                 today: date | None = None) -> tuple[ReviewReport, ApplyResult | None]:
-    """Compare incoming terms with ``terms/`` and, when asked, apply them (under the lock)."""
+                 today: date | None = None, match_english: bool = False
+                 ) -> tuple[ReviewReport, ApplyResult | None]:
+    """Compare incoming terms with ``terms/`` and, when asked, apply them (under the lock).
+
+    A foreign catalog (:func:`is_foreign`) is matched by concept id only, unless
+    ``match_english``: its entries are not ours, and an English word of another
+    program's interface is often another sense (image "transparency")."""
     from glossary import loader
 
     terms = list(incoming)
-    if not apply_changes:
-        loaded = loader.load_valid(settings)
-        return compare(loaded.glossary, terms), None
-    if not by or not by.strip():
+    if apply_changes and (not by or not by.strip()):
         raise ReviewError("--apply needs the name of the person who accepts the changes",
                           hint="pass --by NAME")
+
+    def review_of(glossary: Glossary) -> ReviewReport:
+        report = compare(glossary, terms)
+        if is_foreign(glossary, terms, report):
+            entries, matched = report.entries, report.matched
+            if not match_english:
+                report = compare(glossary, terms, match_english=False)
+            report.foreign, report.entries, report.matched = True, entries, matched
+        return report
+
+    if not apply_changes:
+        loaded = loader.load_valid(settings)
+        return review_of(loaded.glossary), None
+    assert by is not None
     with terms_lock(settings.terms_dir, f"import ({origin})"):
         loaded = loader.load_valid(settings)
-        report = compare(loaded.glossary, terms)
+        report = review_of(loaded.glossary)
         result = apply(report, loaded.glossary, settings.terms_dir, by=by, origin=origin,
                        today=today, fold_coeng_da=settings.fold_coeng_da)
     return report, result

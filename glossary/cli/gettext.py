@@ -80,6 +80,16 @@ def export_mo(obj: Context, output: Path | None) -> None:
         click.echo(f"  {shown(path, settings.root)}")
 
 
+def foreign_warning(report: Any) -> str:
+    rate = f"{report.matched} of {report.entries} entries ({report.match_rate:.0%})"
+    how = ("matched by English text as asked (--match-english): check each against the "
+           "glossary's sense" if report.match_english else
+           "entries without a concept id of this glossary are not matched by English text "
+           "(--match-english does)")
+    return (f"this looks like a foreign catalog, not a `glossary export po`: {rate} match "
+            f"the glossary; {how}")
+
+
 def _file_said(item: Any) -> str:
     """The file's own msgctxt and msgid, where they differ from the glossary's."""
     parts = []
@@ -96,6 +106,8 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
     from glossary.review import Outcome
 
     name = shown(incoming.path, root)
+    if report.foreign:
+        click.echo(f"{name}: warning: {foreign_warning(report)}")
     for warning in incoming.warnings:
         click.echo(f"{name}: warning: {warning}")
     labels = {
@@ -130,6 +142,8 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 line += f"{item.current} → {item.incoming.text}"
                 if outcome is Outcome.CONFLICT:
                     line += f" [{item.conflict}: {item.reason}]"
+            if item.count > 1 and outcome is not Outcome.CONFLICT:
+                line += f" ({item.count} identical entries)"
             click.echo(line)
         if listed and len(listed) < len(items) and outcome is Outcome.UNKNOWN:
             click.echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
@@ -138,7 +152,7 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
         click.echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
     skipped = len(incoming.skipped)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f", {skipped} skipped "
-               "(empty, obsolete or plural)")
+               "(empty, obsolete, plural or fuzzy)")
 
 
 @import_.command("po")
@@ -148,12 +162,20 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
               help="Write the accepted changes to terms/ (otherwise only report).")
 @click.option("--by", "by", default=None, metavar="NAME",
               help="Who accepts the changes (required with --apply).")
+@click.option("--include-fuzzy", is_flag=True,
+              help="Read fuzzy entries too (skipped by default: a fuzzy msgstr is a guess).")
+@click.option("--match-english", is_flag=True,
+              help="In a foreign catalog, match entries by their English text (msgid).")
 @click.pass_obj
-def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str | None) -> None:
+def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str | None,
+              include_fuzzy: bool, match_english: bool) -> None:
     """Review a PO file returned by a translator; with --apply --by NAME, write it.
 
-    Entries match by msgctxt (else by msgid). The report lists new proposals,
-    candidates (a text that differs from a proposal), conflicts (an approved term, or
+    Entries match by msgctxt (else by msgid). A catalog whose entries carry no concept
+    id of this glossary, or of which fewer than half match, is a foreign catalog: a
+    warning gives the match rate, and its entries are matched by English text only with
+    --match-english. Fuzzy entries are skipped unless --include-fuzzy. The report lists
+    new proposals, candidates (a text that differs from a proposal), conflicts (an approved term, or
     the glossary changed since the export), unchanged and unknown entries. --apply only
     adds proposals: a candidate or conflict is added beside the term it differs from,
     with its evidence (file, line, msgctxt, msgid); nothing is replaced, rejected or
@@ -174,13 +196,17 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
         sys.exit(EXIT_USAGE)
     with user_errors():
         settings = obj.settings()
-        incoming = locale_catalogs.read_po(file, fold_coeng_da=settings.fold_coeng_da)
+        incoming = locale_catalogs.read_po(file, fold_coeng_da=settings.fold_coeng_da,
+                                           include_fuzzy=include_fuzzy)
         report, result = review.import_terms(
             settings, incoming.terms, origin=f"imported:{file.name}",
-            apply_changes=apply_changes, by=by)
+            apply_changes=apply_changes, by=by, match_english=match_english)
     if fmt == "json":
+        warnings = ([foreign_warning(report)] if report.foreign else []) + incoming.warnings
         data: dict[str, Any] = {
-            "file": str(file), "warnings": incoming.warnings, "counts": report.counts(),
+            "file": str(file), "warnings": warnings, "counts": report.counts(),
+            "foreign": report.foreign, "entries": report.entries, "matched": report.matched,
+            "match_english": report.match_english,
             "items": [i.as_dict() for i in report.items],
             "skipped": [{"line": line, "msgid": msgid, "reason": reason}
                         for line, msgid, reason in incoming.skipped],

@@ -255,8 +255,20 @@ def _check_lines(path: Path, text: str) -> None:
         )
 
 
+MO_MAGIC = (b"\xde\x12\x04\x95", b"\x95\x04\x12\xde")  # little- and big-endian
+
+
+def refuse_mo(path: Path, data: bytes) -> None:
+    """A compiled MO catalog where a PO file is expected: say so, and how to get the PO."""
+    if data[:4] in MO_MAGIC:
+        raise FormatError(
+            "this is a compiled MO file, not a PO file", path=path,
+            hint=f"run `msgunfmt {path.name} -o {path.stem}.po` first, then use the .po")
+
+
 def decode(path: Path, data: bytes) -> str:
     """The text of a PO file in the charset its header names (UTF-8 by default)."""
+    refuse_mo(path, data)
     match = _CHARSET.search(data[:4096])
     charset = match.group(1).decode("ascii").lower() if match else "utf-8"
     if charset in ("charset", "utf8"):

@@ -94,6 +94,12 @@ def read_document(path: Path) -> Document:
         raise FormatError(f"cannot read {path.suffix} files", path=path,
                           hint="save the document as .docx, or export its text")
     kind = kind_of(path)
+    if path.suffix.lower() == ".mo":
+        try:
+            with path.open("rb") as handle:
+                po.refuse_mo(path, handle.read(4))
+        except OSError as exc:
+            raise FormatError(f"cannot read file: {exc.strerror}", path=path) from exc
     if kind == "po":
         return Document(path, kind, entries=read_po(path))
     if kind == "docx":
