@@ -112,7 +112,8 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
         taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
         glossary = loader.load(settings).glossary
         planned = plan(glossary, result, by=by.strip() if by else None, taken=taken,
-                       keep=apply_changes, decisions=decisions)
+                       keep=apply_changes, decisions=decisions,
+                       fold_coeng_da=settings.fold_coeng_da)
         if apply_changes:
             assert by is not None
             apply(planned, settings.terms_dir, glossary, by.strip(), settings.fold_coeng_da)

@@ -597,3 +597,29 @@ def clean_term(text: str) -> str:
         # typed order (a vowel, ZWSP, coeng: the coeng goes first)
         value = normalize(value)
     return " ".join(value.split())
+
+
+# Characters no incoming text may carry (glossary.imports.clean refuses them, with their
+# place): C0 controls but tab and line feed, DEL and the C1 controls (U+0085 NEXT LINE
+# among them), the line and paragraph separators, bidirectional formatting (embeddings,
+# overrides, isolates, marks), noncharacters, lone surrogates and invisible operators.
+_REFUSED_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+    "\u2061-\u2064\u180e\ufff9-\ufffb\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
+    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
+    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
+    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
+)
+
+
+def refused_chars(text: str) -> list[tuple[int, str]]:
+    """``(index, char)`` of the characters no stored text may contain (see above);
+    ``\\r`` counts unless it is part of ``\\r\\n``."""
+    return [(m.start(), m.group()) for m in _REFUSED_RE.finditer(text.replace("\r\n", "\n"))]
+
+
+def one_line(text: str) -> str:
+    """Text safe for one comment line: refused characters and line breaks become
+    spaces, runs of whitespace one space."""
+    return " ".join(_REFUSED_RE.sub(" ", text).split())

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from glossary import khmer, pairs, textfile
+from glossary import pairs, textfile
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.formats import mo, po
+from glossary.imports import clean
 from glossary.model import Glossary
 
 POT_NAME = "glossary.pot"
@@ -185,7 +186,12 @@ def _read_po(path: Path, fold_coeng_da: bool, include_fuzzy: bool = False) -> In
         if message.plural:
             skipped.append((message.line, message.msgid, "plural message"))
             continue
-        text = khmer.normalize(message.msgstr.strip(), fold_coeng_da=fold_coeng_da)
+        if max(len(message.msgstr), len(message.msgid)) > clean.TERM_MAX:
+            skipped.append((message.line, message.msgid[:80],
+                            f"longer than a term ({clean.TERM_MAX} characters)"))
+            continue
+        where = clean.Where(path, message.line, "msgstr")
+        text = clean.term(message.msgstr, where, fold_coeng_da)  # the one boundary
         if not text:
             skipped.append((message.line, message.msgid, "no translation (empty msgstr)"))
             continue
@@ -206,11 +212,11 @@ def _read_po(path: Path, fold_coeng_da: bool, include_fuzzy: bool = False) -> In
             term_index=index,
             lang=LANGUAGE,
             text=text,
-            en_text=message.msgid.strip(),
+            en_text=clean.evidence(message.msgid.strip()) or "",
             fingerprint=message.fingerprint,
             fuzzy=message.fuzzy,
             origin_file=name,
             line=message.line,
-            context=message.context,
+            context=clean.evidence(message.context),
         ))
     return IncomingFile(path, terms, skipped, warnings)

@@ -147,8 +147,17 @@ def new_concept(
             raise ConfigError(f"bad --source {item!r}", hint="write DOC:SECTION, e.g. "
                               "asean-guide-2024:B.2")
         refs.append((doc, section))
+    from glossary.imports import clean
     from glossary.source.new import render_new_concept
 
-    text = render_new_concept(concept_id, en, km, refs, list(domains), definition)
+    fold = settings.fold_coeng_da
+    en = clean.term(en, clean.Where(None, None, "--en"), fold)
+    km = clean.term(km, clean.Where(None, None, "--km"), fold) if km else km
+    if definition:
+        definition = clean.text(definition, clean.Where(None, None, "--definition"), fold)
+    if not en:
+        raise ConfigError("--en is empty once invisible characters are removed",
+                          hint="give the English term")
+    text = render_new_concept(concept_id, en, km or None, refs, list(domains), definition)
     textfile.atomic_write_text(path, text)
     return path

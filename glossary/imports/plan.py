@@ -45,6 +45,7 @@ from typing import Any
 
 from glossary import khmer, review, validate
 from glossary.errors import ReviewError
+from glossary.imports import clean
 from glossary.imports.records import InConcept, InDefinition, InReview, InTerm, ReadResult
 from glossary.imports.report import (
     Change,
@@ -516,10 +517,30 @@ class _Planner:
         return replace(old, **values)  # the review record: only a decision changes it
 
     def finish(self) -> ImportPlan:
-        """Resolve the see-also links of new concepts (they may point forward)."""
+        """Resolve the see-also links of new concepts (they may point forward); a link
+        of a changed concept to a concept that does not exist is dropped and counted."""
         known = {c.id for c in self.glossary.concepts}
         known.update(self.plan.new_ids)
         id_map = self.id_map
+        for cid, concept in list(self.plan.updated.items()):
+            kept = tuple(link for link in concept.see_also if link in known)
+            if kept == concept.see_also:
+                continue
+            self.skip("see-also links to unknown concepts")
+            concept = replace(concept, see_also=kept)
+            if concept == self.glossary.concept(cid):  # nothing else changed
+                del self.plan.updated[cid]
+                self.plan.changes = [c for c in self.plan.changes if c.concept != cid]
+                self.unchanged.add(cid)
+            else:
+                self.plan.updated[cid] = concept
+                old = self.glossary.concept(cid)
+                before = old.see_also if old is not None else ()
+                self.plan.changes = [
+                    c if not (c.concept == cid and c.what == "see_also") else
+                    c._replace(detail=f"{fmt_value(before)} → {fmt_value(kept)}")
+                    for c in self.plan.changes if not (
+                        c.concept == cid and c.what == "see_also" and kept == before)]
         if not self.keep:  # a report: only the links that lead nowhere count
             targets = [other for _, links in self.links for other in links]
             unknown = len(targets) - sum(map(known.__contains__,
@@ -529,14 +550,14 @@ class _Planner:
             return self.plan
         resolved: dict[int, tuple[str, ...]] = {}
         for index, links in self.links:
-            kept = []
+            found: list[str] = []
             for other in links:
                 target = id_map.get(other, other)
                 if target in known:
-                    kept.append(target)
+                    found.append(target)
                 else:
                     self.skip("see-also links to unknown concepts")
-            resolved[index] = tuple(kept)
+            resolved[index] = tuple(found)
         self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
                          for i, c in enumerate(self.plan.new)]
         return self.plan
@@ -566,24 +587,31 @@ def _preferred(incoming: InConcept) -> InTerm | None:
 
 def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
          taken: Iterable[str] = (), keep: bool = True, decisions: bool = False,
-         today: date | None = None) -> ImportPlan:
+         today: date | None = None, fold_coeng_da: bool = True) -> ImportPlan:
     """Compare incoming records with ``glossary``; nothing is written. ``result.concepts``
     may be a stream (it is consumed once). With ``keep=False`` new concepts are counted
     and reported but not kept, so a report on a large file needs little memory.
     ``decisions`` (with ``by``): the file's approvals and rejections are ``by``'s
     decisions (see :meth:`_Planner.decided`); otherwise the file only proposes."""
     planner = _Planner(glossary, result, by, set(taken), keep, decisions, today)
-    for incoming in result.concepts:
-        key = _key(incoming)
-        match = planner.match(incoming, key)
-        if isinstance(match, str):
-            planner.plan.changes.append(Change(
-                "conflict", "-", f"entry {incoming.id or '(no id)'}",
-                f"its English term {match}: cannot tell which", incoming.line))
-        elif match is None:
-            planner.new_concept(incoming, key)
-        else:
-            planner.merge(match, incoming)
+    concepts = result.concepts
+    try:
+        for record in concepts:
+            incoming = clean.concept(record, result.path, fold_coeng_da)  # the one boundary
+            key = _key(incoming)
+            match = planner.match(incoming, key)
+            if isinstance(match, str):
+                planner.plan.changes.append(Change(
+                    "conflict", "-", f"entry {incoming.id or '(no id)'}",
+                    f"its English term {match}: cannot tell which", incoming.line))
+            elif match is None:
+                planner.new_concept(incoming, key)
+            else:
+                planner.merge(match, incoming)
+    finally:  # a refusal mid-stream: the reader's file is closed now, not by the gc
+        close = getattr(concepts, "close", None)
+        if close is not None:
+            close()
     done = planner.finish()
     done.review = review.compare(glossary, planner.incoming_terms)
     done.changes.extend(review_changes(done.review))

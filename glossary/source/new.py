@@ -108,8 +108,8 @@ def render_concept(concept: Concept, header: str | None = None) -> str:
     if header is None:
         preferred = concept.en.preferred
         header = preferred.text if preferred is not None else concept.id
-    for line in header.splitlines() or [""]:
-        doc.add(tomlkit.comment(line))
+    for line in header.splitlines() or [""]:  # a comment line holds no control character
+        doc.add(tomlkit.comment(khmer.one_line(line)))
     doc.add("id", concept.id)
     if concept.status is not ConceptStatus.ACTIVE:
         doc.add("status", concept.status.value)

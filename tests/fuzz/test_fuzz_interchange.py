@@ -1,13 +1,18 @@
 """Fuzzing `glossary import tbx|csv|xlsx`: exports with odd text, and broken bytes.
 
 The only acceptable failure is a clean `Error:` (exit 2); with --apply, every file in
-terms/ still parses afterwards. Short run by default; `pytest -m fuzz` for 10,000.
+terms/ still parses and `glossary check` reports no error afterwards. Each example runs
+in a fresh copy of the mini glossary. Short run by default; `pytest -m fuzz` for 10,000.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,7 @@ from hypothesis import strategies as st
 
 from glossary import source
 from glossary.cli import main
+from tests.conftest import MINI
 from tests.fuzz.common import long, mutate, odd_text, short
 
 FORMATS = ("tbx", "csv", "xlsx")
@@ -31,20 +37,36 @@ def _run(project: Path, *args: str):
         os.chdir(old)
 
 
-_EXPORTS: dict[tuple[Path, str], bytes] = {}
+@contextmanager
+def fresh_project() -> Iterator[Path]:
+    """A new copy of the mini glossary for one hypothesis example: an example's --apply
+    never leaks into the next (a shared project made failures depend on the order)."""
+    with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
+        root = Path(tmp)
+        shutil.copytree(MINI / "terms", root / "terms")
+        (root / "pyproject.toml").write_text(
+            '[tool.glossary]\nterms = "terms"\nbuild = "build"\nlocale = "locale"\n',
+            encoding="utf-8")
+        yield root
+
+
+_EXPORTS: dict[str, bytes] = {}
 
 
 def _export(project: Path, fmt: str) -> bytes:
-    key = (project, fmt)
-    if key not in _EXPORTS:
-        out = project / f"export.{fmt}"
-        result = _run(project, "export", fmt, "-o", str(out))
-        assert result.exit_code == 0, result.output
-        _EXPORTS[key] = out.read_bytes()
-    return _EXPORTS[key]
+    """The mini glossary's export (the same for every fresh project: made once)."""
+    if fmt not in _EXPORTS:
+        with fresh_project() as root:
+            out = root / f"export.{fmt}"
+            result = _run(root, "export", fmt, "-o", str(out))
+            assert result.exit_code == 0, result.output
+            _EXPORTS[fmt] = out.read_bytes()
+    return _EXPORTS[fmt]
 
 
-def _check(project: Path, fmt: str, data: bytes, apply: bool) -> None:
+def assert_valid_after_import(project: Path, fmt: str, data: bytes, apply: bool) -> None:
+    """The invariant of every importer: a clean refusal (exit 2) or a report, and after
+    any --apply every terms/ file parses and `glossary check` reports no error."""
     path = project / f"incoming.{fmt}"
     path.write_bytes(data)
     args = ["import", fmt, str(path), "--format", "json"]
@@ -57,6 +79,14 @@ def _check(project: Path, fmt: str, data: bytes, apply: bool) -> None:
     for concept_file in source.concept_paths(project / "terms"):
         loaded = source.load_concept_file(concept_file)
         assert not [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
+    if apply:
+        check = _run(project, "check", "--format", "json")
+        assert check.exit_code == 0, check.output
+
+
+def _check(project: Path, fmt: str, data: bytes, apply: bool) -> None:
+    with fresh_project() as root:
+        assert_valid_after_import(root, fmt, data, apply)
 
 
 def _odd_csv(project: Path, texts: list[str]) -> bytes:

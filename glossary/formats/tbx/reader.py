@@ -440,22 +440,23 @@ def _entries(source: Path, result: ReadResult, reader: _EntryReader
              ) -> Iterator[InConcept | None]:
     """One item per entry of the document in ``source``: its record, or None when it
     gives none."""
-    events = etree.iterparse(source, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
-                             **_parser_options())
-    for _event, el in events:
-        name = _local(el)
-        if name == "tbxHeader" or name == "martifHeader":
-            result.own = any(
-                _local(p) == "p" and p.get("type") == "generator"
-                and (p.text or "").strip() == GENERATOR for p in el.iter()
-            )
-        else:
-            yield reader.entry(el)
-        el.clear(keep_tail=False)
-        parent = el.getparent()
-        if parent is not None:
-            while el.getprevious() is not None:
-                del parent[0]
+    with open(source, "rb") as handle:  # closed when the caller stops iterating early
+        events = etree.iterparse(handle, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
+                                 **_parser_options())
+        for _event, el in events:
+            name = _local(el)
+            if name == "tbxHeader" or name == "martifHeader":
+                result.own = any(
+                    _local(p) == "p" and p.get("type") == "generator"
+                    and (p.text or "").strip() == GENERATOR for p in el.iter()
+                )
+            else:
+                yield reader.entry(el)
+            el.clear(keep_tail=False)
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
 
 
 def _parser_options() -> dict[str, Any]:
