@@ -37,7 +37,7 @@ from glossary.model import (
 )
 
 FINGERPRINT_LENGTH = 12
-CONFLICT_NOTE = "conflict:"  # how review.apply marks an alternative to an approved term
+CONFLICT_NOTE = "conflict:"  # how imports.proposals.apply marks an alternative to an approved term
 CANDIDATE_NOTE = "candidate:"  # … and an alternative to a proposed term
 PENDING_NOTES = (CONFLICT_NOTE, CANDIDATE_NOTE)
 
@@ -103,7 +103,7 @@ def is_candidate(term: Term) -> bool:
 
 def is_pending_alternative(term: Term) -> bool:
     """A proposed alternative (a candidate or a conflict) that an import added beside a
-    term, awaiting a reviewer (see review.apply)."""
+    term, awaiting a reviewer (see imports.proposals.apply)."""
     note = term.review.note
     return (note is not None and note.startswith(PENDING_NOTES)
             and term.review.state is ReviewState.PROPOSED)

@@ -103,7 +103,7 @@ def _file_said(item: Any) -> str:
 
 
 def _print_report(report: Any, incoming: Any, root: Path) -> None:
-    from glossary.review import Outcome
+    from glossary.imports.proposals import Outcome
 
     name = shown(incoming.path, root)
     if report.foreign:
@@ -189,7 +189,8 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
       0 new, 1 candidate, 26 unchanged, 0 conflict, 0 unknown, 0 skipped …
       $ glossary import po glossary-km.po --apply --by "Sok Dara"
     """
-    from glossary import locale_catalogs, review
+    from glossary import locale_catalogs
+    from glossary.imports import proposals
 
     if apply_changes and not (by and by.strip()):
         click.echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
@@ -198,7 +199,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
         settings = obj.settings()
         incoming = locale_catalogs.read_po(file, fold_coeng_da=settings.fold_coeng_da,
                                            include_fuzzy=include_fuzzy)
-        report, result = review.import_terms(
+        report, result = proposals.import_terms(
             settings, incoming.terms, origin=f"imported:{file.name}",
             apply_changes=apply_changes, by=by, match_english=match_english)
     if fmt == "json":
