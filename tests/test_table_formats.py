@@ -183,3 +183,20 @@ def test_an_empty_csv(tmp_path: Path) -> None:
     with pytest.raises(FormatError) as info:
         csv_format.read(path)
     assert info.value.message == "the file is empty"
+
+
+def test_xlsx_refuses_a_cell_longer_than_excel_holds(cli, project: Path, tmp_path: Path) -> None:
+    """Never cut silently (a re-import would write the cut text back): refuse, naming the
+    concept and the field."""
+    path = project / "terms" / "ai-model.toml"
+    text = path.read_text("utf-8")
+    long_note = "long " * 7000  # 35,000 characters
+    path.write_text(text.replace('id = "ai-model"', f'id = "ai-model"\nnotes = ["{long_note}"]',
+                                 1), encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    result = cli("export", "xlsx", "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert "ai-model: concept_notes is 35,000 characters; an XLSX cell holds at most 32,767" \
+        in result.output
+    assert not out.exists()
+    assert cli("export", "csv", "-o", str(tmp_path / "out.csv")).exit_code == 0

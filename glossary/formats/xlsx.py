@@ -21,6 +21,7 @@ from glossary.imports.records import ReadResult
 from glossary.model import Glossary
 
 SHEET = "terms"
+CELL_MAX = 32_767  # characters in one cell (Excel's limit): longer text is refused, not cut
 
 
 def _timestamp() -> datetime:
@@ -43,9 +44,16 @@ def write(glossary: Glossary, out: IO[bytes]) -> int:
     sheet = workbook.create_sheet(SHEET)
     sheet.freeze_panes = "D2"
     count = -1
+    header: list[str] = []
     for row in sheet_layout.rows(glossary):
+        header = header or row
         cells = []
-        for value in row:
+        for position, value in enumerate(row):
+            if len(value) > CELL_MAX:
+                raise FormatError(
+                    f"{row[0] or 'a concept'}: {header[position]} is {len(value):,} "
+                    f"characters; an XLSX cell holds at most {CELL_MAX:,}", hint="shorten "
+                    "it in terms/, or export csv or json, which have no such limit")
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # text, never a formula, whatever the content
             cells.append(cell)

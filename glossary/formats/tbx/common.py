@@ -16,12 +16,52 @@ ADMIN_STATUS = {
     AdminStatus.DEPRECATED: "deprecatedTerm-admn-sts",
     AdminStatus.SUPERSEDED: "supersededTerm-admn-sts",
 }
-ADMIN_IN = {v: k for k, v in ADMIN_STATUS.items()} | {s.value: s for s in AdminStatus}
 USAGE_IN = {  # TBX-Min usageStatus
     "preferred": AdminStatus.PREFERRED, "admitted": AdminStatus.ADMITTED,
     "notRecommended": AdminStatus.DEPRECATED, "obsolete": AdminStatus.SUPERSEDED,
     "deprecated": AdminStatus.DEPRECATED, "superseded": AdminStatus.SUPERSEDED,
 }
+# administrativeStatus as TBX (v2 and v3), TBX-Min and other tools write it; looked up
+# case-insensitively (see :func:`admin_status`)
+ADMIN_IN = ({v: k for k, v in ADMIN_STATUS.items()} | {s.value: s for s in AdminStatus}
+            | USAGE_IN | {
+                "obsoleteTerm-admn-sts": AdminStatus.SUPERSEDED,
+                "notRecommendedTerm-admn-sts": AdminStatus.DEPRECATED,
+                "standardizedTerm-admn-sts": AdminStatus.PREFERRED,
+                "forbidden": AdminStatus.DEPRECATED,
+            })
+_ADMIN_FOLDED = {k.casefold(): v for k, v in ADMIN_IN.items()}
+
+
+def admin_status(value: str) -> AdminStatus | None:
+    """The administrative status a TBX value means, whatever its case; None if unknown."""
+    value = value.strip()
+    return ADMIN_IN.get(value) or _ADMIN_FOLDED.get(value.casefold())
+
+
+# "Translation needed: no" and its kin: the ways files say a term stays as it is (dnt)
+DNT_NOTE = "translation needed: no"  # what the writer adds to a dnt term (any tool reads it)
+_DNT_NOTES = frozenset({DNT_NOTE, "translation needed: false", "do not translate",
+                        "donottranslate", "not translatable", "translatable: no"})
+_YES = frozenset({"yes", "true", "1", "y"})
+_NO = frozenset({"no", "false", "0", "n"})
+
+
+def dnt_of(category: str, value: str) -> bool | None:
+    """Whether a data category and its value say "do not translate"; None when the
+    category is not about translation or the value is unclear."""
+    cat = category.replace(" ", "").replace("-", "").replace("_", "").casefold()
+    answer = value.strip().casefold()
+    if cat in ("donottranslate", "dnt"):
+        return True if answer in _YES else False if answer in _NO else None
+    if cat in ("translationneeded", "translatable", "translate"):
+        return False if answer in _YES else True if answer in _NO else None
+    return None
+
+
+def is_dnt_note(text: str) -> bool:
+    """A free note that only says "do not translate" (read as dnt, not kept as a note)."""
+    return " ".join(text.split()).rstrip(".").casefold() in _DNT_NOTES
 TYPE_IN = {t.value: t for t in TermType} | {
     "entryTerm": TermType.FULL_FORM, "mainEntryTerm": TermType.FULL_FORM,
     "synonym": TermType.VARIANT, "initialism": TermType.ACRONYM,

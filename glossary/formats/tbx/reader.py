@@ -17,13 +17,14 @@ from lxml import etree  # this module is imported only by the commands that use 
 from glossary import khmer
 from glossary.errors import FormatError
 from glossary.formats.tbx.common import (
-    ADMIN_IN,
     GENERATOR,
     POS_IN,
     TYPE_IN,
-    USAGE_IN,
     XML_LANG,
+    admin_status,
     concept_id,
+    dnt_of,
+    is_dnt_note,
 )
 from glossary.imports.records import (
     InConcept,
@@ -36,7 +37,7 @@ from glossary.imports.records import (
     parse_date,
     parse_ref,
 )
-from glossary.model import PARTS_OF_SPEECH, ConceptStatus, ReviewState, by_value
+from glossary.model import PARTS_OF_SPEECH, AdminStatus, ConceptStatus, ReviewState, by_value
 
 _ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
 _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
@@ -222,7 +223,7 @@ class _EntryReader:
                 text = self.text(child)
             elif name == "note":
                 content = self.text(child)
-                if own and content == "glossary:dnt=yes":
+                if (own and content == "glossary:dnt=yes") or is_dnt_note(content):
                     dnt = True
                 elif not review.meta(content):
                     note = content if note is None else f"{note}\n{content}"
@@ -241,7 +242,7 @@ class _EntryReader:
             else:  # a termNote's type (DCA) or the element's name (DCT) is the category
                 cat = (child.get("type") or name) if name in _TYPED else name
                 if cat == "administrativeStatus":
-                    admin, admin_seen = self.lookup(ADMIN_IN, child, cat), True
+                    admin, admin_seen = self.admin(child, cat), True
                 elif cat == "termType":
                     kind = self.lookup(TYPE_IN, child, cat)
                 elif cat == "partOfSpeech":
@@ -250,7 +251,15 @@ class _EntryReader:
                     context = self.text(child)
                 elif cat == "usageStatus":
                     if not admin_seen:
-                        admin, admin_seen = self.lookup(USAGE_IN, child, cat), True
+                        admin, admin_seen = self.admin(child, cat), True
+                elif cat == "usageNote":  # "Avoid using this term" and the like
+                    content = self.text(child)
+                    if is_dnt_note(content):
+                        dnt = True
+                    elif content:
+                        note = content if note is None else f"{note}\n{content}"
+                elif (said := dnt_of(cat, self.text(child))) is not None:
+                    dnt = said  # doNotTranslate, "translation needed: no" …
                 else:
                     self.skip(f"term-level {cat}")
         if not text:
@@ -265,6 +274,13 @@ class _EntryReader:
             self.skip(f"partOfSpeech {pos!r} read as 'other'")
             pos = "other"
         return pos
+
+    def admin(self, el: Any, cat: str) -> AdminStatus | None:
+        value = self.text(el)
+        found = admin_status(value)
+        if found is None:
+            self.skip(f"{cat} {value!r}")
+        return found
 
     def lookup(self, table: dict[str, Any], el: Any, cat: str) -> Any:
         value = self.text(el)

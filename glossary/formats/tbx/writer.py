@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import IO, Any
 
-from glossary.formats.tbx.common import ADMIN_STATUS, GENERATOR, NS, TITLE, xml_id
+from glossary.formats.tbx.common import ADMIN_STATUS, DNT_NOTE, GENERATOR, NS, TITLE, xml_id
 from glossary.imports.records import ref_text
 from glossary.model import Concept, ConceptStatus, Definition, Glossary, Review, Term
 
@@ -136,6 +136,7 @@ class _EntryWriter:
             self.el(inner, "note", term.note)
         if term.dnt:
             self.el(inner, "note", "glossary:dnt=yes")
+            self.el(inner, "note", DNT_NOTE)  # the same, for tools without our notes
         self.review_notes(inner, term.review)
         self.close(depth, "termSec")
 
