@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,8 +114,12 @@ def _ref(ref: SourceRef, where: Where, fold: bool) -> SourceRef:
     return SourceRef(ref.doc, ref.section, ref.page, _opt(ref.note, where, fold))
 
 
-def _lang(section: InLang, code: str, where: Where, fold: bool) -> InLang:
+def _lang(section: InLang, code: str, where: Where, fold: bool,
+          skip: Callable[[str], None]) -> InLang:
     definition = section.definition
+    if definition is not None and not khmer.clean_term(definition.text):
+        skip("definitions empty once invisible characters are removed")
+        definition = None
     if definition is not None:
         at = where.field(f"{code} definition")
         definition = InDefinition(
@@ -124,8 +129,12 @@ def _lang(section: InLang, code: str, where: Where, fold: bool) -> InLang:
     terms = []
     for i, item in enumerate(section.terms):
         at = where.field(f"{code} term {i + 1}")
+        cleaned = term(item.text, at, fold)
+        if not cleaned:
+            skip("terms empty once invisible characters are removed")
+            continue
         terms.append(item._replace(
-            text=term(item.text, at, fold),
+            text=cleaned,
             pos=name(item.pos, at),
             context=_opt(item.context, at.field(f"{code} term {i + 1} context"), fold),
             note=_opt(item.note, at.field(f"{code} term {i + 1} note"), fold),
@@ -133,8 +142,14 @@ def _lang(section: InLang, code: str, where: Where, fold: bool) -> InLang:
     return InLang(definition=definition, terms=tuple(terms))
 
 
-def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True) -> InConcept:
-    """Every text of an incoming concept record, cleaned or refused (with its place)."""
+def _ignore(reason: str) -> None:
+    pass
+
+
+def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True,
+            skip: Callable[[str], None] = _ignore) -> InConcept:
+    """Every text of an incoming concept record, cleaned or refused (with its place);
+    a term or definition that is empty once cleaned is dropped (``skip(reason)``)."""
     where = Where(path, record.line, "concept")
     fold = fold_coeng_da
     if record.id is not None:
@@ -148,10 +163,12 @@ def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True) ->
             lists[key] = values
     notes = record.notes
     if notes is not None:
-        notes = tuple(text(n, where.field("concept note"), fold) for n in notes)
+        notes = tuple(t for t in (text(n, where.field("concept note"), fold).strip()
+                                  for n in notes) if t)
     sources = record.sources
     if sources is not None:
         sources = tuple(_ref(r, where.field("sources"), fold) for r in sources)
     return record._replace(
-        en=_lang(record.en, "en", where, fold), km=_lang(record.km, "km", where, fold),
+        en=_lang(record.en, "en", where, fold, skip),
+        km=_lang(record.km, "km", where, fold, skip),
         notes=notes, sources=sources)

@@ -203,8 +203,10 @@ class _Planner:
         default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
         text = _clean_term(incoming.text)
         dnt = incoming.dnt
-        if dnt is None:  # a "Khmer" term with no Khmer letters is an acronym kept in English
-            dnt = lang == "km" and not khmer.has_khmer(text)
+        if lang == "km" and not khmer.has_khmer(text):  # an acronym kept in English (or
+            dnt = True  # `check` would refuse a "Khmer" term without Khmer letters)
+        elif dnt is None:
+            dnt = False
         return Term(
             text=text,
             admin_status=incoming.admin_status or default_status,
@@ -441,7 +443,7 @@ class _Planner:
                 note("added", f"{code} term {text!r}", term.admin_status.value)
                 continue
             old = terms[index]
-            candidate = self.merged_term(old, inc)
+            candidate = self.merged_term(old, inc, code)
             decided = self.decision(old.review, inc.review)
             if decided is not None and candidate == old:  # a decision alone, never mixed
                 candidate = replace(old, review=decided)
@@ -494,7 +496,7 @@ class _Planner:
                 en_text=en_text, origin_file=self.result.path.name, line=incoming.line))
         return frozenset(positions)
 
-    def merged_term(self, old: Term, inc: InTerm) -> Term:
+    def merged_term(self, old: Term, inc: InTerm, code: str = "en") -> Term:
         values: dict[str, Any] = {}
         if not self.own:  # another tool's file only fills what we left empty
             for name in ("context", "note"):
@@ -512,7 +514,7 @@ class _Planner:
             value = getattr(inc, name)
             if value is not None or self.own:
                 values[name] = value or None
-        if inc.dnt is not None:
+        if inc.dnt is not None and not (code == "km" and not khmer.has_khmer(old.text)):
             values["dnt"] = inc.dnt
         return replace(old, **values)  # the review record: only a decision changes it
 
@@ -597,7 +599,8 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     concepts = result.concepts
     try:
         for record in concepts:
-            incoming = clean.concept(record, result.path, fold_coeng_da)  # the one boundary
+            incoming = clean.concept(record, result.path, fold_coeng_da,  # the one boundary
+                                     planner.skip)
             key = _key(incoming)
             match = planner.match(incoming, key)
             if isinstance(match, str):

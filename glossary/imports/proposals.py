@@ -319,6 +319,14 @@ def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm],
             report.items.append(conflict(Conflict.REJECTED_BEFORE,
                                          "this text was rejected before for this concept"))
             continue
+        present = [i for i, t in enumerate(concept.km.terms)
+                   if khmer.search_key(t.text) == key]
+        if present:  # e.g. a candidate added by an earlier import of this file
+            report.items.append(Item(
+                Outcome.UNCHANGED, term,
+                f"already a Khmer term of the concept (km[{present[0]}]), awaiting review",
+                **common))
+            continue
         if term.en_text and term.en_text != pair.en.text \
                 and khmer.search_key(term.en_text) != khmer.search_key(pair.en.text):
             report.items.append(conflict(
