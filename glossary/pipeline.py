@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import loading, source, store, validate
+from glossary import khmer, loading, source, store, validate
 from glossary.bulk import paused_gc
 from glossary.config import Settings
 from glossary.dbstream import DatabaseStream
@@ -17,6 +17,7 @@ from glossary.errors import ConfigError, SourceError, ValidationFailed
 from glossary.lock import build_lock, remove_stale_temporaries
 from glossary.model import Glossary
 from glossary.problems import Level, Problem
+from glossary.search import Found, Index, find, index_items
 from glossary.stats import Stats, compute
 
 Progress = Callable[[int], None]
@@ -195,15 +196,12 @@ def database_is_stale(settings: Settings) -> bool:
 
 def search(
     settings: Settings, query: str, *, lang: str | None = None, limit: int = 20
-) -> list[store.SearchHit]:
-    """Search the database, building it first when terms/ is newer."""
-    if database_is_stale(settings):
-        build(settings, ("db",))
-    conn = store.open_database(settings.db_path)
-    try:
-        return store.search(conn, query, lang=lang, limit=limit)
-    finally:
-        conn.close()
+) -> Found:
+    """Search terms/ with :mod:`glossary.search`, the same matching and ranking as the
+    site's search page. ``lang`` orders ties (default: the query's script)."""
+    if lang is None:
+        lang = "km" if khmer.has_khmer(query) else "en"
+    return find(Index(index_items(load(settings).glossary)), query, lang=lang, limit=limit)
 
 
 def stats(settings: Settings) -> Stats:

@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "glossary"
 # lower number = lower layer; a module may import only from its own layer or below
 LAYERS = {
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
+    "glossary.search": 0,
     "glossary.problems": 0, "glossary.bulk": 0, "glossary.forked": 0, "glossary.packing": 0, "glossary.loading": 1, "glossary.store_write": 1, "glossary.dbstream": 1, "glossary.source_lines": 1, "glossary.incoming": 0, "glossary.textfile": 0,
     "glossary.catalog": 1, "glossary.translation": 1,
     "glossary.source": 1, "glossary.source_edit": 1, "glossary.source_new": 1, "glossary.source_reader": 1,

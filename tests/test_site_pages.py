@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from glossary import khmer
+from glossary import khmer, search
 from glossary.site import searchindex
 from tests.site_support import KHMER, build_site, html_pages, make_project, parse
 
@@ -225,15 +225,19 @@ def test_search_index_ships_python_keys(site):
     text = (site / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("window.GLOSSARY_INDEX = ") and text.endswith(";\n")
     data = json.loads(text[len("window.GLOSSARY_INDEX = "):-2])
-    rows = {row[0]: row for row in data["concepts"]}
+    rows = {row[1]: row for row in data["items"]}
     assert "retired-term" not in rows
-    terms = rows["algorithmic-bias"][3]
-    assert ["km", "", khmer.search_key("ភាពលម្អៀងក្បួនដោះស្រាយ")] in terms
+    row = rows["algorithmic-bias"]
+    assert row[0] == "concept" and row[2] == "concepts/algorithmic-bias.html"
+    terms = row[9]
+    assert ["km", "", search.match_key("ភាពលម្អៀងក្បួនដោះស្រាយ"), 1] in terms
     # English keys are plural-folded the same way for terms and queries
-    assert ["en", "", "algorithmic bias"] in terms
-    assert searchindex.english_key("algorithmic biases") == "algorithmic bias"
-    assert searchindex.english_key("Large Language Models") == "large language model"
-    assert searchindex.english_key("policies") == "policy"
+    assert ["en", "", "algorithmic bias", 1] in terms
+    assert searchindex.match_key("algorithmic biases") == "algorithmic bias"
+    assert searchindex.match_key("Large Language Models") == "large language model"
+    assert searchindex.match_key("policies") == "policy"
+    # documents and their sections are searchable too
+    assert any(r[0] == "document" for r in data["items"])
 
 
 def test_khmer_font_is_bundled_with_its_licence(site):

@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from glossary import __version__
+from glossary import __version__, search
 from glossary.site import changes_page, pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.spec import BuildContext, PageSpec
@@ -167,13 +167,10 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
         for static in static_files():
             rel = "static/" + static.relative_to(STATIC).as_posix()
             writer.write(rel, static.read_bytes())
-        index_key = digest(global_key.encode() + pages.print_fingerprint(model) + b"".join(
-            t.text.encode() + b"\0" for c in model.active for s in (c.en, c.km)
-            for t in s.terms))
+        index_key = digest(global_key.encode() + pages.search_fingerprint(model))
         if not writer.unchanged(SEARCH_INDEX, index_key):
-            writer.write(SEARCH_INDEX,
-                         searchindex.index_script(searchindex.index_rows(model.active)),
-                         index_key)
+            writer.write(SEARCH_INDEX, searchindex.index_script(
+                search.index_items(ctx.glossary, pages.section_anchor)), index_key)
         for spec in local:
             head = f"{global_key}|{spec.template}|".encode()
             for lang in SITE_LANGUAGES:

@@ -386,6 +386,17 @@ def print_fingerprint(model: SiteModel) -> bytes:
     return marshal.dumps(tuple(rows))
 
 
+def search_fingerprint(model: SiteModel) -> bytes:
+    """Everything the search index holds: every active concept's terms with their
+    status, and the documents with their sections."""
+    return marshal.dumps((
+        tuple((c.id, tuple((t.text, t.admin_status.value, t.review.state.value)
+                           for s in (c.en, c.km) for t in s.terms)) for c in model.active),
+        tuple((d.id, d.short, d.title, d.title_km,
+               tuple((s.id, s.title, s.title_km) for s in d.sections))
+              for d in model.glossary.documents)))
+
+
 def print_view(model: SiteModel, lang: str) -> PrintView:
     rows = []
     for concept in model.active:
