@@ -30,7 +30,7 @@ def _digest(path: Path) -> str:
 def _tree(build: Path) -> dict[str, str]:
     """Every output file in build/ and its digest (the site's manifest aside)."""
     return {str(p.relative_to(build)): _digest(p) for p in sorted(build.rglob("*"))
-            if p.is_file() and not p.name.endswith(".tmp") and p.name != ".manifest.json"}
+            if p.is_file() and not p.name.endswith(".tmp") and p.name != ".site-manifest.json"}
 
 
 def _build(project: Path) -> subprocess.Popen:

@@ -20,7 +20,7 @@ from glossary.site.build import build_site as build_site_report
 from glossary.site.i18n import load_language
 from glossary.site.templating import Renderer, escape_output, make_environment
 from glossary.site.views import PageInfo
-from glossary.site.writer import MANIFEST, SiteError, SiteWriter
+from glossary.site.writer import SiteError, SiteWriter
 from tests.site_support import build_site, make_project, tree
 
 
@@ -142,6 +142,8 @@ def test_a_deleted_page_is_written_again(tmp_path):
 
 
 def test_writer_refuses_to_write_a_path_twice(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     writer = SiteWriter(tmp_path)
     writer.write("concepts/a.html", "one")
     with pytest.raises(SiteError, match="two pages would be written to concepts/a.html"):
@@ -151,12 +153,14 @@ def test_writer_refuses_to_write_a_path_twice(tmp_path):
 
 def test_writer_refuses_paths_outside_the_site(tmp_path):
     writer = SiteWriter(tmp_path / "site")
-    for bad in ("../escape.html", "/etc/passwd", "a/../../b.html", MANIFEST):
+    for bad in ("../escape.html", "/etc/passwd", "a/../../b.html", "a/./b.html", "a//b", ""):
         with pytest.raises(SiteError):
             writer.write(bad, "x")
 
 
 def test_writer_skips_identical_bytes_and_keeps_a_manifest(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     writer = SiteWriter(tmp_path)
     writer.write("a.html", "same", key="k1")
     writer.finish()
@@ -168,6 +172,8 @@ def test_writer_skips_identical_bytes_and_keeps_a_manifest(tmp_path):
 
 
 def test_writer_replaces_a_leftover_file_it_did_not_write(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     # a page half-written by a crashed build is not in the manifest: it is replaced
     (tmp_path / "concepts").mkdir()
     (tmp_path / "concepts/a.html").write_text("<html><bo")
@@ -181,6 +187,8 @@ def test_writer_replaces_a_leftover_file_it_did_not_write(tmp_path):
 
 
 def test_writer_replaces_a_page_it_wrote_before_atomically(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     writer = SiteWriter(tmp_path)
     writer.write("a.html", "first", key="k1")
     writer.finish()
@@ -289,3 +297,32 @@ def test_parallel_rendering_gives_the_same_bytes(tmp_path):
             pipeline.RenderContext(loaded.glossary, settings, loaded.revision), workers=workers)
         assert len(report.stats.written) > 50
     assert tree(one / "build/site") == tree(two / "build/site")
+
+
+def test_the_manifest_is_kept_outside_the_published_site(tmp_path):
+    site = build_site(make_project(tmp_path / "p"))
+    assert not (site / ".manifest.json").exists()
+    assert not [p for p in site.rglob(".*") if p.is_file()]
+    assert (site.parent / ".site-manifest.json").is_file()
+
+
+def test_a_tampered_manifest_never_deletes_outside_the_site(tmp_path):
+    """Issue 18, 1: paths in the manifest are data; a build deletes only its own pages."""
+    import json
+
+    project = make_project(tmp_path / "p")
+    site = build_site(project)
+    victim = project / "terms" / "victim.txt"
+    victim.write_text("keep me")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me too")
+    (site / "link").symlink_to(tmp_path)
+    manifest = site.parent / ".site-manifest.json"
+    data = json.loads(manifest.read_text())
+    for rel in ("../../terms/victim.txt", "../p/terms/victim.txt", str(outside),
+                "concepts/../../terms/victim.txt", "link/outside.txt", "./x", "a\\..\\b"):
+        data["files"][rel] = ["k", "d"]
+    manifest.write_text(json.dumps(data))
+    build_site(project)
+    assert victim.read_text() == "keep me" and outside.read_text() == "keep me too"
+    assert (site / "index.html").is_file()
