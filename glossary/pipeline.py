@@ -38,9 +38,12 @@ RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
     "po": "glossary.translation:render_po",
     "mo": "glossary.translation:render_mo",
-    "site": "glossary.site:render",
     "tbx": "glossary.exchange:render_tbx",
     "csv": "glossary.exchange:render_csv",
+    "xlsx": "glossary.exchange:render_xlsx",
+    "json": "glossary.exchange:render_json",
+    # last: the site's Downloads page copies the files written above
+    "site": "glossary.site:render",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 

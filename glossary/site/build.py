@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary import __version__, search
-from glossary.site import changes_page, pages, searchindex
+from glossary.site import changes_page, more_pages, pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
@@ -50,6 +50,10 @@ SEARCH_INDEX = "search-index.js"
 #: changes since the last release tag (:mod:`glossary.site.changes_page`).
 EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]] = [
     changes_page.changes_pages,
+    more_pages.domain_pages,
+    more_pages.approved_page,
+    more_pages.downloads_page,
+    more_pages.not_found_page,
 ]
 
 
@@ -60,10 +64,10 @@ class SiteReport:
     stats: WriteStats
 
 
-def _global_key(languages: dict[str, Language], has_changes: bool) -> str:
+def _global_key(languages: dict[str, Language], has_changes: bool, site: object = None) -> str:
     """A digest of everything every page depends on besides its own view."""
     parts = [__version__.encode(), str(searchindex.INDEX_VERSION).encode(),
-             b"changes" if has_changes else b""]
+             b"changes" if has_changes else b"", repr(site).encode()]
     for path in template_files():
         parts.append(path.name.encode() + b"\0" + path.read_bytes())
     for lang in languages.values():
@@ -122,16 +126,17 @@ def build_site(ctx: BuildContext, *, incremental: bool = True,
 def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
-    model = pages.site_model(ctx.glossary)
+    model = pages.site_model(ctx.glossary, ctx.settings.site)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
     has_changes = any(spec.path == "changes.html" for spec in extra)
-    renderer = Renderer(languages, has_changes=has_changes)
-    global_key = _global_key(languages, has_changes)
+    renderer = Renderer(languages, has_changes=has_changes, site=model.site)
+    global_key = _global_key(languages, has_changes, model.site)
     writer = SiteWriter(out, incremental=incremental)
     specs = [*_page_specs(model, ctx, extra),
-             PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"),
-                      nav="print", view_km=lambda: pages.print_view(model, "km"),
-                      fingerprint=pages.print_fingerprint(model))]
+             PageSpec("print.html", "print.html",
+                      lambda: pages.print_view(model, "en", ctx.revision),
+                      nav="print", view_km=lambda: pages.print_view(model, "km", ctx.revision),
+                      fingerprint=pages.print_fingerprint(model) + ctx.revision.encode())]
     count = 0
 
     # Which pages to render. Each page has a key (its fingerprint, or a digest of its
@@ -164,6 +169,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
 
     with _Workers((ctx.glossary.concepts, model, renderer, writer, specs, jobs),
                   workers) as pool:
+        for rel, data in more_pages.download_files(ctx):
+            writer.write(rel, data)
         for static in static_files():
             rel = "static/" + static.relative_to(STATIC).as_posix()
             writer.write(rel, static.read_bytes())
