@@ -68,7 +68,7 @@ def test_build_date_only_with_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1744588800")  # 2025-04-14
     build_site(tmp_path / "p")
     assert "built on April 14, 2025" in (site / "index.html").read_text(encoding="utf-8")
-    assert "14 មេសា 2025" in (site / "km/index.html").read_text(encoding="utf-8")
+    assert "១៤ មេសា ២០២៥" in (site / "km/index.html").read_text(encoding="utf-8")
 
 
 def _report(project: Path):
@@ -99,9 +99,13 @@ def test_one_changed_concept_rewrites_only_the_pages_that_show_it(tmp_path):
     report = _report(project)
     written = set(report.stats.written)
     assert {"concepts/hallucination.html", "km/concepts/hallucination.html"} <= written
-    # the definition shows only on the concept's own pages (and in the revision on home)
+    # the definition shows only on the concept's own pages and the print page (which
+    # can include definitions); home, the approved-only page and Downloads show the
+    # glossary's revision
     assert written - {"concepts/hallucination.html", "km/concepts/hallucination.html",
-                      "index.html", "km/index.html"} == set()
+                      "index.html", "km/index.html", "print.html", "km/print.html",
+                      "approved.html", "km/approved.html", "downloads.html",
+                      "km/downloads.html"} == set()
     assert untouched.stat().st_mtime_ns == stamp
 
 
