@@ -243,12 +243,15 @@ def find(index: Index, query: str, *, lang: str = "en", limit: int = 100) -> Fou
         return Found(query, key, (), 0, ())
     qc = key.replace(" ", "")
     qw = key.split(" ")
+    longest = max(qw, key=len)  # the first longest, as in search.js
     ranked: list[tuple[int, int, int, int, Hit]] = []
     for n, (item, terms) in enumerate(zip(index.items, index.prepared, strict=True)):
         best = -1
         best_term: tuple[Term, str, list[str]] | None = None
         for prepared in terms:
             term, compact, words = prepared
+            if longest not in compact:  # every tier needs each query word in the key
+                continue
             tier = tier_of(compact, words, qc, qw)
             if tier < 0:
                 continue
@@ -258,7 +261,7 @@ def find(index: Index, query: str, *, lang: str = "en", limit: int = 100) -> Fou
                 best, best_term = score, prepared
         if best_term is not None:
             order = item.km_order if lang == "km" else item.en_order
-            ranked.append((best, len(best_term[1]), order, n,
+            ranked.append((best, min(len(best_term[1]), 4095), order, n,
                            Hit(item, best_term[0], best // 2)))
     ranked.sort(key=lambda r: r[:4])
     hits = tuple(r[4] for r in ranked[:limit])

@@ -58,7 +58,9 @@ def url(site: Path, rel: str, query: str = "") -> str:
 
 def search(page, query: str) -> list[str]:
     page.fill("#q", query)
-    page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    page.wait_for_function("document.getElementById('search-status').textContent !== ''"
+                           " && document.getElementById('search-results')"
+                           ".hasAttribute('data-complete')")
     return page.locator("#search-results a").evaluate_all("els => els.map(a => a.href)")
 
 

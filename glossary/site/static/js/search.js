@@ -69,11 +69,15 @@
     var key = keys.matchKey(query);
     if (!key) { return { key: key, hits: [], total: 0, suggestions: [] }; }
     var qc = key.split(" ").join(""), qw = key.split(" ");
+    var longest = qw.reduce(function (a, b) { return b.length > a.length ? b : a; });
     var ranked = [];
     for (var n = 0; n < items.length; n++) {
       var item = items[n], best = -1, bestTerm = null;
       for (var t = 0; t < item.terms.length; t++) {
         var term = item.terms[t];
+        /* every tier needs each query word inside the compact key: one indexOf
+           rejects almost every term */
+        if (term.compact.indexOf(longest) < 0) { continue; }
         var tier = tierOf(term.compact, term.words, qc, qw);
         if (tier < 0) { continue; }
         var score = tier * 2 + (term.head ? 0 : 1);
@@ -84,12 +88,13 @@
         }
       }
       if (bestTerm !== null) {
-        ranked.push({ sort: [best, bestTerm.compact.length,
-          lang === "km" ? item.kmOrder : item.enOrder, n],
+        /* (score, length, order) as one number: orders are distinct, lengths < 4096 */
+        ranked.push({ sort: (best * 4096 + Math.min(bestTerm.compact.length, 4095)) * 1048576 +
+          (lang === "km" ? item.kmOrder : item.enOrder),
           item: item, term: bestTerm, tier: (best - best % 2) / 2 });
       }
     }
-    ranked.sort(function (a, b) { return compare(a.sort, b.sort); });
+    ranked.sort(function (a, b) { return a.sort - b.sort; });
     return { key: key, hits: ranked.slice(0, limit), total: ranked.length,
       suggestions: ranked.length ? [] : suggest(items, qc, lang) };
   }
@@ -224,13 +229,36 @@
 
   function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
 
+  /* The first screenful is drawn at once, the rest (up to LIMIT) in the next task, so
+     a keystroke never waits for results below the screen; a newer keystroke cancels
+     the rest. #search-results gets data-complete when every result is drawn. */
+  var FIRST = 20;
+  var pending = null;
+
+  function draw(hits, start) {
+    var stop = start === 0 ? Math.min(FIRST, hits.length) : hits.length;
+    var fragment = document.createDocumentFragment();
+    for (var i = start; i < stop; i++) {
+      fragment.appendChild(entry(hits[i].item, hits[i].term));
+    }
+    list.appendChild(fragment);
+    if (stop < hits.length) {
+      pending = setTimeout(function () { pending = null; draw(hits, stop); }, 0);
+    } else {
+      list.setAttribute("data-complete", "");
+    }
+  }
+
   function show(raw) {
+    if (pending !== null) { clearTimeout(pending); pending = null; }
+    list.removeAttribute("data-complete");
     clear(list);
     clear(hint);
     var query = raw.trim();
     document.title = query ? fill(messages.title, { q: query }) + " · " + baseTitle : baseTitle;
     if (!query) {
       status.textContent = "";
+      list.setAttribute("data-complete", "");
       return;
     }
     var found = find(items, query, lang, LIMIT);
@@ -245,9 +273,7 @@
       }
     }
     status.textContent = text;
-    for (var i = 0; i < found.hits.length; i++) {
-      list.appendChild(entry(found.hits[i].item, found.hits[i].term));
-    }
+    draw(found.hits, 0);
     if (found.suggestions.length) {
       hint.appendChild(document.createTextNode(messages.didYouMean + " "));
       for (var s = 0; s < found.suggestions.length; s++) {
