@@ -48,6 +48,12 @@ class Settings:
     def db_path(self) -> Path:
         return self.build_dir / "glossary.db"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where the parse cache lives (see glossary.source.cache): build data, never
+        published, safe to delete."""
+        return self.build_dir / ".cache"
+
 
 def find_project_root(start: Path) -> Path | None:
     for directory in (start, *start.parents):

@@ -7,12 +7,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import loading, textfile
-from glossary.bulk import paused_gc
+from glossary import textfile
 from glossary.errors import ReviewError
-from glossary.import_report import ImportPlan
-from glossary.incoming import ReadResult
-from glossary.interchange import apply, plan
+from glossary.imports.plan import apply, plan
+from glossary.imports.records import ReadResult
+from glossary.imports.report import ImportPlan
 from glossary.lock import terms_lock
 from glossary.model import Glossary
 
@@ -80,9 +79,9 @@ def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
 def export_file(settings: Any, fmt: str, output: Path | IO[bytes]) -> None:
     """What ``glossary export FMT`` does: validate terms/ (errors stop it), then write
     to a path (atomically) or a binary stream."""
-    from glossary import pipeline
+    from glossary import loader
 
-    glossary = pipeline.load_valid(settings).glossary
+    glossary = loader.load_valid(settings).glossary
     if isinstance(output, Path):
         write_file(fmt, glossary, output)
     else:
@@ -94,7 +93,7 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
     """What ``glossary import FMT FILE`` does: read, compare, and with ``apply_changes``
     (``by`` required) write. terms/ is read without validation: the plan needs the
     concepts only, and a problem elsewhere in terms/ is not the import's business."""
-    from glossary import source
+    from glossary import loader, source
 
     if by is not None and not by.strip():
         raise ReviewError("--by needs a name", hint="e.g. --by 'Sok Dara'")
@@ -106,10 +105,8 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
         if apply_changes:
             stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))
         taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
-        with paused_gc():
-            glossary = loading.load_checked(settings.terms_dir,
-                                            settings.fold_coeng_da)[0].glossary
-            planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
+        glossary = loader.load(settings).glossary
+        planned = plan(glossary, result, by=by, taken=taken, keep=apply_changes)
         if apply_changes:
             assert by is not None
             apply(planned, settings.terms_dir, glossary, by.strip(), settings.fold_coeng_da)

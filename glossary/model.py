@@ -94,6 +94,15 @@ class Term:
     dnt: bool = False
     note: str | None = None
     review: Review = field(default_factory=Review)
+    rationale: str | None = None  # why this term: how it is formed, what it avoids
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A sentence that shows the concept's term in use, in English and in Khmer."""
+
+    en: str
+    km: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +139,7 @@ class Concept:
     status: ConceptStatus = ConceptStatus.ACTIVE
     en: LangSection = field(default_factory=LangSection)
     km: LangSection = field(default_factory=LangSection)
+    examples: tuple[Example, ...] = ()
 
     def lang(self, code: str) -> LangSection:
         if code == "en":

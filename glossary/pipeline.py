@@ -3,20 +3,17 @@ the CLI needs (check, search, stats, export). Commands call one function here.""
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import khmer, loading, source, store, validate
-from glossary.bulk import paused_gc
+from glossary import khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
-from glossary.dbstream import DatabaseStream
-from glossary.errors import ConfigError, SourceError, ValidationFailed
+from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries
 from glossary.model import Glossary
-from glossary.problems import Level, Problem
+from glossary.problems import Problem
 from glossary.search import Found, Index, find, index_items
 from glossary.stats import Stats, compute
 
@@ -36,8 +33,8 @@ class RenderContext:
 # and returning the paths it wrote. Imported lazily so `glossary --help` stays fast.
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
-    "po": "glossary.translation:render_po",
-    "mo": "glossary.translation:render_mo",
+    "po": "glossary.locale_catalogs:render_po",
+    "mo": "glossary.locale_catalogs:render_mo",
     "tbx": "glossary.exchange:render_tbx",
     "csv": "glossary.exchange:render_csv",
     "xlsx": "glossary.exchange:render_xlsx",
@@ -68,82 +65,6 @@ class BuildReport:
     revision: str = ""
 
 
-@dataclass
-class Loaded:
-    result: source.LoadResult
-    problems: list[Problem]
-    revision: str
-
-    @property
-    def glossary(self) -> Glossary:
-        return self.result.glossary
-
-
-def revision_of(result: source.LoadResult, terms_dir: Path) -> str:
-    """A content hash of terms/: the same files give the same revision, anywhere."""
-    digest = hashlib.sha256()
-    for name in (source.SOURCES_FILE, source.DOMAINS_FILE):
-        path = terms_dir / name
-        if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for loaded in result.files:
-        digest.update(loaded.path.name.encode() + b"\0")
-        digest.update((loaded.text or "").encode("utf-8") + b"\0")
-    return digest.hexdigest()[:12]
-
-
-def load(
-    settings: Settings, progress: Progress | None = None, sink: loading.Sink | None = None
-) -> Loaded:
-    """Read and validate terms/. Never raises for bad content (see ``problems``)."""
-    with paused_gc():  # tens of thousands of small acyclic objects: see glossary.bulk
-        result, problems = loading.load_checked(
-            settings.terms_dir, settings.fold_coeng_da, progress, sink=sink
-        )
-    return Loaded(result, problems, revision_of(result, settings.terms_dir))
-
-
-def load_valid(
-    settings: Settings, *, strict: bool = False, progress: Progress | None = None,
-    sink: loading.Sink | None = None,
-) -> Loaded:
-    """Like :func:`load`, but raise ValidationFailed when there are errors."""
-    loaded = load(settings, progress, sink)
-    _raise_for_errors(loaded, settings, strict)
-    return loaded
-
-
-def _raise_for_errors(loaded: Loaded, settings: Settings, strict: bool) -> None:
-    unreadable = [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
-    if unreadable:
-        first = unreadable[0]
-        more = f" (and {len(unreadable) - 1} more unreadable file(s))" if len(unreadable) > 1 \
-            else ""
-        raise SourceError(f"{first.message}{more}", path=_shown(first.path, settings),
-                          line=first.line, column=first.column, hint=first.hint)
-    if validate.has_errors(loaded.problems, strict):
-        errors = [p for p in loaded.problems if strict or p.level is Level.ERROR]
-        listing = "\n".join("  " + p.format(settings.root) for p in errors[:10])
-        if len(errors) > 10:
-            listing += f"\n  … and {len(errors) - 10} more"
-        raise ValidationFailed(
-            loaded.problems,
-            f"{len(errors)} problem(s) in {_shown(settings.terms_dir, settings)}; "
-            f"run `glossary check` to see them all\n{listing}",
-        )
-
-
-def _shown(path: Path, settings: Settings) -> Path:
-    try:
-        return path.relative_to(settings.root)
-    except ValueError:
-        return path
-
-
-def check(settings: Settings) -> list[Problem]:
-    return load(settings).problems
-
-
 def build(
     settings: Settings,
     targets: Sequence[str] | None = None,
@@ -151,35 +72,21 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Load and validate terms/, then write the outputs in ``targets`` (default: all).
-
-    Reading uses two processes for a large glossary (:mod:`glossary.loading`), and the
-    database is written by a forked child that starts as soon as the first concepts are
-    read (:mod:`glossary.dbstream`); it is moved into place only if the glossary is valid.
-    """
+    """Load and check terms/ (through the parse cache), then write the outputs in
+    ``targets`` (default: all), one after the other."""
     targets = tuple(RENDERERS) if not targets else tuple(targets)
     unknown = sorted(set(targets) - set(RENDERERS))
     if unknown:
         raise ConfigError(f"unknown build target(s): {', '.join(unknown)}",
                           hint="choose from " + ", ".join(RENDERERS))
     outputs: list[Path] = []
-    with build_lock(settings.build_dir), paused_gc():
+    with build_lock(settings.build_dir):
         remove_stale_temporaries(settings.build_dir)
-        stream = DatabaseStream(settings.db_path) if "db" in targets else None
-        try:
-            loaded = load_valid(settings, strict=strict, progress=progress, sink=stream)
-            ctx = RenderContext(loaded.glossary, settings, loaded.revision)
-            for name in RENDERERS:
-                if name not in targets:
-                    continue
-                if name == "db" and stream is not None and stream.finish(ctx.revision):
-                    outputs.append(settings.db_path)
-                else:  # (the database too, when the child could not write it)
-                    outputs.extend(_renderer(name)(ctx))
-        except BaseException:
-            if stream is not None:
-                stream.cancel()
-            raise
+        loaded = loader.load_valid(settings, strict=strict, progress=progress)
+        ctx = RenderContext(loaded.glossary, settings, loaded.revision)
+        for name in RENDERERS:
+            if name in targets:
+                outputs.extend(_renderer(name)(ctx))
     glossary = loaded.glossary
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
     return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision)
@@ -204,20 +111,21 @@ def search(
     site's search page. ``lang`` orders ties (default: the query's script)."""
     if lang is None:
         lang = "km" if khmer.has_khmer(query) else "en"
-    return find(Index(index_items(load(settings).glossary)), query, lang=lang, limit=limit)
+    return find(Index(index_items(loader.load(settings).glossary)), query, lang=lang,
+                limit=limit)
 
 
 def stats(settings: Settings) -> Stats:
-    return compute(load(settings).glossary)
+    return compute(loader.load(settings).glossary)
 
 
 def export_json(settings: Settings, output: Path | None) -> str:
     from glossary.formats import jsonfmt
 
-    loaded = load_valid(settings)
+    loaded = loader.load_valid(settings)
     text = jsonfmt.write(loaded.glossary, loaded.revision)
     if output is not None:
-        source.atomic_write_text(output, text)
+        textfile.atomic_write_text(output, text)
     return text
 
 
@@ -241,8 +149,8 @@ def new_concept(
             raise ConfigError(f"bad --source {item!r}", hint="write DOC:SECTION, e.g. "
                               "asean-guide-2024:B.2")
         refs.append((doc, section))
-    from glossary.source_new import render_new_concept
+    from glossary.source.new import render_new_concept
 
     text = render_new_concept(concept_id, en, km, refs, list(domains), definition)
-    source.atomic_write_text(path, text)
+    textfile.atomic_write_text(path, text)
     return path

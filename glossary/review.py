@@ -1,7 +1,7 @@
 """Review incoming terms against the glossary, apply accepted changes, record decisions.
 
 Format-neutral: every importer (PO here; TBX, CSV, XLSX elsewhere) turns its file into a
-list of :class:`~glossary.catalog.IncomingTerm` and calls the same three functions.
+list of :class:`~glossary.pairs.IncomingTerm` and calls the same three functions.
 
 API
 ---
@@ -9,7 +9,7 @@ API
     Matches each incoming term to an English term of a concept — by ``concept_id`` and
     ``term_index`` when given, else by ``concept_id`` and ``en_text``, else (no or an
     unknown concept id) by ``en_text`` alone across all concepts — and finds the Khmer
-    term paired with it (:func:`glossary.catalog.pair_terms`). Each becomes an
+    term paired with it (:func:`glossary.pairs.pair_terms`). Each becomes an
     :class:`Item` with an :class:`Outcome`:
 
     * ``new`` — the English term has no Khmer term yet: a new proposal;
@@ -22,7 +22,7 @@ API
     * ``unknown`` — nothing in the glossary matches (or the match is ambiguous).
 
 ``apply(report, glossary, terms_dir, *, by, origin, today=None) -> ApplyResult``
-    Writes the accepted changes through :mod:`glossary.source_edit` (comments and layout
+    Writes the accepted changes through :mod:`glossary.source.edit` (comments and layout
     kept, each file written atomically). Call it under :func:`glossary.lock.terms_lock`
     with the glossary loaded under the same lock — or use ``import_terms``.
     Rules — nothing is ever lost, and no approved term is replaced:
@@ -73,8 +73,11 @@ from pathlib import Path
 from typing import Any
 
 from glossary import khmer
-from glossary.bulk import paused_gc
-from glossary.catalog import (
+from glossary.config import Settings
+from glossary.errors import ReviewError
+from glossary.lock import terms_lock
+from glossary.model import AdminStatus, Concept, ConceptStatus, Glossary, ReviewState
+from glossary.pairs import (
     CONFLICT_NOTE,
     IncomingTerm,
     Pair,
@@ -82,11 +85,7 @@ from glossary.catalog import (
     is_candidate,
     pair_terms,
 )
-from glossary.config import Settings
-from glossary.errors import ReviewError
-from glossary.lock import terms_lock
-from glossary.model import AdminStatus, Concept, ConceptStatus, Glossary, ReviewState
-from glossary.source_edit import ConceptEditor, concept_path
+from glossary.source.edit import ConceptEditor, concept_path
 
 __all__ = [
     "ApplyResult", "Conflict", "Decision", "IncomingTerm", "Item", "Outcome", "PendingTerm",
@@ -230,8 +229,7 @@ def _locate(index: _Index, term: IncomingTerm) -> tuple[Concept, Pair] | Item:
 
 def compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewReport:
     """Classify each incoming term (see the module docstring)."""
-    with paused_gc():
-        return _compare(glossary, incoming)
+    return _compare(glossary, incoming)
 
 
 def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm]) -> ReviewReport:
@@ -452,17 +450,17 @@ def import_terms(settings: Settings, incoming: Iterable[IncomingTerm], *, origin
                  apply_changes: bool = False, by: str | None = None,
                  today: date | None = None) -> tuple[ReviewReport, ApplyResult | None]:
     """Compare incoming terms with ``terms/`` and, when asked, apply them (under the lock)."""
-    from glossary import pipeline
+    from glossary import loader
 
     terms = list(incoming)
     if not apply_changes:
-        loaded = pipeline.load_valid(settings)
+        loaded = loader.load_valid(settings)
         return compare(loaded.glossary, terms), None
     if not by or not by.strip():
         raise ReviewError("--apply needs the name of the person who accepts the changes",
                           hint="pass --by NAME")
     with terms_lock(settings.terms_dir, f"import ({origin})"):
-        loaded = pipeline.load_valid(settings)
+        loaded = loader.load_valid(settings)
         report = compare(loaded.glossary, terms)
         result = apply(report, loaded.glossary, settings.terms_dir, by=by, origin=origin,
                        today=today, fold_coeng_da=settings.fold_coeng_da)

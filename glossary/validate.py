@@ -24,7 +24,7 @@ from glossary.model import (
 )
 from glossary.problems import KeyPath, Level, Problem
 from glossary.source import LoadedFile, LoadResult
-from glossary.source_lines import resolve_lines
+from glossary.source.lines import resolve_lines
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 80

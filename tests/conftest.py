@@ -73,3 +73,15 @@ def no_ambient_git(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path_factory.getbasetemp()))
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
         monkeypatch.delenv(name, raising=False)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long fuzz runs only when asked for by name (``-m fuzz``): a ``-m`` expression
+    that does not mention them (``-m 'not browser'``) replaces the default
+    ``-m 'not fuzz'`` of pyproject.toml, and must not start them."""
+    if "fuzz" in (config.option.markexpr or ""):
+        return
+    kept = [item for item in items if item.get_closest_marker("fuzz") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from glossary import pipeline, store_write
+from glossary import pipeline
 from glossary.errors import ValidationFailed
+from glossary.store import write as store_write
 
 
 def test_build_writes_database(cli, project: Path) -> None:

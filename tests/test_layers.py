@@ -7,22 +7,30 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "glossary"
 
-# lower number = lower layer; a module may import only from its own layer or below
+# Rules by package prefix (the longest prefix wins). Lower number = lower layer; a
+# module may import only from its own layer or below (design §1).
 LAYERS = {
+    # 0: the vocabulary every layer shares
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
-    "glossary.search": 0,
-    "glossary.problems": 0, "glossary.bulk": 0, "glossary.forked": 0, "glossary.packing": 0, "glossary.loading": 1, "glossary.store_write": 1, "glossary.dbstream": 1, "glossary.source_lines": 1, "glossary.incoming": 0, "glossary.textfile": 0,
-    "glossary.catalog": 1, "glossary.translation": 1,
-    "glossary.source": 1, "glossary.source_edit": 1, "glossary.source_new": 1, "glossary.source_reader": 1,
-    "glossary.validate": 1, "glossary.store": 1, "glossary.stats": 1, "glossary.formats": 1,
-    "glossary.site": 1, "glossary.lock": 1, "glossary.table": 1,
-    # comparing two versions reads only source/formats/model, and the site's changes
-    # page (glossary.site.changes_page) needs it: a peer of site, not above it
-    "glossary.changes": 1,
-    "glossary.pipeline": 2, "glossary.review": 2, "glossary.qa": 2, "glossary.diff": 2,
-    "glossary.interchange": 2, "glossary.import_report": 2, "glossary.exchange": 2,
-    "glossary.cli": 3,
+    "glossary.problems": 0, "glossary.textfile": 0, "glossary.lock": 0, "glossary.pairs": 0,
+    "glossary.imports.records": 0,  # what every format reader produces
+    # 1: one job each over the model
+    "glossary.source": 1, "glossary.validate": 1, "glossary.store": 1, "glossary.formats": 1,
+    "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1, "glossary.search": 1,
+    # 2: the project's checked glossary (parse cache + validation)
+    "glossary.loader": 2,
+    # 3: what a command does
+    "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
+    "glossary.exchange": 3, "glossary.locale_catalogs": 3,
+    # 4: the command line
+    "glossary.cli": 4,
 }
+
+# What a format module may import from the package (design §1: formats know the model,
+# errors, Khmer text and the import records, and nothing of each other).
+FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
+                  "glossary.imports.records", "glossary.textfile", "glossary.pairs",
+                  "glossary.formats.sheet_layout")
 
 
 def module_name(path: Path) -> str:
@@ -79,12 +87,29 @@ def test_imports_point_down() -> None:
             assert target <= own, f"{name} (layer {own}) imports {imported} (layer {target})"
 
 
-def test_formats_do_not_import_each_other_store_or_site() -> None:
-    for path in (PACKAGE / "formats").glob("*.py"):
+def test_formats_import_only_the_model_errors_khmer_and_records() -> None:
+    for path in (PACKAGE / "formats").rglob("*.py"):
+        name = module_name(path)
+        own = ".".join(name.split(".")[:3])  # glossary.formats.X: its own subpackage
+        for imported in imports(path):
+            if not imported.startswith("glossary.") or imported == "glossary.formats":
+                continue
+            assert imported.startswith((own, *FORMAT_ALLOWED)), f"{name} imports {imported}"
+
+
+def test_the_site_never_reads_terms_the_database_or_git_itself() -> None:
+    for path in (PACKAGE / "site").rglob("*.py"):
         name = module_name(path)
         for imported in imports(path):
-            if imported.startswith(("glossary.formats.", "glossary.store", "glossary.site")):
-                assert imported.startswith(name), f"{name} imports {imported}"
+            assert not imported.startswith(("glossary.source", "glossary.store", "subprocess",
+                                            "sqlite3", "glossary.loader")), (
+                f"{name} imports {imported}")
+
+
+def test_the_layer_table_names_only_modules_that_exist() -> None:
+    names = {module_name(p) for p in modules()}
+    for prefix in LAYERS:
+        assert any(n == prefix or n.startswith(prefix + ".") for n in names), prefix
 
 
 def test_only_cli_imports_click_and_prints() -> None:

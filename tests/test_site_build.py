@@ -9,16 +9,14 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from markupsafe import Markup, escape
+from markupsafe import escape
 
-from glossary import pipeline
+from glossary import loader, pipeline
 from glossary.config import load_settings
 from glossary.errors import GlossaryError
 from glossary.site.build import build_site as build_site_report
 from glossary.site.i18n import load_language
-from glossary.site.templating import Renderer, escape_output, make_environment
+from glossary.site.templating import Renderer, make_environment
 from glossary.site.views import PageInfo
 from glossary.site.writer import SiteError, SiteWriter
 from tests.site_support import build_site, make_project, tree
@@ -55,7 +53,7 @@ def test_same_input_same_bytes(tmp_path):
     assert tree(one) == tree(two)
     before = tree(one)
     settings = load_settings(cwd=tmp_path / "one")
-    loaded = pipeline.load_valid(settings)
+    loaded = loader.load_valid(settings)
     shutil.rmtree(one)
     build_site_report(pipeline.RenderContext(loaded.glossary, settings, loaded.revision),
                       incremental=False)
@@ -73,7 +71,7 @@ def test_build_date_only_with_source_date_epoch(tmp_path, monkeypatch):
 
 def _report(project: Path):
     settings = load_settings(cwd=project)
-    loaded = pipeline.load_valid(settings)
+    loaded = loader.load_valid(settings)
     return build_site_report(pipeline.RenderContext(loaded.glossary, settings, loaded.revision))
 
 
@@ -216,22 +214,6 @@ def test_a_misspelt_attribute_is_located_in_its_template(tmp_path):
     assert info.value.line == 2 and str(info.value.path).endswith("broken.html")
 
 
-@given(st.one_of(st.text(), st.text().map(Markup), st.integers(), st.none(),
-                 st.text().map(_Html)))
-def test_output_escaping_equals_markupsafe(value):
-    out = escape_output(value)
-    assert type(out) is Markup and out == escape(value)
-
-
-def test_templates_escape_with_the_fast_escape_and_stay_safe():
-    renderer = Renderer({"en": load_language("en", None)})
-    template = renderer.envs["en"].get_template("concept.html")
-    assert template.root_render_func.__globals__["escape"] is escape_output
-    out = renderer.envs["en"].from_string("{{ a }}{{ b }}{{ c }}").render(
-        a="<i>", b=Markup("<i>"), c=3)
-    assert out == "&lt;i&gt;<i>3"
-
-
 def test_strict_undefined_catches_a_missing_variable(tmp_path):
     env = make_environment(load_language("en", None))
     with pytest.raises(Exception, match="nope"):
@@ -289,18 +271,6 @@ def test_serve_without_a_site_says_what_to_do(cli):
     result = cli("serve", "--port", "0")
     assert result.exit_code == 2
     assert "Error: no site in" in result.output and "glossary build" in result.output
-
-
-def test_parallel_rendering_gives_the_same_bytes(tmp_path):
-    one = make_project(tmp_path / "one", "rich")
-    two = make_project(tmp_path / "two", "rich")
-    for project, workers in ((one, 1), (two, 2)):
-        settings = load_settings(cwd=project)
-        loaded = pipeline.load_valid(settings)
-        report = build_site_report(
-            pipeline.RenderContext(loaded.glossary, settings, loaded.revision), workers=workers)
-        assert len(report.stats.written) > 50
-    assert tree(one / "build/site") == tree(two / "build/site")
 
 
 def test_the_manifest_is_kept_outside_the_published_site(tmp_path):

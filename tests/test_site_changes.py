@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary import changes, pipeline
+from glossary import loader, pipeline, versions
 from glossary.config import load_settings
 from glossary.site import build, changes_page
 from tests.site_support import DATA, KHMER, Element, build_site, make_project, parse
@@ -191,7 +191,7 @@ def rebuild(project: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> lis
     if monkeypatch is not None:
         monkeypatch.setattr(changes_page, "changes_view", None)
     settings = load_settings(cwd=project)
-    loaded = pipeline.load_valid(settings)
+    loaded = loader.load_valid(settings)
     report = build.build_site(pipeline.RenderContext(loaded.glossary, settings,
                                                      loaded.revision))
     if monkeypatch is not None:
@@ -297,9 +297,9 @@ def test_a_release_that_cannot_be_read(released: Path) -> None:
 
 def test_unchanged_files_are_taken_from_the_current_glossary(released: Path) -> None:
     settings = load_settings(cwd=released)
-    glossary = pipeline.load_valid(settings).glossary
-    plain = changes.load_git(released, settings.terms_dir, "v1.0")
-    reused = changes.load_git(released, settings.terms_dir, "v1.0", current=glossary)
+    glossary = loader.load_valid(settings).glossary
+    plain = versions.load_git(released, settings.terms_dir, "v1.0")
+    reused = versions.load_git(released, settings.terms_dir, "v1.0", current=glossary)
     assert reused == plain
     # machine-learning.toml is the one file unchanged since v1.0
     assert reused.concept("machine-learning") is glossary.concept("machine-learning")
@@ -316,7 +316,7 @@ def test_last_release_prefers_the_newest_tag(tmp_path: Path) -> None:
     commit_all(project, "two", when="2025-02-01T00:00:00+00:00")
     git(project, "tag", "v1.1")
     git(project, "tag", "v1.2")  # the same commit and date: the higher version wins
-    baseline = changes.last_release(project)
+    baseline = versions.last_release(project)
     assert baseline.state == "release" and baseline.release is not None
     assert (baseline.release.tag, str(baseline.release.tagged_on)) == ("v1.2", "2025-02-01")
     assert baseline.release.commit == git(project, "rev-parse", "HEAD")

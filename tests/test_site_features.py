@@ -14,7 +14,7 @@ from urllib.error import HTTPError
 import pytest
 from click.testing import CliRunner
 
-from glossary import pipeline
+from glossary import loader, pipeline
 from glossary.cli import main
 from glossary.config import load_settings
 from tests.browser_support import launch, url
@@ -108,7 +108,7 @@ def test_print_shows_disclaimer_date_revision_and_running_header(page, project):
     disclaimer = page.locator(".print-notice .disclaimer")
     assert disclaimer.is_visible() and "proposals" in disclaimer.inner_text()
     meta = page.inner_text(".print-meta")
-    revision = pipeline.load(load_settings(cwd=project)).revision
+    revision = loader.load(load_settings(cwd=project)).revision
     assert f"Revision {revision}" in meta and "printed" in meta
     running = page.locator(".print-running")
     assert running.is_visible() and revision in running.inner_text()

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from glossary import pipeline, search
+from glossary import loader, pipeline, search
 from glossary.config import load_settings
 from tests.browser_support import launch, url
 from tests.conftest import ROOT
@@ -84,7 +84,7 @@ def _python(shipped_site: Path, query: str, lang: str):
     index = _INDEX.get(shipped_site)
     if index is None:
         project = shipped_site.parent.parent
-        loaded = pipeline.load(load_settings(cwd=project))
+        loaded = loader.load(load_settings(cwd=project))
         from glossary.site.pages import section_anchor
 
         index = _INDEX[shipped_site] = search.Index(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from glossary import source
 from glossary.model import AdminStatus
-from glossary.source_new import create_concept_file, render_concept, rewrite_concept_file
+from glossary.source.new import create_concept_file, render_concept, rewrite_concept_file
 from tests.conftest import ROOT
 
 

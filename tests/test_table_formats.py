@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from glossary import pipeline
+from glossary import loader
 from glossary.errors import FormatError
 from glossary.formats import csv as csv_format
 from glossary.formats import xlsx
-from glossary.table import COLUMNS, neutralize, restore
+from glossary.formats.sheet_layout import COLUMNS, neutralize, restore
 from tests.conftest import DATA
 
 CSV_DATA = DATA / "csv"
@@ -44,7 +44,7 @@ def _glossary_with_formulas(settings):
 
     from glossary.model import Glossary
 
-    glossary = pipeline.load_valid(settings).glossary
+    glossary = loader.load_valid(settings).glossary
     concept = glossary.concept("hallucination")
     term = replace(concept.km.terms[0], note="=HYPERLINK(\"http://x.example\",\"click\")",
                    context="-ការប្រឌិត @ទីនេះ")
@@ -90,7 +90,7 @@ def test_xlsx_cells_are_text_and_neutralized(settings, tmp_path: Path) -> None:
 
 
 def test_xlsx_is_deterministic(settings, tmp_path: Path, monkeypatch) -> None:
-    glossary = pipeline.load_valid(settings).glossary
+    glossary = loader.load_valid(settings).glossary
     first, second = io.BytesIO(), io.BytesIO()
     xlsx.write(glossary, first)
     xlsx.write(glossary, second)

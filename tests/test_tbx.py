@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from glossary import pipeline
+from glossary import loader
 from glossary.config import load_settings
 from glossary.errors import FormatError
 from glossary.formats import tbx
@@ -28,7 +28,7 @@ def _relaxng() -> etree.RelaxNG:
 
 def _export(settings) -> bytes:
     buffer = io.BytesIO()
-    tbx.write(pipeline.load_valid(settings).glossary, buffer)
+    tbx.write(loader.load_valid(settings).glossary, buffer)
     return buffer.getvalue()
 
 
@@ -296,7 +296,7 @@ def test_build_writes_tbx_and_csv(cli, project: Path) -> None:
 
 def test_streaming_read_clears_finished_entries(tmp_path: Path, settings) -> None:
     """A 2,000-concept file is read one entry at a time (the tree never holds them all)."""
-    glossary = pipeline.load_valid(settings).glossary
+    glossary = loader.load_valid(settings).glossary
     base = glossary.concepts[0]
     from dataclasses import replace
 
@@ -329,7 +329,7 @@ def test_text_that_xml_escapes_or_cannot_hold(settings, tmp_path: Path) -> None:
 
     from glossary.model import Glossary
 
-    glossary = pipeline.load_valid(settings).glossary
+    glossary = loader.load_valid(settings).glossary
     concept = glossary.concept("ai-model")
     term = replace(concept.en.terms[0], note='line one\r\nline "two" & <three>\x07',
                    context="]]> --> <!-- 'quoted'")
@@ -420,12 +420,12 @@ def test_a_report_without_keeping_new_concepts_equals_one_that_keeps_them(
         project: Path, settings, tmp_path: Path) -> None:
     """``plan(keep=False)`` (a report) finds names and skips without building the new
     concepts; it must say exactly what ``plan(keep=True)`` (before --apply) says."""
-    from glossary.interchange import plan
+    from glossary.imports.plan import plan
     from glossary.model import Glossary
 
     write_concept(project, "3d-model", EDGE_CONCEPT)
     write_concept(project, "rejected-first", REJECTED_FIRST)
-    full = pipeline.load_valid(settings).glossary
+    full = loader.load_valid(settings).glossary
     empty = Glossary(documents=full.documents, domains=full.domains)
     for name, data in _tampered_variants(_export(settings)).items():
         path = tmp_path / "in.tbx"

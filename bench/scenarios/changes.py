@@ -1,7 +1,7 @@
 """Issue 5's changes page: the glossary at the last release tag against the work tree.
 
 ``changes page: glossary at tag`` reads terms/ at a release tag with
-``glossary.changes.load_git`` (one ``git cat-file --batch`` for every file) after 1% of
+``glossary.versions.load_git`` (one ``git cat-file --batch`` for every file) after 1% of
 the concept files changed since the tag; the peer is ``source.load_glossary`` reading
 the same number of files from disk. Extra figures: the same read reusing the files
 unchanged since the tag (what the page does), the whole page view (read + compare), and
@@ -20,7 +20,7 @@ from typing import Any
 from synth import make_project
 from timing import measure, with_peer
 
-from glossary import changes, pipeline, source
+from glossary import loader, pipeline, source, versions
 from glossary.config import load_settings
 from glossary.site import pages
 from glossary.site.changes_page import changes_pages, changes_view
@@ -59,17 +59,17 @@ class ChangesAtTag:
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         project = _released(work, size)
         settings = load_settings(cwd=project)
-        loaded = pipeline.load_valid(settings)
+        loaded = loader.load_valid(settings)
         ctx = pipeline.RenderContext(loaded.glossary, settings, loaded.revision)
         model = pages.site_model(ctx.glossary)
-        baseline = changes.last_release(settings.root)
+        baseline = versions.last_release(settings.root)
         assert baseline.release is not None
         commit = baseline.release.commit
 
-        ours = measure(lambda: changes.load_git(settings.root, settings.terms_dir, commit),
+        ours = measure(lambda: versions.load_git(settings.root, settings.terms_dir, commit),
                        repeat)
         peer = measure(lambda: source.load_glossary(settings.terms_dir), repeat)
-        reuse = measure(lambda: changes.load_git(settings.root, settings.terms_dir, commit,
+        reuse = measure(lambda: versions.load_git(settings.root, settings.terms_dir, commit,
                                                  current=ctx.glossary), repeat)
         view = measure(lambda: changes_view(baseline, model, ctx), repeat)
         per_build = measure(lambda: list(changes_pages(model, ctx)), repeat)

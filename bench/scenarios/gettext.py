@@ -25,7 +25,7 @@ from typing import Any
 from synth import english_term, khmer_word
 from timing import measure, with_peer
 
-from glossary import catalog, review, translation
+from glossary import locale_catalogs, pairs, review
 from glossary.formats import mo, po
 from glossary.model import (
     Concept,
@@ -83,7 +83,7 @@ def header(glossary: Glossary) -> po.Header:
 
 
 def export_po(glossary: Glossary, out: Path) -> None:
-    entries = catalog.build_entries(glossary)
+    entries = pairs.build_entries(glossary)
     out.write_text(po.write(entries, header(glossary)), encoding="utf-8")
 
 
@@ -92,7 +92,7 @@ def write_csv(glossary: Glossary, path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(["context", "location", "source", "target", "developer_comments",
                          "fuzzy"])
-        for e in catalog.build_entries(glossary):
+        for e in pairs.build_entries(glossary):
             writer.writerow([e.context, e.reference, e.msgid, e.msgstr,
                              "\n".join(e.comments), "True" if e.fuzzy else "False"])
 
@@ -150,13 +150,13 @@ class MoCompile:
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         glossary = glossary_of(size)
         po_path = work / "approved.po"
-        entries = catalog.build_entries(glossary, approved_only=True)
+        entries = pairs.build_entries(glossary, approved_only=True)
         hdr = header(glossary)
         po_path.write_text(po.write(entries, hdr), encoding="utf-8")
         ours_path = work / "ours.mo"
 
         def ours_run() -> None:
-            ours_path.write_bytes(mo.write(catalog.approved_messages(glossary), hdr.mo_text()))
+            ours_path.write_bytes(mo.write(pairs.approved_messages(glossary), hdr.mo_text()))
 
         msgfmt = shutil.which("msgfmt")
         if msgfmt is None:
@@ -185,20 +185,20 @@ class PoImport:
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         glossary = glossary_of(size)
         path = work / "returned.po"
-        entries = catalog.build_entries(glossary)
+        entries = pairs.build_entries(glossary)
         # a translator changed every tenth Khmer term
         edited = [
-            catalog.CatalogEntry(e.context, e.msgid, e.msgstr + ("ថ្មី" if i % 10 == 0 else ""),
+            pairs.CatalogEntry(e.context, e.msgid, e.msgstr + ("ថ្មី" if i % 10 == 0 else ""),
                                  e.comments, e.fuzzy, e.fingerprint, e.reference, e.concept_id,
                                  e.en_index, e.km_index)
             for i, e in enumerate(entries)
         ]
         path.write_text(po.write(edited, header(glossary)), encoding="utf-8")
         reps = repeat if size <= 10000 else max(1, repeat // 2)
-        read_only = measure(lambda: translation.read_po(path), reps)
+        read_only = measure(lambda: locale_catalogs.read_po(path), reps)
 
         def full() -> None:
-            incoming = translation.read_po(path)
+            incoming = locale_catalogs.read_po(path)
             review.compare(glossary, incoming.terms)
 
         result = measure(full, reps)
@@ -232,7 +232,7 @@ def _peak_rss(path: Path, size: int) -> tuple[float, float]:
         "from glossary import review, translation\n"
         "g = glossary_of(int(sys.argv[3]))\n"
         "base = hwm()\n"
-        "review.compare(g, translation.read_po(Path(sys.argv[1])).terms)\n"
+        "review.compare(g, locale_catalogs.read_po(Path(sys.argv[1])).terms)\n"
         "print(hwm(), base)\n"
     )
     bench_dir = str(Path(__file__).resolve().parent.parent)

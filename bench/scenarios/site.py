@@ -25,14 +25,14 @@ from typing import Any
 from synth import project_in
 from timing import measure, with_peer
 
-from glossary import pipeline
+from glossary import loader, pipeline
 from glossary.config import load_settings
 from glossary.site.build import build_site
 
 
 def _context(project: Path) -> pipeline.RenderContext:
     settings = load_settings(cwd=project)
-    loaded = pipeline.load_valid(settings)
+    loaded = loader.load_valid(settings)
     return pipeline.RenderContext(loaded.glossary, settings, loaded.revision)
 
 

@@ -101,10 +101,10 @@ def timed(cmd: list[str], repeat: int, cwd: Path | None = None) -> dict[str, flo
 WRITE_SCRIPT = """
 import json, sys, time, resource
 from pathlib import Path
-from glossary import pipeline
+from glossary import loader
 from glossary.config import load_settings
 from glossary.formats import tbx
-glossary = pipeline.load(load_settings(cwd=Path(sys.argv[1]))).glossary
+glossary = loader.load(load_settings(cwd=Path(sys.argv[1]))).glossary
 start = time.perf_counter()
 with open(sys.argv[2], "wb") as handle:
     tbx.write(glossary, handle)
@@ -151,10 +151,10 @@ def _peer_csv(work: Path, size: int) -> Path:
     if path.is_file():
         return path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from glossary import pipeline
+    from glossary import loader
     from glossary.config import load_settings
 
-    glossary = pipeline.load(load_settings(cwd=project_in(work, size))).glossary
+    glossary = loader.load(load_settings(cwd=project_in(work, size))).glossary
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["location", "source", "target"])

@@ -161,18 +161,10 @@ def readable_json(data: Any, depth: int = 2) -> str:
 
 
 def _one_line_encoder() -> Callable[[Any], str]:
-    """``json.dumps(value, ensure_ascii=False)``, with json's C encoder made once rather
-    than once per call (most of the cost for the 100,000 small objects of a report)."""
+    """``json.dumps(value, ensure_ascii=False)``: one JSON value on one line."""
     import json
-    import json.encoder
 
-    encoder = json.JSONEncoder(ensure_ascii=False)
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # pragma: no cover - Pythons without the C accelerator
-        return encoder.encode
-    encode = make(None, encoder.default, json.encoder.encode_basestring, None,
-                  encoder.key_separator, encoder.item_separator, False, False, True)
-    return lambda value: "".join(encode(value, 0))
+    return json.JSONEncoder(ensure_ascii=False).encode
 
 
 def format_option(*choices: str) -> Callable[[Any], Any]:

@@ -34,12 +34,12 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
       terms/bias.toml:7: invisible-char: km.terms[0].text: contains U+200B
       ZERO WIDTH SPACE (remove it)
     """
-    from glossary import pipeline
+    from glossary import loader
     from glossary.problems import Level
 
     with user_errors():
         settings = obj.settings()
-        problems = pipeline.check(settings)
+        problems = loader.load(settings).problems
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
     if fmt == "json":

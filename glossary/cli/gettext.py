@@ -41,12 +41,12 @@ def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
         locale/glossary.pot
         locale/km/LC_MESSAGES/glossary.po
     """
-    from glossary import pipeline, translation
+    from glossary import loader, locale_catalogs
 
     with user_errors():
         settings = obj.settings()
-        loaded = pipeline.load_valid(settings)
-        done = translation.export_po(loaded.glossary, loaded.revision, settings,
+        loaded = loader.load_valid(settings)
+        done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
                                      approved_only=approved_only, out_dir=out_dir)
     click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
                f"{done.untranslated} untranslated)")
@@ -69,12 +69,12 @@ def export_mo(obj: Context, output: Path | None) -> None:
       exported 3 approved entries
         km.mo
     """
-    from glossary import pipeline, translation
+    from glossary import loader, locale_catalogs
 
     with user_errors():
         settings = obj.settings()
-        loaded = pipeline.load_valid(settings)
-        done = translation.export_mo(loaded.glossary, loaded.revision, settings, output)
+        loaded = loader.load_valid(settings)
+        done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output)
     click.echo(f"exported {done.entries} approved entries")
     for path in done.paths:
         click.echo(f"  {shown(path, settings.root)}")
@@ -151,14 +151,14 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
       0 new, 1 changed, 26 unchanged, 0 conflict, 0 unknown, 0 skipped …
       $ glossary import po glossary-km.po --apply --by "Sok Dara"
     """
-    from glossary import review, translation
+    from glossary import locale_catalogs, review
 
     if apply_changes and not (by and by.strip()):
         click.echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
         sys.exit(EXIT_USAGE)
     with user_errors():
         settings = obj.settings()
-        incoming = translation.read_po(file, fold_coeng_da=settings.fold_coeng_da)
+        incoming = locale_catalogs.read_po(file, fold_coeng_da=settings.fold_coeng_da)
         report, result = review.import_terms(
             settings, incoming.terms, origin=f"imported:{file.name}",
             apply_changes=apply_changes, by=by)
@@ -263,11 +263,11 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
       $ glossary review list --lang km
       ai-model  km[0]  គំរូបញ្ញាសិប្បនិម្មិត  preferred  machine-assisted, glossary team
     """
-    from glossary import pipeline
+    from glossary import loader
     from glossary import review as review_mod
 
     with user_errors():
-        loaded = pipeline.load(obj.settings())
+        loaded = loader.load(obj.settings())
         items = review_mod.pending(loaded.glossary, state=state, lang=lang)
     if fmt == "json":
         emit_json([i.as_dict() for i in items])
@@ -303,11 +303,11 @@ def diff(obj: Context, old: str, new: str, fmt: str) -> None:
       ai-model km[0]: review changed: 'proposed' → 'approved by Sok Dara' (គំរូបញ្ញាសិប្បនិម្មិត)
       1 review-changed
     """
-    from glossary import changes
+    from glossary import versions
 
     with user_errors():
         settings = obj.settings()
-        report = changes.diff(settings.root, settings.terms_dir, old, new)
+        report = versions.diff(settings.root, settings.terms_dir, old, new)
     if fmt == "json":
         emit_json(report.as_dict())
         return

@@ -70,26 +70,17 @@ def export_xlsx(obj: Context, output: Path) -> None:
 
 def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
             by: str | None) -> None:
-    import gc
-
     from glossary import exchange
-    from glossary.bulk import paused_gc
 
-    # paused until the report is out: the collector's first pass after a pause walks
-    # every object the import made (a second for 100,000 concepts), to free nothing
-    with paused_gc():
-        with user_errors():
-            settings = obj.settings()
-            plan = exchange.import_file(settings, fmt, file, by=by, apply_changes=apply)
-        if output_format == "json":
-            data: dict[str, Any] = plan.as_dict()
-            data["applied"] = apply
-            emit_json(data)
-        else:
-            _print_plan(plan, settings.root, apply, by)
-        # the command ends here: spare the collector a pass over all of the import's
-        # objects when it is switched back on (they are freed as usual)
-        gc.freeze()
+    with user_errors():
+        settings = obj.settings()
+        plan = exchange.import_file(settings, fmt, file, by=by, apply_changes=apply)
+    if output_format == "json":
+        data: dict[str, Any] = plan.as_dict()
+        data["applied"] = apply
+        emit_json(data)
+    else:
+        _print_plan(plan, settings.root, apply, by)
 
 
 def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:

@@ -1,4 +1,4 @@
-"""CSV: one row per term (the layout of :mod:`glossary.table`), UTF-8 with a BOM so
+"""CSV: one row per term (the layout of :mod:`glossary.formats.sheet_layout`), UTF-8 with a BOM so
 that Excel shows Khmer, cells neutralized against formula injection."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from glossary import table, textfile
+from glossary import textfile
 from glossary.errors import FormatError
-from glossary.incoming import ReadResult
+from glossary.formats import sheet_layout
+from glossary.imports.records import ReadResult
 from glossary.model import Glossary
 
 BOM = "\ufeff"
@@ -22,7 +23,7 @@ def write(glossary: Glossary, out: IO[str]) -> int:
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     count = -1
-    for row in table.rows(glossary):
+    for row in sheet_layout.rows(glossary):
         writer.writerow(row)
         count += 1
     return count
@@ -53,4 +54,4 @@ def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
     text = _decode(path)
-    return table.read_rows(_records(text, path), path, "csv", fold_coeng_da)
+    return sheet_layout.read_rows(_records(text, path), path, "csv", fold_coeng_da)

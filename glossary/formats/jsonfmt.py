@@ -16,6 +16,7 @@ from glossary.model import (
     Definition,
     Document,
     Domain,
+    Example,
     Glossary,
     LangSection,
     Review,
@@ -60,6 +61,8 @@ def _term(term: Term) -> dict[str, Any]:
         out["context"] = term.context
     if term.note:
         out["note"] = term.note
+    if term.rationale:
+        out["rationale"] = term.rationale
     return out
 
 
@@ -85,6 +88,7 @@ def concept_dict(concept: Concept) -> dict[str, Any]:
         "sources": [_ref(r) for r in concept.sources],
         "see_also": list(concept.see_also),
         "notes": list(concept.notes),
+        "examples": [{"en": e.en, "km": e.km} for e in concept.examples],
         "en": _lang(concept.en),
         "km": _lang(concept.km),
     }
@@ -154,6 +158,7 @@ def _read_term(data: dict[str, Any]) -> Term:
         dnt=bool(data.get("dnt", False)),
         note=data.get("note"),
         review=_read_review(data.get("review")),
+        rationale=data.get("rationale"),
     )
 
 
@@ -179,6 +184,8 @@ def _read_concept(data: dict[str, Any]) -> Concept:
         status=ConceptStatus(data.get("status", "active")),
         en=_read_lang(data.get("en")),
         km=_read_lang(data.get("km")),
+        examples=tuple(Example(en=e["en"], km=e["km"]) for e in data.get("examples", [])
+                       if isinstance(e, dict) and "en" in e and "km" in e),
     )
 
 

@@ -26,7 +26,6 @@ from array import array
 from collections.abc import Iterable
 from itertools import accumulate, chain
 
-from glossary.bulk import paused_gc
 from glossary.errors import FormatError
 
 MAGIC = 0x950412DE
@@ -44,14 +43,13 @@ def write(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes
     Messages with an empty msgstr are left out (as msgfmt does); the last of two
     messages with the same context and msgid wins.
     """
-    with paused_gc():
-        table: dict[bytes, bytes] = {b"": header.encode("utf-8")}
-        for context, msgid, msgstr in messages:
-            if msgstr and msgid:
-                key_text = msgid if context is None else f"{context}\x04{msgid}"
-                table[key_text.encode("utf-8")] = msgstr.encode("utf-8")
-        keys = sorted(table)
-        values = [table[k] for k in keys]
+    table: dict[bytes, bytes] = {b"": header.encode("utf-8")}
+    for context, msgid, msgstr in messages:
+        if msgstr and msgid:
+            key_text = msgid if context is None else f"{context}\x04{msgid}"
+            table[key_text.encode("utf-8")] = msgstr.encode("utf-8")
+    keys = sorted(table)
+    values = [table[k] for k in keys]
     count = len(keys)
     orig_offset = HEADER_SIZE
     trans_offset = orig_offset + 8 * count

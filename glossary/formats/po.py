@@ -14,7 +14,7 @@ Weblate and Lokalize with CRLF line ends, rewrapped strings, obsolete ``#~`` ent
 previous msgids (``#|``, ``#~|``), other header values: all are accepted.
 
 Each exported entry carries an extracted comment ``#. fingerprint: <hex>`` (see
-:func:`glossary.catalog.fingerprint`); :func:`read` returns it with the message.
+:func:`glossary.pairs.fingerprint`); :func:`read` returns it with the message.
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from glossary import textfile
-from glossary.bulk import paused_gc
-from glossary.catalog import CatalogEntry
 from glossary.errors import FormatError
+from glossary.pairs import CatalogEntry
 
 FINGERPRINT_PREFIX = "fingerprint: "
 
@@ -281,8 +280,7 @@ def parse(text: str, path: Path) -> Catalog:
     _check_lines(path, text)
     # polib allocates several objects per line and none of them form cycles: pausing the
     # cyclic garbage collector saves about a third of the time on a large catalog.
-    with paused_gc():
-        return _parse(polib, text, path)
+    return _parse(polib, text, path)
 
 
 def _line_text(text: str, line: int) -> str:

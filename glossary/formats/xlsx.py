@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import table
 from glossary.errors import FormatError, GlossaryError
-from glossary.incoming import ReadResult
+from glossary.formats import sheet_layout
+from glossary.imports.records import ReadResult
 from glossary.model import Glossary
 
 SHEET = "terms"
@@ -43,7 +43,7 @@ def write(glossary: Glossary, out: IO[bytes]) -> int:
     sheet = workbook.create_sheet(SHEET)
     sheet.freeze_panes = "D2"
     count = -1
-    for row in table.rows(glossary):
+    for row in sheet_layout.rows(glossary):
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)
@@ -111,7 +111,7 @@ def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
                               hint="save the file as Excel Workbook (.xlsx)") from None
         try:
             sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-            return table.read_rows(_records(sheet), path, "xlsx", fold_coeng_da)
+            return sheet_layout.read_rows(_records(sheet), path, "xlsx", fold_coeng_da)
         except GlossaryError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)

@@ -81,12 +81,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def load_glossary(settings: Settings) -> Glossary:
-    """Read terms/ (problems are not reported: QA uses whatever the files say); on two
-    cores for a large glossary (glossary.loading)."""
-    from glossary import loading
+    """Read terms/ through the parse cache (problems are not reported: QA uses whatever
+    the files say)."""
+    from glossary import loader
 
-    with _collector_paused():
-        return loading.load_checked(settings.terms_dir, settings.fold_coeng_da)[0].glossary
+    return loader.load(settings).glossary
 
 
 def load_reference(settings: Settings, min_review: str = "approved") -> Reference:

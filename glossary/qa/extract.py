@@ -24,7 +24,7 @@ from glossary.khmer import has_khmer
 from glossary.model import AdminStatus, Concept, ReviewState
 from glossary.qa.readers import Document
 from glossary.qa.reference import Reference
-from glossary.source import atomic_write_text
+from glossary.textfile import atomic_write_text
 
 __all__ = ["EXTRACT_SUFFIXES", "Usage", "collect_usage", "render_csv", "render_po",
            "write_extract"]

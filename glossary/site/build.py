@@ -24,14 +24,11 @@ rendered nor written; a changed page whose bytes come out the same is not rewrit
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from glossary import __version__, search
 from glossary.site import changes_page, more_pages, pages, searchindex
@@ -106,8 +103,7 @@ def _page_specs(model: pages.SiteModel, ctx: BuildContext,
     yield from extra
 
 
-def build_site(ctx: BuildContext, *, incremental: bool = True,
-               workers: int | None = None) -> SiteReport:
+def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
     """Write the site into ``<build>/site``; return what was written.
 
     The cyclic garbage collector is paused meanwhile: a build allocates hundreds of
@@ -117,13 +113,13 @@ def build_site(ctx: BuildContext, *, incremental: bool = True,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(ctx, incremental=incremental, workers=workers)
+        return _build_site(ctx, incremental=incremental)
     finally:
         if collecting:
             gc.enable()
 
 
-def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) -> SiteReport:
+def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
     model = pages.site_model(ctx.glossary, ctx.settings.site)
@@ -142,8 +138,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
     # Which pages to render. Each page has a key (its fingerprint, or a digest of its
     # view, with everything global): a page the last build wrote from the same key is
     # neither rendered nor written. Concept pages and the pages with a fingerprint (the
-    # indexes and print pages, the largest) go to the job list; the workers start on it
-    # at once, while this process writes the others.
+    # indexes and print pages, the largest) go to the job list, rendered last.
     jobs: list[tuple[str, int, str, str]] = []  # (kind, index, lang, key)
     for i, concept in enumerate(ctx.glossary.concepts):
         key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
@@ -167,122 +162,36 @@ def _build_site(ctx: BuildContext, *, incremental: bool, workers: int | None) ->
                 page_jobs.append(("page", i, lang, key))
     jobs[:0] = page_jobs  # the big pages first
 
-    with _Workers((ctx.glossary.concepts, model, renderer, writer, specs, jobs),
-                  workers) as pool:
-        for rel, data in more_pages.download_files(ctx):
-            writer.write(rel, data)
-        for static in static_files():
-            rel = "static/" + static.relative_to(STATIC).as_posix()
-            writer.write(rel, static.read_bytes())
-        index_key = digest(global_key.encode() + pages.search_fingerprint(model))
-        if not writer.unchanged(SEARCH_INDEX, index_key):
-            writer.write(SEARCH_INDEX, searchindex.index_script(
-                search.index_items(ctx.glossary, pages.section_anchor)), index_key)
-        for spec in local:
-            head = f"{global_key}|{spec.template}|".encode()
-            for lang in SITE_LANGUAGES:
-                page = PageInfo(spec.template, spec.path, lang, spec.nav)
-                count += 1
-                view = spec.view_for(lang)
-                key = digest(head + repr(view).encode())
-                if not writer.unchanged(page.out_path, key):
-                    writer.write(page.out_path, renderer.render(page, view), key)
-        pool.wait()
-    stats = writer.finish()
-    return SiteReport(out, count, stats)
-
-
-#: Render in worker processes when there are at least this many concept pages to do.
-PARALLEL_THRESHOLD = 1500
-
-#: What forked workers inherit: (concepts, model, renderer, writer, specs, jobs).
-_JOB: tuple[Any, ...] = ()
-
-Rendered = list[tuple[str, str, str, bool]]  # (path, key, digest, written)
-
-
-def _render_jobs(start: int, stop: int) -> Rendered:
-    concepts, model, renderer, writer, specs, jobs = _JOB
-    out = []
-    for kind, index, lang, key in jobs[start:stop]:
+    for rel, data in more_pages.download_files(ctx):
+        writer.write(rel, data)
+    for static in static_files():
+        rel = "static/" + static.relative_to(STATIC).as_posix()
+        writer.write(rel, static.read_bytes())
+    index_key = digest(global_key.encode() + pages.search_fingerprint(model))
+    if not writer.unchanged(SEARCH_INDEX, index_key):
+        writer.write(SEARCH_INDEX, searchindex.index_script(
+            search.index_items(ctx.glossary, pages.section_anchor)), index_key)
+    for spec in local:
+        head = f"{global_key}|{spec.template}|".encode()
+        for lang in SITE_LANGUAGES:
+            page = PageInfo(spec.template, spec.path, lang, spec.nav)
+            count += 1
+            view = spec.view_for(lang)
+            key = digest(head + repr(view).encode())
+            if not writer.unchanged(page.out_path, key):
+                writer.write(page.out_path, renderer.render(page, view), key)
+    for kind, index, lang, key in jobs:
         if kind == "concept":
-            view = pages.concept_view(concepts[index], model)
+            view = pages.concept_view(ctx.glossary.concepts[index], model)
             for each in SITE_LANGUAGES:
                 page = PageInfo("concept.html", view.link.path, each)
-                out_digest, written = writer.store(page.out_path, renderer.render(page, view))
-                out.append((page.out_path, key, out_digest, written))
+                writer.write(page.out_path, renderer.render(page, view), key)
         else:
             spec = specs[index]
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
-            text = renderer.render(page, spec.view_for(lang))
-            out_digest, written = writer.store(page.out_path, text)
-            out.append((page.out_path, key, out_digest, written))
-    return out
-
-
-class _Workers:
-    """Renders the job list: in forked workers from the moment the block starts (when
-    there are enough concept pages and the platform forks), otherwise here in
-    :meth:`wait`. :meth:`wait` records every page with the writer."""
-
-    def __init__(self, job: tuple[Any, ...], workers: int | None) -> None:
-        self.job = job
-        self.writer: SiteWriter = job[3]
-        jobs = job[5]
-        concept_jobs = sum(1 for kind, *_ in jobs if kind == "concept")
-        if workers is None:
-            workers = min(2, os.cpu_count() or 1) if concept_jobs >= PARALLEL_THRESHOLD else 1
-        self.workers = workers
-        self.local = not (workers > 1 and "fork" in multiprocessing.get_all_start_methods())
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[Future[Rendered]] = []
-        self.ranges: list[tuple[int, int]] = []
-
-    def __enter__(self) -> _Workers:
-        global _JOB
-        jobs = self.job[5]
-        if self.local or not jobs:
-            return self
-        step = -(-len(jobs) // (self.workers * 12))
-        self.ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-        _JOB = self.job
-        try:
-            self.pool = ProcessPoolExecutor(self.workers,
-                                            mp_context=multiprocessing.get_context("fork"))
-            self.futures = [self.pool.submit(_render_jobs, start, stop)
-                            for start, stop in self.ranges]
-        finally:
-            _JOB = ()
-        return self
-
-    def wait(self) -> None:
-        """Record every rendered page. This process, done with its own pages, takes the
-        chunks no worker has started yet (from the end of the list)."""
-        global _JOB
-        if self.pool is None:
-            self.ranges, self.futures = [(0, len(self.job[5]))], []
-        done: dict[int, Rendered] = {}
-        _JOB = self.job
-        try:
-            for i in range(len(self.ranges) - 1, -1, -1):
-                if i >= len(self.futures) or self.futures[i].cancel():
-                    done[i] = _render_jobs(*self.ranges[i])
-        finally:
-            _JOB = ()
-        for i in range(len(self.ranges)):
-            self._record(done[i] if i in done else self.futures[i].result())
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is None:
-            return
-        if exc[0] is not None:
-            for future in self.futures:
-                future.cancel()
-        self.pool.shutdown(wait=True)
-
-    def _record(self, chunk: Rendered) -> None:
-        for rel, key, out_digest, written in chunk:
-            self.writer.record(rel, key, out_digest, written)
+            writer.write(page.out_path, renderer.render(page, spec.view_for(lang)), key)
+    stats = writer.finish()
+    return SiteReport(out, count, stats)
 
 
 def render(ctx: BuildContext) -> list[Path]:

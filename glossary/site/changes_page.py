@@ -1,6 +1,6 @@
 """The changes page (``changes.html``): what changed since the last release tag.
 
-A release is a git tag matching :data:`glossary.changes.RELEASE_TAGS` (``v1.0``,
+A release is a git tag matching :data:`glossary.versions.RELEASE_TAGS` (``v1.0``,
 ``v1.1`` …); the page compares the glossary at the newest such tag reachable from HEAD
 with the glossary being built. Without git, a repository or a release tag the page
 still exists and says so. Finding the tag costs one ``git for-each-ref`` per build; the
@@ -15,7 +15,7 @@ import marshal
 from collections.abc import Callable, Iterator
 from itertools import groupby
 
-from glossary import changes
+from glossary import versions
 from glossary.errors import GlossaryError
 from glossary.model import Concept, Glossary, Review, Term
 from glossary.site.pages import SiteModel
@@ -35,15 +35,15 @@ COMMIT_SHOWN = 12  # hex digits of the commit id shown on the page
 def changes_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """The ``EXTRA_PAGES`` hook of :mod:`glossary.site.build`: one page, both languages."""
     settings = ctx.settings
-    baseline = changes.last_release(settings.root)
+    baseline = versions.last_release(settings.root)
     release = baseline.release
     # The page shows the comparison of two glossaries: the one at the tag (named by its
     # commit id) and the one being built (named by the revision, a content hash of terms/)
     fingerprint = marshal.dumps((
-        baseline.state, changes.RELEASE_TAGS,
+        baseline.state, versions.RELEASE_TAGS,
         (release.tag, release.commit, release.tagged_on.toordinal() if release.tagged_on
          else None) if release else None,
-        ctx.revision, settings.fold_coeng_da))
+        ctx.revision, settings.fold_coeng_da), 2)
     made: list[ChangesView] = []
 
     def view() -> ChangesView:  # once, for both languages
@@ -54,18 +54,18 @@ def changes_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     yield PageSpec("changes.html", PATH, view, nav="changes", fingerprint=fingerprint)
 
 
-def changes_view(baseline: changes.Baseline, model: SiteModel,
+def changes_view(baseline: versions.Baseline, model: SiteModel,
                  ctx: BuildContext) -> ChangesView:
     release = baseline.release
     if release is None:
         return _empty(baseline.state)
     settings = ctx.settings
     try:
-        old = changes.load_git(settings.root, settings.terms_dir, release.commit,
+        old = versions.load_git(settings.root, settings.terms_dir, release.commit,
                                settings.fold_coeng_da, current=ctx.glossary, offline=True)
     except GlossaryError as exc:
         return _empty("unreadable", release, exc.message)
-    report = changes.compare(old, ctx.glossary, release.tag, "work tree")
+    report = versions.compare(old, ctx.glossary, release.tag, "work tree")
     groups = []
     for cid, items in groupby(report.changes, key=lambda c: c.concept):
         link = model.links.get(cid)
@@ -79,14 +79,14 @@ def changes_view(baseline: changes.Baseline, model: SiteModel,
     added = sum("concept-added" in k for k in kinds)
     retired = sum("concept-retired" in k for k in kinds)
     removed = sum("concept-removed" in k for k in kinds)
-    return ChangesView("release", changes.RELEASE_TAGS, release.tag,
+    return ChangesView("release", versions.RELEASE_TAGS, release.tag,
                        release.commit[:COMMIT_SHOWN], release.tagged_on, None, added, retired,
                        removed, len(groups) - added - retired - removed, tuple(groups))
 
 
-def _empty(state: str, release: changes.Release | None = None,
+def _empty(state: str, release: versions.Release | None = None,
            detail: str | None = None) -> ChangesView:
-    return ChangesView(state, changes.RELEASE_TAGS, release.tag if release else None,
+    return ChangesView(state, versions.RELEASE_TAGS, release.tag if release else None,
                        release.commit[:COMMIT_SHOWN] if release else None,
                        release.tagged_on if release else None, detail, 0, 0, 0, 0, ())
 
@@ -108,7 +108,7 @@ def _step(review: Review) -> ReviewStep:
     return ReviewStep(review.state.value, review.approved_by, review.approved_on)
 
 
-_Maker = Callable[[changes.Change, Term | None, Term | None], ChangeEntry]
+_Maker = Callable[[versions.Change, Term | None, Term | None], ChangeEntry]
 
 _ENTRIES: dict[str, _Maker] = {
     "term-added": lambda c, a, b: ChangeEntry(
@@ -120,7 +120,7 @@ _ENTRIES: dict[str, _Maker] = {
 }
 
 
-def _entry(change: changes.Change, old: Glossary, new: Glossary) -> ChangeEntry:
+def _entry(change: versions.Change, old: Glossary, new: Glossary) -> ChangeEntry:
     make = _ENTRIES.get(change.kind)
     if make is None:  # concept-*, term-removed, term-changed, definition-changed
         return ChangeEntry(change.kind, change.lang, change.old, change.new)

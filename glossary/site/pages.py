@@ -267,12 +267,14 @@ def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
                 section.title if section else None, section.page if section else None)
 
     parts: list[Any] = [concept.id, concept.status.value, concept.notes,
-                           tuple(ref(r) for r in concept.sources)]
+                           tuple(ref(r) for r in concept.sources),
+                           tuple((e.en, e.km) for e in concept.examples)]
     for section in (concept.en, concept.km):
         d = section.definition
         parts.append((d.text, ref(d.source), _review_fields(d.review)) if d else None)
         parts.append(tuple((t.text, t.admin_status.value, t.type.value, t.pos, t.context, t.dnt,
-                            t.note, _review_fields(t.review)) for t in section.terms))
+                            t.note, t.rationale, _review_fields(t.review))
+                           for t in section.terms))
     links = model.links
     parts.append(tuple((i, links[i].en, links[i].km) for i in concept.see_also if i in links))
     domains = model.domains
@@ -280,7 +282,10 @@ def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
                        for d in concept.domains))
     parts.append((model.site.publisher, model.site.contact, model.site.site_url,
                   model.feedback))
-    return marshal.dumps(tuple(parts))
+    # marshal version 2: from version 3 on, the bytes depend on reference counts (an
+    # object referred to more than once is written as a back-reference), so the same
+    # concept read fresh or from the parse cache would give different fingerprints
+    return marshal.dumps(tuple(parts), 2)
 
 
 # --- index pages ---------------------------------------------------------------------
@@ -330,7 +335,7 @@ def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...])
         tuple((e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
                e.review, e.concept.en_review, e.concept.km_review, e.domains)
               for e in entries),
-        tuple((n.heading, n.path, n.count) for n in nav)))
+        tuple((n.heading, n.path, n.count) for n in nav)), 2)
 
 
 LetterPage = tuple[str, bytes, Callable[[], LetterView]]
@@ -450,7 +455,7 @@ def search_fingerprint(model: SiteModel) -> bytes:
                            for s in (c.en, c.km) for t in s.terms)) for c in model.active),
         tuple((d.id, d.short, d.title, d.title_km,
                tuple((s.id, s.title, s.title_km) for s in d.sections))
-              for d in model.glossary.documents)))
+              for d in model.glossary.documents)), 2)
 
 
 def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
@@ -461,7 +466,7 @@ def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
                      concept.en.definition.text if concept.en.definition else "",
                      concept.km.definition.text if concept.km.definition else "",
                      _review_fields(km.review) if km else None, str(last_changed(concept))))
-    return marshal.dumps((tuple(rows), len(model.active)))
+    return marshal.dumps((tuple(rows), len(model.active)), 2)
 
 
 def print_view(model: SiteModel, lang: str, revision: str = "",

@@ -2,19 +2,12 @@
 
 Autoescape is on for every template and undefined variables raise (StrictUndefined),
 so a page can neither inject markup from the glossary nor silently print nothing.
-
-A 10,000-concept site renders some five million template expressions, so two of
-jinja2's per-expression helpers are replaced by equivalents without a Python frame
-(:class:`SiteEnvironment`): attribute access is the built-in ``getattr`` (a missing
-attribute raises, as StrictUndefined would), and output escaping makes its ``Markup``
-without going through ``Markup.__new__``. Both give the same bytes (tests).
+A stock ``jinja2.Environment``: no private API of jinja2 or markupsafe is used.
 """
 
 from __future__ import annotations
 
-import builtins
 import re
-from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,12 +17,6 @@ import jinja2
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
-
-try:  # markupsafe >= 3: escape() is Python around this C function
-    from markupsafe._speedups import _escape_inner
-    FAST_ESCAPE = True
-except ImportError:  # pragma: no cover - pure-Python markupsafe, or 2.x (escape is C)
-    FAST_ESCAPE = False
 
 from glossary.site.i18n import LANGUAGE_NAMES, Language, khmer_digits
 from glossary.site.labels import LABELS, N_
@@ -130,47 +117,6 @@ class FoldTranslations(Extension):
         return out
 
 
-_new_str = str.__new__
-
-
-def escape_output(value: Any, /) -> Markup:
-    """``markupsafe.escape`` for template output, without its Python-level ``Markup``
-    constructor on the two common cases (a plain ``str``; a ``Markup`` already)."""
-    kind = type(value)
-    if kind is str:
-        return _new_str(Markup, _escape_inner(value))
-    if kind is Markup:
-        return value
-    return escape(value)
-
-
-class SiteTemplate(jinja2.Template):
-    """A template whose compiled code escapes its output with :func:`escape_output`."""
-
-    @classmethod
-    def _from_namespace(cls, environment: jinja2.Environment,
-                        namespace: MutableMapping[str, Any],
-                        globals: MutableMapping[str, Any]) -> jinja2.Template:
-        if FAST_ESCAPE and namespace.get("escape") is escape:
-            namespace["escape"] = escape_output
-        return super()._from_namespace(environment, namespace, globals)
-
-
-class SiteEnvironment(jinja2.Environment):
-    """An Environment whose templates read attributes with the built-in ``getattr``.
-
-    jinja2's own ``getattr`` falls back to ``obj[name]`` and then to an Undefined; the
-    site's views are dataclasses and its tables namespaces, so neither fallback is
-    needed, and a misspelt attribute raises AttributeError (reported as a SiteError by
-    :meth:`Renderer.render`)."""
-
-    template_class = SiteTemplate
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.getattr = builtins.getattr  # type: ignore[assignment,method-assign]
-
-
 class Chrome:
     """Header, navigation and footer, rendered once per (depth, navigation item) and
     reused by every page like it: most pages of a site share a handful of variants."""
@@ -199,7 +145,7 @@ class _Labels(dict[str, str]):
 
 def make_environment(language: Language, *, has_changes: bool = False,
                      site: SiteInfo | None = None) -> jinja2.Environment:
-    env = SiteEnvironment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -249,9 +195,10 @@ class Renderer:
             template = env.get_template(page.template)
             return template.render(page=page, view=view)
         except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or page.template
+            path, line = _template_line(exc)
+            where = getattr(exc, "filename", None) or path or page.template
             raise SiteError(f"cannot render {page.out_path}: {exc}",
-                            path=where, line=getattr(exc, "lineno", None),
+                            path=where, line=getattr(exc, "lineno", None) or line,
                             hint="a template uses a variable its page does not have"
                             if isinstance(exc, jinja2.UndefinedError) else None) from exc
         except AttributeError as exc:

@@ -330,7 +330,7 @@ class ReviewStep:
 
 @dataclass(frozen=True, slots=True)
 class ChangeEntry:
-    """One change of a concept (``kind`` as in :class:`glossary.changes.Change`)."""
+    """One change of a concept (``kind`` as in :class:`glossary.versions.Change`)."""
 
     kind: str
     lang: str | None = None  # the language of the term or definition

@@ -143,8 +143,8 @@ class SiteWriter:
         self.record(rel, key, out_digest, written, claimed=True)
 
     def store(self, rel: str, data: str | bytes) -> tuple[str, bool]:
-        """Write the file without claiming it (for worker processes, whose claims the
-        parent records with :meth:`record`). Returns its digest and whether it was written.
+        """Write the file without claiming it (:meth:`write` claims it with
+        :meth:`record`). Returns its digest and whether it was written.
 
         A file the last build did not write, and which does not exist, is created in
         place (``O_EXCL``); any other is replaced atomically (a temporary file, then

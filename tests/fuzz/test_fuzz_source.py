@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from glossary import pipeline, source, validate
 from glossary.config import load_settings
 from glossary.errors import GlossaryError
+from glossary.model import Glossary
 from tests.conftest import MINI
 from tests.fuzz.common import long, mutate, odd_text, short
 
@@ -49,7 +50,7 @@ def _check_file(path: Path) -> None:
         assert problem.path == path
         assert problem.code and problem.message
     result = source.LoadResult(
-        glossary=source.Glossary(concepts=(loaded.concept,) if loaded.concept else ()),
+        glossary=Glossary(concepts=(loaded.concept,) if loaded.concept else ()),
         files=[loaded], problems=list(loaded.problems))
     for problem in validate.validate(result):
         assert problem.line is not None and problem.line >= 1, problem

@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from glossary import pipeline
+from glossary import loader
 from glossary.formats import jsonfmt
 
 
@@ -87,7 +87,7 @@ def test_diff_errors(run, po_project):
 
 
 def test_json_read_inverts_write(po_settings):
-    loaded = pipeline.load(po_settings)
+    loaded = loader.load(po_settings)
     text = jsonfmt.write(loaded.glossary, loaded.revision)
     glossary, revision = jsonfmt.read(text)
     assert revision == loaded.revision

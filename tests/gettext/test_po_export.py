@@ -8,7 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from glossary import catalog, pipeline, translation
+from glossary import loader, locale_catalogs, pairs, pipeline
 from glossary.formats import po
 from tests.gettext.po_helpers import msgfmt
 
@@ -52,7 +52,7 @@ def test_entries_follow_the_issue(run, po_project):
     assert "Do not translate" not in fair
     assert "Other Khmer terms: គំរូ (admitted, proposed)" in got["ai-model"].comment
     # a fingerprint of the exported English and Khmer text
-    assert f"fingerprint: {catalog.fingerprint('fairness', 'យុត្តិធម៌')}" in fair
+    assert f"fingerprint: {pairs.fingerprint('fairness', 'យុត្តិធម៌')}" in fair
     # no Khmer yet: untranslated, not fuzzy; retired concepts are left out
     assert got["confabulation"].msgstr == "" and not got["confabulation"].fuzzy
     assert got["confabulation"].msgid == 'the "made-up" answer \\ confabulation'
@@ -66,7 +66,7 @@ def test_header(run, po_project):
     assert meta["Language"] == "km"
     assert meta["Plural-Forms"] == "nplurals=1; plural=0;"
     assert meta["Content-Type"] == "text/plain; charset=UTF-8"
-    revision = pipeline.load(pipeline_settings(po_project)).revision
+    revision = loader.load(pipeline_settings(po_project)).revision
     assert meta["X-Glossary-Revision"] == revision
     # no clock: the newest review date in the glossary
     assert meta["POT-Creation-Date"] == "2026-01-15 00:00+0000"
@@ -133,7 +133,7 @@ def test_build_writes_po_pot_and_mo(run, po_project):
     "bell\a and \x01 control", "ខ្មែរ ​ZWSP", "\\n is not a newline",
 ])
 def test_escaping_round_trips_through_polib_and_msgfmt(tmp_path, text):
-    entry = catalog.CatalogEntry(
+    entry = pairs.CatalogEntry(
         context="c", msgid=text, msgstr=text, comments=("comment\nover two lines",),
         fuzzy=False, fingerprint="0", reference="terms/c.toml", concept_id="c", en_index=0,
         km_index=0)
@@ -174,23 +174,23 @@ def test_pairing_by_type():
         km=LangSection(terms=(Term("បញ្ញាសិប្បនិម្មិតបង្កើតថ្មី"),
                               Term("GenAI", type=TermType.ACRONYM, dnt=True))),
     )
-    pairs = [(p.en.text, p.km.text if p.km else None) for p in catalog.pair_terms(concept)]
-    assert pairs == [("generative AI", "បញ្ញាសិប្បនិម្មិតបង្កើតថ្មី"), ("GenAI", "GenAI"),
+    found = [(p.en.text, p.km.text if p.km else None) for p in pairs.pair_terms(concept)]
+    assert found == [("generative AI", "បញ្ញាសិប្បនិម្មិតបង្កើតថ្មី"), ("GenAI", "GenAI"),
                      ("generative artificial intelligence", None)]
-    assert catalog.parse_context("ai-model#1") == ("ai-model", 1)
-    assert catalog.parse_context("ai-model") == ("ai-model", 0)
-    assert catalog.parse_context("x#y") is None
+    assert pairs.parse_context("ai-model#1") == ("ai-model", 1)
+    assert pairs.parse_context("ai-model") == ("ai-model", 0)
+    assert pairs.parse_context("x#y") is None
 
 
 def test_render_functions_are_registered():
-    assert pipeline.RENDERERS["po"] == "glossary.translation:render_po"
-    assert pipeline.RENDERERS["mo"] == "glossary.translation:render_mo"
-    assert translation.MO_NAME == "glossary.km.mo"
+    assert pipeline.RENDERERS["po"] == "glossary.locale_catalogs:render_po"
+    assert pipeline.RENDERERS["mo"] == "glossary.locale_catalogs:render_mo"
+    assert locale_catalogs.MO_NAME == "glossary.km.mo"
 
 
 def test_fast_writer_path_gives_the_same_bytes(po_settings):
-    loaded = pipeline.load(po_settings)
-    entries = catalog.build_entries(loaded.glossary)
+    loaded = loader.load(po_settings)
+    entries = pairs.build_entries(loaded.glossary)
     plain = [e for e in entries if e.concept_id != "confabulation"]  # needs no escaping
     multiline = plain[0]._replace(comments=("Note: one\nand two", "Domains: x"), context="m")
     header = po.Header(revision="r")

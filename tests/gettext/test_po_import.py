@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from glossary import translation
+from glossary import locale_catalogs
 from glossary.errors import FormatError
 from glossary.formats import po
 from tests.gettext.po_helpers import PO_DATA, snapshot
@@ -17,7 +17,7 @@ RETURNED = PO_DATA / "editor-returned-crlf.po"
 
 def test_editor_returned_file_is_read():
     assert b"\r\n" in RETURNED.read_bytes()
-    incoming = translation.read_po(RETURNED)
+    incoming = locale_catalogs.read_po(RETURNED)
     by_context = {t.concept_id if t.term_index == 0 else f"{t.concept_id}#{t.term_index}": t
                   for t in incoming.terms}
     assert by_context["fairness"].text == "ភាពយុត្តិធម៌"
@@ -100,21 +100,21 @@ def test_real_catalogs_import_and_are_mostly_unknown(run, po_project, tmp_path, 
 
 
 def test_brasero_warning_free_header_and_apt_obsolete(samples):
-    brasero = translation.read_po(samples / "po" / "brasero-3.12.3_km.po")
+    brasero = locale_catalogs.read_po(samples / "po" / "brasero-3.12.3_km.po")
     assert not any("Language" in w for w in brasero.warnings)  # km-KH is Khmer
-    apt = translation.read_po(samples / "po" / "apt-2.6.1_km.po")
+    apt = locale_catalogs.read_po(samples / "po" / "apt-2.6.1_km.po")
     assert sum(1 for _, _, r in apt.skipped if r.startswith("obsolete")) == 141
 
 
 def test_bom_latin1_and_a_foreign_language(tmp_path):
     bom = tmp_path / "bom.po"
     bom.write_bytes(b"\xef\xbb\xbf" + RETURNED.read_bytes())
-    assert len(translation.read_po(bom).terms) == len(translation.read_po(RETURNED).terms)
+    assert len(locale_catalogs.read_po(bom).terms) == len(locale_catalogs.read_po(RETURNED).terms)
     latin = tmp_path / "latin1.po"
     latin.write_bytes(
         b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n'
         b'"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
         b'msgctxt "fairness"\nmsgid "fairness"\nmsgstr "\xe9quit\xe9"\n')
-    read = translation.read_po(latin)
+    read = locale_catalogs.read_po(latin)
     assert read.terms[0].text == "équité"
     assert read.warnings == ["the header says Language: fr (expected km)"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary import catalog
+from glossary import pairs
 from glossary.errors import FormatError
 from glossary.formats import mo, po
 from tests.gettext.po_helpers import msgfmt
@@ -19,7 +19,7 @@ def load(path: Path) -> gettext.GNUTranslations:
         return gettext.GNUTranslations(handle)
 
 
-def random_catalog(n: int, seed: int = 5) -> list[catalog.CatalogEntry]:
+def random_catalog(n: int, seed: int = 5) -> list[pairs.CatalogEntry]:
     rng = random.Random(seed)
     khmer = [chr(c) for c in range(0x1780, 0x17A3)] + ["\u17b6", "\u17b7", "\u17c1", "\u17d2"]
     out = []
@@ -31,7 +31,7 @@ def random_catalog(n: int, seed: int = 5) -> list[catalog.CatalogEntry]:
             continue
         seen.add((context, msgid))
         msgstr = "".join(rng.choice(khmer) for _ in range(rng.randint(0, 8)))
-        out.append(catalog.CatalogEntry(context, msgid, msgstr, (), False, "0", "", context, 0,
+        out.append(pairs.CatalogEntry(context, msgid, msgstr, (), False, "0", "", context, 0,
                                         0))
     return out
 

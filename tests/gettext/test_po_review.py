@@ -11,10 +11,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from glossary import catalog, pipeline, review
-from glossary.catalog import IncomingTerm
+from glossary import loader, pairs, review
 from glossary.errors import LockError, ReviewError
 from glossary.lock import terms_lock
+from glossary.pairs import IncomingTerm
 from tests.gettext.po_helpers import PO_DATA, msgfmt, snapshot, term_texts
 
 PO = Path("locale/km/LC_MESSAGES/glossary.po")
@@ -26,11 +26,11 @@ def incoming(concept, index, text, en="", fp=None, **kw):
 
 
 def fp(en, km):
-    return catalog.fingerprint(en, km)
+    return pairs.fingerprint(en, km)
 
 
 def test_compare_classifies_each_case(po_settings):
-    glossary = pipeline.load(po_settings).glossary
+    glossary = loader.load(po_settings).glossary
     terms = [
         incoming("fairness", 0, "ភាពយុត្តិធម៌", "fairness", fp("fairness", "យុត្តិធម៌")),
         incoming("confabulation", 0, "ការប្រឌិត", fp=fp(
@@ -66,14 +66,14 @@ def test_compare_classifies_each_case(po_settings):
 
 
 def test_english_term_changed_since_export(po_settings):
-    glossary = pipeline.load(po_settings).glossary
+    glossary = loader.load(po_settings).glossary
     report = review.compare(glossary, [incoming("ai-model", 1, "គំរូថ្មី", "models")])
     assert report.items[0].conflict is review.Conflict.CHANGED_SINCE_EXPORT
     assert "the English term is now 'model'" in report.items[0].reason
 
 
 def test_zwsp_and_typing_order_do_not_make_a_change(po_settings):
-    glossary = pipeline.load(po_settings).glossary
+    glossary = loader.load(po_settings).glossary
     report = review.compare(glossary, [incoming("fairness", 0, "យុត្តិ\u200bធម៌")])
     assert report.items[0].outcome is review.Outcome.UNCHANGED
 
@@ -83,7 +83,7 @@ def test_ambiguous_msgid_is_unknown(po_project, po_settings):
         'id = "model-2"\ndomains = ["ethics"]\nnotes = ["another sense"]\n'
         '[[sources]]\ndoc = "asean-guide-2024"\nsection = "B.2"\n'
         '[[en.terms]]\ntext = "model"\nreview = "proposed"\n', encoding="utf-8")
-    glossary = pipeline.load(po_settings).glossary
+    glossary = loader.load(po_settings).glossary
     report = review.compare(glossary, [incoming(None, None, "គំរូ", "model")])
     assert report.items[0].outcome is review.Outcome.UNKNOWN
     assert "ambiguous" in report.items[0].reason
@@ -91,13 +91,13 @@ def test_ambiguous_msgid_is_unknown(po_project, po_settings):
 
 def test_rejected_text_is_a_conflict(po_project, po_settings):
     review.decide(po_settings.terms_dir, "fairness", state="rejected", by="Sok Dara", today=DAY)
-    glossary = pipeline.load(po_settings).glossary
+    glossary = loader.load(po_settings).glossary
     report = review.compare(glossary, [incoming("fairness", 0, "យុត្តិធម៌")])
     assert report.items[0].conflict is review.Conflict.REJECTED_BEFORE
 
 
 def apply(settings, terms, by="Sok Dara"):
-    glossary = pipeline.load(settings).glossary
+    glossary = loader.load(settings).glossary
     report = review.compare(glossary, terms)
     return review.apply(report, glossary, settings.terms_dir, by=by, origin="imported:t.po",
                         today=DAY)
@@ -110,7 +110,7 @@ def test_apply_changed_keeps_the_old_text_and_the_comments(po_project, po_settin
     text = (po_project / "terms/fairness.toml").read_text(encoding="utf-8")
     assert text.startswith("# Fairness — a comment the import must keep\n")
     assert '[[km.terms]]\ntext = "ភាពយុត្តិធម៌"   # the proposal under review\n' in text
-    loaded = pipeline.load(po_settings)
+    loaded = loader.load(po_settings)
     km = loaded.glossary.concept("fairness").km.terms
     assert km[0].text == "ភាពយុត្តិធម៌"
     assert km[0].review.origin == "imported:t.po"
@@ -122,14 +122,14 @@ def test_apply_changed_keeps_the_old_text_and_the_comments(po_project, po_settin
     assert set(before) <= set(term_texts(po_project / "terms"))
     assert not [p for p in loaded.problems if p.level.value == "error"]
     # the next export offers the new text for the same entry
-    pair = catalog.pair_for(loaded.glossary.concept("fairness"), 0)
+    pair = pairs.pair_for(loaded.glossary.concept("fairness"), 0)
     assert pair.km.text == "ភាពយុត្តិធម៌"
 
 
 def test_apply_never_replaces_an_approved_term(po_project, po_settings):
     result = apply(po_settings, [incoming("bias", 0, "ការលម្អៀង")])
     assert result.added == 1 and result.replaced == 0
-    km = pipeline.load(po_settings).glossary.concept("bias").km.terms
+    km = loader.load(po_settings).glossary.concept("bias").km.terms
     assert km[0].text == "ភាពលម្អៀង" and km[0].review.state.value == "approved"
     assert km[1].text == "ការលម្អៀង" and km[1].review.state.value == "proposed"
     assert km[1].admin_status.value == "admitted"
@@ -142,20 +142,20 @@ def test_apply_never_replaces_an_approved_term(po_project, po_settings):
 def test_apply_new_proposal(po_project, po_settings):
     result = apply(po_settings, [incoming("confabulation", 0, "ការប្រឌិត")])
     assert result.added == 1
-    km = pipeline.load(po_settings).glossary.concept("confabulation").km.terms
+    km = loader.load(po_settings).glossary.concept("confabulation").km.terms
     assert km[0].text == "ការប្រឌិត" and km[0].admin_status.value == "preferred"
     assert km[0].review.state.value == "proposed" and not km[0].dnt
 
 
 def test_apply_latin_text_is_marked_do_not_translate(po_project, po_settings):
     apply(po_settings, [incoming("confabulation", 0, "CFB")])
-    loaded = pipeline.load(po_settings)
+    loaded = loader.load(po_settings)
     assert loaded.glossary.concept("confabulation").km.terms[0].dnt
     assert not [p for p in loaded.problems if p.level.value == "error"]
 
 
 def test_apply_needs_a_name(po_settings):
-    glossary = pipeline.load(po_settings).glossary
+    glossary = loader.load(po_settings).glossary
     report = review.compare(glossary, [incoming("fairness", 0, "ភាពយុត្តិធម៌")])
     with pytest.raises(ReviewError):
         review.apply(report, glossary, po_settings.terms_dir, by=" ", origin="imported:t.po")
@@ -305,11 +305,11 @@ def test_conflict_alternative_pairs_with_nothing_until_approved(po_project, po_s
         '[[km.terms]]', '[[en.terms]]\ntext = "unfair bias"\nadmin_status = "admitted"\n'
         'review = "proposed"\n\n[[km.terms]]'), encoding="utf-8")
     apply(po_settings, [incoming("bias", 0, "ការលម្អៀង")])
-    concept = pipeline.load(po_settings).glossary.concept("bias")
+    concept = loader.load(po_settings).glossary.concept("bias")
     assert [t.text for t in concept.km.terms] == ["ភាពលម្អៀង", "ការលម្អៀង"]
-    assert catalog.pair_for(concept, 1).km is None  # not "unfair bias" → the alternative
+    assert pairs.pair_for(concept, 1).km is None  # not "unfair bias" → the alternative
     review.decide(po_settings.terms_dir, "bias", state="approved", term=1, by="Sok Dara",
                   today=DAY)
-    concept = pipeline.load(po_settings).glossary.concept("bias")
+    concept = loader.load(po_settings).glossary.concept("bias")
     assert concept.km.terms[1].review.note.startswith("approved over an earlier conflict:")
-    assert catalog.pair_for(concept, 1).km.text == "ការលម្អៀង"
+    assert pairs.pair_for(concept, 1).km.text == "ការលម្អៀង"

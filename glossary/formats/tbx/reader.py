@@ -7,15 +7,14 @@ declares entities (billion laughs, external entities) is refused before anything
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from lxml import etree  # this module is imported only by the commands that use it
 
-from glossary import forked, khmer
+from glossary import khmer
 from glossary.errors import FormatError
 from glossary.formats.tbx.common import (
     ADMIN_IN,
@@ -26,15 +25,12 @@ from glossary.formats.tbx.common import (
     XML_LANG,
     concept_id,
 )
-from glossary.formats.tbx.halves import MIN_BYTES, RangeReader, find_halves
-from glossary.formats.tbx.parallel import read_in_two
-from glossary.incoming import (
+from glossary.imports.records import (
     InConcept,
     InDefinition,
     InLang,
     InReview,
     InTerm,
-    Prepared,
     ReadResult,
     lang_code,
     parse_date,
@@ -77,13 +73,11 @@ class _EntryReader:
     records are built once per distinct note (most terms of a file share one).
     """
 
-    def __init__(self, result: ReadResult, default_lang: str | None, fold: bool,
-                 line_offset: int = 0) -> None:
+    def __init__(self, result: ReadResult, default_lang: str | None, fold: bool) -> None:
         self.result = result
         self.own = result.own
         self.default_lang = default_lang
         self.fold = fold
-        self.line_offset = line_offset
         self._reviews: dict[str, InReview] = {}
 
     def text(self, el: Any) -> str:
@@ -154,7 +148,7 @@ class _EntryReader:
             tuple(see_also) if (see_also or own) else None,
             tuple(notes) if (notes or own) else None,
             status or (ConceptStatus.ACTIVE if own else None),
-            _line(el, self.line_offset),
+            el.sourceline,
         )
 
     def lang_section(self, el: Any, langs: dict[str, dict[str, Any]]) -> None:
@@ -278,11 +272,6 @@ class _EntryReader:
         if found is None:
             self.skip(f"{cat} {value!r}")
         return found
-
-
-def _line(el: Any, offset: int) -> int | None:
-    line = el.sourceline
-    return line + offset if line is not None and offset else line
 
 
 _REVIEW_STATES = by_value(ReviewState)
@@ -418,59 +407,39 @@ def _refuse_entities(path: Path, root: Any) -> None:
     )
 
 
-def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False,
-         parallel: bool | None = None) -> ReadResult:
+def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False) -> ReadResult:
     """Read a TBX file (v3 DCA/DCT or v2) into incoming records.
 
     The file is parsed as a stream and each finished entry is dropped from the tree. With
     ``stream=True`` the records are produced while the caller iterates
     ``result.concepts`` (a parse error is raised then); ``result.own`` and
-    ``result.skipped`` are complete once it has been consumed. A large file is read on
-    two cores (:mod:`glossary.formats.tbx.parallel`), with the same result;
-    ``parallel`` forces (True: any file that can be cut) or forbids (False) that.
+    ``result.skipped`` are complete once it has been consumed.
     """
     result = ReadResult(path=path, format="tbx")
     default_lang = _check_root(path)
 
-    def make_reader(into: ReadResult, line_offset: int = 0) -> _EntryReader:
-        return _EntryReader(into, default_lang, fold_coeng_da, line_offset)
-
-    records = _iter_entries(path, result, make_reader, parallel)
-    # a stream may hold Prepared items once the consumer sets result.prepare (the
-    # import does); a list is read now, before anyone could, so it holds records only
+    records = _iter_entries(path, result, _EntryReader(result, default_lang, fold_coeng_da))
     result.concepts = (records if stream  # type: ignore[assignment]
-                       else list(records))  # type: ignore[arg-type]
+                       else list(records))
     return result
 
 
-#: The worker's share of a file read on two cores (measured best for an import: this
-#: process plans while it reads; the worker prepares the new concepts of its half).
-WORKER_SHARE = 0.5
-
-
-def _iter_entries(path: Path, result: ReadResult, make_reader: Callable[..., _EntryReader],
-                  parallel: bool | None) -> Iterator[InConcept | Prepared]:
-    reader = make_reader(result)
+def _iter_entries(path: Path, result: ReadResult, reader: _EntryReader
+                  ) -> Iterator[InConcept]:
     try:
-        halves = None
-        if parallel is not False and (os.cpu_count() or 1) > 1 and forked.can_fork():
-            halves = find_halves(path, WORKER_SHARE, 1 if parallel else MIN_BYTES)
-        if halves is None:
-            for record in _entries(path, result, reader):
-                if record is not None:
-                    yield record
-        else:
-            yield from read_in_two(path, halves, result, reader, make_reader, _entries)
+        for record in _entries(path, result, reader):
+            if record is not None:
+                yield record
     except etree.XMLSyntaxError as exc:
         raise _xml_error(path, exc) from None
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
-def _entries(source: Path | RangeReader, result: ReadResult, reader: _EntryReader,
-             skip: int = 0) -> Iterator[InConcept | None]:
+def _entries(source: Path, result: ReadResult, reader: _EntryReader
+             ) -> Iterator[InConcept | None]:
     """One item per entry of the document in ``source``: its record, or None when it
-    gives none. The first ``skip`` entries are passed over unread."""
+    gives none."""
     events = etree.iterparse(source, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
                              **_parser_options())
     for _event, el in events:
@@ -480,8 +449,6 @@ def _entries(source: Path | RangeReader, result: ReadResult, reader: _EntryReade
                 _local(p) == "p" and p.get("type") == "generator"
                 and (p.text or "").strip() == GENERATOR for p in el.iter()
             )
-        elif skip:
-            skip -= 1
         else:
             yield reader.entry(el)
         el.clear(keep_tail=False)

@@ -7,16 +7,12 @@ tests validate its output against the TBX-Basic RELAX NG schema and read it back
 
 from __future__ import annotations
 
-import os
 import re
-import struct
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from glossary import forked
 from glossary.formats.tbx.common import ADMIN_STATUS, GENERATOR, NS, TITLE, xml_id
-from glossary.incoming import ref_text
+from glossary.imports.records import ref_text
 from glossary.model import Concept, ConceptStatus, Definition, Glossary, Review, Term
 
 
@@ -218,74 +214,17 @@ _TAIL = """
 """
 
 
-#: Write on two cores from this many entries on (a forked worker serializes the second
-#: half while this process writes the first).
-PARALLEL_MIN = 5000
-_FRAME = struct.Struct("!II")  # entries in the frame, bytes that follow
-
-
-def write(glossary: Glossary, out: IO[bytes], batch: int = 256,
-          parallel: bool | None = None) -> WriteReport:
-    """Write ``glossary`` as TBX-Basic to a binary stream, a few entries at a time.
-
-    From :data:`PARALLEL_MIN` entries (or with ``parallel=True``), a forked worker
-    serializes the second half meanwhile; its bytes are copied after the first half, in
-    frames of whole entries. If it fails, the entries it did not deliver are written
-    here: the output is the same either way (a test compares them)."""
+def write(glossary: Glossary, out: IO[bytes], batch: int = 256) -> WriteReport:
+    """Write ``glossary`` as TBX-Basic to a binary stream, ``batch`` entries at a time
+    (memory stays bounded by one batch, whatever the size of the glossary)."""
     exported = {c.id for c in glossary.concepts if c.en.terms or c.km.terms}
     entries = [c for c in glossary.concepts if c.id in exported]
     report = WriteReport(concepts=len(entries), skipped=len(glossary.concepts) - len(entries),
                          terms=sum(len(c.en.terms) + len(c.km.terms) for c in entries))
-    if parallel is None:
-        parallel = len(entries) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1
-    half = len(entries) // 2 if parallel else len(entries)
-    worker = (_start_worker(glossary, exported, entries[half:], batch)
-              if 0 < half < len(entries) else None)
-    if worker is None:
-        half = len(entries)
     out.write(_HEAD.encode("utf-8"))
-    for chunk in _serialized(glossary, exported, entries[:half], batch):
-        out.write(chunk[1])
-    if worker is not None:
-        done = _copy_frames(worker, out)
-        for chunk in _serialized(glossary, exported, entries[half + done:], batch):
-            out.write(chunk[1])
-    out.write(_TAIL.encode("utf-8"))
-    return report
-
-
-def _serialized(glossary: Glossary, exported: set[str], entries: list[Concept],
-                batch: int) -> Iterator[tuple[int, bytes]]:
-    """(number of entries, their UTF-8 text) for each batch of ``entries``."""
     writer = _EntryWriter(glossary, exported)
     for start in range(0, len(entries), batch):
         part = entries[start:start + batch]
-        yield len(part), "".join(writer.concept(c) for c in part).encode("utf-8")
-
-
-def _start_worker(glossary: Glossary, exported: set[str], entries: list[Concept],
-                  batch: int) -> tuple[forked.Child, int] | None:
-    def work(fd: int) -> None:
-        # everything is serialized before anything is sent: the pipe is read only once
-        # the first half is written, and a full pipe would stop this process meanwhile
-        frames = [_FRAME.pack(count, len(data)) + data
-                  for count, data in _serialized(glossary, exported, entries, batch)]
-        with os.fdopen(fd, "wb") as pipe:
-            for frame in frames:
-                pipe.write(frame)
-
-    return forked.start_writer(work)
-
-
-def _copy_frames(worker: tuple[forked.Child, int], out: IO[bytes]) -> int:
-    """Copy the worker's whole frames to ``out``; return how many entries they held."""
-    child, fd = worker
-    done = 0
-    try:
-        with os.fdopen(fd, "rb") as pipe:
-            for count, data in forked.read_frames(pipe, _FRAME):
-                out.write(data)
-                done += count
-    finally:
-        child.cancel()  # reaps it; a worker that stopped early left entries for us
-    return done
+        out.write("".join(writer.concept(c) for c in part).encode("utf-8"))
+    out.write(_TAIL.encode("utf-8"))
+    return report

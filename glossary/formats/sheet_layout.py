@@ -1,0 +1,386 @@
+"""The glossary as a table, one row per term: shared by the CSV and XLSX formats.
+
+Layout (see the README, "glossary export csv"): the columns in :data:`COLUMNS`; a
+concept's rows are consecutive; concept-level cells (``sources``, ``domains``,
+``see_also``, ``concept_notes``, ``concept_status``) are filled on the concept's first
+row only, a language's definition cells on that language's first row only. A row with
+an empty ``term`` carries a definition (or concept data) that has no term to sit on.
+Multi-valued concept cells hold one item per line (``sources``, ``concept_notes``) or
+items separated by ``; `` (``domains``, ``see_also``): a note that itself contains a line
+break comes back as two notes.
+
+Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or
+``@`` (and some treat a leading tab or carriage return the same way). On export every
+such cell gets one leading apostrophe, and so does a cell that already starts with
+apostrophes followed by one of those characters. On import exactly one leading
+apostrophe is removed from a cell that starts with one or more apostrophes followed by
+one of those characters, and from no other cell, so any text survives a round trip
+unchanged while no cell is ever a live formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from glossary import khmer
+from glossary.errors import FormatError
+from glossary.imports.records import (
+    InConcept,
+    InDefinition,
+    InLang,
+    InReview,
+    InTerm,
+    ReadResult,
+    lang_code,
+    parse_date,
+    parse_ref,
+    ref_text,
+)
+from glossary.model import (
+    PARTS_OF_SPEECH,
+    AdminStatus,
+    Concept,
+    ConceptStatus,
+    Definition,
+    Glossary,
+    Review,
+    ReviewState,
+    Term,
+    TermType,
+)
+
+COLUMNS: tuple[str, ...] = (
+    "concept_id", "lang", "term", "admin_status", "review", "definition", "sources",
+    "type", "pos", "dnt", "context", "note",
+    "origin", "proposed_by", "proposed_on", "approved_by", "approved_on", "review_note",
+    "definition_source", "definition_review", "definition_origin", "definition_proposed_by",
+    "definition_proposed_on", "definition_approved_by", "definition_approved_on",
+    "definition_review_note",
+    "domains", "see_also", "concept_notes", "concept_status",
+)
+REQUIRED: tuple[str, ...] = ("lang", "term")
+_REVIEW_FIELDS = ("origin", "proposed_by", "proposed_on", "approved_by", "approved_on",
+                  "review_note")
+
+_LIVE = re.compile(r"^'*[=+\-@\t\r]")
+_NEUTRALIZED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def neutralize(cell: str) -> str:
+    """Export: make a cell inert in a spreadsheet (see the module docstring)."""
+    return "'" + cell if _LIVE.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """Import: undo :func:`neutralize` exactly."""
+    return cell[1:] if _NEUTRALIZED.match(cell) else cell
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _review_cells(review: Review, prefix: str = "") -> dict[str, str]:
+    return {
+        f"{prefix}review": review.state.value,
+        f"{prefix}origin": review.origin,
+        f"{prefix}proposed_by": review.proposed_by or "",
+        f"{prefix}proposed_on": _day(review.proposed_on),
+        f"{prefix}approved_by": review.approved_by or "",
+        f"{prefix}approved_on": _day(review.approved_on),
+        f"{prefix}review_note": review.note or "",
+    }
+
+
+def _definition_cells(definition: Definition | None) -> dict[str, str]:
+    if definition is None:
+        return {}
+    cells = {"definition": definition.text,
+             "definition_source": ref_text(definition.source) if definition.source else ""}
+    cells.update(_review_cells(definition.review, "definition_"))
+    return cells
+
+
+def _term_cells(term: Term) -> dict[str, str]:
+    cells = {
+        "term": term.text, "admin_status": term.admin_status.value, "type": term.type.value,
+        "pos": term.pos, "dnt": "yes" if term.dnt else "", "context": term.context or "",
+        "note": term.note or "",
+    }
+    cells.update(_review_cells(term.review))
+    return cells
+
+
+def concept_rows(concept: Concept) -> Iterator[dict[str, str]]:
+    concept_cells = {
+        "sources": "\n".join(ref_text(r) for r in concept.sources),
+        "domains": "; ".join(concept.domains),
+        "see_also": "; ".join(concept.see_also),
+        "concept_notes": "\n".join(concept.notes),
+        "concept_status": concept.status.value,
+    }
+    first = True
+    for lang in ("en", "km"):
+        section = concept.lang(lang)
+        terms: Sequence[Term | None] = section.terms or ((None,) if section.definition else ())
+        for i, term in enumerate(terms):
+            row = {"concept_id": concept.id, "lang": lang}
+            if term is not None:
+                row.update(_term_cells(term))
+            if i == 0:
+                row.update(_definition_cells(section.definition))
+            if first:
+                row.update(concept_cells)
+                first = False
+            yield row
+    if first:  # no term and no definition: one row still carries the concept data
+        yield {"concept_id": concept.id, "lang": "en", **concept_cells}
+
+
+def rows(glossary: Glossary) -> Iterator[list[str]]:
+    """The header, then one neutralized row per term."""
+    yield list(COLUMNS)
+    for concept in glossary.concepts:
+        for row in concept_rows(concept):
+            yield [neutralize(row.get(name, "")) for name in COLUMNS]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Cells:
+    """One data row, by column name, with its location for error messages."""
+
+    def __init__(self, values: dict[str, str], path: Path, line: int, fold: bool) -> None:
+        self.values, self.path, self.line, self.fold = values, path, line, fold
+
+    def has(self, name: str) -> bool:
+        return name in self.values
+
+    def raw(self, name: str) -> str | None:
+        """The cell's text, or None when the column is missing."""
+        return self.values.get(name)
+
+    def text(self, name: str) -> str | None:
+        value = self.values.get(name)
+        if value is None:
+            return None
+        return khmer.normalize(value, fold_coeng_da=self.fold)
+
+    def fail(self, name: str, message: str, hint: str | None = None) -> FormatError:
+        return FormatError(f"column {name}: {message}", path=self.path, line=self.line,
+                           hint=hint)
+
+    def choice(self, name: str, allowed: Iterable[str]) -> str | None:
+        value = (self.values.get(name) or "").strip()
+        if not value:
+            return None
+        allowed = tuple(allowed)
+        if value not in allowed:
+            raise self.fail(name, f"{value!r} is not allowed", "use " + ", ".join(allowed))
+        return value
+
+    def day(self, name: str) -> Any:
+        value = (self.values.get(name) or "").strip()
+        if not value:
+            return None
+        parsed = parse_date(value)
+        if parsed is None or len(value) != 10:
+            raise self.fail(name, f"{value!r} is not a date", "write it as 2026-01-31")
+        return parsed
+
+    def review(self, prefix: str, own: bool) -> InReview | None:
+        names = [f"{prefix}review", *(f"{prefix}{f}" for f in _REVIEW_FIELDS)]
+        if not any(self.has(n) for n in names):
+            return None
+        if not own and not any((self.values.get(n) or "").strip() for n in names):
+            return None
+        state = self.choice(f"{prefix}review", (s.value for s in ReviewState))
+        return InReview(
+            state=ReviewState(state) if state else None,
+            origin=(self.values.get(f"{prefix}origin") or "").strip() or None,
+            proposed_by=(self.values.get(f"{prefix}proposed_by") or "").strip() or None,
+            proposed_on=self.day(f"{prefix}proposed_on"),
+            approved_by=(self.values.get(f"{prefix}approved_by") or "").strip() or None,
+            approved_on=self.day(f"{prefix}approved_on"),
+            note=self.text(f"{prefix}review_note") or None,
+        )
+
+
+def check_header(header: Sequence[str], path: Path) -> list[str]:
+    names = [h.strip() for h in header]
+    if names and names[0].startswith("\ufeff"):
+        names[0] = names[0][1:]
+    expected = "expected columns: " + ", ".join(COLUMNS[:7]) + ", … (see `glossary export csv`)"
+    missing = [r for r in REQUIRED if r not in names]
+    if missing:
+        raise FormatError(f"bad header: missing column(s) {', '.join(missing)}", path=path,
+                          line=1, hint=expected)
+    seen: set[str] = set()
+    for i, name in enumerate(names, 1):
+        if name in seen:
+            raise FormatError(f"bad header: column {name!r} appears twice", path=path, line=1,
+                              column=i, hint=expected)
+        seen.add(name)
+    return names
+
+
+class _Builder:
+    """Collects rows into InConcepts."""
+
+    def __init__(self) -> None:
+        self.id: str | None = None
+        self.line = 0
+        self.concept: dict[str, Any] = {}
+        self.langs: dict[str, dict[str, Any]] = {"en": {"terms": []}, "km": {"terms": []}}
+
+    def build(self, own: bool) -> InConcept:
+        def lang(code: str) -> InLang:
+            data = self.langs[code]
+            return InLang(definition=data.get("definition"), terms=tuple(data["terms"]))
+
+        c = self.concept
+        return InConcept(
+            id=self.id, en=lang("en"), km=lang("km"), line=self.line,
+            domains=c.get("domains", () if own else None),
+            sources=c.get("sources", () if own else None),
+            see_also=c.get("see_also", () if own else None),
+            notes=c.get("notes", () if own else None),
+            status=c.get("status", ConceptStatus.ACTIVE if own else None),
+        )
+
+
+def _split(value: str | None, sep: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(sep) if part.strip())
+
+
+def read_rows(
+    records: Iterable[tuple[int, Sequence[Any]]], path: Path, fmt: str, fold: bool = True
+) -> ReadResult:
+    """Turn ``(line, cells)`` pairs (the header first) into incoming records."""
+    result = ReadResult(path=path, format=fmt)
+    iterator = iter(records)
+    first = next(iterator, None)
+    if first is None:
+        raise FormatError("the file is empty", path=path, line=1,
+                          hint="export a file with `glossary export " + fmt + "` to start from")
+    names = check_header([str(c) if c is not None else "" for c in first[1]], path)
+    unknown = [n for n in names if n not in COLUMNS]
+    for name in unknown:
+        result.skip(f"unknown column {name!r}")
+    own = result.own = all(name in names for name in COLUMNS)
+    builders: list[_Builder] = []
+    by_id: dict[str, _Builder] = {}
+    current: _Builder | None = None
+    for line, cells in iterator:
+        values = [restore(str(c)) if c is not None else "" for c in cells]
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(names) and any(v.strip() for v in values[len(names):]):
+            raise FormatError(f"row has {len(values)} cells but the header has {len(names)}",
+                              path=path, line=line, hint="quote cells that contain commas")
+        row = _Cells({n: (values[i] if i < len(values) else "") for i, n in enumerate(names)
+                      if n in COLUMNS}, path, line, fold)
+        cid = (row.raw("concept_id") or "").strip() or None
+        lang_tag = (row.raw("lang") or "").strip()
+        code = lang_code(lang_tag)
+        term = (row.text("term") or "").strip()
+        if code is None:
+            if lang_tag:
+                result.skip(f"rows in language {lang_tag}")
+                continue
+            raise row.fail("lang", "is empty", "write en or km")
+        admin = row.choice("admin_status", (s.value for s in AdminStatus))
+        if cid is not None:
+            builder = by_id.get(cid)
+            if builder is None:
+                builder = by_id[cid] = _Builder()
+                builder.id, builder.line = cid, line
+                builders.append(builder)
+        elif (current is None or current.id is not None
+              or (code == "en" and admin in (None, "preferred") and term)):
+            builder = _Builder()
+            builder.line = line
+            builders.append(builder)
+        else:
+            builder = current
+        current = builder
+        _concept_cells(builder, row, own)
+        data = builder.langs[code]
+        definition = (row.text("definition") or "").strip()
+        if definition and "definition" not in data:
+            source_text = (row.text("definition_source") or "").strip()
+            source = parse_ref(source_text) if source_text else None
+            if source_text and source is None:
+                raise row.fail("definition_source", f"{source_text!r} is not a reference",
+                               "write DOC §SECTION, e.g. asean-guide-2024 §B.2")
+            data["definition"] = InDefinition(text=definition, source=source,
+                                              review=row.review("definition_", own))
+        if term:
+            data["terms"].append(_term(row, term, admin, own))
+    result.concepts = [b.build(own) for b in builders]
+    return result
+
+
+def _concept_cells(builder: _Builder, row: _Cells, own: bool) -> None:
+    c = builder.concept
+    if builder.concept.get("_seen"):
+        return
+    c["_seen"] = True
+    sources = row.text("sources")
+    if sources is not None:
+        refs = []
+        for item in sources.split("\n"):
+            if not item.strip():
+                continue
+            ref = parse_ref(item)
+            if ref is None:
+                raise row.fail("sources", f"{item.strip()!r} is not a reference",
+                               "one per line: DOC §SECTION, e.g. asean-guide-2024 §B.2, p. 12")
+            refs.append(ref)
+        if refs or own:
+            c["sources"] = tuple(refs)
+    for key, name, sep in (("domains", "domains", ";"), ("see_also", "see_also", ";")):
+        parts = _split(row.raw(name), sep)
+        if parts is not None and (parts or own):
+            c[key] = parts
+    notes = row.text("concept_notes")
+    if notes is not None:
+        parts = tuple(n for n in notes.split("\n") if n.strip())
+        if parts or own:
+            c["notes"] = parts
+    status = row.choice("concept_status", (s.value for s in ConceptStatus))
+    if status:
+        c["status"] = ConceptStatus(status)
+
+
+def _term(row: _Cells, text: str, admin: str | None, own: bool) -> InTerm:
+    kind = row.choice("type", (t.value for t in TermType))
+    pos = row.choice("pos", PARTS_OF_SPEECH)
+    dnt_text = row.raw("dnt")
+    dnt: bool | None = None
+    if dnt_text is not None:
+        value = dnt_text.strip().lower()
+        if value not in ("", "yes", "no", "true", "false", "1", "0"):
+            raise row.fail("dnt", f"{dnt_text!r} is not yes or no", "write yes, or leave empty")
+        dnt = value in ("yes", "true", "1") if (value or own) else None
+    context = row.text("context")
+    note = row.text("note")
+    return InTerm(
+        text=text,
+        admin_status=AdminStatus(admin) if admin else None,
+        type=TermType(kind) if kind else None,
+        pos=pos,
+        context=context or None,
+        dnt=dnt,
+        note=note or None,
+        review=row.review("", own),
+    )

@@ -1,0 +1,544 @@
+"""Import and export of interchange files (TBX, CSV, XLSX): the report and the apply.
+
+``plan()`` compares the incoming records a format reader produced
+(:mod:`glossary.imports.records`) with the glossary: each incoming concept is matched by
+concept id, else by its English preferred term (on :func:`glossary.khmer.search_key`);
+each incoming term by its text within its language. The result lists what would be
+added, changed, or is in conflict (a change to an approved term or definition: never
+applied), and what was skipped. ``apply()`` writes the plan to ``terms/``. An import
+adds and changes; it never deletes a term, a definition or a concept. A file written by
+another tool only adds: new concepts, new terms, definitions and term contexts or notes
+where ours are empty, domains and references to our lists; where it differs from what
+we have, ours is kept and the report counts it under "skipped".
+
+New concepts keep the file's id when the file was written by ``glossary`` and the id is
+a free, safe slug; otherwise they get a fresh id: the slug of the English term, made
+unique. Terms and definitions from another tool's file get ``review = "proposed"`` and
+``origin = "imported:<file name>"``, proposed by the person the file names, else by
+``--by NAME``.
+
+The Khmer translations of English terms the glossary already has go through the shared
+review of the PO import (:mod:`glossary.review`): a new proposal, a changed proposal
+(the earlier text is kept as a superseded term), or a conflict (an approved term is
+never replaced; the alternative is added for a reviewer). Everything else an
+interchange file carries — new concepts, English terms, definitions, domains, sources,
+see-also, notes, term attributes and review records — is compared here, field by field.
+:mod:`glossary.exchange` runs it (reading, planning and, under the terms lock, applying).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from glossary import khmer, review, validate
+from glossary.errors import ReviewError
+from glossary.imports.records import InConcept, InDefinition, InReview, InTerm, ReadResult
+from glossary.imports.report import (
+    Change,
+    ImportPlan,
+    describe_diff,
+    fmt_value,
+    review_changes,
+    short,
+)
+from glossary.model import (
+    AdminStatus,
+    Concept,
+    ConceptStatus,
+    Definition,
+    Glossary,
+    LangSection,
+    Review,
+    ReviewState,
+    SourceRef,
+    Term,
+    TermType,
+)
+from glossary.pairs import IncomingTerm, pair_terms
+from glossary.review import Outcome
+from glossary.source import new as source_new
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    return slug or "concept"
+
+
+def _clean_term(text: str) -> str:
+    if not text.isascii() and _ZERO_WIDTH.search(text):
+        text = text.translate(ZERO_WIDTH)
+    return " ".join(text.split())
+
+
+class _Planner:
+    def __init__(self, glossary: Glossary, result: ReadResult, by: str | None,
+                 taken: set[str], keep: bool) -> None:
+        self.glossary = glossary
+        self.result = result
+        self.keep = keep
+        self.links: list[tuple[int, tuple[str, ...]]] = []  # see-also of new concepts
+        self.sections = {(d.id, s.id) for d in glossary.documents for s in d.sections}
+        self.by = by
+        self.origin = f"imported:{result.path.name}"
+        self.plan = ImportPlan(result.path, result.format, result.own)
+        self.taken = set(taken) | {c.id for c in glossary.concepts}
+        self.by_key: dict[str, list[str]] = {}
+        for concept in glossary.concepts:
+            preferred = concept.en.preferred
+            if preferred is not None:
+                self.by_key.setdefault(khmer.search_key(preferred.text), []).append(concept.id)
+        self.domains: dict[str, str] = {}
+        for domain in glossary.domains:
+            for label in (domain.id, domain.en, domain.km):
+                if label:
+                    self.domains.setdefault(label.casefold(), domain.id)
+        self.id_map: dict[str, str] = {}
+        self.new_keys: set[str] = set()
+        self.incoming_terms: list[IncomingTerm] = []  # translations for glossary.review
+        self.unchanged: set[str] = set()
+
+    @property
+    def own(self) -> bool:  # known once the file's header has been read
+        return self.result.own
+
+    def skip(self, reason: str) -> None:
+        self.plan.skipped[reason] += 1
+
+    # -- building model objects from incoming records
+
+    def review(self, incoming: InReview | None) -> Review:
+        if incoming is None or not self.own:
+            proposed_by = incoming.proposed_by if incoming else None
+            return Review(state=ReviewState.PROPOSED, origin=self.origin,
+                          proposed_by=proposed_by or self.by,
+                          proposed_on=incoming.proposed_on if incoming else None)
+        state = self.review_state(incoming)
+        return Review(state=state, origin=incoming.origin or self.origin,
+                      proposed_by=incoming.proposed_by, proposed_on=incoming.proposed_on,
+                      approved_by=incoming.approved_by, approved_on=incoming.approved_on,
+                      note=incoming.note)
+
+    def review_state(self, incoming: InReview | None) -> ReviewState:
+        """The state :meth:`review` gives (an approval needs a reviewer and a date)."""
+        if incoming is None or not self.own:
+            return ReviewState.PROPOSED
+        state = incoming.state or ReviewState.PROPOSED
+        if state is ReviewState.APPROVED and not (incoming.approved_by and incoming.approved_on):
+            self.skip("approvals without reviewer and date, read as proposed")
+            state = ReviewState.PROPOSED
+        return state
+
+    def term(self, incoming: InTerm, first: bool, lang: str) -> Term:
+        default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
+        text = _clean_term(incoming.text)
+        dnt = incoming.dnt
+        if dnt is None:  # a "Khmer" term with no Khmer letters is an acronym kept in English
+            dnt = lang == "km" and not khmer.has_khmer(text)
+        return Term(
+            text=text,
+            admin_status=incoming.admin_status or default_status,
+            type=incoming.type or TermType.FULL_FORM,
+            pos=incoming.pos or "noun",
+            context=incoming.context or None,
+            dnt=dnt,
+            note=incoming.note or None,
+            review=self.review(incoming.review),
+        )
+
+    def ref(self, ref: SourceRef | None) -> SourceRef | None:
+        if ref is None:
+            return None
+        if (ref.doc, ref.section) not in self.sections:
+            self.skip(f"references to unregistered {ref.doc} §{ref.section}")
+            return None
+        return ref
+
+    def definition(self, incoming: InDefinition | None) -> Definition | None:
+        if incoming is None:
+            return None
+        return Definition(text=incoming.text, source=self.ref(incoming.source),
+                          review=self.review(incoming.review))
+
+    def domain_ids(self, values: Iterable[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        for value in values:
+            found = self.domains.get(value.casefold())
+            if found is None:
+                self.skip(f"unknown domain {value!r}")
+            elif found not in out:
+                out.append(found)
+        return tuple(out)
+
+    def refs(self, values: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
+        return tuple(r for r in (self.ref(v) for v in values) if r is not None)
+
+    # -- matching
+
+    def match(self, incoming: InConcept, key: str | None) -> Concept | None | str:
+        if incoming.id:
+            found = self.glossary.concept(incoming.id)
+            if found is not None:
+                return found
+        if key is None:
+            return None
+        ids = self.by_key.get(key, [])
+        if len(ids) > 1:
+            return "matches " + ", ".join(ids)
+        return self.glossary.concept(ids[0]) if ids else None
+
+    def fresh_id(self, wanted: str | None, preferred: str | None) -> str:
+        """The id of a new concept: the file's own (``wanted``) when it can be kept,
+        else a slug of its English preferred term, made unique."""
+        if (self.own and wanted and validate.id_problem(wanted) is None
+                and wanted not in self.taken):
+            return wanted
+        base = slugify(preferred or "concept")
+        if validate.id_problem(base) is not None:
+            base = f"{base}-term"[:60]
+        candidate, n = base, 2
+        while candidate in self.taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    # -- the plan
+
+    def new_concept(self, incoming: InConcept, key: str | None) -> None:
+        if not incoming.en.terms or key is None:
+            self.skip("new concepts without an English term")
+            return
+        preferred = _preferred(incoming)
+
+        def describe(cid: str) -> tuple[tuple[str, ...], tuple[str | None, str | None]]:
+            if self.keep:
+                concept = self.build(cid, incoming)
+                self.plan.new.append(concept)
+                en, km = concept.en.preferred, concept.km.preferred
+                return concept.see_also, (en.text if en else None, km.text if km else None)
+            # a report only: the same checks and names, without the model objects
+            return tuple(incoming.see_also or ()), self.checked_names(incoming)
+
+        self.add_new(incoming.id, key, preferred.text if preferred else None, incoming.line,
+                     describe)
+
+    def add_new(self, wanted: str | None, key: str, preferred: str | None, line: int | None,
+                describe: Callable[[str], tuple[tuple[str, ...],
+                                                tuple[str | None, str | None]]]) -> None:
+        """Add a new concept unless an earlier new entry had its English term;
+        ``describe(id)`` gives its see-also and its English and Khmer names."""
+        if not (self.own and wanted) and key in self.new_keys:
+            self.skip("entries repeating the English term of an earlier new entry")
+            return
+        self.new_keys.add(key)
+        cid = self.fresh_id(wanted, preferred)
+        self.taken.add(cid)
+        if wanted:
+            self.id_map[wanted] = cid
+        see_also, names = describe(cid)
+        self.plan.new_ids.append(cid)
+        if see_also:
+            self.links.append((len(self.plan.new_ids) - 1, see_also))
+        self.plan.changes.append(Change(
+            "added", cid, "new concept",
+            (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""), line))
+
+    def build(self, cid: str, incoming: InConcept) -> Concept:
+        """The new concept an incoming record becomes."""
+
+        def lang(code: str) -> LangSection:
+            section = incoming.lang(code)
+            return LangSection(
+                definition=self.definition(section.definition),
+                terms=tuple(self.term(t, i == 0, code) for i, t in enumerate(section.terms)),
+            )
+
+        return Concept(
+            id=cid,
+            domains=self.domain_ids(incoming.domains or ()),
+            sources=self.refs(incoming.sources or ()),
+            see_also=tuple(incoming.see_also or ()),  # resolved in finish()
+            notes=tuple(incoming.notes or ()),
+            status=incoming.status or ConceptStatus.ACTIVE,
+            en=lang("en"), km=lang("km"),
+        )
+
+    def checked_names(self, incoming: InConcept) -> tuple[str | None, str | None]:
+        """What :meth:`build` would count as skipped, and the English and Khmer preferred
+        terms it would give (``LangSection.preferred``), without building anything. A
+        test checks that reports with and without ``keep`` are the same."""
+        self.domain_ids(incoming.domains or ())
+        self.refs(incoming.sources or ())
+        names: list[str | None] = []
+        for section in (incoming.en, incoming.km):
+            if section.definition is not None:
+                self.ref(section.definition.source)
+                self.review_state(section.definition.review)
+            chosen = None
+            for i, term in enumerate(section.terms):
+                state = self.review_state(term.review)
+                admin = term.admin_status or (AdminStatus.PREFERRED if i == 0
+                                              else AdminStatus.ADMITTED)
+                if (chosen is None and admin is AdminStatus.PREFERRED
+                        and state is not ReviewState.REJECTED):
+                    chosen = term
+            if chosen is None and section.terms:
+                chosen = section.terms[0]
+            names.append(_clean_term(chosen.text) if chosen is not None else None)
+        return names[0], names[1]
+
+    def merge(self, existing: Concept, incoming: InConcept) -> None:
+        current = self.plan.updated.get(existing.id, existing)
+        changes: list[Change] = []
+
+        def note(kind: str, what: str, detail: str) -> None:
+            changes.append(Change(kind, existing.id, what, detail, incoming.line))
+
+        updates: dict[str, Any] = {}
+        fields: list[tuple[str, Any, Callable[[Any], Any]]] = [
+            ("domains", incoming.domains, self.domain_ids),
+            ("sources", incoming.sources, self.refs),
+            ("see_also", incoming.see_also, tuple),
+            ("notes", incoming.notes, tuple),
+            ("status", incoming.status, lambda v: v),
+        ]
+        for name, value, convert in fields:
+            if value is None:
+                continue
+            new = convert(value)
+            old = getattr(current, name)
+            if name == "see_also":
+                new = tuple(self.id_map.get(v, v) for v in new)
+            if not self.own:  # another tool's file adds to our lists, never replaces them
+                if name == "status":
+                    continue
+                new = tuple(old) + tuple(v for v in new if v not in old)
+            if new != old:
+                updates[name] = new
+                note("changed", name, f"{fmt_value(old)} → {fmt_value(new)}")
+        for code in ("en", "km"):
+            section = current.lang(code)
+            reviewed = self.translations(current, incoming) if code == "km" else frozenset()
+            merged = self.merge_lang(code, section, incoming.lang(code), note, reviewed)
+            if merged != section:
+                updates[code] = merged
+        self.plan.changes.extend(changes)
+        applied = [c for c in changes if c.kind != "conflict"]
+        if updates and applied:
+            self.plan.updated[existing.id] = replace(current, **updates)
+        elif not changes:
+            self.unchanged.add(existing.id)
+
+    def merge_lang(self, code: str, section: LangSection, incoming: Any,
+                   note: Callable[[str, str, str], None],
+                   reviewed: frozenset[int] = frozenset()) -> LangSection:
+        definition = section.definition
+        if incoming.definition is not None:
+            new = self.definition(incoming.definition)
+            assert new is not None
+            if definition is None:
+                definition = new
+                note("added", f"{code} definition", short(new.text))
+            elif not self.own:
+                if new.text != definition.text:
+                    self.skip("definitions that differ from ours (ours kept)")
+            else:
+                revised = replace(definition, text=new.text,
+                                    source=new.source if (self.own or new.source) else
+                                    definition.source,
+                                    review=new.review if self.own else definition.review)
+                if revised != definition:
+                    detail = describe_diff(definition, revised, ("text", "source", "review"))
+                    if definition.review.state is ReviewState.APPROVED:
+                        note("conflict", f"{code} definition",
+                             f"approved by {definition.review.approved_by}; the file has {detail}")
+                    else:
+                        definition = revised
+                        note("changed", f"{code} definition", detail)
+        terms = list(section.terms)
+        keys = {khmer.search_key(t.text): i for i, t in enumerate(terms)}
+        for position, inc in enumerate(incoming.terms):
+            if position in reviewed:  # a translation: glossary.review decides
+                continue
+            text = _clean_term(inc.text)
+            index = keys.get(khmer.search_key(text))
+            if index is None:
+                term = self.term(inc, not terms, code)
+                keys[khmer.search_key(text)] = len(terms)
+                terms.append(term)
+                note("added", f"{code} term {text!r}", term.admin_status.value)
+                continue
+            old = terms[index]
+            candidate = self.merged_term(old, inc)
+            if candidate == old:
+                continue
+            detail = describe_diff(old, candidate, ("text", "admin_status", "type", "pos",
+                                                    "context", "dnt", "note", "review"))
+            if old.review.state is ReviewState.APPROVED:
+                note("conflict", f"{code} term {old.text!r}",
+                     f"approved by {old.review.approved_by}; the file has {detail}")
+            else:
+                terms[index] = candidate
+                note("changed", f"{code} term {old.text!r}", detail)
+        return LangSection(definition=definition, terms=tuple(terms))
+
+    def translations(self, existing: Concept, incoming: InConcept) -> frozenset[int]:
+        """Hand the incoming Khmer terms that translate an English term (and differ from
+        every Khmer term the concept has) to :func:`glossary.review.compare`, as the PO
+        import does; return their positions. The pairing is :func:`catalog.pair_terms`'s
+        on the incoming entry; an entry without English terms offers its first Khmer term
+        as the translation of the concept's first English term (like a PO entry)."""
+        km = incoming.km.terms
+        if not km:
+            return frozenset()
+        have = {khmer.search_key(t.text) for t in existing.km.terms}
+        if all(khmer.search_key(_clean_term(t.text)) in have for t in km):
+            return frozenset()  # nothing new to translate (the usual case): no pairing
+        offered: list[tuple[int, str]] = []
+        if incoming.en.terms:
+            draft = Concept(id=existing.id, en=LangSection(terms=tuple(
+                self.term(t, i == 0, "en") for i, t in enumerate(incoming.en.terms))),
+                km=LangSection(terms=tuple(self.term(t, i == 0, "km")
+                                           for i, t in enumerate(km))))
+            for pair in pair_terms(draft):
+                if pair.km_index is not None:
+                    offered.append((pair.km_index, pair.en.text))
+        else:
+            offered.append((0, ""))
+        positions = []
+        for position, en_text in offered:
+            text = _clean_term(km[position].text)
+            if khmer.search_key(text) in have:
+                continue
+            positions.append(position)
+            self.incoming_terms.append(IncomingTerm(
+                concept_id=existing.id, term_index=None, lang="km", text=text,
+                en_text=en_text, origin_file=self.result.path.name, line=incoming.line))
+        return frozenset(positions)
+
+    def merged_term(self, old: Term, inc: InTerm) -> Term:
+        values: dict[str, Any] = {}
+        if not self.own:  # another tool's file only fills what we left empty
+            for name in ("context", "note"):
+                if getattr(old, name) is None and getattr(inc, name):
+                    values[name] = getattr(inc, name)
+            if any(getattr(inc, n) not in (None, getattr(old, n))
+                   for n in ("admin_status", "type", "pos")):
+                self.skip("term attributes that differ from ours (ours kept)")
+            return replace(old, **values)
+        for name in ("admin_status", "type", "pos"):
+            value = getattr(inc, name)
+            if value is not None:
+                values[name] = value
+        for name in ("context", "note"):
+            value = getattr(inc, name)
+            if value is not None or self.own:
+                values[name] = value or None
+        if inc.dnt is not None:
+            values["dnt"] = inc.dnt
+        if self.own and inc.review is not None:
+            values["review"] = self.review(inc.review)
+        return replace(old, **values)
+
+    def finish(self) -> ImportPlan:
+        """Resolve the see-also links of new concepts (they may point forward)."""
+        known = {c.id for c in self.glossary.concepts}
+        known.update(self.plan.new_ids)
+        id_map = self.id_map
+        if not self.keep:  # a report: only the links that lead nowhere count
+            targets = [other for _, links in self.links for other in links]
+            unknown = len(targets) - sum(map(known.__contains__,
+                                             map(id_map.get, targets, targets)))
+            if unknown:
+                self.plan.skipped["see-also links to unknown concepts"] += unknown
+            return self.plan
+        resolved: dict[int, tuple[str, ...]] = {}
+        for index, links in self.links:
+            kept = []
+            for other in links:
+                target = id_map.get(other, other)
+                if target in known:
+                    kept.append(target)
+                else:
+                    self.skip("see-also links to unknown concepts")
+            resolved[index] = tuple(kept)
+        self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
+                         for i, c in enumerate(self.plan.new)]
+        return self.plan
+
+
+def _key(incoming: InConcept) -> str | None:
+    """The key an incoming record is matched on: its English preferred term's."""
+    preferred = _preferred(incoming)
+    return khmer.search_key(_clean_term(preferred.text)) if preferred is not None else None
+
+
+def _preferred(incoming: InConcept) -> InTerm | None:
+    for term in incoming.en.terms:
+        if term.admin_status in (None, AdminStatus.PREFERRED):
+            return term
+    return incoming.en.terms[0] if incoming.en.terms else None
+
+
+def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
+         taken: Iterable[str] = (), keep: bool = True) -> ImportPlan:
+    """Compare incoming records with ``glossary``; nothing is written. ``result.concepts``
+    may be a stream (it is consumed once). With ``keep=False`` new concepts are counted
+    and reported but not kept, so a report on a large file needs little memory."""
+    planner = _Planner(glossary, result, by, set(taken), keep)
+    for incoming in result.concepts:
+        key = _key(incoming)
+        match = planner.match(incoming, key)
+        if isinstance(match, str):
+            planner.plan.changes.append(Change(
+                "conflict", "-", f"entry {incoming.id or '(no id)'}",
+                f"its English term {match}: cannot tell which", incoming.line))
+        elif match is None:
+            planner.new_concept(incoming, key)
+        else:
+            planner.merge(match, incoming)
+    done = planner.finish()
+    done.review = review.compare(glossary, planner.incoming_terms)
+    done.changes.extend(review_changes(done.review))
+    changed = {c.concept for c in done.changes}
+    done.unchanged = len(planner.unchanged - changed)
+    for item in done.review.of(Outcome.UNKNOWN):
+        done.skipped[f"Khmer terms not matched: {item.reason}"] += 1
+    done.own = result.own
+    done.skipped.update(result.skipped)  # complete once the stream is consumed
+    return done
+
+
+def apply(plan: ImportPlan, terms_dir: Path, glossary: Glossary, by: str,
+          fold_coeng_da: bool = True) -> list[Path]:
+    """Write new and changed concepts to ``terms/``, then the Khmer translations through
+    :func:`glossary.review.apply` (an approved term is never replaced: the alternative is
+    added for a reviewer, as in the PO import). Other conflicts are never written. Hold
+    the terms lock, with ``glossary`` loaded under it."""
+    written: list[Path] = []
+    for concept in plan.new:
+        try:
+            written.append(source_new.create_concept_file(terms_dir, concept))
+        except FileExistsError:
+            raise ReviewError(f"{concept.id}.toml already exists", path=terms_dir,
+                              hint="run the import again: it will match that concept") from None
+    for concept_id, concept in sorted(plan.updated.items()):
+        written.append(source_new.rewrite_concept_file(terms_dir / f"{concept_id}.toml",
+                                                       concept, fold_coeng_da))
+    if plan.review.applicable:
+        result = review.apply(plan.review, glossary, terms_dir, by=by,
+                              origin=f"imported:{plan.path.name}", fold_coeng_da=fold_coeng_da)
+        written.extend(p for p in result.written if p not in written)
+        plan.skipped.update(f"not added: {note}" for note in result.skipped)
+    plan.written = written
+    return written

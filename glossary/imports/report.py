@@ -1,0 +1,118 @@
+"""What an interchange import reports: its changes, and the words for them.
+
+:class:`ImportPlan` is what :func:`glossary.imports.plan.plan` returns (and ``apply``
+writes); :class:`Change` is one line of its report. The planner builds them;
+:func:`review_changes` and :func:`describe_diff` phrase what it found.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from glossary.model import Concept, Review
+from glossary.review import APPLIED_CONFLICTS, Outcome, ReviewReport
+
+
+class Change(NamedTuple):  # a report lists one per new concept: cheap to make
+    kind: str  # added | changed | conflict
+    concept: str
+    what: str
+    detail: str = ""
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "concept": self.concept, "what": self.what,
+                "detail": self.detail, "line": self.line}
+
+
+@dataclass
+class ImportPlan:
+    path: Path
+    format: str
+    own: bool
+    new: list[Concept] = field(default_factory=list)  # kept only when the plan will apply
+    new_ids: list[str] = field(default_factory=list)
+    updated: dict[str, Concept] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    written: list[Path] = field(default_factory=list)
+    review: ReviewReport = field(default_factory=ReviewReport)  # the Khmer translations
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind)
+
+    @property
+    def conflicts(self) -> int:
+        return self.count("conflict")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path), "format": self.format, "written_by_glossary": self.own,
+            "added": self.count("added"), "changed": self.count("changed"),
+            "conflicts": self.conflicts, "unchanged": self.unchanged,
+            "new_concepts": self.new_ids,
+            "changes": [c.as_dict() for c in self.changes],
+            "skipped": dict(sorted(self.skipped.items())),
+            "review": [i.as_dict() for i in self.review.items],
+            "written": [str(p) for p in self.written],
+        }
+
+
+def review_changes(report: ReviewReport) -> list[Change]:
+    """The shared review's items, in this report's words."""
+    out = []
+    for item in report.items:
+        text, line = item.incoming.text, item.incoming.line
+        for_en = f" for {item.en_text!r}" if item.en_text else ""
+        if item.outcome is Outcome.NEW:
+            out.append(Change("added", item.concept_id or "-", f"km term {text!r}",
+                              f"new Khmer proposal{for_en}", line))
+        elif item.outcome is Outcome.CHANGED:
+            out.append(Change("changed", item.concept_id or "-", f"km term {item.current!r}",
+                              f"→ {text!r}{for_en} (the earlier text is kept, superseded)",
+                              line))
+        elif item.outcome is Outcome.CONFLICT:
+            kept = (" (added as an alternative for a reviewer)"
+                    if item.conflict in APPLIED_CONFLICTS else "")
+            out.append(Change("conflict", item.concept_id or "-", f"km term {text!r}",
+                              f"{item.reason}{kept}", line))
+    return out
+
+
+def fmt_value(value: Any) -> str:
+    if value is None or value == "" or value == ():
+        return "(none)"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
+
+
+def short(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def describe_diff(old: Any, new: Any, names: Iterable[str]) -> str:
+    parts = []
+    for name in names:
+        a, b = getattr(old, name), getattr(new, name)
+        if a == b:
+            continue
+        if isinstance(a, Review) and isinstance(b, Review):
+            for key in ("state", "origin", "proposed_by", "proposed_on", "approved_by",
+                        "approved_on", "note"):
+                x, y = getattr(a, key), getattr(b, key)
+                if x != y:
+                    label = "review" if key == "state" else key
+                    parts.append(f"{label}: {fmt_value(x)} → {fmt_value(y)}")
+        elif isinstance(a, str) and isinstance(b, str) and len(a) + len(b) > 80:
+            parts.append(f"{name}: {short(a, 30)!r} → {short(b, 30)!r}")
+        else:
+            parts.append(f"{name}: {fmt_value(a)} → {fmt_value(b)}")
+    return "; ".join(parts)

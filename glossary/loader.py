@@ -1,0 +1,148 @@
+"""The project's glossary as every command sees it: ``terms/`` read and checked.
+
+:func:`load` reads the registry, then each concept file through the parse cache
+(:mod:`glossary.source.cache`): a file that did not change since the last command is
+not opened again, its concept and its single-file problems come from the cache. The
+checks that span files (see-also targets, duplicate ids, homonyms) then run over the
+whole glossary, from whatever mix of cached and fresh files. The result is exactly that
+of a cold read (tests compare them over random edit sequences).
+
+:func:`load_valid` raises :class:`~glossary.errors.ValidationFailed` when there are
+errors, which is what commands that write outputs want.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from glossary import source, validate
+from glossary.config import Settings
+from glossary.errors import SourceError, ValidationFailed
+from glossary.model import Glossary
+from glossary.problems import Level, Problem
+from glossary.source.cache import Entry, ParseCache, cache_key, signature
+from glossary.source.read import LoadedFile, LoadResult
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Loaded:
+    result: LoadResult
+    problems: list[Problem]  # every problem, lines resolved, in file/line order
+    revision: str  # a content hash of terms/: the same files give the same revision
+    cache_notice: str | None = None  # why the parse cache could not be used, if so
+    files_read: int = 0  # concept files parsed this time (the rest came from the cache)
+
+    @property
+    def glossary(self) -> Glossary:
+        return self.result.glossary
+
+
+def _registry_bytes(terms_dir: Path) -> list[bytes]:
+    out = []
+    for name in (source.SOURCES_FILE, source.DOMAINS_FILE):
+        try:
+            out.append(name.encode() + b"\0" + (terms_dir / name).read_bytes())
+        except OSError:
+            out.append(name.encode() + b"\0?")
+    return out
+
+
+def load_checked(
+    terms_dir: Path, fold_coeng_da: bool = True, *, cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> Loaded:
+    """Every concept file and the registry, and every problem in them. Never raises for
+    bad content. ``cache_dir`` None reads every file (no cache is read or written)."""
+    paths = source.concept_paths(terms_dir)
+    registry_bytes = _registry_bytes(terms_dir)
+    documents, domains, registry_problems = source.load_registry(terms_dir)
+    registry = Glossary(documents=documents, domains=domains)
+    cache = ParseCache(cache_dir, cache_key(terms_dir, fold_coeng_da, registry_bytes))
+    now_ns = time.time_ns()
+    files: list[LoadedFile] = []
+    problems: list[Problem] = list(registry_problems)
+    read = 0
+    for path in paths:
+        try:
+            sig = signature(os.stat(path))
+        except OSError:
+            sig = None
+        entry = cache.get(path.name, sig) if sig is not None else None
+        if entry is None:
+            loaded = source.load_concept_file(path, fold_coeng_da)
+            checked = validate.file_problems(loaded, registry)
+            loaded.fields = []  # checked: the raw text fields are not needed any more
+            loaded.text = None
+            read += 1
+            if sig is not None:
+                cache.put(path.name, Entry(sig, loaded.concept, tuple(checked), loaded.digest),
+                          now_ns)
+        else:
+            loaded = LoadedFile(path, entry.concept, [], digest=entry.digest)
+            checked = list(entry.problems)
+        loaded.problems = checked
+        problems.extend(checked)
+        files.append(loaded)
+        if progress is not None:
+            progress(1)
+    cache.keep_only({p.name for p in paths})
+    cache.save()
+    result = source.assemble(files, documents, domains, registry_problems)
+    problems += validate.cross_file_problems(result.files, result.glossary)
+    digest = hashlib.sha256()
+    for data in registry_bytes:
+        digest.update(data + b"\0")
+    for loaded in files:
+        digest.update(f"{loaded.path.name}\0{loaded.digest}\0".encode())
+    return Loaded(result, validate.sort_problems(problems), digest.hexdigest()[:12],
+                  cache.notice, read)
+
+
+def load(settings: Settings, progress: Progress | None = None) -> Loaded:
+    """Read and check the project's ``terms/`` through the parse cache in
+    ``build/.cache/``. Never raises for bad content (see ``problems``)."""
+    return load_checked(settings.terms_dir, settings.fold_coeng_da,
+                        cache_dir=settings.cache_dir, progress=progress)
+
+
+def load_valid(
+    settings: Settings, *, strict: bool = False, progress: Progress | None = None
+) -> Loaded:
+    """Like :func:`load`, but raise when there are errors (or warnings, ``strict``)."""
+    loaded = load(settings, progress)
+    raise_for_errors(loaded, settings, strict)
+    return loaded
+
+
+def raise_for_errors(loaded: Loaded, settings: Settings, strict: bool) -> None:
+    unreadable = [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
+    if unreadable:
+        first = unreadable[0]
+        more = f" (and {len(unreadable) - 1} more unreadable file(s))" if len(unreadable) > 1 \
+            else ""
+        raise SourceError(f"{first.message}{more}", path=_shown(first.path, settings),
+                          line=first.line, column=first.column, hint=first.hint)
+    if validate.has_errors(loaded.problems, strict):
+        errors = [p for p in loaded.problems if strict or p.level is Level.ERROR]
+        listing = "\n".join("  " + p.format(settings.root) for p in errors[:10])
+        if len(errors) > 10:
+            listing += f"\n  … and {len(errors) - 10} more"
+        raise ValidationFailed(
+            loaded.problems,
+            f"{len(errors)} problem(s) in {_shown(settings.terms_dir, settings)}; "
+            f"run `glossary check` to see them all\n{listing}",
+        )
+
+
+def _shown(path: Path, settings: Settings) -> Path:
+    try:
+        return path.relative_to(settings.root)
+    except ValueError:
+        return path

@@ -1,0 +1,203 @@
+"""The gettext round trip: export PO/POT/MO catalogs, read a returned PO as incoming terms.
+
+* :func:`export_po` writes ``locale/glossary.pot`` and ``locale/km/LC_MESSAGES/glossary.po``
+  (the translators' catalogs) and copies them to ``build/``; with ``approved_only`` it
+  writes the approved-only catalog other projects take, to ``build/approved/``.
+* :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
+* :func:`render_po` / :func:`render_mo` are the ``po`` and ``mo`` targets of
+  ``glossary build`` (see ``pipeline.RENDERERS``).
+* :func:`read_po` turns a PO file into :class:`~glossary.pairs.IncomingTerm` objects
+  for :mod:`glossary.review`.
+
+Output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when it is set,
+else from the newest review date in the glossary (else 1970-01-01), never from the clock.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from glossary import khmer, pairs, textfile
+from glossary.config import Settings
+from glossary.errors import ConfigError
+from glossary.formats import mo, po
+from glossary.model import Glossary
+
+POT_NAME = "glossary.pot"
+PO_NAME = "glossary.po"
+MO_NAME = "glossary.km.mo"
+LANGUAGE = "km"
+
+
+def header_date(glossary: Glossary) -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds",
+                              hint="unset it, or set it to e.g. $(git log -1 --format=%ct)"
+                              ) from None
+        return moment.strftime("%Y-%m-%d %H:%M+0000")
+    newest: date | None = None
+    for concept in glossary.concepts:
+        for section in (concept.en, concept.km):
+            reviews = [t.review for t in section.terms]
+            if section.definition is not None:
+                reviews.append(section.definition.review)
+            for review in reviews:
+                for day in (review.proposed_on, review.approved_on):
+                    if day is not None and (newest is None or day > newest):
+                        newest = day
+    return f"{(newest or date(1970, 1, 1)).isoformat()} 00:00+0000"
+
+
+def make_header(glossary: Glossary, revision: str) -> po.Header:
+    return po.Header(revision=revision, language=LANGUAGE, creation_date=header_date(glossary))
+
+
+def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
+             ) -> tuple[str, str]:
+    """The POT and PO texts of a glossary."""
+    entries = pairs.build_entries(glossary, approved_only=approved_only)
+    header = make_header(glossary, revision)
+    return (po.write(entries, header, template=True), po.write(entries, header))
+
+
+def mo_bytes(glossary: Glossary, revision: str) -> bytes:
+    """The approved-only MO catalog."""
+    header = make_header(glossary, revision)
+    return mo.write(pairs.approved_messages(glossary), header.mo_text())
+
+
+@dataclass
+class Exported:
+    paths: list[Path]
+    entries: int
+    fuzzy: int
+    untranslated: int = 0
+
+
+def export_po(glossary: Glossary, revision: str, settings: Settings, *,
+              approved_only: bool = False, out_dir: Path | None = None) -> Exported:
+    """Write the catalogs (see the module docstring); return the paths written."""
+    entries = pairs.build_entries(glossary, approved_only=approved_only)
+    header = make_header(glossary, revision)
+    po_text = po.write(entries, header)
+    paths: list[Path] = []
+    if approved_only:
+        base = out_dir or settings.build_dir / "approved"
+        target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
+        textfile.atomic_write_text(target, po_text)
+        paths.append(target)
+    else:
+        base = out_dir or settings.locale_dir
+        pot_text = po.write(entries, header, template=True)
+        for path, text in (
+            (base / POT_NAME, pot_text),
+            (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
+            (settings.build_dir / POT_NAME, pot_text),
+            (settings.build_dir / LANGUAGE / PO_NAME, po_text),
+        ):
+            textfile.atomic_write_text(path, text)
+            paths.append(path)
+    return Exported(paths, len(entries), sum(e.fuzzy for e in entries),
+                    sum(not e.msgstr for e in entries))
+
+
+def export_mo(glossary: Glossary, revision: str, settings: Settings,
+              output: Path | None = None) -> Exported:
+    messages = pairs.approved_messages(glossary)
+    header = make_header(glossary, revision)
+    target = output or settings.build_dir / MO_NAME
+    textfile.atomic_write_bytes(target, mo.write(messages, header.mo_text()))
+    return Exported([target], len(messages), 0)
+
+
+def render_po(ctx: object) -> list[Path]:
+    """``glossary build`` target ``po``: build/glossary.pot and build/km/glossary.po."""
+    glossary, settings, revision = _ctx(ctx)
+    pot_text, po_text = po_texts(glossary, revision)
+    written = []
+    for path, text in ((settings.build_dir / POT_NAME, pot_text),
+                       (settings.build_dir / LANGUAGE / PO_NAME, po_text)):
+        textfile.atomic_write_text(path, text)
+        written.append(path)
+    return written
+
+
+def render_mo(ctx: object) -> list[Path]:
+    """``glossary build`` target ``mo``: the approved-only build/glossary.km.mo."""
+    glossary, settings, revision = _ctx(ctx)
+    target = settings.build_dir / MO_NAME
+    textfile.atomic_write_bytes(target, mo_bytes(glossary, revision))
+    return [target]
+
+
+def _ctx(ctx: object) -> tuple[Glossary, Settings, str]:
+    return ctx.glossary, ctx.settings, ctx.revision  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class IncomingFile:
+    """What a returned PO holds: the incoming terms, and what was skipped and why."""
+
+    path: Path
+    terms: list[pairs.IncomingTerm]
+    skipped: list[tuple[int, str, str]]  # (line, msgid, reason)
+    warnings: list[str]
+
+
+def read_po(path: Path, *, fold_coeng_da: bool = True) -> IncomingFile:
+    """Read a PO as an editor returns it. Khmer text is normalized here."""
+    return _read_po(path, fold_coeng_da)
+
+
+def _read_po(path: Path, fold_coeng_da: bool) -> IncomingFile:
+    parsed = po.read(path)
+    warnings: list[str] = []
+    language = parsed.language.replace("_", "-")
+    if language and language.split("-")[0].lower() != LANGUAGE:
+        warnings.append(f"the header says Language: {parsed.language} (expected km)")
+    plural = parsed.metadata.get("Plural-Forms", "").replace(" ", "")
+    if plural and not plural.startswith("nplurals=1;plural=0"):
+        warnings.append(f"the header says Plural-Forms: {parsed.metadata['Plural-Forms']} "
+                        "(Khmer has nplurals=1; plural=0; — ignored)")
+    terms: list[pairs.IncomingTerm] = []
+    skipped: list[tuple[int, str, str]] = []
+    name = path.name
+    for message in parsed.messages:
+        if message.obsolete:
+            skipped.append((message.line, message.msgid, "obsolete entry (#~)"))
+            continue
+        if message.plural:
+            skipped.append((message.line, message.msgid, "plural message"))
+            continue
+        text = khmer.normalize(message.msgstr.strip(), fold_coeng_da=fold_coeng_da)
+        if not text:
+            skipped.append((message.line, message.msgid, "no translation (empty msgstr)"))
+            continue
+        concept_id: str | None = None
+        index: int | None = None
+        if message.context is not None:
+            parsed_context = pairs.parse_context(message.context)
+            if parsed_context is not None:
+                concept_id, index = parsed_context
+        terms.append(pairs.IncomingTerm(
+            concept_id=concept_id,
+            term_index=index,
+            lang=LANGUAGE,
+            text=text,
+            en_text=message.msgid.strip(),
+            fingerprint=message.fingerprint,
+            fuzzy=message.fuzzy,
+            origin_file=name,
+            line=message.line,
+        ))
+    return IncomingFile(path, terms, skipped, warnings)

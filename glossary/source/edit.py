@@ -1,0 +1,152 @@
+"""Edit concept files in place, keeping their comments and layout (the tomlkit half of
+:mod:`glossary.source`, which reads with the faster tomli).
+
+A :class:`ConceptEditor` loads one ``terms/<id>.toml`` as a tomlkit document; its methods
+set a term's review fields, replace a term's text, or append a new term table; ``save``
+writes the file atomically (``textfile.atomic_write_text``). Every text written is
+normalized with :func:`glossary.khmer.normalize` first. Nothing here decides *whether*
+a change is allowed: that is :mod:`glossary.review`'s job.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from glossary import khmer, source, textfile
+from glossary.errors import ReviewError, SourceError
+
+REVIEW_FIELDS = ("review", "origin", "proposed_by", "proposed_on", "approved_by",
+                 "approved_on", "review_note")
+# The order of the keys of a new term table, as the README's example writes them.
+TERM_FIELD_ORDER = ("text", "admin_status", "type", "pos", "context", "dnt", "note",
+                    *REVIEW_FIELDS)
+
+
+class ConceptEditor:
+    """One concept file, open for editing."""
+
+    def __init__(self, path: Path, *, fold_coeng_da: bool = True) -> None:
+        import tomlkit
+        from tomlkit.exceptions import ParseError
+
+        self.path = path
+        self.fold = fold_coeng_da
+        self.original = source.read_text(path)
+        try:
+            self.doc = tomlkit.parse(self.original)
+        except ParseError as exc:
+            raise SourceError(f"TOML syntax error: {exc}", path=path,
+                              line=getattr(exc, "line", None),
+                              hint="run glossary check") from None
+
+    # ------------------------------------------------------------------ access
+
+    def terms(self, lang: str) -> Any:
+        """The array of term tables of ``lang`` (an empty list when there is none)."""
+        section = self.doc.get(lang)
+        if section is None or "terms" not in section:
+            return []
+        return section["terms"]
+
+    def term(self, lang: str, index: int) -> Any:
+        terms = self.terms(lang)
+        if not 0 <= index < len(terms):
+            raise ReviewError(
+                f"{lang}.terms has no term {index} (it has {len(terms)})", path=self.path,
+                hint=f"choose --term 0…{max(len(terms) - 1, 0)}" if terms else
+                f"add a [[{lang}.terms]] table first",
+            )
+        return terms[index]
+
+    def term_text(self, lang: str, index: int) -> str:
+        return str(self.term(lang, index).get("text", ""))
+
+    # ------------------------------------------------------------------ changes
+
+    def _normalize(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return khmer.normalize(value, fold_coeng_da=self.fold)
+        return value
+
+    def set_fields(self, lang: str, index: int, **fields: Any) -> None:
+        """Set (value) or remove (``None``) fields of one term, keeping the others."""
+        table = self.term(lang, index)
+        for name, value in fields.items():
+            if value is None:
+                if name in table:
+                    del table[name]
+            else:
+                table[name] = self._normalize(value)
+
+    def set_review(
+        self, lang: str, index: int, *, state: str, by: str | None = None,
+        on: date | None = None, note: str | None = None, origin: str | None = None,
+    ) -> None:
+        """Record a review decision on one term."""
+        fields: dict[str, Any] = {"review": state}
+        if origin is not None:
+            fields["origin"] = origin
+        if state == "approved":
+            fields.update(approved_by=by, approved_on=on)
+        if note is not None:
+            fields["review_note"] = note
+        self.set_fields(lang, index, **fields)
+
+    def append_term(self, lang: str, fields: dict[str, Any]) -> int:
+        """Append a ``[[lang.terms]]`` table; return its index."""
+        import tomlkit
+
+        table = tomlkit.table()
+        for name in TERM_FIELD_ORDER:
+            value = fields.get(name)
+            if value is not None:
+                table.add(name, self._normalize(value))
+        for name, value in fields.items():
+            if name not in TERM_FIELD_ORDER and value is not None:
+                table.add(name, self._normalize(value))
+        section = self.doc.get(lang)
+        if section is None:
+            section = tomlkit.table(is_super_table=True)
+            self.doc.add(lang, section)
+        if "terms" not in section:
+            terms = tomlkit.aot()
+            section.add("terms", terms)
+        terms = section["terms"]
+        if len(terms) == 0 or not terms[-1].as_string().endswith("\n\n"):
+            table.trivia.indent = "\n"
+        terms.append(table)
+        return len(terms) - 1
+
+    # ------------------------------------------------------------------ saving
+
+    def text(self) -> str:
+        import tomlkit
+
+        return tomlkit.dumps(self.doc)
+
+    @property
+    def changed(self) -> bool:
+        return self.text() != self.original
+
+    def save(self) -> bool:
+        """Write the file atomically if it changed; return whether it did."""
+        text = self.text()
+        if text == self.original:
+            return False
+        mode = self.path.stat().st_mode & 0o777
+        textfile.atomic_write_text(self.path, text)
+        os.chmod(self.path, mode)  # atomic_write_text's temporary file is private (0600)
+        self.original = text
+        return True
+
+
+def concept_path(terms_dir: Path, concept_id: str) -> Path:
+    path = terms_dir / f"{concept_id}.toml"
+    if "/" in concept_id or "\\" in concept_id or concept_id.startswith(".") \
+            or not path.is_file():
+        raise ReviewError(f"no concept {concept_id!r}", path=terms_dir,
+                          hint="run `glossary search` to find its id")
+    return path

@@ -1,0 +1,261 @@
+"""Write a whole concept as a ``terms/<id>.toml`` file in the canonical layout.
+
+Used by imports that create concepts, and to update a concept an import changes:
+:func:`rewrite_concept_file` replaces only the top-level values, definitions and term
+tables that differ, so the rest of the file keeps its comments and layout (it falls back
+to a canonical rewrite that keeps the leading comment block when the file's structure
+is unusual). The layout is the one the README documents: top-level
+keys, ``[[sources]]``, then ``[en.definition]``, ``[[en.terms]]``, ``[km.definition]``,
+``[[km.terms]]``; fields at their default value are left out, except ``admin_status``,
+``type``, ``review`` and ``origin`` which are always written. Reading the file back
+with :mod:`glossary.source` gives the same :class:`~glossary.model.Concept`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from glossary import khmer
+from glossary.model import (
+    Concept,
+    ConceptStatus,
+    Definition,
+    LangSection,
+    Review,
+    SourceRef,
+    Term,
+)
+from glossary.textfile import atomic_write_text
+
+
+def _ref(ref: SourceRef, inline: bool = False) -> Any:
+    import tomlkit
+
+    table = tomlkit.inline_table() if inline else tomlkit.table()
+    table.append("doc", ref.doc)
+    table.append("section", ref.section)
+    if ref.page is not None:
+        table.append("page", ref.page)
+    if ref.note:
+        table.append("note", ref.note)
+    return table
+
+
+def _review(table: Any, review: Review) -> None:
+    table.add("review", review.state.value)
+    table.add("origin", review.origin)
+    for key in ("proposed_by", "proposed_on", "approved_by", "approved_on"):
+        value = getattr(review, key)
+        if value is not None:
+            table.add(key, value)
+    if review.note:
+        table.add("review_note", review.note)
+
+
+def _definition(definition: Definition) -> Any:
+    import tomlkit
+
+    table = tomlkit.table()
+    table.add("text", definition.text)
+    if definition.source is not None:
+        table.add("source", _ref(definition.source, inline=True))
+    _review(table, definition.review)
+    return table
+
+
+def _term(term: Term) -> Any:
+    import tomlkit
+
+    table = tomlkit.table()
+    table.add("text", term.text)
+    table.add("admin_status", term.admin_status.value)
+    table.add("type", term.type.value)
+    if term.pos != "noun":
+        table.add("pos", term.pos)
+    if term.context:
+        table.add("context", term.context)
+    if term.dnt:
+        table.add("dnt", True)
+    if term.note:
+        table.add("note", term.note)
+    if term.rationale:
+        table.add("rationale", term.rationale)
+    _review(table, term.review)
+    return table
+
+
+def _lang(section: LangSection) -> Any:
+    import tomlkit
+
+    table = tomlkit.table(is_super_table=True)
+    if section.definition is not None:
+        table.add("definition", _definition(section.definition))
+    if section.terms:
+        terms = tomlkit.aot()
+        for term in section.terms:
+            terms.append(_term(term))
+        table.add("terms", terms)
+    return table
+
+
+def render_concept(concept: Concept, header: str | None = None) -> str:
+    """The text of ``terms/<id>.toml`` for ``concept``. ``header``: leading comment lines
+    (without ``#``); by default the English preferred term."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    if header is None:
+        preferred = concept.en.preferred
+        header = preferred.text if preferred is not None else concept.id
+    for line in header.splitlines() or [""]:
+        doc.add(tomlkit.comment(line))
+    doc.add("id", concept.id)
+    if concept.status is not ConceptStatus.ACTIVE:
+        doc.add("status", concept.status.value)
+    doc.add("domains", list(concept.domains))
+    doc.add("see_also", list(concept.see_also))
+    if concept.notes:
+        doc.add("notes", list(concept.notes))
+    if concept.sources:
+        doc.add(tomlkit.nl())
+        sources = tomlkit.aot()
+        for ref in concept.sources:
+            sources.append(_ref(ref))
+        doc.add("sources", sources)
+    if concept.examples:
+        doc.add(tomlkit.nl())
+        examples = tomlkit.aot()
+        for example in concept.examples:
+            item = tomlkit.table()
+            item.add("en", example.en)
+            item.add("km", example.km)
+            examples.append(item)
+        doc.add("examples", examples)
+    for code in ("en", "km"):
+        section = concept.lang(code)
+        if section.definition is not None or section.terms:
+            doc.add(tomlkit.nl())
+            doc.add(code, _lang(section))
+    text = tomlkit.dumps(doc)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def leading_comment(text: str) -> str | None:
+    """The comment block at the top of a concept file, without the ``#`` marks."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        lines.append(stripped[1:].strip())
+    return "\n".join(lines) if lines else None
+
+
+def create_concept_file(terms_dir: Path, concept: Concept) -> Path:
+    """Write a new ``terms/<id>.toml``; refuses to overwrite an existing file."""
+    path = terms_dir / f"{concept.id}.toml"
+    if path.exists():
+        raise FileExistsError(path)
+    atomic_write_text(path, render_concept(concept))
+    return path
+
+
+def _plain(value: Any) -> Any:
+    return value.unwrap() if hasattr(value, "unwrap") else value
+
+
+def _update(doc: Any, new: Any) -> None:
+    """Make tomlkit document ``doc`` equal to ``new`` by replacing only what differs."""
+    for key in list(doc.keys()):
+        if key not in new:
+            del doc[key]
+    for key, value in new.items():
+        if key not in doc:
+            doc[key] = value
+        elif key in ("en", "km"):
+            section, target = doc[key], value
+            for sub in list(section.keys()):
+                if sub not in target:
+                    del section[sub]
+            for sub, item in target.items():
+                if sub == "terms" and "terms" in section:
+                    terms = section["terms"]
+                    items = list(item)
+                    while len(terms) > len(items):
+                        del terms[len(terms) - 1]
+                    for i, table in enumerate(items):
+                        if i >= len(terms):
+                            terms.append(table)
+                        elif _plain(terms[i]) != _plain(table):
+                            terms[i] = table
+                elif sub not in section or _plain(section[sub]) != _plain(item):
+                    section[sub] = item
+        elif _plain(doc[key]) != _plain(value):
+            doc[key] = value
+
+
+def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = True) -> Path:
+    """Write ``concept`` over its file, replacing only the values that differ; a file
+    whose structure the update cannot follow is rewritten in the canonical layout, keeping
+    its leading comment block. The result always reads back as ``concept``."""
+    import tomlkit
+
+    from glossary.source import concept_from_data, parse_toml, read_text
+
+    old_text = read_text(path) if path.is_file() else ""
+    canonical = render_concept(concept, leading_comment(old_text) if old_text else None)
+    text = canonical
+    if old_text:
+        try:
+            doc = tomlkit.parse(old_text)
+            _update(doc, tomlkit.parse(canonical))
+            candidate = tomlkit.dumps(doc)
+            back, _, _ = concept_from_data(path, parse_toml(path, candidate), fold_coeng_da)
+            if back == concept:
+                text = candidate
+        except Exception:  # any surprise: the canonical rewrite below is always right
+            text = canonical
+    atomic_write_text(path, text)
+    return path
+
+
+def render_new_concept(
+    concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
+    definition: str | None = None,
+) -> str:
+    """The text of a new concept file, with comments that explain each field."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(f"Concept {concept_id}: one file per concept; see the README, "
+                            "'The terms/ format'."))
+    doc.add("id", concept_id)
+    doc.add("domains", domains)
+    doc["domains"].comment("ids from terms/_domains.toml")
+    doc.add("see_also", [])
+    doc.add(tomlkit.nl())
+    if refs:
+        sources = tomlkit.aot()
+        for doc_id, section in refs:
+            sources.append(tomlkit.table().add("doc", doc_id).add("section", section))
+        doc.add("sources", sources)
+    en_table = tomlkit.table(is_super_table=True)
+    if definition:
+        en_table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
+                     .add("review", "proposed").add("origin", "human"))
+    terms = tomlkit.aot()
+    terms.append(tomlkit.table().add("text", khmer.clean_term(en))
+                 .add("admin_status", "preferred").add("type", "fullForm")
+                 .add("review", "proposed").add("origin", "human"))
+    en_table.add("terms", terms)
+    doc.add("en", en_table)
+    if km:
+        km_table = tomlkit.table(is_super_table=True)
+        km_terms = tomlkit.aot()
+        km_terms.append(tomlkit.table().add("text", khmer.clean_term(km))
+                        .add("admin_status", "preferred").add("type", "fullForm")
+                        .add("review", "proposed").add("origin", "human"))
+        km_table.add("terms", km_terms)
+        doc.add("km", km_table)
+    return tomlkit.dumps(doc)

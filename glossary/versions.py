@@ -1,0 +1,343 @@
+"""What changed between two versions of the glossary (``glossary diff``, release notes).
+
+A version is a git revision of ``terms/`` (files read with ``git cat-file`` — the work
+tree is not touched), a directory holding concept files, or a JSON export
+(``glossary export json``). :func:`compare` reports concepts added, removed or retired,
+terms added, removed or changed (by position in each language), definitions changed and
+review states changed — the material of the site's changes page, which compares the
+glossary with the one at the last release tag (:func:`last_release`, tags ``v*``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from glossary import source
+from glossary.errors import FormatError, GlossaryError, SourceError
+from glossary.formats import jsonfmt
+from glossary.model import Concept, ConceptStatus, Glossary, Term
+
+
+@dataclass(frozen=True)
+class Change:
+    concept: str
+    kind: str  # concept-added, concept-removed, concept-retired, concept-restored,
+    #            term-added, term-removed, term-changed, definition-changed, review-changed
+    lang: str | None = None
+    index: int | None = None
+    old: str | None = None
+    new: str | None = None
+    detail: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"concept": self.concept, "kind": self.kind, "lang": self.lang,
+                "term": self.index, "old": self.old, "new": self.new, "detail": self.detail}
+
+    def describe(self) -> str:
+        where = f" {self.lang}" + (f"[{self.index}]" if self.index is not None else "") \
+            if self.lang else ""
+        text = f"{self.concept}{where}: {self.kind.replace('-', ' ')}"
+        if self.old is not None and self.new is not None:
+            text += f": {self.old!r} → {self.new!r}"
+        elif self.new is not None:
+            text += f": {self.new!r}"
+        elif self.old is not None:
+            text += f": {self.old!r}"
+        if self.detail:
+            text += f" ({self.detail})"
+        return text
+
+
+@dataclass
+class ChangeReport:
+    old: str
+    new: str
+    changes: list[Change] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for change in self.changes:
+            out[change.kind] = out.get(change.kind, 0) + 1
+        return dict(sorted(out.items()))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"old": self.old, "new": self.new, "counts": self.counts(),
+                "changes": [c.as_dict() for c in self.changes]}
+
+
+def _review_text(term: Term) -> str:
+    review = term.review
+    if review.approved_by:
+        return f"{review.state.value} by {review.approved_by}"
+    return review.state.value
+
+
+def _compare_concept(old: Concept, new: Concept, out: list[Change]) -> None:
+    cid = new.id
+    if old.status is not new.status:
+        kind = "concept-retired" if new.status is ConceptStatus.RETIRED else "concept-restored"
+        out.append(Change(cid, kind))
+    for lang in ("en", "km"):
+        before, after = old.lang(lang), new.lang(lang)
+        old_def = before.definition.text if before.definition else None
+        new_def = after.definition.text if after.definition else None
+        if old_def != new_def:
+            out.append(Change(cid, "definition-changed", lang, None, old_def, new_def))
+        for i in range(max(len(before.terms), len(after.terms))):
+            a = before.terms[i] if i < len(before.terms) else None
+            b = after.terms[i] if i < len(after.terms) else None
+            if a is None and b is not None:
+                out.append(Change(cid, "term-added", lang, i, None, b.text,
+                                  _review_text(b)))
+            elif b is None and a is not None:
+                out.append(Change(cid, "term-removed", lang, i, a.text, None))
+            elif a is not None and b is not None:
+                if a.text != b.text:
+                    out.append(Change(cid, "term-changed", lang, i, a.text, b.text))
+                if a.review.state is not b.review.state or \
+                        a.review.approved_by != b.review.approved_by:
+                    out.append(Change(cid, "review-changed", lang, i, _review_text(a),
+                                      _review_text(b), b.text))
+                if a.admin_status is not b.admin_status and a.text == b.text:
+                    out.append(Change(cid, "status-changed", lang, i, a.admin_status.value,
+                                      b.admin_status.value, b.text))
+
+
+def compare(old: Glossary, new: Glossary, old_name: str = "old", new_name: str = "new"
+            ) -> ChangeReport:
+    report = ChangeReport(old_name, new_name)
+    ids = sorted({c.id for c in old.concepts} | {c.id for c in new.concepts})
+    for cid in ids:
+        a, b = old.concept(cid), new.concept(cid)
+        if a is None and b is not None:
+            preferred = b.en.preferred
+            report.changes.append(Change(cid, "concept-added", None, None, None,
+                                         preferred.text if preferred else None))
+        elif b is None and a is not None:
+            report.changes.append(Change(cid, "concept-removed"))
+        elif a is not None and b is not None:
+            _compare_concept(a, b, report.changes)
+    return report
+
+
+# --------------------------------------------------------------------------- loading
+
+#: Environment for git reads that must stay on this machine: in a partial ("blobless")
+#: clone git would fetch a missing blob from the remote, which GIT_NO_LAZY_FETCH forbids
+#: (git 2.44 and later; older versions ignore it), and git must never wait for a
+#: password typed on a terminal.
+_OFFLINE = {"GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0"}
+
+
+class GitMissing(GlossaryError):
+    """The ``git`` program is not installed (not on PATH)."""
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None, offline: bool = False) -> bytes:
+    env = {**os.environ, **_OFFLINE} if offline else None
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], input=stdin,
+                              stdin=None if stdin is not None else subprocess.DEVNULL,
+                              capture_output=True, check=False, env=env)
+    except FileNotFoundError:
+        raise GitMissing("git is not installed", hint="install git, or compare two "
+                         "JSON exports") from None
+    except OSError as exc:  # e.g. not executable
+        raise GitMissing(f"git cannot be run: {exc}", hint="check the git installation"
+                         ) from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GlossaryError(f"git {args[0]}: {message[-1] if message else 'failed'}",
+                            hint="give a commit, tag or branch, e.g. v1.0 or HEAD~3")
+    return proc.stdout
+
+
+def blob_id(data: bytes, hex_length: int = 40) -> str:
+    """The id git gives a file holding ``data``: SHA-1, or SHA-256 (64 hex digits, in a
+    repository created with ``--object-format=sha256``)."""
+    digest = hashlib.sha256 if hex_length == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def load_git(root: Path, terms_dir: Path, revision: str, fold_coeng_da: bool = True, *,
+             current: Glossary | None = None, offline: bool = False) -> Glossary:
+    """The concepts of ``terms/`` at a git revision (none if ``terms/`` did not exist).
+
+    Three git processes whatever the size: the listing gives each file's blob id, and
+    one ``git cat-file --batch`` streams the blobs by id (asking by ``revision:path``
+    makes git walk the tree again for each file, three times slower).
+
+    ``current`` is the glossary loaded from ``terms_dir`` as it is now: a file whose
+    bytes on disk still have the blob id of the revision parses to the same concept, so
+    that concept is taken from ``current`` instead of being read from git and parsed.
+    (A valid glossary keeps concept ``x`` in ``x.toml``.) ``offline`` forbids git to
+    fetch anything (see ``_OFFLINE``).
+    """
+    # one process: the repository's top folder, and whether the revision is a commit
+    top_line, _, _ = _git(root, "rev-parse", "--show-toplevel", "--verify", "--quiet",
+                          f"{revision}^{{commit}}", offline=offline).decode().partition("\n")
+    top = Path(top_line.strip())
+    try:
+        rel = PurePosixPath(terms_dir.resolve().relative_to(top.resolve()).as_posix())
+    except ValueError:
+        raise GlossaryError(f"{terms_dir} is not inside the git repository {top}") from None
+    # "<rev> -- terms/" lists what terms/ holds at <rev>: nothing when it did not exist
+    where = ("--", f"{rel}/") if rel.parts else ()
+    listing = _git(top, "ls-tree", "-z", "--full-tree", revision, *where, offline=offline)
+    blobs: list[tuple[str, str]] = []  # (file name, blob id)
+    for entry in listing.split(b"\0"):
+        meta, _, path_raw = entry.partition(b"\t")
+        fields = meta.split()
+        name = PurePosixPath(path_raw.decode("utf-8", "replace")).name
+        if len(fields) == 3 and fields[1] == b"blob" and name.endswith(".toml") \
+                and not name.startswith("_"):
+            blobs.append((name, fields[2].decode("ascii")))
+    blobs.sort()
+    if not blobs:
+        return Glossary()
+    concepts: list[Concept] = []
+    wanted: list[tuple[str, str]] = []
+    for name, oid in blobs:
+        same = _unchanged(current, terms_dir, name, oid)
+        if same is not None:
+            concepts.append(same)
+        else:
+            wanted.append((name, oid))
+    if wanted:
+        request = "".join(f"{oid}\n" for _, oid in wanted).encode("ascii")
+        blob = _git(top, "cat-file", "--batch", stdin=request, offline=offline)
+        concepts.extend(_parse_blobs(blob, wanted, f"{revision}:{rel}", fold_coeng_da))
+    concepts.sort(key=lambda c: c.id)
+    return Glossary(concepts=tuple(concepts))
+
+
+def _unchanged(current: Glossary | None, terms_dir: Path, name: str, oid: str
+               ) -> Concept | None:
+    """The concept of ``current`` stored in ``terms_dir/name``, if that file still holds
+    the blob ``oid``."""
+    concept = current.concept(name[:-len(".toml")]) if current is not None else None
+    if concept is None:
+        return None
+    try:
+        data = (terms_dir / name).read_bytes()
+    except OSError:
+        return None
+    return concept if blob_id(data, len(oid)) == oid else None
+
+
+def _parse_blobs(blob: bytes, wanted: list[tuple[str, str]], where: str,
+                 fold_coeng_da: bool) -> Iterator[Concept]:
+    """The concepts of ``git cat-file --batch`` output, one blob per wanted file."""
+    pos = 0
+    for name, _ in wanted:
+        end = blob.index(b"\n", pos)
+        header = blob[pos:end].split()
+        if len(header) < 3 or header[1] != b"blob":  # "<oid> missing"
+            raise GlossaryError(f"git cat-file: {name} ({header[0].decode()}) is not in the "
+                                "repository", hint="in a partial clone, fetch it first "
+                                "(git fetch --refetch)")
+        size = int(header[2])
+        data = blob[end + 1:end + 1 + size]
+        pos = end + 1 + size + 1
+        path = Path(f"{where}/{name}")
+        try:
+            text = data.decode("utf-8-sig")
+            parsed = source.parse_toml(path, text)
+        except (UnicodeDecodeError, SourceError):
+            continue  # a file that did not parse at that revision has no concept to compare
+        concept, _, _ = source.concept_from_data(path, parsed, fold_coeng_da)
+        if concept is not None:
+            yield concept
+
+
+def load_version(spec: str, root: Path, terms_dir: Path) -> Glossary:
+    """A JSON export (a file), a directory of concept files, or a git revision."""
+    path = Path(spec)
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    if path.is_file():
+        return jsonfmt.read(source.read_text(path), path)[0]
+    if path.is_dir() and any(path.glob("*.toml")):
+        return source.load_glossary(path).glossary
+    if spec.endswith(".json"):
+        raise FormatError("file not found", path=path)
+    return load_git(root, terms_dir, spec)
+
+
+def diff(root: Path, terms_dir: Path, old: str, new: str) -> ChangeReport:
+    return compare(load_version(old, root, terms_dir), load_version(new, root, terms_dir),
+                   old, new)
+
+
+# --------------------------------------------------------------------------- releases
+
+#: Release tags: git tags whose name starts with ``v``, e.g. ``v1.0``, ``v1.1`` (made with
+#: ``git tag v1.1``). The site's changes page compares against the newest one reachable
+#: from HEAD (by tag date: an annotated tag's own, a lightweight tag's commit's).
+RELEASE_TAGS = "v*"
+
+
+@dataclass(frozen=True)
+class Release:
+    tag: str
+    commit: str  # the full id of the tagged commit
+    tagged_on: date | None  # the tag's date (an annotated tag's own, else its commit's)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a changes page compares against: the last release, or why there is none.
+
+    ``state`` is ``release`` (``release`` is set), ``no-release`` (a repository with no
+    release tag reachable from HEAD, or no commit yet), ``no-repository`` or ``no-git``.
+    """
+
+    state: str
+    release: Release | None = None
+
+
+def last_release(root: Path, pattern: str = RELEASE_TAGS) -> Baseline:
+    """The newest tag matching ``pattern`` reachable from HEAD in the repository holding
+    ``root``. One ``git for-each-ref`` (a second git process only when it fails); never
+    raises, never touches the network."""
+    fmt = "%00".join(("%(refname:lstrip=2)", "%(objecttype)", "%(objectname)",
+                      "%(*objecttype)", "%(*objectname)", "%(creatordate:short)"))
+    try:
+        # newest tag date first; on the same date the highest version
+        out = _git(root, "for-each-ref", "--merged", "HEAD", "--sort=-v:refname",
+                   "--sort=-creatordate", "--count=1", f"--format={fmt}",
+                   f"refs/tags/{pattern}", offline=True)
+    except GitMissing:
+        return Baseline("no-git")
+    except GlossaryError:  # not a repository, or HEAD has no commit yet
+        try:
+            _git(root, "rev-parse", "--git-dir", offline=True)
+        except GlossaryError:
+            return Baseline("no-repository")
+        return Baseline("no-release")
+    fields = out.rstrip(b"\n").decode("utf-8", "replace").split("\0")
+    if len(fields) != 6 or not fields[0]:
+        return Baseline("no-release")
+    tag, kind, oid, peeled_kind, peeled, day = fields
+    if kind == "commit":
+        commit = oid
+    elif peeled_kind == "commit":
+        commit = peeled
+    else:  # a tag of a tag: let git peel it all the way
+        try:
+            commit = _git(root, "rev-parse", "--verify", f"refs/tags/{tag}^{{commit}}",
+                          offline=True).decode().strip()
+        except GlossaryError:
+            return Baseline("no-release")
+    try:
+        tagged_on: date | None = date.fromisoformat(day)
+    except ValueError:
+        tagged_on = None
+    return Baseline("release", Release(tag, commit, tagged_on))
