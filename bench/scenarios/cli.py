@@ -34,14 +34,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scenarios.tbx import _as_v2, _empty_project, _export_file, _peer_csv
 from synth import project_in
 from timing import run_child, summarize
+
+from scenarios.tbx import _as_v2, _empty_project, _export_file, _peer_csv
 
 BIN = Path(sys.executable).parent
 GLOSSARY = str(BIN / "glossary")
 PASS = [sys.executable, "-c", "pass"]
 EDITED = "concept-000042.toml"
+
+
+def _compiled() -> None:
+    """Byte-compile the package, as an installed one is: the peers' modules are compiled
+    in site-packages, and with PYTHONDONTWRITEBYTECODE set an editable checkout would
+    otherwise compile every module it imports on every run."""
+    import compileall
+
+    import glossary
+
+    compileall.compile_dir(Path(glossary.__file__).parent, quiet=1)
+
+
+_compiled()
 
 
 def _reps(size: int, repeat: int) -> int:
