@@ -39,7 +39,7 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
 
     with user_errors():
         settings = obj.settings()
-        problems = loader.load(settings).problems
+        problems = loader.check(settings)
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
     if fmt == "json":
