@@ -62,8 +62,20 @@ def origin_is_valid(origin: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewEvent:
+    """One decision in a term's review record: who, when, and from what (``via``: the
+    command, or the file a decision came from)."""
+
+    state: str  # approved | rejected | comment
+    by: str
+    on: date
+    via: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
-    """Who proposed a text, who approved it and when."""
+    """Who proposed a text, who approved it and when; ``history``: every decision."""
 
     state: ReviewState = ReviewState.DRAFT
     origin: str = "human"
@@ -72,6 +84,7 @@ class Review:
     approved_by: str | None = None
     approved_on: date | None = None
     note: str | None = None
+    history: tuple[ReviewEvent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from typing import Any
 
 from glossary.errors import ReviewError
 from glossary.lock import terms_lock
-from glossary.model import ConceptStatus, Glossary, ReviewState
+from glossary.model import ConceptStatus, Glossary, ReviewEvent, ReviewState
 from glossary.pairs import PENDING_NOTES
 from glossary.source.edit import ConceptEditor, concept_path
 
@@ -43,7 +43,7 @@ class Decision:
 
 def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str = "km",
            term: int = 0, note: str | None = None, today: date | None = None,
-           fold_coeng_da: bool = True) -> Decision:
+           fold_coeng_da: bool = True, via: str = "glossary review") -> Decision:
     """Approve or reject one term (see the module docstring). Hold the terms lock."""
     if state not in (ReviewState.APPROVED.value, ReviewState.REJECTED.value):
         raise ReviewError(f"a review decision is approved or rejected, not {state!r}")
@@ -52,14 +52,19 @@ def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str =
     by = by.strip()
     today = today or date.today()
     with terms_lock(terms_dir, f"review {state} {concept_id}"):
-        return _decide(terms_dir, concept_id, state=state, by=by, lang=lang, term=term,
-                       note=note, today=today, fold_coeng_da=fold_coeng_da)
+        editor = ConceptEditor(concept_path(terms_dir, concept_id), fold_coeng_da=fold_coeng_da)
+        decision = _decide(editor, state=state, by=by, lang=lang, term=term, note=note,
+                           today=today, via=via)
+        editor.save()
+        return decision
 
 
-def _decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str, term: int,
-            note: str | None, today: date, fold_coeng_da: bool) -> Decision:
-    editor = ConceptEditor(concept_path(terms_dir, concept_id), fold_coeng_da=fold_coeng_da)
+def _decide(editor: ConceptEditor, *, state: str, by: str, lang: str, term: int,
+            note: str | None, today: date, via: str) -> Decision:
+    """Record one decision in ``editor`` (not saved): the state, and an entry in the
+    term's review history (who, when, from what, and the note)."""
     table = editor.term(lang, term)
+    comment = note
     previous = str(table.get("review", "draft"))
     if state == ReviewState.APPROVED.value:
         earlier = str(table.get("review_note", ""))
@@ -74,8 +79,21 @@ def _decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str,
         parts.append(f"rejected by {by} on {today.isoformat()}" + (f": {note}" if note else ""))
         editor.set_fields(lang, term, review=state, approved_by=None, approved_on=None,
                           review_note="; ".join(parts))
-    editor.save()
+    editor.add_history(lang, term, ReviewEvent(state, by, today, via, comment or None))
     return Decision(editor.path, lang, term, editor.term_text(lang, term), previous, state)
+
+
+def comment(editor: ConceptEditor, *, by: str, lang: str, term: int, note: str, today: date,
+            via: str) -> bool:
+    """A reviewer's comment without a decision: an entry in the review history (no
+    state changes). False when the same comment by the same person is there already."""
+    table = editor.term(lang, term)
+    for entry in table.get("history", []):
+        if entry.get("state") == "comment" and entry.get("by") == by \
+                and entry.get("note") == note:
+            return False
+    editor.add_history(lang, term, ReviewEvent("comment", by, today, via, note))
+    return True
 
 
 @dataclass(frozen=True)
@@ -89,11 +107,14 @@ class PendingTerm:
     origin: str
     proposed_by: str | None
     note: str | None
+    history: tuple[ReviewEvent, ...] = ()  # who decided, when, from what
 
     def as_dict(self) -> dict[str, Any]:
         return {"concept": self.concept_id, "lang": self.lang, "term": self.index,
                 "text": self.text, "state": self.state, "admin_status": self.admin_status,
-                "origin": self.origin, "proposed_by": self.proposed_by, "note": self.note}
+                "origin": self.origin, "proposed_by": self.proposed_by, "note": self.note,
+                "history": [{"state": e.state, "by": e.by, "on": e.on.isoformat(),
+                             "via": e.via, "note": e.note} for e in self.history]}
 
 
 def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = None
@@ -111,5 +132,136 @@ def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = N
                     continue
                 out.append(PendingTerm(concept.id, code, i, term.text, term.review.state.value,
                                        term.admin_status.value, term.review.origin,
-                                       term.review.proposed_by, term.review.note))
+                                       term.review.proposed_by, term.review.note,
+                                       term.review.history))
     return out
+
+
+# --------------------------------------------------------------------------- the review workbook
+
+
+def sheet_rows(glossary: Glossary, *, domain: str | None = None,
+               state: str = "proposed") -> list[dict[str, str]]:
+    """One row per Khmer term in review state ``state`` (of concepts in ``domain``), with
+    what a reviewer decides on: the English term it answers, definitions, the term's
+    rationale, the alternatives, an example and the sources."""
+    from glossary.formats.review_sheet import row_check
+    from glossary.pairs import pair_terms
+
+    rows = []
+    for concept in glossary.concepts:
+        if concept.status is ConceptStatus.RETIRED:
+            continue
+        if domain is not None and domain not in concept.domains:
+            continue
+        answers = {p.km_index: p.en.text for p in pair_terms(concept) if p.km_index is not None}
+        english = concept.en.preferred.text if concept.en.preferred else ""
+        example = concept.examples[0] if concept.examples else None
+        for i, term in enumerate(concept.km.terms):
+            if term.review.state.value != state:
+                continue
+            others = [f"{t.text} ({t.admin_status.value}, {t.review.state.value})"
+                      for j, t in enumerate(concept.km.terms) if j != i]
+            rows.append({
+                "concept": concept.id, "term": str(i), "khmer": term.text,
+                "english": answers.get(i, english), "state": term.review.state.value,
+                "admin_status": term.admin_status.value, "rationale": term.rationale or "",
+                "alternatives": "\n".join(others),
+                "definition_en": concept.en.definition.text if concept.en.definition else "",
+                "definition_km": concept.km.definition.text if concept.km.definition else "",
+                "example_en": example.en if example else "",
+                "example_km": example.km if example else "",
+                "sources": "\n".join(f"{r.doc} §{r.section}" + (f", p. {r.page}" if r.page
+                                                               else "")
+                                     for r in concept.sources),
+                "check": row_check(concept.id, i, term.text),
+            })
+    return rows
+
+
+@dataclass(frozen=True)
+class SheetOutcome:
+    line: int
+    concept: str
+    index: int
+    khmer: str
+    outcome: str  # approved | rejected | comment | unchanged | refused
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.line, "concept": self.concept, "term": self.index,
+                "khmer": self.khmer, "outcome": self.outcome, "detail": self.detail}
+
+
+@dataclass
+class SheetResult:
+    outcomes: list[SheetOutcome]
+    written: list[Path]
+
+    @property
+    def refused(self) -> list[SheetOutcome]:
+        return [o for o in self.outcomes if o.outcome == "refused"]
+
+
+def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = None
+                 ) -> SheetResult:
+    """Record the decisions of a filled-in review workbook as ``by``'s (date, file and
+    comment in each term's review history). A row whose term changed since the sheet was
+    made is refused; a decision already recorded is unchanged (so importing the same
+    sheet again writes nothing)."""
+    from glossary import loader
+    from glossary.formats import review_sheet
+
+    if not by or not by.strip():
+        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
+    by = by.strip()
+    today = today or date.today()
+    rows = review_sheet.read(path)
+    via = f"review sheet {path.name}"
+    outcomes: list[SheetOutcome] = []
+    written: list[Path] = []
+    with terms_lock(settings.terms_dir, f"review import ({path.name})"):
+        glossary = loader.load(settings).glossary
+        editors: dict[str, ConceptEditor] = {}
+        for row in rows:
+            def out(outcome: str, detail: str, row: review_sheet.SheetRow = row) -> None:
+                outcomes.append(SheetOutcome(row.line, row.concept, row.index, row.khmer,
+                                             outcome, detail))
+
+            concept = glossary.concept(row.concept)
+            if concept is None or not 0 <= row.index < len(concept.km.terms):
+                out("refused", f"{row.concept} km[{row.index}] is not in the glossary "
+                    "(make a new sheet)")
+                continue
+            term = concept.km.terms[row.index]
+            if review_sheet.row_check(row.concept, row.index, row.khmer) != row.check:
+                out("refused", "the row's locked cells were edited (make a new sheet)")
+                continue
+            if review_sheet.row_check(concept.id, row.index, term.text) != row.check:
+                out("refused", f"the term changed since the sheet was made (now "
+                    f"{term.text!r}): make a new sheet")
+                continue
+            editor = editors.get(concept.id)
+            if editor is None:
+                editor = editors[concept.id] = ConceptEditor(
+                    concept_path(settings.terms_dir, concept.id),
+                    fold_coeng_da=settings.fold_coeng_da)
+            state = {"approve": ReviewState.APPROVED, "reject": ReviewState.REJECTED}.get(
+                row.decision)
+            if state is None:
+                if comment(editor, by=by, lang="km", term=row.index, note=row.comment,
+                           today=today, via=via):
+                    out("comment", row.comment)
+                else:
+                    out("unchanged", "the same comment is recorded already")
+                continue
+            if term.review.state is state:
+                out("unchanged", f"already {state.value}")
+                continue
+            _decide(editor, state=state.value, by=by, lang="km", term=row.index,
+                    note=row.comment or None, today=today, via=via)
+            out(state.value, f"{term.review.state.value} → {state.value} by {by}")
+        for editor in editors.values():
+            if editor.save():
+                written.append(editor.path)
+    return SheetResult(outcomes, written)

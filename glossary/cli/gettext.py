@@ -243,7 +243,8 @@ def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: st
         settings = obj.settings()
         decision = review_mod.decide(settings.terms_dir, concept, state=state, by=by,
                                      lang=lang, term=term, note=note,
-                                     fold_coeng_da=settings.fold_coeng_da)
+                                     fold_coeng_da=settings.fold_coeng_da,
+                                     via="glossary review " + state.removesuffix("d"))
     click.echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
                f"{decision.state} by {by.strip()}")
     click.echo(f"  {shown(decision.path, settings.root)}")
@@ -324,6 +325,10 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         if i.note:
             line += f"  ({i.note})"
         click.echo(line)
+        for event in i.history:
+            note = f": {event.note}" if event.note else ""
+            click.echo(f"{'':<{width}}    {event.on.isoformat()} {event.state} by {event.by} "
+                       f"({event.via}){note}")
     click.echo(f"{len(items)} {state} term(s)", err=True)
 
 
@@ -358,3 +363,81 @@ def diff(obj: Context, old: str, new: str, fmt: str) -> None:
     counts = report.counts()
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
                f"no changes between {old} and {new}")
+
+
+@review.command("sheet")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The workbook to write (.xlsx).")
+@click.option("--domain", default=None, help="Only concepts of this domain id.")
+@click.option("--state", type=click.Choice(["draft", "proposed", "approved", "rejected"]),
+              default="proposed", show_default=True, help="The terms to put on the sheet.")
+@click.pass_obj
+def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> None:
+    """A review workbook for reviewers who work in spreadsheets: one row per Khmer term
+    (default: the proposals) with the English term, definitions, rationale, alternatives,
+    an example and the sources; fill in `decision` (approve / reject / comment, a
+    drop-down) and `comment` — every other cell is locked — then `glossary review import`.
+
+    \b
+    Example:
+      $ glossary review sheet -o review.xlsx --domain governance
+      wrote review.xlsx: 42 term(s) to review
+    """
+    from glossary import loader, textfile
+    from glossary import review as review_mod
+    from glossary.formats import review_sheet as sheet_format
+
+    with user_errors():
+        settings = obj.settings()
+        glossary = loader.load(settings).glossary
+        if domain is not None and domain not in {d.id for d in glossary.domains}:
+            from glossary.errors import ConfigError
+
+            raise ConfigError(f"unknown domain {domain!r}", hint="use an id from "
+                              "terms/_domains.toml: " + ", ".join(d.id for d in glossary.domains))
+        rows = review_mod.sheet_rows(glossary, domain=domain, state=state)
+        with textfile.atomic_writer(output) as handle:
+            sheet_format.write(rows, handle)
+    click.echo(f"wrote {output}: {len(rows)} term(s) to review")
+
+
+@review.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--by", "by", required=True, metavar="NAME",
+              help="The reviewer who filled in the sheet (required).")
+@format_option("text", "json")
+@click.pass_obj
+def review_import(obj: Context, file: Path, by: str, fmt: str) -> None:
+    """Record the decisions of a filled-in review workbook as NAME's: approve and reject
+    set the term's review state (approved_by = NAME, today); each decision and comment
+    goes into the term's review history with the file's name. A row whose term changed
+    since the sheet was made is refused (exit 1); importing the same sheet again changes
+    nothing.
+
+    \b
+    Example:
+      $ glossary review import review.xlsx --by "Sok Dara"
+      review.xlsx:2: ai-model km[0] គំរូបញ្ញាសិប្បនិម្មិត: approved (proposed → approved by Sok Dara)
+      1 approved, 0 rejected, 0 comment(s), 0 unchanged, 0 refused; 1 file(s) written
+    """
+    from glossary import review as review_mod
+
+    with user_errors():
+        settings = obj.settings()
+        result = review_mod.import_sheet(settings, file, by=by)
+    if fmt == "json":
+        emit_json({"file": str(file), "by": by.strip(),
+                   "rows": [o.as_dict() for o in result.outcomes],
+                   "written": [shown(p, settings.root) for p in result.written]})
+    else:
+        name = shown(file, settings.root)
+        for o in result.outcomes:
+            click.echo(f"{name}:{o.line}: {o.concept} km[{o.index}] {o.khmer}: {o.outcome} "
+                       f"({o.detail})")
+        counts = {k: sum(1 for o in result.outcomes if o.outcome == k)
+                  for k in ("approved", "rejected", "comment", "unchanged", "refused")}
+        click.echo(f"{counts['approved']} approved, {counts['rejected']} rejected, "
+                   f"{counts['comment']} comment(s), {counts['unchanged']} unchanged, "
+                   f"{counts['refused']} refused; {len(result.written)} file(s) written")
+    if result.refused:
+        sys.exit(1)

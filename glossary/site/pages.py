@@ -182,7 +182,8 @@ def _refs_of(concept: Concept) -> Iterator[SourceRef]:
 
 def _review(review: Review) -> ReviewView:
     return ReviewView(review.state.value, review.origin, review.proposed_by, review.proposed_on,
-                      review.approved_by, review.approved_on, review.note)
+                      review.approved_by, review.approved_on, review.note,
+                      tuple(review.history))
 
 
 def _ref(ref: SourceRef, model: SiteModel) -> RefView:
@@ -248,9 +249,14 @@ def _feedback(template: str | None, link: ConceptLink, revision: str) -> str | N
 
 
 def _review_fields(r: Review) -> tuple[object, ...]:
-    return (r.state.value, r.origin, r.proposed_by,
-            r.proposed_on.toordinal() if r.proposed_on else None, r.approved_by,
-            r.approved_on.toordinal() if r.approved_on else None, r.note)
+    fields: tuple[object, ...] = (
+        r.state.value, r.origin, r.proposed_by,
+        r.proposed_on.toordinal() if r.proposed_on else None, r.approved_by,
+        r.approved_on.toordinal() if r.approved_on else None, r.note)
+    if r.history:  # only then: an entry's revision (shown on its page) stays as it was
+        fields += (tuple((e.state, e.by, e.on.toordinal(), e.via, e.note)
+                         for e in r.history),)
+    return fields
 
 
 def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:

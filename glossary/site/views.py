@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from glossary.model import ReviewEvent
+
 LANG_PREFIX = {"en": "", "km": "km/"}
 
 
@@ -83,6 +85,7 @@ class ReviewView:
     approved_by: str | None
     approved_on: date | None
     note: str | None
+    history: tuple[ReviewEvent, ...] = ()  # each decision: who, when, from what
 
 
 @dataclass(frozen=True, slots=True)

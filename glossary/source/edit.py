@@ -17,6 +17,7 @@ from typing import Any
 
 from glossary import khmer, source, textfile
 from glossary.errors import ReviewError, SourceError
+from glossary.model import ReviewEvent
 
 REVIEW_FIELDS = ("review", "origin", "proposed_by", "proposed_on", "approved_by",
                  "approved_on", "review_note")
@@ -94,6 +95,18 @@ class ConceptEditor:
         if note is not None:
             fields["review_note"] = note
         self.set_fields(lang, index, **fields)
+
+    def add_history(self, lang: str, index: int, event: ReviewEvent) -> None:
+        """Append one decision to a term's ``history`` (who, when, from what)."""
+        from glossary.source.new import history_entry
+
+        table = self.term(lang, index)
+        if "history" not in table:
+            import tomlkit
+
+            table["history"] = tomlkit.array()
+        table["history"].append(history_entry(event))
+        table["history"].multiline(True)
 
     def append_term(self, lang: str, fields: dict[str, Any]) -> int:
         """Append a ``[[lang.terms]]`` table; return its index."""

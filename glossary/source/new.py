@@ -23,6 +23,7 @@ from glossary.model import (
     Definition,
     LangSection,
     Review,
+    ReviewEvent,
     SourceRef,
     Term,
 )
@@ -51,6 +52,19 @@ def _review(table: Any, review: Review) -> None:
             table.add(key, value)
     if review.note:
         table.add("review_note", review.note)
+    if review.history:
+        table.add("history", [history_entry(e) for e in review.history])
+
+
+def history_entry(event: ReviewEvent) -> Any:
+    """One review-history entry as an inline table (the order of the README)."""
+    import tomlkit
+
+    entry = tomlkit.inline_table()
+    entry.update({"state": event.state, "by": event.by, "on": event.on, "via": event.via})
+    if event.note:
+        entry["note"] = event.note
+    return entry
 
 
 def _definition(definition: Definition) -> Any:

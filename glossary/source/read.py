@@ -31,6 +31,7 @@ from glossary.model import (
     Glossary,
     LangSection,
     Review,
+    ReviewEvent,
     ReviewState,
     Section,
     SourceRef,
@@ -55,7 +56,8 @@ CONCEPT_KEYS = frozenset(
 EXAMPLE_KEYS = frozenset({"en", "km"})
 LANG_KEYS = frozenset({"definition", "terms"})
 REVIEW_KEYS = frozenset(
-    {"review", "origin", "proposed_by", "proposed_on", "approved_by", "approved_on", "review_note"}
+    {"review", "origin", "proposed_by", "proposed_on", "approved_by", "approved_on", "review_note",
+     "history"}
 )
 DEFINITION_KEYS = frozenset({"text", "source"}) | REVIEW_KEYS
 TERM_KEYS = (
@@ -163,7 +165,32 @@ def _review(reader: Reader, table: dict[str, Any], keypath: KeyPath) -> Review:
         approved_by=reader.plain(table, "approved_by", keypath),
         approved_on=reader.day(table, "approved_on", keypath),
         note=reader.string(table, "review_note", keypath),
+        history=_history(reader, table, keypath),
     )
+
+
+HISTORY_KEYS = frozenset({"state", "by", "on", "via", "note"})
+
+
+def _history(reader: Reader, table: dict[str, Any], keypath: KeyPath) -> tuple[ReviewEvent, ...]:
+    """``history = [{state = "approved", by = "…", on = 2026-12-02, via = "…"}, …]``."""
+    raw = table.get("history")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.problem("wrong-type", (*keypath, "history"), "must be a list of tables")
+        return ()
+    events = []
+    for i, item in enumerate(raw):
+        path: KeyPath = (*keypath, "history", i)
+        entry = reader.table(item, path, HISTORY_KEYS)
+        state, by, via = (reader.plain(entry, k, path) for k in ("state", "by", "via"))
+        on = reader.day(entry, "on", path)
+        if state is None or by is None or on is None or via is None:
+            reader.problem("missing-field", path, "a history entry needs state, by, on and via")
+            continue
+        events.append(ReviewEvent(state, by, on, via, reader.string(entry, "note", path)))
+    return tuple(events)
 
 
 def _ref(reader: Reader, value: Any, keypath: KeyPath) -> SourceRef | None:

@@ -1,0 +1,146 @@
+"""The review workbook: `glossary review sheet` → a reviewer fills in decisions in a
+spreadsheet → `glossary review import --by NAME` records them as NAME's, with the review
+history (who, when, from what) shown by `glossary review list`."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from glossary.formats.review_sheet import COLUMNS
+
+
+def _sheet(cli, path: Path, *args: str) -> None:
+    result = cli("review", "sheet", "-o", str(path), *args)
+    assert result.exit_code == 0, result.output
+
+
+def _fill(path: Path, decisions: dict[str, tuple[str, str]]) -> None:
+    """Fill in the decision and comment of rows by their Khmer text, as a reviewer would."""
+    book = load_workbook(path)
+    sheet = book["review"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        khmer = row[header.index("khmer")].value
+        if khmer in decisions:
+            decision, comment = decisions[khmer]
+            row[header.index("decision")].value = decision
+            row[header.index("comment")].value = comment
+    book.save(path)
+
+
+def test_the_sheet_has_what_a_reviewer_needs_and_only_two_open_columns(
+        cli, project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "review.xlsx"
+    result = cli("review", "sheet", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    sheet = book["review"]
+    assert [c.value for c in sheet[1]] == list(COLUMNS)
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert result.output.strip().endswith(f"{len(rows)} term(s) to review")
+    by_khmer = {r[COLUMNS.index("khmer")]: dict(zip(COLUMNS, r, strict=True)) for r in rows}
+    model = by_khmer["គំរូបញ្ញាសិប្បនិម្មិត"]
+    assert (model["concept"], model["term"], model["english"]) == ("ai-model", "0", "AI model")
+    assert model["definition_en"].startswith("A mathematical or computational")
+    assert "គំរូ (admitted, proposed)" in model["alternatives"]
+    assert "asean-guide-2024 §C.3" in model["sources"]
+    assert sheet.protection.sheet is True
+    decision_col = COLUMNS.index("decision")
+    for row in sheet.iter_rows(min_row=2):
+        for i, cell in enumerate(row):
+            assert cell.protection.locked is (i not in (decision_col, decision_col + 1))
+    [validation] = sheet.data_validations.dataValidation
+    assert validation.type == "list" and validation.formula1 == '"approve,reject,comment"'
+    domain = tmp_path / "ml.xlsx"
+    _sheet(cli, domain, "--domain", "machine-learning")
+    concepts = {r[0] for r in load_workbook(domain)["review"].iter_rows(min_row=2,
+                                                                       values_only=True)}
+    assert concepts and concepts < {r[0] for r in rows}
+
+
+def test_round_trip_records_decisions_as_the_reviewers(cli, project: Path,
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    _fill(path, {"គំរូបញ្ញាសិប្បនិម្មិត": ("approve", "clear and in use"),
+                 "គំរូ": ("reject", "means template too"),
+                 "បញ្ញាសិប្បនិម្មិត": ("comment", "check the ministry's usage")})
+    result = cli("review", "import", str(path), "--by", "Sok Dara")
+    assert result.exit_code == 0, result.output
+    assert "1 approved, 1 rejected, 1 comment(s), 0 unchanged, 0 refused" in result.output
+    data = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
+    km = {t["text"]: t for t in data["km"]["terms"]}
+    chosen = km["គំរូបញ្ញាសិប្បនិម្មិត"]
+    today = date.today()
+    assert (chosen["review"], chosen["approved_by"], chosen["approved_on"]) == (
+        "approved", "Sok Dara", today)
+    assert chosen["history"] == [{"state": "approved", "by": "Sok Dara", "on": today,
+                                  "via": "review sheet review.xlsx",
+                                  "note": "clear and in use"}]
+    assert km["គំរូ"]["review"] == "rejected"
+    ai = tomllib.loads((project / "terms" / "artificial-intelligence.toml").read_text("utf-8"))
+    commented = ai["km"]["terms"][0]
+    assert commented["review"] == "proposed"  # a comment decides nothing
+    assert commented["history"][0]["state"] == "comment"
+    assert cli("check").exit_code == 0
+    # the same sheet again: nothing changes, nothing is written
+    before = {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")}
+    again = cli("review", "import", str(path), "--by", "Sok Dara", "--format", "json")
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.stdout)
+    assert data["written"] == [] and {r["outcome"] for r in data["rows"]} == {"unchanged"}
+    assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
+    # the review record is listed
+    listed = cli("review", "list", "--state", "approved")
+    assert "approved by Sok Dara (review sheet review.xlsx): clear and in use" in listed.output
+    listed = json.loads(cli("review", "list", "--state", "rejected", "--format", "json").stdout)
+    assert listed[0]["history"][0]["via"] == "review sheet review.xlsx"
+
+
+def test_a_row_whose_term_changed_is_refused(cli, project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    _fill(path, {"គំរូបញ្ញាសិប្បនិម្មិត": ("approve", ""), "បញ្ញាសិប្បនិម្មិត": ("approve", "")})
+    concept = project / "terms" / "ai-model.toml"
+    concept.write_text(concept.read_text("utf-8").replace('"គំរូបញ្ញាសិប្បនិម្មិត"',
+                                                          '"គំរូបញ្ញាសិប្បនិម្មិតថ្មី"'),
+                       encoding="utf-8")
+    result = cli("review", "import", str(path), "--by", "Sok Dara")
+    assert result.exit_code == 1, result.output
+    assert "refused (the term changed since the sheet was made (now " \
+        "'គំរូបញ្ញាសិប្បនិម្មិតថ្មី'): make a new sheet)" in result.output
+    assert "1 approved, 0 rejected, 0 comment(s), 0 unchanged, 1 refused" in result.output
+    text = concept.read_text("utf-8")
+    assert 'review = "approved"' not in text
+
+
+def test_review_approve_records_the_command_in_the_history(cli, project: Path) -> None:
+    result = cli("review", "approve", "ai-model", "--by", "Chan Sophea", "--note", "ok")
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
+    assert data["km"]["terms"][0]["history"] == [
+        {"state": "approved", "by": "Chan Sophea", "on": date.today(),
+         "via": "glossary review approve", "note": "ok"}]
+    assert cli("check").exit_code == 0
+
+
+def test_a_bad_decision_is_refused_with_its_row(cli, project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    _fill(path, {"គំរូ": ("maybe", "")})
+    result = cli("review", "import", str(path), "--by", "Sok Dara")
+    assert result.exit_code == 2
+    assert "review.xlsx:" in result.output and "decision 'maybe' is not allowed" in result.output
+
+
+def test_the_concept_page_shows_the_review_history(cli, project: Path, no_ambient_git) -> None:
+    assert cli("review", "approve", "ai-model", "--by", "Chan Sophea", "--note", "ok"
+               ).exit_code == 0
+    assert cli("build", "--only", "site").exit_code == 0
+    page = (project / "build" / "site" / "concepts" / "ai-model.html").read_text("utf-8")
+    assert "Chan Sophea (glossary review approve): ok</span>" in page
