@@ -33,6 +33,7 @@ def _timestamp() -> datetime:
 
 def write(glossary: Glossary, out: IO[bytes]) -> int:
     """Write the workbook to a binary stream; returns the number of term rows."""
+    _check_cells(glossary)  # before openpyxl starts: a refusal leaves no half-made sheet
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -44,16 +45,9 @@ def write(glossary: Glossary, out: IO[bytes]) -> int:
     sheet = workbook.create_sheet(SHEET)
     sheet.freeze_panes = "D2"
     count = -1
-    header: list[str] = []
     for row in sheet_layout.rows(glossary):
-        header = header or row
         cells = []
-        for position, value in enumerate(row):
-            if len(value) > CELL_MAX:
-                raise FormatError(
-                    f"{row[0] or 'a concept'}: {header[position]} is {len(value):,} "
-                    f"characters; an XLSX cell holds at most {CELL_MAX:,}", hint="shorten "
-                    "it in terms/, or export csv or json, which have no such limit")
+        for value in row:
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # text, never a formula, whatever the content
             cells.append(cell)
@@ -63,6 +57,19 @@ def write(glossary: Glossary, out: IO[bytes]) -> int:
     workbook.save(raw)
     out.write(_fix_zip(raw.getvalue(), stamp))
     return count
+
+
+def _check_cells(glossary: Glossary) -> None:
+    """Refuse a text longer than a cell holds (never cut it), naming concept and column."""
+    header: list[str] = []
+    for row in sheet_layout.rows(glossary):
+        header = header or row
+        for position, value in enumerate(row):
+            if len(value) > CELL_MAX:
+                raise FormatError(
+                    f"{row[0] or 'a concept'}: {header[position]} is {len(value):,} "
+                    f"characters; an XLSX cell holds at most {CELL_MAX:,}", hint="shorten "
+                    "it in terms/, or export csv or json, which have no such limit")
 
 
 def _fix_zip(data: bytes, stamp: datetime) -> bytes:

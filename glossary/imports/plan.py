@@ -141,8 +141,8 @@ class _Planner:
         origin = self.origin
         if self.own and incoming.origin and origin_is_valid(incoming.origin):
             origin = incoming.origin
-        review = Review(state=state, origin=origin,
-                        proposed_by=incoming.proposed_by or self.by,
+        review = Review(state=state, origin=origin,  # our own file: its record, as it is
+                        proposed_by=incoming.proposed_by or (None if self.own else self.by),
                         proposed_on=incoming.proposed_on, note=note)
         if state is ReviewState.APPROVED:
             review = replace(review, approved_by=self.by, approved_on=self.today)
