@@ -59,10 +59,11 @@ def shared_command(fmt: Format) -> click.Command:
             click.echo(f"wrote {output}", err=True)
 
     command.__name__ = f"export_{fmt.name}"
-    option = click.option(
-        "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-        required=fmt.binary, default=None,
-        help="The file to write." if fmt.binary else "Write to FILE instead of standard output.")
+    kind = click.Path(path_type=Path, dir_okay=False)
+    option = (click.option("-o", "--output", type=kind, required=True,
+                           help="The file to write.") if fmt.binary else
+              click.option("-o", "--output", type=kind, default=None,
+                           help="Write to FILE instead of standard output."))
     return click.command(fmt.name, help=_help(fmt))(option(command))
 
 
