@@ -53,9 +53,9 @@ REGISTRY: dict[str, Format] = {f.name: f for f in (
     Format("csv", "glossary.formats.csv", "One row per term, UTF-8 with a BOM",
            (".csv",), readable=True, target="glossary.csv", binary=False),
     Format("xlsx", "glossary.formats.xlsx", "The CSV table as an Excel workbook",
-           (".xlsx",), readable=True),
+           (".xlsx",), readable=True, target="glossary.xlsx"),
     Format("json", "glossary.formats.jsonfmt", "The whole glossary as one JSON document",
-           (".json",), binary=False),
+           (".json",), target="glossary.json", binary=False),
 )}
 
 
