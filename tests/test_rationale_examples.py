@@ -20,7 +20,7 @@ from tests.test_interchange_roundtrip import _round_trip
 from tests.test_tbx import _relaxng
 
 RATIONALE = DATA / "rationale"
-FORMATS = ("tbx",)
+FORMATS = ("tbx", "csv", "xlsx")
 NS = {"t": "urn:iso:std:iso:30042:ed-2"}
 PROVIDER_RATIONALE = ("អ្នក 'person, party' + ផ្តល់ 'provide';\n"
                       "the word the definitions use (not A&B <supplier>).")
@@ -62,7 +62,7 @@ def test_the_test_concept_reads_as_written(project: Path, settings) -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_round_trip_with_rationale_examples_and_line_breaks(project: Path, tmp_path: Path,
                                                             monkeypatch, fmt: str) -> None:
-    _with(project, "provider", "no-khmer-term")
+    _with(project, "provider", "no-khmer-term", "three-examples")
     _round_trip(project, tmp_path, monkeypatch, fmt)
     again = loader.load_valid(_settings(tmp_path / f"empty-{fmt}")).glossary
     provider = again.concept("provider")
@@ -149,3 +149,98 @@ def test_another_tools_rationale_fills_only_what_we_lack(project: Path, monkeypa
     report = _run(project, monkeypatch, "import", "tbx", str(other), "--format", "json")
     data = json.loads(report.stdout)
     assert (data["added"], data["changed"]) == (0, 0), data["changes"]
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_csv_puts_example_n_on_row_n_and_adds_rows_when_needed(project: Path, tmp_path: Path,
+                                                               monkeypatch) -> None:
+    _with(project, "provider", "three-examples")
+    out = tmp_path / "g.csv"
+    assert _run(project, monkeypatch, "export", "csv", "-o", str(out)).exit_code == 0
+    provider = [r for r in _csv_rows(out) if r["concept_id"] == "provider"]
+    assert [(r["lang"], r["term"]) for r in provider] == [
+        ("en", "provider"), ("km", "អ្នកផ្គត់ផ្គង់"), ("km", "អ្នកផ្តល់")]
+    assert [(r["example_en"], r["example_km"]) for r in provider] == [
+        (EXAMPLES[0].en, EXAMPLES[0].km), (EXAMPLES[1].en, EXAMPLES[1].km), ("", "")]
+    assert provider[2]["rationale"] == PROVIDER_RATIONALE
+    assert provider[0]["rationale"] == ""
+    three = [r for r in _csv_rows(out) if r["concept_id"] == "three-examples"]
+    assert [(r["lang"], r["term"], r["example_km"]) for r in three] == [
+        ("en", "example holder", "ឧទាហរណ៍ទីមួយ។"), ("km", "អ្នកកាន់ឧទាហរណ៍", "ឧទាហរណ៍ទីពីរ។"),
+        ("en", "", "ឧទាហរណ៍ទីបី។")]
+    assert three[1]["example_en"] == "'=SUM(A1) is not a formula here."  # neutralized
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip_with_more_examples_than_rows(project: Path, tmp_path: Path, monkeypatch,
+                                                 fmt: str) -> None:
+    _with(project, "three-examples")
+    _round_trip(project, tmp_path, monkeypatch, fmt)
+    again = loader.load_valid(_settings(tmp_path / f"empty-{fmt}")).glossary
+    concept = again.concept("three-examples")
+    assert concept is not None
+    assert [e.en for e in concept.examples] == [
+        "First example.", "=SUM(A1) is not a formula here.", "Third example."]
+
+
+def test_csv_line_breaks_typed_as_crlf_read_as_lf(project: Path, tmp_path: Path,
+                                                  monkeypatch) -> None:
+    _with(project, "provider")
+    out = tmp_path / "g.csv"
+    assert _run(project, monkeypatch, "export", "csv", "-o", str(out)).exit_code == 0
+    data = out.read_bytes()
+    for sentence in ("logs\nfor ten years", "កំណត់ហេតុ\nរយៈពេល", "'provide';\nthe word"):
+        assert data.count(sentence.encode()) == 1
+        data = data.replace(sentence.encode(), sentence.replace("\n", "\r\n").encode())
+    out.write_bytes(data)
+    report = _run(project, monkeypatch, "import", "csv", str(out), "--format", "json")
+    result = json.loads(report.stdout)
+    assert (result["added"], result["changed"], result["conflicts"]) == (0, 0, 0), \
+        result["changes"]
+
+
+def test_a_csv_written_before_the_new_columns_is_still_ours(project: Path, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    import csv
+
+    _with(project, "provider")
+    out = tmp_path / "g.csv"
+    assert _run(project, monkeypatch, "export", "csv", "-o", str(out)).exit_code == 0
+    rows = _csv_rows(out)
+    old = tmp_path / "old.csv"
+    with old.open("w", encoding="utf-8-sig", newline="") as handle:
+        names = [n for n in rows[0] if n not in ("rationale", "example_en", "example_km")]
+        writer = csv.DictWriter(handle, names, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    report = _run(project, monkeypatch, "import", "csv", str(old), "--format", "json")
+    result = json.loads(report.stdout)
+    assert result["written_by_glossary"] is True
+    # it says nothing about rationales and examples: nothing to clear
+    assert (result["added"], result["changed"], result["conflicts"]) == (0, 0, 0), \
+        result["changes"]
+
+
+def test_another_tools_csv_adds_rationale_and_examples_where_we_have_none(
+        project: Path, monkeypatch) -> None:
+    path = DATA / "csv" / "foreign_rationale.csv"
+    applied = _run(project, monkeypatch, "import", "csv", str(path), "--apply", "--by", "T")
+    assert applied.exit_code == 0, applied.output
+    concept = loader.load_valid(_settings(project)).glossary.concept("transparency")
+    assert concept is not None
+    assert concept.km.terms[0].rationale == "តម្លា clear + ភាព -ness."
+    assert concept.examples == (
+        Example("Transparency builds trust,\nline two.", "តម្លាភាពកសាងទំនុកចិត្ត។"),)
+    # our examples now exist: another file's differ and are not taken
+    other = project / "other.csv"
+    other.write_text(path.read_text("utf-8").replace("line two", "line 2"), "utf-8")
+    report = _run(project, monkeypatch, "import", "csv", str(other), "--format", "json")
+    result = json.loads(report.stdout)
+    assert (result["added"], result["changed"]) == (0, 0), result["changes"]
+    assert result["skipped"].get("examples that differ from ours (ours kept)") == 1

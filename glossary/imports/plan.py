@@ -30,7 +30,7 @@ replacing it), or a conflict (an approved term is never replaced; the alternativ
 added for a reviewer). Everything else an
 interchange file carries — new concepts, English terms, definitions, domains, sources,
 see-also, notes, term attributes and review records — is compared here, field by field.
-:mod:`glossary.exchange` runs it (reading, planning and, under the terms lock, applying).
+:mod:`glossary.imports.run` runs it (reading, planning and, under the terms lock, applying).
 """
 
 from __future__ import annotations
