@@ -144,3 +144,22 @@ def test_the_concept_page_shows_the_review_history(cli, project: Path, no_ambien
     assert cli("build", "--only", "site").exit_code == 0
     page = (project / "build" / "site" / "concepts" / "ai-model.html").read_text("utf-8")
     assert "Chan Sophea (glossary review approve): ok</span>" in page
+
+
+def test_the_review_record_comes_back_from_the_parse_cache(cli, project: Path) -> None:
+    from glossary import loader
+    from glossary.config import load_settings
+
+    assert cli("review", "approve", "ai-model", "--by", "Chan Sophea").exit_code == 0
+    import os
+
+    for path in (project / "terms").glob("*.toml"):  # older than the racy-file window
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    settings = load_settings(cwd=project)
+    cold = loader.load(settings)
+    warm = loader.load(settings)  # from build/.cache/
+    assert warm.files_read == 0 and warm.cache_notice is None
+    [event] = warm.glossary.concept("ai-model").km.terms[0].review.history
+    assert (event.state, event.by, event.via) == ("approved", "Chan Sophea",
+                                                  "glossary review approve")
+    assert warm.glossary == cold.glossary

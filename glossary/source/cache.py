@@ -76,7 +76,7 @@ _CODE = ("model.py", "khmer.py", "problems.py", "validate.py", "textfile.py",
 _ALLOWED: dict[str, frozenset[str]] = {
     "glossary.model": frozenset({
         "AdminStatus", "TermType", "ReviewState", "ConceptStatus", "Review", "SourceRef",
-        "Term", "Definition", "LangSection", "Concept", "Example",
+        "Term", "Definition", "LangSection", "Concept", "Example", "ReviewEvent",
     }),
     "glossary.problems": frozenset({"Problem", "Level"}),
     "glossary.source.cache": frozenset({"Entry", "Summary"}),
