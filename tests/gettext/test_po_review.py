@@ -136,9 +136,13 @@ def test_apply_candidate_is_added_beside_the_proposal(po_project, po_settings):
     # the next export still offers the proposal; the candidate waits for a reviewer
     pair = pairs.pair_for(loaded.glossary.concept("fairness"), 0)
     assert pair.km.text == "យុត្តិធម៌"
-    # and the same file again adds nothing
+    # and the same file again is unchanged (not "new" and then "not added"), adds nothing
+    glossary = loader.load(po_settings).glossary
+    [item] = proposals.compare(glossary, [term]).items
+    assert item.outcome is proposals.Outcome.UNCHANGED
+    assert "already a Khmer term of the concept" in item.reason
     again = apply(po_settings, [term])
-    assert again.added == 0 and again.written == []
+    assert again.added == 0 and again.written == [] and again.skipped == []
 
 
 def test_apply_never_replaces_an_approved_term(po_project, po_settings):
