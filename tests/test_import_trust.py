@@ -72,6 +72,8 @@ def test_decisions_are_recorded_as_the_named_reviewers(cli, project: Path) -> No
     assert (chosen["review"], chosen["approved_by"], chosen["approved_on"]) == (
         "approved", "Sok Dara", today)
     assert "decisions.csv" in chosen["review_note"]
+    assert chosen["history"] == [{"state": "approved", "by": "Sok Dara", "on": today,
+                                  "via": "glossary import --decisions decisions.csv"}]
     assert chosen["proposed_by"] == "glossary team"  # provenance kept
     assert terms["គំរូ"]["review"] == "rejected"
     assert "rejected by Sok Dara" in terms["គំរូ"]["review_note"]

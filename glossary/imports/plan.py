@@ -65,6 +65,7 @@ from glossary.model import (
     Glossary,
     LangSection,
     Review,
+    ReviewEvent,
     ReviewState,
     SourceRef,
     Term,
@@ -144,9 +145,17 @@ class _Planner:
         review = Review(state=state, origin=origin,  # our own file: its record, as it is
                         proposed_by=incoming.proposed_by or (None if self.own else self.by),
                         proposed_on=incoming.proposed_on, note=note)
-        if state is ReviewState.APPROVED:
-            review = replace(review, approved_by=self.by, approved_on=self.today)
+        if state in (ReviewState.APPROVED, ReviewState.REJECTED) and self.by:  # --decisions
+            review = replace(review, history=(self.event(state),))
+            if state is ReviewState.APPROVED:
+                review = replace(review, approved_by=self.by, approved_on=self.today)
         return review
+
+    def event(self, state: ReviewState) -> ReviewEvent:
+        """The review-history entry of a decision this import records (--decisions)."""
+        assert self.by is not None
+        return ReviewEvent(state.value, self.by, self.today,
+                           f"glossary import --decisions {self.result.path.name}")
 
     def review_state(self, incoming: InReview | None) -> ReviewState:
         """The state :meth:`review` gives."""
@@ -195,10 +204,12 @@ class _Planner:
         state, note = self.decided(incoming)
         if state is not incoming.state:
             return None
+        history = (*current.history, self.event(state))
         if state is ReviewState.APPROVED:
             return replace(current, state=state, approved_by=self.by, approved_on=self.today,
-                           note=note)
-        return replace(current, state=state, approved_by=None, approved_on=None, note=note)
+                           note=note, history=history)
+        return replace(current, state=state, approved_by=None, approved_on=None, note=note,
+                       history=history)
 
     def term(self, incoming: InTerm, first: bool, lang: str) -> Term:
         default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
