@@ -91,7 +91,7 @@ def _po(glossary: Glossary, path: Path) -> None:
     report = proposals.compare(glossary, incoming.terms)
     counts = report.counts()
     assert counts["unchanged"] == len(incoming.terms) > 0
-    assert counts["new"] == counts["changed"] == counts["conflict"] == counts["unknown"] == 0
+    assert counts["new"] == counts["candidate"] == counts["conflict"] == counts["unknown"] == 0
 
 
 def _mo(glossary: Glossary, path: Path) -> None:
