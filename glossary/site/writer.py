@@ -43,6 +43,15 @@ def _write_all(fd: int, raw: bytes) -> None:
         os.close(fd)
 
 
+def safe_relative(rel: str) -> bool:
+    """Whether ``rel`` is a normal relative path below the site folder (no ``..``, no
+    absolute path, no backslash or NUL, not the manifest itself)."""
+    if not rel or rel == MANIFEST or "\\" in rel or "\0" in rel or rel.startswith("/"):
+        return False
+    parts = rel.split("/")
+    return all(part not in ("", ".", "..") for part in parts)
+
+
 class SiteError(GlossaryError):
     """The site cannot be built as asked (two pages for one path, a bad template…)."""
 
@@ -86,9 +95,26 @@ class SiteWriter:
         out: dict[str, tuple[str, str]] = {}
         for rel, entry in files.items():
             if (isinstance(entry, list) and len(entry) == 2
-                    and all(isinstance(x, str) for x in entry)):
+                    and all(isinstance(x, str) for x in entry) and safe_relative(rel)):
                 out[rel] = (entry[0], entry[1])
         return out
+
+    def inside(self, rel: str) -> Path | None:
+        """``root/rel`` if it is a plain relative path whose folder, with every
+        symbolic link resolved, lies inside ``root``; None otherwise. The manifest is
+        data a user (or an attacker) can edit: nothing it names is deleted or replaced
+        without this check."""
+        if not safe_relative(rel):
+            return None
+        path = self.root / rel
+        try:
+            root = self.root.resolve()
+            parent = path.parent.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if parent != root and root not in parent.parents:
+            return None
+        return parent / path.name
 
     # -- claiming paths -------------------------------------------------------------
 
@@ -97,7 +123,7 @@ class SiteWriter:
             raise SiteError(f"two pages would be written to {rel}",
                             path=self.root / rel,
                             hint="each page needs its own path; check for duplicate ids")
-        if rel.startswith(("/", "../")) or "/../" in rel or "\\" in rel or rel == MANIFEST:
+        if not safe_relative(rel):
             raise SiteError(f"refusing to write outside the site: {rel!r}", path=self.root)
         self._claimed[rel] = (key, out_digest)
 
@@ -142,7 +168,13 @@ class SiteWriter:
             return out_digest, False
         parent = os.path.dirname(path)
         if parent not in self._made_dirs:
+            if not safe_relative(rel):
+                raise SiteError(f"refusing to write outside the site: {rel!r}", path=self.root)
             os.makedirs(parent, exist_ok=True)
+            if self.inside(rel) is None:  # a folder of the site is a link to elsewhere
+                raise SiteError(f"refusing to write {rel!r}: its folder leads outside the site",
+                                path=self.root / rel,
+                                hint="remove that symbolic link from the site folder")
             self._made_dirs.add(parent)
         if old is None:
             try:
@@ -179,7 +211,9 @@ class SiteWriter:
         """Delete files of the last build that this build did not produce; save the
         manifest."""
         for rel in sorted(set(self._old) - set(self._claimed)):
-            path = self.root / rel
+            path = self.inside(rel)
+            if path is None:  # the manifest names a path outside the site: never follow it
+                continue
             try:
                 path.unlink()
                 self.stats.removed.append(rel)
