@@ -64,10 +64,8 @@ def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
 
 
 def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
-    """Write atomically: a temporary file beside ``path``, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed process
-        stale.unlink(missing_ok=True)
+    """Write by the one output rule (:mod:`glossary.output`): a regular file atomically,
+    a device or FIFO through, a directory refused."""
     with textfile.atomic_writer(path) as handle:
         write(fmt, glossary, handle)
     return path

@@ -23,6 +23,7 @@ from pathlib import Path
 from glossary import source, validate
 from glossary.config import Settings
 from glossary.errors import SourceError, ValidationFailed
+from glossary.lock import terms_read_lock
 from glossary.model import Glossary
 from glossary.problems import Level, Problem
 from glossary.source.cache import Entry, ParseCache, cache_key, signature
@@ -107,9 +108,11 @@ def load_checked(
 
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:
     """Read and check the project's ``terms/`` through the parse cache in
-    ``build/.cache/``. Never raises for bad content (see ``problems``)."""
-    return load_checked(settings.terms_dir, settings.fold_coeng_da,
-                        cache_dir=settings.cache_dir, progress=progress)
+    ``build/.cache/``. Never raises for bad content (see ``problems``). Holds the
+    terms/ read lock meanwhile, so it never reads an import half-applied."""
+    with terms_read_lock(settings.terms_dir):
+        return load_checked(settings.terms_dir, settings.fold_coeng_da,
+                            cache_dir=settings.cache_dir, progress=progress)
 
 
 def load_valid(

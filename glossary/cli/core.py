@@ -11,9 +11,11 @@ from glossary.cli.app import (
     EXIT_PROBLEMS,
     Context,
     Progress,
+    echo,
     emit_json,
     format_option,
     main,
+    output_path,
     shown,
     user_errors,
 )
@@ -47,8 +49,8 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
                    "problems": [p.as_dict(settings.root) for p in problems]})
     else:
         for problem in problems:
-            click.echo(problem.format(settings.root))
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+            echo(problem.format(settings.root))
+        echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors or (strict and warnings):
         sys.exit(EXIT_PROBLEMS)
 
@@ -76,10 +78,10 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
             else 0
         with Progress("reading terms/", count) as progress:
             report = pipeline.build(settings, targets, strict=strict, progress=progress)
-    click.echo(f"built {report.concepts} concepts, {report.terms} terms "
+    echo(f"built {report.concepts} concepts, {report.terms} terms "
                f"(revision {report.revision})")
     for path in report.outputs:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
 
 
 @main.command()
@@ -111,11 +113,11 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
         ])
         return
     if not hits:
-        click.echo(f"no match for {query!r}", err=True)
+        echo(f"no match for {query!r}", err=True)
         return
     width = max(len(h.concept) for h in hits)
     for h in hits:
-        click.echo(f"{h.concept:<{width}}  {h.en or '-'}  {h.km or '-'}  [{h.review or 'none'}]")
+        echo(f"{h.concept:<{width}}  {h.en or '-'}  {h.km or '-'}  [{h.review or 'none'}]")
 
 
 @main.command()
@@ -137,22 +139,22 @@ def stats(obj: Context, fmt: str) -> None:
     if fmt == "json":
         emit_json(result.as_dict())
         return
-    click.echo(f"concepts: {result.concepts}" + (f" (+{result.retired} retired)"
+    echo(f"concepts: {result.concepts}" + (f" (+{result.retired} retired)"
                                                  if result.retired else ""))
     for lang, states in result.terms.items():
         parts = ", ".join(f"{n} {state}" for state, n in states.items())
-        click.echo(f"terms {lang}: {parts}")
+        echo(f"terms {lang}: {parts}")
     for lang, n in result.definitions.items():
-        click.echo(f"definitions {lang}: {n}")
-    click.echo(f"concepts without Khmer: {len(result.without_khmer)}")
-    click.echo("references per document section:")
+        echo(f"definitions {lang}: {n}")
+    echo(f"concepts without Khmer: {len(result.without_khmer)}")
+    echo("references per document section:")
     doc = None
     for row in result.coverage:
         if row["doc"] != doc:
             doc = row["doc"]
-            click.echo(f"  {row['short']}")
+            echo(f"  {row['short']}")
         mark = "" if row["concepts"] else "   <- not cited yet"
-        click.echo(f"    §{row['section']:<14} {row['concepts']:>4}  {row['title']}{mark}")
+        echo(f"    §{row['section']:<14} {row['concepts']:>4}  {row['title']}{mark}")
 
 
 @main.command()
@@ -179,7 +181,7 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
     with user_errors():
         settings = obj.settings()
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition)
-    click.echo(f"created {shown(path, settings.root)}")
+    echo(f"created {shown(path, settings.root)}")
 
 
 @main.group()
@@ -189,7 +191,7 @@ def export() -> None:
 
 @export.command("json")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write to FILE instead of standard output.")
+              help="Write to FILE instead of standard output (- or no -o: standard output).")
 @click.pass_obj
 def export_json(obj: Context, output: Path | None) -> None:
     """The whole glossary as one JSON document (schema in the README).
@@ -200,12 +202,13 @@ def export_json(obj: Context, output: Path | None) -> None:
     """
     from glossary import pipeline
 
+    output = output_path(output)
     with user_errors():
         text = pipeline.export_json(obj.settings(), output)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # the data itself, not a report: written as it is
     else:
-        click.echo(f"wrote {output}")
+        echo(f"wrote {output}")
 
 
 @main.group("import")

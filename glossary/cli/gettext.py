@@ -11,6 +11,7 @@ import click
 from glossary.cli.app import (
     EXIT_USAGE,
     Context,
+    echo,
     emit_json,
     format_option,
     main,
@@ -48,10 +49,10 @@ def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
                                      approved_only=approved_only, out_dir=out_dir)
-    click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
+    echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
                f"{done.untranslated} untranslated)")
     for path in done.paths:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
 
 
 @export.command("mo")
@@ -75,9 +76,9 @@ def export_mo(obj: Context, output: Path | None) -> None:
         settings = obj.settings()
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output)
-    click.echo(f"exported {done.entries} approved entries")
+    echo(f"exported {done.entries} approved entries")
     for path in done.paths:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
 
 
 def _print_report(report: Any, incoming: Any, root: Path) -> None:
@@ -85,7 +86,7 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
 
     name = shown(incoming.path, root)
     for warning in incoming.warnings:
-        click.echo(f"{name}: warning: {warning}")
+        echo(f"{name}: warning: {warning}")
     labels = {
         Outcome.NEW: "new proposals", Outcome.CHANGED: "changed proposals",
         Outcome.CONFLICT: "conflicts", Outcome.UNCHANGED: "unchanged",
@@ -98,13 +99,13 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
         listed = items
         if outcome is Outcome.UNCHANGED:  # list only those the editor confirmed
             listed = [i for i in items if not i.incoming.fuzzy and "fuzzy" in i.reason]
-        click.echo(f"{label} ({len(items)})" + (":" if listed else ""))
+        echo(f"{label} ({len(items)})" + (":" if listed else ""))
         if outcome in (Outcome.UNKNOWN, Outcome.UNCHANGED):
             listed = listed[:10]
         for item in listed:
             where = f"{name}:{item.incoming.line}"
             if outcome is Outcome.UNKNOWN:
-                click.echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
+                echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
                 continue
             target = f"{item.concept_id}#{item.en_index}" if item.en_index else item.concept_id
             line = f"  {where}: {target} {item.en_text!r}: "
@@ -116,14 +117,14 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 line += f"{item.current} → {item.incoming.text}"
                 if outcome is Outcome.CONFLICT:
                     line += f" [{item.conflict}: {item.reason}]"
-            click.echo(line)
+            echo(line)
         if listed and len(listed) < len(items) and outcome is Outcome.UNKNOWN:
-            click.echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
+            echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
     counts = report.counts()
     if report.items and counts["unknown"] == len(report.items):
-        click.echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
+        echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
     skipped = len(incoming.skipped)
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f", {skipped} skipped "
+    echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f", {skipped} skipped "
                "(empty, obsolete or plural)")
 
 
@@ -154,7 +155,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
     from glossary import locale_catalogs, review
 
     if apply_changes and not (by and by.strip()):
-        click.echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
+        echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
         sys.exit(EXIT_USAGE)
     with user_errors():
         settings = obj.settings()
@@ -178,14 +179,14 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
     _print_report(report, incoming, settings.root)
     if result is None:
         if report.applicable:
-            click.echo("nothing written: run again with --apply --by NAME to accept")
+            echo("nothing written: run again with --apply --by NAME to accept")
         return
     for note in result.skipped:
-        click.echo(f"not added: {note}")
-    click.echo(f"applied: {result.replaced} replaced, {result.added} added, "
+        echo(f"not added: {note}")
+    echo(f"applied: {result.replaced} replaced, {result.added} added, "
                f"{len(result.written)} file(s) written")
     for path in result.written:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
 
 
 @main.group()
@@ -202,9 +203,9 @@ def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: st
         decision = review_mod.decide(settings.terms_dir, concept, state=state, by=by,
                                      lang=lang, term=term, note=note,
                                      fold_coeng_da=settings.fold_coeng_da)
-    click.echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
+    echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
                f"{decision.state} by {by.strip()}")
-    click.echo(f"  {shown(decision.path, settings.root)}")
+    echo(f"  {shown(decision.path, settings.root)}")
 
 
 def _decision_options(func: Any) -> Any:
@@ -273,7 +274,7 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         emit_json([i.as_dict() for i in items])
         return
     if not items:
-        click.echo(f"no {state} terms", err=True)
+        echo(f"no {state} terms", err=True)
         return
     width = max(len(i.concept_id) for i in items)
     for i in items:
@@ -281,8 +282,8 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         line = f"{i.concept_id:<{width}}  {i.lang}[{i.index}]  {i.text}  {i.admin_status}  {who}"
         if i.note:
             line += f"  ({i.note})"
-        click.echo(line)
-    click.echo(f"{len(items)} {state} term(s)", err=True)
+        echo(line)
+    echo(f"{len(items)} {state} term(s)", err=True)
 
 
 @main.command()
@@ -312,7 +313,7 @@ def diff(obj: Context, old: str, new: str, fmt: str) -> None:
         emit_json(report.as_dict())
         return
     for change in report.changes:
-        click.echo(change.describe())
+        echo(change.describe())
     counts = report.counts()
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
+    echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
                f"no changes between {old} and {new}")

@@ -8,24 +8,37 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import Context, emit_json, format_option, shown, user_errors
+from glossary.cli.app import (
+    Context,
+    echo,
+    emit_json,
+    format_option,
+    output_path,
+    shown,
+    user_errors,
+)
 from glossary.cli.core import export, import_
 
 
 def _export(obj: Context, fmt: str, output: Path | None) -> None:
     from glossary import exchange
 
+    output = output_path(output)
     with user_errors():
-        exchange.export_file(obj.settings(), fmt, output or sys.stdout.buffer)
-    if output is None:
-        sys.stdout.buffer.flush()
-    else:
-        click.echo(f"wrote {output}", err=True)
+        try:
+            exchange.export_file(obj.settings(), fmt, output or sys.stdout.buffer)
+            if output is None:
+                sys.stdout.buffer.flush()
+        except BrokenPipeError:  # `glossary export csv | head`: the reader had enough
+            sys.stderr.close()
+            raise SystemExit(0) from None
+    if output is not None:
+        echo(f"wrote {output}", err=True)
 
 
 @export.command("tbx")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write to FILE instead of standard output.")
+              help="Write to FILE instead of standard output (- or no -o: standard output).")
 @click.pass_obj
 def export_tbx(obj: Context, output: Path | None) -> None:
     """TBX-Basic (ISO 30042:2019, DCA style) for CAT tools.
@@ -40,7 +53,7 @@ def export_tbx(obj: Context, output: Path | None) -> None:
 
 @export.command("csv")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write to FILE instead of standard output.")
+              help="Write to FILE instead of standard output (- or no -o: standard output).")
 @click.pass_obj
 def export_csv(obj: Context, output: Path | None) -> None:
     """One row per term, UTF-8 with a BOM (Excel shows Khmer), formula-safe cells.
@@ -55,7 +68,7 @@ def export_csv(obj: Context, output: Path | None) -> None:
 
 @export.command("xlsx")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The workbook to write.")
+              help="The workbook to write (-: standard output).")
 @click.pass_obj
 def export_xlsx(obj: Context, output: Path) -> None:
     """The CSV table as an Excel workbook (sheet "terms", text cells only).
@@ -84,7 +97,7 @@ def _import(obj: Context, fmt: str, file: Path, output_format: str, apply: bool,
 
 
 def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
-    click.echo(f"{plan.format} import of {shown(plan.path, root)}: "
+    echo(f"{plan.format} import of {shown(plan.path, root)}: "
                f"{plan.count('added')} added, {plan.count('changed')} changed, "
                f"{plan.conflicts} conflict(s), {plan.unchanged} unchanged"
                + ("" if plan.own else " (written by another tool)"))
@@ -92,15 +105,15 @@ def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
     for change in plan.changes:
         where = f"  (line {change.line})" if change.line else ""
         detail = f": {change.detail}" if change.detail else ""
-        click.echo(f"  {change.kind:<8} {change.concept:<{width}}  {change.what}{detail}{where}")
+        echo(f"  {change.kind:<8} {change.concept:<{width}}  {change.what}{detail}{where}")
     if plan.skipped:
-        click.echo("skipped:")
+        echo("skipped:")
         for reason, count in sorted(plan.skipped.items()):
-            click.echo(f"  {count:>6}  {reason}")
+            echo(f"  {count:>6}  {reason}")
     if applied:
-        click.echo(f"applied by {by}: wrote {len(plan.written)} file(s) in terms/")
+        echo(f"applied by {by}: wrote {len(plan.written)} file(s) in terms/")
     elif plan.new or plan.updated:
-        click.echo("nothing written; run again with --apply --by NAME to write these changes")
+        echo("nothing written; run again with --apply --by NAME to write these changes")
 
 
 def _import_command(kind: str, summary: str, example: str) -> None:

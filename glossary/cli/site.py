@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glossary.cli.app import EXIT_USAGE, Context, main, shown, user_errors
+from glossary.cli.app import EXIT_USAGE, Context, echo, main, shown, user_errors
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
@@ -23,7 +23,7 @@ def make_server(root: Path, port: int, *, quiet: bool = False) -> ThreadingHTTPS
     class Handler(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             if not quiet:
-                click.echo(f"{self.address_string()} {format % args}", err=True)
+                echo(f"{self.address_string()} {format % args}", err=True)
 
     return ThreadingHTTPServer((HOST, port), functools.partial(Handler, directory=str(root)))
 
@@ -53,18 +53,18 @@ def serve(obj: Context, port: int, rebuild: bool) -> None:
             pipeline.build(settings, ("site",))
     root: Path = settings.build_dir / "site"
     if not (root / "index.html").is_file():
-        click.echo(f"Error: no site in {root} (run `glossary build` first)", err=True)
+        echo(f"Error: no site in {root} (run `glossary build` first)", err=True)
         raise SystemExit(EXIT_USAGE)
     try:
         server = make_server(root, port)
     except OSError as exc:
-        click.echo(f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc} "
+        echo(f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc} "
                    "(choose another --port)", err=True)
         raise SystemExit(EXIT_USAGE) from exc
-    click.echo(f"serving {shown(root, settings.root)} at http://{HOST}:{server.server_address[1]}/ "
+    echo(f"serving {shown(root, settings.root)} at http://{HOST}:{server.server_address[1]}/ "
                "(Ctrl-C to stop)")
     with server:
         try:
             server.serve_forever()
         except KeyboardInterrupt:
-            click.echo("stopped", err=True)
+            echo("stopped", err=True)
