@@ -7,8 +7,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import textfile
-from glossary.errors import ReviewError
+from glossary import textfile, unsafe
+from glossary.errors import FormatError, ReviewError
 from glossary.imports.plan import apply, plan
 from glossary.imports.records import ReadResult
 from glossary.imports.report import ImportPlan
@@ -40,8 +40,22 @@ def read(fmt: str, path: Path, fold_coeng_da: bool = True, stream: bool = False
     raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
 
 
+def refuse_unsafe(fmt: str, glossary: Glossary) -> None:
+    """TBX and XLSX are XML: a character XML cannot hold (a C0 control, U+FFFE, U+FFFF)
+    is refused with its concept and field, before anything is written."""
+    if fmt not in ("tbx", "xlsx"):
+        return
+    found = unsafe.first_not_xml(glossary.concepts)
+    if found is not None:
+        concept, field, char = found
+        raise FormatError(f"{field}: contains {unsafe.name(char)}, which {fmt.upper()} "
+                          "(XML) cannot hold", path=f"terms/{concept}.toml",
+                          hint="remove it; `glossary check` lists every such character")
+
+
 def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
     """Serialize ``glossary`` in ``fmt`` to a binary stream."""
+    refuse_unsafe(fmt, glossary)
     if fmt == "tbx":
         from glossary.formats import tbx
 

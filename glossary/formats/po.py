@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glossary import textfile
+from glossary import textfile, unsafe
 from glossary.errors import FormatError
 from glossary.pairs import CatalogEntry
 
@@ -69,10 +69,39 @@ def _field(keyword: str, text: str) -> str:
 
 
 def _comment_lines(prefix: str, text: str) -> str:
-    if "\n" not in text and "\r" not in text:
-        return f"{prefix} {text}\n"
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "".join(f"{prefix} {line}\n" for line in lines)
+    """``text`` as comment lines: every line break — LF, CR, and U+2028, U+2029, U+0085,
+    VT, FF, FS, GS, RS, where ``str.splitlines()`` and so polib break lines — starts a
+    new comment line, so nothing in a comment can become PO syntax. Other control
+    characters are written as ``\\uXXXX``."""
+    if "\n" not in text and "\r" not in text and unsafe.line_breaker(text) is None:
+        return f"{prefix} {_visible(text)}\n"
+    return "".join(f"{prefix} {_visible(line)}\n" for line in unsafe.split_lines(text))
+
+
+_COMMENT_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def _visible(text: str) -> str:
+    if _COMMENT_CONTROL.search(text) is None:
+        return text
+    return _COMMENT_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_UNESCAPABLE = re.compile("[\x85\u2028\u2029]")  # line breaks with no PO escape
+
+
+def _refuse_breakers(entry: CatalogEntry) -> None:
+    """A PO string has no escape for U+2028, U+2029 or U+0085: refuse them, located."""
+    for name, value in (("msgctxt", entry.context), ("msgid", entry.msgid),
+                        ("msgstr", entry.msgstr)):
+        found = _UNESCAPABLE.search(value)
+        if found is not None:
+            char = found.group()
+            raise FormatError(
+                f"{name} of {entry.context!r} contains {unsafe.name(char)}, which a PO "
+                "string cannot carry (PO tools would break the line there)",
+                path=f"terms/{entry.context.split('#')[0]}.toml",
+                hint="remove it from the term; `glossary check` lists every such character")
 
 
 @dataclass(frozen=True)
@@ -137,6 +166,7 @@ def header_entry(header: Header, *, template: bool) -> str:
 
 
 def entry_text(entry: CatalogEntry, *, template: bool) -> str:
+    _refuse_breakers(entry)
     parts: list[str] = [_comment_lines("#.", comment) for comment in entry.comments]
     parts.append(f"#. {FINGERPRINT_PREFIX}{entry.fingerprint}\n")
     if entry.reference:
@@ -161,7 +191,8 @@ def write(entries: Iterable[CatalogEntry], header: Header, *, template: bool = F
     append = chunks.append
     for entry in entries:
         comments = f"#. {_COMMENT_SEP.join(entry.comments)}\n" if entry.comments else ""
-        if "\r" in comments or comments.count("\n") != len(entry.comments):
+        if ("\r" in comments or comments.count("\n") != len(entry.comments)
+                or unsafe.line_breaker(comments) or _COMMENT_CONTROL.search(comments)):
             append("\n" + entry_text(entry, template=template))  # a multi-line comment
             continue
         fuzzy = "#, fuzzy\n" if entry.fuzzy and not template else ""
@@ -178,7 +209,7 @@ _COMMENT_SEP = "\n#. "
 def _all_plain(entries: list[CatalogEntry]) -> bool:
     """True when no msgctxt, msgid or msgstr needs escaping (C-level scans of them all)."""
     fields = "".join([e.context + e.msgid + e.msgstr for e in entries])
-    if '"' in fields or "\\" in fields:
+    if '"' in fields or "\\" in fields or _UNESCAPABLE.search(fields):
         return False
     # isprintable() is False for every control character (and for some harmless ones,
     # such as U+200B, which the exact regular expression then clears)
