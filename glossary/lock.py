@@ -91,14 +91,17 @@ def terms_read_lock(terms_dir: Path) -> Iterator[None]:
     if key in _held or not terms_dir.is_dir():
         yield
         return
-    try:
-        fd = os.open(terms_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError:
+    try:  # a shared flock needs only read access; create the (git-ignored) file if need be
+        fd = os.open(terms_dir / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
         try:
-            fd = os.open(terms_dir / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(terms_dir / LOCK_NAME, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError:
             yield
             return
+    except OSError:
+        yield
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
