@@ -85,21 +85,14 @@ def terms_lock(terms_dir: Path, purpose: str = "writing terms/") -> Iterator[Pat
 @contextmanager
 def terms_read_lock(terms_dir: Path) -> Iterator[None]:
     """Hold ``terms/`` shared while reading it (see the module docstring). Where the
-    lock file cannot be opened (a read-only checkout, no terms/ yet), read unlocked:
-    no glossary command can be writing there either."""
+    lock file cannot be opened (no writer has run yet, no terms/), read unlocked."""
     key = str(terms_dir.resolve())
     if key in _held or not terms_dir.is_dir():
         yield
         return
-    try:  # a shared flock needs only read access; create the (git-ignored) file if need be
+    try:  # a shared flock needs only read access; a reader never creates the file
         fd = os.open(terms_dir / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        try:
-            fd = os.open(terms_dir / LOCK_NAME, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError:
-            yield
-            return
-    except OSError:
+    except OSError:  # no writer has run here yet (or terms/ is not readable): unlocked
         yield
         return
     try:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glossary import textfile, unsafe
+from glossary import limits, textfile, unsafe
 from glossary.errors import FormatError
 from glossary.pairs import CatalogEntry
 
@@ -309,9 +309,67 @@ def parse(text: str, path: Path) -> Catalog:
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _check_lines(path, text)
+    text = prejoin(text, path)
     # polib allocates several objects per line and none of them form cycles: pausing the
     # cyclic garbage collector saves about a third of the time on a large catalog.
     return _parse(polib, text, path)
+
+
+_PREFIXED = re.compile(
+    r'^[ \t]*(#~\|?[ \t]*|#\|[ \t]*)?(?:(msg\w*(?:\[\d+\])?)[ \t]*)?"(.*)"[ \t]*$')
+
+
+def prejoin(text: str, path: Path) -> str:
+    """``text`` with the continuation strings of each keyword joined onto the keyword's
+    own line, and blank lines in their place (so every line keeps its number).
+
+    polib joins continuation lines with ``+=`` on an attribute, which is quadratic in
+    the number of lines of one string: 800,000 ``"ក"`` lines (5 MB) took 30 s and a
+    12 MB file more than 180 s. Joined here in one pass, polib sees one line per string
+    and the whole read is linear (measured in bench/RESULTS.md, "PO reader"). Also
+    enforces :data:`limits.MAX_PO_LINES` and :data:`limits.MAX_PO_STRING`.
+    """
+    lines = text.split("\n")
+    if len(lines) > limits.MAX_PO_LINES:
+        raise FormatError(f"has {len(lines):,} lines; the limit is {limits.MAX_PO_LINES:,}",
+                          path=path, hint="split the catalog (see \"Limits\" in the README)")
+    out: list[str] | None = None
+    head = -1  # index of the keyword line being extended
+    prefix = keyword = ""
+    parts: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        if head >= 0 and len(parts) > 1:
+            assert out is not None
+            out[head] = f'{prefix}{keyword} "{"".join(parts)}"'
+
+    for k, line in enumerate(lines):
+        match = _PREFIXED.match(line) if '"' in line else None
+        if match is None:
+            flush()
+            head = -1
+            continue
+        this_prefix = (match.group(1) or "").strip()
+        if match.group(2) is None:  # a continuation string
+            if head < 0 or this_prefix != prefix.strip():
+                continue  # _check_lines has accepted it; leave it for polib
+            if out is None:
+                out = list(lines)
+            parts.append(match.group(3))
+            size += len(match.group(3))
+            if size > limits.MAX_PO_STRING:
+                raise FormatError(
+                    f"a {keyword} string is longer than {limits.MAX_PO_STRING // limits.MB} MB",
+                    path=path, line=k + 1, hint="shorten it (see \"Limits\" in the README)")
+            out[k] = ""
+            continue
+        flush()
+        head, keyword, parts = k, match.group(2), [match.group(3)]
+        prefix = f"{this_prefix} " if this_prefix else ""
+        size = len(match.group(3))
+    flush()
+    return text if out is None else "\n".join(out)
 
 
 def _line_text(text: str, line: int) -> str:
@@ -338,7 +396,23 @@ def _message_lines(text: str) -> array[int]:
     return numbers
 
 
+#: polib cuts its input with ``str.splitlines()``, which also breaks at these (a U+0085
+#: inside a msgstr gave "cannot parse" at a line that does not exist): they are handed
+#: to polib as private-use stand-ins and given back in every string read.
+_HIDDEN = {ch: chr(0xF8F0 + k) for k, ch in enumerate("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")}
+_HIDE = str.maketrans(_HIDDEN)
+_SHOW = str.maketrans({v: k for k, v in _HIDDEN.items()})
+
+
+def _shown(value: str | None) -> str | None:
+    return value.translate(_SHOW) if value else value
+
+
 def _parse(polib: Any, text: str, path: Path) -> Catalog:
+    hidden = unsafe.line_breaker(text) is not None and not any(
+        stand_in in text for stand_in in _HIDDEN.values())
+    if hidden:
+        text = text.translate(_HIDE)
     try:
         po = polib.pofile(text if text.strip() else "\n")
     except (OSError, ValueError) as exc:
@@ -364,6 +438,10 @@ def _parse(polib: Any, text: str, path: Path) -> Catalog:
         line = msg_lines[k] if k < len(msg_lines) else start
         plural = bool(entry.msgid_plural)
         msgstr = entry.msgstr_plural.get(0, "") if plural else entry.msgstr
+        if hidden:
+            entry.msgctxt, entry.msgid, msgstr = (_shown(entry.msgctxt), _shown(entry.msgid),
+                                                  _shown(msgstr))
+            entry.previous_msgid = _shown(entry.previous_msgid)
         catalog.messages.append(Message(
             context=entry.msgctxt,
             msgid=entry.msgid,
@@ -380,8 +458,4 @@ def _parse(polib: Any, text: str, path: Path) -> Catalog:
 
 def read(path: Path) -> Catalog:
     """Read a PO (or POT) file. Raises FormatError with the line for malformed input."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror}", path=path) from exc
-    return parse(decode(path, data), path)
+    return parse(decode(path, limits.read_file(path, "po")), path)
