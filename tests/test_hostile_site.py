@@ -79,3 +79,41 @@ def test_unsafe_relative_paths(rel: str) -> None:
 
 def test_safe_relative_paths() -> None:
     assert safe_relative("index.html") and safe_relative("km/concepts/bias.html")
+
+
+def test_serve_answers_malformed_paths_with_400_and_escapes_its_log(project, settings, capsys
+                                                                     ) -> None:
+    import http.client
+    import threading
+
+    from glossary.cli.site import make_server
+
+    pipeline.build(settings, ["site"])
+    server = make_server(settings.build_dir / "site", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        for path in ("/index.html%00", "/%ff%fe.html", "/a%5c..%5cpyproject.toml"):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            assert conn.getresponse().status == 400, path
+            conn.close()
+        import socket  # a raw request line with ESC, BEL and RLO (clients refuse to send it)
+
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            raw.sendall("GET /\x1b]0;owned\x07\u202e.html HTTP/1.0\r\n\r\n".encode())
+            reply = b""
+            while chunk := raw.recv(65536):
+                reply += chunk
+            assert reply.split(b" ")[1] in (b"400", b"404")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/index.html%00")
+        assert conn.getresponse().status == 400
+        conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "\x1b" not in err and "\u202e" not in err
+    assert "\\u001b" in err

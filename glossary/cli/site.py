@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,10 +22,37 @@ def make_server(root: Path, port: int, *, quiet: bool = False) -> ThreadingHTTPS
 
     class Handler(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
-            if not quiet:
+            if not quiet:  # echo escapes ESC, OSC, RLO… that a request line may carry
                 echo(f"{self.address_string()} {format % args}", err=True)
 
-    return ThreadingHTTPServer((HOST, port), functools.partial(Handler, directory=str(root)))
+        def send_head(self) -> Any:
+            """A path the file system cannot take (``%00``, bad UTF-8) is a 400, never a
+            traceback on the server."""
+            from urllib.parse import unquote
+
+            raw = self.path.split("?", 1)[0].split("#", 1)[0]
+            try:
+                path = unquote(raw, errors="strict")
+            except UnicodeDecodeError:
+                path = "\0"
+            if "\0" in path or "\\" in path:
+                self.send_error(400, "Bad request path")
+                return None
+            try:
+                return super().send_head()
+            except (ValueError, UnicodeError):
+                self.send_error(400, "Bad request path")
+                return None
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            """One line (a client that hung up early, …), never a traceback."""
+            import sys
+
+            if not quiet:
+                echo(f"{client_address[0]} request failed: {sys.exc_info()[1]!r}", err=True)
+
+    return Server((HOST, port), functools.partial(Handler, directory=str(root)))
 
 
 @main.command()
