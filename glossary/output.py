@@ -53,8 +53,9 @@ WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, 
                           errno.EPIPE, errno.EACCES, errno.EPERM})
 
 
-class OutputError(GlossaryError):
-    """An output file cannot be written; the old file, if any, is unchanged."""
+class OutputError(GlossaryError, OSError):
+    """An output file cannot be written; the old file, if any, is unchanged. Also an
+    OSError, so code that tolerates a failed write (the parse cache) still does."""
 
 
 def cannot_write(path: Path | str, reason: str, hint: str | None = None) -> OutputError:
@@ -63,6 +64,8 @@ def cannot_write(path: Path | str, reason: str, hint: str | None = None) -> Outp
 
 def from_os_error(exc: OSError, path: Path | str) -> OutputError:
     """``exc`` as the one message every output error has."""
+    if isinstance(exc, OutputError):  # already said, by a handler further in
+        return exc
     reason = exc.strerror or str(exc)
     return cannot_write(path, reason.lower() if reason[:1].isupper() else reason,
                         ADVICE.get(exc.errno or 0, "check the path and try again"))

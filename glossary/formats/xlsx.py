@@ -11,6 +11,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,7 +130,8 @@ def _inspect(path: Path) -> None:
             try:
                 with archive.open(info) as member:
                     head = member.read(4096)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+                    NotImplementedError):
                 continue  # openpyxl will report the damaged part
             match = _DIMENSION.search(head)
             if not match or not match.group(3):
