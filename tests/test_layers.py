@@ -24,7 +24,7 @@ LAYERS = {
     "glossary.loader": 2,
     # 3: what a command does
     "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
-    "glossary.exchange": 3, "glossary.locale_catalogs": 3,
+    "glossary.exporting": 3, "glossary.locale_catalogs": 3,
     # 4: the command line
     "glossary.cli": 4,
 }
@@ -32,8 +32,10 @@ LAYERS = {
 # What a format module may import from the package (design §1: formats know the model,
 # errors, Khmer text and the import records, and nothing of each other).
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
-                  "glossary.imports.records", "glossary.textfile", "glossary.output", "glossary.unsafe", "glossary.limits", "glossary.pairs",
-                  "glossary.formats.sheet_layout")
+                  "glossary.imports.records", "glossary.textfile", "glossary.output",
+                  "glossary.unsafe", "glossary.limits", "glossary.pairs",
+                  "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
+                  "glossary.formats.options")
 
 
 def module_name(path: Path) -> str:
