@@ -76,6 +76,7 @@ class IncomingTerm:
     origin_file: str = ""
     line: int | None = None
     context: str | None = None  # the file's own message context (msgctxt), as written
+    rationale: str | None = None  # why this text, when the file says (TBX, CSV, XLSX)
 
 
 class CatalogEntry(NamedTuple):

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import Context, emit_json, format_option, main, shown, user_errors
+from glossary.cli.app import Context, echo, emit_json, format_option, main, shown, user_errors
 
 
 @main.group()
@@ -27,9 +27,9 @@ def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: st
                                      lang=lang, term=term, note=note,
                                      fold_coeng_da=settings.fold_coeng_da,
                                      via="glossary review " + state.removesuffix("d"))
-    click.echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
+    echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
                f"{decision.state} by {by.strip()}")
-    click.echo(f"  {shown(decision.path, settings.root)}")
+    echo(f"  {shown(decision.path, settings.root)}")
 
 
 def _decision_options(func: Any) -> Any:
@@ -98,7 +98,7 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         emit_json([i.as_dict() for i in items])
         return
     if not items:
-        click.echo(f"no {state} terms", err=True)
+        echo(f"no {state} terms", err=True)
         return
     width = max(len(i.concept_id) for i in items)
     for i in items:
@@ -106,12 +106,12 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         line = f"{i.concept_id:<{width}}  {i.lang}[{i.index}]  {i.text}  {i.admin_status}  {who}"
         if i.note:
             line += f"  ({i.note})"
-        click.echo(line)
+        echo(line)
         for event in i.history:
             note = f": {event.note}" if event.note else ""
-            click.echo(f"{'':<{width}}    {event.on.isoformat()} {event.state} by {event.by} "
+            echo(f"{'':<{width}}    {event.on.isoformat()} {event.state} by {event.by} "
                        f"({event.via}){note}")
-    click.echo(f"{len(items)} {state} term(s)", err=True)
+    echo(f"{len(items)} {state} term(s)", err=True)
 
 
 @review.command("sheet")
@@ -147,7 +147,7 @@ def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> 
         rows = review_mod.sheet_rows(glossary, domain=domain, state=state)
         with textfile.atomic_writer(output) as handle:
             sheet_format.write(rows, handle)
-    click.echo(f"wrote {output}: {len(rows)} term(s) to review")
+    echo(f"wrote {output}: {len(rows)} term(s) to review")
 
 
 @review.command("import")
@@ -181,11 +181,11 @@ def review_import(obj: Context, file: Path, by: str, fmt: str) -> None:
     else:
         name = shown(file, settings.root)
         for o in result.outcomes:
-            click.echo(f"{name}:{o.line}: {o.concept} km[{o.index}] {o.khmer}: {o.outcome} "
+            echo(f"{name}:{o.line}: {o.concept} km[{o.index}] {o.khmer}: {o.outcome} "
                        f"({o.detail})")
         counts = {k: sum(1 for o in result.outcomes if o.outcome == k)
                   for k in ("approved", "rejected", "comment", "unchanged", "refused")}
-        click.echo(f"{counts['approved']} approved, {counts['rejected']} rejected, "
+        echo(f"{counts['approved']} approved, {counts['rejected']} rejected, "
                    f"{counts['comment']} comment(s), {counts['unchanged']} unchanged, "
                    f"{counts['refused']} refused; {len(result.written)} file(s) written")
     if result.refused:
@@ -219,7 +219,7 @@ def diff(obj: Context, old: str, new: str, fmt: str) -> None:
         emit_json(report.as_dict())
         return
     for change in report.changes:
-        click.echo(change.describe())
+        echo(change.describe())
     counts = report.counts()
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
+    echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
                f"no changes between {old} and {new}")

@@ -394,7 +394,8 @@ def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str,
     if _has_text(editor, text):
         result.skipped.append(f"{where}: {text!r} is already a Khmer term of {concept.id}")
         return
-    fields: dict[str, Any] = {"text": text, "type": en.type.value, "dnt": dnt}
+    fields: dict[str, Any] = {"text": text, "type": en.type.value, "dnt": dnt,
+                              "rationale": item.incoming.rationale}
     if item.outcome is Outcome.NEW:
         has_preferred = any(t.admin_status is AdminStatus.PREFERRED and is_candidate(t)
                             for t in concept.km.terms)

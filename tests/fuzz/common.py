@@ -37,3 +37,8 @@ def mutate(data: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
         pos %= len(out)
         out[pos:pos + length] = repl
     return bytes(out)
+
+# Examples that copy a fresh project, import and run `glossary check` (the importers'
+# invariant) take longer than a parse: a deadline that a loaded CI machine can keep.
+short_fresh = settings(short, deadline=timedelta(seconds=60))
+long_fresh = settings(long, deadline=timedelta(seconds=60))

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from glossary import source
 from glossary.cli import main
 from tests.conftest import MINI
-from tests.fuzz.common import long, mutate, odd_text, short
+from tests.fuzz.common import long_fresh, mutate, odd_text, short_fresh
 
 FORMATS = ("tbx", "csv", "xlsx")
 
@@ -117,19 +117,19 @@ cuts = st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 12), st.binary(m
                 min_size=1, max_size=6)
 
 
-@short
+@short_fresh
 @given(fmt=st.sampled_from(FORMATS), edits=cuts, apply=st.booleans())
 def test_malformed_interchange(project: Path, fmt: str, edits, apply: bool) -> None:
     _check(project, fmt, mutate(_export(project, fmt), edits), apply)
 
 
-@short
+@short_fresh
 @given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
 def test_odd_csv(project: Path, texts, apply: bool) -> None:
     _check(project, "csv", _odd_csv(project, texts), apply)
 
 
-@short
+@short_fresh
 @given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
 def test_odd_tbx(project: Path, texts, apply: bool) -> None:
     _check(project, "tbx", _odd_tbx(project, texts), apply)
@@ -137,21 +137,21 @@ def test_odd_tbx(project: Path, texts, apply: bool) -> None:
 
 @pytest.mark.fuzz
 @pytest.mark.parametrize("fmt", FORMATS)
-@long
+@long_fresh
 @given(edits=cuts, apply=st.booleans())
 def test_malformed_interchange_long(project: Path, fmt: str, edits, apply: bool) -> None:
     _check(project, fmt, mutate(_export(project, fmt), edits), apply)
 
 
 @pytest.mark.fuzz
-@long
+@long_fresh
 @given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
 def test_odd_csv_long(project: Path, texts, apply: bool) -> None:
     _check(project, "csv", _odd_csv(project, texts), apply)
 
 
 @pytest.mark.fuzz
-@long
+@long_fresh
 @given(texts=st.lists(odd_text, max_size=4), apply=st.booleans())
 def test_odd_tbx_long(project: Path, texts, apply: bool) -> None:
     _check(project, "tbx", _odd_tbx(project, texts), apply)

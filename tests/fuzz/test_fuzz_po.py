@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glossary.cli import main
-from tests.fuzz.common import long, mutate, odd_text, short
+from tests.fuzz.common import long_fresh, mutate, odd_text, short_fresh
 from tests.fuzz.test_fuzz_interchange import assert_valid_after_import, fresh_project
 
 
@@ -70,13 +70,13 @@ def _check(project: Path, data: bytes, apply: bool) -> None:
         assert_valid_after_import(root, "po", data, apply)
 
 
-@short
+@short_fresh
 @given(items=entries, eol=line_ends, apply=st.booleans())
 def test_odd_po(project: Path, items, eol: str, apply: bool) -> None:
     _check(project, _odd_po(items, eol), apply)
 
 
-@short
+@short_fresh
 @given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 12), st.binary(max_size=8)),
                      min_size=1, max_size=6), apply=st.booleans())
 def test_malformed_po(project: Path, cuts, apply: bool) -> None:
@@ -84,14 +84,14 @@ def test_malformed_po(project: Path, cuts, apply: bool) -> None:
 
 
 @pytest.mark.fuzz
-@long
+@long_fresh
 @given(items=entries, eol=line_ends, apply=st.booleans())
 def test_odd_po_long(project: Path, items, eol: str, apply: bool) -> None:
     _check(project, _odd_po(items, eol), apply)
 
 
 @pytest.mark.fuzz
-@long
+@long_fresh
 @given(cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 12), st.binary(max_size=8)),
                      min_size=1, max_size=6), apply=st.booleans())
 def test_malformed_po_long(project: Path, cuts, apply: bool) -> None:
