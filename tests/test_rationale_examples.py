@@ -269,7 +269,9 @@ def test_a_changed_khmer_proposal_brings_its_own_rationale(project: Path, tmp_pa
     concept = loader.load_valid(_settings(project)).glossary.concept("provider")
     assert concept is not None
     by_text = {t.text: t for t in concept.km.terms}
+    # a candidate beside the proposal (issue 14: never superseding), with its own rationale
     assert by_text["អ្នកផ្តល់សេវា"].rationale == "អ្នកផ្តល់ + សេវា 'service'."
-    # the earlier text keeps the rationale that explained it
-    assert by_text["អ្នកផ្តល់"].admin_status.value == "superseded"
+    assert by_text["អ្នកផ្តល់សេវា"].review.note.startswith("candidate:")
+    # the proposal stays, with the rationale that explains it
+    assert by_text["អ្នកផ្តល់"].admin_status.value == "preferred"
     assert by_text["អ្នកផ្តល់"].rationale == PROVIDER_RATIONALE

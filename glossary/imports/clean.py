@@ -18,7 +18,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from glossary.model import SourceRef
 TERM_MAX = 200  # characters: the longest term of the shipped glossary has 57
 TEXT_MAX = 5_000  # definitions, notes, contexts: the longest definition has 322
 NAME_MAX = 200  # a person's name in a review record, an origin
+_NO_LIMIT = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -115,15 +116,16 @@ def _ref(ref: SourceRef, where: Where, fold: bool) -> SourceRef:
 
 
 def _lang(section: InLang, code: str, where: Where, fold: bool,
-          skip: Callable[[str], None]) -> InLang:
+          skip: Callable[[str], None], known: Container[str]) -> InLang:
     definition = section.definition
     if definition is not None and not khmer.clean_term(definition.text):
         skip("definitions empty once invisible characters are removed")
         definition = None
     if definition is not None:
         at = where.field(f"{code} definition")
-        definition = InDefinition(
-            text=text(definition.text, at, fold),
+        definition = InDefinition(  # a definition the glossary holds already is no news
+            text=text(definition.text, at, fold,
+                      limit=_NO_LIMIT if definition.text in known else TEXT_MAX),
             source=_ref(definition.source, at, fold) if definition.source else None,
             review=_review(definition.review, at, fold))
     terms = []
@@ -147,9 +149,11 @@ def _ignore(reason: str) -> None:
 
 
 def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True,
-            skip: Callable[[str], None] = _ignore) -> InConcept:
+            skip: Callable[[str], None] = _ignore, known: Container[str] = ()) -> InConcept:
     """Every text of an incoming concept record, cleaned or refused (with its place);
-    a term or definition that is empty once cleaned is dropped (``skip(reason)``)."""
+    a term or definition that is empty once cleaned is dropped (``skip(reason)``). The
+    length limit spares a definition in ``known`` (the glossary's own: an export of a
+    long definition comes back unchanged)."""
     where = Where(path, record.line, "concept")
     fold = fold_coeng_da
     if record.id is not None:
@@ -169,6 +173,6 @@ def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True,
     if sources is not None:
         sources = tuple(_ref(r, where.field("sources"), fold) for r in sources)
     return record._replace(
-        en=_lang(record.en, "en", where, fold, skip),
-        km=_lang(record.km, "km", where, fold, skip),
+        en=_lang(record.en, "en", where, fold, skip, known),
+        km=_lang(record.km, "km", where, fold, skip, known),
         notes=notes, sources=sources)

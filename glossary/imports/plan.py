@@ -123,6 +123,8 @@ class _Planner:
         self.new_keys: set[str] = set()
         self.incoming_terms: list[IncomingTerm] = []  # translations for imports.proposals
         self.unchanged: set[str] = set()
+        self.definitions = {s.definition.text for c in glossary.concepts
+                            for s in (c.en, c.km) if s.definition is not None}
 
     @property
     def own(self) -> bool:  # known once the file's header has been read
@@ -630,7 +632,7 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     try:
         for record in concepts:
             incoming = clean.concept(record, result.path, fold_coeng_da,  # the one boundary
-                                     planner.skip)
+                                     planner.skip, planner.definitions)
             key = _key(incoming)
             match = planner.match(incoming, key)
             if isinstance(match, str):
