@@ -208,7 +208,7 @@ class ColdBuild:
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         project = project_in(work, size)
-        reps = 3 if size <= 10000 else 1
+        reps = 2 if size <= 10000 else 1
         try:
             ours, peer = _paired(([GLOSSARY, "build"], project), (PASS, None), reps,
                                  before=lambda i: shutil.rmtree(project / "build", True))
