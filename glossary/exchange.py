@@ -124,3 +124,17 @@ def render_tbx(ctx: Any) -> list[Path]:
 def render_csv(ctx: Any) -> list[Path]:
     """Build target ``csv``: build/glossary.csv."""
     return [write_file("csv", ctx.glossary, ctx.settings.build_dir / "glossary.csv")]
+
+
+def render_xlsx(ctx: Any) -> list[Path]:
+    """Build target ``xlsx``: build/glossary.xlsx (the site's Downloads page offers it)."""
+    return [write_file("xlsx", ctx.glossary, ctx.settings.build_dir / "glossary.xlsx")]
+
+
+def render_json(ctx: Any) -> list[Path]:
+    """Build target ``json``: build/glossary.json, as ``glossary export json`` writes it."""
+    from glossary.formats import jsonfmt
+
+    path = ctx.settings.build_dir / "glossary.json"
+    textfile.atomic_write_text(path, jsonfmt.write(ctx.glossary, ctx.revision))
+    return [path]

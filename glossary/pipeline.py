@@ -8,13 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import loader, source, store, textfile, validate
+from glossary import khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries
 from glossary.model import Glossary
 from glossary.outputs_state import OutputState, input_key
 from glossary.problems import Problem
+from glossary.search import Found, Index, find, index_items
 from glossary.stats import Stats, compute
 
 Progress = Callable[[int], None]
@@ -36,9 +37,12 @@ RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
     "po": "glossary.locale_catalogs:render_po",
     "mo": "glossary.locale_catalogs:render_mo",
-    "site": "glossary.site:render_report",
     "tbx": "glossary.exchange:render_tbx",
     "csv": "glossary.exchange:render_csv",
+    "xlsx": "glossary.exchange:render_xlsx",
+    "json": "glossary.exchange:render_json",
+    # last: the site's Downloads page copies the files written above
+    "site": "glossary.site:render_report",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 #: Targets that keep track of their own pages (and of inputs besides terms/: templates,
@@ -139,15 +143,13 @@ def database_is_stale(settings: Settings) -> bool:
 
 def search(
     settings: Settings, query: str, *, lang: str | None = None, limit: int = 20
-) -> list[store.SearchHit]:
-    """Search the database, building it first when terms/ is newer."""
-    if database_is_stale(settings):
-        build(settings, ("db",))
-    conn = store.open_database(settings.db_path)
-    try:
-        return store.search(conn, query, lang=lang, limit=limit)
-    finally:
-        conn.close()
+) -> Found:
+    """Search terms/ with :mod:`glossary.search`, the same matching and ranking as the
+    site's search page. ``lang`` orders ties (default: the query's script)."""
+    if lang is None:
+        lang = "km" if khmer.has_khmer(query) else "en"
+    return find(Index(index_items(loader.load(settings).glossary)), query, lang=lang,
+                limit=limit)
 
 
 def stats(settings: Settings) -> Stats:

@@ -17,7 +17,7 @@ LAYERS = {
     "glossary.outputs_state": 0,  # which build outputs are up to date
     # 1: one job each over the model
     "glossary.source": 1, "glossary.validate": 1, "glossary.store": 1, "glossary.formats": 1,
-    "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1,
+    "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1, "glossary.search": 1,
     # 2: the project's checked glossary (parse cache + validation)
     "glossary.loader": 2,
     # 3: what a command does

@@ -46,7 +46,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
                     "the glossary."),
     "review": (("gettext",), "Approve or reject terms, and list what awaits review."),
     "search": (("core",),
-               "Find concepts by English or Khmer term: exact, then prefix, then substring."),
+               "Find concepts, documents and sections by English or Khmer term."),
     "serve": (("site",),
               "Serve build/site on http://127.0.0.1:PORT/ with Python's own web server."),
     "stats": (("core",), "Concepts, terms per language and review state, and coverage per "

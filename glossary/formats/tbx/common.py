@@ -30,6 +30,10 @@ TYPE_IN = {t.value: t for t in TermType} | {
 }
 POS_IN = {"propernoun": "noun", "noun phrase": "noun"}
 
+RATIONALE_PREFIX = "Rationale: "  # a termSec note: why this term (Term.rationale)
+EXAMPLE_MARK = "glossary:example"  # the note in a descripGrp of a concept's example
+EXAMPLE_NOTE = {"en": "glossary:example-en=", "km": "glossary:example-km="}
+
 
 
 def xml_id(concept_id: str) -> str:
