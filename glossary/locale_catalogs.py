@@ -4,10 +4,10 @@
   (the translators' catalogs) and copies them to ``build/``; with ``approved_only`` it
   writes the approved-only catalog other projects take, to ``build/approved/``.
 * :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
-* :func:`render_po` / :func:`render_mo` are the ``po`` and ``mo`` targets of
-  ``glossary build`` (see ``pipeline.RENDERERS``).
+* :func:`render_po` is the ``po`` target of ``glossary build`` (POT and PO; the ``mo``
+  target is the registry's :func:`glossary.formats.mo.write`).
 * :func:`read_po` turns a PO file into :class:`~glossary.pairs.IncomingTerm` objects
-  for :mod:`glossary.review`.
+  for :mod:`glossary.imports.proposals`.
 
 Output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when it is set,
 else from the newest review date in the glossary (else 1970-01-01), never from the clock.
@@ -15,48 +15,18 @@ else from the newest review date in the glossary (else 1970-01-01), never from t
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from glossary import khmer, pairs, textfile
 from glossary.config import Settings
-from glossary.errors import ConfigError
 from glossary.formats import mo, po
+from glossary.formats.gettext_header import LANGUAGE, make_header
 from glossary.model import Glossary
 
 POT_NAME = "glossary.pot"
 PO_NAME = "glossary.po"
 MO_NAME = "glossary.km.mo"
-LANGUAGE = "km"
-
-
-def header_date(glossary: Glossary) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            moment = datetime.fromtimestamp(int(epoch), tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds",
-                              hint="unset it, or set it to e.g. $(git log -1 --format=%ct)"
-                              ) from None
-        return moment.strftime("%Y-%m-%d %H:%M+0000")
-    newest: date | None = None
-    for concept in glossary.concepts:
-        for section in (concept.en, concept.km):
-            reviews = [t.review for t in section.terms]
-            if section.definition is not None:
-                reviews.append(section.definition.review)
-            for review in reviews:
-                for day in (review.proposed_on, review.approved_on):
-                    if day is not None and (newest is None or day > newest):
-                        newest = day
-    return f"{(newest or date(1970, 1, 1)).isoformat()} 00:00+0000"
-
-
-def make_header(glossary: Glossary, revision: str) -> po.Header:
-    return po.Header(revision=revision, language=LANGUAGE, creation_date=header_date(glossary))
 
 
 def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
@@ -64,13 +34,7 @@ def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
     """The POT and PO texts of a glossary."""
     entries = pairs.build_entries(glossary, approved_only=approved_only)
     header = make_header(glossary, revision)
-    return (po.write(entries, header, template=True), po.write(entries, header))
-
-
-def mo_bytes(glossary: Glossary, revision: str) -> bytes:
-    """The approved-only MO catalog."""
-    header = make_header(glossary, revision)
-    return mo.write(pairs.approved_messages(glossary), header.mo_text())
+    return (po.write_catalog(entries, header, template=True), po.write_catalog(entries, header))
 
 
 @dataclass
@@ -86,7 +50,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     """Write the catalogs (see the module docstring); return the paths written."""
     entries = pairs.build_entries(glossary, approved_only=approved_only)
     header = make_header(glossary, revision)
-    po_text = po.write(entries, header)
+    po_text = po.write_catalog(entries, header)
     paths: list[Path] = []
     if approved_only:
         base = out_dir or settings.build_dir / "approved"
@@ -95,7 +59,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
         paths.append(target)
     else:
         base = out_dir or settings.locale_dir
-        pot_text = po.write(entries, header, template=True)
+        pot_text = po.write_catalog(entries, header, template=True)
         for path, text in (
             (base / POT_NAME, pot_text),
             (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
@@ -113,7 +77,7 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     messages = pairs.approved_messages(glossary)
     header = make_header(glossary, revision)
     target = output or settings.build_dir / MO_NAME
-    textfile.atomic_write_bytes(target, mo.write(messages, header.mo_text()))
+    textfile.atomic_write_bytes(target, mo.write_catalog(messages, header.mo_text()))
     return Exported([target], len(messages), 0)
 
 
@@ -127,14 +91,6 @@ def render_po(ctx: object) -> list[Path]:
         textfile.atomic_write_text(path, text)
         written.append(path)
     return written
-
-
-def render_mo(ctx: object) -> list[Path]:
-    """``glossary build`` target ``mo``: the approved-only build/glossary.km.mo."""
-    glossary, settings, revision = _ctx(ctx)
-    target = settings.build_dir / MO_NAME
-    textfile.atomic_write_bytes(target, mo_bytes(glossary, revision))
-    return [target]
 
 
 def _ctx(ctx: object) -> tuple[Glossary, Settings, str]:

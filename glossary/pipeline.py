@@ -3,12 +3,13 @@ the CLI needs (check, search, stats, export). Commands call one function here.""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import khmer, loader, source, store, textfile, validate
+from glossary import formats, khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries
@@ -32,15 +33,13 @@ class RenderContext:
 
 # Each output of `glossary build`: a name and "module:function" taking a RenderContext
 # and returning the paths it wrote (or the paths and a one-line summary of what it did).
-# Imported lazily so `glossary --help` stays fast.
+# Imported lazily so `glossary --help` stays fast. Generated: the database, every
+# registered format with a build target (its own renderer, or the registry's write into
+# build/<target>), then the site.
+GENERIC_RENDERER = "glossary.exporting:render_target"
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
-    "po": "glossary.locale_catalogs:render_po",
-    "mo": "glossary.locale_catalogs:render_mo",
-    "tbx": "glossary.exchange:render_tbx",
-    "csv": "glossary.exchange:render_csv",
-    "xlsx": "glossary.exchange:render_xlsx",
-    "json": "glossary.exchange:render_json",
+    **{f.name: f.renderer or GENERIC_RENDERER for f in formats.REGISTRY.values() if f.target},
     # last: the site's Downloads page copies the files written above
     "site": "glossary.site:render_report",
 }
@@ -59,8 +58,10 @@ def render_database(ctx: RenderContext) -> list[Path]:
 
 def _renderer(name: str) -> Callable[[RenderContext], Rendered]:
     module_name, _, func = RENDERERS[name].partition(":")
-    module = importlib.import_module(module_name)
-    return getattr(module, func)
+    function = getattr(importlib.import_module(module_name), func)
+    if RENDERERS[name] == GENERIC_RENDERER:
+        return functools.partial(function, name=name)
+    return function
 
 
 @dataclass(frozen=True)
@@ -154,16 +155,6 @@ def search(
 
 def stats(settings: Settings) -> Stats:
     return compute(loader.load(settings).glossary)
-
-
-def export_json(settings: Settings, output: Path | None) -> str:
-    from glossary.formats import jsonfmt
-
-    loaded = loader.load_valid(settings)
-    text = jsonfmt.write(loaded.glossary, loaded.revision)
-    if output is not None:
-        textfile.atomic_write_text(output, text)
-    return text
 
 
 def new_concept(

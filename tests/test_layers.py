@@ -22,7 +22,7 @@ LAYERS = {
     "glossary.loader": 2,
     # 3: what a command does
     "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
-    "glossary.exchange": 3, "glossary.locale_catalogs": 3,
+    "glossary.exporting": 3, "glossary.locale_catalogs": 3,
     # 4: the command line
     "glossary.cli": 4,
 }
@@ -31,7 +31,8 @@ LAYERS = {
 # errors, Khmer text and the import records, and nothing of each other).
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
                   "glossary.imports.records", "glossary.textfile", "glossary.pairs",
-                  "glossary.formats.sheet_layout")
+                  "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
+                  "glossary.formats.options")
 
 
 def module_name(path: Path) -> str:

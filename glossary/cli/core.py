@@ -1,9 +1,8 @@
-"""Core commands: check, build, search, stats, new, export json."""
+"""Core commands: check, build, search, stats, new."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -207,34 +206,3 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
         settings = obj.settings()
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition)
     click.echo(f"created {shown(path, settings.root)}")
-
-
-@main.group()
-def export() -> None:
-    """Write the glossary in an interchange format."""
-
-
-@export.command("json")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write to FILE instead of standard output.")
-@click.pass_obj
-def export_json(obj: Context, output: Path | None) -> None:
-    """The whole glossary as one JSON document (schema in the README).
-
-    \b
-    Example:
-      $ glossary export json -o build/glossary.json
-    """
-    from glossary import pipeline
-
-    with user_errors():
-        text = pipeline.export_json(obj.settings(), output)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        click.echo(f"wrote {output}")
-
-
-@main.group("import")
-def import_() -> None:
-    """Read terms back from an interchange file and report (or apply) the changes."""

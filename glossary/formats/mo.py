@@ -25,8 +25,13 @@ import sys
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate, chain
+from typing import IO
 
 from glossary.errors import FormatError
+from glossary.formats.gettext_header import make_header
+from glossary.formats.options import WriteOptions
+from glossary.model import Glossary
+from glossary.pairs import approved_messages
 
 MAGIC = 0x950412DE
 CONTEXT_SEPARATOR = "\x04"
@@ -37,7 +42,7 @@ def key(context: str | None, msgid: str) -> str:
     return msgid if context is None else f"{context}{CONTEXT_SEPARATOR}{msgid}"
 
 
-def write(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes:
+def write_catalog(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes:
     """An MO file of ``(context, msgid, msgstr)`` messages and a header text.
 
     Messages with an empty msgstr are left out (as msgfmt does); the last of two
@@ -70,6 +75,13 @@ def write(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes
         b"\0".join(keys), b"\0",
         b"\0".join(values), b"\0",
     ))
+
+
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
+    """The approved Khmer terms of ``glossary`` as an MO file (an MO is always approved
+    only: other projects' programs look terms up in it)."""
+    header = make_header(glossary, (options or WriteOptions()).revision)
+    out.write(write_catalog(approved_messages(glossary), header.mo_text()))
 
 
 def read(data: bytes) -> dict[str, str]:

@@ -23,7 +23,7 @@ review of the PO import (:mod:`glossary.imports.proposals`): a new proposal, a c
 never replaced; the alternative is added for a reviewer). Everything else an
 interchange file carries — new concepts, English terms, definitions, domains, sources,
 see-also, notes, term attributes and review records — is compared here, field by field.
-:mod:`glossary.exchange` runs it (reading, planning and, under the terms lock, applying).
+:mod:`glossary.imports.run` runs it (reading, planning and, under the terms lock, applying).
 """
 
 from __future__ import annotations

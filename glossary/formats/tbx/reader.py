@@ -16,6 +16,7 @@ from lxml import etree  # this module is imported only by the commands that use 
 
 from glossary import khmer
 from glossary.errors import FormatError
+from glossary.formats.options import ReadOptions
 from glossary.formats.tbx.common import (
     ADMIN_IN,
     EXAMPLE_MARK,
@@ -451,19 +452,21 @@ def _refuse_entities(path: Path, root: Any) -> None:
     )
 
 
-def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False) -> ReadResult:
+def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     """Read a TBX file (v3 DCA/DCT or v2) into incoming records.
 
     The file is parsed as a stream and each finished entry is dropped from the tree. With
-    ``stream=True`` the records are produced while the caller iterates
+    ``options.stream`` the records are produced while the caller iterates
     ``result.concepts`` (a parse error is raised then); ``result.own`` and
     ``result.skipped`` are complete once it has been consumed.
     """
+    options = options or ReadOptions()
     result = ReadResult(path=path, format="tbx")
     default_lang = _check_root(path)
 
-    records = _iter_entries(path, result, _EntryReader(result, default_lang, fold_coeng_da))
-    result.concepts = (records if stream  # type: ignore[assignment]
+    records = _iter_entries(path, result, _EntryReader(result, default_lang,
+                                                            options.fold_coeng_da))
+    result.concepts = (records if options.stream  # type: ignore[assignment]
                        else list(records))
     return result
 

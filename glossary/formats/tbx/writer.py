@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import IO, Any
 
+from glossary.formats.options import WriteOptions
 from glossary.formats.tbx.common import (
     ADMIN_STATUS,
     EXAMPLE_MARK,
@@ -157,6 +158,8 @@ class _EntryWriter:
         self.transactions(inner, term.review)
         if term.rationale:
             self.el(inner, "note", RATIONALE_PREFIX + term.rationale)
+        elif term.note and term.note.startswith(RATIONALE_PREFIX):  # an empty one first,
+            self.el(inner, "note", RATIONALE_PREFIX)  # so the reader takes this as the note
         if term.note:
             self.el(inner, "note", term.note)
         if term.dnt:
@@ -246,7 +249,8 @@ _TAIL = """
 """
 
 
-def write(glossary: Glossary, out: IO[bytes], batch: int = 256) -> WriteReport:
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None,
+          batch: int = 256) -> WriteReport:
     """Write ``glossary`` as TBX-Basic to a binary stream, ``batch`` entries at a time
     (memory stays bounded by one batch, whatever the size of the glossary)."""
     exported = {c.id for c in glossary.concepts if c.en.terms or c.km.terms}
