@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from glossary import khmer
+from glossary import khmer, unsafe
 from glossary.model import (
     PARTS_OF_SPEECH,
     Concept,
@@ -179,9 +179,16 @@ def check_completeness(loaded: LoadedFile, glossary: Glossary) -> Iterator[Probl
         for i, term in enumerate(section.terms):
             key = khmer.search_key_normalized(term.text)
             if key in seen:
+                # English terms identify a concept's entries in exports (TBX, CSV,
+                # XLSX, PO msgid): a repeated one can never round-trip (an import
+                # would report it "changed" forever), so it is an error there.
                 yield _p(loaded, "duplicate-term", (lang, "terms", i, "text"),
-                         f"same text as {lang}.terms[{seen[key]}]",
-                         "merge the two entries", Level.WARNING)
+                         f"same text as {lang}.terms[{seen[key]}]"
+                         + (" (an English term must appear once in a concept)"
+                            if lang == "en" else ""),
+                         f"merge the two [[{lang}.terms]] entries into one (keep one "
+                         "review, note and source list) and delete the other",
+                         Level.ERROR if lang == "en" else Level.WARNING)
             seen.setdefault(key, i)
 
 
@@ -194,6 +201,11 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             yield _p(loaded, "control-char", kp,
                      f"contains the control character U+{ord(control.group()):04X}",
                      "remove it" + ("; a term is one line" if f.is_term else ""))
+        odd = None if raw.isascii() else unsafe.check_warning(f.value)
+        if odd is not None:
+            yield _p(loaded, "unsafe-char", kp, f"contains {unsafe.name(odd)}",
+                     "remove it: PO, TBX and XLSX exports cannot carry it as it is",
+                     Level.WARNING)
         if raw.isascii() and f.lang != "km":
             continue  # nothing below can apply to plain ASCII outside a Khmer field
         if f.value != raw and raw.replace("\ufeff", "") != f.value.replace("\ufeff", ""):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from glossary.cli.app import Context, main, shown, user_errors
+from glossary.cli.app import Context, echo, main, output_path, shown, user_errors
 from glossary.formats import REGISTRY, Format
 
 #: The help of the shared command per format, with an example (a format missing here
@@ -51,19 +51,26 @@ def shared_command(fmt: Format) -> click.Command:
     def command(obj: Context, output: Path | None) -> None:
         from glossary import exporting
 
+        output = output_path(output)
         with user_errors():
-            exporting.export_file(obj.settings(), fmt.name, output or sys.stdout.buffer)
-        if output is None:
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(f"wrote {output}", err=True)
+            try:
+                exporting.export_file(obj.settings(), fmt.name, output or sys.stdout.buffer)
+                if output is None:
+                    sys.stdout.buffer.flush()
+            except BrokenPipeError:  # `glossary export csv | head`: the reader had enough
+                sys.stderr.close()
+                raise SystemExit(0) from None
+        if output is not None:
+            echo(f"wrote {output}", err=True)
 
     command.__name__ = f"export_{fmt.name}"
-    kind = click.Path(path_type=Path, dir_okay=False)
+    # a directory is refused by glossary.output with the one "cannot write" message
+    kind = click.Path(path_type=Path)
     option = (click.option("-o", "--output", type=kind, required=True,
-                           help="The file to write.") if fmt.binary else
+                           help="The file to write (-: standard output).") if fmt.binary else
               click.option("-o", "--output", type=kind, default=None,
-                           help="Write to FILE instead of standard output."))
+                           help="Write to FILE instead of standard output (- or no -o: "
+                                "standard output)."))
     return click.command(fmt.name, help=_help(fmt))(option(command))
 
 
@@ -95,10 +102,10 @@ def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
                                          approved_only=approved_only, out_dir=out_dir)
-    click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
+    echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
                f"{done.untranslated} untranslated)")
     for path in done.paths:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
 
 
 @click.command("mo")
@@ -122,9 +129,9 @@ def export_mo(obj: Context, output: Path | None) -> None:
         settings = obj.settings()
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output)
-    click.echo(f"exported {done.entries} approved entries")
+    echo(f"exported {done.entries} approved entries")
     for path in done.paths:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
 
 
 #: Formats whose export is not the shared command.

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from glossary.cli.app import EXIT_PROBLEMS, Context, emit_json, format_option, main, user_errors
+from glossary.cli.app import (
+    EXIT_PROBLEMS,
+    Context,
+    echo,
+    emit_json,
+    format_option,
+    main,
+    user_errors,
+)
 
 
 @main.command()
@@ -54,7 +62,7 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extr
         ref = qa_lib.load_reference(settings, min_review)
         if output is not None:
             count = qa_lib.extract_terms(ref, files, output)
-            click.echo(f"wrote {output} ({count} concept(s))")
+            echo(f"wrote {output} ({count} concept(s))")
             return
         report = qa_lib.check_paths(ref, files)
     findings = report.findings
@@ -64,16 +72,16 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extr
                    "findings": [f.as_dict() for f in findings]})
     elif fmt == "github":
         for finding in findings:
-            click.echo(qa_lib.format_github(finding))
+            echo(qa_lib.format_github(finding))
     else:
         for finding in findings:
-            click.echo(qa_lib.format_text(finding))
+            echo(qa_lib.format_text(finding))
     problems = report.problems
     if fmt != "json":
         by_rule = Counter(f.rule for f in problems)
         detail = ", ".join(f"{n} {rule}" for rule, n in sorted(by_rule.items()))
         listed = len(findings) - len(problems)
-        click.echo(f"{len(problems)} finding(s) in {report.files} file(s)"
+        echo(f"{len(problems)} finding(s) in {report.files} file(s)"
                    + (f" ({detail})" if detail else "")
                    + (f"; {listed} glossary term(s) listed" if listed else ""), err=True)
     if problems:

@@ -273,6 +273,8 @@ def check_header(header: Sequence[str], path: Path) -> list[str]:
                           line=1, hint=expected)
     seen: set[str] = set()
     for i, name in enumerate(names, 1):
+        if not name:  # a blank header (padding, an empty column): its cells are ignored
+            continue
         if name in seen:
             raise FormatError(f"bad header: column {name!r} appears twice", path=path, line=1,
                               column=i, hint=expected)
@@ -325,7 +327,7 @@ def read_rows(
         raise FormatError("the file is empty", path=path, line=1,
                           hint="export a file with `glossary export " + fmt + "` to start from")
     names = check_header([str(c) if c is not None else "" for c in first[1]], path)
-    unknown = [n for n in names if n not in COLUMNS]
+    unknown = [n for n in names if n and n not in COLUMNS]
     for name in unknown:
         result.skip(f"unknown column {name!r}")
     own = result.own = all(name in names for name in COLUMNS if name not in LATER)

@@ -14,6 +14,7 @@ Khmer equivalent (once per concept and file, with the number of occurrences).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from glossary.khmer import has_khmer
@@ -147,7 +148,7 @@ class _Listed:
     count: int = 1
 
 
-def _check_segments(ref: Reference, segments: list[Segment], display: str) -> list[Finding]:
+def _check_segments(ref: Reference, segments: Iterable[Segment], display: str) -> list[Finding]:
     out: list[Finding] = []
     listed: dict[str, _Listed] = {}
     for segment in segments:
