@@ -1,5 +1,7 @@
-"""Files in and out: ``glossary export tbx|csv|xlsx``, ``glossary import tbx|csv|xlsx``
-and the ``tbx`` and ``csv`` build targets. Formats are imported only when used."""
+"""Files in and out: ``glossary export tbx|csv|xlsx|omegat``, ``glossary import
+tbx|csv|xlsx`` and the ``tbx`` and ``csv`` build targets. Formats are imported only when
+used. Every export goes through :func:`glossary.selection.select` first, so
+``--approved-only`` / ``--min-review`` mean the same in every format."""
 
 from __future__ import annotations
 
@@ -7,22 +9,24 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import textfile
+from glossary import selection, textfile
 from glossary.errors import ReviewError
+from glossary.formats.options import WriteOptions
 from glossary.imports.plan import apply, plan
 from glossary.imports.records import ReadResult
 from glossary.imports.report import ImportPlan
 from glossary.lock import terms_lock
 from glossary.model import Glossary
 
-FORMATS = ("tbx", "csv", "xlsx")
+FORMATS = ("tbx", "csv", "xlsx", "omegat")
+READABLE = ("tbx", "csv", "xlsx")
 
 
 # --------------------------------------------------------------------------- reading / writing
 
 
-def read(fmt: str, path: Path, fold_coeng_da: bool = True, stream: bool = False
-         ) -> ReadResult:
+def read(fmt: str, path: Path, fold_coeng_da: bool = True, stream: bool = False,
+         columns: dict[str, str] | None = None) -> ReadResult:
     """Read an interchange file. ``stream``: TBX entries are read while the caller
     iterates ``concepts`` (errors surface then), not all at once."""
     if fmt == "tbx":
@@ -32,20 +36,27 @@ def read(fmt: str, path: Path, fold_coeng_da: bool = True, stream: bool = False
     if fmt == "csv":
         from glossary.formats import csv
 
-        return csv.read(path, fold_coeng_da=fold_coeng_da)
+        return csv.read(path, fold_coeng_da=fold_coeng_da, columns=columns)
     if fmt == "xlsx":
         from glossary.formats import xlsx
 
-        return xlsx.read(path, fold_coeng_da=fold_coeng_da)
-    raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
+        return xlsx.read(path, fold_coeng_da=fold_coeng_da, columns=columns)
+    raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(READABLE))
 
 
-def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
-    """Serialize ``glossary`` in ``fmt`` to a binary stream."""
+def write(fmt: str, glossary: Glossary, out: IO[bytes],
+          options: WriteOptions | None = None) -> None:
+    """Serialize ``glossary`` in ``fmt`` to a binary stream (already selected: see
+    :func:`export_file`)."""
+    options = options or WriteOptions()
     if fmt == "tbx":
         from glossary.formats import tbx
 
-        tbx.write(glossary, out)
+        tbx.write(glossary, out, options)
+    elif fmt == "omegat":
+        from glossary.formats import omegat
+
+        omegat.write(glossary, out, options)
     elif fmt == "csv":
         import io
 
@@ -63,33 +74,49 @@ def write(fmt: str, glossary: Glossary, out: IO[bytes]) -> None:
         raise ReviewError(f"unknown format {fmt!r}", hint="use " + ", ".join(FORMATS))
 
 
-def write_file(fmt: str, glossary: Glossary, path: Path) -> Path:
+def write_file(fmt: str, glossary: Glossary, path: Path,
+               options: WriteOptions | None = None) -> Path:
     """Write atomically: a temporary file beside ``path``, then a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed process
         stale.unlink(missing_ok=True)
     with textfile.atomic_writer(path) as handle:
-        write(fmt, glossary, handle)
+        write(fmt, glossary, handle, options)
     return path
 
 
 # --------------------------------------------------------------------------- commands
 
 
-def export_file(settings: Any, fmt: str, output: Path | IO[bytes]) -> None:
-    """What ``glossary export FMT`` does: validate terms/ (errors stop it), then write
-    to a path (atomically) or a binary stream."""
+def export_glossary(glossary: Glossary, fmt: str, output: Path | IO[bytes],
+                    options: WriteOptions | None = None) -> selection.Counts:
+    """Select the terms ``options`` ask for, then write ``fmt`` to a path (atomically)
+    or a binary stream. Returns what was written (0 Khmer terms: the caller warns)."""
+    options = options or WriteOptions()
+    chosen = selection.select(glossary, options.level)
+    if isinstance(output, Path):
+        write_file(fmt, chosen, output, options)
+    else:
+        write(fmt, chosen, output, options)
+    return selection.count(chosen)
+
+
+def export_file(settings: Any, fmt: str, output: Path | IO[bytes],
+                options: WriteOptions | None = None) -> selection.Counts:
+    """What ``glossary export FMT`` does: validate terms/ (errors stop it), then
+    :func:`export_glossary`."""
+    from dataclasses import replace
+
     from glossary import loader
 
-    glossary = loader.load_valid(settings).glossary
-    if isinstance(output, Path):
-        write_file(fmt, glossary, output)
-    else:
-        write(fmt, glossary, output)
+    loaded = loader.load_valid(settings)
+    options = replace(options or WriteOptions(), revision=loaded.revision)
+    return export_glossary(loaded.glossary, fmt, output, options)
 
 
 def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
-                apply_changes: bool = False) -> ImportPlan:
+                apply_changes: bool = False, columns: dict[str, str] | None = None
+                ) -> ImportPlan:
     """What ``glossary import FMT FILE`` does: read, compare, and with ``apply_changes``
     (``by`` required) write. terms/ is read without validation: the plan needs the
     concepts only, and a problem elsewhere in terms/ is not the import's business."""
@@ -100,7 +127,7 @@ def import_file(settings: Any, fmt: str, path: Path, *, by: str | None = None,
     if apply_changes and not by:
         raise ReviewError("--apply needs --by NAME",
                           hint="name the person who takes responsibility for the import")
-    result = read(fmt, path, settings.fold_coeng_da, stream=True)
+    result = read(fmt, path, settings.fold_coeng_da, stream=True, columns=columns)
     with ExitStack() as stack:
         if apply_changes:
             stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from glossary import khmer, pairs, textfile
+from glossary import khmer, pairs, selection, textfile
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.formats import mo, po
@@ -32,7 +32,10 @@ MO_NAME = "glossary.km.mo"
 LANGUAGE = "km"
 
 
-def header_date(glossary: Glossary) -> str:
+def header_date(glossary: Glossary, *, today: bool = False) -> str:
+    """``SOURCE_DATE_EPOCH`` when set; else, with ``today``, the current date and time
+    (UTC: the catalogs other projects take carry the real date of the export); else the
+    newest review date in the glossary (the build's deterministic outputs)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -42,6 +45,8 @@ def header_date(glossary: Glossary) -> str:
                               hint="unset it, or set it to e.g. $(git log -1 --format=%ct)"
                               ) from None
         return moment.strftime("%Y-%m-%d %H:%M+0000")
+    if today:
+        return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M+0000")
     newest: date | None = None
     for concept in glossary.concepts:
         for section in (concept.en, concept.km):
@@ -57,6 +62,41 @@ def header_date(glossary: Glossary) -> str:
 
 def make_header(glossary: Glossary, revision: str) -> po.Header:
     return po.Header(revision=revision, language=LANGUAGE, creation_date=header_date(glossary))
+
+
+def purpose(level: str | None, compendium: bool) -> str:
+    """The header comment of a catalog for other projects: what it holds and how to use
+    it (never "send it back": it is not the translators' catalog)."""
+    held = {"approved": "the Khmer terms approved by a named reviewer",
+            "proposed": "the Khmer terms proposed or approved (proposals are fuzzy)",
+            None: "every Khmer term (terms not approved yet are fuzzy)"}[level]
+    if compendium:
+        return (f"a compendium of {held},\nkeyed by the English term alone (no msgctxt), "
+                "for other projects: msgmerge --compendium\nTHIS_FILE your.po your.pot, "
+                "or plain gettext() once compiled with msgfmt.")
+    return (f"{held},\nfor other projects (msgctxt = concept id; look terms up with "
+            "pgettext).\nRead-only: propose changes through the glossary, not this file.")
+
+
+@dataclass
+class ForProjects:
+    """A catalog for other projects: its entries and the English terms that several
+    concepts translate differently (a compendium keeps the first, fuzzy)."""
+
+    entries: list[pairs.CatalogEntry]
+    ambiguous: list[pairs.Ambiguity]
+
+
+def project_entries(glossary: Glossary, level: str | None, compendium: bool = False
+                    ) -> ForProjects:
+    """The entries of a catalog for other projects: Khmer terms reviewed to ``level``
+    (see :mod:`glossary.selection`), entries without a Khmer term left out."""
+    chosen = selection.select(glossary, level)
+    entries = [e for e in pairs.build_entries(chosen) if e.msgstr]
+    if not compendium:
+        return ForProjects(entries, [])
+    merged, ambiguous = pairs.compendium(entries)
+    return ForProjects(merged, ambiguous)
 
 
 def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
@@ -79,42 +119,64 @@ class Exported:
     entries: int
     fuzzy: int
     untranslated: int = 0
+    ambiguous: list[pairs.Ambiguity] | None = None
+
+
+COMPENDIUM_PO = "glossary-compendium.km.po"
+COMPENDIUM_MO = "glossary-compendium.km.mo"
 
 
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
-              approved_only: bool = False, out_dir: Path | None = None) -> Exported:
-    """Write the catalogs (see the module docstring); return the paths written."""
-    entries = pairs.build_entries(glossary, approved_only=approved_only)
+              approved_only: bool = False, min_review: str | None = None,
+              compendium: bool = False, out_dir: Path | None = None) -> Exported:
+    """Write the catalogs (see the module docstring); return the paths written.
+
+    With ``approved_only``, ``min_review`` or ``compendium``: one catalog for other
+    projects, in ``out_dir`` or build/approved/ (build/proposed/ for proposals,
+    build/all/ for a compendium of every term)."""
+    level = selection.level(approved_only, min_review)
+    paths: list[Path] = []
+    if level is not None or compendium:
+        chosen = project_entries(glossary, level, compendium)
+        header = po.Header(revision=revision, language=LANGUAGE,
+                           creation_date=header_date(glossary, today=True),
+                           purpose=purpose(level, compendium))
+        base = out_dir or settings.build_dir / (level or "all")
+        target = (base / COMPENDIUM_PO if compendium
+                  else base / LANGUAGE / "LC_MESSAGES" / PO_NAME)
+        textfile.atomic_write_text(target, po.write(chosen.entries, header))
+        return Exported([target], len(chosen.entries), sum(e.fuzzy for e in chosen.entries),
+                        0, chosen.ambiguous)
+    entries = pairs.build_entries(glossary)
     header = make_header(glossary, revision)
     po_text = po.write(entries, header)
-    paths: list[Path] = []
-    if approved_only:
-        base = out_dir or settings.build_dir / "approved"
-        target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
-        textfile.atomic_write_text(target, po_text)
-        paths.append(target)
-    else:
-        base = out_dir or settings.locale_dir
-        pot_text = po.write(entries, header, template=True)
-        for path, text in (
-            (base / POT_NAME, pot_text),
-            (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
-            (settings.build_dir / POT_NAME, pot_text),
-            (settings.build_dir / LANGUAGE / PO_NAME, po_text),
-        ):
-            textfile.atomic_write_text(path, text)
-            paths.append(path)
+    base = out_dir or settings.locale_dir
+    pot_text = po.write(entries, header, template=True)
+    for path, text in (
+        (base / POT_NAME, pot_text),
+        (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
+        (settings.build_dir / POT_NAME, pot_text),
+        (settings.build_dir / LANGUAGE / PO_NAME, po_text),
+    ):
+        textfile.atomic_write_text(path, text)
+        paths.append(path)
     return Exported(paths, len(entries), sum(e.fuzzy for e in entries),
                     sum(not e.msgstr for e in entries))
 
 
 def export_mo(glossary: Glossary, revision: str, settings: Settings,
-              output: Path | None = None) -> Exported:
-    messages = pairs.approved_messages(glossary)
-    header = make_header(glossary, revision)
-    target = output or settings.build_dir / MO_NAME
+              output: Path | None = None, *, min_review: str = "approved",
+              compendium: bool = False) -> Exported:
+    """The compiled catalog for other projects: approved Khmer terms (``min_review``
+    proposed: proposals too). Keyed by msgctxt = concept id (pgettext), or with
+    ``compendium`` by the English term alone (plain gettext)."""
+    chosen = project_entries(glossary, min_review, compendium)
+    messages = [(e.context or None, e.msgid, e.msgstr) for e in chosen.entries]
+    header = po.Header(revision=revision, language=LANGUAGE,
+                       creation_date=header_date(glossary, today=True))
+    target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
     textfile.atomic_write_bytes(target, mo.write(messages, header.mo_text()))
-    return Exported([target], len(messages), 0)
+    return Exported([target], len(messages), 0, 0, chosen.ambiguous)
 
 
 def render_po(ctx: object) -> list[Path]:

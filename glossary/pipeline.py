@@ -117,14 +117,19 @@ def stats(settings: Settings) -> Stats:
     return compute(loader.load(settings).glossary)
 
 
-def export_json(settings: Settings, output: Path | None) -> str:
+def export_json(settings: Settings, output: Path | None, level: str | None = None
+                ) -> tuple[str, int]:
+    """The JSON export of the Khmer terms reviewed to ``level`` (None: everything), and
+    how many Khmer terms it holds."""
+    from glossary import selection
     from glossary.formats import jsonfmt
 
     loaded = loader.load_valid(settings)
-    text = jsonfmt.write(loaded.glossary, loaded.revision)
+    chosen = selection.select(loaded.glossary, level)
+    text = jsonfmt.write(chosen, loaded.revision)
     if output is not None:
         textfile.atomic_write_text(output, text)
-    return text
+    return text, selection.count(chosen).km_terms
 
 
 def new_concept(

@@ -13,6 +13,7 @@ LAYERS = {
     # 0: the vocabulary every layer shares
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
     "glossary.problems": 0, "glossary.textfile": 0, "glossary.lock": 0, "glossary.pairs": 0,
+    "glossary.selection": 0,
     "glossary.imports.records": 0,  # what every format reader produces
     # 1: one job each over the model
     "glossary.source": 1, "glossary.validate": 1, "glossary.store": 1, "glossary.formats": 1,
@@ -30,7 +31,7 @@ LAYERS = {
 # errors, Khmer text and the import records, and nothing of each other).
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
                   "glossary.imports.records", "glossary.textfile", "glossary.pairs",
-                  "glossary.formats.sheet_layout")
+                  "glossary.formats.sheet_layout", "glossary.formats.options")
 
 
 def module_name(path: Path) -> str:

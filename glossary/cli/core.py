@@ -14,8 +14,10 @@ from glossary.cli.app import (
     emit_json,
     format_option,
     main,
+    review_options,
     shown,
     user_errors,
+    warn_if_empty,
 )
 
 
@@ -190,22 +192,26 @@ def export() -> None:
 @export.command("json")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to FILE instead of standard output.")
+@review_options
 @click.pass_obj
-def export_json(obj: Context, output: Path | None) -> None:
+def export_json(obj: Context, output: Path | None, approved_only: bool,
+                min_review: str | None) -> None:
     """The whole glossary as one JSON document (schema in the README).
 
     \b
     Example:
       $ glossary export json -o build/glossary.json
     """
-    from glossary import pipeline
+    from glossary import pipeline, selection
 
     with user_errors():
-        text = pipeline.export_json(obj.settings(), output)
+        text, km_terms = pipeline.export_json(obj.settings(), output,
+                                              selection.level(approved_only, min_review))
     if output is None:
         click.echo(text, nl=False)
     else:
         click.echo(f"wrote {output}")
+    warn_if_empty(km_terms, approved_only, min_review, "the JSON export")
 
 
 @main.group("import")

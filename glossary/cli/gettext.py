@@ -14,32 +14,51 @@ from glossary.cli.app import (
     emit_json,
     format_option,
     main,
+    review_options,
     shown,
     user_errors,
+    warn_if_empty,
 )
 from glossary.cli.core import export, import_
 
 
+def _report_ambiguous(done: Any) -> None:
+    for item in done.ambiguous or ():
+        others = "; ".join(f"{text} ({cid})" for cid, text in item.others)
+        click.echo(f"warning: ambiguous English term {item.msgid!r}: kept {item.chosen} "
+                   f"(fuzzy); also {others}", err=True)
+
+
 @export.command("po")
-@click.option("--approved-only", is_flag=True,
-              help="Only approved Khmer terms, for other projects (no POT, no fuzzy entries).")
+@review_options
+@click.option("--compendium", is_flag=True,
+              help="One entry per English term, no msgctxt: for msgmerge --compendium "
+                   "(default: build/approved/glossary-compendium.km.po).")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=None, help="Directory to write to (default: locale/, or build/approved/ "
-              "with --approved-only).")
+              "with --approved-only, build/proposed/ with --min-review proposed).")
 @click.pass_obj
-def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
+def export_po(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
+              out_dir: Path | None) -> None:
     """Gettext catalogs of the Khmer terms, for translators (Poedit, Weblate, Lokalize).
 
     Writes locale/glossary.pot and locale/km/LC_MESSAGES/glossary.po, with copies in
     build/. One entry per English term: msgctxt = concept id (``id#N`` for its English
     term N > 0), msgid = English term, msgstr = Khmer term, fuzzy until approved.
 
+    With --approved-only or --min-review: one catalog for other projects (no POT).
+    With --compendium: msgid = English term, msgstr = Khmer term, no msgctxt, for
+    `msgmerge --compendium`; English terms that concepts translate differently are
+    reported (the first concept's entry is kept, fuzzy).
+
     \b
-    Example:
+    Examples:
       $ glossary export po
       exported 27 entries (22 fuzzy, 5 untranslated)
         locale/glossary.pot
         locale/km/LC_MESSAGES/glossary.po
+      $ glossary export po --compendium --approved-only -o build/
+      $ msgmerge --compendium build/glossary-compendium.km.po km.po app.pot -o km.po
     """
     from glossary import loader, locale_catalogs
 
@@ -47,37 +66,51 @@ def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
         settings = obj.settings()
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
-                                     approved_only=approved_only, out_dir=out_dir)
+                                         approved_only=approved_only, min_review=min_review,
+                                         compendium=compendium, out_dir=out_dir)
     click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
                f"{done.untranslated} untranslated)")
     for path in done.paths:
         click.echo(f"  {shown(path, settings.root)}")
+    _report_ambiguous(done)
+    warn_if_empty(done.entries, approved_only, min_review, "the PO catalog")
 
 
 @export.command("mo")
+@review_options
+@click.option("--compendium", is_flag=True,
+              help="Keyed by the English term alone, for plain gettext() "
+                   "(default: build/glossary-compendium.km.mo).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The MO file to write (default: build/glossary.km.mo).")
 @click.pass_obj
-def export_mo(obj: Context, output: Path | None) -> None:
+def export_mo(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
+              output: Path | None) -> None:
     """A compiled gettext catalog of the approved Khmer terms, for other projects.
 
-    Look terms up with pgettext(concept_id, english_term).
+    Look terms up with pgettext(concept_id, english_term), or, with --compendium,
+    with plain gettext(english_term). --min-review proposed adds proposals.
 
     \b
     Example:
       $ glossary export mo -o km.mo
       exported 3 approved entries
         km.mo
+      $ glossary export mo --compendium -o km.mo
     """
     from glossary import loader, locale_catalogs
 
+    level = "approved" if approved_only else (min_review or "approved")
     with user_errors():
         settings = obj.settings()
         loaded = loader.load_valid(settings)
-        done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output)
-    click.echo(f"exported {done.entries} approved entries")
+        done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output,
+                                         min_review=level, compendium=compendium)
+    click.echo(f"exported {done.entries} {level} entries")
     for path in done.paths:
         click.echo(f"  {shown(path, settings.root)}")
+    _report_ambiguous(done)
+    warn_if_empty(done.entries, False, level, "the MO catalog")
 
 
 def _print_report(report: Any, incoming: Any, root: Path) -> None:

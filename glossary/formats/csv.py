@@ -52,6 +52,8 @@ def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
                           hint="check the quotes on that line") from None
 
 
-def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
+def read(path: Path, *, fold_coeng_da: bool = True,
+         columns: dict[str, str] | None = None) -> ReadResult:
     text = _decode(path)
-    return sheet_layout.read_rows(_records(text, path), path, "csv", fold_coeng_da)
+    return sheet_layout.read_rows(_records(text, path), path, "csv", fold_coeng_da,
+                                  columns)

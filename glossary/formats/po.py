@@ -84,6 +84,9 @@ class Header:
     language: str = "km"
     creation_date: str | None = None  # "2026-01-31 12:00+0000", from SOURCE_DATE_EPOCH
     title: str = "Khmer–English glossary of AI governance terms"
+    # For a catalog other projects take (approved-only, compendium): what it holds, in
+    # the header comment, instead of the translators' "send it back" instructions.
+    purpose: str | None = None
 
     def fields(self, *, template: bool) -> list[tuple[str, str]]:
         date = self.creation_date
@@ -122,15 +125,23 @@ class Header:
 
 def header_entry(header: Header, *, template: bool) -> str:
     kind = "template of the Khmer terms" if template else "Khmer terms"
-    out = [
-        f"# {header.title}: {kind}.\n",
-        f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
-        "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n",
-        "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
-        "#\n",
-        'msgid ""\n',
-        'msgstr ""\n',
-    ]
+    if header.purpose is not None:
+        first, *more = header.purpose.split("\n")
+        out = [f"# {header.title}: {first}\n", *(f"# {line}\n" for line in more),
+               f"# Exported from glossary revision {header.revision}"
+               + (f" on {header.creation_date[:10]}" if header.creation_date else "") + ".\n",
+               "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
+               "#\n", 'msgid ""\n', 'msgstr ""\n']
+    else:
+        out = [
+            f"# {header.title}: {kind}.\n",
+            f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
+            "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n",
+            "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
+            "#\n",
+            'msgid ""\n',
+            'msgstr ""\n',
+        ]
     for key, value in header.fields(template=template):
         out.append(f'"{escape(f"{key}: {value}")}\\n"\n')
     return "".join(out)
@@ -143,7 +154,8 @@ def entry_text(entry: CatalogEntry, *, template: bool) -> str:
         parts.append(f"#: {entry.reference}\n")
     if entry.fuzzy and not template:
         parts.append("#, fuzzy\n")
-    parts.append(_field("msgctxt", entry.context))
+    if entry.context:  # a compendium's entries have none
+        parts.append(_field("msgctxt", entry.context))
     parts.append(_field("msgid", entry.msgid))
     parts.append(_field("msgstr", "" if template else entry.msgstr))
     return "".join(parts)
@@ -167,8 +179,9 @@ def write(entries: Iterable[CatalogEntry], header: Header, *, template: bool = F
         fuzzy = "#, fuzzy\n" if entry.fuzzy and not template else ""
         reference = f"#: {entry.reference}\n" if entry.reference else ""
         msgstr = "" if template else entry.msgstr
+        context = f'msgctxt "{entry.context}"\n' if entry.context else ""
         append(f"\n{comments}#. {FINGERPRINT_PREFIX}{entry.fingerprint}\n{reference}{fuzzy}"
-               f'msgctxt "{entry.context}"\nmsgid "{entry.msgid}"\nmsgstr "{msgstr}"\n')
+               f'{context}msgid "{entry.msgid}"\nmsgstr "{msgstr}"\n')
     return "".join(chunks)
 
 

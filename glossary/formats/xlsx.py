@@ -94,7 +94,8 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
+def read(path: Path, *, fold_coeng_da: bool = True,
+         columns: dict[str, str] | None = None) -> ReadResult:
     from openpyxl import load_workbook
 
     try:
@@ -111,7 +112,8 @@ def read(path: Path, *, fold_coeng_da: bool = True) -> ReadResult:
                               hint="save the file as Excel Workbook (.xlsx)") from None
         try:
             sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-            return sheet_layout.read_rows(_records(sheet), path, "xlsx", fold_coeng_da)
+            return sheet_layout.read_rows(_records(sheet), path, "xlsx", fold_coeng_da,
+                                          columns)
         except GlossaryError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)

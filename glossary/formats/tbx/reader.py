@@ -18,8 +18,10 @@ from glossary import khmer
 from glossary.errors import FormatError
 from glossary.formats.tbx.common import (
     ADMIN_IN,
+    DEMOTED_NOTE,
     GENERATOR,
     POS_IN,
+    REVIEW_NOTE_PREFIX,
     TYPE_IN,
     USAGE_IN,
     XML_LANG,
@@ -36,7 +38,7 @@ from glossary.imports.records import (
     parse_date,
     parse_ref,
 )
-from glossary.model import PARTS_OF_SPEECH, ConceptStatus, ReviewState, by_value
+from glossary.model import PARTS_OF_SPEECH, AdminStatus, ConceptStatus, ReviewState, by_value
 
 _ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
 _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
@@ -209,7 +211,7 @@ class _EntryReader:
     def term(self, el: Any) -> InTerm | None:
         own = self.own
         text = note = admin = kind = pos = context = None
-        admin_seen = False
+        admin_seen = demoted = False
         dnt = False if own else None
         review = _ReviewParts(self)
         kids = list(el)
@@ -224,6 +226,10 @@ class _EntryReader:
                 content = self.text(child)
                 if own and content == "glossary:dnt=yes":
                     dnt = True
+                elif own and content == DEMOTED_NOTE:
+                    demoted = True
+                elif own and content.startswith(REVIEW_NOTE_PREFIX):
+                    pass  # the review state in words; the glossary:review note holds it
                 elif not review.meta(content):
                     note = content if note is None else f"{note}\n{content}"
             elif name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
@@ -256,6 +262,8 @@ class _EntryReader:
         if not text:
             self.skip("term elements with no text")
             return None
+        if demoted:
+            admin = AdminStatus.PREFERRED
         return InTerm(text, admin, kind, pos, context, dnt, note, review.build())
 
     def part_of_speech(self, el: Any) -> str:
