@@ -25,8 +25,9 @@ from typing import Any
 from synth import english_term, khmer_word
 from timing import measure, with_peer
 
-from glossary import locale_catalogs, pairs, review
+from glossary import locale_catalogs, pairs
 from glossary.formats import mo, po
+from glossary.imports import proposals
 from glossary.model import (
     Concept,
     Definition,
@@ -199,7 +200,7 @@ class PoImport:
 
         def full() -> None:
             incoming = locale_catalogs.read_po(path)
-            review.compare(glossary, incoming.terms)
+            proposals.compare(glossary, incoming.terms)
 
         result = measure(full, reps)
         tracemalloc.start()
@@ -229,10 +230,11 @@ def _peak_rss(path: Path, size: int) -> tuple[float, float]:
         "            return int(line.split()[1]) / 1024\n"
         "from pathlib import Path\n"
         "from scenarios.gettext import glossary_of\n"
-        "from glossary import review, translation\n"
+        "from glossary import locale_catalogs\n"
+        "from glossary.imports import proposals\n"
         "g = glossary_of(int(sys.argv[3]))\n"
         "base = hwm()\n"
-        "review.compare(g, locale_catalogs.read_po(Path(sys.argv[1])).terms)\n"
+        "proposals.compare(g, locale_catalogs.read_po(Path(sys.argv[1])).terms)\n"
         "print(hwm(), base)\n"
     )
     bench_dir = str(Path(__file__).resolve().parent.parent)

@@ -114,7 +114,7 @@ def export_mo(obj: Context, approved_only: bool, min_review: str | None, compend
 
 
 def _print_report(report: Any, incoming: Any, root: Path) -> None:
-    from glossary.review import Outcome
+    from glossary.imports.proposals import Outcome
 
     name = shown(incoming.path, root)
     for warning in incoming.warnings:
@@ -184,7 +184,8 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
       0 new, 1 changed, 26 unchanged, 0 conflict, 0 unknown, 0 skipped …
       $ glossary import po glossary-km.po --apply --by "Sok Dara"
     """
-    from glossary import locale_catalogs, review
+    from glossary import locale_catalogs
+    from glossary.imports import proposals
 
     if apply_changes and not (by and by.strip()):
         click.echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
@@ -192,7 +193,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
     with user_errors():
         settings = obj.settings()
         incoming = locale_catalogs.read_po(file, fold_coeng_da=settings.fold_coeng_da)
-        report, result = review.import_terms(
+        report, result = proposals.import_terms(
             settings, incoming.terms, origin=f"imported:{file.name}",
             apply_changes=apply_changes, by=by)
     if fmt == "json":

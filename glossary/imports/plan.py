@@ -18,7 +18,7 @@ unique. Terms and definitions from another tool's file get ``review = "proposed"
 ``--by NAME``.
 
 The Khmer translations of English terms the glossary already has go through the shared
-review of the PO import (:mod:`glossary.review`): a new proposal, a changed proposal
+review of the PO import (:mod:`glossary.imports.proposals`): a new proposal, a changed proposal
 (the earlier text is kept as a superseded term), or a conflict (an approved term is
 never replaced; the alternative is added for a reviewer). Everything else an
 interchange file carries — new concepts, English terms, definitions, domains, sources,
@@ -35,8 +35,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer, review, validate
+from glossary import khmer, validate
 from glossary.errors import ReviewError
+from glossary.imports import proposals
+from glossary.imports.proposals import Outcome
 from glossary.imports.records import InConcept, InDefinition, InReview, InTerm, ReadResult
 from glossary.imports.report import (
     Change,
@@ -60,7 +62,6 @@ from glossary.model import (
     TermType,
 )
 from glossary.pairs import IncomingTerm, pair_terms
-from glossary.review import Outcome
 from glossary.source import new as source_new
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -106,7 +107,7 @@ class _Planner:
                     self.domains.setdefault(label.casefold(), domain.id)
         self.id_map: dict[str, str] = {}
         self.new_keys: set[str] = set()
-        self.incoming_terms: list[IncomingTerm] = []  # translations for glossary.review
+        self.incoming_terms: list[IncomingTerm] = []  # translations for imports.proposals
         self.unchanged: set[str] = set()
 
     @property
@@ -368,7 +369,7 @@ class _Planner:
         terms = list(section.terms)
         keys = {khmer.search_key(t.text): i for i, t in enumerate(terms)}
         for position, inc in enumerate(incoming.terms):
-            if position in reviewed:  # a translation: glossary.review decides
+            if position in reviewed:  # a translation: imports.proposals decides
                 continue
             text = _clean_term(inc.text)
             index = keys.get(khmer.search_key(text))
@@ -394,7 +395,7 @@ class _Planner:
 
     def translations(self, existing: Concept, incoming: InConcept) -> frozenset[int]:
         """Hand the incoming Khmer terms that translate an English term (and differ from
-        every Khmer term the concept has) to :func:`glossary.review.compare`, as the PO
+        every Khmer term the concept has) to :func:`glossary.imports.proposals.compare`, as the PO
         import does; return their positions. The pairing is :func:`catalog.pair_terms`'s
         on the incoming entry; an entry without English terms offers its first Khmer term
         as the translation of the concept's first English term (like a PO entry)."""
@@ -508,7 +509,7 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
         else:
             planner.merge(match, incoming)
     done = planner.finish()
-    done.review = review.compare(glossary, planner.incoming_terms)
+    done.review = proposals.compare(glossary, planner.incoming_terms)
     done.changes.extend(review_changes(done.review))
     changed = {c.concept for c in done.changes}
     done.unchanged = len(planner.unchanged - changed)
@@ -522,7 +523,7 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
 def apply(plan: ImportPlan, terms_dir: Path, glossary: Glossary, by: str,
           fold_coeng_da: bool = True) -> list[Path]:
     """Write new and changed concepts to ``terms/``, then the Khmer translations through
-    :func:`glossary.review.apply` (an approved term is never replaced: the alternative is
+    :func:`glossary.imports.proposals.apply` (an approved term is never replaced: the alternative is
     added for a reviewer, as in the PO import). Other conflicts are never written. Hold
     the terms lock, with ``glossary`` loaded under it."""
     written: list[Path] = []
@@ -536,7 +537,7 @@ def apply(plan: ImportPlan, terms_dir: Path, glossary: Glossary, by: str,
         written.append(source_new.rewrite_concept_file(terms_dir / f"{concept_id}.toml",
                                                        concept, fold_coeng_da))
     if plan.review.applicable:
-        result = review.apply(plan.review, glossary, terms_dir, by=by,
+        result = proposals.apply(plan.review, glossary, terms_dir, by=by,
                               origin=f"imported:{plan.path.name}", fold_coeng_da=fold_coeng_da)
         written.extend(p for p in result.written if p not in written)
         plan.skipped.update(f"not added: {note}" for note in result.skipped)

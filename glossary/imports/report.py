@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from glossary.imports.proposals import APPLIED_CONFLICTS, Outcome, ReviewReport
 from glossary.model import Concept, Review
-from glossary.review import APPLIED_CONFLICTS, Outcome, ReviewReport
 
 
 class Change(NamedTuple):  # a report lists one per new concept: cheap to make

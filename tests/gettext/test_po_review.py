@@ -13,6 +13,7 @@ import pytest
 
 from glossary import loader, pairs, review
 from glossary.errors import LockError, ReviewError
+from glossary.imports import proposals
 from glossary.lock import terms_lock
 from glossary.pairs import IncomingTerm
 from tests.gettext.po_helpers import PO_DATA, msgfmt, snapshot, term_texts
@@ -45,7 +46,7 @@ def test_compare_classifies_each_case(po_settings):
         incoming("fairness", 3, "x"),
         IncomingTerm("fairness", 0, "en", "fairness", "fairness"),
     ]
-    report = review.compare(glossary, terms)
+    report = proposals.compare(glossary, terms)
     got = [(i.outcome.value, i.conflict.value if i.conflict else None) for i in report.items]
     assert got == [
         ("changed", None),
@@ -67,15 +68,15 @@ def test_compare_classifies_each_case(po_settings):
 
 def test_english_term_changed_since_export(po_settings):
     glossary = loader.load(po_settings).glossary
-    report = review.compare(glossary, [incoming("ai-model", 1, "គំរូថ្មី", "models")])
-    assert report.items[0].conflict is review.Conflict.CHANGED_SINCE_EXPORT
+    report = proposals.compare(glossary, [incoming("ai-model", 1, "គំរូថ្មី", "models")])
+    assert report.items[0].conflict is proposals.Conflict.CHANGED_SINCE_EXPORT
     assert "the English term is now 'model'" in report.items[0].reason
 
 
 def test_zwsp_and_typing_order_do_not_make_a_change(po_settings):
     glossary = loader.load(po_settings).glossary
-    report = review.compare(glossary, [incoming("fairness", 0, "យុត្តិ\u200bធម៌")])
-    assert report.items[0].outcome is review.Outcome.UNCHANGED
+    report = proposals.compare(glossary, [incoming("fairness", 0, "យុត្តិ\u200bធម៌")])
+    assert report.items[0].outcome is proposals.Outcome.UNCHANGED
 
 
 def test_ambiguous_msgid_is_unknown(po_project, po_settings):
@@ -84,22 +85,22 @@ def test_ambiguous_msgid_is_unknown(po_project, po_settings):
         '[[sources]]\ndoc = "asean-guide-2024"\nsection = "B.2"\n'
         '[[en.terms]]\ntext = "model"\nreview = "proposed"\n', encoding="utf-8")
     glossary = loader.load(po_settings).glossary
-    report = review.compare(glossary, [incoming(None, None, "គំរូ", "model")])
-    assert report.items[0].outcome is review.Outcome.UNKNOWN
+    report = proposals.compare(glossary, [incoming(None, None, "គំរូ", "model")])
+    assert report.items[0].outcome is proposals.Outcome.UNKNOWN
     assert "ambiguous" in report.items[0].reason
 
 
 def test_rejected_text_is_a_conflict(po_project, po_settings):
     review.decide(po_settings.terms_dir, "fairness", state="rejected", by="Sok Dara", today=DAY)
     glossary = loader.load(po_settings).glossary
-    report = review.compare(glossary, [incoming("fairness", 0, "យុត្តិធម៌")])
-    assert report.items[0].conflict is review.Conflict.REJECTED_BEFORE
+    report = proposals.compare(glossary, [incoming("fairness", 0, "យុត្តិធម៌")])
+    assert report.items[0].conflict is proposals.Conflict.REJECTED_BEFORE
 
 
 def apply(settings, terms, by="Sok Dara"):
     glossary = loader.load(settings).glossary
-    report = review.compare(glossary, terms)
-    return review.apply(report, glossary, settings.terms_dir, by=by, origin="imported:t.po",
+    report = proposals.compare(glossary, terms)
+    return proposals.apply(report, glossary, settings.terms_dir, by=by, origin="imported:t.po",
                         today=DAY)
 
 
@@ -156,9 +157,9 @@ def test_apply_latin_text_is_marked_do_not_translate(po_project, po_settings):
 
 def test_apply_needs_a_name(po_settings):
     glossary = loader.load(po_settings).glossary
-    report = review.compare(glossary, [incoming("fairness", 0, "ភាពយុត្តិធម៌")])
+    report = proposals.compare(glossary, [incoming("fairness", 0, "ភាពយុត្តិធម៌")])
     with pytest.raises(ReviewError):
-        review.apply(report, glossary, po_settings.terms_dir, by=" ", origin="imported:t.po")
+        proposals.apply(report, glossary, po_settings.terms_dir, by=" ", origin="imported:t.po")
 
 
 def translator_edit(path: Path, out: Path) -> None:
