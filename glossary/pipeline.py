@@ -90,7 +90,7 @@ def build(
 
 def database_is_stale(settings: Settings) -> bool:
     db = settings.db_path
-    if not db.is_file():
+    if not db.is_file() or store.schema_version(db) != store.SCHEMA_VERSION:
         return True
     built = db.stat().st_mtime_ns
     terms_dir = settings.terms_dir
