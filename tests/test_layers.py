@@ -22,7 +22,7 @@ LAYERS = {
     "glossary.loader": 2,
     # 3: what a command does
     "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
-    "glossary.exchange": 3, "glossary.locale_catalogs": 3,
+    "glossary.exchange": 3, "glossary.locale_catalogs": 3, "glossary.api": 3,
     # 4: the command line
     "glossary.cli": 4,
 }
@@ -43,8 +43,8 @@ def module_name(path: Path) -> str:
 
 
 def layer_of(name: str) -> int | None:
-    if name == "glossary":  # the package itself holds only its version
-        return 0
+    if name == "glossary":  # the package itself: its version and the Python API
+        return 3
     best = None
     for prefix, layer in LAYERS.items():
         if (name == prefix or name.startswith(prefix + ".")) and (
