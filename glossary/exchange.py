@@ -151,3 +151,45 @@ def render_tbx(ctx: Any) -> list[Path]:
 def render_csv(ctx: Any) -> list[Path]:
     """Build target ``csv``: build/glossary.csv."""
     return [write_file("csv", ctx.glossary, ctx.settings.build_dir / "glossary.csv")]
+
+
+def render_tools(ctx: Any) -> list[Path]:
+    """Build target ``tools``: the files CAT tools and other projects take, every term:
+    build/glossary-v2.tbx (TBX v2), build/glossary.omegat.txt (OmegaT) and
+    build/glossary-compendium.km.po (for msgmerge --compendium)."""
+    from glossary import locale_catalogs
+
+    build = ctx.settings.build_dir
+    written = [write_file("tbx", ctx.glossary, build / "glossary-v2.tbx",
+                          WriteOptions(revision=ctx.revision, tbx_version=2)),
+               write_file("omegat", ctx.glossary, build / "glossary.omegat.txt")]
+    target = build / locale_catalogs.COMPENDIUM_PO
+    textfile.atomic_write_text(target, locale_catalogs.project_po_text(
+        ctx.glossary, ctx.revision, None, compendium=True))
+    return [*written, target]
+
+
+def render_approved(ctx: Any) -> list[Path]:
+    """Build target ``approved``: the approved Khmer terms only, in build/approved/ —
+    glossary.tbx, glossary-v2.tbx, glossary.csv, glossary.json, glossary.omegat.txt and
+    glossary-compendium.km.po (the downloads for people who must use approved terms;
+    files without a Khmer term while nothing is approved)."""
+    from glossary import locale_catalogs
+    from glossary.formats import jsonfmt
+
+    base = ctx.settings.build_dir / "approved"
+    chosen = selection.select(ctx.glossary, "approved")
+    written = []
+    for name, fmt, version in (("glossary.tbx", "tbx", 3), ("glossary-v2.tbx", "tbx", 2),
+                               ("glossary.csv", "csv", 3),
+                               ("glossary.omegat.txt", "omegat", 3)):
+        written.append(write_file(fmt, chosen, base / name, WriteOptions(
+            revision=ctx.revision, approved_only=True, tbx_version=version)))
+    for path, text in (
+        (base / "glossary.json", jsonfmt.write(chosen, ctx.revision)),
+        (base / locale_catalogs.COMPENDIUM_PO, locale_catalogs.project_po_text(
+            ctx.glossary, ctx.revision, "approved", compendium=True)),
+    ):
+        textfile.atomic_write_text(path, text)
+        written.append(path)
+    return written

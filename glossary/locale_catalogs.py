@@ -126,6 +126,17 @@ COMPENDIUM_PO = "glossary-compendium.km.po"
 COMPENDIUM_MO = "glossary-compendium.km.mo"
 
 
+def project_po_text(glossary: Glossary, revision: str, level: str | None,
+                    compendium: bool = False, *, today: bool = False) -> str:
+    """The text of a catalog for other projects (see :func:`export_po`); ``today``: the
+    header carries the date of the export, else (the build) the glossary's own date."""
+    chosen = project_entries(glossary, level, compendium)
+    header = po.Header(revision=revision, language=LANGUAGE,
+                       creation_date=header_date(glossary, today=today),
+                       purpose=purpose(level, compendium))
+    return po.write(chosen.entries, header)
+
+
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
               approved_only: bool = False, min_review: str | None = None,
               compendium: bool = False, out_dir: Path | None = None) -> Exported:

@@ -34,6 +34,8 @@ RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
     "po": "glossary.locale_catalogs:render_po",
     "mo": "glossary.locale_catalogs:render_mo",
+    "tools": "glossary.exchange:render_tools",
+    "approved": "glossary.exchange:render_approved",
     "site": "glossary.site:render",
     "tbx": "glossary.exchange:render_tbx",
     "csv": "glossary.exchange:render_csv",

@@ -326,3 +326,27 @@ def test_rows_without_english_are_skipped_and_counted(cli):
     result = cli("import", "csv", str(EXPORTS / "no-english-row.csv"), "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["skipped"] == {"rows with no English term": 1}
+
+
+# --------------------------------------------------------------------------- build targets
+
+
+def test_build_writes_the_tool_files_and_approved_only_downloads(cli, project):
+    approve_two(cli)
+    result = cli("build", "--only", "tools", "--only", "approved")
+    assert result.exit_code == 0, result.output
+    build = project / "build"
+    for name in ("glossary-v2.tbx", "glossary.omegat.txt", "glossary-compendium.km.po"):
+        assert khmer_in((build / name).read_text(encoding="utf-8")) == ALL_KM
+    approved = sorted(p.name for p in (build / "approved").iterdir())
+    assert approved == ["glossary-compendium.km.po", "glossary-v2.tbx", "glossary.csv",
+                        "glossary.json", "glossary.omegat.txt", "glossary.tbx"]
+    for name in approved:
+        text = (build / "approved" / name).read_text(encoding="utf-8")
+        if name.endswith(".json"):
+            text = " ".join(t["text"] for c in json.loads(text)["concepts"]
+                            for t in c["km"]["terms"])
+        assert khmer_in(text) == APPROVED, name
+    first = {p.name: p.read_bytes() for p in (build / "approved").iterdir()}
+    assert cli("build", "--only", "approved").exit_code == 0
+    assert first == {p.name: p.read_bytes() for p in (build / "approved").iterdir()}
