@@ -13,6 +13,7 @@ from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries
 from glossary.model import Glossary
+from glossary.outputs_state import OutputState, input_key
 from glossary.problems import Problem
 from glossary.stats import Stats, compute
 
@@ -29,18 +30,24 @@ class RenderContext:
 
 
 # Each output of `glossary build`: a name and "module:function" taking a RenderContext
-# and returning the paths it wrote. Imported lazily so `glossary --help` stays fast.
+# and returning the paths it wrote (or the paths and a one-line summary of what it did).
+# Imported lazily so `glossary --help` stays fast.
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
     "po": "glossary.locale_catalogs:render_po",
     "mo": "glossary.locale_catalogs:render_mo",
     "tools": "glossary.exchange:render_tools",
     "approved": "glossary.exchange:render_approved",
-    "site": "glossary.site:render",
+    "site": "glossary.site:render_report",
     "tbx": "glossary.exchange:render_tbx",
     "csv": "glossary.exchange:render_csv",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
+#: Targets that keep track of their own pages (and of inputs besides terms/: templates,
+#: interface catalogs, release tags): always run, they skip what is unchanged themselves.
+SELF_INCREMENTAL = frozenset({"site"})
+
+Rendered = list[Path] | tuple[list[Path], str]
 
 
 def render_database(ctx: RenderContext) -> list[Path]:
@@ -48,10 +55,20 @@ def render_database(ctx: RenderContext) -> list[Path]:
     return [ctx.settings.db_path]
 
 
-def _renderer(name: str) -> Callable[[RenderContext], list[Path]]:
+def _renderer(name: str) -> Callable[[RenderContext], Rendered]:
     module_name, _, func = RENDERERS[name].partition(":")
     module = importlib.import_module(module_name)
     return getattr(module, func)
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One target of a build: the files it stands for and what the build did to them
+    (``written``, ``unchanged``, or the target's own summary)."""
+
+    name: str
+    paths: tuple[Path, ...]
+    status: str
 
 
 @dataclass
@@ -61,6 +78,7 @@ class BuildReport:
     problems: list[Problem]
     outputs: list[Path] = field(default_factory=list)
     revision: str = ""
+    targets: list[TargetResult] = field(default_factory=list)
 
 
 def build(
@@ -77,17 +95,36 @@ def build(
     if unknown:
         raise ConfigError(f"unknown build target(s): {', '.join(unknown)}",
                           hint="choose from " + ", ".join(RENDERERS))
-    outputs: list[Path] = []
+    results: list[TargetResult] = []
     with build_lock(settings.build_dir):
         remove_stale_temporaries(settings.build_dir)
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
         ctx = RenderContext(loaded.glossary, settings, loaded.revision)
+        state = OutputState.load(settings.cache_dir)
         for name in RENDERERS:
             if name in targets:
-                outputs.extend(_renderer(name)(ctx))
+                results.append(_build_target(name, ctx, state))
+        state.save()
     glossary = loaded.glossary
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
-    return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision)
+    outputs = [path for result in results for path in result.paths]
+    return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision,
+                       results)
+
+
+def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetResult:
+    """Write one target, unless it is up to date: same input key, files untouched."""
+    key = input_key(name, ctx.revision, str(ctx.settings.fold_coeng_da))
+    if name not in SELF_INCREMENTAL:
+        current = state.up_to_date(name, key)
+        if current is not None:
+            return TargetResult(name, tuple(current), "unchanged")
+    state.forget(name)  # until it is written whole
+    rendered = _renderer(name)(ctx)
+    paths, status = rendered if isinstance(rendered, tuple) else (rendered, "written")
+    if name not in SELF_INCREMENTAL:
+        state.record(name, key, paths)
+    return TargetResult(name, tuple(paths), status)
 
 
 def database_is_stale(settings: Settings) -> bool:

@@ -15,6 +15,7 @@ LAYERS = {
     "glossary.problems": 0, "glossary.textfile": 0, "glossary.lock": 0, "glossary.pairs": 0,
     "glossary.selection": 0,
     "glossary.imports.records": 0,  # what every format reader produces
+    "glossary.outputs_state": 0,  # which build outputs are up to date
     # 1: one job each over the model
     "glossary.source": 1, "glossary.validate": 1, "glossary.store": 1, "glossary.formats": 1,
     "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1,

@@ -64,10 +64,15 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
     """Validate terms/ and write everything in build/.
 
     \b
+    Outputs whose inputs did not change are left alone (a second build writes
+    nothing); the site writes only the pages that changed.
+
+    \b
     Example:
       $ glossary build
       built 15 concepts, 42 terms (revision 3f2a9c1d0e4b)
-        build/glossary.db
+        build/glossary.db    written
+        build/site           4 files written, 68 unchanged
     """
     from glossary import pipeline
 
@@ -80,8 +85,11 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
             report = pipeline.build(settings, targets, strict=strict, progress=progress)
     click.echo(f"built {report.concepts} concepts, {report.terms} terms "
                f"(revision {report.revision})")
-    for path in report.outputs:
-        click.echo(f"  {shown(path, settings.root)}")
+    rows = [(", ".join(str(shown(p, settings.root)) for p in result.paths), result.status)
+            for result in report.targets]
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, status in rows:
+        click.echo(f"  {name.ljust(width)}  {status}")
 
 
 @main.command()

@@ -1,6 +1,6 @@
 """The static bilingual site (``build/site/``): see :mod:`glossary.site.build`.
 
-``render`` is the ``site`` renderer registered in ``glossary.pipeline.RENDERERS``.
+``render_report`` is the ``site`` renderer registered in ``glossary.pipeline.RENDERERS``.
 jinja2 and babel are imported only when the site is built.
 """
 
@@ -16,10 +16,23 @@ def render(ctx: Any) -> list[Path]:
     return _render(ctx)
 
 
+def render_report(ctx: Any) -> tuple[list[Path], str]:
+    """The site folder and what the build did: ``4 pages written, 20146 unchanged``."""
+    from glossary.site.build import build_site as _build_site
+
+    report = _build_site(ctx)
+    stats = report.stats
+    summary = f"{len(stats.written)} files written, {stats.unchanged + stats.skipped_render} " \
+              "unchanged"
+    if stats.removed:
+        summary += f", {len(stats.removed)} removed"
+    return [report.root], summary
+
+
 def build_site(ctx: Any, *, incremental: bool = True) -> Any:
     from glossary.site.build import build_site as _build_site
 
     return _build_site(ctx, incremental=incremental)
 
 
-__all__ = ["build_site", "render"]
+__all__ = ["build_site", "render", "render_report"]
