@@ -350,3 +350,13 @@ def test_build_writes_the_tool_files_and_approved_only_downloads(cli, project):
     first = {p.name: p.read_bytes() for p in (build / "approved").iterdir()}
     assert cli("build", "--only", "approved").exit_code == 0
     assert first == {p.name: p.read_bytes() for p in (build / "approved").iterdir()}
+
+
+def test_an_import_that_rewrites_a_concept_keeps_its_qa_context(cli, project):
+    path = project / "terms" / "transparency.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'id = "transparency"\n', 'id = "transparency"\nqa_context = "ai"\n'), encoding="utf-8")
+    result = cli("import", "csv", str(EXPORTS / "bilingual.csv"), "--apply", "--by", "T")
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "from a partner glossary" in text and 'qa_context = "ai"' in text

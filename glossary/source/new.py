@@ -111,6 +111,8 @@ def render_concept(concept: Concept, header: str | None = None) -> str:
     for line in header.splitlines() or [""]:
         doc.add(tomlkit.comment(line))
     doc.add("id", concept.id)
+    if concept.qa_context is not None:  # kept by imports that rewrite the file
+        doc.add("qa_context", concept.qa_context.value)
     if concept.status is not ConceptStatus.ACTIVE:
         doc.add("status", concept.status.value)
     doc.add("domains", list(concept.domains))
