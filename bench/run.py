@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="every scenario at 1000,10000,100000; writes bench/RESULTS.md")
     parser.add_argument("--markdown", type=Path, default=None,
                         help="write a Markdown report (default with --all: bench/RESULTS.md)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="keep the synthetic projects in this folder (reused next time)")
     args = parser.parse_args(argv)
     if args.all and args.markdown is None:
         args.markdown = HERE / "RESULTS.md"
@@ -63,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, dict]] = {}
     print(f"machine: {platform.machine()} {platform.system()} python {platform.python_version()}")
     with tempfile.TemporaryDirectory(prefix="glossary-bench-") as tmp:
-        work = Path(tmp)
+        work = Path(tmp) if args.work is None else args.work
+        work.mkdir(parents=True, exist_ok=True)
         for scenario in discover():
             if args.only and not any(o in scenario.name for o in args.only):
                 continue
@@ -77,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                 if result.get("peer_median_s") is not None:
                     line += (f"  peer {result.get('peer', '')} {fmt(result['peer_median_s'])}"
                              f"  ratio {result['ratio']:.2f}")
+                if result.get("target"):
+                    line += f"  target {result['target']}: {result.get('met')}"
                 for key, value in result.items():
                     if key.startswith("x_"):
                         line += f"  {key[2:]}={value}"
@@ -146,8 +151,8 @@ def markdown(results: dict[str, dict[str, dict]], repeat: int) -> str:
              f"Machine: {machine()}.", "",
              f"Each figure is the median of {repeat} runs (min–max in brackets) unless the "
              "scenario says otherwise; a peer is measured in the same run on the same data.", "",
-             "| scenario | size | ours | peer | ratio | other figures |",
-             "|---|---:|---:|---:|---:|---|"]
+             "| scenario | size | ours | peer | ratio | target | met? | other figures |",
+             "|---|---:|---:|---:|---:|---|---|---|"]
     for name, sizes in results.items():
         for size, r in sizes.items():
             peer = (f"{r.get('peer', '')} {fmt(r.get('peer_median_s'))}"
@@ -156,9 +161,10 @@ def markdown(results: dict[str, dict[str, dict]], repeat: int) -> str:
             extra = ", ".join(f"{k[2:]}={v}" for k, v in r.items() if k.startswith("x_"))
             if r.get("peak_rss_mb") is not None:
                 extra = f"peak RSS {r['peak_rss_mb']:.0f} MB" + (f", {extra}" if extra else "")
+            met = {True: "yes", False: "**no**", None: "–"}[r.get("met")]
             lines.append(f"| {name} | {size} | {fmt(r['median_s'])} "
                          f"({fmt(r.get('min_s'))}–{fmt(r.get('max_s'))}) | {peer} | {ratio} | "
-                         f"{extra} |")
+                         f"{r.get('target', '–')} | {met} | {extra} |")
     return "\n".join(lines) + "\n"
 
 

@@ -7,9 +7,11 @@ shipped terms/, deterministically (seeded), so every run measures the same input
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,8 +88,13 @@ def make_terms(dest: Path, n: int, seed: int = 7) -> Path:
     for name in ("_sources.toml", "_domains.toml"):
         shutil.copy(ROOT / "terms" / name, dest / name)
     ids = [f"concept-{i:06d}" for i in range(n)]
+    # An hour old, like the files of a clone: the parse cache does not trust a file
+    # modified within the last seconds (a coarse clock could hide a later edit).
+    past = time.time() - 3600
     for i in range(n):
-        (dest / f"{ids[i]}.toml").write_text(concept_text(i, rng, ids), encoding="utf-8")
+        path = dest / f"{ids[i]}.toml"
+        path.write_text(concept_text(i, rng, ids), encoding="utf-8")
+        os.utime(path, (past, past))
     return dest
 
 

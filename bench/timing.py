@@ -52,3 +52,38 @@ def percentile(values: list[float], p: float) -> float:
 
 
 PYTHON = sys.executable
+
+
+# A small parent for every measured command: a child's peak RSS starts at its parent's
+# size when it forks, so measuring from a large benchmark process would inflate it. It
+# reports the child's wall time, CPU time (user + system, from wait4) and peak RSS.
+_WRAP = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+err = proc.stderr.read()
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - start
+sys.stderr.buffer.write(err)
+sys.stdout.write(f"{wall} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss} "
+                 f"{os.waitstatus_to_exitcode(status)}\\n")
+"""
+
+
+def run_child(cmd: list[str], cwd: Any = None, ok: tuple[int, ...] = (0,)) -> dict[str, float]:
+    """One run of ``cmd``: ``wall_s``, ``cpu_s`` (the child's user + system time, which a
+    busy shared machine inflates far less than wall time) and ``rss_mb`` (its peak)."""
+    done = subprocess.run([sys.executable, "-c", _WRAP, *cmd], cwd=cwd, capture_output=True,
+                          check=True)
+    wall, cpu, rss, code = done.stdout.decode().split()
+    if int(code) not in ok:
+        raise RuntimeError(f"{cmd} exited {code}: {done.stderr.decode()[-2000:]}")
+    return {"wall_s": float(wall), "cpu_s": float(cpu), "rss_mb": int(rss) / 1024}
+
+
+def summarize(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Medians of wall and CPU time over runs, min–max of wall time, and the peak RSS."""
+    walls = [r["wall_s"] for r in runs]
+    return {"median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls),
+            "cpu_s": statistics.median(r["cpu_s"] for r in runs),
+            "peak_rss_mb": max(r["rss_mb"] for r in runs)}

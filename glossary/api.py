@@ -11,20 +11,19 @@ Nothing here imports click or prints.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from glossary import khmer, loader, selection, textfile
+from glossary import khmer, loader, selection
 from glossary.config import Settings, load_settings
 from glossary.formats.options import WriteOptions
 from glossary.model import Concept, Glossary
 from glossary.problems import Problem
 
-if TYPE_CHECKING:  # the database (sqlite-utils) is imported only by search()
-    from glossary.store import SearchHit
+if TYPE_CHECKING:
+    from glossary.search import Found
 
-EXPORT_FORMATS: tuple[str, ...] = ("tbx", "csv", "xlsx", "omegat", "json", "po", "mo")
 
 
 @dataclass
@@ -65,10 +64,10 @@ class Terms:
                         return concept
         return None
 
-    def search(self, query: str, lang: str | None = None, limit: int = 20
-               ) -> list[SearchHit]:
-        """What ``glossary search QUERY`` finds: exact, prefix, word and substring
-        matches in English and Khmer (builds ``build/glossary.db`` when it is stale)."""
+    def search(self, query: str, lang: str | None = None, limit: int = 20) -> Found:
+        """What ``glossary search QUERY`` finds (the same matching and ranking as the
+        site's search): ``.hits`` (each with ``.item.id``, ``.term.text``, ``.match``),
+        ``.total``, and ``.suggestions`` when nothing matched."""
         from glossary import pipeline
 
         return pipeline.search(self.settings, query, lang=lang, limit=limit)
@@ -89,7 +88,8 @@ def load(terms: str | Path = "terms", *, build: str | Path | None = None,
 def export(g: Terms | Glossary, fmt: str, path: str | Path, *, approved_only: bool = False,
            min_review: str | None = None, compendium: bool = False,
            tbx_version: int = 3) -> selection.Counts:
-    """Write ``g`` as ``fmt`` (one of :data:`EXPORT_FORMATS`) to the file ``path``,
+    """Write ``g`` as ``fmt`` (a registered format: tbx, csv, xlsx, json, po, mo,
+    omegat) to the file ``path``,
     atomically, with the options of ``glossary export FMT``. Returns how many concepts
     and Khmer terms it holds (0 Khmer terms: nothing reached the review level). ``po``
     and ``mo`` write one catalog: all entries (``mo``: approved ones), those reviewed to
@@ -99,35 +99,10 @@ def export(g: Terms | Glossary, fmt: str, path: str | Path, *, approved_only: bo
     options = WriteOptions(revision=revision, approved_only=approved_only,
                            min_review=min_review, compendium=compendium,
                            tbx_version=tbx_version)
-    target = Path(path)
-    level = selection.level(approved_only, min_review)
-    if fmt in ("tbx", "csv", "xlsx", "omegat"):
-        from glossary import exchange
+    from glossary import exporting, formats
 
-        return exchange.export_glossary(glossary, fmt, target, options)
-    chosen = selection.select(glossary, level)
-    if fmt == "json":
-        from glossary.formats import jsonfmt
-
-        textfile.atomic_write_text(target, jsonfmt.write(chosen, revision))
-        return selection.count(chosen)
-    if fmt in ("po", "mo"):
-        from glossary import locale_catalogs, pairs
-        from glossary.formats import mo, po
-
-        if fmt == "mo":
-            level = level or "approved"
-        entries = (locale_catalogs.project_entries(glossary, level, compendium).entries
-                   if level is not None or compendium else pairs.build_entries(glossary))
-        header = po.Header(revision=revision, language=locale_catalogs.LANGUAGE,
-                           creation_date=locale_catalogs.header_date(glossary, today=True),
-                           purpose=(locale_catalogs.purpose(level, compendium)
-                                    if level is not None or compendium else None))
-        if fmt == "po":
-            textfile.atomic_write_text(target, po.write(entries, header))
-        else:
-            textfile.atomic_write_bytes(target, mo.write(
-                [(e.context or None, e.msgid, e.msgstr) for e in entries], header.mo_text()))
-        return selection.Counts(len({e.concept_id for e in entries}),
-                                sum(1 for e in entries if e.msgstr))
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if fmt not in formats.REGISTRY:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(formats.REGISTRY)}")
+    if fmt == "mo" and options.level is None:  # an MO holds approved terms unless asked
+        options = replace(options, approved_only=True)
+    return exporting.export_glossary(glossary, fmt, Path(path), options)

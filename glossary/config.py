@@ -7,10 +7,24 @@ from the working directory); command-line options override them.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from glossary.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Who publishes the site and how to respond (``[tool.glossary]``, all optional):
+    ``publisher``, ``contact`` (an address or URL shown on every page), ``feedback``
+    (a ``mailto:`` or form URL for "Suggest a change"; ``{id}``, ``{revision}`` and
+    ``{term}`` are filled in, URL-encoded) and ``site_url`` (the published address,
+    for "cite this entry")."""
+
+    publisher: str | None = None
+    contact: str | None = None
+    feedback: str | None = None
+    site_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -20,6 +34,7 @@ class Settings:
     build_dir: Path
     locale_dir: Path
     fold_coeng_da: bool = True
+    site: SiteSettings = field(default_factory=lambda: SiteSettings())
 
     @property
     def sources_file(self) -> Path:
@@ -82,11 +97,21 @@ def load_settings(
             )
         return root / value
 
+    def text(key: str) -> str | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ConfigError(f"[tool.glossary] {key} must be a string", path=pyproject)
+        return value.strip() or None
+
     fold = table.get("fold_coeng_da", True)
+    site = SiteSettings(text("publisher"), text("contact"), text("feedback"), text("site_url"))
     return Settings(
         root=root,
         terms_dir=pick(terms_dir, "terms", "terms"),
         build_dir=pick(build_dir, "build", "build"),
         locale_dir=pick(locale_dir, "locale", "locale"),
         fold_coeng_da=bool(fold),
+        site=site,
     )

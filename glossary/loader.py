@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,17 @@ from glossary.config import Settings
 from glossary.errors import SourceError, ValidationFailed
 from glossary.model import Glossary
 from glossary.problems import Level, Problem
-from glossary.source.cache import Entry, ParseCache, cache_key, signature
+from glossary.source.cache import (
+    RACY_NS,
+    Entry,
+    ParseCache,
+    Signature,
+    Summary,
+    cache_key,
+    files_digest,
+    read_summary,
+    signature,
+)
 from glossary.source.read import LoadedFile, LoadResult
 
 Progress = Callable[[int], None]
@@ -54,13 +65,36 @@ def _registry_bytes(terms_dir: Path) -> list[bytes]:
     return out
 
 
+def _scan(terms_dir: Path) -> list[tuple[str, Signature | None]]:
+    """The concept files of ``terms_dir`` (``source.concept_paths``' choice, in its
+    order) with their signatures, from one directory scan."""
+    if not terms_dir.is_dir():
+        source.concept_paths(terms_dir)  # raises the error that says what to do
+    found: list[tuple[str, Signature | None]] = []
+    with os.scandir(terms_dir) as entries:
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(".toml") or name.startswith("_"):
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                if entry.is_file():
+                    found.append((name, None))
+                continue
+            if stat.S_ISREG(st.st_mode):
+                found.append((name, signature(st)))
+    found.sort()
+    return found
+
+
 def load_checked(
     terms_dir: Path, fold_coeng_da: bool = True, *, cache_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> Loaded:
     """Every concept file and the registry, and every problem in them. Never raises for
     bad content. ``cache_dir`` None reads every file (no cache is read or written)."""
-    paths = source.concept_paths(terms_dir)
+    scanned = _scan(terms_dir)
     registry_bytes = _registry_bytes(terms_dir)
     documents, domains, registry_problems = source.load_registry(terms_dir)
     registry = Glossary(documents=documents, domains=domains)
@@ -69,12 +103,10 @@ def load_checked(
     files: list[LoadedFile] = []
     problems: list[Problem] = list(registry_problems)
     read = 0
-    for path in paths:
-        try:
-            sig = signature(os.stat(path))
-        except OSError:
-            sig = None
-        entry = cache.get(path.name, sig) if sig is not None else None
+    racy = False
+    for name, sig in scanned:
+        path = terms_dir / name
+        entry = cache.get(name, sig) if sig is not None else None
         if entry is None:
             loaded = source.load_concept_file(path, fold_coeng_da)
             checked = validate.file_problems(loaded, registry)
@@ -82,8 +114,9 @@ def load_checked(
             loaded.text = None
             read += 1
             if sig is not None:
-                cache.put(path.name, Entry(sig, loaded.concept, tuple(checked), loaded.digest),
+                cache.put(name, Entry(sig, loaded.concept, tuple(checked), loaded.digest),
                           now_ns)
+            racy = racy or sig is None or sig[1] >= now_ns - RACY_NS
         else:
             loaded = LoadedFile(path, entry.concept, [], digest=entry.digest)
             checked = list(entry.problems)
@@ -92,17 +125,46 @@ def load_checked(
         files.append(loaded)
         if progress is not None:
             progress(1)
-    cache.keep_only({p.name for p in paths})
+    cache.keep_only({name for name, _ in scanned})
     cache.save()
     result = source.assemble(files, documents, domains, registry_problems)
+    signed = files_digest(scanned)
+    summary = cache.summary()
+    if summary is not None and summary.files == signed:
+        # Nothing changed since the last full check: its cross-file problems stand.
+        return Loaded(result, list(summary.problems), summary.revision, cache.notice, read)
     problems += validate.cross_file_problems(result.files, result.glossary)
+    problems = validate.sort_problems(problems)
+    revision = _revision(registry_bytes, files)
+    if not racy:
+        cache.save_summary(Summary(cache.key, signed, tuple(problems), revision))
+    return Loaded(result, problems, revision, cache.notice, read)
+
+
+def _revision(registry_bytes: list[bytes], files: list[LoadedFile]) -> str:
     digest = hashlib.sha256()
     for data in registry_bytes:
         digest.update(data + b"\0")
     for loaded in files:
         digest.update(f"{loaded.path.name}\0{loaded.digest}\0".encode())
-    return Loaded(result, validate.sort_problems(problems), digest.hexdigest()[:12],
-                  cache.notice, read)
+    return digest.hexdigest()[:12]
+
+
+def check(settings: Settings) -> list[Problem]:
+    """Every problem in the project's ``terms/``, as :func:`load` finds them."""
+    return check_folder(settings.terms_dir, settings.fold_coeng_da, settings.cache_dir)
+
+
+def check_folder(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path) -> list[Problem]:
+    """The problems of :func:`load_checked`; when no file changed since the last full
+    check, straight from its summary, without loading a concept (10,000 concepts:
+    ~0.1 s instead of ~1 s)."""
+    scanned = _scan(terms_dir)
+    key = cache_key(terms_dir, fold_coeng_da, _registry_bytes(terms_dir))
+    found = read_summary(cache_dir, key)
+    if found is not None and found.files == files_digest(scanned):
+        return list(found.problems)
+    return load_checked(terms_dir, fold_coeng_da, cache_dir=cache_dir).problems
 
 
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:

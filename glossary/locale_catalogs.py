@@ -4,78 +4,56 @@
   (the translators' catalogs) and copies them to ``build/``; with ``approved_only`` it
   writes the approved-only catalog other projects take, to ``build/approved/``.
 * :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
-* :func:`render_po` / :func:`render_mo` are the ``po`` and ``mo`` targets of
-  ``glossary build`` (see ``pipeline.RENDERERS``).
+* :func:`project_entries` / :func:`project_po_text`: the catalogs other projects take —
+  the Khmer terms reviewed to a level (:mod:`glossary.selection`), and with
+  ``compendium`` keyed by the English term alone (``msgmerge --compendium``, plain
+  ``gettext()``).
+* :func:`render_po` is the ``po`` target of ``glossary build`` (POT and PO; the ``mo``
+  target is the registry's :func:`glossary.formats.mo.write`).
 * :func:`read_po` turns a PO file into :class:`~glossary.pairs.IncomingTerm` objects
-  for :mod:`glossary.review`.
+  for :mod:`glossary.imports.proposals`.
 
-Output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when it is set,
-else from the newest review date in the glossary (else 1970-01-01), never from the clock.
+The build's output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when
+it is set, else from the newest review date in the glossary (else 1970-01-01); a catalog
+exported for other projects (``export po --approved-only|--min-review|--compendium``,
+``export mo``) carries the date of the export.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from glossary import khmer, pairs, selection, textfile
 from glossary.config import Settings
-from glossary.errors import ConfigError
 from glossary.formats import mo, po
+from glossary.formats.gettext_header import LANGUAGE, Header, header_date, make_header, purpose
 from glossary.model import Glossary
 
 POT_NAME = "glossary.pot"
 PO_NAME = "glossary.po"
 MO_NAME = "glossary.km.mo"
-LANGUAGE = "km"
 
 
-def header_date(glossary: Glossary, *, today: bool = False) -> str:
-    """``SOURCE_DATE_EPOCH`` when set; else, with ``today``, the current date and time
-    (UTC: the catalogs other projects take carry the real date of the export); else the
-    newest review date in the glossary (the build's deterministic outputs)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            moment = datetime.fromtimestamp(int(epoch), tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ConfigError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds",
-                              hint="unset it, or set it to e.g. $(git log -1 --format=%ct)"
-                              ) from None
-        return moment.strftime("%Y-%m-%d %H:%M+0000")
-    if today:
-        return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M+0000")
-    newest: date | None = None
-    for concept in glossary.concepts:
-        for section in (concept.en, concept.km):
-            reviews = [t.review for t in section.terms]
-            if section.definition is not None:
-                reviews.append(section.definition.review)
-            for review in reviews:
-                for day in (review.proposed_on, review.approved_on):
-                    if day is not None and (newest is None or day > newest):
-                        newest = day
-    return f"{(newest or date(1970, 1, 1)).isoformat()} 00:00+0000"
+def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
+             ) -> tuple[str, str]:
+    """The POT and PO texts of a glossary."""
+    entries = pairs.build_entries(glossary, approved_only=approved_only)
+    header = make_header(glossary, revision)
+    return (po.write_catalog(entries, header, template=True), po.write_catalog(entries, header))
 
 
-def make_header(glossary: Glossary, revision: str) -> po.Header:
-    return po.Header(revision=revision, language=LANGUAGE, creation_date=header_date(glossary))
+@dataclass
+class Exported:
+    paths: list[Path]
+    entries: int
+    fuzzy: int
+    untranslated: int = 0
+    ambiguous: list[pairs.Ambiguity] | None = None
 
 
-def purpose(level: str | None, compendium: bool) -> str:
-    """The header comment of a catalog for other projects: what it holds and how to use
-    it (never "send it back": it is not the translators' catalog)."""
-    held = {"approved": "the Khmer terms approved by a named reviewer",
-            "proposed": "the Khmer terms proposed or approved (proposals are fuzzy)",
-            None: "every Khmer term (terms not approved yet are fuzzy)"}[level]
-    if compendium:
-        return (f"a compendium of {held},\nkeyed by the English term alone (no msgctxt), "
-                "for other projects: msgmerge --compendium\nTHIS_FILE your.po your.pot, "
-                "or plain gettext() once compiled with msgfmt.")
-    return (f"{held},\nfor other projects (msgctxt = concept id; look terms up with "
-            "pgettext).\nRead-only: propose changes through the glossary, not this file.")
+COMPENDIUM_PO = "glossary-compendium.km.po"
+COMPENDIUM_MO = "glossary-compendium.km.mo"
 
 
 @dataclass
@@ -99,31 +77,11 @@ def project_entries(glossary: Glossary, level: str | None, compendium: bool = Fa
     return ForProjects(merged, ambiguous)
 
 
-def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
-             ) -> tuple[str, str]:
-    """The POT and PO texts of a glossary."""
-    entries = pairs.build_entries(glossary, approved_only=approved_only)
-    header = make_header(glossary, revision)
-    return (po.write(entries, header, template=True), po.write(entries, header))
-
-
-def mo_bytes(glossary: Glossary, revision: str) -> bytes:
-    """The approved-only MO catalog."""
-    header = make_header(glossary, revision)
-    return mo.write(pairs.approved_messages(glossary), header.mo_text())
-
-
-@dataclass
-class Exported:
-    paths: list[Path]
-    entries: int
-    fuzzy: int
-    untranslated: int = 0
-    ambiguous: list[pairs.Ambiguity] | None = None
-
-
-COMPENDIUM_PO = "glossary-compendium.km.po"
-COMPENDIUM_MO = "glossary-compendium.km.mo"
+def project_header(glossary: Glossary, revision: str, level: str | None, compendium: bool,
+                   *, today: bool) -> Header:
+    return Header(revision=revision, language=LANGUAGE,
+                  creation_date=header_date(glossary, today=today),
+                  purpose=purpose(level, compendium))
 
 
 def project_po_text(glossary: Glossary, revision: str, level: str | None,
@@ -131,10 +89,8 @@ def project_po_text(glossary: Glossary, revision: str, level: str | None,
     """The text of a catalog for other projects (see :func:`export_po`); ``today``: the
     header carries the date of the export, else (the build) the glossary's own date."""
     chosen = project_entries(glossary, level, compendium)
-    header = po.Header(revision=revision, language=LANGUAGE,
-                       creation_date=header_date(glossary, today=today),
-                       purpose=purpose(level, compendium))
-    return po.write(chosen.entries, header)
+    return po.write_catalog(chosen.entries, project_header(glossary, revision, level,
+                                                           compendium, today=today))
 
 
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
@@ -149,20 +105,18 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     paths: list[Path] = []
     if level is not None or compendium:
         chosen = project_entries(glossary, level, compendium)
-        header = po.Header(revision=revision, language=LANGUAGE,
-                           creation_date=header_date(glossary, today=True),
-                           purpose=purpose(level, compendium))
+        header = project_header(glossary, revision, level, compendium, today=True)
         base = out_dir or settings.build_dir / (level or "all")
         target = (base / COMPENDIUM_PO if compendium
                   else base / LANGUAGE / "LC_MESSAGES" / PO_NAME)
-        textfile.atomic_write_text(target, po.write(chosen.entries, header))
+        textfile.atomic_write_text(target, po.write_catalog(chosen.entries, header))
         return Exported([target], len(chosen.entries), sum(e.fuzzy for e in chosen.entries),
                         0, chosen.ambiguous)
     entries = pairs.build_entries(glossary)
     header = make_header(glossary, revision)
-    po_text = po.write(entries, header)
+    po_text = po.write_catalog(entries, header)
     base = out_dir or settings.locale_dir
-    pot_text = po.write(entries, header, template=True)
+    pot_text = po.write_catalog(entries, header, template=True)
     for path, text in (
         (base / POT_NAME, pot_text),
         (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
@@ -183,10 +137,10 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     ``compendium`` by the English term alone (plain gettext)."""
     chosen = project_entries(glossary, min_review, compendium)
     messages = [(e.context or None, e.msgid, e.msgstr) for e in chosen.entries]
-    header = po.Header(revision=revision, language=LANGUAGE,
-                       creation_date=header_date(glossary, today=True))
+    header = Header(revision=revision, language=LANGUAGE,
+                    creation_date=header_date(glossary, today=True))
     target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
-    textfile.atomic_write_bytes(target, mo.write(messages, header.mo_text()))
+    textfile.atomic_write_bytes(target, mo.write_catalog(messages, header.mo_text()))
     return Exported([target], len(messages), 0, 0, chosen.ambiguous)
 
 
@@ -200,14 +154,6 @@ def render_po(ctx: object) -> list[Path]:
         textfile.atomic_write_text(path, text)
         written.append(path)
     return written
-
-
-def render_mo(ctx: object) -> list[Path]:
-    """``glossary build`` target ``mo``: the approved-only build/glossary.km.mo."""
-    glossary, settings, revision = _ctx(ctx)
-    target = settings.build_dir / MO_NAME
-    textfile.atomic_write_bytes(target, mo_bytes(glossary, revision))
-    return [target]
 
 
 def _ctx(ctx: object) -> tuple[Glossary, Settings, str]:

@@ -4,13 +4,16 @@ Pure functions over the model (no I/O), shared by the gettext export, the import
 and any other format that exchanges term pairs (TBX, CSV):
 
 * :func:`pair_terms` decides, for each English term of a concept, the Khmer term that
-  translates it. The rule, stable across exports: Khmer terms that are rejected or
-  superseded never pair; each English term (in file order, rejected ones skipped) takes
-  the first unpaired Khmer term of the same ``type`` (fullForm, acronym …). So "AI model"
-  gets the Khmer full form and "LLM" the Khmer acronym, and a term appended later never
-  displaces an existing pair. An import's alternative to an approved term (a proposed
-  term whose ``review_note`` starts with ``conflict:``) pairs with nothing until a
-  reviewer approves it: it is listed among the entry's other Khmer terms.
+  translates it. The rule, stable across exports: Khmer terms that are rejected,
+  superseded or deprecated never pair (a deprecated term is an alternative the glossary
+  advises against: it is listed among the entry's other Khmer terms, never offered as
+  the translation); each English term (in file order, rejected and superseded ones
+  skipped) takes the first unpaired Khmer term of the same ``type`` (fullForm, acronym
+  …). So "AI model" gets the Khmer full form and "LLM" the Khmer acronym, and a term
+  appended later never displaces an existing pair. An import's alternative to an
+  approved term (a proposed term whose ``review_note`` starts with ``conflict:``) pairs
+  with nothing until a reviewer approves it: it is listed among the entry's other Khmer
+  terms.
 * :func:`entry_context` / :func:`parse_context` give the gettext message context of a
   pair: the concept id for its first English term, ``<id>#<n>`` for English term ``n``.
 * :func:`fingerprint` hashes the English and Khmer text of a pair, so an import can tell
@@ -90,6 +93,7 @@ class CatalogEntry(NamedTuple):
 _REJECTED = ReviewState.REJECTED
 _APPROVED = ReviewState.APPROVED
 _SUPERSEDED = AdminStatus.SUPERSEDED
+_NOT_AS_KHMER = frozenset({AdminStatus.SUPERSEDED, AdminStatus.DEPRECATED})
 
 
 def is_candidate(term: Term) -> bool:
@@ -104,6 +108,13 @@ def is_pending_alternative(term: Term) -> bool:
             and term.review.state is ReviewState.PROPOSED)
 
 
+def answers(km: Term) -> bool:
+    """Whether a Khmer term may be paired as the translation of an English term: not
+    rejected, superseded or deprecated, and not a pending alternative."""
+    return (km.review.state is not _REJECTED and km.admin_status not in _NOT_AS_KHMER
+            and not is_pending_alternative(km))
+
+
 def pair_terms(concept: Concept) -> list[Pair]:
     """Pair each English term with its Khmer translation (see the module docstring)."""
     km_terms = concept.km.terms
@@ -112,8 +123,7 @@ def pair_terms(concept: Concept) -> list[Pair]:
         en, km = en_terms[0], km_terms[0]
         if en.review.state is _REJECTED or en.admin_status is _SUPERSEDED:
             return []
-        if km.review.state is not _REJECTED and km.admin_status is not _SUPERSEDED \
-                and km.type is en.type and not is_pending_alternative(km):
+        if km.type is en.type and answers(km):
             return [Pair(0, en, 0, km)]
         return [Pair(0, en, None, None)]
     used: set[int] = set()
@@ -123,8 +133,7 @@ def pair_terms(concept: Concept) -> list[Pair]:
             continue
         match: int | None = None
         for j, km in enumerate(km_terms):
-            if j not in used and is_candidate(km) and km.type is en.type \
-                    and not is_pending_alternative(km):
+            if j not in used and km.type is en.type and answers(km):
                 match = j
                 break
         if match is not None:
@@ -207,6 +216,8 @@ class _Comments:
             tail.append("Sources: " + "; ".join(parts))
         for note in concept.notes:
             tail.append(f"Note: {note}")
+        for example in concept.examples:
+            tail.append(f"Example: {example.en} — {example.km}")
         return head, tail
 
     def review_line(self, review: Review) -> str:
@@ -221,7 +232,10 @@ class _Comments:
               ) -> tuple[str, ...]:
         en, km = pair.en, pair.km
         lines = [*head, f"English term: {en.admin_status} {en.type}",
-                 self.review_line(km.review) if km is not None else _NO_KHMER, *tail]
+                 self.review_line(km.review) if km is not None else _NO_KHMER]
+        if km is not None and km.rationale:
+            lines.append(f"Rationale: {km.rationale}")
+        lines.extend(tail)
         if en.note or en.context or (km is not None and (km.note or km.context)):
             for term in (en, km):
                 if term is not None and term.note:

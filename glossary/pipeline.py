@@ -3,18 +3,20 @@ the CLI needs (check, search, stats, export). Commands call one function here.""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import loader, source, store, textfile, validate
+from glossary import formats, khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries
 from glossary.model import Glossary
 from glossary.outputs_state import OutputState, input_key
 from glossary.problems import Problem
+from glossary.search import Found, Index, find, index_items
 from glossary.stats import Stats, compute
 
 Progress = Callable[[int], None]
@@ -31,16 +33,18 @@ class RenderContext:
 
 # Each output of `glossary build`: a name and "module:function" taking a RenderContext
 # and returning the paths it wrote (or the paths and a one-line summary of what it did).
-# Imported lazily so `glossary --help` stays fast.
+# Imported lazily so `glossary --help` stays fast. Generated: the database, every
+# registered format with a build target (its own renderer, or the registry's write into
+# build/<target>), then the site.
+GENERIC_RENDERER = "glossary.exporting:render_target"
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
-    "po": "glossary.locale_catalogs:render_po",
-    "mo": "glossary.locale_catalogs:render_mo",
-    "tools": "glossary.exchange:render_tools",
-    "approved": "glossary.exchange:render_approved",
+    **{f.name: f.renderer or GENERIC_RENDERER for f in formats.REGISTRY.values() if f.target},
+    # the files other tools take (TBX v2, OmegaT, compendium) and the approved-only ones
+    "tools": "glossary.exporting:render_tools",
+    "approved": "glossary.exporting:render_approved",
+    # last: the site's Downloads page copies the files written above
     "site": "glossary.site:render_report",
-    "tbx": "glossary.exchange:render_tbx",
-    "csv": "glossary.exchange:render_csv",
 }
 TARGETS: tuple[str, ...] = tuple(RENDERERS)
 #: Targets that keep track of their own pages (and of inputs besides terms/: templates,
@@ -57,8 +61,10 @@ def render_database(ctx: RenderContext) -> list[Path]:
 
 def _renderer(name: str) -> Callable[[RenderContext], Rendered]:
     module_name, _, func = RENDERERS[name].partition(":")
-    module = importlib.import_module(module_name)
-    return getattr(module, func)
+    function = getattr(importlib.import_module(module_name), func)
+    if RENDERERS[name] == GENERIC_RENDERER:
+        return functools.partial(function, name=name)
+    return function
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetRe
 
 def database_is_stale(settings: Settings) -> bool:
     db = settings.db_path
-    if not db.is_file() or store.schema_version(db) != store.SCHEMA_VERSION:
+    if not db.is_file():
         return True
     built = db.stat().st_mtime_ns
     terms_dir = settings.terms_dir
@@ -141,34 +147,17 @@ def database_is_stale(settings: Settings) -> bool:
 
 def search(
     settings: Settings, query: str, *, lang: str | None = None, limit: int = 20
-) -> list[store.SearchHit]:
-    """Search the database, building it first when terms/ is newer."""
-    if database_is_stale(settings):
-        build(settings, ("db",))
-    conn = store.open_database(settings.db_path)
-    try:
-        return store.search(conn, query, lang=lang, limit=limit)
-    finally:
-        conn.close()
+) -> Found:
+    """Search terms/ with :mod:`glossary.search`, the same matching and ranking as the
+    site's search page. ``lang`` orders ties (default: the query's script)."""
+    if lang is None:
+        lang = "km" if khmer.has_khmer(query) else "en"
+    return find(Index(index_items(loader.load(settings).glossary)), query, lang=lang,
+                limit=limit)
 
 
 def stats(settings: Settings) -> Stats:
     return compute(loader.load(settings).glossary)
-
-
-def export_json(settings: Settings, output: Path | None, level: str | None = None
-                ) -> tuple[str, int]:
-    """The JSON export of the Khmer terms reviewed to ``level`` (None: everything), and
-    how many Khmer terms it holds."""
-    from glossary import selection
-    from glossary.formats import jsonfmt
-
-    loaded = loader.load_valid(settings)
-    chosen = selection.select(loaded.glossary, level)
-    text = jsonfmt.write(chosen, loaded.revision)
-    if output is not None:
-        textfile.atomic_write_text(output, text)
-    return text, selection.count(chosen).km_terms
 
 
 def new_concept(

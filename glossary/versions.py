@@ -263,7 +263,7 @@ def load_version(spec: str, root: Path, terms_dir: Path) -> Glossary:
     if not path.is_absolute():
         path = Path.cwd() / path
     if path.is_file():
-        return jsonfmt.read(source.read_text(path), path)[0]
+        return jsonfmt.loads(source.read_text(path), path)[0]
     if path.is_dir() and any(path.glob("*.toml")):
         return source.load_glossary(path).glossary
     if spec.endswith(".json"):

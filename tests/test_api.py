@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -36,10 +37,10 @@ def test_find_matches_english_any_case_and_khmer_whatever_its_zero_width_spaces(
 
 
 def test_search_is_what_the_cli_search_finds(g, cli):
-    hits = g.search("ទិ")
-    cli_out = cli("search", "ទិ", "--format", "json").stdout
-    assert [h.concept for h in hits] == [h["concept"] for h in __import__("json").loads(cli_out)]
-    assert g.search("hallucination")[0].concept == "hallucination"
+    found = g.search("ទិ")
+    data = json.loads(cli("search", "ទិ", "--format", "json").stdout)
+    assert [h.item.id for h in found.hits] == [r["id"] for r in data["results"]]
+    assert g.search("hallucination").hits[0].item.id == "hallucination"
 
 
 def test_export_tbx_approved_only(g, cli, project):

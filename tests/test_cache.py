@@ -37,7 +37,9 @@ def warm(terms: Path, cache_dir: Path) -> loader.Loaded:
 
 def same_as_cold(terms: Path, cache_dir: Path) -> loader.Loaded:
     loaded = warm(terms, cache_dir)
+    quick = loader.check_folder(terms, True, cache_dir)  # from the summary when it can
     glossary, problems, revision = cold(terms)
+    assert quick == problems
     assert loaded.glossary == glossary
     assert [c.id for c in loaded.glossary.concepts] == [c.id for c in glossary.concepts]
     assert loaded.problems == problems
@@ -89,6 +91,37 @@ def test_broken_files_give_the_same_problems_from_the_cache(mixed: Path, tmp_pat
     first = same_as_cold(mixed, cache_dir)
     assert first.problems, "the fixture should have problems"
     assert same_as_cold(mixed, cache_dir).files_read == 0
+
+
+def test_check_answers_from_the_summary_when_nothing_changed(mixed: Path, tmp_path: Path,
+                                                             monkeypatch):
+    cache_dir = tmp_path / "cache"
+    expected = same_as_cold(mixed, cache_dir).problems
+    assert expected, "the fixture should have problems"
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("check loaded concepts although nothing changed")
+
+    monkeypatch.setattr(loader, "load_checked", no_load)
+    assert loader.check_folder(mixed, True, cache_dir) == expected
+    path = mixed / sorted(p.name for p in mixed.glob("[!_]*.toml"))[0]
+    backdate(path, 30)  # a new signature: the summary no longer answers
+    with pytest.raises(AssertionError, match="nothing changed"):
+        loader.check_folder(mixed, True, cache_dir)
+
+
+def test_one_edit_rewrites_one_shard(terms: Path, tmp_path: Path):
+    cache_dir = tmp_path / "cache"
+    warm(terms, cache_dir)
+    before = {p.name: p.stat().st_mtime_ns for p in cache_dir.glob("terms-*.pickle")}
+    assert len(before) > 1
+    path = terms / "fairness.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    backdate(path)
+    same_as_cold(terms, cache_dir)
+    after = {p.name: p.stat().st_mtime_ns for p in cache_dir.glob("terms-*.pickle")}
+    assert [n for n in after if after[n] != before.get(n)] == [
+        cache_mod.CACHE_NAME.format(cache_mod.shard_of("fairness.toml"))]
 
 
 def test_edit_is_seen(terms: Path, tmp_path: Path):
@@ -163,8 +196,8 @@ def test_settings_change_reads_everything_again(terms: Path, tmp_path: Path):
 def test_a_damaged_cache_is_a_cold_read(terms: Path, tmp_path: Path, damage):
     cache_dir = tmp_path / "cache"
     warm(terms, cache_dir)
-    path = cache_dir / cache_mod.CACHE_NAME
-    path.write_bytes(damage(path.read_bytes()))
+    for path in cache_dir.glob("*.pickle"):  # every shard, and the summary
+        path.write_bytes(damage(path.read_bytes()))
     loaded = same_as_cold(terms, cache_dir)
     assert loaded.files_read == len(source.concept_paths(terms))
     assert same_as_cold(terms, cache_dir).files_read == 0  # rewritten, whole again
@@ -179,7 +212,8 @@ def test_a_planted_pickle_cannot_run_code(terms: Path, tmp_path: Path):
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    (cache_dir / cache_mod.CACHE_NAME).write_bytes(cache_mod._MAGIC + pickle.dumps(Evil()))
+    for path in [*cache_mod.shard_paths(cache_dir), cache_dir / cache_mod.SUMMARY_NAME]:
+        path.write_bytes(cache_mod._MAGIC + pickle.dumps(Evil()))
     loaded = same_as_cold(terms, cache_dir)
     assert not marker.exists()
     assert loaded.cache_notice is not None and "damaged" in loaded.cache_notice
@@ -289,9 +323,9 @@ def test_invalid_glossary_keeps_the_old_database(project: Path):
 
 def test_check_uses_the_cache_under_the_build_dir(project: Path, cli):
     settings_ = load_settings(cwd=project)
-    assert not (settings_.cache_dir / cache_mod.CACHE_NAME).exists()
+    assert not settings_.cache_dir.exists()
     first = cli("check")
-    assert (settings_.cache_dir / cache_mod.CACHE_NAME).is_file()
+    assert any(p.is_file() for p in cache_mod.shard_paths(settings_.cache_dir))
     assert cli("check").output == first.output
     assert validate.sort_problems(project_problems(settings_)) == project_problems(settings_)
 

@@ -124,7 +124,7 @@ def test_help_imports_no_command_module() -> None:
                          check=True).stdout
     assert "Commands:" in out and "search" in out
     modules = out.split("MODULES ")[1].splitlines()[0]
-    assert "glossary.cli.core" not in modules and "glossary.cli.gettext" not in modules
+    assert "glossary.cli.core" not in modules and "glossary.cli.exporting" not in modules
     assert "glossary.cli.app" in modules
     assert out.split("HEAVY ")[1].strip() == "[]"
 

@@ -31,7 +31,7 @@ def _tree(build: Path) -> dict[str, str]:
     """Every output file in build/ and its digest (the site's manifest and the parse
     cache, which names the folder it was made for, aside)."""
     return {str(p.relative_to(build)): _digest(p) for p in sorted(build.rglob("*"))
-            if p.is_file() and not p.name.endswith(".tmp") and p.name != ".manifest.json"
+            if p.is_file() and not p.name.endswith(".tmp") and p.name != ".site-manifest.json"
             and ".cache" not in p.relative_to(build).parts}
 
 

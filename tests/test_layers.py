@@ -18,12 +18,12 @@ LAYERS = {
     "glossary.outputs_state": 0,  # which build outputs are up to date
     # 1: one job each over the model
     "glossary.source": 1, "glossary.validate": 1, "glossary.store": 1, "glossary.formats": 1,
-    "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1,
+    "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1, "glossary.search": 1,
     # 2: the project's checked glossary (parse cache + validation)
     "glossary.loader": 2,
     # 3: what a command does
     "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
-    "glossary.exchange": 3, "glossary.locale_catalogs": 3, "glossary.api": 3,
+    "glossary.exporting": 3, "glossary.locale_catalogs": 3, "glossary.api": 3,
     # 4: the command line
     "glossary.cli": 4,
 }
@@ -32,7 +32,8 @@ LAYERS = {
 # errors, Khmer text and the import records, and nothing of each other).
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
                   "glossary.imports.records", "glossary.textfile", "glossary.pairs",
-                  "glossary.formats.sheet_layout", "glossary.formats.options")
+                  "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
+                  "glossary.formats.options", "glossary.selection")
 
 
 def module_name(path: Path) -> str:

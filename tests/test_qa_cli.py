@@ -248,7 +248,7 @@ def test_extract_refuses_other_suffixes(qa_cli):
 def test_qa_is_in_the_readme():
     from tests.conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "### `glossary qa" in readme
+    readme = (ROOT / "docs" / "qa.md").read_text(encoding="utf-8")
+    assert "## `glossary qa" in readme
     assert "glossary qa --extract" in readme
     assert "::warning file=" in readme

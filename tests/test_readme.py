@@ -9,7 +9,10 @@ import click
 
 from glossary.cli import load_commands, main
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: The command reference: docs/, one page per area (the README links to each).
+DOCS = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md"))}
 
 
 def commands(group: click.Group, prefix: str = "glossary") -> list[str]:
@@ -26,8 +29,20 @@ def commands(group: click.Group, prefix: str = "glossary") -> list[str]:
 def test_every_command_is_documented() -> None:
     load_commands()
     assert len(main.commands) >= 11
-    missing = [c for c in commands(main) if c not in README]
+    everything = README + "".join(DOCS.values())
+    missing = [c for c in commands(main) if c not in everything]
     assert missing == []
+
+
+def test_readme_links_every_reference_page() -> None:
+    for name in DOCS:
+        assert f"docs/{name}" in README, name
+
+
+def test_readme_says_how_to_approve_and_shows_the_terms_format() -> None:
+    assert "## Reviewing and approving a term" in README
+    assert 'glossary review approve' in README and "--by" in README
+    assert "[[km.terms]]" in README and "docs/terms-format.md" in README
 
 
 def test_quick_start_commands_near_the_top() -> None:
@@ -38,7 +53,7 @@ def test_quick_start_commands_near_the_top() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_block = next(b for b in re.findall(r"```sh\n(.*?)\n```", README, re.S) if "pytest" in b)
     command = test_block.split("&&")[-1].strip()
     assert command in ci

@@ -18,7 +18,7 @@ from glossary.site.build import build_site as build_site_report
 from glossary.site.i18n import load_language
 from glossary.site.templating import Renderer, make_environment
 from glossary.site.views import PageInfo
-from glossary.site.writer import MANIFEST, SiteError, SiteWriter
+from glossary.site.writer import SiteError, SiteWriter
 from tests.site_support import build_site, make_project, tree
 
 
@@ -66,7 +66,7 @@ def test_build_date_only_with_source_date_epoch(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1744588800")  # 2025-04-14
     build_site(tmp_path / "p")
     assert "built on April 14, 2025" in (site / "index.html").read_text(encoding="utf-8")
-    assert "14 មេសា 2025" in (site / "km/index.html").read_text(encoding="utf-8")
+    assert "១៤ មេសា ២០២៥" in (site / "km/index.html").read_text(encoding="utf-8")
 
 
 def _report(project: Path):
@@ -97,9 +97,13 @@ def test_one_changed_concept_rewrites_only_the_pages_that_show_it(tmp_path):
     report = _report(project)
     written = set(report.stats.written)
     assert {"concepts/hallucination.html", "km/concepts/hallucination.html"} <= written
-    # the definition shows only on the concept's own pages (and in the revision on home)
+    # the definition shows only on the concept's own pages and the print page (which
+    # can include definitions); home, the approved-only page and Downloads show the
+    # glossary's revision
     assert written - {"concepts/hallucination.html", "km/concepts/hallucination.html",
-                      "index.html", "km/index.html"} == set()
+                      "index.html", "km/index.html", "print.html", "km/print.html",
+                      "approved.html", "km/approved.html", "downloads.html",
+                      "km/downloads.html"} == set()
     assert untouched.stat().st_mtime_ns == stamp
 
 
@@ -140,6 +144,8 @@ def test_a_deleted_page_is_written_again(tmp_path):
 
 
 def test_writer_refuses_to_write_a_path_twice(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     writer = SiteWriter(tmp_path)
     writer.write("concepts/a.html", "one")
     with pytest.raises(SiteError, match="two pages would be written to concepts/a.html"):
@@ -149,12 +155,14 @@ def test_writer_refuses_to_write_a_path_twice(tmp_path):
 
 def test_writer_refuses_paths_outside_the_site(tmp_path):
     writer = SiteWriter(tmp_path / "site")
-    for bad in ("../escape.html", "/etc/passwd", "a/../../b.html", MANIFEST):
+    for bad in ("../escape.html", "/etc/passwd", "a/../../b.html", "a/./b.html", "a//b", ""):
         with pytest.raises(SiteError):
             writer.write(bad, "x")
 
 
 def test_writer_skips_identical_bytes_and_keeps_a_manifest(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     writer = SiteWriter(tmp_path)
     writer.write("a.html", "same", key="k1")
     writer.finish()
@@ -166,6 +174,8 @@ def test_writer_skips_identical_bytes_and_keeps_a_manifest(tmp_path):
 
 
 def test_writer_replaces_a_leftover_file_it_did_not_write(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     # a page half-written by a crashed build is not in the manifest: it is replaced
     (tmp_path / "concepts").mkdir()
     (tmp_path / "concepts/a.html").write_text("<html><bo")
@@ -179,6 +189,8 @@ def test_writer_replaces_a_leftover_file_it_did_not_write(tmp_path):
 
 
 def test_writer_replaces_a_page_it_wrote_before_atomically(tmp_path):
+    tmp_path = tmp_path / "site"  # the manifest goes beside the site
+    tmp_path.mkdir()
     writer = SiteWriter(tmp_path)
     writer.write("a.html", "first", key="k1")
     writer.finish()
@@ -261,3 +273,30 @@ def test_serve_without_a_site_says_what_to_do(cli):
     assert "Error: no site in" in result.output and "glossary build" in result.output
 
 
+def test_the_manifest_is_kept_outside_the_published_site(tmp_path):
+    site = build_site(make_project(tmp_path / "p"))
+    assert not (site / ".manifest.json").exists()
+    assert not [p for p in site.rglob(".*") if p.is_file()]
+    assert (site.parent / ".site-manifest.json").is_file()
+
+
+def test_a_tampered_manifest_never_deletes_outside_the_site(tmp_path):
+    """Issue 18, 1: paths in the manifest are data; a build deletes only its own pages."""
+    import json
+
+    project = make_project(tmp_path / "p")
+    site = build_site(project)
+    victim = project / "terms" / "victim.txt"
+    victim.write_text("keep me")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me too")
+    (site / "link").symlink_to(tmp_path)
+    manifest = site.parent / ".site-manifest.json"
+    data = json.loads(manifest.read_text())
+    for rel in ("../../terms/victim.txt", "../p/terms/victim.txt", str(outside),
+                "concepts/../../terms/victim.txt", "link/outside.txt", "./x", "a\\..\\b"):
+        data["files"][rel] = ["k", "d"]
+    manifest.write_text(json.dumps(data))
+    build_site(project)
+    assert victim.read_text() == "keep me" and outside.read_text() == "keep me too"
+    assert (site / "index.html").is_file()

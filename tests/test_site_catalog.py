@@ -60,7 +60,7 @@ def test_packaged_copies_match_locale():
 def test_compiled_catalog_translates():
     km = load_language("km", None)
     assert km.gettext("Search") == "ស្វែងរក"
-    assert km.format_date(date(2025, 4, 14)) == "14 មេសា 2025"
+    assert km.format_date(date(2025, 4, 14)) == "១៤ មេសា ២០២៥"  # Khmer digits on Khmer pages
     assert load_language("en", None).format_date(date(2025, 4, 14)) == "April 14, 2025"
 
 

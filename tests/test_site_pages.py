@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from glossary import khmer
+from glossary import khmer, search
 from glossary.site import searchindex
 from tests.site_support import KHMER, build_site, html_pages, make_project, parse
 
@@ -80,6 +80,8 @@ def test_every_relative_link_resolves(site):
         return anchors[path]
 
     for page in html_pages(site):
+        if page.name == "404.html":  # served for any address: links from <base href="/">
+            continue
         for el in parse(page).root.iter():
             for name in ("href", "src"):
                 value = el.attrs.get(name)
@@ -119,7 +121,7 @@ def test_concept_page_shows_terms_badges_history_and_sources(site):
     assert "../documents/asean-genai-guide-2025.html#s-risk.6" in hrefs
     assert "../concepts/machine-learning.html" in hrefs  # see also
     km_text = " ".join(parse(site / "km/concepts/algorithmic-bias.html").root.text().split())
-    assert "14 មេសា 2025" in km_text  # babel's km date, khmer.md's test vector
+    assert "១៤ មេសា ២០២៥" in km_text  # babel's km date, in Khmer digits
     assert "អនុម័តដោយ Sok Dara" in km_text
 
 
@@ -191,10 +193,18 @@ def test_printable_page_lists_every_preferred_term_and_hides_navigation(site):
     doc = parse(site / "print.html").root
     rows = [el for el in doc.iter() if el.tag == "tr"][1:]
     assert len(rows) == 16  # 17 concepts, one retired
-    first = [td.text() for td in rows[0].iter() if td.tag == "td"]
+    def cells(row):
+        return [td for td in row.iter() if td.tag == "td"]
+
+    def term(td):  # the cell's text without its (optional) definition
+        return "".join(c if isinstance(c, str) else c.text() for c in td.children
+                       if isinstance(c, str) or "print-def" not in c.attrs.get("class", ""))
+
+    first = [term(td) for td in cells(rows[0])]
     assert first[:2] == ["AI model", "គំរូបញ្ញាសិប្បនិម្មិត"]
     km_rows = [el for el in parse(site / "km/print.html").root.iter() if el.tag == "tr"][1:]
-    khmer_column = [[td.text() for td in r.iter() if td.tag == "td"][1] for r in km_rows]
+    # Khmer pages put the Khmer column first, sorted in Khmer order
+    khmer_column = [term(cells(r)[0]) for r in km_rows]
     assert khmer_column == sorted(khmer_column, key=khmer.sort_key)
     css = (site / "static/css/site.css").read_text(encoding="utf-8")
     print_css = css[css.index("@media print"):]
@@ -215,25 +225,37 @@ def test_home_shows_counts_and_review_progress(site):
 
 
 def test_pages_work_without_javascript(site):
+    """Every page but search is complete without JavaScript: its one script (site.js)
+    only adds copy buttons, the domain filter and the print date to what is there."""
     for page in html_pages(site):
         scripts = [el for el in parse(page).root.iter() if el.tag == "script"]
         if page.name != "search.html":
-            assert scripts == [], page
+            assert [el.attrs.get("src", "").rsplit("/", 1)[-1] for el in scripts] == \
+                ["site.js"], page
+    concept = parse(site / "concepts/ai-model.html").root
+    copies = [el for el in concept.iter() if el.tag == "button"]
+    assert copies and all("hidden" in el.attrs for el in copies)  # shown by site.js
+    assert any(el.text() == "AI model" and "term-text" in el.attrs.get("class", "")
+               for el in concept.iter())  # the term itself is plain, selectable text
 
 
 def test_search_index_ships_python_keys(site):
     text = (site / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("window.GLOSSARY_INDEX = ") and text.endswith(";\n")
     data = json.loads(text[len("window.GLOSSARY_INDEX = "):-2])
-    rows = {row[0]: row for row in data["concepts"]}
+    rows = {row[1]: row for row in data["items"]}
     assert "retired-term" not in rows
-    terms = rows["algorithmic-bias"][3]
-    assert ["km", "", khmer.search_key("ភាពលម្អៀងក្បួនដោះស្រាយ")] in terms
+    row = rows["algorithmic-bias"]
+    assert row[0] == "concept" and row[2] == "concepts/algorithmic-bias.html"
+    terms = row[9]
+    assert ["km", "", search.match_key("ភាពលម្អៀងក្បួនដោះស្រាយ"), 1] in terms
     # English keys are plural-folded the same way for terms and queries
-    assert ["en", "", "algorithmic bias"] in terms
-    assert searchindex.english_key("algorithmic biases") == "algorithmic bias"
-    assert searchindex.english_key("Large Language Models") == "large language model"
-    assert searchindex.english_key("policies") == "policy"
+    assert ["en", "", "algorithmic bias", 1] in terms
+    assert searchindex.match_key("algorithmic biases") == "algorithmic bias"
+    assert searchindex.match_key("Large Language Models") == "large language model"
+    assert searchindex.match_key("policies") == "policy"
+    # documents and their sections are searchable too
+    assert any(r[0] == "document" for r in data["items"])
 
 
 def test_khmer_font_is_bundled_with_its_licence(site):

@@ -9,7 +9,7 @@ import pytest
 
 from tests.site_support import build_site, html_pages, make_project, parse
 
-OUR_SCRIPTS = {"search-index.js", "khmer-key.js", "search.js"}
+OUR_SCRIPTS = {"search-index.js", "khmer-key.js", "search.js", "site.js"}
 
 
 @pytest.fixture(scope="module")
@@ -51,4 +51,4 @@ def test_search_index_cannot_close_a_script_or_start_markup(site):
     text = (site / "search-index.js").read_text(encoding="utf-8")
     assert "<" not in text and ">" not in text
     data = json.loads(text[len("window.GLOSSARY_INDEX = "):-2])
-    assert data["concepts"][0][1] == "<script>window.__xss='term'</script> probe"
+    assert data["items"][0][3] == "<script>window.__xss='term'</script> probe"

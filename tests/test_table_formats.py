@@ -57,7 +57,7 @@ def _glossary_with_formulas(settings):
 def test_csv_has_bom_header_and_neutralized_cells(settings, tmp_path: Path) -> None:
     glossary = _glossary_with_formulas(settings)
     path = tmp_path / "out.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("wb") as handle:
         csv_format.write(glossary, handle)
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfconcept_id,lang,term,admin_status,review,definition,")

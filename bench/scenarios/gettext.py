@@ -85,7 +85,7 @@ def header(glossary: Glossary) -> po.Header:
 
 def export_po(glossary: Glossary, out: Path) -> None:
     entries = pairs.build_entries(glossary)
-    out.write_text(po.write(entries, header(glossary)), encoding="utf-8")
+    out.write_text(po.write_catalog(entries, header(glossary)), encoding="utf-8")
 
 
 def write_csv(glossary: Glossary, path: Path) -> None:
@@ -153,11 +153,12 @@ class MoCompile:
         po_path = work / "approved.po"
         entries = pairs.build_entries(glossary, approved_only=True)
         hdr = header(glossary)
-        po_path.write_text(po.write(entries, hdr), encoding="utf-8")
+        po_path.write_text(po.write_catalog(entries, hdr), encoding="utf-8")
         ours_path = work / "ours.mo"
 
         def ours_run() -> None:
-            ours_path.write_bytes(mo.write(pairs.approved_messages(glossary), hdr.mo_text()))
+            messages = pairs.approved_messages(glossary)
+            ours_path.write_bytes(mo.write_catalog(messages, hdr.mo_text()))
 
         msgfmt = shutil.which("msgfmt")
         if msgfmt is None:
@@ -171,7 +172,7 @@ class MoCompile:
         result = with_peer(ours, peer, "GNU msgfmt")
         # the MO without building entries (what the writer itself costs)
         triples = [(e.context, e.msgid, e.msgstr) for e in entries]
-        writer = measure(lambda: mo.write(triples, hdr.mo_text()), repeat)
+        writer = measure(lambda: mo.write_catalog(triples, hdr.mo_text()), repeat)
         result["x_writer_only_s"] = round(writer["median_s"], 4)
         same = mo.read(ours_path.read_bytes()) == mo.read((work / "gnu.mo").read_bytes())
         result["x_same_messages"] = same
@@ -194,7 +195,7 @@ class PoImport:
                                  e.en_index, e.km_index)
             for i, e in enumerate(entries)
         ]
-        path.write_text(po.write(edited, header(glossary)), encoding="utf-8")
+        path.write_text(po.write_catalog(edited, header(glossary)), encoding="utf-8")
         reps = repeat if size <= 10000 else max(1, repeat // 2)
         read_only = measure(lambda: locale_catalogs.read_po(path), reps)
 

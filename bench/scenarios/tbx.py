@@ -114,9 +114,9 @@ print(json.dumps({"write_s": time.perf_counter() - start}))
 READ_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from glossary.formats import tbx
+from glossary.formats import ReadOptions, tbx
 start = time.perf_counter()
-count = sum(1 for _ in tbx.read(Path(sys.argv[1]), stream=True).concepts)
+count = sum(1 for _ in tbx.read(Path(sys.argv[1]), ReadOptions(stream=True)).concepts)
 print(json.dumps({"read_s": time.perf_counter() - start, "concepts": count}))
 """
 

@@ -1,9 +1,8 @@
-"""Core commands: check, build, search, stats, new, export json."""
+"""Core commands: check, build, search, stats, new."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -14,10 +13,8 @@ from glossary.cli.app import (
     emit_json,
     format_option,
     main,
-    review_options,
     shown,
     user_errors,
-    warn_if_empty,
 )
 
 
@@ -41,7 +38,7 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
 
     with user_errors():
         settings = obj.settings()
-        problems = loader.load(settings).problems
+        problems = loader.check(settings)
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
     if fmt == "json":
@@ -100,32 +97,51 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
 @format_option("text", "json")
 @click.pass_obj
 def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> None:
-    """Find concepts by English or Khmer term: exact, then prefix, then substring.
+    """Find concepts, documents and sections by English or Khmer term.
 
-    English is case- and plural-insensitive; Khmer ignores zero-width spaces and the
-    order signs were typed in. Builds the database first when terms/ changed.
+    The same matching and ranking as the site's search page: case, plurals, hyphens,
+    spaces and joined forms (human in the loop = human-in-the-loop), word order,
+    acronyms, Khmer with or without spaces or zero-width spaces and in any typing
+    order, document titles and section names. Exact headwords first, then whole
+    words, prefixes, word prefixes and substrings; shorter first. With no match,
+    suggests close terms ("did you mean"). --lang orders ties in English A-Z or
+    Khmer dictionary order (default: the query's script).
 
     \b
     Example:
-      $ glossary search "language models"
-      large-language-model  large language model  គំរូភាសាធំ  [proposed]
+      $ glossary search "human in the loop"
+      human-in-the-loop  human-in-the-loop  មនុស្សក្នុងរង្វិលជុំ  [proposed]
     """
     from glossary import pipeline
 
     with user_errors():
-        hits = pipeline.search(obj.settings(), query, lang=lang, limit=limit)
+        found = pipeline.search(obj.settings(), query, lang=lang, limit=limit)
     if fmt == "json":
-        emit_json([
-            {"concept": h.concept, "en": h.en, "km": h.km, "review": h.review,
-             "matched": h.matched, "lang": h.lang, "match": h.match} for h in hits
-        ])
+        emit_json({
+            "query": query, "total": found.total,
+            "results": [{"kind": h.item.kind, "id": h.item.id, "concept": h.item.id,
+                         "en": h.item.en, "km": h.item.km, "review": h.item.km_review or None,
+                         "en_review": h.item.en_review or None, "matched": h.term.text,
+                         "lang": h.term.lang, "match": h.match} for h in found.hits],
+            "suggestions": [{"kind": s.item.kind, "id": s.item.id, "term": s.term.text,
+                             "lang": s.term.lang, "distance": s.distance}
+                            for s in found.suggestions],
+        })
         return
-    if not hits:
+    if not found.hits:
         click.echo(f"no match for {query!r}", err=True)
+        if found.suggestions:
+            names = ", ".join(f"{s.term.text} ({s.item.id})" for s in found.suggestions)
+            click.echo(f"did you mean: {names}", err=True)
         return
-    width = max(len(h.concept) for h in hits)
-    for h in hits:
-        click.echo(f"{h.concept:<{width}}  {h.en or '-'}  {h.km or '-'}  [{h.review or 'none'}]")
+    width = max(len(h.item.id) for h in found.hits)
+    for h in found.hits:
+        item = h.item
+        state = item.km_review or "none" if item.kind == "concept" else item.kind
+        click.echo(f"{item.id:<{width}}  {item.en or '-'}  {item.km or '-'}  [{state}]")
+    if found.total > len(found.hits):
+        click.echo(f"showing {len(found.hits)} of {found.total} (--limit N shows more)",
+                   err=True)
 
 
 @main.command()
@@ -190,38 +206,3 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
         settings = obj.settings()
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition)
     click.echo(f"created {shown(path, settings.root)}")
-
-
-@main.group()
-def export() -> None:
-    """Write the glossary in an interchange format."""
-
-
-@export.command("json")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write to FILE instead of standard output.")
-@review_options
-@click.pass_obj
-def export_json(obj: Context, output: Path | None, approved_only: bool,
-                min_review: str | None) -> None:
-    """The whole glossary as one JSON document (schema in the README).
-
-    \b
-    Example:
-      $ glossary export json -o build/glossary.json
-    """
-    from glossary import pipeline, selection
-
-    with user_errors():
-        text, km_terms = pipeline.export_json(obj.settings(), output,
-                                              selection.level(approved_only, min_review))
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        click.echo(f"wrote {output}")
-    warn_if_empty(km_terms, approved_only, min_review, "the JSON export")
-
-
-@main.group("import")
-def import_() -> None:
-    """Read terms back from an interchange file and report (or apply) the changes."""

@@ -21,6 +21,21 @@ def make_server(root: Path, port: int, *, quiet: bool = False) -> ThreadingHTTPS
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(SimpleHTTPRequestHandler):
+        def send_error(self, code: int, message: str | None = None,
+                       explain: str | None = None) -> None:
+            """A missing page gets the site's own 404 page (km/404.html under km/)."""
+            page = root / ("km/404.html" if self.path.startswith("/km/") else "404.html")
+            if code != 404 or not page.is_file():
+                super().send_error(code, message, explain)
+                return
+            body = page.read_bytes()
+            self.send_response(404, message)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
         def log_message(self, format: str, *args: object) -> None:
             if not quiet:
                 click.echo(f"{self.address_string()} {format % args}", err=True)

@@ -12,21 +12,20 @@ from typing import IO
 from glossary import textfile
 from glossary.errors import FormatError
 from glossary.formats import sheet_layout
+from glossary.formats.options import ReadOptions, WriteOptions
 from glossary.imports.records import ReadResult
 from glossary.model import Glossary
 
 BOM = "\ufeff"
 
 
-def write(glossary: Glossary, out: IO[str]) -> int:
-    """Write the table to a text stream opened with ``newline=""``; returns the rows."""
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    count = -1
-    for row in sheet_layout.rows(glossary):
-        writer.writerow(row)
-        count += 1
-    return count
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
+    """Write the table, UTF-8 with a BOM and CRLF line ends, to a binary stream."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    text.write(BOM)
+    csv.writer(text, lineterminator="\r\n").writerows(sheet_layout.rows(glossary))
+    text.flush()
+    text.detach()
 
 
 def _decode(path: Path) -> str:
@@ -52,8 +51,8 @@ def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
                           hint="check the quotes on that line") from None
 
 
-def read(path: Path, *, fold_coeng_da: bool = True,
-         columns: dict[str, str] | None = None) -> ReadResult:
+def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
+    options = options or ReadOptions()
     text = _decode(path)
-    return sheet_layout.read_rows(_records(text, path), path, "csv", fold_coeng_da,
-                                  columns)
+    return sheet_layout.read_rows(_records(text, path), path, "csv", options.fold_coeng_da,
+                                  options.columns)

@@ -1,14 +1,16 @@
-"""The whole glossary as one JSON document (schema in the README, "glossary export json"):
-``write`` and its inverse ``read`` (used by ``glossary diff`` to compare two exports)."""
+"""The whole glossary as one JSON document (schema in docs/exchange.md, "glossary export
+json"): ``write`` (``dumps``) and its inverse ``loads``, which gives a Glossary back (used
+by ``glossary diff`` to compare two exports; JSON is not imported)."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from glossary.errors import FormatError
+from glossary.formats.options import WriteOptions
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -119,9 +121,14 @@ def glossary_dict(glossary: Glossary, revision: str | None = None) -> dict[str, 
     }
 
 
-def write(glossary: Glossary, revision: str | None = None) -> str:
+def dumps(glossary: Glossary, revision: str | None = None) -> str:
     """Serialize deterministically (sorted concepts, stable key order, final newline)."""
     return json.dumps(glossary_dict(glossary, revision), ensure_ascii=False, indent=2) + "\n"
+
+
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
+    """:func:`dumps` as UTF-8 to a binary stream, with ``options.revision``."""
+    out.write(dumps(glossary, (options or WriteOptions()).revision or None).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- reading
@@ -194,7 +201,7 @@ def _read_concept(data: dict[str, Any]) -> Concept:
     )
 
 
-def read(text: str, path: Path | None = None) -> tuple[Glossary, str | None]:
+def loads(text: str, path: Path | None = None) -> tuple[Glossary, str | None]:
     """Parse a JSON export back into a Glossary and its revision (concepts and terms;
     documents and domains too). Raises FormatError for malformed input."""
     try:

@@ -25,8 +25,14 @@ import sys
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate, chain
+from typing import IO
 
 from glossary.errors import FormatError
+from glossary.formats.gettext_header import make_header
+from glossary.formats.options import WriteOptions
+from glossary.model import Glossary
+from glossary.pairs import approved_messages, build_entries, compendium
+from glossary.selection import select
 
 MAGIC = 0x950412DE
 CONTEXT_SEPARATOR = "\x04"
@@ -37,7 +43,7 @@ def key(context: str | None, msgid: str) -> str:
     return msgid if context is None else f"{context}{CONTEXT_SEPARATOR}{msgid}"
 
 
-def write(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes:
+def write_catalog(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes:
     """An MO file of ``(context, msgid, msgstr)`` messages and a header text.
 
     Messages with an empty msgstr are left out (as msgfmt does); the last of two
@@ -70,6 +76,24 @@ def write(messages: Iterable[tuple[str | None, str, str]], header: str) -> bytes
         b"\0".join(keys), b"\0",
         b"\0".join(values), b"\0",
     ))
+
+
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
+    """The approved Khmer terms of ``glossary`` as an MO file (other projects' programs
+    look terms up in it): ``min_review`` proposed adds proposals; ``compendium`` keys
+    them by the English term alone (plain ``gettext()``) instead of msgctxt + msgid."""
+    options = options or WriteOptions()
+    header = make_header(glossary, options.revision)
+    messages: list[tuple[str | None, str, str]]
+    if options.level in (None, "approved") and not options.compendium:
+        messages = list(approved_messages(glossary))
+    else:
+        entries = [e for e in build_entries(select(glossary, options.level or "approved"))
+                   if e.msgstr]
+        if options.compendium:
+            entries, _ = compendium(entries)
+        messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
+    out.write(write_catalog(messages, header.mo_text()))
 
 
 def read(data: bytes) -> dict[str, str]:

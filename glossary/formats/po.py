@@ -25,11 +25,15 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from glossary import textfile
 from glossary.errors import FormatError
-from glossary.pairs import CatalogEntry
+from glossary.formats.gettext_header import Header, header_date, make_header, purpose
+from glossary.formats.options import WriteOptions
+from glossary.model import Glossary
+from glossary.pairs import CatalogEntry, build_entries, compendium
+from glossary.selection import select
 
 FINGERPRINT_PREFIX = "fingerprint: "
 
@@ -75,54 +79,6 @@ def _comment_lines(prefix: str, text: str) -> str:
     return "".join(f"{prefix} {line}\n" for line in lines)
 
 
-@dataclass(frozen=True)
-class Header:
-    """What goes in the header entry (``msgid ""``) of an exported catalog."""
-
-    revision: str
-    project: str = "glossary"
-    language: str = "km"
-    creation_date: str | None = None  # "2026-01-31 12:00+0000", from SOURCE_DATE_EPOCH
-    title: str = "Khmer–English glossary of AI governance terms"
-    # For a catalog other projects take (approved-only, compendium): what it holds, in
-    # the header comment, instead of the translators' "send it back" instructions.
-    purpose: str | None = None
-
-    def fields(self, *, template: bool) -> list[tuple[str, str]]:
-        date = self.creation_date
-        items = [
-            ("Project-Id-Version", f"{self.project} {self.revision}"),
-            ("Report-Msgid-Bugs-To", ""),
-        ]
-        if date:
-            items.append(("POT-Creation-Date", date))
-            items.append(("PO-Revision-Date", date))
-        else:
-            items.append(("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE" if template else
-                          "2000-01-01 00:00+0000"))
-        items += [
-            ("Last-Translator", "" if template else "glossary export"),
-            ("Language-Team", "Khmer"),
-            ("Language", "" if template else self.language),
-            ("MIME-Version", "1.0"),
-            ("Content-Type", "text/plain; charset=UTF-8"),
-            ("Content-Transfer-Encoding", "8bit"),
-            ("Plural-Forms", "nplurals=1; plural=0;"),
-            ("X-Glossary-Revision", self.revision),
-            ("X-Generator", "glossary"),
-        ]
-        return items
-
-    def text(self, *, template: bool = False) -> str:
-        """The header as the msgstr of the empty msgid."""
-        return "".join(f"{key}: {value}\n" for key, value in self.fields(template=template))
-
-    def mo_text(self) -> str:
-        """The header an MO file stores: GNU msgfmt drops POT-Creation-Date, and so do we."""
-        return "".join(f"{key}: {value}\n" for key, value in self.fields(template=False)
-                       if key != "POT-Creation-Date")
-
-
 def header_entry(header: Header, *, template: bool) -> str:
     kind = "template of the Khmer terms" if template else "Khmer terms"
     if header.purpose is not None:
@@ -161,7 +117,8 @@ def entry_text(entry: CatalogEntry, *, template: bool) -> str:
     return "".join(parts)
 
 
-def write(entries: Iterable[CatalogEntry], header: Header, *, template: bool = False) -> str:
+def write_catalog(entries: Iterable[CatalogEntry], header: Header, *, template: bool = False
+                  ) -> str:
     """The text of a PO file (``template``: a POT, every msgstr empty, no fuzzy flags)."""
     entries = list(entries)
     chunks = [header_entry(header, template=template)]
@@ -186,6 +143,23 @@ def write(entries: Iterable[CatalogEntry], header: Header, *, template: bool = F
 
 
 _COMMENT_SEP = "\n#. "
+
+
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
+    """The translators' PO of ``glossary`` as UTF-8 to a binary stream; with a review
+    level (``approved_only``, ``min_review``) or ``compendium``: the catalog other
+    projects take (see :func:`glossary.locale_catalogs.export_po`)."""
+    options = options or WriteOptions()
+    if options.level is None and not options.compendium:
+        entries = build_entries(glossary)
+        header = make_header(glossary, options.revision)
+    else:  # a catalog for other projects: only entries with a Khmer term
+        entries = [e for e in build_entries(select(glossary, options.level)) if e.msgstr]
+        if options.compendium:
+            entries, _ = compendium(entries)
+        header = Header(revision=options.revision, creation_date=header_date(glossary),
+                        purpose=purpose(options.level, options.compendium))
+    out.write(write_catalog(entries, header).encode("utf-8"))
 
 
 def _all_plain(entries: list[CatalogEntry]) -> bool:

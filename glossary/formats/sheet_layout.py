@@ -9,6 +9,14 @@ Multi-valued concept cells hold one item per line (``sources``, ``concept_notes`
 items separated by ``; `` (``domains``, ``see_also``): a note that itself contains a line
 break comes back as two notes.
 
+A term row's ``rationale`` says why that term was chosen. The concept's examples are
+the ``example_en`` / ``example_km`` cells: example ``n`` on the concept's ``n``-th row
+(rows with an empty ``term`` are added when a concept has more examples than rows), so
+a sentence may hold line breaks and tabs, and each pair stays side by side. A line break
+typed as CR LF (Excel on Windows) reads as LF in these cells: glossary text has no CR.
+A file without these columns (written before they existed) is still ours; it says
+nothing about rationales and examples.
+
 Formula injection: a spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or
 ``@`` (and some treat a leading tab or carriage return the same way). On export every
 such cell gets one leading apostrophe, and so does a cell that already starts with
@@ -21,7 +29,7 @@ unchanged while no cell is ever a live formula.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +53,7 @@ from glossary.model import (
     Concept,
     ConceptStatus,
     Definition,
+    Example,
     Glossary,
     Review,
     ReviewState,
@@ -60,8 +69,11 @@ COLUMNS: tuple[str, ...] = (
     "definition_proposed_on", "definition_approved_by", "definition_approved_on",
     "definition_review_note",
     "domains", "see_also", "concept_notes", "concept_status",
+    "rationale", "example_en", "example_km",
 )
 REQUIRED: tuple[str, ...] = ("lang", "term")
+LATER: tuple[str, ...] = ("rationale", "example_en", "example_km")  # optional in our files
+_EXAMPLE_COLUMNS = ("example_en", "example_km")
 _REVIEW_FIELDS = ("origin", "proposed_by", "proposed_on", "approved_by", "approved_on",
                   "review_note")
 
@@ -111,7 +123,7 @@ def _term_cells(term: Term) -> dict[str, str]:
     cells = {
         "term": term.text, "admin_status": term.admin_status.value, "type": term.type.value,
         "pos": term.pos, "dnt": "yes" if term.dnt else "", "context": term.context or "",
-        "note": term.note or "",
+        "note": term.note or "", "rationale": term.rationale or "",
     }
     cells.update(_review_cells(term.review))
     return cells
@@ -125,7 +137,9 @@ def concept_rows(concept: Concept) -> Iterator[dict[str, str]]:
         "concept_notes": "\n".join(concept.notes),
         "concept_status": concept.status.value,
     }
+    examples = concept.examples
     first = True
+    n = 0  # the concept's row number: example n goes on row n
     for lang in ("en", "km"):
         section = concept.lang(lang)
         terms: Sequence[Term | None] = section.terms or ((None,) if section.definition else ())
@@ -138,9 +152,19 @@ def concept_rows(concept: Concept) -> Iterator[dict[str, str]]:
             if first:
                 row.update(concept_cells)
                 first = False
+            if n < len(examples):
+                row.update(example_en=examples[n].en, example_km=examples[n].km)
+            n += 1
             yield row
     if first:  # no term and no definition: one row still carries the concept data
-        yield {"concept_id": concept.id, "lang": "en", **concept_cells}
+        row = {"concept_id": concept.id, "lang": "en", **concept_cells}
+        if examples:
+            row.update(example_en=examples[0].en, example_km=examples[0].km)
+        n = 1
+        yield row
+    for example in examples[n:]:  # more examples than rows: rows with no term
+        yield {"concept_id": concept.id, "lang": "en", "example_en": example.en,
+               "example_km": example.km}
 
 
 def rows(glossary: Glossary) -> Iterator[list[str]]:
@@ -172,6 +196,11 @@ class _Cells:
         if value is None:
             return None
         return khmer.normalize(value, fold_coeng_da=self.fold)
+
+    def lines(self, name: str) -> str | None:
+        """Text that may span lines: a CR LF line break reads as LF."""
+        value = self.text(name)
+        return value.replace("\r\n", "\n") if value and "\r" in value else value
 
     def fail(self, name: str, message: str, hint: str | None = None) -> FormatError:
         return FormatError(f"column {name}: {message}", path=self.path, line=self.line,
@@ -240,8 +269,9 @@ class _Builder:
         self.line = 0
         self.concept: dict[str, Any] = {}
         self.langs: dict[str, dict[str, Any]] = {"en": {"terms": []}, "km": {"terms": []}}
+        self.examples: list[Example] = []
 
-    def build(self, own: bool) -> InConcept:
+    def build(self, own: bool, has_examples: bool = False) -> InConcept:
         def lang(code: str) -> InLang:
             data = self.langs[code]
             return InLang(definition=data.get("definition"), terms=tuple(data["terms"]))
@@ -254,6 +284,8 @@ class _Builder:
             see_also=c.get("see_also", () if own else None),
             notes=c.get("notes", () if own else None),
             status=c.get("status", ConceptStatus.ACTIVE if own else None),
+            examples=(tuple(self.examples) if (self.examples or (own and has_examples))
+                      else None),
         )
 
 
@@ -319,7 +351,7 @@ def detect_columns(names: Sequence[str]) -> dict[str, int] | None:
     return found if "en" in found and "km" in found else None
 
 
-def _mapped_columns(names: Sequence[str], mapping: dict[str, str], path: Path
+def _mapped_columns(names: Sequence[str], mapping: Mapping[str, str], path: Path
                     ) -> dict[str, int]:
     stripped = [n.strip().lstrip("\ufeff") for n in names]
     out: dict[str, int] = {}
@@ -362,7 +394,7 @@ def _widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]]
 
 def read_rows(
     records: Iterable[tuple[int, Sequence[Any]]], path: Path, fmt: str, fold: bool = True,
-    columns: dict[str, str] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> ReadResult:
     """Turn ``(line, cells)`` pairs (the header first) into incoming records.
 
@@ -387,7 +419,8 @@ def read_rows(
     unknown = [n for n in names if n not in COLUMNS]
     for name in unknown:
         result.skip(f"unknown column {name!r}")
-    own = result.own = all(name in names for name in COLUMNS)
+    own = result.own = all(name in names for name in COLUMNS if name not in LATER)
+    has_examples = all(name in names for name in _EXAMPLE_COLUMNS)
     builders: list[_Builder] = []
     by_id: dict[str, _Builder] = {}
     current: _Builder | None = None
@@ -437,7 +470,8 @@ def read_rows(
                                               review=row.review("definition_", own))
         if term:
             data["terms"].append(_term(row, term, admin, own))
-    result.concepts = [b.build(own) for b in builders]
+        _example(builder, row, result)
+    result.concepts = [b.build(own, has_examples) for b in builders]
     return result
 
 
@@ -473,6 +507,14 @@ def _concept_cells(builder: _Builder, row: _Cells, own: bool) -> None:
         c["status"] = ConceptStatus(status)
 
 
+def _example(builder: _Builder, row: _Cells, result: ReadResult) -> None:
+    en, km = (row.lines(name) or "" for name in _EXAMPLE_COLUMNS)
+    if en.strip() and km.strip():
+        builder.examples.append(Example(en=en, km=km))
+    elif en.strip() or km.strip():
+        result.skip("examples without both an English and a Khmer sentence")
+
+
 def _term(row: _Cells, text: str, admin: str | None, own: bool) -> InTerm:
     kind = row.choice("type", (t.value for t in TermType))
     pos = row.choice("pos", PARTS_OF_SPEECH)
@@ -485,6 +527,7 @@ def _term(row: _Cells, text: str, admin: str | None, own: bool) -> InTerm:
         dnt = value in ("yes", "true", "1") if (value or own) else None
     context = row.text("context")
     note = row.text("note")
+    rationale = row.lines("rationale")
     return InTerm(
         text=text,
         admin_status=AdminStatus(admin) if admin else None,
@@ -494,4 +537,5 @@ def _term(row: _Cells, text: str, admin: str | None, own: bool) -> InTerm:
         dnt=dnt,
         note=note or None,
         review=row.review("", own),
+        rationale=(rationale or "") if rationale is not None else None,
     )

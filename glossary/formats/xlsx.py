@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from glossary.errors import FormatError, GlossaryError
 from glossary.formats import sheet_layout
+from glossary.formats.options import ReadOptions, WriteOptions
 from glossary.imports.records import ReadResult
 from glossary.model import Glossary
 
@@ -30,8 +31,8 @@ def _timestamp() -> datetime:
     return datetime(2000, 1, 1)
 
 
-def write(glossary: Glossary, out: IO[bytes]) -> int:
-    """Write the workbook to a binary stream; returns the number of term rows."""
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
+    """Write the workbook to a binary stream."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -42,7 +43,6 @@ def write(glossary: Glossary, out: IO[bytes]) -> int:
     workbook.properties.modified = stamp
     sheet = workbook.create_sheet(SHEET)
     sheet.freeze_panes = "D2"
-    count = -1
     for row in sheet_layout.rows(glossary):
         cells = []
         for value in row:
@@ -50,11 +50,9 @@ def write(glossary: Glossary, out: IO[bytes]) -> int:
             cell.data_type = "s"  # text, never a formula, whatever the content
             cells.append(cell)
         sheet.append(cells)
-        count += 1
     raw = io.BytesIO()
     workbook.save(raw)
     out.write(_fix_zip(raw.getvalue(), stamp))
-    return count
 
 
 def _fix_zip(data: bytes, stamp: datetime) -> bytes:
@@ -94,10 +92,11 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def read(path: Path, *, fold_coeng_da: bool = True,
-         columns: dict[str, str] | None = None) -> ReadResult:
+def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     from openpyxl import load_workbook
 
+    options = options or ReadOptions()
+    fold_coeng_da = options.fold_coeng_da
     try:
         handle = path.open("rb")  # ours, so it is closed however openpyxl fails
     except FileNotFoundError:
@@ -113,7 +112,7 @@ def read(path: Path, *, fold_coeng_da: bool = True,
         try:
             sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
             return sheet_layout.read_rows(_records(sheet), path, "xlsx", fold_coeng_da,
-                                          columns)
+                                          options.columns)
         except GlossaryError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)

@@ -23,7 +23,7 @@ review of the PO import (:mod:`glossary.imports.proposals`): a new proposal, a c
 never replaced; the alternative is added for a reviewer). Everything else an
 interchange file carries — new concepts, English terms, definitions, domains, sources,
 see-also, notes, term attributes and review records — is compared here, field by field.
-:mod:`glossary.exchange` runs it (reading, planning and, under the terms lock, applying).
+:mod:`glossary.imports.run` runs it (reading, planning and, under the terms lock, applying).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from glossary.model import (
     Concept,
     ConceptStatus,
     Definition,
+    Example,
     Glossary,
     LangSection,
     Review,
@@ -156,6 +157,7 @@ class _Planner:
             dnt=dnt,
             note=incoming.note or None,
             review=self.review(incoming.review),
+            rationale=incoming.rationale or None,
         )
 
     def ref(self, ref: SourceRef | None) -> SourceRef | None:
@@ -272,6 +274,7 @@ class _Planner:
             notes=tuple(incoming.notes or ()),
             status=incoming.status or ConceptStatus.ACTIVE,
             en=lang("en"), km=lang("km"),
+            examples=tuple(incoming.examples or ()),
         )
 
     def checked_names(self, incoming: InConcept) -> tuple[str | None, str | None]:
@@ -312,6 +315,7 @@ class _Planner:
             ("see_also", incoming.see_also, tuple),
             ("notes", incoming.notes, tuple),
             ("status", incoming.status, lambda v: v),
+            ("examples", incoming.examples, tuple),
         ]
         for name, value, convert in fields:
             if value is None:
@@ -323,10 +327,15 @@ class _Planner:
             if not self.own:  # another tool's file adds to our lists, never replaces them
                 if name == "status":
                     continue
+                if name == "examples" and old:  # only where we have none
+                    if new and new != old:
+                        self.skip("examples that differ from ours (ours kept)")
+                    continue
                 new = tuple(old) + tuple(v for v in new if v not in old)
             if new != old:
                 updates[name] = new
-                note("changed", name, f"{fmt_value(old)} → {fmt_value(new)}")
+                show = _fmt_examples if name == "examples" else fmt_value
+                note("changed", name, f"{show(old)} → {show(new)}")
         for code in ("en", "km"):
             section = current.lang(code)
             reviewed = self.translations(current, incoming) if code == "km" else frozenset()
@@ -384,7 +393,8 @@ class _Planner:
             if candidate == old:
                 continue
             detail = describe_diff(old, candidate, ("text", "admin_status", "type", "pos",
-                                                    "context", "dnt", "note", "review"))
+                                                    "context", "dnt", "note", "rationale",
+                                                    "review"))
             if old.review.state is ReviewState.APPROVED:
                 note("conflict", f"{code} term {old.text!r}",
                      f"approved by {old.review.approved_by}; the file has {detail}")
@@ -430,7 +440,7 @@ class _Planner:
     def merged_term(self, old: Term, inc: InTerm) -> Term:
         values: dict[str, Any] = {}
         if not self.own:  # another tool's file only fills what we left empty
-            for name in ("context", "note"):
+            for name in ("context", "note", "rationale"):
                 if getattr(old, name) is None and getattr(inc, name):
                     values[name] = getattr(inc, name)
             if any(getattr(inc, n) not in (None, getattr(old, n))
@@ -445,6 +455,8 @@ class _Planner:
             value = getattr(inc, name)
             if value is not None or self.own:
                 values[name] = value or None
+        if inc.rationale is not None:  # None: the file has no place for it (an older CSV)
+            values["rationale"] = inc.rationale or None
         if inc.dnt is not None:
             values["dnt"] = inc.dnt
         if self.own and inc.review is not None:
@@ -476,6 +488,12 @@ class _Planner:
         self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
                          for i, c in enumerate(self.plan.new)]
         return self.plan
+
+
+def _fmt_examples(examples: tuple[Example, ...]) -> str:
+    if not examples:
+        return "(none)"
+    return "; ".join(short(f"{e.en} / {e.km}", 50) for e in examples)
 
 
 def _key(incoming: InConcept) -> str | None:

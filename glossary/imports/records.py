@@ -24,7 +24,14 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from glossary.model import AdminStatus, ConceptStatus, ReviewState, SourceRef, TermType
+from glossary.model import (
+    AdminStatus,
+    ConceptStatus,
+    Example,
+    ReviewState,
+    SourceRef,
+    TermType,
+)
 
 # --------------------------------------------------------------------------- shared encodings
 
@@ -97,6 +104,7 @@ class InTerm(NamedTuple):
     dnt: bool | None = None
     note: str | None = None
     review: InReview | None = None
+    rationale: str | None = None
 
 
 class InDefinition(NamedTuple):
@@ -122,6 +130,7 @@ class InConcept(NamedTuple):
     notes: tuple[str, ...] | None = None
     status: ConceptStatus | None = None
     line: int | None = None
+    examples: tuple[Example, ...] | None = None  # en/km sentence pairs
 
     def lang(self, code: str) -> InLang:
         return self.en if code == "en" else self.km

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from glossary import __version__
-from glossary.site import changes_page, pages, searchindex
+from glossary import __version__, search
+from glossary.site import changes_page, more_pages, pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
@@ -47,6 +47,10 @@ SEARCH_INDEX = "search-index.js"
 #: changes since the last release tag (:mod:`glossary.site.changes_page`).
 EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]] = [
     changes_page.changes_pages,
+    more_pages.domain_pages,
+    more_pages.approved_page,
+    more_pages.downloads_page,
+    more_pages.not_found_page,
 ]
 
 
@@ -57,10 +61,10 @@ class SiteReport:
     stats: WriteStats
 
 
-def _global_key(languages: dict[str, Language], has_changes: bool) -> str:
+def _global_key(languages: dict[str, Language], has_changes: bool, site: object = None) -> str:
     """A digest of everything every page depends on besides its own view."""
     parts = [__version__.encode(), str(searchindex.INDEX_VERSION).encode(),
-             b"changes" if has_changes else b""]
+             b"changes" if has_changes else b"", repr(site).encode()]
     for path in template_files():
         parts.append(path.name.encode() + b"\0" + path.read_bytes())
     for lang in languages.values():
@@ -118,16 +122,17 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
 def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
-    model = pages.site_model(ctx.glossary)
+    model = pages.site_model(ctx.glossary, ctx.settings.site)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
     has_changes = any(spec.path == "changes.html" for spec in extra)
-    renderer = Renderer(languages, has_changes=has_changes)
-    global_key = _global_key(languages, has_changes)
+    renderer = Renderer(languages, has_changes=has_changes, site=model.site)
+    global_key = _global_key(languages, has_changes, model.site)
     writer = SiteWriter(out, incremental=incremental)
     specs = [*_page_specs(model, ctx, extra),
-             PageSpec("print.html", "print.html", lambda: pages.print_view(model, "en"),
-                      nav="print", view_km=lambda: pages.print_view(model, "km"),
-                      fingerprint=pages.print_fingerprint(model))]
+             PageSpec("print.html", "print.html",
+                      lambda: pages.print_view(model, "en", ctx.revision),
+                      nav="print", view_km=lambda: pages.print_view(model, "km", ctx.revision),
+                      fingerprint=pages.print_fingerprint(model) + ctx.revision.encode())]
     count = 0
 
     # Which pages to render. Each page has a key (its fingerprint, or a digest of its
@@ -157,16 +162,15 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                 page_jobs.append(("page", i, lang, key))
     jobs[:0] = page_jobs  # the big pages first
 
+    for rel, data in more_pages.download_files(ctx):
+        writer.write(rel, data)
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())
-    index_key = digest(global_key.encode() + pages.print_fingerprint(model) + b"".join(
-        t.text.encode() + b"\0" for c in model.active for s in (c.en, c.km)
-        for t in s.terms))
+    index_key = digest(global_key.encode() + pages.search_fingerprint(model))
     if not writer.unchanged(SEARCH_INDEX, index_key):
-        writer.write(SEARCH_INDEX,
-                     searchindex.index_script(searchindex.index_rows(model.active)),
-                     index_key)
+        writer.write(SEARCH_INDEX, searchindex.index_script(
+            search.index_items(ctx.glossary, pages.section_anchor)), index_key)
     for spec in local:
         head = f"{global_key}|{spec.template}|".encode()
         for lang in SITE_LANGUAGES:

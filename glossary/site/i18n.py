@@ -85,14 +85,16 @@ class Language:
 def _format_date(value: date, lang: str) -> str:
     from babel.dates import format_date
 
-    return format_date(value, "long", locale=lang)
+    text = format_date(value, "long", locale=lang)
+    return khmer_digits(text) if lang == "km" else text
 
 
 @lru_cache(maxsize=4096)
 def _format_number(value: int, lang: str) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=lang)
+    text = format_decimal(value, locale=lang)
+    return khmer_digits(text) if lang == "km" else text
 
 
 def khmer_digits(text: str) -> str:

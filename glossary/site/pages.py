@@ -14,9 +14,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from glossary import khmer
+from glossary.config import SiteSettings
 from glossary.model import (
     Concept,
     ConceptStatus,
@@ -36,6 +39,8 @@ from glossary.site.views import (
     DocumentLink,
     DocumentsView,
     DocumentView,
+    DomainPageView,
+    DomainsView,
     DomainView,
     LanguageProgress,
     LangView,
@@ -48,6 +53,7 @@ from glossary.site.views import (
     RefView,
     ReviewView,
     SectionView,
+    SiteInfo,
     TermView,
 )
 from glossary.site.writer import SiteError
@@ -119,6 +125,8 @@ class SiteModel:
     domains: dict[str, DomainView]
     documents: dict[str, Document]
     cited: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    site: SiteInfo = field(default_factory=SiteInfo)
+    feedback: str | None = None  # [tool.glossary] feedback, with {id} {revision} {term}
     _km_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def km_sort_key(self, text: str) -> tuple[int, ...]:
@@ -133,13 +141,19 @@ def _link(concept: Concept) -> ConceptLink:
     en = concept.en.preferred
     km = concept.km.preferred
     return ConceptLink(concept.id, concept_path(concept.id), en.text if en else "",
-                       km.text if km else "")
+                       km.text if km else "", en.review.state.value if en else "",
+                       km.review.state.value if km else "")
 
 
-def site_model(glossary: Glossary) -> SiteModel:
+def domain_path(domain_id: str) -> str:
+    return f"domains/{safe_name(domain_id, 'domain')}.html"
+
+
+def site_model(glossary: Glossary, settings: SiteSettings | None = None) -> SiteModel:
+    settings = settings or SiteSettings()
     active = [c for c in glossary.concepts if c.status is not ConceptStatus.RETIRED]
     links = {c.id: _link(c) for c in glossary.concepts}
-    domains = {d.id: DomainView(d.id, d.en, d.km) for d in glossary.domains}
+    domains = {d.id: DomainView(d.id, d.en, d.km, domain_path(d.id)) for d in glossary.domains}
     documents = {d.id: d for d in glossary.documents}
     for doc in glossary.documents:
         document_path(doc.id)  # refuse unsafe document ids early
@@ -151,7 +165,9 @@ def site_model(glossary: Glossary) -> SiteModel:
             if key not in seen:
                 seen.add(key)
                 cited[key].append(concept.id)
-    return SiteModel(glossary, active, links, domains, documents, dict(cited))
+    site = SiteInfo(settings.publisher, settings.contact, settings.site_url)
+    return SiteModel(glossary, active, links, domains, documents, dict(cited), site,
+                     settings.feedback)
 
 
 def _refs_of(concept: Concept) -> Iterator[SourceRef]:
@@ -197,10 +213,38 @@ def concept_view(concept: Concept, model: SiteModel) -> ConceptView:
         languages.append(LangView(lang, terms, _definition(section.definition, lang, model)))
     see_also = tuple(model.links[i] for i in concept.see_also if i in model.links)
     domains = tuple(model.domains.get(d) or DomainView(d, d, None) for d in concept.domains)
+    revision = entry_revision(concept, model)
+    link = model.links[concept.id]
     return ConceptView(
-        model.links[concept.id], concept.status is ConceptStatus.RETIRED, tuple(languages),
+        link, concept.status is ConceptStatus.RETIRED, tuple(languages),
         tuple(_ref(r, model) for r in concept.sources), see_also, concept.notes, domains,
+        last_changed(concept), revision, _feedback(model.feedback, link, revision),
+        model.site,
     )
+
+
+def last_changed(concept: Concept) -> date | None:
+    """The newest date in the concept's review records (proposed or approved)."""
+    days = [d for section in (concept.en, concept.km)
+            for review in ([t.review for t in section.terms]
+                           + ([section.definition.review] if section.definition else []))
+            for d in (review.proposed_on, review.approved_on) if d is not None]
+    return max(days, default=None)
+
+
+def entry_revision(concept: Concept, model: SiteModel) -> str:
+    """A short digest of everything the concept's page shows: its revision."""
+    return hashlib.blake2b(concept_fingerprint(concept, model), digest_size=4).hexdigest()
+
+
+def _feedback(template: str | None, link: ConceptLink, revision: str) -> str | None:
+    """The "Suggest a change" address: ``{id}``, ``{revision}``, ``{term}`` filled in
+    (URL-encoded). Only mailto:, http: and https: addresses are used."""
+    if not template or not template.lower().startswith(("mailto:", "https:", "http:")):
+        return None
+    values = {"id": link.id, "revision": revision, "term": link.en or link.km}
+    return re.sub(r"\{(id|revision|term)\}", lambda m: quote(values[m.group(1)], safe=""),
+                  template)
 
 
 def _review_fields(r: Review) -> tuple[object, ...]:
@@ -236,6 +280,8 @@ def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
     domains = model.domains
     parts.append(tuple((d, domains[d].en, domains[d].km) if d in domains else (d,)
                        for d in concept.domains))
+    parts.append((model.site.publisher, model.site.contact, model.site.site_url,
+                  model.feedback))
     # marshal version 2: from version 3 on, the bytes depend on reference counts (an
     # object referred to more than once is written as a back-reference), so the same
     # concept read fresh or from the parse cache would give different fingerprints
@@ -267,7 +313,7 @@ def _entries(model: SiteModel, script: str) -> dict[str, list[LetterEntry]]:
             heading = en_letter(term.text) if script == "en" else km_heading(term.text)
             groups[heading].append(LetterEntry(
                 term.text, script, link, term is preferred, term.admin_status.value,
-                term.review.state.value))
+                term.review.state.value, concept.domains))
     return groups
 
 
@@ -287,7 +333,8 @@ def _sorted(entries: list[LetterEntry], script: str,
 def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...]) -> bytes:
     return marshal.dumps((
         tuple((e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
-               e.review) for e in entries),
+               e.review, e.concept.en_review, e.concept.km_review, e.domains)
+              for e in entries),
         tuple((n.heading, n.path, n.count) for n in nav)), 2)
 
 
@@ -318,7 +365,9 @@ def letter_pages(model: SiteModel) -> tuple[
                 def make(script: str = script, heading: str = heading,
                          entries: list[LetterEntry] = entries,
                          nav: tuple[LetterNav, ...] = nav) -> LetterView:
-                    return LetterView(script, heading, _sorted(entries, script, model), nav)
+                    used = {d for e in entries for d in e.domains}
+                    return LetterView(script, heading, _sorted(entries, script, model), nav,
+                                      tuple(v for k, v in model.domains.items() if k in used))
 
                 pages.append((letter_path(script, heading), _entries_fingerprint(entries, nav),
                               make))
@@ -381,27 +430,79 @@ def document_view(doc: Document, link: DocumentLink, model: SiteModel) -> Docume
     return DocumentView(link, doc.publisher, doc.edition, doc.url, tuple(sections))
 
 
-def print_fingerprint(model: SiteModel) -> bytes:
+def glossary_date(model: SiteModel) -> date | None:
+    """The newest review date in the glossary: the date printed pages carry (a build
+    stays deterministic: no clock is read)."""
+    return max((d for c in model.active if (d := last_changed(c)) is not None), default=None)
+
+
+def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, Any, Any]]:
     rows = []
     for concept in model.active:
         en = concept.en.preferred
         km = concept.km.preferred
+        if approved_only and (km is None or km.review.state is not ReviewState.APPROVED):
+            continue
+        rows.append((concept, en, km))
+    return rows
+
+
+def search_fingerprint(model: SiteModel) -> bytes:
+    """Everything the search index holds: every active concept's terms with their
+    status, and the documents with their sections."""
+    return marshal.dumps((
+        tuple((c.id, tuple((t.text, t.admin_status.value, t.review.state.value)
+                           for s in (c.en, c.km) for t in s.terms)) for c in model.active),
+        tuple((d.id, d.short, d.title, d.title_km,
+               tuple((s.id, s.title, s.title_km) for s in d.sections))
+              for d in model.glossary.documents)), 2)
+
+
+def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
+    rows: list[Any] = []
+    for concept, en, km in _print_rows(model, approved_only):
         rows.append((concept.id, en.text if en else "", en.review.state.value if en else "",
-                     km.text if km else "", km.review.state.value if km else ""))
-    return marshal.dumps(tuple(rows), 2)
+                     km.text if km else "", km.review.state.value if km else "",
+                     concept.en.definition.text if concept.en.definition else "",
+                     concept.km.definition.text if concept.km.definition else "",
+                     _review_fields(km.review) if km else None, str(last_changed(concept))))
+    return marshal.dumps((tuple(rows), len(model.active)), 2)
 
 
-def print_view(model: SiteModel, lang: str) -> PrintView:
+def print_view(model: SiteModel, lang: str, revision: str = "",
+               approved_only: bool = False) -> PrintView:
     rows = []
-    for concept in model.active:
-        en = concept.en.preferred
-        km = concept.km.preferred
+    for concept, en, km in _print_rows(model, approved_only):
+        en_def = concept.en.definition
+        km_def = concept.km.definition
         rows.append(PrintRow(model.links[concept.id], en.text if en else "",
                              en.review.state.value if en else "",
-                             km.text if km else "", km.review.state.value if km else ""))
+                             km.text if km else "", km.review.state.value if km else "",
+                             en_def.text if en_def else "", km_def.text if km_def else "",
+                             km.review.approved_by if km else None,
+                             km.review.approved_on if km else None))
     if lang == "km":
         rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else (),
                                  en_sort_key(r.en), r.concept.id))
     else:
         rows.sort(key=lambda r: (not r.en, en_sort_key(r.en), r.concept.id))
-    return PrintView(tuple(rows))
+    return PrintView(tuple(rows), revision, glossary_date(model), approved_only,
+                     len(model.active))
+
+
+# --- domains -------------------------------------------------------------------------
+
+
+def domain_pages(model: SiteModel) -> tuple[DomainsView, list[tuple[str, DomainPageView]]]:
+    """The list of domains and one page per domain (its active concepts, A–Z)."""
+    members: dict[str, list[ConceptLink]] = defaultdict(list)
+    for concept in model.active:
+        for d in concept.domains:
+            if d in model.domains:
+                members[d].append(model.links[concept.id])
+    every = tuple(model.domains.values())
+    out = []
+    for ident, view in model.domains.items():
+        links = sorted(members.get(ident, []), key=lambda c: (en_sort_key(c.en or c.id), c.id))
+        out.append((view.path, DomainPageView(view, tuple(links), every)))
+    return DomainsView(tuple((v, len(members.get(k, []))) for k, v in model.domains.items())), out

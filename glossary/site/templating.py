@@ -18,9 +18,9 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
-from glossary.site.i18n import LANGUAGE_NAMES, Language
+from glossary.site.i18n import LANGUAGE_NAMES, Language, khmer_digits
 from glossary.site.labels import LABELS, N_
-from glossary.site.views import PageInfo
+from glossary.site.views import PageInfo, SiteInfo
 from glossary.site.writer import SiteError
 
 HERE = Path(__file__).resolve().parent
@@ -41,8 +41,11 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("home", "index.html", N_("Home")),
     NavItem("browse", "browse.html", N_("Browse")),
+    NavItem("domains", "domains/index.html", N_("Domains")),
     NavItem("documents", "documents/index.html", N_("Documents")),
+    NavItem("approved", "approved.html", N_("Approved")),
     NavItem("print", "print.html", N_("Print")),
+    NavItem("downloads", "downloads.html", N_("Downloads")),
     NavItem("search", "search.html", N_("Search")),
 )
 #: Issue 5's page of changes between revisions; shown in the navigation once a build
@@ -60,6 +63,24 @@ def mark_khmer(text: str | None) -> Markup:
     for m in _KHMER_RUN.finditer(text):
         out.append(str(escape(text[last:m.start()])))
         out.append(f'<span lang="km">{escape(m.group())}</span>')
+        last = m.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;()/&\- ]*[A-Za-z0-9.)]|[A-Za-z]")
+
+
+def mark_latin(text: str | None) -> Markup:
+    """Escape ``text`` and wrap each run of Latin text in ``<span lang="en">``, for free
+    text of unknown language (names, notes, titles) shown on a Khmer page."""
+    if not text:
+        return Markup("")
+    out: list[str] = []
+    last = 0
+    for m in _LATIN_RUN.finditer(text):
+        out.append(str(escape(text[last:m.start()])))
+        out.append(f'<span lang="en">{escape(m.group())}</span>')
         last = m.end()
     out.append(str(escape(text[last:])))
     return Markup("".join(out))
@@ -122,7 +143,8 @@ class _Labels(dict[str, str]):
         return key
 
 
-def make_environment(language: Language, *, has_changes: bool = False) -> jinja2.Environment:
+def make_environment(language: Language, *, has_changes: bool = False,
+                     site: SiteInfo | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -146,21 +168,25 @@ def make_environment(language: Language, *, has_changes: bool = False) -> jinja2
                              for kind, table in LABELS.items()}),
         language_names=LANGUAGE_NAMES,
         nav_items=tuple(NavItem(i.id, i.path, language.gettext(i.label)) for i in items),
+        site=site or SiteInfo(),
     )
     env.filters["date"] = language.format_date
     env.filters["number"] = language.format_number
     if language.code == "en":
         env.filters["km"] = mark_khmer
-    else:  # the whole page is Khmer already
-        env.filters["km"] = lambda text: escape(text or "")
+        env.filters["digits"] = lambda value: "" if value is None else str(value)
+    else:  # the whole page is Khmer already: mark the English in it
+        env.filters["km"] = mark_latin
+        env.filters["digits"] = lambda value: "" if value is None else khmer_digits(str(value))
     return env
 
 
 class Renderer:
     """Render page views with the Environment of each page's language."""
 
-    def __init__(self, languages: dict[str, Language], *, has_changes: bool = False) -> None:
-        self.envs = {code: make_environment(lang, has_changes=has_changes)
+    def __init__(self, languages: dict[str, Language], *, has_changes: bool = False,
+                 site: SiteInfo | None = None) -> None:
+        self.envs = {code: make_environment(lang, has_changes=has_changes, site=site)
                      for code, lang in languages.items()}
 
     def render(self, page: PageInfo, view: Any) -> str:

@@ -56,6 +56,11 @@ class ConceptLink:
     path: str
     en: str
     km: str
+    en_review: str = ""  # review state of the English headword ("" when none)
+    km_review: str = ""  # review state of the Khmer headword
+
+    def review(self, lang: str) -> str:
+        return self.km_review if lang == "km" else self.en_review
 
     def label(self, lang: str) -> tuple[str, str]:
         """The concept's name in ``lang`` if it has one, else in the other language;
@@ -122,6 +127,16 @@ class DomainView:
     id: str
     en: str
     km: str | None
+    path: str = ""  # its page, domains/<id>.html
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """Who publishes the site ([tool.glossary]), for citations and the footer."""
+
+    publisher: str | None = None
+    contact: str | None = None
+    site_url: str | None = None
 
 
 # --- page views ------------------------------------------------------------------------
@@ -136,6 +151,10 @@ class ConceptView:
     see_also: tuple[ConceptLink, ...]
     notes: tuple[str, ...]
     domains: tuple[DomainView, ...]
+    last_changed: date | None = None  # the newest date in its review records
+    entry_revision: str = ""  # a digest of everything the page shows
+    feedback: str | None = None  # "Suggest a change" href, from [tool.glossary] feedback
+    site: SiteInfo | None = None
 
     def ordered(self, first: str) -> tuple[LangView, ...]:
         """The language sections, ``first`` first."""
@@ -157,6 +176,7 @@ class LetterEntry:
     preferred: bool
     admin_status: str
     review: str
+    domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +185,7 @@ class LetterView:
     heading: str  # "A", "ក", or "#" for everything else
     entries: tuple[LetterEntry, ...]
     letters: tuple[LetterNav, ...]
+    domains: tuple[DomainView, ...] = ()  # for the domain filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,11 +262,53 @@ class PrintRow:
     en_review: str
     km: str
     km_review: str
+    en_definition: str = ""
+    km_definition: str = ""
+    approved_by: str | None = None
+    approved_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class PrintView:
     rows: tuple[PrintRow, ...]
+    revision: str = ""
+    last_changed: date | None = None  # the newest review date in the glossary
+    approved_only: bool = False
+    total: int = 0  # active concepts (the approved-only page says how many are left)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainPageView:
+    domain: DomainView
+    concepts: tuple[ConceptLink, ...]
+    domains: tuple[DomainView, ...]  # every domain, for the list beside it
+
+
+@dataclass(frozen=True, slots=True)
+class DomainsView:
+    domains: tuple[tuple[DomainView, int], ...]  # each domain and its concept count
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    name: str  # file name under downloads/
+    path: str  # downloads/<name>
+    format: str  # "CSV", "TBX" …
+    purpose: str  # untranslated; the template translates it
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadsView:
+    files: tuple[Download, ...]
+    revision: str
+    last_changed: date | None
+    missing: tuple[str, ...]  # formats the build did not produce
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundView:
+    pass
 
 
 @dataclass(frozen=True, slots=True)

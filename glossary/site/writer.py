@@ -4,7 +4,8 @@ It refuses to write one path twice in a build (two pages mapped to the same URL 
 bug that would otherwise silently lose a page), replaces each existing file atomically
 (a temporary file in the same folder, then ``os.replace``; a new one is created in
 place), skips writes whose bytes are unchanged,
-and keeps a manifest (``.manifest.json``) of what it wrote so that the next build can
+and keeps a manifest (``build/.site-manifest.json``, beside the site, never published
+inside it) of what it wrote so that the next build can
 
 * skip rendering a page whose inputs have not changed (:meth:`SiteWriter.unchanged`),
 * skip writing a page whose bytes have not changed, and
@@ -12,6 +13,11 @@ and keeps a manifest (``.manifest.json``) of what it wrote so that the next buil
 
 Site files are derived, so a write is not fsync'ed: after a crash the next build
 rewrites whatever the manifest cannot vouch for.
+
+The manifest is data, never trusted: a path in it that is not a plain relative path
+inside the site (absolute, ``..``, a backslash, or resolving outside the site through
+a symbolic link) is ignored, so a tampered manifest cannot make a build delete a file
+anywhere else (issue 18).
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from pathlib import Path
 
 from glossary.errors import GlossaryError
 
-MANIFEST = ".manifest.json"
+MANIFEST = ".site-manifest.json"  # in the site's parent folder (build/)
+LEGACY_MANIFEST = ".manifest.json"  # where it was, inside the site: removed
 MANIFEST_VERSION = 1
 
 
@@ -47,6 +54,14 @@ class SiteError(GlossaryError):
     """The site cannot be built as asked (two pages for one path, a bad template…)."""
 
 
+def safe_relative(rel: str) -> bool:
+    """Whether ``rel`` is a plain relative path of files inside the site."""
+    if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel:
+        return False
+    parts = rel.split("/")
+    return all(part not in ("", ".", "..") for part in parts)
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -64,6 +79,7 @@ class SiteWriter:
 
     def __init__(self, root: Path, *, incremental: bool = True) -> None:
         self.root = root
+        self.manifest = root.parent / MANIFEST
         self._prefix = str(root) + os.sep
         self.stats = WriteStats()
         self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
@@ -73,7 +89,9 @@ class SiteWriter:
     # -- manifest -------------------------------------------------------------------
 
     def _read_manifest(self) -> dict[str, tuple[str, str]]:
-        path = self.root / MANIFEST
+        path = self.manifest
+        if not path.is_file() and (self.root / LEGACY_MANIFEST).is_file():
+            path = self.root / LEGACY_MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -85,7 +103,7 @@ class SiteWriter:
             return {}
         out: dict[str, tuple[str, str]] = {}
         for rel, entry in files.items():
-            if (isinstance(entry, list) and len(entry) == 2
+            if (isinstance(entry, list) and len(entry) == 2 and safe_relative(rel)
                     and all(isinstance(x, str) for x in entry)):
                 out[rel] = (entry[0], entry[1])
         return out
@@ -97,7 +115,7 @@ class SiteWriter:
             raise SiteError(f"two pages would be written to {rel}",
                             path=self.root / rel,
                             hint="each page needs its own path; check for duplicate ids")
-        if rel.startswith(("/", "../")) or "/../" in rel or "\\" in rel or rel == MANIFEST:
+        if not safe_relative(rel):
             raise SiteError(f"refusing to write outside the site: {rel!r}", path=self.root)
         self._claimed[rel] = (key, out_digest)
 
@@ -178,8 +196,11 @@ class SiteWriter:
     def finish(self) -> WriteStats:
         """Delete files of the last build that this build did not produce; save the
         manifest."""
+        inside = os.path.realpath(self.root) + os.sep
         for rel in sorted(set(self._old) - set(self._claimed)):
             path = self.root / rel
+            if not os.path.realpath(path).startswith(inside):
+                continue  # through a symbolic link to somewhere else: never deleted
             try:
                 path.unlink()
                 self.stats.removed.append(rel)
@@ -190,7 +211,8 @@ class SiteWriter:
         text = json.dumps({"version": MANIFEST_VERSION, "files": self._claimed},
                           sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".{MANIFEST}.tmp"
+        tmp = self.manifest.with_name(f"{MANIFEST}.tmp")
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, self.root / MANIFEST)
+        os.replace(tmp, self.manifest)
+        (self.root / LEGACY_MANIFEST).unlink(missing_ok=True)
         return self.stats

@@ -5,8 +5,8 @@
 ``store.write_database``, ``store.open_database``, ``store.search``.
 """
 
-from glossary.store.read import SearchHit, naive_search, open_database, schema_version, search
+from glossary.store.read import SearchHit, naive_search, open_database, search
 from glossary.store.write import SCHEMA_VERSION, write_database
 
-__all__ = ["SCHEMA_VERSION", "SearchHit", "naive_search", "open_database", "schema_version",
-           "search", "write_database"]
+__all__ = ["SCHEMA_VERSION", "SearchHit", "naive_search", "open_database", "search",
+           "write_database"]

@@ -49,8 +49,7 @@ class SearchHit:
 
 __all__ = [
     "SCHEMA_VERSION", "DatabaseWriter", "SearchHit", "commit_database", "fill_database",
-    "naive_search", "open_database", "schema_version", "search", "temporary_path",
-    "write_database",
+    "naive_search", "open_database", "search", "temporary_path", "write_database",
 ]
 
 
@@ -231,21 +230,3 @@ def concept_ids(conn: sqlite3.Connection) -> list[str]:
 
 def concept_row_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM concept").fetchone()[0])
-
-
-
-
-def schema_version(path: Path) -> int | None:
-    """The schema version a database file was written with (None: unreadable or older
-    than the ``meta`` table), so an old database is rebuilt rather than misread."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row and str(row[0]).isdigit() else None
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()

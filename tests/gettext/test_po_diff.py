@@ -88,8 +88,8 @@ def test_diff_errors(run, po_project):
 
 def test_json_read_inverts_write(po_settings):
     loaded = loader.load(po_settings)
-    text = jsonfmt.write(loaded.glossary, loaded.revision)
-    glossary, revision = jsonfmt.read(text)
+    text = jsonfmt.dumps(loaded.glossary, loaded.revision)
+    glossary, revision = jsonfmt.loads(text)
     assert revision == loaded.revision
     assert glossary.concepts == loaded.glossary.concepts
-    assert jsonfmt.write(glossary, revision) == text
+    assert jsonfmt.dumps(glossary, revision) == text

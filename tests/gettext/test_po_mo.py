@@ -57,9 +57,9 @@ def test_random_catalogs_answer_like_msgfmt(tmp_path, n):
     entries = random_catalog(n)
     header = po.Header(revision="r1", creation_date="2026-01-01 00:00+0000")
     po_path = tmp_path / "c.po"
-    po_path.write_text(po.write(entries, header), encoding="utf-8")
+    po_path.write_text(po.write_catalog(entries, header), encoding="utf-8")
     assert msgfmt("-c", "-o", tmp_path / "gnu.mo", po_path).returncode == 0
-    data = mo.write(((e.context, e.msgid, e.msgstr) for e in entries), header.mo_text())
+    data = mo.write_catalog(((e.context, e.msgid, e.msgstr) for e in entries), header.mo_text())
     (tmp_path / "ours.mo").write_bytes(data)
     ours, gnu = load(tmp_path / "ours.mo"), load(tmp_path / "gnu.mo")
     for e in entries:
@@ -69,7 +69,7 @@ def test_random_catalogs_answer_like_msgfmt(tmp_path, n):
 
 
 def test_messages_without_context_and_empty_translations():
-    data = mo.write([(None, "yes", "បាទ"), ("c", "yes", "ចាស"), (None, "no", "")], "H: 1\n")
+    data = mo.write_catalog([(None, "yes", "បាទ"), ("c", "yes", "ចាស"), (None, "no", "")], "H: 1\n")
     table = mo.read(data)
     assert table == {"": "H: 1\n", "yes": "បាទ", "c\x04yes": "ចាស"}
 

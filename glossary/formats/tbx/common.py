@@ -30,6 +30,10 @@ TYPE_IN = {t.value: t for t in TermType} | {
 }
 POS_IN = {"propernoun": "noun", "noun phrase": "noun"}
 
+RATIONALE_PREFIX = "Rationale: "  # a termSec note: why this term (Term.rationale)
+EXAMPLE_MARK = "glossary:example"  # the note in a descripGrp of a concept's example
+EXAMPLE_NOTE = {"en": "glossary:example-en=", "km": "glossary:example-km="}
+
 # A Khmer term that is not approved is written ``admittedTerm`` (a CAT tool takes
 # ``preferredTerm`` as "use this"), with this note so that our own reader restores it.
 DEMOTED_NOTE = "glossary:admin=preferred"

@@ -16,11 +16,15 @@ from lxml import etree  # this module is imported only by the commands that use 
 
 from glossary import khmer
 from glossary.errors import FormatError
+from glossary.formats.options import ReadOptions
 from glossary.formats.tbx.common import (
     ADMIN_IN,
     DEMOTED_NOTE,
+    EXAMPLE_MARK,
+    EXAMPLE_NOTE,
     GENERATOR,
     POS_IN,
+    RATIONALE_PREFIX,
     REVIEW_NOTE_PREFIX,
     TYPE_IN,
     USAGE_IN,
@@ -38,7 +42,14 @@ from glossary.imports.records import (
     parse_date,
     parse_ref,
 )
-from glossary.model import PARTS_OF_SPEECH, AdminStatus, ConceptStatus, ReviewState, by_value
+from glossary.model import (
+    PARTS_OF_SPEECH,
+    AdminStatus,
+    ConceptStatus,
+    Example,
+    ReviewState,
+    by_value,
+)
 
 _ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
 _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
@@ -81,6 +92,8 @@ class _EntryReader:
         self.default_lang = default_lang
         self.fold = fold
         self._reviews: dict[str, InReview] = {}
+        self.examples: dict[str, list[str]] = {"en": [], "km": []}  # of the current entry
+        self.lang = "en"  # of the language section being read
 
     def text(self, el: Any) -> str:
         raw = el.text if len(el) == 0 else "".join(el.itertext())
@@ -103,6 +116,7 @@ class _EntryReader:
         see_also: list[str] = []
         notes: list[str] = []
         status: ConceptStatus | None = None
+        self.examples = {"en": [], "km": []}
         for child in el:
             name = _NAMES.get(child.tag) or _local(child)
             if name == "langSec" or name == "langSet":
@@ -127,6 +141,10 @@ class _EntryReader:
                 text = self.text(child)
                 if own and text.startswith("glossary:status="):
                     status = _enum(ConceptStatus, text[16:])
+                elif own and text.startswith(EXAMPLE_NOTE["en"]):
+                    self.examples["en"].append(text[len(EXAMPLE_NOTE["en"]):])
+                elif own and text.startswith(EXAMPLE_NOTE["km"]):
+                    self.examples["km"].append(text[len(EXAMPLE_NOTE["km"]):])
                 else:
                     notes.append(text)
             elif name == "descripGrp":
@@ -141,6 +159,7 @@ class _EntryReader:
             self.skip("entries with no English or Khmer term")
             return None
         raw_id = el.get("id")
+        examples = self.concept_examples()
         return InConcept(
             concept_id(raw_id) if raw_id else None,
             InLang(en.get("definition"), tuple(en["terms"])),
@@ -151,7 +170,19 @@ class _EntryReader:
             tuple(notes) if (notes or own) else None,
             status or (ConceptStatus.ACTIVE if own else None),
             el.sourceline,
+            examples,
         )
+
+    def concept_examples(self) -> tuple[Example, ...] | None:
+        """Example ``n`` is the ``n``-th example sentence of each language."""
+        en, km = self.examples["en"], self.examples["km"]
+        if len(en) != len(km):
+            self.result.skip("example sentences without the other language",
+                             abs(len(en) - len(km)))
+        found = tuple(Example(e, k) for e, k in zip(en, km, strict=False) if e and k)
+        if len(found) < min(len(en), len(km)):
+            self.result.skip("empty example sentences", min(len(en), len(km)) - len(found))
+        return found if (found or self.own) else None
 
     def lang_section(self, el: Any, langs: dict[str, dict[str, Any]]) -> None:
         tag = el.get(XML_LANG) or self.default_lang
@@ -161,6 +192,7 @@ class _EntryReader:
             self.result.skip(f"terms in language {tag or '(none)'}", count)
             return
         terms = langs[code]["terms"]
+        self.lang = code
         for child in el:
             name = _NAMES.get(child.tag) or _local(child)
             if name in _TERM_ELEMENTS:
@@ -210,7 +242,7 @@ class _EntryReader:
 
     def term(self, el: Any) -> InTerm | None:
         own = self.own
-        text = note = admin = kind = pos = context = None
+        text = note = admin = kind = pos = context = rationale = None
         admin_seen = demoted = False
         dnt = False if own else None
         review = _ReviewParts(self)
@@ -230,6 +262,8 @@ class _EntryReader:
                     demoted = True
                 elif own and content.startswith(REVIEW_NOTE_PREFIX):
                     pass  # the review state in words; the glossary:review note holds it
+                elif content.startswith(RATIONALE_PREFIX) and rationale is None:
+                    rationale = content[len(RATIONALE_PREFIX):]
                 elif not review.meta(content):
                     note = content if note is None else f"{note}\n{content}"
             elif name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
@@ -237,13 +271,10 @@ class _EntryReader:
             elif name == "transacGrp":
                 review.transaction(child)
             elif name == "descripGrp":
-                for sub in child:
-                    sub_name = _local(sub)
-                    sub_cat = (sub.get("type") or sub_name) if sub_name in _TYPED else sub_name
-                    if sub_cat == "context":
-                        context = self.text(sub)
-                    elif sub_cat != "source":
-                        self.skip(f"term-level {sub_cat}")
+                found: list[str] = []
+                self.term_group(child, found)
+                if found:
+                    context = found[-1]
             else:  # a termNote's type (DCA) or the element's name (DCT) is the category
                 cat = (child.get("type") or name) if name in _TYPED else name
                 if cat == "administrativeStatus":
@@ -264,7 +295,28 @@ class _EntryReader:
             return None
         if demoted:
             admin = AdminStatus.PREFERRED
-        return InTerm(text, admin, kind, pos, context, dnt, note, review.build())
+        return InTerm(text, admin, kind, pos, context, dnt, note, review.build(), rationale)
+
+    def term_group(self, grp: Any, context: list[str]) -> None:
+        """A term-level descripGrp: a context sentence (the concept's example when a
+        ``glossary:example`` note marks it in our own files) and its source."""
+        sentence = None
+        example = False
+        for sub in grp:
+            sub_name = _local(sub)
+            sub_cat = (sub.get("type") or sub_name) if sub_name in _TYPED else sub_name
+            if sub_cat == "context":
+                sentence = self.text(sub)
+            elif sub_name == "note" and self.own and self.text(sub) == EXAMPLE_MARK:
+                example = True
+            elif sub_cat != "source":
+                self.skip(f"term-level {sub_cat}")
+        if sentence is None:
+            return
+        if example:
+            self.examples[self.lang].append(sentence)
+        else:
+            context.append(sentence)
 
     def part_of_speech(self, el: Any) -> str:
         pos = self.text(el).lower()
@@ -415,19 +467,21 @@ def _refuse_entities(path: Path, root: Any) -> None:
     )
 
 
-def read(path: Path, *, fold_coeng_da: bool = True, stream: bool = False) -> ReadResult:
+def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     """Read a TBX file (v3 DCA/DCT or v2) into incoming records.
 
     The file is parsed as a stream and each finished entry is dropped from the tree. With
-    ``stream=True`` the records are produced while the caller iterates
+    ``options.stream`` the records are produced while the caller iterates
     ``result.concepts`` (a parse error is raised then); ``result.own`` and
     ``result.skipped`` are complete once it has been consumed.
     """
+    options = options or ReadOptions()
     result = ReadResult(path=path, format="tbx")
     default_lang = _check_root(path)
 
-    records = _iter_entries(path, result, _EntryReader(result, default_lang, fold_coeng_da))
-    result.concepts = (records if stream  # type: ignore[assignment]
+    records = _iter_entries(path, result, _EntryReader(result, default_lang,
+                                                            options.fold_coeng_da))
+    result.concepts = (records if options.stream  # type: ignore[assignment]
                        else list(records))
     return result
 

@@ -130,7 +130,7 @@
     return words.join(" ").normalize("NFC");
   }
 
-  /* The same plural folding as glossary.site.searchindex.stem(). */
+  /* The same plural folding as glossary.search.stem(). */
   function stem(word) {
     var n = word.length;
     if (n > 4 && /ies$/.test(word)) { return word.slice(0, -3) + "y"; }
@@ -139,10 +139,25 @@
     return word;
   }
 
-  /* The same key as glossary.site.searchindex.english_key(). */
-  function englishKey(text) {
-    return searchKey(text).split(" ").filter(function (w) { return w; }).map(stem).join(" ");
+  /* glossary.search.PUNCTUATION: read as a space in a key. */
+  var PUNCTUATION = /[\-\u2010-\u2015_\/\\.,;:!?()\[\]{}"'\u2018\u2019\u201c\u201d\u00ab\u00bb\u00b7\u2022&+*|\u17d4-\u17d6]/g;
+  var KHMER = /[\u1780-\u17ff\u19e0-\u19ff]/;
+
+  /* The same key as glossary.search.match_key(). */
+  function matchKey(text) {
+    var words = searchKey(text).replace(PUNCTUATION, " ").split(" ");
+    var out = [];
+    for (var i = 0; i < words.length; i++) {
+      var word = words[i];
+      if (!word) { continue; }
+      if (out.length && KHMER.test(word[0]) && KHMER.test(out[out.length - 1].slice(-1))) {
+        out[out.length - 1] += stem(word);
+      } else {
+        out.push(stem(word));
+      }
+    }
+    return out.join(" ");
   }
 
-  global.GlossaryKeys = { searchKey: searchKey, englishKey: englishKey, stem: stem };
+  global.GlossaryKeys = { searchKey: searchKey, matchKey: matchKey, stem: stem };
 }(window));

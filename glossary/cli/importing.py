@@ -1,0 +1,230 @@
+"""``glossary import FORMAT FILE``: one subcommand per readable registered format.
+
+Formats read as concept records (TBX, CSV, XLSX) share one command and report
+(added / changed / conflict / unchanged); a returned PO has its own (new, changed,
+conflict, unchanged, unknown proposals): :data:`OWN`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from glossary.cli.app import EXIT_USAGE, Context, emit_json, format_option, main, shown, user_errors
+from glossary.formats import REGISTRY, Format
+
+#: The help of the shared command per format, with an example (a format missing here
+#: gets its registry description and a generated example).
+HELP: dict[str, tuple[str, str]] = {
+    "tbx": ("Compare a TBX file (v3 DCA/DCT or v2) with the glossary and report what would "
+            "be added, changed or is in conflict; keeps English and Khmer, reports what it "
+            "skipped.",
+            "  $ glossary import tbx partner.tbx\n"
+            "  tbx import of partner.tbx: 1 added, 0 changed, 0 conflict(s), 4 unchanged"),
+    "csv": ("Compare a CSV (the layout of `glossary export csv`, or a bilingual sheet: "
+            "see --columns) with the glossary and report the changes; --apply --by NAME "
+            "writes them.",
+            "  $ glossary import csv reviewed.csv --apply --by 'Sok Dara'\n"
+            "  $ glossary import csv partner.csv --columns en=English,km=Khmer"),
+    "xlsx": ("Compare an XLSX workbook (the layout of `glossary export xlsx`) with the "
+             "glossary and report the changes; --apply --by NAME writes them.",
+             "  $ glossary import xlsx reviewed.xlsx"),
+}
+
+
+@main.group("import")
+def import_() -> None:
+    """Read terms back from an interchange file and report (or apply) the changes."""
+
+
+def _records(obj: Context, name: str, file: Path, output_format: str, apply: bool,
+             by: str | None, columns: str | None = None) -> None:
+    from glossary.formats.sheet_layout import parse_columns
+    from glossary.imports import run
+
+    mapping = None
+    if columns is not None:
+        try:
+            mapping = parse_columns(columns)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--columns") from None
+    with user_errors():
+        settings = obj.settings()
+        plan = run.import_records(settings, name, file, by=by, apply_changes=apply,
+                                  columns=mapping)
+    if output_format == "json":
+        data: dict[str, Any] = plan.as_dict()
+        data["applied"] = apply
+        emit_json(data)
+    else:
+        _print_plan(plan, settings.root, apply, by)
+
+
+def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
+    click.echo(f"{plan.format} import of {shown(plan.path, root)}: "
+               f"{plan.count('added')} added, {plan.count('changed')} changed, "
+               f"{plan.conflicts} conflict(s), {plan.unchanged} unchanged"
+               + ("" if plan.own else " (written by another tool)"))
+    width = max((len(c.concept) for c in plan.changes), default=0)
+    for change in plan.changes:
+        where = f"  (line {change.line})" if change.line else ""
+        detail = f": {change.detail}" if change.detail else ""
+        click.echo(f"  {change.kind:<8} {change.concept:<{width}}  {change.what}{detail}{where}")
+    if plan.skipped:
+        click.echo("skipped:")
+        for reason, count in sorted(plan.skipped.items()):
+            click.echo(f"  {count:>6}  {reason}")
+    if applied:
+        click.echo(f"applied by {by}: wrote {len(plan.written)} file(s) in terms/")
+    elif plan.new or plan.updated:
+        click.echo("nothing written; run again with --apply --by NAME to write these changes")
+
+
+def shared_command(fmt: Format) -> click.Command:
+    """``glossary import NAME FILE [--apply --by NAME]`` for a format read as records."""
+    name = fmt.name
+    summary, example = HELP.get(fmt.name, (
+        f"Compare a {fmt.name.upper()} file ({fmt.description}) with the glossary and "
+        "report the changes; --apply --by NAME writes them.",
+        f"  $ glossary import {fmt.name} incoming{fmt.extensions[0]}"))
+
+    @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+    @format_option("text", "json")
+    @click.option("--apply", "apply", is_flag=True,
+                  help="Write the added and changed concepts to terms/ (never conflicts).")
+    @click.option("--by", "by", default=None, metavar="NAME",
+                  help="Who takes responsibility for the import (required with --apply).")
+    @click.pass_obj
+    def command(obj: Context, file: Path, fmt: str, apply: bool, by: str | None,
+                columns: str | None = None) -> None:
+        _records(obj, name, file, fmt, apply, by, columns)
+
+    decorated = _COLUMNS(command) if name in SHEETS else command
+    return click.command(fmt.name, help=f"{summary}\n\n\b\nExample:\n{example}")(decorated)
+
+
+#: The formats read as sheets, which take --columns (another layout).
+SHEETS = ("csv", "xlsx")
+_COLUMNS = click.option(
+    "--columns", "columns", default=None, metavar="FIELD=HEADER,…",
+    help="Read a one-row-per-concept sheet: which column holds what, e.g. "
+         "en=English,km=Khmer,definition=Definition (fields: en, km, definition, "
+         "definition_km, note, concept_id, domains). Common bilingual headers "
+         "(English/Khmer, source/target …) are recognised without it.")
+
+
+def _print_report(report: Any, incoming: Any, root: Path) -> None:
+    from glossary.imports.proposals import Outcome
+
+    name = shown(incoming.path, root)
+    for warning in incoming.warnings:
+        click.echo(f"{name}: warning: {warning}")
+    labels = {
+        Outcome.NEW: "new proposals", Outcome.CHANGED: "changed proposals",
+        Outcome.CONFLICT: "conflicts", Outcome.UNCHANGED: "unchanged",
+        Outcome.UNKNOWN: "unknown entries",
+    }
+    for outcome, label in labels.items():
+        items = report.of(outcome)
+        if not items:
+            continue
+        listed = items
+        if outcome is Outcome.UNCHANGED:  # list only those the editor confirmed
+            listed = [i for i in items if not i.incoming.fuzzy and "fuzzy" in i.reason]
+        click.echo(f"{label} ({len(items)})" + (":" if listed else ""))
+        if outcome in (Outcome.UNKNOWN, Outcome.UNCHANGED):
+            listed = listed[:10]
+        for item in listed:
+            where = f"{name}:{item.incoming.line}"
+            if outcome is Outcome.UNKNOWN:
+                click.echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
+                continue
+            target = f"{item.concept_id}#{item.en_index}" if item.en_index else item.concept_id
+            line = f"  {where}: {target} {item.en_text!r}: "
+            if outcome is Outcome.NEW:
+                line += f"{item.incoming.text}"
+            elif outcome is Outcome.UNCHANGED:
+                line += f"{item.incoming.text} ({item.reason})"
+            else:
+                line += f"{item.current} → {item.incoming.text}"
+                if outcome is Outcome.CONFLICT:
+                    line += f" [{item.conflict}: {item.reason}]"
+            click.echo(line)
+        if listed and len(listed) < len(items) and outcome is Outcome.UNKNOWN:
+            click.echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
+    counts = report.counts()
+    if report.items and counts["unknown"] == len(report.items):
+        click.echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
+    skipped = len(incoming.skipped)
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f", {skipped} skipped "
+               "(empty, obsolete or plural)")
+
+
+@click.command("po")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@format_option("text", "json")
+@click.option("--apply", "apply_changes", is_flag=True,
+              help="Write the accepted changes to terms/ (otherwise only report).")
+@click.option("--by", "by", default=None, metavar="NAME",
+              help="Who accepts the changes (required with --apply).")
+@click.pass_obj
+def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str | None) -> None:
+    """Review a PO file returned by a translator; with --apply --by NAME, write it.
+
+    Entries match by msgctxt (else by msgid). The report lists new proposals, changed
+    proposals, conflicts (an approved term, or the glossary changed since the export),
+    unchanged and unknown entries. --apply never replaces an approved term and keeps
+    every earlier text in terms/ (as a superseded term).
+
+    \b
+    Example:
+      $ glossary import po glossary-km.po
+      changed proposals (1):
+        glossary-km.po:61: ai-model 'AI model': គំរូបញ្ញាសិប្បនិម្មិត → គំរូ AI
+      0 new, 1 changed, 26 unchanged, 0 conflict, 0 unknown, 0 skipped …
+      $ glossary import po glossary-km.po --apply --by "Sok Dara"
+    """
+    from glossary.imports import run
+
+    if apply_changes and not (by and by.strip()):
+        click.echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
+        sys.exit(EXIT_USAGE)
+    with user_errors():
+        settings = obj.settings()
+        incoming, report, result = run.import_proposals(settings, file, by=by,
+                                                        apply_changes=apply_changes)
+    if fmt == "json":
+        data: dict[str, Any] = {
+            "file": str(file), "warnings": incoming.warnings, "counts": report.counts(),
+            "items": [i.as_dict() for i in report.items],
+            "skipped": [{"line": line, "msgid": msgid, "reason": reason}
+                        for line, msgid, reason in incoming.skipped],
+        }
+        if result is not None:
+            data["applied"] = {"written": [shown(p, settings.root) for p in result.written],
+                               "added": result.added, "replaced": result.replaced,
+                               "skipped": result.skipped}
+        emit_json(data)
+        return
+    _print_report(report, incoming, settings.root)
+    if result is None:
+        if report.applicable:
+            click.echo("nothing written: run again with --apply --by NAME to accept")
+        return
+    for note in result.skipped:
+        click.echo(f"not added: {note}")
+    click.echo(f"applied: {result.replaced} replaced, {result.added} added, "
+               f"{len(result.written)} file(s) written")
+    for path in result.written:
+        click.echo(f"  {shown(path, settings.root)}")
+
+
+#: Formats whose import is not the shared command.
+OWN: dict[str, click.Command] = {"po": import_po}
+
+for _fmt in REGISTRY.values():
+    if _fmt.readable:
+        import_.add_command(OWN.get(_fmt.name) or shared_command(_fmt), _fmt.name)

@@ -1,0 +1,318 @@
+"""Search: the one specification of matching and ranking, for ``glossary search`` and
+the site's search page.
+
+The site's ``static/js/search.js`` is a line-for-line port of :func:`find`, and
+``static/js/khmer-key.js`` of :func:`match_key`; ``tests/data/search_cases.toml`` runs
+the same cases through the CLI and through the site in Chromium, and a parity test
+compares both result lists on many more queries. Change both, or neither.
+
+**Keys.** A text's matching key is :func:`glossary.khmer.search_key` (case, zero-width
+characters, Khmer typing order, Khmer digits), then punctuation (hyphens, slashes,
+dots, quotes, brackets…) read as a space, a space between two Khmer letters dropped
+(Khmer is written without spaces between words; ``ទិន្នន័យ ផ្ទាល់ខ្លួន`` is
+``ទិន្នន័យផ្ទាល់ខ្លួន``), and each word's English plural folded (:func:`stem`). Its
+*compact* form has no space at all, so ``human in the loop``, ``human-in-the-loop``
+and ``humanintheloop`` are one key, as are ``deep fake`` and ``deepfake``, ``gen AI``
+and ``GenAI``.
+
+**Matching**, from the best tier to the worst (a result's tier is its best term's):
+
+====  ==================================================================
+tier  the term's key and the query's key
+====  ==================================================================
+0     exact: the compact forms are equal
+1     whole words: every query word is a word of the term, in any order
+2     prefix: the term's compact form starts with the query's
+3     word prefixes: every query word starts a word of the term, any order
+4     substring: the query's compact form is inside the term's
+====  ==================================================================
+
+**Ranking**: tier, then headword before alternative (a concept's preferred term in
+either language is its headword; a document's or section's titles rank as
+alternatives), then the matched term's compact length (shorter first), then the
+page language's order (English A–Z, or Khmer dictionary order on Khmer pages).
+
+**Did you mean**: when nothing matches a query of 4 or more characters, the terms
+within a small edit distance (optimal string alignment: insertions, deletions,
+substitutions and swaps of two neighbours; 1 up to 6 characters, 2 above) of the
+query's compact form are suggested, closest first, ranked as above.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from glossary import khmer
+from glossary.model import ConceptStatus, Glossary
+
+INDEX_VERSION = 2
+
+#: Characters read as a space in a key (``khmer-key.js`` has the same list).
+PUNCTUATION = "-\u2010\u2011\u2012\u2013\u2014\u2015_/\\.,;:!?()[]{}\"'\u2018\u2019\u201c" \
+    "\u201d\u00ab\u00bb\u00b7\u2022&+*|\u17d4\u17d5\u17d6"
+_PUNCT = str.maketrans({ch: " " for ch in PUNCTUATION})
+_KHMER = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]")
+
+TIERS: tuple[str, ...] = ("exact", "words", "prefix", "word-prefix", "substring")
+SUGGESTIONS = 5
+SUGGEST_MIN = 4  # shortest query (compact code points) that gets suggestions
+
+
+def stem(word: str) -> str:
+    """Fold an English plural to its singular, conservatively (``policies`` → ``policy``).
+
+    Kept deliberately small so that the JavaScript port is obviously the same function.
+    A folded form only has to equal the folded singular (``analyses`` → ``analys``, and
+    ``analysis`` stays ``analysis``: prefix and substring tiers still find it).
+    """
+    n = len(word)
+    if n > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if n > 4 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+        return word[:-1]
+    return word
+
+
+def match_key(text: str) -> str:
+    """The matching key of ``text`` (see the module docstring): words separated by
+    one space; Khmer runs joined."""
+    words = khmer.search_key(text).translate(_PUNCT).split()
+    out: list[str] = []
+    for word in words:
+        if out and _KHMER.match(word[0]) and _KHMER.match(out[-1][-1]):
+            out[-1] += stem(word)
+        else:
+            out.append(stem(word))
+    return " ".join(out)
+
+
+# --- the index -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    lang: str
+    text: str
+    key: str
+    head: bool  # a headword: the preferred term of its concept in its language
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """Something search can find: a concept, a source document, or a section of one."""
+
+    kind: str  # "concept" | "document" | "section"
+    id: str
+    path: str  # language-neutral, e.g. "concepts/ai-model.html"
+    en: str
+    km: str
+    en_review: str  # review state of the English headword ("" for documents)
+    km_review: str
+    en_order: int  # position in English order
+    km_order: int  # position in Khmer dictionary order
+    terms: tuple[Term, ...]
+
+
+def index_items(glossary: Glossary,
+                section_anchor: Callable[[str], str] | None = None) -> list[Item]:
+    """Every active concept, then every document and section, as search items.
+
+    ``section_anchor`` maps a section id to its anchor on the document page (the
+    site's :func:`glossary.site.pages.section_anchor`); the default is ``s-<id>``."""
+    anchor = section_anchor or (lambda sid: "s-" + sid)
+    rows: list[tuple[str, str, str, str, str, str, str, list[Term]]] = []
+    for concept in glossary.concepts:
+        if concept.status is ConceptStatus.RETIRED:
+            continue
+        terms: list[Term] = []
+        heads: dict[str, Any] = {}
+        for lang in ("en", "km"):
+            section = concept.lang(lang)
+            preferred = section.preferred
+            heads[lang] = preferred
+            for term in section.terms:
+                terms.append(Term(lang, term.text, match_key(term.text), term is preferred))
+        en, km = heads["en"], heads["km"]
+        rows.append(("concept", concept.id, f"concepts/{concept.id}.html",
+                     en.text if en else "", km.text if km else "",
+                     en.review.state.value if en else "", km.review.state.value if km else "",
+                     terms))
+    for doc in glossary.documents:
+        page = f"documents/{doc.id}.html"
+        titles = [Term("en", doc.short, match_key(doc.short), False),
+                  Term("en", doc.title, match_key(doc.title), False)]
+        if doc.title_km:
+            titles.append(Term("km", doc.title_km, match_key(doc.title_km), False))
+        rows.append(("document", doc.id, page, doc.short, doc.title_km or "", "", "", titles))
+        for sec in doc.sections:
+            terms = [Term("en", sec.title, match_key(sec.title), False)]
+            if sec.title_km:
+                terms.append(Term("km", sec.title_km, match_key(sec.title_km), False))
+            rows.append(("section", f"{doc.id}#{sec.id}", f"{page}#{anchor(sec.id)}",
+                         f"{doc.short} §{sec.id} {sec.title}", sec.title_km or "", "", "",
+                         terms))
+    en_rank = _ranks([(r[3].casefold(), r[3], r[1]) for r in rows])
+    km_rank = _ranks([(not r[4], khmer.sort_key(r[4]) if r[4] else (), r[3].casefold(), r[1])
+                      for r in rows])
+    return [Item(kind, ident, path, en, km, en_review, km_review, en_rank[i], km_rank[i],
+                 tuple(terms))
+            for i, (kind, ident, path, en, km, en_review, km_review, terms) in enumerate(rows)]
+
+
+def _ranks(keys: Sequence[Any]) -> list[int]:
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ranks = [0] * len(keys)
+    for position, i in enumerate(order):
+        ranks[i] = position
+    return ranks
+
+
+def index_rows(items: Iterable[Item]) -> list[list[object]]:
+    """The items as JSON arrays for the site's ``search-index.js``:
+    ``[kind, id, path, en, km, en_review, km_review, en_order, km_order,
+    [[lang, text, key, head], ...]]``; a term's text is ``""`` when it equals its key."""
+    return [[i.kind, i.id, i.path, i.en, i.km, i.en_review, i.km_review, i.en_order,
+             i.km_order, [[t.lang, "" if t.text == t.key else t.text, t.key, int(t.head)]
+                          for t in i.terms]] for i in items]
+
+
+# --- finding -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    item: Item
+    term: Term  # the best-matching term
+    tier: int
+
+    @property
+    def match(self) -> str:
+        return TIERS[self.tier]
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    item: Item
+    term: Term
+    distance: int
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    query: str
+    key: str
+    hits: tuple[Hit, ...]  # at most ``limit``
+    total: int  # every match
+    suggestions: tuple[Suggestion, ...]  # only when nothing matched
+
+
+class Index:
+    """Items with each term's compact key and words, prepared once for many queries."""
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.items = list(items)
+        self.prepared = [[(t, t.key.replace(" ", ""), t.key.split(" ")) for t in item.terms]
+                         for item in self.items]
+
+
+def tier_of(compact: str, words: list[str], qc: str, qw: list[str]) -> int:
+    """The tier of a term (its compact key and words) for a query, or -1."""
+    if compact == qc:
+        return 0
+    if all(w in words for w in qw):
+        return 1
+    if compact.startswith(qc):
+        return 2
+    if all(any(t.startswith(w) for t in words) for w in qw):
+        return 3
+    if qc in compact:
+        return 4
+    return -1
+
+
+def find(index: Index, query: str, *, lang: str = "en", limit: int = 100) -> Found:
+    """Every item matching ``query``, best first (``lang``: the page's language, for
+    the last tie-break); at most ``limit`` hits, ``total`` counts them all."""
+    key = match_key(query)
+    if not key:
+        return Found(query, key, (), 0, ())
+    qc = key.replace(" ", "")
+    qw = key.split(" ")
+    longest = max(qw, key=len)  # the first longest, as in search.js
+    ranked: list[tuple[int, int, int, int, Hit]] = []
+    for n, (item, terms) in enumerate(zip(index.items, index.prepared, strict=True)):
+        best = -1
+        best_term: tuple[Term, str, list[str]] | None = None
+        for prepared in terms:
+            term, compact, words = prepared
+            if longest not in compact:  # every tier needs each query word in the key
+                continue
+            tier = tier_of(compact, words, qc, qw)
+            if tier < 0:
+                continue
+            score = tier * 2 + (0 if term.head else 1)
+            if best < 0 or score < best or (score == best and best_term is not None
+                                            and len(compact) < len(best_term[1])):
+                best, best_term = score, prepared
+        if best_term is not None:
+            order = item.km_order if lang == "km" else item.en_order
+            ranked.append((best, min(len(best_term[1]), 4095), order, n,
+                           Hit(item, best_term[0], best // 2)))
+    ranked.sort(key=lambda r: r[:4])
+    hits = tuple(r[4] for r in ranked[:limit])
+    suggestions = () if ranked else suggest(index, qc, lang=lang)
+    return Found(query, key, hits, len(ranked), suggestions)
+
+
+def suggest(index: Index, qc: str, *, lang: str = "en") -> tuple[Suggestion, ...]:
+    """Terms close to ``qc`` (a compact query key), for "did you mean"."""
+    if len(qc) < SUGGEST_MIN:
+        return ()
+    limit = 1 if len(qc) <= 6 else 2
+    ranked: list[tuple[int, int, int, int, int, Suggestion]] = []
+    for n, (item, terms) in enumerate(zip(index.items, index.prepared, strict=True)):
+        best: tuple[int, int, int, Suggestion] | None = None
+        for term, compact, _words in terms:
+            if abs(len(compact) - len(qc)) > limit:
+                continue
+            distance = edit_distance(qc, compact, limit)
+            if distance > limit:
+                continue
+            candidate = (distance, 0 if term.head else 1, len(compact),
+                         Suggestion(item, term, distance))
+            if best is None or candidate[:3] < best[:3]:
+                best = candidate
+        if best is not None:
+            order = item.km_order if lang == "km" else item.en_order
+            ranked.append((best[0], best[1], best[2], order, n, best[3]))
+    ranked.sort(key=lambda r: r[:5])
+    return tuple(r[5] for r in ranked[:SUGGESTIONS])
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance of ``a`` and ``b``; any value above ``limit``
+    is returned as ``limit + 1`` (rows stop early once every cell exceeds it)."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        low = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if (i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]
+                    and prev2[j - 2] + 1 < value):
+                value = prev2[j - 2] + 1
+            cur[j] = value
+            low = min(low, value)
+        if low > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[len(b)], limit + 1)

@@ -1,0 +1,50 @@
+"""The Downloads page: the files ``glossary build`` wrote into build/, copied into the
+site (``downloads/``) with their size and what each is for.
+
+``build`` renders the site after every other target, so the copies are those of the
+same build; ``build --only site`` copies what the last build left in build/. The
+page's date is the glossary's (its newest review date), never the clock, so a
+rebuild of the same glossary gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from glossary.site.labels import N_
+from glossary.site.views import Download
+
+#: (file in build/, name under downloads/, format, what it is for)
+FILES: tuple[tuple[str, str, str, str], ...] = (
+    ("glossary.csv", "glossary.csv", "CSV",
+     N_("Every term, one row each, for spreadsheets and scripts (UTF-8).")),
+    ("glossary.xlsx", "glossary.xlsx", "XLSX",
+     N_("The same table as the CSV, as an Excel workbook.")),
+    ("glossary.tbx", "glossary.tbx", "TBX",
+     N_("TBX-Basic (ISO 30042) for translation tools: Trados, memoQ, OmegaT, Phrase.")),
+    ("glossary.json", "glossary.json", "JSON",
+     N_("The whole glossary as data: concepts, terms, definitions, sources, reviews.")),
+    ("glossary.pot", "glossary.pot", "POT",
+     N_("Gettext template: the English terms, for a new translation.")),
+    ("km/glossary.po", "glossary.km.po", "PO",
+     N_("Gettext catalog of the Khmer terms, for review in Poedit, Weblate or Lokalize.")),
+    ("glossary.km.mo", "glossary.km.mo", "MO",
+     N_("The approved Khmer terms compiled for programs that use gettext.")),
+)
+
+
+def collect(build_dir: Path) -> tuple[list[tuple[Download, bytes]], list[str]]:
+    """The files to publish (with their bytes) and the formats not built yet."""
+    found: list[tuple[Download, bytes]] = []
+    missing: list[str] = []
+    for source, name, fmt, purpose in FILES:
+        path = build_dir / source
+        try:
+            data = path.read_bytes() if path.is_file() else None
+        except OSError:
+            data = None
+        if data is None:
+            missing.append(fmt)
+            continue
+        found.append((Download(name, f"downloads/{name}", fmt, purpose, len(data)), data))
+    return found, missing

@@ -1,0 +1,48 @@
+"""Pages beyond the glossary's own: domains, the approved-only list, downloads and the
+404 page (registered in ``glossary.site.build.EXTRA_PAGES``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glossary.site import downloads, pages
+from glossary.site.pages import SiteModel
+from glossary.site.spec import BuildContext, PageSpec
+from glossary.site.views import DownloadsView, NotFoundView
+
+
+def domain_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
+    listing, each = pages.domain_pages(model)
+    yield PageSpec("domains.html", "domains/index.html", listing, nav="domains")
+    for path, view in each:
+        yield PageSpec("domain.html", path, view, nav="domains")
+
+
+def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
+    """``approved.html``: the approved Khmer terms only (an index that prints)."""
+    yield PageSpec(
+        "print.html", "approved.html",
+        lambda: pages.print_view(model, "en", ctx.revision, approved_only=True),
+        nav="approved",
+        view_km=lambda: pages.print_view(model, "km", ctx.revision, approved_only=True),
+        fingerprint=pages.print_fingerprint(model, approved_only=True)
+        + ctx.revision.encode())
+
+
+def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
+    found, missing = downloads.collect(ctx.settings.build_dir)
+    view = DownloadsView(tuple(d for d, _ in found), ctx.revision,
+                         pages.glossary_date(model), tuple(missing))
+    yield PageSpec("downloads.html", "downloads.html", view, nav="downloads")
+
+
+def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
+    """``404.html``: what ``glossary serve`` answers for a page that does not exist."""
+    yield PageSpec("404.html", "404.html", NotFoundView())
+
+
+def download_files(ctx: BuildContext) -> Iterator[tuple[str, bytes]]:
+    """The files the Downloads page links to: (path in the site, bytes)."""
+    found, _ = downloads.collect(ctx.settings.build_dir)
+    for download, data in found:
+        yield download.path, data

@@ -1,0 +1,75 @@
+/* Small enhancements on every page; each page works without them.
+ * - copy buttons beside terms (the term is selectable text anyway);
+ * - the domain filter on index pages (domain pages work without it);
+ * - the date a printout was made (the page itself carries the glossary's date).
+ */
+(function () {
+  "use strict";
+
+  var live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("role", "status");
+  document.body.appendChild(live);
+
+  function copyText(text, button) {
+    function done() {
+      live.textContent = "";
+      live.textContent = button.getAttribute("data-copied") || "Copied";
+      button.classList.add("copied");
+      setTimeout(function () { button.classList.remove("copied"); }, 1500);
+    }
+    function fallback() {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy"); done(); } catch (e) { /* selectable anyway */ }
+      document.body.removeChild(area);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  var buttons = document.querySelectorAll("button.copy[data-copy]");
+  for (var i = 0; i < buttons.length; i++) {
+    (function (button) {
+      button.hidden = false;
+      button.setAttribute("data-copied", document.documentElement.lang === "km" ? "បានចម្លង" : "Copied");
+      button.addEventListener("click", function () {
+        copyText(button.getAttribute("data-copy"), button);
+      });
+    }(buttons[i]));
+  }
+
+  var filter = document.getElementById("domain-filter");
+  if (filter) {
+    filter.parentNode.hidden = false;
+    var entries = document.querySelectorAll(".entries > li[data-domains]");
+    filter.addEventListener("change", function () {
+      var wanted = filter.value;
+      for (var k = 0; k < entries.length; k++) {
+        var domains = " " + entries[k].getAttribute("data-domains") + " ";
+        entries[k].hidden = wanted !== "" && domains.indexOf(" " + wanted + " ") < 0;
+      }
+    });
+  }
+
+  var printed = document.querySelector(".printed-on");
+  if (printed) {
+    var stamp = function () {
+      var lang = document.documentElement.lang === "km" ? "km" : "en";
+      var text = new Date().toLocaleDateString(lang === "km" ? "km-KH" : "en-GB",
+        { year: "numeric", month: "long", day: "numeric" });
+      printed.querySelector(".print-date").textContent = text;
+      printed.hidden = false;
+    };
+    stamp();
+    window.addEventListener("beforeprint", stamp);
+  }
+}());
