@@ -123,6 +123,12 @@ def test_concept_page_shows_terms_badges_history_and_sources(site):
     km_text = " ".join(parse(site / "km/concepts/algorithmic-bias.html").root.text().split())
     assert "១៤ មេសា ២០២៥" in km_text  # babel's km date, in Khmer digits
     assert "អនុម័តដោយ Sok Dara" in km_text
+    # the reviewer sees why the Khmer term was chosen, and the term in use
+    assert "Why this term: Compound of the glossary's word for bias" in text
+    assert "Regulators asked the bank to test its credit model for algorithmic bias." in text
+    assert "ហេតុផលនៃការជ្រើសពាក្យនេះ៖ Compound of" in km_text
+    km_example = "និយ័តករបានស្នើឲ្យធនាគារធ្វើតេស្តគំរូឥណទានរបស់ខ្លួន"
+    assert km_text.index(km_example) < km_text.index("Regulators asked the bank")
 
 
 def test_khmer_page_puts_khmer_first(site):

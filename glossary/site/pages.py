@@ -42,6 +42,7 @@ from glossary.site.views import (
     DomainPageView,
     DomainsView,
     DomainView,
+    ExampleView,
     LanguageProgress,
     LangView,
     LetterEntry,
@@ -207,7 +208,7 @@ def concept_view(concept: Concept, model: SiteModel) -> ConceptView:
         section = concept.lang(lang)
         terms = tuple(
             TermView(t.text, lang, t.admin_status.value, t.type.value, t.pos, t.dnt, t.context,
-                     t.note, _review(t.review))
+                     t.note, _review(t.review), t.rationale)
             for t in section.terms
         )
         languages.append(LangView(lang, terms, _definition(section.definition, lang, model)))
@@ -219,7 +220,7 @@ def concept_view(concept: Concept, model: SiteModel) -> ConceptView:
         link, concept.status is ConceptStatus.RETIRED, tuple(languages),
         tuple(_ref(r, model) for r in concept.sources), see_also, concept.notes, domains,
         last_changed(concept), revision, _feedback(model.feedback, link, revision),
-        model.site,
+        model.site, tuple(ExampleView(e.en, e.km) for e in concept.examples),
     )
 
 

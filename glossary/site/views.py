@@ -105,6 +105,15 @@ class TermView:
     context: str | None
     note: str | None
     review: ReviewView
+    rationale: str | None = None  # why this term (how formed, what it avoids)
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleView:
+    """A sentence pair that shows the concept's term in use."""
+
+    en: str
+    km: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +164,7 @@ class ConceptView:
     entry_revision: str = ""  # a digest of everything the page shows
     feedback: str | None = None  # "Suggest a change" href, from [tool.glossary] feedback
     site: SiteInfo | None = None
+    examples: tuple[ExampleView, ...] = ()
 
     def ordered(self, first: str) -> tuple[LangView, ...]:
         """The language sections, ``first`` first."""
