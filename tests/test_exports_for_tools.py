@@ -360,3 +360,16 @@ def test_an_import_that_rewrites_a_concept_keeps_its_qa_context(cli, project):
     assert result.exit_code == 0, result.output
     text = path.read_text(encoding="utf-8")
     assert "from a partner glossary" in text and 'qa_context = "ai"' in text
+
+
+def test_the_site_offers_the_approved_only_and_tool_downloads(cli, project):
+    approve_two(cli)
+    assert cli("build").exit_code == 0
+    downloads = project / "build" / "site" / "downloads"
+    for name in ("approved-glossary.tbx", "approved-glossary-v2.tbx", "approved-glossary.csv",
+                 "approved-glossary.omegat.txt", "approved-glossary-compendium.km.po"):
+        assert khmer_in((downloads / name).read_text(encoding="utf-8")) == APPROVED, name
+    for name in ("glossary-v2.tbx", "glossary.omegat.txt", "glossary-compendium.km.po"):
+        assert khmer_in((downloads / name).read_text(encoding="utf-8")) == ALL_KM, name
+    page = (project / "build" / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert 'href="downloads/approved-glossary-v2.tbx"' in page
