@@ -62,13 +62,16 @@ def test_the_test_concept_reads_as_written(project: Path, settings) -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_round_trip_with_rationale_examples_and_line_breaks(project: Path, tmp_path: Path,
                                                             monkeypatch, fmt: str) -> None:
-    _with(project, "provider", "no-khmer-term", "three-examples")
+    _with(project, "provider", "no-khmer-term", "three-examples", "note-like-rationale")
     _round_trip(project, tmp_path, monkeypatch, fmt)
     again = loader.load_valid(_settings(tmp_path / f"empty-{fmt}")).glossary
     provider = again.concept("provider")
     assert provider is not None and provider.examples == EXAMPLES
     assert provider.km.terms[1].rationale == PROVIDER_RATIONALE
     assert provider.km.terms[0].rationale.startswith("Common in procurement texts")
+    note_like = again.concept("note-like-rationale")
+    assert note_like is not None and note_like.km.terms[0].rationale is None
+    assert note_like.km.terms[0].note.startswith("Rationale: typed by hand")
     waiting = again.concept("no-khmer-term")
     assert waiting is not None and waiting.examples == (
         Example("Nobody has proposed a Khmer term yet.",

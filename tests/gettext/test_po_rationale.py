@@ -14,7 +14,8 @@ from glossary.model import AdminStatus, LangSection
 from tests.gettext.po_helpers import msgfmt
 
 PO = Path("locale/km/LC_MESSAGES/glossary.po")
-PROVIDER = Path(__file__).resolve().parent.parent / "data" / "rationale" / "provider.toml"
+ROOT = Path(__file__).resolve().parent.parent.parent
+PROVIDER = ROOT / "tests" / "data" / "rationale" / "provider.toml"
 
 
 def _provider(po_project: Path) -> None:
@@ -63,3 +64,32 @@ def test_a_deprecated_khmer_term_alone_leaves_the_entry_untranslated(po_settings
     km = replace(concept.km.terms[0], admin_status=AdminStatus.DEPRECATED)
     alone = replace(concept, km=LangSection(terms=(km,)))
     assert pairs.pair_terms(alone) == [pairs.Pair(0, concept.en.terms[0], None, None)]
+
+
+def test_the_shipped_catalog_gives_every_rationale_and_example(tmp_path):
+    from glossary import locale_catalogs
+    from glossary.config import load_settings
+    from glossary.model import ConceptStatus
+
+    loaded = loader.load_valid(load_settings(cwd=ROOT))
+    glossary = loaded.glossary
+    entries = pairs.build_entries(glossary)
+    with_rationale = 0
+    for entry in entries:
+        concept = glossary.concept(entry.concept_id)
+        assert concept is not None and concept.status is ConceptStatus.ACTIVE
+        if entry.km_index is not None:
+            km = concept.km.terms[entry.km_index]
+            assert km.admin_status is not AdminStatus.DEPRECATED, entry.context
+            if km.rationale:
+                assert f"Rationale: {km.rationale}" in entry.comments, entry.context
+                with_rationale += 1
+        for example in concept.examples:
+            assert f"Example: {example.en} — {example.km}" in entry.comments
+    assert with_rationale > 400  # the shipped glossary gives one for every Khmer term
+    pot, po_text = locale_catalogs.po_texts(glossary, loaded.revision)
+    for name, text in (("glossary.pot", pot), ("glossary.po", po_text)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        checked = msgfmt("-c", "-o", "/dev/null", path)
+        assert checked.returncode == 0, checked.stderr

@@ -188,6 +188,8 @@ class _EntryWriter:
         self.transactions(inner, term.review)
         if term.rationale:
             self.el(inner, "note", RATIONALE_PREFIX + term.rationale)
+        elif term.note and term.note.startswith(RATIONALE_PREFIX):  # an empty one first,
+            self.el(inner, "note", RATIONALE_PREFIX)  # so the reader takes this as the note
         if term.note:
             self.el(inner, "note", term.note)
         if term.dnt:
