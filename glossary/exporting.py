@@ -10,24 +10,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import formats, selection, textfile
+from glossary import formats, selection, textfile, unsafe
+from glossary.errors import FormatError
 from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
+
+XML_FORMATS = ("tbx", "xlsx")
+
+
+def refuse_unsafe(name: str, glossary: Glossary) -> None:
+    """TBX and XLSX are XML: a character XML cannot hold (a C0 control, U+FFFE, U+FFFF)
+    is refused with its concept and field, before anything is written."""
+    if name not in XML_FORMATS:
+        return
+    found = unsafe.first_not_xml(glossary.concepts)
+    if found is not None:
+        concept, field, char = found
+        raise FormatError(f"{field}: contains {unsafe.name(char)}, which {name.upper()} "
+                          "(XML) cannot hold", path=f"terms/{concept}.toml",
+                          hint="remove it; `glossary check` lists every such character")
 
 
 def write(name: str, glossary: Glossary, out: IO[bytes],
           options: WriteOptions | None = None) -> None:
     """Serialize ``glossary`` as format ``name`` to a binary stream."""
+    refuse_unsafe(name, glossary)
     formats.load(name).write(glossary, out, options or WriteOptions())
 
 
 def write_file(name: str, glossary: Glossary, path: Path,
                options: WriteOptions | None = None) -> Path:
-    """Write atomically: a temporary file beside ``path``, then a rename (an interrupted
-    export leaves the previous file whole)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed process
-        stale.unlink(missing_ok=True)
+    """Write by the one output rule (:mod:`glossary.output`): a regular file atomically
+    (an interrupted export leaves the previous file whole), a symbolic link's target,
+    a device or FIFO written through, a directory refused."""
     with textfile.atomic_writer(path) as handle:
         write(name, glossary, handle, options)
     return path

@@ -24,6 +24,7 @@ from pathlib import Path
 from glossary import source, validate
 from glossary.config import Settings
 from glossary.errors import SourceError, ValidationFailed
+from glossary.lock import terms_read_lock
 from glossary.model import Glossary
 from glossary.problems import Level, Problem
 from glossary.source.cache import (
@@ -169,9 +170,11 @@ def check_folder(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path) -> list[
 
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:
     """Read and check the project's ``terms/`` through the parse cache in
-    ``build/.cache/``. Never raises for bad content (see ``problems``)."""
-    return load_checked(settings.terms_dir, settings.fold_coeng_da,
-                        cache_dir=settings.cache_dir, progress=progress)
+    ``build/.cache/``. Never raises for bad content (see ``problems``). Holds the
+    terms/ read lock meanwhile, so it never reads an import half-applied."""
+    with terms_read_lock(settings.terms_dir):
+        return load_checked(settings.terms_dir, settings.fold_coeng_da,
+                            cache_dir=settings.cache_dir, progress=progress)
 
 
 def load_valid(

@@ -1,53 +1,116 @@
-"""A lock for writes to ``terms/``: one writer at a time (imports, review decisions).
+"""Locks on ``terms/``: one writer at a time, and readers that never see half a write.
 
-``with terms_lock(terms_dir): ...`` takes an exclusive, non-blocking ``fcntl.flock`` on
-``terms/.glossary.lock`` (the file stays; git ignores it). If another process holds it,
-:class:`~glossary.errors.LockError` says which command and process hold it, at once,
-rather than waiting. The operating system releases the lock when the holder exits, so
-a crashed command never leaves the glossary locked.
+``with terms_lock(terms_dir): ...`` (imports, review decisions, ``new``) takes an
+exclusive ``fcntl.flock`` on ``terms/.glossary.lock`` (the file stays; git ignores it).
+If another *writer* holds it, :class:`~glossary.errors.LockError` says which command and
+process hold it, at once, rather than waiting; if only readers hold it, the writer
+waits for them (they are short).
+
+``with terms_read_lock(terms_dir): ...`` (everything that loads terms/: build, export,
+check, qa…) takes the same lock *shared*: any number of readers at once, and a reader
+that finds a writer at work waits for it to finish (telling :data:`notify` once), so a
+build or an export never reads a half-applied import. Within one process the read lock
+is a no-op while the process itself holds the write lock.
+
+The operating system releases a lock when its holder exits, so a crashed command never
+leaves the glossary locked. The temporary files a killed writer leaves in terms/
+(``.NAME.XXXX.tmp``) are deleted by the next writer (:func:`remove_stale_temporaries`).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from glossary.errors import LockError
+from glossary.output import from_os_error
 
 LOCK_NAME = ".glossary.lock"
+
+
+#: Told (once) when a command has to wait for a lock: the CLI prints it on stderr.
+notify: Callable[[str], None] | None = None
+
+#: terms/ folders this process holds a lock on (the read lock is then a no-op).
+_held: set[str] = set()
+
+
+def _tell(message: str) -> None:
+    if notify is not None:
+        notify(message)
+
+
+def _holder(fd: int) -> str:
+    return os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
 
 
 @contextmanager
 def terms_lock(terms_dir: Path, purpose: str = "writing terms/") -> Iterator[Path]:
     path = terms_dir / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
         raise LockError(f"cannot open the lock file: {exc.strerror}", path=path) from exc
+    key = str(terms_dir.resolve())
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
-            raise LockError(
-                "terms/ is locked by another glossary command"
-                + (f" ({holder})" if holder else ""),
-                path=path,
-                hint="wait for it to finish and try again",
-            ) from None
+            holder = _holder(fd)
+            if holder:  # another writer: say so at once
+                raise LockError(
+                    f"terms/ is locked by another glossary command ({holder})",
+                    path=path,
+                    hint="wait for it to finish and try again",
+                ) from None
+            _tell("waiting for other glossary commands to finish reading terms/ …")
+            fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}: {purpose}\n".encode(), 0)
+        _held.add(key)
         try:
+            remove_stale_temporaries(terms_dir, recursive=False)
             yield path
         finally:
+            _held.discard(key)
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
 
+
+@contextmanager
+def terms_read_lock(terms_dir: Path) -> Iterator[None]:
+    """Hold ``terms/`` shared while reading it (see the module docstring). Where the
+    lock file cannot be opened (no writer has run yet, no terms/), read unlocked."""
+    key = str(terms_dir.resolve())
+    if key in _held or not terms_dir.is_dir():
+        yield
+        return
+    try:  # a shared flock needs only read access; a reader never creates the file
+        fd = os.open(terms_dir / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:  # no writer has run here yet (or terms/ is not readable): unlocked
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(fd)
+            _tell(f"waiting for {holder or 'another glossary command'} to finish writing "
+                  "terms/ …")
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        _held.add(key)
+        try:
+            yield
+        finally:
+            _held.discard(key)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 BUILD_LOCK_NAME = ".glossary-build.lock"
@@ -57,12 +120,12 @@ BUILD_LOCK_NAME = ".glossary-build.lock"
 def build_lock(build_dir: Path) -> Iterator[Path]:
     """One build at a time in ``build_dir``: a second build waits for the first (a
     blocking ``flock``), then starts from its finished output."""
-    build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / BUILD_LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        build_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise LockError(f"cannot open the lock file: {exc.strerror}", path=path) from exc
+        raise from_os_error(exc, path) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
@@ -73,12 +136,13 @@ def build_lock(build_dir: Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def remove_stale_temporaries(folder: Path) -> int:
+def remove_stale_temporaries(folder: Path, *, recursive: bool = True) -> int:
     """Delete the temporary files (``.NAME.XXXX.tmp``) a killed writer left in
-    ``folder`` and below. Call it only while holding the build lock."""
+    ``folder`` (and below, ``recursive``). Call it only while holding the lock that
+    the writers of ``folder`` take (build lock, terms/ lock)."""
     removed = 0
-    for stale in folder.rglob(".*.tmp"):
-        if stale.is_file():
+    for stale in (folder.rglob(".*.tmp") if recursive else folder.glob(".*.tmp")):
+        if stale.is_file() and not stale.is_symlink():
             stale.unlink(missing_ok=True)
             removed += 1
     return removed

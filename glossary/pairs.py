@@ -72,6 +72,7 @@ class IncomingTerm:
     fuzzy: bool = False
     origin_file: str = ""
     line: int | None = None
+    rationale: str | None = None  # why this text, when the file says (TBX, CSV, XLSX)
 
 
 class CatalogEntry(NamedTuple):

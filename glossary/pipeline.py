@@ -12,8 +12,9 @@ from pathlib import Path
 from glossary import formats, khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError
-from glossary.lock import build_lock, remove_stale_temporaries
+from glossary.lock import build_lock, remove_stale_temporaries, terms_lock, terms_read_lock
 from glossary.model import Glossary
+from glossary.output import cannot_write, from_os_error
 from glossary.outputs_state import OutputState, input_key
 from glossary.problems import Problem
 from glossary.search import Found, Index, find, index_items
@@ -59,6 +60,21 @@ def render_database(ctx: RenderContext) -> list[Path]:
     return [ctx.settings.db_path]
 
 
+def _render(name: str, ctx: RenderContext) -> Rendered:
+    """Run one renderer; a write that fails (disk full, read-only file system, no
+    permission) is an :class:`OutputError` naming the file, never a traceback. Every
+    renderer replaces its files atomically, so the old outputs stay as they were."""
+    import sqlite3
+
+    try:
+        return _renderer(name)(ctx)
+    except OSError as exc:
+        raise from_os_error(exc, exc.filename or ctx.settings.build_dir) from None
+    except sqlite3.Error as exc:  # "database or disk is full", "readonly database"
+        raise cannot_write(ctx.settings.db_path, str(exc),
+                           "free some space, or check that build/ is writable") from None
+
+
 def _renderer(name: str) -> Callable[[RenderContext], Rendered]:
     module_name, _, func = RENDERERS[name].partition(":")
     function = getattr(importlib.import_module(module_name), func)
@@ -102,7 +118,11 @@ def build(
         raise ConfigError(f"unknown build target(s): {', '.join(unknown)}",
                           hint="choose from " + ", ".join(RENDERERS))
     results: list[TargetResult] = []
-    with build_lock(settings.build_dir):
+    try:
+        settings.build_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise from_os_error(exc, exc.filename or settings.build_dir) from None
+    with build_lock(settings.build_dir), terms_read_lock(settings.terms_dir):
         remove_stale_temporaries(settings.build_dir)
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
         ctx = RenderContext(loaded.glossary, settings, loaded.revision)
@@ -126,7 +146,7 @@ def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetRe
         if current is not None:
             return TargetResult(name, tuple(current), "unchanged")
     state.forget(name)  # until it is written whole
-    rendered = _renderer(name)(ctx)
+    rendered = _render(name, ctx)
     paths, status = rendered if isinstance(rendered, tuple) else (rendered, "written")
     if name not in SELF_INCREMENTAL:
         state.record(name, key, paths)
@@ -170,9 +190,6 @@ def new_concept(
                           hint="use lowercase letters, digits and hyphens, e.g. training-data")
     source.concept_paths(settings.terms_dir)  # raises a clear error when terms/ is missing
     path = settings.terms_dir / f"{concept_id}.toml"
-    if path.exists():
-        raise ConfigError(f"concept {concept_id!r} already exists", path=path,
-                          hint="edit that file, or choose another id")
     refs: list[tuple[str, str]] = []
     for item in sources:
         doc, sep, section = item.partition(":")
@@ -183,5 +200,9 @@ def new_concept(
     from glossary.source.new import render_new_concept
 
     text = render_new_concept(concept_id, en, km, refs, list(domains), definition)
-    textfile.atomic_write_text(path, text)
+    with terms_lock(settings.terms_dir, f"new {concept_id}"):
+        if path.exists() or path.is_symlink():
+            raise ConfigError(f"concept {concept_id!r} already exists", path=path,
+                              hint="edit that file, or choose another id")
+        textfile.atomic_write_text(path, text)
     return path

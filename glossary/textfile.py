@@ -4,13 +4,15 @@ first bad byte, so every reader reports a broken file the same way."""
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from glossary import output
 from glossary.errors import GlossaryError
+from glossary.output import new_file_mode
+
+__all__ = ["BOM", "atomic_write_bytes", "atomic_write_text", "atomic_writer", "byte_position",
+           "decode", "new_file_mode"]
 
 BOM = b"\xef\xbb\xbf"
 
@@ -39,44 +41,18 @@ def decode(
         ) from None
 
 
-def new_file_mode(path: Path) -> int:
-    """The permissions a write to ``path`` should leave: those of the file it replaces,
-    or for a new file the usual 0666 less the umask (never mkstemp's private 0600)."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A binary handle on a temporary file beside ``path``; when the block ends without
-    an exception the file is flushed to disk and renamed over ``path``, so readers see
-    the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = new_file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def atomic_writer(path: Path) -> contextlib.AbstractContextManager[BinaryIO]:
+    """A binary handle that writes ``path`` by the one output rule of
+    :mod:`glossary.output`: a regular file (or a link's target) is replaced atomically,
+    a device or FIFO written through, a directory refused; OSError → OutputError."""
+    return output.writer(path)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
-    with atomic_writer(path) as handle:
-        handle.write(data)
+    """Write ``data`` to ``path`` (see :func:`atomic_writer`)."""
+    output.write_bytes(path, data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` atomically; the file keeps its permissions."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    """Write ``text`` as UTF-8 to ``path``; the file keeps its permissions."""
+    output.write_text(path, text)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from glossary import khmer
+from glossary import khmer, unsafe
 from glossary.model import (
     PARTS_OF_SPEECH,
     Concept,
@@ -194,6 +194,11 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             yield _p(loaded, "control-char", kp,
                      f"contains the control character U+{ord(control.group()):04X}",
                      "remove it" + ("; a term is one line" if f.is_term else ""))
+        odd = None if raw.isascii() else unsafe.check_warning(f.value)
+        if odd is not None:
+            yield _p(loaded, "unsafe-char", kp, f"contains {unsafe.name(odd)}",
+                     "remove it: PO, TBX and XLSX exports cannot carry it as it is",
+                     Level.WARNING)
         if raw.isascii() and f.lang != "km":
             continue  # nothing below can apply to plain ASCII outside a Khmer field
         if f.value != raw and raw.replace("\ufeff", "") != f.value.replace("\ufeff", ""):

@@ -12,8 +12,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "glossary"
 LAYERS = {
     # 0: the vocabulary every layer shares
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
-    "glossary.problems": 0, "glossary.textfile": 0, "glossary.lock": 0, "glossary.pairs": 0,
-    "glossary.selection": 0,
+    "glossary.problems": 0, "glossary.textfile": 0, "glossary.output": 0, "glossary.lock": 0,
+    "glossary.unsafe": 0, "glossary.limits": 0,
+    "glossary.pairs": 0, "glossary.selection": 0,
     "glossary.imports.records": 0,  # what every format reader produces
     "glossary.outputs_state": 0,  # which build outputs are up to date
     # 1: one job each over the model
@@ -31,7 +32,8 @@ LAYERS = {
 # What a format module may import from the package (design §1: formats know the model,
 # errors, Khmer text and the import records, and nothing of each other).
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
-                  "glossary.imports.records", "glossary.textfile", "glossary.pairs",
+                  "glossary.imports.records", "glossary.textfile", "glossary.output",
+                  "glossary.unsafe", "glossary.limits", "glossary.pairs",
                   "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
                   "glossary.formats.options", "glossary.selection")
 

@@ -247,3 +247,29 @@ def test_another_tools_csv_adds_rationale_and_examples_where_we_have_none(
     result = json.loads(report.stdout)
     assert (result["added"], result["changed"]) == (0, 0), result["changes"]
     assert result["skipped"].get("examples that differ from ours (ours kept)") == 1
+
+
+def test_a_changed_khmer_proposal_brings_its_own_rationale(project: Path, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    import csv
+
+    _with(project, "provider")
+    out = tmp_path / "g.csv"
+    assert _run(project, monkeypatch, "export", "csv", "-o", str(out)).exit_code == 0
+    rows = _csv_rows(out)
+    for row in rows:
+        if row["concept_id"] == "provider" and row["term"] == "អ្នកផ្តល់":
+            row["term"], row["rationale"] = "អ្នកផ្តល់សេវា", "អ្នកផ្តល់ + សេវា 'service'."
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    applied = _run(project, monkeypatch, "import", "csv", str(out), "--apply", "--by", "T")
+    assert applied.exit_code == 0, applied.output
+    concept = loader.load_valid(_settings(project)).glossary.concept("provider")
+    assert concept is not None
+    by_text = {t.text: t for t in concept.km.terms}
+    assert by_text["អ្នកផ្តល់សេវា"].rationale == "អ្នកផ្តល់ + សេវា 'service'."
+    # the earlier text keeps the rationale that explained it
+    assert by_text["អ្នកផ្តល់"].admin_status.value == "superseded"
+    assert by_text["អ្នកផ្តល់"].rationale == PROVIDER_RATIONALE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -107,17 +108,62 @@ def main(ctx: click.Context, terms: Path | None, build: Path | None, locale: Pat
     ctx.obj = Context(terms, build, locale)
 
 
+#: Characters that would act on a terminal rather than show: C0 and C1 controls
+#: (ESC starts colour, title and OSC-52 clipboard sequences; CR overwrites a line),
+#: bidirectional overrides and isolates (which reorder what follows), line and
+#: paragraph separators. Newline and tab are kept.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2028\u2029\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character of :data:`_UNSAFE` written as ``\\uXXXX`` (valid
+    inside a JSON string too), so text from a file cannot drive the terminal."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for anything that may hold text from a file: reports, errors,
+    logs. Data a command writes to standard output on purpose does not go through it."""
+    click.echo(terminal_safe(str(message)), err=err, nl=nl)
+
+
+def _notify(message: str) -> None:
+    echo(message, err=True)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn GlossaryError into `Error: ...` on stderr and exit 2 — never a traceback."""
+    """Turn GlossaryError into `Error: ...` on stderr and exit 2 — never a traceback.
+    An OSError no layer below turned into a GlossaryError is reported the same way."""
+    from glossary import lock
+
+    lock.notify = _notify
     try:
         yield
     except ValidationFailed as exc:
-        click.echo(f"Error: {exc.message}", err=True)
+        echo(f"Error: {exc.message}", err=True)
         sys.exit(EXIT_PROBLEMS)
     except GlossaryError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except MemoryError:
+        echo("Error: out of memory (the input is too large for this machine; see "
+             "\"Limits\" in the README)", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        from glossary.output import ADVICE
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        echo(f"Error: {where}{reason} ({ADVICE.get(exc.errno or 0, 'check the path')})",
+             err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def output_path(value: Path | None) -> Path | None:
+    """``-o`` as given: None (and ``-o -``) means standard output."""
+    return None if value is None or str(value) == "-" else value
 
 
 def shown(path: Path, root: Path) -> str:
@@ -129,7 +175,7 @@ def shown(path: Path, root: Path) -> str:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(readable_json(data))
+    echo(readable_json(data))
 
 
 def readable_json(data: Any, depth: int = 2) -> str:

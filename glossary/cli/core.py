@@ -10,6 +10,7 @@ from glossary.cli.app import (
     EXIT_PROBLEMS,
     Context,
     Progress,
+    echo,
     emit_json,
     format_option,
     main,
@@ -46,8 +47,8 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
                    "problems": [p.as_dict(settings.root) for p in problems]})
     else:
         for problem in problems:
-            click.echo(problem.format(settings.root))
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+            echo(problem.format(settings.root))
+        echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors or (strict and warnings):
         sys.exit(EXIT_PROBLEMS)
 
@@ -80,13 +81,13 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
             else 0
         with Progress("reading terms/", count) as progress:
             report = pipeline.build(settings, targets, strict=strict, progress=progress)
-    click.echo(f"built {report.concepts} concepts, {report.terms} terms "
+    echo(f"built {report.concepts} concepts, {report.terms} terms "
                f"(revision {report.revision})")
     rows = [(", ".join(str(shown(p, settings.root)) for p in result.paths), result.status)
             for result in report.targets]
     width = max((len(name) for name, _ in rows), default=0)
     for name, status in rows:
-        click.echo(f"  {name.ljust(width)}  {status}")
+        echo(f"  {name.ljust(width)}  {status}")
 
 
 @main.command()
@@ -129,18 +130,18 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
         })
         return
     if not found.hits:
-        click.echo(f"no match for {query!r}", err=True)
+        echo(f"no match for {query!r}", err=True)
         if found.suggestions:
             names = ", ".join(f"{s.term.text} ({s.item.id})" for s in found.suggestions)
-            click.echo(f"did you mean: {names}", err=True)
+            echo(f"did you mean: {names}", err=True)
         return
     width = max(len(h.item.id) for h in found.hits)
     for h in found.hits:
         item = h.item
         state = item.km_review or "none" if item.kind == "concept" else item.kind
-        click.echo(f"{item.id:<{width}}  {item.en or '-'}  {item.km or '-'}  [{state}]")
+        echo(f"{item.id:<{width}}  {item.en or '-'}  {item.km or '-'}  [{state}]")
     if found.total > len(found.hits):
-        click.echo(f"showing {len(found.hits)} of {found.total} (--limit N shows more)",
+        echo(f"showing {len(found.hits)} of {found.total} (--limit N shows more)",
                    err=True)
 
 
@@ -163,22 +164,22 @@ def stats(obj: Context, fmt: str) -> None:
     if fmt == "json":
         emit_json(result.as_dict())
         return
-    click.echo(f"concepts: {result.concepts}" + (f" (+{result.retired} retired)"
+    echo(f"concepts: {result.concepts}" + (f" (+{result.retired} retired)"
                                                  if result.retired else ""))
     for lang, states in result.terms.items():
         parts = ", ".join(f"{n} {state}" for state, n in states.items())
-        click.echo(f"terms {lang}: {parts}")
+        echo(f"terms {lang}: {parts}")
     for lang, n in result.definitions.items():
-        click.echo(f"definitions {lang}: {n}")
-    click.echo(f"concepts without Khmer: {len(result.without_khmer)}")
-    click.echo("references per document section:")
+        echo(f"definitions {lang}: {n}")
+    echo(f"concepts without Khmer: {len(result.without_khmer)}")
+    echo("references per document section:")
     doc = None
     for row in result.coverage:
         if row["doc"] != doc:
             doc = row["doc"]
-            click.echo(f"  {row['short']}")
+            echo(f"  {row['short']}")
         mark = "" if row["concepts"] else "   <- not cited yet"
-        click.echo(f"    §{row['section']:<14} {row['concepts']:>4}  {row['title']}{mark}")
+        echo(f"    §{row['section']:<14} {row['concepts']:>4}  {row['title']}{mark}")
 
 
 @main.command()
@@ -205,4 +206,4 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
     with user_errors():
         settings = obj.settings()
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition)
-    click.echo(f"created {shown(path, settings.root)}")
+    echo(f"created {shown(path, settings.root)}")

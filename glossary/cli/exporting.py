@@ -14,7 +14,16 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import Context, main, review_options, shown, user_errors, warn_if_empty
+from glossary.cli.app import (
+    Context,
+    echo,
+    main,
+    output_path,
+    review_options,
+    shown,
+    user_errors,
+    warn_if_empty,
+)
 from glossary.formats import REGISTRY, Format
 
 #: The help of the shared command per format, with an example (a format missing here
@@ -65,21 +74,28 @@ def shared_command(fmt: Format) -> click.Command:
 
         options = WriteOptions(approved_only=approved_only, min_review=min_review,
                                tbx_version=int(tbx_version))
+        output = output_path(output)
         with user_errors():
-            counts = exporting.export_file(obj.settings(), fmt.name,
-                                           output or sys.stdout.buffer, options)
-        if output is None:
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(f"wrote {output}", err=True)
+            try:
+                counts = exporting.export_file(obj.settings(), fmt.name,
+                                               output or sys.stdout.buffer, options)
+                if output is None:
+                    sys.stdout.buffer.flush()
+            except BrokenPipeError:  # `glossary export csv | head`: the reader had enough
+                sys.stderr.close()
+                raise SystemExit(0) from None
+        if output is not None:
+            echo(f"wrote {output}", err=True)
         warn_if_empty(counts.km_terms, approved_only, min_review, f"the {fmt.name} export")
 
     command.__name__ = f"export_{fmt.name}"
-    kind = click.Path(path_type=Path, dir_okay=False)
+    # a directory is refused by glossary.output with the one "cannot write" message
+    kind = click.Path(path_type=Path)
     option = (click.option("-o", "--output", type=kind, required=True,
-                           help="The file to write.") if fmt.binary else
+                           help="The file to write (-: standard output).") if fmt.binary else
               click.option("-o", "--output", type=kind, default=None,
-                           help="Write to FILE instead of standard output."))
+                           help="Write to FILE instead of standard output (- or no -o: "
+                                "standard output)."))
     decorated = review_options(option(command))
     if fmt.name == "tbx":
         decorated = click.option(
@@ -93,8 +109,8 @@ def shared_command(fmt: Format) -> click.Command:
 def _report_ambiguous(done: Any) -> None:
     for item in done.ambiguous or ():
         others = "; ".join(f"{text} ({cid})" for cid, text in item.others)
-        click.echo(f"warning: ambiguous English term {item.msgid!r}: kept {item.chosen} "
-                   f"(fuzzy); also {others}", err=True)
+        echo(f"warning: ambiguous English term {item.msgid!r}: kept {item.chosen} "
+             f"(fuzzy); also {others}", err=True)
 
 
 @click.command("po")
@@ -137,10 +153,10 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
         done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
                                          approved_only=approved_only, min_review=min_review,
                                          compendium=compendium, out_dir=out_dir)
-    click.echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
-               f"{done.untranslated} untranslated)")
+    echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
+         f"{done.untranslated} untranslated)")
     for path in done.paths:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
     _report_ambiguous(done)
     warn_if_empty(done.entries, approved_only, min_review, "the PO catalog")
 
@@ -175,9 +191,9 @@ def export_mo(obj: Context, approved_only: bool, min_review: str | None, compend
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output,
                                          min_review=level, compendium=compendium)
-    click.echo(f"exported {done.entries} {level} entries")
+    echo(f"exported {done.entries} {level} entries")
     for path in done.paths:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
     _report_ambiguous(done)
     warn_if_empty(done.entries, False, level, "the MO catalog")
 

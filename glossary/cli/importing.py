@@ -13,7 +13,16 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import EXIT_USAGE, Context, emit_json, format_option, main, shown, user_errors
+from glossary.cli.app import (
+    EXIT_USAGE,
+    Context,
+    echo,
+    emit_json,
+    format_option,
+    main,
+    shown,
+    user_errors,
+)
 from glossary.formats import REGISTRY, Format
 
 #: The help of the shared command per format, with an example (a format missing here
@@ -64,7 +73,7 @@ def _records(obj: Context, name: str, file: Path, output_format: str, apply: boo
 
 
 def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
-    click.echo(f"{plan.format} import of {shown(plan.path, root)}: "
+    echo(f"{plan.format} import of {shown(plan.path, root)}: "
                f"{plan.count('added')} added, {plan.count('changed')} changed, "
                f"{plan.conflicts} conflict(s), {plan.unchanged} unchanged"
                + ("" if plan.own else " (written by another tool)"))
@@ -72,15 +81,15 @@ def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
     for change in plan.changes:
         where = f"  (line {change.line})" if change.line else ""
         detail = f": {change.detail}" if change.detail else ""
-        click.echo(f"  {change.kind:<8} {change.concept:<{width}}  {change.what}{detail}{where}")
+        echo(f"  {change.kind:<8} {change.concept:<{width}}  {change.what}{detail}{where}")
     if plan.skipped:
-        click.echo("skipped:")
+        echo("skipped:")
         for reason, count in sorted(plan.skipped.items()):
-            click.echo(f"  {count:>6}  {reason}")
+            echo(f"  {count:>6}  {reason}")
     if applied:
-        click.echo(f"applied by {by}: wrote {len(plan.written)} file(s) in terms/")
+        echo(f"applied by {by}: wrote {len(plan.written)} file(s) in terms/")
     elif plan.new or plan.updated:
-        click.echo("nothing written; run again with --apply --by NAME to write these changes")
+        echo("nothing written; run again with --apply --by NAME to write these changes")
 
 
 def shared_command(fmt: Format) -> click.Command:
@@ -121,7 +130,7 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
 
     name = shown(incoming.path, root)
     for warning in incoming.warnings:
-        click.echo(f"{name}: warning: {warning}")
+        echo(f"{name}: warning: {warning}")
     labels = {
         Outcome.NEW: "new proposals", Outcome.CHANGED: "changed proposals",
         Outcome.CONFLICT: "conflicts", Outcome.UNCHANGED: "unchanged",
@@ -134,13 +143,13 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
         listed = items
         if outcome is Outcome.UNCHANGED:  # list only those the editor confirmed
             listed = [i for i in items if not i.incoming.fuzzy and "fuzzy" in i.reason]
-        click.echo(f"{label} ({len(items)})" + (":" if listed else ""))
+        echo(f"{label} ({len(items)})" + (":" if listed else ""))
         if outcome in (Outcome.UNKNOWN, Outcome.UNCHANGED):
             listed = listed[:10]
         for item in listed:
             where = f"{name}:{item.incoming.line}"
             if outcome is Outcome.UNKNOWN:
-                click.echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
+                echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
                 continue
             target = f"{item.concept_id}#{item.en_index}" if item.en_index else item.concept_id
             line = f"  {where}: {target} {item.en_text!r}: "
@@ -152,14 +161,14 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 line += f"{item.current} → {item.incoming.text}"
                 if outcome is Outcome.CONFLICT:
                     line += f" [{item.conflict}: {item.reason}]"
-            click.echo(line)
+            echo(line)
         if listed and len(listed) < len(items) and outcome is Outcome.UNKNOWN:
-            click.echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
+            echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
     counts = report.counts()
     if report.items and counts["unknown"] == len(report.items):
-        click.echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
+        echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
     skipped = len(incoming.skipped)
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f", {skipped} skipped "
+    echo(", ".join(f"{n} {k}" for k, n in counts.items()) + f", {skipped} skipped "
                "(empty, obsolete or plural)")
 
 
@@ -190,7 +199,7 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
     from glossary.imports import run
 
     if apply_changes and not (by and by.strip()):
-        click.echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
+        echo("Error: --apply needs --by NAME (who accepts the changes)", err=True)
         sys.exit(EXIT_USAGE)
     with user_errors():
         settings = obj.settings()
@@ -212,14 +221,14 @@ def import_po(obj: Context, file: Path, fmt: str, apply_changes: bool, by: str |
     _print_report(report, incoming, settings.root)
     if result is None:
         if report.applicable:
-            click.echo("nothing written: run again with --apply --by NAME to accept")
+            echo("nothing written: run again with --apply --by NAME to accept")
         return
     for note in result.skipped:
-        click.echo(f"not added: {note}")
-    click.echo(f"applied: {result.replaced} replaced, {result.added} added, "
+        echo(f"not added: {note}")
+    echo(f"applied: {result.replaced} replaced, {result.added} added, "
                f"{len(result.written)} file(s) written")
     for path in result.written:
-        click.echo(f"  {shown(path, settings.root)}")
+        echo(f"  {shown(path, settings.root)}")
 
 
 #: Formats whose import is not the shared command.

@@ -12,6 +12,7 @@ from glossary.cli.app import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     Context,
+    echo,
     emit_json,
     format_option,
     main,
@@ -81,7 +82,7 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
                                      param_hint="--domain")
         if output is not None:
             count = qa_lib.extract_terms(ref, files, output)
-            click.echo(f"wrote {output} ({count} concept(s))")
+            echo(f"wrote {output} ({count} concept(s))")
             return
         if qa_lib.reference_terms(ref, domains) == 0:
             where = f" in domain {', '.join(domains)}" if domains else ""
@@ -101,16 +102,16 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
                    "findings": [f.as_dict() for f in findings]})
     elif fmt == "github":
         for finding in findings:
-            click.echo(qa_lib.format_github(finding))
+            echo(qa_lib.format_github(finding))
     else:
         for finding in findings:
-            click.echo(qa_lib.format_text(finding))
+            echo(qa_lib.format_text(finding))
     problems = report.problems
     if fmt != "json":
         by_rule = Counter(f.rule for f in problems)
         detail = ", ".join(f"{n} {rule}" for rule, n in sorted(by_rule.items()))
         listed = len(findings) - len(problems)
-        click.echo(f"{len(problems)} finding(s) in {report.files} file(s)"
+        echo(f"{len(problems)} finding(s) in {report.files} file(s)"
                    + (f" ({detail})" if detail else "")
                    + (f"; {listed} glossary term(s) listed" if listed else ""), err=True)
     if problems:

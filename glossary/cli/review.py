@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from glossary.cli.app import Context, emit_json, format_option, main, shown, user_errors
+from glossary.cli.app import Context, echo, emit_json, format_option, main, shown, user_errors
 
 
 @main.group()
@@ -23,9 +23,9 @@ def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: st
         decision = review_mod.decide(settings.terms_dir, concept, state=state, by=by,
                                      lang=lang, term=term, note=note,
                                      fold_coeng_da=settings.fold_coeng_da)
-    click.echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
+    echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
                f"{decision.state} by {by.strip()}")
-    click.echo(f"  {shown(decision.path, settings.root)}")
+    echo(f"  {shown(decision.path, settings.root)}")
 
 
 def _decision_options(func: Any) -> Any:
@@ -94,7 +94,7 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         emit_json([i.as_dict() for i in items])
         return
     if not items:
-        click.echo(f"no {state} terms", err=True)
+        echo(f"no {state} terms", err=True)
         return
     width = max(len(i.concept_id) for i in items)
     for i in items:
@@ -102,8 +102,8 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         line = f"{i.concept_id:<{width}}  {i.lang}[{i.index}]  {i.text}  {i.admin_status}  {who}"
         if i.note:
             line += f"  ({i.note})"
-        click.echo(line)
-    click.echo(f"{len(items)} {state} term(s)", err=True)
+        echo(line)
+    echo(f"{len(items)} {state} term(s)", err=True)
 
 
 @main.command()
@@ -133,7 +133,7 @@ def diff(obj: Context, old: str, new: str, fmt: str) -> None:
         emit_json(report.as_dict())
         return
     for change in report.changes:
-        click.echo(change.describe())
+        echo(change.describe())
     counts = report.counts()
-    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
+    echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
                f"no changes between {old} and {new}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from glossary.cli.app import EXIT_USAGE, Context, main, shown, user_errors
+from glossary.cli.app import EXIT_USAGE, Context, echo, main, shown, user_errors
 
 if TYPE_CHECKING:
     from http.server import ThreadingHTTPServer
@@ -37,10 +37,37 @@ def make_server(root: Path, port: int, *, quiet: bool = False) -> ThreadingHTTPS
                 self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
-            if not quiet:
-                click.echo(f"{self.address_string()} {format % args}", err=True)
+            if not quiet:  # echo escapes ESC, OSC, RLO… that a request line may carry
+                echo(f"{self.address_string()} {format % args}", err=True)
 
-    return ThreadingHTTPServer((HOST, port), functools.partial(Handler, directory=str(root)))
+        def send_head(self) -> Any:
+            """A path the file system cannot take (``%00``, bad UTF-8) is a 400, never a
+            traceback on the server."""
+            from urllib.parse import unquote
+
+            raw = self.path.split("?", 1)[0].split("#", 1)[0]
+            try:
+                path = unquote(raw, errors="strict")
+            except UnicodeDecodeError:
+                path = "\0"
+            if "\0" in path or "\\" in path:
+                self.send_error(400, "Bad request path")
+                return None
+            try:
+                return super().send_head()
+            except (ValueError, UnicodeError):
+                self.send_error(400, "Bad request path")
+                return None
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            """One line (a client that hung up early, …), never a traceback."""
+            import sys
+
+            if not quiet:
+                echo(f"{client_address[0]} request failed: {sys.exc_info()[1]!r}", err=True)
+
+    return Server((HOST, port), functools.partial(Handler, directory=str(root)))
 
 
 @main.command()
@@ -68,18 +95,18 @@ def serve(obj: Context, port: int, rebuild: bool) -> None:
             pipeline.build(settings, ("site",))
     root: Path = settings.build_dir / "site"
     if not (root / "index.html").is_file():
-        click.echo(f"Error: no site in {root} (run `glossary build` first)", err=True)
+        echo(f"Error: no site in {root} (run `glossary build` first)", err=True)
         raise SystemExit(EXIT_USAGE)
     try:
         server = make_server(root, port)
     except OSError as exc:
-        click.echo(f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc} "
+        echo(f"Error: cannot listen on {HOST}:{port}: {exc.strerror or exc} "
                    "(choose another --port)", err=True)
         raise SystemExit(EXIT_USAGE) from exc
-    click.echo(f"serving {shown(root, settings.root)} at http://{HOST}:{server.server_address[1]}/ "
+    echo(f"serving {shown(root, settings.root)} at http://{HOST}:{server.server_address[1]}/ "
                "(Ctrl-C to stop)")
     with server:
         try:
             server.serve_forever()
         except KeyboardInterrupt:
-            click.echo("stopped", err=True)
+            echo("stopped", err=True)

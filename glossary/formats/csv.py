@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from glossary import textfile
+from glossary import limits, textfile
 from glossary.errors import FormatError
 from glossary.formats import sheet_layout
 from glossary.formats.options import ReadOptions, WriteOptions
@@ -29,10 +29,7 @@ def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = Non
 
 
 def _decode(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    data = limits.read_file(path, "csv")
     return textfile.decode(
         path, data, error=FormatError,
         hint="save the file as 'CSV UTF-8' (Excel) or UTF-8 (LibreOffice)",
@@ -40,13 +37,22 @@ def _decode(path: Path) -> str:
 
 
 def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    csv.field_size_limit(limits.MAX_CSV_CELL)  # our own long definitions come back
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     line = 1
     try:
         for cells in reader:
+            if len(cells) > limits.MAX_COLUMNS:
+                raise FormatError(f"a row has {len(cells)} cells; the limit is "
+                                  f"{limits.MAX_COLUMNS}", path=path, line=line,
+                                  hint="the export has 30 columns; remove the extra ones")
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FormatError(f"a cell is longer than {limits.MAX_CSV_CELL // limits.MB} MB "
+                              "of text", path=path, line=line,
+                              hint="shorten it (see \"Limits\" in the README)") from None
         raise FormatError(f"CSV syntax error: {exc}", path=path, line=reader.line_num or line,
                           hint="check the quotes on that line") from None
 

@@ -254,6 +254,8 @@ def check_header(header: Sequence[str], path: Path) -> list[str]:
                           "with --columns en=English,km=Khmer[,definition=…]")
     seen: set[str] = set()
     for i, name in enumerate(names, 1):
+        if not name:  # a blank header (padding, an empty column): its cells are ignored
+            continue
         if name in seen:
             raise FormatError(f"bad header: column {name!r} appears twice", path=path, line=1,
                               column=i, hint=expected)
@@ -416,7 +418,7 @@ def read_rows(
         first = next(iterator)
         header = list(first[1])
     names = check_header(header, path)
-    unknown = [n for n in names if n not in COLUMNS]
+    unknown = [n for n in names if n and n not in COLUMNS]
     for name in unknown:
         result.skip(f"unknown column {name!r}")
     own = result.own = all(name in names for name in COLUMNS if name not in LATER)

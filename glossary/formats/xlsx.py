@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from glossary import limits
 from glossary.errors import FormatError, GlossaryError
 from glossary.formats import sheet_layout
 from glossary.formats.options import ReadOptions, WriteOptions
@@ -77,9 +80,69 @@ def _fix_zip(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
-def _records(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+def _records(sheet: Any, path: Path) -> Iterator[tuple[int, list[Any]]]:
+    cells = 0
     for line, row in enumerate(sheet.iter_rows(values_only=True), 1):
-        yield line, ["" if v is None else (v if isinstance(v, str) else _plain(v)) for v in row]
+        # a row's trailing empty cells carry nothing (padding up to the declared width)
+        width = len(row)
+        while width and row[width - 1] in (None, ""):
+            width -= 1
+        if width > limits.MAX_COLUMNS:
+            raise FormatError(f"row {line} has {width} cells; the limit is "
+                              f"{limits.MAX_COLUMNS}", path=path,
+                              hint="the export has 30 columns; remove the extra ones")
+        cells += len(row)
+        if cells > limits.MAX_XLSX_CELLS:
+            raise FormatError(f"the sheet has more than {limits.MAX_XLSX_CELLS:,} cells",
+                              path=path, hint="split the workbook (see \"Limits\" in the README)")
+        yield line, ["" if v is None else (v if isinstance(v, str) else _plain(v))
+                     for v in row[:width]]
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _inspect(path: Path) -> None:
+    """Before openpyxl opens the workbook (it reads the shared strings eagerly and pads
+    every row to the declared width): refuse it from the zip's directory and the
+    sheets' declared dimensions alone."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
+                          hint="save the file as Excel Workbook (.xlsx)") from None
+    with archive:
+        limits.check_zip(path, archive, "xlsx", limits.MAX_XLSX_UNCOMPRESSED,
+                         {"xl/sharedStrings.xml": limits.MAX_XLSX_SHARED_STRINGS})
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/")
+                    and info.filename.endswith(".xml")):
+                continue
+            try:
+                with archive.open(info) as member:
+                    head = member.read(4096)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+                    NotImplementedError):
+                continue  # openpyxl will report the damaged part
+            match = _DIMENSION.search(head)
+            if not match or not match.group(3):
+                continue
+            columns = _column(match.group(3)) - _column(match.group(1)) + 1
+            rows = int(match.group(4)) - int(match.group(2)) + 1
+            if columns > limits.MAX_COLUMNS or rows * columns > limits.MAX_XLSX_CELLS:
+                raise FormatError(
+                    f"{info.filename} declares {rows:,} rows × {columns:,} columns "
+                    f"({match.group(1).decode()}{match.group(2).decode()}:"
+                    f"{match.group(3).decode()}{match.group(4).decode()}); the limits are "
+                    f"{limits.MAX_COLUMNS} columns and {limits.MAX_XLSX_CELLS:,} cells",
+                    path=path, hint="delete the empty rows and columns and save it again")
 
 
 def _plain(value: Any) -> str:
@@ -97,6 +160,8 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
 
     options = options or ReadOptions()
     fold_coeng_da = options.fold_coeng_da
+    limits.check_file(path, "xlsx")
+    _inspect(path)
     try:
         handle = path.open("rb")  # ours, so it is closed however openpyxl fails
     except FileNotFoundError:
@@ -106,12 +171,15 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     with handle:
         try:
             workbook = load_workbook(handle, read_only=True, data_only=True)
+        except MemoryError:
+            raise FormatError("the workbook is too large to open in memory", path=path,
+                              hint="split it (see \"Limits\" in the README)") from None
         except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on a bad file
-            raise FormatError(f"not an XLSX workbook: {exc}", path=path,
+            raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
                               hint="save the file as Excel Workbook (.xlsx)") from None
         try:
             sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-            return sheet_layout.read_rows(_records(sheet), path, "xlsx", fold_coeng_da,
+            return sheet_layout.read_rows(_records(sheet, path), path, "xlsx", fold_coeng_da,
                                           options.columns)
         except GlossaryError:
             raise

@@ -434,7 +434,8 @@ class _Planner:
             positions.append(position)
             self.incoming_terms.append(IncomingTerm(
                 concept_id=existing.id, term_index=None, lang="km", text=text,
-                en_text=en_text, origin_file=self.result.path.name, line=incoming.line))
+                en_text=en_text, origin_file=self.result.path.name, line=incoming.line,
+                rationale=km[position].rationale or None))
         return frozenset(positions)
 
     def merged_term(self, old: Term, inc: InTerm) -> Term:

@@ -342,6 +342,7 @@ def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str,
                     review_note=f"{earlier_note}; {note}" if earlier_note else note)
         editor.set_fields("km", item.km_index, text=text, dnt=dnt, approved_by=None,
                           approved_on=None, review_note=None,
+                          rationale=item.incoming.rationale,  # the old one went with the old text
                           **_review_fields(by, origin, today))
         editor.append_term("km", copy)
         result.replaced += 1
@@ -349,7 +350,8 @@ def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str,
     if _has_text(editor, text):
         result.skipped.append(f"{where}: {text!r} is already a Khmer term of {concept.id}")
         return
-    fields: dict[str, Any] = {"text": text, "type": en.type.value, "dnt": dnt}
+    fields: dict[str, Any] = {"text": text, "type": en.type.value, "dnt": dnt,
+                              "rationale": item.incoming.rationale}
     if item.outcome is Outcome.NEW:
         has_preferred = any(t.admin_status is AdminStatus.PREFERRED and is_candidate(t)
                             for t in concept.km.terms)

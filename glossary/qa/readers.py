@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glossary import limits
 from glossary.errors import FormatError, GlossaryError
 from glossary.formats import po
 from glossary.source import read_text
@@ -105,6 +106,7 @@ def read_document(path: Path) -> Document:
 
 
 def _read_utf8(path: Path) -> str:
+    limits.check_file(path, "text")
     try:
         return read_text(path)
     except GlossaryError as exc:
@@ -141,11 +143,7 @@ _PO_LINE = re.compile(r"\(line (\d+)\)")
 
 
 def _decode_po(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror}", path=path) from exc
-    return po.decode(path, data)
+    return po.decode(path, limits.read_file(path, "po"))
 
 
 def read_po(path: Path) -> list[PoUnit]:
@@ -156,7 +154,8 @@ def read_po(path: Path) -> list[PoUnit]:
     if not text.strip():
         return []
     try:
-        catalog = polib.pofile(text if "\n" in text else text + "\n", encoding="utf-8")
+        joined = po.prejoin(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+        catalog = polib.pofile(joined if "\n" in joined else joined + "\n", encoding="utf-8")
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = _PO_LINE.search(message)
@@ -194,6 +193,13 @@ def read_docx(path: Path) -> list[Segment]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    limits.check_file(path, "docx")
+    try:
+        with zipfile.ZipFile(path) as archive:  # refused from the zip's directory alone
+            limits.check_zip(path, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FormatError("not a Word .docx document (cannot open it as one)", path=path,
+                          hint="save it as .docx (Word 2007 or later)") from exc
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -108,6 +108,23 @@ class SiteWriter:
                 out[rel] = (entry[0], entry[1])
         return out
 
+    def inside(self, rel: str) -> Path | None:
+        """``root/rel`` if it is a plain relative path whose folder, with every
+        symbolic link resolved, lies inside ``root``; None otherwise. The manifest is
+        data a user (or an attacker) can edit: nothing it names is deleted or replaced
+        without this check."""
+        if not safe_relative(rel):
+            return None
+        path = self.root / rel
+        try:
+            root = self.root.resolve()
+            parent = path.parent.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if parent != root and root not in parent.parents:
+            return None
+        return parent / path.name
+
     # -- claiming paths -------------------------------------------------------------
 
     def _claim(self, rel: str, key: str, out_digest: str) -> None:
@@ -160,7 +177,13 @@ class SiteWriter:
             return out_digest, False
         parent = os.path.dirname(path)
         if parent not in self._made_dirs:
+            if not safe_relative(rel):
+                raise SiteError(f"refusing to write outside the site: {rel!r}", path=self.root)
             os.makedirs(parent, exist_ok=True)
+            if self.inside(rel) is None:  # a folder of the site is a link to elsewhere
+                raise SiteError(f"refusing to write {rel!r}: its folder leads outside the site",
+                                path=self.root / rel,
+                                hint="remove that symbolic link from the site folder")
             self._made_dirs.add(parent)
         if old is None:
             try:
@@ -196,11 +219,10 @@ class SiteWriter:
     def finish(self) -> WriteStats:
         """Delete files of the last build that this build did not produce; save the
         manifest."""
-        inside = os.path.realpath(self.root) + os.sep
         for rel in sorted(set(self._old) - set(self._claimed)):
-            path = self.root / rel
-            if not os.path.realpath(path).startswith(inside):
-                continue  # through a symbolic link to somewhere else: never deleted
+            path = self.inside(rel)
+            if path is None:  # the manifest names a path outside the site: never follow it
+                continue
             try:
                 path.unlink()
                 self.stats.removed.append(rel)

@@ -70,7 +70,7 @@ Signature = tuple[int, int, int, int]
 RACY_NS = 2_000_000_000
 
 #: The modules whose code decides what a file reads as and which problems it has.
-_CODE = ("model.py", "khmer.py", "problems.py", "validate.py", "textfile.py",
+_CODE = ("model.py", "khmer.py", "problems.py", "validate.py", "textfile.py", "unsafe.py",
          "source/read.py", "source/values.py", "source/lines.py", "source/cache.py")
 
 _ALLOWED: dict[str, frozenset[str]] = {

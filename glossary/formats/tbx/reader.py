@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree  # this module is imported only by the commands that use it
 
-from glossary import khmer
+from glossary import khmer, limits
 from glossary.errors import FormatError
 from glossary.formats.options import ReadOptions
 from glossary.formats.tbx.common import (
@@ -439,6 +439,11 @@ def _enum(enum: Any, value: str | None) -> Any:
 def _xml_error(path: Path, exc: Any) -> FormatError:
     line, column = exc.position if exc.position else (None, None)
     message = re.sub(r"(, line \d+, column \d+)+$", "", str(exc.msg or exc).strip())
+    if "XML_PARSE_HUGE" in message or "too long" in message or "too large" in message:
+        return FormatError(
+            "a text or attribute value is too large for the XML reader (over 10 MB)",
+            path=path, line=line or None,
+            hint="TBX values are short; shorten it (see \"Limits\" in the README)")
     return FormatError(f"not well-formed XML: {message}", path=path, line=line or None,
                        column=column or None, hint="fix the XML (an editor that checks "
                        "well-formedness helps), then import again")
@@ -477,6 +482,7 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     """
     options = options or ReadOptions()
     result = ReadResult(path=path, format="tbx")
+    limits.check_file(path, "tbx")  # a regular file within the size limit
     default_lang = _check_root(path)
 
     records = _iter_entries(path, result, _EntryReader(result, default_lang,
@@ -498,13 +504,52 @@ def _iter_entries(path: Path, result: ReadResult, reader: _EntryReader
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
+class _Bounded:
+    """The file as lxml reads it, counting bytes: an entry that grows past
+    :data:`limits.MAX_TBX_ENTRY` stops the parse at once (not after lxml has built it
+    in memory)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed by _entries
+        self.offset = 0
+        self.entry_start: int | None = None
+        self.entry_line: int | None = None
+
+    def read(self, size: int = 65536) -> bytes:
+        data = self.handle.read(min(size, 65536))
+        self.offset += len(data)
+        if self.entry_start is not None and \
+                self.offset - self.entry_start > limits.MAX_TBX_ENTRY + 65536:
+            raise FormatError(
+                f"an entry is larger than {limits.MAX_TBX_ENTRY // limits.MB} MB",
+                path=self.path, line=self.entry_line,
+                hint="split or shorten that entry (see \"Limits\" in the README)")
+        return data
+
+
 def _entries(source: Path, result: ReadResult, reader: _EntryReader
              ) -> Iterator[InConcept | None]:
     """One item per entry of the document in ``source``: its record, or None when it
     gives none."""
-    events = etree.iterparse(source, events=("end",), tag=(*_HEADER_TAGS, *_ENTRY_TAGS),
-                             **_parser_options())
-    for _event, el in events:
+    limits.check_file(source, "tbx")
+    bounded = _Bounded(source)
+    try:
+        yield from _bounded_entries(bounded, result, reader)
+    finally:
+        bounded.handle.close()
+
+
+def _bounded_entries(bounded: _Bounded, result: ReadResult, reader: _EntryReader
+                     ) -> Iterator[InConcept | None]:
+    events = etree.iterparse(bounded, events=("start", "end"),
+                             tag=(*_HEADER_TAGS, *_ENTRY_TAGS), **_parser_options())
+    for event, el in events:
+        if event == "start":
+            if _local(el) in ("conceptEntry", "termEntry"):
+                bounded.entry_start, bounded.entry_line = bounded.offset, el.sourceline
+            continue
+        bounded.entry_start = None
         name = _local(el)
         if name == "tbxHeader" or name == "martifHeader":
             result.own = any(

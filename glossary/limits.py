@@ -1,0 +1,110 @@
+"""Resource limits on input files, checked while reading (never after loading it all).
+
+The numbers are documented in the README ("Limits"); each refusal is a
+:class:`~glossary.errors.FormatError` naming the file, what is too large and the limit.
+They are far above any real glossary exchange file (the shipped glossary exports to a
+1 MB TBX, a 0.6 MB CSV, a 0.3 MB XLSX) and far below what exhausts a 4 GB machine.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+from glossary.errors import FormatError
+
+MB = 1024 * 1024
+
+#: Largest input file per format (bytes on disk).
+MAX_FILE = {
+    "tbx": 200 * MB, "csv": 100 * MB, "xlsx": 50 * MB, "po": 100 * MB, "docx": 50 * MB,
+    "text": 100 * MB,
+}
+#: One CSV cell (characters); Python's csv module stops at 128 KB by default.
+MAX_CSV_CELL = 8 * MB
+#: XLSX: the sum of the uncompressed sizes of all zip members.
+MAX_XLSX_UNCOMPRESSED = 500 * MB
+#: XLSX: the shared-strings part (every text of the workbook), uncompressed.
+MAX_XLSX_SHARED_STRINGS = 200 * MB
+#: XLSX: rows × columns of the sheet (from its declared dimension, and as read).
+MAX_XLSX_CELLS = 5_000_000
+#: XLSX and CSV: columns of one row (the export has 30).
+MAX_COLUMNS = 256
+#: TBX: the bytes of one entry (``conceptEntry`` / ``termEntry``).
+MAX_TBX_ENTRY = 4 * MB
+#: DOCX: the sum of the uncompressed sizes of all zip members.
+MAX_DOCX_UNCOMPRESSED = 200 * MB
+#: Zip members: the largest compression ratio accepted for a member over 1 MB.
+MAX_ZIP_RATIO = 200
+#: PO: lines in the file, and characters of one string (msgid, msgstr…) once its
+#: continuation lines are joined.
+MAX_PO_LINES = 5_000_000
+MAX_PO_STRING = 1 * MB
+
+_README = "see \"Limits\" in the README"
+
+
+def _size(n: int) -> str:
+    return f"{n / MB:.1f} MB" if n >= MB else f"{n:,} bytes"
+
+
+def check_file(path: Path, fmt: str) -> int:
+    """Refuse what is not a regular file (``/dev/zero``, a FIFO, a directory) or is
+    over the size limit of ``fmt``; return the size."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FormatError("is a directory, not a file", path=path, hint="give a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise FormatError("is not a regular file (a device, FIFO or socket)", path=path,
+                          hint="save the data to a file first, then give that file")
+    limit = MAX_FILE[fmt]
+    if info.st_size > limit:
+        raise FormatError(f"is {_size(info.st_size)}; the limit for {fmt.upper()} input is "
+                          f"{_size(limit)}", path=path, hint=f"split the file ({_README})")
+    return info.st_size
+
+
+def read_file(path: Path, fmt: str) -> bytes:
+    """The bytes of ``path`` after :func:`check_file`; reads at most the limit (a file
+    that grows meanwhile is refused too)."""
+    check_file(path, fmt)
+    limit = MAX_FILE[fmt]
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    if len(data) > limit:
+        raise FormatError(f"is over the limit for {fmt.upper()} input ({_size(limit)})",
+                          path=path, hint=f"split the file ({_README})")
+    return data
+
+
+def check_zip(path: Path, archive: zipfile.ZipFile, fmt: str, total_limit: int,
+              member_limits: dict[str, int] | None = None) -> None:
+    """Refuse a zip (XLSX, DOCX) whose members would unpack to more than ``total_limit``
+    bytes, whose member named in ``member_limits`` is over its own limit, or with a
+    member compressed more than :data:`MAX_ZIP_RATIO` times (a zip bomb) — all from
+    the zip's directory, before anything is unpacked."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        own = (member_limits or {}).get(info.filename)
+        if own is not None and info.file_size > own:
+            raise FormatError(
+                f"{info.filename} unpacks to {_size(info.file_size)}; the limit is {_size(own)}",
+                path=path, hint=f"the {fmt.upper()} file is too large to import ({_README})")
+        if info.file_size > MB and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise FormatError(
+                f"{info.filename} is compressed {info.file_size // max(info.compress_size, 1)}"
+                f" times (more than {MAX_ZIP_RATIO}): not a real {fmt.upper()} file",
+                path=path, hint="open it in its program and save it again")
+    if total > total_limit:
+        raise FormatError(f"unpacks to {_size(total)}; the limit for {fmt.upper()} is "
+                          f"{_size(total_limit)}", path=path,
+                          hint=f"the file is too large to import ({_README})")
