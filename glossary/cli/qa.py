@@ -84,14 +84,6 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
             count = qa_lib.extract_terms(ref, files, output)
             echo(f"wrote {output} ({count} concept(s))")
             return
-        if qa_lib.reference_terms(ref, domains) == 0:
-            where = f" in domain {', '.join(domains)}" if domains else ""
-            click.echo(f"warning: no Khmer term{where} is {min_review} yet, so QA checks "
-                       "against nothing (approve terms with `glossary review approve "
-                       "CONCEPT --by NAME`, or run with --min-review proposed; "
-                       "--allow-empty accepts this)", err=True)
-            if not allow_empty:
-                sys.exit(EXIT_USAGE)
         options = qa_lib.CheckOptions(include_fuzzy=include_fuzzy, domains=domains,
                                       ai_context=ai_context)
         report = qa_lib.check_paths(ref, files, options=options)
@@ -114,5 +106,13 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
         echo(f"{len(problems)} finding(s) in {report.files} file(s)"
                    + (f" ({detail})" if detail else "")
                    + (f"; {listed} glossary term(s) listed" if listed else ""), err=True)
+    # after the files were read (bad input is reported as such) and the findings shown
+    if qa_lib.reference_terms(ref, domains) == 0:
+        where = f" in domain {', '.join(domains)}" if domains else ""
+        echo(f"warning: no Khmer term{where} is {min_review} yet, so QA checks against "
+             "nothing (approve terms with `glossary review approve CONCEPT --by NAME`, or "
+             "run with --min-review proposed; --allow-empty accepts this)", err=True)
+        if not allow_empty:
+            sys.exit(EXIT_USAGE)
     if problems:
         sys.exit(EXIT_PROBLEMS)
