@@ -550,15 +550,16 @@ def duplicate_vowels(text: str) -> list[int]:
 # A dependent vowel or sign (U+17B4-U+17D3, U+17DD) belongs to the consonant before it.
 # At the start of the text, or after a space, punctuation or non-Khmer character, it has
 # none: typically a vowel typed in the order it is seen (ែខ្មរ for ខ្មែរ), which renders
-# with a dotted circle. ZWNJ/ZWJ sit inside clusters; U+25CC (the dotted circle itself)
-# is how texts show a mark on its own.
-_MARK_WITHOUT_BASE = re.compile("(?<![\u1780-\u17d3\u17dd\u200c\u200d\u25cc])"
-                                "[\u17b4-\u17d3\u17dd]")
+# with a dotted circle. ZWNJ/ZWJ sit inside clusters and are looked through (a mark
+# after a joiner belongs to what stands before the joiner; normalization drops the
+# joiner); U+25CC (the dotted circle itself) is how texts show a mark on its own.
+_MARK_WITHOUT_BASE = re.compile("(?:^|(?<=[^\u1780-\u17d3\u17dd\u200c\u200d\u25cc]))"
+                                "[\u200c\u200d]*([\u17b4-\u17d3\u17dd])")
 
 
 def marks_without_base(text: str) -> list[int]:
     """Return the indexes of Khmer vowels and signs that follow no consonant."""
-    return [m.start() for m in _MARK_WITHOUT_BASE.finditer(text)]
+    return [m.start(1) for m in _MARK_WITHOUT_BASE.finditer(text)]
 
 
 def mixed_digits(text: str) -> bool:

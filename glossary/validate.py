@@ -179,9 +179,16 @@ def check_completeness(loaded: LoadedFile, glossary: Glossary) -> Iterator[Probl
         for i, term in enumerate(section.terms):
             key = khmer.search_key_normalized(term.text)
             if key in seen:
+                # English terms identify a concept's entries in exports (TBX, CSV,
+                # XLSX, PO msgid): a repeated one can never round-trip (an import
+                # would report it "changed" forever), so it is an error there.
                 yield _p(loaded, "duplicate-term", (lang, "terms", i, "text"),
-                         f"same text as {lang}.terms[{seen[key]}]",
-                         "merge the two entries", Level.WARNING)
+                         f"same text as {lang}.terms[{seen[key]}]"
+                         + (" (an English term must appear once in a concept)"
+                            if lang == "en" else ""),
+                         f"merge the two [[{lang}.terms]] entries into one (keep one "
+                         "review, note and source list) and delete the other",
+                         Level.ERROR if lang == "en" else Level.WARNING)
             seen.setdefault(key, i)
 
 

@@ -34,6 +34,7 @@ CASES = {
     "unknown-see-also": ("unknown-see-also", 3, "error"),
     "missing-review": ("missing-field", 13, "error"),
     "bad-enum": ("bad-value", 16, "error"),
+    "duplicate-en-term": ("duplicate-term", 18, "error"),
     "not-normalized": ("not-normalized", 18, "warning"),
     "deprecated-char": ("deprecated-char", 18, "warning"),
     "duplicate-vowel": ("duplicate-vowel", 18, "warning"),
@@ -131,3 +132,17 @@ def test_zwnj_in_its_legal_place_is_accepted(project: Path, cli) -> None:
     )
     path.write_text(text, encoding="utf-8")
     assert "invisible-char" not in cli("check").stdout
+
+
+def test_a_repeated_english_term_stops_export(project: Path, cli) -> None:
+    """Issue 18: the same English term twice made export→import report it "changed"
+    forever; now check and export refuse it, naming the file and line."""
+    shutil.copy(BAD / "duplicate-en-term.toml", project / "terms" / "duplicate-en-term.toml")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert ("terms/duplicate-en-term.toml:18: duplicate-term: en.terms[1].text: same text as "
+            "en.terms[0]"
+            in result.stdout)
+    exported = cli("export", "csv", "-o", "out.csv")
+    assert exported.exit_code != 0
+    assert not (project / "out.csv").exists()

@@ -591,6 +591,8 @@ def test_clean_term_gives_stored_text(x):
     ("\u25cc\u17b6", []),  # shown on a dotted circle on purpose
     ("\u17a2\u17ca\u200c\u17b9\u1798", []),  # ZWNJ inside a cluster (N14)
     ("\u17a7\u1794\u1780\u179a\u178e\u17cd", []),  # an independent vowel is a base
+    ("\u200c\u17b6", [1]),  # a joiner is no base: normalize drops it (hypothesis found it)
+    ("\u1780 \u200d\u17b6", [3]),  # nor after a space
 ])
 def test_marks_without_base(text: str, found: list[int]) -> None:
     assert khmer.marks_without_base(text) == found

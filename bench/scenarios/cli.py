@@ -60,7 +60,7 @@ _compiled()
 
 
 def _reps(size: int, repeat: int) -> int:
-    return repeat if size <= 10000 else max(2, repeat // 2)
+    return repeat if size <= 10000 else max(1, repeat // 3)
 
 
 def _warm(project: Path) -> None:
@@ -208,7 +208,7 @@ class ColdBuild:
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         project = project_in(work, size)
-        reps = 3 if size <= 10000 else 1
+        reps = 1
         try:
             ours, peer = _paired(([GLOSSARY, "build"], project), (PASS, None), reps,
                                  before=lambda i: shutil.rmtree(project / "build", True))

@@ -1,11 +1,9 @@
-"""Issue 2 scenarios: load+validate+build the database, search latency, start-up time."""
+"""Issue 2 scenarios: load+validate+build the database, search latency (start-up time
+is measured with the other whole processes in scenarios/cli.py)."""
 
 from __future__ import annotations
 
 import random
-import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,25 +87,4 @@ class Search:
         return out
 
 
-@dataclass
-class Startup:
-    name: str = "startup: glossary --help"
-    sizes: tuple[int, ...] = (1000,)
-
-    def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
-        exe = shutil.which("glossary") or str(Path(sys.executable).parent / "glossary")
-
-        def timed(cmd: list[str]) -> dict[str, float]:
-            return measure(lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL),
-                           max(repeat, 15))
-
-        ours = timed([exe, "--help"])
-        base = timed([sys.executable, "-c", "pass"])
-        out: dict[str, Any] = dict(ours)
-        out.update({"peer": "python -c pass", "peer_median_s": base["median_s"],
-                    "ratio": ours["median_s"] / base["median_s"],
-                    "x_overhead_ms": round((ours["median_s"] - base["median_s"]) * 1000, 1)})
-        return out
-
-
-SCENARIOS = [BuildDatabase(), Search(), Startup()]
+SCENARIOS = [BuildDatabase(), Search()]  # start-up: scenarios/cli.py

@@ -1,4 +1,4 @@
-"""Issue 6 scenarios: TBX export and import, time and peak RSS, against translate-toolkit.
+"""Issue 6 scenario: TBX export, time and peak RSS, against translate-toolkit.
 
 Each measurement runs in its own process (peak RSS of that process only, via wait4):
 
@@ -6,13 +6,10 @@ Each measurement runs in its own process (peak RSS of that process only, via wai
   loaded first, outside the timing) vs ``csv2tbx`` converting a CSV of the same N
   concepts (English → Khmer preferred terms). Extra: the whole ``glossary export tbx``
   command, terms/ loading included.
-* ``tbx import``: ``glossary import tbx FILE`` of the N-concept export into a project
-  with an empty terms/ (parse + plan + report of N new concepts) vs ``tbx2po`` on the
-  same content. translate-toolkit reads only TBX v2 (``<martif>``; it rejects a v3 root
-  after parsing the whole file), so the peer gets the export with its elements renamed to
-  v2 (``termEntry``/``langSet``/``tig``): same data, same size. Extra: our import of that
-  v2 file, reading alone (``formats.tbx.read``, streamed), and the import into the full
-  N-concept glossary (every concept matched, zero changes), terms/ loading included.
+* the helpers of ``cli: import tbx`` (scenarios/cli.py): the N-concept export, and the
+  same file with v2 element names for ``tbx2po`` (translate-toolkit reads only TBX v2,
+  ``<martif>``; it rejects a v3 root after parsing the whole file): same data, same
+  size.
 
 translate-toolkit comes with ``pip install -e '.[bench]'``.
 """
@@ -201,36 +198,5 @@ class TbxExport:
         }
 
 
-@dataclass
-class TbxImport:
-    name: str = "tbx import"
-    sizes: tuple[int, ...] = (1000, 10000, 100000)
-
-    def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
-        path = _export_file(work, size)
-        reps = repeat if size <= 10000 else max(2, repeat // 3)
-        v2 = _as_v2(path)
-        ours, peer = paired(
-            ([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
-             _empty_project(work, size)),
-            ([str(BIN / "tbx2po"), str(v2), str(work / f"peer-{size}.po")], None), reps)
-        ours_v2 = timed([str(BIN / "glossary"), "import", "tbx", str(v2), "--format", "json"],
-                        1, _empty_project(work, size))
-        _, read_rss, text = run_once([sys.executable, "-c", READ_SCRIPT, str(path)])
-        read = json.loads(text)
-        full = timed([str(BIN / "glossary"), "import", "tbx", str(path), "--format", "json"],
-                     1, project_in(work, size))
-        return {
-            "median_s": ours["median_s"], "min_s": ours["min_s"], "max_s": ours["max_s"],
-            "peer": "tbx2po", "peer_median_s": peer["median_s"],
-            "ratio": ours["median_s"] / peer["median_s"],
-            "x_rss_mb": round(ours["peak_rss_mb"]),
-            "x_peer_rss_mb": round(peer["peak_rss_mb"]),
-            "x_v2_file_s": round(ours_v2["median_s"], 2),
-            "x_read_only_s": round(read["read_s"], 2), "x_read_only_rss_mb": round(read_rss),
-            "x_into_full_glossary_s": round(full["median_s"], 2),
-            "x_into_full_glossary_rss_mb": round(full["peak_rss_mb"]),
-        }
-
-
-SCENARIOS = [TbxExport(), TbxImport()]
+# The whole import process against tbx2po: scenarios/cli.py (``cli: import tbx``).
+SCENARIOS = [TbxExport()]

@@ -99,9 +99,11 @@ def _display(path: Path) -> str:
     return path.as_posix()
 
 
-def read_all(paths: Sequence[Path]) -> list[tuple[Document, str]]:
-    """Read every file first, so bad input stops the run before any output."""
-    return [(read_document(path), _display(path)) for path in paths]
+def read_all(paths: Sequence[Path]) -> Iterator[tuple[Document, str]]:
+    """Each file as a streamed document, opened in turn (one file in memory at a time).
+    Bad input raises FormatError during the run; nothing is output before it ends."""
+    for path in paths:
+        yield read_document(path), _display(path)
 
 
 def reference_terms(ref: Reference, domains: Sequence[str] = ()) -> int:
@@ -122,13 +124,14 @@ def check_paths(
 ) -> QAReport:
     """Check each file against the glossary; raise FormatError on unreadable input."""
     with _collector_paused():
-        docs = read_all(paths)
         findings: list[Finding] = []
-        for doc, display in docs:
+        files = 0
+        for doc, display in read_all(paths):
             findings.extend(check_document(ref, doc, display, options))
+            files += 1
             if progress is not None:
                 progress(1)
-    return QAReport(len(docs), findings)
+    return QAReport(files, findings)
 
 
 def extract_terms(ref: Reference, paths: Sequence[Path], output: Path) -> int:

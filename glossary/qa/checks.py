@@ -15,6 +15,7 @@ Khmer equivalent (once per concept and file, with the number of occurrences).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from glossary.khmer import has_khmer
@@ -191,7 +192,7 @@ class _Listed:
     count: int = 1
 
 
-def _check_segments(ref: Reference, segments: list[Segment], display: str) -> list[Finding]:
+def _check_segments(ref: Reference, segments: Iterable[Segment], display: str) -> list[Finding]:
     out: list[Finding] = []
     listed: dict[str, _Listed] = {}
     for segment in segments:

@@ -5,25 +5,40 @@ know how to turn an offset into a line and column, or, for PO catalogs, :class:`
 entries (English msgid, Khmer msgstr forms).  polib and python-docx are imported only
 when a file of that kind is read.  Bad input raises :class:`~glossary.errors.FormatError`
 with the file, line and column where known.
+
+The segments and entries of a document are *streamed*: produced one at a time while
+the checks consume them, so memory is bounded by the largest paragraph or entry, not
+by the file (issue 18: the whole-file reader held about 100 times the file, 1.75 GB
+for 20 MB of text).  A text or Markdown file is read line by line and cut into
+paragraphs (runs of lines ended by a blank line, at most :data:`MAX_SEGMENT` characters,
+cut at a line end beyond that); a .docx yields one paragraph at a time.  A stream can
+be iterated once; the file is checked (existence, kind, size limit) when the document
+is made, and decoding errors are raised, located, while it is read.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from glossary import limits
-from glossary.errors import FormatError, GlossaryError
+from glossary.errors import FormatError
 from glossary.formats import po
-from glossary.source import read_text
+from glossary.textfile import BOM
 
 __all__ = ["Document", "PoUnit", "Segment", "kind_of", "read_document"]
 
 PO_SUFFIXES = frozenset({".po", ".pot"})
 DOCX_SUFFIXES = frozenset({".docx"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+#: The longest text segment (characters): a paragraph longer than this is cut at the
+#: end of a line, so a file without blank lines is still read in bounded pieces.
+MAX_SEGMENT = 256 * 1024
+_TEXT_HINT = "save the file as UTF-8; text typed in a legacy Khmer font needs converting"
 
 
 @dataclass(frozen=True)
@@ -69,10 +84,13 @@ class PoUnit:
 
 @dataclass
 class Document:
+    """A file being read: ``segments`` (text, .docx) or ``entries`` (PO), each a stream
+    that can be iterated once."""
+
     path: Path
     kind: str  # "po", "text" or "docx"
-    segments: list[Segment] = field(default_factory=list)
-    entries: list[PoUnit] = field(default_factory=list)
+    segments: Iterable[Segment] = ()
+    entries: Iterable[PoUnit] = ()
 
 
 def kind_of(path: Path) -> str:
@@ -99,19 +117,56 @@ def read_document(path: Path) -> Document:
         return Document(path, kind, entries=read_po(path))
     if kind == "docx":
         return Document(path, kind, segments=read_docx(path))
-    text = _read_utf8(path)
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
-        text = blank_code_blocks(text)
-    return Document(path, kind, segments=[Segment(text)])
-
-
-def _read_utf8(path: Path) -> str:
     limits.check_file(path, "text")
+    return Document(path, kind, segments=read_text_segments(
+        path, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES))
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file without their ``\\n``, decoded one at a time; a leading
+    BOM is dropped; at most the size limit of text input is read."""
+    budget = limits.MAX_FILE["text"]
     try:
-        return read_text(path)
-    except GlossaryError as exc:
-        raise FormatError(exc.message, path=path, line=exc.line, column=exc.column,
-                          hint=exc.hint) from exc
+        handle = open(path, "rb")  # noqa: SIM115 -- closed below, also on early exit
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            budget -= len(raw)
+            if budget < 0:
+                raise FormatError("is over the limit for TEXT input "
+                                  f"({limits.MAX_FILE['text'] // limits.MB} MB)", path=path,
+                                  hint="split the file (see \"Limits\" in the README)")
+            if number == 1 and raw.startswith(BOM):
+                raw = raw[len(BOM):]
+            if raw.endswith(b"\n"):
+                raw = raw[:-1]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                column = len(raw[:exc.start].decode("utf-8", "replace")) + 1
+                raise FormatError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", path=path,
+                                  line=number, column=column, hint=_TEXT_HINT) from None
+
+
+def read_text_segments(path: Path, *, markdown: bool = False) -> Iterator[Segment]:
+    """The paragraphs of a text (or Markdown) file, each with the line it starts on;
+    in Markdown the inside of fenced code blocks is blanked (lines and columns stay)."""
+    lines: Iterable[str] = _lines(path)
+    if markdown:
+        lines = blank_code_lines(lines)
+    pending: list[str] = []
+    size = 0
+    first = 1
+    number = 0
+    for number, line in enumerate(lines, 1):
+        pending.append(line)
+        size += len(line) + 1
+        if not line.strip() or size > MAX_SEGMENT:
+            yield Segment("\n".join(pending) + "\n", first)
+            pending, size, first = [], 0, number + 1
+    if pending:
+        yield Segment("\n".join(pending), first)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -119,21 +174,26 @@ def _read_utf8(path: Path) -> str:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def blank_code_blocks(text: str) -> str:
-    """Replace the inside of fenced code blocks with spaces (lines and columns stay)."""
-    lines = text.split("\n")
+def blank_code_lines(lines: Iterable[str]) -> Iterator[str]:
+    """The lines with the inside of fenced code blocks replaced by spaces."""
     fence: str | None = None
-    for i, line in enumerate(lines):
+    for line in lines:
         m = _FENCE.match(line)
         if fence is None:
             if m:
                 fence = m.group(1)
+            yield line
             continue
         if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
             fence = None
+            yield line
             continue
-        lines[i] = re.sub(r"\S", " ", line)
-    return "\n".join(lines)
+        yield re.sub(r"\S", " ", line)
+
+
+def blank_code_blocks(text: str) -> str:
+    """Replace the inside of fenced code blocks with spaces (lines and columns stay)."""
+    return "\n".join(blank_code_lines(text.split("\n")))
 
 
 # --------------------------------------------------------------------------- PO
@@ -146,13 +206,20 @@ def _decode_po(path: Path) -> str:
     return po.decode(path, limits.read_file(path, "po"))
 
 
-def read_po(path: Path) -> list[PoUnit]:
-    """The translatable entries of a PO/POT file (header and obsolete entries skipped)."""
+def read_po(path: Path) -> Iterator[PoUnit]:
+    """The translatable entries of a PO/POT file (header and obsolete entries skipped),
+    parsed first (so a malformed file is refused before any entry is checked), then
+    turned into units one at a time as they are checked."""
+    catalog, msgstr_lines = _parse_po(path)
+    return _po_units(catalog, msgstr_lines)
+
+
+def _parse_po(path: Path) -> tuple[list[object], list[int]]:
     import polib
 
     text = _decode_po(path)
     if not text.strip():
-        return []
+        return [], []
     try:
         joined = po.prejoin(text.replace("\r\n", "\n").replace("\r", "\n"), path)
         catalog = polib.pofile(joined if "\n" in joined else joined + "\n", encoding="utf-8")
@@ -167,8 +234,13 @@ def read_po(path: Path) -> list[PoUnit]:
         ) from exc
     msgstr_lines = [i for i, line in enumerate(text.split("\n"), 1)
                     if line.startswith("msgstr")]
-    units: list[PoUnit] = []
-    for entry in catalog:
+    del text, joined
+    return list(catalog), msgstr_lines
+
+
+def _po_units(catalog: list[Any], msgstr_lines: list[int]) -> Iterator[PoUnit]:
+    for index, entry in enumerate(catalog):
+        catalog[index] = None  # each entry is freed once it is checked
         if entry.obsolete or not entry.msgid:
             continue
         if entry.msgid_plural:
@@ -177,17 +249,17 @@ def read_po(path: Path) -> list[PoUnit]:
             forms = (entry.msgstr,)
         k = bisect_right(msgstr_lines, entry.linenum - 1)
         line = msgstr_lines[k] if k < len(msgstr_lines) else entry.linenum
-        units.append(PoUnit(line, entry.msgctxt, entry.msgid, entry.msgid_plural or None,
-                            forms, "fuzzy" in entry.flags))
-    return units
+        yield PoUnit(line, entry.msgctxt, entry.msgid, entry.msgid_plural or None,
+                     forms, "fuzzy" in entry.flags)
 
 
 # --------------------------------------------------------------------------- .docx
 
 
-def read_docx(path: Path) -> list[Segment]:
+def read_docx(path: Path) -> Iterator[Segment]:
     """Every paragraph of the body, table cells included, in document order; the line
-    of a segment is its paragraph number (1-based)."""
+    of a segment is its paragraph number (1-based).  The document is opened (and
+    refused if damaged or too large) now; its paragraphs are produced one at a time."""
     import zipfile
 
     import docx
@@ -209,12 +281,12 @@ def read_docx(path: Path) -> list[Segment]:
         if type(exc).__module__.startswith(("lxml", "docx")):
             raise FormatError(f"damaged .docx document: {exc}", path=path) from exc
         raise
-    segments: list[Segment] = []
-    _walk(document, segments, set())
-    return segments
+    blocks = _walk(document, set())
+    return (Segment(text, number, 1, newlines_advance=False)
+            for number, text in enumerate(blocks, 1))
 
 
-def _walk(container: object, out: list[Segment], seen_cells: set[object]) -> None:
+def _walk(container: object, seen_cells: set[object]) -> Iterator[str]:
     from docx.table import Table
 
     for block in container.iter_inner_content():  # type: ignore[attr-defined]
@@ -224,6 +296,6 @@ def _walk(container: object, out: list[Segment], seen_cells: set[object]) -> Non
                     if cell._tc in seen_cells:  # a merged cell appears once per column
                         continue
                     seen_cells.add(cell._tc)
-                    _walk(cell, out, seen_cells)
+                    yield from _walk(cell, seen_cells)
         else:
-            out.append(Segment(block.text, len(out) + 1, 1, newlines_advance=False))
+            yield block.text
