@@ -42,3 +42,24 @@ def test_an_update_touches_only_what_changed(tmp_path: Path) -> None:
             if line[:2] in ("- ", "+ ")]
     assert diff == ['- admin_status = "preferred"', '+ admin_status = "deprecated"']
     assert "see_also = [\n" in after  # the multi-line list kept its layout
+
+
+def test_20000_notes_render_and_read_back(tmp_path: Path) -> None:
+    """Issue 18: tomlkit built a long notes array quadratically (20,000 notes: 25 s);
+    the array is now written directly, escaped as tomlkit would."""
+    import tomlkit
+
+    from glossary.source.new import toml_array
+
+    concept = source.load_glossary(ROOT / "terms").glossary.concept("hallucination")
+    notes = tuple(f'note {k}: ខ្មែរ "quoted" back\\slash tab\t' for k in range(20_000))
+    big = replace(concept, notes=notes)
+    path = create_concept_file(tmp_path, big)
+    loaded = source.load_concept_file(path)
+    assert loaded.problems == []
+    assert loaded.concept == big
+    # the same text tomlkit writes, on a small array with every kind of escape
+    few = ['q"', "b\\", "\b\t\n\f\r", "\x00\x1b\x1f\x7f", "ខ្មែរ\u2028", '"""']
+    document = tomlkit.document()
+    document.add("notes", few)
+    assert tomlkit.dumps(document) == f"notes = {toml_array(few)}\n"

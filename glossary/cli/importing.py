@@ -33,9 +33,11 @@ HELP: dict[str, tuple[str, str]] = {
             "skipped.",
             "  $ glossary import tbx partner.tbx\n"
             "  tbx import of partner.tbx: 1 added, 0 changed, 0 conflict(s), 4 unchanged"),
-    "csv": ("Compare a CSV (the layout of `glossary export csv`) with the glossary and "
-            "report the changes; --apply --by NAME writes them.",
-            "  $ glossary import csv reviewed.csv --apply --by 'Sok Dara'"),
+    "csv": ("Compare a CSV (the layout of `glossary export csv`, or a bilingual sheet: "
+            "see --columns) with the glossary and report the changes; --apply --by NAME "
+            "writes them.",
+            "  $ glossary import csv reviewed.csv --apply --by 'Sok Dara'\n"
+            "  $ glossary import csv partner.csv --columns en=English,km=Khmer"),
     "xlsx": ("Compare an XLSX workbook (the layout of `glossary export xlsx`) with the "
              "glossary and report the changes; --apply --by NAME writes them.",
              "  $ glossary import xlsx reviewed.xlsx"),
@@ -48,12 +50,20 @@ def import_() -> None:
 
 
 def _records(obj: Context, name: str, file: Path, output_format: str, apply: bool,
-             by: str | None) -> None:
+             by: str | None, columns: str | None = None) -> None:
+    from glossary.formats.sheet_layout import parse_columns
     from glossary.imports import run
 
+    mapping = None
+    if columns is not None:
+        try:
+            mapping = parse_columns(columns)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--columns") from None
     with user_errors():
         settings = obj.settings()
-        plan = run.import_records(settings, name, file, by=by, apply_changes=apply)
+        plan = run.import_records(settings, name, file, by=by, apply_changes=apply,
+                                  columns=mapping)
     if output_format == "json":
         data: dict[str, Any] = plan.as_dict()
         data["applied"] = apply
@@ -90,7 +100,6 @@ def shared_command(fmt: Format) -> click.Command:
         "report the changes; --apply --by NAME writes them.",
         f"  $ glossary import {fmt.name} incoming{fmt.extensions[0]}"))
 
-    @click.command(fmt.name, help=f"{summary}\n\n\b\nExample:\n{example}")
     @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
     @format_option("text", "json")
     @click.option("--apply", "apply", is_flag=True,
@@ -98,10 +107,22 @@ def shared_command(fmt: Format) -> click.Command:
     @click.option("--by", "by", default=None, metavar="NAME",
                   help="Who takes responsibility for the import (required with --apply).")
     @click.pass_obj
-    def command(obj: Context, file: Path, fmt: str, apply: bool, by: str | None) -> None:
-        _records(obj, name, file, fmt, apply, by)
+    def command(obj: Context, file: Path, fmt: str, apply: bool, by: str | None,
+                columns: str | None = None) -> None:
+        _records(obj, name, file, fmt, apply, by, columns)
 
-    return command
+    decorated = _COLUMNS(command) if name in SHEETS else command
+    return click.command(fmt.name, help=f"{summary}\n\n\b\nExample:\n{example}")(decorated)
+
+
+#: The formats read as sheets, which take --columns (another layout).
+SHEETS = ("csv", "xlsx")
+_COLUMNS = click.option(
+    "--columns", "columns", default=None, metavar="FIELD=HEADER,…",
+    help="Read a one-row-per-concept sheet: which column holds what, e.g. "
+         "en=English,km=Khmer,definition=Definition (fields: en, km, definition, "
+         "definition_km, note, concept_id, domains). Common bilingual headers "
+         "(English/Khmer, source/target …) are recognised without it.")
 
 
 def _print_report(report: Any, incoming: Any, root: Path) -> None:
