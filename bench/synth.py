@@ -68,7 +68,10 @@ def concept_text(i: int, rng: random.Random, ids: list[str]) -> str:
              "[[sources]]", 'doc = "asean-guide-2024"', 'section = "B.1"', "",
              "[en.definition]", f"text = {_q(english_term(rng, 20) + '.')}",
              'review = "proposed"', 'origin = "human"', ""]
-    for k, text in enumerate([en, english_term(rng, 2) + f" {i}"][: rng.randint(1, 2)]):
+    other = english_term(rng, 2) + f" {i}"
+    if other == en:  # a concept names an English term once (check: duplicate-term)
+        other = "also " + other
+    for k, text in enumerate([en, other][: rng.randint(1, 2)]):
         lines += ["[[en.terms]]", f"text = {_q(text)}",
                   f'admin_status = "{"preferred" if k == 0 else "admitted"}"',
                   'review = "proposed"', 'origin = "human"', ""]

@@ -1,6 +1,8 @@
-"""One export: load terms/ (checked) → the format's ``write`` (from the registry) →
-a file written atomically, or a binary stream. Also the build target of every
-registered format that has one (``pipeline.RENDERERS`` is generated from the registry).
+"""One export: load terms/ (checked) → the terms reviewed to the level asked
+(:func:`glossary.selection.select`, the same rule for every format) → the format's
+``write`` (from the registry) → a file written atomically, or a binary stream. Also the
+build target of every registered format that has one (``pipeline.RENDERERS`` is
+generated from the registry), and the targets ``tools`` and ``approved``.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import formats, textfile, unsafe
+from glossary import formats, selection, textfile, unsafe
 from glossary.errors import FormatError
 from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
@@ -46,20 +48,31 @@ def write_file(name: str, glossary: Glossary, path: Path,
     return path
 
 
+def export_glossary(glossary: Glossary, name: str, output: Path | IO[bytes],
+                    options: WriteOptions | None = None) -> selection.Counts:
+    """Select the terms ``options`` ask for, then write format ``name`` to a path
+    (atomically) or a binary stream. Returns what was written (0 Khmer terms: the caller
+    warns)."""
+    options = options or WriteOptions()
+    chosen = selection.select(glossary, options.level)
+    if isinstance(output, Path):
+        write_file(name, chosen, output, options)
+    else:
+        write(name, chosen, output, options)
+    return selection.count(chosen)
+
+
 def export_file(settings: Any, name: str, output: Path | IO[bytes],
-                options: WriteOptions | None = None) -> None:
-    """What ``glossary export NAME`` does: validate terms/ (errors stop it), then write
-    to a path (atomically) or a binary stream. The revision is terms/'s."""
+                options: WriteOptions | None = None) -> selection.Counts:
+    """What ``glossary export NAME`` does: validate terms/ (errors stop it), then
+    :func:`export_glossary`. The revision is terms/'s."""
     from dataclasses import replace
 
     from glossary import loader
 
     loaded = loader.load_valid(settings)
     options = replace(options or WriteOptions(), revision=loaded.revision)
-    if isinstance(output, Path):
-        write_file(name, loaded.glossary, output, options)
-    else:
-        write(name, loaded.glossary, output, options)
+    return export_glossary(loaded.glossary, name, output, options)
 
 
 def render_target(ctx: Any, name: str) -> list[Path]:
@@ -68,3 +81,41 @@ def render_target(ctx: Any, name: str) -> list[Path]:
     assert target is not None, name
     path = ctx.settings.build_dir / target
     return [write_file(name, ctx.glossary, path, WriteOptions(revision=ctx.revision))]
+
+
+def render_tools(ctx: Any) -> list[Path]:
+    """Build target ``tools``: the files CAT tools and other projects take, every term:
+    build/glossary-v2.tbx (TBX v2), build/glossary.omegat.txt (OmegaT) and
+    build/glossary-compendium.km.po (for msgmerge --compendium)."""
+    from glossary import locale_catalogs
+
+    build = ctx.settings.build_dir
+    written = [write_file("tbx", ctx.glossary, build / "glossary-v2.tbx",
+                          WriteOptions(revision=ctx.revision, tbx_version=2)),
+               write_file("omegat", ctx.glossary, build / "glossary.omegat.txt")]
+    target = build / locale_catalogs.COMPENDIUM_PO
+    textfile.atomic_write_text(target, locale_catalogs.project_po_text(
+        ctx.glossary, ctx.revision, None, compendium=True))
+    return [*written, target]
+
+
+def render_approved(ctx: Any) -> list[Path]:
+    """Build target ``approved``: the approved Khmer terms only, in build/approved/ —
+    glossary.tbx, glossary-v2.tbx, glossary.csv, glossary.json, glossary.omegat.txt and
+    glossary-compendium.km.po (the downloads for people who must use approved terms;
+    files without a Khmer term while nothing is approved)."""
+    from glossary import locale_catalogs
+
+    base = ctx.settings.build_dir / "approved"
+    chosen = selection.select(ctx.glossary, "approved")
+    written = []
+    for file_name, name, version in (
+            ("glossary.tbx", "tbx", 3), ("glossary-v2.tbx", "tbx", 2),
+            ("glossary.csv", "csv", 3), ("glossary.json", "json", 3),
+            ("glossary.omegat.txt", "omegat", 3)):
+        written.append(write_file(name, chosen, base / file_name, WriteOptions(
+            revision=ctx.revision, approved_only=True, tbx_version=version)))
+    target = base / locale_catalogs.COMPENDIUM_PO
+    textfile.atomic_write_text(target, locale_catalogs.project_po_text(
+        ctx.glossary, ctx.revision, "approved", compendium=True))
+    return [*written, target]

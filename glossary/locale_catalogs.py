@@ -4,13 +4,19 @@
   (the translators' catalogs) and copies them to ``build/``; with ``approved_only`` it
   writes the approved-only catalog other projects take, to ``build/approved/``.
 * :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
+* :func:`project_entries` / :func:`project_po_text`: the catalogs other projects take —
+  the Khmer terms reviewed to a level (:mod:`glossary.selection`), and with
+  ``compendium`` keyed by the English term alone (``msgmerge --compendium``, plain
+  ``gettext()``).
 * :func:`render_po` is the ``po`` target of ``glossary build`` (POT and PO; the ``mo``
   target is the registry's :func:`glossary.formats.mo.write`).
 * :func:`read_po` turns a PO file into :class:`~glossary.pairs.IncomingTerm` objects
   for :mod:`glossary.imports.proposals`.
 
-Output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when it is set,
-else from the newest review date in the glossary (else 1970-01-01), never from the clock.
+The build's output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when
+it is set, else from the newest review date in the glossary (else 1970-01-01); a catalog
+exported for other projects (``export po --approved-only|--min-review|--compendium``,
+``export mo``) carries the date of the export.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary import pairs, textfile
+from glossary import pairs, selection, textfile
 from glossary.config import Settings
 from glossary.formats import mo, po
-from glossary.formats.gettext_header import LANGUAGE, make_header
+from glossary.formats.gettext_header import LANGUAGE, Header, header_date, make_header, purpose
 from glossary.imports import clean
 from glossary.model import Glossary
 
@@ -44,42 +50,99 @@ class Exported:
     entries: int
     fuzzy: int
     untranslated: int = 0
+    ambiguous: list[pairs.Ambiguity] | None = None
+
+
+COMPENDIUM_PO = "glossary-compendium.km.po"
+COMPENDIUM_MO = "glossary-compendium.km.mo"
+
+
+@dataclass
+class ForProjects:
+    """A catalog for other projects: its entries and the English terms that several
+    concepts translate differently (a compendium keeps the first, fuzzy)."""
+
+    entries: list[pairs.CatalogEntry]
+    ambiguous: list[pairs.Ambiguity]
+
+
+def project_entries(glossary: Glossary, level: str | None, compendium: bool = False
+                    ) -> ForProjects:
+    """The entries of a catalog for other projects: Khmer terms reviewed to ``level``
+    (see :mod:`glossary.selection`), entries without a Khmer term left out."""
+    chosen = selection.select(glossary, level)
+    entries = [e for e in pairs.build_entries(chosen) if e.msgstr]
+    if not compendium:
+        return ForProjects(entries, [])
+    merged, ambiguous = pairs.compendium(entries)
+    return ForProjects(merged, ambiguous)
+
+
+def project_header(glossary: Glossary, revision: str, level: str | None, compendium: bool,
+                   *, today: bool) -> Header:
+    return Header(revision=revision, language=LANGUAGE,
+                  creation_date=header_date(glossary, today=today),
+                  purpose=purpose(level, compendium))
+
+
+def project_po_text(glossary: Glossary, revision: str, level: str | None,
+                    compendium: bool = False, *, today: bool = False) -> str:
+    """The text of a catalog for other projects (see :func:`export_po`); ``today``: the
+    header carries the date of the export, else (the build) the glossary's own date."""
+    chosen = project_entries(glossary, level, compendium)
+    return po.write_catalog(chosen.entries, project_header(glossary, revision, level,
+                                                           compendium, today=today))
 
 
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
-              approved_only: bool = False, out_dir: Path | None = None) -> Exported:
-    """Write the catalogs (see the module docstring); return the paths written."""
-    entries = pairs.build_entries(glossary, approved_only=approved_only)
+              approved_only: bool = False, min_review: str | None = None,
+              compendium: bool = False, out_dir: Path | None = None) -> Exported:
+    """Write the catalogs (see the module docstring); return the paths written.
+
+    With ``approved_only``, ``min_review`` or ``compendium``: one catalog for other
+    projects, in ``out_dir`` or build/approved/ (build/proposed/ for proposals,
+    build/all/ for a compendium of every term)."""
+    level = selection.level(approved_only, min_review)
+    paths: list[Path] = []
+    if level is not None or compendium:
+        chosen = project_entries(glossary, level, compendium)
+        header = project_header(glossary, revision, level, compendium, today=True)
+        base = out_dir or settings.build_dir / (level or "all")
+        target = (base / COMPENDIUM_PO if compendium
+                  else base / LANGUAGE / "LC_MESSAGES" / PO_NAME)
+        textfile.atomic_write_text(target, po.write_catalog(chosen.entries, header))
+        return Exported([target], len(chosen.entries), sum(e.fuzzy for e in chosen.entries),
+                        0, chosen.ambiguous)
+    entries = pairs.build_entries(glossary)
     header = make_header(glossary, revision)
     po_text = po.write_catalog(entries, header)
-    paths: list[Path] = []
-    if approved_only:
-        base = out_dir or settings.build_dir / "approved"
-        target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
-        textfile.atomic_write_text(target, po_text)
-        paths.append(target)
-    else:
-        base = out_dir or settings.locale_dir
-        pot_text = po.write_catalog(entries, header, template=True)
-        for path, text in (
-            (base / POT_NAME, pot_text),
-            (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
-            (settings.build_dir / POT_NAME, pot_text),
-            (settings.build_dir / LANGUAGE / PO_NAME, po_text),
-        ):
-            textfile.atomic_write_text(path, text)
-            paths.append(path)
+    base = out_dir or settings.locale_dir
+    pot_text = po.write_catalog(entries, header, template=True)
+    for path, text in (
+        (base / POT_NAME, pot_text),
+        (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
+        (settings.build_dir / POT_NAME, pot_text),
+        (settings.build_dir / LANGUAGE / PO_NAME, po_text),
+    ):
+        textfile.atomic_write_text(path, text)
+        paths.append(path)
     return Exported(paths, len(entries), sum(e.fuzzy for e in entries),
                     sum(not e.msgstr for e in entries))
 
 
 def export_mo(glossary: Glossary, revision: str, settings: Settings,
-              output: Path | None = None) -> Exported:
-    messages = pairs.approved_messages(glossary)
-    header = make_header(glossary, revision)
-    target = output or settings.build_dir / MO_NAME
+              output: Path | None = None, *, min_review: str = "approved",
+              compendium: bool = False) -> Exported:
+    """The compiled catalog for other projects: approved Khmer terms (``min_review``
+    proposed: proposals too). Keyed by msgctxt = concept id (pgettext), or with
+    ``compendium`` by the English term alone (plain gettext)."""
+    chosen = project_entries(glossary, min_review, compendium)
+    messages = [(e.context or None, e.msgid, e.msgstr) for e in chosen.entries]
+    header = Header(revision=revision, language=LANGUAGE,
+                    creation_date=header_date(glossary, today=True))
+    target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
     textfile.atomic_write_bytes(target, mo.write_catalog(messages, header.mo_text()))
-    return Exported([target], len(messages), 0)
+    return Exported([target], len(messages), 0, 0, chosen.ambiguous)
 
 
 def render_po(ctx: object) -> list[Path]:

@@ -43,6 +43,14 @@ class ConceptStatus(StrEnum):
     RETIRED = "retired"
 
 
+class QAContext(StrEnum):
+    """Where ``glossary qa`` checks a concept's terms: ``ai`` = only in AI context (a
+    general word such as prompt, label, feature or security, which a software catalog
+    uses in its everyday sense)."""
+
+    AI = "ai"
+
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -153,6 +161,7 @@ class Concept:
     en: LangSection = field(default_factory=LangSection)
     km: LangSection = field(default_factory=LangSection)
     examples: tuple[Example, ...] = ()
+    qa_context: QAContext | None = None  # None: QA checks the terms everywhere
 
     def lang(self, code: str) -> LangSection:
         if code == "en":

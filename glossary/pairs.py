@@ -324,3 +324,46 @@ def approved_messages(glossary: Glossary) -> list[tuple[str, str, str]]:
             if km is not None and km.review.state is _APPROVED and km.text:
                 out.append((cid if index == 0 else f"{cid}#{index}", en.text, km.text))
     return out
+
+
+# --------------------------------------------------------------------------- compendium
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguity:
+    """An English term that several concepts translate differently: the compendium keeps
+    the first (``chosen``, marked fuzzy) and names the others."""
+
+    msgid: str
+    chosen: str  # concept id
+    others: tuple[tuple[str, str], ...]  # (concept id, Khmer term)
+
+
+def compendium(entries: list[CatalogEntry]) -> tuple[list[CatalogEntry], list[Ambiguity]]:
+    """A catalog keyed by the English term alone (no msgctxt), for ``msgmerge
+    --compendium`` and plain ``gettext()``: one entry per English term. Entries with no
+    Khmer term are left out. When several concepts give one English term the same Khmer
+    term, one entry names them all; when they give different Khmer terms, the English
+    term is *ambiguous*: the first concept's entry is kept, marked fuzzy (a translator
+    must choose), and the others are listed in its comments and returned."""
+    by_msgid: dict[str, list[CatalogEntry]] = {}
+    for entry in entries:
+        if entry.msgstr:
+            by_msgid.setdefault(entry.msgid, []).append(entry)
+    out: list[CatalogEntry] = []
+    ambiguous: list[Ambiguity] = []
+    for msgid, group in by_msgid.items():
+        first = group[0]
+        ids = list(dict.fromkeys(e.concept_id for e in group))
+        others = tuple((e.concept_id, e.msgstr) for e in group[1:]
+                       if e.msgstr != first.msgstr)
+        head = f"Concept: {', '.join(ids)}" if len(ids) > 1 else f"Concept: {first.concept_id}"
+        comments = (head, *first.comments)
+        fuzzy = first.fuzzy
+        if others:
+            ambiguous.append(Ambiguity(msgid, first.concept_id, others))
+            comments = (head, "Ambiguous English term: other concepts translate it as "
+                        + "; ".join(f"{t} ({c})" for c, t in others), *first.comments)
+            fuzzy = True
+        out.append(first._replace(context="", comments=comments, fuzzy=fuzzy))
+    return out, ambiguous

@@ -41,6 +41,9 @@ GENERIC_RENDERER = "glossary.exporting:render_target"
 RENDERERS: dict[str, str] = {
     "db": "glossary.pipeline:render_database",
     **{f.name: f.renderer or GENERIC_RENDERER for f in formats.REGISTRY.values() if f.target},
+    # the files other tools take (TBX v2, OmegaT, compendium) and the approved-only ones
+    "tools": "glossary.exporting:render_tools",
+    "approved": "glossary.exporting:render_approved",
     # last: the site's Downloads page copies the files written above
     "site": "glossary.site:render_report",
 }

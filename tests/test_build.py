@@ -18,14 +18,14 @@ def test_build_writes_database(cli, project: Path) -> None:
     assert "built 5 concepts" in result.stdout
     db = sqlite3.connect(project / "build" / "glossary.db")
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"concepts", "terms", "definitions", "documents", "sections", "references",
-            "domains", "terms_en_fts", "terms_tri_fts", "term_grams"} <= tables
-    assert db.execute("SELECT count(*) FROM concepts").fetchone()[0] == 5
+    assert {"concept", "term", "definition", "documents", "sections", "source_ref",
+            "domains", "_terms_en_fts", "_terms_tri_fts", "_term_grams"} <= tables
+    assert db.execute("SELECT count(*) FROM concept").fetchone()[0] == 5
     row = db.execute(
-        "SELECT text, key, review, origin FROM terms WHERE concept='hallucination' AND lang='km'"
+        "SELECT text, key, review, origin FROM term WHERE concept='hallucination' AND lang='km'"
     ).fetchone()
     assert row == ("ការប្រឌិតចម្លើយ", "ការប្រឌិតចម្លើយ", "proposed", "machine-assisted")
-    refs = db.execute('SELECT doc, section FROM "references" WHERE concept = ?',
+    refs = db.execute('SELECT doc, section FROM source_ref WHERE concept = ?',
                       ("hallucination",)).fetchall()
     assert refs == [("asean-genai-guide-2025", "risk.2")]
     assert "Traceback" not in result.output

@@ -56,7 +56,7 @@ def test_one_megabyte_definition_is_stored_intact(project: Path, settings) -> No
     pipeline.build(settings, ["db"])
     db = sqlite3.connect(settings.db_path)
     stored = db.execute(
-        "SELECT text FROM definitions WHERE concept='hostile' AND lang='en'").fetchone()[0]
+        "SELECT text FROM definition WHERE concept='hostile' AND lang='en'").fetchone()[0]
     assert stored == big
 
 
@@ -65,7 +65,7 @@ def test_script_payloads_are_stored_as_text(project: Path, settings) -> None:
     write(project, term=json.dumps(payload), definition=json.dumps("javascript:alert(1)"))
     pipeline.build(settings, ["db"])
     db = sqlite3.connect(settings.db_path)
-    assert db.execute("SELECT text FROM terms WHERE concept='hostile' AND lang='en'"
+    assert db.execute("SELECT text FROM term WHERE concept='hostile' AND lang='en'"
                       ).fetchone()[0] == payload
 
 

@@ -14,7 +14,7 @@ LAYERS = {
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
     "glossary.problems": 0, "glossary.textfile": 0, "glossary.output": 0, "glossary.lock": 0,
     "glossary.unsafe": 0, "glossary.limits": 0,
-    "glossary.pairs": 0,
+    "glossary.pairs": 0, "glossary.selection": 0,
     "glossary.imports.records": 0,  # what every format reader produces
     "glossary.outputs_state": 0,  # which build outputs are up to date
     # 1: one job each over the model
@@ -24,7 +24,7 @@ LAYERS = {
     "glossary.loader": 2,
     # 3: what a command does
     "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
-    "glossary.exporting": 3, "glossary.locale_catalogs": 3,
+    "glossary.exporting": 3, "glossary.locale_catalogs": 3, "glossary.api": 3,
     # 4: the command line
     "glossary.cli": 4,
 }
@@ -35,7 +35,7 @@ FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
                   "glossary.imports.records", "glossary.textfile", "glossary.output",
                   "glossary.unsafe", "glossary.limits", "glossary.pairs",
                   "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
-                  "glossary.formats.options")
+                  "glossary.formats.options", "glossary.selection")
 
 
 def module_name(path: Path) -> str:
@@ -47,8 +47,8 @@ def module_name(path: Path) -> str:
 
 
 def layer_of(name: str) -> int | None:
-    if name == "glossary":  # the package itself holds only its version
-        return 0
+    if name == "glossary":  # the package itself: its version and the Python API
+        return 3
     best = None
     for prefix, layer in LAYERS.items():
         if (name == prefix or name.startswith(prefix + ".")) and (

@@ -45,8 +45,8 @@ def test_json_output(qa_cli):
     result = qa_cli("qa", "--format", "json", "docs/checks.po")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["files"] == 1 and data["problems"] == 4
-    assert data["counts"] == {"deprecated-term": 1, "missing-term": 3}
+    assert data["files"] == 1 and data["problems"] == 3  # the fuzzy entry is skipped
+    assert data["counts"] == {"deprecated-term": 1, "missing-term": 2}
     first = data["findings"][0]
     assert first == {
         "file": "docs/checks.po", "line": 14, "column": None, "msgctxt": None,
@@ -68,7 +68,7 @@ def test_github_annotations(qa_cli):
     assert lines[1].startswith("::error file=docs/rejected.txt,line=1,col=16,"
                                "title=glossary rejected-term::")
     po = [line for line in lines if "checks.po" in line]
-    assert len(po) == 4 and all(",col=" not in line for line in po)
+    assert len(po) == 3 and all(",col=" not in line for line in po)
     assert po[0].startswith("::warning file=docs/checks.po,line=14,title=")
 
 
@@ -89,7 +89,7 @@ def test_min_review_proposed_vs_approved(qa_cli):
     assert "superseded.txt" not in approved.stdout
     new = sorted(set(proposed.stdout.splitlines()) - set(approved.stdout.splitlines()))
     assert new == [
-        "docs/checks.po:22: missing-term: model → គំរូបញ្ញាសិប្បនិម្មិត  [msgid 'Export the model']",
+        "docs/checks.po:22: missing-term: model → គំរូ  [msgid 'Export the model']",
         "docs/superseded.txt:1:1: deprecated-term: ការគ្រប់គ្រងកិច្ចការ → អភិបាលកិច្ច",
     ]
 
@@ -127,8 +127,9 @@ def test_sample_catalogs_against_the_shipped_glossary(qa_cli):
     paths = sorted(str(p) for p in (SAMPLES / "po").glob("*.po"))
     assert [p.rsplit("/", 1)[1][:3] for p in paths] == ["apt", "bra", "ged", "rem"]
     for level in ("approved", "proposed"):
+        # nothing is approved yet: --allow-empty, or the run exits 2 (tested elsewhere)
         result = qa_cli("--terms", str(ROOT / "terms"), "qa", *paths, "--min-review", level,
-                        "--format", "json")
+                        "--format", "json", "--allow-empty")
         assert result.exit_code in (0, 1), result.output
         data = json.loads(result.stdout)
         assert data["files"] == 4

@@ -107,6 +107,20 @@ def _json(glossary: Glossary, path: Path) -> None:
     assert back == glossary and revision == "r1"
 
 
+def _omegat(glossary: Glossary, path: Path) -> None:
+    """Every English–Khmer pair comes back from a tab-separated reader, three fields."""
+    import csv
+
+    from glossary.pairs import pair_terms
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    expected = [(p.en.text, p.km.text) for c in glossary.concepts for p in pair_terms(c)
+                if p.km is not None and p.km.text]
+    assert expected and [(r[0], r[1]) for r in rows] == expected
+    assert all(len(r) == 3 for r in rows)
+
+
 ROUND_TRIPS: dict[str, Callable[[Glossary, Path], None]] = {
     "tbx": lambda g, p: _records("tbx", g, p),
     "csv": lambda g, p: _records("csv", g, p),
@@ -114,6 +128,7 @@ ROUND_TRIPS: dict[str, Callable[[Glossary, Path], None]] = {
     "po": _po,
     "mo": _mo,
     "json": _json,
+    "omegat": _omegat,
 }
 
 

@@ -64,7 +64,7 @@ def test_short_khmer_queries_use_the_gram_index(conn, query) -> None:
     hits = store.search(conn, query, lang="km")
     assert hits
     for hit in hits:
-        row = conn.execute("SELECT count(*) FROM terms WHERE concept=? AND key LIKE ?",
+        row = conn.execute("SELECT count(*) FROM term WHERE concept=? AND key LIKE ?",
                            (hit.concept, f"%{query}%")).fetchone()
         assert row[0] >= 1
 
@@ -100,12 +100,12 @@ def test_s2_unicode61_splits_khmer(conn) -> None:
     tokens = sorted(r[0] for r in db.execute("SELECT term FROM v"))
     assert tokens == sorted(["ភ", "ស", "ខ", "ម", "រ"])
     # ... which is why our Khmer index is a trigram table over the search key
-    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='terms_tri_fts'").fetchone()[0]
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='_terms_tri_fts'").fetchone()[0]
     assert "trigram" in sql
 
 
 def test_s3_porter_matches_plural(conn) -> None:
-    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='terms_en_fts'").fetchone()[0]
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='_terms_en_fts'").fetchone()[0]
     assert "porter" in sql
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE t USING fts5(k, tokenize='porter unicode61 remove_diacritics 2')")
@@ -148,7 +148,7 @@ def test_khmer_substrings_find_exactly_what_a_scan_finds(tmp_path) -> None:
     settings = load_settings(cwd=tmp_path)
     pipeline.build(settings, ["db"])
     conn = store.open_database(settings.db_path)
-    keys = [r[0] for r in conn.execute("SELECT key FROM terms WHERE lang='km' ORDER BY id")]
+    keys = [r[0] for r in conn.execute("SELECT key FROM term WHERE lang='km' ORDER BY id")]
     # (a query is taken as typed less the spaces around it, as every search box does)
     queries = sorted({q for k in keys[::7] for n in (3, 4, 6, 8)
                       for i in range(0, max(1, len(k) - n), 5) if len(k) >= n
@@ -157,7 +157,7 @@ def test_khmer_substrings_find_exactly_what_a_scan_finds(tmp_path) -> None:
     for query in queries:
         ours = set(ids(store.search(conn, query, lang="km", limit=1000)))
         scan = {r[0] for r in conn.execute(
-            "SELECT DISTINCT concept FROM terms WHERE lang='km' AND key LIKE ?",
+            "SELECT DISTINCT concept FROM term WHERE lang='km' AND key LIKE ?",
             (f"%{query}%",))}
         assert ours == scan, query
     conn.close()

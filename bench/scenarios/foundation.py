@@ -31,9 +31,9 @@ class BuildDatabase:
 
 
 def _queries(conn: Any, rng: random.Random) -> dict[str, list[str]]:
-    en = [r[0] for r in conn.execute("SELECT key FROM terms WHERE lang='en' ORDER BY random() "
+    en = [r[0] for r in conn.execute("SELECT key FROM term WHERE lang='en' ORDER BY random() "
                                       "LIMIT 1000")]
-    km = [r[0] for r in conn.execute("SELECT key FROM terms WHERE lang='km' ORDER BY random() "
+    km = [r[0] for r in conn.execute("SELECT key FROM term WHERE lang='km' ORDER BY random() "
                                       "LIMIT 1000")]
 
     def sub(keys: list[str], n: int, prefix: bool = False) -> list[str]:

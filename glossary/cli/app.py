@@ -235,3 +235,26 @@ class Progress:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc)
+
+
+def review_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--approved-only`` and ``--min-review approved|proposed``: which Khmer terms an
+    export carries (the same rule in every format: glossary.selection)."""
+    func = click.option(
+        "--min-review", "min_review", type=click.Choice(["approved", "proposed"]),
+        default=None,
+        help="Only Khmer terms reviewed at least this far (proposed: proposed or approved; "
+             "drafts and rejected terms left out), and only concepts that have one.")(func)
+    return click.option(
+        "--approved-only", "approved_only", is_flag=True,
+        help="Only approved Khmer terms (the same as --min-review approved).")(func)
+
+
+def warn_if_empty(km_terms: int, approved_only: bool, min_review: str | None,
+                  what: str) -> None:
+    """The warning an export with a review level and no Khmer term gets (stderr)."""
+    from glossary import selection
+
+    chosen = selection.level(approved_only, min_review)
+    if chosen is not None and km_terms == 0:
+        click.echo(selection.empty_warning(what, chosen), err=True)

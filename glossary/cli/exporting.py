@@ -10,17 +10,36 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from glossary.cli.app import Context, echo, main, output_path, shown, user_errors
+from glossary.cli.app import (
+    Context,
+    echo,
+    main,
+    output_path,
+    review_options,
+    shown,
+    user_errors,
+    warn_if_empty,
+)
 from glossary.formats import REGISTRY, Format
 
 #: The help of the shared command per format, with an example (a format missing here
 #: gets its registry description and a generated example).
 HELP: dict[str, str] = {
-    "tbx": "TBX-Basic (ISO 30042:2019, DCA style) for CAT tools.\n\n\b\nExample:\n"
-           "  $ glossary export tbx -o build/glossary.tbx\n  wrote build/glossary.tbx",
+    "tbx": "TBX-Basic for CAT tools (v3 DCA style by default; --tbx-version 2 for martif)."
+           "\n\nKhmer terms that are not approved are written admittedTerm, never "
+           "preferredTerm; every term has its review state in a plain note.\n\n\b\n"
+           "Example:\n  $ glossary export tbx -o build/glossary.tbx\n"
+           "  wrote build/glossary.tbx\n"
+           "  $ glossary export tbx --tbx-version 2 --approved-only -o approved-v2.tbx",
+    "omegat": "An OmegaT glossary: UTF-8 text, one line per term pair, "
+              "source<TAB>target<TAB>comment. Put the file in your OmegaT project's "
+              "glossary/ folder.\n\n\b\nExample:\n"
+              "  $ glossary export omegat --min-review proposed -o omegat/glossary/ai.txt\n"
+              "  wrote omegat/glossary/ai.txt",
     "csv": "One row per term, UTF-8 with a BOM (Excel shows Khmer), formula-safe cells."
            "\n\n\b\nExample:\n  $ glossary export csv -o terms.csv\n  wrote terms.csv",
     "xlsx": "The CSV table as an Excel workbook (sheet \"terms\", text cells only).\n\n\b\n"
@@ -48,13 +67,18 @@ def shared_command(fmt: Format) -> click.Command:
     """``glossary export NAME [-o FILE]``: validate, then write (atomically to FILE)."""
 
     @click.pass_obj
-    def command(obj: Context, output: Path | None) -> None:
+    def command(obj: Context, output: Path | None, approved_only: bool,
+                min_review: str | None, tbx_version: str = "3") -> None:
         from glossary import exporting
+        from glossary.formats.options import WriteOptions
 
+        options = WriteOptions(approved_only=approved_only, min_review=min_review,
+                               tbx_version=int(tbx_version))
         output = output_path(output)
         with user_errors():
             try:
-                exporting.export_file(obj.settings(), fmt.name, output or sys.stdout.buffer)
+                counts = exporting.export_file(obj.settings(), fmt.name,
+                                               output or sys.stdout.buffer, options)
                 if output is None:
                     sys.stdout.buffer.flush()
             except BrokenPipeError:  # `glossary export csv | head`: the reader had enough
@@ -62,6 +86,7 @@ def shared_command(fmt: Format) -> click.Command:
                 raise SystemExit(0) from None
         if output is not None:
             echo(f"wrote {output}", err=True)
+        warn_if_empty(counts.km_terms, approved_only, min_review, f"the {fmt.name} export")
 
     command.__name__ = f"export_{fmt.name}"
     # a directory is refused by glossary.output with the one "cannot write" message
@@ -71,29 +96,54 @@ def shared_command(fmt: Format) -> click.Command:
               click.option("-o", "--output", type=kind, default=None,
                            help="Write to FILE instead of standard output (- or no -o: "
                                 "standard output)."))
-    return click.command(fmt.name, help=_help(fmt))(option(command))
+    decorated = review_options(option(command))
+    if fmt.name == "tbx":
+        decorated = click.option(
+            "--tbx-version", "tbx_version", type=click.Choice(["2", "3"]), default="3",
+            show_default=True,
+            help="3: TBX-Basic (ISO 30042:2019); 2: TBX-Basic 2008 (martif), what "
+                 "translate-toolkit, Weblate, OmegaT, memoQ and MultiTerm read.")(decorated)
+    return click.command(fmt.name, help=_help(fmt))(decorated)
+
+
+def _report_ambiguous(done: Any) -> None:
+    for item in done.ambiguous or ():
+        others = "; ".join(f"{text} ({cid})" for cid, text in item.others)
+        echo(f"warning: ambiguous English term {item.msgid!r}: kept {item.chosen} "
+             f"(fuzzy); also {others}", err=True)
 
 
 @click.command("po")
-@click.option("--approved-only", is_flag=True,
-              help="Only approved Khmer terms, for other projects (no POT, no fuzzy entries).")
+@review_options
+@click.option("--compendium", is_flag=True,
+              help="One entry per English term, no msgctxt: for msgmerge --compendium "
+                   "(default: build/approved/glossary-compendium.km.po with "
+                   "--approved-only).")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=None, help="Directory to write to (default: locale/, or build/approved/ "
-              "with --approved-only).")
+              "with --approved-only, build/proposed/ with --min-review proposed).")
 @click.pass_obj
-def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
+def export_po(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
+              out_dir: Path | None) -> None:
     """Gettext catalogs of the Khmer terms, for translators (Poedit, Weblate, Lokalize).
 
     Writes locale/glossary.pot and locale/km/LC_MESSAGES/glossary.po, with copies in
     build/. One entry per English term: msgctxt = concept id (``id#N`` for its English
     term N > 0), msgid = English term, msgstr = Khmer term, fuzzy until approved.
 
+    With --approved-only or --min-review: one catalog for other projects (no POT).
+    With --compendium: msgid = English term, msgstr = Khmer term, no msgctxt, for
+    `msgmerge --compendium`; English terms that concepts translate differently are
+    reported (the first concept's entry is kept, fuzzy).
+
     \b
-    Example:
+    Examples:
       $ glossary export po
       exported 27 entries (22 fuzzy, 5 untranslated)
         locale/glossary.pot
         locale/km/LC_MESSAGES/glossary.po
+      $ glossary export po --compendium --approved-only
+      $ msgmerge --compendium build/approved/glossary-compendium.km.po km.po app.pot
     """
     from glossary import loader, locale_catalogs
 
@@ -101,37 +151,51 @@ def export_po(obj: Context, approved_only: bool, out_dir: Path | None) -> None:
         settings = obj.settings()
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
-                                         approved_only=approved_only, out_dir=out_dir)
+                                         approved_only=approved_only, min_review=min_review,
+                                         compendium=compendium, out_dir=out_dir)
     echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
-               f"{done.untranslated} untranslated)")
+         f"{done.untranslated} untranslated)")
     for path in done.paths:
         echo(f"  {shown(path, settings.root)}")
+    _report_ambiguous(done)
+    warn_if_empty(done.entries, approved_only, min_review, "the PO catalog")
 
 
 @click.command("mo")
+@review_options
+@click.option("--compendium", is_flag=True,
+              help="Keyed by the English term alone, for plain gettext() "
+                   "(default: build/glossary-compendium.km.mo).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The MO file to write (default: build/glossary.km.mo).")
 @click.pass_obj
-def export_mo(obj: Context, output: Path | None) -> None:
+def export_mo(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
+              output: Path | None) -> None:
     """A compiled gettext catalog of the approved Khmer terms, for other projects.
 
-    Look terms up with pgettext(concept_id, english_term).
+    Look terms up with pgettext(concept_id, english_term), or, with --compendium,
+    with plain gettext(english_term). --min-review proposed adds proposals.
 
     \b
     Example:
       $ glossary export mo -o km.mo
       exported 3 approved entries
         km.mo
+      $ glossary export mo --compendium -o km.mo
     """
     from glossary import loader, locale_catalogs
 
+    level = "approved" if approved_only else (min_review or "approved")
     with user_errors():
         settings = obj.settings()
         loaded = loader.load_valid(settings)
-        done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output)
-    echo(f"exported {done.entries} approved entries")
+        done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output,
+                                         min_review=level, compendium=compendium)
+    echo(f"exported {done.entries} {level} entries")
     for path in done.paths:
         echo(f"  {shown(path, settings.root)}")
+    _report_ambiguous(done)
+    warn_if_empty(done.entries, False, level, "the MO catalog")
 
 
 #: Formats whose export is not the shared command.

@@ -34,9 +34,11 @@ HELP: dict[str, tuple[str, str]] = {
             "  $ glossary import tbx partner.tbx\n"
             "  tbx import of partner.tbx: 1 added, 0 changed, 0 candidate(s), 0 conflict(s), "
             "4 unchanged"),
-    "csv": ("Compare a CSV (the layout of `glossary export csv`) with the glossary and "
-            "report the changes; --apply --by NAME writes them.",
-            "  $ glossary import csv reviewed.csv --apply --by 'Sok Dara'"),
+    "csv": ("Compare a CSV (the layout of `glossary export csv`, or a bilingual sheet: "
+            "see --columns) with the glossary and report the changes; --apply --by NAME "
+            "writes them.",
+            "  $ glossary import csv reviewed.csv --apply --by 'Sok Dara'\n"
+            "  $ glossary import csv partner.csv --columns en=English,km=Khmer"),
     "xlsx": ("Compare an XLSX workbook (the layout of `glossary export xlsx`) with the "
              "glossary and report the changes; --apply --by NAME writes them.",
              "  $ glossary import xlsx reviewed.xlsx"),
@@ -49,13 +51,20 @@ def import_() -> None:
 
 
 def _records(obj: Context, name: str, file: Path, output_format: str, apply: bool,
-             by: str | None, decisions: bool = False) -> None:
+             by: str | None, columns: str | None = None, decisions: bool = False) -> None:
+    from glossary.formats.sheet_layout import parse_columns
     from glossary.imports import run
 
+    mapping = None
+    if columns is not None:
+        try:
+            mapping = parse_columns(columns)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--columns") from None
     with user_errors():
         settings = obj.settings()
         plan = run.import_records(settings, name, file, by=by, apply_changes=apply,
-                                  decisions=decisions)
+                                  columns=mapping, decisions=decisions)
     if output_format == "json":
         data: dict[str, Any] = plan.as_dict()
         data["applied"] = apply
@@ -93,7 +102,6 @@ def shared_command(fmt: Format) -> click.Command:
         "report the changes; --apply --by NAME writes them.",
         f"  $ glossary import {fmt.name} incoming{fmt.extensions[0]}"))
 
-    @click.command(fmt.name, help=f"{summary}\n\n\b\nExample:\n{example}")
     @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
     @format_option("text", "json")
     @click.option("--apply", "apply", is_flag=True,
@@ -106,10 +114,21 @@ def shared_command(fmt: Format) -> click.Command:
                   "only adds proposals.")
     @click.pass_obj
     def command(obj: Context, file: Path, fmt: str, apply: bool, by: str | None,
-                decisions: bool) -> None:
-        _records(obj, name, file, fmt, apply, by, decisions)
+                columns: str | None = None, decisions: bool = False) -> None:
+        _records(obj, name, file, fmt, apply, by, columns, decisions)
 
-    return command
+    decorated = _COLUMNS(command) if name in SHEETS else command
+    return click.command(fmt.name, help=f"{summary}\n\n\b\nExample:\n{example}")(decorated)
+
+
+#: The formats read as sheets, which take --columns (another layout).
+SHEETS = ("csv", "xlsx")
+_COLUMNS = click.option(
+    "--columns", "columns", default=None, metavar="FIELD=HEADER,…",
+    help="Read a one-row-per-concept sheet: which column holds what, e.g. "
+         "en=English,km=Khmer,definition=Definition (fields: en, km, definition, "
+         "definition_km, note, concept_id, domains). Common bilingual headers "
+         "(English/Khmer, source/target …) are recognised without it.")
 
 
 def foreign_warning(report: Any) -> str:

@@ -10,6 +10,7 @@ import click
 
 from glossary.cli.app import (
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     Context,
     echo,
     emit_json,
@@ -26,13 +27,27 @@ from glossary.cli.app import (
               help="Khmer terms reviewed at least this far are the reference "
                    "(proposed: while review is under way).")
 @format_option("text", "json", "github")
+@click.option("--include-fuzzy", is_flag=True,
+              help="Check fuzzy PO entries too (skipped by default: their msgstr is a "
+                   "stale guess).")
+@click.option("--domain", "domains", multiple=True, metavar="DOMAIN",
+              help="Check only the concepts of this domain (repeatable; ids as in "
+                   "terms/_domains.toml).")
+@click.option("--ai-context", is_flag=True,
+              help="Treat every entry as being about AI: general words (prompt, label, "
+                   "feature, security …, qa_context = \"ai\") and acronyms are checked "
+                   "even where nothing else in the msgid is an AI term.")
+@click.option("--allow-empty", is_flag=True,
+              help="Exit 0 even when no Khmer term reaches --min-review (by default that "
+                   "is an error, so a CI gate cannot pass without checking anything).")
 @click.option("--extract", "do_extract", is_flag=True,
               help="Write the part of the glossary the files use to -o OUT.po or OUT.csv.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="With --extract: the PO or CSV file to write.")
 @click.pass_obj
-def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extract: bool,
-       output: Path | None) -> None:
+def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
+       include_fuzzy: bool, domains: tuple[str, ...], ai_context: bool, allow_empty: bool,
+       do_extract: bool, output: Path | None) -> None:
     """Check PO catalogs, text/Markdown files and Word .docx documents against the glossary.
 
     In PO files (English msgid, Khmer msgstr): a glossary term in the msgid whose Khmer
@@ -60,11 +75,18 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extr
     with user_errors():
         settings = obj.settings()
         ref = qa_lib.load_reference(settings, min_review)
+        unknown = qa_lib.unknown_domains(ref, domains)
+        if unknown:
+            known = ", ".join(d.id for d in ref.glossary.domains)
+            raise click.BadParameter(f"unknown domain {unknown[0]!r} (domains: {known})",
+                                     param_hint="--domain")
         if output is not None:
             count = qa_lib.extract_terms(ref, files, output)
             echo(f"wrote {output} ({count} concept(s))")
             return
-        report = qa_lib.check_paths(ref, files)
+        options = qa_lib.CheckOptions(include_fuzzy=include_fuzzy, domains=domains,
+                                      ai_context=ai_context)
+        report = qa_lib.check_paths(ref, files, options=options)
     findings = report.findings
     if fmt == "json":
         emit_json({"files": report.files, "min_review": min_review,
@@ -84,5 +106,13 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str, do_extr
         echo(f"{len(problems)} finding(s) in {report.files} file(s)"
                    + (f" ({detail})" if detail else "")
                    + (f"; {listed} glossary term(s) listed" if listed else ""), err=True)
+    # after the files were read (bad input is reported as such) and the findings shown
+    if qa_lib.reference_terms(ref, domains) == 0:
+        where = f" in domain {', '.join(domains)}" if domains else ""
+        echo(f"warning: no Khmer term{where} is {min_review} yet, so QA checks against "
+             "nothing (approve terms with `glossary review approve CONCEPT --by NAME`, or "
+             "run with --min-review proposed; --allow-empty accepts this)", err=True)
+        if not allow_empty:
+            sys.exit(EXIT_USAGE)
     if problems:
         sys.exit(EXIT_PROBLEMS)

@@ -60,4 +60,5 @@ def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
 def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     options = options or ReadOptions()
     text = _decode(path)
-    return sheet_layout.read_rows(_records(text, path), path, "csv", options.fold_coeng_da)
+    return sheet_layout.read_rows(_records(text, path), path, "csv", options.fold_coeng_da,
+                                  options.columns)

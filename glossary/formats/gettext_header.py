@@ -2,8 +2,9 @@
 
 Shared by :mod:`glossary.formats.po` and :mod:`glossary.formats.mo` (as
 ``sheet_layout`` is by CSV and XLSX). The date is deterministic: ``SOURCE_DATE_EPOCH``
-when it is set, else the newest review date in the glossary (else 1970-01-01), never
-the clock.
+when it is set, else the newest review date in the glossary (else 1970-01-01); only the
+catalogs exported for other projects (``export po --approved-only``, ``--compendium``,
+``export mo``) carry the date of the export.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Header:
     language: str = "km"
     creation_date: str | None = None  # "2026-01-31 12:00+0000", from SOURCE_DATE_EPOCH
     title: str = "Khmer–English glossary of AI governance terms"
+    # For a catalog other projects take (approved-only, compendium): what it holds, in
+    # the header comment, instead of the translators' "send it back" instructions.
+    purpose: str | None = None
 
     def fields(self, *, template: bool) -> list[tuple[str, str]]:
         date = self.creation_date
@@ -63,7 +67,10 @@ class Header:
                        if key != "POT-Creation-Date")
 
 
-def header_date(glossary: Glossary) -> str:
+def header_date(glossary: Glossary, *, today: bool = False) -> str:
+    """``SOURCE_DATE_EPOCH`` when set; else, with ``today``, the current date and time
+    (UTC: the catalogs other projects take carry the real date of the export); else the
+    newest review date in the glossary (the build's deterministic outputs)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -73,6 +80,8 @@ def header_date(glossary: Glossary) -> str:
                               hint="unset it, or set it to e.g. $(git log -1 --format=%ct)"
                               ) from None
         return moment.strftime("%Y-%m-%d %H:%M+0000")
+    if today:
+        return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M+0000")
     newest: date | None = None
     for concept in glossary.concepts:
         for section in (concept.en, concept.km):
@@ -88,3 +97,17 @@ def header_date(glossary: Glossary) -> str:
 
 def make_header(glossary: Glossary, revision: str) -> Header:
     return Header(revision=revision, language=LANGUAGE, creation_date=header_date(glossary))
+
+
+def purpose(level: str | None, compendium: bool) -> str:
+    """The header comment of a catalog for other projects: what it holds and how to use
+    it (never "send it back": it is not the translators' catalog)."""
+    held = {"approved": "the Khmer terms approved by a named reviewer",
+            "proposed": "the Khmer terms proposed or approved (proposals are fuzzy)",
+            None: "every Khmer term (terms not approved yet are fuzzy)"}[level]
+    if compendium:
+        return (f"a compendium of {held},\nkeyed by the English term alone (no msgctxt), "
+                "for other projects: msgmerge --compendium\nTHIS_FILE your.po your.pot, "
+                "or plain gettext() once compiled with msgfmt.")
+    return (f"{held},\nfor other projects (msgctxt = concept id; look terms up with "
+            "pgettext).\nRead-only: propose changes through the glossary, not this file.")

@@ -21,6 +21,7 @@ from glossary.model import (
     Example,
     Glossary,
     LangSection,
+    QAContext,
     Review,
     ReviewState,
     Section,
@@ -83,7 +84,7 @@ def _lang(section: LangSection) -> dict[str, Any]:
 
 
 def concept_dict(concept: Concept) -> dict[str, Any]:
-    return {
+    out = {
         "id": concept.id,
         "status": concept.status.value,
         "domains": list(concept.domains),
@@ -94,6 +95,9 @@ def concept_dict(concept: Concept) -> dict[str, Any]:
         "en": _lang(concept.en),
         "km": _lang(concept.km),
     }
+    if concept.qa_context is not None:
+        out["qa_context"] = concept.qa_context.value
+    return out
 
 
 def glossary_dict(glossary: Glossary, revision: str | None = None) -> dict[str, Any]:
@@ -193,6 +197,7 @@ def _read_concept(data: dict[str, Any]) -> Concept:
         km=_read_lang(data.get("km")),
         examples=tuple(Example(en=e["en"], km=e["km"]) for e in data.get("examples", [])
                        if isinstance(e, dict) and "en" in e and "km" in e),
+        qa_context=QAContext(data["qa_context"]) if data.get("qa_context") else None,
     )
 
 

@@ -31,7 +31,8 @@ from glossary.errors import FormatError
 from glossary.formats.gettext_header import make_header
 from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
-from glossary.pairs import approved_messages
+from glossary.pairs import approved_messages, build_entries, compendium
+from glossary.selection import select
 
 MAGIC = 0x950412DE
 CONTEXT_SEPARATOR = "\x04"
@@ -78,10 +79,21 @@ def write_catalog(messages: Iterable[tuple[str | None, str, str]], header: str) 
 
 
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
-    """The approved Khmer terms of ``glossary`` as an MO file (an MO is always approved
-    only: other projects' programs look terms up in it)."""
-    header = make_header(glossary, (options or WriteOptions()).revision)
-    out.write(write_catalog(approved_messages(glossary), header.mo_text()))
+    """The approved Khmer terms of ``glossary`` as an MO file (other projects' programs
+    look terms up in it): ``min_review`` proposed adds proposals; ``compendium`` keys
+    them by the English term alone (plain ``gettext()``) instead of msgctxt + msgid."""
+    options = options or WriteOptions()
+    header = make_header(glossary, options.revision)
+    messages: list[tuple[str | None, str, str]]
+    if options.level in (None, "approved") and not options.compendium:
+        messages = list(approved_messages(glossary))
+    else:
+        entries = [e for e in build_entries(select(glossary, options.level or "approved"))
+                   if e.msgstr]
+        if options.compendium:
+            entries, _ = compendium(entries)
+        messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
+    out.write(write_catalog(messages, header.mo_text()))
 
 
 def read(data: bytes) -> dict[str, str]:

@@ -29,10 +29,11 @@ from typing import IO, Any
 
 from glossary import limits, textfile, unsafe
 from glossary.errors import FormatError
-from glossary.formats.gettext_header import Header, make_header
+from glossary.formats.gettext_header import Header, header_date, make_header, purpose
 from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
-from glossary.pairs import CatalogEntry, build_entries
+from glossary.pairs import CatalogEntry, build_entries, compendium
+from glossary.selection import select
 
 FINGERPRINT_PREFIX = "fingerprint: "
 
@@ -109,15 +110,23 @@ def _refuse_breakers(entry: CatalogEntry) -> None:
 
 def header_entry(header: Header, *, template: bool) -> str:
     kind = "template of the Khmer terms" if template else "Khmer terms"
-    out = [
-        f"# {header.title}: {kind}.\n",
-        f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
-        "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n",
-        "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
-        "#\n",
-        'msgid ""\n',
-        'msgstr ""\n',
-    ]
+    if header.purpose is not None:
+        first, *more = header.purpose.split("\n")
+        out = [f"# {header.title}: {first}\n", *(f"# {line}\n" for line in more),
+               f"# Exported from glossary revision {header.revision}"
+               + (f" on {header.creation_date[:10]}" if header.creation_date else "") + ".\n",
+               "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
+               "#\n", 'msgid ""\n', 'msgstr ""\n']
+    else:
+        out = [
+            f"# {header.title}: {kind}.\n",
+            f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
+            "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n",
+            "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
+            "#\n",
+            'msgid ""\n',
+            'msgstr ""\n',
+        ]
     for key, value in header.fields(template=template):
         out.append(f'"{escape(f"{key}: {value}")}\\n"\n')
     return "".join(out)
@@ -131,7 +140,8 @@ def entry_text(entry: CatalogEntry, *, template: bool) -> str:
         parts.append(f"#: {entry.reference}\n")
     if entry.fuzzy and not template:
         parts.append("#, fuzzy\n")
-    parts.append(_field("msgctxt", entry.context))
+    if entry.context:  # a compendium's entries have none
+        parts.append(_field("msgctxt", entry.context))
     parts.append(_field("msgid", entry.msgid))
     parts.append(_field("msgstr", "" if template else entry.msgstr))
     return "".join(parts)
@@ -157,8 +167,9 @@ def write_catalog(entries: Iterable[CatalogEntry], header: Header, *, template: 
         fuzzy = "#, fuzzy\n" if entry.fuzzy and not template else ""
         reference = f"#: {entry.reference}\n" if entry.reference else ""
         msgstr = "" if template else entry.msgstr
+        context = f'msgctxt "{entry.context}"\n' if entry.context else ""
         append(f"\n{comments}#. {FINGERPRINT_PREFIX}{entry.fingerprint}\n{reference}{fuzzy}"
-               f'msgctxt "{entry.context}"\nmsgid "{entry.msgid}"\nmsgstr "{msgstr}"\n')
+               f'{context}msgid "{entry.msgid}"\nmsgstr "{msgstr}"\n')
     return "".join(chunks)
 
 
@@ -166,12 +177,20 @@ _COMMENT_SEP = "\n#. "
 
 
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
-    """The translators' PO of ``glossary`` (with ``options.approved_only``: the approved
-    catalog other projects take) as UTF-8 to a binary stream."""
+    """The translators' PO of ``glossary`` as UTF-8 to a binary stream; with a review
+    level (``approved_only``, ``min_review``) or ``compendium``: the catalog other
+    projects take (see :func:`glossary.locale_catalogs.export_po`)."""
     options = options or WriteOptions()
-    entries = build_entries(glossary, approved_only=options.approved_only)
-    text = write_catalog(entries, make_header(glossary, options.revision))
-    out.write(text.encode("utf-8"))
+    if options.level is None and not options.compendium:
+        entries = build_entries(glossary)
+        header = make_header(glossary, options.revision)
+    else:  # a catalog for other projects: only entries with a Khmer term
+        entries = [e for e in build_entries(select(glossary, options.level)) if e.msgstr]
+        if options.compendium:
+            entries, _ = compendium(entries)
+        header = Header(revision=options.revision, creation_date=header_date(glossary),
+                        purpose=purpose(options.level, options.compendium))
+    out.write(write_catalog(entries, header).encode("utf-8"))
 
 
 def _all_plain(entries: list[CatalogEntry]) -> bool:

@@ -29,7 +29,7 @@ unchanged while no cell is ever a live formula.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -270,7 +270,8 @@ def check_header(header: Sequence[str], path: Path) -> list[str]:
     missing = [r for r in REQUIRED if r not in names]
     if missing:
         raise FormatError(f"bad header: missing column(s) {', '.join(missing)}", path=path,
-                          line=1, hint=expected)
+                          line=1, hint=expected + "; for another layout name its columns "
+                          "with --columns en=English,km=Khmer[,definition=…]")
     seen: set[str] = set()
     for i, name in enumerate(names, 1):
         if not name:  # a blank header (padding, an empty column): its cells are ignored
@@ -316,17 +317,127 @@ def _split(value: str | None, sep: str) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(sep) if part.strip())
 
 
+# --------------------------------------------------------------------------- other layouts
+
+#: What ``--columns FIELD=HEADER,…`` may name, and the headers recognised without it
+#: (compared case-insensitively, ignoring spaces, ``_``, ``-``, brackets and a BOM).
+WIDE_FIELDS: dict[str, tuple[str, ...]] = {
+    "en": ("english", "en", "englishterm", "termen", "enterm", "source", "sourceterm",
+           "enus", "engb", "term"),
+    "km": ("khmer", "km", "khmerterm", "termkm", "kmterm", "target", "targetterm", "kmkh",
+           "ខ្មែរ", "ភាសាខ្មែរ", "ពាក្យខ្មែរ"),
+    "definition": ("definition", "englishdefinition", "definitionen", "endefinition",
+                   "description"),
+    "definition_km": ("khmerdefinition", "definitionkm", "kmdefinition", "និយមន័យ"),
+    "note": ("note", "notes", "comment", "comments", "remark", "remarks"),
+    "concept_id": ("conceptid", "id", "concept"),
+    "domains": ("domain", "domains", "subject", "subjectfield"),
+}
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s_\-()\[\]:./]+", "", name.replace("\ufeff", "")).casefold()
+
+
+def parse_columns(spec: str) -> dict[str, str]:
+    """``"en=English,km=Khmer"`` → ``{"en": "English", "km": "Khmer"}`` (the CLI's
+    ``--columns``). Raises ValueError naming what is wrong."""
+    mapping: dict[str, str] = {}
+    for item in spec.split(","):
+        if not item.strip():
+            continue
+        name, sep, header = item.partition("=")
+        name, header = name.strip(), header.strip()
+        if not sep or not header:
+            raise ValueError(f"{item.strip()!r} is not FIELD=HEADER")
+        if name not in WIDE_FIELDS:
+            raise ValueError(f"unknown field {name!r}; the fields are "
+                             + ", ".join(WIDE_FIELDS))
+        mapping[name] = header
+    if "en" not in mapping or "km" not in mapping:
+        raise ValueError("name at least the English and Khmer columns, e.g. "
+                         "en=English,km=Khmer")
+    return mapping
+
+
+def detect_columns(names: Sequence[str]) -> dict[str, int] | None:
+    """Field → column index for a common bilingual header (``English,Khmer``,
+    ``source,target``, ``term (en),term (km)`` …), or None when it is not one."""
+    found: dict[str, int] = {}
+    for i, name in enumerate(names):
+        key = _header_key(name)
+        for fld, known in WIDE_FIELDS.items():
+            if fld not in found and key in known:
+                found[fld] = i
+                break
+    return found if "en" in found and "km" in found else None
+
+
+def _mapped_columns(names: Sequence[str], mapping: Mapping[str, str], path: Path
+                    ) -> dict[str, int]:
+    stripped = [n.strip().lstrip("\ufeff") for n in names]
+    out: dict[str, int] = {}
+    for fld, header in mapping.items():
+        matches = [i for i, n in enumerate(stripped) if n == header]
+        if not matches:
+            matches = [i for i, n in enumerate(stripped) if n.casefold() == header.casefold()]
+        if not matches:
+            raise FormatError(f"--columns {fld}={header}: no column {header!r} in the header",
+                              path=path, line=1,
+                              hint="the header has: " + ", ".join(repr(n) for n in stripped))
+        out[fld] = matches[0]
+    return out
+
+
+def _widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]],
+             result: ReadResult) -> Iterator[tuple[int, list[str]]]:
+    """Turn one-row-per-concept rows into this layout's rows (an ``en`` and a ``km`` row
+    each), keeping each row's line number."""
+    yield 1, ["concept_id", "lang", "term", "definition", "domains", "concept_notes"]
+
+    def cell(cells: Sequence[Any], fld: str) -> str:
+        i = index.get(fld)
+        if i is None or i >= len(cells) or cells[i] is None:
+            return ""
+        return str(cells[i])
+
+    for line, cells in rows_in:
+        en, km = cell(cells, "en").strip(), cell(cells, "km").strip()
+        if not en:
+            if km or cell(cells, "definition").strip():
+                result.skip("rows with no English term")
+            continue
+        cid = cell(cells, "concept_id").strip()
+        yield line, [cid, "en", en, cell(cells, "definition"), cell(cells, "domains"),
+                     cell(cells, "note")]
+        if km or cell(cells, "definition_km").strip():
+            yield line, [cid, "km", km, cell(cells, "definition_km"), "", ""]
+
+
 def read_rows(
-    records: Iterable[tuple[int, Sequence[Any]]], path: Path, fmt: str, fold: bool = True
+    records: Iterable[tuple[int, Sequence[Any]]], path: Path, fmt: str, fold: bool = True,
+    columns: Mapping[str, str] | None = None,
 ) -> ReadResult:
-    """Turn ``(line, cells)`` pairs (the header first) into incoming records."""
+    """Turn ``(line, cells)`` pairs (the header first) into incoming records.
+
+    A file in another layout is read with ``columns`` (field → header, see
+    :data:`WIDE_FIELDS`), or without it when its header is a common bilingual one."""
     result = ReadResult(path=path, format=fmt)
     iterator = iter(records)
     first = next(iterator, None)
     if first is None:
         raise FormatError("the file is empty", path=path, line=1,
                           hint="export a file with `glossary export " + fmt + "` to start from")
-    names = check_header([str(c) if c is not None else "" for c in first[1]], path)
+    header = [str(c) if c is not None else "" for c in first[1]]
+    index = (_mapped_columns(header, columns, path) if columns
+             else None if all(r in [h.strip().lstrip("\ufeff") for h in header]
+                              for r in REQUIRED)
+             else detect_columns(header))
+    if index is not None:
+        iterator = _widened(index, iterator, result)
+        first = next(iterator)
+        header = list(first[1])
+    names = check_header(header, path)
     unknown = [n for n in names if n and n not in COLUMNS]
     for name in unknown:
         result.skip(f"unknown column {name!r}")

@@ -173,7 +173,8 @@ def _plain(value: Any) -> str:
 def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     from openpyxl import load_workbook
 
-    fold_coeng_da = (options or ReadOptions()).fold_coeng_da
+    options = options or ReadOptions()
+    fold_coeng_da = options.fold_coeng_da
     limits.check_file(path, "xlsx")
     _inspect(path)
     try:
@@ -193,7 +194,8 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
                               hint="save the file as Excel Workbook (.xlsx)") from None
         try:
             sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-            return sheet_layout.read_rows(_records(sheet, path), path, "xlsx", fold_coeng_da)
+            return sheet_layout.read_rows(_records(sheet, path), path, "xlsx", fold_coeng_da,
+                                          options.columns)
         except GlossaryError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)

@@ -33,20 +33,22 @@ def _check_by(by: str | None, apply_changes: bool, decisions: bool = False) -> N
 
 
 def import_records(settings: Any, name: str, path: Path, *, by: str | None = None,
-                   apply_changes: bool = False, decisions: bool = False) -> ImportPlan:
+                   apply_changes: bool = False, columns: dict[str, str] | None = None,
+                   decisions: bool = False) -> ImportPlan:
     """``glossary import NAME FILE`` for a format that reads whole concepts: read,
     compare, and with ``apply_changes`` (``by`` required) write. terms/ is read without
     validation: the plan needs the concepts only, and a problem elsewhere in terms/ is
-    not the import's business. ``decisions`` (``by`` required): the file's approvals
-    and rejections are recorded as ``by``'s decisions; without it the file only
-    proposes (the trust rule, :meth:`glossary.imports.plan._Planner.decided`)."""
+    not the import's business. ``columns``: a CSV/XLSX in another layout (field →
+    header, ``--columns``). ``decisions`` (``by`` required): the file's approvals and
+    rejections are recorded as ``by``'s decisions; without it the file only proposes
+    (the trust rule, :meth:`glossary.imports.plan._Planner.decided`)."""
     from glossary import loader, source
 
     fmt = formats.get(name)
     if not fmt.readable or fmt.reads != "records":
         raise ReviewError(f"{name} is not imported as concept records")
     _check_by(by, apply_changes, decisions)
-    options = ReadOptions(fold_coeng_da=settings.fold_coeng_da, stream=True)
+    options = ReadOptions(fold_coeng_da=settings.fold_coeng_da, stream=True, columns=columns)
     result = formats.load(name).read(path, options)
     with ExitStack() as stack:
         if apply_changes:

@@ -30,9 +30,11 @@ from glossary.qa.checks import check_document
 from glossary.qa.findings import RULES, Finding, Severity, format_github, format_text
 from glossary.qa.readers import Document, read_document
 from glossary.qa.reference import MIN_REVIEW_CHOICES, Reference
+from glossary.qa.scope import CheckOptions
 
 __all__ = [
     "MIN_REVIEW_CHOICES",
+    "CheckOptions",
     "RULES",
     "Finding",
     "QAReport",
@@ -44,6 +46,7 @@ __all__ = [
     "format_text",
     "load_glossary",
     "load_reference",
+    "reference_terms",
 ]
 
 
@@ -103,15 +106,28 @@ def read_all(paths: Sequence[Path]) -> Iterator[tuple[Document, str]]:
         yield read_document(path), _display(path)
 
 
+def reference_terms(ref: Reference, domains: Sequence[str] = ()) -> int:
+    """How many Khmer terms QA checks against at the reference's review level (within
+    ``domains`` when given): 0 means a run can find no missing term at all."""
+    return sum(len(terms) for cid, terms in ref.good.items()
+               if not domains or any(d in domains for d in ref.concepts[cid].domains))
+
+
+def unknown_domains(ref: Reference, domains: Sequence[str]) -> list[str]:
+    known = {d.id for d in ref.glossary.domains}
+    return [d for d in domains if d not in known]
+
+
 def check_paths(
-    ref: Reference, paths: Sequence[Path], progress: Callable[[int], None] | None = None
+    ref: Reference, paths: Sequence[Path], progress: Callable[[int], None] | None = None,
+    options: CheckOptions | None = None,
 ) -> QAReport:
     """Check each file against the glossary; raise FormatError on unreadable input."""
     with _collector_paused():
         findings: list[Finding] = []
         files = 0
         for doc, display in read_all(paths):
-            findings.extend(check_document(ref, doc, display))
+            findings.extend(check_document(ref, doc, display, options))
             files += 1
             if progress is not None:
                 progress(1)

@@ -14,24 +14,32 @@ Khmer equivalent (once per concept and file, with the number of occurrences).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from glossary.khmer import has_khmer
 from glossary.model import AdminStatus, Term
+from glossary.pairs import pair_terms
 from glossary.qa.findings import Finding, Severity
 from glossary.qa.readers import Document, PoUnit, Segment
 from glossary.qa.reference import EnHit, KmEntry, KmHit, Reference, Role
+from glossary.qa.scope import CheckOptions, Scope, mask
 
 __all__ = ["check_document"]
 
 
-def check_document(ref: Reference, doc: Document, display: str) -> list[Finding]:
+def check_document(ref: Reference, doc: Document, display: str,
+                   options: CheckOptions | None = None) -> list[Finding]:
     """All findings for one document; ``display`` is the path as the user wrote it."""
+    scope = Scope(options or CheckOptions(), ref.concepts)
     if doc.kind == "po":
-        findings = [f for unit in doc.entries for f in _check_po_unit(ref, unit, display)]
+        findings = [f for unit in doc.entries
+                    if scope.options.include_fuzzy or not unit.fuzzy
+                    for f in _check_po_unit(ref, unit, display, scope)]
     else:
-        findings = _check_segments(ref, doc.segments, display)
+        findings = [f for f in _check_segments(ref, doc.segments, display)
+                    if f.concept is None or scope.in_domain(f.concept)]
     findings.sort(key=lambda f: (f.line, f.column or 0, f.rule, f.found))
     return findings
 
@@ -39,10 +47,38 @@ def check_document(ref: Reference, doc: Document, display: str) -> list[Finding]
 # --------------------------------------------------------------------------- PO
 
 
-def _check_po_unit(ref: Reference, unit: PoUnit, display: str) -> list[Finding]:
+_KHMER_GAP = re.compile(r"(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])")
+
+
+def _scoped(ref: Reference, hits: list[EnHit], scope: Scope) -> list[EnHit]:
+    """The English hits that count in this entry (see :mod:`glossary.qa.scope`)."""
+    # the context comes from every term the msgid uses; --domain only filters the report
+    ai_context = scope.options.ai_context or any(
+        not scope.limited(e.concept, e.term.text, e.term.type) for h in hits for e in h.entries)
+    hits = [replace(h, entries=tuple(
+        e for e in h.entries if scope.in_domain(e.concept)
+        and (ai_context or not scope.limited(e.concept, e.term.text, e.term.type))))
+        for h in hits]
+    return [h for h in hits if h.entries]
+
+
+def _suggestion(ref: Reference, hit: EnHit, concept: str) -> Term:
+    """The reference Khmer term that answers the English term found: the Khmer term
+    paired with it (a short form's own Khmer short form), else the concept's first."""
+    good = ref.good[concept]
+    found = {e.term.text for e in hit.entries if e.concept == concept}
+    for pair in pair_terms(ref.concepts[concept]):
+        if pair.en.text in found and pair.km is not None and pair.km in good:
+            return pair.km
+    return good[0]
+
+
+def _check_po_unit(ref: Reference, unit: PoUnit, display: str, scope: Scope
+                   ) -> list[Finding]:
     en_hits: list[EnHit] = []
     for text in unit.english:
-        en_hits.extend(ref.find_english(text))
+        en_hits.extend(ref.find_english(mask(text)))
+    en_hits = _scoped(ref, en_hits, scope)
     mentioned = {c for hit in en_hits for c in hit.concepts}
     out: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
@@ -59,17 +95,23 @@ def _check_po_unit(ref: Reference, unit: PoUnit, display: str) -> list[Finding]:
             continue
         km_hits = ref.find_khmer(form)
         for hit in km_hits:
-            finding = _bad_term(ref, hit, display, unit.line, None, mentioned)
+            # a Khmer term deprecated for a concept counts only where the msgid
+            # mentions that concept (ពាក្យបញ្ជា is wrong for "prompt", right for "command")
+            finding = _bad_term(ref, hit, display, unit.line, None, mentioned,
+                                require_mention=True)
             if finding is not None:
                 add(_with_entry(finding, unit, fuzzy))
         present = {e.concept for hit in km_hits for e in hit.entries if e.role is Role.GOOD}
+        if en_hits and _KHMER_GAP.search(form):  # "ការ អ៊ិនគ្រីប": a space inside a term
+            present |= {e.concept for hit in ref.find_khmer(_KHMER_GAP.sub("", form))
+                        for e in hit.entries if e.role is Role.GOOD}
         for en_hit in en_hits:
             required = [c for c in en_hit.concepts if ref.good.get(c)]
             if not required or any(c in present for c in required):
                 continue
             concept = required[0]
             terms = ", ".join(t.text for t in ref.good[concept])
-            suggestion = ref.good[concept][0].text
+            suggestion = _suggestion(ref, en_hit, concept).text
             add(Finding(
                 display, unit.line, None, "missing-term", en_hit.found, suggestion,
                 Severity.WARNING, concept,
@@ -97,9 +139,11 @@ def _describe(term: Term) -> str:
 
 def _bad_term(
     ref: Reference, hit: KmHit, display: str, line: int, column: int | None,
-    mentioned: set[str] | None = None,
+    mentioned: set[str] | None = None, require_mention: bool = False,
 ) -> Finding | None:
     bad = [e for e in hit.entries if e.role in (Role.DEPRECATED, Role.REJECTED)]
+    if require_mention:
+        bad = [e for e in bad if e.concept in (mentioned or ())]
     if not bad:
         return None
     good = [e for e in hit.entries if e.role is Role.GOOD]

@@ -30,6 +30,25 @@ FILES: tuple[tuple[str, str, str, str], ...] = (
      N_("Gettext catalog of the Khmer terms, for review in Poedit, Weblate or Lokalize.")),
     ("glossary.km.mo", "glossary.km.mo", "MO",
      N_("The approved Khmer terms compiled for programs that use gettext.")),
+    ("glossary-v2.tbx", "glossary-v2.tbx", "TBX v2",
+     N_("TBX-Basic 2008 (TBX v2) for tools that read only the older TBX: "
+        "translate-toolkit, Weblate, OmegaT.")),
+    ("glossary.omegat.txt", "glossary.omegat.txt", "OmegaT",
+     N_("An OmegaT glossary: one line per term pair, separated by tabs.")),
+    ("glossary-compendium.km.po", "glossary-compendium.km.po", "PO compendium",
+     N_("Keyed by the English term, for msgmerge --compendium in other projects.")),
+    ("approved/glossary.tbx", "approved-glossary.tbx", "TBX",
+     N_("Approved Khmer terms only: TBX-Basic for translation tools.")),
+    ("approved/glossary-v2.tbx", "approved-glossary-v2.tbx", "TBX v2",
+     N_("Approved Khmer terms only: TBX v2 for translation tools.")),
+    ("approved/glossary.csv", "approved-glossary.csv", "CSV",
+     N_("Approved Khmer terms only: one row per term.")),
+    ("approved/glossary.json", "approved-glossary.json", "JSON",
+     N_("Approved Khmer terms only, as data.")),
+    ("approved/glossary.omegat.txt", "approved-glossary.omegat.txt", "OmegaT",
+     N_("Approved Khmer terms only: an OmegaT glossary.")),
+    ("approved/glossary-compendium.km.po", "approved-glossary-compendium.km.po",
+     "PO compendium", N_("Approved Khmer terms only: a gettext compendium.")),
 )
 
 
@@ -44,7 +63,8 @@ def collect(build_dir: Path) -> tuple[list[tuple[Download, bytes]], list[str]]:
         except OSError:
             data = None
         if data is None:
-            missing.append(fmt)
+            if fmt not in missing:  # the approved-only files share their formats
+                missing.append(fmt)
             continue
         found.append((Download(name, f"downloads/{name}", fmt, purpose, len(data)), data))
     return found, missing

@@ -75,8 +75,8 @@ _CODE = ("model.py", "khmer.py", "problems.py", "validate.py", "textfile.py", "u
 
 _ALLOWED: dict[str, frozenset[str]] = {
     "glossary.model": frozenset({
-        "AdminStatus", "TermType", "ReviewState", "ConceptStatus", "Review", "SourceRef",
-        "Term", "Definition", "LangSection", "Concept", "Example", "ReviewEvent",
+        "AdminStatus", "TermType", "ReviewState", "ConceptStatus", "QAContext", "Review",
+        "SourceRef", "Term", "Definition", "LangSection", "Concept", "Example", "ReviewEvent",
     }),
     "glossary.problems": frozenset({"Problem", "Level"}),
     "glossary.source.cache": frozenset({"Entry", "Summary"}),

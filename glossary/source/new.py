@@ -126,6 +126,8 @@ def render_concept(concept: Concept, header: str | None = None) -> str:
     for line in header.splitlines() or [""]:  # a comment line holds no control character
         doc.add(tomlkit.comment(khmer.one_line(line)))
     doc.add("id", concept.id)
+    if concept.qa_context is not None:  # kept by imports that rewrite the file
+        doc.add("qa_context", concept.qa_context.value)
     if concept.status is not ConceptStatus.ACTIVE:
         doc.add("status", concept.status.value)
     doc.add("domains", list(concept.domains))

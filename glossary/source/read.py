@@ -30,6 +30,7 @@ from glossary.model import (
     Example,
     Glossary,
     LangSection,
+    QAContext,
     Review,
     ReviewEvent,
     ReviewState,
@@ -51,7 +52,8 @@ SOURCES_FILE = "_sources.toml"
 DOMAINS_FILE = "_domains.toml"
 
 CONCEPT_KEYS = frozenset(
-    {"id", "status", "domains", "sources", "see_also", "notes", "examples", "en", "km"}
+    {"id", "status", "domains", "sources", "see_also", "notes", "examples", "en", "km",
+     "qa_context"}
 )
 EXAMPLE_KEYS = frozenset({"en", "km"})
 LANG_KEYS = frozenset({"definition", "terms"})
@@ -307,6 +309,7 @@ def concept_from_data(
         en=_lang(reader, data, "en"),
         km=_lang(reader, data, "km"),
         examples=tuple(examples),
+        qa_context=reader.choice(data, "qa_context", (), QAContext, None),
     )
     return concept, reader.problems, reader.fields
 

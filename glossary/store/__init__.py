@@ -6,6 +6,7 @@
 """
 
 from glossary.store.read import SearchHit, naive_search, open_database, search
-from glossary.store.write import write_database
+from glossary.store.write import SCHEMA_VERSION, write_database
 
-__all__ = ["SearchHit", "naive_search", "open_database", "search", "write_database"]
+__all__ = ["SCHEMA_VERSION", "SearchHit", "naive_search", "open_database", "search",
+           "write_database"]

@@ -1,18 +1,19 @@
 """The SQLite database: full-text search and queries. With :mod:`glossary.store.write`
 (schema and bulk load), the only module with SQL.
 
-Tables: documents, sections, domains, concepts, terms, definitions, "references".
+Tables: documents, sections, domains, concept, term, definition, source_ref (and the
+view term_full), for people and Datasette; search structures start with ``_``.
 Search indexes (see khmer.md, "Search in SQLite"):
 
-* ``terms_en_fts`` — FTS5 with ``porter unicode61 remove_diacritics 2`` over English
+* ``_terms_en_fts`` — FTS5 with ``porter unicode61 remove_diacritics 2`` over English
   terms (word, stem and plural matches);
-* ``terms_tri_fts`` — FTS5 ``trigram`` over every term's search key (substrings of
+* ``_terms_tri_fts`` — FTS5 ``trigram`` over every term's search key (substrings of
   three or more code points, Khmer and English);
-* ``term_grams`` — for every 1- and 2-code-point substring of the Khmer keys, the ids of
+* ``_term_grams`` — for every 1- and 2-code-point substring of the Khmer keys, the ids of
   the terms that contain it (a packed posting list, shortest keys first), so short
   Khmer queries (កា, ខំ) are answered from an index, not by a scan, and queries of up to
   8 code points from the intersection of their rarest grams' lists;
-* an index on ``terms(key)`` for exact and prefix matches.
+* an index on ``term(key)`` for exact and prefix matches.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def _english_variants(key: str) -> list[str]:
 _HIT_SQL = """
 SELECT t.concept AS concept, c.en_preferred AS en, c.km_preferred AS km,
        c.km_review AS review, t.text AS matched, t.lang AS lang, t.key AS key
-FROM terms t JOIN concepts c ON c.id = t.concept
+FROM term t JOIN concept c ON c.id = t.concept
 """
 
 
@@ -143,18 +144,18 @@ def search(
         tokens = [tok for tok in key.replace('"', " ").split() if tok]
         if tokens:
             match = " AND ".join(f"({_phrase(tok)} OR {_phrase(tok)}*)" for tok in tokens)
-            if take_sorted(f"{_HIT_SQL} WHERE t.id IN (SELECT rowid FROM terms_en_fts "
-                           f"WHERE terms_en_fts MATCH ? LIMIT ?)", [match, limit * 4], "word"):
+            if take_sorted(f"{_HIT_SQL} WHERE t.id IN (SELECT rowid FROM _terms_en_fts "
+                           f"WHERE _terms_en_fts MATCH ? LIMIT ?)", [match, limit * 4], "word"):
                 return hits
     if lang == "km" and 3 <= len(key) <= _SHORT_KHMER and _from_rarest_gram(conn, key, _take_rows):
         return hits
     if len(key) >= 3:
         # the FTS query drives (a subquery), so the planner never scans terms by lang
-        take_sorted(f"{_HIT_SQL} WHERE t.id IN (SELECT rowid FROM terms_tri_fts "
-                    f"WHERE terms_tri_fts MATCH ? LIMIT ?) AND t.lang = ?",
+        take_sorted(f"{_HIT_SQL} WHERE t.id IN (SELECT rowid FROM _terms_tri_fts "
+                    f"WHERE _terms_tri_fts MATCH ? LIMIT ?) AND t.lang = ?",
                     [_phrase(key), limit * 8, lang], "substring")
     elif lang == "km":
-        row = conn.execute("SELECT terms FROM term_grams WHERE gram = ?", (key,)).fetchone()
+        row = conn.execute("SELECT terms FROM _term_grams WHERE gram = ?", (key,)).fetchone()
         if row is not None:
             ids = array("I")
             ids.frombytes(row[0])
@@ -186,7 +187,7 @@ def _from_rarest_gram(
     grams = sorted({key[i:i + 2] for i in range(len(key) - 1)})
     marks = ", ".join("?" * len(grams))
     sizes = dict(conn.execute(
-        f"SELECT gram, length(terms) FROM term_grams WHERE gram IN ({marks})", grams))
+        f"SELECT gram, length(terms) FROM _term_grams WHERE gram IN ({marks})", grams))
     if len(sizes) < len(grams):
         return True  # a gram no term has: no substring match at all
     ordered = sorted(grams, key=lambda g: (sizes[g], g))
@@ -194,7 +195,7 @@ def _from_rarest_gram(
         return False
 
     def postings(gram: str) -> array:
-        blob = conn.execute("SELECT terms FROM term_grams WHERE gram = ?", (gram,)).fetchone()[0]
+        blob = conn.execute("SELECT terms FROM _term_grams WHERE gram = ?", (gram,)).fetchone()[0]
         ids = array("I")
         ids.frombytes(blob)
         return ids
@@ -217,17 +218,15 @@ def naive_search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[
     """The plain ``LIKE '%q%'`` scan: the peer the benchmarks compare with."""
     key = khmer.search_key(query)
     rows = conn.execute(
-        "SELECT DISTINCT concept FROM terms WHERE key LIKE ? ESCAPE '\\' LIMIT ?",
+        "SELECT DISTINCT concept FROM term WHERE key LIKE ? ESCAPE '\\' LIMIT ?",
         (f"%{_like_escape(key)}%", limit),
     )
     return [row[0] for row in rows]
 
 
 def concept_ids(conn: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in conn.execute("SELECT id FROM concepts ORDER BY id")]
+    return [row[0] for row in conn.execute("SELECT id FROM concept ORDER BY id")]
 
 
 def concept_row_count(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT count(*) FROM concepts").fetchone()[0])
-
-
+    return int(conn.execute("SELECT count(*) FROM concept").fetchone()[0])

@@ -24,13 +24,13 @@ import sqlite_utils
 from glossary import khmer, textfile
 from glossary.model import Concept, Document, Domain, Glossary
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: tables concept, term, definition, source_ref; view term_full
 #: Concepts per batch of inserts (a constant, so that the output is deterministic).
 INSERT_CHUNK = 4096
 
 Rows = dict[str, list[tuple[Any, ...]]]
-_CONCEPT_TABLES = ("concepts", "terms", "definitions", "references", "terms_en_fts",
-                   "terms_tri_fts")
+_CONCEPT_TABLES = ("concept", "term", "definition", "source_ref", "_terms_en_fts",
+                   "_terms_tri_fts")
 
 _JSON_PLAIN = re.compile('[^"\\\\\x00-\x1f\x7f\u2028\u2029]*')
 
@@ -57,37 +57,52 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("doc", "documents", "id")],
     )
     db.table("domains").create({"id": str, "en": str, "km": str}, pk="id")
-    db.table("concepts").create(
+    db.table("concept").create(
         {"id": str, "status": str, "domains": str, "see_also": str, "notes": str,
          "en_preferred": str, "km_preferred": str, "km_review": str},
         pk="id",
     )
-    db.table("terms").create(
+    db.table("term").create(
         {"id": int, "concept": str, "lang": str, "idx": int, "text": str, "key": str,
          "admin_status": str, "type": str, "pos": str, "context": str, "dnt": int,
          "note": str, "review": str, "origin": str, "proposed_by": str,
          "proposed_on": str, "approved_by": str, "approved_on": str},
         pk="id",
-        foreign_keys=[("concept", "concepts", "id")],
+        foreign_keys=[("concept", "concept", "id")],
     )
-    db.table("definitions").create(
+    db.table("definition").create(
         {"concept": str, "lang": str, "text": str, "source_doc": str, "source_section": str,
          "review": str, "origin": str, "proposed_by": str, "approved_by": str,
          "approved_on": str},
         pk=("concept", "lang"),
-        foreign_keys=[("concept", "concepts", "id")],
+        foreign_keys=[("concept", "concept", "id")],
     )
-    db.table("references").create(
+    db.table("source_ref").create(
         {"concept": str, "ord": int, "doc": str, "section": str, "page": int, "note": str},
         pk=("concept", "ord"),
-        foreign_keys=[("concept", "concepts", "id"), ("doc", "documents", "id")],
+        foreign_keys=[("concept", "concept", "id"), ("doc", "documents", "id")],
     )
-    db.table("term_grams").create({"gram": str, "terms": bytes}, pk="gram")
+    db.table("_term_grams").create({"gram": str, "terms": bytes}, pk="gram")
     db.execute(
-        "CREATE VIRTUAL TABLE terms_en_fts USING fts5("
+        "CREATE VIRTUAL TABLE _terms_en_fts USING fts5("
         "text, tokenize='porter unicode61 remove_diacritics 2')"
     )
-    db.execute("CREATE VIRTUAL TABLE terms_tri_fts USING fts5(key, tokenize='trigram')")
+    db.execute("CREATE VIRTUAL TABLE _terms_tri_fts USING fts5(key, tokenize='trigram')")
+    db.execute(TERM_FULL_VIEW)
+
+
+#: One row per term with what a reader wants beside it: the concept's status, domains and
+#: English headword, the definition in the term's language and the concept's sources
+#: (``DOC §SECTION``, one per line). Datasette shows it like a table.
+TERM_FULL_VIEW = """CREATE VIEW term_full AS
+SELECT t.concept, c.en_preferred AS english, t.lang, t.idx, t.text, t.admin_status,
+       t.type, t.pos, t.review, t.origin, t.proposed_by, t.approved_by, t.approved_on,
+       t.dnt, t.context, t.note, d.text AS definition, c.status AS concept_status,
+       c.domains, (SELECT group_concat(r.doc || ' §' || r.section, char(10))
+                   FROM source_ref r WHERE r.concept = t.concept) AS sources
+FROM term t
+JOIN concept c ON c.id = t.concept
+LEFT JOIN definition d ON d.concept = t.concept AND d.lang = t.lang"""
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
@@ -145,10 +160,10 @@ class DatabaseWriter:
         self.pending = []
         conn = self.conn
         try:
-            _insert(conn, "term_grams", self._gram_rows())
-            conn.execute("CREATE INDEX terms_key ON terms(lang, key)")
-            conn.execute("CREATE INDEX terms_concept ON terms(concept)")
-            conn.execute("CREATE INDEX references_doc ON \"references\"(doc, section)")
+            _insert(conn, "_term_grams", self._gram_rows())
+            conn.execute("CREATE INDEX term_key ON term(lang, key)")
+            conn.execute("CREATE INDEX term_concept ON term(concept)")
+            conn.execute("CREATE INDEX source_ref_doc ON source_ref(doc, section)")
             conn.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or "")],
@@ -176,21 +191,21 @@ class DatabaseWriter:
 
     def _concept_rows(self, concept: Concept, rows: Rows) -> None:
         en_pref, km_pref = concept.en.preferred, concept.km.preferred
-        rows["concepts"].append((
+        rows["concept"].append((
             concept.id, concept.status.value, _json(concept.domains), _json(concept.see_also),
             _json(concept.notes), en_pref.text if en_pref else None,
             km_pref.text if km_pref else None,
             km_pref.review.state.value if km_pref else None,
         ))
         for ord_, ref in enumerate(concept.sources):
-            rows["references"].append((concept.id, ord_, ref.doc, ref.section, ref.page,
+            rows["source_ref"].append((concept.id, ord_, ref.doc, ref.section, ref.page,
                                        ref.note))
         for lang in ("en", "km"):
             section = concept.lang(lang)
             definition = section.definition
             if definition is not None:
                 review = definition.review
-                rows["definitions"].append((
+                rows["definition"].append((
                     concept.id, lang, definition.text,
                     definition.source.doc if definition.source else None,
                     definition.source.section if definition.source else None,
@@ -202,7 +217,7 @@ class DatabaseWriter:
                 term_id = self.term_id
                 key = khmer.search_key_normalized(term.text)
                 review = term.review
-                rows["terms"].append((
+                rows["term"].append((
                     term_id, concept.id, lang, idx, term.text, key, term.admin_status.value,
                     term.type.value, term.pos, term.context, int(term.dnt), term.note,
                     review.state.value, review.origin, review.proposed_by,
@@ -210,9 +225,9 @@ class DatabaseWriter:
                     review.approved_by,
                     review.approved_on.isoformat() if review.approved_on else None,
                 ))
-                rows["terms_tri_fts"].append((term_id, key))
+                rows["_terms_tri_fts"].append((term_id, key))
                 if lang == "en":
-                    rows["terms_en_fts"].append((term_id, term.text))
+                    rows["_terms_en_fts"].append((term_id, term.text))
                 else:
                     self.km_keys.append((len(key), key, term_id))
 

@@ -74,6 +74,23 @@ RATIONALE_PREFIX = "Rationale: "  # a termSec note: why this term (Term.rational
 EXAMPLE_MARK = "glossary:example"  # the note in a descripGrp of a concept's example
 EXAMPLE_NOTE = {"en": "glossary:example-en=", "km": "glossary:example-km="}
 
+# A Khmer term that is not approved is written ``admittedTerm`` (a CAT tool takes
+# ``preferredTerm`` as "use this"), with this note so that our own reader restores it.
+DEMOTED_NOTE = "glossary:admin=preferred"
+# The review state in words, in a plain <note> any TBX reader shows (TBX-Basic has no
+# data category for it); our reader takes it as known and skips it.
+REVIEW_NOTE_PREFIX = "Review: "
+
+
+def review_words(state: str, approved_by: str | None, approved_on: str | None) -> str:
+    """``Review: approved by Sok Dara on 2026-01-31`` / ``Review: proposed (not approved
+    yet)``: the note every exported term carries."""
+    if state == "approved":
+        by = f" by {approved_by}" if approved_by else ""
+        on = f" on {approved_on}" if approved_on else ""
+        return f"{REVIEW_NOTE_PREFIX}approved{by}{on}"
+    return f"{REVIEW_NOTE_PREFIX}{state} (not approved yet)"
+
 
 
 def xml_id(concept_id: str) -> str:

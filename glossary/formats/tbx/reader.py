@@ -18,11 +18,13 @@ from glossary import khmer, limits
 from glossary.errors import FormatError
 from glossary.formats.options import ReadOptions
 from glossary.formats.tbx.common import (
+    DEMOTED_NOTE,
     EXAMPLE_MARK,
     EXAMPLE_NOTE,
     GENERATOR,
     POS_IN,
     RATIONALE_PREFIX,
+    REVIEW_NOTE_PREFIX,
     TYPE_IN,
     XML_LANG,
     admin_status,
@@ -242,7 +244,7 @@ class _EntryReader:
     def term(self, el: Any) -> InTerm | None:
         own = self.own
         text = note = admin = kind = pos = context = rationale = None
-        admin_seen = False
+        admin_seen = demoted = False
         dnt = False if own else None
         review = _ReviewParts(self)
         kids = list(el)
@@ -257,6 +259,10 @@ class _EntryReader:
                 content = self.text(child)
                 if (own and content == "glossary:dnt=yes") or is_dnt_note(content):
                     dnt = True
+                elif own and content == DEMOTED_NOTE:
+                    demoted = True
+                elif own and content.startswith(REVIEW_NOTE_PREFIX):
+                    pass  # the review state in words; the glossary:review note holds it
                 elif content.startswith(RATIONALE_PREFIX) and rationale is None:
                     rationale = content[len(RATIONALE_PREFIX):]
                 elif not review.meta(content):
@@ -296,6 +302,8 @@ class _EntryReader:
         if not text:
             self.skip("term elements with no text")
             return None
+        if demoted:
+            admin = AdminStatus.PREFERRED
         return InTerm(text, admin, kind, pos, context, dnt, note, review.build(), rationale)
 
     def term_group(self, grp: Any, context: list[str]) -> None:

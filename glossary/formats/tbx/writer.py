@@ -1,4 +1,13 @@
-"""Write TBX-Basic (DCA style) as a stream, a few ``conceptEntry`` elements at a time.
+"""Write TBX-Basic as a stream, a few entries at a time: TBX v3 (ISO 30042:2019, DCA
+style: ``tbx``/``conceptEntry``/``langSec``/``termSec``, the default) or TBX v2
+(TBX-Basic 2008: ``martif``/``termEntry``/``langSet``/``tig``, what translate-toolkit,
+Weblate, OmegaT, memoQ and MultiTerm read). The two differ only in the root, the header
+and these three element names; the data categories are the same.
+
+A Khmer term that is not approved is written ``admittedTerm-admn-sts`` (with a
+``glossary:admin=preferred`` note our reader undoes), never ``preferredTerm``; every term
+carries its review state in words in a plain ``<note>`` (``Review: proposed (not approved
+yet)``), readable without our ``glossary:`` notes.
 
 Where the glossary's own fields go (the README's "glossary export tbx" says the same):
 a term's rationale is a termSec ``<note>Rationale: …</note>``; the concept's examples
@@ -23,6 +32,7 @@ from typing import IO, Any
 from glossary.formats.options import WriteOptions
 from glossary.formats.tbx.common import (
     ADMIN_STATUS,
+    DEMOTED_NOTE,
     DNT_NOTE,
     EXAMPLE_MARK,
     EXAMPLE_NOTE,
@@ -30,10 +40,23 @@ from glossary.formats.tbx.common import (
     NS,
     RATIONALE_PREFIX,
     TITLE,
+    review_words,
     xml_id,
 )
 from glossary.imports.records import ref_text
-from glossary.model import Concept, ConceptStatus, Definition, Glossary, Review, Term
+from glossary.model import (
+    AdminStatus,
+    Concept,
+    ConceptStatus,
+    Definition,
+    Glossary,
+    Review,
+    ReviewState,
+    Term,
+)
+
+# element names: (entry, language section, term section) by TBX version
+_NAMES = {3: ("conceptEntry", "langSec", "termSec"), 2: ("termEntry", "langSet", "tig")}
 
 
 @dataclass
@@ -79,7 +102,8 @@ class _EntryWriter:
     """Serializes one conceptEntry as indented TBX-Basic text (the elements and their
     order are the same as lxml would write; the RELAX NG tests check the result)."""
 
-    def __init__(self, glossary: Glossary, exported: set[str]) -> None:
+    def __init__(self, glossary: Glossary, exported: set[str], version: int = 3) -> None:
+        self.entry_tag, self.lang_tag, self.term_tag = _NAMES[version]
         self.glossary = glossary
         self.exported = exported
         self.labels = {d.id: d.en for d in glossary.domains}
@@ -137,18 +161,24 @@ class _EntryWriter:
         if review.note:
             self.el(depth, "note", f"glossary:review-note={review.note}")
 
-    def term(self, depth: int, term: Term, examples: tuple[str, ...] = ()) -> None:
+    def term(self, depth: int, term: Term, examples: tuple[str, ...] = (),
+             lang: str = "en") -> None:
         inner = depth + 1
-        key = (depth, term.admin_status, term.type, term.pos)
+        admin = term.admin_status
+        demoted = (lang != "en" and admin is AdminStatus.PREFERRED
+                   and term.review.state is not ReviewState.APPROVED)
+        if demoted:
+            admin = AdminStatus.ADMITTED
+        key = (depth, admin, term.type, term.pos)
         notes = self.cache.get(key)
         if notes is None:  # the three termNotes take few distinct values: made once each
             pad = _INDENT[inner]
             notes = self.cache[key] = (
-                f'{pad}<termNote type="administrativeStatus">{ADMIN_STATUS[term.admin_status]}'
+                f'{pad}<termNote type="administrativeStatus">{ADMIN_STATUS[admin]}'
                 f'</termNote>{pad}<termNote type="termType">{term.type.value}</termNote>'
                 f'{pad}<termNote type="partOfSpeech">{_esc(term.pos)}</termNote>')
-        self.out.append(f"{_INDENT[depth]}<termSec>{_INDENT[inner]}<term>{_esc(term.text)}"
-                        f"</term>{notes}")
+        self.out.append(f"{_INDENT[depth]}<{self.term_tag}>{_INDENT[inner]}<term>"
+                        f"{_esc(term.text)}</term>{notes}")
         if term.context:
             self.el(inner, "descrip", term.context, ' type="context"')
         for sentence in examples:
@@ -166,8 +196,14 @@ class _EntryWriter:
         if term.dnt:
             self.el(inner, "note", "glossary:dnt=yes")
             self.el(inner, "note", DNT_NOTE)  # the same, for tools without our notes
-        self.review_notes(inner, term.review)
-        self.close(depth, "termSec")
+        if demoted:
+            self.el(inner, "note", DEMOTED_NOTE)
+        review = term.review
+        self.el(inner, "note", review_words(
+            review.state.value, review.approved_by,
+            review.approved_on.isoformat() if review.approved_on else None))
+        self.review_notes(inner, review)
+        self.close(depth, self.term_tag)
 
     def definition(self, depth: int, definition: Definition, lang: str | None = None) -> None:
         self.open(depth, "descripGrp")
@@ -193,7 +229,7 @@ class _EntryWriter:
 
     def concept(self, concept: Concept) -> str:
         self.out = []
-        self.open(3, "conceptEntry", f' id="{_attr(xml_id(concept.id))}"')
+        self.open(3, self.entry_tag, f' id="{_attr(xml_id(concept.id))}"')
         for domain in concept.domains:
             self.el(4, "descrip", self.labels.get(domain, domain), ' type="subjectField"')
         for lang in ("en", "km"):  # a definition in a language with no term yet
@@ -217,16 +253,16 @@ class _EntryWriter:
             section = concept.lang(lang)
             if not section.terms:
                 continue
-            self.open(4, "langSec", f' xml:lang="{lang}"')
+            self.open(4, self.lang_tag, f' xml:lang="{lang}"')
             if section.definition is not None:
                 self.definition(5, section.definition)
             preferred = section.preferred
             at = next(i for i, t in enumerate(section.terms) if t is preferred)
             sentences = tuple(getattr(e, lang) for e in concept.examples)
             for i, term in enumerate(section.terms):
-                self.term(5, term, sentences if i == at else ())
-            self.close(4, "langSec")
-        self.close(3, "conceptEntry")
+                self.term(5, term, sentences if i == at else (), lang)
+            self.close(4, self.lang_tag)
+        self.close(3, self.entry_tag)
         return "".join(self.out)
 
 
@@ -249,20 +285,43 @@ _TAIL = """
   </text>
 </tbx>
 """
+_HEAD_V2 = f"""<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">
+<martif type="TBX-Basic" xml:lang="en">
+  <martifHeader>
+    <fileDesc>
+      <titleStmt>
+        <title>{TITLE}</title>
+      </titleStmt>
+      <sourceDesc>
+        <p type="generator">{GENERATOR}</p>
+      </sourceDesc>
+    </fileDesc>
+    <encodingDesc>
+      <p type="XCSURI">TBXBasicXCSV02.xcs</p>
+    </encodingDesc>
+  </martifHeader>
+  <text>
+    <body>"""
+_TAIL_V2 = _TAIL.replace("</tbx>", "</martif>")
 
 
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None,
           batch: int = 256) -> WriteReport:
     """Write ``glossary`` as TBX-Basic to a binary stream, ``batch`` entries at a time
-    (memory stays bounded by one batch, whatever the size of the glossary)."""
+    (memory stays bounded by one batch, whatever the size of the glossary).
+    ``options.tbx_version``: 3 (default) or 2."""
+    version = options.tbx_version if options is not None else 3
+    if version not in _NAMES:
+        raise ValueError(f"TBX version must be 2 or 3, not {version!r}")
     exported = {c.id for c in glossary.concepts if c.en.terms or c.km.terms}
     entries = [c for c in glossary.concepts if c.id in exported]
     report = WriteReport(concepts=len(entries), skipped=len(glossary.concepts) - len(entries),
                          terms=sum(len(c.en.terms) + len(c.km.terms) for c in entries))
-    out.write(_HEAD.encode("utf-8"))
-    writer = _EntryWriter(glossary, exported)
+    out.write((_HEAD if version == 3 else _HEAD_V2).encode("utf-8"))
+    writer = _EntryWriter(glossary, exported, version)
     for start in range(0, len(entries), batch):
         part = entries[start:start + batch]
         out.write("".join(writer.concept(c) for c in part).encode("utf-8"))
-    out.write(_TAIL.encode("utf-8"))
+    out.write((_TAIL if version == 3 else _TAIL_V2).encode("utf-8"))
     return report

@@ -1,0 +1,54 @@
+"""OmegaT glossary: a tab-separated UTF-8 text file, one line per English–Khmer pair.
+
+OmegaT (the free CAT tool most Khmer volunteer translators use) reads a glossary as
+lines of ``source<TAB>target<TAB>comment``; put the file in the project's
+``glossary/`` folder. Each English term of an active concept with a Khmer translation
+(the pairing of :func:`glossary.pairs.pair_terms`) gives one line; the comment names the
+concept, the Khmer term's review state and the English definition. Tabs and line breaks
+inside a field are written as single spaces (the format has no escape for them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from glossary.formats.options import WriteOptions
+from glossary.model import ConceptStatus, Glossary, ReviewState
+from glossary.pairs import pair_terms
+
+_BREAKS = re.compile(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def field(text: str) -> str:
+    """One field: no tab or line break can survive (they would split the line)."""
+    return _BREAKS.sub(" ", text).strip()
+
+
+def rows(glossary: Glossary) -> Iterator[tuple[str, str, str]]:
+    """``(English, Khmer, comment)`` for every paired term, in concept order."""
+    for concept in glossary.concepts:
+        if concept.status is ConceptStatus.RETIRED:
+            continue
+        definition = concept.en.definition.text if concept.en.definition else ""
+        for pair in pair_terms(concept):
+            km = pair.km
+            if km is None or not km.text:
+                continue
+            state = km.review.state
+            review = ("approved" if state is ReviewState.APPROVED
+                      else f"{state.value}, not approved yet")
+            comment = f"{concept.id} ({review})"
+            if definition:
+                comment += f": {definition}"
+            yield field(pair.en.text), field(km.text), field(comment)
+
+
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> int:
+    """Write the glossary file (UTF-8, no BOM, LF line ends); returns the lines."""
+    count = 0
+    for line in rows(glossary):
+        out.write(("\t".join(line) + "\n").encode("utf-8"))
+        count += 1
+    return count
