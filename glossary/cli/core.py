@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -83,11 +85,21 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
             report = pipeline.build(settings, targets, strict=strict, progress=progress)
     echo(f"built {report.concepts} concepts, {report.terms} terms "
                f"(revision {report.revision})")
-    rows = [(", ".join(str(shown(p, settings.root)) for p in result.paths), result.status)
+    rows = [(_paths_shown([Path(shown(p, settings.root)) for p in result.paths]), result.status)
             for result in report.targets]
     width = max((len(name) for name, _ in rows), default=0)
     for name, status in rows:
         echo(f"  {name.ljust(width)}  {status}")
+
+
+def _paths_shown(paths: list[Path]) -> str:
+    """A target's files on one short line: up to two named, else their folder and count
+    (``build/approved/ (6 files)``)."""
+    if len(paths) <= 2:
+        return ", ".join(str(p) for p in paths)
+    parents = {p.parent for p in paths}
+    folder = parents.pop() if len(parents) == 1 else Path(os.path.commonpath(paths))
+    return f"{folder}/ ({len(paths)} files)"
 
 
 @main.command()
