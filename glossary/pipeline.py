@@ -153,18 +153,6 @@ def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetRe
     return TargetResult(name, tuple(paths), status)
 
 
-def database_is_stale(settings: Settings) -> bool:
-    db = settings.db_path
-    if not db.is_file():
-        return True
-    built = db.stat().st_mtime_ns
-    terms_dir = settings.terms_dir
-    if not terms_dir.is_dir():
-        return False
-    newest = max((p.stat().st_mtime_ns for p in terms_dir.glob("*.toml")), default=0)
-    return newest > built or terms_dir.stat().st_mtime_ns > built
-
-
 def search(
     settings: Settings, query: str, *, lang: str | None = None, limit: int = 20
 ) -> Found:

@@ -10,12 +10,6 @@ from pathlib import Path
 from typing import Any
 
 
-def render(ctx: Any) -> list[Path]:
-    from glossary.site.build import render as _render
-
-    return _render(ctx)
-
-
 def render_report(ctx: Any) -> tuple[list[Path], str]:
     """The site folder and what the build did: ``4 pages written, 20146 unchanged``."""
     from glossary.site.build import build_site as _build_site
@@ -35,4 +29,4 @@ def build_site(ctx: Any, *, incremental: bool = True) -> Any:
     return _build_site(ctx, incremental=incremental)
 
 
-__all__ = ["build_site", "render", "render_report"]
+__all__ = ["build_site", "render_report"]

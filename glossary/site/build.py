@@ -192,9 +192,3 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             writer.write(page.out_path, renderer.render(page, spec.view_for(lang)), key)
     stats = writer.finish()
     return SiteReport(out, count, stats)
-
-
-def render(ctx: BuildContext) -> list[Path]:
-    """The ``site`` renderer of ``glossary build``: returns the site folder."""
-    report = build_site(ctx)
-    return [report.root]
