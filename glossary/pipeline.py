@@ -190,7 +190,7 @@ def new_concept(
 
     fold = settings.fold_coeng_da
     en = clean.term(en, clean.Where(None, None, "--en"), fold)
-    km = clean.term(km, clean.Where(None, None, "--km"), fold) if km else km
+    km = clean.khmer_term(km, clean.Where(None, None, "--km"), fold) if km else km
     if definition:
         definition = clean.text(definition, clean.Where(None, None, "--definition"), fold)
     if not en:

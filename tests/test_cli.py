@@ -148,3 +148,13 @@ def test_readable_json_puts_one_object_per_line():
     assert lines[0] == "{" and lines[-1] == "}"
     assert lines.count('    {"kind": "added", "detail": "ខ្មែរ"},') == 2
     assert '  "n": 3,' in lines and '  "ids": ["a", "b"]' in lines
+
+
+def test_new_refuses_a_khmer_vowel_typed_before_its_consonant(cli, project) -> None:
+    """ែខ្មរ (the vowel typed first, as it is seen) would render with a dotted circle."""
+    result = cli("new", "khmer-x", "--en", "Khmer x", "--km", "\u17c2\u1781\u17d2\u1798\u179a")
+    assert result.exit_code == 2
+    assert "--km" in result.output and "follows no consonant" in result.output
+    assert not (project / "terms" / "khmer-x.toml").exists()
+    ok = cli("new", "khmer-x", "--en", "Khmer x", "--km", "\u1781\u17d2\u1798\u17c2\u179a")
+    assert ok.exit_code == 0, ok.output

@@ -70,6 +70,19 @@ def term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
     return cleaned
 
 
+def khmer_term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
+    """A Khmer term typed by a person (``glossary new --km``): :func:`term`, and a vowel or
+    sign that follows no consonant (ែខ្មរ typed as it is seen, for ខ្មែរ) is refused, as the
+    PO review refuses it, rather than stored to show a dotted circle."""
+    cleaned = term(text, where, fold_coeng_da)
+    found = khmer.marks_without_base(cleaned)
+    if found:
+        raise _refuse(where, f"{khmer.char_name(cleaned[found[0]])} at character "
+                      f"{found[0] + 1} follows no consonant",
+                      "type the consonant first, then its vowel or sign (ខ្មែរ, not ែខ្មរ)")
+    return cleaned
+
+
 def text(value: str, where: Where, fold_coeng_da: bool = True, limit: int = TEXT_MAX) -> str:
     """A definition, note or context as stored, or a located refusal."""
     value = value.replace("\r\n", "\n")
