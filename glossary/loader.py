@@ -50,6 +50,9 @@ class Loaded:
     revision: str  # a content hash of terms/: the same files give the same revision
     cache_notice: str | None = None  # why the parse cache could not be used, if so
     files_read: int = 0  # concept files parsed this time (the rest came from the cache)
+    #: the parse cache's key (reading code, settings, registry files): with each file's
+    #: digest, what identifies a concept's content for the piece store
+    parse_key: str = ""
 
     @property
     def glossary(self) -> Glossary:
@@ -133,13 +136,14 @@ def load_checked(
     summary = cache.summary()
     if summary is not None and summary.files == signed:
         # Nothing changed since the last full check: its cross-file problems stand.
-        return Loaded(result, list(summary.problems), summary.revision, cache.notice, read)
+        return Loaded(result, list(summary.problems), summary.revision, cache.notice, read,
+                      cache.key)
     problems += validate.cross_file_problems(result.files, result.glossary)
     problems = validate.sort_problems(problems)
     revision = _revision(registry_bytes, files)
     if not racy:
         cache.save_summary(Summary(cache.key, signed, tuple(problems), revision))
-    return Loaded(result, problems, revision, cache.notice, read)
+    return Loaded(result, problems, revision, cache.notice, read, cache.key)
 
 
 def _revision(registry_bytes: list[bytes], files: list[LoadedFile]) -> str:

@@ -8,6 +8,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from glossary import formats, khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
@@ -30,6 +31,9 @@ class RenderContext:
     glossary: Glossary
     settings: Settings
     revision: str
+    #: the loaded terms/ (``loader.Loaded``) the glossary comes from: its files' digests
+    #: let outputs reuse the pieces of unchanged concepts (:mod:`glossary.piece_store`)
+    loaded: Any = None
 
 
 # Each output of `glossary build`: a name and "module:function" taking a RenderContext
@@ -125,7 +129,7 @@ def build(
     with build_lock(settings.build_dir), terms_read_lock(settings.terms_dir):
         remove_stale_temporaries(settings.build_dir)
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
-        ctx = RenderContext(loaded.glossary, settings, loaded.revision)
+        ctx = RenderContext(loaded.glossary, settings, loaded.revision, loaded)
         state = OutputState.load(settings.cache_dir)
         for name in RENDERERS:
             if name in targets:

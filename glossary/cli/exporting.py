@@ -145,14 +145,15 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
       $ glossary export po --compendium --approved-only
       $ msgmerge --compendium build/approved/glossary-compendium.km.po km.po app.pot
     """
-    from glossary import loader, locale_catalogs
+    from glossary import exporting, loader, locale_catalogs
 
     with user_errors():
         settings = obj.settings()
         loaded = loader.load_valid(settings)
         done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
                                          approved_only=approved_only, min_review=min_review,
-                                         compendium=compendium, out_dir=out_dir)
+                                         compendium=compendium, out_dir=out_dir,
+                                         known=exporting.Known.of(loaded, settings))
     echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
          f"{done.untranslated} untranslated)")
     for path in done.paths:
