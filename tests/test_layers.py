@@ -35,7 +35,7 @@ FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
                   "glossary.imports.records", "glossary.textfile", "glossary.output",
                   "glossary.unsafe", "glossary.limits", "glossary.pairs",
                   "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
-                  "glossary.formats.options", "glossary.selection")
+                  "glossary.formats.options", "glossary.formats.pieces", "glossary.selection")
 
 
 def module_name(path: Path) -> str:
