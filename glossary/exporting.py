@@ -17,6 +17,9 @@ from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
 
 XML_FORMATS = ("tbx", "xlsx")
+#: The formats whose whole file is their pieces (head, pieces, tail), written through the
+#: piece store. (XLSX's pieces are its worksheet, which is then zipped.)
+WHOLE_FILE_PIECES = frozenset({"tbx", "csv", "json", "omegat", "po"})
 #: The problems of ``check`` that every character XML cannot hold has (validate's
 #: ``check_text`` and ``check_xml_chars``): only concepts with one are looked at.
 CHARACTER_CODES = frozenset({"control-char", "unsafe-char"})
@@ -73,7 +76,7 @@ def write(name: str, glossary: Glossary, out: IO[bytes],
     options = options or WriteOptions()
     refuse_unsafe(name, glossary, known)
     module = formats.load(name)
-    make = getattr(module, "pieces", None)
+    make = getattr(module, "pieces", None) if name in WHOLE_FILE_PIECES else None
     if make is None or known is None or known.source is None or options.compendium:
         module.write(glossary, out, options)
         return

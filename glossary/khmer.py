@@ -589,6 +589,8 @@ def clean_term(text: str) -> str:
     """A term as typed → as stored: normalized, invisible and control characters
     removed (a no-break space becomes a space; tabs and line breaks too), runs of
     whitespace folded, ends stripped."""
+    if text.isprintable():  # nothing to remove (see refused_chars)
+        return " ".join(normalize(text).split())
     value = normalize(text.translate(_CONTROL_CHARS))
     drop = {i for i, ch in invisible_chars(value)}
     if drop:
@@ -599,6 +601,11 @@ def clean_term(text: str) -> str:
         value = normalize(value)
     return " ".join(value.split())
 
+
+# Fast path: every character refused_chars() refuses, every invisible character
+# invisible_chars() flags (ZWNJ included) and every control character is "Other" or
+# "Separator" in the Unicode database, so str.isprintable() is False for it, and a
+# printable text needs neither walk (tests/test_khmer.py checks every code point).
 
 # Characters no incoming text may carry (glossary.imports.clean refuses them, with their
 # place): C0 controls but tab and line feed, DEL and the C1 controls (U+0085 NEXT LINE
@@ -617,6 +624,8 @@ _REFUSED_RE = re.compile(
 def refused_chars(text: str) -> list[tuple[int, str]]:
     """``(index, char)`` of the characters no stored text may contain (see above);
     ``\\r`` counts unless it is part of ``\\r\\n``."""
+    if text.isprintable():  # the common case, at C speed (see above)
+        return []
     return [(m.start(), m.group()) for m in _REFUSED_RE.finditer(text.replace("\r\n", "\n"))]
 
 

@@ -113,10 +113,16 @@ def test_a_khmer_vowel_typed_before_its_consonant_is_not_imported(project: Path,
 
 def test_damaged_xlsx_is_a_clean_error(project: Path, cli) -> None:
     """Found by fuzzing: a corrupted deflate stream inside the workbook crashed the import."""
+    import zipfile
+
     out = project / "g.xlsx"
     assert cli("export", "xlsx", "-o", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
     data = bytearray(out.read_bytes())
-    data[242:250] = b"\x00" * 8
+    # the start of the sheet's deflate stream (past its 30-byte local header and name)
+    start = sheet.header_offset + 30 + len(sheet.filename)
+    data[start:start + 8] = b"\x00" * 8
     out.write_bytes(bytes(data))
     result = cli("import", "xlsx", str(out))
     assert result.exit_code == 2
@@ -138,7 +144,8 @@ def test_bad_workbook_part_closes_the_file(project: Path, cli) -> None:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "xl/styles.xml":
-                data = data.replace(b'<color theme="1"/>', b'<color rgb="not-a-colour"/>')
+                data = data.replace(b'<sz val="11"/>', b'<sz val="11"/><color rgb="not-a-colour"/>')
+                assert b"not-a-colour" in data
             dst.writestr(item, data)
     result = cli("import", "xlsx", str(broken))
     assert result.exit_code == 2

@@ -604,3 +604,16 @@ def test_normalize_leaves_based_marks_based(x):
     # reordering inside clusters never detaches a mark from its consonant
     if not khmer.marks_without_base(x):
         assert not khmer.marks_without_base(khmer.normalize(x))
+
+
+def test_printable_text_has_nothing_to_refuse_or_remove() -> None:
+    """refused_chars() and clean_term() skip their walks for text that
+    str.isprintable() accepts: that is sound only if every character they act on is
+    non-printable. Checked over every code point."""
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isprintable():
+            assert not khmer._REFUSED_RE.match(ch), f"U+{code:04X}"
+            assert not khmer.invisible_chars(ch), f"U+{code:04X}"
+            assert ch.translate(khmer._CONTROL_CHARS) == ch, f"U+{code:04X}"
+            assert ch.split() in ([ch], []), f"U+{code:04X}"

@@ -104,6 +104,92 @@ def test_xlsx_is_deterministic(settings, tmp_path: Path, monkeypatch) -> None:
     assert b"2026-01-01T00:00:00Z" in core
 
 
+def _edge_glossary(settings):
+    """The shipped glossary with one Khmer term carrying what XML and a spreadsheet make
+    hard: markup characters, a carriage return, edge spaces, a line break, a formula."""
+    from dataclasses import replace
+
+    from glossary.model import Glossary
+
+    glossary = _glossary_with_formulas(settings)
+    concept = glossary.concept("transparency")
+    term = replace(concept.km.terms[0], note=" <b>&amp;</b> \"ក\" 'x' \r\n line two  ",
+                   context="\tផ្ទាំង\nbreak")
+    changed = replace(concept, km=replace(concept.km, terms=(term, *concept.km.terms[1:])))
+    return Glossary(concepts=tuple(changed if c.id == "transparency" else c
+                                   for c in glossary.concepts),
+                    documents=glossary.documents, domains=glossary.domains)
+
+
+def test_openpyxl_reads_the_cells_of_the_csv(settings, tmp_path: Path) -> None:
+    """Our own XLSX writer: openpyxl (a reader we did not write) finds every cell of the
+    CSV export in the same place, Khmer and hostile text included."""
+    from openpyxl import load_workbook
+
+    glossary = _edge_glossary(settings)
+    with (tmp_path / "out.csv").open("wb") as handle:
+        csv_format.write(glossary, handle)
+    with (tmp_path / "out.xlsx").open("wb") as handle:
+        xlsx.write(glossary, handle)
+    expected = list(csv.reader(io.StringIO(
+        (tmp_path / "out.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    workbook = load_workbook(tmp_path / "out.xlsx")
+    assert workbook.sheetnames == ["terms"]
+    sheet = workbook["terms"]
+    assert sheet.freeze_panes == "D2"
+    got = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    got = [row + [""] * (len(COLUMNS) - len(row)) for row in got]
+    assert got == expected
+    assert any("ផ្ទាំង" in cell for row in got for cell in row)
+    hostile = [cell for row in got for cell in row if "line two" in cell]
+    assert hostile == [" <b>&amp;</b> \"ក\" 'x' \r\n line two  "]
+    again = xlsx.read(tmp_path / "out.xlsx")
+    term = next(c for c in again.concepts if c.id == "transparency").km.terms[0]
+    assert term.context == "\tផ្ទាំង\nbreak"
+
+
+def test_xlsx_pieces_do_not_depend_on_position(settings) -> None:
+    """A concept's rows are the same bytes wherever it stands (no row numbers), so a
+    piece made for it can be reused after other concepts are added or removed."""
+    from glossary.formats import pieces as pieces_mod
+    from glossary.model import Glossary
+
+    glossary = loader.load_valid(settings).glossary
+    concept = glossary.concept("transparency")
+    piece = xlsx.pieces(glossary).piece(concept)
+    assert piece.startswith(b"<row>") and b' r="' not in piece
+    fewer = Glossary(concepts=tuple(c for c in glossary.concepts if c.id < "transparency"
+                                    and c.id > "h"), documents=glossary.documents,
+                     domains=glossary.domains)
+    assert xlsx.pieces(fewer).piece(concept) == piece
+    whole, sheet = io.BytesIO(), io.BytesIO()
+    xlsx.write(glossary, whole)
+    pieces_mod.write(xlsx.pieces(glossary), glossary.concepts, sheet)
+    assert zipfile.ZipFile(whole).read("xl/worksheets/sheet1.xml") == sheet.getvalue()
+    assert piece in sheet.getvalue()
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1f", "\ufffe"])
+def test_xlsx_writer_refuses_a_character_xml_cannot_hold(settings, char: str) -> None:
+    """Even when called directly (not through exporting's check), the writer refuses a
+    character XML cannot hold, naming the concept, and writes nothing."""
+    from dataclasses import replace
+
+    from glossary.model import Glossary
+
+    glossary = loader.load_valid(settings).glossary
+    concept = glossary.concept("transparency")
+    term = replace(concept.km.terms[0], note=f"bad{char}note")
+    changed = replace(concept, km=replace(concept.km, terms=(term, *concept.km.terms[1:])))
+    bad = Glossary(concepts=tuple(changed if c.id == "transparency" else c
+                                  for c in glossary.concepts),
+                   documents=glossary.documents, domains=glossary.domains)
+    out = io.BytesIO()
+    with pytest.raises(FormatError, match=f"transparency.*U\\+{ord(char):04X}"):
+        xlsx.write(bad, out)
+    assert out.getvalue() == b""
+
+
 @pytest.mark.parametrize("name,line,column,message", [
     ("bad_header.csv", 1, None, "bad header: missing column(s) lang, term"),
     ("duplicate_column.csv", 1, 4, "column 'lang' appears twice"),

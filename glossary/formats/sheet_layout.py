@@ -189,17 +189,20 @@ _CELLS = itemgetter(*COLUMNS)
 _FIRST = itemgetter(slice(0, 1))
 
 
-def table_rows(concept: Concept) -> Iterator[list[str]]:
-    """The neutralized rows of one concept (:func:`rows` without the header)."""
-    live_first, live, first = _LIVE_FIRST, _LIVE.match, _FIRST
+def table_rows(concept: Concept) -> list[list[str]]:
+    """The neutralized rows of one concept, every column in :data:`COLUMNS` order (what
+    :func:`rows` yields for it; the XLSX sheet's piece of the concept)."""
+    out = []
+    live_first, live = _LIVE_FIRST, _LIVE.match
     for row in concept_rows(concept):
         full = _BLANK.copy()
         full.update(row)
         values = _CELLS(full)
-        if live_first.isdisjoint(map(first, values)):  # the usual row: nothing to do
-            yield list(values)
+        if live_first.isdisjoint(map(_FIRST, values)):  # the usual row: nothing to do
+            out.append(list(values))
         else:
-            yield [("'" + v if v[:1] in live_first and live(v) else v) for v in values]
+            out.append([("'" + v if v[:1] in live_first and live(v) else v) for v in values])
+    return out
 
 
 # --------------------------------------------------------------------------- reading

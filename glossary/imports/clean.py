@@ -19,8 +19,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Container
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from glossary import khmer
 from glossary.errors import FormatError
@@ -33,9 +33,9 @@ NAME_MAX = 200  # a person's name in a review record, an origin
 _NO_LIMIT = 1 << 62
 
 
-@dataclass(frozen=True)
-class Where:
-    """Where a text comes from, for the message of a refusal."""
+class Where(NamedTuple):
+    """Where a text comes from, for the message of a refusal (a named tuple: one is
+    made per field of every incoming record, so it must be cheap)."""
 
     path: Path | None
     line: int | None = None

@@ -17,7 +17,7 @@ unique. Terms and definitions from another tool's file get ``review = "proposed"
 ``origin = "imported:<file name>"``, proposed by the person the file names, else by
 ``--by NAME``.
 
-The trust rule (:meth:`_Planner.decided`): a file only proposes. Review states in it
+The trust rule (:mod:`glossary.imports.trust`): a file only proposes. Review states in it
 ("approved by X") are never taken as someone's decision: the term or definition comes in
 as a proposal whose note says what the file claimed, and an existing term's review
 record is never changed — except by an import run with ``--decisions --by NAME``, which
@@ -40,14 +40,12 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from glossary import khmer, validate
-from glossary.errors import ReviewError
 from glossary.imports import clean, proposals
 from glossary.imports.proposals import Outcome
-from glossary.imports.records import InConcept, InDefinition, InReview, InTerm, ReadResult
+from glossary.imports.records import InConcept, InDefinition, InTerm, ReadResult
 from glossary.imports.report import (
     Change,
     ImportPlan,
@@ -56,6 +54,7 @@ from glossary.imports.report import (
     review_changes,
     short,
 )
+from glossary.imports.trust import Trust
 from glossary.model import (
     AdminStatus,
     Concept,
@@ -65,15 +64,12 @@ from glossary.model import (
     Glossary,
     LangSection,
     Review,
-    ReviewEvent,
     ReviewState,
     SourceRef,
     Term,
     TermType,
-    origin_is_valid,
 )
 from glossary.pairs import IncomingTerm, pair_terms
-from glossary.source import new as source_new
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -125,6 +121,10 @@ class _Planner:
         self.unchanged: set[str] = set()
         self.definitions = {s.definition.text for c in glossary.concepts
                             for s in (c.en, c.km) if s.definition is not None}
+        self.trust = Trust(result, by, decisions, self.today, self.skip)
+        self.review = self.trust.review
+        self.review_state = self.trust.review_state
+        self.decision = self.trust.decision
 
     @property
     def own(self) -> bool:  # known once the file's header has been read
@@ -134,84 +134,6 @@ class _Planner:
         self.plan.skipped[reason] += 1
 
     # -- building model objects from incoming records
-
-    def review(self, incoming: InReview | None) -> Review:
-        """The review record of a new term or definition: a proposal (see
-        :meth:`decided` for the one exception), with the file's provenance."""
-        state, note = self.decided(incoming)
-        if incoming is None:
-            return Review(state=state, origin=self.origin, proposed_by=self.by)
-        origin = self.origin
-        if self.own and incoming.origin and origin_is_valid(incoming.origin):
-            origin = incoming.origin
-        review = Review(state=state, origin=origin,  # our own file: its record, as it is
-                        proposed_by=incoming.proposed_by or (None if self.own else self.by),
-                        proposed_on=incoming.proposed_on, note=note)
-        if state in (ReviewState.APPROVED, ReviewState.REJECTED) and self.by:  # --decisions
-            review = replace(review, history=(self.event(state),))
-            if state is ReviewState.APPROVED:
-                review = replace(review, approved_by=self.by, approved_on=self.today)
-        return review
-
-    def event(self, state: ReviewState) -> ReviewEvent:
-        """The review-history entry of a decision this import records (--decisions)."""
-        assert self.by is not None
-        return ReviewEvent(state.value, self.by, self.today,
-                           f"glossary import --decisions {self.result.path.name}")
-
-    def review_state(self, incoming: InReview | None) -> ReviewState:
-        """The state :meth:`review` gives."""
-        return self.decided(incoming)[0]
-
-    def decided(self, incoming: InReview | None) -> tuple[ReviewState, str | None]:
-        """The trust rule: the state and review note an incoming review record gives.
-
-        A file never approves or rejects on its own: "approved" or "rejected" in it
-        becomes a proposal whose note says what the file claimed. Only an import run
-        with ``--decisions --by NAME`` records the file's approvals and rejections, as
-        NAME's, today, from this file; a row that names another approver is not
-        NAME's decision and is read as a proposal too."""
-        if incoming is None:
-            return ReviewState.PROPOSED, None
-        claimed = incoming.state
-        earlier = incoming.note or None
-        if claimed is ReviewState.DRAFT and self.own:
-            return ReviewState.DRAFT, earlier
-        if claimed not in (ReviewState.APPROVED, ReviewState.REJECTED):
-            return ReviewState.PROPOSED, earlier
-        who = incoming.approved_by
-        if self.decisions and self.by and (who is None or who.strip() == self.by):
-            self.skip(f"decisions recorded as {self.by}'s: {claimed.value}")
-            note = (f"{claimed.value} by {self.by} on {self.today.isoformat()} "
-                    f"(glossary import --decisions, {self.result.path.name})")
-            return claimed, note
-        said = f"the file {self.result.path.name} says {claimed.value}"
-        if who:
-            said += f" by {who}"
-        if incoming.approved_on:
-            said += f" on {incoming.approved_on.isoformat()}"
-        said += "; not a decision here (glossary review approve|reject --by NAME decides)"
-        self.skip(f"{claimed.value} states in the file read as proposals (only "
-                  "--decisions --by NAME records a decision)")
-        return ReviewState.PROPOSED, f"{said}; {earlier}" if earlier else said
-
-    def decision(self, current: Review, incoming: InReview | None) -> Review | None:
-        """An existing term's or definition's review record after a ``--decisions``
-        import, or None when nothing is decided (a plain import never changes it)."""
-        if not self.decisions or incoming is None or incoming.state not in (
-                ReviewState.APPROVED, ReviewState.REJECTED):
-            return None
-        if incoming.state is current.state:
-            return None
-        state, note = self.decided(incoming)
-        if state is not incoming.state:
-            return None
-        history = (*current.history, self.event(state))
-        if state is ReviewState.APPROVED:
-            return replace(current, state=state, approved_by=self.by, approved_on=self.today,
-                           note=note, history=history)
-        return replace(current, state=state, approved_by=None, approved_on=None, note=note,
-                       history=history)
 
     def term(self, incoming: InTerm, first: bool, lang: str) -> Term:
         default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
@@ -626,7 +548,7 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     may be a stream (it is consumed once). With ``keep=False`` new concepts are counted
     and reported but not kept, so a report on a large file needs little memory.
     ``decisions`` (with ``by``): the file's approvals and rejections are ``by``'s
-    decisions (see :meth:`_Planner.decided`); otherwise the file only proposes."""
+    decisions (see :class:`glossary.imports.trust.Trust`); otherwise the file only proposes."""
     planner = _Planner(glossary, result, by, set(taken), keep, decisions, today)
     concepts = result.concepts
     try:
@@ -657,28 +579,3 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     done.own = result.own
     done.skipped.update(result.skipped)  # complete once the stream is consumed
     return done
-
-
-def apply(plan: ImportPlan, terms_dir: Path, glossary: Glossary, by: str,
-          fold_coeng_da: bool = True) -> list[Path]:
-    """Write new and changed concepts to ``terms/``, then the Khmer translations through
-    :func:`glossary.imports.proposals.apply` (an approved term is never replaced: the alternative is
-    added for a reviewer, as in the PO import). Other conflicts are never written. Hold
-    the terms lock, with ``glossary`` loaded under it."""
-    written: list[Path] = []
-    for concept in plan.new:
-        try:
-            written.append(source_new.create_concept_file(terms_dir, concept))
-        except FileExistsError:
-            raise ReviewError(f"{concept.id}.toml already exists", path=terms_dir,
-                              hint="run the import again: it will match that concept") from None
-    for concept_id, concept in sorted(plan.updated.items()):
-        written.append(source_new.rewrite_concept_file(terms_dir / f"{concept_id}.toml",
-                                                       concept, fold_coeng_da))
-    if plan.review.applicable:
-        result = proposals.apply(plan.review, glossary, terms_dir, by=by,
-                              origin=f"imported:{plan.path.name}", fold_coeng_da=fold_coeng_da)
-        written.extend(p for p in result.written if p not in written)
-        plan.skipped.update(f"not added: {note}" for note in result.skipped)
-    plan.written = written
-    return written

@@ -16,7 +16,8 @@ from glossary import formats
 from glossary.errors import ReviewError
 from glossary.formats.options import ReadOptions
 from glossary.imports import proposals
-from glossary.imports.plan import apply, plan
+from glossary.imports.apply import apply
+from glossary.imports.plan import plan
 from glossary.imports.report import ImportPlan
 from glossary.lock import terms_lock
 
@@ -41,7 +42,7 @@ def import_records(settings: Any, name: str, path: Path, *, by: str | None = Non
     not the import's business. ``columns``: a CSV/XLSX in another layout (field →
     header, ``--columns``). ``decisions`` (``by`` required): the file's approvals and
     rejections are recorded as ``by``'s decisions; without it the file only proposes
-    (the trust rule, :meth:`glossary.imports.plan._Planner.decided`)."""
+    (the trust rule, :mod:`glossary.imports.trust`)."""
     from glossary import loader, source
 
     fmt = formats.get(name)

@@ -1,22 +1,20 @@
-"""Read TBX v3 (DCA and DCT styles) and TBX v2 (``martif``, ``tig`` or ``ntig``) safely.
+"""Read TBX v3 (DCA and DCT styles) and TBX v2 (``martif``, ``tig`` or ``ntig``) into
+incoming records, one entry at a time.
 
-A streaming ``iterparse`` that clears each finished entry. No DTD is loaded, nothing is
-fetched from the network, no entity is expanded, and a document type declaration that
-declares entities (billion laughs, external entities) is refused before anything else.
+The XML comes from :mod:`glossary.formats.tbx.safe_xml` (no DTD, no entities, no
+network, entries size-bounded and cleared once read); this module turns each entry
+element into an :class:`~glossary.imports.records.InConcept`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # this module is imported only by the commands that use it
-
 from glossary import khmer, limits
-from glossary.errors import FormatError
 from glossary.formats.options import ReadOptions
+from glossary.formats.tbx import safe_xml
 from glossary.formats.tbx.common import (
     DEMOTED_NOTE,
     EXAMPLE_MARK,
@@ -32,6 +30,7 @@ from glossary.formats.tbx.common import (
     dnt_of,
     is_dnt_note,
 )
+from glossary.formats.tbx.safe_xml import NAMES, local
 from glossary.imports.records import (
     InConcept,
     InDefinition,
@@ -58,20 +57,6 @@ _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
 _TYPED = frozenset({"descrip", "admin", "termNote", "ref", "xref", "transac", "transacNote",
                     "adminNote", "descripNote"})
 _TERM_ELEMENTS = frozenset({"termSec", "tig", "ntig"})
-_NAMES: dict[Any, str] = {}
-
-
-def _local(el: Any) -> str:
-    """The local name of an element's tag (cached: a file has few distinct tags)."""
-    tag = el.tag
-    name = _NAMES.get(tag)
-    if name is None:
-        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
-        if isinstance(tag, str) and len(_NAMES) < 4096:
-            _NAMES[tag] = name
-    return name
-
-
 def _category(el: Any, name: str) -> str:
     """The data category: ``type`` of a DCA element, the local name of a DCT element."""
     if name in _TYPED:
@@ -119,7 +104,7 @@ class _EntryReader:
         status: ConceptStatus | None = None
         self.examples = {"en": [], "km": []}
         for child in el:
-            name = _NAMES.get(child.tag) or _local(child)
+            name = NAMES.get(child.tag) or local(child)
             if name == "langSec" or name == "langSet":
                 self.lang_section(child, langs)
                 continue
@@ -189,13 +174,13 @@ class _EntryReader:
         tag = el.get(XML_LANG) or self.default_lang
         code = lang_code(tag)
         if code is None:
-            count = sum(1 for c in el if _local(c) in _TERM_ELEMENTS)
+            count = sum(1 for c in el if local(c) in _TERM_ELEMENTS)
             self.result.skip(f"terms in language {tag or '(none)'}", count)
             return
         terms = langs[code]["terms"]
         self.lang = code
         for child in el:
-            name = _NAMES.get(child.tag) or _local(child)
+            name = NAMES.get(child.tag) or local(child)
             if name in _TERM_ELEMENTS:
                 term = self.term(child)
                 if term is not None:
@@ -209,12 +194,12 @@ class _EntryReader:
 
     def definition(self, el: Any, langs: dict[str, dict[str, Any]], code: str | None,
                    concept_level: bool = False) -> None:
-        parts = list(el) if _local(el) == "descripGrp" else [el]
+        parts = list(el) if local(el) == "descripGrp" else [el]
         text = None
         source = None
         review = _ReviewParts(self)
         for child in parts:
-            name = _NAMES.get(child.tag) or _local(child)
+            name = NAMES.get(child.tag) or local(child)
             cat = (child.get("type") or name) if name in _TYPED else name
             if cat == "definition":
                 text = self.text(child)
@@ -252,7 +237,7 @@ class _EntryReader:
         while i < len(kids):
             child = kids[i]
             i += 1
-            name = _NAMES.get(child.tag) or _local(child)
+            name = NAMES.get(child.tag) or local(child)
             if name == "term":
                 text = self.text(child)
             elif name == "note":
@@ -312,7 +297,7 @@ class _EntryReader:
         sentence = None
         example = False
         for sub in grp:
-            sub_name = _local(sub)
+            sub_name = local(sub)
             sub_cat = (sub.get("type") or sub_name) if sub_name in _TYPED else sub_name
             if sub_cat == "context":
                 sentence = self.text(sub)
@@ -380,7 +365,7 @@ class _ReviewParts:
         kind = person = day = None
         approval = False
         for child in grp:
-            name = _local(child)
+            name = local(child)
             cat = _category(child, name)
             if cat == "transactionType":
                 kind = reader.text(child)
@@ -452,42 +437,6 @@ def _enum(enum: Any, value: str | None) -> Any:
         return None
 
 
-def _xml_error(path: Path, exc: Any) -> FormatError:
-    line, column = exc.position if exc.position else (None, None)
-    message = re.sub(r"(, line \d+, column \d+)+$", "", str(exc.msg or exc).strip())
-    if "XML_PARSE_HUGE" in message or "too long" in message or "too large" in message:
-        return FormatError(
-            "a text or attribute value is too large for the XML reader (over 10 MB)",
-            path=path, line=line or None,
-            hint="TBX values are short; shorten it (see \"Limits\" in the README)")
-    return FormatError(f"not well-formed XML: {message}", path=path, line=line or None,
-                       column=column or None, hint="fix the XML (an editor that checks "
-                       "well-formedness helps), then import again")
-
-
-def _refuse_entities(path: Path, root: Any) -> None:
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is None:
-        return
-    names = [e.name for e in dtd.iterentities()]
-    if not names:
-        return
-    line = None
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(1 << 20)
-        at = head.find(b"<!ENTITY")
-        line = head.count(b"\n", 0, at) + 1 if at >= 0 else None
-    except OSError:
-        pass
-    raise FormatError(
-        f"refused: the document type declaration declares entities ({', '.join(names[:5])})",
-        path=path, line=line,
-        hint="entity declarations can expand without bound or read local files; "
-             "TBX does not need them: remove the <!DOCTYPE …[…]> block",
-    )
-
-
 def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     """Read a TBX file (v3 DCA/DCT or v2) into incoming records.
 
@@ -499,7 +448,7 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     options = options or ReadOptions()
     result = ReadResult(path=path, format="tbx")
     limits.check_file(path, "tbx")  # a regular file within the size limit
-    default_lang = _check_root(path)
+    default_lang = safe_xml.check_root(path)
 
     records = _iter_entries(path, result, _EntryReader(result, default_lang,
                                                             options.fold_coeng_da))
@@ -510,98 +459,14 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
 
 def _iter_entries(path: Path, result: ReadResult, reader: _EntryReader
                   ) -> Iterator[InConcept]:
-    try:
-        for record in _entries(path, result, reader):
+    with safe_xml.errors_located(path):
+        for name, el in safe_xml.elements(path, _HEADER_TAGS, _ENTRY_TAGS):
+            if name in ("tbxHeader", "martifHeader"):
+                result.own = any(
+                    local(p) == "p" and p.get("type") == "generator"
+                    and (p.text or "").strip() == GENERATOR for p in el.iter()
+                )
+                continue
+            record = reader.entry(el)
             if record is not None:
                 yield record
-    except etree.XMLSyntaxError as exc:
-        raise _xml_error(path, exc) from None
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-
-
-class _Bounded:
-    """The file as lxml reads it, counting bytes: an entry that grows past
-    :data:`limits.MAX_TBX_ENTRY` stops the parse at once (not after lxml has built it
-    in memory)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.handle = open(path, "rb")  # noqa: SIM115 - closed by _entries
-        self.offset = 0
-        self.entry_start: int | None = None
-        self.entry_line: int | None = None
-
-    def read(self, size: int = 65536) -> bytes:
-        data = self.handle.read(min(size, 65536))
-        self.offset += len(data)
-        if self.entry_start is not None and \
-                self.offset - self.entry_start > limits.MAX_TBX_ENTRY + 65536:
-            raise FormatError(
-                f"an entry is larger than {limits.MAX_TBX_ENTRY // limits.MB} MB",
-                path=self.path, line=self.entry_line,
-                hint="split or shorten that entry (see \"Limits\" in the README)")
-        return data
-
-
-def _entries(source: Path, result: ReadResult, reader: _EntryReader
-             ) -> Iterator[InConcept | None]:
-    """One item per entry of the document in ``source``: its record, or None when it
-    gives none."""
-    limits.check_file(source, "tbx")
-    bounded = _Bounded(source)
-    try:
-        yield from _bounded_entries(bounded, result, reader)
-    finally:
-        bounded.handle.close()
-
-
-def _bounded_entries(bounded: _Bounded, result: ReadResult, reader: _EntryReader
-                     ) -> Iterator[InConcept | None]:
-    events = etree.iterparse(bounded, events=("start", "end"),
-                             tag=(*_HEADER_TAGS, *_ENTRY_TAGS), **_parser_options())
-    for event, el in events:
-        if event == "start":
-            if _local(el) in ("conceptEntry", "termEntry"):
-                bounded.entry_start, bounded.entry_line = bounded.offset, el.sourceline
-            continue
-        bounded.entry_start = None
-        name = _local(el)
-        if name == "tbxHeader" or name == "martifHeader":
-            result.own = any(
-                _local(p) == "p" and p.get("type") == "generator"
-                and (p.text or "").strip() == GENERATOR for p in el.iter()
-            )
-        else:
-            yield reader.entry(el)
-        el.clear(keep_tail=False)
-        parent = el.getparent()
-        if parent is not None:
-            while el.getprevious() is not None:
-                del parent[0]
-
-
-def _parser_options() -> dict[str, Any]:
-    return {"resolve_entities": False, "load_dtd": False, "no_network": True,
-            "huge_tree": False, "remove_comments": True, "remove_pis": True,
-            "collect_ids": False}  # ids are read as attributes, never looked up
-
-
-def _check_root(path: Path) -> str | None:
-    """Look at the root element only: refuse entity declarations and non-TBX files.
-    Returns the document's default language (``xml:lang`` of the root)."""
-    try:
-        with open(path, "rb") as handle:
-            for _event, root in etree.iterparse(handle, events=("start",), **_parser_options()):
-                _refuse_entities(path, root)
-                if _local(root) not in ("tbx", "martif"):
-                    raise FormatError(f"not a TBX file: the root element is <{_local(root)}>",
-                                      path=path, line=root.sourceline,
-                                      hint="expected <tbx> (TBX v3) or <martif> (TBX v2)")
-                return root.get(XML_LANG)
-    except etree.XMLSyntaxError as exc:
-        raise _xml_error(path, exc) from None
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    raise FormatError("not a TBX file: it has no root element", path=path)
-

@@ -1,0 +1,157 @@
+"""The TBX file as a safe stream of elements: what :mod:`glossary.formats.tbx.reader`
+builds records from.
+
+A streaming ``iterparse`` that clears each finished element. No DTD is loaded, nothing is
+fetched from the network, no entity is expanded, and a document type declaration that
+declares entities (billion laughs, external entities) is refused before anything else.
+An entry that grows past :data:`glossary.limits.MAX_TBX_ENTRY` stops the parse while it
+is read, not after lxml has built it in memory. Parse errors become located
+:class:`~glossary.errors.FormatError`\\ s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from lxml import etree  # this module is imported only by the commands that use it
+
+from glossary import limits
+from glossary.errors import FormatError
+from glossary.formats.tbx.common import XML_LANG
+
+NAMES: dict[Any, str] = {}  # local name by tag; read directly in hot loops
+
+
+def local(el: Any) -> str:
+    """The local name of an element's tag (cached: a file has few distinct tags)."""
+    tag = el.tag
+    name = NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if isinstance(tag, str) and len(NAMES) < 4096:
+            NAMES[tag] = name
+    return name
+
+
+def xml_error(path: Path, exc: Any) -> FormatError:
+    """A parse error of lxml, located, with what to do."""
+    line, column = exc.position if exc.position else (None, None)
+    message = re.sub(r"(, line \d+, column \d+)+$", "", str(exc.msg or exc).strip())
+    if "XML_PARSE_HUGE" in message or "too long" in message or "too large" in message:
+        return FormatError(
+            "a text or attribute value is too large for the XML reader (over 10 MB)",
+            path=path, line=line or None,
+            hint="TBX values are short; shorten it (see \"Limits\" in the README)")
+    return FormatError(f"not well-formed XML: {message}", path=path, line=line or None,
+                       column=column or None, hint="fix the XML (an editor that checks "
+                       "well-formedness helps), then import again")
+
+
+@contextmanager
+def errors_located(path: Path) -> Iterator[None]:
+    """Turn lxml's syntax errors and OS errors while reading ``path`` into
+    :class:`FormatError`."""
+    try:
+        yield
+    except etree.XMLSyntaxError as exc:
+        raise xml_error(path, exc) from None
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+
+
+def _refuse_entities(path: Path, root: Any) -> None:
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is None:
+        return
+    names = [e.name for e in dtd.iterentities()]
+    if not names:
+        return
+    line = None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+        at = head.find(b"<!ENTITY")
+        line = head.count(b"\n", 0, at) + 1 if at >= 0 else None
+    except OSError:
+        pass
+    raise FormatError(
+        f"refused: the document type declaration declares entities ({', '.join(names[:5])})",
+        path=path, line=line,
+        hint="entity declarations can expand without bound or read local files; "
+             "TBX does not need them: remove the <!DOCTYPE …[…]> block",
+    )
+
+
+def parser_options() -> dict[str, Any]:
+    return {"resolve_entities": False, "load_dtd": False, "no_network": True,
+            "huge_tree": False, "remove_comments": True, "remove_pis": True,
+            "collect_ids": False}  # ids are read as attributes, never looked up
+
+
+def check_root(path: Path) -> str | None:
+    """Look at the root element only: refuse entity declarations and non-TBX files.
+    Returns the document's default language (``xml:lang`` of the root)."""
+    with errors_located(path), open(path, "rb") as handle:
+        for _event, root in etree.iterparse(handle, events=("start",), **parser_options()):
+            _refuse_entities(path, root)
+            if local(root) not in ("tbx", "martif"):
+                raise FormatError(f"not a TBX file: the root element is <{local(root)}>",
+                                  path=path, line=root.sourceline,
+                                  hint="expected <tbx> (TBX v3) or <martif> (TBX v2)")
+            return root.get(XML_LANG)
+    raise FormatError("not a TBX file: it has no root element", path=path)
+
+
+class _Bounded:
+    """The file as lxml reads it, counting bytes: an entry that grows past
+    :data:`limits.MAX_TBX_ENTRY` stops the parse at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed by elements()
+        self.offset = 0
+        self.entry_start: int | None = None
+        self.entry_line: int | None = None
+
+    def read(self, size: int = 65536) -> bytes:
+        data = self.handle.read(min(size, 65536))
+        self.offset += len(data)
+        if self.entry_start is not None and \
+                self.offset - self.entry_start > limits.MAX_TBX_ENTRY + 65536:
+            raise FormatError(
+                f"an entry is larger than {limits.MAX_TBX_ENTRY // limits.MB} MB",
+                path=self.path, line=self.entry_line,
+                hint="split or shorten that entry (see \"Limits\" in the README)")
+        return data
+
+
+def elements(path: Path, headers: tuple[str, ...], entries: tuple[str, ...]
+             ) -> Iterator[tuple[str, Any]]:
+    """(local name, element) of each finished header and entry element of ``path``
+    (tags as ``{*}name``), in document order; an element is cleared, and dropped from
+    the tree, once the caller has taken the next one. Entries are size-bounded."""
+    limits.check_file(path, "tbx")
+    entry_names = {tag.rpartition("}")[2] for tag in entries}
+    bounded = _Bounded(path)
+    try:
+        events = etree.iterparse(bounded, events=("start", "end"), tag=(*headers, *entries),
+                                 **parser_options())
+        for event, el in events:
+            name = local(el)
+            if event == "start":
+                if name in entry_names:
+                    bounded.entry_start, bounded.entry_line = bounded.offset, el.sourceline
+                continue
+            bounded.entry_start = None
+            yield name, el
+            el.clear(keep_tail=False)
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
+    finally:
+        bounded.handle.close()
