@@ -7,7 +7,9 @@ generated from the registry), and the targets ``tools`` and ``approved``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+import os
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -70,9 +72,11 @@ def _slot(name: str, options: WriteOptions) -> str:
 
 
 def write(name: str, glossary: Glossary, out: IO[bytes],
-          options: WriteOptions | None = None, known: Known | None = None) -> None:
+          options: WriteOptions | None = None, known: Known | None = None,
+          record: bytes | None = None) -> None:
     """Serialize ``glossary`` as format ``name`` to a binary stream; with ``known``,
-    through the piece store when the format is cut into pieces."""
+    through the piece store when the format is cut into pieces (``record``: what to
+    remember with the output's manifest, for :func:`replay`)."""
     options = options or WriteOptions()
     refuse_unsafe(name, glossary, known)
     module = formats.load(name)
@@ -83,17 +87,21 @@ def write(name: str, glossary: Glossary, out: IO[bytes],
     concepts = glossary.concepts
     if name == "po":  # the catalog selects by itself (see formats.po.write)
         concepts = selection.select(glossary, options.level).concepts
-    piece_store.write(make(glossary, options), concepts, out, known.source,
-                      _slot(name, options))
+    slot = _slot(name, options)
+    manifest = None
+    if record is not None:
+        manifest = (manifest_id(known.source.parse_key, slot, options), record)
+    piece_store.write(make(glossary, options), concepts, out, known.source, slot, manifest)
 
 
 def write_file(name: str, glossary: Glossary, path: Path,
-               options: WriteOptions | None = None, known: Known | None = None) -> Path:
+               options: WriteOptions | None = None, known: Known | None = None,
+               record: bytes | None = None) -> Path:
     """Write by the one output rule (:mod:`glossary.output`): a regular file atomically
     (an interrupted export leaves the previous file whole), a symbolic link's target,
     a device or FIFO written through, a directory refused."""
     with textfile.atomic_writer(path) as handle:
-        write(name, glossary, handle, options, known)
+        write(name, glossary, handle, options, known, record)
     return path
 
 
@@ -105,24 +113,72 @@ def export_glossary(glossary: Glossary, name: str, output: Path | IO[bytes],
     warns)."""
     options = options or WriteOptions()
     chosen = selection.select(glossary, options.level)
+    counts = selection.count(chosen)
+    record = json.dumps(asdict(counts)).encode() if known is not None else None
     if isinstance(output, Path):
-        write_file(name, chosen, output, options, known)
+        write_file(name, chosen, output, options, known, record)
     else:
-        write(name, chosen, output, options, known)
-    return selection.count(chosen)
+        write(name, chosen, output, options, known, record)
+    return counts
 
 
 def export_file(settings: Any, name: str, output: Path | IO[bytes],
                 options: WriteOptions | None = None) -> selection.Counts:
     """What ``glossary export NAME`` does: validate terms/ (errors stop it), then
     :func:`export_glossary`, with the pieces of unchanged concepts from the piece store.
-    The revision is terms/'s."""
+    The revision is terms/'s. When nothing in terms/ changed since this same export was
+    last written, it is written again from its manifest (:func:`replay`)."""
     from glossary import loader
 
+    replayed = replay(settings, name, output, options or WriteOptions())
+    if replayed is not None:
+        return replayed
     loaded = loader.load_valid(settings)
     options = replace(options or WriteOptions(), revision=loaded.revision)
     return export_glossary(loaded.glossary, name, output, options,
                            Known.of(loaded, settings))
+
+
+def manifest_id(parse_key: str, slot: str, options: WriteOptions) -> str:
+    """What an export depends on besides terms/: its options (with the revision) and
+    ``SOURCE_DATE_EPOCH`` (a PO header's date)."""
+    return piece_store.manifest_id(parse_key, slot, options,
+                                   os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+def replay(settings: Any, name: str, output: Path | IO[bytes], options: WriteOptions
+           ) -> selection.Counts | None:
+    """``glossary export NAME`` without loading a concept, when no file of terms/
+    changed since the last full check (:func:`glossary.loader.unchanged`) and the piece
+    store has this export's manifest for that revision: the same errors stop it, the
+    same bytes are written. None when it cannot (the caller exports as usual)."""
+    from glossary import loader
+
+    if name not in WHOLE_FILE_PIECES or options.compendium:
+        return None
+    state = loader.unchanged(settings)
+    if state is None:
+        return None
+    loader.raise_for_errors(state, settings, False)
+    if name in XML_FORMATS and any(p.code in CHARACTER_CODES for p in state.problems):
+        return None  # the usual way looks at those concepts
+    options = replace(options, revision=state.revision)
+    slot = _slot(name, options)
+    found = piece_store.replay(settings.cache_dir, slot,
+                               manifest_id(state.parse_key, slot, options))
+    if found is None:
+        return None
+    chunks, record = found
+    try:
+        counts = selection.Counts(**json.loads(record))
+    except (ValueError, TypeError):
+        return None
+    if isinstance(output, Path):
+        with textfile.atomic_writer(output) as handle:
+            handle.writelines(chunks)
+    else:
+        output.writelines(chunks)
+    return counts
 
 
 def known(ctx: Any) -> Known | None:

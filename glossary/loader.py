@@ -172,6 +172,30 @@ def check_folder(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path) -> list[
     return load_checked(terms_dir, fold_coeng_da, cache_dir=cache_dir).problems
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """What the last full check of terms/ found, when no file changed since: its
+    problems and revision, and the parse cache's key (see :func:`unchanged`)."""
+
+    problems: list[Problem]
+    revision: str
+    parse_key: str
+
+
+def unchanged(settings: Settings) -> Unchanged | None:
+    """The last full check's result when no concept file and no registry file changed
+    since (the summary of :func:`load_checked`), without loading a concept; else None.
+    What an output that was already written for this revision needs."""
+    with terms_read_lock(settings.terms_dir):
+        terms_dir = settings.terms_dir
+        scanned = _scan(terms_dir)
+        key = cache_key(terms_dir, settings.fold_coeng_da, _registry_bytes(terms_dir))
+        found = read_summary(settings.cache_dir, key)
+        if found is None or found.files != files_digest(scanned):
+            return None
+        return Unchanged(list(found.problems), found.revision, key)
+
+
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:
     """Read and check the project's ``terms/`` through the parse cache in
     ``build/.cache/``. Never raises for bad content (see ``problems``). Holds the
@@ -190,7 +214,7 @@ def load_valid(
     return loaded
 
 
-def raise_for_errors(loaded: Loaded, settings: Settings, strict: bool) -> None:
+def raise_for_errors(loaded: Loaded | Unchanged, settings: Settings, strict: bool) -> None:
     unreadable = [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
     if unreadable:
         first = unreadable[0]

@@ -22,6 +22,8 @@ exported for other projects (``export po --approved-only|--min-review|--compendi
 from __future__ import annotations
 
 import io
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,17 +49,77 @@ def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
 
 
 def catalog_bytes(glossary: Glossary, header: Header, *, template: bool = False,
-                  translated_only: bool = False, known: Any = None) -> bytes:
+                  translated_only: bool = False, known: Any = None,
+                  record: bytes | None = None) -> bytes:
     """A catalog (:class:`glossary.formats.po.CatalogPieces`) as UTF-8, with the pieces of
     unchanged concepts from the piece store when ``known`` (an
-    :class:`glossary.exporting.Known`) has one. ``glossary`` is already selected."""
+    :class:`glossary.exporting.Known`) has one. ``glossary`` is already selected.
+    ``record``: remember the catalog's manifest for :func:`replay_po` with it."""
     pieces = po.CatalogPieces(glossary, header, template=template,
                               translated_only=translated_only)
     buffer = io.BytesIO()
     source = known.source if known is not None else None
-    slot = piece_store.slot_name("po-catalog", template, translated_only)
-    piece_store.write(pieces, glossary.concepts, buffer, source, slot)
+    slot = _catalog_slot(template, translated_only)
+    manifest = None
+    if source is not None and record is not None:
+        manifest = (_catalog_id(source.parse_key, slot, header.revision), record)
+    piece_store.write(pieces, glossary.concepts, buffer, source, slot, manifest)
     return buffer.getvalue()
+
+
+def _catalog_slot(template: bool, translated_only: bool) -> str:
+    return piece_store.slot_name("po-catalog", template, translated_only)
+
+
+def _catalog_id(parse_key: str, slot: str, revision: str) -> str:
+    """What the translators' catalog depends on besides terms/: the revision (its
+    header) and ``SOURCE_DATE_EPOCH`` (its date)."""
+    return piece_store.manifest_id(parse_key, slot, revision,
+                                   os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+def replay_po(settings: Settings, out_dir: Path | None = None) -> Exported | None:
+    """``glossary export po`` (the translators' catalogs) without loading a concept,
+    when no file of terms/ changed since the last full check and the piece store has
+    both catalogs' manifests for that revision: the same errors stop it, the same bytes
+    are written. None when it cannot (export as usual)."""
+    from glossary import loader
+
+    state = loader.unchanged(settings)
+    if state is None:
+        return None
+    loader.raise_for_errors(state, settings, False)
+    texts: dict[bool, bytes] = {}
+    record = b""
+    for template in (True, False):
+        slot = _catalog_slot(template, False)
+        found = piece_store.replay(settings.cache_dir, slot,
+                                   _catalog_id(state.parse_key, slot, state.revision))
+        if found is None:
+            return None
+        chunks, record = found
+        texts[template] = b"".join(chunks)
+    try:
+        entries, fuzzy, untranslated = json.loads(record)
+    except (ValueError, TypeError):
+        return None
+    paths = _write_catalogs(settings, out_dir, texts[True], texts[False])
+    return Exported(paths, entries, fuzzy, untranslated)
+
+
+def _write_catalogs(settings: Settings, out_dir: Path | None, pot_data: bytes,
+                    po_data: bytes) -> list[Path]:
+    base = out_dir or settings.locale_dir
+    paths = []
+    for path, data in (
+        (base / POT_NAME, pot_data),
+        (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_data),
+        (settings.build_dir / POT_NAME, pot_data),
+        (settings.build_dir / LANGUAGE / PO_NAME, po_data),
+    ):
+        textfile.atomic_write_bytes(path, data)
+        paths.append(path)
+    return paths
 
 
 def _counts(glossary: Glossary, translated_only: bool) -> tuple[int, int, int]:
@@ -160,19 +222,12 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
         entries, fuzzy, _ = _counts(selected, True)
         return Exported([target], entries, fuzzy, 0, [])
     header = make_header(glossary, revision)
-    po_data = catalog_bytes(glossary, header, known=known)
-    base = out_dir or settings.locale_dir
-    pot_data = catalog_bytes(glossary, header, template=True, known=known)
-    for path, data in (
-        (base / POT_NAME, pot_data),
-        (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_data),
-        (settings.build_dir / POT_NAME, pot_data),
-        (settings.build_dir / LANGUAGE / PO_NAME, po_data),
-    ):
-        textfile.atomic_write_bytes(path, data)
-        paths.append(path)
-    entries, fuzzy, untranslated = _counts(glossary, False)
-    return Exported(paths, entries, fuzzy, untranslated)
+    counts = _counts(glossary, False)
+    record = json.dumps(counts).encode()
+    po_data = catalog_bytes(glossary, header, known=known, record=record)
+    pot_data = catalog_bytes(glossary, header, template=True, known=known, record=record)
+    paths = _write_catalogs(settings, out_dir, pot_data, po_data)
+    return Exported(paths, *counts)
 
 
 def export_mo(glossary: Glossary, revision: str, settings: Settings,

@@ -147,6 +147,8 @@ class Slot:
         self.used: list[dict[bytes, bytes]] = [{} for _ in range(SHARDS)]
         self.made = 0
         self.reused = 0
+        self.order: list[bytes] = []  # every piece's key, in the output's order
+        self.complete = True  # False: a piece of a concept not from terms/ (no manifest)
 
     def _path(self, shard: int) -> Path:
         return self.dir / f"{shard:02d}.pieces"
@@ -178,7 +180,9 @@ class Slot:
         def piece(concept: Concept) -> bytes:
             key = self.piece_key(concept, context(concept) if context is not None else "")
             if key is None:
+                self.complete = False
                 return make(concept)
+            self.order.append(key)
             shard = shard_of(key)
             data = stored[shard].get(key)
             if data is None:
@@ -206,6 +210,96 @@ class Slot:
             self.stored[shard] = new
 
 
+    def save_manifest(self, ident: str, pieces: pieces_mod.Pieces, record: bytes) -> None:
+        """Remember how the output just written is made (head, the pieces' keys in
+        order, tail) under ``ident`` (:func:`manifest_id`), with the caller's ``record``
+        (what it reports, such as counts): :func:`replay` writes it again without
+        loading a concept."""
+        if not self.complete:
+            return
+        parts = [MANIFEST_MAGIC, self.key.encode("ascii"), b"\n", ident.encode("ascii"),
+                 b"\n"]
+        separator: bytes = getattr(pieces, "separator", b"")
+        for data in (record, pieces.head(), pieces.tail(), separator):
+            parts += (len(data).to_bytes(_LENGTH_BYTES, "big"), data)
+        parts += self.order
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            textfile.atomic_write_bytes(self.dir / MANIFEST_NAME, b"".join(parts))
+        except OSError:
+            pass
+
+
+MANIFEST_MAGIC = b"glossary-piece-manifest 1\n"
+MANIFEST_NAME = "manifest"
+
+
+def manifest_id(parse_key: str, slot: str, *inputs: object) -> str:
+    """What an output depends on when terms/ did not change: the store's format, the
+    code, the parse cache's key, the slot and the caller's ``inputs`` (the options with
+    the revision, ``SOURCE_DATE_EPOCH``)."""
+    digest = hashlib.sha256(f"{STORE_FORMAT}\0{code_digest()}\0{parse_key}\0{slot}\0"
+                            f"{inputs!r}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _chunk(data: bytes, at: int) -> tuple[bytes, int] | None:
+    end = at + _LENGTH_BYTES
+    if end > len(data):
+        return None
+    stop = end + int.from_bytes(data[at:end], "big")
+    return (data[end:stop], stop) if stop <= len(data) else None
+
+
+def replay(cache_dir: Path, slot: str, ident: str) -> tuple[list[bytes], bytes] | None:
+    """The output recorded under ``ident`` in ``slot`` (its chunks: head, pieces,
+    tail) and its record, when the manifest and every piece are there; else None (the
+    caller makes the output as usual)."""
+    folder = cache_dir / DIR_NAME / slot
+    try:
+        data = (folder / MANIFEST_NAME).read_bytes()
+    except OSError:
+        return None
+    lines = data.split(b"\n", 3)
+    if len(lines) != 4 or lines[0] + b"\n" != MANIFEST_MAGIC or lines[2] != ident.encode():
+        return None
+    slot_key = lines[1].decode("ascii", "replace")
+    rest = lines[3]
+    chunks: list[bytes] = []
+    at = 0
+    for _ in range(4):
+        found = _chunk(rest, at)
+        if found is None:
+            return None
+        chunks.append(found[0])
+        at = found[1]
+    record, head, tail, separator = chunks
+    keys = rest[at:]
+    if len(keys) % _KEY_BYTES:
+        return None
+    shards: dict[int, dict[bytes, bytes]] = {}
+    out = [head]
+    for start in range(0, len(keys), _KEY_BYTES):
+        key = keys[start:start + _KEY_BYTES]
+        shard = shard_of(key)
+        pieces = shards.get(shard)
+        if pieces is None:
+            try:
+                pieces = parse_shard((folder / f"{shard:02d}.pieces").read_bytes(), slot_key)
+            except OSError:
+                return None
+            shards[shard] = pieces
+        piece = pieces.get(key)
+        if piece is None:
+            return None
+        if piece:
+            if separator and len(out) > 1:
+                out.append(separator)
+            out.append(piece)
+    out.append(tail)
+    return out, record
+
+
 def slot_name(fmt: str, *options: object) -> str:
     """A slot's folder name: the format, and a digest of the options that change its
     pieces (never the revision)."""
@@ -214,14 +308,18 @@ def slot_name(fmt: str, *options: object) -> str:
 
 
 def write(pieces: pieces_mod.Pieces, concepts: Iterable[Concept], out: IO[bytes],
-          source: Source | None, slot: str) -> Slot | None:
+          source: Source | None, slot: str,
+          manifest: tuple[str, bytes] | None = None) -> Slot | None:
     """:func:`glossary.formats.pieces.write`, with the pieces of unchanged concepts
     taken from the store of ``source`` (and the store brought up to date). Without a
-    source: every piece made, nothing stored."""
+    source: every piece made, nothing stored. ``manifest``: (ident, record) to remember
+    for :func:`replay`."""
     if source is None:
         pieces_mod.write(pieces, concepts, out)
         return None
     store = Slot(source, slot, pieces.key)
     pieces_mod.write(pieces, concepts, out, store.maker(pieces))
     store.save()
+    if manifest is not None:
+        store.save_manifest(manifest[0], pieces, manifest[1])
     return store

@@ -422,3 +422,109 @@ def test_a_clean_glossary_is_not_walked_for_xml_characters(settings: Settings,
     assert exported(settings, "tbx", WriteOptions())
     with pytest.raises(AssertionError, match="walked"):
         exporting.write("tbx", loader.load_valid(settings).glossary, io.BytesIO())
+
+
+# ------------------------------------------------------------------ replay (nothing changed)
+
+
+def backdate_terms(config: Settings) -> None:
+    """Files older than the parse cache's "racy" window, so that the full check's
+    summary is kept (tests write files within milliseconds of each other)."""
+    import os
+
+    for path in config.terms_dir.glob("*.toml"):
+        st_ = path.stat()
+        os.utime(path, ns=(st_.st_atime_ns, st_.st_mtime_ns - 60_000_000_000))
+
+
+def no_loading(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("loaded the concepts")
+
+    monkeypatch.setattr(loader, "load_checked", refuse)
+
+
+def test_an_unchanged_export_is_written_again_without_loading_a_concept(
+        settings: Settings, monkeypatch) -> None:
+    backdate_terms(settings)
+    expected = {(name, options): cold_export(settings, name, options)
+                for name, options in EXPORTS}
+    assert_exports_are_cold(settings)  # records the manifests
+    with monkeypatch.context() as patch:
+        no_loading(patch)
+        for (name, options), data in expected.items():
+            assert exported(settings, name, options) == data, (name, options)
+    # an edit: the manifest's revision is no longer terms/'s, the export loads again
+    path = settings.terms_dir / "hallucination.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'text = "', 'text = "edited ', 1), encoding="utf-8")
+    backdate_terms(settings)
+    assert_exports_are_cold(settings)
+    assert b"edited " in exported(settings, "csv", WriteOptions())
+
+
+def test_the_counts_and_errors_of_a_replayed_export_are_those_of_a_full_one(
+        settings: Settings, monkeypatch) -> None:
+    backdate_terms(settings)
+    full = exporting.export_file(settings, "json", io.BytesIO(), WriteOptions())
+    with monkeypatch.context() as patch:
+        no_loading(patch)
+        assert exporting.export_file(settings, "json", io.BytesIO(), WriteOptions()) == full
+    (settings.terms_dir / "broken.toml").write_text('id = "broken"\n[en\n', encoding="utf-8")
+    backdate_terms(settings)
+    from glossary.errors import GlossaryError
+
+    with pytest.raises(GlossaryError):
+        exporting.export_file(settings, "json", io.BytesIO(), WriteOptions())
+    loader.load(settings)  # the summary now holds the error
+    with monkeypatch.context() as patch, pytest.raises(GlossaryError):
+        no_loading(patch)
+        exporting.export_file(settings, "json", io.BytesIO(), WriteOptions())
+
+
+def test_the_po_catalogs_are_replayed_and_follow_source_date_epoch(
+        cli, project: Path, monkeypatch) -> None:
+    config = load_settings(cwd=project)
+    backdate_terms(config)
+    assert cli("export", "po").exit_code == 0
+    files = sorted(project.joinpath("locale").rglob("*.po*"))
+    first = {p: p.read_bytes() for p in files}
+    with monkeypatch.context() as patch:
+        no_loading(patch)
+        result = cli("export", "po")
+        assert result.exit_code == 0, result.output
+        assert {p: p.read_bytes() for p in files} == first
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli("export", "po").exit_code == 0
+    assert b"2023-11-14" in files[0].read_bytes()
+    loaded = loader.load_valid(config)
+    pot, _ = locale_catalogs.po_texts(loaded.glossary, loaded.revision)
+    assert project.joinpath("locale", "glossary.pot").read_text(encoding="utf-8") == pot
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other ident", "missing piece"])
+def test_a_damaged_manifest_means_a_full_export(settings: Settings, damage: str,
+                                                monkeypatch) -> None:
+    backdate_terms(settings)
+    expected = cold_export(settings, "tbx", WriteOptions())
+    exported(settings, "tbx", WriteOptions())
+    (manifest,) = [p for p in store_dir(settings).glob("tbx-*/manifest")]
+    data = manifest.read_bytes()
+    if damage == "truncated":
+        manifest.write_bytes(data[:-5])
+    elif damage == "other ident":
+        lines = data.split(b"\n", 3)
+        manifest.write_bytes(b"\n".join([lines[0], lines[1], b"0" * 64, lines[3]]))
+    else:
+        for path in manifest.parent.glob("*.pieces"):
+            path.unlink()
+    loads: list[int] = []
+    real = loader.load_checked
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        loads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_checked", counting)
+    assert exported(settings, "tbx", WriteOptions()) == expected
+    assert loads == [1]
