@@ -42,6 +42,8 @@ MAX_ZIP_RATIO = 200
 #: continuation lines are joined.
 MAX_PO_LINES = 5_000_000
 MAX_PO_STRING = 1 * MB
+#: PO read by ``glossary qa`` (a line at a time): the bytes of one line.
+MAX_PO_LINE = 8 * MB
 
 _README = "see \"Limits\" in the README"
 

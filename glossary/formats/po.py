@@ -284,13 +284,17 @@ def refuse_mo(path: Path, data: bytes) -> None:
             hint=f"run `msgunfmt {path.name} -o {path.stem}.po` first, then use the .po")
 
 
+def charset_of(head: bytes) -> str:
+    """The charset a PO header names in the first 4 KB of the file (UTF-8 by default)."""
+    match = _CHARSET.search(head[:4096])
+    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
+    return "utf-8" if charset in ("charset", "utf8") else charset
+
+
 def decode(path: Path, data: bytes) -> str:
     """The text of a PO file in the charset its header names (UTF-8 by default)."""
     refuse_mo(path, data)
-    match = _CHARSET.search(data[:4096])
-    charset = match.group(1).decode("ascii").lower() if match else "utf-8"
-    if charset in ("charset", "utf8"):
-        charset = "utf-8"
+    charset = charset_of(data)
     try:
         return textfile.decode(path, data, error=FormatError, encoding=charset,
                                hint="save the file as UTF-8")

@@ -2,9 +2,10 @@
 
 Each reader turns a file into a :class:`Document`: text :class:`Segment` objects that
 know how to turn an offset into a line and column, or, for PO catalogs, :class:`PoUnit`
-entries (English msgid, Khmer msgstr forms).  polib and python-docx are imported only
-when a file of that kind is read.  Bad input raises :class:`~glossary.errors.FormatError`
-with the file, line and column where known.
+entries (English msgid, Khmer msgstr forms).  PO catalogs are read by
+:mod:`glossary.qa.po_entries`; python-docx is imported only when a .docx is read.  Bad
+input raises :class:`~glossary.errors.FormatError` with the file, line and column where
+known.
 
 The segments and entries of a document are *streamed*: produced one at a time while
 the checks consume them, so memory is bounded by the largest paragraph or entry, not
@@ -18,16 +19,17 @@ is made, and decoding errors are raised, located, while it is read.
 
 from __future__ import annotations
 
+import itertools
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from glossary import limits
 from glossary.errors import FormatError
 from glossary.formats import po
+from glossary.qa import po_entries
 from glossary.textfile import BOM
 
 __all__ = ["Document", "PoUnit", "Segment", "kind_of", "read_document"]
@@ -204,59 +206,24 @@ def blank_code_blocks(text: str) -> str:
 
 # --------------------------------------------------------------------------- PO
 
-_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
-_PO_LINE = re.compile(r"\(line (\d+)\)")
-
-
-def _decode_po(path: Path) -> str:
-    return po.decode(path, limits.read_file(path, "po"))
-
-
 def read_po(path: Path) -> Iterator[PoUnit]:
     """The translatable entries of a PO/POT file (header and obsolete entries skipped),
-    parsed first (so a malformed file is refused before any entry is checked), then
-    turned into units one at a time as they are checked."""
-    catalog, msgstr_lines = _parse_po(path)
-    return _po_units(catalog, msgstr_lines)
+    read one at a time (:mod:`glossary.qa.po_entries`); the file is checked (kind, size
+    limit, MO magic, charset) now, a malformed entry is refused when it is reached."""
+    units = po_entries.read_units(path)
+    first = next(units, None)  # opens and checks the file, reads up to the first entry
+    return _po_units(first, units)
 
 
-def _parse_po(path: Path) -> tuple[list[object], list[int]]:
-    import polib
-
-    text = _decode_po(path)
-    if not text.strip():
-        return [], []
-    try:
-        joined = po.prejoin(text.replace("\r\n", "\n").replace("\r", "\n"), path)
-        catalog = polib.pofile(joined if "\n" in joined else joined + "\n", encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        message = str(exc)
-        m = _PO_LINE.search(message)
-        detail = message.split("):", 1)[1].strip() if "):" in message else ""
-        raise FormatError(
-            "malformed PO file" + (f": {detail}" if detail else ""), path=path,
-            line=int(m.group(1)) if m else None,
-            hint="check the quotes and keywords on that line; msgfmt -c tells more",
-        ) from exc
-    msgstr_lines = [i for i, line in enumerate(text.split("\n"), 1)
-                    if line.startswith("msgstr")]
-    del text, joined
-    return list(catalog), msgstr_lines
-
-
-def _po_units(catalog: list[Any], msgstr_lines: list[int]) -> Iterator[PoUnit]:
-    for index, entry in enumerate(catalog):
-        catalog[index] = None  # each entry is freed once it is checked
-        if entry.obsolete or not entry.msgid:
+def _po_units(first: po_entries.Unit | None, rest: Iterator[po_entries.Unit]
+              ) -> Iterator[PoUnit]:
+    if first is None:
+        return
+    for unit in itertools.chain((first,), rest):
+        if unit.obsolete or not unit.msgid:
             continue
-        if entry.msgid_plural:
-            forms = tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
-        else:
-            forms = (entry.msgstr,)
-        k = bisect_right(msgstr_lines, entry.linenum - 1)
-        line = msgstr_lines[k] if k < len(msgstr_lines) else entry.linenum
-        yield PoUnit(line, entry.msgctxt, entry.msgid, entry.msgid_plural or None,
-                     forms, "fuzzy" in entry.flags)
+        yield PoUnit(unit.line, unit.msgctxt, unit.msgid, unit.msgid_plural, unit.msgstrs,
+                     unit.fuzzy)
 
 
 # --------------------------------------------------------------------------- .docx
