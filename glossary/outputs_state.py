@@ -82,7 +82,14 @@ class OutputState:
         entry = self.targets.get(target)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        files = entry.get("files")
+        return self.untouched(target)
+
+    def untouched(self, target: str) -> list[Path] | None:
+        """The files of ``target`` when they are all as the last build left them
+        (whatever it was written from); None when one was changed, removed or is not
+        known. An output that updates itself in place trusts only an untouched file."""
+        entry = self.targets.get(target)
+        files = entry.get("files") if isinstance(entry, dict) else None
         if not isinstance(files, dict) or not files:
             return None
         paths = []

@@ -3,9 +3,10 @@ the CLI needs (check, search, stats, export). Commands call one function here.""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,16 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class RenderContext:
-    """What a renderer gets: the validated glossary and where to write."""
+    """What a renderer gets: the validated glossary and where to write. ``digests``:
+    concept id → digest of its file (what an incremental output compares);
+    ``untouched``: the target's files are as the last build left them (nobody edited
+    them since), so it may update them in place."""
 
     glossary: Glossary
     settings: Settings
     revision: str
+    digests: Mapping[str, str] = field(default_factory=dict)
+    untouched: bool = False
     #: the loaded terms/ (``loader.Loaded``) the glossary comes from: its files' digests
     #: let outputs reuse the pieces of unchanged concepts (:mod:`glossary.piece_store`)
     loaded: Any = None
@@ -60,7 +66,12 @@ Rendered = list[Path] | tuple[list[Path], str]
 
 
 def render_database(ctx: RenderContext) -> list[Path]:
-    store.write_database(ctx.glossary, ctx.settings.db_path, revision=ctx.revision)
+    """The database: updated in place when only some concepts changed (their file's
+    digest), else built whole (:func:`store.write_database`)."""
+    build_key = input_key("db-rows", "", str(ctx.settings.fold_coeng_da),
+                          str(store.SCHEMA_VERSION))
+    store.write_database(ctx.glossary, ctx.settings.db_path, revision=ctx.revision,
+                         digests=ctx.digests, build_key=build_key, in_place=ctx.untouched)
     return [ctx.settings.db_path]
 
 
@@ -129,7 +140,9 @@ def build(
     with build_lock(settings.build_dir), terms_read_lock(settings.terms_dir):
         remove_stale_temporaries(settings.build_dir)
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
-        ctx = RenderContext(loaded.glossary, settings, loaded.revision, loaded)
+        digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept}
+        ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests,
+                            loaded=loaded)
         state = OutputState.load(settings.cache_dir)
         for name in RENDERERS:
             if name in targets:
@@ -149,8 +162,9 @@ def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetRe
         current = state.up_to_date(name, key)
         if current is not None:
             return TargetResult(name, tuple(current), "unchanged")
+    untouched = state.untouched(name) is not None
     state.forget(name)  # until it is written whole
-    rendered = _render(name, ctx)
+    rendered = _render(name, dataclasses.replace(ctx, untouched=untouched))
     paths, status = rendered if isinstance(rendered, tuple) else (rendered, "written")
     if name not in SELF_INCREMENTAL:
         state.record(name, key, paths)

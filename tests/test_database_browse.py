@@ -8,6 +8,7 @@ import sqlite3
 
 from glossary import loader
 from glossary.config import load_settings
+from glossary.store import SCHEMA_VERSION
 
 
 def test_plain_tables_and_a_term_full_view(cli, project):
@@ -45,5 +46,6 @@ def test_a_database_changed_by_hand_is_rebuilt(cli, project):
     db.close()
     assert cli("build", "--only", "db").exit_code == 0
     db = sqlite3.connect(path)
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),)
     assert db.execute("SELECT count(*) FROM term_full").fetchone()[0] > 0

@@ -1,4 +1,5 @@
-"""`glossary build` redoes only what changed, and ends with the bytes of a clean build."""
+"""`glossary build` redoes only what changed, and ends with the bytes of a clean build
+(the database: the rows of a clean build, updated in place)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from pathlib import Path
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.outputs_state import STATE_NAME
+from tests import db_rows
 
 OUTPUT_TARGETS = [t for t in pipeline.TARGETS if t not in pipeline.SELF_INCREMENTAL]
 
 
-def tree(build: Path) -> dict[str, bytes]:
+def tree(build: Path) -> dict[str, object]:
     """Every output file (build data — the parse cache, the output state, the site's
-    manifest — aside)."""
-    return {str(p.relative_to(build)): p.read_bytes() for p in sorted(build.rglob("*"))
+    manifest — aside): its bytes, and for the database its content (rows, search
+    answers), which an update in place keeps equal to a clean build's."""
+    return {str(p.relative_to(build)): db_rows.content(p) if p.name == "glossary.db"
+            else p.read_bytes() for p in sorted(build.rglob("*"))
             if p.is_file() and ".cache" not in p.relative_to(build).parts
             and p.name != ".manifest.json"}
 

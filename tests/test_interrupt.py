@@ -1,4 +1,5 @@
-"""kill -9 during `glossary build`: every output in build/ is the old or the new file, never half."""
+"""kill -9 during `glossary build`: every output in build/ is the old or the new file, never
+half (the database, updated in place in one transaction: the old or the new rows)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synth import make_project  # noqa: E402
 
+from tests import db_rows  # noqa: E402
+
 KILLS = int(os.environ.get("GLOSSARY_KILLS", "8"))
 
 
@@ -29,10 +32,15 @@ def _digest(path: Path) -> str:
 
 def _tree(build: Path) -> dict[str, str]:
     """Every output file in build/ and its digest (the site's manifest and the parse
-    cache, which names the folder it was made for, aside)."""
-    return {str(p.relative_to(build)): _digest(p) for p in sorted(build.rglob("*"))
-            if p.is_file() and not p.name.endswith(".tmp") and p.name != ".site-manifest.json"
-            and ".cache" not in p.relative_to(build).parts}
+    cache, which names the folder it was made for, aside); for the database, a digest
+    of its content (rows and search answers; opening it rolls back the journal of an
+    update that was killed, as any later reader or build does)."""
+    return {str(p.relative_to(build)):
+            hashlib.sha256(repr(db_rows.content(p)).encode()).hexdigest()
+            if p.name == "glossary.db" else _digest(p)
+            for p in sorted(build.rglob("*"))
+            if p.is_file() and not p.name.endswith((".tmp", "-journal"))
+            and p.name != ".site-manifest.json" and ".cache" not in p.relative_to(build).parts}
 
 
 def _build(project: Path) -> subprocess.Popen:

@@ -5,6 +5,13 @@ likes, and inserts them in fixed chunks of :data:`INSERT_CHUNK`: the file's byte
 only on the glossary, never on how the concepts arrived (one list, or two halves read
 by two processes). The database is written into a temporary file, flushed to disk and
 then moved into place, so an interrupted build leaves the previous database intact.
+
+Term ids keep the order of a whole build (concepts in id order; English, then Khmer;
+terms in file order) with :data:`ID_GAP` unused ids before each concept's first term, so
+that :mod:`glossary.store.update` can replace a concept's terms, or add a concept, in
+place without renumbering the others: every search's order depends only on that order.
+``_concept_digest`` keeps, per concept, the digest of the file it was made from and its
+ids (the first and how many).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import re
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +31,17 @@ import sqlite_utils
 from glossary import khmer, textfile
 from glossary.model import Concept, Document, Domain, Glossary
 
-SCHEMA_VERSION = 2  # 2: tables concept, term, definition, source_ref; view term_full
+SCHEMA_VERSION = 3  # 3: _concept_digest, term ids with gaps; 2: concept, term, definition…
 #: Concepts per batch of inserts (a constant, so that the output is deterministic).
 INSERT_CHUNK = 4096
+#: Unused term ids before each concept's first one: room for a concept's new terms, or a
+#: new concept, in an update in place (:mod:`glossary.store.update`).
+ID_GAP = 16
 
 Rows = dict[str, list[tuple[Any, ...]]]
 _CONCEPT_TABLES = ("concept", "term", "definition", "source_ref", "_terms_en_fts",
-                   "_terms_tri_fts")
+                   "_terms_tri_fts", "_concept_digest")
+KmKeys = list[tuple[int, str, int]]  # (length of the key, key, term id) of Khmer terms
 
 _JSON_PLAIN = re.compile('[^"\\\\\x00-\x1f\x7f\u2028\u2029]*')
 
@@ -83,6 +94,8 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("concept", "concept", "id"), ("doc", "documents", "id")],
     )
     db.table("_term_grams").create({"gram": str, "terms": bytes}, pk="gram")
+    db.table("_concept_digest").create({"concept": str, "digest": str, "first_id": int,
+                                        "terms": int}, pk="concept")
     db.execute(
         "CREATE VIRTUAL TABLE _terms_en_fts USING fts5("
         "text, tokenize='porter unicode61 remove_diacritics 2')"
@@ -116,7 +129,7 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -
         conn.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
 
 
-def _registry_rows(documents: Iterable[Document], domains: Iterable[Domain]) -> Rows:
+def registry_rows(documents: Iterable[Document], domains: Iterable[Domain]) -> Rows:
     rows: Rows = {"documents": [], "sections": [], "domains": []}
     for doc in documents:
         rows["documents"].append((doc.id, doc.short, doc.title, doc.title_km, doc.publisher,
@@ -131,20 +144,23 @@ def _registry_rows(documents: Iterable[Document], domains: Iterable[Domain]) -> 
 
 class DatabaseWriter:
     """A new database in the file ``tmp``: :meth:`add` concepts (in id order), then
-    :meth:`finish`. :meth:`abandon` closes it after an error (the caller removes it)."""
+    :meth:`finish`. :meth:`abandon` closes it after an error (the caller removes it).
+    ``digests`` (concept id → digest of its file) are kept for later updates in place."""
 
     def __init__(self, tmp: Path, documents: Iterable[Document],
-                 domains: Iterable[Domain]) -> None:
+                 domains: Iterable[Domain], digests: Mapping[str, str] | None = None) -> None:
         self.tmp = tmp
         self.conn = sqlite3.connect(tmp, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=OFF")
         self.conn.execute("PRAGMA synchronous=OFF")
         self.conn.execute("BEGIN")
         _create_schema(sqlite_utils.Database(self.conn))
-        for table, rows in _registry_rows(documents, domains).items():
+        for table, rows in registry_rows(documents, domains).items():
             _insert(self.conn, table, rows)
-        self.term_id = 0
-        self.km_keys: list[tuple[int, str, int]] = []
+        self.digests = digests or {}
+        self.last_id = 0  # the last term id given (or the place of the last concept)
+        self.terms = 0
+        self.km_keys: KmKeys = []
         self.pending: list[Concept] = []
 
     def add(self, concepts: Iterable[Concept]) -> None:
@@ -153,20 +169,21 @@ class DatabaseWriter:
             self._insert_concepts(self.pending[:INSERT_CHUNK])
             del self.pending[:INSERT_CHUNK]
 
-    def finish(self, revision: str | None) -> int:
+    def finish(self, revision: str | None, build_key: str = "") -> int:
         """Insert what is left, the posting lists, indexes and metadata; commit and flush
         the file to disk. Returns the number of terms."""
         self._insert_concepts(self.pending)
         self.pending = []
         conn = self.conn
         try:
-            _insert(conn, "_term_grams", self._gram_rows())
+            _insert(conn, "_term_grams", gram_rows(self.km_keys))
             conn.execute("CREATE INDEX term_key ON term(lang, key)")
             conn.execute("CREATE INDEX term_concept ON term(concept)")
             conn.execute("CREATE INDEX source_ref_doc ON source_ref(doc, section)")
             conn.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or "")],
+                [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or ""),
+                 ("build_key", build_key)],
             )
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode=DELETE")
@@ -177,7 +194,7 @@ class DatabaseWriter:
             os.fsync(fd)
         finally:
             os.close(fd)
-        return self.term_id
+        return self.terms
 
     def abandon(self) -> None:
         self.conn.close()
@@ -185,69 +202,105 @@ class DatabaseWriter:
     def _insert_concepts(self, concepts: list[Concept]) -> None:
         rows: Rows = {table: [] for table in _CONCEPT_TABLES}
         for concept in concepts:
-            self._concept_rows(concept, rows)
-        for table in _CONCEPT_TABLES:
-            _insert(self.conn, table, rows[table])
-
-    def _concept_rows(self, concept: Concept, rows: Rows) -> None:
-        en_pref, km_pref = concept.en.preferred, concept.km.preferred
-        rows["concept"].append((
-            concept.id, concept.status.value, _json(concept.domains), _json(concept.see_also),
-            _json(concept.notes), en_pref.text if en_pref else None,
-            km_pref.text if km_pref else None,
-            km_pref.review.state.value if km_pref else None,
-        ))
-        for ord_, ref in enumerate(concept.sources):
-            rows["source_ref"].append((concept.id, ord_, ref.doc, ref.section, ref.page,
-                                       ref.note))
-        for lang in ("en", "km"):
-            section = concept.lang(lang)
-            definition = section.definition
-            if definition is not None:
-                review = definition.review
-                rows["definition"].append((
-                    concept.id, lang, definition.text,
-                    definition.source.doc if definition.source else None,
-                    definition.source.section if definition.source else None,
-                    review.state.value, review.origin, review.proposed_by, review.approved_by,
-                    review.approved_on.isoformat() if review.approved_on else None,
-                ))
-            for idx, term in enumerate(section.terms):
-                self.term_id += 1
-                term_id = self.term_id
-                key = khmer.search_key_normalized(term.text)
-                review = term.review
-                rows["term"].append((
-                    term_id, concept.id, lang, idx, term.text, key, term.admin_status.value,
-                    term.type.value, term.pos, term.context, int(term.dnt), term.note,
-                    review.state.value, review.origin, review.proposed_by,
-                    review.proposed_on.isoformat() if review.proposed_on else None,
-                    review.approved_by,
-                    review.approved_on.isoformat() if review.approved_on else None,
-                ))
-                rows["_terms_tri_fts"].append((term_id, key))
-                if lang == "en":
-                    rows["_terms_en_fts"].append((term_id, term.text))
-                else:
-                    self.km_keys.append((len(key), key, term_id))
-
-    def _gram_rows(self) -> list[tuple[Any, ...]]:
-        # Posting lists, shortest keys first: visit the keys once in that order.
-        postings: dict[str, array[int]] = {}
-        for _, key, term in sorted(self.km_keys):
-            for gram in {key[i:i + n] for n in (1, 2) for i in range(len(key) - n + 1)}:
-                ids = postings.get(gram)
-                if ids is None:
-                    ids = postings[gram] = array("I")
-                ids.append(term)
-        return [(gram, postings[gram].tobytes()) for gram in sorted(postings)]
+            first = self.last_id + ID_GAP
+            count = concept_rows(concept, first, rows, self.km_keys)
+            rows["_concept_digest"].append((concept.id, self.digests.get(concept.id, ""),
+                                            first, count))
+            self.last_id = first + count - 1
+            self.terms += count
+        insert_rows(self.conn, rows)
 
 
-def write_database(glossary: Glossary, path: Path, *, revision: str | None = None) -> int:
-    """Build a fresh database at ``path`` atomically. Returns the number of terms."""
+def insert_rows(conn: sqlite3.Connection, rows: Rows) -> None:
+    for table in _CONCEPT_TABLES:
+        _insert(conn, table, rows[table])
+
+
+def concept_rows(concept: Concept, first_id: int, rows: Rows, km_keys: KmKeys) -> int:
+    """Add the rows of one concept to ``rows``, its terms numbered from ``first_id``, and
+    its Khmer search keys to ``km_keys``. Returns the number of terms."""
+    en_pref, km_pref = concept.en.preferred, concept.km.preferred
+    rows["concept"].append((
+        concept.id, concept.status.value, _json(concept.domains), _json(concept.see_also),
+        _json(concept.notes), en_pref.text if en_pref else None,
+        km_pref.text if km_pref else None,
+        km_pref.review.state.value if km_pref else None,
+    ))
+    for ord_, ref in enumerate(concept.sources):
+        rows["source_ref"].append((concept.id, ord_, ref.doc, ref.section, ref.page,
+                                   ref.note))
+    term_id = first_id - 1
+    for lang in ("en", "km"):
+        section = concept.lang(lang)
+        definition = section.definition
+        if definition is not None:
+            review = definition.review
+            rows["definition"].append((
+                concept.id, lang, definition.text,
+                definition.source.doc if definition.source else None,
+                definition.source.section if definition.source else None,
+                review.state.value, review.origin, review.proposed_by, review.approved_by,
+                review.approved_on.isoformat() if review.approved_on else None,
+            ))
+        for idx, term in enumerate(section.terms):
+            term_id += 1
+            key = khmer.search_key_normalized(term.text)
+            review = term.review
+            rows["term"].append((
+                term_id, concept.id, lang, idx, term.text, key, term.admin_status.value,
+                term.type.value, term.pos, term.context, int(term.dnt), term.note,
+                review.state.value, review.origin, review.proposed_by,
+                review.proposed_on.isoformat() if review.proposed_on else None,
+                review.approved_by,
+                review.approved_on.isoformat() if review.approved_on else None,
+            ))
+            rows["_terms_tri_fts"].append((term_id, key))
+            if lang == "en":
+                rows["_terms_en_fts"].append((term_id, term.text))
+            else:
+                km_keys.append((len(key), key, term_id))
+    return term_id - first_id + 1
+
+
+def grams(key: str) -> set[str]:
+    """The 1- and 2-code-point substrings of a Khmer search key (``_term_grams``)."""
+    return {key[i:i + n] for n in (1, 2) for i in range(len(key) - n + 1)}
+
+
+def gram_rows(km_keys: KmKeys) -> list[tuple[Any, ...]]:
+    # Posting lists, shortest keys first (then by key, then by id): visit the keys once
+    # in that order.
+    postings: dict[str, array[int]] = {}
+    for _, key, term in sorted(km_keys):
+        for gram in grams(key):
+            ids = postings.get(gram)
+            if ids is None:
+                ids = postings[gram] = array("I")
+            ids.append(term)
+    return [(gram, postings[gram].tobytes()) for gram in sorted(postings)]
+
+
+def write_database(glossary: Glossary, path: Path, *, revision: str | None = None,
+                   digests: Mapping[str, str] | None = None, build_key: str = "",
+                   in_place: bool = False) -> int:
+    """Bring the database at ``path`` up to date; returns the number of terms.
+
+    ``in_place``, with ``digests`` (concept id → digest of its file) and a database at
+    ``path`` made with the same ``build_key`` (the tool's code and settings): only the
+    concepts whose digest changed are replaced, in one transaction
+    (:mod:`glossary.store.update`). Otherwise, or when that cannot be done, a fresh
+    database is built beside it and moved into place atomically."""
+    if in_place and digests is not None and build_key and path.is_file():
+        from glossary.store.update import update_database
+
+        count = update_database(glossary, path, revision=revision, digests=digests,
+                                build_key=build_key)
+        if count is not None:
+            return count
     tmp = temporary_path(path)
     try:
-        count = fill_database(glossary, tmp, revision=revision)
+        count = fill_database(glossary, tmp, revision=revision, digests=digests,
+                              build_key=build_key)
         commit_database(tmp, path)
         return count
     except BaseException:
@@ -267,16 +320,17 @@ def temporary_path(path: Path) -> Path:
     return tmp
 
 
-def fill_database(glossary: Glossary, tmp: Path, *, revision: str | None = None) -> int:
+def fill_database(glossary: Glossary, tmp: Path, *, revision: str | None = None,
+                  digests: Mapping[str, str] | None = None, build_key: str = "") -> int:
     """Write the whole database into the new file ``tmp`` and flush it to disk.
     Returns the number of terms."""
-    writer = DatabaseWriter(tmp, glossary.documents, glossary.domains)
+    writer = DatabaseWriter(tmp, glossary.documents, glossary.domains, digests)
     try:
         writer.add(glossary.concepts)
     except BaseException:
         writer.abandon()
         raise
-    return writer.finish(revision)
+    return writer.finish(revision, build_key)
 
 
 def commit_database(tmp: Path, path: Path) -> None:

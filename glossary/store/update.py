@@ -1,0 +1,213 @@
+"""Updating ``build/glossary.db`` in place after an edit: only the changed concepts.
+
+A whole build (:mod:`glossary.store.write`) records, per concept, the digest of the file
+it was made from and the term ids it got (``_concept_digest``), and in ``meta`` the
+``build_key`` (the tool's code and the settings that shape the rows). When the next
+build finds the same schema version and build key, :func:`update_database` replaces, in
+one SQLite transaction, the rows of the concepts whose digest changed or that are gone
+(``concept``, ``term``, ``definition``, ``source_ref``, the two FTS tables and the
+Khmer posting lists of ``_term_grams``), inserts the new concepts, rewrites the small
+registry tables and the revision. An update that is interrupted (an exception, a
+kill, a full disk) is rolled back by SQLite: the previous database stays whole.
+
+The rows are those of a whole build; only the numbers of the terms may differ, and their
+order never does: a replaced concept takes ids between its neighbours' (a whole build
+leaves :data:`~glossary.store.write.ID_GAP` free ids before each concept), so every
+search answers the same. When there is no room left between two neighbours, or
+anything about the file is odd (missing, another schema or build key, not a database,
+damaged), the caller builds the whole database again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from bisect import insort
+from collections.abc import Mapping
+from pathlib import Path
+
+from glossary.model import Concept, Glossary
+from glossary.store.write import (
+    _CONCEPT_TABLES,
+    ID_GAP,
+    SCHEMA_VERSION,
+    KmKeys,
+    Rows,
+    _insert,
+    concept_rows,
+    grams,
+    insert_rows,
+    registry_rows,
+)
+
+_ID_LIMIT = 2**32  # posting lists hold 32-bit ids
+_CHUNK = 500  # ids or concept names per IN (...) list
+
+
+class _Cannot(Exception):
+    """The database cannot be updated in place: build it whole."""
+
+
+def update_database(glossary: Glossary, path: Path, *, revision: str | None,
+                    digests: Mapping[str, str], build_key: str) -> int | None:
+    """Update the database at ``path`` to ``glossary``; the number of terms, or None
+    when it must be built whole instead (nothing was changed then)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            count = _update(conn, glossary, revision, digests, build_key)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return count
+    except (_Cannot, sqlite3.Error):
+        return None
+    finally:
+        conn.close()
+
+
+def _check(conn: sqlite3.Connection, build_key: str) -> None:
+    """Refuse a database made by another schema, code or settings, or damaged: the
+    quick check of its first problem only (cheap: no index is compared with its table)."""
+    meta = dict(conn.execute("SELECT key, value FROM meta"))
+    if meta.get("schema_version") != str(SCHEMA_VERSION) or meta.get("build_key") != build_key:
+        raise _Cannot("another schema or build key")
+    if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
+        raise _Cannot("damaged")
+
+
+def _update(conn: sqlite3.Connection, glossary: Glossary, revision: str | None,
+            digests: Mapping[str, str], build_key: str) -> int:
+    _check(conn, build_key)
+    old = {row[0]: row[1:] for row in conn.execute(
+        "SELECT concept, digest, first_id, terms FROM _concept_digest")}
+    concepts = glossary.concepts
+    kept = [bool(digests.get(c.id)) and old.get(c.id, ("",))[0] == digests[c.id]
+            for c in concepts]
+    new_ids = {c.id for c in concepts}
+    gone = [cid for cid in old if cid not in new_ids]
+    redo = [c for c, keep in zip(concepts, kept, strict=True) if not keep]
+    stale = [c.id for c in redo if c.id in old] + gone
+    removed = _delete(conn, stale)
+
+    rows: Rows = {table: [] for table in _CONCEPT_TABLES}
+    added: KmKeys = []
+    for concept, first in _places(concepts, kept, old):
+        count = concept_rows(concept, first, rows, added)
+        if first + count > _ID_LIMIT:
+            raise _Cannot("term ids beyond 32 bits")
+        rows["_concept_digest"].append((concept.id, digests.get(concept.id, ""), first, count))
+    insert_rows(conn, rows)
+    _update_grams(conn, removed, added)
+
+    conn.execute("DELETE FROM documents")
+    conn.execute("DELETE FROM sections")
+    conn.execute("DELETE FROM domains")
+    for table, registry in registry_rows(glossary.documents, glossary.domains).items():
+        _insert(conn, table, registry)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (revision or "",))
+    return sum(count for _, _, count in
+               conn.execute("SELECT concept, first_id, terms FROM _concept_digest"))
+
+
+def _places(concepts: tuple[Concept, ...] | list[Concept], kept: list[bool],
+            old: dict[str, tuple[str, int, int]]) -> list[tuple[Concept, int]]:
+    """The first term id of each concept to (re)insert: between the ids of the kept
+    concepts before and after it, spread out like a whole build where there is room.
+    Raises :class:`_Cannot` where there is too little."""
+    places: list[tuple[Concept, int]] = []
+    run: list[Concept] = []
+    low = 0  # the last id taken by a kept concept (or its place)
+    for concept, keep in [*zip(concepts, kept, strict=True), (None, True)]:
+        if not keep:
+            assert concept is not None
+            run.append(concept)
+            continue
+        if concept is None:
+            high = None
+        else:
+            _, first, count = old[concept.id]
+            high = first
+        if run:
+            needed = sum(_term_count(c) for c in run)
+            gap = ID_GAP if high is None else min(ID_GAP, (high - 1 - low - needed) // len(run))
+            if gap < 1:
+                raise _Cannot("no room between two concepts' term ids")
+            last = low
+            for each in run:
+                first_id = last + gap
+                places.append((each, first_id))
+                last = first_id + _term_count(each) - 1
+            if high is not None and last >= high:
+                raise _Cannot("no room between two concepts' term ids")
+            run = []
+        if concept is not None:
+            low = first + count - 1
+    return places
+
+
+def _term_count(concept: Concept) -> int:
+    return len(concept.en.terms) + len(concept.km.terms)
+
+
+def _delete(conn: sqlite3.Connection, concept_ids: list[str]) -> KmKeys:
+    """Delete the rows of these concepts; returns the Khmer keys their terms had."""
+    removed: KmKeys = []
+    for start in range(0, len(concept_ids), _CHUNK):
+        chunk = concept_ids[start:start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        ids: list[int] = []
+        for term_id, lang, key in conn.execute(
+                f"SELECT id, lang, key FROM term WHERE concept IN ({marks})", chunk):
+            ids.append(term_id)
+            if lang == "km":
+                removed.append((len(key), key, term_id))
+        for first in range(0, len(ids), _CHUNK):
+            some = ids[first:first + _CHUNK]
+            id_marks = ", ".join("?" * len(some))
+            for fts in ("_terms_en_fts", "_terms_tri_fts"):
+                conn.execute(f"DELETE FROM {fts} WHERE rowid IN ({id_marks})", some)
+        for table, column in (("term", "concept"), ("definition", "concept"),
+                              ("source_ref", "concept"), ("concept", "id"),
+                              ("_concept_digest", "concept")):
+            conn.execute(f'DELETE FROM "{table}" WHERE "{column}" IN ({marks})', chunk)
+    return removed
+
+
+def _update_grams(conn: sqlite3.Connection, removed: KmKeys, added: KmKeys) -> None:
+    """Take the removed terms out of the posting lists of their grams and put the added
+    ones in, in the order of a whole build (key length, key, id)."""
+    gone, new = set(removed) - set(added), set(added) - set(removed)
+    if not gone and not new:  # e.g. a definition edited: the Khmer terms kept their ids
+        return
+    gone_by_gram: dict[str, set[int]] = {}
+    for _, key, term_id in gone:
+        for gram in grams(key):
+            gone_by_gram.setdefault(gram, set()).add(term_id)
+    new_by_gram: dict[str, list[tuple[int, str, int]]] = {}
+    for item in new:
+        for gram in grams(item[1]):
+            new_by_gram.setdefault(gram, []).append(item)
+    keys: dict[int, tuple[int, str, int]] = {}
+    if new_by_gram:
+        keys = {term_id: (len(key), key, term_id) for term_id, key in
+                conn.execute("SELECT id, key FROM term WHERE lang = 'km'")}
+    for gram in sorted(gone_by_gram.keys() | new_by_gram.keys()):
+        row = conn.execute("SELECT terms FROM _term_grams WHERE gram = ?", (gram,)).fetchone()
+        ids = array("I")
+        if row is not None:
+            ids.frombytes(row[0])
+        out_ids = gone_by_gram.get(gram, set())
+        postings = [i for i in ids if i not in out_ids]
+        for item in new_by_gram.get(gram, ()):
+            insort(postings, item[2], key=keys.__getitem__)
+        if postings:
+            conn.execute("INSERT OR REPLACE INTO _term_grams VALUES (?, ?)",
+                         (gram, array("I", postings).tobytes()))
+        elif row is not None:
+            conn.execute("DELETE FROM _term_grams WHERE gram = ?", (gram,))
