@@ -274,40 +274,58 @@ def build_entries(glossary: Glossary, *, approved_only: bool = False) -> list[Ca
 
 def _build_entries(glossary: Glossary, approved_only: bool) -> list[CatalogEntry]:
     comments = _Comments(glossary)
-    entry_comments = comments.entry
     entries: list[CatalogEntry] = []
+    for concept in glossary.concepts:
+        entries.extend(concept_entries(comments, concept, approved_only))
+    return entries
+
+
+class EntryMaker:
+    """The catalog entries of one concept at a time (what :func:`build_entries` makes
+    for it), with the comments' shared parts cached."""
+
+    def __init__(self, glossary: Glossary, approved_only: bool = False) -> None:
+        self.comments = _Comments(glossary)
+        self.approved_only = approved_only
+
+    def entries(self, concept: Concept) -> list[CatalogEntry]:
+        return concept_entries(self.comments, concept, self.approved_only)
+
+
+def concept_entries(comments: _Comments, concept: Concept, approved_only: bool
+                    ) -> list[CatalogEntry]:
+    entries: list[CatalogEntry] = []
+    if concept.status is ConceptStatus.RETIRED:
+        return entries
     append = entries.append
-    retired = ConceptStatus.RETIRED
+    entry_comments = comments.entry
     blake2b = hashlib.blake2b
     size = FINGERPRINT_LENGTH // 2
-    for concept in glossary.concepts:
-        if concept.status is retired:
+    head: list[str] | None = None
+    tail: list[str] = []
+    cid = concept.id
+    for pair in pair_terms(concept):
+        km = pair.km
+        approved = km is not None and km.review.state is _APPROVED
+        if approved_only and not approved:
             continue
-        head: list[str] | None = None
-        tail: list[str] = []
-        cid = concept.id
-        for pair in pair_terms(concept):
-            km = pair.km
-            approved = km is not None and km.review.state is _APPROVED
-            if approved_only and not approved:
-                continue
-            if head is None:
-                head, tail = comments.concept_lines(concept)
-            km_text = km.text if km is not None else ""
-            index = pair.en_index
-            en_text = pair.en.text
-            append(CatalogEntry(
-                cid if index == 0 else f"{cid}#{index}",
-                en_text,
-                km_text,
-                entry_comments(concept, pair, head, tail),
-                bool(km_text) and not approved,
-                blake2b(f"{en_text}\x1f{km_text}".encode(), digest_size=size).hexdigest(),
-                f"terms/{cid}.toml",
-                cid,
-                index,
-                pair.km_index,
-            ))
+        if head is None:
+            head, tail = comments.concept_lines(concept)
+        km_text = km.text if km is not None else ""
+        index = pair.en_index
+        en_text = pair.en.text
+        append(CatalogEntry(
+            cid if index == 0 else f"{cid}#{index}",
+            en_text,
+            km_text,
+            entry_comments(concept, pair, head, tail),
+            bool(km_text) and not approved,
+            blake2b(f"{en_text}\x1f{km_text}".encode(), digest_size=size).hexdigest(),
+            f"terms/{cid}.toml",
+            cid,
+            index,
+            pair.km_index,
+        ))
     return entries
 
 

@@ -9,6 +9,7 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from glossary import formats, khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
@@ -36,6 +37,9 @@ class RenderContext:
     revision: str
     digests: Mapping[str, str] = field(default_factory=dict)
     untouched: bool = False
+    #: the loaded terms/ (``loader.Loaded``) the glossary comes from: its files' digests
+    #: let outputs reuse the pieces of unchanged concepts (:mod:`glossary.piece_store`)
+    loaded: Any = None
 
 
 # Each output of `glossary build`: a name and "module:function" taking a RenderContext
@@ -137,7 +141,8 @@ def build(
         remove_stale_temporaries(settings.build_dir)
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
         digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept}
-        ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests)
+        ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests,
+                            loaded=loaded)
         state = OutputState.load(settings.cache_dir)
         for name in RENDERERS:
             if name in targets:

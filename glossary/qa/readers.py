@@ -3,7 +3,7 @@
 Each reader turns a file into a :class:`Document`: text :class:`Segment` objects that
 know how to turn an offset into a line and column, or, for PO catalogs, :class:`PoUnit`
 entries (English msgid, Khmer msgstr forms).  PO catalogs are read by
-:mod:`glossary.qa.po_entries`; python-docx is imported only when a .docx is read.  Bad
+:mod:`glossary.qa.po_entries`, .docx documents by :mod:`glossary.qa.docx_text`.  Bad
 input raises :class:`~glossary.errors.FormatError` with the file, line and column where
 known.
 
@@ -232,43 +232,9 @@ def _po_units(first: po_entries.Unit | None, rest: Iterator[po_entries.Unit]
 def read_docx(path: Path) -> Iterator[Segment]:
     """Every paragraph of the body, table cells included, in document order; the line
     of a segment is its paragraph number (1-based).  The document is opened (and
-    refused if damaged or too large) now; its paragraphs are produced one at a time."""
-    import zipfile
+    refused if it is no .docx or too large) now; its paragraphs are read one at a time
+    (:mod:`glossary.qa.docx_text`)."""
+    from glossary.qa import docx_text
 
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    limits.check_file(path, "docx")
-    try:
-        with zipfile.ZipFile(path) as archive:  # refused from the zip's directory alone
-            limits.check_zip(path, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FormatError("not a Word .docx document (cannot open it as one)", path=path,
-                          hint="save it as .docx (Word 2007 or later)") from exc
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise FormatError("not a Word .docx document (cannot open it as one)", path=path,
-                          hint="save it as .docx (Word 2007 or later)") from exc
-    except Exception as exc:  # lxml raises its own errors for damaged XML parts
-        if type(exc).__module__.startswith(("lxml", "docx")):
-            raise FormatError(f"damaged .docx document: {exc}", path=path) from exc
-        raise
-    blocks = _walk(document, set())
     return (Segment(text, number, 1, newlines_advance=False)
-            for number, text in enumerate(blocks, 1))
-
-
-def _walk(container: object, seen_cells: set[object]) -> Iterator[str]:
-    from docx.table import Table
-
-    for block in container.iter_inner_content():  # type: ignore[attr-defined]
-        if isinstance(block, Table):
-            for row in block.rows:
-                for cell in row.cells:
-                    if cell._tc in seen_cells:  # a merged cell appears once per column
-                        continue
-                    seen_cells.add(cell._tc)
-                    yield from _walk(cell, seen_cells)
-        else:
-            yield block.text
+            for number, text in enumerate(docx_text.paragraphs(path), 1))
