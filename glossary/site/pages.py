@@ -131,6 +131,7 @@ class SiteModel:
     _km_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _changed: dict[str, date | None] = field(default_factory=dict)
     _newest: list[date | None] = field(default_factory=list)
+    _print_rows: dict[bool, list[tuple[Concept, Any, Any]]] = field(default_factory=dict)
 
     def last_changed(self, concept: Concept) -> date | None:
         """:func:`last_changed`, computed once per concept in a build."""
@@ -471,6 +472,11 @@ def glossary_date(model: SiteModel) -> date | None:
 
 
 def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, Any, Any]]:
+    """The concepts of a print page with their preferred terms (computed once per page
+    kind in a build: the fingerprint and both languages' views use them)."""
+    found = model._print_rows.get(approved_only)
+    if found is not None:
+        return found
     rows = []
     for concept in model.active:
         en = concept.en.preferred
@@ -478,6 +484,7 @@ def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, An
         if approved_only and (km is None or km.review.state is not ReviewState.APPROVED):
             continue
         rows.append((concept, en, km))
+    model._print_rows[approved_only] = rows
     return rows
 
 
