@@ -105,13 +105,17 @@ def shard_of(key: bytes) -> int:
     return key[0] % SHARDS
 
 
-def parse_shard(data: bytes, slot_key: str) -> dict[bytes, bytes]:
-    """The pieces of one shard file; empty when it is not a whole shard of this slot
-    key (damaged, truncated, foreign, other version)."""
+#: A piece as read from a shard: a view into the shard's bytes (no copy).
+Piece = bytes | memoryview
+
+
+def parse_shard(data: bytes, slot_key: str) -> dict[bytes, Piece]:
+    """The pieces of one shard file (views into ``data``); empty when it is not a whole
+    shard of this slot key (damaged, truncated, foreign, other version)."""
     head = MAGIC + slot_key.encode("ascii") + b"\n"
     if not data.startswith(head):
         return {}
-    out: dict[bytes, bytes] = {}
+    out: dict[bytes, Piece] = {}
     view = memoryview(data)
     at, end = len(head), len(data)
     while at < end:
@@ -122,13 +126,13 @@ def parse_shard(data: bytes, slot_key: str) -> dict[bytes, bytes]:
         stop = start + length
         if stop > end:
             return {}
-        out[bytes(view[at:at + _KEY_BYTES])] = bytes(view[start:stop])
+        out[bytes(view[at:at + _KEY_BYTES])] = view[start:stop]
         at = stop
     return out
 
 
-def format_shard(pieces: Mapping[bytes, bytes], slot_key: str) -> bytes:
-    parts = [MAGIC, slot_key.encode("ascii"), b"\n"]
+def format_shard(pieces: Mapping[bytes, Piece], slot_key: str) -> bytes:
+    parts: list[Piece] = [MAGIC, slot_key.encode("ascii"), b"\n"]
     for key, data in pieces.items():
         parts += (key, len(data).to_bytes(_LENGTH_BYTES, "big"), data)
     return b"".join(parts)
@@ -143,8 +147,8 @@ class Slot:
         digest = hashlib.sha256(f"{STORE_FORMAT}\0{code_digest()}\0{source.parse_key}\0"
                                 f"{slot}\0{pieces_key}".encode())
         self.key = digest.hexdigest()
-        self.stored: list[dict[bytes, bytes]] = [self._read(i) for i in range(SHARDS)]
-        self.used: list[dict[bytes, bytes]] = [{} for _ in range(SHARDS)]
+        self.stored: list[dict[bytes, Piece]] = [self._read(i) for i in range(SHARDS)]
+        self.used: list[dict[bytes, Piece]] = [{} for _ in range(SHARDS)]
         self.made = 0
         self.reused = 0
         self.order: list[bytes] = []  # every piece's key, in the output's order
@@ -153,7 +157,7 @@ class Slot:
     def _path(self, shard: int) -> Path:
         return self.dir / f"{shard:02d}.pieces"
 
-    def _read(self, shard: int) -> dict[bytes, bytes]:
+    def _read(self, shard: int) -> dict[bytes, Piece]:
         try:
             data = self._path(shard).read_bytes()
         except OSError:  # missing, unreadable, a directory …: no pieces
@@ -177,7 +181,7 @@ class Slot:
         stored, used = self.stored, self.used
         make = pieces.piece
 
-        def piece(concept: Concept) -> bytes:
+        def piece(concept: Concept) -> Piece:
             key = self.piece_key(concept, context(concept) if context is not None else "")
             if key is None:
                 self.complete = False
@@ -251,7 +255,7 @@ def _chunk(data: bytes, at: int) -> tuple[bytes, int] | None:
     return (data[end:stop], stop) if stop <= len(data) else None
 
 
-def replay(cache_dir: Path, slot: str, ident: str) -> tuple[list[bytes], bytes] | None:
+def replay(cache_dir: Path, slot: str, ident: str) -> tuple[list[Piece], bytes] | None:
     """The output recorded under ``ident`` in ``slot`` (its chunks: head, pieces,
     tail) and its record, when the manifest and every piece are there; else None (the
     caller makes the output as usual)."""
@@ -277,8 +281,8 @@ def replay(cache_dir: Path, slot: str, ident: str) -> tuple[list[bytes], bytes] 
     keys = rest[at:]
     if len(keys) % _KEY_BYTES:
         return None
-    shards: dict[int, dict[bytes, bytes]] = {}
-    out = [head]
+    shards: dict[int, dict[bytes, Piece]] = {}
+    out: list[Piece] = [head]
     for start in range(0, len(keys), _KEY_BYTES):
         key = keys[start:start + _KEY_BYTES]
         shard = shard_of(key)
