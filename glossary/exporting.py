@@ -7,23 +7,57 @@ generated from the registry), and the targets ``tools`` and ``approved``.
 
 from __future__ import annotations
 
+import json
+import os
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import formats, selection, textfile, unsafe
+from glossary import formats, piece_store, selection, textfile, unsafe
 from glossary.errors import FormatError
 from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
 
 XML_FORMATS = ("tbx", "xlsx")
+#: The formats whose whole file is their pieces (head, pieces, tail), written through the
+#: piece store. (XLSX's pieces are its worksheet, which is then zipped.) A PO compendium
+#: is too (``po.CompendiumPieces``), through ``glossary export po --compendium``.
+WHOLE_FILE_PIECES = frozenset({"tbx", "csv", "json", "omegat", "po"})
+#: The problems of ``check`` that every character XML cannot hold has (validate's
+#: ``check_text`` and ``check_xml_chars``): only concepts with one are looked at.
+CHARACTER_CODES = frozenset({"control-char", "unsafe-char"})
 
 
-def refuse_unsafe(name: str, glossary: Glossary) -> None:
+@dataclass(frozen=True)
+class Known:
+    """What a loaded ``terms/`` already tells an export: where its pieces are kept
+    (:mod:`glossary.piece_store`) and which concepts' files have a character problem
+    (the only ones :func:`refuse_unsafe` has to look at)."""
+
+    source: piece_store.Source | None
+    flagged: frozenset[str]
+
+    @classmethod
+    def of(cls, loaded: Any, settings: Any) -> Known:
+        by_path = {f.path: f.concept.id for f in loaded.result.files if f.concept is not None}
+        flagged = frozenset(by_path[p.path] for p in loaded.problems
+                            if p.code in CHARACTER_CODES and p.path in by_path)
+        return cls(piece_store.Source.of(loaded, settings.cache_dir), flagged)
+
+
+def refuse_unsafe(name: str, glossary: Glossary, known: Known | None = None) -> None:
     """TBX and XLSX are XML: a character XML cannot hold (a C0 control, U+FFFE, U+FFFF)
-    is refused with its concept and field, before anything is written."""
+    is refused with its concept and field, before anything is written. With ``known``
+    (a glossary loaded from terms/), only the concepts whose files ``check`` flagged
+    for such a character are looked at: nothing to do on a clean glossary."""
     if name not in XML_FORMATS:
         return
-    found = unsafe.first_not_xml(glossary.concepts)
+    concepts: Any = glossary.concepts
+    if known is not None:
+        if not known.flagged:
+            return
+        concepts = [c for c in concepts if c.id in known.flagged]
+    found = unsafe.first_not_xml(concepts)
     if found is not None:
         concept, field, char = found
         raise FormatError(f"{field}: contains {unsafe.name(char)}, which {name.upper()} "
@@ -31,48 +65,127 @@ def refuse_unsafe(name: str, glossary: Glossary) -> None:
                           hint="remove it; `glossary check` lists every such character")
 
 
+def _slot(name: str, options: WriteOptions) -> str:
+    """The piece store's slot of an output: the format and the options that change its
+    pieces (not the revision, which only a head carries)."""
+    return piece_store.slot_name(name, options.approved_only, options.min_review,
+                                 options.compendium, options.tbx_version)
+
+
 def write(name: str, glossary: Glossary, out: IO[bytes],
-          options: WriteOptions | None = None) -> None:
-    """Serialize ``glossary`` as format ``name`` to a binary stream."""
-    refuse_unsafe(name, glossary)
-    formats.load(name).write(glossary, out, options or WriteOptions())
+          options: WriteOptions | None = None, known: Known | None = None,
+          record: bytes | None = None) -> None:
+    """Serialize ``glossary`` as format ``name`` to a binary stream; with ``known``,
+    through the piece store when the format is cut into pieces (``record``: what to
+    remember with the output's manifest, for :func:`replay`)."""
+    options = options or WriteOptions()
+    refuse_unsafe(name, glossary, known)
+    module = formats.load(name)
+    make = getattr(module, "pieces", None) if name in WHOLE_FILE_PIECES else None
+    if make is None or known is None or known.source is None:
+        module.write(glossary, out, options)
+        return
+    concepts = glossary.concepts
+    if name == "po":  # the catalog selects by itself (see formats.po.write)
+        concepts = selection.select(glossary, options.level).concepts
+    slot = _slot(name, options)
+    manifest = None
+    if record is not None:
+        manifest = (manifest_id(known.source.parse_key, slot, options), record)
+    piece_store.write(make(glossary, options), concepts, out, known.source, slot, manifest)
 
 
 def write_file(name: str, glossary: Glossary, path: Path,
-               options: WriteOptions | None = None) -> Path:
+               options: WriteOptions | None = None, known: Known | None = None,
+               record: bytes | None = None) -> Path:
     """Write by the one output rule (:mod:`glossary.output`): a regular file atomically
     (an interrupted export leaves the previous file whole), a symbolic link's target,
     a device or FIFO written through, a directory refused."""
     with textfile.atomic_writer(path) as handle:
-        write(name, glossary, handle, options)
+        write(name, glossary, handle, options, known, record)
     return path
 
 
 def export_glossary(glossary: Glossary, name: str, output: Path | IO[bytes],
-                    options: WriteOptions | None = None) -> selection.Counts:
+                    options: WriteOptions | None = None, known: Known | None = None
+                    ) -> selection.Counts:
     """Select the terms ``options`` ask for, then write format ``name`` to a path
     (atomically) or a binary stream. Returns what was written (0 Khmer terms: the caller
     warns)."""
     options = options or WriteOptions()
     chosen = selection.select(glossary, options.level)
+    counts = selection.count(chosen)
+    record = json.dumps(asdict(counts)).encode() if known is not None else None
     if isinstance(output, Path):
-        write_file(name, chosen, output, options)
+        write_file(name, chosen, output, options, known, record)
     else:
-        write(name, chosen, output, options)
-    return selection.count(chosen)
+        write(name, chosen, output, options, known, record)
+    return counts
 
 
 def export_file(settings: Any, name: str, output: Path | IO[bytes],
                 options: WriteOptions | None = None) -> selection.Counts:
     """What ``glossary export NAME`` does: validate terms/ (errors stop it), then
-    :func:`export_glossary`. The revision is terms/'s."""
-    from dataclasses import replace
-
+    :func:`export_glossary`, with the pieces of unchanged concepts from the piece store.
+    The revision is terms/'s. When nothing in terms/ changed since this same export was
+    last written, it is written again from its manifest (:func:`replay`)."""
     from glossary import loader
 
+    replayed = replay(settings, name, output, options or WriteOptions())
+    if replayed is not None:
+        return replayed
     loaded = loader.load_valid(settings)
     options = replace(options or WriteOptions(), revision=loaded.revision)
-    return export_glossary(loaded.glossary, name, output, options)
+    return export_glossary(loaded.glossary, name, output, options,
+                           Known.of(loaded, settings))
+
+
+def manifest_id(parse_key: str, slot: str, options: WriteOptions) -> str:
+    """What an export depends on besides terms/: its options (with the revision) and
+    ``SOURCE_DATE_EPOCH`` (a PO header's date)."""
+    return piece_store.manifest_id(parse_key, slot, options,
+                                   os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+def replay(settings: Any, name: str, output: Path | IO[bytes], options: WriteOptions
+           ) -> selection.Counts | None:
+    """``glossary export NAME`` without loading a concept, when no file of terms/
+    changed since the last full check (:func:`glossary.loader.unchanged`) and the piece
+    store has this export's manifest for that revision: the same errors stop it, the
+    same bytes are written. None when it cannot (the caller exports as usual)."""
+    from glossary import loader
+
+    if name not in WHOLE_FILE_PIECES:
+        return None
+    state = loader.unchanged(settings)
+    if state is None:
+        return None
+    loader.raise_for_errors(state, settings, False)
+    if name in XML_FORMATS and any(p.code in CHARACTER_CODES for p in state.problems):
+        return None  # the usual way looks at those concepts
+    options = replace(options, revision=state.revision)
+    slot = _slot(name, options)
+    found = piece_store.replay(settings.cache_dir, slot,
+                               manifest_id(state.parse_key, slot, options))
+    if found is None:
+        return None
+    chunks, record = found
+    try:
+        counts = selection.Counts(**json.loads(record))
+    except (ValueError, TypeError):
+        return None
+    if isinstance(output, Path):
+        with textfile.atomic_writer(output) as handle:
+            handle.writelines(chunks)
+    else:
+        output.writelines(chunks)
+    return counts
+
+
+def known(ctx: Any) -> Known | None:
+    """What a build's render context knows of terms/ (None: a context without it)."""
+    loaded = getattr(ctx, "loaded", None)
+    return None if loaded is None else Known.of(loaded, ctx.settings)
 
 
 def render_target(ctx: Any, name: str) -> list[Path]:
@@ -80,7 +193,8 @@ def render_target(ctx: Any, name: str) -> list[Path]:
     target = formats.get(name).target
     assert target is not None, name
     path = ctx.settings.build_dir / target
-    return [write_file(name, ctx.glossary, path, WriteOptions(revision=ctx.revision))]
+    return [write_file(name, ctx.glossary, path, WriteOptions(revision=ctx.revision),
+                       known(ctx))]
 
 
 def render_tools(ctx: Any) -> list[Path]:
@@ -90,12 +204,14 @@ def render_tools(ctx: Any) -> list[Path]:
     from glossary import locale_catalogs
 
     build = ctx.settings.build_dir
+    facts = known(ctx)
     written = [write_file("tbx", ctx.glossary, build / "glossary-v2.tbx",
-                          WriteOptions(revision=ctx.revision, tbx_version=2)),
-               write_file("omegat", ctx.glossary, build / "glossary.omegat.txt")]
+                          WriteOptions(revision=ctx.revision, tbx_version=2), facts),
+               write_file("omegat", ctx.glossary, build / "glossary.omegat.txt",
+                          None, facts)]
     target = build / locale_catalogs.COMPENDIUM_PO
-    textfile.atomic_write_text(target, locale_catalogs.project_po_text(
-        ctx.glossary, ctx.revision, None, compendium=True))
+    textfile.atomic_write_bytes(target, locale_catalogs.project_po_bytes(
+        ctx.glossary, ctx.revision, None, compendium=True, known=facts))
     return [*written, target]
 
 
@@ -108,14 +224,15 @@ def render_approved(ctx: Any) -> list[Path]:
 
     base = ctx.settings.build_dir / "approved"
     chosen = selection.select(ctx.glossary, "approved")
+    facts = known(ctx)
     written = []
     for file_name, name, version in (
             ("glossary.tbx", "tbx", 3), ("glossary-v2.tbx", "tbx", 2),
             ("glossary.csv", "csv", 3), ("glossary.json", "json", 3),
             ("glossary.omegat.txt", "omegat", 3)):
         written.append(write_file(name, chosen, base / file_name, WriteOptions(
-            revision=ctx.revision, approved_only=True, tbx_version=version)))
+            revision=ctx.revision, approved_only=True, tbx_version=version), facts))
     target = base / locale_catalogs.COMPENDIUM_PO
-    textfile.atomic_write_text(target, locale_catalogs.project_po_text(
-        ctx.glossary, ctx.revision, "approved", compendium=True))
+    textfile.atomic_write_bytes(target, locale_catalogs.project_po_bytes(
+        ctx.glossary, ctx.revision, "approved", compendium=True, known=facts))
     return [*written, target]

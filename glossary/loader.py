@@ -50,6 +50,9 @@ class Loaded:
     revision: str  # a content hash of terms/: the same files give the same revision
     cache_notice: str | None = None  # why the parse cache could not be used, if so
     files_read: int = 0  # concept files parsed this time (the rest came from the cache)
+    #: the parse cache's key (reading code, settings, registry files): with each file's
+    #: digest, what identifies a concept's content for the piece store
+    parse_key: str = ""
 
     @property
     def glossary(self) -> Glossary:
@@ -133,13 +136,14 @@ def load_checked(
     summary = cache.summary()
     if summary is not None and summary.files == signed:
         # Nothing changed since the last full check: its cross-file problems stand.
-        return Loaded(result, list(summary.problems), summary.revision, cache.notice, read)
+        return Loaded(result, list(summary.problems), summary.revision, cache.notice, read,
+                      cache.key)
     problems += validate.cross_file_problems(result.files, result.glossary)
     problems = validate.sort_problems(problems)
     revision = _revision(registry_bytes, files)
     if not racy:
         cache.save_summary(Summary(cache.key, signed, tuple(problems), revision))
-    return Loaded(result, problems, revision, cache.notice, read)
+    return Loaded(result, problems, revision, cache.notice, read, cache.key)
 
 
 def _revision(registry_bytes: list[bytes], files: list[LoadedFile]) -> str:
@@ -170,6 +174,30 @@ def check_folder(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path) -> list[
     return load_checked(terms_dir, fold_coeng_da, cache_dir=cache_dir).problems
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """What the last full check of terms/ found, when no file changed since: its
+    problems and revision, and the parse cache's key (see :func:`unchanged`)."""
+
+    problems: list[Problem]
+    revision: str
+    parse_key: str
+
+
+def unchanged(settings: Settings) -> Unchanged | None:
+    """The last full check's result when no concept file and no registry file changed
+    since (the summary of :func:`load_checked`), without loading a concept; else None.
+    What an output that was already written for this revision needs."""
+    with terms_read_lock(settings.terms_dir):
+        terms_dir = settings.terms_dir
+        scanned = _scan(terms_dir)
+        key = cache_key(terms_dir, settings.fold_coeng_da, _registry_bytes(terms_dir))
+        found = read_summary(settings.cache_dir, key)
+        if found is None or found.files != files_digest(scanned):
+            return None
+        return Unchanged(list(found.problems), found.revision, key)
+
+
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:
     """Read and check the project's ``terms/`` through the parse cache in
     ``build/.cache/``. Never raises for bad content (see ``problems``). Holds the
@@ -188,7 +216,7 @@ def load_valid(
     return loaded
 
 
-def raise_for_errors(loaded: Loaded, settings: Settings, strict: bool) -> None:
+def raise_for_errors(loaded: Loaded | Unchanged, settings: Settings, strict: bool) -> None:
     unreadable = [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
     if unreadable:
         first = unreadable[0]

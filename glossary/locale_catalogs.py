@@ -21,15 +21,19 @@ exported for other projects (``export po --approved-only|--min-review|--compendi
 
 from __future__ import annotations
 
+import io
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from glossary import pairs, selection, textfile
+from glossary import pairs, piece_store, selection, textfile
 from glossary.config import Settings
 from glossary.formats import mo, po
 from glossary.formats.gettext_header import LANGUAGE, Header, header_date, make_header, purpose
 from glossary.imports import clean
-from glossary.model import Glossary
+from glossary.model import ConceptStatus, Glossary, ReviewState
 
 POT_NAME = "glossary.pot"
 PO_NAME = "glossary.po"
@@ -42,6 +46,102 @@ def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
     entries = pairs.build_entries(glossary, approved_only=approved_only)
     header = make_header(glossary, revision)
     return (po.write_catalog(entries, header, template=True), po.write_catalog(entries, header))
+
+
+def catalog_bytes(glossary: Glossary, header: Header, *, template: bool = False,
+                  level: str | None = None, compendium: bool = False, known: Any = None,
+                  record: bytes | None = None) -> bytes:
+    """A catalog (:class:`glossary.formats.po.CatalogPieces`) as UTF-8, with the pieces of
+    unchanged concepts from the piece store when ``known`` (an
+    :class:`glossary.exporting.Known`) has one. ``glossary`` is already selected.
+    ``level`` or ``compendium``: a catalog for other projects (entries without a Khmer
+    term left out). ``record``: remember the catalog's manifest for :func:`replay_po`."""
+    pieces = (po.CompendiumPieces(glossary, header) if compendium else
+              po.CatalogPieces(glossary, header, template=template,
+                               translated_only=level is not None))
+    buffer = io.BytesIO()
+    source = known.source if known is not None else None
+    slot = _catalog_slot(template, level, compendium)
+    manifest = None
+    if source is not None and record is not None:
+        manifest = (_catalog_id(source.parse_key, slot, header.revision), record)
+    piece_store.write(pieces, glossary.concepts, buffer, source, slot, manifest)
+    return buffer.getvalue()
+
+
+def _catalog_slot(template: bool, level: str | None, compendium: bool) -> str:
+    """A catalog's slot in the piece store: a concept's piece differs by all three."""
+    return piece_store.slot_name("po-catalog", template, level, compendium)
+
+
+def _catalog_id(parse_key: str, slot: str, revision: str) -> str:
+    """What the translators' catalog depends on besides terms/: the revision (its
+    header) and ``SOURCE_DATE_EPOCH`` (its date)."""
+    return piece_store.manifest_id(parse_key, slot, revision,
+                                   os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+def replay_po(settings: Settings, out_dir: Path | None = None) -> Exported | None:
+    """``glossary export po`` (the translators' catalogs) without loading a concept,
+    when no file of terms/ changed since the last full check and the piece store has
+    both catalogs' manifests for that revision: the same errors stop it, the same bytes
+    are written. None when it cannot (export as usual)."""
+    from glossary import loader
+
+    state = loader.unchanged(settings)
+    if state is None:
+        return None
+    loader.raise_for_errors(state, settings, False)
+    texts: dict[bool, bytes] = {}
+    record = b""
+    for template in (True, False):
+        slot = _catalog_slot(template, None, False)
+        found = piece_store.replay(settings.cache_dir, slot,
+                                   _catalog_id(state.parse_key, slot, state.revision))
+        if found is None:
+            return None
+        chunks, record = found
+        texts[template] = b"".join(chunks)
+    try:
+        entries, fuzzy, untranslated = json.loads(record)
+    except (ValueError, TypeError):
+        return None
+    paths = _write_catalogs(settings, out_dir, texts[True], texts[False])
+    return Exported(paths, entries, fuzzy, untranslated)
+
+
+def _write_catalogs(settings: Settings, out_dir: Path | None, pot_data: bytes,
+                    po_data: bytes) -> list[Path]:
+    base = out_dir or settings.locale_dir
+    paths = []
+    for path, data in (
+        (base / POT_NAME, pot_data),
+        (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_data),
+        (settings.build_dir / POT_NAME, pot_data),
+        (settings.build_dir / LANGUAGE / PO_NAME, po_data),
+    ):
+        textfile.atomic_write_bytes(path, data)
+        paths.append(path)
+    return paths
+
+
+def _counts(glossary: Glossary, translated_only: bool) -> tuple[int, int, int]:
+    """(entries, fuzzy, untranslated) of the catalog of ``glossary``, as
+    :func:`glossary.pairs.build_entries` makes them, without making them."""
+    entries = fuzzy = untranslated = 0
+    for concept in glossary.concepts:
+        if concept.status is ConceptStatus.RETIRED:
+            continue
+        for pair in pairs.pair_terms(concept):
+            km = pair.km
+            if km is None or not km.text:
+                if translated_only:
+                    continue
+                untranslated += 1
+            elif km.review.state is not ReviewState.APPROVED:
+                fuzzy += 1
+            entries += 1
+    return entries, fuzzy, untranslated
 
 
 @dataclass
@@ -94,40 +194,53 @@ def project_po_text(glossary: Glossary, revision: str, level: str | None,
                                                            compendium, today=today))
 
 
+def project_po_bytes(glossary: Glossary, revision: str, level: str | None,
+                     compendium: bool = False, *, today: bool = False, known: Any = None
+                     ) -> bytes:
+    """:func:`project_po_text` as UTF-8, made of pieces (from the piece store with
+    ``known``)."""
+    header = project_header(glossary, revision, level, compendium, today=today)
+    return catalog_bytes(selection.select(glossary, level), header, level=level,
+                         compendium=compendium, known=known)
+
+
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
               approved_only: bool = False, min_review: str | None = None,
-              compendium: bool = False, out_dir: Path | None = None) -> Exported:
+              compendium: bool = False, out_dir: Path | None = None,
+              known: Any = None) -> Exported:
     """Write the catalogs (see the module docstring); return the paths written.
 
     With ``approved_only``, ``min_review`` or ``compendium``: one catalog for other
     projects, in ``out_dir`` or build/approved/ (build/proposed/ for proposals,
-    build/all/ for a compendium of every term)."""
+    build/all/ for a compendium of every term). ``known``
+    (:class:`glossary.exporting.Known`): the pieces of unchanged concepts come from the
+    piece store."""
     level = selection.level(approved_only, min_review)
     paths: list[Path] = []
-    if level is not None or compendium:
-        chosen = project_entries(glossary, level, compendium)
-        header = project_header(glossary, revision, level, compendium, today=True)
+    if compendium:
         base = out_dir or settings.build_dir / (level or "all")
-        target = (base / COMPENDIUM_PO if compendium
-                  else base / LANGUAGE / "LC_MESSAGES" / PO_NAME)
-        textfile.atomic_write_text(target, po.write_catalog(chosen.entries, header))
-        return Exported([target], len(chosen.entries), sum(e.fuzzy for e in chosen.entries),
-                        0, chosen.ambiguous)
-    entries = pairs.build_entries(glossary)
+        target = base / COMPENDIUM_PO
+        textfile.atomic_write_bytes(target, project_po_bytes(
+            glossary, revision, level, True, today=True, known=known))
+        index = pairs.CompendiumIndex(selection.select(glossary, level))
+        entries, fuzzy = index.counts()
+        return Exported([target], entries, fuzzy, 0, index.ambiguities())
+    if level is not None:
+        selected = selection.select(glossary, level)
+        header = project_header(glossary, revision, level, compendium, today=True)
+        base = out_dir or settings.build_dir / level
+        target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
+        textfile.atomic_write_bytes(target, catalog_bytes(
+            selected, header, level=level, known=known))
+        entries, fuzzy, _ = _counts(selected, True)
+        return Exported([target], entries, fuzzy, 0, [])
     header = make_header(glossary, revision)
-    po_text = po.write_catalog(entries, header)
-    base = out_dir or settings.locale_dir
-    pot_text = po.write_catalog(entries, header, template=True)
-    for path, text in (
-        (base / POT_NAME, pot_text),
-        (base / LANGUAGE / "LC_MESSAGES" / PO_NAME, po_text),
-        (settings.build_dir / POT_NAME, pot_text),
-        (settings.build_dir / LANGUAGE / PO_NAME, po_text),
-    ):
-        textfile.atomic_write_text(path, text)
-        paths.append(path)
-    return Exported(paths, len(entries), sum(e.fuzzy for e in entries),
-                    sum(not e.msgstr for e in entries))
+    counts = _counts(glossary, False)
+    record = json.dumps(counts).encode()
+    po_data = catalog_bytes(glossary, header, known=known, record=record)
+    pot_data = catalog_bytes(glossary, header, template=True, known=known, record=record)
+    paths = _write_catalogs(settings, out_dir, pot_data, po_data)
+    return Exported(paths, *counts)
 
 
 def export_mo(glossary: Glossary, revision: str, settings: Settings,
@@ -147,12 +260,16 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
 
 def render_po(ctx: object) -> list[Path]:
     """``glossary build`` target ``po``: build/glossary.pot and build/km/glossary.po."""
+    from glossary import exporting
+
     glossary, settings, revision = _ctx(ctx)
-    pot_text, po_text = po_texts(glossary, revision)
+    header = make_header(glossary, revision)
+    known = exporting.known(ctx)
     written = []
-    for path, text in ((settings.build_dir / POT_NAME, pot_text),
-                       (settings.build_dir / LANGUAGE / PO_NAME, po_text)):
-        textfile.atomic_write_text(path, text)
+    for path, template in ((settings.build_dir / POT_NAME, True),
+                           (settings.build_dir / LANGUAGE / PO_NAME, False)):
+        textfile.atomic_write_bytes(path, catalog_bytes(glossary, header, template=template,
+                                                        known=known))
         written.append(path)
     return written
 

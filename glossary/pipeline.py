@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import importlib
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from glossary import formats, khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
@@ -36,6 +38,9 @@ class RenderContext:
     revision: str
     digests: Mapping[str, str] = field(default_factory=dict)
     untouched: bool = False
+    #: the loaded terms/ (``loader.Loaded``) the glossary comes from: its files' digests
+    #: let outputs reuse the pieces of unchanged concepts (:mod:`glossary.piece_store`)
+    loaded: Any = None
 
 
 # Each output of `glossary build`: a name and "module:function" taking a RenderContext
@@ -102,6 +107,8 @@ class TargetResult:
     name: str
     paths: tuple[Path, ...]
     status: str
+    cpu: float = 0.0  # seconds of CPU this target took (``glossary build --timings``)
+    wall: float = 0.0  # seconds of wall-clock time
 
 
 @dataclass
@@ -112,6 +119,8 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     revision: str = ""
     targets: list[TargetResult] = field(default_factory=list)
+    load_cpu: float = 0.0  # reading and checking terms/: seconds of CPU
+    load_wall: float = 0.0  # ... and of wall-clock time
 
 
 def build(
@@ -135,9 +144,12 @@ def build(
         raise from_os_error(exc, exc.filename or settings.build_dir) from None
     with build_lock(settings.build_dir), terms_read_lock(settings.terms_dir):
         remove_stale_temporaries(settings.build_dir)
+        cpu, wall = time.process_time(), time.perf_counter()
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
+        load_cpu, load_wall = time.process_time() - cpu, time.perf_counter() - wall
         digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept}
-        ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests)
+        ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests,
+                            loaded=loaded)
         state = OutputState.load(settings.cache_dir)
         for name in RENDERERS:
             if name in targets:
@@ -147,11 +159,18 @@ def build(
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
     outputs = [path for result in results for path in result.paths]
     return BuildReport(len(glossary.concepts), terms, loaded.problems, outputs, loaded.revision,
-                       results)
+                       results, load_cpu, load_wall)
 
 
 def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetResult:
     """Write one target, unless it is up to date: same input key, files untouched."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = _build_target_untimed(name, ctx, state)
+    return dataclasses.replace(result, cpu=time.process_time() - cpu,
+                               wall=time.perf_counter() - wall)
+
+
+def _build_target_untimed(name: str, ctx: RenderContext, state: OutputState) -> TargetResult:
     key = input_key(name, ctx.revision, str(ctx.settings.fold_coeng_da))
     if name not in SELF_INCREMENTAL:
         current = state.up_to_date(name, key)

@@ -253,6 +253,31 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
                          "use one kind of digit", Level.WARNING)
 
 
+#: A file that may hold a character XML cannot (or a TOML escape that makes one).
+_MAY_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\\\\[uUbfe]")
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def check_xml_chars(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+    """A character XML cannot hold in a value :func:`check_text` does not read (a
+    name, a part of speech, a source's document): TBX and XLSX exports refuse it
+    (:func:`glossary.exporting.refuse_unsafe` looks only at concepts with a
+    ``control-char`` or ``unsafe-char`` problem, so every such character must have one)."""
+    if loaded.text is not None and _MAY_NOT_XML.search(loaded.text) is None:
+        return  # the usual file: nothing to walk
+    concept = loaded.concept
+    assert concept is not None
+    checked = {f.value for f in loaded.fields} | {f.raw for f in loaded.fields}
+    for path, text in unsafe.strings(concept):
+        char = unsafe.not_xml(text)
+        if char is not None and text not in checked:
+            keypath = tuple(int(index) if index else name
+                            for name, index in _PATH_PART.findall(path))
+            yield _p(loaded, "unsafe-char", keypath, f"{path} contains {unsafe.name(char)}",
+                     "remove it: TBX and XLSX (XML) exports cannot carry it", Level.WARNING)
+            return
+
+
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TERM_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -260,6 +285,7 @@ _TERM_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: Checks that need one file and the registry (documents, domains) only.
 LOCAL_CHECKS: tuple[Check, ...] = (
     check_id, check_domains, check_sources, check_reviews, check_completeness, check_text,
+    check_xml_chars,
 )
 FILE_CHECKS: tuple[Check, ...] = (*LOCAL_CHECKS, check_see_also)
 

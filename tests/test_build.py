@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -150,3 +151,16 @@ def test_written_files_have_normal_permissions(cli, project):
     assert len(written) >= 7
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_build_timings_show_cpu_and_wall_per_output(cli) -> None:
+    result = cli("build", "--timings")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()[1:]
+    targets = [line for line in lines if line.startswith("  build/")]
+    assert len(targets) == len(pipeline.TARGETS)
+    assert all(re.search(r"\(cpu \d+\.\d\d s, wall \d+\.\d\d s\)$", line) for line in targets)
+    assert re.fullmatch(r"  reading terms/: cpu \d+\.\d\d s, wall \d+\.\d\d s; "
+                        r"in all: cpu \d+\.\d\d s, wall \d+\.\d\d s", lines[-1])
+    plain = cli("build")
+    assert "cpu" not in plain.stdout

@@ -59,8 +59,10 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
 @click.option("--only", "only", multiple=True, metavar="TARGET",
               help="Build only this output (repeatable), e.g. db or site.")
 @click.option("--strict", is_flag=True, help="Refuse to build when there are warnings.")
+@click.option("--timings", is_flag=True,
+              help="Show the CPU and wall-clock seconds of reading terms/ and of each output.")
 @click.pass_obj
-def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
+def build(obj: Context, only: tuple[str, ...], strict: bool, timings: bool) -> None:
     """Validate terms/ and write everything in build/.
 
     \b
@@ -88,8 +90,18 @@ def build(obj: Context, only: tuple[str, ...], strict: bool) -> None:
     rows = [(_paths_shown([Path(shown(p, settings.root)) for p in result.paths]), result.status)
             for result in report.targets]
     width = max((len(name) for name, _ in rows), default=0)
-    for name, status in rows:
-        echo(f"  {name.ljust(width)}  {status}")
+    for (name, status), result in zip(rows, report.targets, strict=True):
+        timing = f"  ({_seconds(result.cpu, result.wall)})" if timings else ""
+        echo(f"  {name.ljust(width)}  {status}{timing}")
+    if timings:
+        cpu = report.load_cpu + sum(r.cpu for r in report.targets)
+        wall = report.load_wall + sum(r.wall for r in report.targets)
+        echo(f"  reading terms/: {_seconds(report.load_cpu, report.load_wall)}; "
+             f"in all: {_seconds(cpu, wall)}")
+
+
+def _seconds(cpu: float, wall: float) -> str:
+    return f"cpu {cpu:.2f} s, wall {wall:.2f} s"
 
 
 def _paths_shown(paths: list[Path]) -> str:

@@ -145,14 +145,19 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
       $ glossary export po --compendium --approved-only
       $ msgmerge --compendium build/approved/glossary-compendium.km.po km.po app.pot
     """
-    from glossary import loader, locale_catalogs
+    from glossary import exporting, loader, locale_catalogs
 
     with user_errors():
         settings = obj.settings()
-        loaded = loader.load_valid(settings)
-        done = locale_catalogs.export_po(loaded.glossary, loaded.revision, settings,
-                                         approved_only=approved_only, min_review=min_review,
-                                         compendium=compendium, out_dir=out_dir)
+        done = None
+        if not (approved_only or min_review or compendium):
+            done = locale_catalogs.replay_po(settings, out_dir)
+        if done is None:
+            loaded = loader.load_valid(settings)
+            done = locale_catalogs.export_po(
+                loaded.glossary, loaded.revision, settings, approved_only=approved_only,
+                min_review=min_review, compendium=compendium, out_dir=out_dir,
+                known=exporting.Known.of(loaded, settings))
     echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
          f"{done.untranslated} untranslated)")
     for path in done.paths:

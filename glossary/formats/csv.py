@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -13,19 +13,47 @@ from glossary import limits, textfile
 from glossary.errors import FormatError
 from glossary.formats import sheet_layout
 from glossary.formats.options import ReadOptions, WriteOptions
+from glossary.formats.pieces import key_of
+from glossary.formats.pieces import write as write_pieces
 from glossary.imports.records import ReadResult
-from glossary.model import Glossary
+from glossary.model import Concept, Glossary
 
 BOM = "\ufeff"
 
 
+class CsvPieces:
+    """The CSV as :mod:`~glossary.formats.pieces`: the BOM and the header row, then each
+    concept's rows (CRLF line ends)."""
+
+    key = key_of("csv", sheet_layout.COLUMNS)
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO(newline="")
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def _text(self, rows: Iterable[list[str]]) -> bytes:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerows(rows)
+        return self.buffer.getvalue().encode("utf-8")
+
+    def head(self) -> bytes:
+        return BOM.encode("utf-8") + self._text([list(sheet_layout.COLUMNS)])
+
+    def piece(self, concept: Concept) -> bytes:
+        return self._text(sheet_layout.table_rows(concept))
+
+    def tail(self) -> bytes:
+        return b""
+
+
+def pieces(glossary: Glossary, options: WriteOptions | None = None) -> CsvPieces:
+    return CsvPieces()
+
+
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
     """Write the table, UTF-8 with a BOM and CRLF line ends, to a binary stream."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    text.write(BOM)
-    csv.writer(text, lineterminator="\r\n").writerows(sheet_layout.rows(glossary))
-    text.flush()
-    text.detach()
+    write_pieces(CsvPieces(), glossary.concepts, out)
 
 
 def _decode(path: Path) -> str:

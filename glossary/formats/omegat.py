@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from typing import IO
 
 from glossary.formats.options import WriteOptions
-from glossary.model import ConceptStatus, Glossary, ReviewState
+from glossary.formats.pieces import key_of
+from glossary.formats.pieces import write as write_pieces
+from glossary.model import Concept, ConceptStatus, Glossary, ReviewState
 from glossary.pairs import pair_terms
 
 _BREAKS = re.compile(r"[\t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
@@ -29,26 +31,49 @@ def field(text: str) -> str:
 def rows(glossary: Glossary) -> Iterator[tuple[str, str, str]]:
     """``(English, Khmer, comment)`` for every paired term, in concept order."""
     for concept in glossary.concepts:
-        if concept.status is ConceptStatus.RETIRED:
+        yield from concept_rows(concept)
+
+
+def concept_rows(concept: Concept) -> Iterator[tuple[str, str, str]]:
+    """The lines of one concept (none for a retired one)."""
+    if concept.status is ConceptStatus.RETIRED:
+        return
+    definition = concept.en.definition.text if concept.en.definition else ""
+    for pair in pair_terms(concept):
+        km = pair.km
+        if km is None or not km.text:
             continue
-        definition = concept.en.definition.text if concept.en.definition else ""
-        for pair in pair_terms(concept):
-            km = pair.km
-            if km is None or not km.text:
-                continue
-            state = km.review.state
-            review = ("approved" if state is ReviewState.APPROVED
-                      else f"{state.value}, not approved yet")
-            comment = f"{concept.id} ({review})"
-            if definition:
-                comment += f": {definition}"
-            yield field(pair.en.text), field(km.text), field(comment)
+        state = km.review.state
+        review = ("approved" if state is ReviewState.APPROVED
+                  else f"{state.value}, not approved yet")
+        comment = f"{concept.id} ({review})"
+        if definition:
+            comment += f": {definition}"
+        yield field(pair.en.text), field(km.text), field(comment)
+
+
+class OmegatPieces:
+    """The OmegaT file as :mod:`~glossary.formats.pieces`: no head or tail, each
+    concept's lines."""
+
+    key = key_of("omegat")
+
+    def head(self) -> bytes:
+        return b""
+
+    def piece(self, concept: Concept) -> bytes:
+        return "".join("\t".join(line) + "\n" for line in concept_rows(concept)
+                       ).encode("utf-8")
+
+    def tail(self) -> bytes:
+        return b""
+
+
+def pieces(glossary: Glossary, options: WriteOptions | None = None) -> OmegatPieces:
+    return OmegatPieces()
 
 
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> int:
     """Write the glossary file (UTF-8, no BOM, LF line ends); returns the lines."""
-    count = 0
-    for line in rows(glossary):
-        out.write(("\t".join(line) + "\n").encode("utf-8"))
-        count += 1
-    return count
+    write_pieces(OmegatPieces(), glossary.concepts, out)
+    return sum(1 for _ in rows(glossary))

@@ -12,11 +12,20 @@ it is given and what :attr:`Pieces.key` stands for (the format, its options and 
 glossary-wide data it looks at, such as the set of concepts a cross-reference may
 point to). Break the rule and a reused piece is stale; the incremental-build tests
 (edits, then a comparison with a clean build) are there to catch it.
+
+Two optional members, read with ``getattr``:
+
+* ``context(concept) -> str``: what a piece reads of *other* concepts, for this one
+  concept (the TBX cross-reference labels of its see-also targets). A store of pieces
+  (:mod:`glossary.piece_store`) keys a piece by the concept's file, this string and
+  :attr:`Pieces.key`, so an edit elsewhere invalidates only the pieces that read it.
+* ``separator: bytes``: written between two non-empty pieces (JSON's comma).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from typing import IO, Protocol
 
 from glossary.model import Concept
@@ -39,9 +48,35 @@ class Pieces(Protocol):
     def tail(self) -> bytes: ...
 
 
-def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes]) -> None:
-    """Write the whole file: head, each concept's piece in order, tail."""
+def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes],
+          make: Callable[[Concept], bytes] | None = None) -> None:
+    """Write the whole file: head, each concept's piece in order (``make``: where a
+    piece comes from, by default :meth:`Pieces.piece`), tail; ``pieces.separator``
+    between non-empty pieces."""
+    make = make or pieces.piece
+    separator: bytes = getattr(pieces, "separator", b"")
     out.write(pieces.head())
+    batch: list[bytes] = []
+    first = True
     for concept in concepts:
-        out.write(pieces.piece(concept))
+        data = make(concept)
+        if not data:
+            continue
+        if separator and not first:
+            batch.append(separator)
+        first = False
+        batch.append(data)
+        if len(batch) >= 512:  # a few hundred pieces per write: few calls, bounded memory
+            out.write(b"".join(batch))
+            batch.clear()
+    out.write(b"".join(batch))
     out.write(pieces.tail())
+
+
+def key_of(*parts: object) -> str:
+    """A :attr:`Pieces.key` from what the pieces read besides the concept (``repr`` of
+    each part: plain strings, numbers, tuples of them and the model's dataclasses)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()

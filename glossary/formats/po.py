@@ -31,8 +31,10 @@ from glossary import limits, textfile, unsafe
 from glossary.errors import FormatError
 from glossary.formats.gettext_header import Header, header_date, make_header, purpose
 from glossary.formats.options import WriteOptions
-from glossary.model import Glossary
-from glossary.pairs import CatalogEntry, build_entries, compendium
+from glossary.formats.pieces import key_of
+from glossary.formats.pieces import write as write_pieces
+from glossary.model import Concept, Glossary
+from glossary.pairs import CatalogEntry, CompendiumIndex, EntryMaker
 from glossary.selection import select
 
 FINGERPRINT_PREFIX = "fingerprint: "
@@ -150,13 +152,17 @@ def entry_text(entry: CatalogEntry, *, template: bool) -> str:
 def write_catalog(entries: Iterable[CatalogEntry], header: Header, *, template: bool = False
                   ) -> str:
     """The text of a PO file (``template``: a POT, every msgstr empty, no fuzzy flags)."""
-    entries = list(entries)
-    chunks = [header_entry(header, template=template)]
+    return header_entry(header, template=template) + entries_text(list(entries),
+                                                                  template=template)
+
+
+def entries_text(entries: list[CatalogEntry], *, template: bool = False) -> str:
+    """The entries of a catalog, each after a blank line (what follows the header)."""
     if not _all_plain(entries):
-        chunks.extend("\n" + entry_text(entry, template=template) for entry in entries)
-        return "".join(chunks)
+        return "".join("\n" + entry_text(entry, template=template) for entry in entries)
     # Nothing to escape anywhere (the usual catalog): each entry in one f-string, the
     # same bytes as entry_text.
+    chunks: list[str] = []
     append = chunks.append
     for entry in entries:
         comments = f"#. {_COMMENT_SEP.join(entry.comments)}\n" if entry.comments else ""
@@ -173,7 +179,68 @@ def write_catalog(entries: Iterable[CatalogEntry], header: Header, *, template: 
     return "".join(chunks)
 
 
+class CatalogPieces:
+    """A PO or POT catalog as :mod:`~glossary.formats.pieces`: the header entry, then
+    each concept's entries (:func:`glossary.pairs.concept_entries`, in the glossary's
+    order, which is the catalog's order). ``translated_only``: a catalog for other
+    projects, entries without a Khmer term left out. The comments read the documents and
+    the domains: they are in :attr:`key`. A compendium: :class:`CompendiumPieces`."""
+
+    def __init__(self, glossary: Glossary, header: Header, *, template: bool = False,
+                 translated_only: bool = False) -> None:
+        self.header = header
+        self.template = template
+        self.translated_only = translated_only
+        self.maker = EntryMaker(glossary)
+        self.key = key_of("po", template, translated_only, glossary.documents,
+                          glossary.domains)
+
+    def head(self) -> bytes:
+        return header_entry(self.header, template=self.template).encode("utf-8")
+
+    def entries(self, concept: Concept) -> list[CatalogEntry]:
+        entries = self.maker.entries(concept)
+        return [e for e in entries if e.msgstr] if self.translated_only else entries
+
+    def piece(self, concept: Concept) -> bytes:
+        return entries_text(self.entries(concept), template=self.template).encode("utf-8")
+
+    def tail(self) -> bytes:
+        return b""
+
+
 _COMMENT_SEP = "\n#. "
+
+
+class CompendiumPieces(CatalogPieces):
+    """A compendium (one entry per English term, see :func:`glossary.pairs.compendium`)
+    as pieces: a concept's piece holds the entries of the English terms it is the first
+    to give; what such an entry reads of other concepts (who else gives the term, and
+    which Khmer term) is :meth:`context`."""
+
+    def __init__(self, glossary: Glossary, header: Header) -> None:
+        super().__init__(glossary, header, translated_only=True)
+        self.index = CompendiumIndex(glossary)
+        self.key = key_of("po-compendium", glossary.documents, glossary.domains)
+
+    def context(self, concept: Concept) -> str:
+        return self.index.context(concept)
+
+    def entries(self, concept: Concept) -> list[CatalogEntry]:
+        return self.index.entries(super().entries(concept))
+
+
+def pieces(glossary: Glossary, options: WriteOptions | None = None) -> CatalogPieces:
+    """What :func:`write` writes, as pieces (not for a compendium)."""
+    options = options or WriteOptions()
+    if options.level is None and not options.compendium:
+        return CatalogPieces(glossary, make_header(glossary, options.revision))
+    header = Header(revision=options.revision, creation_date=header_date(glossary),
+                    purpose=purpose(options.level, options.compendium))
+    chosen = select(glossary, options.level)
+    if options.compendium:
+        return CompendiumPieces(chosen, header)
+    return CatalogPieces(chosen, header, translated_only=True)
 
 
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
@@ -181,16 +248,7 @@ def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = Non
     level (``approved_only``, ``min_review``) or ``compendium``: the catalog other
     projects take (see :func:`glossary.locale_catalogs.export_po`)."""
     options = options or WriteOptions()
-    if options.level is None and not options.compendium:
-        entries = build_entries(glossary)
-        header = make_header(glossary, options.revision)
-    else:  # a catalog for other projects: only entries with a Khmer term
-        entries = [e for e in build_entries(select(glossary, options.level)) if e.msgstr]
-        if options.compendium:
-            entries, _ = compendium(entries)
-        header = Header(revision=options.revision, creation_date=header_date(glossary),
-                        purpose=purpose(options.level, options.compendium))
-    out.write(write_catalog(entries, header).encode("utf-8"))
+    write_pieces(pieces(glossary, options), select(glossary, options.level).concepts, out)
 
 
 def _all_plain(entries: list[CatalogEntry]) -> bool:

@@ -33,9 +33,10 @@ from pathlib import Path
 from glossary import __version__, search
 from glossary.site import changes_page, more_pages, pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
+from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
-from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, SearchView
+from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, PrintView, SearchView
 from glossary.site.writer import SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
@@ -128,6 +129,16 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     renderer = Renderer(languages, has_changes=has_changes, site=model.site)
     global_key = _global_key(languages, has_changes, model.site)
     writer = SiteWriter(out, incremental=incremental)
+    print_rows = PrintRows(ctx.settings.cache_dir, writer) if incremental else None
+
+    def render(page: PageInfo, view: object) -> str:
+        if isinstance(view, PrintView) and view.rows:  # print.html, approved.html
+            if print_rows is not None:
+                view = print_rows.view(page, view, global_key, renderer.render_rows)
+            else:
+                view = print_view_rendered(page, view, renderer.render_rows)
+        return renderer.render(page, view)
+
     specs = [*_page_specs(model, ctx, extra),
              PageSpec("print.html", "print.html",
                       lambda: pages.print_view(model, "en", ctx.revision),
@@ -140,8 +151,19 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     # neither rendered nor written. Concept pages and the pages with a fingerprint (the
     # indexes and print pages, the largest) go to the job list, rendered last.
     jobs: list[tuple[str, int, str, str]] = []  # (kind, index, lang, key)
+    # A concept's key: the digest of its file when the pipeline gives it (with what else
+    # its page shows: see-also names, the registry, the settings), else a fingerprint of
+    # its content (a library caller).
+    digests = getattr(ctx, "digests", None) or {}
+    files_key = digest(b"files|" + global_key.encode() + pages.registry_fingerprint(model)
+                       + str(ctx.settings.fold_coeng_da).encode()).encode()
     for i, concept in enumerate(ctx.glossary.concepts):
-        key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
+        file_digest = digests.get(concept.id)
+        if file_digest:
+            key = digest(files_key + file_digest.encode()
+                         + pages.links_fingerprint(concept, model))
+        else:
+            key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
         path = pages.concept_path(concept.id)
         count += len(SITE_LANGUAGES)
         fresh = [writer.unchanged(LANG_PREFIX[lang] + path, key) for lang in SITE_LANGUAGES]
@@ -179,7 +201,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             view = spec.view_for(lang)
             key = digest(head + repr(view).encode())
             if not writer.unchanged(page.out_path, key):
-                writer.write(page.out_path, renderer.render(page, view), key)
+                writer.write(page.out_path, render(page, view), key)
     for kind, index, lang, key in jobs:
         if kind == "concept":
             view = pages.concept_view(ctx.glossary.concepts[index], model)
@@ -189,6 +211,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         else:
             spec = specs[index]
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
-            writer.write(page.out_path, renderer.render(page, spec.view_for(lang)), key)
+            writer.write(page.out_path, render(page, spec.view_for(lang)), key)
+    if print_rows is not None:
+        print_rows.save()
     stats = writer.finish()
     return SiteReport(out, count, stats)

@@ -129,6 +129,15 @@ class SiteModel:
     site: SiteInfo = field(default_factory=SiteInfo)
     feedback: str | None = None  # [tool.glossary] feedback, with {id} {revision} {term}
     _km_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _changed: dict[str, date | None] = field(default_factory=dict)
+    _newest: list[date | None] = field(default_factory=list)
+    _print_rows: dict[bool, list[tuple[Concept, Any, Any]]] = field(default_factory=dict)
+
+    def last_changed(self, concept: Concept) -> date | None:
+        """:func:`last_changed`, computed once per concept in a build."""
+        if concept.id not in self._changed:
+            self._changed[concept.id] = last_changed(concept)
+        return self._changed[concept.id]
 
     def km_sort_key(self, text: str) -> tuple[int, ...]:
         """:func:`khmer.sort_key`, computed once per text in a build."""
@@ -258,6 +267,22 @@ def _review_fields(r: Review) -> tuple[object, ...]:
         fields += (tuple((e.state, e.by, e.on.toordinal(), e.via, e.note)
                          for e in r.history),)
     return fields
+
+
+def links_fingerprint(concept: Concept, model: SiteModel) -> bytes:
+    """What a concept's pages show of other concepts (the names of its see-also
+    concepts): with the digest of its file and :func:`registry_fingerprint`, its pages'
+    key, cheaper than :func:`concept_fingerprint`."""
+    links = model.links
+    return marshal.dumps(tuple((i, links[i].en, links[i].km) for i in concept.see_also
+                               if i in links), 2)
+
+
+def registry_fingerprint(model: SiteModel) -> bytes:
+    """What every concept page may show besides its concept and its see-also names: the
+    documents and sections, the domains, the site's settings."""
+    return repr((model.glossary.documents, model.glossary.domains, model.site,
+                 model.feedback)).encode()
 
 
 def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
@@ -440,10 +465,18 @@ def document_view(doc: Document, link: DocumentLink, model: SiteModel) -> Docume
 def glossary_date(model: SiteModel) -> date | None:
     """The newest review date in the glossary: the date printed pages carry (a build
     stays deterministic: no clock is read)."""
-    return max((d for c in model.active if (d := last_changed(c)) is not None), default=None)
+    if not model._newest:
+        model._newest.append(max((d for c in model.active
+                                  if (d := model.last_changed(c)) is not None), default=None))
+    return model._newest[0]
 
 
 def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, Any, Any]]:
+    """The concepts of a print page with their preferred terms (computed once per page
+    kind in a build: the fingerprint and both languages' views use them)."""
+    found = model._print_rows.get(approved_only)
+    if found is not None:
+        return found
     rows = []
     for concept in model.active:
         en = concept.en.preferred
@@ -451,6 +484,7 @@ def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, An
         if approved_only and (km is None or km.review.state is not ReviewState.APPROVED):
             continue
         rows.append((concept, en, km))
+    model._print_rows[approved_only] = rows
     return rows
 
 
@@ -472,7 +506,8 @@ def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
                      km.text if km else "", km.review.state.value if km else "",
                      concept.en.definition.text if concept.en.definition else "",
                      concept.km.definition.text if concept.km.definition else "",
-                     _review_fields(km.review) if km else None, str(last_changed(concept))))
+                     _review_fields(km.review) if km else None,
+                     str(model.last_changed(concept))))
     return marshal.dumps((tuple(rows), len(model.active)), 2)
 
 

@@ -189,11 +189,15 @@ class Renderer:
         self.envs = {code: make_environment(lang, has_changes=has_changes, site=site)
                      for code, lang in languages.items()}
 
-    def render(self, page: PageInfo, view: Any) -> str:
+    def render_rows(self, page: PageInfo, rows: list[Any]) -> str:
+        """The rows of a print page (``print_rows.html``), each followed by its marker."""
+        return self.render(_rows_page(page), None, rows=rows)
+
+    def render(self, page: PageInfo, view: Any, **context: Any) -> str:
         env = self.envs[page.lang]
         try:
             template = env.get_template(page.template)
-            return template.render(page=page, view=view)
+            return template.render(page=page, view=view, **context)
         except jinja2.TemplateError as exc:
             path, line = _template_line(exc)
             where = getattr(exc, "filename", None) or path or page.template
@@ -207,6 +211,10 @@ class Renderer:
                             line=line,
                             hint="a template uses an attribute its view does not have"
                             ) from exc
+
+
+def _rows_page(page: PageInfo) -> PageInfo:
+    return PageInfo("print_rows.html", page.path, page.lang, page.nav)
 
 
 def _template_line(exc: BaseException) -> tuple[str | None, int | None]:

@@ -288,6 +288,7 @@ class PrintView:
     last_changed: date | None = None  # the newest review date in the glossary
     approved_only: bool = False
     total: int = 0  # active concepts (the approved-only page says how many are left)
+    rows_html: tuple[str, ...] = ()  # each row's HTML (Markup), from print_rows.py
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,6 +214,11 @@ class SiteWriter:
     def paths(self) -> list[str]:
         return sorted(self._claimed)
 
+    def digest_of(self, rel: str) -> str:
+        """The digest of the bytes this build wrote or kept at ``rel`` ("" if unknown)."""
+        entry = self._claimed.get(rel)
+        return entry[1] if entry else ""
+
     # -- finishing ------------------------------------------------------------------
 
     def finish(self) -> WriteStats:

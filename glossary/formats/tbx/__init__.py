@@ -14,6 +14,7 @@ declares entities (billion laughs, external entities) is refused.
 
 from glossary.formats.tbx.common import GENERATOR, NS, concept_id, xml_id
 from glossary.formats.tbx.reader import read
-from glossary.formats.tbx.writer import WriteReport, write
+from glossary.formats.tbx.writer import TbxPieces, WriteReport, pieces, write
 
-__all__ = ["GENERATOR", "NS", "WriteReport", "concept_id", "read", "write", "xml_id"]
+__all__ = ["GENERATOR", "NS", "TbxPieces", "WriteReport", "concept_id", "pieces", "read", "write",
+           "xml_id"]

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from glossary.formats.options import WriteOptions
+from glossary.formats.pieces import key_of
+from glossary.formats.pieces import write as write_pieces
 from glossary.formats.tbx.common import (
     ADMIN_STATUS,
     DEMOTED_NOTE,
@@ -306,22 +308,54 @@ _HEAD_V2 = f"""<?xml version='1.0' encoding='UTF-8'?>
 _TAIL_V2 = _TAIL.replace("</tbx>", "</martif>")
 
 
-def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None,
-          batch: int = 256) -> WriteReport:
-    """Write ``glossary`` as TBX-Basic to a binary stream, ``batch`` entries at a time
-    (memory stays bounded by one batch, whatever the size of the glossary).
+class TbxPieces:
+    """TBX as :mod:`~glossary.formats.pieces`: the head, one ``conceptEntry`` per
+    concept that has a term (empty for the others), the tail. A piece reads the concept,
+    the domains' labels and, for each see-also target, whether it is exported and its
+    English label (:meth:`context`)."""
+
+    def __init__(self, glossary: Glossary, options: WriteOptions | None = None) -> None:
+        version = options.tbx_version if options is not None else 3
+        if version not in _NAMES:
+            raise ValueError(f"TBX version must be 2 or 3, not {version!r}")
+        self.version = version
+        self.exported = {c.id for c in glossary.concepts if c.en.terms or c.km.terms}
+        self.writer = _EntryWriter(glossary, self.exported, version)
+        self.key = key_of("tbx", version, tuple(sorted(self.writer.labels.items())))
+
+    def head(self) -> bytes:
+        return (_HEAD if self.version == 3 else _HEAD_V2).encode("utf-8")
+
+    def tail(self) -> bytes:
+        return (_TAIL if self.version == 3 else _TAIL_V2).encode("utf-8")
+
+    def piece(self, concept: Concept) -> bytes:
+        if not (concept.en.terms or concept.km.terms):
+            return b""
+        return self.writer.concept(concept).encode("utf-8")
+
+    def context(self, concept: Concept) -> str:
+        if not concept.see_also:
+            return ""
+        return "\x1f".join(self.writer.reference(o) for o in concept.see_also
+                            if o in self.exported)
+
+
+def pieces(glossary: Glossary, options: WriteOptions | None = None) -> TbxPieces:
+    return TbxPieces(glossary, options)
+
+
+def report(glossary: Glossary) -> WriteReport:
+    """What :func:`write` writes: entries, terms, concepts left out (no term)."""
+    entries = [c for c in glossary.concepts if c.en.terms or c.km.terms]
+    return WriteReport(concepts=len(entries), skipped=len(glossary.concepts) - len(entries),
+                       terms=sum(len(c.en.terms) + len(c.km.terms) for c in entries))
+
+
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None
+          ) -> WriteReport:
+    """Write ``glossary`` as TBX-Basic to a binary stream, a few hundred entries at a
+    time (memory stays bounded by one batch, whatever the size of the glossary).
     ``options.tbx_version``: 3 (default) or 2."""
-    version = options.tbx_version if options is not None else 3
-    if version not in _NAMES:
-        raise ValueError(f"TBX version must be 2 or 3, not {version!r}")
-    exported = {c.id for c in glossary.concepts if c.en.terms or c.km.terms}
-    entries = [c for c in glossary.concepts if c.id in exported]
-    report = WriteReport(concepts=len(entries), skipped=len(glossary.concepts) - len(entries),
-                         terms=sum(len(c.en.terms) + len(c.km.terms) for c in entries))
-    out.write((_HEAD if version == 3 else _HEAD_V2).encode("utf-8"))
-    writer = _EntryWriter(glossary, exported, version)
-    for start in range(0, len(entries), batch):
-        part = entries[start:start + batch]
-        out.write("".join(writer.concept(c) for c in part).encode("utf-8"))
-    out.write((_TAIL if version == 3 else _TAIL_V2).encode("utf-8"))
-    return report
+    write_pieces(TbxPieces(glossary, options), glossary.concepts, out)
+    return report(glossary)
