@@ -20,7 +20,8 @@ from glossary.model import Glossary
 
 XML_FORMATS = ("tbx", "xlsx")
 #: The formats whose whole file is their pieces (head, pieces, tail), written through the
-#: piece store. (XLSX's pieces are its worksheet, which is then zipped.)
+#: piece store. (XLSX's pieces are its worksheet, which is then zipped.) A PO compendium
+#: is too (``po.CompendiumPieces``), through ``glossary export po --compendium``.
 WHOLE_FILE_PIECES = frozenset({"tbx", "csv", "json", "omegat", "po"})
 #: The problems of ``check`` that every character XML cannot hold has (validate's
 #: ``check_text`` and ``check_xml_chars``): only concepts with one are looked at.
@@ -81,7 +82,7 @@ def write(name: str, glossary: Glossary, out: IO[bytes],
     refuse_unsafe(name, glossary, known)
     module = formats.load(name)
     make = getattr(module, "pieces", None) if name in WHOLE_FILE_PIECES else None
-    if make is None or known is None or known.source is None or options.compendium:
+    if make is None or known is None or known.source is None:
         module.write(glossary, out, options)
         return
     concepts = glossary.concepts
@@ -154,7 +155,7 @@ def replay(settings: Any, name: str, output: Path | IO[bytes], options: WriteOpt
     same bytes are written. None when it cannot (the caller exports as usual)."""
     from glossary import loader
 
-    if name not in WHOLE_FILE_PIECES or options.compendium:
+    if name not in WHOLE_FILE_PIECES:
         return None
     state = loader.unchanged(settings)
     if state is None:
@@ -209,8 +210,8 @@ def render_tools(ctx: Any) -> list[Path]:
                write_file("omegat", ctx.glossary, build / "glossary.omegat.txt",
                           None, facts)]
     target = build / locale_catalogs.COMPENDIUM_PO
-    textfile.atomic_write_text(target, locale_catalogs.project_po_text(
-        ctx.glossary, ctx.revision, None, compendium=True))
+    textfile.atomic_write_bytes(target, locale_catalogs.project_po_bytes(
+        ctx.glossary, ctx.revision, None, compendium=True, known=facts))
     return [*written, target]
 
 
@@ -232,6 +233,6 @@ def render_approved(ctx: Any) -> list[Path]:
         written.append(write_file(name, chosen, base / file_name, WriteOptions(
             revision=ctx.revision, approved_only=True, tbx_version=version), facts))
     target = base / locale_catalogs.COMPENDIUM_PO
-    textfile.atomic_write_text(target, locale_catalogs.project_po_text(
-        ctx.glossary, ctx.revision, "approved", compendium=True))
+    textfile.atomic_write_bytes(target, locale_catalogs.project_po_bytes(
+        ctx.glossary, ctx.revision, "approved", compendium=True, known=facts))
     return [*written, target]

@@ -49,17 +49,19 @@ def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
 
 
 def catalog_bytes(glossary: Glossary, header: Header, *, template: bool = False,
-                  translated_only: bool = False, known: Any = None,
+                  level: str | None = None, compendium: bool = False, known: Any = None,
                   record: bytes | None = None) -> bytes:
     """A catalog (:class:`glossary.formats.po.CatalogPieces`) as UTF-8, with the pieces of
     unchanged concepts from the piece store when ``known`` (an
     :class:`glossary.exporting.Known`) has one. ``glossary`` is already selected.
-    ``record``: remember the catalog's manifest for :func:`replay_po` with it."""
-    pieces = po.CatalogPieces(glossary, header, template=template,
-                              translated_only=translated_only)
+    ``level`` or ``compendium``: a catalog for other projects (entries without a Khmer
+    term left out). ``record``: remember the catalog's manifest for :func:`replay_po`."""
+    pieces = (po.CompendiumPieces(glossary, header) if compendium else
+              po.CatalogPieces(glossary, header, template=template,
+                               translated_only=level is not None))
     buffer = io.BytesIO()
     source = known.source if known is not None else None
-    slot = _catalog_slot(template, translated_only)
+    slot = _catalog_slot(template, level, compendium)
     manifest = None
     if source is not None and record is not None:
         manifest = (_catalog_id(source.parse_key, slot, header.revision), record)
@@ -67,8 +69,9 @@ def catalog_bytes(glossary: Glossary, header: Header, *, template: bool = False,
     return buffer.getvalue()
 
 
-def _catalog_slot(template: bool, translated_only: bool) -> str:
-    return piece_store.slot_name("po-catalog", template, translated_only)
+def _catalog_slot(template: bool, level: str | None, compendium: bool) -> str:
+    """A catalog's slot in the piece store: a concept's piece differs by all three."""
+    return piece_store.slot_name("po-catalog", template, level, compendium)
 
 
 def _catalog_id(parse_key: str, slot: str, revision: str) -> str:
@@ -92,7 +95,7 @@ def replay_po(settings: Settings, out_dir: Path | None = None) -> Exported | Non
     texts: dict[bool, bytes] = {}
     record = b""
     for template in (True, False):
-        slot = _catalog_slot(template, False)
+        slot = _catalog_slot(template, None, False)
         found = piece_store.replay(settings.cache_dir, slot,
                                    _catalog_id(state.parse_key, slot, state.revision))
         if found is None:
@@ -191,6 +194,16 @@ def project_po_text(glossary: Glossary, revision: str, level: str | None,
                                                            compendium, today=today))
 
 
+def project_po_bytes(glossary: Glossary, revision: str, level: str | None,
+                     compendium: bool = False, *, today: bool = False, known: Any = None
+                     ) -> bytes:
+    """:func:`project_po_text` as UTF-8, made of pieces (from the piece store with
+    ``known``)."""
+    header = project_header(glossary, revision, level, compendium, today=today)
+    return catalog_bytes(selection.select(glossary, level), header, level=level,
+                         compendium=compendium, known=known)
+
+
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
               approved_only: bool = False, min_review: str | None = None,
               compendium: bool = False, out_dir: Path | None = None,
@@ -205,20 +218,20 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     level = selection.level(approved_only, min_review)
     paths: list[Path] = []
     if compendium:
-        chosen = project_entries(glossary, level, compendium)
-        header = project_header(glossary, revision, level, compendium, today=True)
         base = out_dir or settings.build_dir / (level or "all")
         target = base / COMPENDIUM_PO
-        textfile.atomic_write_text(target, po.write_catalog(chosen.entries, header))
-        return Exported([target], len(chosen.entries), sum(e.fuzzy for e in chosen.entries),
-                        0, chosen.ambiguous)
+        textfile.atomic_write_bytes(target, project_po_bytes(
+            glossary, revision, level, True, today=True, known=known))
+        index = pairs.CompendiumIndex(selection.select(glossary, level))
+        entries, fuzzy = index.counts()
+        return Exported([target], entries, fuzzy, 0, index.ambiguities())
     if level is not None:
         selected = selection.select(glossary, level)
         header = project_header(glossary, revision, level, compendium, today=True)
         base = out_dir or settings.build_dir / level
         target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
         textfile.atomic_write_bytes(target, catalog_bytes(
-            selected, header, translated_only=True, known=known))
+            selected, header, level=level, known=known))
         entries, fuzzy, _ = _counts(selected, True)
         return Exported([target], entries, fuzzy, 0, [])
     header = make_header(glossary, revision)

@@ -370,18 +370,88 @@ def compendium(entries: list[CatalogEntry]) -> tuple[list[CatalogEntry], list[Am
             by_msgid.setdefault(entry.msgid, []).append(entry)
     out: list[CatalogEntry] = []
     ambiguous: list[Ambiguity] = []
-    for msgid, group in by_msgid.items():
-        first = group[0]
-        ids = list(dict.fromkeys(e.concept_id for e in group))
-        others = tuple((e.concept_id, e.msgstr) for e in group[1:]
-                       if e.msgstr != first.msgstr)
-        head = f"Concept: {', '.join(ids)}" if len(ids) > 1 else f"Concept: {first.concept_id}"
-        comments = (head, *first.comments)
-        fuzzy = first.fuzzy
-        if others:
-            ambiguous.append(Ambiguity(msgid, first.concept_id, others))
-            comments = (head, "Ambiguous English term: other concepts translate it as "
-                        + "; ".join(f"{t} ({c})" for c, t in others), *first.comments)
-            fuzzy = True
-        out.append(first._replace(context="", comments=comments, fuzzy=fuzzy))
+    for group in by_msgid.values():
+        merged, ambiguity = merge_group(group[0], [(e.concept_id, e.msgstr) for e in group])
+        out.append(merged)
+        if ambiguity is not None:
+            ambiguous.append(ambiguity)
     return out, ambiguous
+
+
+def merge_group(first: CatalogEntry, members: list[tuple[str, str]]
+                ) -> tuple[CatalogEntry, Ambiguity | None]:
+    """The compendium entry of an English term: ``first`` (the first concept's entry)
+    and every (concept id, Khmer term) that gives it, ``first``'s included."""
+    ids = list(dict.fromkeys(cid for cid, _ in members))
+    others = tuple((cid, text) for cid, text in members[1:] if text != first.msgstr)
+    head = f"Concept: {', '.join(ids)}" if len(ids) > 1 else f"Concept: {first.concept_id}"
+    comments = (head, *first.comments)
+    fuzzy = first.fuzzy
+    ambiguity = None
+    if others:
+        ambiguity = Ambiguity(first.msgid, first.concept_id, others)
+        comments = (head, "Ambiguous English term: other concepts translate it as "
+                    + "; ".join(f"{t} ({c})" for c, t in others), *first.comments)
+        fuzzy = True
+    return first._replace(context="", comments=comments, fuzzy=fuzzy), ambiguity
+
+
+class CompendiumIndex:
+    """Every English term of a glossary with the (concept id, Khmer term) pairs that
+    give it, in catalog order: what the compendium entries of one concept read of the
+    others (an entry is written at the first concept that gives its English term, and
+    names the others). Made from the pairs alone, without the comments."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        fuzzy: dict[str, bool] = {}  # the first entry of each English term is fuzzy
+        retired = ConceptStatus.RETIRED
+        for concept in glossary.concepts:
+            if concept.status is retired:
+                continue
+            cid = concept.id
+            for pair in pair_terms(concept):
+                km = pair.km
+                if km is not None and km.text:
+                    group = groups.setdefault(pair.en.text, [])
+                    if not group:
+                        fuzzy[pair.en.text] = km.review.state is not _APPROVED
+                    group.append((cid, km.text))
+        self.groups = groups
+        self.fuzzy = fuzzy
+
+    def context(self, concept: Concept) -> str:
+        """The groups of the English terms ``concept`` gives (what its piece reads)."""
+        found = [(pair.en.text, self.groups.get(pair.en.text))
+                 for pair in pair_terms(concept) if pair.km is not None and pair.km.text]
+        return repr(found) if found else ""
+
+    def entries(self, own: list[CatalogEntry]) -> list[CatalogEntry]:
+        """The compendium entries a concept's catalog entries ``own`` start."""
+        out: list[CatalogEntry] = []
+        done: set[str] = set()
+        for entry in own:
+            if not entry.msgstr or entry.msgid in done:
+                continue
+            members = self.groups.get(entry.msgid)
+            if not members or members[0][0] != entry.concept_id:
+                continue
+            done.add(entry.msgid)
+            out.append(merge_group(entry, members)[0])
+        return out
+
+    def counts(self) -> tuple[int, int]:
+        """(entries, fuzzy entries) of the compendium, as :func:`compendium` makes it."""
+        ambiguous = {a.msgid for a in self.ambiguities()}
+        return len(self.groups), sum(1 for msgid, fuzzy in self.fuzzy.items()
+                                     if fuzzy or msgid in ambiguous)
+
+    def ambiguities(self) -> list[Ambiguity]:
+        """What :func:`compendium` returns as ambiguous, from the groups alone."""
+        out = []
+        for msgid, members in self.groups.items():
+            first_id, first_text = members[0]
+            others = tuple((cid, text) for cid, text in members[1:] if text != first_text)
+            if others:
+                out.append(Ambiguity(msgid, first_id, others))
+        return out

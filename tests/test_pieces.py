@@ -33,7 +33,12 @@ EXPORTS = [
     ("csv", WriteOptions(min_review="proposed")), ("json", WriteOptions()),
     ("json", WriteOptions(approved_only=True)), ("omegat", WriteOptions()),
     ("po", WriteOptions()), ("po", WriteOptions(min_review="proposed")),
+    ("po", WriteOptions(compendium=True)),
+    ("po", WriteOptions(compendium=True, approved_only=True)),
 ]
+#: The catalogs of ``glossary export po`` (locale_catalogs.export_po): keyword arguments.
+CATALOGS = [{}, {"approved_only": True}, {"min_review": "proposed"}, {"compendium": True},
+            {"compendium": True, "approved_only": True}]
 #: The build targets whose files are made of pieces.
 TARGETS = ("po", "tbx", "csv", "json", "tools", "approved")
 
@@ -66,6 +71,21 @@ def assert_exports_are_cold(config: Settings) -> None:
     for name, options in EXPORTS:
         assert exported(config, name, options) == cold_export(config, name, options), (
             name, options)
+    with pytest.MonkeyPatch.context() as patch:  # the catalogs for other projects
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # carry the date of the export
+        loaded = loader.load_valid(config)
+        known = exporting.Known.of(loaded, config)
+        cold = loader.load_checked(config.terms_dir, config.fold_coeng_da, cache_dir=None)
+        for kwargs in CATALOGS:
+            warm = locale_catalogs.export_po(loaded.glossary, loaded.revision, config,
+                                             out_dir=config.root / "warm", known=known,
+                                             **kwargs)
+            plain = locale_catalogs.export_po(cold.glossary, cold.revision, config,
+                                              out_dir=config.root / "cold", **kwargs)
+            assert (warm.entries, warm.fuzzy, warm.untranslated, warm.ambiguous) == (
+                plain.entries, plain.fuzzy, plain.untranslated, plain.ambiguous), kwargs
+            for one, other in zip(warm.paths, plain.paths, strict=True):
+                assert one.read_bytes() == other.read_bytes(), (kwargs, one)
 
 
 def outputs(build: Path) -> dict[str, bytes]:
@@ -106,6 +126,13 @@ def test_pieces_give_the_bytes_of_the_writers_before_them(settings: Settings) ->
     header = po.make_header(glossary, "r1")
     from glossary import pairs
 
+    for level in (None, "approved", "proposed"):
+        for compendium in (False, True):
+            if level is None and not compendium:
+                continue
+            assert locale_catalogs.project_po_bytes(glossary, "r1", level, compendium) == (
+                locale_catalogs.project_po_text(glossary, "r1", level, compendium)
+                .encode("utf-8")), (level, compendium)
     for template in (False, True):
         whole = po.write_catalog(pairs.build_entries(glossary), header, template=template)
         out = io.BytesIO()

@@ -34,7 +34,7 @@ from glossary.formats.options import WriteOptions
 from glossary.formats.pieces import key_of
 from glossary.formats.pieces import write as write_pieces
 from glossary.model import Concept, Glossary
-from glossary.pairs import CatalogEntry, EntryMaker, build_entries, compendium
+from glossary.pairs import CatalogEntry, CompendiumIndex, EntryMaker
 from glossary.selection import select
 
 FINGERPRINT_PREFIX = "fingerprint: "
@@ -184,8 +184,7 @@ class CatalogPieces:
     each concept's entries (:func:`glossary.pairs.concept_entries`, in the glossary's
     order, which is the catalog's order). ``translated_only``: a catalog for other
     projects, entries without a Khmer term left out. The comments read the documents and
-    the domains: they are in :attr:`key`. (A compendium is not cut this way: its entries
-    are merged across concepts by English term.)"""
+    the domains: they are in :attr:`key`. A compendium: :class:`CompendiumPieces`."""
 
     def __init__(self, glossary: Glossary, header: Header, *, template: bool = False,
                  translated_only: bool = False) -> None:
@@ -213,16 +212,35 @@ class CatalogPieces:
 _COMMENT_SEP = "\n#. "
 
 
+class CompendiumPieces(CatalogPieces):
+    """A compendium (one entry per English term, see :func:`glossary.pairs.compendium`)
+    as pieces: a concept's piece holds the entries of the English terms it is the first
+    to give; what such an entry reads of other concepts (who else gives the term, and
+    which Khmer term) is :meth:`context`."""
+
+    def __init__(self, glossary: Glossary, header: Header) -> None:
+        super().__init__(glossary, header, translated_only=True)
+        self.index = CompendiumIndex(glossary)
+        self.key = key_of("po-compendium", glossary.documents, glossary.domains)
+
+    def context(self, concept: Concept) -> str:
+        return self.index.context(concept)
+
+    def entries(self, concept: Concept) -> list[CatalogEntry]:
+        return self.index.entries(super().entries(concept))
+
+
 def pieces(glossary: Glossary, options: WriteOptions | None = None) -> CatalogPieces:
     """What :func:`write` writes, as pieces (not for a compendium)."""
     options = options or WriteOptions()
-    if options.compendium:
-        raise ValueError("a compendium is merged across concepts: it has no pieces")
-    if options.level is None:
+    if options.level is None and not options.compendium:
         return CatalogPieces(glossary, make_header(glossary, options.revision))
-    return CatalogPieces(select(glossary, options.level), Header(
-        revision=options.revision, creation_date=header_date(glossary),
-        purpose=purpose(options.level, False)), translated_only=True)
+    header = Header(revision=options.revision, creation_date=header_date(glossary),
+                    purpose=purpose(options.level, options.compendium))
+    chosen = select(glossary, options.level)
+    if options.compendium:
+        return CompendiumPieces(chosen, header)
+    return CatalogPieces(chosen, header, translated_only=True)
 
 
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
@@ -230,15 +248,7 @@ def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = Non
     level (``approved_only``, ``min_review``) or ``compendium``: the catalog other
     projects take (see :func:`glossary.locale_catalogs.export_po`)."""
     options = options or WriteOptions()
-    if not options.compendium:
-        chosen = select(glossary, options.level)
-        write_pieces(pieces(glossary, options), chosen.concepts, out)
-        return
-    entries = [e for e in build_entries(select(glossary, options.level)) if e.msgstr]
-    entries, _ = compendium(entries)
-    header = Header(revision=options.revision, creation_date=header_date(glossary),
-                    purpose=purpose(options.level, options.compendium))
-    out.write(write_catalog(entries, header).encode("utf-8"))
+    write_pieces(pieces(glossary, options), select(glossary, options.level).concepts, out)
 
 
 def _all_plain(entries: list[CatalogEntry]) -> bool:
@@ -327,9 +337,10 @@ MO_MAGIC = (b"\xde\x12\x04\x95", b"\x95\x04\x12\xde")  # little- and big-endian
 def refuse_mo(path: Path, data: bytes) -> None:
     """A compiled MO catalog where a PO file is expected: say so, and how to get the PO."""
     if data[:4] in MO_MAGIC:
+        target = f"{path.stem}{'-text' if path.suffix.lower() == '.po' else ''}.po"
         raise FormatError(
             "this is a compiled MO file, not a PO file", path=path,
-            hint=f"run `msgunfmt {path.name} -o {path.stem}.po` first, then use the .po")
+            hint=f"run `msgunfmt {path.name} -o {target}` first, then use that .po")
 
 
 def charset_of(head: bytes) -> str:
