@@ -156,8 +156,10 @@ def _revision(registry_bytes: list[bytes], files: list[LoadedFile]) -> str:
 
 
 def check(settings: Settings) -> list[Problem]:
-    """Every problem in the project's ``terms/``, as :func:`load` finds them."""
-    return check_folder(settings.terms_dir, settings.fold_coeng_da, settings.cache_dir)
+    """Every problem in the project's ``terms/``, as :func:`load` finds them (under the
+    terms/ read lock, like :func:`load`)."""
+    with terms_read_lock(settings.terms_dir):
+        return check_folder(settings.terms_dir, settings.fold_coeng_da, settings.cache_dir)
 
 
 def check_folder(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path) -> list[Problem]:

@@ -9,8 +9,10 @@ waits for them (they are short).
 ``with terms_read_lock(terms_dir): ...`` (everything that loads terms/: build, export,
 check, qa…) takes the same lock *shared*: any number of readers at once, and a reader
 that finds a writer at work waits for it to finish (telling :data:`notify` once), so a
-build or an export never reads a half-applied import. Within one process the read lock
-is a no-op while the process itself holds the write lock.
+build or an export never reads a half-applied import. Readers create the lock file too
+when no command has yet, so there is no first import that runs unlocked against them.
+Within one process the read lock is a no-op while the process itself holds the write
+lock.
 
 The operating system releases a lock when its holder exits, so a crashed command never
 leaves the glossary locked. The temporary files a killed writer leaves in terms/
@@ -84,15 +86,17 @@ def terms_lock(terms_dir: Path, purpose: str = "writing terms/") -> Iterator[Pat
 
 @contextmanager
 def terms_read_lock(terms_dir: Path) -> Iterator[None]:
-    """Hold ``terms/`` shared while reading it (see the module docstring). Where the
-    lock file cannot be opened (no writer has run yet, no terms/), read unlocked."""
+    """Hold ``terms/`` shared while reading it (see the module docstring). The lock
+    file is created if no command has made it yet, so the very first import cannot
+    start while a reader is reading (nor a reader read it half-applied). Where it can
+    neither be created nor opened (a read-only terms/ that no writer can change either,
+    no terms/), read unlocked."""
     key = str(terms_dir.resolve())
     if key in _held or not terms_dir.is_dir():
         yield
         return
-    try:  # a shared flock needs only read access; a reader never creates the file
-        fd = os.open(terms_dir / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:  # no writer has run here yet (or terms/ is not readable): unlocked
+    fd = _open_for_reading(terms_dir / LOCK_NAME)
+    if fd is None:
         yield
         return
     try:
@@ -111,6 +115,19 @@ def terms_read_lock(terms_dir: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _open_for_reading(path: Path) -> int | None:
+    """The lock file, created if missing (``O_CREAT`` without ``O_EXCL``: a reader and a
+    writer creating it at once get the same file); read-only where it cannot be created."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        pass
+    try:  # a shared flock needs only read access
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
 
 
 BUILD_LOCK_NAME = ".glossary-build.lock"

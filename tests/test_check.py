@@ -49,7 +49,7 @@ def test_every_bad_file_has_a_case() -> None:
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.name != ".glossary.lock":  # made by the first command
             h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()
 

@@ -131,6 +131,21 @@ def test_damaged_xlsx_is_a_clean_error(project: Path, cli) -> None:
     assert "Error -3 while decompressing" in result.stderr
 
 
+def test_workbook_needing_a_newer_zip_version_is_a_clean_error(project: Path, cli) -> None:
+    """Found by fuzzing: a central directory entry asking for zip version 6.4 made
+    zipfile raise NotImplementedError before the workbook was opened."""
+    out = project / "g.xlsx"
+    assert cli("export", "xlsx", "-o", str(out)).exit_code == 0
+    data = bytearray(out.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6:entry + 8] = (64).to_bytes(2, "little")  # version needed to extract
+    out.write_bytes(bytes(data))
+    result = cli("import", "xlsx", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "g.xlsx" in result.stderr
+    assert "zip file version 6.4" in result.stderr
+
+
 def test_bad_workbook_part_closes_the_file(project: Path, cli) -> None:
     """A workbook with a damaged part is refused cleanly. (The long fuzzing run found
     that openpyxl left the file open when it failed while loading; the reader now opens

@@ -337,9 +337,10 @@ MO_MAGIC = (b"\xde\x12\x04\x95", b"\x95\x04\x12\xde")  # little- and big-endian
 def refuse_mo(path: Path, data: bytes) -> None:
     """A compiled MO catalog where a PO file is expected: say so, and how to get the PO."""
     if data[:4] in MO_MAGIC:
+        target = f"{path.stem}{'-text' if path.suffix.lower() == '.po' else ''}.po"
         raise FormatError(
             "this is a compiled MO file, not a PO file", path=path,
-            hint=f"run `msgunfmt {path.name} -o {path.stem}.po` first, then use the .po")
+            hint=f"run `msgunfmt {path.name} -o {target}` first, then use that .po")
 
 
 def charset_of(head: bytes) -> str:

@@ -284,7 +284,8 @@ def _inspect(path: Path) -> None:
     sheets' declared dimensions alone."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
+        # NotImplementedError: a zip "version needed" beyond what zipfile reads (fuzzing)
         raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
                           hint="save the file as Excel Workbook (.xlsx)") from None
     with archive:
