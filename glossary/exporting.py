@@ -7,6 +7,7 @@ generated from the registry), and the targets ``tools`` and ``approved``.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from dataclasses import asdict, dataclass, replace
@@ -20,9 +21,11 @@ from glossary.model import Glossary
 
 XML_FORMATS = ("tbx", "xlsx")
 #: The formats whose whole file is their pieces (head, pieces, tail), written through the
-#: piece store. (XLSX's pieces are its worksheet, which is then zipped.) A PO compendium
-#: is too (``po.CompendiumPieces``), through ``glossary export po --compendium``.
+#: piece store. A PO compendium is too (``po.CompendiumPieces``).
 WHOLE_FILE_PIECES = frozenset({"tbx", "csv", "json", "omegat", "po"})
+#: Formats whose pieces make a part that a function of the module then wraps: XLSX's
+#: pieces are its worksheet, which ``xlsx.package`` zips into the workbook.
+WRAPPED_PIECES = {"xlsx": "package"}
 #: The problems of ``check`` that every character XML cannot hold has (validate's
 #: ``check_text`` and ``check_xml_chars``): only concepts with one are looked at.
 CHARACTER_CODES = frozenset({"control-char", "unsafe-char"})
@@ -81,9 +84,16 @@ def write(name: str, glossary: Glossary, out: IO[bytes],
     options = options or WriteOptions()
     refuse_unsafe(name, glossary, known)
     module = formats.load(name)
-    make = getattr(module, "pieces", None) if name in WHOLE_FILE_PIECES else None
+    make = getattr(module, "pieces", None) if (
+        name in WHOLE_FILE_PIECES or name in WRAPPED_PIECES) else None
     if make is None or known is None or known.source is None:
         module.write(glossary, out, options)
+        return
+    if name in WRAPPED_PIECES:  # the part through the store, then the module wraps it
+        part = io.BytesIO()
+        piece_store.write(make(glossary, options), glossary.concepts, part, known.source,
+                          _slot(name, options))
+        out.write(getattr(module, WRAPPED_PIECES[name])(part.getvalue()))
         return
     concepts = glossary.concepts
     if name == "po":  # the catalog selects by itself (see formats.po.write)

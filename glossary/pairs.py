@@ -405,11 +405,13 @@ class CompendiumIndex:
     def __init__(self, glossary: Glossary) -> None:
         groups: dict[str, list[tuple[str, str]]] = {}
         fuzzy: dict[str, bool] = {}  # the first entry of each English term is fuzzy
+        given: dict[str, list[str]] = {}  # concept id -> the English terms it gives
         retired = ConceptStatus.RETIRED
         for concept in glossary.concepts:
             if concept.status is retired:
                 continue
             cid = concept.id
+            mine: list[str] = []
             for pair in pair_terms(concept):
                 km = pair.km
                 if km is not None and km.text:
@@ -417,13 +419,20 @@ class CompendiumIndex:
                     if not group:
                         fuzzy[pair.en.text] = km.review.state is not _APPROVED
                     group.append((cid, km.text))
+                    mine.append(pair.en.text)
+            if mine:
+                given[cid] = mine
         self.groups = groups
         self.fuzzy = fuzzy
+        self.given = given
 
     def context(self, concept: Concept) -> str:
         """The groups of the English terms ``concept`` gives (what its piece reads)."""
-        found = [(pair.en.text, self.groups.get(pair.en.text))
-                 for pair in pair_terms(concept) if pair.km is not None and pair.km.text]
+        mine = self.given.get(concept.id)
+        if mine is None:  # not a concept of this glossary (or one with no Khmer term)
+            mine = [pair.en.text for pair in pair_terms(concept)
+                    if pair.km is not None and pair.km.text]
+        found = [(msgid, self.groups.get(msgid)) for msgid in mine]
         return repr(found) if found else ""
 
     def entries(self, own: list[CatalogEntry]) -> list[CatalogEntry]:

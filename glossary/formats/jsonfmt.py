@@ -137,9 +137,11 @@ _STRING = json.JSONEncoder(ensure_ascii=False).encode  # a str: the C string enc
 
 class _Encoder:
     """``json.dumps(value, ensure_ascii=False, indent=2)`` of the plain values a concept
-    is made of (dicts, lists, strings, numbers, booleans, None), at a given depth, about
-    four times faster than json's own indenting encoder (pure Python). Strings repeat a
-    lot (states, origins, names, dates): each is encoded once."""
+    is made of (dicts, lists, strings, numbers, booleans, None), at a given depth, with
+    a third less CPU than json's own indenting encoder, which is pure Python (10,000
+    concepts: 0.45 s instead of 0.72 s, measured; a whole cold JSON export 1.18 s ->
+    0.72 s). Strings repeat a lot (states, origins, names, dates): each is encoded
+    once."""
 
     def __init__(self) -> None:
         self.strings: dict[str, str] = {}

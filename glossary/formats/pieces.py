@@ -49,14 +49,14 @@ class Pieces(Protocol):
 
 
 def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes],
-          make: Callable[[Concept], bytes] | None = None) -> None:
+          make: Callable[[Concept], bytes | memoryview] | None = None) -> None:
     """Write the whole file: head, each concept's piece in order (``make``: where a
     piece comes from, by default :meth:`Pieces.piece`), tail; ``pieces.separator``
     between non-empty pieces."""
     make = make or pieces.piece
     separator: bytes = getattr(pieces, "separator", b"")
     out.write(pieces.head())
-    batch: list[bytes] = []
+    batch: list[bytes | memoryview] = []
     first = True
     for concept in concepts:
         data = make(concept)
