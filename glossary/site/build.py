@@ -184,8 +184,10 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                 page_jobs.append(("page", i, lang, key))
     jobs[:0] = page_jobs  # the big pages first
 
-    for rel, data in more_pages.download_files(ctx):
-        writer.write(rel, data)
+    for rel, source, signature in more_pages.download_files(ctx):
+        # read and copied only when the file in build/ changed since the last build
+        if not writer.unchanged(rel, signature):
+            writer.write(rel, source.read_bytes(), signature)
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())

@@ -52,19 +52,23 @@ FILES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def collect(build_dir: Path) -> tuple[list[tuple[Download, bytes]], list[str]]:
-    """The files to publish (with their bytes) and the formats not built yet."""
-    found: list[tuple[Download, bytes]] = []
+def collect(build_dir: Path) -> tuple[list[tuple[Download, Path, str]], list[str]]:
+    """The files to publish (with their path in build/ and a signature of it: size,
+    modification time, inode) and the formats not built yet. Nothing is read: the site
+    copies a file only when its signature changed since the last build."""
+    found: list[tuple[Download, Path, str]] = []
     missing: list[str] = []
     for source, name, fmt, purpose in FILES:
         path = build_dir / source
         try:
-            data = path.read_bytes() if path.is_file() else None
+            stat = path.stat() if path.is_file() else None
         except OSError:
-            data = None
-        if data is None:
+            stat = None
+        if stat is None:
             if fmt not in missing:  # the approved-only files share their formats
                 missing.append(fmt)
             continue
-        found.append((Download(name, f"downloads/{name}", fmt, purpose, len(data)), data))
+        signature = f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}"
+        found.append((Download(name, f"downloads/{name}", fmt, purpose, stat.st_size), path,
+                      signature))
     return found, missing

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from glossary.site import downloads, pages
 from glossary.site.pages import SiteModel
@@ -31,7 +32,7 @@ def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
 
 def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     found, missing = downloads.collect(ctx.settings.build_dir)
-    view = DownloadsView(tuple(d for d, _ in found), ctx.revision,
+    view = DownloadsView(tuple(d for d, _, _ in found), ctx.revision,
                          pages.glossary_date(model), tuple(missing))
     yield PageSpec("downloads.html", "downloads.html", view, nav="downloads")
 
@@ -41,8 +42,9 @@ def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     yield PageSpec("404.html", "404.html", NotFoundView())
 
 
-def download_files(ctx: BuildContext) -> Iterator[tuple[str, bytes]]:
-    """The files the Downloads page links to: (path in the site, bytes)."""
+def download_files(ctx: BuildContext) -> Iterator[tuple[str, Path, str]]:
+    """The files the Downloads page links to: (path in the site, the file in build/, its
+    signature: the key under which the site writes the copy)."""
     found, _ = downloads.collect(ctx.settings.build_dir)
-    for download, data in found:
-        yield download.path, data
+    for download, path, signature in found:
+        yield download.path, path, signature

@@ -85,6 +85,7 @@ class SiteWriter:
         self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
         self._old: dict[str, tuple[str, str]] = self._read_manifest() if incremental else {}
         self._made_dirs: set[str] = set()
+        self._listed: dict[str, set[str]] = {}  # folder -> its files, as the build began
 
     # -- manifest -------------------------------------------------------------------
 
@@ -141,11 +142,26 @@ class SiteWriter:
         inputs (``key``) and the file is still there. Returns False if it must be rendered.
         """
         old = self._old.get(rel)
-        if not key or old is None or old[0] != key or not os.path.isfile(self._prefix + rel):
+        if not key or old is None or old[0] != key or not self._is_file(rel):
             return False
         self._claim(rel, key, old[1])
         self.stats.skipped_render += 1
         return True
+
+    def _is_file(self, rel: str) -> bool:
+        """Whether ``root/rel`` is a file: one directory listing per folder (the
+        concept pages' folder holds thousands), not one ``stat`` per page."""
+        folder, _, name = rel.rpartition("/")
+        files = self._listed.get(folder)
+        if files is None:
+            files = set()
+            try:
+                with os.scandir(self._prefix + folder if folder else self.root) as entries:
+                    files = {entry.name for entry in entries if entry.is_file()}
+            except OSError:
+                pass
+            self._listed[folder] = files
+        return name in files
 
     def release(self, *rels: str) -> None:
         """Give back paths claimed by :meth:`unchanged`, to render them after all."""
