@@ -34,6 +34,7 @@ from glossary import __version__, search
 from glossary.site import changes_page, more_pages, pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
+from glossary.site.sort_keys import KmSortKeys
 from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
 from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, PrintView, SearchView
@@ -123,7 +124,8 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
 def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
-    model = pages.site_model(ctx.glossary, ctx.settings.site)
+    km_keys = KmSortKeys(ctx.settings.cache_dir if incremental else None)
+    model = pages.site_model(ctx.glossary, ctx.settings.site, km_keys)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
     has_changes = any(spec.path == "changes.html" for spec in extra)
     renderer = Renderer(languages, has_changes=has_changes, site=model.site)
@@ -216,5 +218,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             writer.write(page.out_path, render(page, spec.view_for(lang)), key)
     if print_rows is not None:
         print_rows.save()
+    if km_keys.computed:
+        km_keys.save(model.km_texts())
     stats = writer.finish()
     return SiteReport(out, count, stats)

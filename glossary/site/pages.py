@@ -31,6 +31,7 @@ from glossary.model import (
     SourceRef,
     format_ref,
 )
+from glossary.site.sort_keys import KmSortKeys
 from glossary.site.views import (
     BrowseView,
     ConceptLink,
@@ -128,7 +129,7 @@ class SiteModel:
     cited: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     site: SiteInfo = field(default_factory=SiteInfo)
     feedback: str | None = None  # [tool.glossary] feedback, with {id} {revision} {term}
-    _km_keys: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    km_keys: KmSortKeys = field(default_factory=KmSortKeys)
     _changed: dict[str, date | None] = field(default_factory=dict)
     _newest: list[date | None] = field(default_factory=list)
     _print_rows: dict[bool, list[tuple[Concept, Any, Any]]] = field(default_factory=dict)
@@ -139,12 +140,14 @@ class SiteModel:
             self._changed[concept.id] = last_changed(concept)
         return self._changed[concept.id]
 
-    def km_sort_key(self, text: str) -> tuple[int, ...]:
-        """:func:`khmer.sort_key`, computed once per text in a build."""
-        key = self._km_keys.get(text)
-        if key is None:
-            key = self._km_keys[text] = khmer.sort_key(text)
-        return key
+    def km_sort_key(self, text: str) -> bytes:
+        """:func:`khmer.sort_key` as bytes ordered like it, computed once per text (and
+        kept between builds when the builder gives a cache: :mod:`sort_keys`)."""
+        return self.km_keys(text)
+
+    def km_texts(self) -> set[str]:
+        """Every Khmer term of the glossary (the sort keys worth keeping)."""
+        return {t.text for c in self.glossary.concepts for t in c.km.terms}
 
 
 def _link(concept: Concept) -> ConceptLink:
@@ -159,7 +162,8 @@ def domain_path(domain_id: str) -> str:
     return f"domains/{safe_name(domain_id, 'domain')}.html"
 
 
-def site_model(glossary: Glossary, settings: SiteSettings | None = None) -> SiteModel:
+def site_model(glossary: Glossary, settings: SiteSettings | None = None,
+               km_keys: KmSortKeys | None = None) -> SiteModel:
     settings = settings or SiteSettings()
     active = [c for c in glossary.concepts if c.status is not ConceptStatus.RETIRED]
     links = {c.id: _link(c) for c in glossary.concepts}
@@ -177,7 +181,7 @@ def site_model(glossary: Glossary, settings: SiteSettings | None = None) -> Site
                 cited[key].append(concept.id)
     site = SiteInfo(settings.publisher, settings.contact, settings.site_url)
     return SiteModel(glossary, active, links, domains, documents, dict(cited), site,
-                     settings.feedback)
+                     settings.feedback, km_keys or KmSortKeys())
 
 
 def _refs_of(concept: Concept) -> Iterator[SourceRef]:
@@ -524,7 +528,7 @@ def print_view(model: SiteModel, lang: str, revision: str = "",
                              km.review.approved_by if km else None,
                              km.review.approved_on if km else None))
     if lang == "km":
-        rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else (),
+        rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else b"",
                                  en_sort_key(r.en), r.concept.id))
     else:
         rows.sort(key=lambda r: (not r.en, en_sort_key(r.en), r.concept.id))

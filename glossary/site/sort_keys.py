@@ -1,0 +1,104 @@
+"""Khmer sort keys of the site's index and print pages, kept between builds.
+
+:func:`khmer.sort_key` is the most expensive step of ordering a page by its Khmer
+terms, and a build orders every Khmer term of the glossary (the printable glossary
+lists them all), so after one edit almost every key is the one the last build computed.
+The keys are kept in ``build/.cache/site-km-keys.json`` by text (a key depends on the
+text only), as bytes: each weight four bytes, big-endian, so comparing two keys as
+bytes orders them exactly as comparing the tuples does (same width per weight: a
+shorter key that is a prefix of a longer one comes first either way).
+
+The file is data, never code: JSON with hexadecimal strings, trusted only when it was
+made by the same Khmer rules (a digest of ``glossary/khmer.py`` and of the Unicode
+version); an entry that is not valid hexadecimal or not a whole number of weights is
+recomputed. The file is rewritten only when a build computed a key, with the keys of
+the Khmer terms the glossary has (a removed term's key goes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import unicodedata
+from pathlib import Path
+
+from glossary import khmer
+
+STATE_NAME = "site-km-keys.json"
+STATE_VERSION = 1
+_WIDTH = 4  # bytes per weight
+
+
+def rules_digest() -> str:
+    """What the keys depend on besides the text: the Khmer rules and Unicode's data."""
+    source = Path(khmer.__file__).read_bytes()
+    return hashlib.blake2b(source + unicodedata.unidata_version.encode(),
+                           digest_size=16).hexdigest()
+
+
+def encode(key: tuple[int, ...]) -> bytes:
+    """``key`` as bytes ordered like the tuple (every weight is below 2**32)."""
+    return struct.pack(f">{len(key)}I", *key)
+
+
+class KmSortKeys:
+    """Text → byte key, filled from the last build's file and completed as needed."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.path = cache_dir / STATE_NAME if cache_dir is not None else None
+        self._old: dict[str, str] = {}
+        self._keys: dict[str, bytes] = {}
+        self._computed = 0
+        self._rules = ""
+        if self.path is None:
+            return
+        self._rules = rules_digest()
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if (isinstance(data, dict) and data.get("version") == STATE_VERSION
+                and data.get("rules") == self._rules and isinstance(data.get("keys"), dict)):
+            self._old = data["keys"]
+
+    def __call__(self, text: str) -> bytes:
+        key = self._keys.get(text)
+        if key is not None:
+            return key
+        old = self._old.get(text)
+        if isinstance(old, str) and old and len(old) % (2 * _WIDTH) == 0:
+            try:
+                key = bytes.fromhex(old)
+            except ValueError:
+                key = None
+        if key is None:
+            key = encode(khmer.sort_key(text))
+            self._computed += 1
+        self._keys[text] = key
+        return key
+
+    @property
+    def computed(self) -> int:
+        """How many keys this build computed (the others came from the file)."""
+        return self._computed
+
+    def save(self, texts: set[str]) -> None:
+        """Keep the keys of ``texts`` (the Khmer terms of the glossary) that are known,
+        when this build computed any; losing the file only costs computing them again."""
+        if self.path is None or not self._computed:
+            return
+        keys = {t: k.hex() for t, k in self._keys.items() if t in texts}
+        for t, k in self._old.items():
+            if t in texts and t not in keys and isinstance(k, str):
+                keys[t] = k
+        text = json.dumps({"version": STATE_VERSION, "rules": self._rules, "keys": keys},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{STATE_NAME}.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass

@@ -1,0 +1,104 @@
+"""Khmer sort keys kept between builds (``glossary/site/sort_keys.py``): the byte keys
+order texts exactly as :func:`khmer.sort_key` does, a build after an edit computes only
+the keys of texts it has not seen, and a damaged or foreign key file is not trusted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from glossary import khmer, pipeline
+from glossary.config import load_settings
+from glossary.site import sort_keys
+
+KHMER = ["ក", "កក", "ក ក", "ក្ក", "ក៏", "កា", "ខ", "អា", "អ", "ឥឡូវ", "ឧបករណ៍", "ឲ្យ",
+         "ទិន្នន័យ", "បញ្ញាសិប្បនិម្មិត", "តម្លាភាព", "គណនេយ្យភាព", "ក១", "១", "1", "abc",
+         "ABC", "ក-ខ", "ក\u200bខ", "ស្ត្រី", "ស្រី", "ពាក្យ", ""]
+
+
+def test_byte_keys_order_like_the_tuples() -> None:
+    by_tuple = sorted(KHMER, key=khmer.sort_key)
+    by_bytes = sorted(KHMER, key=lambda t: sort_keys.encode(khmer.sort_key(t)))
+    assert by_bytes == by_tuple
+    for a in KHMER:  # pairwise: equal, less and greater agree too
+        for b in KHMER:
+            ka, kb = khmer.sort_key(a), khmer.sort_key(b)
+            ea, eb = sort_keys.encode(ka), sort_keys.encode(kb)
+            assert (ka < kb, ka == kb) == (ea < eb, ea == eb), (a, b)
+
+
+@pytest.fixture
+def computed(monkeypatch) -> list[str]:
+    """The keys the site computes (the others come from the key file), as texts."""
+    calls: list[str] = []
+    real = sort_keys.encode
+
+    def spy(key: tuple[int, ...]) -> bytes:
+        calls.append("".join(chr(c - 1) for c in key[len(key) - key[::-1].index(0):]))
+        return real(key)
+
+    monkeypatch.setattr(sort_keys, "encode", spy)
+    return calls
+
+
+def _edit_definition(project: Path) -> None:
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'text = "transparency"' in text
+    path.write_text(text.replace('text = "transparency"', 'text = "openness of AI"', 1),
+                    encoding="utf-8")
+
+
+def _site(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _clean_site(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
+    pipeline.build(load_settings(cwd=clean), ["site"])
+    return _site(clean / "build" / "site")
+
+
+def test_an_edit_computes_no_key_it_had(project: Path, tmp_path: Path, computed) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    assert computed, "the first build computes the keys of the Khmer pages"
+    state = json.loads((settings.cache_dir / sort_keys.STATE_NAME).read_text("utf-8"))
+    assert set(state["keys"]) == set(computed)
+    assert all(bytes.fromhex(k) == sort_keys.encode(khmer.sort_key(t))
+               for t, k in state["keys"].items())
+    assert any("\u1780" <= ch <= "\u17ff" for t in state["keys"] for ch in t)
+    computed.clear()
+    _edit_definition(project)
+    pipeline.build(settings, ["site"])
+    assert computed == []
+    assert b"openness of AI" in (settings.build_dir / "site" / "print.html").read_bytes()
+    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["json", "rules", "hex"])
+def test_a_damaged_key_file_is_not_trusted(project: Path, tmp_path: Path, computed,
+                                           damage: str) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    state_path = settings.cache_dir / sort_keys.STATE_NAME
+    data = json.loads(state_path.read_text(encoding="utf-8"))
+    texts = sorted(data["keys"])
+    if damage == "json":
+        state_path.write_text("{not json", encoding="utf-8")
+    elif damage == "rules":  # keys made by other Khmer rules
+        data["rules"] = "0" * 32
+        state_path.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "hex":
+        data["keys"] = {t: "zz" * 8 for t in texts}
+        state_path.write_text(json.dumps(data), encoding="utf-8")
+    computed.clear()
+    _edit_definition(project)
+    pipeline.build(settings, ["site"])
+    assert computed and set(computed) <= set(texts)  # computed again, not taken
+    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
