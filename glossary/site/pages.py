@@ -133,6 +133,7 @@ class SiteModel:
     _changed: dict[str, date | None] = field(default_factory=dict)
     _newest: list[date | None] = field(default_factory=list)
     _print_rows: dict[bool, list[tuple[Concept, Any, Any]]] = field(default_factory=dict)
+    _print_view_rows: dict[bool, list[PrintRow]] = field(default_factory=dict)
 
     def last_changed(self, concept: Concept) -> date | None:
         """:func:`last_changed`, computed once per concept in a build."""
@@ -515,18 +516,34 @@ def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
     return marshal.dumps((tuple(rows), len(model.active)), 2)
 
 
+def _print_view_rows(model: SiteModel, approved_only: bool) -> list[PrintRow]:
+    """The rows of a print page, unsorted: made once per build (the English and the
+    Khmer page, and the approved list, share the row objects)."""
+    found = model._print_view_rows.get(approved_only)
+    if found is not None:
+        return found
+    if approved_only and False in model._print_view_rows:
+        every = {row.concept.id: row for row in model._print_view_rows[False]}
+        rows = [every[concept.id] for concept, _, _ in _print_rows(model, True)]
+    else:
+        rows = []
+        links = model.links
+        for concept, en, km in _print_rows(model, approved_only):
+            en_def = concept.en.definition
+            km_def = concept.km.definition
+            rows.append(PrintRow(links[concept.id], en.text if en else "",
+                                 en.review.state.value if en else "",
+                                 km.text if km else "", km.review.state.value if km else "",
+                                 en_def.text if en_def else "", km_def.text if km_def else "",
+                                 km.review.approved_by if km else None,
+                                 km.review.approved_on if km else None))
+    model._print_view_rows[approved_only] = rows
+    return rows
+
+
 def print_view(model: SiteModel, lang: str, revision: str = "",
                approved_only: bool = False) -> PrintView:
-    rows = []
-    for concept, en, km in _print_rows(model, approved_only):
-        en_def = concept.en.definition
-        km_def = concept.km.definition
-        rows.append(PrintRow(model.links[concept.id], en.text if en else "",
-                             en.review.state.value if en else "",
-                             km.text if km else "", km.review.state.value if km else "",
-                             en_def.text if en_def else "", km_def.text if km_def else "",
-                             km.review.approved_by if km else None,
-                             km.review.approved_on if km else None))
+    rows = list(_print_view_rows(model, approved_only))
     if lang == "km":
         rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else b"",
                                  en_sort_key(r.en), r.concept.id))

@@ -48,7 +48,7 @@ class PrintRows:
         self.writer = writer
         self.old: dict[str, dict[str, Any]] = {}
         self.new: dict[str, tuple[str, list[str]]] = {}  # page -> (global key, row keys)
-        self._keys: dict[PrintRow, str] = {}
+        self._keys: dict[int, tuple[PrintRow, str]] = {}  # id(row) -> (row, key)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -80,16 +80,18 @@ class PrintRows:
         return replace(view, rows_html=tuple(Markup(text) for text in html))
 
     def _key(self, row: PrintRow) -> str:
-        """A digest of everything a row shows (the same row on the English and the Khmer
-        page: computed once)."""
-        key = self._keys.get(row)
-        if key is None:
-            link = row.concept
-            key = self._keys[row] = digest(marshal.dumps((
-                link.id, link.path, link.en, link.km, link.en_review, link.km_review,
-                row.en, row.en_review, row.km, row.km_review, row.en_definition,
-                row.km_definition, row.approved_by,
-                row.approved_on.toordinal() if row.approved_on else None), 2))
+        """A digest of everything a row shows (the same row object on the English and
+        the Khmer page: computed once; found by identity, not by hashing the row)."""
+        found = self._keys.get(id(row))
+        if found is not None and found[0] is row:
+            return found[1]
+        link = row.concept
+        key = digest(marshal.dumps((
+            link.id, link.path, link.en, link.km, link.en_review, link.km_review,
+            row.en, row.en_review, row.km, row.km_review, row.en_definition,
+            row.km_definition, row.approved_by,
+            row.approved_on.toordinal() if row.approved_on else None), 2))
+        self._keys[id(row)] = (row, key)
         return key
 
     def _old_rows(self, rel: str, global_key: str) -> dict[str, str]:
