@@ -145,7 +145,9 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
              PageSpec("print.html", "print.html",
                       lambda: pages.print_view(model, "en", ctx.revision),
                       nav="print", view_km=lambda: pages.print_view(model, "km", ctx.revision),
-                      fingerprint=pages.print_fingerprint(model) + ctx.revision.encode())]
+                      fingerprint=pages.whole_fingerprint(
+                          ctx.revision, ctx.settings.fold_coeng_da,
+                          lambda: pages.print_fingerprint(model)) + ctx.revision.encode())]
     count = 0
 
     # Which pages to render. Each page has a key (its fingerprint, or a digest of its
@@ -193,7 +195,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())
-    index_key = digest(global_key.encode() + pages.search_fingerprint(model))
+    index_key = digest(global_key.encode() + pages.whole_fingerprint(
+        ctx.revision, ctx.settings.fold_coeng_da, lambda: pages.search_fingerprint(model)))
     if not writer.unchanged(SEARCH_INDEX, index_key):
         writer.write(SEARCH_INDEX, searchindex.index_script(
             search.index_items(ctx.glossary, pages.section_anchor)), index_key)

@@ -26,7 +26,9 @@ def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
         lambda: pages.print_view(model, "en", ctx.revision, approved_only=True),
         nav="approved",
         view_km=lambda: pages.print_view(model, "km", ctx.revision, approved_only=True),
-        fingerprint=pages.print_fingerprint(model, approved_only=True)
+        fingerprint=pages.whole_fingerprint(
+            ctx.revision, ctx.settings.fold_coeng_da,
+            lambda: pages.print_fingerprint(model, approved_only=True))
         + ctx.revision.encode())
 
 

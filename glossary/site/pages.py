@@ -493,6 +493,17 @@ def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, An
     return rows
 
 
+def whole_fingerprint(revision: str, fold_coeng_da: bool,
+                      compute: Callable[[], bytes]) -> bytes:
+    """The fingerprint of a page made from the whole glossary (the print pages, the
+    search index): the revision, a content hash of every file in terms/, with the
+    setting that changes how they read, when the builder has one; else ``compute()``
+    (a library caller), which reads every concept."""
+    if revision:
+        return f"revision|{revision}|{fold_coeng_da}|".encode()
+    return compute()
+
+
 def search_fingerprint(model: SiteModel) -> bytes:
     """Everything the search index holds: every active concept's terms with their
     status, and the documents with their sections."""

@@ -1,0 +1,73 @@
+"""Pages made from the whole glossary (the print pages, the search index) are keyed by
+the revision, a content hash of every file in terms/, when the build has one: a build
+no longer reads every concept to learn that they changed, and an edit still rewrites
+them exactly as a clean build writes them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from glossary import pipeline
+from glossary.config import load_settings
+from glossary.site import pages
+from glossary.site.writer import MANIFEST
+
+
+@pytest.fixture
+def fingerprinted(monkeypatch) -> list[str]:
+    """The names of the whole-glossary fingerprints a build computes."""
+    calls: list[str] = []
+    for name in ("print_fingerprint", "search_fingerprint"):
+        real = getattr(pages, name)
+
+        def spy(*args, real=real, name=name, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pages, name, spy)
+    return calls
+
+
+def _site(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
+                                                   fingerprinted) -> None:
+    settings = load_settings(cwd=project)
+    site = settings.build_dir / "site"
+    pipeline.build(settings, ["site"])
+    manifest = (settings.build_dir / MANIFEST).read_bytes()
+    pipeline.build(settings, ["site"])  # nothing changed: the same keys, nothing written
+    assert (settings.build_dir / MANIFEST).read_bytes() == manifest
+    before = _site(site)
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'text = "transparency"' in text
+    path.write_text(text.replace('text = "transparency"', 'text = "openness of AI"', 1),
+                    encoding="utf-8")
+    pipeline.build(settings, ["site"])
+    assert fingerprinted == []
+    after = _site(site)
+    for name in ("print.html", "km/print.html", "search-index.js"):
+        assert after[name] != before[name]
+    assert "openness of AI" in after["search-index.js"].decode("utf-8")
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
+    pipeline.build(load_settings(cwd=clean), ["site"])
+    assert after == _site(clean / "build" / "site")
+
+
+def test_the_reading_setting_is_part_of_the_key() -> None:
+    on = pages.whole_fingerprint("3f2a9c1d0e4b", True, lambda: b"unused")
+    off = pages.whole_fingerprint("3f2a9c1d0e4b", False, lambda: b"unused")
+    other = pages.whole_fingerprint("3f2a9c1d0e4c", True, lambda: b"unused")
+    assert len({on, off, other}) == 3
+
+
+def test_without_a_revision_the_content_is_read() -> None:
+    assert pages.whole_fingerprint("", True, lambda: b"every concept") == b"every concept"
