@@ -1,7 +1,8 @@
-"""Pages made from the whole glossary (the print pages, the search index) are keyed by
-the revision, a content hash of every file in terms/, when the build has one: a build
+"""The print pages, made from the whole glossary and showing its revision, are keyed by
+the revision (a content hash of every file in terms/) when the build has one: a build
 no longer reads every concept to learn that they changed, and an edit still rewrites
-them exactly as a clean build writes them."""
+them exactly as a clean build writes them. The search index keeps its fingerprint: a
+definition edit leaves it as it was, and then it is not made again."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from glossary.site.writer import MANIFEST
 
 @pytest.fixture
 def fingerprinted(monkeypatch) -> list[str]:
-    """The names of the whole-glossary fingerprints a build computes."""
+    """The print fingerprints a build computes."""
     calls: list[str] = []
-    for name in ("print_fingerprint", "search_fingerprint"):
+    for name in ("print_fingerprint",):
         real = getattr(pages, name)
 
         def spy(*args, real=real, name=name, **kwargs):
@@ -56,6 +57,7 @@ def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
     for name in ("print.html", "km/print.html", "search-index.js"):
         assert after[name] != before[name]
     assert "openness of AI" in after["search-index.js"].decode("utf-8")
+    assert "openness of AI" in after["print.html"].decode("utf-8")
     clean = tmp_path / "clean"
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
     pipeline.build(load_settings(cwd=clean), ["site"])
@@ -71,3 +73,24 @@ def test_the_reading_setting_is_part_of_the_key() -> None:
 
 def test_without_a_revision_the_content_is_read() -> None:
     assert pages.whole_fingerprint("", True, lambda: b"every concept") == b"every concept"
+
+
+def test_a_definition_edit_does_not_remake_the_search_index(project: Path,
+                                                          monkeypatch) -> None:
+    from glossary.site import searchindex
+
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    made: list[int] = []
+    real = searchindex.index_script
+    monkeypatch.setattr(searchindex, "index_script",
+                        lambda *a, **k: made.append(1) or real(*a, **k))
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8")
+    old = text.split("[en.definition]", 1)[1].split('text = "', 1)[1].split('"', 1)[0]
+    path.write_text(text.replace(old, "A new definition of transparency.", 1),
+                    encoding="utf-8")
+    pipeline.build(settings, ["site"])
+    assert made == []
+    site = settings.build_dir / "site"
+    assert "A new definition of transparency." in (site / "print.html").read_text("utf-8")

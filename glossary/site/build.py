@@ -195,8 +195,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())
-    index_key = digest(global_key.encode() + pages.whole_fingerprint(
-        ctx.revision, ctx.settings.fold_coeng_da, lambda: pages.search_fingerprint(model)))
+    index_key = digest(global_key.encode() + pages.search_fingerprint(model))
     if not writer.unchanged(SEARCH_INDEX, index_key):
         writer.write(SEARCH_INDEX, searchindex.index_script(
             search.index_items(ctx.glossary, pages.section_anchor)), index_key)

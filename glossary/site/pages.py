@@ -495,10 +495,11 @@ def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, An
 
 def whole_fingerprint(revision: str, fold_coeng_da: bool,
                       compute: Callable[[], bytes]) -> bytes:
-    """The fingerprint of a page made from the whole glossary (the print pages, the
-    search index): the revision, a content hash of every file in terms/, with the
-    setting that changes how they read, when the builder has one; else ``compute()``
-    (a library caller), which reads every concept."""
+    """The fingerprint of a page made from the whole glossary that shows the revision
+    (the print pages, which change with every edit anyway): the revision, a content
+    hash of every file in terms/, with the setting that changes how they read, when the
+    builder has one; else ``compute()`` (a library caller), which reads every concept.
+    Not for the search index: most edits (a definition) leave it as it was."""
     if revision:
         return f"revision|{revision}|{fold_coeng_da}|".encode()
     return compute()
