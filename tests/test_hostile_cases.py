@@ -122,7 +122,7 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "dev_zero.po": _dev_zero, "dev_zero.txt": _dev_zero,
     "fifo.tbx": _fifo, "fifo.xlsx": _fifo, "fifo.csv": _fifo, "fifo.po": _fifo,
     "fifo_qa.po": _fifo,
-    "tbx_over_size.tbx": _sparse(201 * MB), "csv_over_size.csv": _sparse(101 * MB),
+    "tbx_over_size.tbx": _sparse(1025 * MB), "csv_over_size.csv": _sparse(101 * MB),
     "xlsx_over_size.xlsx": _sparse(51 * MB), "po_over_size.po": _sparse(101 * MB),
     "po_over_size_qa.po": _sparse(101 * MB), "docx_over_size.docx": _sparse(51 * MB),
     "text_over_size.txt": _sparse(101 * MB),
