@@ -133,12 +133,12 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     writer = SiteWriter(out, incremental=incremental)
     print_rows = PrintRows(ctx.settings.cache_dir, writer) if incremental else None
 
-    def render(page: PageInfo, view: object) -> str:
+    def render(page: PageInfo, view: object) -> str | bytes:
         if isinstance(view, PrintView) and view.rows:  # print.html, approved.html
             if print_rows is not None:
-                view = print_rows.view(page, view, global_key, renderer.render_rows)
-            else:
-                view = print_view_rendered(page, view, renderer.render_rows)
+                return print_rows.page(page, view, global_key, renderer.render_rows,
+                                       renderer.render)
+            view = print_view_rendered(page, view, renderer.render_rows)
         return renderer.render(page, view)
 
     specs = [*_page_specs(model, ctx, extra),

@@ -31,7 +31,8 @@ STATE_NAME = "site-print-rows.json"
 STATE_VERSION = 1
 ROWS_TEMPLATE = "print_rows.html"
 MARK = "<!--glossary-print-row-->\n"
-_BODY_START, _BODY_END, _ROW_END = "<tbody>\n", "</tbody>", "</tr>\n"
+_BODY_START, _BODY_END, _ROW_END = b"<tbody>\n", b"</tbody>", b"</tr>\n"
+_SLOT = "<!--glossary-print-rows-->"  # where the rows go (page text is escaped: no "<")
 
 
 def print_view_rendered(page: PageInfo, view: PrintView, render_rows: Any) -> PrintView:
@@ -61,23 +62,30 @@ class PrintRows:
                             and isinstance(entry.get("keys"), list)
                             and all(isinstance(k, str) for k in entry["keys"])}
 
-    def view(self, page: PageInfo, view: PrintView, global_key: str,
-             render_rows: Any) -> PrintView:
-        """``view`` with the HTML of its rows: reused where the old page had the row,
-        rendered (``render_rows(page, rows) -> str``, the rows template) where not."""
+    def page(self, page: PageInfo, view: PrintView, global_key: str, render_rows: Any,
+             render: Any) -> bytes:
+        """The page's bytes: its rows reused where the old page had the row, rendered
+        (``render_rows(page, rows) -> str``, the rows template) where not; the rest of
+        the page rendered (``render(page, view) -> str``) around a slot where the rows go.
+        The rows stay bytes: the old page is never decoded, the new one never encoded
+        whole."""
         keys = [self._key(row) for row in view.rows]
         old = self._old_rows(page.out_path, global_key)
         missing = [i for i, key in enumerate(keys) if key not in old]
-        html: list[str] = [old.get(key, "") for key in keys]
+        html: list[bytes] = [old.get(key, b"") for key in keys]
         if missing:
             fresh = render_rows(page, [view.rows[i] for i in missing]).split(MARK)
             if len(fresh) != len(missing) + 1:
                 raise ValueError(f"{ROWS_TEMPLATE} gave {len(fresh) - 1} rows for "
                                  f"{len(missing)}")
             for i, text in zip(missing, fresh, strict=False):
-                html[i] = text
+                html[i] = text.encode("utf-8")
         self.new[page.out_path] = (global_key, keys)
-        return replace(view, rows_html=tuple(Markup(text) for text in html))
+        around = render(page, replace(view, rows_html=(Markup(_SLOT),)))
+        head, found, tail = around.partition(_SLOT)
+        if not found or _SLOT in tail:
+            raise ValueError(f"print.html shows its rows {around.count(_SLOT)} times, not once")
+        return b"".join([head.encode("utf-8"), *html, tail.encode("utf-8")])
 
     def _key(self, row: PrintRow) -> str:
         """A digest of everything a row shows (the same row object on the English and
@@ -94,7 +102,7 @@ class PrintRows:
         self._keys[id(row)] = (row, key)
         return key
 
-    def _old_rows(self, rel: str, global_key: str) -> dict[str, str]:
+    def _old_rows(self, rel: str, global_key: str) -> dict[str, bytes]:
         """Key → HTML of the rows of the page the last build wrote at ``rel`` (none
         when the templates or catalogs changed since: ``global_key``)."""
         entry = self.old.get(rel)
@@ -108,12 +116,11 @@ class PrintRows:
             return {}
         if digest(raw) != entry["digest"]:  # not the page these keys were made for
             return {}
-        text = raw.decode("utf-8", "replace")
-        start = text.find(_BODY_START)
-        end = text.find(_BODY_END, start)
+        start = raw.find(_BODY_START)
+        end = raw.find(_BODY_END, start)
         if start < 0 or end < 0:
             return {}
-        rows = text[start + len(_BODY_START):end].split(_ROW_END)
+        rows = raw[start + len(_BODY_START):end].split(_ROW_END)
         if len(rows) != len(keys) + 1 or rows[-1]:
             return {}
         return {key: row + _ROW_END for key, row in zip(keys, rows, strict=False)}
