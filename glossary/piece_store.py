@@ -57,8 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-import glossary
-from glossary import textfile
+from glossary import outputs_state, textfile
 from glossary.formats import pieces as pieces_mod
 from glossary.model import Concept
 
@@ -92,24 +91,7 @@ class Source:
         return cls(cache_dir, key, digests)
 
 
-_CODE_DIGEST: str | None = None
-
-
-def code_digest() -> str:
-    """The version and a digest of the package's code (every module: a development
-    checkout that changes a writer gets fresh pieces; ~2 ms, once per process)."""
-    global _CODE_DIGEST
-    if _CODE_DIGEST is None:
-        digest = hashlib.sha256(glossary.__version__.encode())
-        root = Path(glossary.__file__).parent
-        for path in sorted(root.rglob("*.py")):
-            digest.update(str(path.relative_to(root)).encode() + b"\0")
-            try:
-                digest.update(path.read_bytes())
-            except OSError:
-                digest.update(b"?")
-        _CODE_DIGEST = digest.hexdigest()
-    return _CODE_DIGEST
+code_digest = outputs_state.code_digest  # the package's code, digested once per process
 
 
 def shard_of(key: bytes) -> int:

@@ -4,6 +4,7 @@ first bad byte, so every reader reports a broken file the same way."""
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import BinaryIO
 
@@ -12,7 +13,7 @@ from glossary.errors import GlossaryError
 from glossary.output import new_file_mode
 
 __all__ = ["BOM", "atomic_write_bytes", "atomic_write_text", "atomic_writer", "byte_position",
-           "decode", "new_file_mode"]
+           "decode", "new_file_mode", "write_build_data"]
 
 BOM = b"\xef\xbb\xbf"
 
@@ -56,3 +57,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 to ``path``; the file keeps its permissions."""
     output.write_text(path, text)
+
+
+def write_build_data(path: Path, text: str) -> bool:
+    """Write build data that can be made again (a cache or state file under build/):
+    a temporary file beside it, then a rename, so a reader sees the old or the new text,
+    never half of it. No fsync, and an OSError is not an error (False): losing such a
+    file only costs recomputing it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    return True

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
+from glossary import textfile
 from glossary.site.views import PageInfo, PrintRow, PrintView
 from glossary.site.writer import SiteWriter, digest
 
@@ -139,10 +139,4 @@ class PrintRows:
                 pages[rel] = self.old[rel]
         text = json.dumps({"version": STATE_VERSION, "pages": pages}, sort_keys=True,
                           separators=(",", ":"))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{STATE_NAME}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # losing the keys only costs rendering every row next time
+        textfile.write_build_data(self.path, text)  # losing it costs a recomputation

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
 import unicodedata
 from pathlib import Path
 
-from glossary import khmer
+from glossary import khmer, textfile
 
 STATE_NAME = "site-km-keys.json"
 STATE_VERSION = 1
@@ -95,10 +94,4 @@ class KmSortKeys:
                 keys[t] = k
         text = json.dumps({"version": STATE_VERSION, "rules": self._rules, "keys": keys},
                           ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{STATE_NAME}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        textfile.write_build_data(self.path, text)  # losing it costs a recomputation
