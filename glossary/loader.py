@@ -13,13 +13,11 @@ errors, which is what commands that write outputs want.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,41 +92,12 @@ def _scan(terms_dir: Path) -> list[tuple[str, Signature | None]]:
     return found
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Keep Python's cyclic garbage collector off the loaded glossary.
-
-    Loading makes millions of small acyclic objects (frozen model dataclasses, tuples:
-    nothing the collector could free), and every collection triggered while or after
-    they are made walks them all again. So the collector is paused while terms/ is read
-    and, at the end, everything loaded is moved to the collector's permanent generation
-    (``gc.freeze()``, a documented call) before its state is put back. Reference
-    counting still frees those objects as usual; only cycle detection skips them (call
-    ``gc.unfreeze()`` to undo). Measured: one-edit load of 100,000 concepts from the
-    cache, 7.0 s of CPU with the collector running, 4.2 s without; a phase allocating 3
-    million tuples afterwards, 1.8 s without the freeze, 1.1 s with it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def load_checked(
     terms_dir: Path, fold_coeng_da: bool = True, *, cache_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> Loaded:
     """Every concept file and the registry, and every problem in them. Never raises for
     bad content. ``cache_dir`` None reads every file (no cache is read or written)."""
-    with _collector_paused():
-        return _load_checked(terms_dir, fold_coeng_da, cache_dir, progress)
-
-
-def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
-                  progress: Progress | None) -> Loaded:
     scanned = _scan(terms_dir)
     registry_bytes = _registry_bytes(terms_dir)
     documents, domains, registry_problems = source.load_registry(terms_dir)

@@ -332,24 +332,3 @@ def test_check_uses_the_cache_under_the_build_dir(project: Path, cli):
 
 def project_problems(settings_) -> list:
     return loader.load(settings_).problems
-
-
-def test_loading_puts_the_garbage_collector_back_as_it_was(mixed: Path, tmp_path: Path
-                                                            ) -> None:
-    """The loader pauses the cyclic collector while it reads (and freezes what it
-    loaded); the collector's on/off state afterwards is the caller's."""
-    import gc
-
-    from glossary import loader
-
-    terms = mixed
-    try:
-        assert gc.isenabled()
-        loader.load_checked(terms, cache_dir=tmp_path / "cache")
-        assert gc.isenabled()
-        gc.disable()
-        loader.load_checked(terms, cache_dir=tmp_path / "cache")
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-        gc.unfreeze()
