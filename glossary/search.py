@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from glossary import khmer
+from glossary import khmer, khmer_collation
 from glossary.model import ConceptStatus, Glossary
 
 INDEX_VERSION = 2
@@ -157,7 +157,8 @@ def index_items(glossary: Glossary,
                          f"{doc.short} §{sec.id} {sec.title}", sec.title_km or "", "", "",
                          terms))
     en_rank = _ranks([(r[3].casefold(), r[3], r[1]) for r in rows])
-    km_rank = _ranks([(not r[4], khmer.sort_key(r[4]) if r[4] else (), r[3].casefold(), r[1])
+    km_key = khmer_collation.sort_key
+    km_rank = _ranks([(not r[4], km_key(r[4]) if r[4] else (), r[3].casefold(), r[1])
                       for r in rows])
     return [Item(kind, ident, path, en, km, en_review, km_review, en_rank[i], km_rank[i],
                  tuple(terms))

@@ -1,4 +1,4 @@
-"""Compare glossary.khmer.sort_key with ICU's ``km`` collator (CLDR tailoring).
+"""Compare glossary.khmer_collation.sort_key with ICU's ``km`` collator (CLDR tailoring).
 
 Optional: runs only where ``pyicu-wheels`` (imported as ``icu``) is installed.
 """
@@ -10,7 +10,8 @@ import pytest
 
 icu = pytest.importorskip("icu")
 
-from glossary.khmer import normalize, sort_key  # noqa: E402
+from glossary.khmer import normalize  # noqa: E402
+from glossary.khmer_collation import sort_key  # noqa: E402
 
 CONSONANTS = [chr(c) for c in range(0x1780, 0x17A3)]
 INDEPENDENT = [chr(c) for c in range(0x17A5, 0x17B4)]

@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "glossary"
 LAYERS = {
     # 0: the vocabulary every layer shares
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
+    "glossary.khmer_collation": 0,
     "glossary.problems": 0, "glossary.textfile": 0, "glossary.output": 0, "glossary.lock": 0,
     "glossary.unsafe": 0, "glossary.limits": 0,
     "glossary.pairs": 0, "glossary.selection": 0,

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from glossary import khmer, search
+from glossary import khmer_collation, search
 from glossary.site import searchindex
 from tests.site_support import KHMER, build_site, html_pages, make_project, parse
 
@@ -151,7 +151,7 @@ def entries(page: Path) -> list[str]:
 
 def test_khmer_index_groups_by_initial_then_sorts_in_cldr_order(site):
     ka = entries(site / "letters/km-1780.html")
-    assert ka == sorted(ka, key=khmer.sort_key)
+    assert ka == sorted(ka, key=khmer_collation.sort_key)
     # khmer.md's real ordering: កៅអី < កុំ < កោះ (code point order gets this wrong)
     assert ka.index("កៅអី") < ka.index("កុំ") < ka.index("កោះ")
     assert entries(site / "letters/km-1792.html") == ["ធរណី", "ធម៌"]
@@ -161,11 +161,11 @@ def test_khmer_index_groups_by_initial_then_sorts_in_cldr_order(site):
     assert entries(site / "letters/km-17a7.html") == ["ឧស្សាហកម្ម"]
     assert entries(site / "letters/km-17ab.html") == ["ឫស្សី"]
     assert entries(site / "letters/km-other.html") == ["AI", "ML"]
-    # The letter bar follows khmer.INDEX_HEADINGS: ឫ right after រ, vowels after អ.
+    # The letter bar follows khmer_collation.INDEX_HEADINGS: ឫ right after រ, vowels after អ.
     doc = parse(site / "letters/km-1780.html").root
     bar = next(el for el in doc.iter() if "letters-km" in (el.attrs.get("class") or ""))
     letters = [el.text() for el in bar.iter() if el.tag in ("a", "span")]
-    order = [h for h in khmer.INDEX_HEADINGS if h in letters]
+    order = [h for h in khmer_collation.INDEX_HEADINGS if h in letters]
     assert letters[:-1] == order and letters[-1] == "Other"
     assert letters.index("ឫ") == letters.index("រ") + 1
 
@@ -211,7 +211,7 @@ def test_printable_page_lists_every_preferred_term_and_hides_navigation(site):
     km_rows = [el for el in parse(site / "km/print.html").root.iter() if el.tag == "tr"][1:]
     # Khmer pages put the Khmer column first, sorted in Khmer order
     khmer_column = [term(cells(r)[0]) for r in km_rows]
-    assert khmer_column == sorted(khmer_column, key=khmer.sort_key)
+    assert khmer_column == sorted(khmer_column, key=khmer_collation.sort_key)
     css = (site / "static/css/site.css").read_text(encoding="utf-8")
     print_css = css[css.index("@media print"):]
     assert ".site-header" in print_css and "display: none" in print_css

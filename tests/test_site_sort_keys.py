@@ -1,5 +1,5 @@
 """Khmer sort keys kept between builds (``glossary/site/sort_keys.py``): the byte keys
-order texts exactly as :func:`khmer.sort_key` does, a build after an edit computes only
+order texts exactly as :func:`khmer_collation.sort_key` does, a build after an edit computes only
 the keys of texts it has not seen, and a damaged or foreign key file is not trusted."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary import khmer, pipeline
+from glossary import khmer_collation, pipeline
 from glossary.config import load_settings
 from glossary.site import sort_keys
 
@@ -20,12 +20,12 @@ KHMER = ["ក", "កក", "ក ក", "ក្ក", "ក៏", "កា", "ខ", "�
 
 
 def test_byte_keys_order_like_the_tuples() -> None:
-    by_tuple = sorted(KHMER, key=khmer.sort_key)
-    by_bytes = sorted(KHMER, key=lambda t: sort_keys.encode(khmer.sort_key(t)))
+    by_tuple = sorted(KHMER, key=khmer_collation.sort_key)
+    by_bytes = sorted(KHMER, key=lambda t: sort_keys.encode(khmer_collation.sort_key(t)))
     assert by_bytes == by_tuple
     for a in KHMER:  # pairwise: equal, less and greater agree too
         for b in KHMER:
-            ka, kb = khmer.sort_key(a), khmer.sort_key(b)
+            ka, kb = khmer_collation.sort_key(a), khmer_collation.sort_key(b)
             ea, eb = sort_keys.encode(ka), sort_keys.encode(kb)
             assert (ka < kb, ka == kb) == (ea < eb, ea == eb), (a, b)
 
@@ -70,7 +70,7 @@ def test_an_edit_computes_no_key_it_had(project: Path, tmp_path: Path, computed)
     assert computed, "the first build computes the keys of the Khmer pages"
     state = json.loads((settings.cache_dir / sort_keys.STATE_NAME).read_text("utf-8"))
     assert set(state["keys"]) == set(computed)
-    assert all(bytes.fromhex(k) == sort_keys.encode(khmer.sort_key(t))
+    assert all(bytes.fromhex(k) == sort_keys.encode(khmer_collation.sort_key(t))
                for t, k in state["keys"].items())
     assert any("\u1780" <= ch <= "\u17ff" for t in state["keys"] for ch in t)
     computed.clear()

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from glossary import khmer
+from glossary import khmer_collation
 from glossary.config import SiteSettings
 from glossary.model import (
     Concept,
@@ -142,7 +142,7 @@ class SiteModel:
         return self._changed[concept.id]
 
     def km_sort_key(self, text: str) -> bytes:
-        """:func:`khmer.sort_key` as bytes ordered like it, computed once per text (and
+        """:func:`khmer_collation.sort_key` as bytes ordered like it, computed once per text (and
         kept between builds when the builder gives a cache: :mod:`sort_keys`)."""
         return self.km_keys(text)
 
@@ -328,11 +328,11 @@ def concept_fingerprint(concept: Concept, model: SiteModel) -> bytes:
 # --- index pages ---------------------------------------------------------------------
 
 
-_HEADINGS = frozenset(khmer.INDEX_HEADINGS)
+_HEADINGS = frozenset(khmer_collation.INDEX_HEADINGS)
 
 
 def km_heading(text: str) -> str:
-    """:func:`khmer.index_heading` for text already normalized (as loaded text is)."""
+    """:func:`khmer_collation.index_heading` for text already normalized (as loaded text is)."""
     for ch in text:
         if ch.isspace() or unicodedata.category(ch) == "Cf":
             continue
@@ -384,7 +384,7 @@ def letter_pages(model: SiteModel) -> tuple[
     a function making its view): sorting waits until a page has to be rendered."""
     pages: list[LetterPage] = []
     navs: dict[str, tuple[LetterNav, ...]] = {}
-    for script, headings in (("en", EN_LETTERS), ("km", khmer.INDEX_HEADINGS)):
+    for script, headings in (("en", EN_LETTERS), ("km", khmer_collation.INDEX_HEADINGS)):
         groups = _entries(model, script)
         order = list(headings) if script == "en" else [
             h for h in headings if h in groups or h in _KM_ALWAYS]

@@ -1,6 +1,6 @@
 """Khmer sort keys of the site's index and print pages, kept between builds.
 
-:func:`khmer.sort_key` is the most expensive step of ordering a page by its Khmer
+:func:`khmer_collation.sort_key` is the most expensive step of ordering a page by its Khmer
 terms, and a build orders every Khmer term of the glossary (the printable glossary
 lists them all), so after one edit almost every key is the one the last build computed.
 The keys are kept in ``build/.cache/site-km-keys.json`` by text (a key depends on the
@@ -9,10 +9,10 @@ bytes orders them exactly as comparing the tuples does (same width per weight: a
 shorter key that is a prefix of a longer one comes first either way).
 
 The file is data, never code: JSON with hexadecimal strings, trusted only when it was
-made by the same Khmer rules (a digest of ``glossary/khmer.py`` and of the Unicode
-version); an entry that is not valid hexadecimal or not a whole number of weights is
-recomputed. The file is rewritten only when a build computed a key, with the keys of
-the Khmer terms the glossary has (a removed term's key goes).
+made by the same Khmer rules (a digest of ``glossary/khmer.py``, ``khmer_collation.py``
+and of the Unicode version); an entry that is not valid hexadecimal or not a whole
+number of weights is recomputed. The file is rewritten only when a build computed a
+key, with the keys of the Khmer terms the glossary has (a removed term's key goes).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import struct
 import unicodedata
 from pathlib import Path
 
-from glossary import khmer, textfile
+from glossary import khmer, khmer_collation, textfile
 
 STATE_NAME = "site-km-keys.json"
 STATE_VERSION = 1
@@ -32,7 +32,7 @@ _WIDTH = 4  # bytes per weight
 
 def rules_digest() -> str:
     """What the keys depend on besides the text: the Khmer rules and Unicode's data."""
-    source = Path(khmer.__file__).read_bytes()
+    source = Path(khmer.__file__).read_bytes() + Path(khmer_collation.__file__).read_bytes()
     return hashlib.blake2b(source + unicodedata.unidata_version.encode(),
                            digest_size=16).hexdigest()
 
@@ -73,7 +73,7 @@ class KmSortKeys:
             except ValueError:
                 key = None
         if key is None:
-            key = encode(khmer.sort_key(text))
+            key = encode(khmer_collation.sort_key(text))
             self._computed += 1
         self._keys[text] = key
         return key
