@@ -128,7 +128,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     model = pages.site_model(ctx.glossary, ctx.settings.site, km_keys)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
     has_changes = any(spec.path == "changes.html" for spec in extra)
-    renderer = Renderer(languages, has_changes=has_changes, site=model.site)
+    renderer = Renderer(languages, has_changes=has_changes, site=model.site,
+                        cache_dir=ctx.settings.cache_dir if incremental else None)
     global_key = _global_key(languages, has_changes, model.site)
     writer = SiteWriter(out, incremental=incremental)
     print_rows = PrintRows(ctx.settings.cache_dir, writer) if incremental else None
