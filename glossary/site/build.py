@@ -150,18 +150,20 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     state = SiteState.load(cache_dir, read=incremental)
 
     def render(page: PageInfo, view: object) -> str | bytes:
-        if isinstance(view, PrintView) and view.rows:  # print.html, approved.html
+        if isinstance(view, PrintView):  # print.html, approved.html
             if print_rows is not None:
                 return print_rows.page(page, view, global_key, renderer.render_rows,
                                        renderer.render)
-            view = print_view_rendered(page, view, renderer.render_rows)
+            if view.rows:
+                view = print_view_rendered(page, view, renderer.render_rows)
         return renderer.render(page, view)
 
     # A concept's key: the digest of its file when the pipeline gives it (with what else
     # its page shows: see-also names, the registry, the settings), else a fingerprint of
     # its content (a library caller). Concept pages are rendered last (``jobs``).
     digests: Mapping[str, str] = getattr(ctx, "digests", None) or {}
-    jobs = _concept_jobs(ctx, model, writer, state, shared, digests, global_key, registry)
+    jobs, changed = _concept_jobs(ctx, model, writer, state, shared, digests, global_key,
+                                  registry)
     count = len(SITE_LANGUAGES) * len(ctx.glossary.concepts)
     if len(state.concepts) == len(ctx.glossary.concepts):  # every concept has its file
         state.index = state_index_key(shared, ((c.id, state.concepts[c.id][1])
@@ -188,7 +190,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     specs.extend(spec for spec in extra if not spec.index)
     specs.append(PageSpec(
         "print.html", "print.html", lambda: pages.print_view(model, "en", ctx.revision),
-        nav="print", view_km=lambda: pages.print_view(model, "km", ctx.revision),
+        nav="print", listing="all",
+        view_km=lambda: pages.print_view(model, "km", ctx.revision),
         fingerprint=pages.whole_fingerprint(
             ctx.revision, ctx.settings.fold_coeng_da,
             lambda: pages.print_fingerprint(model)) + ctx.revision.encode()))
@@ -237,7 +240,13 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         else:
             spec = specs[index]
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
-            writer.write(page.out_path, render(page, spec.view_for(lang)), key)
+            data: str | bytes | None = None
+            if spec.listing and print_rows is not None and changed is not None:
+                data = _patched_print_page(ctx, model, print_rows, page, spec.listing, changed,
+                                           global_key, renderer)
+            if data is None:
+                data = render(page, spec.view_for(lang))
+            writer.write(page.out_path, data, key)
     if print_rows is not None:
         print_rows.save()
     if km_keys.computed:
@@ -247,20 +256,41 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     return SiteReport(out, count, stats)
 
 
+def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: PrintRows,
+                        page: PageInfo, listing: str, changed: set[str], global_key: str,
+                        renderer: Renderer) -> bytes | None:
+    """A print page made from the last one: the rows of the concepts in ``changed``
+    (edited, added or removed since the last build) made again, the others kept."""
+    approved_only = listing == "approved"
+    rows = {}
+    for cid in changed:
+        concept = ctx.glossary.concept(cid)
+        row = pages.print_row(concept, model, approved_only) if concept is not None else None
+        if row is not None:
+            rows[cid] = row
+    view = PrintView((), ctx.revision, pages.glossary_date(model), approved_only,
+                     len(model.active))
+    return print_rows.patch(page, view, changed, rows, pages.print_order(model, page.lang),
+                            model.links, global_key, renderer.render_rows, renderer.render)
+
+
 def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
                   state: SiteState, shared: str, digests: Mapping[str, str], global_key: str,
-                  registry: bytes) -> list[tuple[str, int, str, str]]:
+                  registry: bytes) -> tuple[list[tuple[str, int, str, str]], set[str] | None]:
     """The concept pages to render, as jobs; the others are kept. With a usable state
     only the concepts whose file changed (or that link to one that changed, was added or
-    removed) are looked at; else each concept's key is computed and compared."""
+    removed) are looked at; else each concept's key is computed and compared. Also
+    returns the concepts edited, added or removed since the last build (None: unknown)."""
     concepts = ctx.glossary.concepts
     changed: set[str] | None = None
     relinked: set[str] = set()
     if state.usable(shared, digests, writer.old_generation):
-        changed = {c.id for c in concepts if state.old_file(c.id) != digests.get(c.id)}
-        moved = changed | (state.old_concepts.keys() - {c.id for c in concepts})
-        if moved:
-            relinked = {c.id for c in concepts if not moved.isdisjoint(c.see_also)}
+        old = state.old_concepts
+        changed = {c.id for c in concepts
+                   if (entry := old.get(c.id)) is None or entry[0] != digests.get(c.id)}
+        changed |= state.old_concepts.keys() - {c.id for c in concepts}  # removed
+        if changed:
+            relinked = {c.id for c in concepts if not changed.isdisjoint(c.see_also)}
     files_key = digest(b"files|" + global_key.encode() + registry
                        + str(ctx.settings.fold_coeng_da).encode()).encode()
     jobs: list[tuple[str, int, str, str]] = []
@@ -272,7 +302,12 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
         if changed is not None and cid not in changed and cid not in relinked:
             fingerprint = state.old_fingerprint(cid)
             if fingerprint is not None and file_digest:
-                if all(writer.keep(rel) for rel in rels):
+                kept = 0
+                for rel in rels:
+                    if not writer.keep(rel):
+                        break
+                    kept += 1
+                if kept == len(rels):
                     state.concepts[cid] = [file_digest, fingerprint]
                     continue
                 writer.release(*rels)
@@ -286,7 +321,7 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
             if any(fresh):  # one language page is missing: redo both (rare)
                 writer.release(*rels)
             jobs.append(("concept", i, "", key))
-    return jobs
+    return jobs, changed
 
 
 def _kept_index_pages(state: SiteState, writer: SiteWriter) -> list[str] | None:

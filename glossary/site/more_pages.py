@@ -24,7 +24,7 @@ def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     yield PageSpec(
         "print.html", "approved.html",
         lambda: pages.print_view(model, "en", ctx.revision, approved_only=True),
-        nav="approved",
+        nav="approved", listing="approved",
         view_km=lambda: pages.print_view(model, "km", ctx.revision, approved_only=True),
         fingerprint=pages.whole_fingerprint(
             ctx.revision, ctx.settings.fold_coeng_da,

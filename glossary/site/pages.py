@@ -493,6 +493,41 @@ def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, An
     return rows
 
 
+def print_row(concept: Concept, model: SiteModel, approved_only: bool) -> PrintRow | None:
+    """The row of ``concept`` on a print page (None when the page does not list it)."""
+    km = concept.km.preferred
+    if concept.status is ConceptStatus.RETIRED or approved_only and (
+            km is None or km.review.state is not ReviewState.APPROVED):
+        return None
+    return _print_row(concept, concept.en.preferred, km, model.links)
+
+
+def _print_row(concept: Concept, en: Any, km: Any, links: dict[str, ConceptLink]) -> PrintRow:
+    en_def = concept.en.definition
+    km_def = concept.km.definition
+    return PrintRow(links[concept.id], en.text if en else "", en.review.state.value if en else "",
+                    km.text if km else "", km.review.state.value if km else "",
+                    en_def.text if en_def else "", km_def.text if km_def else "",
+                    km.review.approved_by if km else None, km.review.approved_on if km else None)
+
+
+def print_order(model: SiteModel, lang: str) -> Callable[[str], tuple[Any, ...]]:
+    """The sort key of a concept's row on the ``lang`` print page, by concept id: its
+    English (or Khmer, then English) preferred term, then its id."""
+    links = model.links
+
+    def english(cid: str) -> tuple[Any, ...]:
+        en = links[cid].en
+        return (not en, en_sort_key(en), cid)
+
+    def khmer(cid: str) -> tuple[Any, ...]:
+        link = links[cid]
+        return (not link.km, model.km_sort_key(link.km) if link.km else b"",
+                en_sort_key(link.en), cid)
+
+    return khmer if lang == "km" else english
+
+
 def whole_fingerprint(revision: str, fold_coeng_da: bool,
                       compute: Callable[[], bytes]) -> bytes:
     """The fingerprint of a page made from the whole glossary that shows the revision
@@ -538,17 +573,9 @@ def _print_view_rows(model: SiteModel, approved_only: bool) -> list[PrintRow]:
         every = {row.concept.id: row for row in model._print_view_rows[False]}
         rows = [every[concept.id] for concept, _, _ in _print_rows(model, True)]
     else:
-        rows = []
         links = model.links
-        for concept, en, km in _print_rows(model, approved_only):
-            en_def = concept.en.definition
-            km_def = concept.km.definition
-            rows.append(PrintRow(links[concept.id], en.text if en else "",
-                                 en.review.state.value if en else "",
-                                 km.text if km else "", km.review.state.value if km else "",
-                                 en_def.text if en_def else "", km_def.text if km_def else "",
-                                 km.review.approved_by if km else None,
-                                 km.review.approved_on if km else None))
+        rows = [_print_row(concept, en, km, links)
+                for concept, en, km in _print_rows(model, approved_only)]
     model._print_view_rows[approved_only] = rows
     return rows
 
@@ -556,13 +583,10 @@ def _print_view_rows(model: SiteModel, approved_only: bool) -> list[PrintRow]:
 def print_view(model: SiteModel, lang: str, revision: str = "",
                approved_only: bool = False) -> PrintView:
     rows = list(_print_view_rows(model, approved_only))
-    if lang == "km":
-        rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else b"",
-                                 en_sort_key(r.en), r.concept.id))
-    else:
-        rows.sort(key=lambda r: (not r.en, en_sort_key(r.en), r.concept.id))
+    order = print_order(model, lang)
+    rows.sort(key=lambda r: order(r.concept.id))
     return PrintView(tuple(rows), revision, glossary_date(model), approved_only,
-                     len(model.active))
+                     len(model.active), count=len(rows))
 
 
 # --- domains -------------------------------------------------------------------------

@@ -41,6 +41,9 @@ class PageSpec:
     #: data (terms, statuses, domains, cited sections: :mod:`glossary.site.state`), so it
     #: is left alone, unlooked at, when no concept's index data changed.
     index: bool = False
+    #: A print page (``print.html``, ``approved.html``): which concepts it lists, "all"
+    #: or "approved" (:mod:`glossary.site.print_rows` may make it from the last one).
+    listing: str = ""
 
     def view_for(self, lang: str) -> Any:
         view = self.view_km if lang == "km" and self.view_km is not None else self.view

@@ -180,7 +180,9 @@ class SiteState:
             pages = data["index_pages"]
             if not (isinstance(shared, str) and isinstance(index, str)
                     and isinstance(concepts, dict) and isinstance(pages, list)
-                    and all(isinstance(p, str) for p in pages)):
+                    and all(isinstance(p, str) for p in pages)
+                    and all(type(v) is list and len(v) == 2 and type(v[0]) is str
+                            and type(v[1]) is str for v in concepts.values())):
                 return state
         except (ValueError, KeyError, TypeError):
             return state
@@ -198,18 +200,10 @@ class SiteState:
                     and self.old_shared == shared and self.old_generation
                     and self.old_generation == generation)
 
-    def old_file(self, concept_id: str) -> str | None:
-        entry = self.old_concepts.get(concept_id)
-        if isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str)
-                                                                for x in entry):
-            return entry[0]
-        return None
-
     def old_fingerprint(self, concept_id: str) -> str | None:
+        """The concept's index fingerprint of the last build."""
         entry = self.old_concepts.get(concept_id)
-        if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str):
-            return entry[1]
-        return None
+        return entry[1] if entry is not None else None
 
     def old_home_counts(self) -> HomeCounts | None:
         try:

@@ -208,7 +208,7 @@ class SiteWriter:
         if old is None or not old[0] or not old[1] or rel in self._claimed \
                 or not self._is_file(rel):
             return False
-        self._claim(rel, old[0], old[1])
+        self._claimed[rel] = old  # a path of the manifest: checked when it was read
         self.stats.skipped_render += 1
         return True
 
