@@ -11,7 +11,7 @@ import pytest
 
 from glossary import pipeline
 from glossary.config import load_settings
-from glossary.site import pages, print_rows
+from glossary.site import print_pages, print_rows
 from glossary.site.templating import Renderer
 
 
@@ -134,8 +134,9 @@ def test_the_last_page_is_patched_where_concepts_changed(project: Path, tmp_path
     rendered.clear()
     change(project)
     whole: list[str] = []
-    real = pages.print_view
-    monkeypatch.setattr(pages, "print_view", lambda *a, **k: whole.append("made") or real(*a, **k))
+    real = print_pages.print_view
+    monkeypatch.setattr(print_pages, "print_view",
+                        lambda *a, **k: whole.append("made") or real(*a, **k))
     pipeline.build(settings, ["site"])
     assert whole == []
     assert all(n <= 1 for _, n in rendered), rendered

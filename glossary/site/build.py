@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from glossary import __version__, search
-from glossary.site import changes_page, more_pages, pages, searchindex
+from glossary.site import changes_page, more_pages, pages, print_pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.sort_keys import KmSortKeys
@@ -189,12 +189,13 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     specs.insert(0, _home_spec(model, ctx, counts, has_changes))
     specs.extend(spec for spec in extra if not spec.index)
     specs.append(PageSpec(
-        "print.html", "print.html", lambda: pages.print_view(model, "en", ctx.revision),
+        "print.html", "print.html",
+        lambda: print_pages.print_view(model, "en", ctx.revision),
         nav="print", listing="all",
-        view_km=lambda: pages.print_view(model, "km", ctx.revision),
-        fingerprint=pages.whole_fingerprint(
+        view_km=lambda: print_pages.print_view(model, "km", ctx.revision),
+        fingerprint=print_pages.whole_fingerprint(
             ctx.revision, ctx.settings.fold_coeng_da,
-            lambda: pages.print_fingerprint(model)) + ctx.revision.encode()))
+            lambda: print_pages.print_fingerprint(model)) + ctx.revision.encode()))
 
     # Which other pages to render. Each page has a key (its fingerprint, or a digest of
     # its view, with everything global): a page the last build wrote from the same key is
@@ -265,13 +266,15 @@ def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: P
     rows = {}
     for cid in changed:
         concept = ctx.glossary.concept(cid)
-        row = pages.print_row(concept, model, approved_only) if concept is not None else None
+        row = (print_pages.print_row(concept, model, approved_only) if concept is not None
+               else None)
         if row is not None:
             rows[cid] = row
     view = PrintView((), ctx.revision, pages.glossary_date(model), approved_only,
                      len(model.active))
-    return print_rows.patch(page, view, changed, rows, pages.print_order(model, page.lang),
-                            model.links, global_key, renderer.render_rows, renderer.render)
+    return print_rows.patch(page, view, changed, rows,
+                            print_pages.print_order(model, page.lang), model.links, global_key,
+                            renderer.render_rows, renderer.render)
 
 
 def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,

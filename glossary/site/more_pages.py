@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from glossary.site import downloads, pages
+from glossary.site import downloads, pages, print_pages
 from glossary.site.pages import SiteModel
 from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.views import DownloadsView, NotFoundView
@@ -23,12 +23,12 @@ def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """``approved.html``: the approved Khmer terms only (an index that prints)."""
     yield PageSpec(
         "print.html", "approved.html",
-        lambda: pages.print_view(model, "en", ctx.revision, approved_only=True),
+        lambda: print_pages.print_view(model, "en", ctx.revision, approved_only=True),
         nav="approved", listing="approved",
-        view_km=lambda: pages.print_view(model, "km", ctx.revision, approved_only=True),
-        fingerprint=pages.whole_fingerprint(
+        view_km=lambda: print_pages.print_view(model, "km", ctx.revision, approved_only=True),
+        fingerprint=print_pages.whole_fingerprint(
             ctx.revision, ctx.settings.fold_coeng_da,
-            lambda: pages.print_fingerprint(model, approved_only=True))
+            lambda: print_pages.print_fingerprint(model, approved_only=True))
         + ctx.revision.encode())
 
 

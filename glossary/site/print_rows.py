@@ -11,6 +11,12 @@ were written in are kept in ``build/.cache/site-print-rows.json``; the old page 
 trusted when its bytes have that digest (anything else: every row is rendered). The
 rows are cut out of the old page at their ``</tr>`` (a row's text is escaped, so it
 holds no ``<``). The page comes out the same bytes either way.
+
+When the build knows which concepts changed since the last one (:mod:`glossary.site.state`),
+:meth:`PrintRows.patch` does not even make the page's rows: each kept row's concept id is
+kept too, so the rows of the changed concepts are taken out of the old page, theirs made
+again and put where they sort among the others (whose order cannot have changed), and
+every other row is the old page's bytes.
 """
 
 from __future__ import annotations
