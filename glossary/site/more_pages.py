@@ -9,14 +9,25 @@ from pathlib import Path
 from glossary.site import downloads, pages, print_pages
 from glossary.site.pages import SiteModel
 from glossary.site.spec import BuildContext, PageSpec
-from glossary.site.views import DownloadsView, NotFoundView
+from glossary.site.views import DomainPageView, DomainsView, DownloadsView, NotFoundView
 
 
 def domain_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
-    listing, each = pages.domain_pages(model)
-    yield PageSpec("domains.html", "domains/index.html", listing, nav="domains", index=True)
-    for path, view in each:
-        yield PageSpec("domain.html", path, view, nav="domains", index=True)
+    """The list of domains and a page per domain: index pages, their views made only
+    when one of them has to be looked at (once for all)."""
+    made: list[tuple[DomainsView, dict[str, DomainPageView]]] = []
+
+    def views() -> tuple[DomainsView, dict[str, DomainPageView]]:
+        if not made:
+            listing, each = pages.domain_pages(model)
+            made.append((listing, dict(each)))
+        return made[0]
+
+    yield PageSpec("domains.html", "domains/index.html", lambda: views()[0], nav="domains",
+                   index=True)
+    for domain in model.domains.values():
+        yield PageSpec("domain.html", domain.path,
+                       lambda path=domain.path: views()[1][path], nav="domains", index=True)
 
 
 def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:

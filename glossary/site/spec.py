@@ -34,8 +34,9 @@ class PageSpec:
     view: Any
     nav: str = ""
     view_km: Any = None  # when the Khmer page needs a view of its own (e.g. sorted in Khmer)
-    #: With a fingerprint (bytes standing for everything the page shows), ``view`` and
-    #: ``view_km`` may be functions, called only when the page has to be rendered.
+    #: ``view`` and ``view_km`` may be functions, called only when the page has to be
+    #: looked at: with a fingerprint (bytes standing for everything the page shows), only
+    #: when it has to be rendered.
     fingerprint: bytes | None = None
     #: An *index page*: it shows only what every page shares and the concepts' index
     #: data (terms, statuses, domains, cited sections: :mod:`glossary.site.state`), so it
