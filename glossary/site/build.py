@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from glossary import __version__, search
+from glossary.model import ConceptStatus
 from glossary.site import changes_page, more_pages, pages, print_pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
@@ -168,6 +169,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     if len(state.concepts) == len(ctx.glossary.concepts):  # every concept has its file
         state.index = state_index_key(shared, ((c.id, state.concepts[c.id][1])
                                                for c in ctx.glossary.concepts))
+        pages.set_glossary_date(model, state.newest())  # not read from every concept
 
     # The index pages: left alone when no concept's index data changed (and the manifest
     # vouches for each), else looked at one by one like the other pages.
@@ -303,20 +305,23 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
         rels = [LANG_PREFIX[lang] + path for lang in SITE_LANGUAGES]
         file_digest = digests.get(cid)
         if changed is not None and cid not in changed and cid not in relinked:
-            fingerprint = state.old_fingerprint(cid)
-            if fingerprint is not None and file_digest:
+            entry = state.old_concepts.get(cid)
+            if entry is not None and file_digest:
                 kept = 0
                 for rel in rels:
                     if not writer.keep(rel):
                         break
                     kept += 1
                 if kept == len(rels):
-                    state.concepts[cid] = [file_digest, fingerprint]
+                    state.concepts[cid] = entry  # the same file: the same entry
                     continue
                 writer.release(*rels)
         if file_digest:
             key = digest(files_key + file_digest.encode() + pages.links_fingerprint(concept, model))
-            state.concepts[cid] = [file_digest, index_fingerprint(concept)]
+            newest = model.last_changed(concept) if concept.status is not ConceptStatus.RETIRED \
+                else None
+            state.concepts[cid] = [file_digest, index_fingerprint(concept),
+                                   newest.toordinal() if newest else 0]
         else:
             key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
         fresh = [writer.unchanged(rel, key) for rel in rels]

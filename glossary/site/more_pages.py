@@ -45,9 +45,10 @@ def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
 
 def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     found, missing = downloads.collect(ctx.settings.build_dir)
-    view = DownloadsView(tuple(d for d, _, _ in found), ctx.revision,
-                         pages.glossary_date(model), tuple(missing))
-    yield PageSpec("downloads.html", "downloads.html", view, nav="downloads")
+    yield PageSpec("downloads.html", "downloads.html",
+                   lambda: DownloadsView(tuple(d for d, _, _ in found), ctx.revision,
+                                         pages.glossary_date(model), tuple(missing)),
+                   nav="downloads")
 
 
 def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:

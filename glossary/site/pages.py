@@ -12,7 +12,7 @@ import marshal
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -122,10 +122,9 @@ class SiteModel:
 
     glossary: Glossary
     active: list[Concept]
-    links: dict[str, ConceptLink]
+    links: Mapping[str, ConceptLink]
     domains: dict[str, DomainView]
     documents: dict[str, Document]
-    cited: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     site: SiteInfo = field(default_factory=SiteInfo)
     feedback: str | None = None  # [tool.glossary] feedback, with {id} {revision} {term}
     km_keys: KmSortKeys = field(default_factory=KmSortKeys)
@@ -133,6 +132,23 @@ class SiteModel:
     _newest: list[date | None] = field(default_factory=list)
     _print_rows: dict[bool, list[tuple[Concept, Any, Any]]] = field(default_factory=dict)
     _print_view_rows: dict[bool, list[PrintRow]] = field(default_factory=dict)
+    _cited: dict[tuple[str, str], list[str]] | None = None
+
+    @property
+    def cited(self) -> dict[tuple[str, str], list[str]]:
+        """(document, section) → the active concepts that cite it, in glossary order
+        (made when a page first asks: a build after one edit may need none)."""
+        if self._cited is None:
+            cited: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for concept in self.active:
+                seen: set[tuple[str, str]] = set()
+                for ref in _refs_of(concept):
+                    key = (ref.doc, ref.section)
+                    if key not in seen:
+                        seen.add(key)
+                        cited[key].append(concept.id)
+            self._cited = dict(cited)
+        return self._cited
 
     def last_changed(self, concept: Concept) -> date | None:
         """:func:`last_changed`, computed once per concept in a build."""
@@ -148,6 +164,34 @@ class SiteModel:
     def km_texts(self) -> set[str]:
         """Every Khmer term of the glossary (the sort keys worth keeping)."""
         return {t.text for c in self.glossary.concepts for t in c.km.terms}
+
+
+class Links(Mapping[str, ConceptLink]):
+    """Concept id → its :class:`ConceptLink`, each made when first asked for (a build
+    after one edit asks for a few)."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self._glossary = glossary
+        self._made: dict[str, ConceptLink] = {}
+
+    def __getitem__(self, concept_id: str) -> ConceptLink:
+        link = self._made.get(concept_id)
+        if link is None:
+            concept = self._glossary.concept(concept_id)
+            if concept is None:
+                raise KeyError(concept_id)
+            link = self._made[concept_id] = _link(concept)
+        return link
+
+    def __contains__(self, concept_id: object) -> bool:
+        return isinstance(concept_id, str) and (
+            concept_id in self._made or self._glossary.concept(concept_id) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return (c.id for c in self._glossary.concepts)
+
+    def __len__(self) -> int:
+        return len(self._glossary.concepts)
 
 
 def _link(concept: Concept) -> ConceptLink:
@@ -166,22 +210,13 @@ def site_model(glossary: Glossary, settings: SiteSettings | None = None,
                km_keys: KmSortKeys | None = None) -> SiteModel:
     settings = settings or SiteSettings()
     active = [c for c in glossary.concepts if c.status is not ConceptStatus.RETIRED]
-    links = {c.id: _link(c) for c in glossary.concepts}
     domains = {d.id: DomainView(d.id, d.en, d.km, domain_path(d.id)) for d in glossary.domains}
     documents = {d.id: d for d in glossary.documents}
     for doc in glossary.documents:
         document_path(doc.id)  # refuse unsafe document ids early
-    cited: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for concept in active:
-        seen: set[tuple[str, str]] = set()
-        for ref in _refs_of(concept):
-            key = (ref.doc, ref.section)
-            if key not in seen:
-                seen.add(key)
-                cited[key].append(concept.id)
     site = SiteInfo(settings.publisher, settings.contact, settings.site_url)
-    return SiteModel(glossary, active, links, domains, documents, dict(cited), site,
-                     settings.feedback, km_keys or KmSortKeys())
+    return SiteModel(glossary, active, Links(glossary), domains, documents, site=site,
+                     feedback=settings.feedback, km_keys=km_keys or KmSortKeys())
 
 
 def _refs_of(concept: Concept) -> Iterator[SourceRef]:
@@ -464,6 +499,11 @@ def document_view(doc: Document, link: DocumentLink, model: SiteModel) -> Docume
         sections.append(SectionView(section.id, section_anchor(section.id), section.title,
                                     section.title_km, section.page, tuple(concepts)))
     return DocumentView(link, doc.publisher, doc.edition, doc.url, tuple(sections))
+
+
+def set_glossary_date(model: SiteModel, newest: date | None) -> None:
+    """Give :func:`glossary_date` its answer, known from the last build's state."""
+    model._newest[:] = [newest]
 
 
 def glossary_date(model: SiteModel) -> date | None:

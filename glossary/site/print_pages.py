@@ -5,7 +5,7 @@ builds by :mod:`glossary.site.print_rows`."""
 from __future__ import annotations
 
 import marshal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from glossary.model import Concept, ConceptStatus, ReviewState
@@ -39,7 +39,8 @@ def print_row(concept: Concept, model: SiteModel, approved_only: bool) -> PrintR
     return _print_row(concept, concept.en.preferred, km, model.links)
 
 
-def _print_row(concept: Concept, en: Any, km: Any, links: dict[str, ConceptLink]) -> PrintRow:
+def _print_row(concept: Concept, en: Any, km: Any,
+               links: Mapping[str, ConceptLink]) -> PrintRow:
     en_def = concept.en.definition
     km_def = concept.km.definition
     return PrintRow(links[concept.id], en.text if en else "", en.review.state.value if en else "",

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,19 +91,19 @@ class SiteWriter:
         self._journal_fd: int | None = None
         self._prefix = str(root) + os.sep
         self.stats = WriteStats()
-        self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
+        self._claimed: dict[str, Sequence[str]] = {}  # path -> (input key, output digest)
         #: a token saved in the manifest: other build data (:mod:`glossary.site.state`)
         #: saved with the same token describes the build that wrote this manifest
         self.generation = os.urandom(8).hex()
         self.old_generation = ""
-        self._old: dict[str, tuple[str, str]] = self._read_manifest() if incremental else {}
+        self._old: dict[str, Sequence[str]] = self._read_manifest() if incremental else {}
         self._read_journal()
         self._made_dirs: set[str] = set()
         self._listed: dict[str, set[str]] = {}  # folder -> its files, as the build began
 
     # -- manifest -------------------------------------------------------------------
 
-    def _read_manifest(self) -> dict[str, tuple[str, str]]:
+    def _read_manifest(self) -> dict[str, Sequence[str]]:
         path = self.manifest
         if not path.is_file() and (self.root / LEGACY_MANIFEST).is_file():
             path = self.root / LEGACY_MANIFEST
@@ -117,12 +118,11 @@ class SiteWriter:
             return {}
         generation = data.get("generation")
         self.old_generation = generation if isinstance(generation, str) else ""
-        out: dict[str, tuple[str, str]] = {}
-        for rel, entry in files.items():
-            if (isinstance(entry, list) and len(entry) == 2 and safe_relative(rel)
-                    and all(isinstance(x, str) for x in entry)):
-                out[rel] = (entry[0], entry[1])
-        return out
+        # A path is checked when it is used to touch a file (:meth:`inside`): a build
+        # asks only about paths it made itself, and deletes only what ``inside`` allows.
+        return {rel: entry for rel, entry in files.items()
+                if type(entry) is list and len(entry) == 2 and type(entry[0]) is str
+                and type(entry[1]) is str}
 
     def _read_journal(self) -> None:
         """Forget what the manifest says of the paths an interrupted build wrote (they
@@ -318,7 +318,7 @@ class SiteWriter:
                 continue
         text = json.dumps({"version": MANIFEST_VERSION, "generation": self.generation,
                            "files": self._claimed},
-                          sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
+                          ensure_ascii=True, separators=(",", ":")) + "\n"
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest.with_name(f"{MANIFEST}.tmp")
         tmp.write_text(text, encoding="utf-8")
