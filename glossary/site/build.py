@@ -234,6 +234,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             key = digest(head + repr(view).encode())
             if not writer.unchanged(page.out_path, key):
                 writer.write(page.out_path, render(page, view), key)
+    known: set[str] = set()  # the glossary's concept ids, when a print page needs them
     for kind, index, lang, key in jobs:
         if kind == "concept":
             view = pages.concept_view(ctx.glossary.concepts[index], model)
@@ -245,8 +246,10 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
             data: str | bytes | None = None
             if spec.listing and print_rows is not None and changed is not None:
+                if not known:
+                    known.update(c.id for c in ctx.glossary.concepts)
                 data = _patched_print_page(ctx, model, print_rows, page, spec.listing, changed,
-                                           global_key, renderer)
+                                           known, global_key, renderer)
             if data is None:
                 data = render(page, spec.view_for(lang))
             writer.write(page.out_path, data, key)
@@ -260,8 +263,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
 
 
 def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: PrintRows,
-                        page: PageInfo, listing: str, changed: set[str], global_key: str,
-                        renderer: Renderer) -> bytes | None:
+                        page: PageInfo, listing: str, changed: set[str], known: set[str],
+                        global_key: str, renderer: Renderer) -> bytes | None:
     """A print page made from the last one: the rows of the concepts in ``changed``
     (edited, added or removed since the last build) made again, the others kept."""
     approved_only = listing == "approved"
@@ -275,7 +278,7 @@ def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: P
     view = PrintView((), ctx.revision, pages.glossary_date(model), approved_only,
                      len(model.active))
     return print_rows.patch(page, view, changed, rows,
-                            print_pages.print_order(model, page.lang), model.links, global_key,
+                            print_pages.print_order(model, page.lang), known, global_key,
                             renderer.render_rows, renderer.render)
 
 
@@ -288,34 +291,41 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
     returns the concepts edited, added or removed since the last build (None: unknown)."""
     concepts = ctx.glossary.concepts
     changed: set[str] | None = None
-    relinked: set[str] = set()
+    look: list[int] = list(range(len(concepts)))  # the concepts to look at, by index
     if state.usable(shared, digests, writer.old_generation):
         old = state.old_concepts
         changed = {c.id for c in concepts
                    if (entry := old.get(c.id)) is None or entry[0] != digests.get(c.id)}
-        changed |= state.old_concepts.keys() - {c.id for c in concepts}  # removed
-        if changed:
-            relinked = {c.id for c in concepts if not changed.isdisjoint(c.see_also)}
+        changed |= old.keys() - {c.id for c in concepts}  # removed
+        relinked = {c.id for c in concepts if not changed.isdisjoint(c.see_also)} \
+            if changed else set()
+        # every other concept's pages are kept, when the manifest vouches for both
+        same = [i for i, c in enumerate(concepts)
+                if c.id not in changed and c.id not in relinked]
+        rels = [LANG_PREFIX[lang] + pages.concept_path(concepts[i].id)
+                for i in same for lang in SITE_LANGUAGES]
+        failed = writer.keep_many(rels)
+        look = [i for i in range(len(concepts)) if concepts[i].id in changed
+                or concepts[i].id in relinked]
+        for i in same:
+            cid = concepts[i].id
+            if failed:
+                mine = [LANG_PREFIX[lang] + pages.concept_path(cid) for lang in SITE_LANGUAGES]
+                if not failed.isdisjoint(mine):
+                    writer.release(*mine)
+                    look.append(i)
+                    continue
+            state.concepts[cid] = old[cid]  # the same file: the same entry
+        look.sort()
     files_key = digest(b"files|" + global_key.encode() + registry
                        + str(ctx.settings.fold_coeng_da).encode()).encode()
     jobs: list[tuple[str, int, str, str]] = []
-    for i, concept in enumerate(concepts):
+    for i in look:
+        concept = concepts[i]
         cid = concept.id
         path = pages.concept_path(cid)
         rels = [LANG_PREFIX[lang] + path for lang in SITE_LANGUAGES]
         file_digest = digests.get(cid)
-        if changed is not None and cid not in changed and cid not in relinked:
-            entry = state.old_concepts.get(cid)
-            if entry is not None and file_digest:
-                kept = 0
-                for rel in rels:
-                    if not writer.keep(rel):
-                        break
-                    kept += 1
-                if kept == len(rels):
-                    state.concepts[cid] = entry  # the same file: the same entry
-                    continue
-                writer.release(*rels)
         if file_digest:
             key = digest(files_key + file_digest.encode() + pages.links_fingerprint(concept, model))
             newest = model.last_changed(concept) if concept.status is not ConceptStatus.RETIRED \

@@ -212,6 +212,25 @@ class SiteWriter:
         self.stats.skipped_render += 1
         return True
 
+    def keep_many(self, rels: list[str]) -> set[str]:
+        """:meth:`keep` for many paths at once (the pages of every unchanged concept);
+        returns the paths not kept."""
+        old_get, claimed, listed = self._old.get, self._claimed, self._listed
+        failed: set[str] = set()
+        for rel in rels:
+            old = old_get(rel)
+            folder, _, name = rel.rpartition("/")
+            files = listed.get(folder)
+            if files is None:
+                self._is_file(rel)
+                files = listed[folder]
+            if old is None or not old[0] or not old[1] or rel in claimed or name not in files:
+                failed.add(rel)
+            else:
+                claimed[rel] = old
+        self.stats.skipped_render += len(rels) - len(failed)
+        return failed
+
     def _is_file(self, rel: str) -> bool:
         """Whether ``root/rel`` is a file: one directory listing per folder (the
         concept pages' folder holds thousands), not one ``stat`` per page."""
