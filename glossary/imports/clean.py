@@ -212,16 +212,28 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
     terms = []
     changed = definition is not section.definition
     for i, item in enumerate(section.terms):
-        at = f"{code} term {i + 1}"
-        value = _term_at(item.text, where, at, fold)
+        value = item.text
+        if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
+            value = " ".join(value.split())  # what _term_at() gives: the common case inline
+        else:
+            value = _term_at(value, where, f"{code} term {i + 1}", fold)
         if not value:
             skip("terms empty once invisible characters are removed")
             changed = True
             continue
-        pos = _name_at(item.pos, where, at)
-        context = _opt(item.context, where, f"{at} context", fold)
-        note = _opt(item.note, where, f"{at} note", fold)
-        review = _review(item.review, where, at, fold)
+        pos = item.pos
+        if pos is not None:
+            pos = _name_at(pos, where, f"{code} term {i + 1}")
+        context = item.context
+        if context is not None:
+            context = _text_at(context, where, f"{code} term {i + 1} context", fold)
+        note = item.note
+        if note is not None:
+            note = _text_at(note, where, f"{code} term {i + 1} note", fold)
+        review = item.review
+        if review is not None:
+            review = _REVIEWS.get((review, fold)) or _review(review, where,
+                                                              f"{code} term {i + 1}", fold)
         if (value != item.text or pos != item.pos or context != item.context
                 or note != item.note or review != item.review):
             item = item._replace(text=value, pos=pos, context=context, note=note,
