@@ -25,7 +25,7 @@ Two optional members, read with ``getattr``:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import IO, Protocol
 
 from glossary.model import Concept
@@ -48,18 +48,19 @@ class Pieces(Protocol):
     def tail(self) -> bytes: ...
 
 
-def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes],
-          make: Callable[[Concept], bytes | memoryview] | None = None) -> None:
-    """Write the whole file: head, each concept's piece in order (``make``: where a
-    piece comes from, by default :meth:`Pieces.piece`), tail; ``pieces.separator``
-    between non-empty pieces."""
-    make = make or pieces.piece
+def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes]) -> None:
+    """Write the whole file: head, each concept's piece in order, tail."""
+    write_made(pieces, map(pieces.piece, concepts), out)
+
+
+def write_made(pieces: Pieces, made: Iterable[bytes | memoryview], out: IO[bytes]) -> None:
+    """Write the whole file from its pieces already made (``made``, in order): head,
+    the pieces with ``pieces.separator`` between two non-empty ones, tail."""
     separator: bytes = getattr(pieces, "separator", b"")
     out.write(pieces.head())
     batch: list[bytes | memoryview] = []
     first = True
-    for concept in concepts:
-        data = make(concept)
+    for data in made:
         if not data:
             continue
         if separator and not first:
