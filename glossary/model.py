@@ -38,6 +38,12 @@ class ReviewState(StrEnum):
     REJECTED = "rejected"
 
 
+# Enum members as plain names: ``AdminStatus.PREFERRED`` goes through the enum's
+# descriptor on every access, and ``preferred`` runs for every term of every output.
+_PREFERRED = AdminStatus.PREFERRED
+_REJECTED = ReviewState.REJECTED
+
+
 class ConceptStatus(StrEnum):
     ACTIVE = "active"
     RETIRED = "retired"
@@ -143,8 +149,8 @@ class LangSection:
         """The first preferred term that is not rejected, else the first term."""
         for term in self.terms:
             if (
-                term.admin_status is AdminStatus.PREFERRED
-                and term.review.state is not ReviewState.REJECTED
+                term.admin_status is _PREFERRED
+                and term.review.state is not _REJECTED
             ):
                 return term
         return self.terms[0] if self.terms else None

@@ -14,8 +14,10 @@ reading code, settings and the registry files: :func:`glossary.source.cache.cach
 and :attr:`Pieces.key` (what the pieces read besides their concept). Inside a slot, a
 piece is found by a digest of the concept's file (``LoadedFile.digest``: the same bytes
 give the same concept), the concept's see-also list as the export sees it (a selection
-drops targets it leaves out) and ``Pieces.context(concept)`` (what the piece reads of
-other concepts, such as TBX cross-reference labels). A piece is therefore never reused
+drops targets it leaves out), for pieces that read their see-also targets (TBX
+cross-reference labels: ``Pieces.reads_see_also``) the digests of those targets' files,
+and ``Pieces.context(concept)`` (what else the piece reads of other concepts, such as a
+compendium's groups of English terms). A piece is therefore never reused
 for a concept whose file, see-also targets or referenced labels changed.
 
 **Layout: a pack and an index per slot.** ``pack`` holds pieces one after the other
@@ -54,7 +56,7 @@ import hashlib
 import os
 import sys
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -90,8 +92,13 @@ class Source:
     cache_dir: Path
     parse_key: str  # the parse cache's key (reading code, settings, registry files)
     digests: Mapping[str, str]  # concept id -> sha256 of its file
-    #: piece keys already worked out in this process: id -> (see_also, context, key)
-    keys: dict[str, tuple[tuple[str, ...], str, bytes]] = field(
+    #: keys already worked out in this process: id -> (see_also, key without context,
+    #: the same with the see-also targets' digests)
+    keys: dict[str, tuple[tuple[str, ...], bytes, bytes]] = field(
+        default_factory=dict, compare=False, repr=False)
+    #: :meth:`keys_of` already worked out: (id of the sequence, neighbours) ->
+    #: (the sequence, kept so that its id is not reused, its keys)
+    lists: dict[tuple[int, bool], tuple[Sequence[Concept], list[bytes | None]]] = field(
         default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -105,21 +112,45 @@ class Source:
                    if f.concept is not None and f.digest}
         return cls(cache_dir, key, digests)
 
-    def piece_key(self, concept: Concept, context: str) -> bytes | None:
-        """The key of ``concept``'s piece (the same in every slot), or None when its
-        file is unknown (a concept that did not come from ``terms/``: made, never
-        stored)."""
+    def piece_key(self, concept: Concept, context: str = "", neighbours: bool = False
+                  ) -> bytes | None:
+        """The key of ``concept``'s piece, or None when its file is unknown (a concept
+        that did not come from ``terms/``: made, never stored). ``neighbours``: the
+        piece reads its see-also targets, so their files' digests are part of the key.
+        Without ``context`` the key is the same in every slot, worked out once per
+        process."""
         known = self.keys.get(concept.id)
-        if known is not None and known[0] == concept.see_also and known[1] == context:
-            return known[2]
-        file_digest = self.digests.get(concept.id)
-        if file_digest is None:
-            return None
-        text = "\0".join((concept.id, file_digest, "\x1f".join(concept.see_also), context))
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                              digest_size=_KEY_BYTES).digest()
-        self.keys[concept.id] = (concept.see_also, context, key)
-        return key
+        if known is None or known[0] != concept.see_also:
+            file_digest = self.digests.get(concept.id)
+            if file_digest is None:
+                return None
+            text = "\0".join((concept.id, file_digest, "\x1f".join(concept.see_also)))
+            base = _digest(text)
+            near = _digest("\0".join((base.hex(), *(self.digests.get(o, "-")
+                                                      for o in concept.see_also))))
+            known = (concept.see_also, base, near)
+            self.keys[concept.id] = known
+        return _with_context(known[2] if neighbours else known[1], context)
+
+    def keys_of(self, concepts: Sequence[Concept], neighbours: bool
+                ) -> list[bytes | None]:
+        """:meth:`piece_key` of each concept (no context), worked out once per sequence
+        of concepts: the outputs of one build share it."""
+        known = self.lists.get((id(concepts), neighbours))
+        if known is not None and known[0] is concepts:
+            return known[1]
+        keys = [self.piece_key(c, "", neighbours) for c in concepts]
+        self.lists[(id(concepts), neighbours)] = (concepts, keys)
+        return keys
+
+
+def _with_context(key: bytes, context: str) -> bytes:
+    return _digest(key.hex() + context) if context else key
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                           digest_size=_KEY_BYTES).digest()
 
 
 @dataclass(frozen=True)
@@ -226,44 +257,63 @@ class Slot:
         self.index = _read_index(self.dir, self.key)
         self.made: list[str] = []  # ids of the concepts whose piece was made
         self.reused = 0
-        self.complete = True  # False: a piece of a concept not from terms/ (no manifest)
-        self.keys: list[bytes] = []  # this run's stored pieces: keys, in order …
+        self.complete = True  # False: a concept not from terms/ (nothing is saved)
+        self.keys: list[bytes | None] = []  # this run's pieces: keys, in order …
         self.found: list[int] = []  # … where each is in the old index (-1: made)
-        self.fresh: list[Piece] = []  # … and the made ones, in order
+        self.lengths: array[int] = array("Q")  # … their lengths
+        self.fresh: list[Piece] = []  # the made pieces, in order
         self.view: memoryview | None = None  # the pack this run read
-        self.out: list[Piece] = []  # every piece of this run, in order
+        self.out: list[Piece] = []  # this run's pieces in order, runs of the pack joined
 
-    def pieces(self, pieces: pieces_mod.Pieces, concepts: Iterable[Concept]) -> list[Piece]:
-        """Each concept's piece, in order: from the pack when it holds it, else made
-        (and kept for :meth:`save`)."""
+    def pieces(self, pieces: pieces_mod.Pieces, concepts: Sequence[Concept]) -> list[Piece]:
+        """The concepts' pieces, in order: from the pack when it holds them, else made
+        (and kept for :meth:`save`). Pieces that follow each other in the pack come as
+        one view, unless the format puts a separator between pieces."""
+        keys = self.source.keys_of(concepts, getattr(pieces, "reads_see_also", False))
         context = getattr(pieces, "context", None)
-        source, index = self.source, self.index
+        if context is not None:
+            keys = [key if key is None else _with_context(key, context(concept))
+                    for key, concept in zip(keys, concepts, strict=True)]
+        index = self.index
         view = _read_pack(self.dir / PACK_NAME, index) if index is not None else None
-        where: dict[bytes, int] = {}
-        offsets: Any = ()
-        lengths: Any = ()
-        if index is not None and view is not None:
+        if index is None or view is None:
+            found = [-1] * len(keys)
+            offsets: Any = ()
+            lengths: Any = ()
+        else:
             where = dict(zip(index.keys, range(len(index.keys)), strict=True))
+            found = [where.get(key, -1) if key is not None else -1 for key in keys]
             offsets, lengths = index.offsets, index.lengths
+        joined = not getattr(pieces, "separator", b"")
         out: list[Piece] = []
-        for concept in concepts:
-            key = source.piece_key(concept, context(concept) if context is not None else "")
+        sizes = array("Q")
+        run_start = run_end = -1  # the run of the pack not yet in ``out``
+        for concept, key, at in zip(concepts, keys, found, strict=True):
+            if at >= 0:
+                start, size = offsets[at], lengths[at]
+                sizes.append(size)
+                if start == run_end and joined:
+                    run_end += size
+                    continue
+                if run_end >= 0:
+                    out.append(view[run_start:run_end])  # type: ignore[index]
+                run_start, run_end = start, start + size
+                continue
+            if run_end >= 0:
+                out.append(view[run_start:run_end])  # type: ignore[index]
+                run_start = run_end = -1
+            data = pieces.piece(concept)
+            out.append(data)
+            sizes.append(len(data))
             if key is None:
                 self.complete = False
-                out.append(pieces.piece(concept))
-                continue
-            at = where.get(key, -1)
-            self.keys.append(key)
-            self.found.append(at)
-            if at < 0 or view is None:
-                data: Piece = pieces.piece(concept)
-                self.fresh.append(data)
-                self.made.append(concept.id)
             else:
-                start = offsets[at]
-                data = view[start:start + lengths[at]]
-                self.reused += 1
-            out.append(data)
+                self.made.append(concept.id)
+                self.fresh.append(data)
+        if run_end >= 0:
+            out.append(view[run_start:run_end])  # type: ignore[index]
+        self.reused = len(found) - len(self.made)
+        self.keys, self.found, self.lengths = keys, found, sizes
         self.view, self.out = view, out
         return out
 
@@ -273,56 +323,37 @@ class Slot:
         (or write a new pack), then the index, which also keeps ``ident`` (the manifest
         identity, :func:`manifest_id`), ``record`` (what the caller reports) and the
         head, tail and separator of ``pieces`` for :func:`replay`. A store that cannot
-        be written is left as it is."""
+        be written, or a run with a concept not from terms/, is left as it is."""
         if not self.complete:
-            ident = "-"
+            return
+        keys: list[bytes] = self.keys  # type: ignore[assignment]
         head = pieces.head() if pieces is not None else b""
         tail = pieces.tail() if pieces is not None else b""
         separator: bytes = getattr(pieces, "separator", b"")
         old = self.index
         if (old is not None and self.view is not None and not self.made
-                and old.keys == self.keys and old.ident == ident.encode("ascii")
+                and old.keys == keys and old.ident == ident.encode("ascii")
                 and (old.record, old.head, old.tail, old.separator)
                 == (record, head, tail, separator)):
             return  # the store already says exactly this
-        stored = self._stored_pieces()
-        lengths = array("Q", map(len, stored))
-        placed = self._place(stored, lengths)
+        placed = self._place()
         if placed is None:
             return
         pack_id, offsets = placed
         index = Index(pack_id, ident.encode("ascii"), record, head, tail, separator,
-                      self.keys, offsets, lengths)
+                      keys, offsets, self.lengths)
         textfile.write_build_bytes(self.dir / INDEX_NAME, [index.encode(self.key)])
 
-    def _stored_pieces(self) -> list[Piece]:
-        """This run's pieces that go into the store, in order (the out list without the
-        pieces of concepts not from terms/)."""
-        if self.complete:
-            return self.out
-        fresh = iter(self.fresh)
-        view, index = self.view, self.index
-        result: list[Piece] = []
-        for at in self.found:
-            if at < 0 or view is None or index is None:
-                result.append(next(fresh))
-            else:
-                start = index.offsets[at]
-                result.append(view[start:start + index.lengths[at]])
-        return result
-
-    def _place(self, stored: list[Piece], lengths: array[int]
-               ) -> tuple[bytes, array[int]] | None:
+    def _place(self) -> tuple[bytes, array[int]] | None:
         """Where this run's pieces are in a pack: the old pack with the made pieces
         appended, or a new pack; (pack id, offsets), or None if nothing could be
         written."""
-        old, view = self.index, self.view
+        old, view, lengths = self.index, self.view, self.lengths
         path = self.dir / PACK_NAME
         if old is not None and view is not None:
             appended = b"".join(self.fresh)
             start = _append(path, old.pack_id, appended) if appended else len(view)
-            live = sum(lengths)
-            if start is not None and start + len(appended) <= 2 * live + _SLACK:
+            if start is not None and start + len(appended) <= 2 * sum(lengths) + _SLACK:
                 offsets = array("Q", (0 if at < 0 else old.offsets[at] for at in self.found))
                 for i, at in enumerate(self.found):
                     if at < 0:
@@ -331,7 +362,7 @@ class Slot:
                 return old.pack_id, offsets
         pack_id = os.urandom(_ID_BYTES // 2).hex().encode("ascii")
         magic = PACK_MAGIC + pack_id + b"\n"
-        if not textfile.write_build_bytes(path, [magic, *stored]):
+        if not textfile.write_build_bytes(path, [magic, *self.out]):
             return None
         offsets = array("Q", [len(magic)])
         for length in lengths[:-1]:
@@ -391,7 +422,7 @@ def slot_name(fmt: str, *options: object) -> str:
     return f"{fmt}-{digest}"
 
 
-def write(pieces: pieces_mod.Pieces, concepts: Iterable[Concept], out: IO[bytes],
+def write(pieces: pieces_mod.Pieces, concepts: Sequence[Concept], out: IO[bytes],
           source: Source | None, slot: str,
           manifest: tuple[str, bytes] | None = None) -> Slot | None:
     """:func:`glossary.formats.pieces.write`, with the pieces of unchanged concepts

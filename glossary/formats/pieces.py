@@ -15,10 +15,13 @@ point to). Break the rule and a reused piece is stale; the incremental-build tes
 
 Two optional members, read with ``getattr``:
 
-* ``context(concept) -> str``: what a piece reads of *other* concepts, for this one
-  concept (the TBX cross-reference labels of its see-also targets). A store of pieces
-  (:mod:`glossary.piece_store`) keys a piece by the concept's file, this string and
-  :attr:`Pieces.key`, so an edit elsewhere invalidates only the pieces that read it.
+* ``reads_see_also: bool``: a piece reads the concepts its concept's see-also list
+  names (TBX writes their English terms as cross-reference labels). A store of pieces
+  (:mod:`glossary.piece_store`) then keys a piece by those concepts' files too.
+* ``context(concept) -> str``: what else a piece reads of *other* concepts, for this
+  one concept (a compendium entry lists the other concepts that give its English term).
+  The store keys a piece by the concept's file, this string and :attr:`Pieces.key`, so
+  an edit elsewhere invalidates only the pieces that read it.
 * ``separator: bytes``: written between two non-empty pieces (JSON's comma).
 """
 
