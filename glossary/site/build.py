@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,11 +36,14 @@ from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.sort_keys import KmSortKeys
 from glossary.site.spec import BuildContext, PageSpec
+from glossary.site.state import HomeCounts, SiteState, index_fingerprint, shared_key
+from glossary.site.state import index_key as state_index_key
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
 from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, PrintView, SearchView
 from glossary.site.writer import SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
+JOURNAL = "site-writes.journal"  # in build/.cache: see glossary.site.writer
 
 
 #: Pages added by later features. Each function takes the site model and the build
@@ -85,24 +88,32 @@ def build_date() -> date | None:
         return None
 
 
-def _page_specs(model: pages.SiteModel, ctx: BuildContext,
-                extra: list[PageSpec]) -> Iterator[PageSpec]:
+def _index_specs(model: pages.SiteModel, ctx: BuildContext,
+                 extra: list[PageSpec]) -> tuple[HomeCounts, list[PageSpec]]:
+    """The index pages (see :attr:`PageSpec.index`) and the counts the home page shows."""
     en_nav, km_nav, letter_pages = pages.letter_pages(model)
     doc_links = pages.document_links(model)
-    has_changes = any(spec.path == "changes.html" for spec in extra)
-    yield PageSpec("home.html", "index.html", HomeView(
-        len(model.active), pages.progress(model), en_nav, km_nav, doc_links, ctx.revision,
-        build_date(), has_changes), nav="home")
-    yield PageSpec("browse.html", "browse.html", pages.browse_view(en_nav, km_nav), nav="browse")
+    specs = [PageSpec("browse.html", "browse.html", pages.browse_view(en_nav, km_nav),
+                      nav="browse", index=True)]
     for path, fingerprint, make in letter_pages:
-        yield PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint)
-    yield PageSpec("documents.html", "documents/index.html", pages.documents_view(doc_links),
-                   nav="documents")
+        specs.append(PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint,
+                              index=True))
+    specs.append(PageSpec("documents.html", "documents/index.html",
+                          pages.documents_view(doc_links), nav="documents", index=True))
     for doc, link in zip(ctx.glossary.documents, doc_links, strict=True):
-        yield PageSpec("document.html", link.path, pages.document_view(doc, link, model),
-                       nav="documents")
-    yield PageSpec("search.html", "search.html", SearchView(len(model.active)), nav="search")
-    yield from extra
+        specs.append(PageSpec("document.html", link.path, pages.document_view(doc, link, model),
+                              nav="documents", index=True))
+    specs.append(PageSpec("search.html", "search.html", SearchView(len(model.active)),
+                          nav="search", index=True))
+    specs.extend(spec for spec in extra if spec.index)
+    return HomeCounts(en_nav, km_nav, pages.progress(model), doc_links), specs
+
+
+def _home_spec(model: pages.SiteModel, ctx: BuildContext, counts: HomeCounts,
+               has_changes: bool) -> PageSpec:
+    return PageSpec("home.html", "index.html", HomeView(
+        len(model.active), counts.progress, counts.en_letters, counts.km_letters,
+        counts.documents, ctx.revision, build_date(), has_changes), nav="home")
 
 
 def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
@@ -123,15 +134,20 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
 
 def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
+    cache_dir = ctx.settings.cache_dir
     languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
-    km_keys = KmSortKeys(ctx.settings.cache_dir if incremental else None)
+    km_keys = KmSortKeys(cache_dir if incremental else None)
     model = pages.site_model(ctx.glossary, ctx.settings.site, km_keys)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
     has_changes = any(spec.path == "changes.html" for spec in extra)
-    renderer = Renderer(languages, has_changes=has_changes, site=model.site)
+    renderer = Renderer(languages, has_changes=has_changes, site=model.site,
+                        cache_dir=cache_dir if incremental else None)
     global_key = _global_key(languages, has_changes, model.site)
-    writer = SiteWriter(out, incremental=incremental)
-    print_rows = PrintRows(ctx.settings.cache_dir, writer) if incremental else None
+    writer = SiteWriter(out, incremental=incremental, journal=cache_dir / JOURNAL)
+    print_rows = PrintRows(cache_dir, writer) if incremental else None
+    registry = pages.registry_fingerprint(model)
+    shared = shared_key(global_key, registry, ctx.settings.fold_coeng_da)
+    state = SiteState.load(cache_dir, read=incremental)
 
     def render(page: PageInfo, view: object) -> str | bytes:
         if isinstance(view, PrintView) and view.rows:  # print.html, approved.html
@@ -141,47 +157,55 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             view = print_view_rendered(page, view, renderer.render_rows)
         return renderer.render(page, view)
 
-    specs = [*_page_specs(model, ctx, extra),
-             PageSpec("print.html", "print.html",
-                      lambda: pages.print_view(model, "en", ctx.revision),
-                      nav="print", view_km=lambda: pages.print_view(model, "km", ctx.revision),
-                      fingerprint=pages.whole_fingerprint(
-                          ctx.revision, ctx.settings.fold_coeng_da,
-                          lambda: pages.print_fingerprint(model)) + ctx.revision.encode())]
-    count = 0
-
-    # Which pages to render. Each page has a key (its fingerprint, or a digest of its
-    # view, with everything global): a page the last build wrote from the same key is
-    # neither rendered nor written. Concept pages and the pages with a fingerprint (the
-    # indexes and print pages, the largest) go to the job list, rendered last.
-    jobs: list[tuple[str, int, str, str]] = []  # (kind, index, lang, key)
     # A concept's key: the digest of its file when the pipeline gives it (with what else
     # its page shows: see-also names, the registry, the settings), else a fingerprint of
-    # its content (a library caller).
-    digests = getattr(ctx, "digests", None) or {}
-    files_key = digest(b"files|" + global_key.encode() + pages.registry_fingerprint(model)
-                       + str(ctx.settings.fold_coeng_da).encode()).encode()
-    for i, concept in enumerate(ctx.glossary.concepts):
-        file_digest = digests.get(concept.id)
-        if file_digest:
-            key = digest(files_key + file_digest.encode()
-                         + pages.links_fingerprint(concept, model))
-        else:
-            key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
-        path = pages.concept_path(concept.id)
-        count += len(SITE_LANGUAGES)
-        fresh = [writer.unchanged(LANG_PREFIX[lang] + path, key) for lang in SITE_LANGUAGES]
-        if not all(fresh):
-            if any(fresh):  # one language page is missing: redo both (rare)
-                writer.release(path, LANG_PREFIX["km"] + path)
-            jobs.append(("concept", i, "", key))
+    # its content (a library caller). Concept pages are rendered last (``jobs``).
+    digests: Mapping[str, str] = getattr(ctx, "digests", None) or {}
+    jobs = _concept_jobs(ctx, model, writer, state, shared, digests, global_key, registry)
+    count = len(SITE_LANGUAGES) * len(ctx.glossary.concepts)
+    if len(state.concepts) == len(ctx.glossary.concepts):  # every concept has its file
+        state.index = state_index_key(shared, ((c.id, state.concepts[c.id][1])
+                                               for c in ctx.glossary.concepts))
+
+    # The index pages: left alone when no concept's index data changed (and the manifest
+    # vouches for each), else looked at one by one like the other pages.
+    counts: HomeCounts | None = None
+    specs: list[PageSpec] = []
+    index_pages = _kept_index_pages(state, writer)
+    if index_pages is not None:
+        counts = state.old_home_counts()
+        count += len(index_pages)
+    if counts is None or index_pages is None:
+        counts, specs = _index_specs(model, ctx, extra)
+        index_pages = [PageInfo(spec.template, spec.path, lang).out_path
+                       for spec in specs for lang in SITE_LANGUAGES] + [SEARCH_INDEX]
+        index_key = digest(global_key.encode() + pages.search_fingerprint(model))
+        if not writer.unchanged(SEARCH_INDEX, index_key):
+            writer.write(SEARCH_INDEX, searchindex.index_script(
+                search.index_items(ctx.glossary, pages.section_anchor)), index_key)
+    state.home, state.index_pages = counts, index_pages
+    specs.insert(0, _home_spec(model, ctx, counts, has_changes))
+    specs.extend(spec for spec in extra if not spec.index)
+    specs.append(PageSpec(
+        "print.html", "print.html", lambda: pages.print_view(model, "en", ctx.revision),
+        nav="print", view_km=lambda: pages.print_view(model, "km", ctx.revision),
+        fingerprint=pages.whole_fingerprint(
+            ctx.revision, ctx.settings.fold_coeng_da,
+            lambda: pages.print_fingerprint(model)) + ctx.revision.encode()))
+
+    # Which other pages to render. Each page has a key (its fingerprint, or a digest of
+    # its view, with everything global): a page the last build wrote from the same key is
+    # neither rendered nor written. The pages with a fingerprint (the letter and print
+    # pages, the largest) are rendered first, then the concept pages.
     local: list[PageSpec] = []
     page_jobs: list[tuple[str, int, str, str]] = []
     for i, spec in enumerate(specs):
         if spec.fingerprint is None:
             local.append(spec)
             continue
-        key = digest(f"{global_key}|{spec.template}|".encode() + spec.fingerprint)
+        # the registry too: a letter page's domain filter shows the domains' labels
+        key = digest(f"{global_key}|{spec.template}|".encode() + registry + b"|"
+                     + spec.fingerprint)
         for lang in SITE_LANGUAGES:
             count += 1
             if not writer.unchanged(PageInfo(spec.template, spec.path, lang).out_path, key):
@@ -195,10 +219,6 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())
-    index_key = digest(global_key.encode() + pages.search_fingerprint(model))
-    if not writer.unchanged(SEARCH_INDEX, index_key):
-        writer.write(SEARCH_INDEX, searchindex.index_script(
-            search.index_items(ctx.glossary, pages.section_anchor)), index_key)
     for spec in local:
         head = f"{global_key}|{spec.template}|".encode()
         for lang in SITE_LANGUAGES:
@@ -222,5 +242,61 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         print_rows.save()
     if km_keys.computed:
         km_keys.save(model.km_texts())
+    state.save(shared, writer.generation)  # trusted only with the manifest saved next
     stats = writer.finish()
     return SiteReport(out, count, stats)
+
+
+def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
+                  state: SiteState, shared: str, digests: Mapping[str, str], global_key: str,
+                  registry: bytes) -> list[tuple[str, int, str, str]]:
+    """The concept pages to render, as jobs; the others are kept. With a usable state
+    only the concepts whose file changed (or that link to one that changed, was added or
+    removed) are looked at; else each concept's key is computed and compared."""
+    concepts = ctx.glossary.concepts
+    changed: set[str] | None = None
+    relinked: set[str] = set()
+    if state.usable(shared, digests, writer.old_generation):
+        changed = {c.id for c in concepts if state.old_file(c.id) != digests.get(c.id)}
+        moved = changed | (state.old_concepts.keys() - {c.id for c in concepts})
+        if moved:
+            relinked = {c.id for c in concepts if not moved.isdisjoint(c.see_also)}
+    files_key = digest(b"files|" + global_key.encode() + registry
+                       + str(ctx.settings.fold_coeng_da).encode()).encode()
+    jobs: list[tuple[str, int, str, str]] = []
+    for i, concept in enumerate(concepts):
+        cid = concept.id
+        path = pages.concept_path(cid)
+        rels = [LANG_PREFIX[lang] + path for lang in SITE_LANGUAGES]
+        file_digest = digests.get(cid)
+        if changed is not None and cid not in changed and cid not in relinked:
+            fingerprint = state.old_fingerprint(cid)
+            if fingerprint is not None and file_digest:
+                if all(writer.keep(rel) for rel in rels):
+                    state.concepts[cid] = [file_digest, fingerprint]
+                    continue
+                writer.release(*rels)
+        if file_digest:
+            key = digest(files_key + file_digest.encode() + pages.links_fingerprint(concept, model))
+            state.concepts[cid] = [file_digest, index_fingerprint(concept)]
+        else:
+            key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
+        fresh = [writer.unchanged(rel, key) for rel in rels]
+        if not all(fresh):
+            if any(fresh):  # one language page is missing: redo both (rare)
+                writer.release(*rels)
+            jobs.append(("concept", i, "", key))
+    return jobs
+
+
+def _kept_index_pages(state: SiteState, writer: SiteWriter) -> list[str] | None:
+    """The index pages of the last build, kept, when no concept's index data changed
+    and the manifest vouches for every one of them; else None (none kept)."""
+    if not (state.index and state.old_index == state.index and state.old_index_pages
+            and state.old_generation and state.old_generation == writer.old_generation):
+        return None
+    kept = [rel for rel in state.old_index_pages if writer.keep(rel)]
+    if len(kept) != len(state.old_index_pages):
+        writer.release(*kept)
+        return None
+    return list(state.old_index_pages)

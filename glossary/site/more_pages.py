@@ -14,9 +14,9 @@ from glossary.site.views import DownloadsView, NotFoundView
 
 def domain_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     listing, each = pages.domain_pages(model)
-    yield PageSpec("domains.html", "domains/index.html", listing, nav="domains")
+    yield PageSpec("domains.html", "domains/index.html", listing, nav="domains", index=True)
     for path, view in each:
-        yield PageSpec("domain.html", path, view, nav="domains")
+        yield PageSpec("domain.html", path, view, nav="domains", index=True)
 
 
 def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
@@ -41,7 +41,7 @@ def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
 
 def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """``404.html``: what ``glossary serve`` answers for a page that does not exist."""
-    yield PageSpec("404.html", "404.html", NotFoundView())
+    yield PageSpec("404.html", "404.html", NotFoundView(), index=True)
 
 
 def download_files(ctx: BuildContext) -> Iterator[tuple[str, Path, str]]:

@@ -37,6 +37,10 @@ class PageSpec:
     #: With a fingerprint (bytes standing for everything the page shows), ``view`` and
     #: ``view_km`` may be functions, called only when the page has to be rendered.
     fingerprint: bytes | None = None
+    #: An *index page*: it shows only what every page shares and the concepts' index
+    #: data (terms, statuses, domains, cited sections: :mod:`glossary.site.state`), so it
+    #: is left alone, unlooked at, when no concept's index data changed.
+    index: bool = False
 
     def view_for(self, lang: str) -> Any:
         view = self.view_km if lang == "km" and self.view_km is not None else self.view

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from glossary.site.i18n import LANGUAGE_NAMES, Language, khmer_digits
 from glossary.site.labels import LABELS, N_
+from glossary.site.template_cache import DIRECTORY, TemplateCache
 from glossary.site.views import PageInfo, SiteInfo
 from glossary.site.writer import SiteError
 
@@ -144,7 +145,10 @@ class _Labels(dict[str, str]):
 
 
 def make_environment(language: Language, *, has_changes: bool = False,
-                     site: SiteInfo | None = None) -> jinja2.Environment:
+                     site: SiteInfo | None = None,
+                     cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Environment of one interface language; with ``cache_dir``, the templates it
+    compiles are kept there between builds (:mod:`glossary.site.template_cache`)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
@@ -155,6 +159,9 @@ def make_environment(language: Language, *, has_changes: bool = False,
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=(TemplateCache(cache_dir / DIRECTORY, language.code,
+                                      language.catalog_digest)
+                        if cache_dir is not None else None),
     )
     env.glossary_gettext = language.gettext  # type: ignore[attr-defined]
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
@@ -185,8 +192,9 @@ class Renderer:
     """Render page views with the Environment of each page's language."""
 
     def __init__(self, languages: dict[str, Language], *, has_changes: bool = False,
-                 site: SiteInfo | None = None) -> None:
-        self.envs = {code: make_environment(lang, has_changes=has_changes, site=site)
+                 site: SiteInfo | None = None, cache_dir: Path | None = None) -> None:
+        self.envs = {code: make_environment(lang, has_changes=has_changes, site=site,
+                                            cache_dir=cache_dir)
                      for code, lang in languages.items()}
 
     def render_rows(self, page: PageInfo, rows: list[Any]) -> str:

@@ -12,7 +12,12 @@ inside it) of what it wrote so that the next build can
 * delete the pages it wrote last time that no longer exist (a concept renamed away).
 
 Site files are derived, so a write is not fsync'ed: after a crash the next build
-rewrites whatever the manifest cannot vouch for.
+rewrites whatever the manifest cannot vouch for. The manifest is saved only when a build
+ends, so the writer first notes each path it is about to replace in a *journal*
+(``build/.cache/site-writes.journal``, removed once the manifest is saved): a build
+that was interrupted leaves the paths it wrote in the journal, and the next build
+trusts neither the manifest's key nor its digest for them (an interrupted build's page,
+made from newer inputs, is never taken for the old one).
 
 The manifest is data, never trusted: a path in it that is not a plain relative path
 inside the site (absolute, ``..``, a backslash, or resolving outside the site through
@@ -77,13 +82,21 @@ class WriteStats:
 class SiteWriter:
     """Write files under ``root``; one path at most once per build."""
 
-    def __init__(self, root: Path, *, incremental: bool = True) -> None:
+    def __init__(self, root: Path, *, incremental: bool = True,
+                 journal: Path | None = None) -> None:
         self.root = root
         self.manifest = root.parent / MANIFEST
+        self.journal = journal
+        self._journal_fd: int | None = None
         self._prefix = str(root) + os.sep
         self.stats = WriteStats()
         self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
+        #: a token saved in the manifest: other build data (:mod:`glossary.site.state`)
+        #: saved with the same token describes the build that wrote this manifest
+        self.generation = os.urandom(8).hex()
+        self.old_generation = ""
         self._old: dict[str, tuple[str, str]] = self._read_manifest() if incremental else {}
+        self._read_journal()
         self._made_dirs: set[str] = set()
         self._listed: dict[str, set[str]] = {}  # folder -> its files, as the build began
 
@@ -102,12 +115,50 @@ class SiteWriter:
         files = data.get("files")
         if not isinstance(files, dict):
             return {}
+        generation = data.get("generation")
+        self.old_generation = generation if isinstance(generation, str) else ""
         out: dict[str, tuple[str, str]] = {}
         for rel, entry in files.items():
             if (isinstance(entry, list) and len(entry) == 2 and safe_relative(rel)
                     and all(isinstance(x, str) for x in entry)):
                 out[rel] = (entry[0], entry[1])
         return out
+
+    def _read_journal(self) -> None:
+        """Forget what the manifest says of the paths an interrupted build wrote (they
+        stay known, with no key and no digest, so they are rewritten or removed)."""
+        if self.journal is None:
+            return
+        try:
+            text = self.journal.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            return
+        self.old_generation = ""  # the build that wrote the manifest was not the last
+        for rel in text.split("\n"):
+            if safe_relative(rel):
+                self._old[rel] = ("", "")
+
+    def _note(self, rel: str) -> None:
+        """Add ``rel`` to the journal before its file is replaced or created."""
+        if self.journal is None:
+            return
+        if self._journal_fd is None:
+            try:
+                self.journal.parent.mkdir(parents=True, exist_ok=True)
+                self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND
+                                           | os.O_CLOEXEC, 0o666)
+            except OSError:
+                # no journal: the manifest goes instead, so that nothing it says of the
+                # pages written from now on can be trusted by the next build
+                self.journal = None
+                self.manifest.unlink(missing_ok=True)
+                return
+        os.write(self._journal_fd, rel.encode("utf-8") + b"\n")
+
+    def _close_journal(self) -> None:
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
 
     def inside(self, rel: str) -> Path | None:
         """``root/rel`` if it is a plain relative path whose folder, with every
@@ -145,6 +196,19 @@ class SiteWriter:
         if not key or old is None or old[0] != key or not self._is_file(rel):
             return False
         self._claim(rel, key, old[1])
+        self.stats.skipped_render += 1
+        return True
+
+    def keep(self, rel: str) -> bool:
+        """Keep the file the last build wrote at ``rel``, under the key it was written
+        from, without comparing keys: for a caller that knows its inputs did not change
+        (:mod:`glossary.site.state`). False when the manifest does not vouch for it (not
+        there, written by an interrupted build, or the file is gone)."""
+        old = self._old.get(rel)
+        if old is None or not old[0] or not old[1] or rel in self._claimed \
+                or not self._is_file(rel):
+            return False
+        self._claim(rel, old[0], old[1])
         self.stats.skipped_render += 1
         return True
 
@@ -201,6 +265,7 @@ class SiteWriter:
                                 path=self.root / rel,
                                 hint="remove that symbolic link from the site folder")
             self._made_dirs.add(parent)
+        self._note(rel)
         if old is None:
             try:
                 fd = os.open(path, _CREATE_NEW, 0o666)
@@ -251,11 +316,15 @@ class SiteWriter:
                 pass
             except IsADirectoryError:  # pragma: no cover - a folder where a page was
                 continue
-        text = json.dumps({"version": MANIFEST_VERSION, "files": self._claimed},
+        text = json.dumps({"version": MANIFEST_VERSION, "generation": self.generation,
+                           "files": self._claimed},
                           sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest.with_name(f"{MANIFEST}.tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, self.manifest)
         (self.root / LEGACY_MANIFEST).unlink(missing_ok=True)
+        self._close_journal()
+        if self.journal is not None:  # the manifest vouches for every page again
+            self.journal.unlink(missing_ok=True)
         return self.stats

@@ -1,0 +1,232 @@
+"""What the last site build was made from (``glossary/site/state.py``): after one edit
+only the edited concept (and the concepts that link to it) are looked at, the index
+pages are left alone when no term changed, and every change the state does not see
+(a domain or document, a catalog, a template, a damaged state, an interrupted build)
+still ends with the bytes of a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from glossary import pipeline
+from glossary.config import load_settings
+from glossary.site import build as site_build
+from glossary.site import pages, state, templating
+from glossary.site.i18n import PACKAGE_LOCALE
+from glossary.site.writer import SiteWriter
+
+DEFINITION = ("text = \"The principle that people affected by an AI system are told",
+              "text = \"The principle that everyone affected by an AI system is told")
+
+
+@pytest.fixture
+def looked_at(monkeypatch) -> dict[str, list[str]]:
+    """Which concepts got a page key computed, and whether the index pages were made."""
+    calls: dict[str, list[str]] = {"concepts": [], "letters": []}
+    real_links, real_letters = pages.links_fingerprint, pages.letter_pages
+
+    def links(concept, model):  # type: ignore[no-untyped-def]
+        calls["concepts"].append(concept.id)
+        return real_links(concept, model)
+
+    def letters(model):  # type: ignore[no-untyped-def]
+        calls["letters"].append("made")
+        return real_letters(model)
+
+    monkeypatch.setattr(pages, "links_fingerprint", links)
+    monkeypatch.setattr(pages, "letter_pages", letters)
+    return calls
+
+
+def _site(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _assert_clean(project: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
+    pipeline.build(load_settings(cwd=clean), ["site"])
+    assert _site(project / "build" / "site") == _site(clean / "build" / "site")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _build(project: Path) -> None:
+    pipeline.build(load_settings(cwd=project), ["site"])
+
+
+def test_a_definition_edit_looks_at_one_concept(project: Path, tmp_path: Path,
+                                                looked_at: dict[str, list[str]]) -> None:
+    _build(project)
+    assert sorted(looked_at["concepts"]) == sorted(p.stem for p in
+                                                   (project / "terms").glob("[!_]*.toml"))
+    assert looked_at["letters"]
+    looked_at["concepts"].clear()
+    looked_at["letters"].clear()
+    _replace(project / "terms" / "transparency.toml", *DEFINITION)
+    _build(project)
+    assert looked_at == {"concepts": ["transparency"], "letters": []}
+    site = project / "build" / "site"
+    assert b"everyone affected" in (site / "concepts" / "transparency.html").read_bytes()
+    assert b"everyone affected" in (site / "print.html").read_bytes()
+    _assert_clean(project, tmp_path)
+    looked_at["concepts"].clear()
+    looked_at["letters"].clear()
+    _build(project)  # nothing changed: nothing looked at
+    assert looked_at == {"concepts": [], "letters": []}
+
+
+def test_a_renamed_term_remakes_the_index_and_the_pages_that_link_to_it(
+        project: Path, tmp_path: Path, looked_at: dict[str, list[str]]) -> None:
+    _build(project)
+    looked_at["concepts"].clear()
+    looked_at["letters"].clear()
+    _replace(project / "terms" / "machine-learning.toml", 'text = "machine learning"',
+             'text = "statistical learning"')
+    _build(project)
+    # ai-model and artificial-intelligence name it in their see-also lists
+    assert sorted(looked_at["concepts"]) == ["ai-model", "artificial-intelligence",
+                                             "machine-learning"]
+    assert looked_at["letters"] == ["made"]
+    site = project / "build" / "site"
+    assert b"statistical learning" in (site / "concepts" / "ai-model.html").read_bytes()
+    assert b"statistical learning" in (site / "letters" / "en-s.html").read_bytes()
+    assert b"statistical learning" in (site / "search-index.js").read_bytes()
+    _assert_clean(project, tmp_path)
+
+
+def _domain_label(project: Path) -> None:
+    _replace(project / "terms" / "_domains.toml", 'en = "Machine learning"',
+             'en = "Learning machines"')
+
+
+def _section_title(project: Path) -> None:
+    _replace(project / "terms" / "_sources.toml", 'title = "Fairness and Equity"',
+             'title = "Fairness, equity and non-discrimination"')
+
+
+def _catalog(project: Path) -> None:
+    po = project / "locale" / "km" / "LC_MESSAGES" / "ui.po"
+    _replace(po, 'msgid "Browse"\nmsgstr "រុករក"', 'msgid "Browse"\nmsgstr "រុករកពាក្យ"')
+
+
+def _removed(project: Path) -> None:
+    (project / "terms" / "ai-model.toml").unlink()
+    _replace(project / "terms" / "machine-learning.toml",
+             'see_also = ["artificial-intelligence", "ai-model"]',
+             'see_also = ["artificial-intelligence"]')
+
+
+def _added(project: Path) -> None:
+    text = (project / "terms" / "transparency.toml").read_text(encoding="utf-8")
+    (project / "terms" / "openness.toml").write_text(
+        text.replace('id = "transparency"', 'id = "openness"')
+        .replace('text = "transparency"', 'text = "openness"')
+        .replace('text = "តម្លាភាព"', 'text = "ភាពបើកចំហ"'), encoding="utf-8")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "domain label": _domain_label, "section title": _section_title,
+    "interface catalog": _catalog, "concept removed": _removed, "concept added": _added,
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_changes_beside_the_concepts_end_as_a_clean_build(project: Path, tmp_path: Path,
+                                                          change: str) -> None:
+    po = project / "locale" / "km" / "LC_MESSAGES" / "ui.po"
+    po.parent.mkdir(parents=True)
+    shutil.copy(PACKAGE_LOCALE / "km" / "LC_MESSAGES" / "ui.po", po)
+    _build(project)
+    before = _site(project / "build" / "site")
+    CHANGES[change](project)
+    _build(project)
+    assert _site(project / "build" / "site") != before
+    _assert_clean(project, tmp_path)
+
+
+def test_an_edited_template_ends_as_a_clean_build(project: Path, tmp_path: Path,
+                                                  monkeypatch) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(templating.TEMPLATES, templates)
+    monkeypatch.setattr(templating, "TEMPLATES", templates)
+    _build(project)
+    _replace(templates / "letter.html", "<h1", '<h1 data-edited="yes"')
+    _replace(project / "terms" / "transparency.toml", *DEFINITION)
+    _build(project)
+    assert b'data-edited="yes"' in (project / "build" / "site" / "letters" /
+                                    "en-t.html").read_bytes()
+    _assert_clean(project, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "digest", "generation", "shape", "stale",
+                                    "missing"])
+def test_a_damaged_state_is_never_trusted(project: Path, tmp_path: Path, damage: str,
+                                          looked_at: dict[str, list[str]]) -> None:
+    _build(project)
+    path = project / "build" / ".cache" / state.STATE_NAME
+    raw = path.read_bytes()
+    head, _, body = raw.partition(b"\n")
+    if damage == "garbage":
+        path.write_bytes(b"\x00\xffnot a state")
+    elif damage == "digest":  # a byte changed: the digest no longer matches
+        path.write_bytes(raw.replace(b'"index":"', b'"index":"0', 1))
+    elif damage == "generation":  # a state saved by another build than the manifest's
+        body = body.replace(b'"generation":"', b'"generation":"0', 1)
+        path.write_bytes(state._digest(body).encode() + b"\n" + body)
+    elif damage == "shape":
+        body = b'{"version":1,"generation":[],"concepts":"x"}'
+        path.write_bytes(state._digest(body).encode() + b"\n" + body)
+    elif damage == "stale":  # the state of an older glossary, kept after a newer build
+        old = raw
+        _replace(project / "terms" / "transparency.toml", *DEFINITION)
+        _build(project)
+        path.write_bytes(old)
+        _replace(project / "terms" / "transparency.toml", DEFINITION[1], DEFINITION[0])
+    elif damage == "missing":
+        path.unlink()
+    looked_at["concepts"].clear()
+    if damage != "stale":
+        _replace(project / "terms" / "transparency.toml", *DEFINITION)
+    _build(project)
+    assert len(looked_at["concepts"]) == 5  # the long way: every concept looked at
+    _assert_clean(project, tmp_path)
+
+
+def test_an_interrupted_build_is_not_trusted_after_a_revert(project: Path, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    """A build that wrote a page and then failed: the manifest still has the old key, so
+    without the journal, reverting the edit would keep the interrupted build's page."""
+    _build(project)
+    concept = project / "terms" / "transparency.toml"
+    _replace(concept, *DEFINITION)
+    real = SiteWriter.write
+
+    def fail_after_concepts(self, rel, data, key=""):  # type: ignore[no-untyped-def]
+        real(self, rel, data, key)
+        if rel == "km/concepts/transparency.html":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(SiteWriter, "write", fail_after_concepts)
+    with pytest.raises(KeyboardInterrupt):
+        _build(project)
+    monkeypatch.setattr(SiteWriter, "write", real)
+    assert b"everyone affected" in (project / "build" / "site" / "concepts" /
+                                    "transparency.html").read_bytes()
+    assert (project / "build" / ".cache" / site_build.JOURNAL).is_file()
+    _replace(concept, DEFINITION[1], DEFINITION[0])  # back to what the manifest knows
+    _build(project)
+    assert b"everyone affected" not in (project / "build" / "site" / "concepts" /
+                                        "transparency.html").read_bytes()
+    assert not (project / "build" / ".cache" / site_build.JOURNAL).exists()
+    _assert_clean(project, tmp_path)
