@@ -194,6 +194,9 @@ def replay(settings: Any, name: str, output: Path | IO[bytes], options: WriteOpt
 
 def known(ctx: Any) -> Known | None:
     """What a build's render context knows of terms/ (None: a context without it)."""
+    facts = getattr(ctx, "known", None)
+    if facts is not None:
+        return facts
     loaded = getattr(ctx, "loaded", None)
     return None if loaded is None else Known.of(loaded, ctx.settings)
 

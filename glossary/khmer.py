@@ -235,6 +235,14 @@ _STORED_FOLDED = re.compile("(?:" + _OTHER + "\u17cc?+" + _COENGS_FOLDED + _MARK
 _STORED_KEPT = re.compile("(?:" + _OTHER + "\u17cc?+" + _COENGS_KEPT + _MARKS + ")*+")
 
 
+# Texts normalize() returned lately, by fold_coeng_da: normalize() is idempotent, so such
+# a text comes back as it is for the cost of a dict lookup. An import normalizes each
+# text in its reader, again at the cleaning boundary and in clean_term(); the memo makes
+# that work once per text. Bounded: emptied when full.
+_RETURNED: dict[bool, dict[str, None]] = {True: {}, False: {}}
+_RETURNED_MAX = 8192
+
+
 def normalize(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:
     """Return the stored form of *text* (see UTN #61 and the module docstring).
 
@@ -248,12 +256,22 @@ def normalize(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:
     """
     if text.isascii():
         return text
-    if not _NEEDS_WORK.search(text):
-        return unicodedata.normalize("NFC", text)
-    stored = _STORED_FOLDED if fold_coeng_da else _STORED_KEPT
-    if stored.fullmatch(text) and unicodedata.is_normalized("NFC", text):
+    returned = _RETURNED[fold_coeng_da]
+    if text in returned:
         return text
-    return _normalize_full(text, fold_coeng_da)
+    stored = _STORED_FOLDED if fold_coeng_da else _STORED_KEPT
+    if not _NEEDS_WORK.search(text):
+        result = unicodedata.normalize("NFC", text)  # no Khmer: NFC is its own fixed point
+    elif stored.fullmatch(text) and unicodedata.is_normalized("NFC", text):
+        result = text
+    else:
+        result = _normalize_full(text, fold_coeng_da)
+        if not (stored.fullmatch(result) and unicodedata.is_normalized("NFC", result)):
+            return result  # remembered only when the line above would return it as is
+    if len(returned) >= _RETURNED_MAX:
+        returned.clear()
+    returned[result] = None
+    return result
 
 
 def _normalize_full(text: str, fold_coeng_da: bool) -> str:

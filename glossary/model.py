@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from typing import TypeVar
 
 LANGUAGES: tuple[str, ...] = ("en", "km")
@@ -36,6 +36,12 @@ class ReviewState(StrEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+# Enum members as plain names: ``AdminStatus.PREFERRED`` goes through the enum's
+# descriptor on every access, and ``preferred`` runs for every term of every output.
+_PREFERRED = AdminStatus.PREFERRED
+_REJECTED = ReviewState.REJECTED
 
 
 class ConceptStatus(StrEnum):
@@ -143,8 +149,8 @@ class LangSection:
         """The first preferred term that is not rejected, else the first term."""
         for term in self.terms:
             if (
-                term.admin_status is AdminStatus.PREFERRED
-                and term.review.state is not ReviewState.REJECTED
+                term.admin_status is _PREFERRED
+                and term.review.state is not _REJECTED
             ):
                 return term
         return self.terms[0] if self.terms else None
@@ -218,6 +224,22 @@ class Glossary:
 
     def concept(self, concept_id: str) -> Concept | None:
         return self._by_id.get(concept_id)
+
+    @cached_property
+    def newest_review(self) -> date | None:
+        """The newest date a term or definition was proposed or approved (worked out
+        once: every catalog header of a build reads it)."""
+        newest: date | None = None
+        for concept in self.concepts:
+            for section in (concept.en, concept.km):
+                reviews = [t.review for t in section.terms]
+                if section.definition is not None:
+                    reviews.append(section.definition.review)
+                for review in reviews:
+                    for day in (review.proposed_on, review.approved_on):
+                        if day is not None and (newest is None or day > newest):
+                            newest = day
+        return newest
 
     def document(self, doc_id: str) -> Document | None:
         for doc in self.documents:

@@ -8,52 +8,56 @@ piece of every unchanged concept from the store and makes only the others.
 
 **What a piece is keyed by.** A *slot* is one output: the format and its options
 (``tbx`` version 2, ``approved_only`` …; the revision is not part of it: only heads
-read it). A slot's shards are valid for one *slot key*: a digest of the store's format,
+read it). A slot's files are valid for one *slot key*: a digest of the store's format,
 the code that writes outputs (:func:`code_digest`), the parse cache's key (the tool's
 reading code, settings and the registry files: :func:`glossary.source.cache.cache_key`)
 and :attr:`Pieces.key` (what the pieces read besides their concept). Inside a slot, a
 piece is found by a digest of the concept's file (``LoadedFile.digest``: the same bytes
 give the same concept), the concept's see-also list as the export sees it (a selection
-drops targets it leaves out) and ``Pieces.context(concept)`` (what the piece reads of
-other concepts, such as TBX cross-reference labels). A piece is therefore never reused
+drops targets it leaves out), for pieces that read their see-also targets (TBX
+cross-reference labels: ``Pieces.reads_see_also``) the digests of those targets' files,
+and ``Pieces.context(concept)`` (what else the piece reads of other concepts, such as a
+compendium's groups of English terms). A piece is therefore never reused
 for a concept whose file, see-also targets or referenced labels changed.
 
-**Layout.** :data:`SHARDS` files per slot, chosen by the first byte of a piece's key,
-so that one edit rewrites one small file. A shard is our own plain format, no pickle:
-:data:`MAGIC`, the slot key (64 hex digits) and a newline, then records of a 16-byte
-piece key, a 4-byte big-endian length and the piece's bytes. A shard that is missing,
-truncated, damaged, foreign, of another version or another slot key is the same as an
-empty one: never an error, never a stale piece. Shards are replaced atomically
-(:func:`glossary.textfile.atomic_write_bytes`), so two commands running at once each
-read whole shards (the last to finish wins; its pieces are as good as the other's). A
-store that cannot be written (a read-only build folder) is simply not written. Pieces
-no concept asked for in a run (edited, deleted) are dropped when the shard is saved.
+**Layout: a pack and an index per slot.** ``pack`` holds pieces one after the other
+(:data:`PACK_MAGIC` and a random pack id first); ``index`` says which: the slot key, the
+pack id, then the pieces of the last run *in its output's order* (16-byte key, offset,
+length), with what :func:`replay` needs (an identity, the caller's record, the head,
+the tail, the separator). A run reads both (two reads, and a dictionary built at C
+speed), takes the pieces it finds as views of the pack (no copy), makes the others, and
+*appends* only those to the pack (one ``O_APPEND`` write), then replaces the index. One
+edit therefore writes one piece and an index, not the store. When the pack holds more
+than twice the bytes its index uses (edits leave old pieces behind), or when there is
+no usable pack, the run writes a new pack (a new id) with exactly its pieces, in order.
 
-**Manifest.** After an export, a slot also keeps ``manifest``: an identity (the store's
-format, the code, the parse cache's key, the options with the revision,
-``SOURCE_DATE_EPOCH``), what the caller reports (counts), the head, the tail, the
-separator and the pieces' keys in order. When no file of ``terms/`` changed since the
-last full check (:func:`glossary.loader.unchanged`), the same export is written again
-from it (:func:`replay`) without loading a concept; a manifest whose identity, pieces or
-bytes do not match is ignored.
+**Damage and concurrency.** An index or pack that is missing, truncated, damaged,
+foreign, of another version or slot key, or whose pieces fall outside the pack, is the
+same as an empty store: never an error, never a stale piece. Files are replaced by a
+rename, so readers see whole files. Two commands at once: appends to one pack never
+overlap (``O_APPEND``), and an index only ever names bytes its own run wrote or read
+from the pack with its id; a pack replaced in between has another id, so that index is
+ignored (pieces made again), never misread. A store that cannot be written (a read-only
+build folder) is simply not written. Pieces no concept asked for (edited, deleted) are
+left out of the index, and out of the pack at its next rewrite.
 
 **Why (measured on the 10,000-concept synthetic project, 2 cores, whole processes):**
-a warm ``glossary export tbx`` made 10,000 ``conceptEntry`` texts again on every run and
-walked every string for characters XML cannot hold (0.93 s of CPU in all, 1.6x
-``csv2tbx``); a warm ``export po`` built every catalog entry and its comments again
-(0.94 s, 1.2x ``csv2po``). With the store and its manifests: 0.32 s and 0.33 s of CPU
-(0.46x and 0.40x the peers; 100,000 concepts, ``export tbx``: 9.5 s -> 2.0 s, 0.29x).
-``glossary build`` of the outputs made of pieces after one edit: 6.6-7.0 s of CPU
-before, 2.0-2.2 s after (most of the rest is reading ``terms/`` and the fsyncs). Reading
-a piece is a dictionary look-up in a shard read with one ``read_bytes`` (views, no
-copy). See bench/RESULTS.md.
+a warm ``glossary export tbx`` made 10,000 ``conceptEntry`` texts again on every run
+(0.93 s of CPU in all, 1.6x ``csv2tbx``). Pieces kept in 32 shards per slot cut that to
+0.32 s, but a one-edit ``glossary build`` still parsed 15 slots x 32 shards into
+dictionaries piece by piece and hashed every concept once per slot (0.6 s of its CPU).
+This layout reads an index and a pack per slot and hashes a concept once per process.
+See bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import os
+import sys
+from array import array
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,13 +65,23 @@ from glossary import outputs_state, textfile
 from glossary.formats import pieces as pieces_mod
 from glossary.model import Concept
 
-#: Bumped whenever the layout of a shard changes.
-STORE_FORMAT = 1
-MAGIC = b"glossary-piece-store 1\n"
-SHARDS = 32
+#: Bumped whenever the layout of the pack or the index changes.
+STORE_FORMAT = 2
+PACK_MAGIC = b"glossary-piece-pack 2\n"
+INDEX_MAGIC = b"glossary-piece-index 2 " + sys.byteorder.encode("ascii") + b"\n"
 DIR_NAME = "pieces"
+PACK_NAME = "pack"
+INDEX_NAME = "index"
 _KEY_BYTES = 16
 _LENGTH_BYTES = 4
+_ID_BYTES = 16  # hex digits of a pack id
+#: A pack is rewritten when it holds more than twice the bytes its index uses, plus this.
+_SLACK = 1 << 20
+
+#: A piece as read from a pack: a view into the pack's bytes (no copy).
+Piece = bytes | memoryview
+
+code_digest = outputs_state.code_digest  # the package's code, digested once per process
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,14 @@ class Source:
     cache_dir: Path
     parse_key: str  # the parse cache's key (reading code, settings, registry files)
     digests: Mapping[str, str]  # concept id -> sha256 of its file
+    #: keys already worked out in this process: id -> (see_also, key without context,
+    #: the same with the see-also targets' digests)
+    keys: dict[str, tuple[tuple[str, ...], bytes, bytes]] = field(
+        default_factory=dict, compare=False, repr=False)
+    #: :meth:`keys_of` already worked out: (id of the sequence, neighbours) ->
+    #: (the sequence, kept so that its id is not reused, its keys)
+    lists: dict[tuple[int, bool], tuple[Sequence[Concept], list[bytes | None]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, loaded: Any, cache_dir: Path) -> Source | None:
@@ -90,45 +112,137 @@ class Source:
                    if f.concept is not None and f.digest}
         return cls(cache_dir, key, digests)
 
+    def piece_key(self, concept: Concept, context: str = "", neighbours: bool = False
+                  ) -> bytes | None:
+        """The key of ``concept``'s piece, or None when its file is unknown (a concept
+        that did not come from ``terms/``: made, never stored). ``neighbours``: the
+        piece reads its see-also targets, so their files' digests are part of the key.
+        Without ``context`` the key is the same in every slot, worked out once per
+        process."""
+        known = self.keys.get(concept.id)
+        if known is None or known[0] != concept.see_also:
+            file_digest = self.digests.get(concept.id)
+            if file_digest is None:
+                return None
+            text = "\0".join((concept.id, file_digest, "\x1f".join(concept.see_also)))
+            base = _digest(text)
+            near = _digest("\0".join((base.hex(), *(self.digests.get(o, "-")
+                                                      for o in concept.see_also))))
+            known = (concept.see_also, base, near)
+            self.keys[concept.id] = known
+        return _with_context(known[2] if neighbours else known[1], context)
 
-code_digest = outputs_state.code_digest  # the package's code, digested once per process
+    def keys_of(self, concepts: Sequence[Concept], neighbours: bool
+                ) -> list[bytes | None]:
+        """:meth:`piece_key` of each concept (no context), worked out once per sequence
+        of concepts: the outputs of one build share it."""
+        known = self.lists.get((id(concepts), neighbours))
+        if known is not None and known[0] is concepts:
+            return known[1]
+        keys = [self.piece_key(c, "", neighbours) for c in concepts]
+        self.lists[(id(concepts), neighbours)] = (concepts, keys)
+        return keys
 
 
-def shard_of(key: bytes) -> int:
-    return key[0] % SHARDS
+def _with_context(key: bytes, context: str) -> bytes:
+    return _digest(key.hex() + context) if context else key
 
 
-#: A piece as read from a shard: a view into the shard's bytes (no copy).
-Piece = bytes | memoryview
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                           digest_size=_KEY_BYTES).digest()
 
 
-def parse_shard(data: bytes, slot_key: str) -> dict[bytes, Piece]:
-    """The pieces of one shard file (views into ``data``); empty when it is not a whole
-    shard of this slot key (damaged, truncated, foreign, other version)."""
-    head = MAGIC + slot_key.encode("ascii") + b"\n"
+@dataclass(frozen=True)
+class Index:
+    """A slot's index: which pieces of which pack, in the last run's order."""
+
+    pack_id: bytes
+    ident: bytes  # the manifest identity (:func:`manifest_id`), or b"-"
+    record: bytes
+    head: bytes
+    tail: bytes
+    separator: bytes
+    keys: list[bytes]
+    offsets: array[int]
+    lengths: array[int]
+
+    def encode(self, slot_key: str) -> bytes:
+        parts: list[bytes] = [INDEX_MAGIC, slot_key.encode("ascii"), b"\n", self.pack_id,
+                              b"\n", self.ident, b"\n", str(len(self.keys)).encode(), b"\n"]
+        for data in (self.record, self.head, self.tail, self.separator):
+            parts += (len(data).to_bytes(_LENGTH_BYTES, "big"), data)
+        parts += (b"".join(self.keys), self.offsets.tobytes(), self.lengths.tobytes())
+        return b"".join(parts)
+
+
+def _chunk(data: bytes, at: int) -> tuple[bytes, int] | None:
+    end = at + _LENGTH_BYTES
+    if end > len(data):
+        return None
+    stop = end + int.from_bytes(data[at:end], "big")
+    return (data[end:stop], stop) if stop <= len(data) else None
+
+
+def parse_index(data: bytes, slot_key: str) -> Index | None:
+    """The index in ``data``, or None when it is not a whole index of this slot key
+    (damaged, truncated, foreign, other version or byte order)."""
+    head = INDEX_MAGIC + slot_key.encode("ascii") + b"\n"
     if not data.startswith(head):
-        return {}
-    out: dict[bytes, Piece] = {}
-    view = memoryview(data)
-    at, end = len(head), len(data)
-    while at < end:
-        start = at + _KEY_BYTES + _LENGTH_BYTES
-        if start > end:
-            return {}
-        length = int.from_bytes(view[at + _KEY_BYTES:start], "big")
-        stop = start + length
-        if stop > end:
-            return {}
-        out[bytes(view[at:at + _KEY_BYTES])] = view[start:stop]
-        at = stop
-    return out
+        return None
+    lines = data[len(head):].split(b"\n", 3)
+    if len(lines) != 4 or len(lines[0]) != _ID_BYTES or not lines[2].isdigit():
+        return None
+    pack_id, ident, count, rest = lines[0], lines[1], int(lines[2]), lines[3]
+    chunks: list[bytes] = []
+    at = 0
+    for _ in range(4):
+        found = _chunk(rest, at)
+        if found is None:
+            return None
+        chunks.append(found[0])
+        at = found[1]
+    numbers = rest[at + count * _KEY_BYTES:]
+    offsets, lengths = array("Q"), array("Q")
+    if len(numbers) != count * (offsets.itemsize + lengths.itemsize):
+        return None
+    offsets.frombytes(numbers[:count * offsets.itemsize])
+    lengths.frombytes(numbers[count * offsets.itemsize:])
+    keys = [rest[i:i + _KEY_BYTES] for i in range(at, at + count * _KEY_BYTES, _KEY_BYTES)]
+    record, head, tail, separator = chunks
+    return Index(pack_id, ident, record, head, tail, separator, keys, offsets, lengths)
 
 
-def format_shard(pieces: Mapping[bytes, Piece], slot_key: str) -> bytes:
-    parts: list[Piece] = [MAGIC, slot_key.encode("ascii"), b"\n"]
-    for key, data in pieces.items():
-        parts += (key, len(data).to_bytes(_LENGTH_BYTES, "big"), data)
-    return b"".join(parts)
+def _read_pack(path: Path, index: Index) -> memoryview | None:
+    """The pack an index names, as a view; None when it is missing, not that pack, or
+    too short for the index's pieces."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(PACK_MAGIC + index.pack_id + b"\n"):
+        return None
+    if index.keys and max(map(int.__add__, index.offsets, index.lengths)) > len(data):
+        return None
+    return memoryview(data)
+
+
+def _append(path: Path, pack_id: bytes, data: bytes) -> int | None:
+    """Append ``data`` to the pack at ``path`` in one ``O_APPEND`` write; the offset it
+    landed at, or None (the file is not that pack any more, or cannot be written)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        magic = PACK_MAGIC + pack_id + b"\n"
+        if os.pread(fd, len(magic), 0) != magic or os.write(fd, data) != len(data):
+            return None
+        return os.lseek(fd, 0, os.SEEK_CUR) - len(data)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 class Slot:
@@ -140,95 +254,128 @@ class Slot:
         digest = hashlib.sha256(f"{STORE_FORMAT}\0{code_digest()}\0{source.parse_key}\0"
                                 f"{slot}\0{pieces_key}".encode())
         self.key = digest.hexdigest()
-        self.stored: list[dict[bytes, Piece]] = [self._read(i) for i in range(SHARDS)]
-        self.used: list[dict[bytes, Piece]] = [{} for _ in range(SHARDS)]
-        self.made = 0
+        self.index = _read_index(self.dir, self.key)
+        self.made: list[str] = []  # ids of the concepts whose piece was made
         self.reused = 0
-        self.order: list[bytes] = []  # every piece's key, in the output's order
-        self.complete = True  # False: a piece of a concept not from terms/ (no manifest)
+        self.complete = True  # False: a concept not from terms/ (nothing is saved)
+        self.keys: list[bytes | None] = []  # this run's pieces: keys, in order …
+        self.found: list[int] = []  # … where each is in the old index (-1: made)
+        self.lengths: array[int] = array("Q")  # … their lengths
+        self.fresh: list[Piece] = []  # the made pieces, in order
+        self.view: memoryview | None = None  # the pack this run read
+        self.out: list[Piece] = []  # this run's pieces in order, runs of the pack joined
 
-    def _path(self, shard: int) -> Path:
-        return self.dir / f"{shard:02d}.pieces"
-
-    def _read(self, shard: int) -> dict[bytes, Piece]:
-        try:
-            data = self._path(shard).read_bytes()
-        except OSError:  # missing, unreadable, a directory …: no pieces
-            return {}
-        return parse_shard(data, self.key)
-
-    def piece_key(self, concept: Concept, context: str) -> bytes | None:
-        """The key of ``concept``'s piece, or None when its file is unknown (a concept
-        that did not come from ``terms/``: made, never stored)."""
-        file_digest = self.source.digests.get(concept.id)
-        if file_digest is None:
-            return None
-        text = "\0".join((concept.id, file_digest, "\x1f".join(concept.see_also), context))
-        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                               digest_size=_KEY_BYTES).digest()
-
-    def maker(self, pieces: pieces_mod.Pieces) -> Any:
-        """A function concept -> piece: from the store when it holds it, else made
-        (and kept for :meth:`save`)."""
+    def pieces(self, pieces: pieces_mod.Pieces, concepts: Sequence[Concept]) -> list[Piece]:
+        """The concepts' pieces, in order: from the pack when it holds them, else made
+        (and kept for :meth:`save`). Pieces that follow each other in the pack come as
+        one view, unless the format puts a separator between pieces."""
+        keys = self.source.keys_of(concepts, getattr(pieces, "reads_see_also", False))
         context = getattr(pieces, "context", None)
-        stored, used = self.stored, self.used
-        make = pieces.piece
-
-        def piece(concept: Concept) -> Piece:
-            key = self.piece_key(concept, context(concept) if context is not None else "")
+        if context is not None:
+            keys = [key if key is None else _with_context(key, context(concept))
+                    for key, concept in zip(keys, concepts, strict=True)]
+        index = self.index
+        view = _read_pack(self.dir / PACK_NAME, index) if index is not None else None
+        if index is None or view is None:
+            found = [-1] * len(keys)
+            offsets: Any = ()
+            lengths: Any = ()
+        else:
+            where = dict(zip(index.keys, range(len(index.keys)), strict=True))
+            found = [where.get(key, -1) if key is not None else -1 for key in keys]
+            offsets, lengths = index.offsets, index.lengths
+        joined = not getattr(pieces, "separator", b"")
+        out: list[Piece] = []
+        sizes = array("Q")
+        run_start = run_end = -1  # the run of the pack not yet in ``out``
+        for concept, key, at in zip(concepts, keys, found, strict=True):
+            if at >= 0:
+                start, size = offsets[at], lengths[at]
+                sizes.append(size)
+                if start == run_end and joined:
+                    run_end += size
+                    continue
+                if run_end >= 0:
+                    out.append(view[run_start:run_end])  # type: ignore[index]
+                run_start, run_end = start, start + size
+                continue
+            if run_end >= 0:
+                out.append(view[run_start:run_end])  # type: ignore[index]
+                run_start = run_end = -1
+            data = pieces.piece(concept)
+            out.append(data)
+            sizes.append(len(data))
             if key is None:
                 self.complete = False
-                return make(concept)
-            self.order.append(key)
-            shard = shard_of(key)
-            data = stored[shard].get(key)
-            if data is None:
-                data = make(concept)
-                self.made += 1
             else:
-                self.reused += 1
-            used[shard][key] = data
-            return data
+                self.made.append(concept.id)
+                self.fresh.append(data)
+        if run_end >= 0:
+            out.append(view[run_start:run_end])  # type: ignore[index]
+        self.reused = len(found) - len(self.made)
+        self.keys, self.found, self.lengths = keys, found, sizes
+        self.view, self.out = view, out
+        return out
 
-        return piece
-
-    def save(self) -> None:
-        """Write the shards whose pieces changed (new ones, or ones no longer asked
-        for); a store that cannot be written is left as it is."""
-        for shard in range(SHARDS):
-            old, new = self.stored[shard], self.used[shard]
-            if old.keys() == new.keys():
-                continue
-            try:
-                self.dir.mkdir(parents=True, exist_ok=True)
-                textfile.atomic_write_bytes(self._path(shard), format_shard(new, self.key))
-            except OSError:
-                return
-            self.stored[shard] = new
-
-
-    def save_manifest(self, ident: str, pieces: pieces_mod.Pieces, record: bytes) -> None:
-        """Remember how the output just written is made (head, the pieces' keys in
-        order, tail) under ``ident`` (:func:`manifest_id`), with the caller's ``record``
-        (what it reports, such as counts): :func:`replay` writes it again without
-        loading a concept."""
+    def save(self, ident: str = "-", pieces: pieces_mod.Pieces | None = None,
+             record: bytes = b"") -> None:
+        """Bring the store up to date with this run: append the made pieces to the pack
+        (or write a new pack), then the index, which also keeps ``ident`` (the manifest
+        identity, :func:`manifest_id`), ``record`` (what the caller reports) and the
+        head, tail and separator of ``pieces`` for :func:`replay`. A store that cannot
+        be written, or a run with a concept not from terms/, is left as it is."""
         if not self.complete:
             return
-        parts = [MANIFEST_MAGIC, self.key.encode("ascii"), b"\n", ident.encode("ascii"),
-                 b"\n"]
+        keys: list[bytes] = self.keys  # type: ignore[assignment]
+        head = pieces.head() if pieces is not None else b""
+        tail = pieces.tail() if pieces is not None else b""
         separator: bytes = getattr(pieces, "separator", b"")
-        for data in (record, pieces.head(), pieces.tail(), separator):
-            parts += (len(data).to_bytes(_LENGTH_BYTES, "big"), data)
-        parts += self.order
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            textfile.atomic_write_bytes(self.dir / MANIFEST_NAME, b"".join(parts))
-        except OSError:
-            pass
+        old = self.index
+        if (old is not None and self.view is not None and not self.made
+                and old.keys == keys and old.ident == ident.encode("ascii")
+                and (old.record, old.head, old.tail, old.separator)
+                == (record, head, tail, separator)):
+            return  # the store already says exactly this
+        placed = self._place()
+        if placed is None:
+            return
+        pack_id, offsets = placed
+        index = Index(pack_id, ident.encode("ascii"), record, head, tail, separator,
+                      keys, offsets, self.lengths)
+        textfile.write_build_bytes(self.dir / INDEX_NAME, [index.encode(self.key)])
+
+    def _place(self) -> tuple[bytes, array[int]] | None:
+        """Where this run's pieces are in a pack: the old pack with the made pieces
+        appended, or a new pack; (pack id, offsets), or None if nothing could be
+        written."""
+        old, view, lengths = self.index, self.view, self.lengths
+        path = self.dir / PACK_NAME
+        if old is not None and view is not None:
+            appended = b"".join(self.fresh)
+            start = _append(path, old.pack_id, appended) if appended else len(view)
+            if start is not None and start + len(appended) <= 2 * sum(lengths) + _SLACK:
+                offsets = array("Q", (0 if at < 0 else old.offsets[at] for at in self.found))
+                for i, at in enumerate(self.found):
+                    if at < 0:
+                        offsets[i] = start
+                        start += lengths[i]
+                return old.pack_id, offsets
+        pack_id = os.urandom(_ID_BYTES // 2).hex().encode("ascii")
+        magic = PACK_MAGIC + pack_id + b"\n"
+        if not textfile.write_build_bytes(path, [magic, *self.out]):
+            return None
+        offsets = array("Q", [len(magic)])
+        for length in lengths[:-1]:
+            offsets.append(offsets[-1] + length)
+        return pack_id, offsets[:len(lengths)]
 
 
-MANIFEST_MAGIC = b"glossary-piece-manifest 1\n"
-MANIFEST_NAME = "manifest"
+def _read_index(folder: Path, slot_key: str) -> Index | None:
+    try:
+        data = (folder / INDEX_NAME).read_bytes()
+    except OSError:  # missing, unreadable, a directory …: no pieces
+        return None
+    return parse_index(data, slot_key)
 
 
 def manifest_id(parse_key: str, slot: str, *inputs: object) -> str:
@@ -240,61 +387,32 @@ def manifest_id(parse_key: str, slot: str, *inputs: object) -> str:
     return digest.hexdigest()
 
 
-def _chunk(data: bytes, at: int) -> tuple[bytes, int] | None:
-    end = at + _LENGTH_BYTES
-    if end > len(data):
-        return None
-    stop = end + int.from_bytes(data[at:end], "big")
-    return (data[end:stop], stop) if stop <= len(data) else None
-
-
 def replay(cache_dir: Path, slot: str, ident: str) -> tuple[list[Piece], bytes] | None:
     """The output recorded under ``ident`` in ``slot`` (its chunks: head, pieces,
-    tail) and its record, when the manifest and every piece are there; else None (the
-    caller makes the output as usual)."""
+    tail) and its record, when the index and its pack are whole; else None (the caller
+    makes the output as usual)."""
     folder = cache_dir / DIR_NAME / slot
     try:
-        data = (folder / MANIFEST_NAME).read_bytes()
+        data = (folder / INDEX_NAME).read_bytes()
     except OSError:
         return None
-    lines = data.split(b"\n", 3)
-    if len(lines) != 4 or lines[0] + b"\n" != MANIFEST_MAGIC or lines[2] != ident.encode():
+    slot_key = data[len(INDEX_MAGIC):len(INDEX_MAGIC) + 64]  # replay takes it as found
+    if not slot_key.isalnum():
         return None
-    slot_key = lines[1].decode("ascii", "replace")
-    rest = lines[3]
-    chunks: list[bytes] = []
-    at = 0
-    for _ in range(4):
-        found = _chunk(rest, at)
-        if found is None:
-            return None
-        chunks.append(found[0])
-        at = found[1]
-    record, head, tail, separator = chunks
-    keys = rest[at:]
-    if len(keys) % _KEY_BYTES:
+    index = parse_index(data, slot_key.decode("ascii"))
+    if index is None or index.ident != ident.encode("ascii"):
         return None
-    shards: dict[int, dict[bytes, Piece]] = {}
-    out: list[Piece] = [head]
-    for start in range(0, len(keys), _KEY_BYTES):
-        key = keys[start:start + _KEY_BYTES]
-        shard = shard_of(key)
-        pieces = shards.get(shard)
-        if pieces is None:
-            try:
-                pieces = parse_shard((folder / f"{shard:02d}.pieces").read_bytes(), slot_key)
-            except OSError:
-                return None
-            shards[shard] = pieces
-        piece = pieces.get(key)
-        if piece is None:
-            return None
-        if piece:
-            if separator and len(out) > 1:
-                out.append(separator)
-            out.append(piece)
-    out.append(tail)
-    return out, record
+    view = _read_pack(folder / PACK_NAME, index)
+    if view is None:
+        return None
+    out: list[Piece] = [index.head]
+    for start, length in zip(index.offsets, index.lengths, strict=True):
+        if length:
+            if index.separator and len(out) > 1:
+                out.append(index.separator)
+            out.append(view[start:start + length])
+    out.append(index.tail)
+    return out, index.record
 
 
 def slot_name(fmt: str, *options: object) -> str:
@@ -304,7 +422,7 @@ def slot_name(fmt: str, *options: object) -> str:
     return f"{fmt}-{digest}"
 
 
-def write(pieces: pieces_mod.Pieces, concepts: Iterable[Concept], out: IO[bytes],
+def write(pieces: pieces_mod.Pieces, concepts: Sequence[Concept], out: IO[bytes],
           source: Source | None, slot: str,
           manifest: tuple[str, bytes] | None = None) -> Slot | None:
     """:func:`glossary.formats.pieces.write`, with the pieces of unchanged concepts
@@ -315,8 +433,7 @@ def write(pieces: pieces_mod.Pieces, concepts: Iterable[Concept], out: IO[bytes]
         pieces_mod.write(pieces, concepts, out)
         return None
     store = Slot(source, slot, pieces.key)
-    pieces_mod.write(pieces, concepts, out, store.maker(pieces))
-    store.save()
-    if manifest is not None:
-        store.save_manifest(manifest[0], pieces, manifest[1])
+    pieces_mod.write_made(pieces, store.pieces(pieces, concepts), out)
+    ident, record = manifest if manifest is not None else ("-", b"")
+    store.save(ident, pieces, record)
     return store

@@ -41,6 +41,8 @@ class RenderContext:
     #: the loaded terms/ (``loader.Loaded``) the glossary comes from: its files' digests
     #: let outputs reuse the pieces of unchanged concepts (:mod:`glossary.piece_store`)
     loaded: Any = None
+    #: what ``loaded`` tells an export (``exporting.Known``), worked out once per build
+    known: Any = None
 
 
 # Each output of `glossary build`: a name and "module:function" taking a RenderContext
@@ -148,8 +150,10 @@ def build(
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
         load_cpu, load_wall = time.process_time() - cpu, time.perf_counter() - wall
         digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept}
+        from glossary.exporting import Known
+
         ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests,
-                            loaded=loaded)
+                            loaded=loaded, known=Known.of(loaded, settings))
         state = OutputState.load(settings.cache_dir)
         for name in RENDERERS:
             if name in targets:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -61,13 +62,20 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def write_build_data(path: Path, text: str) -> bool:
     """Write build data that can be made again (a cache or state file under build/):
-    a temporary file beside it, then a rename, so a reader sees the old or the new text,
-    never half of it. No fsync, and an OSError is not an error (False): losing such a
-    file only costs recomputing it."""
+    see :func:`write_build_bytes`."""
+    return write_build_bytes(path, [text.encode("utf-8")])
+
+
+def write_build_bytes(path: Path, chunks: Iterable[bytes | memoryview]) -> bool:
+    """Write ``chunks`` to ``path``, data that can be made again (a cache or state file
+    under build/): a temporary file beside it, then a rename, so a reader sees the old
+    or the new bytes, never half of them. No fsync, and an OSError is not an error
+    (False): losing such a file only costs recomputing it."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
+        with open(tmp, "wb") as handle:
+            handle.writelines(chunks)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

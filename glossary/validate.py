@@ -295,7 +295,7 @@ def check_duplicates(files: list[LoadedFile]) -> Iterator[Problem]:
     for loaded in files:
         if loaded.concept is not None:
             by_id[loaded.concept.id].append(loaded)
-    for concept_id, group in sorted(by_id.items()):
+    for concept_id, group in sorted(i for i in by_id.items() if len(i[1]) > 1):
         for loaded in group[1:]:
             yield _p(loaded, "duplicate-id", ("id",),
                      f"id {concept_id!r} is also used by {group[0].path.name}",
@@ -311,9 +311,8 @@ def check_same_preferred(files: list[LoadedFile]) -> Iterator[Problem]:
         preferred = concept.en.preferred
         if preferred is not None:
             by_term[preferred.text.casefold()].append((loaded, concept))
-    for text, group in sorted(by_term.items()):
-        if len(group) < 2:
-            continue
+    for text, group in sorted((i for i in by_term.items() if len(i[1]) > 1),
+                              key=lambda item: item[0]):
         ids = [c.id for _, c in group]
         for loaded, concept in group:
             if not concept.notes:

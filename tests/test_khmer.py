@@ -522,6 +522,45 @@ def test_fast_path_agrees_with_full_normalization(x, fold):
     assert normalize(stored, fold_coeng_da=fold) == stored
 
 
+@PROPS
+@given(any_text, st.booleans())
+def test_a_remembered_result_agrees_with_full_normalization(x, fold):
+    # normalize() returns a text it returned lately as it is (it is idempotent); that
+    # shortcut must agree with the full rule, and must not leak across fold settings.
+    khmer._RETURNED[True].clear()
+    khmer._RETURNED[False].clear()
+    once = normalize(x, fold_coeng_da=fold)
+    stored = khmer._STORED_FOLDED if fold else khmer._STORED_KEPT
+    if not once.isascii() and stored.fullmatch(once):  # a text the fast path returns
+        assert once in khmer._RETURNED[fold]
+    assert normalize(once, fold_coeng_da=fold) == khmer._normalize_full(once, fold) == once
+    assert normalize(once, fold_coeng_da=not fold) == khmer._normalize_full(once, not fold)
+    assert normalize(x, fold_coeng_da=not fold) == khmer._normalize_full(x, not fold)
+
+
+def test_remembered_results_on_real_khmer_and_typed_order():
+    # real terms (stored form), a typed-order word, a coeng-da: the memo gives what the
+    # full rule gives, first and second time, with either fold setting
+    words = ["បញ្ញាសិប្បនិម្មិត", "ទិន្នន័យ", "អភិបាលកិច្ច", "ម៉ូដែល", "ខែ្មរ",
+             "\u1780\u17c1\u17b8", "\u1780\u17d2\u178a", "AI ប្រព័ន្ធ\u200b"]
+    for fold in (True, False):
+        for word in words:
+            expected = khmer._normalize_full(word, fold)
+            assert normalize(word, fold_coeng_da=fold) == expected
+            assert normalize(word, fold_coeng_da=fold) == expected
+            assert normalize(expected, fold_coeng_da=fold) == expected
+    assert normalize("ខែ្មរ") == "ខ្មែរ"  # a raw text is never taken for a result
+    assert normalize("ខ្មែរ") in khmer._RETURNED[True]
+
+
+def test_the_memo_of_results_is_bounded(monkeypatch):
+    monkeypatch.setattr(khmer, "_RETURNED_MAX", 3)
+    khmer._RETURNED[True].clear()
+    for word in ("ក", "ខ", "គ", "ឃ", "ង"):
+        normalize(word)
+    assert len(khmer._RETURNED[True]) <= 3
+
+
 def test_fast_path_accepts_common_stored_terms():
     # the shortcut must actually apply to ordinary stored terms, or it is dead code
     for term in ("បញ្ញាសិប្បនិម្មិត", "ទិន្នន័យ", "ប្រព័ន្ធ", "អភិបាលកិច្ច", "ម៉ូដែល", "ហានិភ័យ"):

@@ -107,8 +107,23 @@ def store_dir(config: Settings) -> Path:
     return config.cache_dir / piece_store.DIR_NAME
 
 
-def shards(config: Settings) -> list[Path]:
-    return sorted(store_dir(config).glob("*/*.pieces"))
+def store_files(config: Settings) -> list[Path]:
+    """Every slot's index and pack."""
+    return sorted([*store_dir(config).glob(f"*/{piece_store.INDEX_NAME}"),
+                   *store_dir(config).glob(f"*/{piece_store.PACK_NAME}")])
+
+
+def indexes(config: Settings, fmt: str = "") -> list[piece_store.Index]:
+    """The slots' indexes (of format ``fmt``), each checked against its pack."""
+    found = []
+    for path in sorted(store_dir(config).glob(f"{fmt}*/{piece_store.INDEX_NAME}")):
+        data = path.read_bytes()
+        key = data[len(piece_store.INDEX_MAGIC):len(piece_store.INDEX_MAGIC) + 64].decode()
+        index = piece_store.parse_index(data, key)
+        assert index is not None, path
+        assert piece_store._read_pack(path.with_name(piece_store.PACK_NAME), index) is not None
+        found.append(index)
+    return found
 
 
 # ------------------------------------------------------------------ the pieces themselves
@@ -146,32 +161,25 @@ def test_pieces_give_the_bytes_of_the_writers_before_them(settings: Settings) ->
 
 
 def test_a_warm_export_is_the_cold_export_for_each_format(settings: Settings) -> None:
-    assert not shards(settings)
+    assert not store_files(settings)
     assert_exports_are_cold(settings)  # makes the pieces
-    stored = {p: p.read_bytes() for p in shards(settings)}
+    stored = {p: p.read_bytes() for p in store_files(settings)}
     assert stored, "the exports should have stored their pieces"
     assert_exports_are_cold(settings)  # takes them from the store
-    assert {p: p.read_bytes() for p in shards(settings)} == stored  # nothing to rewrite
+    assert {p: p.read_bytes() for p in store_files(settings)} == stored  # nothing to rewrite
 
 
 def test_a_warm_export_takes_every_piece_from_the_store(settings: Settings,
                                                         monkeypatch) -> None:
     exported(settings, "tbx", WriteOptions())
     made: list[str] = []
-    real = piece_store.Slot.maker
+    real = piece_store.Slot.save
 
-    def counting(self, pieces):  # type: ignore[no-untyped-def]
-        inner = real(self, pieces)
+    def counting(self, *args):  # type: ignore[no-untyped-def]
+        made.extend(self.made)
+        return real(self, *args)
 
-        def piece(concept):  # type: ignore[no-untyped-def]
-            before = self.made
-            data = inner(concept)
-            if self.made != before:
-                made.append(concept.id)
-            return data
-        return piece
-
-    monkeypatch.setattr(piece_store.Slot, "maker", counting)
+    monkeypatch.setattr(piece_store.Slot, "save", counting)
     exported(settings, "tbx", WriteOptions())
     assert made == []
     path = settings.terms_dir / "hallucination.toml"
@@ -179,6 +187,34 @@ def test_a_warm_export_takes_every_piece_from_the_store(settings: Settings,
         'text = "', 'text = "edited ', 1), encoding="utf-8")
     exported(settings, "tbx", WriteOptions())
     assert made == ["hallucination"]
+
+
+def test_an_edit_appends_its_piece_and_an_old_pack_is_rewritten(settings: Settings,
+                                                                monkeypatch) -> None:
+    """One edit adds one piece at the end of the pack (same pack id); once the pack
+    holds more than twice the bytes its index uses, it is written anew, with only the
+    pieces in use."""
+    exported(settings, "csv", WriteOptions())
+    (first,) = indexes(settings, "csv")
+    pack = next(store_dir(settings).glob(f"csv*/{piece_store.PACK_NAME}"))
+    size = pack.stat().st_size
+    _edit(settings, "hallucination", lambda c: _set_definition(c, "Edited once."))
+    assert exported(settings, "csv", WriteOptions()) == cold_export(
+        settings, "csv", WriteOptions())
+    (second,) = indexes(settings, "csv")
+    assert second.pack_id == first.pack_id
+    grown = pack.stat().st_size - size
+    assert 0 < grown < size / 2  # one piece, not the store
+    assert sorted(second.offsets)[-1] == size  # the new piece, appended
+    monkeypatch.setattr(piece_store, "_SLACK", 0)
+    for step in range(6):
+        text = f"Edit {step}."
+        _edit(settings, "hallucination", lambda c, text=text: _set_definition(c, text))
+        assert exported(settings, "csv", WriteOptions()) == cold_export(
+            settings, "csv", WriteOptions())
+    (last,) = indexes(settings, "csv")
+    assert last.pack_id != first.pack_id
+    assert pack.stat().st_size <= 2 * sum(last.lengths) + len(piece_store.PACK_MAGIC) + 17
 
 
 def test_the_po_export_and_the_build_through_the_store(project: Path, tmp_path: Path
@@ -335,48 +371,57 @@ def test_after_random_edits_export_and_build_equal_a_cold_run(ops) -> None:
 # ------------------------------------------------------------------ a damaged store
 
 
+def _rekey(data: bytes) -> bytes:
+    """An index as another slot key would have it."""
+    at = len(piece_store.INDEX_MAGIC)
+    return data[:at] + b"0" * 64 + data[at + 64:]
+
+
+#: Damages done to every index or every pack of the store.
 DAMAGES = {
-    "empty": lambda data, key: b"",
-    "truncated": lambda data, key: data[: len(data) - 7],
-    "garbage": lambda data, key: b"\x80\x04not a store at all" * 50,
-    "foreign": lambda data, key: b"PK\x03\x04" + data,
-    "other version": lambda data, key: data.replace(piece_store.MAGIC,
-                                                    b"glossary-piece-store 0\n", 1),
-    "other slot key": lambda data, key: piece_store.format_shard(
-        piece_store.parse_shard(data, key), "0" * 64),
-    "length too long": lambda data, key: data[:len(piece_store.MAGIC) + 65 + 16]
-    + (2**31).to_bytes(4, "big") + data[len(piece_store.MAGIC) + 65 + 20:],
+    "empty": lambda data: b"",
+    "truncated": lambda data: data[: len(data) - 7],
+    "garbage": lambda data: b"\x80\x04not a store at all" * 50,
+    "foreign": lambda data: b"PK\x03\x04" + data,
+    "other version": lambda data: data.replace(b" 2", b" 1", 1),
+    "other byte order": lambda data: data.replace(
+        b"little" if b"little" in data[:40] else b"big", b"middle", 1),
+    "other slot key": lambda data: _rekey(data) if data.startswith(
+        piece_store.INDEX_MAGIC) else data,
 }
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
-def test_a_damaged_store_is_ignored_and_made_again(settings: Settings, damage: str) -> None:
+@pytest.mark.parametrize("kind", [piece_store.INDEX_NAME, piece_store.PACK_NAME])
+def test_a_damaged_store_is_ignored_and_made_again(settings: Settings, damage: str,
+                                                   kind: str) -> None:
     assert_exports_are_cold(settings)
-    for path in shards(settings):
-        data = path.read_bytes()
-        key = data[len(piece_store.MAGIC):len(piece_store.MAGIC) + 64].decode()
-        path.write_bytes(DAMAGES[damage](data, key))
+    for path in store_dir(settings).glob(f"*/{kind}"):
+        path.write_bytes(DAMAGES[damage](path.read_bytes()))
     assert_exports_are_cold(settings)
     assert_exports_are_cold(settings)
-    total = 0
-    for path in shards(settings):  # made again, whole
-        data = path.read_bytes()
-        assert data.startswith(piece_store.MAGIC)
-        total += len(piece_store.parse_shard(
-            data, data[len(piece_store.MAGIC):len(piece_store.MAGIC) + 64].decode()))
-    assert total >= 5
+    found = indexes(settings)  # made again, whole
+    assert len(found) >= 5
+    assert sum(len(index.keys) for index in found) >= 5
 
 
 def test_a_planted_piece_under_another_key_is_never_used(settings: Settings) -> None:
-    """A store whose pieces were all swapped (each shard re-keyed to what another slot
-    or another version would hold) gives the cold bytes: nothing in a shard is trusted
-    without the slot key."""
+    """A store whose index was re-keyed to what another slot or version would hold
+    (its slot key and identity), over a pack of planted pieces, gives the cold bytes:
+    nothing in it is trusted without the slot key."""
     exported(settings, "tbx", WriteOptions())
-    for path in shards(settings):
-        data = path.read_bytes()
-        key = data[len(piece_store.MAGIC):len(piece_store.MAGIC) + 64].decode()
-        pieces = {k: b"<planted/>" for k in piece_store.parse_shard(data, key)}
-        path.write_bytes(piece_store.format_shard(pieces, "f" * 64))
+    for path in store_dir(settings).glob(f"*/{piece_store.INDEX_NAME}"):
+        (index,) = [piece_store.parse_index(path.read_bytes(), path.read_bytes()[
+            len(piece_store.INDEX_MAGIC):len(piece_store.INDEX_MAGIC) + 64].decode())]
+        assert index is not None
+        planted = b"<planted/>"
+        magic = piece_store.PACK_MAGIC + index.pack_id + b"\n"
+        path.with_name(piece_store.PACK_NAME).write_bytes(magic + planted * len(index.keys))
+        offsets = piece_store.array("Q", (len(magic) + i * len(planted)
+                                          for i in range(len(index.keys))))
+        lengths = piece_store.array("Q", [len(planted)] * len(index.keys))
+        other = dataclasses.replace(index, ident=b"0" * 64, offsets=offsets, lengths=lengths)
+        path.write_bytes(other.encode("f" * 64))
     assert b"planted" not in exported(settings, "tbx", WriteOptions())
 
 
@@ -386,7 +431,7 @@ def test_an_unreadable_or_unwritable_store_is_no_error(settings: Settings) -> No
     assert_exports_are_cold(settings)
     store_dir(settings).unlink()
     assert_exports_are_cold(settings)
-    for path in shards(settings):  # a folder where a shard should be
+    for path in store_files(settings):  # a folder where an index or a pack should be
         path.unlink()
         path.mkdir()
     assert_exports_are_cold(settings)
@@ -396,13 +441,7 @@ def test_pieces_of_deleted_concepts_are_dropped(settings: Settings) -> None:
     exported(settings, "csv", WriteOptions())
 
     def count() -> int:
-        total = 0
-        for path in shards(settings):
-            if "csv" in path.parent.name:
-                data = path.read_bytes()
-                key = data[len(piece_store.MAGIC):len(piece_store.MAGIC) + 64].decode()
-                total += len(piece_store.parse_shard(data, key))
-        return total
+        return sum(len(index.keys) for index in indexes(settings, "csv"))
 
     assert count() == 5
     (settings.terms_dir / "hallucination.toml").unlink()
@@ -536,16 +575,15 @@ def test_a_damaged_manifest_means_a_full_export(settings: Settings, damage: str,
     backdate_terms(settings)
     expected = cold_export(settings, "tbx", WriteOptions())
     exported(settings, "tbx", WriteOptions())
-    (manifest,) = [p for p in store_dir(settings).glob("tbx-*/manifest")]
+    (manifest,) = [p for p in store_dir(settings).glob(f"tbx-*/{piece_store.INDEX_NAME}")]
     data = manifest.read_bytes()
     if damage == "truncated":
         manifest.write_bytes(data[:-5])
     elif damage == "other ident":
-        lines = data.split(b"\n", 3)
-        manifest.write_bytes(b"\n".join([lines[0], lines[1], b"0" * 64, lines[3]]))
+        lines = data.split(b"\n", 4)
+        manifest.write_bytes(b"\n".join([*lines[:3], b"0" * 64, lines[4]]))
     else:
-        for path in manifest.parent.glob("*.pieces"):
-            path.unlink()
+        manifest.with_name(piece_store.PACK_NAME).unlink()
     loads: list[int] = []
     real = loader.load_checked
 
@@ -561,7 +599,7 @@ def test_a_damaged_manifest_means_a_full_export(settings: Settings, damage: str,
 def test_two_runs_saving_at_once_leave_a_store_that_is_never_stale(settings: Settings
                                                                    ) -> None:
     """Two commands that read the store, then both save it (the second one from an
-    older terms/): whatever shards win, a later export is the cold one."""
+    older terms/): whatever index wins, a later export is the cold one."""
     def slot_run(config: Settings) -> piece_store.Slot:
         loaded = loader.load_valid(config)
         known = exporting.Known.of(loaded, config)
@@ -570,9 +608,7 @@ def test_two_runs_saving_at_once_leave_a_store_that_is_never_stale(settings: Set
         pieces = exporting.formats.load("tbx").pieces(chosen, WriteOptions())
         slot = piece_store.Slot(known.source, exporting._slot("tbx", WriteOptions()),
                                 pieces.key)
-        make = slot.maker(pieces)
-        for concept in chosen.concepts:
-            make(concept)
+        slot.pieces(pieces, chosen.concepts)
         return slot
 
     exported(settings, "tbx", WriteOptions())

@@ -82,16 +82,7 @@ def header_date(glossary: Glossary, *, today: bool = False) -> str:
         return moment.strftime("%Y-%m-%d %H:%M+0000")
     if today:
         return datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M+0000")
-    newest: date | None = None
-    for concept in glossary.concepts:
-        for section in (concept.en, concept.km):
-            reviews = [t.review for t in section.terms]
-            if section.definition is not None:
-                reviews.append(section.definition.review)
-            for review in reviews:
-                for day in (review.proposed_on, review.approved_on):
-                    if day is not None and (newest is None or day > newest):
-                        newest = day
+    newest = glossary.newest_review
     return f"{(newest or date(1970, 1, 1)).isoformat()} 00:00+0000"
 
 

@@ -15,17 +15,20 @@ point to). Break the rule and a reused piece is stale; the incremental-build tes
 
 Two optional members, read with ``getattr``:
 
-* ``context(concept) -> str``: what a piece reads of *other* concepts, for this one
-  concept (the TBX cross-reference labels of its see-also targets). A store of pieces
-  (:mod:`glossary.piece_store`) keys a piece by the concept's file, this string and
-  :attr:`Pieces.key`, so an edit elsewhere invalidates only the pieces that read it.
+* ``reads_see_also: bool``: a piece reads the concepts its concept's see-also list
+  names (TBX writes their English terms as cross-reference labels). A store of pieces
+  (:mod:`glossary.piece_store`) then keys a piece by those concepts' files too.
+* ``context(concept) -> str``: what else a piece reads of *other* concepts, for this
+  one concept (a compendium entry lists the other concepts that give its English term).
+  The store keys a piece by the concept's file, this string and :attr:`Pieces.key`, so
+  an edit elsewhere invalidates only the pieces that read it.
 * ``separator: bytes``: written between two non-empty pieces (JSON's comma).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import IO, Protocol
 
 from glossary.model import Concept
@@ -48,18 +51,19 @@ class Pieces(Protocol):
     def tail(self) -> bytes: ...
 
 
-def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes],
-          make: Callable[[Concept], bytes | memoryview] | None = None) -> None:
-    """Write the whole file: head, each concept's piece in order (``make``: where a
-    piece comes from, by default :meth:`Pieces.piece`), tail; ``pieces.separator``
-    between non-empty pieces."""
-    make = make or pieces.piece
+def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes]) -> None:
+    """Write the whole file: head, each concept's piece in order, tail."""
+    write_made(pieces, map(pieces.piece, concepts), out)
+
+
+def write_made(pieces: Pieces, made: Iterable[bytes | memoryview], out: IO[bytes]) -> None:
+    """Write the whole file from its pieces already made (``made``, in order): head,
+    the pieces with ``pieces.separator`` between two non-empty ones, tail."""
     separator: bytes = getattr(pieces, "separator", b"")
     out.write(pieces.head())
     batch: list[bytes | memoryview] = []
     first = True
-    for concept in concepts:
-        data = make(concept)
+    for data in made:
         if not data:
             continue
         if separator and not first:

@@ -62,8 +62,16 @@ def _check(text: str, where: Where, limit: int, kind: str) -> None:
                       f"{limit:,}", f"shorten it, or check the {kind} column of that row")
 
 
+def _fine(text: str, limit: int) -> bool:
+    """Whether :func:`_check` passes ``text``, at C speed: a printable text has no refused
+    character (see :func:`glossary.khmer.refused_chars`). False means "ask _check"."""
+    return len(text) <= limit and text.isprintable()
+
+
 def term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
     """A term as stored, or a located refusal (see the module docstring)."""
+    if text.isascii() and len(text) <= TERM_MAX and text.isprintable():
+        return " ".join(text.split())  # what the rule below gives printable ASCII
     _check(text, where, max(TERM_MAX * 4, TERM_MAX), "term")  # before folding: bounded work
     cleaned = khmer.clean_term(khmer.normalize(text, fold_coeng_da=fold_coeng_da))
     _check(cleaned, where, TERM_MAX, "term")
@@ -85,8 +93,9 @@ def khmer_term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
 
 def text(value: str, where: Where, fold_coeng_da: bool = True, limit: int = TEXT_MAX) -> str:
     """A definition, note or context as stored, or a located refusal."""
-    value = value.replace("\r\n", "\n")
-    _check(value, where, limit, "text")
+    if not _fine(value, limit):  # printable text has no \r\n to replace
+        value = value.replace("\r\n", "\n")
+        _check(value, where, limit, "text")
     return khmer.normalize(value, fold_coeng_da=fold_coeng_da)
 
 
@@ -94,7 +103,8 @@ def name(value: str | None, where: Where) -> str | None:
     """A person's name or an origin: one line."""
     if value is None:
         return None
-    _check(value, where, NAME_MAX, "name")
+    if not _fine(value, NAME_MAX):
+        _check(value, where, NAME_MAX, "name")
     return " ".join(value.split()) or None
 
 
@@ -107,53 +117,131 @@ def evidence(value: str | None) -> str | None:
 
 
 # --------------------------------------------------------------------------- records
+#
+# concept() runs on every record of a file (a million texts in a file of 100,000
+# concepts). The rules are the functions above; the helpers below only skip work whose
+# result is known: a text that _fine() passes is not checked again, a Where is made only
+# when a rule must refuse (the helper then asks the rule, which raises with the place), a
+# review record is cleaned once per distinct record (most terms of a file share a few),
+# and a record whose texts come out unchanged is returned as it is.
 
 
-def _opt(value: str | None, where: Where, fold: bool) -> str | None:
-    return text(value, where, fold) if value is not None else None
+def _text_at(value: str, where: Where, what: str, fold: bool, limit: int = TEXT_MAX) -> str:
+    """:func:`text` of ``value`` at ``where.field(what)``."""
+    if _fine(value, limit):
+        return khmer.normalize(value, fold_coeng_da=fold)
+    return text(value, where.field(what), fold, limit)
 
 
-def _review(review: InReview | None, where: Where, fold: bool) -> InReview | None:
+def _opt(value: str | None, where: Where, what: str, fold: bool) -> str | None:
+    return _text_at(value, where, what, fold) if value is not None else None
+
+
+def _name_at(value: str | None, where: Where, what: str) -> str | None:
+    """:func:`name` of ``value`` at ``where.field(what)``."""
+    if value is None:
+        return None
+    if _fine(value, NAME_MAX):
+        return " ".join(value.split()) or None
+    return name(value, where.field(what))
+
+
+def _term_at(value: str, where: Where, what: str, fold: bool) -> str:
+    """:func:`term` of ``value`` at ``where.field(what)``."""
+    if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
+        return " ".join(value.split())
+    if _fine(value, TERM_MAX * 4):
+        cleaned = khmer.clean_term(khmer.normalize(value, fold_coeng_da=fold))
+        if _fine(cleaned, TERM_MAX):
+            return cleaned
+    return term(value, where.field(what), fold)
+
+
+_REVIEWS: dict[tuple[InReview, bool], InReview] = {}  # cleaned review records
+
+
+def _review(review: InReview | None, where: Where, what: str, fold: bool
+            ) -> InReview | None:
     if review is None:
         return None
-    return review._replace(
-        origin=name(review.origin, where.field(f"{where.what} origin")),
-        proposed_by=name(review.proposed_by, where.field(f"{where.what} proposed_by")),
-        approved_by=name(review.approved_by, where.field(f"{where.what} approved_by")),
-        note=_opt(review.note, where.field(f"{where.what} review_note"), fold))
+    key = (review, fold)
+    found = _REVIEWS.get(key)
+    if found is None:  # cleaned once; a refusal raises and is not kept
+        found = review._replace(
+            origin=_name_at(review.origin, where, f"{what} origin"),
+            proposed_by=_name_at(review.proposed_by, where, f"{what} proposed_by"),
+            approved_by=_name_at(review.approved_by, where, f"{what} approved_by"),
+            note=_opt(review.note, where, f"{what} review_note", fold))
+        if found == review:
+            found = review
+        if len(_REVIEWS) >= 4096:
+            _REVIEWS.clear()
+        _REVIEWS[key] = found
+    return found
 
 
-def _ref(ref: SourceRef, where: Where, fold: bool) -> SourceRef:
-    _check(ref.doc + ref.section, where, NAME_MAX, "reference")
-    return SourceRef(ref.doc, ref.section, ref.page, _opt(ref.note, where, fold))
+def _ref(ref: SourceRef, where: Where, what: str, fold: bool) -> SourceRef:
+    if not _fine(ref.doc + ref.section, NAME_MAX):
+        _check(ref.doc + ref.section, where.field(what), NAME_MAX, "reference")
+    note = _opt(ref.note, where, what, fold)
+    return ref if note == ref.note else SourceRef(ref.doc, ref.section, ref.page, note)
+
+
+def _has_text(value: str) -> bool:
+    """Whether ``value`` is not empty once invisible characters are removed."""
+    if value.isascii() and value.isprintable():  # clean_term() only folds its spaces
+        return not value.isspace() and value != ""
+    return bool(khmer.clean_term(value))
 
 
 def _lang(section: InLang, code: str, where: Where, fold: bool,
           skip: Callable[[str], None], known: Container[str]) -> InLang:
     definition = section.definition
-    if definition is not None and not khmer.clean_term(definition.text):
+    if definition is not None and not _has_text(definition.text):
         skip("definitions empty once invisible characters are removed")
         definition = None
     if definition is not None:
-        at = where.field(f"{code} definition")
-        definition = InDefinition(  # a definition the glossary holds already is no news
-            text=text(definition.text, at, fold,
-                      limit=_NO_LIMIT if definition.text in known else TEXT_MAX),
-            source=_ref(definition.source, at, fold) if definition.source else None,
-            review=_review(definition.review, at, fold))
+        at = f"{code} definition"
+        value = definition.text
+        cleaned = InDefinition(  # a definition the glossary holds already is no news
+            text=_text_at(value, where, at, fold,
+                          limit=_NO_LIMIT if value in known else TEXT_MAX),
+            source=_ref(definition.source, where, at, fold) if definition.source else None,
+            review=_review(definition.review, where, at, fold))
+        definition = definition if cleaned == definition else cleaned
     terms = []
+    changed = definition is not section.definition
     for i, item in enumerate(section.terms):
-        at = where.field(f"{code} term {i + 1}")
-        cleaned = term(item.text, at, fold)
-        if not cleaned:
+        value = item.text
+        if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
+            value = " ".join(value.split())  # what _term_at() gives: the common case inline
+        else:
+            value = _term_at(value, where, f"{code} term {i + 1}", fold)
+        if not value:
             skip("terms empty once invisible characters are removed")
+            changed = True
             continue
-        terms.append(item._replace(
-            text=cleaned,
-            pos=name(item.pos, at),
-            context=_opt(item.context, at.field(f"{code} term {i + 1} context"), fold),
-            note=_opt(item.note, at.field(f"{code} term {i + 1} note"), fold),
-            review=_review(item.review, at, fold)))
+        pos = item.pos
+        if pos is not None:
+            pos = _name_at(pos, where, f"{code} term {i + 1}")
+        context = item.context
+        if context is not None:
+            context = _text_at(context, where, f"{code} term {i + 1} context", fold)
+        note = item.note
+        if note is not None:
+            note = _text_at(note, where, f"{code} term {i + 1} note", fold)
+        review = item.review
+        if review is not None:
+            review = _REVIEWS.get((review, fold)) or _review(review, where,
+                                                              f"{code} term {i + 1}", fold)
+        if (value != item.text or pos != item.pos or context != item.context
+                or note != item.note or review != item.review):
+            item = item._replace(text=value, pos=pos, context=context, note=note,
+                                 review=review)
+            changed = True
+        terms.append(item)
+    if not changed:
+        return section
     return InLang(definition=definition, terms=tuple(terms))
 
 
@@ -169,23 +257,24 @@ def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True,
     long definition comes back unchanged)."""
     where = Where(path, record.line, "concept")
     fold = fold_coeng_da
-    if record.id is not None:
+    if record.id is not None and not _fine(record.id, NAME_MAX):
         _check(record.id, where.field("concept id"), NAME_MAX, "concept id")
-    lists: dict[str, tuple[str, ...] | None] = {}
     for key in ("domains", "see_also"):
         values = getattr(record, key)
         if values is not None:
             for value in values:
-                _check(value, where.field(key), NAME_MAX, key.replace("_", "-"))
-            lists[key] = values
+                if not _fine(value, NAME_MAX):
+                    _check(value, where.field(key), NAME_MAX, key.replace("_", "-"))
     notes = record.notes
     if notes is not None:
-        notes = tuple(t for t in (text(n, where.field("concept note"), fold).strip()
+        notes = tuple(t for t in (_text_at(n, where, "concept note", fold).strip()
                                   for n in notes) if t)
     sources = record.sources
     if sources is not None:
-        sources = tuple(_ref(r, where.field("sources"), fold) for r in sources)
-    return record._replace(
-        en=_lang(record.en, "en", where, fold, skip, known),
-        km=_lang(record.km, "km", where, fold, skip, known),
-        notes=notes, sources=sources)
+        sources = tuple(_ref(r, where, "sources", fold) for r in sources)
+    en = _lang(record.en, "en", where, fold, skip, known)
+    km = _lang(record.km, "km", where, fold, skip, known)
+    if en is record.en and km is record.km and notes == record.notes \
+            and sources == record.sources:
+        return record
+    return record._replace(en=en, km=km, notes=notes, sources=sources)

@@ -24,12 +24,13 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from glossary import khmer, textfile
 from glossary.model import Concept, Document, Domain, Glossary
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SCHEMA_VERSION = 3  # 3: _concept_digest, term ids with gaps; 2: concept, term, definition…
 #: Concepts per batch of inserts (a constant, so that the output is deterministic).
@@ -55,7 +56,7 @@ def _json(value: Iterable[str]) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 
-def _create_schema(db: sqlite_utils.Database) -> None:
+def _create_schema(db: Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key")
     db.table("documents").create(
         {"id": str, "short": str, "title": str, "title_km": str, "publisher": str,
@@ -154,7 +155,12 @@ class DatabaseWriter:
         self.conn.execute("PRAGMA journal_mode=OFF")
         self.conn.execute("PRAGMA synchronous=OFF")
         self.conn.execute("BEGIN")
-        _create_schema(sqlite_utils.Database(self.conn))
+        # execute_plugins=False: a sqlite-utils plugin installed beside us must not change
+        # the database we build (and scanning every installed package's entry points for
+        # one costs ~0.1 s)
+        import sqlite_utils  # here: an update in place (store.update) does without it
+
+        _create_schema(sqlite_utils.Database(self.conn, execute_plugins=False))
         for table, rows in registry_rows(documents, domains).items():
             _insert(self.conn, table, rows)
         self.digests = digests or {}

@@ -8,6 +8,7 @@ element into an :class:`~glossary.imports.records.InConcept`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,9 @@ _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
 _TYPED = frozenset({"descrip", "admin", "termNote", "ref", "xref", "transac", "transacNote",
                     "adminNote", "descripNote"})
 _TERM_ELEMENTS = frozenset({"termSec", "tig", "ntig"})
+# what a term's <note> is (_EntryReader.note_kind)
+_DNT, _DEMOTED, _REVIEW_WORDS, _RATIONALE, _META, _NOTE = (
+    "dnt", "demoted", "review words", "rationale", "meta", "note")
 def _category(el: Any, name: str) -> str:
     """The data category: ``type`` of a DCA element, the local name of a DCT element."""
     if name in _TYPED:
@@ -78,13 +82,17 @@ class _EntryReader:
         self.default_lang = default_lang
         self.fold = fold
         self._reviews: dict[str, InReview] = {}
+        self._note_kinds: dict[str, str] = {}  # for self.own as it is now
         self.examples: dict[str, list[str]] = {"en": [], "km": []}  # of the current entry
         self.lang = "en"  # of the language section being read
 
     def text(self, el: Any) -> str:
-        raw = el.text if len(el) == 0 else "".join(el.itertext())
-        if raw is None:
-            return ""
+        if len(el):
+            raw = "".join(el.itertext())
+        else:
+            raw = el.text
+            if raw is None:
+                return ""
         if not self.own:
             raw = " ".join(raw.split())
         if raw.isascii():
@@ -94,8 +102,32 @@ class _EntryReader:
     def skip(self, what: str) -> None:
         self.result.skipped[what] += 1
 
+    def note_kind(self, content: str) -> str:
+        """What a term's ``<note>`` is (one of the ``_NOTE`` kinds), decided once per
+        distinct note: most notes of a file are the same few."""
+        own = self.own
+        if (own and content == "glossary:dnt=yes") or is_dnt_note(content):
+            what = _DNT
+        elif own and content == DEMOTED_NOTE:
+            what = _DEMOTED
+        elif own and content.startswith(REVIEW_NOTE_PREFIX):
+            what = _REVIEW_WORDS
+        elif content.startswith(RATIONALE_PREFIX):
+            what = _RATIONALE  # the first one; a second is a plain note
+        elif _is_meta(content, own):
+            what = _META
+        else:
+            what = _NOTE
+        if len(self._note_kinds) >= 4096:
+            self._note_kinds.clear()
+        self._note_kinds[content] = what
+        return what
+
     def entry(self, el: Any) -> InConcept | None:
-        own = self.own = self.result.own
+        own = self.result.own
+        if own != self.own:
+            self._note_kinds.clear()
+        self.own = own
         langs: dict[str, dict[str, Any]] = {"en": {"terms": []}, "km": {"terms": []}}
         domains: list[str] = []
         sources = []
@@ -172,7 +204,7 @@ class _EntryReader:
 
     def lang_section(self, el: Any, langs: dict[str, dict[str, Any]]) -> None:
         tag = el.get(XML_LANG) or self.default_lang
-        code = lang_code(tag)
+        code = _lang_code(tag)
         if code is None:
             count = sum(1 for c in el if local(c) in _TERM_ELEMENTS)
             self.result.skip(f"terms in language {tag or '(none)'}", count)
@@ -232,6 +264,7 @@ class _EntryReader:
         admin_seen = demoted = False
         dnt = False if own else None
         review = _ReviewParts(self)
+        notes = self._note_kinds
         kids = list(el)
         i = 0
         while i < len(kids):
@@ -242,15 +275,20 @@ class _EntryReader:
                 text = self.text(child)
             elif name == "note":
                 content = self.text(child)
-                if (own and content == "glossary:dnt=yes") or is_dnt_note(content):
+                what = notes.get(content)
+                if what is None:
+                    what = self.note_kind(content)
+                if what is _DNT:
                     dnt = True
-                elif own and content == DEMOTED_NOTE:
+                elif what is _DEMOTED:
                     demoted = True
-                elif own and content.startswith(REVIEW_NOTE_PREFIX):
+                elif what is _REVIEW_WORDS:
                     pass  # the review state in words; the glossary:review note holds it
-                elif content.startswith(RATIONALE_PREFIX) and rationale is None:
+                elif what is _RATIONALE and rationale is None:
                     rationale = content[len(RATIONALE_PREFIX):]
-                elif not review.meta(content):
+                elif what is _META:
+                    review.take(content)
+                else:
                     note = content if note is None else f"{note}\n{content}"
             elif name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
                 kids[i:i] = list(child)
@@ -384,16 +422,17 @@ class _ReviewParts:
 
     def meta(self, text: str) -> bool:
         """Take a ``glossary:key=value`` note of a file written by glossary."""
-        if not self.reader.own or not text.startswith("glossary:"):
+        if not _is_meta(text, self.reader.own):
             return False
-        key = text[9:].partition("=")
-        if not key[1] or key[0] not in _META_KEYS:
-            return False
+        self.take(text)
+        return True
+
+    def take(self, text: str) -> None:
+        """Take a note :meth:`meta` accepts."""
         if self.values is None:
             self.notes.append(text)
         else:
             _read_meta(text, self.values)
-        return True
 
     def build(self) -> InReview | None:
         own = self.reader.own
@@ -412,6 +451,17 @@ class _ReviewParts:
 
 
 _META_KEYS = frozenset({"review", "origin", "review-note"})
+
+
+_lang_code = functools.lru_cache(maxsize=256)(lang_code)  # a file has a few languages
+
+
+def _is_meta(text: str, own: bool) -> bool:
+    """A ``glossary:key=value`` note of a review record, in a file written by glossary."""
+    if not own or not text.startswith("glossary:"):
+        return False
+    key = text[9:].partition("=")
+    return bool(key[1]) and key[0] in _META_KEYS
 
 
 def _read_meta(text: str, values: dict[str, Any]) -> None:

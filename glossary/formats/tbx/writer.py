@@ -312,7 +312,9 @@ class TbxPieces:
     """TBX as :mod:`~glossary.formats.pieces`: the head, one ``conceptEntry`` per
     concept that has a term (empty for the others), the tail. A piece reads the concept,
     the domains' labels and, for each see-also target, whether it is exported and its
-    English label (:meth:`context`)."""
+    English label (``reads_see_also``)."""
+
+    reads_see_also = True
 
     def __init__(self, glossary: Glossary, options: WriteOptions | None = None) -> None:
         version = options.tbx_version if options is not None else 3
@@ -334,11 +336,6 @@ class TbxPieces:
             return b""
         return self.writer.concept(concept).encode("utf-8")
 
-    def context(self, concept: Concept) -> str:
-        if not concept.see_also:
-            return ""
-        return "\x1f".join(self.writer.reference(o) for o in concept.see_also
-                            if o in self.exported)
 
 
 def pieces(glossary: Glossary, options: WriteOptions | None = None) -> TbxPieces:
