@@ -11,7 +11,7 @@ import pytest
 
 from glossary import pipeline
 from glossary.config import load_settings
-from glossary.site import print_rows
+from glossary.site import print_pages, print_rows
 from glossary.site.templating import Renderer
 
 
@@ -80,3 +80,67 @@ def test_rows_are_reused_only_from_the_page_they_were_made_for(
     pipeline.build(settings, ["site"])
     assert dict(rendered)["print.html"] > 1  # every row rendered again
     assert _pages(settings.build_dir / "site") == _pages(_clean_site(project, tmp_path))
+
+
+def _approve(project: Path) -> None:
+    path = project / "terms" / "hallucination.toml"
+    text = path.read_text(encoding="utf-8")
+    old = ('text = "ការប្រឌិតចម្លើយ"\nadmin_status = "preferred"\ntype = "fullForm"\n'
+           'review = "proposed"\n')
+    assert old in text
+    path.write_text(text.replace(old, old.replace(
+        'review = "proposed"\n',
+        'review = "approved"\napproved_by = "Sokha Chan"\napproved_on = 2026-11-30\n')),
+        encoding="utf-8")
+
+
+def _move(project: Path) -> None:  # the English term now sorts last, the Khmer first
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('text = "transparency"', 'text = "zz transparency"', 1)
+                    .replace('text = "តម្លាភាព"', 'text = "ក តម្លាភាព"', 1), encoding="utf-8")
+
+
+def _retire(project: Path) -> None:
+    path = project / "terms" / "hallucination.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('id = "hallucination"\n',
+                                 'id = "hallucination"\nstatus = "retired"\n', 1),
+                    encoding="utf-8")
+
+
+def _add_and_remove(project: Path) -> None:
+    text = (project / "terms" / "transparency.toml").read_text(encoding="utf-8")
+    (project / "terms" / "openness.toml").write_text(
+        text.replace('id = "transparency"', 'id = "openness"')
+        .replace('text = "transparency"', 'text = "openness"')
+        .replace('text = "តម្លាភាព"', 'text = "ភាពបើកចំហ"'), encoding="utf-8")
+    (project / "terms" / "hallucination.toml").unlink()
+
+
+@pytest.mark.parametrize("change", [_approve, _move, _retire, _add_and_remove],
+                         ids=["approve", "move", "retire", "add-and-remove"])
+def test_the_last_page_is_patched_where_concepts_changed(project: Path, tmp_path: Path,
+                                                          rendered, change,
+                                                          monkeypatch) -> None:
+    """Only the rows of the concepts whose file changed are made and rendered (no page
+    is made whole); they go where they sort (a row that moved, an added, a removed or
+    retired concept, a Khmer term approved: on the approved list), and each page is a
+    clean build's."""
+    if change is not _approve:
+        _approve(project)  # the approved list has a row
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    rendered.clear()
+    change(project)
+    whole: list[str] = []
+    real = print_pages.print_view
+    monkeypatch.setattr(print_pages, "print_view",
+                        lambda *a, **k: whole.append("made") or real(*a, **k))
+    pipeline.build(settings, ["site"])
+    assert whole == []
+    assert all(n <= 1 for _, n in rendered), rendered
+    site = settings.build_dir / "site"
+    clean = _clean_site(project, tmp_path)
+    for name in ("print.html", "km/print.html", "approved.html", "km/approved.html"):
+        assert (site / name).read_bytes() == (clean / name).read_bytes(), name

@@ -14,7 +14,7 @@ import pytest
 
 from glossary import pipeline
 from glossary.config import load_settings
-from glossary.site import pages
+from glossary.site import print_pages
 from glossary.site.writer import MANIFEST
 
 
@@ -23,13 +23,13 @@ def fingerprinted(monkeypatch) -> list[str]:
     """The print fingerprints a build computes."""
     calls: list[str] = []
     for name in ("print_fingerprint",):
-        real = getattr(pages, name)
+        real = getattr(print_pages, name)
 
         def spy(*args, real=real, name=name, **kwargs):
             calls.append(name)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(pages, name, spy)
+        monkeypatch.setattr(print_pages, name, spy)
     return calls
 
 
@@ -66,14 +66,14 @@ def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
 
 
 def test_the_reading_setting_is_part_of_the_key() -> None:
-    on = pages.whole_fingerprint("3f2a9c1d0e4b", True, lambda: b"unused")
-    off = pages.whole_fingerprint("3f2a9c1d0e4b", False, lambda: b"unused")
-    other = pages.whole_fingerprint("3f2a9c1d0e4c", True, lambda: b"unused")
+    on = print_pages.whole_fingerprint("3f2a9c1d0e4b", True, lambda: b"unused")
+    off = print_pages.whole_fingerprint("3f2a9c1d0e4b", False, lambda: b"unused")
+    other = print_pages.whole_fingerprint("3f2a9c1d0e4c", True, lambda: b"unused")
     assert len({on, off, other}) == 3
 
 
 def test_without_a_revision_the_content_is_read() -> None:
-    assert pages.whole_fingerprint("", True, lambda: b"every concept") == b"every concept"
+    assert print_pages.whole_fingerprint("", True, lambda: b"every concept") == b"every concept"
 
 
 def test_a_definition_edit_does_not_remake_the_search_index(project: Path,

@@ -32,7 +32,10 @@ def test_byte_keys_order_like_the_tuples() -> None:
 
 @pytest.fixture
 def computed(monkeypatch) -> list[str]:
-    """The keys the site computes (the others come from the key file), as texts."""
+    """The keys the site computes (the others come from the key file), as texts. The
+    file is read at the first key, as in a build that needs many (the mini glossary
+    has fewer than :attr:`KmSortKeys.DIRECT`)."""
+    monkeypatch.setattr(sort_keys.KmSortKeys, "DIRECT", 0)
     calls: list[str] = []
     real = sort_keys.encode
 
@@ -101,4 +104,30 @@ def test_a_damaged_key_file_is_not_trusted(project: Path, tmp_path: Path, comput
     _edit_definition(project)
     pipeline.build(settings, ["site"])
     assert computed and set(computed) <= set(texts)  # computed again, not taken
+    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+
+
+def test_a_few_keys_are_computed_without_reading_the_file(project: Path, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    """After a definition edit the print pages reorder only the edited rows: the few keys
+    that takes are computed directly, the key file is neither read nor rewritten."""
+    settings = load_settings(cwd=project)
+    monkeypatch.setattr(sort_keys.KmSortKeys, "DIRECT", 0)
+    pipeline.build(settings, ["site"])
+    state_path = settings.cache_dir / sort_keys.STATE_NAME
+    before = state_path.read_bytes()
+    monkeypatch.setattr(sort_keys.KmSortKeys, "DIRECT", 256)
+    read: list[str] = []
+    real = sort_keys.KmSortKeys._load
+    monkeypatch.setattr(sort_keys.KmSortKeys, "_load",
+                        lambda self: read.append("read") or real(self))
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8")
+    old = "text = \"The principle that people affected by an AI system are told"
+    assert old in text
+    path.write_text(text.replace(old, "text = \"The principle that everyone affected by "
+                                 "an AI system is told"), encoding="utf-8")
+    pipeline.build(settings, ["site"])
+    assert read == []
+    assert state_path.read_bytes() == before
     assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)

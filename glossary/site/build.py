@@ -31,7 +31,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from glossary import __version__, search
-from glossary.site import changes_page, more_pages, pages, searchindex
+from glossary.model import ConceptStatus
+from glossary.site import changes_page, more_pages, pages, print_pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.sort_keys import KmSortKeys
@@ -150,22 +151,25 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     state = SiteState.load(cache_dir, read=incremental)
 
     def render(page: PageInfo, view: object) -> str | bytes:
-        if isinstance(view, PrintView) and view.rows:  # print.html, approved.html
+        if isinstance(view, PrintView):  # print.html, approved.html
             if print_rows is not None:
                 return print_rows.page(page, view, global_key, renderer.render_rows,
                                        renderer.render)
-            view = print_view_rendered(page, view, renderer.render_rows)
+            if view.rows:
+                view = print_view_rendered(page, view, renderer.render_rows)
         return renderer.render(page, view)
 
     # A concept's key: the digest of its file when the pipeline gives it (with what else
     # its page shows: see-also names, the registry, the settings), else a fingerprint of
     # its content (a library caller). Concept pages are rendered last (``jobs``).
     digests: Mapping[str, str] = getattr(ctx, "digests", None) or {}
-    jobs = _concept_jobs(ctx, model, writer, state, shared, digests, global_key, registry)
+    jobs, changed = _concept_jobs(ctx, model, writer, state, shared, digests, global_key,
+                                  registry)
     count = len(SITE_LANGUAGES) * len(ctx.glossary.concepts)
     if len(state.concepts) == len(ctx.glossary.concepts):  # every concept has its file
         state.index = state_index_key(shared, ((c.id, state.concepts[c.id][1])
                                                for c in ctx.glossary.concepts))
+        pages.set_glossary_date(model, state.newest())  # not read from every concept
 
     # The index pages: left alone when no concept's index data changed (and the manifest
     # vouches for each), else looked at one by one like the other pages.
@@ -187,11 +191,13 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     specs.insert(0, _home_spec(model, ctx, counts, has_changes))
     specs.extend(spec for spec in extra if not spec.index)
     specs.append(PageSpec(
-        "print.html", "print.html", lambda: pages.print_view(model, "en", ctx.revision),
-        nav="print", view_km=lambda: pages.print_view(model, "km", ctx.revision),
-        fingerprint=pages.whole_fingerprint(
+        "print.html", "print.html",
+        lambda: print_pages.print_view(model, "en", ctx.revision),
+        nav="print", listing="all",
+        view_km=lambda: print_pages.print_view(model, "km", ctx.revision),
+        fingerprint=print_pages.whole_fingerprint(
             ctx.revision, ctx.settings.fold_coeng_da,
-            lambda: pages.print_fingerprint(model)) + ctx.revision.encode()))
+            lambda: print_pages.print_fingerprint(model)) + ctx.revision.encode()))
 
     # Which other pages to render. Each page has a key (its fingerprint, or a digest of
     # its view, with everything global): a page the last build wrote from the same key is
@@ -228,6 +234,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             key = digest(head + repr(view).encode())
             if not writer.unchanged(page.out_path, key):
                 writer.write(page.out_path, render(page, view), key)
+    known: set[str] = set()  # the glossary's concept ids, when a print page needs them
     for kind, index, lang, key in jobs:
         if kind == "concept":
             view = pages.concept_view(ctx.glossary.concepts[index], model)
@@ -237,7 +244,15 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         else:
             spec = specs[index]
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
-            writer.write(page.out_path, render(page, spec.view_for(lang)), key)
+            data: str | bytes | None = None
+            if spec.listing and print_rows is not None and changed is not None:
+                if not known:
+                    known.update(c.id for c in ctx.glossary.concepts)
+                data = _patched_print_page(ctx, model, print_rows, page, spec.listing, changed,
+                                           known, global_key, renderer)
+            if data is None:
+                data = render(page, spec.view_for(lang))
+            writer.write(page.out_path, data, key)
     if print_rows is not None:
         print_rows.save()
     if km_keys.computed:
@@ -247,38 +262,76 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     return SiteReport(out, count, stats)
 
 
+def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: PrintRows,
+                        page: PageInfo, listing: str, changed: set[str], known: set[str],
+                        global_key: str, renderer: Renderer) -> bytes | None:
+    """A print page made from the last one: the rows of the concepts in ``changed``
+    (edited, added or removed since the last build) made again, the others kept."""
+    approved_only = listing == "approved"
+    rows = {}
+    for cid in changed:
+        concept = ctx.glossary.concept(cid)
+        row = (print_pages.print_row(concept, model, approved_only) if concept is not None
+               else None)
+        if row is not None:
+            rows[cid] = row
+    view = PrintView((), ctx.revision, pages.glossary_date(model), approved_only,
+                     len(model.active))
+    return print_rows.patch(page, view, changed, rows,
+                            print_pages.print_order(model, page.lang), known, global_key,
+                            renderer.render_rows, renderer.render)
+
+
 def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
                   state: SiteState, shared: str, digests: Mapping[str, str], global_key: str,
-                  registry: bytes) -> list[tuple[str, int, str, str]]:
+                  registry: bytes) -> tuple[list[tuple[str, int, str, str]], set[str] | None]:
     """The concept pages to render, as jobs; the others are kept. With a usable state
     only the concepts whose file changed (or that link to one that changed, was added or
-    removed) are looked at; else each concept's key is computed and compared."""
+    removed) are looked at; else each concept's key is computed and compared. Also
+    returns the concepts edited, added or removed since the last build (None: unknown)."""
     concepts = ctx.glossary.concepts
     changed: set[str] | None = None
-    relinked: set[str] = set()
+    look: list[int] = list(range(len(concepts)))  # the concepts to look at, by index
     if state.usable(shared, digests, writer.old_generation):
-        changed = {c.id for c in concepts if state.old_file(c.id) != digests.get(c.id)}
-        moved = changed | (state.old_concepts.keys() - {c.id for c in concepts})
-        if moved:
-            relinked = {c.id for c in concepts if not moved.isdisjoint(c.see_also)}
+        old = state.old_concepts
+        changed = {c.id for c in concepts
+                   if (entry := old.get(c.id)) is None or entry[0] != digests.get(c.id)}
+        changed |= old.keys() - {c.id for c in concepts}  # removed
+        relinked = {c.id for c in concepts if not changed.isdisjoint(c.see_also)} \
+            if changed else set()
+        # every other concept's pages are kept, when the manifest vouches for both
+        same = [i for i, c in enumerate(concepts)
+                if c.id not in changed and c.id not in relinked]
+        rels = [LANG_PREFIX[lang] + pages.concept_path(concepts[i].id)
+                for i in same for lang in SITE_LANGUAGES]
+        failed = writer.keep_many(rels)
+        look = [i for i in range(len(concepts)) if concepts[i].id in changed
+                or concepts[i].id in relinked]
+        for i in same:
+            cid = concepts[i].id
+            if failed:
+                mine = [LANG_PREFIX[lang] + pages.concept_path(cid) for lang in SITE_LANGUAGES]
+                if not failed.isdisjoint(mine):
+                    writer.release(*mine)
+                    look.append(i)
+                    continue
+            state.concepts[cid] = old[cid]  # the same file: the same entry
+        look.sort()
     files_key = digest(b"files|" + global_key.encode() + registry
                        + str(ctx.settings.fold_coeng_da).encode()).encode()
     jobs: list[tuple[str, int, str, str]] = []
-    for i, concept in enumerate(concepts):
+    for i in look:
+        concept = concepts[i]
         cid = concept.id
         path = pages.concept_path(cid)
         rels = [LANG_PREFIX[lang] + path for lang in SITE_LANGUAGES]
         file_digest = digests.get(cid)
-        if changed is not None and cid not in changed and cid not in relinked:
-            fingerprint = state.old_fingerprint(cid)
-            if fingerprint is not None and file_digest:
-                if all(writer.keep(rel) for rel in rels):
-                    state.concepts[cid] = [file_digest, fingerprint]
-                    continue
-                writer.release(*rels)
         if file_digest:
             key = digest(files_key + file_digest.encode() + pages.links_fingerprint(concept, model))
-            state.concepts[cid] = [file_digest, index_fingerprint(concept)]
+            newest = model.last_changed(concept) if concept.status is not ConceptStatus.RETIRED \
+                else None
+            state.concepts[cid] = [file_digest, index_fingerprint(concept),
+                                   newest.toordinal() if newest else 0]
         else:
             key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
         fresh = [writer.unchanged(rel, key) for rel in rels]
@@ -286,7 +339,7 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
             if any(fresh):  # one language page is missing: redo both (rare)
                 writer.release(*rels)
             jobs.append(("concept", i, "", key))
-    return jobs
+    return jobs, changed
 
 
 def _kept_index_pages(state: SiteState, writer: SiteWriter) -> list[str] | None:

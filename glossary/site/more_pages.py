@@ -6,37 +6,49 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from glossary.site import downloads, pages
+from glossary.site import downloads, pages, print_pages
 from glossary.site.pages import SiteModel
 from glossary.site.spec import BuildContext, PageSpec
-from glossary.site.views import DownloadsView, NotFoundView
+from glossary.site.views import DomainPageView, DomainsView, DownloadsView, NotFoundView
 
 
 def domain_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
-    listing, each = pages.domain_pages(model)
-    yield PageSpec("domains.html", "domains/index.html", listing, nav="domains", index=True)
-    for path, view in each:
-        yield PageSpec("domain.html", path, view, nav="domains", index=True)
+    """The list of domains and a page per domain: index pages, their views made only
+    when one of them has to be looked at (once for all)."""
+    made: list[tuple[DomainsView, dict[str, DomainPageView]]] = []
+
+    def views() -> tuple[DomainsView, dict[str, DomainPageView]]:
+        if not made:
+            listing, each = pages.domain_pages(model)
+            made.append((listing, dict(each)))
+        return made[0]
+
+    yield PageSpec("domains.html", "domains/index.html", lambda: views()[0], nav="domains",
+                   index=True)
+    for domain in model.domains.values():
+        yield PageSpec("domain.html", domain.path,
+                       lambda path=domain.path: views()[1][path], nav="domains", index=True)
 
 
 def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """``approved.html``: the approved Khmer terms only (an index that prints)."""
     yield PageSpec(
         "print.html", "approved.html",
-        lambda: pages.print_view(model, "en", ctx.revision, approved_only=True),
-        nav="approved",
-        view_km=lambda: pages.print_view(model, "km", ctx.revision, approved_only=True),
-        fingerprint=pages.whole_fingerprint(
+        lambda: print_pages.print_view(model, "en", ctx.revision, approved_only=True),
+        nav="approved", listing="approved",
+        view_km=lambda: print_pages.print_view(model, "km", ctx.revision, approved_only=True),
+        fingerprint=print_pages.whole_fingerprint(
             ctx.revision, ctx.settings.fold_coeng_da,
-            lambda: pages.print_fingerprint(model, approved_only=True))
+            lambda: print_pages.print_fingerprint(model, approved_only=True))
         + ctx.revision.encode())
 
 
 def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     found, missing = downloads.collect(ctx.settings.build_dir)
-    view = DownloadsView(tuple(d for d, _, _ in found), ctx.revision,
-                         pages.glossary_date(model), tuple(missing))
-    yield PageSpec("downloads.html", "downloads.html", view, nav="downloads")
+    yield PageSpec("downloads.html", "downloads.html",
+                   lambda: DownloadsView(tuple(d for d, _, _ in found), ctx.revision,
+                                         pages.glossary_date(model), tuple(missing)),
+                   nav="downloads")
 
 
 def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:

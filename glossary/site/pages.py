@@ -12,7 +12,7 @@ import marshal
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -50,7 +50,6 @@ from glossary.site.views import (
     LetterNav,
     LetterView,
     PrintRow,
-    PrintView,
     ProgressPart,
     RefView,
     ReviewView,
@@ -123,10 +122,9 @@ class SiteModel:
 
     glossary: Glossary
     active: list[Concept]
-    links: dict[str, ConceptLink]
+    links: Mapping[str, ConceptLink]
     domains: dict[str, DomainView]
     documents: dict[str, Document]
-    cited: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     site: SiteInfo = field(default_factory=SiteInfo)
     feedback: str | None = None  # [tool.glossary] feedback, with {id} {revision} {term}
     km_keys: KmSortKeys = field(default_factory=KmSortKeys)
@@ -134,6 +132,23 @@ class SiteModel:
     _newest: list[date | None] = field(default_factory=list)
     _print_rows: dict[bool, list[tuple[Concept, Any, Any]]] = field(default_factory=dict)
     _print_view_rows: dict[bool, list[PrintRow]] = field(default_factory=dict)
+    _cited: dict[tuple[str, str], list[str]] | None = None
+
+    @property
+    def cited(self) -> dict[tuple[str, str], list[str]]:
+        """(document, section) → the active concepts that cite it, in glossary order
+        (made when a page first asks: a build after one edit may need none)."""
+        if self._cited is None:
+            cited: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for concept in self.active:
+                seen: set[tuple[str, str]] = set()
+                for ref in _refs_of(concept):
+                    key = (ref.doc, ref.section)
+                    if key not in seen:
+                        seen.add(key)
+                        cited[key].append(concept.id)
+            self._cited = dict(cited)
+        return self._cited
 
     def last_changed(self, concept: Concept) -> date | None:
         """:func:`last_changed`, computed once per concept in a build."""
@@ -149,6 +164,34 @@ class SiteModel:
     def km_texts(self) -> set[str]:
         """Every Khmer term of the glossary (the sort keys worth keeping)."""
         return {t.text for c in self.glossary.concepts for t in c.km.terms}
+
+
+class Links(Mapping[str, ConceptLink]):
+    """Concept id → its :class:`ConceptLink`, each made when first asked for (a build
+    after one edit asks for a few)."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self._glossary = glossary
+        self._made: dict[str, ConceptLink] = {}
+
+    def __getitem__(self, concept_id: str) -> ConceptLink:
+        link = self._made.get(concept_id)
+        if link is None:
+            concept = self._glossary.concept(concept_id)
+            if concept is None:
+                raise KeyError(concept_id)
+            link = self._made[concept_id] = _link(concept)
+        return link
+
+    def __contains__(self, concept_id: object) -> bool:
+        return isinstance(concept_id, str) and (
+            concept_id in self._made or self._glossary.concept(concept_id) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        return (c.id for c in self._glossary.concepts)
+
+    def __len__(self) -> int:
+        return len(self._glossary.concepts)
 
 
 def _link(concept: Concept) -> ConceptLink:
@@ -167,22 +210,13 @@ def site_model(glossary: Glossary, settings: SiteSettings | None = None,
                km_keys: KmSortKeys | None = None) -> SiteModel:
     settings = settings or SiteSettings()
     active = [c for c in glossary.concepts if c.status is not ConceptStatus.RETIRED]
-    links = {c.id: _link(c) for c in glossary.concepts}
     domains = {d.id: DomainView(d.id, d.en, d.km, domain_path(d.id)) for d in glossary.domains}
     documents = {d.id: d for d in glossary.documents}
     for doc in glossary.documents:
         document_path(doc.id)  # refuse unsafe document ids early
-    cited: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for concept in active:
-        seen: set[tuple[str, str]] = set()
-        for ref in _refs_of(concept):
-            key = (ref.doc, ref.section)
-            if key not in seen:
-                seen.add(key)
-                cited[key].append(concept.id)
     site = SiteInfo(settings.publisher, settings.contact, settings.site_url)
-    return SiteModel(glossary, active, links, domains, documents, dict(cited), site,
-                     settings.feedback, km_keys or KmSortKeys())
+    return SiteModel(glossary, active, Links(glossary), domains, documents, site=site,
+                     feedback=settings.feedback, km_keys=km_keys or KmSortKeys())
 
 
 def _refs_of(concept: Concept) -> Iterator[SourceRef]:
@@ -467,6 +501,11 @@ def document_view(doc: Document, link: DocumentLink, model: SiteModel) -> Docume
     return DocumentView(link, doc.publisher, doc.edition, doc.url, tuple(sections))
 
 
+def set_glossary_date(model: SiteModel, newest: date | None) -> None:
+    """Give :func:`glossary_date` its answer, known from the last build's state."""
+    model._newest[:] = [newest]
+
+
 def glossary_date(model: SiteModel) -> date | None:
     """The newest review date in the glossary: the date printed pages carry (a build
     stays deterministic: no clock is read)."""
@@ -474,35 +513,6 @@ def glossary_date(model: SiteModel) -> date | None:
         model._newest.append(max((d for c in model.active
                                   if (d := model.last_changed(c)) is not None), default=None))
     return model._newest[0]
-
-
-def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, Any, Any]]:
-    """The concepts of a print page with their preferred terms (computed once per page
-    kind in a build: the fingerprint and both languages' views use them)."""
-    found = model._print_rows.get(approved_only)
-    if found is not None:
-        return found
-    rows = []
-    for concept in model.active:
-        en = concept.en.preferred
-        km = concept.km.preferred
-        if approved_only and (km is None or km.review.state is not ReviewState.APPROVED):
-            continue
-        rows.append((concept, en, km))
-    model._print_rows[approved_only] = rows
-    return rows
-
-
-def whole_fingerprint(revision: str, fold_coeng_da: bool,
-                      compute: Callable[[], bytes]) -> bytes:
-    """The fingerprint of a page made from the whole glossary that shows the revision
-    (the print pages, which change with every edit anyway): the revision, a content
-    hash of every file in terms/, with the setting that changes how they read, when the
-    builder has one; else ``compute()`` (a library caller), which reads every concept.
-    Not for the search index: most edits (a definition) leave it as it was."""
-    if revision:
-        return f"revision|{revision}|{fold_coeng_da}|".encode()
-    return compute()
 
 
 def search_fingerprint(model: SiteModel) -> bytes:
@@ -514,55 +524,6 @@ def search_fingerprint(model: SiteModel) -> bytes:
         tuple((d.id, d.short, d.title, d.title_km,
                tuple((s.id, s.title, s.title_km) for s in d.sections))
               for d in model.glossary.documents)), 2)
-
-
-def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
-    rows: list[Any] = []
-    for concept, en, km in _print_rows(model, approved_only):
-        rows.append((concept.id, en.text if en else "", en.review.state.value if en else "",
-                     km.text if km else "", km.review.state.value if km else "",
-                     concept.en.definition.text if concept.en.definition else "",
-                     concept.km.definition.text if concept.km.definition else "",
-                     _review_fields(km.review) if km else None,
-                     str(model.last_changed(concept))))
-    return marshal.dumps((tuple(rows), len(model.active)), 2)
-
-
-def _print_view_rows(model: SiteModel, approved_only: bool) -> list[PrintRow]:
-    """The rows of a print page, unsorted: made once per build (the English and the
-    Khmer page, and the approved list, share the row objects)."""
-    found = model._print_view_rows.get(approved_only)
-    if found is not None:
-        return found
-    if approved_only and False in model._print_view_rows:
-        every = {row.concept.id: row for row in model._print_view_rows[False]}
-        rows = [every[concept.id] for concept, _, _ in _print_rows(model, True)]
-    else:
-        rows = []
-        links = model.links
-        for concept, en, km in _print_rows(model, approved_only):
-            en_def = concept.en.definition
-            km_def = concept.km.definition
-            rows.append(PrintRow(links[concept.id], en.text if en else "",
-                                 en.review.state.value if en else "",
-                                 km.text if km else "", km.review.state.value if km else "",
-                                 en_def.text if en_def else "", km_def.text if km_def else "",
-                                 km.review.approved_by if km else None,
-                                 km.review.approved_on if km else None))
-    model._print_view_rows[approved_only] = rows
-    return rows
-
-
-def print_view(model: SiteModel, lang: str, revision: str = "",
-               approved_only: bool = False) -> PrintView:
-    rows = list(_print_view_rows(model, approved_only))
-    if lang == "km":
-        rows.sort(key=lambda r: (not r.km, model.km_sort_key(r.km) if r.km else b"",
-                                 en_sort_key(r.en), r.concept.id))
-    else:
-        rows.sort(key=lambda r: (not r.en, en_sort_key(r.en), r.concept.id))
-    return PrintView(tuple(rows), revision, glossary_date(model), approved_only,
-                     len(model.active))
 
 
 # --- domains -------------------------------------------------------------------------

@@ -11,12 +11,20 @@ were written in are kept in ``build/.cache/site-print-rows.json``; the old page 
 trusted when its bytes have that digest (anything else: every row is rendered). The
 rows are cut out of the old page at their ``</tr>`` (a row's text is escaped, so it
 holds no ``<``). The page comes out the same bytes either way.
+
+When the build knows which concepts changed since the last one (:mod:`glossary.site.state`),
+:meth:`PrintRows.patch` does not even make the page's rows: each kept row's concept id is
+kept too, so the rows of the changed concepts are taken out of the old page, theirs made
+again and put where they sort among the others (whose order cannot have changed), and
+every other row is the old page's bytes.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import marshal
+from collections.abc import Callable, Container
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +36,7 @@ from glossary.site.views import PageInfo, PrintRow, PrintView
 from glossary.site.writer import SiteWriter, digest
 
 STATE_NAME = "site-print-rows.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: with each row's concept id
 ROWS_TEMPLATE = "print_rows.html"
 MARK = "<!--glossary-print-row-->\n"
 _BODY_START, _BODY_END, _ROW_END = b"<tbody>\n", b"</tbody>", b"</tr>\n"
@@ -48,7 +56,8 @@ class PrintRows:
         self.path = cache_dir / STATE_NAME
         self.writer = writer
         self.old: dict[str, dict[str, Any]] = {}
-        self.new: dict[str, tuple[str, list[str]]] = {}  # page -> (global key, row keys)
+        #: page -> (global key, row keys, row concept ids)
+        self.new: dict[str, tuple[str, list[str], list[str]]] = {}
         self._keys: dict[int, tuple[PrintRow, str]] = {}  # id(row) -> (row, key)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -60,7 +69,10 @@ class PrintRows:
                 self.old = {rel: entry for rel, entry in pages.items()
                             if isinstance(entry, dict) and isinstance(entry.get("digest"), str)
                             and isinstance(entry.get("keys"), list)
-                            and all(isinstance(k, str) for k in entry["keys"])}
+                            and isinstance(entry.get("ids"), list)
+                            and len(entry["ids"]) == len(entry["keys"])
+                            and all(isinstance(k, str) for k in entry["keys"])
+                            and all(isinstance(k, str) for k in entry["ids"])}
 
     def page(self, page: PageInfo, view: PrintView, global_key: str, render_rows: Any,
              render: Any) -> bytes:
@@ -70,18 +82,61 @@ class PrintRows:
         The rows stay bytes: the old page is never decoded, the new one never encoded
         whole."""
         keys = [self._key(row) for row in view.rows]
-        old = self._old_rows(page.out_path, global_key)
+        found = self._old_rows(page.out_path, global_key)
+        old = dict(zip(self.old[page.out_path]["keys"], found, strict=True)) if found else {}
         missing = [i for i, key in enumerate(keys) if key not in old]
         html: list[bytes] = [old.get(key, b"") for key in keys]
-        if missing:
-            fresh = render_rows(page, [view.rows[i] for i in missing]).split(MARK)
-            if len(fresh) != len(missing) + 1:
-                raise ValueError(f"{ROWS_TEMPLATE} gave {len(fresh) - 1} rows for "
-                                 f"{len(missing)}")
-            for i, text in zip(missing, fresh, strict=False):
-                html[i] = text.encode("utf-8")
-        self.new[page.out_path] = (global_key, keys)
-        around = render(page, replace(view, rows_html=(Markup(_SLOT),)))
+        for i, text in zip(missing, self._render(page, [view.rows[i] for i in missing],
+                                                 render_rows), strict=True):
+            html[i] = text
+        self.new[page.out_path] = (global_key, keys, [row.concept.id for row in view.rows])
+        return self._around(page, view, html, render)
+
+    def patch(self, page: PageInfo, view: PrintView, changed: set[str],
+              rows: dict[str, PrintRow], order: Callable[[str], Any], known: Container[str],
+              global_key: str, render_rows: Any, render: Any) -> bytes | None:
+        """The page's bytes made from the page the last build wrote, when only the
+        concepts in ``changed`` (edited, added or removed) changed since: their rows are
+        taken out, and ``rows`` (the rows of those of them the page lists, by concept id)
+        rendered and put in their place in the order ``order`` (a concept id's sort key;
+        the other rows keep theirs). ``known``: the glossary's concept ids. ``view``:
+        the page without its rows (``count`` says how many). None when the last page
+        cannot be used: the caller makes the page whole."""
+        found = self._old_rows(page.out_path, global_key)
+        if found is None:
+            return None
+        entry = self.old[page.out_path]
+        kept = [(cid, key, html) for cid, key, html in zip(entry["ids"], entry["keys"], found,
+                                                            strict=True)
+                if cid not in changed and cid in known]
+        fresh = sorted(rows.values(), key=lambda row: order(row.concept.id))
+        rendered = self._render(page, fresh, render_rows)
+        merged: list[tuple[str, str, bytes]] = []
+        start = 0
+        for row, html in zip(fresh, rendered, strict=True):
+            at = bisect.bisect_left(kept, order(row.concept.id), lo=start,
+                                    key=lambda item: order(item[0]))
+            merged.extend(kept[start:at])
+            merged.append((row.concept.id, self._key(row), html))
+            start = at
+        merged.extend(kept[start:])
+        self.new[page.out_path] = (global_key, [m[1] for m in merged], [m[0] for m in merged])
+        return self._around(page, replace(view, count=len(merged)), [m[2] for m in merged],
+                            render)
+
+    def _render(self, page: PageInfo, rows: list[PrintRow], render_rows: Any) -> list[bytes]:
+        if not rows:
+            return []
+        fresh = render_rows(page, rows).split(MARK)
+        if len(fresh) != len(rows) + 1:
+            raise ValueError(f"{ROWS_TEMPLATE} gave {len(fresh) - 1} rows for {len(rows)}")
+        return [text.encode("utf-8") for text in fresh[:-1]]
+
+    @staticmethod
+    def _around(page: PageInfo, view: PrintView, html: list[bytes], render: Any) -> bytes:
+        if not html:  # no rows: the page says so, and has no table
+            return str(render(page, replace(view, rows=(), count=0))).encode("utf-8")
+        around = render(page, replace(view, rows=(), rows_html=(Markup(_SLOT),)))
         head, found, tail = around.partition(_SLOT)
         if not found or _SLOT in tail:
             raise ValueError(f"print.html shows its rows {around.count(_SLOT)} times, not once")
@@ -102,28 +157,31 @@ class PrintRows:
         self._keys[id(row)] = (row, key)
         return key
 
-    def _old_rows(self, rel: str, global_key: str) -> dict[str, bytes]:
-        """Key → HTML of the rows of the page the last build wrote at ``rel`` (none
-        when the templates or catalogs changed since: ``global_key``)."""
+    def _old_rows(self, rel: str, global_key: str) -> list[bytes] | None:
+        """The HTML of each row of the page the last build wrote at ``rel``, in order
+        (None when there is none, or the templates or catalogs changed since:
+        ``global_key``, or the page is not the one the kept keys were made for)."""
         entry = self.old.get(rel)
-        if entry is None or not entry["keys"] or entry.get("global") != global_key:
-            return {}
+        if entry is None or entry.get("global") != global_key:
+            return None
         keys: list[str] = entry["keys"]
         try:
             with open(self.writer.root / rel, "rb") as handle:
                 raw = handle.read()
         except OSError:
-            return {}
+            return None
         if digest(raw) != entry["digest"]:  # not the page these keys were made for
-            return {}
+            return None
+        if not keys:  # a page without rows (no table at all)
+            return []
         start = raw.find(_BODY_START)
         end = raw.find(_BODY_END, start)
         if start < 0 or end < 0:
-            return {}
+            return None
         rows = raw[start + len(_BODY_START):end].split(_ROW_END)
         if len(rows) != len(keys) + 1 or rows[-1]:
-            return {}
-        return {key: row + _ROW_END for key, row in zip(keys, rows, strict=False)}
+            return None
+        return [row + _ROW_END for row in rows[:-1]]
 
     def save(self) -> None:
         """Keep the row keys of the print pages this build wrote (with the digest of
@@ -133,8 +191,9 @@ class PrintRows:
             if rel in self.new:
                 written = self.writer.digest_of(rel)
                 if written:
-                    global_key, keys = self.new[rel]
-                    pages[rel] = {"digest": written, "global": global_key, "keys": keys}
+                    global_key, keys, ids = self.new[rel]
+                    pages[rel] = {"digest": written, "global": global_key, "keys": keys,
+                                  "ids": ids}
             elif rel in self.old:
                 pages[rel] = self.old[rel]
         text = json.dumps({"version": STATE_VERSION, "pages": pages}, sort_keys=True,

@@ -8,6 +8,7 @@ text only), as bytes: each weight four bytes, big-endian, so comparing two keys 
 bytes orders them exactly as comparing the tuples does (same width per weight: a
 shorter key that is a prefix of a longer one comes first either way).
 
+The file is read only when a build needs many keys (:attr:`KmSortKeys.DIRECT`).
 The file is data, never code: JSON with hexadecimal strings, trusted only when it was
 made by the same Khmer rules (a digest of ``glossary/khmer.py``, ``khmer_collation.py``
 and of the Unicode version); an entry that is not valid hexadecimal or not a whole
@@ -43,7 +44,13 @@ def encode(key: tuple[int, ...]) -> bytes:
 
 
 class KmSortKeys:
-    """Text → byte key, filled from the last build's file and completed as needed."""
+    """Text → byte key, filled from the last build's file and completed as needed.
+
+    The file holds a key for every Khmer term (tens of megabytes at 100,000 concepts), so
+    it is read only once a build needs more than :attr:`DIRECT` keys: a build after one
+    edit that reorders only the rows it changed needs a few dozen, computed directly."""
+
+    DIRECT = 256  # keys computed before the file is read
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.path = cache_dir / STATE_NAME if cache_dir is not None else None
@@ -51,6 +58,10 @@ class KmSortKeys:
         self._keys: dict[str, bytes] = {}
         self._computed = 0
         self._rules = ""
+        self.loaded = False  # whether the file was read (only then is it saved)
+
+    def _load(self) -> None:
+        self.loaded = True
         if self.path is None:
             return
         self._rules = rules_digest()
@@ -66,6 +77,8 @@ class KmSortKeys:
         key = self._keys.get(text)
         if key is not None:
             return key
+        if not self.loaded and self._computed >= self.DIRECT:
+            self._load()
         old = self._old.get(text)
         if isinstance(old, str) and old and len(old) % (2 * _WIDTH) == 0:
             try:
@@ -80,13 +93,14 @@ class KmSortKeys:
 
     @property
     def computed(self) -> int:
-        """How many keys this build computed (the others came from the file)."""
-        return self._computed
+        """How many keys this build computed (the others came from the file), once the
+        file was read (a build that computed only a few keys directly keeps it as is)."""
+        return self._computed if self.loaded else 0
 
     def save(self, texts: set[str]) -> None:
         """Keep the keys of ``texts`` (the Khmer terms of the glossary) that are known,
         when this build computed any; losing the file only costs computing them again."""
-        if self.path is None or not self._computed:
+        if self.path is None or not self._computed or not self.loaded:
             return
         keys = {t: k.hex() for t, k in self._keys.items() if t in texts}
         for t, k in self._old.items():

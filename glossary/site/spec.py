@@ -34,13 +34,17 @@ class PageSpec:
     view: Any
     nav: str = ""
     view_km: Any = None  # when the Khmer page needs a view of its own (e.g. sorted in Khmer)
-    #: With a fingerprint (bytes standing for everything the page shows), ``view`` and
-    #: ``view_km`` may be functions, called only when the page has to be rendered.
+    #: ``view`` and ``view_km`` may be functions, called only when the page has to be
+    #: looked at: with a fingerprint (bytes standing for everything the page shows), only
+    #: when it has to be rendered.
     fingerprint: bytes | None = None
     #: An *index page*: it shows only what every page shares and the concepts' index
     #: data (terms, statuses, domains, cited sections: :mod:`glossary.site.state`), so it
     #: is left alone, unlooked at, when no concept's index data changed.
     index: bool = False
+    #: A print page (``print.html``, ``approved.html``): which concepts it lists, "all"
+    #: or "approved" (:mod:`glossary.site.print_rows` may make it from the last one).
+    listing: str = ""
 
     def view_for(self, lang: str) -> Any:
         view = self.view_km if lang == "km" and self.view_km is not None else self.view

@@ -6,10 +6,11 @@ than rendering the pages that did change, so the site keeps, between builds:
 
 * ``shared``: a digest of what every page depends on (the tool's code, the templates,
   the interface catalogs, the documents and domains, the settings);
-* for each concept, the digest of its file (from the loader) and its *index
+* for each concept, the digest of its file (from the loader), its *index
   fingerprint*: a digest of what the pages other than its own show of it (its terms with
   their status and review state, its domains, the sections it cites, whether it is
-  retired), see :func:`index_fingerprint`;
+  retired), see :func:`index_fingerprint`, and its newest review date (the print and
+  downloads pages show the glossary's newest);
 * ``index``: a digest of every concept's index fingerprint, in order. The *index pages*
   (the A–Z and ក–អ letters, browse, documents, domains, search and its index, 404) are
   made from that and the shared part only;
@@ -39,6 +40,7 @@ import marshal
 import os
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -146,11 +148,13 @@ class SiteState:
     path: Path | None
     old_generation: str = ""  # the manifest's token when the state was saved
     old_shared: str = ""
-    old_concepts: dict[str, list[str]] = field(default_factory=dict)
+    old_concepts: dict[str, list[Any]] = field(default_factory=dict)
     old_index: str = ""
     old_home: Any = None
     old_index_pages: list[str] = field(default_factory=list)
-    concepts: dict[str, list[str]] = field(default_factory=dict)  # id -> [file, index fp]
+    #: id -> [file digest, index fingerprint, newest review date (ordinal; 0: none, or
+    #: retired)]
+    concepts: dict[str, list[Any]] = field(default_factory=dict)
     index: str = ""
     home: HomeCounts | None = None
     index_pages: list[str] = field(default_factory=list)
@@ -180,7 +184,10 @@ class SiteState:
             pages = data["index_pages"]
             if not (isinstance(shared, str) and isinstance(index, str)
                     and isinstance(concepts, dict) and isinstance(pages, list)
-                    and all(isinstance(p, str) for p in pages)):
+                    and all(isinstance(p, str) for p in pages)
+                    and all(type(v) is list and len(v) == 3 and type(v[0]) is str
+                            and type(v[1]) is str and type(v[2]) is int
+                            for v in concepts.values())):
                 return state
         except (ValueError, KeyError, TypeError):
             return state
@@ -198,18 +205,11 @@ class SiteState:
                     and self.old_shared == shared and self.old_generation
                     and self.old_generation == generation)
 
-    def old_file(self, concept_id: str) -> str | None:
-        entry = self.old_concepts.get(concept_id)
-        if isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str)
-                                                                for x in entry):
-            return entry[0]
-        return None
-
-    def old_fingerprint(self, concept_id: str) -> str | None:
-        entry = self.old_concepts.get(concept_id)
-        if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str):
-            return entry[1]
-        return None
+    def newest(self) -> date | None:
+        """The newest review date of the active concepts (:func:`pages.glossary_date`),
+        from this build's entries (None when there is none)."""
+        newest = max((entry[2] for entry in self.concepts.values()), default=0)
+        return date.fromordinal(newest) if newest > 0 else None
 
     def old_home_counts(self) -> HomeCounts | None:
         try:

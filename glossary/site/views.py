@@ -289,6 +289,7 @@ class PrintView:
     approved_only: bool = False
     total: int = 0  # active concepts (the approved-only page says how many are left)
     rows_html: tuple[str, ...] = ()  # each row's HTML (Markup), from print_rows.py
+    count: int = 0  # how many rows the page lists (``rows`` may be left out: print_rows.py)
 
 
 @dataclass(frozen=True, slots=True)

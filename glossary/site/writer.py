@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,19 +91,19 @@ class SiteWriter:
         self._journal_fd: int | None = None
         self._prefix = str(root) + os.sep
         self.stats = WriteStats()
-        self._claimed: dict[str, tuple[str, str]] = {}  # path -> (input key, output digest)
+        self._claimed: dict[str, Sequence[str]] = {}  # path -> (input key, output digest)
         #: a token saved in the manifest: other build data (:mod:`glossary.site.state`)
         #: saved with the same token describes the build that wrote this manifest
         self.generation = os.urandom(8).hex()
         self.old_generation = ""
-        self._old: dict[str, tuple[str, str]] = self._read_manifest() if incremental else {}
+        self._old: dict[str, Sequence[str]] = self._read_manifest() if incremental else {}
         self._read_journal()
         self._made_dirs: set[str] = set()
         self._listed: dict[str, set[str]] = {}  # folder -> its files, as the build began
 
     # -- manifest -------------------------------------------------------------------
 
-    def _read_manifest(self) -> dict[str, tuple[str, str]]:
+    def _read_manifest(self) -> dict[str, Sequence[str]]:
         path = self.manifest
         if not path.is_file() and (self.root / LEGACY_MANIFEST).is_file():
             path = self.root / LEGACY_MANIFEST
@@ -117,12 +118,11 @@ class SiteWriter:
             return {}
         generation = data.get("generation")
         self.old_generation = generation if isinstance(generation, str) else ""
-        out: dict[str, tuple[str, str]] = {}
-        for rel, entry in files.items():
-            if (isinstance(entry, list) and len(entry) == 2 and safe_relative(rel)
-                    and all(isinstance(x, str) for x in entry)):
-                out[rel] = (entry[0], entry[1])
-        return out
+        # A path is checked when it is used to touch a file (:meth:`inside`): a build
+        # asks only about paths it made itself, and deletes only what ``inside`` allows.
+        return {rel: entry for rel, entry in files.items()
+                if type(entry) is list and len(entry) == 2 and type(entry[0]) is str
+                and type(entry[1]) is str}
 
     def _read_journal(self) -> None:
         """Forget what the manifest says of the paths an interrupted build wrote (they
@@ -208,9 +208,28 @@ class SiteWriter:
         if old is None or not old[0] or not old[1] or rel in self._claimed \
                 or not self._is_file(rel):
             return False
-        self._claim(rel, old[0], old[1])
+        self._claimed[rel] = old  # a path of the manifest: checked when it was read
         self.stats.skipped_render += 1
         return True
+
+    def keep_many(self, rels: list[str]) -> set[str]:
+        """:meth:`keep` for many paths at once (the pages of every unchanged concept);
+        returns the paths not kept."""
+        old_get, claimed, listed = self._old.get, self._claimed, self._listed
+        failed: set[str] = set()
+        for rel in rels:
+            old = old_get(rel)
+            folder, _, name = rel.rpartition("/")
+            files = listed.get(folder)
+            if files is None:
+                self._is_file(rel)
+                files = listed[folder]
+            if old is None or not old[0] or not old[1] or rel in claimed or name not in files:
+                failed.add(rel)
+            else:
+                claimed[rel] = old
+        self.stats.skipped_render += len(rels) - len(failed)
+        return failed
 
     def _is_file(self, rel: str) -> bool:
         """Whether ``root/rel`` is a file: one directory listing per folder (the
@@ -318,7 +337,7 @@ class SiteWriter:
                 continue
         text = json.dumps({"version": MANIFEST_VERSION, "generation": self.generation,
                            "files": self._claimed},
-                          sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
+                          ensure_ascii=True, separators=(",", ":")) + "\n"
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest.with_name(f"{MANIFEST}.tmp")
         tmp.write_text(text, encoding="utf-8")
