@@ -194,6 +194,8 @@ class _EntryReader:
     def concept_examples(self) -> tuple[Example, ...] | None:
         """Example ``n`` is the ``n``-th example sentence of each language."""
         en, km = self.examples["en"], self.examples["km"]
+        if not en and not km:  # most concepts
+            return () if self.own else None
         if len(en) != len(km):
             self.result.skip("example sentences without the other language",
                              abs(len(en) - len(km)))
