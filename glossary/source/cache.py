@@ -126,15 +126,12 @@ def _read_pickle(path: Path) -> tuple[Any, str | None]:
 
 
 def _write_pickle(path: Path, value: Any) -> bool:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        buffer = io.BytesIO()
-        buffer.write(_MAGIC)
-        _Pickler(buffer, protocol=5).dump(value)
-        textfile.atomic_write_bytes(path, buffer.getvalue())
-    except OSError:
-        return False
-    return True
+    """Replace ``path`` by ``value`` pickled (a rename; no fsync: a cache lost in a crash
+    is only read again); False when it cannot be written."""
+    buffer = io.BytesIO()
+    buffer.write(_MAGIC)
+    _Pickler(buffer, protocol=5).dump(value)
+    return textfile.write_build_bytes(path, [buffer.getbuffer()])
 
 
 def signature(stat: os.stat_result) -> Signature:
