@@ -221,7 +221,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     for rel, source, signature in more_pages.download_files(ctx):
         # read and copied only when the file in build/ changed since the last build
         if not writer.unchanged(rel, signature):
-            writer.write(rel, source.read_bytes(), signature)
+            writer.copy(rel, source, signature)
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())

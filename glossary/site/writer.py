@@ -27,9 +27,11 @@ anywhere else (issue 18).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,6 +260,40 @@ class SiteWriter:
         out_digest, written = self.store(rel, data)
         self.record(rel, key, out_digest, written, claimed=True)
 
+    def copy(self, rel: str, source: Path, key: str) -> None:
+        """Put the file ``source`` (a build output) at ``root/rel``: a hard link to it
+        when the file system allows one (the outputs are replaced, never changed in
+        place, so the link keeps the bytes it was made with), else a copy; either way
+        it replaces the old file atomically. Its digest in the manifest is ``key`` (the
+        source's signature): the bytes are not read."""
+        self._claim(rel, key, "")
+        path = self._prefix + rel
+        self._make_parent(rel, path)
+        self._note(rel)
+        tmp = f"{os.path.dirname(path)}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        try:
+            if os.path.islink(source):  # the file it leads to is not ours: copy its bytes
+                raise OSError("a symbolic link")
+            os.link(source, tmp)
+        except OSError:  # another file system, or no hard links: copy it
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, path)
+        self.record(rel, key, "copy:" + key, True, claimed=True)
+
+    def _make_parent(self, rel: str, path: str) -> None:
+        parent = os.path.dirname(path)
+        if parent not in self._made_dirs:
+            if not safe_relative(rel):
+                raise SiteError(f"refusing to write outside the site: {rel!r}", path=self.root)
+            os.makedirs(parent, exist_ok=True)
+            if self.inside(rel) is None:  # a folder of the site is a link to elsewhere
+                raise SiteError(f"refusing to write {rel!r}: its folder leads outside the site",
+                                path=self.root / rel,
+                                hint="remove that symbolic link from the site folder")
+            self._made_dirs.add(parent)
+
     def store(self, rel: str, data: str | bytes) -> tuple[str, bool]:
         """Write the file without claiming it (:meth:`write` claims it with
         :meth:`record`). Returns its digest and whether it was written.
@@ -274,16 +310,8 @@ class SiteWriter:
         old = self._old.get(rel)
         if old is not None and old[1] == out_digest and os.path.isfile(path):
             return out_digest, False
+        self._make_parent(rel, path)
         parent = os.path.dirname(path)
-        if parent not in self._made_dirs:
-            if not safe_relative(rel):
-                raise SiteError(f"refusing to write outside the site: {rel!r}", path=self.root)
-            os.makedirs(parent, exist_ok=True)
-            if self.inside(rel) is None:  # a folder of the site is a link to elsewhere
-                raise SiteError(f"refusing to write {rel!r}: its folder leads outside the site",
-                                path=self.root / rel,
-                                hint="remove that symbolic link from the site folder")
-            self._made_dirs.add(parent)
         self._note(rel)
         if old is None:
             try:
