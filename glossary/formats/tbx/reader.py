@@ -263,13 +263,11 @@ class _EntryReader:
         text = note = admin = kind = pos = context = rationale = None
         admin_seen = demoted = False
         dnt = False if own else None
-        review = _ReviewParts(self)
+        review = None  # a _ReviewParts, made when more than one review note is read
+        meta = None  # the one glossary:review note of most terms
         notes = self._note_kinds
         kids = list(el)
-        i = 0
-        while i < len(kids):
-            child = kids[i]
-            i += 1
+        for i, child in enumerate(kids, 1):  # a group's children are spliced in after
             name = NAMES.get(child.tag) or local(child)
             if name == "term":
                 text = self.text(child)
@@ -287,12 +285,21 @@ class _EntryReader:
                 elif what is _RATIONALE and rationale is None:
                     rationale = content[len(RATIONALE_PREFIX):]
                 elif what is _META:
-                    review.take(content)
+                    if review is None and meta is None:
+                        meta = content
+                    else:
+                        if review is None:
+                            review = self.review_parts(meta)
+                            meta = None
+                        review.take(content)
                 else:
                     note = content if note is None else f"{note}\n{content}"
             elif name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
                 kids[i:i] = list(child)
             elif name == "transacGrp":
+                if review is None:
+                    review = self.review_parts(meta)
+                    meta = None
                 review.transaction(child)
             elif name == "descripGrp":
                 found: list[str] = []
@@ -327,7 +334,21 @@ class _EntryReader:
             return None
         if demoted:
             admin = AdminStatus.PREFERRED
-        return InTerm(text, admin, kind, pos, context, dnt, note, review.build(), rationale)
+        if review is None:
+            if meta is None:
+                built = _EMPTY_REVIEW if own else None
+            else:
+                built = self._reviews.get(meta) or self.review_parts(meta).build()
+        else:
+            built = review.build()
+        return InTerm(text, admin, kind, pos, context, dnt, note, built, rationale)
+
+    def review_parts(self, note: str | None) -> _ReviewParts:
+        """A review record's parts, from ``note`` (a glossary:… note) if there is one."""
+        parts = _ReviewParts(self)
+        if note is not None:
+            parts.take(note)
+        return parts
 
     def term_group(self, grp: Any, context: list[str]) -> None:
         """A term-level descripGrp: a context sentence (the concept's example when a
