@@ -202,13 +202,14 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
         definition = None
     if definition is not None:
         at = f"{code} definition"
-        value = definition.text
-        cleaned = InDefinition(  # a definition the glossary holds already is no news
-            text=_text_at(value, where, at, fold,
-                          limit=_NO_LIMIT if value in known else TEXT_MAX),
-            source=_ref(definition.source, where, at, fold) if definition.source else None,
-            review=_review(definition.review, where, at, fold))
-        definition = definition if cleaned == definition else cleaned
+        value, source, review = definition
+        cleaned = _text_at(value, where, at, fold,  # a definition the glossary holds
+                           limit=_NO_LIMIT if value in known else TEXT_MAX)  # is no news
+        source = _ref(source, where, at, fold) if source else None
+        review = _review(review, where, at, fold)
+        if (cleaned != value or source != definition.source
+                or review != definition.review):
+            definition = InDefinition(cleaned, source, review)
     terms = []
     changed = definition is not section.definition
     for i, item in enumerate(section.terms):

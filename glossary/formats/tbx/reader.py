@@ -194,6 +194,8 @@ class _EntryReader:
     def concept_examples(self) -> tuple[Example, ...] | None:
         """Example ``n`` is the ``n``-th example sentence of each language."""
         en, km = self.examples["en"], self.examples["km"]
+        if not en and not km:  # most concepts
+            return () if self.own else None
         if len(en) != len(km):
             self.result.skip("example sentences without the other language",
                              abs(len(en) - len(km)))
@@ -229,7 +231,8 @@ class _EntryReader:
         parts = list(el) if local(el) == "descripGrp" else [el]
         text = None
         source = None
-        review = _ReviewParts(self)
+        review = None  # a _ReviewParts, made for a transaction or a second review note
+        meta = None  # the one glossary:review note of most definitions
         for child in parts:
             name = NAMES.get(child.tag) or local(child)
             cat = (child.get("type") or name) if name in _TYPED else name
@@ -242,9 +245,18 @@ class _EntryReader:
                 if source is None:
                     self.skip("definition source not in 'doc §section' form")
             elif name == "transacGrp":
+                if review is None:
+                    review = self.review_parts(meta)
+                    meta = None
                 review.transaction(child)
-            elif name == "note" and review.meta(self.text(child)):
-                pass
+            elif name == "note" and _is_meta(content := self.text(child), self.own):
+                if review is None and meta is None:
+                    meta = content
+                else:
+                    if review is None:
+                        review = self.review_parts(meta)
+                        meta = None
+                    review.take(content)
             else:
                 self.skip(f"definition {cat}")
         if text is None:
@@ -256,7 +268,7 @@ class _EntryReader:
         if "definition" in target:
             self.skip("second definition in one language")
             return
-        target["definition"] = InDefinition(text, source, review.build())
+        target["definition"] = InDefinition(text, source, self.review(review, meta))
 
     def term(self, el: Any) -> InTerm | None:
         own = self.own
@@ -334,14 +346,17 @@ class _EntryReader:
             return None
         if demoted:
             admin = AdminStatus.PREFERRED
-        if review is None:
-            if meta is None:
-                built = _EMPTY_REVIEW if own else None
-            else:
-                built = self._reviews.get(meta) or self.review_parts(meta).build()
-        else:
-            built = review.build()
-        return InTerm(text, admin, kind, pos, context, dnt, note, built, rationale)
+        return InTerm(text, admin, kind, pos, context, dnt, note, self.review(review, meta),
+                      rationale)
+
+    def review(self, parts: _ReviewParts | None, meta: str | None) -> InReview | None:
+        """The review record of a term or definition: from its parts, else from its one
+        review note (``meta``), else the empty record of our own files."""
+        if parts is not None:
+            return parts.build()
+        if meta is None:
+            return _EMPTY_REVIEW if self.own else None
+        return self._reviews.get(meta) or self.review_parts(meta).build()
 
     def review_parts(self, note: str | None) -> _ReviewParts:
         """A review record's parts, from ``note`` (a glossary:… note) if there is one."""
