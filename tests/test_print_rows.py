@@ -4,6 +4,7 @@ the others are taken from the last build's page, and the page is a clean build's
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import print_pages, print_rows
 from glossary.site.templating import Renderer
+from glossary.site.writer import digest
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def test_an_edit_renders_only_its_rows(project: Path, tmp_path: Path, rendered) 
     assert _pages(settings.build_dir / "site") == _pages(_clean_site(project, tmp_path))
 
 
-@pytest.mark.parametrize("damage", ["page", "state", "keys"])
+@pytest.mark.parametrize("damage", ["page", "same-size", "state", "keys", "damaged-keys"])
 def test_rows_are_reused_only_from_the_page_they_were_made_for(
         project: Path, tmp_path: Path, rendered, damage: str) -> None:
     settings = load_settings(cwd=project)
@@ -68,13 +70,26 @@ def test_rows_are_reused_only_from_the_page_they_were_made_for(
     state = settings.cache_dir / print_rows.STATE_NAME
     if damage == "page":  # edited by hand: its rows are not ours any more
         page.write_bytes(page.read_bytes().replace(b"</tr>\n", b"</tr>\n<!-- x -->", 1))
+    elif damage == "same-size":  # one byte changed, the size and mtime as they were
+        stat = page.stat()
+        raw = page.read_bytes()
+        at = raw.index(b"</tr>") - 1
+        page.write_bytes(raw[:at] + (b"x" if raw[at:at + 1] != b"x" else b"y") + raw[at + 1:])
+        os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     elif damage == "state":
         state.write_text("{not json", encoding="utf-8")
-    else:  # keys of another page
-        data = json.loads(state.read_text(encoding="utf-8"))
+    else:
+        head, _, body = state.read_bytes().partition(b"\n")
+        assert head == digest(body).encode()
+        data = json.loads(body)
         data["pages"]["print.html"]["keys"].reverse()
-        data["pages"]["print.html"]["digest"] = "0" * 32
-        state.write_text(json.dumps(data), encoding="utf-8")
+        if damage == "keys":  # the keys of another page, in a sound file
+            data["pages"]["print.html"]["digest"] = "0" * 32
+            data["pages"]["print.html"]["stat"] = [1, 2, 3, 4]
+            body = json.dumps(data).encode()
+            state.write_bytes(digest(body).encode() + b"\n" + body)
+        else:  # the same file, changed: its digest no longer matches
+            state.write_bytes(head + b"\n" + json.dumps(data).encode())
     rendered.clear()
     _edit(project)
     pipeline.build(settings, ["site"])

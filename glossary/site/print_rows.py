@@ -7,8 +7,11 @@ every page depends on (templates, catalogs: the site's global key), so a row get
 (a digest of what it shows), and its HTML is taken from the page the last build wrote
 at the same path, from the same global key, when that page had a row with the same key.
 The keys of each page's rows, in order, the global key and the digest of the page they
-were written in are kept in ``build/.cache/site-print-rows.json``; the old page is only
-trusted when its bytes have that digest (anything else: every row is rendered). The
+were written in are kept in ``build/.cache/site-print-rows.json`` (after a line with the
+digest of the rest: a damaged file is not used); the old page is only
+trusted when its bytes have that digest (read only when the file's size, modification
+and change times or inode are not those kept with it; anything else: every row is
+rendered). The
 rows are cut out of the old page at their ``</tr>`` (a row's text is escaped, so it
 holds no ``<``). The page comes out the same bytes either way.
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 import bisect
 import json
 import marshal
+import os
 from collections.abc import Callable, Container
 from dataclasses import replace
 from pathlib import Path
@@ -36,7 +40,7 @@ from glossary.site.views import PageInfo, PrintRow, PrintView
 from glossary.site.writer import SiteWriter, digest
 
 STATE_NAME = "site-print-rows.json"
-STATE_VERSION = 2  # 2: with each row's concept id
+STATE_VERSION = 3  # 2: with each row's concept id; 3: a digest of the file first
 ROWS_TEMPLATE = "print_rows.html"
 MARK = "<!--glossary-print-row-->\n"
 _BODY_START, _BODY_END, _ROW_END = b"<tbody>\n", b"</tbody>", b"</tr>\n"
@@ -47,6 +51,15 @@ def print_view_rendered(page: PageInfo, view: PrintView, render_rows: Any) -> Pr
     """``view`` with the HTML of every row rendered (no reuse)."""
     fresh = render_rows(page, list(view.rows)).split(MARK) if view.rows else [""]
     return replace(view, rows_html=tuple(Markup(text) for text in fresh[:-1]))
+
+
+def _signature(path: Path) -> list[int] | None:
+    """What tells a file changed without reading it, as the parse cache has it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
 
 class PrintRows:
@@ -60,7 +73,10 @@ class PrintRows:
         self.new: dict[str, tuple[str, list[str], list[str]]] = {}
         self._keys: dict[int, tuple[PrintRow, str]] = {}  # id(row) -> (row, key)
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            head, _, body = self.path.read_bytes().partition(b"\n")
+            if head != digest(body).encode():  # damaged: a shorter or changed file
+                return
+            data = json.loads(body)
         except (OSError, ValueError):
             return
         if isinstance(data, dict) and data.get("version") == STATE_VERSION:
@@ -170,7 +186,10 @@ class PrintRows:
                 raw = handle.read()
         except OSError:
             return None
-        if digest(raw) != entry["digest"]:  # not the page these keys were made for
+        # not the page these keys were made for: its digest is read only when its
+        # signature (size, modification and change times, inode) is not the one kept
+        if _signature(self.writer.root / rel) != entry.get("stat") \
+                and digest(raw) != entry["digest"]:
             return None
         if not keys:  # a page without rows (no table at all)
             return []
@@ -193,9 +212,10 @@ class PrintRows:
                 if written:
                     global_key, keys, ids = self.new[rel]
                     pages[rel] = {"digest": written, "global": global_key, "keys": keys,
-                                  "ids": ids}
+                                  "ids": ids, "stat": _signature(self.writer.root / rel)}
             elif rel in self.old:
                 pages[rel] = self.old[rel]
         text = json.dumps({"version": STATE_VERSION, "pages": pages}, sort_keys=True,
                           separators=(",", ":"))
+        text = digest(text.encode("utf-8")) + "\n" + text
         textfile.write_build_data(self.path, text)  # losing it costs a recomputation
