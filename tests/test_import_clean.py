@@ -30,6 +30,8 @@ def _snapshot(project: Path) -> dict[str, bytes]:
     ("long_definition.csv", 2, "en definition: is 5,999 characters long; a text has at "
      "most 5,000"),
     ("bidi_term.tbx", 6, "km term 1: contains U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("bidi_rationale.tbx", 4, "en term 1 rationale: contains U+202E RIGHT-TO-LEFT "
+     "OVERRIDE"),
     ("nonchar_msgstr.po", 6, "msgstr: contains U+FFFF"),
     ("escape_msgstr.po", 6, "msgstr: contains U+001B <control>"),
 ])

@@ -88,6 +88,8 @@ def _slow_lang(section: InLang, code: str, where: Where, fold: bool,
             text=cleaned, pos=slow_name(item.pos, at),
             context=_slow_opt(item.context, at.field(f"{code} term {i + 1} context"), fold),
             note=_slow_opt(item.note, at.field(f"{code} term {i + 1} note"), fold),
+            rationale=_slow_opt(item.rationale, at.field(f"{code} term {i + 1} rationale"),
+                                fold),
             review=_slow_review(item.review, at, fold)))
     return InLang(definition=definition, terms=tuple(terms))
 

@@ -98,3 +98,28 @@ def test_a_plain_import_never_changes_a_review_record(cli, project: Path) -> Non
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["written"] == []
     assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
+
+
+def test_the_state_alone_agrees_with_the_whole_rule() -> None:
+    """Trust.review_state (the report's shortcut) gives decided()'s state and counts the
+    same skips, for every state, file kind, --decisions and approver."""
+    from glossary.imports.records import InReview, ReadResult
+    from glossary.imports.trust import Trust
+
+    for own in (False, True):
+        for decisions, by in ((False, None), (False, "Sok"), (True, "Sok")):
+            for state in (None, *ReviewState):
+                for who in (None, "Sok", "Dara"):
+                    reviews = [None, InReview(state=state, approved_by=who,
+                                              approved_on=date(2026, 1, 31), note="n")]
+                    for review in reviews:
+                        skips: list[list[str]] = [[], []]
+                        got = []
+                        for i in (0, 1):
+                            result = ReadResult(path=Path("f.tbx"), format="tbx", own=own)
+                            trust = Trust(result, by, decisions, date(2026, 2, 1),
+                                          skips[i].append)
+                            got.append(trust.review_state(review) if i == 0
+                                       else trust.decided(review)[0])
+                        assert got[0] is got[1], (own, decisions, state, who)
+                        assert skips[0] == skips[1]

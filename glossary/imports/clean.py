@@ -4,7 +4,8 @@
 * **Cleaned** (silently, as a typist would expect): Unicode and Khmer normalization
   (:func:`glossary.khmer.normalize`); in a term, zero-width characters are removed, a
   no-break space, tab or line break becomes a space, and runs of spaces fold
-  (:func:`glossary.khmer.clean_term`); in longer text (definitions, notes, contexts),
+  (:func:`glossary.khmer.clean_term`); in longer text (definitions, notes, contexts,
+  a term's rationale),
   ``\\r\\n`` becomes ``\\n``.
 * **Refused** with the file, line (or row, entry) and field: C0 and C1 control characters
   (U+0085 NEXT LINE too), U+2028 / U+2029, bidirectional embeddings, overrides, isolates
@@ -28,7 +29,7 @@ from glossary.imports.records import InConcept, InDefinition, InLang, InReview
 from glossary.model import SourceRef
 
 TERM_MAX = 200  # characters: the longest term of the shipped glossary has 57
-TEXT_MAX = 5_000  # definitions, notes, contexts: the longest definition has 322
+TEXT_MAX = 5_000  # definitions, notes, contexts, rationales: the longest definition has 322
 NAME_MAX = 200  # a person's name in a review record, an origin
 _NO_LIMIT = 1 << 62
 
@@ -231,14 +232,18 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
         note = item.note
         if note is not None:
             note = _text_at(note, where, f"{code} term {i + 1} note", fold)
+        rationale = item.rationale
+        if rationale is not None:
+            rationale = _text_at(rationale, where, f"{code} term {i + 1} rationale", fold)
         review = item.review
         if review is not None:
             review = _REVIEWS.get((review, fold)) or _review(review, where,
                                                               f"{code} term {i + 1}", fold)
         if (value != item.text or pos != item.pos or context != item.context
-                or note != item.note or review != item.review):
+                or note != item.note or rationale != item.rationale
+                or review != item.review):
             item = item._replace(text=value, pos=pos, context=context, note=note,
-                                 review=review)
+                                 rationale=rationale, review=review)
             changed = True
         terms.append(item)
     if not changed:

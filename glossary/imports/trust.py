@@ -66,7 +66,14 @@ class Trust:
 
     def review_state(self, incoming: InReview | None) -> ReviewState:
         """The state :meth:`review` gives."""
-        return self.decided(incoming)[0]
+        if incoming is None:
+            return ReviewState.PROPOSED
+        claimed = incoming.state
+        if claimed is ReviewState.APPROVED or claimed is ReviewState.REJECTED:
+            return self.decided(incoming)[0]  # a claim: counted, perhaps a decision
+        if claimed is ReviewState.DRAFT and self.result.own:
+            return ReviewState.DRAFT
+        return ReviewState.PROPOSED  # what decided() gives, without its note
 
     def decided(self, incoming: InReview | None) -> tuple[ReviewState, str | None]:
         """The state and review note an incoming review record gives (the rule in the
