@@ -52,6 +52,7 @@ See bench/RESULTS.md.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -364,10 +365,25 @@ class Slot:
         magic = PACK_MAGIC + pack_id + b"\n"
         if not textfile.write_build_bytes(path, [magic, *self.out]):
             return None
+        _remove_others(self.dir)
         offsets = array("Q", [len(magic)])
         for length in lengths[:-1]:
             offsets.append(offsets[-1] + length)
         return pack_id, offsets[:len(lengths)]
+
+
+def _remove_others(folder: Path) -> None:
+    """Remove what else a slot's folder holds (an earlier layout's files: 32 shards and a
+    manifest per slot, as large as the pack); temporary files of runs in progress (their
+    names start with a dot) are left alone."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name not in (PACK_NAME, INDEX_NAME) and not name.startswith("."):
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
 
 
 def _read_index(folder: Path, slot_key: str) -> Index | None:

@@ -437,6 +437,22 @@ def test_an_unreadable_or_unwritable_store_is_no_error(settings: Settings) -> No
     assert_exports_are_cold(settings)
 
 
+def test_a_new_pack_removes_an_earlier_layouts_files(settings: Settings) -> None:
+    """The 32 shards and the manifest the store kept per output before its pack and
+    index: as large as the pack, and read by nothing now."""
+    folder = store_dir(settings) / exporting._slot("csv", WriteOptions())
+    folder.mkdir(parents=True)
+    old = [folder / f"{i:02d}.pieces" for i in range(32)] + [folder / "manifest"]
+    for path in old:
+        path.write_bytes(b"glossary-piece-store 1\n" + b"0" * 64 + b"\n")
+    running = folder / ".pack.12345.tmp"  # another run's file in progress: left alone
+    running.write_bytes(b"partial")
+    assert exported(settings, "csv", WriteOptions()) == cold_export(
+        settings, "csv", WriteOptions())
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".pack.12345.tmp", piece_store.INDEX_NAME, piece_store.PACK_NAME]
+
+
 def test_pieces_of_deleted_concepts_are_dropped(settings: Settings) -> None:
     exported(settings, "csv", WriteOptions())
 
