@@ -179,16 +179,16 @@ def replay(settings: Any, name: str, output: Path | IO[bytes], options: WriteOpt
                                manifest_id(state.parse_key, slot, options))
     if found is None:
         return None
-    chunks, record = found
-    try:
-        counts = selection.Counts(**json.loads(record))
-    except (ValueError, TypeError):
-        return None
-    if isinstance(output, Path):
-        with textfile.atomic_writer(output) as handle:
-            handle.writelines(chunks)
-    else:
-        output.writelines(chunks)
+    with found:
+        try:
+            counts = selection.Counts(**json.loads(found.record))
+        except (ValueError, TypeError):
+            return None
+        if isinstance(output, Path):
+            with textfile.atomic_writer(output) as handle:
+                found.write(handle)
+        else:
+            found.write(output)
     return counts
 
 
@@ -223,8 +223,8 @@ def render_tools(ctx: Any) -> list[Path]:
                write_file("omegat", ctx.glossary, build / "glossary.omegat.txt",
                           None, facts)]
     target = build / locale_catalogs.COMPENDIUM_PO
-    textfile.atomic_write_bytes(target, locale_catalogs.project_po_bytes(
-        ctx.glossary, ctx.revision, None, compendium=True, known=facts))
+    locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, None,
+                                    compendium=True, known=facts)
     return [*written, target]
 
 
@@ -246,6 +246,6 @@ def render_approved(ctx: Any) -> list[Path]:
         written.append(write_file(name, chosen, base / file_name, WriteOptions(
             revision=ctx.revision, approved_only=True, tbx_version=version), facts))
     target = base / locale_catalogs.COMPENDIUM_PO
-    textfile.atomic_write_bytes(target, locale_catalogs.project_po_bytes(
-        ctx.glossary, ctx.revision, "approved", compendium=True, known=facts))
+    locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, "approved",
+                                    compendium=True, known=facts)
     return [*written, target]

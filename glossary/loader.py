@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary import source, validate
+from glossary import collector, source, validate
 from glossary.config import Settings
 from glossary.errors import SourceError, ValidationFailed
 from glossary.lock import terms_read_lock
@@ -97,7 +97,15 @@ def load_checked(
     progress: Progress | None = None,
 ) -> Loaded:
     """Every concept file and the registry, and every problem in them. Never raises for
-    bad content. ``cache_dir`` None reads every file (no cache is read or written)."""
+    bad content. ``cache_dir`` None reads every file (no cache is read or written).
+    The cyclic garbage collector is paused meanwhile (:func:`glossary.collector.paused`:
+    at 100,000 concepts its passes over the growing model took ~2 s of a 5.9 s load)."""
+    with collector.paused():
+        return _load_checked(terms_dir, fold_coeng_da, cache_dir, progress)
+
+
+def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
+                  progress: Progress | None) -> Loaded:
     scanned = _scan(terms_dir)
     registry_bytes = _registry_bytes(terms_dir)
     documents, domains, registry_problems = source.load_registry(terms_dir)

@@ -26,7 +26,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from glossary import pairs, piece_store, selection, textfile
 from glossary.config import Settings
@@ -48,25 +48,39 @@ def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
     return (po.write_catalog(entries, header, template=True), po.write_catalog(entries, header))
 
 
-def catalog_bytes(glossary: Glossary, header: Header, *, template: bool = False,
-                  level: str | None = None, compendium: bool = False, known: Any = None,
-                  record: bytes | None = None) -> bytes:
-    """A catalog (:class:`glossary.formats.po.CatalogPieces`) as UTF-8, with the pieces of
-    unchanged concepts from the piece store when ``known`` (an
+def write_catalog(out: IO[bytes], glossary: Glossary, header: Header, *,
+                  template: bool = False, level: str | None = None,
+                  compendium: bool = False, known: Any = None,
+                  record: bytes | None = None) -> None:
+    """Write a catalog (:class:`glossary.formats.po.CatalogPieces`) as UTF-8 to ``out``,
+    with the pieces of unchanged concepts from the piece store when ``known`` (an
     :class:`glossary.exporting.Known`) has one. ``glossary`` is already selected.
     ``level`` or ``compendium``: a catalog for other projects (entries without a Khmer
     term left out). ``record``: remember the catalog's manifest for :func:`replay_po`."""
     pieces = (po.CompendiumPieces(glossary, header) if compendium else
               po.CatalogPieces(glossary, header, template=template,
                                translated_only=level is not None))
-    buffer = io.BytesIO()
     source = known.source if known is not None else None
     slot = _catalog_slot(template, level, compendium)
     manifest = None
     if source is not None and record is not None:
         manifest = (_catalog_id(source.parse_key, slot, header.revision), record)
-    piece_store.write(pieces, glossary.concepts, buffer, source, slot, manifest)
+    piece_store.write(pieces, glossary.concepts, out, source, slot, manifest)
+
+
+def catalog_bytes(glossary: Glossary, header: Header, **how: Any) -> bytes:
+    """:func:`write_catalog` into memory."""
+    buffer = io.BytesIO()
+    write_catalog(buffer, glossary, header, **how)
     return buffer.getvalue()
+
+
+def catalog_file(path: Path, glossary: Glossary, header: Header, **how: Any) -> Path:
+    """:func:`write_catalog` into ``path``, atomically (stored pieces are copied into
+    the file, not read)."""
+    with textfile.atomic_writer(path) as handle:
+        write_catalog(handle, glossary, header, **how)
+    return path
 
 
 def _catalog_slot(template: bool, level: str | None, compendium: bool) -> str:
@@ -100,8 +114,9 @@ def replay_po(settings: Settings, out_dir: Path | None = None) -> Exported | Non
                                    _catalog_id(state.parse_key, slot, state.revision))
         if found is None:
             return None
-        chunks, record = found
-        texts[template] = b"".join(chunks)
+        with found:
+            record = found.record
+            texts[template] = found.data()
     try:
         entries, fuzzy, untranslated = json.loads(record)
     except (ValueError, TypeError):
@@ -194,14 +209,14 @@ def project_po_text(glossary: Glossary, revision: str, level: str | None,
                                                            compendium, today=today))
 
 
-def project_po_bytes(glossary: Glossary, revision: str, level: str | None,
-                     compendium: bool = False, *, today: bool = False, known: Any = None
-                     ) -> bytes:
-    """:func:`project_po_text` as UTF-8, made of pieces (from the piece store with
-    ``known``)."""
+def project_po_file(path: Path, glossary: Glossary, revision: str, level: str | None,
+                    compendium: bool = False, *, today: bool = False, known: Any = None
+                    ) -> Path:
+    """:func:`project_po_text` written to ``path`` as UTF-8, made of pieces (from the
+    piece store with ``known``)."""
     header = project_header(glossary, revision, level, compendium, today=today)
-    return catalog_bytes(selection.select(glossary, level), header, level=level,
-                         compendium=compendium, known=known)
+    return catalog_file(path, selection.select(glossary, level), header, level=level,
+                        compendium=compendium, known=known)
 
 
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
@@ -220,8 +235,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     if compendium:
         base = out_dir or settings.build_dir / (level or "all")
         target = base / COMPENDIUM_PO
-        textfile.atomic_write_bytes(target, project_po_bytes(
-            glossary, revision, level, True, today=True, known=known))
+        project_po_file(target, glossary, revision, level, True, today=True, known=known)
         index = pairs.CompendiumIndex(selection.select(glossary, level))
         entries, fuzzy = index.counts()
         return Exported([target], entries, fuzzy, 0, index.ambiguities())
@@ -230,8 +244,7 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
         header = project_header(glossary, revision, level, compendium, today=True)
         base = out_dir or settings.build_dir / level
         target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
-        textfile.atomic_write_bytes(target, catalog_bytes(
-            selected, header, level=level, known=known))
+        catalog_file(target, selected, header, level=level, known=known)
         entries, fuzzy, _ = _counts(selected, True)
         return Exported([target], entries, fuzzy, 0, [])
     header = make_header(glossary, revision)
@@ -268,9 +281,8 @@ def render_po(ctx: object) -> list[Path]:
     written = []
     for path, template in ((settings.build_dir / POT_NAME, True),
                            (settings.build_dir / LANGUAGE / PO_NAME, False)):
-        textfile.atomic_write_bytes(path, catalog_bytes(glossary, header, template=template,
-                                                        known=known))
-        written.append(path)
+        written.append(catalog_file(path, glossary, header, template=template,
+                                    known=known))
     return written
 
 

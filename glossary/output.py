@@ -163,6 +163,8 @@ def _atomic(path: Path, shown: Path, durable: bool) -> Iterator[BinaryIO]:
             except OSError as exc:
                 if exc.errno not in WRITE_ERRNOS:
                     raise
+                with contextlib.suppress(OSError):  # drop what is buffered; it failed
+                    handle.close()
                 raise from_os_error(exc, shown) from None
             try:
                 handle.flush()

@@ -53,11 +53,15 @@ See bench/RESULTS.md.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
+import io
 import os
+import stat
 import sys
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -79,8 +83,18 @@ _ID_BYTES = 16  # hex digits of a pack id
 #: A pack is rewritten when it holds more than twice the bytes its index uses, plus this.
 _SLACK = 1 << 20
 
-#: A piece as read from a pack: a view into the pack's bytes (no copy).
-Piece = bytes | memoryview
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Bytes ``start:stop`` of the open pack (pieces taken from it, not read)."""
+
+    start: int
+    stop: int
+
+
+#: A chunk of an output: bytes made by this run, or a span of the pack.
+Piece = bytes | memoryview | Span
 
 code_digest = outputs_state.code_digest  # the package's code, digested once per process
 
@@ -214,18 +228,124 @@ def parse_index(data: bytes, slot_key: str) -> Index | None:
     return Index(pack_id, ident, record, head, tail, separator, keys, offsets, lengths)
 
 
-def _read_pack(path: Path, index: Index) -> memoryview | None:
-    """The pack an index names, as a view; None when it is missing, not that pack, or
-    too short for the index's pieces."""
+class Pack:
+    """An open pack. Its pieces are not read into memory: :meth:`write` has the kernel
+    copy them into the output file (:func:`os.copy_file_range`), or reads just them
+    when the output is not a regular file. Why: a one-edit build reads and writes every
+    whole-file output, ~100 MB at 10,000 concepts; reading the packs into memory, then
+    joining and writing the pieces, cost 0.03 s per 20 MB more than the kernel's copy
+    (measured: 21.7 MB, 0.032-0.040 s against 0.007-0.016 s)."""
+
+    def __init__(self, fd: int, size: int) -> None:
+        self.fd = fd
+        self.size = size
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+    def read(self, span: Span) -> bytes:
+        """The bytes of ``span``; OSError when the pack is shorter than it was."""
+        parts = []
+        at = span.start
+        while at < span.stop:
+            part = os.pread(self.fd, span.stop - at, at)
+            if not part:
+                raise OSError(errno.EIO, "a piece store pack shrank while it was read")
+            parts.append(part)
+            at += len(part)
+        return b"".join(parts)
+
+    def write(self, chunks: Iterable[Piece], out: IO[bytes]) -> None:
+        """Write ``chunks`` to ``out`` in order: bytes as they are, spans copied from
+        the pack (by the kernel when ``out`` is a regular file it may copy into)."""
+        target = _copy_target(out)
+        copied = False
+        batch: list[bytes | memoryview] = []
+        for chunk in chunks:
+            if not isinstance(chunk, Span):
+                batch.append(chunk)
+                continue
+            if batch:
+                out.write(b"".join(batch))
+                batch.clear()
+            if target is not None:
+                out.flush()
+                at = self._copy(chunk, target)
+                copied = True
+                if at == chunk.stop:
+                    continue
+                target = None  # the kernel cannot copy here: read what is left
+                chunk = Span(at, chunk.stop)
+            out.write(self.read(chunk))
+        if batch:
+            out.write(b"".join(batch))
+        if copied:  # the handle learns where the kernel left the file's offset
+            out.flush()
+            out.seek(os.lseek(_fileno(out), 0, os.SEEK_CUR))
+
+    def _copy(self, span: Span, target: int) -> int:
+        """Copy ``span`` to ``target`` at its offset; where it stopped (``span.stop``,
+        or earlier when the file systems do not allow it)."""
+        at = span.start
+        while at < span.stop:
+            try:
+                done = os.copy_file_range(self.fd, target, span.stop - at, at)
+            except OSError as exc:
+                if exc.errno in _NO_COPY:
+                    return at
+                raise
+            if not done:
+                raise OSError(errno.EIO, "a piece store pack shrank while it was read")
+            at += done
+        return at
+
+
+#: copy_file_range cannot copy between these files: read and write instead.
+_NO_COPY = frozenset({errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP,
+                      errno.EBADF, errno.EPERM, errno.ETXTBSY})
+
+
+def _fileno(out: IO[bytes]) -> int:
+    return out.fileno()
+
+
+def _copy_target(out: IO[bytes]) -> int | None:
+    """The descriptor of ``out`` when the kernel may copy into it: a regular file not
+    opened for appending; else None (a pipe, a terminal, a buffer in memory)."""
+    if not hasattr(os, "copy_file_range"):
+        return None
     try:
-        data = path.read_bytes()
+        fd = out.fileno()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
+            return None
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return fd
+
+
+def _open_pack(path: Path, index: Index) -> Pack | None:
+    """The pack an index names, open; None when it is missing, not that pack, or too
+    short for the index's pieces."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
-    if not data.startswith(PACK_MAGIC + index.pack_id + b"\n"):
-        return None
-    if index.keys and max(map(int.__add__, index.offsets, index.lengths)) > len(data):
-        return None
-    return memoryview(data)
+    pack = Pack(fd, 0)
+    try:
+        magic = PACK_MAGIC + index.pack_id + b"\n"
+        size = os.fstat(fd).st_size
+        if os.pread(fd, len(magic), 0) == magic and (
+                not index.keys
+                or max(map(int.__add__, index.offsets, index.lengths)) <= size):
+            pack.size = size
+            return pack
+    except OSError:
+        pass
+    pack.close()
+    return None
 
 
 def _append(path: Path, pack_id: bytes, data: bytes) -> int | None:
@@ -262,22 +382,23 @@ class Slot:
         self.keys: list[bytes | None] = []  # this run's pieces: keys, in order …
         self.found: list[int] = []  # … where each is in the old index (-1: made)
         self.lengths: array[int] = array("Q")  # … their lengths
-        self.fresh: list[Piece] = []  # the made pieces, in order
-        self.view: memoryview | None = None  # the pack this run read
+        self.fresh: list[bytes] = []  # the made pieces, in order
+        self.pack: Pack | None = None  # the pack this run took pieces from
         self.out: list[Piece] = []  # this run's pieces in order, runs of the pack joined
 
     def pieces(self, pieces: pieces_mod.Pieces, concepts: Sequence[Concept]) -> list[Piece]:
         """The concepts' pieces, in order: from the pack when it holds them, else made
         (and kept for :meth:`save`). Pieces that follow each other in the pack come as
-        one view, unless the format puts a separator between pieces."""
+        one span, unless the format puts a separator between pieces. The pack stays
+        open until :meth:`close`."""
         keys = self.source.keys_of(concepts, getattr(pieces, "reads_see_also", False))
         context = getattr(pieces, "context", None)
         if context is not None:
             keys = [key if key is None else _with_context(key, context(concept))
                     for key, concept in zip(keys, concepts, strict=True)]
         index = self.index
-        view = _read_pack(self.dir / PACK_NAME, index) if index is not None else None
-        if index is None or view is None:
+        pack = _open_pack(self.dir / PACK_NAME, index) if index is not None else None
+        if index is None or pack is None:
             found = [-1] * len(keys)
             offsets: Any = ()
             lengths: Any = ()
@@ -297,11 +418,11 @@ class Slot:
                     run_end += size
                     continue
                 if run_end >= 0:
-                    out.append(view[run_start:run_end])  # type: ignore[index]
+                    out.append(Span(run_start, run_end))
                 run_start, run_end = start, start + size
                 continue
             if run_end >= 0:
-                out.append(view[run_start:run_end])  # type: ignore[index]
+                out.append(Span(run_start, run_end))
                 run_start = run_end = -1
             data = pieces.piece(concept)
             out.append(data)
@@ -312,11 +433,35 @@ class Slot:
                 self.made.append(concept.id)
                 self.fresh.append(data)
         if run_end >= 0:
-            out.append(view[run_start:run_end])  # type: ignore[index]
+            out.append(Span(run_start, run_end))
         self.reused = len(found) - len(self.made)
         self.keys, self.found, self.lengths = keys, found, sizes
-        self.view, self.out = view, out
+        self.pack, self.out = pack, out
         return out
+
+    def write(self, pieces: pieces_mod.Pieces, out: IO[bytes]) -> None:
+        """Write the whole output of :meth:`pieces`' result: head, pieces (with the
+        separator between two non-empty ones), tail."""
+        separator: bytes = getattr(pieces, "separator", b"")
+        chunks: list[Piece] = [pieces.head()]
+        first = True
+        for chunk in self.out:
+            if isinstance(chunk, Span) and chunk.start == chunk.stop or not chunk:
+                continue
+            if separator and not first:
+                chunks.append(separator)
+            first = False
+            chunks.append(chunk)
+        chunks.append(pieces.tail())
+        if self.pack is None:
+            out.writelines(chunks)  # type: ignore[arg-type]  # no span without a pack
+        else:
+            self.pack.write(chunks, out)
+
+    def close(self) -> None:
+        if self.pack is not None:
+            self.pack.close()
+            self.pack = None
 
     def save(self, ident: str = "-", pieces: pieces_mod.Pieces | None = None,
              record: bytes = b"") -> None:
@@ -332,7 +477,7 @@ class Slot:
         tail = pieces.tail() if pieces is not None else b""
         separator: bytes = getattr(pieces, "separator", b"")
         old = self.index
-        if (old is not None and self.view is not None and not self.made
+        if (old is not None and self.pack is not None and not self.made
                 and old.keys == keys and old.ident == ident.encode("ascii")
                 and (old.record, old.head, old.tail, old.separator)
                 == (record, head, tail, separator)):
@@ -349,11 +494,11 @@ class Slot:
         """Where this run's pieces are in a pack: the old pack with the made pieces
         appended, or a new pack; (pack id, offsets), or None if nothing could be
         written."""
-        old, view, lengths = self.index, self.view, self.lengths
+        old, pack, lengths = self.index, self.pack, self.lengths
         path = self.dir / PACK_NAME
-        if old is not None and view is not None:
+        if old is not None and pack is not None:
             appended = b"".join(self.fresh)
-            start = _append(path, old.pack_id, appended) if appended else len(view)
+            start = _append(path, old.pack_id, appended) if appended else pack.size
             if start is not None and start + len(appended) <= 2 * sum(lengths) + _SLACK:
                 offsets = array("Q", (0 if at < 0 else old.offsets[at] for at in self.found))
                 for i, at in enumerate(self.found):
@@ -363,7 +508,10 @@ class Slot:
                 return old.pack_id, offsets
         pack_id = os.urandom(_ID_BYTES // 2).hex().encode("ascii")
         magic = PACK_MAGIC + pack_id + b"\n"
-        if not textfile.write_build_bytes(path, [magic, *self.out]):
+        chunks = [magic, *self.out]
+        if not textfile.write_build_with(
+                path, lambda out: pack.write(chunks, out) if pack is not None
+                else out.writelines(chunks)):  # type: ignore[arg-type]  # no span then
             return None
         _remove_others(self.dir)
         offsets = array("Q", [len(magic)])
@@ -403,10 +551,34 @@ def manifest_id(parse_key: str, slot: str, *inputs: object) -> str:
     return digest.hexdigest()
 
 
-def replay(cache_dir: Path, slot: str, ident: str) -> tuple[list[Piece], bytes] | None:
-    """The output recorded under ``ident`` in ``slot`` (its chunks: head, pieces,
-    tail) and its record, when the index and its pack are whole; else None (the caller
-    makes the output as usual)."""
+@dataclass
+class Recorded:
+    """An output as :func:`replay` found it: its chunks (head, pieces, tail), the
+    caller's record, and the open pack the pieces are in. A context manager: the pack
+    is closed at its end."""
+
+    chunks: list[Piece]
+    record: bytes
+    pack: Pack
+
+    def write(self, out: IO[bytes]) -> None:
+        self.pack.write(self.chunks, out)
+
+    def data(self) -> bytes:
+        buffer = io.BytesIO()
+        self.pack.write(self.chunks, buffer)
+        return buffer.getvalue()
+
+    def __enter__(self) -> Recorded:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pack.close()
+
+
+def replay(cache_dir: Path, slot: str, ident: str) -> Recorded | None:
+    """The output recorded under ``ident`` in ``slot``, when the index and its pack
+    are whole; else None (the caller makes the output as usual)."""
     folder = cache_dir / DIR_NAME / slot
     try:
         data = (folder / INDEX_NAME).read_bytes()
@@ -418,17 +590,28 @@ def replay(cache_dir: Path, slot: str, ident: str) -> tuple[list[Piece], bytes] 
     index = parse_index(data, slot_key.decode("ascii"))
     if index is None or index.ident != ident.encode("ascii"):
         return None
-    view = _read_pack(folder / PACK_NAME, index)
-    if view is None:
+    pack = _open_pack(folder / PACK_NAME, index)
+    if pack is None:
         return None
     out: list[Piece] = [index.head]
+    run_start = run_end = -1  # pieces that follow each other in the pack: one span
     for start, length in zip(index.offsets, index.lengths, strict=True):
-        if length:
-            if index.separator and len(out) > 1:
+        if not length:
+            continue
+        if index.separator:
+            if len(out) > 1:
                 out.append(index.separator)
-            out.append(view[start:start + length])
+            out.append(Span(start, start + length))
+        elif start == run_end:
+            run_end += length
+        else:
+            if run_end >= 0:
+                out.append(Span(run_start, run_end))
+            run_start, run_end = start, start + length
+    if run_end >= 0:
+        out.append(Span(run_start, run_end))
     out.append(index.tail)
-    return out, index.record
+    return Recorded(out, index.record, pack)
 
 
 def slot_name(fmt: str, *options: object) -> str:
@@ -449,7 +632,11 @@ def write(pieces: pieces_mod.Pieces, concepts: Sequence[Concept], out: IO[bytes]
         pieces_mod.write(pieces, concepts, out)
         return None
     store = Slot(source, slot, pieces.key)
-    pieces_mod.write_made(pieces, store.pieces(pieces, concepts), out)
-    ident, record = manifest if manifest is not None else ("-", b"")
-    store.save(ident, pieces, record)
+    try:
+        store.pieces(pieces, concepts)
+        store.write(pieces, out)
+        ident, record = manifest if manifest is not None else ("-", b"")
+        store.save(ident, pieces, record)
+    finally:
+        store.close()
     return store

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,14 +68,20 @@ def write_build_data(path: Path, text: str) -> bool:
 
 def write_build_bytes(path: Path, chunks: Iterable[bytes | memoryview]) -> bool:
     """Write ``chunks`` to ``path``, data that can be made again (a cache or state file
-    under build/): a temporary file beside it, then a rename, so a reader sees the old
-    or the new bytes, never half of them. No fsync, and an OSError is not an error
-    (False): losing such a file only costs recomputing it."""
+    under build/): see :func:`write_build_with`."""
+    return write_build_with(path, lambda handle: handle.writelines(chunks))
+
+
+def write_build_with(path: Path, fill: Callable[[BinaryIO], object]) -> bool:
+    """Write ``path`` with ``fill(handle)``, data that can be made again (a cache or
+    state file under build/): a temporary file beside it, then a rename, so a reader
+    sees the old or the new bytes, never half of them. No fsync, and an OSError is not
+    an error (False): losing such a file only costs recomputing it."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
-            handle.writelines(chunks)
+            fill(handle)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

@@ -14,7 +14,7 @@ LAYERS = {
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
     "glossary.khmer_collation": 0,
     "glossary.problems": 0, "glossary.textfile": 0, "glossary.output": 0, "glossary.lock": 0,
-    "glossary.unsafe": 0, "glossary.limits": 0,
+    "glossary.unsafe": 0, "glossary.limits": 0, "glossary.collector": 0,
     "glossary.pairs": 0, "glossary.selection": 0,
     "glossary.imports.records": 0,  # what every format reader produces
     "glossary.outputs_state": 0,  # which build outputs are up to date

@@ -121,7 +121,9 @@ def indexes(config: Settings, fmt: str = "") -> list[piece_store.Index]:
         key = data[len(piece_store.INDEX_MAGIC):len(piece_store.INDEX_MAGIC) + 64].decode()
         index = piece_store.parse_index(data, key)
         assert index is not None, path
-        assert piece_store._read_pack(path.with_name(piece_store.PACK_NAME), index) is not None
+        pack = piece_store._open_pack(path.with_name(piece_store.PACK_NAME), index)
+        assert pack is not None
+        pack.close()
         found.append(index)
     return found
 
@@ -129,7 +131,8 @@ def indexes(config: Settings, fmt: str = "") -> list[piece_store.Index]:
 # ------------------------------------------------------------------ the pieces themselves
 
 
-def test_pieces_give_the_bytes_of_the_writers_before_them(settings: Settings) -> None:
+def test_pieces_give_the_bytes_of_the_writers_before_them(settings: Settings,
+                                                          tmp_path: Path) -> None:
     """The JSON encoder is the indented json.dumps, byte for byte; a catalog cut into
     pieces is the catalog of all entries at once."""
     glossary = loader.load_valid(settings).glossary
@@ -146,7 +149,9 @@ def test_pieces_give_the_bytes_of_the_writers_before_them(settings: Settings) ->
         for compendium in (False, True):
             if level is None and not compendium:
                 continue
-            assert locale_catalogs.project_po_bytes(glossary, "r1", level, compendium) == (
+            path = locale_catalogs.project_po_file(
+                tmp_path / "out.po", glossary, "r1", level, compendium)
+            assert path.read_bytes() == (
                 locale_catalogs.project_po_text(glossary, "r1", level, compendium)
                 .encode("utf-8")), (level, compendium)
     for template in (False, True):
@@ -505,6 +510,103 @@ def test_a_clean_glossary_is_not_walked_for_xml_characters(settings: Settings,
     assert exported(settings, "tbx", WriteOptions())
     with pytest.raises(AssertionError, match="walked"):
         exporting.write("tbx", loader.load_valid(settings).glossary, io.BytesIO())
+
+
+# ------------------------------------------------------------------ pieces into a file
+
+
+def counting_copies(monkeypatch, fail_after: int | None = None) -> list[int]:  # type: ignore[no-untyped-def]
+    """Count the kernel copies (os.copy_file_range); with ``fail_after``, copy that
+    many bytes of a span, then refuse like a file system that cannot (EXDEV)."""
+    import errno
+    import os
+
+    real = os.copy_file_range
+    calls: list[int] = []
+
+    def copy(src: int, dst: int, count: int, offset_src: int | None = None) -> int:
+        calls.append(count)
+        if fail_after is not None:
+            if len(calls) > 1:
+                raise OSError(errno.EXDEV, "cannot copy here")
+            count = min(count, fail_after)
+        return real(src, dst, count, offset_src)
+
+    monkeypatch.setattr(os, "copy_file_range", copy)
+    return calls
+
+
+@pytest.mark.parametrize("fail_after", [None, 7])
+def test_an_export_to_a_file_copies_the_stored_pieces(settings: Settings, monkeypatch,
+                                                      tmp_path: Path,
+                                                      fail_after: int | None) -> None:
+    """Exported to a file, warm and replayed, each output is a cold export's bytes; the
+    stored pieces are copied by the kernel, and read instead where it refuses."""
+    for name, options in EXPORTS:
+        exporting.export_file(settings, name, tmp_path / "first", options)  # stores
+    backdate_terms(settings)
+    for name, options in EXPORTS:
+        exporting.export_file(settings, name, tmp_path / "manifest", options)
+    calls = counting_copies(monkeypatch, fail_after)
+    for name, options in EXPORTS:
+        for _ in range(2):  # pieces, then replay
+            path = tmp_path / f"{name}.out"
+            exporting.export_file(settings, name, path, options)
+            assert path.read_bytes() == cold_export(settings, name, options), (name, options)
+    assert calls, "the pieces should have been copied by the kernel"
+
+
+def test_a_build_after_an_edit_copies_pieces_and_equals_a_cold_build(
+        project: Path, tmp_path: Path, monkeypatch) -> None:
+    pipeline.build(load_settings(cwd=project), TARGETS)
+    path = project / "terms" / "hallucination.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'text = "', 'text = "edited ', 1), encoding="utf-8")
+    calls = counting_copies(monkeypatch)
+    assert_build_is_cold(project, tmp_path)
+    assert calls
+
+
+def test_pieces_reach_a_stream_an_appending_file_and_a_file_alike(settings: Settings,
+                                                                 tmp_path: Path) -> None:
+    exported(settings, "tbx", WriteOptions())
+    backdate_terms(settings)
+    exported(settings, "tbx", WriteOptions())  # the manifest
+    options = dataclasses.replace(WriteOptions(), revision=loader.load(settings).revision)
+    slot = exporting._slot("tbx", options)
+    ident = exporting.manifest_id(loader.unchanged(settings).parse_key, slot, options)
+    found = piece_store.replay(settings.cache_dir, slot, ident)
+    assert found is not None
+    with found:
+        in_memory = found.data()
+        with open(tmp_path / "file", "wb") as handle:
+            found.write(handle)
+        with open(tmp_path / "appended", "wb") as handle:
+            handle.write(b"before\n")
+        with open(tmp_path / "appended", "ab") as handle:  # the kernel may not copy here
+            found.write(handle)
+            handle.write(b"after\n")
+    assert in_memory == cold_export(settings, "tbx", WriteOptions())
+    assert (tmp_path / "file").read_bytes() == in_memory
+    assert (tmp_path / "appended").read_bytes() == b"before\n" + in_memory + b"after\n"
+
+
+def test_a_pack_cut_short_after_it_was_opened_is_an_error_not_a_short_file(
+        settings: Settings, tmp_path: Path) -> None:
+    exported(settings, "csv", WriteOptions())
+    (index,) = indexes(settings, "csv")
+    path = next(store_dir(settings).glob(f"csv*/{piece_store.PACK_NAME}"))
+    pack = piece_store._open_pack(path, index)
+    assert pack is not None
+    try:
+        with open(path, "r+b") as handle:  # damage from outside, after the checks
+            handle.truncate(pack.size // 2)
+        span = piece_store.Span(len(piece_store.PACK_MAGIC), pack.size)
+        for out in (io.BytesIO(), open(tmp_path / "out", "wb")):  # noqa: SIM115
+            with out, pytest.raises(OSError, match="shrank"):
+                pack.write([span], out)
+    finally:
+        pack.close()
 
 
 # ------------------------------------------------------------------ replay (nothing changed)
