@@ -98,9 +98,9 @@ def load_checked(
 ) -> Loaded:
     """Every concept file and the registry, and every problem in them. Never raises for
     bad content. ``cache_dir`` None reads every file (no cache is read or written).
-    The cyclic garbage collector is paused meanwhile (:func:`glossary.collector.paused`:
+    The cyclic garbage collector is paused meanwhile (:func:`glossary.collector.loading`:
     at 100,000 concepts its passes over the growing model took ~2 s of a 5.9 s load)."""
-    with collector.paused():
+    with collector.loading():
         return _load_checked(terms_dir, fold_coeng_da, cache_dir, progress)
 
 

@@ -211,7 +211,7 @@ def test_an_exception_mid_update_keeps_the_previous_database(synth: Path,
 KILL_AFTER_GRAMS = """
 import os, signal, sys
 from glossary.store import update
-from glossary.cli.app_main import main
+from glossary.cli import run as main
 real = update._update_grams
 def killed(conn, *args):
     real(conn, *args)

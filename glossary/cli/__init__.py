@@ -8,6 +8,15 @@ them, so ``glossary --help`` starts fast.
 
 from __future__ import annotations
 
+from glossary import collector
 from glossary.cli.app import load_commands, main
 
-__all__ = ["load_commands", "main"]
+__all__ = ["load_commands", "main", "run"]
+
+
+def run() -> None:
+    """The ``glossary`` program (the console script): one command, then exit, so the
+    glossary it loads is kept out of the garbage collector's way until the end
+    (:func:`glossary.collector.whole_process`)."""
+    collector.whole_process()
+    main()
