@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 #: Set by the ``glossary`` program (:func:`whole_process`).
 _WHOLE_PROCESS = False
@@ -40,34 +40,29 @@ def whole_process() -> None:
 
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """No cyclic collection inside the block; the collector's state restored after."""
+def paused(settle: bool = False) -> Iterator[None]:
+    """No cyclic collection inside the block; the collector's state restored after.
+    ``settle``: see :func:`loading`."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if settle:
+                gc.freeze()
+                if not _WHOLE_PROCESS:
+                    gc.unfreeze()
             gc.enable()
 
 
-@contextmanager
-def loading() -> Iterator[None]:
+def loading() -> AbstractContextManager[None]:
     """:func:`paused` for a load whose result lives on (``terms/``): at its end, what
     it made goes straight to the oldest generation (:func:`gc.freeze` then
     :func:`gc.unfreeze`, two list moves) instead of being walked by the first young
     collection after the pause (0.73 s at 100,000 concepts, measured), which would then
     move all of it up one generation at a time. Inside another pause it is that pause."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            if not _WHOLE_PROCESS:
-                gc.unfreeze()
-            gc.enable()
+    return paused(settle=True)
 
 
 @contextmanager
