@@ -34,9 +34,9 @@ from synth import khmer_word, project_in
 from timing import measure, with_peer
 
 from glossary import khmer, source
+from glossary.collector import paused as qa_collector_paused
 from glossary.model import AdminStatus, Glossary, Review, ReviewState
 from glossary.qa import Reference, check_paths, format_text
-from glossary.qa import _collector_paused as qa_collector_paused
 from glossary.qa import keys as qa_keys
 from glossary.qa.keys import keyed
 
