@@ -84,7 +84,6 @@ _ID_BYTES = 16  # hex digits of a pack id
 _SLACK = 1 << 20
 
 
-
 @dataclass(frozen=True, slots=True)
 class Span:
     """Bytes ``start:stop`` of the open pack (pieces taken from it, not read)."""
@@ -267,7 +266,7 @@ class Pack:
             whole = memoryview(self.read(Span(0, self.size)))
             chunks = [whole[c.start:c.stop] if isinstance(c, Span) else c for c in chunks]
         target = _copy_target(out)
-        copied = False
+        copied_to = None  # the descriptor the kernel copied into, if it did
         batch: list[bytes | memoryview] = []
         for chunk in chunks:
             if not isinstance(chunk, Span):
@@ -282,7 +281,7 @@ class Pack:
             if target is not None:
                 out.flush()
                 at = self._copy(chunk, target)
-                copied = True
+                copied_to = target
                 if at == chunk.stop:
                     continue
                 target = None  # the kernel cannot copy here: read what is left
@@ -290,9 +289,9 @@ class Pack:
             out.write(self.read(chunk))
         if batch:
             out.write(b"".join(batch))
-        if copied:  # the handle learns where the kernel left the file's offset
+        if copied_to is not None:  # the handle learns where the kernel left the offset
             out.flush()
-            out.seek(os.lseek(_fileno(out), 0, os.SEEK_CUR))
+            out.seek(os.lseek(copied_to, 0, os.SEEK_CUR))
 
     def _copy(self, span: Span, target: int) -> int:
         """Copy ``span`` to ``target`` at its offset; where it stopped (``span.stop``,
@@ -316,10 +315,6 @@ _MANY_SPANS = 256
 #: copy_file_range cannot copy between these files: read and write instead.
 _NO_COPY = frozenset({errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP,
                       errno.EBADF, errno.EPERM, errno.ETXTBSY})
-
-
-def _fileno(out: IO[bytes]) -> int:
-    return out.fileno()
 
 
 def _copy_target(out: IO[bytes]) -> int | None:
