@@ -64,6 +64,48 @@ def test_compiled_catalog_translates():
     assert load_language("en", None).format_date(date(2025, 4, 14)) == "April 14, 2025"
 
 
+def test_the_compiled_catalog_is_kept_and_follows_the_po(tmp_path, monkeypatch):
+    """The compiled catalog is kept in the cache folder under the PO's digest: used
+    again while the PO is the same (babel is not called), compiled again when the PO
+    changes or the kept file is damaged, never an error."""
+    from glossary.site import i18n
+
+    locale = tmp_path / "locale"
+    po = locale / "km" / "LC_MESSAGES" / "ui.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes(PO.read_bytes())
+    cache = tmp_path / "cache"
+    compiled: list[Path] = []
+    real = i18n._babel_compile
+
+    def counting(path, raw):  # type: ignore[no-untyped-def]
+        compiled.append(path)
+        return real(path, raw)
+
+    monkeypatch.setattr(i18n, "_babel_compile", counting)
+
+    def load():  # type: ignore[no-untyped-def]
+        i18n._compile.cache_clear()  # a new process
+        return load_language("km", locale, cache)
+
+    assert load().gettext("Search") == "ស្វែងរក"
+    assert load().gettext("Search") == "ស្វែងរក"
+    assert len(compiled) == 1
+    kept = cache / "site-ui-km.mo"
+    assert kept.is_file()
+    po.write_text(po.read_text(encoding="utf-8").replace(
+        'msgstr "ស្វែងរក"', 'msgstr "រកមើល"', 1), encoding="utf-8")
+    assert load().gettext("Search") == "រកមើល"
+    assert len(compiled) == 2
+    kept.write_bytes(kept.read_bytes()[:60])  # cut short, its head intact
+    assert load().gettext("Search") == "រកមើល"
+    assert len(compiled) == 3
+    blocked = tmp_path / "a-file"  # a cache folder that cannot be made: no error
+    blocked.write_text("", encoding="utf-8")
+    i18n._compile.cache_clear()
+    assert load_language("km", locale, blocked).gettext("Search") == "រកមើល"
+
+
 def test_package_data_covers_templates_static_and_catalogs():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = data["tool"]["setuptools"]["package-data"]["glossary"]

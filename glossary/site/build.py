@@ -131,7 +131,9 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
 def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     cache_dir = ctx.settings.cache_dir
-    languages = {code: load_language(code, ctx.settings.locale_dir) for code in SITE_LANGUAGES}
+    languages = {code: load_language(code, ctx.settings.locale_dir,
+                                     cache_dir if incremental else None)
+                 for code in SITE_LANGUAGES}
     km_keys = KmSortKeys(cache_dir if incremental else None)
     model = pages.site_model(ctx.glossary, ctx.settings.site, km_keys)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
