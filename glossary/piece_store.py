@@ -91,6 +91,9 @@ class Span:
     start: int
     stop: int
 
+    def __len__(self) -> int:
+        return self.stop - self.start
+
 
 #: A chunk of an output: bytes made by this run, or a span of the pack.
 Piece = bytes | memoryview | Span
@@ -449,17 +452,7 @@ class Slot:
     def write(self, pieces: pieces_mod.Pieces, out: IO[bytes]) -> None:
         """Write the whole output of :meth:`pieces`' result: head, pieces (with the
         separator between two non-empty ones), tail."""
-        separator: bytes = getattr(pieces, "separator", b"")
-        chunks: list[Piece] = [pieces.head()]
-        first = True
-        for chunk in self.out:
-            if isinstance(chunk, Span) and chunk.start == chunk.stop or not chunk:
-                continue
-            if separator and not first:
-                chunks.append(separator)
-            first = False
-            chunks.append(chunk)
-        chunks.append(pieces.tail())
+        chunks = pieces_mod.chunks(pieces, self.out)
         if self.pack is None:
             out.writelines(chunks)  # type: ignore[arg-type]  # no span without a pack
         else:

@@ -28,8 +28,8 @@ Two optional members, read with ``getattr``:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from typing import IO, Protocol
+from collections.abc import Iterable, Iterator, Sized
+from typing import IO, Protocol, TypeVar
 
 from glossary.model import Concept
 
@@ -53,28 +53,33 @@ class Pieces(Protocol):
 
 def write(pieces: Pieces, concepts: Iterable[Concept], out: IO[bytes]) -> None:
     """Write the whole file: head, each concept's piece in order, tail."""
-    write_made(pieces, map(pieces.piece, concepts), out)
-
-
-def write_made(pieces: Pieces, made: Iterable[bytes | memoryview], out: IO[bytes]) -> None:
-    """Write the whole file from its pieces already made (``made``, in order): head,
-    the pieces with ``pieces.separator`` between two non-empty ones, tail."""
-    separator: bytes = getattr(pieces, "separator", b"")
-    out.write(pieces.head())
-    batch: list[bytes | memoryview] = []
-    first = True
-    for data in made:
-        if not data:
-            continue
-        if separator and not first:
-            batch.append(separator)
-        first = False
+    batch: list[bytes] = []
+    for data in chunks(pieces, map(pieces.piece, concepts)):
         batch.append(data)
         if len(batch) >= 512:  # a few hundred pieces per write: few calls, bounded memory
             out.write(b"".join(batch))
             batch.clear()
     out.write(b"".join(batch))
-    out.write(pieces.tail())
+
+
+Chunk = TypeVar("Chunk", bound=Sized)
+
+
+def chunks(pieces: Pieces, made: Iterable[Chunk]) -> Iterator[bytes | Chunk]:
+    """The whole file from its pieces already made (``made``, in order; anything with
+    a length, such as the piece store's spans of its pack): head, the non-empty pieces
+    with ``pieces.separator`` between two of them, tail."""
+    separator: bytes = getattr(pieces, "separator", b"")
+    yield pieces.head()
+    first = True
+    for data in made:
+        if not len(data):
+            continue
+        if separator and not first:
+            yield separator
+        first = False
+        yield data
+    yield pieces.tail()
 
 
 def key_of(*parts: object) -> str:
