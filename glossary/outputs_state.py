@@ -71,7 +71,7 @@ class OutputState:
     def load(cls, cache_dir: Path) -> OutputState:
         path = cache_dir / STATE_NAME
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(textfile.read_build_file(path))
             if data.get("version") != STATE_VERSION or not isinstance(data.get("targets"), dict):
                 raise ValueError("another version")
             return cls(path, data["targets"])
@@ -115,8 +115,6 @@ class OutputState:
     def save(self) -> None:
         text = json.dumps({"version": STATE_VERSION, "targets": self.targets},
                           sort_keys=True, indent=1) + "\n"
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            textfile.atomic_write_text(self.path, text)
-        except OSError:
-            pass  # a build that cannot keep its state only loses the shortcut
+        # replaced, never written through (whatever is found in its place); a build
+        # that cannot keep its state only loses the shortcut
+        textfile.write_build_data(self.path, text)

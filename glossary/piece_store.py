@@ -340,14 +340,15 @@ def _open_pack(path: Path, index: Index) -> Pack | None:
     """The pack an index names, open; None when it is missing, not that pack, or too
     short for the index's pieces."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
     pack = Pack(fd, 0)
     try:
         magic = PACK_MAGIC + index.pack_id + b"\n"
-        size = os.fstat(fd).st_size
-        if os.pread(fd, len(magic), 0) == magic and (
+        st = os.fstat(fd)
+        size = st.st_size
+        if stat.S_ISREG(st.st_mode) and os.pread(fd, len(magic), 0) == magic and (
                 not index.keys
                 or max(map(int.__add__, index.offsets, index.lengths)) <= size):
             pack.size = size
@@ -536,7 +537,7 @@ def _remove_others(folder: Path) -> None:
 
 def _read_index(folder: Path, slot_key: str) -> Index | None:
     try:
-        data = (folder / INDEX_NAME).read_bytes()
+        data = textfile.read_build_file(folder / INDEX_NAME)
     except OSError:  # missing, unreadable, a directory …: no pieces
         return None
     return parse_index(data, slot_key)
@@ -581,7 +582,7 @@ def replay(cache_dir: Path, slot: str, ident: str) -> Recorded | None:
     are whole; else None (the caller makes the output as usual)."""
     folder = cache_dir / DIR_NAME / slot
     try:
-        data = (folder / INDEX_NAME).read_bytes()
+        data = textfile.read_build_file(folder / INDEX_NAME)
     except OSError:
         return None
     slot_key = data[len(INDEX_MAGIC):len(INDEX_MAGIC) + 64]  # replay takes it as found

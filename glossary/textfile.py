@@ -4,7 +4,9 @@ first bad byte, so every reader reports a broken file the same way."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -58,6 +60,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 to ``path``; the file keeps its permissions."""
     output.write_text(path, text)
+
+
+def read_build_file(path: Path) -> bytes:
+    """The bytes of a file the tool keeps under build/ (a cache or state file), read
+    only when it is a regular file: a FIFO, a device or a folder found in its place
+    raises OSError, as a missing file does, instead of blocking or flooding the read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def write_build_data(path: Path, text: str) -> bool:

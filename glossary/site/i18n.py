@@ -60,7 +60,7 @@ def _compile(path: Path, mtime_ns: int, size: int, cache_dir: Path | None = None
     head = _KEPT_MAGIC + full.encode("ascii") + b"\n"
     if kept_path is not None:
         try:
-            kept = kept_path.read_bytes()
+            kept = textfile.read_build_file(kept_path)
         except OSError:
             kept = b""
         if kept.startswith(head) and _readable(kept[len(head):]):

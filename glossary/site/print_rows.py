@@ -73,7 +73,7 @@ class PrintRows:
         self.new: dict[str, tuple[str, list[str], list[str]]] = {}
         self._keys: dict[int, tuple[PrintRow, str]] = {}  # id(row) -> (row, key)
         try:
-            head, _, body = self.path.read_bytes().partition(b"\n")
+            head, _, body = textfile.read_build_file(self.path).partition(b"\n")
             if head != digest(body).encode():  # damaged: a shorter or changed file
                 return
             data = json.loads(body)

@@ -66,7 +66,7 @@ class KmSortKeys:
             return
         self._rules = rules_digest()
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(textfile.read_build_file(self.path))
         except (OSError, ValueError):
             return
         if (isinstance(data, dict) and data.get("version") == STATE_VERSION

@@ -170,7 +170,7 @@ class SiteState:
         if not read:
             return state
         try:
-            raw = path.read_bytes()
+            raw = textfile.read_build_file(path)
         except OSError:
             return state
         head, _, body = raw.partition(b"\n")

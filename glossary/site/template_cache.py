@@ -30,6 +30,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
+from glossary import textfile
 from glossary.outputs_state import code_digest
 
 DIRECTORY = "site-templates"
@@ -63,7 +64,7 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
-            raw = self._path(bucket).read_bytes()
+            raw = textfile.read_build_file(self._path(bucket))
         except OSError:
             return
         head = len(FORMAT) + 2 * _DIGEST

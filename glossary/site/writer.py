@@ -32,10 +32,12 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glossary import textfile
 from glossary.errors import GlossaryError
 
 MANIFEST = ".site-manifest.json"  # in the site's parent folder (build/)
@@ -110,7 +112,7 @@ class SiteWriter:
         if not path.is_file() and (self.root / LEGACY_MANIFEST).is_file():
             path = self.root / LEGACY_MANIFEST
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(textfile.read_build_file(path))
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
@@ -132,7 +134,7 @@ class SiteWriter:
         if self.journal is None:
             return
         try:
-            text = self.journal.read_bytes().decode("utf-8", "replace")
+            text = textfile.read_build_file(self.journal).decode("utf-8", "replace")
         except OSError:
             return
         self.old_generation = ""  # the build that wrote the manifest was not the last
@@ -147,8 +149,12 @@ class SiteWriter:
         if self._journal_fd is None:
             try:
                 self.journal.parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    mode = os.lstat(self.journal).st_mode
+                    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+                        self.journal.unlink()  # a FIFO, device or link found in its place
                 self._journal_fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND
-                                           | os.O_CLOEXEC, 0o666)
+                                           | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
             except OSError:
                 # no journal: the manifest goes instead, so that nothing it says of the
                 # pages written from now on can be trusted by the next build
@@ -369,7 +375,12 @@ class SiteWriter:
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest.with_name(f"{MANIFEST}.tmp")
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, self.manifest)
+        try:
+            os.replace(tmp, self.manifest)
+        except IsADirectoryError:
+            tmp.unlink(missing_ok=True)
+            raise SiteError("the site's manifest cannot be saved: a folder is in its place",
+                            path=self.manifest, hint="remove that folder") from None
         (self.root / LEGACY_MANIFEST).unlink(missing_ok=True)
         self._close_journal()
         if self.journal is not None:  # the manifest vouches for every page again

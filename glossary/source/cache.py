@@ -103,7 +103,7 @@ def shard_paths(cache_dir: Path) -> list[Path]:
 def _read_pickle(path: Path) -> tuple[Any, str | None]:
     """What ``path`` holds (None if nothing usable) and why it could not be used."""
     try:
-        data = path.read_bytes()
+        data = textfile.read_build_file(path)
     except FileNotFoundError:
         return None, None
     except OSError as exc:
