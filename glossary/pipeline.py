@@ -3,7 +3,6 @@ the CLI needs (check, search, stats, export). Commands call one function here.""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import importlib
@@ -13,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glossary import collector, formats, khmer, loader, source, store, textfile, validate
+from glossary import formats, khmer, loader, source, store, textfile, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries, terms_lock, terms_read_lock
@@ -147,24 +146,19 @@ def build(
         raise from_os_error(exc, exc.filename or settings.build_dir) from None
     with build_lock(settings.build_dir), terms_read_lock(settings.terms_dir):
         remove_stale_temporaries(settings.build_dir)
-        with contextlib.ExitStack() as stack:
-            with collector.paused():
-                cpu, wall = time.process_time(), time.perf_counter()
-                loaded = loader.load_valid(settings, strict=strict, progress=progress)
-                load_cpu, load_wall = time.process_time() - cpu, time.perf_counter() - wall
-                digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept}
-                from glossary.exporting import Known
+        cpu, wall = time.process_time(), time.perf_counter()
+        loaded = loader.load_valid(settings, strict=strict, progress=progress)
+        load_cpu, load_wall = time.process_time() - cpu, time.perf_counter() - wall
+        digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept}
+        from glossary.exporting import Known
 
-                ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests,
-                                    loaded=loaded, known=Known.of(loaded, settings))
-                # the loaded glossary, never walked by the collector: set aside while
-                # it is still young (see glossary.collector)
-                stack.enter_context(collector.long_lived())
-            state = OutputState.load(settings.cache_dir)
-            for name in RENDERERS:
-                if name in targets:
-                    results.append(_build_target(name, ctx, state))
-            state.save()
+        ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests,
+                            loaded=loaded, known=Known.of(loaded, settings))
+        state = OutputState.load(settings.cache_dir)
+        for name in RENDERERS:
+            if name in targets:
+                results.append(_build_target(name, ctx, state))
+        state.save()
     glossary = loaded.glossary
     terms = sum(len(c.en.terms) + len(c.km.terms) for c in glossary.concepts)
     outputs = [path for result in results for path in result.paths]

@@ -49,17 +49,6 @@ def test_inside_another_pause_a_load_changes_nothing() -> None:
     assert gc.isenabled()
 
 
-def test_long_lived_sets_aside_what_is_alive_and_gives_it_back() -> None:
-    kept = Node()
-    with collector.long_lived():
-        assert gc.get_freeze_count() > 0
-        assert _generation_of(kept) is None  # frozen: no generation walks it
-        young = Node()
-        assert _generation_of(young) == 0
-    assert gc.get_freeze_count() == 0
-    assert _generation_of(kept) == 2
-
-
 def test_the_program_keeps_what_it_loaded_set_aside(monkeypatch) -> None:
     monkeypatch.setattr(collector, "_WHOLE_PROCESS", False)
     collector.whole_process()
