@@ -20,7 +20,8 @@ and ``Pieces.context(concept)`` (what else the piece reads of other concepts, su
 compendium's groups of English terms). A piece is therefore never reused
 for a concept whose file, see-also targets or referenced labels changed.
 
-**Layout: a pack and an index per slot.** ``pack`` holds pieces one after the other
+**Layout: a pack and an index per slot** (:mod:`glossary.piece_pack`). ``pack`` holds
+pieces one after the other
 (:data:`PACK_MAGIC` and a random pack id first); ``index`` says which: the slot key, the
 pack id, then the pieces of the last run *in its output's order* (16-byte key, offset,
 length), with what :func:`replay` needs (an identity, the caller's record, the head,
@@ -52,51 +53,35 @@ See bench/RESULTS.md.
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
 import hashlib
 import io
-import os
-import stat
-import sys
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import outputs_state, textfile
+from glossary import outputs_state, piece_pack, textfile
 from glossary.formats import pieces as pieces_mod
 from glossary.model import Concept
+from glossary.piece_pack import (
+    INDEX_MAGIC,
+    INDEX_NAME,
+    PACK_MAGIC,
+    PACK_NAME,
+    Index,
+    Pack,
+    Piece,
+    Span,
+    parse_index,
+)
 
 #: Bumped whenever the layout of the pack or the index changes.
 STORE_FORMAT = 2
-PACK_MAGIC = b"glossary-piece-pack 2\n"
-INDEX_MAGIC = b"glossary-piece-index 2 " + sys.byteorder.encode("ascii") + b"\n"
 DIR_NAME = "pieces"
-PACK_NAME = "pack"
-INDEX_NAME = "index"
-_KEY_BYTES = 16
-_LENGTH_BYTES = 4
-_ID_BYTES = 16  # hex digits of a pack id
 #: A pack is rewritten when it holds more than twice the bytes its index uses, plus this.
 _SLACK = 1 << 20
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Bytes ``start:stop`` of the open pack (pieces taken from it, not read)."""
-
-    start: int
-    stop: int
-
-    def __len__(self) -> int:
-        return self.stop - self.start
-
-
-#: A chunk of an output: bytes made by this run, or a span of the pack.
-Piece = bytes | memoryview | Span
 
 code_digest = outputs_state.code_digest  # the package's code, digested once per process
 
@@ -167,214 +152,7 @@ def _with_context(key: bytes, context: str) -> bytes:
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                           digest_size=_KEY_BYTES).digest()
-
-
-@dataclass(frozen=True)
-class Index:
-    """A slot's index: which pieces of which pack, in the last run's order."""
-
-    pack_id: bytes
-    ident: bytes  # the manifest identity (:func:`manifest_id`), or b"-"
-    record: bytes
-    head: bytes
-    tail: bytes
-    separator: bytes
-    keys: list[bytes]
-    offsets: array[int]
-    lengths: array[int]
-
-    def encode(self, slot_key: str) -> bytes:
-        parts: list[bytes] = [INDEX_MAGIC, slot_key.encode("ascii"), b"\n", self.pack_id,
-                              b"\n", self.ident, b"\n", str(len(self.keys)).encode(), b"\n"]
-        for data in (self.record, self.head, self.tail, self.separator):
-            parts += (len(data).to_bytes(_LENGTH_BYTES, "big"), data)
-        parts += (b"".join(self.keys), self.offsets.tobytes(), self.lengths.tobytes())
-        return b"".join(parts)
-
-
-def _chunk(data: bytes, at: int) -> tuple[bytes, int] | None:
-    end = at + _LENGTH_BYTES
-    if end > len(data):
-        return None
-    stop = end + int.from_bytes(data[at:end], "big")
-    return (data[end:stop], stop) if stop <= len(data) else None
-
-
-def parse_index(data: bytes, slot_key: str) -> Index | None:
-    """The index in ``data``, or None when it is not a whole index of this slot key
-    (damaged, truncated, foreign, other version or byte order)."""
-    head = INDEX_MAGIC + slot_key.encode("ascii") + b"\n"
-    if not data.startswith(head):
-        return None
-    lines = data[len(head):].split(b"\n", 3)
-    if len(lines) != 4 or len(lines[0]) != _ID_BYTES or not lines[2].isdigit():
-        return None
-    pack_id, ident, count, rest = lines[0], lines[1], int(lines[2]), lines[3]
-    chunks: list[bytes] = []
-    at = 0
-    for _ in range(4):
-        found = _chunk(rest, at)
-        if found is None:
-            return None
-        chunks.append(found[0])
-        at = found[1]
-    numbers = rest[at + count * _KEY_BYTES:]
-    offsets, lengths = array("Q"), array("Q")
-    if len(numbers) != count * (offsets.itemsize + lengths.itemsize):
-        return None
-    offsets.frombytes(numbers[:count * offsets.itemsize])
-    lengths.frombytes(numbers[count * offsets.itemsize:])
-    keys = [rest[i:i + _KEY_BYTES] for i in range(at, at + count * _KEY_BYTES, _KEY_BYTES)]
-    record, head, tail, separator = chunks
-    return Index(pack_id, ident, record, head, tail, separator, keys, offsets, lengths)
-
-
-class Pack:
-    """An open pack. Its pieces are not read into memory: :meth:`write` has the kernel
-    copy them into the output file (:func:`os.copy_file_range`), or reads just them
-    when the output is not a regular file. Why: a one-edit build reads and writes every
-    whole-file output, ~100 MB at 10,000 concepts; reading the packs into memory, then
-    joining and writing the pieces, cost 0.03 s per 20 MB more than the kernel's copy
-    (measured: 21.7 MB, 0.032-0.040 s against 0.007-0.016 s)."""
-
-    def __init__(self, fd: int, size: int) -> None:
-        self.fd = fd
-        self.size = size
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
-
-    def read(self, span: Span) -> bytes:
-        """The bytes of ``span``; OSError when the pack is shorter than it was."""
-        parts = []
-        at = span.start
-        while at < span.stop:
-            part = os.pread(self.fd, span.stop - at, at)
-            if not part:
-                raise OSError(errno.EIO, "a piece store pack shrank while it was read")
-            parts.append(part)
-            at += len(part)
-        return b"".join(parts)
-
-    def write(self, chunks: Iterable[Piece], out: IO[bytes]) -> None:
-        """Write ``chunks`` to ``out`` in order: bytes as they are, spans copied from
-        the pack (by the kernel when ``out`` is a regular file it may copy into)."""
-        chunks = list(chunks)
-        if sum(isinstance(chunk, Span) for chunk in chunks) > _MANY_SPANS:
-            # many small spans (a format with a separator: one span per piece): one
-            # read of the pack beats a system call per piece (10,000 JSON pieces:
-            # 0.1 s of copy_file_range calls)
-            whole = memoryview(self.read(Span(0, self.size)))
-            chunks = [whole[c.start:c.stop] if isinstance(c, Span) else c for c in chunks]
-        target = _copy_target(out)
-        copied_to = None  # the descriptor the kernel copied into, if it did
-        batch: list[bytes | memoryview] = []
-        for chunk in chunks:
-            if not isinstance(chunk, Span):
-                batch.append(chunk)
-                if len(batch) >= 512:  # a few hundred pieces per write: bounded memory
-                    out.write(b"".join(batch))
-                    batch.clear()
-                continue
-            if batch:
-                out.write(b"".join(batch))
-                batch.clear()
-            if target is not None:
-                out.flush()
-                at = self._copy(chunk, target)
-                copied_to = target
-                if at == chunk.stop:
-                    continue
-                target = None  # the kernel cannot copy here: read what is left
-                chunk = Span(at, chunk.stop)
-            out.write(self.read(chunk))
-        if batch:
-            out.write(b"".join(batch))
-        if copied_to is not None:  # the handle learns where the kernel left the offset
-            out.flush()
-            out.seek(os.lseek(copied_to, 0, os.SEEK_CUR))
-
-    def _copy(self, span: Span, target: int) -> int:
-        """Copy ``span`` to ``target`` at its offset; where it stopped (``span.stop``,
-        or earlier when the file systems do not allow it)."""
-        at = span.start
-        while at < span.stop:
-            try:
-                done = os.copy_file_range(self.fd, target, span.stop - at, at)
-            except OSError as exc:
-                if exc.errno in _NO_COPY:
-                    return at
-                raise
-            if not done:
-                raise OSError(errno.EIO, "a piece store pack shrank while it was read")
-            at += done
-        return at
-
-
-#: More spans than this in one output: the pack is read once instead (:meth:`Pack.write`).
-_MANY_SPANS = 256
-#: copy_file_range cannot copy between these files: read and write instead.
-_NO_COPY = frozenset({errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP,
-                      errno.EBADF, errno.EPERM, errno.ETXTBSY})
-
-
-def _copy_target(out: IO[bytes]) -> int | None:
-    """The descriptor of ``out`` when the kernel may copy into it: a regular file not
-    opened for appending; else None (a pipe, a terminal, a buffer in memory)."""
-    if not hasattr(os, "copy_file_range"):
-        return None
-    try:
-        fd = out.fileno()
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND:
-            return None
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return None
-    return fd
-
-
-def _open_pack(path: Path, index: Index) -> Pack | None:
-    """The pack an index names, open; None when it is missing, not that pack, or too
-    short for the index's pieces."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    pack = Pack(fd, 0)
-    try:
-        magic = PACK_MAGIC + index.pack_id + b"\n"
-        st = os.fstat(fd)
-        size = st.st_size
-        if stat.S_ISREG(st.st_mode) and os.pread(fd, len(magic), 0) == magic and (
-                not index.keys
-                or max(map(int.__add__, index.offsets, index.lengths)) <= size):
-            pack.size = size
-            return pack
-    except OSError:
-        pass
-    pack.close()
-    return None
-
-
-def _append(path: Path, pack_id: bytes, data: bytes) -> int | None:
-    """Append ``data`` to the pack at ``path`` in one ``O_APPEND`` write; the offset it
-    landed at, or None (the file is not that pack any more, or cannot be written)."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        magic = PACK_MAGIC + pack_id + b"\n"
-        if os.pread(fd, len(magic), 0) != magic or os.write(fd, data) != len(data):
-            return None
-        return os.lseek(fd, 0, os.SEEK_CUR) - len(data)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+                           digest_size=piece_pack.KEY_BYTES).digest()
 
 
 class Slot:
@@ -386,7 +164,7 @@ class Slot:
         digest = hashlib.sha256(f"{STORE_FORMAT}\0{code_digest()}\0{source.parse_key}\0"
                                 f"{slot}\0{pieces_key}".encode())
         self.key = digest.hexdigest()
-        self.index = _read_index(self.dir, self.key)
+        self.index = piece_pack.read_index(self.dir, self.key)
         self.made: list[str] = []  # ids of the concepts whose piece was made
         self.reused = 0
         self.complete = True  # False: a concept not from terms/ (nothing is saved)
@@ -408,7 +186,7 @@ class Slot:
             keys = [key if key is None else _with_context(key, context(concept))
                     for key, concept in zip(keys, concepts, strict=True)]
         index = self.index
-        pack = _open_pack(self.dir / PACK_NAME, index) if index is not None else None
+        pack = piece_pack.open_pack(self.dir / PACK_NAME, index) if index is not None else None
         if index is None or pack is None:
             found = [-1] * len(keys)
             offsets: Any = ()
@@ -499,7 +277,7 @@ class Slot:
         path = self.dir / PACK_NAME
         if old is not None and pack is not None:
             appended = b"".join(self.fresh)
-            start = _append(path, old.pack_id, appended) if appended else pack.size
+            start = piece_pack.append(path, old.pack_id, appended) if appended else pack.size
             if start is not None and start + len(appended) <= 2 * sum(lengths) + _SLACK:
                 offsets = array("Q", (0 if at < 0 else old.offsets[at] for at in self.found))
                 for i, at in enumerate(self.found):
@@ -507,40 +285,18 @@ class Slot:
                         offsets[i] = start
                         start += lengths[i]
                 return old.pack_id, offsets
-        pack_id = os.urandom(_ID_BYTES // 2).hex().encode("ascii")
+        pack_id = piece_pack.new_pack_id()
         magic = PACK_MAGIC + pack_id + b"\n"
         chunks = [magic, *self.out]
         if not textfile.write_build_with(
                 path, lambda out: pack.write(chunks, out) if pack is not None
                 else out.writelines(chunks)):  # type: ignore[arg-type]  # no span then
             return None
-        _remove_others(self.dir)
+        piece_pack.remove_others(self.dir)
         offsets = array("Q", [len(magic)])
         for length in lengths[:-1]:
             offsets.append(offsets[-1] + length)
         return pack_id, offsets[:len(lengths)]
-
-
-def _remove_others(folder: Path) -> None:
-    """Remove what else a slot's folder holds (an earlier layout's files: 32 shards and a
-    manifest per slot, as large as the pack); temporary files of runs in progress (their
-    names start with a dot) are left alone."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        if name not in (PACK_NAME, INDEX_NAME) and not name.startswith("."):
-            with contextlib.suppress(OSError):
-                (folder / name).unlink()
-
-
-def _read_index(folder: Path, slot_key: str) -> Index | None:
-    try:
-        data = textfile.read_build_file(folder / INDEX_NAME)
-    except OSError:  # missing, unreadable, a directory …: no pieces
-        return None
-    return parse_index(data, slot_key)
 
 
 def manifest_id(parse_key: str, slot: str, *inputs: object) -> str:
@@ -591,7 +347,7 @@ def replay(cache_dir: Path, slot: str, ident: str) -> Recorded | None:
     index = parse_index(data, slot_key.decode("ascii"))
     if index is None or index.ident != ident.encode("ascii"):
         return None
-    pack = _open_pack(folder / PACK_NAME, index)
+    pack = piece_pack.open_pack(folder / PACK_NAME, index)
     if pack is None:
         return None
     out: list[Piece] = [index.head]

@@ -22,7 +22,7 @@ LAYERS = {
     "glossary.source": 1, "glossary.validate": 1, "glossary.store": 1, "glossary.formats": 1,
     "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1, "glossary.search": 1,
     # 2: the project's checked glossary (parse cache + validation)
-    "glossary.loader": 2, "glossary.piece_store": 2,
+    "glossary.loader": 2, "glossary.piece_store": 2, "glossary.piece_pack": 2,
     # 3: what a command does
     "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
     "glossary.exporting": 3, "glossary.locale_catalogs": 3, "glossary.api": 3,

@@ -16,7 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from glossary import exporting, loader, locale_catalogs, piece_store, pipeline, selection
+from glossary import (
+    exporting,
+    loader,
+    locale_catalogs,
+    piece_pack,
+    piece_store,
+    pipeline,
+    selection,
+)
 from glossary.config import Settings, load_settings
 from glossary.errors import FormatError
 from glossary.formats import jsonfmt, po
@@ -121,7 +129,7 @@ def indexes(config: Settings, fmt: str = "") -> list[piece_store.Index]:
         key = data[len(piece_store.INDEX_MAGIC):len(piece_store.INDEX_MAGIC) + 64].decode()
         index = piece_store.parse_index(data, key)
         assert index is not None, path
-        pack = piece_store._open_pack(path.with_name(piece_store.PACK_NAME), index)
+        pack = piece_pack.open_pack(path.with_name(piece_store.PACK_NAME), index)
         assert pack is not None
         pack.close()
         found.append(index)
@@ -544,7 +552,7 @@ def test_an_export_to_a_file_copies_the_stored_pieces(settings: Settings, monkey
     """Exported to a file, warm and replayed, each output is a cold export's bytes; the
     stored pieces are copied by the kernel, read instead where it refuses, and the
     pack read whole when an output has many spans (``many``: how many are many)."""
-    monkeypatch.setattr(piece_store, "_MANY_SPANS", many)
+    monkeypatch.setattr(piece_pack, "_MANY_SPANS", many)
     for name, options in EXPORTS:
         exporting.export_file(settings, name, tmp_path / "first", options)  # stores
     backdate_terms(settings)
@@ -599,12 +607,12 @@ def test_a_pack_cut_short_after_it_was_opened_is_an_error_not_a_short_file(
     exported(settings, "csv", WriteOptions())
     (index,) = indexes(settings, "csv")
     path = next(store_dir(settings).glob(f"csv*/{piece_store.PACK_NAME}"))
-    pack = piece_store._open_pack(path, index)
+    pack = piece_pack.open_pack(path, index)
     assert pack is not None
     try:
         with open(path, "r+b") as handle:  # damage from outside, after the checks
             handle.truncate(pack.size // 2)
-        span = piece_store.Span(len(piece_store.PACK_MAGIC), pack.size)
+        span = piece_pack.Span(len(piece_store.PACK_MAGIC), pack.size)
         for out in (io.BytesIO(), open(tmp_path / "out", "wb")):  # noqa: SIM115
             with out, pytest.raises(OSError, match="shrank"):
                 pack.write([span], out)
