@@ -19,6 +19,16 @@ SHARED = ROOT.parent / "shared"
 SAMPLES = SHARED / "samples"
 
 
+def add_openness(project: Path) -> None:
+    """Add a concept to the mini glossary: ``openness``, a copy of ``transparency``
+    with its own English and Khmer terms."""
+    text = (project / "terms" / "transparency.toml").read_text(encoding="utf-8")
+    (project / "terms" / "openness.toml").write_text(
+        text.replace('id = "transparency"', 'id = "openness"')
+        .replace('text = "transparency"', 'text = "openness"')
+        .replace('text = "តម្លាភាព"', 'text = "ភាពបើកចំហ"'), encoding="utf-8")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project folder with the mini glossary in terms/ and a pyproject.toml."""

@@ -15,6 +15,7 @@ from glossary.config import load_settings
 from glossary.site import print_pages, print_rows
 from glossary.site.templating import Renderer
 from glossary.site.writer import digest
+from tests.conftest import add_openness
 
 
 @pytest.fixture
@@ -125,11 +126,7 @@ def _retire(project: Path) -> None:
 
 
 def _add_and_remove(project: Path) -> None:
-    text = (project / "terms" / "transparency.toml").read_text(encoding="utf-8")
-    (project / "terms" / "openness.toml").write_text(
-        text.replace('id = "transparency"', 'id = "openness"')
-        .replace('text = "transparency"', 'text = "openness"')
-        .replace('text = "តម្លាភាព"', 'text = "ភាពបើកចំហ"'), encoding="utf-8")
+    add_openness(project)
     (project / "terms" / "hallucination.toml").unlink()
 
 

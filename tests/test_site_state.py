@@ -18,6 +18,7 @@ from glossary.site import build as site_build
 from glossary.site import pages, state, templating
 from glossary.site.i18n import PACKAGE_LOCALE
 from glossary.site.writer import SiteWriter
+from tests.conftest import add_openness
 
 DEFINITION = ("text = \"The principle that people affected by an AI system are told",
               "text = \"The principle that everyone affected by an AI system is told")
@@ -128,11 +129,7 @@ def _removed(project: Path) -> None:
 
 
 def _added(project: Path) -> None:
-    text = (project / "terms" / "transparency.toml").read_text(encoding="utf-8")
-    (project / "terms" / "openness.toml").write_text(
-        text.replace('id = "transparency"', 'id = "openness"')
-        .replace('text = "transparency"', 'text = "openness"')
-        .replace('text = "តម្លាភាព"', 'text = "ភាពបើកចំហ"'), encoding="utf-8")
+    add_openness(project)
 
 
 CHANGES: dict[str, Callable[[Path], None]] = {

@@ -250,13 +250,7 @@ class _EntryReader:
                     meta = None
                 review.transaction(child)
             elif name == "note" and _is_meta(content := self.text(child), self.own):
-                if review is None and meta is None:
-                    meta = content
-                else:
-                    if review is None:
-                        review = self.review_parts(meta)
-                        meta = None
-                    review.take(content)
+                review, meta = self.meta_note(content, review, meta)
             else:
                 self.skip(f"definition {cat}")
         if text is None:
@@ -297,13 +291,7 @@ class _EntryReader:
                 elif what is _RATIONALE and rationale is None:
                     rationale = content[len(RATIONALE_PREFIX):]
                 elif what is _META:
-                    if review is None and meta is None:
-                        meta = content
-                    else:
-                        if review is None:
-                            review = self.review_parts(meta)
-                            meta = None
-                        review.take(content)
+                    review, meta = self.meta_note(content, review, meta)
                 else:
                     note = content if note is None else f"{note}\n{content}"
             elif name == "termGrp" or name == "termNoteGrp":  # ntig; grouped notes
@@ -357,6 +345,18 @@ class _EntryReader:
         if meta is None:
             return _EMPTY_REVIEW if self.own else None
         return self._reviews.get(meta) or self.review_parts(meta).build()
+
+    def meta_note(self, content: str, review: _ReviewParts | None, meta: str | None
+                  ) -> tuple[_ReviewParts | None, str | None]:
+        """Take one glossary:… note of a term or definition: the first stays a plain
+        string (``meta``, the common case of one review note), a second one starts a
+        :class:`_ReviewParts` that collects them all. Returns (review, meta)."""
+        if review is None and meta is None:
+            return None, content
+        if review is None:
+            review = self.review_parts(meta)
+        review.take(content)
+        return review, None
 
     def review_parts(self, note: str | None) -> _ReviewParts:
         """A review record's parts, from ``note`` (a glossary:… note) if there is one."""
