@@ -15,7 +15,7 @@ import pytest
 
 from glossary import loader, lock
 from glossary.config import load_settings
-from glossary.lock import LOCK_NAME, terms_read_lock
+from glossary.lock import LOCK_NAME, remove_stale_temporaries, terms_read_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,3 +120,32 @@ def test_glossary_commands_wait_for_a_writer(project: Path, command: list[str]) 
 def test_the_lock_file_is_git_ignored() -> None:
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert LOCK_NAME in ignored
+
+
+def test_stale_temporaries_are_removed_below_the_folder_and_nothing_else(tmp_path: Path
+                                                                          ) -> None:
+    """What a killed writer leaves (``.NAME.XXXX.tmp``) goes, at any depth; files that
+    only look alike (no leading dot, a folder, a link) stay, and a link is not followed."""
+    build = tmp_path / "build"
+    deep = build / "site" / "concepts"
+    deep.mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ".theirs.1.tmp").write_text("not ours")
+    stale = [build / ".glossary.tbx.abc.tmp", deep / ".c-1.html.42.tmp"]
+    kept = [build / "glossary.tbx", deep / "c-1.html", build / "notes.tmp",
+            build / ".hidden"]
+    for path in stale + kept:
+        path.write_text("x")
+    (build / ".folder.tmp").mkdir()
+    (build / ".link.1.tmp").symlink_to(outside / ".theirs.1.tmp")
+    (build / "elsewhere").symlink_to(outside)
+    (deep / ".top.tmp").write_text("x")
+
+    assert remove_stale_temporaries(build, recursive=False) == 1
+    assert not stale[0].exists() and stale[1].exists()
+    assert remove_stale_temporaries(build) == 2
+    assert not stale[1].exists() and not (deep / ".top.tmp").exists()
+    assert all(path.exists() for path in kept)
+    assert (build / ".folder.tmp").is_dir() and (build / ".link.1.tmp").is_symlink()
+    assert (outside / ".theirs.1.tmp").read_text() == "not ours"
