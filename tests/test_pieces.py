@@ -296,6 +296,29 @@ def test_a_changed_concept_never_gets_its_old_piece(settings: Settings) -> None:
     assert_exports_are_cold(settings)
 
 
+def test_json_pieces_keep_their_commas_when_the_first_concepts_change(settings: Settings
+                                                                      ) -> None:
+    """JSON's pieces are kept with the comma in front, and the array's first piece is
+    written without it, whether it comes from the pack or was just made: edits of the
+    first concepts, and approvals that make the first non-empty piece of the approved
+    export another one."""
+    both = (WriteOptions(), WriteOptions(approved_only=True))
+    for options in both:
+        exported(settings, "json", options)
+    first, second = (c.id for c in loader.load_valid(settings).glossary.concepts[:2])
+    for target, change in [(first, lambda c: _set_definition(c, "First, edited.")),
+                           (second, lambda c: _approve(c, True)),
+                           (first, lambda c: _approve(c, True)),
+                           (second, lambda c: _set_definition(c, "Second, edited.")),
+                           (first, lambda c: _approve(c, False))]:
+        _edit(settings, target, change)
+        for options in both:
+            data = exported(settings, "json", options)
+            assert data == cold_export(settings, "json", options), (target, options)
+            json.loads(data)
+            assert exported(settings, "json", options) == data  # replayed from the store
+
+
 def test_a_see_also_targets_new_label_reaches_the_pieces_that_point_to_it(
         settings: Settings) -> None:
     """ai-model's TBX entry names machine-learning's English term (a cross-reference
