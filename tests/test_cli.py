@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import tomllib
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glossary.cli import main
-from glossary.cli.app import readable_json
+from glossary.cli.app import Progress, readable_json
 
 
 def test_help_lists_every_command(cli) -> None:
@@ -158,3 +160,27 @@ def test_new_refuses_a_khmer_vowel_typed_before_its_consonant(cli, project) -> N
     assert not (project / "terms" / "khmer-x.toml").exists()
     ok = cli("new", "khmer-x", "--en", "Khmer x", "--km", "\u1781\u17d2\u1798\u17c2\u179a")
     assert ok.exit_code == 0, ok.output
+
+
+def test_the_progress_bar_counts_files_only_on_a_terminal(monkeypatch) -> None:
+    """``build`` counts terms/ for its progress bar only when there is a bar to show."""
+    counted: list[int] = []
+
+    def count() -> int:
+        counted.append(3)
+        return 3
+
+    with Progress("reading terms/", count) as update:
+        assert update is None
+    assert counted == []
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with Progress("reading terms/", count) as update:
+        assert update is not None
+        update(3)
+    assert counted == [3]
+    assert "reading terms/" in sys.stderr.getvalue()

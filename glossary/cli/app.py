@@ -218,9 +218,11 @@ def format_option(*choices: str) -> Callable[[Any], Any]:
 
 
 class Progress:
-    """A click progress bar on a terminal; nothing when output is piped."""
+    """A click progress bar on a terminal; nothing when output is piped. ``length``:
+    the bar's length, or a function that counts it, called only when there is a bar
+    (counting 10,000 concept files costs a listing of terms/)."""
 
-    def __init__(self, label: str, length: int | None = None) -> None:
+    def __init__(self, label: str, length: int | Callable[[], int] | None = None) -> None:
         self.enabled = sys.stderr.isatty()
         self.label, self.length = label, length
         self._bar: Any = None
@@ -228,7 +230,8 @@ class Progress:
     def __enter__(self) -> Callable[[int], None] | None:
         if not self.enabled:
             return None
-        self._bar = click.progressbar(length=self.length, label=self.label, file=sys.stderr)
+        length = self.length() if callable(self.length) else self.length
+        self._bar = click.progressbar(length=length, label=self.label, file=sys.stderr)
         self._bar.__enter__()
         return self._bar.update
 

@@ -81,9 +81,7 @@ def build(obj: Context, only: tuple[str, ...], strict: bool, timings: bool) -> N
     with user_errors():
         settings = obj.settings()
         targets = only or None
-        count = sum(1 for _ in settings.terms_dir.glob("*.toml")) if settings.terms_dir.is_dir() \
-            else 0
-        with Progress("reading terms/", count) as progress:
+        with Progress("reading terms/", lambda: _concept_files(settings.terms_dir)) as progress:
             report = pipeline.build(settings, targets, strict=strict, progress=progress)
     echo(f"built {report.concepts} concepts, {report.terms} terms "
                f"(revision {report.revision})")
@@ -98,6 +96,15 @@ def build(obj: Context, only: tuple[str, ...], strict: bool, timings: bool) -> N
         wall = report.load_wall + sum(r.wall for r in report.targets)
         echo(f"  reading terms/: {_seconds(report.load_cpu, report.load_wall)}; "
              f"in all: {_seconds(cpu, wall)}")
+
+
+def _concept_files(terms_dir: Path) -> int:
+    """How many concept files terms/ has: the length of the progress bar."""
+    try:
+        with os.scandir(terms_dir) as entries:
+            return sum(1 for entry in entries if entry.name.endswith(".toml"))
+    except OSError:
+        return 0
 
 
 def _seconds(cpu: float, wall: float) -> str:
