@@ -17,6 +17,7 @@ from typing import IO, Any
 from glossary import formats, piece_store, selection, textfile, unsafe
 from glossary.errors import FormatError
 from glossary.formats.options import WriteOptions
+from glossary.kept_blocks import KeptBlocks
 from glossary.model import Glossary
 
 XML_FORMATS = ("tbx", "xlsx")
@@ -24,7 +25,9 @@ XML_FORMATS = ("tbx", "xlsx")
 #: piece store. A PO compendium is too (``po.CompendiumPieces``).
 WHOLE_FILE_PIECES = frozenset({"tbx", "csv", "json", "omegat", "po"})
 #: Formats whose pieces make a part that a function of the module then wraps: XLSX's
-#: pieces are its worksheet, which ``xlsx.package`` zips into the workbook.
+#: pieces are its worksheet, which ``xlsx.package(part, lengths, keys, kept)`` zips
+#: into the workbook, with the deflated blocks of unchanged pieces kept between runs
+#: (:mod:`glossary.kept_blocks`).
 WRAPPED_PIECES = {"xlsx": "package"}
 #: The problems of ``check`` that every character XML cannot hold has (validate's
 #: ``check_text`` and ``check_xml_chars``): only concepts with one are looked at.
@@ -91,9 +94,14 @@ def write(name: str, glossary: Glossary, out: IO[bytes],
         return
     if name in WRAPPED_PIECES:  # the part through the store, then the module wraps it
         part = io.BytesIO()
-        piece_store.write(make(glossary, options), glossary.concepts, part, known.source,
-                          _slot(name, options))
-        out.write(getattr(module, WRAPPED_PIECES[name])(part.getvalue()))
+        slot = _slot(name, options)
+        stored = piece_store.write(make(glossary, options), glossary.concepts, part,
+                                   known.source, slot)
+        assert stored is not None  # there is a source
+        kept = KeptBlocks(known.source.cache_dir, slot, stored.key)
+        out.writelines(getattr(module, WRAPPED_PIECES[name])(
+            part.getvalue(), stored.lengths, stored.keys, kept))
+        kept.save()
         return
     concepts = glossary.concepts
     if name == "po":  # the catalog selects by itself (see formats.po.write)

@@ -23,6 +23,7 @@ LAYERS = {
     "glossary.site": 1, "glossary.stats": 1, "glossary.versions": 1, "glossary.search": 1,
     # 2: the project's checked glossary (parse cache + validation)
     "glossary.loader": 2, "glossary.piece_store": 2, "glossary.piece_pack": 2,
+    "glossary.kept_blocks": 2,
     # 3: what a command does
     "glossary.pipeline": 3, "glossary.review": 3, "glossary.imports": 3, "glossary.qa": 3,
     "glossary.exporting": 3, "glossary.locale_catalogs": 3, "glossary.api": 3,
@@ -36,7 +37,8 @@ FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
                   "glossary.imports.records", "glossary.textfile", "glossary.output",
                   "glossary.unsafe", "glossary.limits", "glossary.pairs",
                   "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
-                  "glossary.formats.options", "glossary.formats.pieces", "glossary.selection")
+                  "glossary.formats.options", "glossary.formats.pieces", "glossary.selection",
+                  "glossary.formats.zipped")
 
 
 def module_name(path: Path) -> str:
