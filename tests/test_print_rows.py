@@ -62,7 +62,8 @@ def test_an_edit_renders_only_its_rows(project: Path, tmp_path: Path, rendered) 
     assert _pages(settings.build_dir / "site") == _pages(_clean_site(project, tmp_path))
 
 
-@pytest.mark.parametrize("damage", ["page", "same-size", "state", "keys", "damaged-keys"])
+@pytest.mark.parametrize("damage", ["page", "same-size", "state", "keys", "damaged-keys",
+                                    "lengths"])
 def test_rows_are_reused_only_from_the_page_they_were_made_for(
         project: Path, tmp_path: Path, rendered, damage: str) -> None:
     settings = load_settings(cwd=project)
@@ -79,6 +80,12 @@ def test_rows_are_reused_only_from_the_page_they_were_made_for(
         os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     elif damage == "state":
         state.write_text("{not json", encoding="utf-8")
+    elif damage == "lengths":  # a sound file whose rows do not add up to the page's
+        head, _, body = state.read_bytes().partition(b"\n")
+        data = json.loads(body)
+        data["pages"]["print.html"]["lengths"][0] += 1
+        body = json.dumps(data).encode()
+        state.write_bytes(digest(body).encode() + b"\n" + body)
     else:
         head, _, body = state.read_bytes().partition(b"\n")
         assert head == digest(body).encode()

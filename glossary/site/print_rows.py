@@ -16,10 +16,11 @@ rows are cut out of the old page at their ``</tr>`` (a row's text is escaped, so
 holds no ``<``). The page comes out the same bytes either way.
 
 When the build knows which concepts changed since the last one (:mod:`glossary.site.state`),
-:meth:`PrintRows.patch` does not even make the page's rows: each kept row's concept id is
-kept too, so the rows of the changed concepts are taken out of the old page, theirs made
-again and put where they sort among the others (whose order cannot have changed), and
-every other row is the old page's bytes.
+:meth:`PrintRows.patch` does not even make the page's rows: each kept row's concept id and
+length are kept too, so the rows of the changed concepts are cut out of the old page,
+theirs made again and put where they sort among the others (whose order cannot have
+changed), and every other run of rows is one slice of the old page's bytes (10,000
+rows: the page is not split into rows, 12 ms a page before).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import marshal
 import os
 from collections.abc import Callable, Container
 from dataclasses import replace
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,7 @@ from glossary.site.views import PageInfo, PrintRow, PrintView
 from glossary.site.writer import SiteWriter, digest
 
 STATE_NAME = "site-print-rows.json"
-STATE_VERSION = 3  # 2: with each row's concept id; 3: a digest of the file first
+STATE_VERSION = 4  # 2: each row's concept id; 3: a digest of the file first; 4: lengths
 ROWS_TEMPLATE = "print_rows.html"
 MARK = "<!--glossary-print-row-->\n"
 _BODY_START, _BODY_END, _ROW_END = b"<tbody>\n", b"</tbody>", b"</tr>\n"
@@ -69,8 +71,8 @@ class PrintRows:
         self.path = cache_dir / STATE_NAME
         self.writer = writer
         self.old: dict[str, dict[str, Any]] = {}
-        #: page -> (global key, row keys, row concept ids)
-        self.new: dict[str, tuple[str, list[str], list[str]]] = {}
+        #: page -> (global key, row keys, row concept ids, row lengths in bytes)
+        self.new: dict[str, tuple[str, list[str], list[str], list[int]]] = {}
         self._keys: dict[int, tuple[PrintRow, str]] = {}  # id(row) -> (row, key)
         try:
             head, _, body = textfile.read_build_file(self.path).partition(b"\n")
@@ -86,9 +88,12 @@ class PrintRows:
                             if isinstance(entry, dict) and isinstance(entry.get("digest"), str)
                             and isinstance(entry.get("keys"), list)
                             and isinstance(entry.get("ids"), list)
+                            and isinstance(entry.get("lengths"), list)
                             and len(entry["ids"]) == len(entry["keys"])
+                            == len(entry["lengths"])
                             and all(isinstance(k, str) for k in entry["keys"])
-                            and all(isinstance(k, str) for k in entry["ids"])}
+                            and all(isinstance(k, str) for k in entry["ids"])
+                            and all(type(n) is int and n > 0 for n in entry["lengths"])}
 
     def page(self, page: PageInfo, view: PrintView, global_key: str, render_rows: Any,
              render: Any) -> bytes:
@@ -105,7 +110,8 @@ class PrintRows:
         for i, text in zip(missing, self._render(page, [view.rows[i] for i in missing],
                                                  render_rows), strict=True):
             html[i] = text
-        self.new[page.out_path] = (global_key, keys, [row.concept.id for row in view.rows])
+        self.new[page.out_path] = (global_key, keys, [row.concept.id for row in view.rows],
+                                   [len(text) for text in html])
         return self._around(page, view, html, render)
 
     def patch(self, page: PageInfo, view: PrintView, changed: set[str],
@@ -118,27 +124,51 @@ class PrintRows:
         the other rows keep theirs). ``known``: the glossary's concept ids. ``view``:
         the page without its rows (``count`` says how many). None when the last page
         cannot be used: the caller makes the page whole."""
-        found = self._old_rows(page.out_path, global_key)
+        found = self._old_page(page.out_path, global_key)
         if found is None:
             return None
+        raw, start = found
         entry = self.old[page.out_path]
-        kept = [(cid, key, html) for cid, key, html in zip(entry["ids"], entry["keys"], found,
-                                                            strict=True)
-                if cid not in changed and cid in known]
+        ids: list[str] = entry["ids"]
+        keys: list[str] = entry["keys"]
+        lengths: list[int] = entry["lengths"]
+        ends = list(accumulate(lengths, initial=start))  # row i is raw[ends[i]:ends[i + 1]]
+        dropped = {i for i, cid in enumerate(ids) if cid in changed or cid not in known}
+        kept = [i for i in range(len(ids)) if i not in dropped] if dropped \
+            else range(len(ids))
         fresh = sorted(rows.values(), key=lambda row: order(row.concept.id))
-        rendered = self._render(page, fresh, render_rows)
-        merged: list[tuple[str, str, bytes]] = []
-        start = 0
-        for row, html in zip(fresh, rendered, strict=True):
-            at = bisect.bisect_left(kept, order(row.concept.id), lo=start,
-                                    key=lambda item: order(item[0]))
-            merged.extend(kept[start:at])
-            merged.append((row.concept.id, self._key(row), html))
-            start = at
-        merged.extend(kept[start:])
-        self.new[page.out_path] = (global_key, [m[1] for m in merged], [m[0] for m in merged])
-        return self._around(page, replace(view, count=len(merged)), [m[2] for m in merged],
-                            render)
+        # each fresh row goes before the first kept row that sorts after it (old index)
+        before: dict[int, list[tuple[PrintRow, bytes]]] = {}
+        at = 0
+        for row, html in zip(fresh, self._render(page, fresh, render_rows), strict=True):
+            at = bisect.bisect_left(kept, order(row.concept.id), lo=at,
+                                    key=lambda i: order(ids[i]))
+            before.setdefault(kept[at] if at < len(kept) else len(ids), []).append((row, html))
+        view_of = memoryview(raw)
+        parts: list[bytes | memoryview] = []
+        new_ids: list[str] = []
+        new_keys: list[str] = []
+        new_lengths: list[int] = []
+        done = 0  # the old rows before this one are placed
+        for point in sorted(dropped | before.keys()):
+            if point > done:  # a run of kept rows: one slice of the old page
+                parts.append(view_of[ends[done]:ends[point]])
+                new_ids += ids[done:point]
+                new_keys += keys[done:point]
+                new_lengths += lengths[done:point]
+            for row, html in before.get(point, ()):
+                parts.append(html)
+                new_ids.append(row.concept.id)
+                new_keys.append(self._key(row))
+                new_lengths.append(len(html))
+            done = point + 1 if point in dropped else point
+        if done < len(ids):
+            parts.append(view_of[ends[done]:ends[-1]])
+            new_ids += ids[done:]
+            new_keys += keys[done:]
+            new_lengths += lengths[done:]
+        self.new[page.out_path] = (global_key, new_keys, new_ids, new_lengths)
+        return self._around(page, replace(view, count=len(new_ids)), parts, render)
 
     def _render(self, page: PageInfo, rows: list[PrintRow], render_rows: Any) -> list[bytes]:
         if not rows:
@@ -149,7 +179,8 @@ class PrintRows:
         return [text.encode("utf-8") for text in fresh[:-1]]
 
     @staticmethod
-    def _around(page: PageInfo, view: PrintView, html: list[bytes], render: Any) -> bytes:
+    def _around(page: PageInfo, view: PrintView, html: list[bytes] | list[bytes | memoryview],
+                render: Any) -> bytes:
         if not html:  # no rows: the page says so, and has no table
             return str(render(page, replace(view, rows=(), count=0))).encode("utf-8")
         around = render(page, replace(view, rows=(), rows_html=(Markup(_SLOT),)))
@@ -175,12 +206,21 @@ class PrintRows:
 
     def _old_rows(self, rel: str, global_key: str) -> list[bytes] | None:
         """The HTML of each row of the page the last build wrote at ``rel``, in order
-        (None when there is none, or the templates or catalogs changed since:
-        ``global_key``, or the page is not the one the kept keys were made for)."""
+        (None when there is none, or it cannot be used: :meth:`_old_page`)."""
+        found = self._old_page(rel, global_key)
+        if found is None:
+            return None
+        raw, start = found
+        ends = list(accumulate(self.old[rel]["lengths"], initial=start))
+        return [raw[a:b] for a, b in pairwise(ends)]
+
+    def _old_page(self, rel: str, global_key: str) -> tuple[bytes, int] | None:
+        """The page the last build wrote at ``rel`` and where its first row starts; None
+        when there is none, or the templates or catalogs changed since (``global_key``),
+        or the page is not the one the kept keys and lengths were made for."""
         entry = self.old.get(rel)
         if entry is None or entry.get("global") != global_key:
             return None
-        keys: list[str] = entry["keys"]
         try:
             with open(self.writer.root / rel, "rb") as handle:
                 raw = handle.read()
@@ -191,16 +231,17 @@ class PrintRows:
         if _signature(self.writer.root / rel) != entry.get("stat") \
                 and digest(raw) != entry["digest"]:
             return None
-        if not keys:  # a page without rows (no table at all)
-            return []
+        if not entry["keys"]:  # a page without rows (no table at all)
+            return raw, 0
         start = raw.find(_BODY_START)
         end = raw.find(_BODY_END, start)
         if start < 0 or end < 0:
             return None
-        rows = raw[start + len(_BODY_START):end].split(_ROW_END)
-        if len(rows) != len(keys) + 1 or rows[-1]:
+        start += len(_BODY_START)
+        if start + sum(entry["lengths"]) != end \
+                or not raw.startswith(_ROW_END, end - len(_ROW_END)):
             return None
-        return [row + _ROW_END for row in rows[:-1]]
+        return raw, start
 
     def save(self) -> None:
         """Keep the row keys of the print pages this build wrote (with the digest of
@@ -210,9 +251,10 @@ class PrintRows:
             if rel in self.new:
                 written = self.writer.digest_of(rel)
                 if written:
-                    global_key, keys, ids = self.new[rel]
+                    global_key, keys, ids, lengths = self.new[rel]
                     pages[rel] = {"digest": written, "global": global_key, "keys": keys,
-                                  "ids": ids, "stat": _signature(self.writer.root / rel)}
+                                  "ids": ids, "lengths": lengths,
+                                  "stat": _signature(self.writer.root / rel)}
             elif rel in self.old:
                 pages[rel] = self.old[rel]
         text = json.dumps({"version": STATE_VERSION, "pages": pages}, sort_keys=True,
