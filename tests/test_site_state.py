@@ -209,8 +209,8 @@ def test_an_interrupted_build_is_not_trusted_after_a_revert(project: Path, tmp_p
     _replace(concept, *DEFINITION)
     real = SiteWriter.write
 
-    def fail_after_concepts(self, rel, data, key=""):  # type: ignore[no-untyped-def]
-        real(self, rel, data, key)
+    def fail_after_concepts(self, rel, data, key="", identity=""):  # type: ignore[no-untyped-def]
+        real(self, rel, data, key, identity)
         if rel == "km/concepts/transparency.html":
             raise KeyboardInterrupt
 

@@ -249,7 +249,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                                            known, global_key, renderer)
             if data is None:
                 data = render(page, spec.view_for(lang))
-            writer.write(page.out_path, data, key)
+            writer.write(page.out_path, data, key,
+                         print_rows.identity(page.out_path) if print_rows is not None else "")
     if print_rows is not None:
         print_rows.save()
     if km_keys.computed:

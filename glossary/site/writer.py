@@ -260,10 +260,12 @@ class SiteWriter:
             if self._claimed.pop(rel, None) is not None:
                 self.stats.skipped_render -= 1
 
-    def write(self, rel: str, data: str | bytes, key: str = "") -> None:
-        """Write ``data`` to ``root/rel`` unless it already holds exactly these bytes."""
+    def write(self, rel: str, data: str | bytes, key: str = "", identity: str = "") -> None:
+        """Write ``data`` to ``root/rel`` unless it already holds exactly these bytes.
+        ``identity``: what stands for the bytes' digest in the manifest, when the caller
+        knows what decides them (a print page: :meth:`PrintRows.identity`)."""
         self._claim(rel, key, "")
-        out_digest, written = self.store(rel, data)
+        out_digest, written = self.store(rel, data, identity)
         self.record(rel, key, out_digest, written, claimed=True)
 
     def copy(self, rel: str, source: Path, key: str) -> None:
@@ -300,7 +302,7 @@ class SiteWriter:
                                 hint="remove that symbolic link from the site folder")
             self._made_dirs.add(parent)
 
-    def store(self, rel: str, data: str | bytes) -> tuple[str, bool]:
+    def store(self, rel: str, data: str | bytes, identity: str = "") -> tuple[str, bool]:
         """Write the file without claiming it (:meth:`write` claims it with
         :meth:`record`). Returns its digest and whether it was written.
 
@@ -311,7 +313,7 @@ class SiteWriter:
         build replaces it.
         """
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        out_digest = digest(raw)
+        out_digest = identity or digest(raw)
         path = self._prefix + rel
         old = self._old.get(rel)
         if old is not None and old[1] == out_digest and os.path.isfile(path):
