@@ -45,9 +45,11 @@ class Known:
 
     @classmethod
     def of(cls, loaded: Any, settings: Any) -> Known:
-        by_path = {f.path: f.concept.id for f in loaded.result.files if f.concept is not None}
-        flagged = frozenset(by_path[p.path] for p in loaded.problems
-                            if p.code in CHARACTER_CODES and p.path in by_path)
+        flagged: frozenset[str] = frozenset()
+        paths = {p.path for p in loaded.problems if p.code in CHARACTER_CODES}
+        if paths:  # which concepts those files hold (none on a clean glossary)
+            flagged = frozenset(f.concept.id for f in loaded.result.files
+                                if f.concept is not None and f.path in paths)
         return cls(piece_store.Source.of(loaded, settings.cache_dir), flagged)
 
 

@@ -148,18 +148,21 @@ def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
                       cache.key)
     problems += validate.cross_file_problems(result.files, result.glossary)
     problems = validate.sort_problems(problems)
-    revision = _revision(registry_bytes, files)
+    revision = _revision(registry_bytes, [name for name, _ in scanned], files)
     if not racy:
         cache.save_summary(Summary(cache.key, signed, tuple(problems), revision))
     return Loaded(result, problems, revision, cache.notice, read, cache.key)
 
 
-def _revision(registry_bytes: list[bytes], files: list[LoadedFile]) -> str:
+def _revision(registry_bytes: list[bytes], names: list[str], files: list[LoadedFile]
+              ) -> str:
+    """A digest of the registry and of each concept file's name and bytes (``names``:
+    the files' names, in the order of ``files``)."""
     digest = hashlib.sha256()
     for data in registry_bytes:
         digest.update(data + b"\0")
-    for loaded in files:
-        digest.update(f"{loaded.path.name}\0{loaded.digest}\0".encode())
+    digest.update("".join([f"{name}\0{loaded.digest}\0"
+                           for name, loaded in zip(names, files, strict=True)]).encode())
     return digest.hexdigest()[:12]
 
 

@@ -149,11 +149,13 @@ def build(
         cpu, wall = time.process_time(), time.perf_counter()
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
         load_cpu, load_wall = time.process_time() - cpu, time.perf_counter() - wall
-        digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept}
         from glossary.exporting import Known
 
+        known = Known.of(loaded, settings)
+        digests = known.source.digests if known.source is not None else {
+            f.concept.id: f.digest for f in loaded.result.files if f.concept}
         ctx = RenderContext(loaded.glossary, settings, loaded.revision, digests,
-                            loaded=loaded, known=Known.of(loaded, settings))
+                            loaded=loaded, known=known)
         state = OutputState.load(settings.cache_dir)
         for name in RENDERERS:
             if name in targets:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -184,3 +185,35 @@ def test_the_progress_bar_counts_files_only_on_a_terminal(monkeypatch) -> None:
         update(3)
     assert counted == [3]
     assert "reading terms/" in sys.stderr.getvalue()
+
+
+def _program(project: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The ``glossary`` program as a user runs it (its own process, the real exit)."""
+    return subprocess.run([sys.executable, "-m", "glossary.cli.app_main", *args],
+                          cwd=project, capture_output=True, check=False)
+
+
+def test_the_program_exits_with_its_status_and_all_its_output(project: Path) -> None:
+    """The program ends without the interpreter's teardown: everything it wrote is still
+    flushed, and the status is the command's."""
+    whole = _program(project, "export", "csv", "-o", "-")
+    assert whole.returncode == 0, whole.stderr
+    (project / "out.csv").unlink(missing_ok=True)
+    assert _program(project, "export", "csv", "-o", "out.csv").returncode == 0
+    assert whole.stdout == (project / "out.csv").read_bytes()
+    assert "ការប្រឌិត".encode() in whole.stdout
+    broken = project / "terms" / "broken.toml"
+    broken.write_text('id = "broken"\n[en\n', encoding="utf-8")
+    checked = _program(project, "check")
+    assert checked.returncode == 1
+    assert b"broken.toml:2" in checked.stdout and b"error(s)" in checked.stderr
+    assert _program(project, "no-such-command").returncode == 2
+
+
+def test_exit_with_a_message_writes_it_and_exits_1(tmp_path: Path) -> None:
+    code = ("import sys\nfrom glossary.cli import _exit\n"
+            "sys.stdout.write('kept')\n_exit('ឈប់: stopped')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False,
+                          cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, b"kept")
+    assert "ឈប់: stopped" in done.stderr.decode("utf-8")
