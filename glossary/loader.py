@@ -101,7 +101,7 @@ def load_checked(
     The cyclic garbage collector is paused meanwhile (:func:`glossary.collector.loading`:
     at 100,000 concepts its passes over the growing model took ~2 s of a 5.9 s load)."""
     with collector.loading():
-        return _load_checked(terms_dir, fold_coeng_da, cache_dir, progress)
+        return collector.kept(_load_checked(terms_dir, fold_coeng_da, cache_dir, progress))
 
 
 def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,

@@ -58,6 +58,17 @@ def test_the_program_keeps_what_it_loaded_set_aside(monkeypatch) -> None:
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0
     assert _generation_of(made) is None
+    monkeypatch.setattr(collector, "_KEPT", [])
+    assert collector.kept(made) is made
+    assert collector._KEPT[-1] is made  # the program exits without freeing it
+
+
+def test_a_library_caller_keeps_nothing(monkeypatch) -> None:
+    monkeypatch.setattr(collector, "_WHOLE_PROCESS", False)
+    monkeypatch.setattr(collector, "_KEPT", [])
+    made = Node()
+    assert collector.kept(made) is made
+    assert collector._KEPT == []
 
 
 def test_a_paused_block_restores_a_disabled_collector() -> None:
