@@ -12,9 +12,22 @@ loading, no network, no entity expansion, and a document type declaration that
 declares entities (billion laughs, external entities) is refused.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from glossary.formats.tbx.common import GENERATOR, NS, concept_id, xml_id
-from glossary.formats.tbx.reader import read
 from glossary.formats.tbx.writer import TbxPieces, WriteReport, pieces, write
 
 __all__ = ["GENERATOR", "NS", "TbxPieces", "WriteReport", "concept_id", "pieces", "read", "write",
            "xml_id"]
+
+
+def __getattr__(name: str) -> Any:
+    """``read``, imported when it is first asked for: the reader needs lxml (~6 ms to
+    import), which writing TBX (every ``glossary build``) does not."""
+    if name == "read":
+        from glossary.formats.tbx.reader import read
+
+        return read
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
