@@ -427,12 +427,19 @@ class CompendiumIndex:
         self.given = given
 
     def context(self, concept: Concept) -> str:
-        """The groups of the English terms ``concept`` gives (what its piece reads)."""
+        """What the piece of ``concept`` reads of other concepts: the groups of the
+        English terms it gives, but for a group that is this concept alone (what that
+        group holds comes from the concept itself; at 10,000 concepts, most of them:
+        their piece is keyed by the concept alone, without writing and digesting every
+        group)."""
         mine = self.given.get(concept.id)
         if mine is None:  # not a concept of this glossary (or one with no Khmer term)
             mine = [pair.en.text for pair in pair_terms(concept)
                     if pair.km is not None and pair.km.text]
-        found = [(msgid, self.groups.get(msgid)) for msgid in mine]
+        cid = concept.id
+        found = [(msgid, group) for msgid in mine
+                 if (group := self.groups.get(msgid)) is None
+                 or len(group) > 1 or group[0][0] != cid]
         return repr(found) if found else ""
 
     def entries(self, own: list[CatalogEntry]) -> list[CatalogEntry]:

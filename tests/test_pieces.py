@@ -319,6 +319,33 @@ def test_json_pieces_keep_their_commas_when_the_first_concepts_change(settings: 
             assert exported(settings, "json", options) == data  # replayed from the store
 
 
+def test_a_compendium_entry_follows_the_concepts_that_share_its_english_term(
+        settings: Settings) -> None:
+    """A concept alone with its English term is keyed by itself; once another concept
+    gives the same term (then no longer does), its compendium entry changes, and the
+    store never gives back the entry of the other situation."""
+    options = (WriteOptions(compendium=True), WriteOptions(compendium=True,
+                                                           approved_only=True))
+    for each in options:
+        exported(settings, "po", each)
+    glossary = loader.load_valid(settings).glossary
+    alone, other = [c for c in glossary.concepts if c.km.terms and c.en.terms][:2]
+    shared = alone.en.terms[0].text
+    original = other.en.terms[0].text
+    def told_apart(concept, text: str):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(_set_term(concept, "en", text),
+                                   notes=(f"the sense of {concept.id}",))
+
+    _edit(settings, alone.id, lambda c: _approve(told_apart(c, shared), True))
+    for each in options:
+        exported(settings, "po", each)
+    for text in (shared, original, shared):  # the concept alone is not edited again
+        _edit(settings, other.id, lambda c, text=text: told_apart(c, text))
+        for each in options:
+            assert exported(settings, "po", each) == cold_export(settings, "po", each), (
+                text, each)
+
+
 def test_a_see_also_targets_new_label_reaches_the_pieces_that_point_to_it(
         settings: Settings) -> None:
     """ai-model's TBX entry names machine-learning's English term (a cross-reference
