@@ -94,10 +94,11 @@ class Source:
     cache_dir: Path
     parse_key: str  # the parse cache's key (reading code, settings, registry files)
     digests: Mapping[str, str]  # concept id -> sha256 of its file
+    #: concept id -> the see-also list its file has (an export may drop targets)
+    see_also: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     #: keys already worked out in this process: id -> (see_also, key without context,
-    #: the same with the see-also targets' digests)
-    keys: dict[str, tuple[tuple[str, ...], bytes, bytes]] = field(
-        default_factory=dict, compare=False, repr=False)
+    #: the same with the see-also targets' digests, worked out when first asked for)
+    keys: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
     #: :meth:`keys_of` already worked out: (id of the sequence, neighbours) ->
     #: (the sequence, kept so that its id is not reused, its keys)
     lists: dict[tuple[int, bool], tuple[Sequence[Concept], list[bytes | None]]] = field(
@@ -110,9 +111,9 @@ class Source:
         key = getattr(loaded, "parse_key", "")
         if not key:
             return None
-        digests = {f.concept.id: f.digest for f in loaded.result.files
-                   if f.concept is not None and f.digest}
-        return cls(cache_dir, key, digests)
+        files = [f for f in loaded.result.files if f.concept is not None and f.digest]
+        return cls(cache_dir, key, {f.concept.id: f.digest for f in files},
+                   {f.concept.id: f.concept.see_also for f in files})
 
     def piece_key(self, concept: Concept, context: str = "", neighbours: bool = False
                   ) -> bytes | None:
@@ -120,19 +121,26 @@ class Source:
         that did not come from ``terms/``: made, never stored). ``neighbours``: the
         piece reads its see-also targets, so their files' digests are part of the key.
         Without ``context`` the key is the same in every slot, worked out once per
-        process."""
-        known = self.keys.get(concept.id)
+        process: the file's own digest when the concept has its file's see-also list
+        (no digest to work out: most concepts), and the neighbours' only when asked."""
+        cid = concept.id
+        known = self.keys.get(cid)
         if known is None or known[0] != concept.see_also:
-            file_digest = self.digests.get(concept.id)
+            file_digest = self.digests.get(cid)
             if file_digest is None:
                 return None
-            text = "\0".join((concept.id, file_digest, "\x1f".join(concept.see_also)))
-            base = _digest(text)
-            near = _digest("\0".join((base.hex(), *(self.digests.get(o, "-")
-                                                      for o in concept.see_also))))
-            known = (concept.see_also, base, near)
-            self.keys[concept.id] = known
-        return _with_context(known[2] if neighbours else known[1], context)
+            if concept.see_also == self.see_also.get(cid):  # as the file has it
+                base = bytes.fromhex(file_digest[:2 * piece_pack.KEY_BYTES])
+            else:
+                base = _digest("\0".join((cid, file_digest, "\x1f".join(concept.see_also))))
+            known = [concept.see_also, base, None]
+            self.keys[cid] = known
+        if not neighbours:
+            return _with_context(known[1], context)
+        if known[2] is None:
+            known[2] = _digest("\0".join((known[1].hex(), *(self.digests.get(o, "-")
+                                                             for o in concept.see_also))))
+        return _with_context(known[2], context)
 
     def keys_of(self, concepts: Sequence[Concept], neighbours: bool
                 ) -> list[bytes | None]:
