@@ -87,6 +87,21 @@ def test_a_definition_edit_looks_at_one_concept(project: Path, tmp_path: Path,
     assert looked_at == {"concepts": [], "letters": []}
 
 
+def test_a_concept_page_removed_by_hand_is_made_again_after_an_edit(
+        project: Path, tmp_path: Path, looked_at: dict[str, list[str]]) -> None:
+    """The pages of unchanged concepts are kept only while both are there: one removed
+    by hand brings back both of its concept's pages, and nothing else is looked at."""
+    _build(project)
+    site = project / "build" / "site"
+    (site / "km" / "concepts" / "hallucination.html").unlink()
+    looked_at["concepts"].clear()
+    _replace(project / "terms" / "transparency.toml", *DEFINITION)
+    _build(project)
+    assert sorted(looked_at["concepts"]) == ["hallucination", "transparency"]
+    assert (site / "km" / "concepts" / "hallucination.html").is_file()
+    _assert_clean(project, tmp_path)
+
+
 def test_a_renamed_term_remakes_the_index_and_the_pages_that_link_to_it(
         project: Path, tmp_path: Path, looked_at: dict[str, list[str]]) -> None:
     _build(project)

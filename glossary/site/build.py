@@ -292,29 +292,28 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
     look: list[int] = list(range(len(concepts)))  # the concepts to look at, by index
     if state.usable(shared, digests, writer.old_generation):
         old = state.old_concepts
-        changed = {c.id for c in concepts
-                   if (entry := old.get(c.id)) is None or entry[0] != digests.get(c.id)}
-        changed |= old.keys() - {c.id for c in concepts}  # removed
-        relinked = {c.id for c in concepts if not changed.isdisjoint(c.see_also)} \
-            if changed else set()
-        # every other concept's pages are kept, when the manifest vouches for both
-        same = [i for i, c in enumerate(concepts)
-                if c.id not in changed and c.id not in relinked]
-        rels = [LANG_PREFIX[lang] + pages.concept_path(concepts[i].id)
-                for i in same for lang in SITE_LANGUAGES]
-        failed = writer.keep_many(rels)
-        look = [i for i in range(len(concepts)) if concepts[i].id in changed
-                or concepts[i].id in relinked]
-        for i in same:
-            cid = concepts[i].id
-            if failed:
-                mine = [LANG_PREFIX[lang] + pages.concept_path(cid) for lang in SITE_LANGUAGES]
-                if not failed.isdisjoint(mine):
-                    writer.release(*mine)
-                    look.append(i)
-                    continue
-            state.concepts[cid] = old[cid]  # the same file: the same entry
-        look.sort()
+        ids = [c.id for c in concepts]
+        changed = {cid for cid in ids
+                   if (entry := old.get(cid)) is None or entry[0] != digests.get(cid)}
+        changed |= old.keys() - set(ids)  # removed
+        redo = changed | {c.id for c in concepts if not changed.isdisjoint(c.see_also)} \
+            if changed else changed
+        # every other concept's pages are kept, when the manifest vouches for both (their
+        # ids made pages before: the path is not checked again)
+        same = [cid for cid in ids if cid not in redo]
+        prefixes = [LANG_PREFIX[lang] for lang in SITE_LANGUAGES]
+        failed = writer.keep_many([prefix + pages.CONCEPT_PAGE.format(cid)
+                                   for cid in same for prefix in prefixes])
+        look = [i for i, cid in enumerate(ids) if cid in redo]
+        if failed:  # a page the manifest does not vouch for: both are made again
+            position = {cid: i for i, cid in enumerate(ids)}
+            again = {cid for cid in same if not failed.isdisjoint(
+                prefix + pages.CONCEPT_PAGE.format(cid) for prefix in prefixes)}
+            for cid in again:
+                writer.release(*(prefix + pages.CONCEPT_PAGE.format(cid) for prefix in prefixes))
+            look = sorted([*look, *(position[cid] for cid in again)])
+            same = [cid for cid in same if cid not in again]
+        state.concepts.update({cid: old[cid] for cid in same})  # same file, same entry
     files_key = digest(b"files|" + global_key.encode() + registry
                        + str(ctx.settings.fold_coeng_da).encode()).encode()
     jobs: list[tuple[str, int, str, str]] = []

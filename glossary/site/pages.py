@@ -74,8 +74,12 @@ def safe_name(ident: str, what: str) -> str:
     return ident
 
 
+#: A concept's page in the site (:func:`concept_path` checks the id first).
+CONCEPT_PAGE = "concepts/{}.html"
+
+
 def concept_path(concept_id: str) -> str:
-    return f"concepts/{safe_name(concept_id, 'concept')}.html"
+    return CONCEPT_PAGE.format(safe_name(concept_id, "concept"))
 
 
 def document_path(doc_id: str) -> str:
