@@ -117,11 +117,12 @@ def write(name: str, glossary: Glossary, out: IO[bytes],
 
 def write_file(name: str, glossary: Glossary, path: Path,
                options: WriteOptions | None = None, known: Known | None = None,
-               record: bytes | None = None) -> Path:
+               record: bytes | None = None, *, durable: bool = True) -> Path:
     """Write by the one output rule (:mod:`glossary.output`): a regular file atomically
     (an interrupted export leaves the previous file whole), a symbolic link's target,
-    a device or FIFO written through, a directory refused."""
-    with textfile.atomic_writer(path) as handle:
+    a device or FIFO written through, a directory refused. ``durable``: flushed to disk
+    first (False: a build output, see :func:`glossary.output.writer`)."""
+    with textfile.atomic_writer(path, durable=durable) as handle:
         write(name, glossary, handle, options, known, record)
     return path
 
@@ -217,7 +218,7 @@ def render_target(ctx: Any, name: str) -> list[Path]:
     assert target is not None, name
     path = ctx.settings.build_dir / target
     return [write_file(name, ctx.glossary, path, WriteOptions(revision=ctx.revision),
-                       known(ctx))]
+                       known(ctx), durable=False)]
 
 
 def render_tools(ctx: Any) -> list[Path]:
@@ -229,12 +230,13 @@ def render_tools(ctx: Any) -> list[Path]:
     build = ctx.settings.build_dir
     facts = known(ctx)
     written = [write_file("tbx", ctx.glossary, build / "glossary-v2.tbx",
-                          WriteOptions(revision=ctx.revision, tbx_version=2), facts),
+                          WriteOptions(revision=ctx.revision, tbx_version=2), facts,
+                          durable=False),
                write_file("omegat", ctx.glossary, build / "glossary.omegat.txt",
-                          None, facts)]
+                          None, facts, durable=False)]
     target = build / locale_catalogs.COMPENDIUM_PO
     locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, None,
-                                    compendium=True, known=facts)
+                                    compendium=True, known=facts, durable=False)
     return [*written, target]
 
 
@@ -254,8 +256,9 @@ def render_approved(ctx: Any) -> list[Path]:
             ("glossary.csv", "csv", 3), ("glossary.json", "json", 3),
             ("glossary.omegat.txt", "omegat", 3)):
         written.append(write_file(name, chosen, base / file_name, WriteOptions(
-            revision=ctx.revision, approved_only=True, tbx_version=version), facts))
+            revision=ctx.revision, approved_only=True, tbx_version=version), facts,
+            durable=False))
     target = base / locale_catalogs.COMPENDIUM_PO
     locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, "approved",
-                                    compendium=True, known=facts)
+                                    compendium=True, known=facts, durable=False)
     return [*written, target]

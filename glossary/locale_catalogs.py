@@ -75,10 +75,11 @@ def catalog_bytes(glossary: Glossary, header: Header, **how: Any) -> bytes:
     return buffer.getvalue()
 
 
-def catalog_file(path: Path, glossary: Glossary, header: Header, **how: Any) -> Path:
+def catalog_file(path: Path, glossary: Glossary, header: Header, *, durable: bool = True,
+                 **how: Any) -> Path:
     """:func:`write_catalog` into ``path``, atomically (stored pieces are copied into
-    the file, not read)."""
-    with textfile.atomic_writer(path) as handle:
+    the file, not read); ``durable``: see :func:`glossary.output.writer`."""
+    with textfile.atomic_writer(path, durable=durable) as handle:
         write_catalog(handle, glossary, header, **how)
     return path
 
@@ -210,13 +211,13 @@ def project_po_text(glossary: Glossary, revision: str, level: str | None,
 
 
 def project_po_file(path: Path, glossary: Glossary, revision: str, level: str | None,
-                    compendium: bool = False, *, today: bool = False, known: Any = None
-                    ) -> Path:
+                    compendium: bool = False, *, today: bool = False, known: Any = None,
+                    durable: bool = True) -> Path:
     """:func:`project_po_text` written to ``path`` as UTF-8, made of pieces (from the
     piece store with ``known``)."""
     header = project_header(glossary, revision, level, compendium, today=today)
     return catalog_file(path, selection.select(glossary, level), header, level=level,
-                        compendium=compendium, known=known)
+                        compendium=compendium, known=known, durable=durable)
 
 
 def export_po(glossary: Glossary, revision: str, settings: Settings, *,
@@ -282,7 +283,7 @@ def render_po(ctx: object) -> list[Path]:
     for path, template in ((settings.build_dir / POT_NAME, True),
                            (settings.build_dir / LANGUAGE / PO_NAME, False)):
         written.append(catalog_file(path, glossary, header, template=template,
-                                    known=known))
+                                    known=known, durable=False))
     return written
 
 

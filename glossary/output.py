@@ -3,9 +3,10 @@
 ``with output.writer(path) as handle: ...`` writes to ``path`` according to what is
 there already (decided once, here, and documented in the README under "Output files"):
 
-* nothing, or a regular file: a temporary file beside it, flushed to disk, then renamed
-  over it (atomic: a reader sees the old or the new file, never half of one; on any
-  error the old file is left as it was). The file keeps its permissions.
+* nothing, or a regular file: a temporary file beside it, flushed to disk (not for
+  ``glossary build``'s derived outputs: see :func:`writer`), then renamed over it
+  (atomic: a reader sees the old or the new file, never half of one; on any error the
+  old file is left as it was). The file keeps its permissions.
 * a symbolic link to a regular file (or to nothing): the file the link points to is
   replaced atomically, and the link stays a link.
 * a character device (``/dev/null``, a terminal) or a FIFO (a named pipe): written
@@ -105,7 +106,10 @@ def kind(path: Path) -> str:
 @contextlib.contextmanager
 def writer(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
     """A binary handle that writes ``path`` by the rules of this module's docstring.
-    ``durable``: fsync before the rename (outputs a crash must not leave empty)."""
+    ``durable``: fsync before the rename, for a file a crash must not leave empty (an
+    export, terms/). ``glossary build`` writes its outputs without: they are derived,
+    as make's, Sphinx's or mkdocs' are, and its 16 fsyncs were 60 ms of a 1.1 s
+    one-edit build at 10,000 concepts. The rename is atomic either way."""
     shown = path
     try:
         what = kind(path)

@@ -45,11 +45,13 @@ def decode(
         ) from None
 
 
-def atomic_writer(path: Path) -> contextlib.AbstractContextManager[BinaryIO]:
+def atomic_writer(path: Path, *, durable: bool = True
+                  ) -> contextlib.AbstractContextManager[BinaryIO]:
     """A binary handle that writes ``path`` by the one output rule of
     :mod:`glossary.output`: a regular file (or a link's target) is replaced atomically,
-    a device or FIFO written through, a directory refused; OSError → OutputError."""
-    return output.writer(path)
+    a device or FIFO written through, a directory refused; OSError → OutputError.
+    ``durable``: flushed to disk before the rename (False: a build output)."""
+    return output.writer(path, durable=durable)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -164,3 +164,33 @@ def test_build_timings_show_cpu_and_wall_per_output(cli) -> None:
                         r"in all: cpu \d+\.\d\d s, wall \d+\.\d\d s", lines[-1])
     plain = cli("build")
     assert "cpu" not in plain.stdout
+
+
+def test_build_outputs_are_not_flushed_to_disk_but_exports_are(settings, monkeypatch) -> None:
+    """``build`` writes derived files without an fsync (like make or Sphinx: a crash
+    costs a rebuild); a file ``export -o`` writes is flushed before its rename."""
+    import io
+    import os
+
+    from glossary import exporting, output
+    from glossary.formats.options import WriteOptions
+
+    synced: list[str] = []
+    real = os.fsync
+
+    def noting(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", noting)
+    pipeline.build(settings)
+    assert (settings.build_dir / "glossary.tbx").is_file()
+    assert synced == []
+    out = settings.root / "mine.tbx"
+    exporting.export_file(settings, "tbx", out, WriteOptions())
+    assert len(synced) == 1 and synced[0].startswith(str(settings.root / ".mine.tbx."))
+    with output.writer(settings.root / "terms-copy.txt") as handle:  # the default
+        handle.write(b"x")
+    assert len(synced) == 2
+    exporting.export_file(settings, "tbx", io.BytesIO(), WriteOptions())  # a stream
+    assert len(synced) == 2

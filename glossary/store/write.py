@@ -195,11 +195,8 @@ class DatabaseWriter:
             conn.execute("PRAGMA journal_mode=DELETE")
         finally:
             conn.close()
-        fd = os.open(self.tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        # not flushed to disk before it is moved into place: a derived output, like the
+        # others of the build (glossary.output.writer)
         return self.terms
 
     def abandon(self) -> None:
