@@ -132,19 +132,17 @@ def pair_terms(concept: Concept) -> list[Pair]:
         if km.type is en.type and answers(km):
             return [Pair(0, en, 0, km)]
         return [Pair(0, en, None, None)]
-    used: set[int] = set()
+    free = [j for j, km in enumerate(km_terms) if answers(km)]  # each asked once
     pairs: list[Pair] = []
     for i, en in enumerate(en_terms):
         if not is_candidate(en):
             continue
-        match: int | None = None
-        for j, km in enumerate(km_terms):
-            if j not in used and km.type is en.type and answers(km):
-                match = j
-                break
-        if match is not None:
-            used.add(match)
-        pairs.append(Pair(i, en, match, km_terms[match] if match is not None else None))
+        match = next((j for j in free if km_terms[j].type is en.type), None)
+        if match is None:
+            pairs.append(Pair(i, en, None, None))
+        else:
+            free.remove(match)
+            pairs.append(Pair(i, en, match, km_terms[match]))
     return pairs
 
 
