@@ -226,6 +226,13 @@ class Glossary:
         return self._by_id.get(concept_id)
 
     @cached_property
+    def selections(self) -> dict[str, Glossary]:
+        """What :func:`glossary.selection.select` made of this glossary, by review level
+        (a glossary never changes: a build selects the approved terms once, not once per
+        output that carries them)."""
+        return {}
+
+    @cached_property
     def newest_review(self) -> date | None:
         """The newest date a term or definition was proposed or approved (worked out
         once: every catalog header of a build reads it)."""

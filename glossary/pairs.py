@@ -333,8 +333,9 @@ def approved_messages(glossary: Glossary) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     retired = ConceptStatus.RETIRED
     for concept in glossary.concepts:
-        if concept.status is retired:
-            continue
+        if concept.status is retired or all(
+                t.review.state is not _APPROVED for t in concept.km.terms):
+            continue  # nothing approved to pair (most concepts; cheaper than pairing)
         cid = concept.id
         for index, en, _, km in pair_terms(concept):
             if km is not None and km.review.state is _APPROVED and km.text:

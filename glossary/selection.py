@@ -56,11 +56,15 @@ def select(glossary: Glossary, min_review: str | None) -> Glossary:
     docstring); the glossary itself when ``min_review`` is None."""
     if min_review is None:
         return glossary
-    accepted = ACCEPTED[min_review]
-    kept = [c for c in (_concept(c, accepted) for c in glossary.concepts) if c is not None]
-    ids = {c.id for c in kept}
-    kept = [replace(c, see_also=tuple(s for s in c.see_also if s in ids)) for c in kept]
-    return Glossary(tuple(kept), glossary.documents, glossary.domains)
+    found = glossary.selections.get(min_review)
+    if found is None:
+        accepted = ACCEPTED[min_review]
+        kept = [c for c in (_concept(c, accepted) for c in glossary.concepts) if c is not None]
+        ids = {c.id for c in kept}
+        kept = [replace(c, see_also=tuple(s for s in c.see_also if s in ids)) for c in kept]
+        found = glossary.selections[min_review] = Glossary(tuple(kept), glossary.documents,
+                                                           glossary.domains)
+    return found
 
 
 @dataclass(frozen=True)

@@ -373,3 +373,21 @@ def test_the_site_offers_the_approved_only_and_tool_downloads(cli, project):
         assert khmer_in((downloads / name).read_text(encoding="utf-8")) == ALL_KM, name
     page = (project / "build" / "site" / "downloads.html").read_text(encoding="utf-8")
     assert 'href="downloads/approved-glossary-v2.tbx"' in page
+
+
+def test_a_selection_is_made_once_per_glossary_and_level(settings) -> None:
+    """Every output of a build that carries approved terms takes the same selection;
+    another level, or another glossary, gets its own."""
+    from glossary import loader, selection
+
+    glossary = loader.load_valid(settings).glossary
+    approved = selection.select(glossary, "approved")
+    assert selection.select(glossary, "approved") is approved
+    proposed = selection.select(glossary, "proposed")
+    assert proposed is not approved and selection.select(glossary, None) is glossary
+    assert all(t.review.state.value == "approved" for c in approved.concepts
+               for t in c.km.terms)
+    assert {c.id for c in approved.concepts} <= {c.id for c in proposed.concepts}
+    again = loader.load_valid(settings).glossary
+    assert selection.select(again, "approved") is not approved
+    assert selection.select(again, "approved") == approved
