@@ -236,17 +236,13 @@ class Glossary:
     def newest_review(self) -> date | None:
         """The newest date a term or definition was proposed or approved (worked out
         once: every catalog header of a build reads it)."""
-        newest: date | None = None
-        for concept in self.concepts:
-            for section in (concept.en, concept.km):
-                reviews = [t.review for t in section.terms]
-                if section.definition is not None:
-                    reviews.append(section.definition.review)
-                for review in reviews:
-                    for day in (review.proposed_on, review.approved_on):
-                        if day is not None and (newest is None or day > newest):
-                            newest = day
-        return newest
+        reviews = [t.review for c in self.concepts for s in (c.en, c.km) for t in s.terms]
+        reviews += [s.definition.review for c in self.concepts for s in (c.en, c.km)
+                    if s.definition is not None]
+        distinct = {id(review): review for review in reviews}.values()  # read once shared
+        return max((day for review in distinct  # (equal reviews are one object when read)
+                    for day in (review.proposed_on, review.approved_on) if day is not None),
+                   default=None)
 
     def document(self, doc_id: str) -> Document | None:
         for doc in self.documents:
