@@ -63,7 +63,7 @@ def test_an_edit_renders_only_its_rows(project: Path, tmp_path: Path, rendered) 
 
 
 @pytest.mark.parametrize("damage", ["page", "same-size", "state", "keys", "damaged-keys",
-                                    "lengths"])
+                                    "lengths", "not-lengths", "fewer-ids"])
 def test_rows_are_reused_only_from_the_page_they_were_made_for(
         project: Path, tmp_path: Path, rendered, damage: str) -> None:
     settings = load_settings(cwd=project)
@@ -80,17 +80,25 @@ def test_rows_are_reused_only_from_the_page_they_were_made_for(
         os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     elif damage == "state":
         state.write_text("{not json", encoding="utf-8")
-    elif damage == "lengths":  # a sound file whose rows do not add up to the page's
+    elif damage in ("lengths", "not-lengths", "fewer-ids"):  # sound files, odd entries
         head, _, body = state.read_bytes().partition(b"\n")
         data = json.loads(body)
-        data["pages"]["print.html"]["lengths"][0] += 1
+        entry = data["pages"]["print.html"]
+        first, _, rest = entry["lengths"].partition("\n")
+        if damage == "lengths":  # rows that do not add up to the page's
+            entry["lengths"] = f"{int(first) + 1}\n{rest}"
+        elif damage == "not-lengths":
+            entry["lengths"] = f"many\n{rest}"
+        else:
+            entry["ids"] = entry["ids"].partition("\n")[2]
         body = json.dumps(data).encode()
         state.write_bytes(digest(body).encode() + b"\n" + body)
     else:
         head, _, body = state.read_bytes().partition(b"\n")
         assert head == digest(body).encode()
         data = json.loads(body)
-        data["pages"]["print.html"]["keys"].reverse()
+        keys = data["pages"]["print.html"]["keys"].split("\n")
+        data["pages"]["print.html"]["keys"] = "\n".join(reversed(keys))
         if damage == "keys":  # the keys of another page, in a sound file
             data["pages"]["print.html"]["digest"] = "0" * 32
             data["pages"]["print.html"]["stat"] = [1, 2, 3, 4]
