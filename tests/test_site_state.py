@@ -6,6 +6,7 @@ still ends with the bytes of a clean build."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -181,8 +182,8 @@ def test_an_edited_template_ends_as_a_clean_build(project: Path, tmp_path: Path,
     _assert_clean(project, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "digest", "generation", "shape", "stale",
-                                    "missing"])
+@pytest.mark.parametrize("damage", ["garbage", "digest", "generation", "shape", "uneven",
+                                    "stale", "missing"])
 def test_a_damaged_state_is_never_trusted(project: Path, tmp_path: Path, damage: str,
                                           looked_at: dict[str, list[str]]) -> None:
     _build(project)
@@ -197,7 +198,12 @@ def test_a_damaged_state_is_never_trusted(project: Path, tmp_path: Path, damage:
         body = body.replace(b'"generation":"', b'"generation":"0', 1)
         path.write_bytes(state._digest(body).encode() + b"\n" + body)
     elif damage == "shape":
-        body = b'{"version":1,"generation":[],"concepts":"x"}'
+        body = b'{"version":%d,"generation":[],"concepts":"x"}' % state.STATE_VERSION
+        path.write_bytes(state._digest(body).encode() + b"\n" + body)
+    elif damage == "uneven":  # a sound file with one file digest fewer than ids
+        data = json.loads(body)
+        data["concepts"]["files"] = data["concepts"]["files"].partition("\n")[2]
+        body = json.dumps(data).encode()
         path.write_bytes(state._digest(body).encode() + b"\n" + body)
     elif damage == "stale":  # the state of an older glossary, kept after a newer build
         old = raw

@@ -50,7 +50,7 @@ from glossary.outputs_state import code_digest
 from glossary.site.views import DocumentLink, LanguageProgress, LetterNav, ProgressPart
 
 STATE_NAME = "site-state.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the concepts' entries as four strings (_packed)
 
 
 def _digest(data: bytes) -> str:
@@ -180,14 +180,11 @@ class SiteState:
             data = json.loads(body)
             if data["version"] != STATE_VERSION:
                 return state
-            shared, concepts, index = data["shared"], data["concepts"], data["index"]
+            shared, concepts, index = data["shared"], _unpacked(data["concepts"]), data["index"]
             pages = data["index_pages"]
             if not (isinstance(shared, str) and isinstance(index, str)
-                    and isinstance(concepts, dict) and isinstance(pages, list)
-                    and all(isinstance(p, str) for p in pages)
-                    and all(type(v) is list and len(v) == 3 and type(v[0]) is str
-                            and type(v[1]) is str and type(v[2]) is int
-                            for v in concepts.values())):
+                    and concepts is not None and isinstance(pages, list)
+                    and all(isinstance(p, str) for p in pages)):
                 return state
         except (ValueError, KeyError, TypeError):
             return state
@@ -228,10 +225,39 @@ class SiteState:
             return
         body = json.dumps({"version": STATE_VERSION, "generation": generation,
                            "shared": shared, "index": self.index,
-                           "concepts": self.concepts, "home": self.home.dump(),
+                           "concepts": _packed(self.concepts), "home": self.home.dump(),
                            "index_pages": self.index_pages},
                           ensure_ascii=False, separators=(",", ":"))
         text = _digest(body.encode("utf-8")) + "\n" + body
         if not textfile.write_build_data(self.path, text):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # never leave the old state behind
+
+
+#: A concept's entry: (file digest, index fingerprint, newest review as an ordinal). On
+#: disk, the entries are four strings, one per part and one for the ids, a line per
+#: concept (ids and digests hold no line break): 10,000 entries read and written as four
+#: strings, not 40,000 values.
+_PARTS = ("ids", "files", "fingerprints", "newest")
+
+
+def _packed(concepts: dict[str, list[Any]]) -> dict[str, str]:
+    entries = concepts.values()
+    return {"ids": "\n".join(concepts), "files": "\n".join(e[0] for e in entries),
+            "fingerprints": "\n".join(e[1] for e in entries),
+            "newest": "\n".join(str(e[2]) for e in entries)}
+
+
+def _unpacked(data: object) -> dict[str, list[Any]] | None:
+    """The concepts' entries, or None when ``data`` is not what :func:`_packed` makes."""
+    if not isinstance(data, dict) or not all(isinstance(data.get(p), str) for p in _PARTS):
+        return None
+    ids, files, fingerprints, newest = (data[p].split("\n") if data[p] else []
+                                        for p in _PARTS)
+    try:
+        days = list(map(int, newest))
+    except ValueError:
+        return None
+    if not len(ids) == len(files) == len(fingerprints) == len(days):
+        return None
+    return dict(zip(ids, map(list, zip(files, fingerprints, days, strict=True)), strict=True))
