@@ -1,6 +1,7 @@
 """A term's data categories however a file writes them: the exact values of TBX, the same
 values with stray spaces or in another case, values split by inline markup, values no
-rule knows (counted, never guessed), and notes with spaces or Khmer in them."""
+rule knows (counted, never guessed), and notes with spaces or Khmer in them; and the
+places a definition can stand in an entry."""
 
 from __future__ import annotations
 
@@ -109,3 +110,32 @@ def test_notes_with_spaces_markup_or_khmer(tmp_path: Path) -> None:
     assert own["marked"].review.state.value == "approved"
     assert own["reviewed"].review.state.value == "approved"
     assert own["reviewed"].review.origin == "human"
+
+
+def test_definitions_wherever_an_entry_puts_them(tmp_path: Path) -> None:
+    path = tmp_path / "definitions.tbx"
+    path.write_text(HEAD.format(generator="a partner's termbase") + """
+<termEntry id="bare-at-concept-level">
+  <descrip type="definition" xml:lang="km">និយមន័យ</descrip>
+  <descrip type="definition" xml:lang="fr">une définition</descrip>
+  <langSet xml:lang="en"><descrip type="definition">Said in the language.</descrip>
+    <descrip type="definition">Said twice.</descrip><tig><term>one</term></tig></langSet>
+</termEntry>
+<termEntry id="grouped-at-concept-level">
+  <descripGrp><descrip type="definition" xml:lang="en">Grouped, with a source.</descrip>
+    <admin type="source">asean-guide-2024 §B.2</admin></descripGrp>
+  <langSet xml:lang="km"><descripGrp><descrip type="definition">ក្រុម</descrip>
+    </descripGrp><tig><term>ពីរ</term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>two</term></tig></langSet>
+</termEntry>
+""" + TAIL, encoding="utf-8")
+    result = tbx.read(path)
+    first, second = result.concepts
+    assert first.en.definition.text == "Said in the language."
+    assert first.km.definition.text == "និយមន័យ"
+    assert second.en.definition.text == "Grouped, with a source."
+    assert (second.en.definition.source.doc, second.en.definition.source.section) == (
+        "asean-guide-2024", "B.2")
+    assert second.km.definition.text == "ក្រុម"
+    assert dict(result.skipped) == {"definitions in another language": 1,
+                                    "second definition in one language": 1}

@@ -150,15 +150,16 @@ def _name_at(value: str | None, where: Where, what: str) -> str | None:
     return name(value, where.field(what))
 
 
-def _term_at(value: str, where: Where, what: str, fold: bool) -> str:
-    """:func:`term` of ``value`` at ``where.field(what)``."""
+def _term_at(value: str, where: Where, code: str, number: int, fold: bool) -> str:
+    """:func:`term` of ``value``, the ``number``-th term in language ``code`` (a place
+    named only for a refusal)."""
     if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
         return " ".join(value.split())
     if _fine(value, TERM_MAX * 4):
         cleaned = khmer.clean_term(khmer.normalize(value, fold_coeng_da=fold))
         if _fine(cleaned, TERM_MAX):
             return cleaned
-    return term(value, where.field(what), fold)
+    return term(value, where.field(f"{code} term {number}"), fold)
 
 
 _REVIEWS: dict[tuple[InReview, bool], InReview] = {}  # cleaned review records
@@ -227,7 +228,7 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
         if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
             value = " ".join(value.split())  # what _term_at() gives: the common case inline
         else:
-            value = _term_at(value, where, f"{code} term {i + 1}", fold)
+            value = _term_at(value, where, code, i + 1, fold)
         if not value:
             skip("terms empty once invisible characters are removed")
             changed = True

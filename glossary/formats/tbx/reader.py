@@ -9,7 +9,7 @@ element into an :class:`~glossary.imports.records.InConcept`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +103,10 @@ class _EntryReader:
         self.fold = fold
         self._reviews: dict[str, InReview] = {}
         self._note_kinds: dict[str, str] = {}  # for self.own as it is now
-        self.examples: dict[str, list[str]] = {"en": [], "km": []}  # of the current entry
+        # of the current entry: its terms and definitions by language, example sentences
+        self.terms: dict[str, list[InTerm]] = {"en": [], "km": []}
+        self.definitions: dict[str, InDefinition] = {}
+        self.examples: dict[str, list[str]] = {"en": [], "km": []}
         self.lang = "en"  # of the language section being read
 
     def text(self, el: Any) -> str:
@@ -148,7 +151,9 @@ class _EntryReader:
         if own != self.own:
             self._note_kinds.clear()
         self.own = own
-        langs: dict[str, dict[str, Any]] = {"en": {"terms": []}, "km": {"terms": []}}
+        terms: dict[str, list[InTerm]] = {"en": [], "km": []}
+        definitions: dict[str, InDefinition] = {}
+        self.terms, self.definitions = terms, definitions
         domains: list[str] = []
         sources = []
         see_also: list[str] = []
@@ -158,7 +163,7 @@ class _EntryReader:
         for child in el:
             name = NAMES[child.tag]
             if name == "langSec" or name == "langSet":
-                self.lang_section(child, langs)
+                self.lang_section(child)
                 continue
             cat = (child.get("type") or name) if name in _TYPED else name
             if cat == "subjectField":
@@ -186,22 +191,21 @@ class _EntryReader:
                 else:
                     notes.append(text)
             elif name == "descripGrp":
-                self.definition(child, langs, None, concept_level=True)
+                self.definition(child, None, concept_level=True)
             elif cat == "definition":
-                self.definition(child, langs, lang_code(child.get(XML_LANG)),
-                                concept_level=True)
+                self.definition((child,), lang_code(child.get(XML_LANG)), concept_level=True)
             else:
                 self.skip(f"concept-level {cat}")
-        en, km = langs["en"], langs["km"]
-        if not (en["terms"] or km["terms"] or "definition" in en or "definition" in km):
+        en, km = terms["en"], terms["km"]
+        if not (en or km or definitions):
             self.skip("entries with no English or Khmer term")
             return None
         raw_id = el.get("id")
         examples = self.concept_examples()
         return InConcept(
             concept_id(raw_id) if raw_id else None,
-            InLang(en.get("definition"), tuple(en["terms"])),
-            InLang(km.get("definition"), tuple(km["terms"])),
+            InLang(definitions.get("en"), tuple(en)),
+            InLang(definitions.get("km"), tuple(km)),
             tuple(domains) if (domains or own) else None,
             tuple(sources) if (sources or own) else None,
             tuple(see_also) if (see_also or own) else None,
@@ -224,14 +228,14 @@ class _EntryReader:
             self.result.skip("empty example sentences", min(len(en), len(km)) - len(found))
         return found if (found or self.own) else None
 
-    def lang_section(self, el: Any, langs: dict[str, dict[str, Any]]) -> None:
+    def lang_section(self, el: Any) -> None:
         tag = el.get(XML_LANG) or self.default_lang
         code = _lang_code(tag)
         if code is None:
             count = sum(1 for c in el if local(c) in _TERM_ELEMENTS)
             self.result.skip(f"terms in language {tag or '(none)'}", count)
             return
-        terms = langs[code]["terms"]
+        terms = self.terms[code]
         self.lang = code
         for child in el:
             name = NAMES[child.tag]
@@ -240,15 +244,19 @@ class _EntryReader:
                 if term is not None:
                     terms.append(term)
                 continue
+            if name == "descripGrp":
+                self.definition(child, code)
+                continue
             cat = (child.get("type") or name) if name in _TYPED else name
-            if name == "descripGrp" or cat == "definition":
-                self.definition(child, langs, code)
+            if cat == "definition":
+                self.definition((child,), code)
             else:
                 self.skip(f"language-level {cat}")
 
-    def definition(self, el: Any, langs: dict[str, dict[str, Any]], code: str | None,
+    def definition(self, parts: Iterable[Any], code: str | None,
                    concept_level: bool = False) -> None:
-        parts = list(el) if NAMES[el.tag] == "descripGrp" else [el]
+        """The definition of ``parts``: a descripGrp (its children), or a lone
+        definition element (in a tuple)."""
         text = None
         source = None
         review = None  # a _ReviewParts, made for a transaction or a second review note
@@ -281,15 +289,14 @@ class _EntryReader:
         if code is None:
             self.skip("definitions in another language")
             return
-        target = langs[code]
-        if "definition" in target:
+        if code in self.definitions:
             self.skip("second definition in one language")
             return
         if review is None and meta is not None:  # most definitions: a shared review
             record = self._reviews.get(meta) or self.review(None, meta)
         else:
             record = self.review(review, meta)
-        target["definition"] = InDefinition(text, source, record)
+        self.definitions[code] = InDefinition(text, source, record)
 
     def term(self, el: Any) -> InTerm | None:
         own = self.own
