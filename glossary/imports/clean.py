@@ -224,38 +224,42 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
     terms = []
     changed = definition is not section.definition
     for i, item in enumerate(section.terms):
-        value = item.text
+        value, _admin, _kind, pos, context, _dnt, note, review, rationale = item
         if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
-            value = " ".join(value.split())  # what _term_at() gives: the common case inline
+            cleaned = " ".join(value.split())  # what _term_at() gives: the common case inline
         else:
-            value = _term_at(value, where, code, i + 1, fold)
-        if not value:
+            cleaned = _term_at(value, where, code, i + 1, fold)
+        if not cleaned:
             skip("terms empty once invisible characters are removed")
             changed = True
             continue
-        pos = item.pos
+        same = cleaned == value
         if pos is not None:  # _name_at(), the common case inline
             if len(pos) <= NAME_MAX and pos.isprintable():
-                pos = " ".join(pos.split()) or None
+                folded = " ".join(pos.split()) or None
             else:
-                pos = name(pos, where.field(f"{code} term {i + 1}"))
-        context = item.context
+                folded = name(pos, where.field(f"{code} term {i + 1}"))
+            if folded != pos:
+                pos, same = folded, False
         if context is not None:
-            context = _text_at(context, where, f"{code} term {i + 1} context", fold)
-        note = item.note
+            value = _text_at(context, where, f"{code} term {i + 1} context", fold)
+            if value != context:
+                context, same = value, False
         if note is not None:
-            note = _text_at(note, where, f"{code} term {i + 1} note", fold)
-        rationale = item.rationale
+            value = _text_at(note, where, f"{code} term {i + 1} note", fold)
+            if value != note:
+                note, same = value, False
         if rationale is not None:
-            rationale = _text_at(rationale, where, f"{code} term {i + 1} rationale", fold)
-        review = item.review
+            value = _text_at(rationale, where, f"{code} term {i + 1} rationale", fold)
+            if value != rationale:
+                rationale, same = value, False
         if review is not None:
-            review = _REVIEWS.get((review, fold)) or _review(review, where,
-                                                              f"{code} term {i + 1}", fold)
-        if (value != item.text or pos != item.pos or context != item.context
-                or note != item.note or rationale != item.rationale
-                or review != item.review):
-            item = item._replace(text=value, pos=pos, context=context, note=note,
+            value_review = _REVIEWS.get((review, fold)) or _review(
+                review, where, f"{code} term {i + 1}", fold)
+            if value_review != review:
+                review, same = value_review, False
+        if not same:
+            item = item._replace(text=cleaned, pos=pos, context=context, note=note,
                                  rationale=rationale, review=review)
             changed = True
         terms.append(item)
@@ -278,12 +282,10 @@ def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True,
     fold = fold_coeng_da
     if record.id is not None and not _fine(record.id, NAME_MAX):
         _check(record.id, where.field("concept id"), NAME_MAX, "concept id")
-    for key in ("domains", "see_also"):
-        values = getattr(record, key)
-        if values is not None:
-            for value in values:
-                if not _fine(value, NAME_MAX):
-                    _check(value, where.field(key), NAME_MAX, key.replace("_", "-"))
+    for key, values in (("domains", record.domains), ("see_also", record.see_also)):
+        for value in values or ():
+            if not (len(value) <= NAME_MAX and value.isprintable()):  # _fine(), inline
+                _check(value, where.field(key), NAME_MAX, key.replace("_", "-"))
     notes = record.notes
     if notes:
         notes = tuple(t for t in (_text_at(n, where, "concept note", fold).strip()

@@ -180,7 +180,7 @@ class _Planner:
         return tuple(out)
 
     def refs(self, values: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
-        return tuple(r for r in (self.ref(v) for v in values) if r is not None)
+        return tuple([r for r in map(self.ref, values) if r is not None])
 
     # -- matching
 
