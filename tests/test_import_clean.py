@@ -129,3 +129,22 @@ def test_see_also_to_a_missing_concept_is_reported_not_written(cli, project: Pat
     text = (project / "terms" / "ai-model.toml").read_text("utf-8")
     assert "machine-lea2active" not in text
     assert cli("check").exit_code == 0
+
+
+
+def test_a_definition_that_normalization_empties_is_dropped() -> None:
+    """U+17B4 and U+17B5 are printable, but normalization deletes them: at the boundary,
+    a definition of nothing else is as empty as one of zero-width spaces or of spaces
+    (the readers normalize first; a record may come from elsewhere)."""
+    from glossary.imports import clean
+    from glossary.imports.records import InConcept, InDefinition, InLang, InTerm
+
+    skipped: list[str] = []
+    record = InConcept(None, InLang(InDefinition("\u17b4 \u17b5"), (InTerm("vowel"),)),
+                       InLang(InDefinition("\u200b\u2060"), (InTerm("ស្រៈ"),)), line=3)
+    cleaned = clean.concept(record, Path("f.tbx"), skip=skipped.append)
+    assert cleaned.en.definition is None and cleaned.km.definition is None
+    assert skipped == ["definitions empty once invisible characters are removed"] * 2
+    kept = InConcept(None, InLang(InDefinition("\u17b4a\u17b5 "), (InTerm("vowel"),)))
+    assert clean.concept(kept, None, skip=skipped.append).en.definition.text == "a "
+    assert len(skipped) == 2

@@ -65,15 +65,17 @@ class Trust:
                            f"glossary import --decisions {self.result.path.name}")
 
     def review_state(self, incoming: InReview | None) -> ReviewState:
-        """The state :meth:`review` gives."""
+        """The state :meth:`review` gives (a report asks it of every incoming term)."""
         if incoming is None:
-            return ReviewState.PROPOSED
+            return _PROPOSED
         claimed = incoming.state
-        if claimed is ReviewState.APPROVED or claimed is ReviewState.REJECTED:
+        if claimed is _PROPOSED:
+            return _PROPOSED
+        if claimed is _APPROVED or claimed is _REJECTED:
             return self.decided(incoming)[0]  # a claim: counted, perhaps a decision
-        if claimed is ReviewState.DRAFT and self.result.own:
-            return ReviewState.DRAFT
-        return ReviewState.PROPOSED  # what decided() gives, without its note
+        if claimed is _DRAFT and self.result.own:
+            return _DRAFT
+        return _PROPOSED  # what decided() gives, without its note
 
     def decided(self, incoming: InReview | None) -> tuple[ReviewState, str | None]:
         """The state and review note an incoming review record gives (the rule in the
@@ -119,3 +121,9 @@ class Trust:
                            note=note, history=history)
         return replace(current, state=state, approved_by=None, approved_on=None, note=note,
                        history=history)
+
+
+# the states review_state() tests, looked up once (an enum member costs an attribute
+# lookup on its class each time it is named)
+_PROPOSED, _APPROVED, _REJECTED, _DRAFT = (
+    ReviewState.PROPOSED, ReviewState.APPROVED, ReviewState.REJECTED, ReviewState.DRAFT)

@@ -23,18 +23,25 @@ from glossary import limits
 from glossary.errors import FormatError
 from glossary.formats.tbx.common import XML_LANG
 
-NAMES: dict[Any, str] = {}  # local name by tag; read directly in hot loops
+
+class _LocalNames(dict[Any, str]):
+    """Local name by tag (``NAMES[el.tag]``), made on first sight and kept: a file has
+    few distinct tags. A tag that is not a string (none reaches the readers: comments
+    and processing instructions are dropped by the parser) has the name ``""``."""
+
+    def __missing__(self, tag: Any) -> str:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if isinstance(tag, str) and len(self) < 4096:
+            self[tag] = name
+        return name
+
+
+NAMES = _LocalNames()
 
 
 def local(el: Any) -> str:
-    """The local name of an element's tag (cached: a file has few distinct tags)."""
-    tag = el.tag
-    name = NAMES.get(tag)
-    if name is None:
-        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
-        if isinstance(tag, str) and len(NAMES) < 4096:
-            NAMES[tag] = name
-    return name
+    """The local name of an element's tag."""
+    return NAMES[el.tag]
 
 
 def xml_error(path: Path, exc: Any) -> FormatError:
