@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from glossary.cli import main
+from glossary.cli import app, main
 from glossary.cli.app import Progress, readable_json
 
 
@@ -142,6 +142,20 @@ _JSON = st.recursive(
 def test_readable_json_is_the_same_json(value):
     assert json.loads(readable_json(value)) == value
     assert readable_json(value, depth=0) == json.dumps(value, ensure_ascii=False)
+
+
+_MARKED = st.lists(st.one_of(_JSON, st.just(app._BETWEEN),
+                             st.lists(st.just(app._BETWEEN) | st.text(), max_size=3)),
+                   min_size=1, max_size=6)
+
+
+@given(_MARKED)
+def test_a_list_encoded_in_one_call_is_cut_into_its_items(items):
+    """The items of a report's long list, encoded in one call and cut at the markers,
+    are what encoding each gives, also when the data holds the marker itself."""
+    one_line = app._one_line_encoder()
+    assert app._each_on_one_line(items, one_line) == [one_line(i) for i in items]
+    assert json.loads(readable_json({"changes": items})) == {"changes": items}
 
 
 def test_readable_json_puts_one_object_per_line():

@@ -197,12 +197,31 @@ def readable_json(data: Any, depth: int = 2) -> str:
                      for k, v in value.items()]
             return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
         if level + 1 >= depth:  # the commonest case: a long list of small objects
-            items = [pad + one_line(v) for v in value]
+            items = [pad + line for line in _each_on_one_line(value, one_line)]
         else:
             items = [pad + encode(v, level + 1) for v in value]
         return "[\n" + ",\n".join(items) + "\n" + "  " * level + "]"
 
     return encode(data, 0)
+
+
+#: Put between the items of a list encoded in one call, to cut it where they meet: a
+#: string with NUL characters, which JSON writes escaped, so its encoding, between two
+#: ", ", can only come from this marker (or from data holding this very string).
+_BETWEEN = "\x00glossary: the next item\x00"
+
+
+def _each_on_one_line(items: list[Any], one_line: Callable[[Any], str]) -> list[str]:
+    """``[one_line(item) for item in items]``, made by one call of the encoder over the
+    whole list with a marker between the items, then cut at the markers: each call
+    makes the C encoder anew (~3 us), and a report of 100,000 changes made 100,000 of
+    them (4-5% of a 100,000-concept ``import tbx``). Item by item when the data itself
+    holds the marker (the cut then gives more pieces than items)."""
+    spaced: list[Any] = [_BETWEEN] * (2 * len(items) - 1)
+    spaced[0::2] = items
+    text = one_line(spaced)
+    lines = text[1:-1].split(f", {one_line(_BETWEEN)}, ")
+    return lines if len(lines) == len(items) else [one_line(item) for item in items]
 
 
 def _one_line_encoder() -> Callable[[Any], str]:
