@@ -154,7 +154,8 @@ def test_a_list_encoded_in_one_call_is_cut_into_its_items(items):
     """The items of a report's long list, encoded in one call and cut at the markers,
     are what encoding each gives, also when the data holds the marker itself."""
     one_line = app._one_line_encoder()
-    assert app._each_on_one_line(items, one_line) == [one_line(i) for i in items]
+    assert app._one_per_line(items, one_line, "    ") == ",\n".join(
+        "    " + one_line(i) for i in items)
     assert json.loads(readable_json({"changes": items})) == {"changes": items}
 
 
