@@ -12,13 +12,23 @@ from pathlib import Path
 import pytest
 
 from glossary import pipeline
-from glossary.site.writer import MANIFEST, SiteError, SiteWriter, safe_relative
+from glossary.site.writer import (
+    MANIFEST,
+    SiteError,
+    SiteWriter,
+    pack_files,
+    safe_relative,
+    unpack_files,
+)
 
 
 def _tamper(manifest: Path, *names: str) -> None:
     data = json.loads(manifest.read_text(encoding="utf-8"))
+    files = unpack_files(data["files"])
+    assert files is not None
     for name in names:
-        data["files"][name] = ["k", "d"]
+        files[name] = ("k", "d")
+    data["files"] = pack_files(files)
     manifest.write_text(json.dumps(data), encoding="utf-8")
 
 
@@ -71,7 +81,8 @@ def test_the_writer_refuses_a_folder_that_links_outside(tmp_path) -> None:
     assert list((tmp_path / "terms").iterdir()) == []
 
 
-@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../x", "a\\b", "", "a//b", "./x"])
+@pytest.mark.parametrize("rel", ["../x", "/etc/x", "a/../../x", "a\\b", "", "a//b", "./x",
+                                 "a\nb.html"])
 def test_unsafe_relative_paths(rel: str) -> None:
     assert not safe_relative(rel)
 
@@ -116,3 +127,15 @@ def test_serve_answers_malformed_paths_with_400_and_escapes_its_log(project, set
     err = capsys.readouterr().err
     assert "Traceback" not in err and "\x1b" not in err and "\u202e" not in err
     assert "\\u001b" in err
+
+
+def test_the_manifests_files_are_kept_as_three_strings() -> None:
+    files = {"concepts/ai.html": ("k1", "d1"), "km/index.html": ("", "d2"),
+             "static/site.css": ("k3", "copy:k3")}
+    packed = pack_files(files)
+    assert set(packed) == {"paths", "keys", "digests"}
+    assert unpack_files(packed) == files
+    assert unpack_files(pack_files({})) == {}
+    uneven = dict(packed, digests="d1\nd2")
+    for bad in (uneven, {"paths": "a"}, "x", None, dict(packed, keys=3)):
+        assert unpack_files(bad) is None

@@ -14,6 +14,7 @@ from markupsafe import escape
 from glossary import loader, pipeline
 from glossary.config import load_settings
 from glossary.errors import GlossaryError
+from glossary.site import writer
 from glossary.site.build import build_site as build_site_report
 from glossary.site.i18n import load_language
 from glossary.site.templating import Renderer, make_environment
@@ -293,9 +294,12 @@ def test_a_tampered_manifest_never_deletes_outside_the_site(tmp_path):
     (site / "link").symlink_to(tmp_path)
     manifest = site.parent / ".site-manifest.json"
     data = json.loads(manifest.read_text())
+    files = writer.unpack_files(data["files"])
+    assert files is not None
     for rel in ("../../terms/victim.txt", "../p/terms/victim.txt", str(outside),
                 "concepts/../../terms/victim.txt", "link/outside.txt", "./x", "a\\..\\b"):
-        data["files"][rel] = ["k", "d"]
+        files[rel] = ("k", "d")
+    data["files"] = writer.pack_files(files)
     manifest.write_text(json.dumps(data))
     build_site(project)
     assert victim.read_text() == "keep me" and outside.read_text() == "keep me too"
