@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from glossary.model import AdminStatus, TermType
 
 NS = "urn:iso:std:iso:30042:ed-2"
@@ -101,3 +103,16 @@ def xml_id(concept_id: str) -> str:
 def concept_id(value: str) -> str:
     """The concept id of an exported ``conceptEntry/@id`` (undoes :func:`xml_id`)."""
     return value[1:] if value.startswith("_") and value[1:2].isdigit() else value
+
+
+# elements whose data category is their ``type`` attribute (DCA style); any other
+# element's category is its local name (DCT style)
+TYPED = frozenset({"descrip", "admin", "termNote", "ref", "xref", "transac", "transacNote",
+                   "adminNote", "descripNote"})
+
+
+def category(el: Any, name: str) -> str:
+    """The data category of element ``el`` whose local name is ``name``."""
+    if name in TYPED:
+        return el.get("type") or name
+    return name

@@ -3,7 +3,8 @@ incoming records, one entry at a time.
 
 The XML comes from :mod:`glossary.formats.tbx.safe_xml` (no DTD, no entities, no
 network, entries size-bounded and cleared once read); this module turns each entry
-element into an :class:`~glossary.imports.records.InConcept`.
+element into an :class:`~glossary.imports.records.InConcept`, and
+:mod:`glossary.formats.tbx.review` reads the review records of its terms and definitions.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from glossary.formats.tbx.common import (
     RATIONALE_PREFIX,
     REVIEW_NOTE_PREFIX,
     TYPE_IN,
+    TYPED,
     XML_LANG,
     admin_status,
     concept_id,
     dnt_of,
     is_dnt_note,
 )
+from glossary.formats.tbx.review import EMPTY_REVIEW, ReviewParts, is_meta
 from glossary.formats.tbx.safe_xml import NAMES, local
 from glossary.imports.records import (
     InConcept,
@@ -41,7 +44,6 @@ from glossary.imports.records import (
     InTerm,
     ReadResult,
     lang_code,
-    parse_date,
     parse_ref,
 )
 from glossary.model import (
@@ -49,15 +51,11 @@ from glossary.model import (
     AdminStatus,
     ConceptStatus,
     Example,
-    ReviewState,
-    by_value,
 )
 
 _ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
 _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
 # elements whose data category is their type attribute (DCA); in DCT it is the tag
-_TYPED = frozenset({"descrip", "admin", "termNote", "ref", "xref", "transac", "transacNote",
-                    "adminNote", "descripNote"})
 _TERM_ELEMENTS = frozenset({"termSec", "tig", "ntig"})
 # the children of a term element that are not data categories (_EntryReader.term)
 _TERM_PARTS = frozenset({"term", "note", "transacGrp", "descripGrp", "termGrp", "termNoteGrp"})
@@ -81,13 +79,6 @@ _POS_EXACT = _as_written({p: p for p in PARTS_OF_SPEECH  # _EntryReader.part_of_
                           if p == p.lower() and POS_IN.get(p, p) == p})
 
 
-def _category(el: Any, name: str) -> str:
-    """The data category: ``type`` of a DCA element, the local name of a DCT element."""
-    if name in _TYPED:
-        return el.get("type") or name
-    return name
-
-
 class _EntryReader:
     """Turns one finished conceptEntry/termEntry element into an InConcept.
 
@@ -101,7 +92,7 @@ class _EntryReader:
         self.own = result.own
         self.default_lang = default_lang
         self.fold = fold
-        self._reviews: dict[str, InReview] = {}
+        self.reviews: dict[str, InReview] = {}
         self._note_kinds: dict[str, str] = {}  # for self.own as it is now
         # of the current entry: its terms and definitions by language, example sentences
         self.terms: dict[str, list[InTerm]] = {"en": [], "km": []}
@@ -137,7 +128,7 @@ class _EntryReader:
             what = _REVIEW_WORDS
         elif content.startswith(RATIONALE_PREFIX):
             what = _RATIONALE  # the first one; a second is a plain note
-        elif _is_meta(content, own):
+        elif is_meta(content, own):
             what = _META
         else:
             what = _NOTE
@@ -165,7 +156,7 @@ class _EntryReader:
             if name == "langSec" or name == "langSet":
                 self.lang_section(child)
                 continue
-            cat = (child.get("type") or name) if name in _TYPED else name
+            cat = (child.get("type") or name) if name in TYPED else name
             if cat == "subjectField":
                 domains.append(self.text(child))
             elif cat == "source":
@@ -247,7 +238,7 @@ class _EntryReader:
             if name == "descripGrp":
                 self.definition(child, code)
                 continue
-            cat = (child.get("type") or name) if name in _TYPED else name
+            cat = (child.get("type") or name) if name in TYPED else name
             if cat == "definition":
                 self.definition((child,), code)
             else:
@@ -259,11 +250,11 @@ class _EntryReader:
         definition element (in a tuple)."""
         text = None
         source = None
-        review = None  # a _ReviewParts, made for a transaction or a second review note
+        review = None  # a ReviewParts, made for a transaction or a second review note
         meta = None  # the one glossary:review note of most definitions
         for child in parts:
             name = NAMES[child.tag]
-            cat = (child.get("type") or name) if name in _TYPED else name
+            cat = (child.get("type") or name) if name in TYPED else name
             if cat == "definition":
                 text = self.text(child)
                 if concept_level and code is None:
@@ -277,7 +268,7 @@ class _EntryReader:
                     review = self.review_parts(meta)
                     meta = None
                 review.transaction(child)
-            elif name == "note" and _is_meta(content := self.text(child), self.own):
+            elif name == "note" and is_meta(content := self.text(child), self.own):
                 if review is None and meta is None:  # the one review note of most
                     meta = content
                 else:
@@ -293,7 +284,7 @@ class _EntryReader:
             self.skip("second definition in one language")
             return
         if review is None and meta is not None:  # most definitions: a shared review
-            record = self._reviews.get(meta) or self.review(None, meta)
+            record = self.reviews.get(meta) or self.review(None, meta)
         else:
             record = self.review(review, meta)
         self.definitions[code] = InDefinition(text, source, record)
@@ -304,14 +295,14 @@ class _EntryReader:
         text = note = admin = kind = pos = context = rationale = None
         admin_seen = demoted = False
         dnt = False if own else None
-        review = None  # a _ReviewParts, made when more than one review note is read
+        review = None  # a ReviewParts, made when more than one review note is read
         meta = None  # the one glossary:review note of most terms
         notes = self._note_kinds
         kids = list(el)
         for child in kids:  # a group's children are spliced in after it
             name = names[child.tag]
             if name not in _TERM_PARTS:  # a data category: termNote (DCA) or its name (DCT)
-                cat = (child.get("type") or name) if name in _TYPED else name
+                cat = (child.get("type") or name) if name in TYPED else name
                 if cat == "administrativeStatus":
                     found = None if len(child) else _ADMIN_EXACT.get(child.text)
                     admin = found if found is not None else self.admin(child, cat)
@@ -378,25 +369,25 @@ class _EntryReader:
         if demoted:
             admin = AdminStatus.PREFERRED
         if review is None and meta is not None:  # most terms: a review shared by many
-            record = self._reviews.get(meta) or self.review(None, meta)
+            record = self.reviews.get(meta) or self.review(None, meta)
         else:
             record = self.review(review, meta)
         return InTerm(text, admin, kind, pos, context, dnt, note, record, rationale)
 
-    def review(self, parts: _ReviewParts | None, meta: str | None) -> InReview | None:
+    def review(self, parts: ReviewParts | None, meta: str | None) -> InReview | None:
         """The review record of a term or definition: from its parts, else from its one
         review note (``meta``), else the empty record of our own files."""
         if parts is not None:
             return parts.build()
         if meta is None:
-            return _EMPTY_REVIEW if self.own else None
-        return self._reviews.get(meta) or self.review_parts(meta).build()
+            return EMPTY_REVIEW if self.own else None
+        return self.reviews.get(meta) or self.review_parts(meta).build()
 
-    def meta_note(self, content: str, review: _ReviewParts | None, meta: str | None
-                  ) -> tuple[_ReviewParts | None, str | None]:
+    def meta_note(self, content: str, review: ReviewParts | None, meta: str | None
+                  ) -> tuple[ReviewParts | None, str | None]:
         """Take one glossary:… note of a term or definition: the first stays a plain
         string (``meta``, the common case of one review note), a second one starts a
-        :class:`_ReviewParts` that collects them all. Returns (review, meta)."""
+        :class:`ReviewParts` that collects them all. Returns (review, meta)."""
         if review is None and meta is None:
             return None, content
         if review is None:
@@ -404,9 +395,9 @@ class _EntryReader:
         review.take(content)
         return review, None
 
-    def review_parts(self, note: str | None) -> _ReviewParts:
+    def review_parts(self, note: str | None) -> ReviewParts:
         """A review record's parts, from ``note`` (a glossary:… note) if there is one."""
-        parts = _ReviewParts(self)
+        parts = ReviewParts(self)
         if note is not None:
             parts.take(note)
         return parts
@@ -418,7 +409,7 @@ class _EntryReader:
         example = False
         for sub in grp:
             sub_name = local(sub)
-            sub_cat = (sub.get("type") or sub_name) if sub_name in _TYPED else sub_name
+            sub_cat = (sub.get("type") or sub_name) if sub_name in TYPED else sub_name
             if sub_cat == "context":
                 sentence = self.text(sub)
             elif sub_name == "note" and self.own and self.text(sub) == EXAMPLE_MARK:
@@ -455,118 +446,14 @@ class _EntryReader:
         return found
 
 
-_REVIEW_STATES = by_value(ReviewState)
-_EMPTY_REVIEW = InReview()
-
-
-class _ReviewParts:
-    """Collects a review record from transacGrps and glossary:… notes.
-
-    The common case, one ``glossary:review=…`` note and nothing else, is read once
-    per distinct note and its (immutable) InReview shared."""
-
-    __slots__ = ("reader", "values", "notes")
-
-    def __init__(self, reader: _EntryReader) -> None:
-        self.reader = reader
-        self.values: dict[str, Any] | None = None
-        self.notes: list[str] = []
-
-    def _values(self) -> dict[str, Any]:
-        if self.values is None:
-            self.values = {}
-            for text in self.notes:
-                _read_meta(text, self.values)
-            self.notes = []
-        return self.values
-
-    def transaction(self, grp: Any) -> None:
-        reader = self.reader
-        kind = person = day = None
-        approval = False
-        for child in grp:
-            name = local(child)
-            cat = _category(child, name)
-            if cat == "transactionType":
-                kind = reader.text(child)
-            elif cat == "responsibility":
-                person = reader.text(child)
-            elif name == "date":
-                day = parse_date(reader.text(child))
-                if day is None:
-                    reader.skip("unreadable transaction dates")
-            elif name == "note" and reader.text(child) == "glossary:approval":
-                approval = True
-        if kind == "origination":
-            self._values().update(proposed_by=person, proposed_on=day)
-        elif kind == "modification" and approval:
-            self._values().update(approved_by=person, approved_on=day)
-
-    def meta(self, text: str) -> bool:
-        """Take a ``glossary:key=value`` note of a file written by glossary."""
-        if not _is_meta(text, self.reader.own):
-            return False
-        self.take(text)
-        return True
-
-    def take(self, text: str) -> None:
-        """Take a note :meth:`meta` accepts."""
-        if self.values is None:
-            self.notes.append(text)
-        else:
-            _read_meta(text, self.values)
-
-    def build(self) -> InReview | None:
-        own = self.reader.own
-        if self.values is None:
-            notes = self.notes
-            if not notes:
-                return _EMPTY_REVIEW if own else None
-            if len(notes) == 1:
-                cache = self.reader._reviews
-                found = cache.get(notes[0])
-                if found is None:
-                    found = cache[notes[0]] = _review(self._values())
-                return found
-        values = {k: v for k, v in self._values().items() if v is not None}
-        return InReview(**values) if (values or own) else None
-
-
-_META_KEYS = frozenset({"review", "origin", "review-note"})
-
-
-_lang_code = functools.lru_cache(maxsize=256)(lang_code)  # a file has a few languages
-
-
-def _is_meta(text: str, own: bool) -> bool:
-    """A ``glossary:key=value`` note of a review record, in a file written by glossary."""
-    if not own or not text.startswith("glossary:"):
-        return False
-    key = text[9:].partition("=")
-    return bool(key[1]) and key[0] in _META_KEYS
-
-
-def _read_meta(text: str, values: dict[str, Any]) -> None:
-    key, _, value = text[9:].partition("=")
-    if key == "review":
-        state, _, origin = value.partition("; origin=")
-        values["state"] = _REVIEW_STATES.get(state)
-        if origin:
-            values["origin"] = origin
-    elif key == "origin":
-        values["origin"] = value
-    else:  # review-note
-        values["note"] = value
-
-
-def _review(values: dict[str, Any]) -> InReview:
-    return InReview(**{k: v for k, v in values.items() if v is not None})
-
 def _enum(enum: Any, value: str | None) -> Any:
     try:
         return enum(value)
     except ValueError:
         return None
+
+
+_lang_code = functools.lru_cache(maxsize=256)(lang_code)  # a file has a few languages
 
 
 def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
