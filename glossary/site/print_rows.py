@@ -39,6 +39,7 @@ from typing import Any
 from markupsafe import Markup
 
 from glossary import textfile
+from glossary.site import columns
 from glossary.site.views import PageInfo, PrintRow, PrintView
 from glossary.site.writer import SiteWriter, digest
 
@@ -276,27 +277,25 @@ class PrintRows:
         textfile.write_build_data(self.path, text)  # losing it costs a recomputation
 
 
-#: The lists of a page's entry, each kept as one string (a concept id and a key never
-#: hold a line break): 12 MB of JSON at 100,000 concepts read and written as a few
-#: strings instead of 1.2 million of them.
+#: The lists of a page's entry, kept as columns (:mod:`glossary.site.columns`).
 _LISTS = ("keys", "ids", "lengths")
 
 
 def _packed(entry: dict[str, Any]) -> dict[str, Any]:
-    return {**entry, **{name: "\n".join(map(str, entry[name])) for name in _LISTS}}
+    return {**entry, **columns.pack({name: entry[name] for name in _LISTS})}
 
 
 def _unpacked(entry: object) -> dict[str, Any] | None:
     """A page's entry as :class:`PrintRows` uses it, or None when it is not sound."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str) or not all(
-            isinstance(entry.get(name), str) for name in _LISTS):
+    found = columns.unpack(entry, _LISTS)
+    if found is None or not isinstance(entry, dict) or not isinstance(entry.get("digest"),
+                                                                        str):
         return None
-    keys, ids, lengths = (entry[name].split("\n") if entry[name] else []
-                          for name in _LISTS)
+    keys, ids, lengths = found
     try:
         sizes = list(map(int, lengths))
     except ValueError:
         return None
-    if not len(keys) == len(ids) == len(sizes) or (sizes and min(sizes) <= 0):
+    if sizes and min(sizes) <= 0:
         return None
     return {**entry, "keys": keys, "ids": ids, "lengths": sizes}

@@ -47,10 +47,11 @@ from typing import Any
 from glossary import textfile
 from glossary.model import Concept, SourceRef
 from glossary.outputs_state import code_digest
+from glossary.site import columns
 from glossary.site.views import DocumentLink, LanguageProgress, LetterNav, ProgressPart
 
 STATE_NAME = "site-state.json"
-STATE_VERSION = 2  # 2: the concepts' entries as four strings (_packed)
+STATE_VERSION = 2  # 2: the concepts' entries as columns (_packed)
 
 
 def _digest(data: bytes) -> str:
@@ -234,30 +235,26 @@ class SiteState:
                 self.path.unlink(missing_ok=True)  # never leave the old state behind
 
 
-#: A concept's entry: (file digest, index fingerprint, newest review as an ordinal). On
-#: disk, the entries are four strings, one per part and one for the ids, a line per
-#: concept (ids and digests hold no line break): 10,000 entries read and written as four
-#: strings, not 40,000 values.
-_PARTS = ("ids", "files", "fingerprints", "newest")
+#: A concept's entry: (file digest, index fingerprint, newest review as an ordinal),
+#: kept as four columns (:mod:`glossary.site.columns`) with the ids.
+_COLUMNS = ("ids", "files", "fingerprints", "newest")
 
 
 def _packed(concepts: dict[str, list[Any]]) -> dict[str, str]:
     entries = concepts.values()
-    return {"ids": "\n".join(concepts), "files": "\n".join(e[0] for e in entries),
-            "fingerprints": "\n".join(e[1] for e in entries),
-            "newest": "\n".join(str(e[2]) for e in entries)}
+    return columns.pack({"ids": concepts, "files": (e[0] for e in entries),
+                         "fingerprints": (e[1] for e in entries),
+                         "newest": (e[2] for e in entries)})
 
 
 def _unpacked(data: object) -> dict[str, list[Any]] | None:
     """The concepts' entries, or None when ``data`` is not what :func:`_packed` makes."""
-    if not isinstance(data, dict) or not all(isinstance(data.get(p), str) for p in _PARTS):
+    found = columns.unpack(data, _COLUMNS)
+    if found is None:
         return None
-    ids, files, fingerprints, newest = (data[p].split("\n") if data[p] else []
-                                        for p in _PARTS)
+    ids, files, fingerprints, newest = found
     try:
         days = list(map(int, newest))
     except ValueError:
-        return None
-    if not len(ids) == len(files) == len(fingerprints) == len(days):
         return None
     return dict(zip(ids, map(list, zip(files, fingerprints, days, strict=True)), strict=True))
