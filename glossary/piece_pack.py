@@ -15,6 +15,7 @@ import sys
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import IO
 
@@ -58,16 +59,27 @@ class Index:
     head: bytes
     tail: bytes
     separator: bytes
-    keys: list[bytes]
+    key_blob: bytes  # the pieces' keys, KEY_BYTES each, one after the other
     offsets: array[int]
     lengths: array[int]
 
+    @property
+    def keys(self) -> list[bytes]:
+        blob = self.key_blob
+        return [blob[i:i + KEY_BYTES] for i in range(0, len(blob), KEY_BYTES)]
+
+    @cached_property
+    def ends(self) -> array[int]:
+        """Where each piece ends in the pack."""
+        return array("Q", map(int.__add__, self.offsets, self.lengths))
+
     def encode(self, slot_key: str) -> bytes:
+        count = len(self.key_blob) // KEY_BYTES
         parts: list[bytes] = [INDEX_MAGIC, slot_key.encode("ascii"), b"\n", self.pack_id,
-                              b"\n", self.ident, b"\n", str(len(self.keys)).encode(), b"\n"]
+                              b"\n", self.ident, b"\n", str(count).encode(), b"\n"]
         for data in (self.record, self.head, self.tail, self.separator):
             parts += (len(data).to_bytes(_LENGTH_BYTES, "big"), data)
-        parts += (b"".join(self.keys), self.offsets.tobytes(), self.lengths.tobytes())
+        parts += (self.key_blob, self.offsets.tobytes(), self.lengths.tobytes())
         return b"".join(parts)
 
 
@@ -103,9 +115,9 @@ def parse_index(data: bytes, slot_key: str) -> Index | None:
         return None
     offsets.frombytes(numbers[:count * offsets.itemsize])
     lengths.frombytes(numbers[count * offsets.itemsize:])
-    keys = [rest[i:i + KEY_BYTES] for i in range(at, at + count * KEY_BYTES, KEY_BYTES)]
     record, head, tail, separator = chunks
-    return Index(pack_id, ident, record, head, tail, separator, keys, offsets, lengths)
+    return Index(pack_id, ident, record, head, tail, separator,
+                 rest[at:at + count * KEY_BYTES], offsets, lengths)
 
 
 class Pack:
@@ -227,8 +239,7 @@ def open_pack(path: Path, index: Index) -> Pack | None:
         st = os.fstat(fd)
         size = st.st_size
         if stat.S_ISREG(st.st_mode) and os.pread(fd, len(magic), 0) == magic and (
-                not index.keys
-                or max(map(int.__add__, index.offsets, index.lengths)) <= size):
+                not index.key_blob or max(index.ends) <= size):
             pack.size = size
             return pack
     except OSError:

@@ -58,6 +58,7 @@ import io
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
@@ -174,10 +175,10 @@ class Slot:
         self.key = digest.hexdigest()
         self.index = piece_pack.read_index(self.dir, self.key)
         self.made: list[str] = []  # ids of the concepts whose piece was made
-        self.reused = 0
         self.complete = True  # False: a concept not from terms/ (nothing is saved)
         self.keys: list[bytes | None] = []  # this run's pieces: keys, in order …
-        self.found: list[int] = []  # … where each is in the old index (-1: made)
+        self.found: list[int] = []  # … where each is in the old index (-1: made) …
+        self.changed: list[int] | None = None  # … or the positions made, all others kept
         self.lengths: array[int] = array("Q")  # … their lengths
         self.fresh: list[bytes] = []  # the made pieces, in order
         self.pack: Pack | None = None  # the pack this run took pieces from
@@ -196,15 +197,20 @@ class Slot:
                     for key, concept in zip(keys, concepts, strict=True)]
         index = self.index
         pack = piece_pack.open_pack(self.dir / PACK_NAME, index) if index is not None else None
-        if index is None or pack is None:
-            found = [-1] * len(keys)
-            offsets: Any = ()
-            lengths: Any = ()
-        else:
-            where = dict(zip(index.keys, range(len(index.keys)), strict=True))
+        separator: bytes = getattr(pieces, "separator", b"")
+        self.keys, self.pack = keys, pack
+        if index is not None and pack is not None:
+            changed = _changed(index.key_blob, keys)
+            if changed is not None:
+                self.out = self._patched(pieces, concepts, changed, separator)
+                return self.out
+            old_keys = index.keys
+            where = dict(zip(old_keys, range(len(old_keys)), strict=True))
             found = [where.get(key, -1) if key is not None else -1 for key in keys]
             offsets, lengths = index.offsets, index.lengths
-        separator: bytes = getattr(pieces, "separator", b"")
+        else:
+            found = [-1] * len(keys)
+            offsets = lengths = array("Q")
         out: list[Piece] = []
         sizes = array("Q")
         run_start = run_end = -1  # the run of the pack not yet in ``out``
@@ -222,21 +228,50 @@ class Slot:
             if run_end >= 0:
                 out.append(Span(run_start, run_end))
                 run_start = run_end = -1
-            data = pieces.piece(concept)
-            if separator and data:
-                data = separator + data
+            data = self._made(pieces, concept, key, separator)
             out.append(data)
             sizes.append(len(data))
-            if key is None:
-                self.complete = False
-            else:
-                self.made.append(concept.id)
-                self.fresh.append(data)
         if run_end >= 0:
             out.append(Span(run_start, run_end))
-        self.reused = len(found) - len(self.made)
-        self.keys, self.found, self.lengths = keys, found, sizes
-        self.pack, self.out = pack, out
+        self.found, self.lengths, self.out = found, sizes, out
+        return out
+
+    def _made(self, pieces: pieces_mod.Pieces, concept: Concept, key: bytes | None,
+              separator: bytes) -> bytes:
+        data = pieces.piece(concept)
+        if separator and data:
+            data = separator + data
+        if key is None:
+            self.complete = False
+        else:
+            self.made.append(concept.id)
+            self.fresh.append(data)
+        return data
+
+    def _patched(self, pieces: pieces_mod.Pieces, concepts: Sequence[Concept],
+                 changed: list[int], separator: bytes) -> list[Piece]:
+        """The pieces when the concepts are those of the index, in its order, but for
+        the ``changed`` positions (one edit): spans of the pack between those, worked
+        out from where the pack's runs break, without a step per concept (100,000
+        concepts: ~5 ms per output instead of ~0.1 s)."""
+        index = self.index
+        assert index is not None
+        offsets, ends = index.offsets, index.ends
+        follows = _differing(ends.tobytes()[:-ends.itemsize], offsets.tobytes()[ends.itemsize:],
+                             ends.itemsize)  # i: piece i + 1 is not right after piece i
+        cuts = sorted({0, len(offsets), *changed, *(i + 1 for i in changed),
+                       *(i + 1 for i in follows)})
+        mine = set(changed)
+        self.lengths = array("Q", index.lengths)
+        out: list[Piece] = []
+        for first, stop in pairwise(cuts):
+            if first not in mine:
+                out.append(Span(offsets[first], ends[stop - 1]))
+                continue
+            data = self._made(pieces, concepts[first], self.keys[first], separator)
+            out.append(data)
+            self.lengths[first] = len(data)
+        self.changed = changed
         return out
 
     def write(self, pieces: pieces_mod.Pieces, out: IO[bytes]) -> None:
@@ -269,7 +304,7 @@ class Slot:
         separator: bytes = getattr(pieces, "separator", b"")
         old = self.index
         if (old is not None and self.pack is not None and not self.made
-                and old.keys == keys and old.ident == ident.encode("ascii")
+                and old.key_blob == b"".join(keys) and old.ident == ident.encode("ascii")
                 and (old.record, old.head, old.tail, old.separator)
                 == (record, head, tail, separator)):
             return  # the store already says exactly this
@@ -278,7 +313,7 @@ class Slot:
             return
         pack_id, offsets = placed
         index = Index(pack_id, ident.encode("ascii"), record, head, tail, separator,
-                      keys, offsets, self.lengths)
+                      b"".join(keys), offsets, self.lengths)
         textfile.write_build_bytes(self.dir / INDEX_NAME, [index.encode(self.key)])
 
     def _place(self) -> tuple[bytes, array[int]] | None:
@@ -291,11 +326,16 @@ class Slot:
             appended = b"".join(self.fresh)
             start = piece_pack.append(path, old.pack_id, appended) if appended else pack.size
             if start is not None and start + len(appended) <= 2 * sum(lengths) + _SLACK:
-                offsets = array("Q", (0 if at < 0 else old.offsets[at] for at in self.found))
-                for i, at in enumerate(self.found):
-                    if at < 0:
-                        offsets[i] = start
-                        start += lengths[i]
+                if self.changed is not None:  # every other piece where it was
+                    offsets = array("Q", old.offsets)
+                    made = self.changed
+                else:
+                    offsets = array("Q", (0 if at < 0 else old.offsets[at]
+                                          for at in self.found))
+                    made = [i for i, at in enumerate(self.found) if at < 0]
+                for i in made:
+                    offsets[i] = start
+                    start += lengths[i]
                 return old.pack_id, offsets
         pack_id = piece_pack.new_pack_id()
         magic = PACK_MAGIC + pack_id + b"\n"
@@ -309,6 +349,37 @@ class Slot:
         for length in lengths[:-1]:
             offsets.append(offsets[-1] + length)
         return pack_id, offsets[:len(lengths)]
+
+
+def _changed(old: bytes, keys: list[bytes | None]) -> list[int] | None:
+    """The positions where ``keys`` differ from the index's (``old``, one after the
+    other), when they are as many and all known, and at most a quarter differ; else
+    None (the pieces are looked up by key)."""
+    if len(old) != len(keys) * piece_pack.KEY_BYTES or None in keys:
+        return None
+    new = b"".join(keys)  # type: ignore[arg-type]  # no None, just checked
+    if len(new) != len(old):
+        return None
+    changed = _differing(new, old, piece_pack.KEY_BYTES)
+    return changed if len(changed) <= len(keys) // 4 + 1 else None
+
+
+def _differing(one: bytes, other: bytes, width: int) -> list[int]:
+    """The positions of the ``width``-byte items that differ between two byte strings
+    of the same length: halves compared at C speed, only the unequal ones split again
+    (a few differences in 100,000 items: ~40 comparisons)."""
+    found: list[int] = []
+    todo = [(0, len(one) // width)]
+    while todo:
+        first, stop = todo.pop()
+        if one[first * width:stop * width] == other[first * width:stop * width]:
+            continue
+        if stop - first == 1:
+            found.append(first)
+            continue
+        middle = (first + stop) // 2
+        todo += ((middle, stop), (first, middle))
+    return found
 
 
 def manifest_id(parse_key: str, slot: str, *inputs: object) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from glossary import khmer, unsafe
 from glossary.model import (
     PARTS_OF_SPEECH,
+    AdminStatus,
     Concept,
     ConceptStatus,
     Glossary,
@@ -28,6 +29,8 @@ from glossary.source.lines import resolve_lines
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_LENGTH = 80
+_PREFERRED = AdminStatus.PREFERRED
+_REJECTED = ReviewState.REJECTED
 RESERVED_IDS = frozenset(
     {
         "index", "search", "print", "changes", "documents", "document", "about", "concepts",
@@ -291,6 +294,9 @@ FILE_CHECKS: tuple[Check, ...] = (*LOCAL_CHECKS, check_see_also)
 
 
 def check_duplicates(files: list[LoadedFile]) -> Iterator[Problem]:
+    ids = [loaded.concept.id for loaded in files if loaded.concept is not None]
+    if len(set(ids)) == len(ids):  # the usual case, answered at C speed
+        return
     by_id: dict[str, list[LoadedFile]] = defaultdict(list)
     for loaded in files:
         if loaded.concept is not None:
@@ -302,15 +308,30 @@ def check_duplicates(files: list[LoadedFile]) -> Iterator[Problem]:
                      "ids are unique and never reused: pick another")
 
 
+def _preferred_key(concept: Concept) -> str | None:
+    """The casefolded English preferred term (:attr:`LangSection.preferred`), the first
+    term's without the property call when it is the preferred one (most concepts)."""
+    terms = concept.en.terms
+    if not terms:
+        return None
+    first = terms[0]
+    if first.admin_status is _PREFERRED and first.review.state is not _REJECTED:
+        return first.text.casefold()
+    preferred = concept.en.preferred
+    return None if preferred is None else preferred.text.casefold()
+
+
 def check_same_preferred(files: list[LoadedFile]) -> Iterator[Problem]:
+    retired = ConceptStatus.RETIRED
+    keyed = [(key, loaded) for loaded in files
+             if (concept := loaded.concept) is not None and concept.status is not retired
+             and (key := _preferred_key(concept)) is not None]
+    if len({key for key, _ in keyed}) == len(keyed):  # no two alike: nothing to group
+        return
     by_term: dict[str, list[tuple[LoadedFile, Concept]]] = defaultdict(list)
-    for loaded in files:
-        concept = loaded.concept
-        if concept is None or concept.status is ConceptStatus.RETIRED:
-            continue
-        preferred = concept.en.preferred
-        if preferred is not None:
-            by_term[preferred.text.casefold()].append((loaded, concept))
+    for key, loaded in keyed:
+        assert loaded.concept is not None
+        by_term[key].append((loaded, loaded.concept))
     for text, group in sorted((i for i in by_term.items() if len(i[1]) > 1),
                               key=lambda item: item[0]):
         ids = [c.id for _, c in group]
@@ -350,10 +371,12 @@ def cross_file_problems(files: list[LoadedFile], glossary: Glossary) -> list[Pro
     """The checks that need every file: see-also targets, duplicate ids, homonyms."""
     problems: list[Problem] = []
     for loaded in files:
-        if loaded.concept is not None:
+        if loaded.concept is not None and loaded.concept.see_also:
             problems.extend(check_see_also(loaded, glossary))
     problems.extend(check_duplicates(files))
     problems.extend(check_same_preferred(files))
+    if not problems:
+        return problems
     texts: dict[Path, str] = {f.path: f.text for f in files if f.text is not None}
     return list(resolve_lines(problems, texts))
 
