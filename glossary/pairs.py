@@ -125,12 +125,13 @@ def pair_terms(concept: Concept) -> list[Pair]:
     """Pair each English term with its Khmer translation (see the module docstring)."""
     km_terms = concept.km.terms
     en_terms = concept.en.terms
-    if len(en_terms) == 1 and len(km_terms) == 1:  # the common case, without the search
-        en, km = en_terms[0], km_terms[0]
+    if len(en_terms) == 1:  # the common case: the first Khmer term that may answer
+        en = en_terms[0]
         if en.review.state is _REJECTED or en.admin_status is _SUPERSEDED:
             return []
-        if km.type is en.type and answers(km):
-            return [Pair(0, en, 0, km)]
+        for j, km in enumerate(km_terms):
+            if km.type is en.type and answers(km):
+                return [Pair(0, en, j, km)]
         return [Pair(0, en, None, None)]
     free = [j for j, km in enumerate(km_terms) if answers(km)]  # each asked once
     pairs: list[Pair] = []

@@ -89,20 +89,19 @@ def _check(conn: sqlite3.Connection, build_key: str) -> None:
 def _update(conn: sqlite3.Connection, glossary: Glossary, revision: str | None,
             digests: Mapping[str, str], build_key: str) -> int:
     _check(conn, build_key)
-    old = {row[0]: row[1:] for row in conn.execute(
-        "SELECT concept, digest, first_id, terms FROM _concept_digest")}
+    old = dict(conn.execute("SELECT concept, digest FROM _concept_digest"))
     concepts = glossary.concepts
-    kept = [bool(digests.get(c.id)) and old.get(c.id, ("",))[0] == digests[c.id]
-            for c in concepts]
-    new_ids = {c.id for c in concepts}
-    gone = [cid for cid in old if cid not in new_ids]
+    ids = [c.id for c in concepts]
+    kept = [bool(digest) and old.get(cid) == digest
+            for cid, digest in zip(ids, map(digests.get, ids), strict=True)]
+    gone = list(old.keys() - set(ids))
     redo = [c for c, keep in zip(concepts, kept, strict=True) if not keep]
     stale = [c.id for c in redo if c.id in old] + gone
     removed = _delete(conn, stale)
 
     rows: Rows = {table: [] for table in _CONCEPT_TABLES}
     added: KmKeys = []
-    for concept, first in _places(concepts, kept, old):
+    for concept, first in _places(conn, concepts, kept):
         count = concept_rows(concept, first, rows, added)
         if first + count > _ID_LIMIT:
             raise _Cannot("term ids beyond 32 bits")
@@ -116,44 +115,54 @@ def _update(conn: sqlite3.Connection, glossary: Glossary, revision: str | None,
     for table, registry in registry_rows(glossary.documents, glossary.domains).items():
         _insert(conn, table, registry)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", (revision or "",))
-    return sum(count for _, _, count in
-               conn.execute("SELECT concept, first_id, terms FROM _concept_digest"))
+    (total,) = conn.execute("SELECT total(terms) FROM _concept_digest").fetchone()
+    return int(total)
 
 
-def _places(concepts: tuple[Concept, ...] | list[Concept], kept: list[bool],
-            old: dict[str, tuple[str, int, int]]) -> list[tuple[Concept, int]]:
+def _places(conn: sqlite3.Connection, concepts: tuple[Concept, ...] | list[Concept],
+            kept: list[bool]) -> list[tuple[Concept, int]]:
     """The first term id of each concept to (re)insert: between the ids of the kept
     concepts before and after it, spread out like a whole build where there is room.
-    Raises :class:`_Cannot` where there is too little."""
+    Raises :class:`_Cannot` where there is too little. Only the runs of concepts to
+    insert and their kept neighbours are looked at (one edit among 100,000 concepts:
+    two rows read, instead of a step per concept, ~0.2 s)."""
     places: list[tuple[Concept, int]] = []
-    run: list[Concept] = []
-    low = 0  # the last id taken by a kept concept (or its place)
-    for concept, keep in [*zip(concepts, kept, strict=True), (None, True)]:
-        if not keep:
-            assert concept is not None
-            run.append(concept)
-            continue
-        if concept is None:
-            high = None
+    redo = [i for i, keep in enumerate(kept) if not keep]
+    runs: list[list[int]] = []
+    for i in redo:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
         else:
-            _, first, count = old[concept.id]
-            high = first
-        if run:
-            needed = sum(_term_count(c) for c in run)
-            gap = ID_GAP if high is None else min(ID_GAP, (high - 1 - low - needed) // len(run))
-            if gap < 1:
-                raise _Cannot("no room between two concepts' term ids")
-            last = low
-            for each in run:
-                first_id = last + gap
-                places.append((each, first_id))
-                last = first_id + _term_count(each) - 1
-            if high is not None and last >= high:
-                raise _Cannot("no room between two concepts' term ids")
-            run = []
-        if concept is not None:
+            runs.append([i])
+    for run in runs:
+        low = 0  # the last id taken by the kept concept before the run
+        if run[0] > 0:
+            first, count = _ids_of(conn, concepts[run[0] - 1].id)
             low = first + count - 1
+        high = None  # the first id of the kept concept after it
+        if run[-1] + 1 < len(concepts):
+            high = _ids_of(conn, concepts[run[-1] + 1].id)[0]
+        needed = sum(_term_count(concepts[i]) for i in run)
+        gap = ID_GAP if high is None else min(ID_GAP, (high - 1 - low - needed) // len(run))
+        if gap < 1:
+            raise _Cannot("no room between two concepts' term ids")
+        last = low
+        for i in run:
+            first_id = last + gap
+            places.append((concepts[i], first_id))
+            last = first_id + _term_count(concepts[i]) - 1
+        if high is not None and last >= high:
+            raise _Cannot("no room between two concepts' term ids")
     return places
+
+
+def _ids_of(conn: sqlite3.Connection, concept_id: str) -> tuple[int, int]:
+    """(first term id, number of terms) of a kept concept."""
+    row = conn.execute("SELECT first_id, terms FROM _concept_digest WHERE concept = ?",
+                       (concept_id,)).fetchone()
+    if row is None:  # kept, so recorded: a database changed behind the build's back
+        raise _Cannot("a kept concept has no ids")
+    return row[0], row[1]
 
 
 def _term_count(concept: Concept) -> int:
