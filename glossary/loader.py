@@ -116,10 +116,11 @@ def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
     problems: list[Problem] = list(registry_problems)
     read = 0
     racy = False
+    cached = cache.entries
     for name, sig in scanned:
         path = terms_dir / name
-        entry = cache.get(name, sig) if sig is not None else None
-        if entry is None:
+        entry = cached.get(name)
+        if entry is None or sig is None or entry.signature != sig:  # not cached, or changed
             loaded = source.load_concept_file(path, fold_coeng_da)
             checked = validate.file_problems(loaded, registry)
             loaded.fields = []  # checked: the raw text fields are not needed any more

@@ -370,8 +370,12 @@ def file_problems(loaded: LoadedFile, glossary: Glossary) -> list[Problem]:
 def cross_file_problems(files: list[LoadedFile], glossary: Glossary) -> list[Problem]:
     """The checks that need every file: see-also targets, duplicate ids, homonyms."""
     problems: list[Problem] = []
+    known = glossary.ids
     for loaded in files:
-        if loaded.concept is not None and loaded.concept.see_also:
+        concept = loaded.concept
+        if concept is not None and concept.see_also and (  # names only known others?
+                concept.id in concept.see_also
+                or not all(map(known.__contains__, concept.see_also))):
             problems.extend(check_see_also(loaded, glossary))
     problems.extend(check_duplicates(files))
     problems.extend(check_same_preferred(files))
