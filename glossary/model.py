@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cache, cached_property
-from itertools import chain
-from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -217,11 +215,6 @@ class Domain:
     km: str | None = None
 
 
-_EN_TERMS, _KM_TERMS = attrgetter("en.terms"), attrgetter("km.terms")
-_EN_DEFINITION, _KM_DEFINITION = attrgetter("en.definition"), attrgetter("km.definition")
-_REVIEW = attrgetter("review")
-
-
 @dataclass(frozen=True)
 class Glossary:
     concepts: tuple[Concept, ...] = ()
@@ -251,15 +244,11 @@ class Glossary:
     def newest_review(self) -> date | None:
         """The newest date a term or definition was proposed or approved (worked out
         once: every catalog header of a build reads it)."""
-        concepts = self.concepts
-        terms = chain.from_iterable(chain(map(_EN_TERMS, concepts), map(_KM_TERMS, concepts)))
-        definitions = filter(None, chain(map(_EN_DEFINITION, concepts),
-                                         map(_KM_DEFINITION, concepts)))
-        # every review, gathered at C speed (100,000 concepts: 0.02 s, not 0.2 s); equal
-        # reviews are one object when read, so there are few distinct ones to look at
-        reviews = list(map(_REVIEW, chain(terms, definitions)))
-        distinct = dict(zip(map(id, reviews), reviews, strict=True)).values()
-        return max((day for review in distinct
+        reviews = [t.review for c in self.concepts for s in (c.en, c.km) for t in s.terms]
+        reviews += [s.definition.review for c in self.concepts for s in (c.en, c.km)
+                    if s.definition is not None]
+        distinct = {id(review): review for review in reviews}.values()  # read once shared
+        return max((day for review in distinct  # (equal reviews are one object when read)
                     for day in (review.proposed_on, review.approved_on) if day is not None),
                    default=None)
 

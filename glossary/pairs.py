@@ -425,6 +425,9 @@ class CompendiumIndex:
         self.groups = groups
         self.fuzzy = fuzzy
         self.given = given
+        shared = {cid for group in groups.values() if len(group) > 1 for cid, _ in group}
+        #: the concepts alone in every group they give: no context (most of them)
+        self.alone = given.keys() - shared
 
     def context(self, concept: Concept) -> str:
         """What the piece of ``concept`` reads of other concepts: the groups of the
@@ -432,6 +435,8 @@ class CompendiumIndex:
         group holds comes from the concept itself; at 10,000 concepts, most of them:
         their piece is keyed by the concept alone, without writing and digesting every
         group)."""
+        if concept.id in self.alone:
+            return ""
         mine = self.given.get(concept.id)
         if mine is None:  # not a concept of this glossary (or one with no Khmer term)
             mine = [pair.en.text for pair in pair_terms(concept)
