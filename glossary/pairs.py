@@ -314,7 +314,7 @@ def concept_entries(comments: _Comments, concept: Concept, approved_only: bool
         index = pair.en_index
         en_text = pair.en.text
         append(CatalogEntry(
-            cid if index == 0 else f"{cid}#{index}",
+            entry_context(cid, index),
             en_text,
             km_text,
             entry_comments(concept, pair, head, tail),
@@ -340,7 +340,7 @@ def approved_messages(glossary: Glossary) -> list[tuple[str, str, str]]:
         cid = concept.id
         for index, en, _, km in pair_terms(concept):
             if km is not None and km.review.state is _APPROVED and km.text:
-                out.append((cid if index == 0 else f"{cid}#{index}", en.text, km.text))
+                out.append((entry_context(cid, index), en.text, km.text))
     return out
 
 

@@ -155,6 +155,7 @@ def _file_said(item: Any) -> str:
 
 def _print_report(report: Any, incoming: Any, root: Path) -> None:
     from glossary.imports.proposals import Outcome
+    from glossary.pairs import entry_context
 
     name = shown(incoming.path, root)
     if report.foreign:
@@ -181,7 +182,7 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
             if outcome is Outcome.UNKNOWN:
                 echo(f"  {where}: {item.incoming.en_text!r}: {item.reason}")
                 continue
-            target = f"{item.concept_id}#{item.en_index}" if item.en_index else item.concept_id
+            target = entry_context(item.concept_id, item.en_index)
             line = f"  {where}: {target} {item.en_text!r}{_file_said(item)}: "
             if outcome is Outcome.NEW:
                 line += f"{item.incoming.text}"

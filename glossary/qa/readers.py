@@ -199,11 +199,6 @@ def blank_code_lines(lines: Iterable[str]) -> Iterator[str]:
         yield re.sub(r"\S", " ", line)
 
 
-def blank_code_blocks(text: str) -> str:
-    """Replace the inside of fenced code blocks with spaces (lines and columns stay)."""
-    return "\n".join(blank_code_lines(text.split("\n")))
-
-
 # --------------------------------------------------------------------------- PO
 
 def read_po(path: Path) -> Iterator[PoUnit]:

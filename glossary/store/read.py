@@ -227,6 +227,3 @@ def naive_search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[
 def concept_ids(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in conn.execute("SELECT id FROM concept ORDER BY id")]
 
-
-def concept_row_count(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT count(*) FROM concept").fetchone()[0])
