@@ -19,13 +19,14 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from glossary import collector, source, validate
 from glossary.config import Settings
 from glossary.errors import SourceError, ValidationFailed
 from glossary.lock import terms_read_lock
-from glossary.model import Glossary
+from glossary.model import Glossary, newest_review_of
 from glossary.problems import Level, Problem
 from glossary.source.cache import (
     RACY_NS,
@@ -117,6 +118,7 @@ def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
     read = 0
     racy = False
     cached = cache.entries
+    newest: date | None = None  # the newest review date of every file
     for name, sig in scanned:
         path = terms_dir / name
         entry = cached.get(name)
@@ -126,13 +128,17 @@ def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
             loaded.fields = []  # checked: the raw text fields are not needed any more
             loaded.text = None
             read += 1
+            day = None if loaded.concept is None else newest_review_of((loaded.concept,))
             if sig is not None:
-                cache.put(name, Entry(sig, loaded.concept, tuple(checked), loaded.digest),
+                cache.put(name, Entry(sig, loaded.concept, tuple(checked), loaded.digest, day),
                           now_ns)
             racy = racy or sig is None or sig[1] >= now_ns - RACY_NS
         else:
             loaded = LoadedFile(path, entry.concept, [], digest=entry.digest)
             checked = list(entry.problems)
+            day = entry.newest_review
+        if day is not None and (newest is None or day > newest):
+            newest = day
         loaded.problems = checked
         problems.extend(checked)
         files.append(loaded)
@@ -140,7 +146,8 @@ def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
             progress(1)
     cache.keep_only({name for name, _ in scanned})
     cache.save()
-    result = source.assemble(files, documents, domains, registry_problems)
+    result = source.assemble(files, documents, domains, registry_problems,
+                             newest_review=newest, newest_known=True)
     signed = files_digest(scanned)
     summary = cache.summary()
     if summary is not None and summary.files == signed:

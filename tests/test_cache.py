@@ -44,6 +44,8 @@ def same_as_cold(terms: Path, cache_dir: Path) -> loader.Loaded:
     assert [c.id for c in loaded.glossary.concepts] == [c.id for c in glossary.concepts]
     assert loaded.problems == problems
     assert loaded.revision == revision
+    # the newest review date, from each file's entry, is the one every review gives
+    assert loaded.glossary.newest_review == source.load_glossary(terms).glossary.newest_review
     return loaded
 
 
@@ -266,7 +268,7 @@ def test_git_checkout_of_another_revision(tmp_path: Path):
 # -- the property: any sequence of edits, a warm read always equals a cold one ----------
 
 EDITS = st.lists(st.tuples(
-    st.sampled_from(["edit", "break", "delete", "copy", "touch", "restore"]),
+    st.sampled_from(["edit", "date", "break", "delete", "copy", "touch", "restore"]),
     st.integers(min_value=0, max_value=30),
 ), min_size=1, max_size=6)
 
@@ -292,6 +294,11 @@ def test_warm_equals_cold_after_any_edit_sequence(tmp_path_factory, edits):
         if action == "edit":
             path.write_text(path.read_text(encoding="utf-8", errors="replace")
                             .replace("proposed", "draft", 1) + "\n# edited\n", encoding="utf-8")
+        elif action == "date":  # a review date (twice in one term: a broken file)
+            path.write_text(path.read_text(encoding="utf-8", errors="replace").replace(
+                'review = "proposed"\n',
+                f'review = "proposed"\nproposed_on = 2027-01-{n % 28 + 1:02d}\n', 1),
+                encoding="utf-8")
         elif action == "break":
             path.write_text("id = \n", encoding="utf-8")
         elif action == "delete":

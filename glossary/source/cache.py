@@ -57,7 +57,7 @@ import glossary
 from glossary import model, problems, textfile
 
 #: Bumped whenever the layout of a cache entry changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: an entry keeps its concept's newest review date
 #: The entries' files: ``terms-00.pickle`` … (see :func:`shard_of`).
 CACHE_NAME = "terms-{:02x}.pickle"
 SUMMARY_NAME = "summary.pickle"
@@ -150,6 +150,7 @@ class Entry:
     concept: Any  # glossary.model.Concept | None
     problems: tuple[Any, ...]  # glossary.problems.Problem, lines resolved
     digest: str  # sha256 of the file's bytes
+    newest_review: Any  # datetime.date | None: the newest review date of its concept
 
 
 @dataclass(frozen=True, slots=True)

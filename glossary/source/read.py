@@ -15,6 +15,8 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -458,16 +460,18 @@ def load_glossary(
 
 def assemble(
     files: list[LoadedFile], documents: tuple[Document, ...], domains: tuple[Domain, ...],
-    registry_problems: list[Problem],
+    registry_problems: list[Problem], *, newest_review: date | None = None,
+    newest_known: bool = False,
 ) -> LoadResult:
-    """The LoadResult of files read (in ``concept_paths`` order) and the registry."""
-    concepts = sorted(
-        (f.concept for f in files if f.concept is not None), key=lambda c: c.id
-    )
+    """The LoadResult of files read (in ``concept_paths`` order) and the registry
+    (``newest_known``: the caller worked out the files' ``newest_review``)."""
+    concepts = tuple(sorted((f.concept for f in files if f.concept is not None),
+                            key=attrgetter("id")))
     problems = list(registry_problems)
     for loaded in files:
         problems.extend(loaded.problems)
-    glossary = Glossary(concepts=tuple(concepts), documents=documents, domains=domains)
+    glossary = (Glossary.read(concepts, documents, domains, newest_review) if newest_known
+                else Glossary(concepts=concepts, documents=documents, domains=domains))
     return LoadResult(glossary, files, problems, list(registry_problems))
 
 
