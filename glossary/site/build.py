@@ -301,11 +301,17 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
         redo = changed | {c.id for c in concepts if not changed.isdisjoint(c.see_also)} \
             if changed else changed
         # every other concept's pages are kept, when the manifest vouches for both (their
-        # ids made pages before: the path is not checked again)
+        # ids made pages before: the path is not checked again): all at once when no
+        # page was added or removed by hand since, else one by one
         same = [cid for cid in ids if cid not in redo]
         prefixes = [LANG_PREFIX[lang] for lang in SITE_LANGUAGES]
-        failed = writer.keep_many([prefix + pages.CONCEPT_PAGE.format(cid)
-                                   for cid in same for prefix in prefixes])
+        folders = [prefix + pages.CONCEPT_PAGE.partition("/")[0] for prefix in prefixes]
+        failed: set[str] = set()
+        if not writer.keep_folders(folders, {prefix + pages.CONCEPT_PAGE.format(cid)
+                                             for cid in redo for prefix in prefixes},
+                                   len(old)):
+            failed = writer.keep_many([prefix + pages.CONCEPT_PAGE.format(cid)
+                                       for cid in same for prefix in prefixes])
         look = [i for i, cid in enumerate(ids) if cid in redo]
         if failed:  # a page the manifest does not vouch for: both are made again
             position = {cid: i for i, cid in enumerate(ids)}
