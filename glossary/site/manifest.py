@@ -83,23 +83,10 @@ def load(path: Path) -> Manifest:
     generation, folders = (data.get("generation"), data.get("folders")) \
         if isinstance(data, dict) else (None, None)
     if not (isinstance(generation, str) and isinstance(folders, dict)
-            and text.count("\t") == 2 * len(lines)  # every line: three fields
-            and not _unsafe_path(text)):
+            and text.count("\t") == 2 * len(lines)):  # every line: three fields
         return Manifest()
     return Manifest(lines, generation, {name: sig for name, sig in folders.items()
                                         if isinstance(sig, list)})
-
-
-#: What a line holds where its path is not a plain relative path inside the site (see
-#: ``writer.safe_relative``): an empty part, ".", "..", a backslash or a NUL. Looked for
-#: in the whole text at once (a key never holds one): a manifest with one is not used.
-_UNSAFE = ("\\", "\0", *(before + part + after for before in ("\n", "/")
-                          for part in ("", ".", "..") for after in ("/", "\t")))
-
-
-def _unsafe_path(text: str) -> bool:
-    text = "\n" + text
-    return any(token in text for token in _UNSAFE)
 
 
 def dump(lines: Iterable[str], generation: str, folders: dict[str, list[int]]) -> bytes:

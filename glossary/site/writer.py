@@ -288,6 +288,8 @@ class SiteWriter:
         """Whether ``root/rel`` is a file: one directory listing per folder (the
         concept pages' folder holds thousands), not one ``stat`` per page."""
         folder, _, name = rel.rpartition("/")
+        if folder in self._kept_folders and self._old_entry(rel):
+            return True  # the folder is as the manifest saw it (:meth:`keep_folders`)
         files = self._listed.get(folder)
         if files is None:
             files = set()
