@@ -4,8 +4,8 @@ It refuses to write one path twice in a build (two pages mapped to the same URL 
 bug that would otherwise silently lose a page), replaces each existing file atomically
 (a temporary file in the same folder, then ``os.replace``; a new one is created in
 place), skips writes whose bytes are unchanged,
-and keeps a manifest (``build/.site-manifest.json``, beside the site, never published
-inside it) of what it wrote so that the next build can
+and keeps a manifest (``build/.site-manifest``, beside the site, never published inside
+it: :mod:`glossary.site.manifest`) of what it wrote so that the next build can
 
 * skip rendering a page whose inputs have not changed (:meth:`SiteWriter.unchanged`),
 * skip writing a page whose bytes have not changed, and
