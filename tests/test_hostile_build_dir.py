@@ -23,7 +23,7 @@ def _run(project: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
                           cwd=project, capture_output=True, timeout=120, check=False)
 
 
-MANIFEST = ".site-manifest.json"
+MANIFEST = ".site-manifest"
 JOURNAL = ".cache/site-writes.journal"
 
 

@@ -6,30 +6,21 @@ The manifest the writer reads back is data: a path in it that leads outside the 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from glossary import pipeline
-from glossary.site.writer import (
-    MANIFEST,
-    SiteError,
-    SiteWriter,
-    pack_files,
-    safe_relative,
-    unpack_files,
-)
+from glossary.site import manifest as site_manifest
+from glossary.site.writer import MANIFEST, SiteError, SiteWriter, safe_relative
 
 
 def _tamper(manifest: Path, *names: str) -> None:
-    data = json.loads(manifest.read_text(encoding="utf-8"))
-    files = unpack_files(data["files"])
-    assert files is not None
-    for name in names:
-        files[name] = ("k", "d")
-    data["files"] = pack_files(files)
-    manifest.write_text(json.dumps(data), encoding="utf-8")
+    """Add ``names`` to the manifest, its digest made again (a forged manifest)."""
+    old = site_manifest.load(manifest)
+    assert old.lines
+    manifest.write_bytes(site_manifest.dump(
+        [*old.lines, *(name + "\tk\td" for name in names)], old.generation, old.folders))
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -56,8 +47,8 @@ def test_a_tampered_manifest_deletes_nothing_outside_the_site(project, settings,
     assert outside.read_text(encoding="utf-8") == "keep me"
     assert (project / "elsewhere" / "page.html").read_text(encoding="utf-8") == "keep me too"
     # the rewritten manifest names only what this build wrote
-    files = json.loads((settings.build_dir / MANIFEST).read_text(encoding="utf-8"))["files"]
-    assert all(safe_relative(rel) for rel in files)
+    lines = site_manifest.load(settings.build_dir / MANIFEST).lines
+    assert lines and all(safe_relative(site_manifest.path_of(line)) for line in lines)
 
 
 def test_a_stale_page_inside_the_site_is_still_deleted(project, settings) -> None:
@@ -129,13 +120,13 @@ def test_serve_answers_malformed_paths_with_400_and_escapes_its_log(project, set
     assert "\\u001b" in err
 
 
-def test_the_manifests_files_are_kept_as_three_strings() -> None:
-    files = {"concepts/ai.html": ("k1", "d1"), "km/index.html": ("", "d2"),
-             "static/site.css": ("k3", "copy:k3")}
-    packed = pack_files(files)
-    assert set(packed) == {"paths", "keys", "digests"}
-    assert unpack_files(packed) == files
-    assert unpack_files(pack_files({})) == {}
-    uneven = dict(packed, digests="d1\nd2")
-    for bad in (uneven, {"paths": "a"}, "x", None, dict(packed, keys=3)):
-        assert unpack_files(bad) is None
+def test_the_manifest_is_read_back_as_written(tmp_path: Path) -> None:
+    lines = ["concepts/ai.html\tk1\td1", "km/index.html\t\td2", "static/site.css\tk3\tcopy:k3"]
+    path = tmp_path / MANIFEST
+    path.write_bytes(site_manifest.dump(reversed(lines), "g", {"concepts": [1, 2, 3]}))
+    found = site_manifest.load(path)
+    assert (found.lines, found.generation, found.folders) == (lines, "g", {"concepts": [1, 2, 3]})
+    assert found.get("km/index.html") == ("", "d2") and found.get("km") is None
+    assert found.span("concepts") == (0, 1)
+    path.write_bytes(site_manifest.dump(["a\tb"], "g", {}))  # a line of two fields
+    assert site_manifest.load(path).lines == []

@@ -23,7 +23,7 @@ def tree(build: Path) -> dict[str, object]:
     return {str(p.relative_to(build)): db_rows.content(p) if p.name == "glossary.db"
             else p.read_bytes() for p in sorted(build.rglob("*"))
             if p.is_file() and ".cache" not in p.relative_to(build).parts
-            and p.name not in (".manifest.json", ".site-manifest.json")}
+            and p.name not in (".manifest.json", ".site-manifest")}
 
 
 def statuses(report: pipeline.BuildReport) -> dict[str, str]:

@@ -40,7 +40,7 @@ def _tree(build: Path) -> dict[str, str]:
             if p.name == "glossary.db" else _digest(p)
             for p in sorted(build.rglob("*"))
             if p.is_file() and not p.name.endswith((".tmp", "-journal"))
-            and p.name != ".site-manifest.json" and ".cache" not in p.relative_to(build).parts}
+            and p.name != ".site-manifest" and ".cache" not in p.relative_to(build).parts}
 
 
 def _build(project: Path) -> subprocess.Popen:

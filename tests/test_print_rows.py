@@ -62,6 +62,27 @@ def test_an_edit_renders_only_its_rows(project: Path, tmp_path: Path, rendered) 
     assert _pages(settings.build_dir / "site") == _pages(_clean_site(project, tmp_path))
 
 
+def test_a_patched_page_is_the_same_where_the_kernel_cannot_copy(
+        project: Path, tmp_path: Path, rendered, monkeypatch) -> None:
+    """The old page's runs are copied by ``os.copy_file_range``; where it fails (another
+    system, a file system without it) they are read and written: the same bytes."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    before = (settings.build_dir / "site" / "print.html").stat().st_ino
+
+    def refuse(*args: object) -> int:
+        raise OSError(38, "not here")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    _edit(project)
+    rendered.clear()
+    pipeline.build(settings, ["site"])
+    assert dict(rendered) == {"print.html": 1, "km/print.html": 1}  # patched
+    site = settings.build_dir / "site"
+    assert (site / "print.html").stat().st_ino != before  # replaced, not changed in place
+    assert _pages(site) == _pages(_clean_site(project, tmp_path))
+
+
 @pytest.mark.parametrize("damage", ["page", "same-size", "state", "keys", "damaged-keys",
                                     "lengths", "not-lengths", "fewer-ids"])
 def test_rows_are_reused_only_from_the_page_they_were_made_for(

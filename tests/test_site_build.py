@@ -14,7 +14,7 @@ from markupsafe import escape
 from glossary import loader, pipeline
 from glossary.config import load_settings
 from glossary.errors import GlossaryError
-from glossary.site import writer
+from glossary.site import manifest as site_manifest
 from glossary.site.build import build_site as build_site_report
 from glossary.site.i18n import load_language
 from glossary.site.templating import Renderer, make_environment
@@ -278,12 +278,11 @@ def test_the_manifest_is_kept_outside_the_published_site(tmp_path):
     site = build_site(make_project(tmp_path / "p"))
     assert not (site / ".manifest.json").exists()
     assert not [p for p in site.rglob(".*") if p.is_file()]
-    assert (site.parent / ".site-manifest.json").is_file()
+    assert (site.parent / ".site-manifest").is_file()
 
 
 def test_a_tampered_manifest_never_deletes_outside_the_site(tmp_path):
     """Issue 18, 1: paths in the manifest are data; a build deletes only its own pages."""
-    import json
 
     project = make_project(tmp_path / "p")
     site = build_site(project)
@@ -292,15 +291,13 @@ def test_a_tampered_manifest_never_deletes_outside_the_site(tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_text("keep me too")
     (site / "link").symlink_to(tmp_path)
-    manifest = site.parent / ".site-manifest.json"
-    data = json.loads(manifest.read_text())
-    files = writer.unpack_files(data["files"])
-    assert files is not None
-    for rel in ("../../terms/victim.txt", "../p/terms/victim.txt", str(outside),
-                "concepts/../../terms/victim.txt", "link/outside.txt", "./x", "a\\..\\b"):
-        files[rel] = ("k", "d")
-    data["files"] = writer.pack_files(files)
-    manifest.write_text(json.dumps(data))
+    manifest = site.parent / ".site-manifest"
+    old = site_manifest.load(manifest)
+    forged = [rel + "\tk\td" for rel in (
+        "../../terms/victim.txt", "../p/terms/victim.txt", str(outside),
+        "concepts/../../terms/victim.txt", "link/outside.txt", "./x", "a\\..\\b")]
+    manifest.write_bytes(site_manifest.dump([*old.lines, *forged], old.generation,
+                                            old.folders))
     build_site(project)
     assert victim.read_text() == "keep me" and outside.read_text() == "keep me too"
     assert (site / "index.html").is_file()

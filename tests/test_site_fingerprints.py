@@ -6,7 +6,6 @@ definition edit leaves it as it was, and then it is not made again."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -14,8 +13,9 @@ import pytest
 
 from glossary import pipeline
 from glossary.config import load_settings
+from glossary.site import manifest as site_manifest
 from glossary.site import print_pages
-from glossary.site.writer import MANIFEST, unpack_files
+from glossary.site.writer import MANIFEST
 
 
 @pytest.fixture
@@ -43,11 +43,10 @@ def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
     settings = load_settings(cwd=project)
     site = settings.build_dir / "site"
     pipeline.build(settings, ["site"])
-    manifest = unpack_files(json.loads((settings.build_dir / MANIFEST).read_bytes())["files"])
+    manifest = site_manifest.load(settings.build_dir / MANIFEST).lines
     assert manifest
     pipeline.build(settings, ["site"])  # nothing changed: the same keys, nothing written
-    assert unpack_files(json.loads((settings.build_dir / MANIFEST).read_bytes())["files"]) \
-        == manifest
+    assert site_manifest.load(settings.build_dir / MANIFEST).lines == manifest
     before = _site(site)
     path = project / "terms" / "transparency.toml"
     text = path.read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import pytest
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import build as site_build
+from glossary.site import manifest as site_manifest
 from glossary.site import pages, state, templating
 from glossary.site.i18n import PACKAGE_LOCALE
 from glossary.site.writer import SiteWriter
@@ -247,4 +248,52 @@ def test_an_interrupted_build_is_not_trusted_after_a_revert(project: Path, tmp_p
     assert b"everyone affected" not in (project / "build" / "site" / "concepts" /
                                         "transparency.html").read_bytes()
     assert not (project / "build" / ".cache" / site_build.JOURNAL).exists()
+    _assert_clean(project, tmp_path)
+
+
+def _manifest_damage(project: Path, damage: str) -> None:
+    path = project / "build" / site_manifest.MANIFEST
+    raw = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(raw[:len(raw) // 2])
+    elif damage == "corrupt":  # one byte of a key changed: the digest no longer matches
+        at = raw.rindex(b"\t") + 1
+        path.write_bytes(raw[:at] + (b"0" if raw[at:at + 1] != b"0" else b"1") + raw[at + 1:])
+    elif damage == "foreign":
+        path.write_bytes(b'{"version": 2, "generation": "x", "files": {}}\n')
+    elif damage == "version":  # a sound manifest of another version
+        head, _, rest = raw.partition(b"\n")
+        path.write_bytes(head.replace(b" %d " % site_manifest.VERSION, b" 99 ", 1)
+                         + b"\n" + rest)
+    elif damage == "missing":
+        path.unlink()
+    elif damage == "page added by hand":  # its folder changed: each page looked at
+        (project / "build" / "site" / "concepts" / "mine.html").write_text("mine")
+
+
+@pytest.mark.parametrize("damage", ["none", "truncated", "corrupt", "foreign", "version",
+                                    "missing", "page added by hand"])
+def test_a_damaged_manifest_means_a_whole_build(project: Path, tmp_path: Path, damage: str,
+                                               looked_at: dict[str, list[str]],
+                                               monkeypatch) -> None:
+    """After one edit the concept pages are kept all at once (no page checked one by
+    one), unless the manifest is damaged (every page looked at: a whole build) or a
+    concept folder changed since (each page checked against the manifest)."""
+    _build(project)
+    _manifest_damage(project, damage)
+    one_by_one: list[int] = []
+    real = SiteWriter.keep_many
+    monkeypatch.setattr(SiteWriter, "keep_many",
+                        lambda self, rels: one_by_one.append(len(rels)) or real(self, rels))
+    looked_at["concepts"].clear()
+    _replace(project / "terms" / "transparency.toml", *DEFINITION)
+    _build(project)
+    if damage in ("none", "page added by hand"):
+        assert looked_at["concepts"] == ["transparency"]
+        assert bool(one_by_one) == (damage != "none")
+    else:
+        assert len(looked_at["concepts"]) == 5
+    assert site_manifest.load(project / "build" / site_manifest.MANIFEST).lines
+    if damage == "page added by hand":  # not the site's: left alone
+        (project / "build" / "site" / "concepts" / "mine.html").unlink()
     _assert_clean(project, tmp_path)

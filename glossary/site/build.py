@@ -241,15 +241,16 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         else:
             spec = specs[index]
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
-            data: str | bytes | None = None
             if spec.listing and print_rows is not None and changed is not None:
                 if not known:
                     known.update(c.id for c in ctx.glossary.concepts)
-                data = _patched_print_page(ctx, model, print_rows, page, spec.listing, changed,
-                                           known, global_key, renderer)
-            if data is None:
-                data = render(page, spec.view_for(lang))
-            writer.write(page.out_path, data, key,
+                pieces = _patched_print_page(ctx, model, print_rows, page, spec.listing,
+                                             changed, known, global_key, renderer)
+                if pieces is not None:
+                    writer.splice(page.out_path, pieces, key,
+                                  print_rows.identity(page.out_path))
+                    continue
+            writer.write(page.out_path, render(page, spec.view_for(lang)), key,
                          print_rows.identity(page.out_path) if print_rows is not None else "")
     if print_rows is not None:
         print_rows.save()
@@ -262,7 +263,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
 
 def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: PrintRows,
                         page: PageInfo, listing: str, changed: set[str], known: set[str],
-                        global_key: str, renderer: Renderer) -> bytes | None:
+                        global_key: str,
+                        renderer: Renderer) -> list[bytes | tuple[int, int]] | None:
     """A print page made from the last one: the rows of the concepts in ``changed``
     (edited, added or removed since the last build) made again, the others kept."""
     approved_only = listing == "approved"
@@ -299,11 +301,17 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
         redo = changed | {c.id for c in concepts if not changed.isdisjoint(c.see_also)} \
             if changed else changed
         # every other concept's pages are kept, when the manifest vouches for both (their
-        # ids made pages before: the path is not checked again)
+        # ids made pages before: the path is not checked again): all at once when no
+        # page was added or removed by hand since, else one by one
         same = [cid for cid in ids if cid not in redo]
         prefixes = [LANG_PREFIX[lang] for lang in SITE_LANGUAGES]
-        failed = writer.keep_many([prefix + pages.CONCEPT_PAGE.format(cid)
-                                   for cid in same for prefix in prefixes])
+        folders = [prefix + pages.CONCEPT_PAGE.partition("/")[0] for prefix in prefixes]
+        failed: set[str] = set()
+        if not writer.keep_folders(folders, {prefix + pages.CONCEPT_PAGE.format(cid)
+                                             for cid in redo for prefix in prefixes},
+                                   len(old)):
+            failed = writer.keep_many([prefix + pages.CONCEPT_PAGE.format(cid)
+                                       for cid in same for prefix in prefixes])
         look = [i for i, cid in enumerate(ids) if cid in redo]
         if failed:  # a page the manifest does not vouch for: both are made again
             position = {cid: i for i, cid in enumerate(ids)}

@@ -34,7 +34,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -49,6 +49,7 @@ ROWS_TEMPLATE = "print_rows.html"
 MARK = "<!--glossary-print-row-->\n"
 _BODY_START, _BODY_END, _ROW_END = b"<tbody>\n", b"</tbody>", b"</tr>\n"
 _SLOT = "<!--glossary-print-rows-->"  # where the rows go (page text is escaped: no "<")
+_Piece = TypeVar("_Piece", bytes, bytes | tuple[int, int])  # a row, or a run of the old page
 
 
 def print_view_rendered(page: PageInfo, view: PrintView, render_rows: Any) -> PrintView:
@@ -57,7 +58,7 @@ def print_view_rendered(page: PageInfo, view: PrintView, render_rows: Any) -> Pr
     return replace(view, rows_html=tuple(Markup(text) for text in fresh[:-1]))
 
 
-def _signature(path: Path) -> list[int] | None:
+def _signature(path: Path | int) -> list[int] | None:
     """What tells a file changed without reading it, as the parse cache has it."""
     try:
         st = os.stat(path)
@@ -109,22 +110,24 @@ class PrintRows:
             html[i] = text
         self.new[page.out_path] = (global_key, keys, [row.concept.id for row in view.rows],
                                    [len(text) for text in html])
-        return self._around(page, view, html, render, global_key, keys)
+        return b"".join(self._around(page, view, html, render, global_key, keys))
 
     def patch(self, page: PageInfo, view: PrintView, changed: set[str],
               rows: dict[str, PrintRow], order: Callable[[str], Any], known: AbstractSet[str],
-              global_key: str, render_rows: Any, render: Any) -> bytes | None:
+              global_key: str, render_rows: Any,
+              render: Any) -> list[bytes | tuple[int, int]] | None:
         """The page's bytes made from the page the last build wrote, when only the
         concepts in ``changed`` (edited, added or removed) changed since: their rows are
         taken out, and ``rows`` (the rows of those of them the page lists, by concept id)
         rendered and put in their place in the order ``order`` (a concept id's sort key;
         the other rows keep theirs). ``known``: the glossary's concept ids. ``view``:
-        the page without its rows (``count`` says how many). None when the last page
-        cannot be used: the caller makes the page whole."""
-        found = self._old_page(page.out_path, global_key)
+        the page without its rows (``count`` says how many). Returns the page as pieces
+        for :meth:`SiteWriter.splice` (the old page's runs of kept rows as ranges); None
+        when the last page cannot be used: the caller makes the page whole."""
+        found = self._old_page(page.out_path, global_key, whole=False)
         if found is None:
             return None
-        raw, start = found
+        _, start = found
         entry = self.old[page.out_path]
         ids: list[str] = entry["ids"]
         keys: list[str] = entry["keys"]
@@ -143,15 +146,14 @@ class PrintRows:
             at = bisect.bisect_left(kept, order(row.concept.id), lo=at,
                                     key=lambda i: order(ids[i]))
             before.setdefault(kept[at] if at < len(kept) else len(ids), []).append((row, html))
-        view_of = memoryview(raw)
-        parts: list[bytes | memoryview] = []
+        parts: list[bytes | tuple[int, int]] = []
         new_ids: list[str] = []
         new_keys: list[str] = []
         new_lengths: list[int] = []
         done = 0  # the old rows before this one are placed
         for point in sorted(dropped | before.keys()):
             if point > done:  # a run of kept rows: one slice of the old page
-                parts.append(view_of[ends[done]:ends[point]])
+                parts.append((ends[done], ends[point]))
                 new_ids += ids[done:point]
                 new_keys += keys[done:point]
                 new_lengths += lengths[done:point]
@@ -162,7 +164,7 @@ class PrintRows:
                 new_lengths.append(len(html))
             done = point + 1 if point in dropped else point
         if done < len(ids):
-            parts.append(view_of[ends[done]:ends[-1]])
+            parts.append((ends[done], ends[-1]))
             new_ids += ids[done:]
             new_keys += keys[done:]
             new_lengths += lengths[done:]
@@ -179,20 +181,20 @@ class PrintRows:
         return [text.encode("utf-8") for text in fresh[:-1]]
 
     def _around(self, page: PageInfo, view: PrintView,
-                html: list[bytes] | list[bytes | memoryview], render: Any, global_key: str,
-                keys: list[str]) -> bytes:
-        """The page: its rows ``html`` in the rest of it. Also notes its identity
-        (:meth:`identity`)."""
+                html: list[_Piece], render: Any, global_key: str,
+                keys: list[str]) -> list[bytes | _Piece]:
+        """The page's pieces: its rows ``html`` in the rest of it. Also notes its
+        identity (:meth:`identity`)."""
         if not html:  # no rows: the page says so, and has no table
             self.identities.pop(page.out_path, None)
-            return str(render(page, replace(view, rows=(), count=0))).encode("utf-8")
+            return [str(render(page, replace(view, rows=(), count=0))).encode("utf-8")]
         around = render(page, replace(view, rows=(), rows_html=(Markup(_SLOT),)))
         head, found, tail = around.partition(_SLOT)
         if not found or _SLOT in tail:
             raise ValueError(f"print.html shows its rows {around.count(_SLOT)} times, not once")
         self.identities[page.out_path] = "rows:" + digest(
             "\0".join((global_key, around, *keys)).encode("utf-8", "surrogatepass"))
-        return b"".join([head.encode("utf-8"), *html, tail.encode("utf-8")])
+        return [head.encode("utf-8"), *html, tail.encode("utf-8")]
 
     def identity(self, rel: str) -> str:
         """What the page this build made at ``rel`` is, for the site's manifest, instead
@@ -228,8 +230,10 @@ class PrintRows:
         ends = list(accumulate(self.old[rel]["lengths"], initial=start))
         return [raw[a:b] for a, b in pairwise(ends)]
 
-    def _old_page(self, rel: str, global_key: str) -> tuple[bytes, int] | None:
-        """The page the last build wrote at ``rel`` and where its first row starts; None
+    def _old_page(self, rel: str, global_key: str, *,
+                  whole: bool = True) -> tuple[bytes, int] | None:
+        """The page the last build wrote at ``rel`` (only its first 64 KiB unless
+        ``whole``, or its digest must be read) and where its first row starts; None
         when there is none, or the templates or catalogs changed since (``global_key``),
         or the page is not the one the kept keys and lengths were made for."""
         entry = self.old.get(rel)
@@ -237,23 +241,27 @@ class PrintRows:
             return None
         try:
             with open(self.writer.root / rel, "rb") as handle:
-                raw = handle.read()
+                # not the page these keys were made for: its digest is read only when its
+                # signature (size, modification and change times, inode) is not the one kept
+                same = _signature(handle.fileno()) == entry.get("stat")
+                raw = handle.read(1 << 16) if same and not whole else handle.read()
+                if not same and digest(raw) != entry["digest"]:
+                    return None
+                if not entry["keys"]:  # a page without rows (no table at all)
+                    return raw, 0
+                start = raw.find(_BODY_START)
+                if start < 0 and len(raw) == 1 << 16:  # a long head: read it all
+                    raw += handle.read()
+                    start = raw.find(_BODY_START)
+                if start < 0:
+                    return None
+                start += len(_BODY_START)
+                # where the rows end, if they are those kept: "</tr>\n</tbody>" there
+                end = start + sum(entry["lengths"]) - len(_ROW_END)
+                if os.pread(handle.fileno(), len(_ROW_END) + len(_BODY_END),
+                            end) != _ROW_END + _BODY_END:
+                    return None
         except OSError:
-            return None
-        # not the page these keys were made for: its digest is read only when its
-        # signature (size, modification and change times, inode) is not the one kept
-        if _signature(self.writer.root / rel) != entry.get("stat") \
-                and digest(raw) != entry["digest"]:
-            return None
-        if not entry["keys"]:  # a page without rows (no table at all)
-            return raw, 0
-        start = raw.find(_BODY_START)
-        if start < 0:
-            return None
-        start += len(_BODY_START)
-        end = start + sum(entry["lengths"])  # where the rows end, if they are those kept
-        if not raw.startswith(_BODY_END, end) or not raw.startswith(_ROW_END,
-                                                                    end - len(_ROW_END)):
             return None
         return raw, start
 
