@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from glossary import collector, source, validate
@@ -169,9 +171,13 @@ def _revision(registry_bytes: list[bytes], names: list[str], files: list[LoadedF
     digest = hashlib.sha256()
     for data in registry_bytes:
         digest.update(data + b"\0")
-    digest.update("".join([f"{name}\0{loaded.digest}\0"
-                           for name, loaded in zip(names, files, strict=True)]).encode())
+    # "name\0digest\0" for each file, joined at C speed
+    fields = chain.from_iterable(zip(names, map(_DIGEST, files), strict=True))
+    digest.update(("\0".join(fields) + "\0" if files else "").encode())
     return digest.hexdigest()[:12]
+
+
+_DIGEST = attrgetter("digest")
 
 
 def check(settings: Settings) -> list[Problem]:

@@ -32,6 +32,7 @@ CASES = {
     "unknown-doc": ("unknown-document", 6, "error"),
     "unknown-section": ("unknown-section", 7, "error"),
     "unknown-see-also": ("unknown-see-also", 3, "error"),
+    "self-see-also": ("self-reference", 3, "warning"),
     "missing-review": ("missing-field", 13, "error"),
     "bad-enum": ("bad-value", 16, "error"),
     "duplicate-en-term": ("duplicate-term", 18, "error"),
