@@ -253,9 +253,9 @@ class _Planner:
         self.plan.new_ids.append(cid)
         if see_also:
             self.links.append((len(self.plan.new_ids) - 1, see_also))
-        self.plan.changes.append(Change(
+        self.plan.changes.append(tuple.__new__(Change, (  # Change(…), without its __new__
             "added", cid, "new concept",
-            (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""), line))
+            (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""), line)))
 
     def build(self, cid: str, incoming: InConcept) -> Concept:
         """The new concept an incoming record becomes."""
