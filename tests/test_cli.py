@@ -159,6 +159,16 @@ def test_a_list_encoded_in_one_call_is_cut_into_its_items(items):
     assert json.loads(readable_json({"changes": items})) == {"changes": items}
 
 
+def test_json_written_in_pieces_is_the_readable_json(capsys):
+    """A long report is written in batches and buffers; what arrives is the same text."""
+    items = [{"kind": "added", "concept": f"c-{i}", "detail": "ខ្មែរ " * (i % 7)}
+             for i in range(3 * app._BATCH + 1)] * 5
+    data = {"n": len(items), "changes": items, "ids": [c["concept"] for c in items],
+            "empty": [], "skipped": {"x": 1}}
+    app.emit_json(data)
+    assert capsys.readouterr().out == readable_json(data) + "\n"
+
+
 def test_readable_json_puts_one_object_per_line():
     text = readable_json({"changes": [{"kind": "added", "detail": "ខ្មែរ"}] * 3, "n": 3,
                           "ids": ["a", "b"]})

@@ -278,7 +278,8 @@ def concept(record: InConcept, path: Path | None, fold_coeng_da: bool = True,
     a term or definition that is empty once cleaned is dropped (``skip(reason)``). The
     length limit spares a definition in ``known`` (the glossary's own: an export of a
     long definition comes back unchanged)."""
-    where = Where(path, record.line, "concept")
+    where = tuple.__new__(Where, (path, record.line, "concept"))  # Where(…) without its
+    # Python __new__ and defaults: 0.16 us less a record
     fold = fold_coeng_da
     if record.id is not None and not _fine(record.id, NAME_MAX):
         _check(record.id, where.field("concept id"), NAME_MAX, "concept id")

@@ -193,10 +193,10 @@ class _EntryReader:
             return None
         raw_id = el.get("id")
         examples = self.concept_examples()
-        return InConcept(
+        return _new(InConcept, (
             concept_id(raw_id) if raw_id else None,
-            InLang(definitions.get("en"), tuple(en)),
-            InLang(definitions.get("km"), tuple(km)),
+            _new(InLang, (definitions.get("en"), tuple(en))),
+            _new(InLang, (definitions.get("km"), tuple(km))),
             tuple(domains) if (domains or own) else None,
             tuple(sources) if (sources or own) else None,
             tuple(see_also) if (see_also or own) else None,
@@ -204,7 +204,7 @@ class _EntryReader:
             status or (ConceptStatus.ACTIVE if own else None),
             el.sourceline,
             examples,
-        )
+        ))
 
     def concept_examples(self) -> tuple[Example, ...] | None:
         """Example ``n`` is the ``n``-th example sentence of each language."""
@@ -287,7 +287,7 @@ class _EntryReader:
             record = self.reviews.get(meta) or self.review(None, meta)
         else:
             record = self.review(review, meta)
-        self.definitions[code] = InDefinition(text, source, record)
+        self.definitions[code] = _new(InDefinition, (text, source, record))
 
     def term(self, el: Any) -> InTerm | None:
         own = self.own
@@ -372,7 +372,7 @@ class _EntryReader:
             record = self.reviews.get(meta) or self.review(None, meta)
         else:
             record = self.review(review, meta)
-        return InTerm(text, admin, kind, pos, context, dnt, note, record, rationale)
+        return _new(InTerm, (text, admin, kind, pos, context, dnt, note, record, rationale))
 
     def review(self, parts: ReviewParts | None, meta: str | None) -> InReview | None:
         """The review record of a term or definition: from its parts, else from its one
@@ -452,6 +452,11 @@ def _enum(enum: Any, value: str | None) -> Any:
     except ValueError:
         return None
 
+
+# A record made from a tuple of all its fields, without the namedtuples' own __new__ (a
+# Python function, with defaults): 0.27 -> 0.11 us a record, eight records a concept;
+# reading 2,000 concepts took 1,529 M instructions, 1,506 M so (callgrind).
+_new = tuple.__new__
 
 _lang_code = functools.lru_cache(maxsize=256)(lang_code)  # a file has a few languages
 
