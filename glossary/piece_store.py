@@ -47,7 +47,9 @@ a warm ``glossary export tbx`` made 10,000 ``conceptEntry`` texts again on every
 (0.93 s of CPU in all, 1.6x ``csv2tbx``). Pieces kept in 32 shards per slot cut that to
 0.32 s, but a one-edit ``glossary build`` still parsed 15 slots x 32 shards into
 dictionaries piece by piece and hashed every concept once per slot (0.6 s of its CPU).
-This layout reads an index and a pack per slot and hashes a concept once per process.
+This layout reads an index and a pack per slot and takes a concept's key from its file's
+digest; after one edit, the pieces around the edited ones are found without a step per
+concept (:meth:`Slot._patched`).
 See bench/RESULTS.md.
 """
 

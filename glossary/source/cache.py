@@ -3,8 +3,9 @@
 Every command that loads ``terms/`` goes through :class:`ParseCache` (the way mypy, ruff
 and git's index avoid re-reading what did not change). For each concept file it keeps
 the file's *signature* — size, ``mtime_ns``, inode and ``ctime_ns`` — with what reading
-and the single-file checks made of it: the concept, its problems (lines resolved) and a
-digest of its bytes. A file whose signature is unchanged is not opened again.
+and the single-file checks made of it: the concept, its problems (lines resolved), a
+digest of its bytes and its newest review date. A file whose signature is unchanged is
+not opened again.
 
 The whole cache is thrown away (and every file read again) when anything it depends on
 may differ: the tool's version or the code that reads and checks files
