@@ -35,8 +35,6 @@ see-also, notes, term attributes and review records — is compared here, field 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
@@ -44,6 +42,7 @@ from typing import Any
 
 from glossary import collector, khmer, validate
 from glossary.imports import clean, proposals
+from glossary.imports.naming import match_key, planned_text, preferred_term, slugify
 from glossary.imports.proposals import Outcome
 from glossary.imports.records import InConcept, InDefinition, InTerm, ReadResult
 from glossary.imports.report import (
@@ -71,23 +70,7 @@ from glossary.model import (
 )
 from glossary.pairs import IncomingTerm, pair_terms
 
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-
-
 # --------------------------------------------------------------------------- planning
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-    return slug or "concept"
-
-
-def _clean_term(text: str) -> str:
-    if not text.isascii() and _ZERO_WIDTH.search(text):
-        text = text.translate(ZERO_WIDTH)
-    return " ".join(text.split())
 
 
 class _Planner:
@@ -139,7 +122,7 @@ class _Planner:
 
     def term(self, incoming: InTerm, first: bool, lang: str) -> Term:
         default_status = AdminStatus.PREFERRED if first else AdminStatus.ADMITTED
-        text = _clean_term(incoming.text)
+        text = planned_text(incoming.text)
         dnt = incoming.dnt
         if lang == "km" and not khmer.has_khmer(text):  # an acronym kept in English (or
             dnt = True  # `check` would refuse a "Khmer" term without Khmer letters)
@@ -216,8 +199,8 @@ class _Planner:
 
     def new_concept(self, incoming: InConcept, key: str | None,
                     preferred: InTerm | None) -> None:
-        """``preferred``: its English preferred term (:func:`_preferred`); ``key``, the
-        key of that term's text."""
+        """``preferred``: its English preferred term (:func:`.naming.preferred_term`);
+        ``key``, the key of that term's text."""
         if not incoming.en.terms or key is None:
             self.skip("new concepts without an English term")
             return
@@ -305,7 +288,7 @@ class _Planner:
                 first = False
             if chosen is None and section.terms:
                 chosen = section.terms[0]
-            names.append(_clean_term(chosen.text) if chosen is not None else None)
+            names.append(planned_text(chosen.text) if chosen is not None else None)
         return names[0], names[1]
 
     def merge(self, existing: Concept, incoming: InConcept) -> None:
@@ -390,7 +373,7 @@ class _Planner:
         for position, inc in enumerate(incoming.terms):
             if position in reviewed:  # a translation: imports.proposals decides
                 continue
-            text = _clean_term(inc.text)
+            text = planned_text(inc.text)
             index = keys.get(khmer.search_key(text))
             if index is None:
                 term = self.term(inc, not terms, code)
@@ -429,7 +412,7 @@ class _Planner:
         if not km:
             return frozenset()
         have = {khmer.search_key(t.text) for t in existing.km.terms}
-        if all(khmer.search_key(_clean_term(t.text)) in have for t in km):
+        if all(khmer.search_key(planned_text(t.text)) in have for t in km):
             return frozenset()  # nothing new to translate (the usual case): no pairing
         offered: list[tuple[int, str]] = []
         if incoming.en.terms:
@@ -444,7 +427,7 @@ class _Planner:
             offered.append((0, ""))
         positions = []
         for position, en_text in offered:
-            text = _clean_term(km[position].text)
+            text = planned_text(km[position].text)
             if khmer.search_key(text) in have:
                 continue
             positions.append(position)
@@ -527,7 +510,7 @@ class _Planner:
 
 def _draft_term(incoming: InTerm, first: bool) -> Term:
     """What pairing needs of an incoming term (no review record: nothing is counted)."""
-    return Term(text=_clean_term(incoming.text),
+    return Term(text=planned_text(incoming.text),
                 admin_status=incoming.admin_status or (AdminStatus.PREFERRED if first
                                                        else AdminStatus.ADMITTED),
                 type=incoming.type or TermType.FULL_FORM,
@@ -538,19 +521,6 @@ def _fmt_examples(examples: tuple[Example, ...]) -> str:
     if not examples:
         return "(none)"
     return "; ".join(short(f"{e.en} / {e.km}", 50) for e in examples)
-
-
-def _preferred(incoming: InConcept) -> InTerm | None:
-    """The English term an incoming record is matched on (its key is :func:`_key`)."""
-    terms = incoming.en.terms
-    for term in terms:
-        if term.admin_status is None or term.admin_status is _PREFERRED:
-            return term
-    return terms[0] if terms else None
-
-
-def _key(preferred: InTerm | None) -> str | None:
-    return khmer.search_key(_clean_term(preferred.text)) if preferred is not None else None
 
 
 _PREFERRED = AdminStatus.PREFERRED  # the members the loops above test, looked up once
@@ -577,8 +547,8 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
             for record in concepts:
                 incoming = clean.concept(  # the one cleaning boundary
                     record, result.path, fold_coeng_da, planner.skip, planner.definitions)
-                preferred = _preferred(incoming)
-                key = _key(preferred)
+                preferred = preferred_term(incoming)
+                key = match_key(preferred)
                 match = planner.match(incoming, key)
                 if isinstance(match, str):
                     planner.plan.changes.append(Change(
