@@ -410,7 +410,7 @@ def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...])
         tuple((e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
                e.review, e.concept.en_review, e.concept.km_review, e.domains)
               for e in entries),
-        tuple((n.heading, n.path, n.count) for n in nav)), 2)
+        tuple((n.heading, n.path, n.entries) for n in nav)), 2)
 
 
 LetterPage = tuple[str, bytes, Callable[[], LetterView]]

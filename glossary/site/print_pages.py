@@ -113,4 +113,4 @@ def print_view(model: SiteModel, lang: str, revision: str = "",
     order = print_order(model, lang)
     rows.sort(key=lambda r: order(r.concept.id))
     return PrintView(tuple(rows), revision, glossary_date(model), approved_only,
-                     len(model.active), count=len(rows))
+                     len(model.active), listed=len(rows))

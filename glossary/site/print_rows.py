@@ -31,7 +31,6 @@ import marshal
 import os
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
 from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,7 +54,7 @@ _Piece = TypeVar("_Piece", bytes, bytes | tuple[int, int])  # a row, or a run of
 def print_view_rendered(page: PageInfo, view: PrintView, render_rows: Any) -> PrintView:
     """``view`` with the HTML of every row rendered (no reuse)."""
     fresh = render_rows(page, list(view.rows)).split(MARK) if view.rows else [""]
-    return replace(view, rows_html=tuple(Markup(text) for text in fresh[:-1]))
+    return view._replace(rows_html=tuple(Markup(text) for text in fresh[:-1]))
 
 
 def _signature(path: Path | int) -> list[int] | None:
@@ -169,7 +168,7 @@ class PrintRows:
             new_keys += keys[done:]
             new_lengths += lengths[done:]
         self.new[page.out_path] = (global_key, new_keys, new_ids, new_lengths)
-        return self._around(page, replace(view, count=len(new_ids)), parts, render,
+        return self._around(page, view._replace(listed=len(new_ids)), parts, render,
                             global_key, new_keys)
 
     def _render(self, page: PageInfo, rows: list[PrintRow], render_rows: Any) -> list[bytes]:
@@ -187,8 +186,8 @@ class PrintRows:
         identity (:meth:`identity`)."""
         if not html:  # no rows: the page says so, and has no table
             self.identities.pop(page.out_path, None)
-            return [str(render(page, replace(view, rows=(), count=0))).encode("utf-8")]
-        around = render(page, replace(view, rows=(), rows_html=(Markup(_SLOT),)))
+            return [str(render(page, view._replace(rows=(), listed=0))).encode("utf-8")]
+        around = render(page, view._replace(rows=(), rows_html=(Markup(_SLOT),)))
         head, found, tail = around.partition(_SLOT)
         if not found or _SLOT in tail:
             raise ValueError(f"print.html shows its rows {around.count(_SLOT)} times, not once")

@@ -39,7 +39,7 @@ import json
 import marshal
 import os
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,9 +102,9 @@ class HomeCounts:
     documents: tuple[DocumentLink, ...]
 
     def dump(self) -> list[Any]:
-        return [[astuple(n) for n in self.en_letters], [astuple(n) for n in self.km_letters],
-                [[p.lang, p.terms, [astuple(x) for x in p.parts]] for p in self.progress],
-                [astuple(d) for d in self.documents]]
+        return [[list(n) for n in self.en_letters], [list(n) for n in self.km_letters],
+                [[p.lang, p.terms, [list(x) for x in p.parts]] for p in self.progress],
+                [list(d) for d in self.documents]]
 
     @classmethod
     def load(cls, data: Any) -> HomeCounts:

