@@ -106,6 +106,57 @@ def test_the_compiled_catalog_is_kept_and_follows_the_po(tmp_path, monkeypatch):
     assert load_language("km", locale, blocked).gettext("Search") == "រកមើល"
 
 
+def test_dates_and_numbers_are_kept_for_the_babel_that_formatted_them(tmp_path, monkeypatch):
+    """A date or number babel formatted once is kept in the cache folder: a later build
+    (a new process) shows the same text without asking babel; values kept for another
+    babel, or a damaged file, are dropped, never an error."""
+    import json
+
+    from glossary.site import i18n
+
+    asked: list[object] = []
+    real_date, real_number = i18n._format_date, i18n._format_number
+
+    def counting_date(value, lang):  # type: ignore[no-untyped-def]
+        asked.append(value)
+        return real_date(value, lang)
+
+    def counting_number(value, lang):  # type: ignore[no-untyped-def]
+        asked.append(value)
+        return real_number(value, lang)
+
+    monkeypatch.setattr(i18n, "_format_date", counting_date)
+    monkeypatch.setattr(i18n, "_format_number", counting_number)
+
+    def build(cache: Path | None = tmp_path) -> tuple[str, str, str]:  # one process
+        formats = i18n.KeptFormats(cache)
+        km, en = load_language("km", None, None, formats), load_language("en", None, None, formats)
+        shown = (km.format_date(date(2025, 4, 14)), km.format_number(14870),
+                 en.format_number(14870))
+        formats.save()
+        return shown
+
+    expected = ("១៤ មេសា ២០២៥", "១៤,៨៧០", "14,870")
+    assert build() == expected
+    assert len(asked) == 3
+    kept = tmp_path / i18n.FORMATS_NAME
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    assert data["values"]["km 14870"] == "១៤,៨៧០"
+    assert build() == expected
+    assert len(asked) == 3  # every value kept: babel not asked
+    data["values"]["en 14870"] = "kept"
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    assert build()[2] == "kept"  # what is kept is what is shown
+    data["babel"] = "another babel"
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    assert build() == expected
+    assert len(asked) == 6
+    for damaged in ("{", "[]", '{"babel": null, "values": {"en 1": 1}}'):
+        kept.write_text(damaged, encoding="utf-8")
+        assert build() == expected
+    assert build(None) == expected  # nowhere to keep them: formatted, nothing written
+
+
 def test_package_data_covers_templates_static_and_catalogs():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = data["tool"]["setuptools"]["package-data"]["glossary"]

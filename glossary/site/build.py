@@ -32,7 +32,7 @@ from pathlib import Path
 from glossary import __version__, collector, search
 from glossary.model import ConceptStatus
 from glossary.site import changes_page, more_pages, pages, print_pages, searchindex
-from glossary.site.i18n import SITE_LANGUAGES, Language, load_language
+from glossary.site.i18n import SITE_LANGUAGES, KeptFormats, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.sort_keys import KmSortKeys
 from glossary.site.spec import BuildContext, PageSpec
@@ -131,8 +131,9 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
 def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     cache_dir = ctx.settings.cache_dir
+    formats = KeptFormats(cache_dir if incremental else None)
     languages = {code: load_language(code, ctx.settings.locale_dir,
-                                     cache_dir if incremental else None)
+                                     cache_dir if incremental else None, formats)
                  for code in SITE_LANGUAGES}
     km_keys = KmSortKeys(cache_dir if incremental else None)
     model = pages.site_model(ctx.glossary, ctx.settings.site, km_keys)
@@ -256,6 +257,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         print_rows.save()
     if km_keys.computed:
         km_keys.save(model.km_texts())
+    formats.save()
     state.save(shared, writer.generation)  # trusted only with the manifest saved next
     stats = writer.finish()
     return SiteReport(out, count, stats)

@@ -12,12 +12,18 @@ catalog is not parsed again (babel's PO reader took 32 ms of every build).
 from __future__ import annotations
 
 import gettext
+import hashlib
+import importlib.util
 import io
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from glossary import textfile
 from glossary.errors import FormatError
 
 DOMAIN = "ui"
@@ -50,10 +56,6 @@ def _compile(path: Path, mtime_ns: int, size: int, cache_dir: Path | None = None
              ) -> tuple[bytes, str]:
     """Compile a PO file to MO bytes with babel (or take them from ``cache_dir``, kept
     there for the same PO bytes); also return a digest of the PO text."""
-    import hashlib
-
-    from glossary import textfile
-
     raw = path.read_bytes()
     full = hashlib.sha256(raw).hexdigest()
     kept_path = None if cache_dir is None else cache_dir / f"site-ui-{path.parent.parent.name}.mo"
@@ -101,6 +103,7 @@ class Language:
     code: str
     translations: gettext.NullTranslations
     catalog_digest: str  # changes when the catalog changes (part of every page's key)
+    formats: KeptFormats | None = None  # babel's results kept between builds
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -111,10 +114,15 @@ class Language:
     def format_date(self, value: date | None) -> str:
         if value is None:
             return ""
-        return _format_date(value, self.code)
+        if self.formats is None:
+            return _format_date(value, self.code)
+        return self.formats.get(f"{self.code} {value.isoformat()}", _format_date, value,
+                                self.code)
 
     def format_number(self, value: int) -> str:
-        return _format_number(value, self.code)
+        if self.formats is None:
+            return _format_number(value, self.code)
+        return self.formats.get(f"{self.code} {value}", _format_number, value, self.code)
 
 
 @lru_cache(maxsize=4096)
@@ -133,17 +141,83 @@ def _format_number(value: int, lang: str) -> str:
     return khmer_digits(text) if lang == "km" else text
 
 
+#: Where :class:`KeptFormats` keeps its values, under build/.cache/.
+FORMATS_NAME = "site-formats.json"
+#: More values than this and only those of the last build are kept.
+_KEPT_LIMIT = 20_000
+
+
+class KeptFormats:
+    """The dates and numbers babel formatted for earlier builds, by language and value.
+
+    babel reads its locale data (about 30 ms) for the first value it formats in a
+    process, and a build after a small edit rarely shows a date or a number that no
+    build showed before, so the text babel gave is kept in ``site-formats.json`` and
+    babel is asked only for a new value. The values belong to the babel that made them:
+    they are dropped when babel's ``__init__.py`` (which names its version) changes.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.path = None if cache_dir is None else cache_dir / FORMATS_NAME
+        self.babel = _babel_digest()
+        self.values: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.added = False
+        if self.path is None:
+            return
+        try:
+            data = json.loads(textfile.read_build_file(self.path))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("babel") != self.babel:
+            return
+        values = data.get("values")
+        if (isinstance(values, dict)
+                and all(isinstance(text, str) for text in values.values())):
+            self.values = values
+
+    def get(self, key: str, make: Callable[[Any, str], str], value: Any, lang: str) -> str:
+        """The kept text of ``key``, else ``make(value, lang)`` (then kept)."""
+        self.used.add(key)
+        text = self.values.get(key)
+        if text is None:
+            text = self.values[key] = make(value, lang)
+            self.added = True
+        return text
+
+    def save(self) -> None:
+        """Keep the values, when this build formatted a new one."""
+        if self.path is None or not self.added:
+            return
+        values = self.values
+        if len(values) > _KEPT_LIMIT:
+            values = {key: values[key] for key in self.used}
+        textfile.write_build_data(self.path, json.dumps(
+            {"babel": self.babel, "values": values}, ensure_ascii=False, sort_keys=True))
+        self.added = False
+
+
+def _babel_digest() -> str:
+    """A digest of the installed babel's ``__init__.py`` (read without importing it)."""
+    spec = importlib.util.find_spec("babel")
+    try:
+        return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()[:16] \
+            if spec is not None and spec.origin else ""
+    except OSError:
+        return ""
+
+
 def khmer_digits(text: str) -> str:
     """Write ASCII digits as Khmer digits (babel's ``km`` numbers keep ASCII digits)."""
     return text.translate(_KHMER_DIGITS)
 
 
-def load_language(lang: str, locale_dir: Path | None, cache_dir: Path | None = None
-                  ) -> Language:
+def load_language(lang: str, locale_dir: Path | None, cache_dir: Path | None = None,
+                  formats: KeptFormats | None = None) -> Language:
     """Load the interface catalog of ``lang`` (English needs none); ``cache_dir``: where
-    its compiled form is kept between builds."""
+    its compiled form is kept between builds; ``formats``: dates and numbers kept."""
     if lang == "en":
-        return Language("en", gettext.NullTranslations(), "en")
+        return Language("en", gettext.NullTranslations(), "en", formats)
     path = catalog_path(locale_dir, lang)
     if path is None:
         raise FormatError(f"no interface catalog for {lang!r}",
@@ -151,4 +225,4 @@ def load_language(lang: str, locale_dir: Path | None, cache_dir: Path | None = N
                           hint="reinstall the package, or restore locale/km/LC_MESSAGES/ui.po")
     stat = path.stat()
     mo, po_digest = _compile(path, stat.st_mtime_ns, stat.st_size, cache_dir)
-    return Language(lang, gettext.GNUTranslations(io.BytesIO(mo)), po_digest)
+    return Language(lang, gettext.GNUTranslations(io.BytesIO(mo)), po_digest, formats)
