@@ -122,10 +122,9 @@ def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
     cached = cache.entries
     newest: date | None = None  # the newest review date of every file
     for name, sig in scanned:
-        path = terms_dir / name
         entry = cached.get(name)
         if entry is None or sig is None or entry.signature != sig:  # not cached, or changed
-            loaded = source.load_concept_file(path, fold_coeng_da)
+            loaded = source.load_concept_file(terms_dir / name, fold_coeng_da)
             checked = validate.file_problems(loaded, registry)
             loaded.fields = []  # checked: the raw text fields are not needed any more
             loaded.text = None
@@ -136,7 +135,7 @@ def _load_checked(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path | None,
                           now_ns)
             racy = racy or sig is None or sig[1] >= now_ns - RACY_NS
         else:
-            loaded = LoadedFile(path, entry.concept, [], digest=entry.digest)
+            loaded = LoadedFile(terms_dir, name, entry.concept, [], digest=entry.digest)
             checked = list(entry.problems)
             day = entry.newest_review
         if day is not None and (newest is None or day > newest):
