@@ -221,6 +221,27 @@ def test_a_planted_pickle_cannot_run_code(terms: Path, tmp_path: Path):
     assert loaded.cache_notice is not None and "damaged" in loaded.cache_notice
 
 
+def test_cached_objects_are_the_model_objects_a_read_makes(terms: Path, tmp_path: Path):
+    """What the cache gives back (made by its makers, not by ``__init__``) is the same
+    model objects: equal, of the same class, frozen, hashable."""
+    import dataclasses
+    import io
+
+    concepts = list(source.load_glossary(terms).glossary.concepts)
+    buffer = io.BytesIO()
+    cache_mod._Pickler(buffer, protocol=5).dump(concepts)
+    back = cache_mod._Unpickler(io.BytesIO(buffer.getvalue())).load()
+    assert back == concepts and len(back) > 10
+    term = back[0].en.terms[0]
+    assert type(term) is type(concepts[0].en.terms[0])
+    assert hash(term) == hash(concepts[0].en.terms[0])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        term.text = "changed"  # type: ignore[misc]
+    made = {type(obj).__name__ for c in back for obj in (c, c.en, c.km, *c.en.terms)}
+    assert {"Concept", "LangSection", "Term"} <= made
+    assert set(cache_mod._MAKERS) >= {"_make_Concept", "_make_Term", "_make_Review"}
+
+
 def test_an_unwritable_cache_folder_is_no_error(terms: Path, tmp_path: Path):
     blocker = tmp_path / "cache"
     blocker.write_text("a file where the cache folder should be")
