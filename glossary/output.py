@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -81,6 +83,59 @@ def new_file_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def replace_derived(tmp: str | Path, path: str | Path) -> None:
+    """Put the finished file ``tmp`` in place of ``path`` atomically, for a file that
+    can be made again (a build output, a cache, a site page): readers see the old file
+    or the new one, never none.
+
+    Where the old file is a regular file and Linux offers it, the two are *exchanged*
+    (``renameat2(RENAME_EXCHANGE)``, Linux 3.15) and the old one, now at ``tmp``, is then
+    removed. A plain rename over a file makes ext4 (its default ``auto_da_alloc``) start
+    writing the new file's data to disk inside the rename, a guard for editors that
+    replace a file without an fsync: 26 ms for a 25 MB file, ~80 ms of a one-edit
+    ``glossary build`` at 10,000 concepts (135 MB of outputs). A file that can be made
+    again needs no such guard: its data reaches the disk with the kernel's normal
+    writeback. Anything else (no old file, a folder in its place, another system or
+    file system without the call) is a plain ``os.replace``."""
+    exchange = _exchange()
+    if exchange is not None:
+        try:
+            regular = stat.S_ISREG(os.lstat(path).st_mode)
+        except OSError:
+            regular = False
+        if regular and exchange(os.fsencode(tmp), os.fsencode(path)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)  # the old file
+            return
+    os.replace(tmp, path)
+
+
+_RENAME_EXCHANGE = 2  # <linux/fs.h>
+_AT_FDCWD = -100
+
+
+@functools.cache
+def _exchange() -> Callable[[bytes, bytes], bool] | None:
+    """``renameat2(RENAME_EXCHANGE)`` from the C library, as a function that says
+    whether it exchanged the two names (None: not Linux, or no such call)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                     ctypes.c_uint]
+    call.restype = ctypes.c_int
+
+    def exchange(first: bytes, second: bytes) -> bool:
+        return call(_AT_FDCWD, first, _AT_FDCWD, second, _RENAME_EXCHANGE) == 0
+
+    return exchange
 
 
 def kind(path: Path) -> str:
@@ -178,7 +233,10 @@ def _atomic(path: Path, shown: Path, durable: bool) -> Iterator[BinaryIO]:
             except OSError as exc:
                 raise from_os_error(exc, shown) from None
         try:
-            os.replace(tmp, path)
+            if durable:
+                os.replace(tmp, path)
+            else:
+                replace_derived(tmp, path)
         except OSError as exc:
             raise from_os_error(exc, shown) from None
     except BaseException:

@@ -13,10 +13,10 @@ from typing import BinaryIO
 
 from glossary import output
 from glossary.errors import GlossaryError
-from glossary.output import new_file_mode
+from glossary.output import new_file_mode, replace_derived
 
 __all__ = ["BOM", "atomic_write_bytes", "atomic_write_text", "atomic_writer", "byte_position",
-           "decode", "new_file_mode", "write_build_data"]
+           "decode", "new_file_mode", "replace_derived", "write_build_data"]
 
 BOM = b"\xef\xbb\xbf"
 
@@ -100,7 +100,7 @@ def write_build_with(path: Path, fill: Callable[[BinaryIO], object]) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as handle:
             fill(handle)
-        os.replace(tmp, path)
+        replace_derived(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -180,3 +180,60 @@ def test_build_on_a_read_only_build_dir_is_a_clean_error(project: Path) -> None:
     assert "Error: cannot write " in done.stderr
     assert "read-only file system (the file system is read-only" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchanged", "renamed"])
+def test_a_derived_file_is_replaced_whole_whatever_is_there(tmp_path: Path, monkeypatch,
+                                                            exchange: bool) -> None:
+    """``replace_derived`` (build outputs, caches, site pages) leaves the new file in
+    place and nothing else: over a file (a hard link to the old one keeps the old
+    bytes, as with a rename), over nothing, over a symbolic link (replaced, its target
+    untouched); a folder in the way is an error that leaves the folder and the new
+    file as they were. The same with the exchange and with a plain rename."""
+    if not exchange:
+        monkeypatch.setattr(output, "_exchange", lambda: None)
+    elif output._exchange() is None:
+        pytest.skip("no renameat2 here")
+    used: list[bytes] = []  # the names the exchange did exchange
+    real = output._exchange()
+    if real is not None:
+        def spy(first: bytes, second: bytes) -> bool:
+            done = real(first, second)
+            if done:
+                used.append(second)
+            return done
+
+        monkeypatch.setattr(output, "_exchange", lambda: spy)
+
+    def fresh(name: str, data: bytes) -> Path:
+        tmp = tmp_path / f".{name}.tmp"
+        tmp.write_bytes(data)
+        return tmp
+
+    old = tmp_path / "out.tbx"
+    old.write_bytes(b"old")
+    (tmp_path / "site-copy").hardlink_to(old)
+    output.replace_derived(fresh("out.tbx", b"new"), old)
+    assert old.read_bytes() == b"new"
+    assert (tmp_path / "site-copy").read_bytes() == b"old"
+    assert used == ([bytes(old)] if exchange else [])
+
+    output.replace_derived(fresh("none.tbx", b"first"), tmp_path / "none.tbx")
+    assert (tmp_path / "none.tbx").read_bytes() == b"first"
+
+    target = tmp_path / "target"
+    target.write_bytes(b"kept")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    output.replace_derived(fresh("link", b"file"), link)
+    assert not link.is_symlink() and link.read_bytes() == b"file"
+    assert target.read_bytes() == b"kept"
+
+    folder = tmp_path / "folder"
+    (folder / "inside").mkdir(parents=True)
+    tmp = fresh("folder", b"data")
+    with pytest.raises(OSError):
+        output.replace_derived(tmp, folder)
+    assert (folder / "inside").is_dir() and tmp.read_bytes() == b"data"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == [
+        ".folder.tmp"]

@@ -87,7 +87,7 @@ class TemplateCache(jinja2.BytecodeCache):
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(FORMAT + self.salt + _blake(body) + body)
-            os.replace(tmp, path)
+            textfile.replace_derived(tmp, path)
         except OSError:  # losing it only costs compiling the template again
             with contextlib.suppress(OSError):
                 tmp.unlink()

@@ -2,8 +2,8 @@
 
 It refuses to write one path twice in a build (two pages mapped to the same URL is a
 bug that would otherwise silently lose a page), replaces each existing file atomically
-(a temporary file in the same folder, then ``os.replace``; a new one is created in
-place), skips writes whose bytes are unchanged,
+(a temporary file in the same folder put in its place by
+:func:`glossary.textfile.replace_derived`; a new one is created in place), skips writes whose bytes are unchanged,
 and keeps a manifest (``build/.site-manifest``, beside the site, never published inside
 it: :mod:`glossary.site.manifest`) of what it wrote so that the next build can
 
@@ -347,7 +347,7 @@ class SiteWriter:
                 os.close(fd)
         finally:
             os.close(src)
-        os.replace(tmp, path)
+        textfile.replace_derived(tmp, path)
         self.record(rel, key, identity, True, claimed=True)
 
     def copy(self, rel: str, source: Path, key: str) -> None:
@@ -369,7 +369,7 @@ class SiteWriter:
             os.link(source, tmp)
         except OSError:  # another file system, or no hard links: copy it
             shutil.copyfile(source, tmp)
-        os.replace(tmp, path)
+        textfile.replace_derived(tmp, path)
         self.record(rel, key, "copy:" + key, True, claimed=True)
 
     def _make_parent(self, rel: str, path: str) -> None:
@@ -390,7 +390,7 @@ class SiteWriter:
 
         A file the last build did not write, and which does not exist, is created in
         place (``O_EXCL``); any other is replaced atomically (a temporary file, then
-        ``os.replace``), so a page a reader may be viewing is never seen half-written.
+        ``replace_derived``), so a page a reader may be viewing is never seen half-written.
         A new file left half-written by a crash is not in the manifest, so the next
         build replaces it.
         """
@@ -413,7 +413,7 @@ class SiteWriter:
                 return out_digest, True
         tmp = f"{parent}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
         _write_all(os.open(tmp, _CREATE, 0o666), raw)
-        os.replace(tmp, path)
+        textfile.replace_derived(tmp, path)
         return out_digest, True
 
     def record(self, rel: str, key: str, out_digest: str, written: bool, *,
@@ -478,7 +478,7 @@ class SiteWriter:
         tmp = self.manifest.with_name(f"{MANIFEST}.tmp")
         tmp.write_bytes(raw)
         try:
-            os.replace(tmp, self.manifest)
+            textfile.replace_derived(tmp, self.manifest)
         except IsADirectoryError:
             tmp.unlink(missing_ok=True)
             raise SiteError("the site's manifest cannot be saved: a folder is in its place",

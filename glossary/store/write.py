@@ -340,4 +340,4 @@ def commit_database(tmp: Path, path: Path) -> None:
     """Move a database written by :func:`fill_database` into place (atomic), with the
     permissions of a normal file."""
     os.chmod(tmp, textfile.new_file_mode(path))
-    os.replace(tmp, path)
+    textfile.replace_derived(tmp, path)
