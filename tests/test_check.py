@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import DATA
 
@@ -147,3 +149,27 @@ def test_a_repeated_english_term_stops_export(project: Path, cli) -> None:
     exported = cli("export", "csv", "-o", "out.csv")
     assert exported.exit_code != 0
     assert not (project / "out.csv").exists()
+
+
+IDS = ("a", "b", "c", "d", "gone")
+
+
+@given(st.lists(st.tuples(st.sampled_from(IDS[:4]),
+                          st.lists(st.sampled_from(IDS), max_size=4)),
+                min_size=1, max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_see_also_problems_are_those_of_checking_each_file(specs):
+    """The cross-file check finds the files to look at in bulk; what it reports is
+    exactly what checking every file's see-also list one by one reports (self
+    references, unknown ids, in any mix, duplicate ids included)."""
+    from glossary import validate
+    from glossary.model import Concept, Glossary
+    from glossary.source import LoadedFile
+
+    files = [LoadedFile(Path("terms"), f"{i:02d}-{cid}.toml", Concept(cid, see_also=tuple(see)))
+             for i, (cid, see) in enumerate(specs)]
+    glossary = Glossary(concepts=tuple(f.concept for f in files if f.concept is not None))
+    found = [p for p in validate.cross_file_problems(files, glossary)
+             if p.code in ("self-reference", "unknown-see-also")]
+    one_by_one = [p for f in files for p in validate.check_see_also(f, glossary)]
+    assert found == one_by_one

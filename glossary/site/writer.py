@@ -3,9 +3,10 @@
 It refuses to write one path twice in a build (two pages mapped to the same URL is a
 bug that would otherwise silently lose a page), replaces each existing file atomically
 (a temporary file in the same folder put in its place by
-:func:`glossary.textfile.replace_derived`; a new one is created in place), skips writes whose bytes are unchanged,
-and keeps a manifest (``build/.site-manifest``, beside the site, never published inside
-it: :mod:`glossary.site.manifest`) of what it wrote so that the next build can
+:func:`glossary.textfile.replace_derived`; a new one is created in place), skips
+writes whose bytes are unchanged, and keeps a manifest (``build/.site-manifest``,
+beside the site, never published inside it: :mod:`glossary.site.manifest`) of what it
+wrote so that the next build can
 
 * skip rendering a page whose inputs have not changed (:meth:`SiteWriter.unchanged`),
 * skip writing a page whose bytes have not changed, and
