@@ -103,6 +103,24 @@ def test_approved_only_view_after_review_approve(page, tmp_path, monkeypatch):
     assert page.locator(".head-status .review-approved").count() >= 1
 
 
+def test_the_printed_date_is_written_as_the_build_writes_dates(page, project):
+    """The day a page is printed is filled in by the browser, in the page's language
+    as babel writes dates for the rest of the site (Khmer month and digits on Khmer
+    pages), also where the browser has no Khmer locale data of its own."""
+    from datetime import date
+
+    from glossary.site.i18n import load_language
+
+    for lang, rel in (("en", "print.html"), ("km", "km/print.html"), ("km", "km/approved.html")):
+        language = load_language(lang, None)
+        before = language.format_date(date.today())
+        page.goto(url(site(project), rel))
+        shown = page.inner_text(".print-date")
+        today = {before, language.format_date(date.today())}  # midnight may pass
+        assert shown in today, (rel, shown, today)
+    assert "ធ្នូ" in load_language("km", None).format_date(date(2026, 12, 3))
+
+
 def test_print_shows_disclaimer_date_revision_and_running_header(page, project):
     page.goto(url(site(project), "print.html"))
     page.emulate_media(media="print")

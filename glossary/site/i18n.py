@@ -124,6 +124,15 @@ class Language:
             return _format_number(value, self.code)
         return self.formats.get(f"{self.code} {value}", _format_number, value, self.code)
 
+    def long_date(self) -> str:
+        """How :meth:`format_date` writes a date, for the browser to write the day a
+        page is printed the same way: babel's long date pattern and the twelve month
+        names, joined by ``|`` (a browser may not know Khmer dates at all: Chromium
+        built with a reduced ICU writes "December 3, 2026" for ``km-KH``)."""
+        if self.formats is None:
+            return _long_date(None, self.code)
+        return self.formats.get(f"{self.code} long-date", _long_date, None, self.code)
+
 
 @lru_cache(maxsize=4096)
 def _format_date(value: date, lang: str) -> str:
@@ -205,6 +214,14 @@ def _babel_digest() -> str:
             if spec is not None and spec.origin else ""
     except OSError:
         return ""
+
+
+def _long_date(_: object, lang: str) -> str:
+    from babel import Locale
+
+    locale = Locale.parse(lang)
+    months = locale.months["format"]["wide"]
+    return "|".join([locale.date_formats["long"].pattern, *(months[m] for m in range(1, 13))])
 
 
 def khmer_digits(text: str) -> str:

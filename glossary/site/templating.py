@@ -176,6 +176,7 @@ def make_environment(language: Language, *, has_changes: bool = False,
         language_names=LANGUAGE_NAMES,
         nav_items=tuple(NavItem(i.id, i.path, language.gettext(i.label)) for i in items),
         site=site or SiteInfo(),
+        long_date=language.long_date(),
     )
     env.filters["date"] = language.format_date
     env.filters["number"] = language.format_number

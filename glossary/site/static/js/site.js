@@ -62,11 +62,22 @@
 
   var printed = document.querySelector(".printed-on");
   if (printed) {
+    // Today's date written as the build writes dates (babel's long pattern and month
+    // names, given by the page), not by the browser's locale data, which may lack Khmer.
+    var shown = printed.querySelector(".print-date");
+    var parts = (shown.getAttribute("data-long-date") || "y-MM-dd").split("|");
     var stamp = function () {
-      var lang = document.documentElement.lang === "km" ? "km" : "en";
-      var text = new Date().toLocaleDateString(lang === "km" ? "km-KH" : "en-GB",
-        { year: "numeric", month: "long", day: "numeric" });
-      printed.querySelector(".print-date").textContent = text;
+      var now = new Date();
+      var text = parts[0].replace(/MMMM|MM|d|y/g, function (token) {
+        if (token === "MMMM") { return parts[now.getMonth() + 1] || ""; }
+        if (token === "MM") { return ("0" + (now.getMonth() + 1)).slice(-2); }
+        if (token === "d") { return String(now.getDate()); }
+        return String(now.getFullYear());
+      });
+      if (document.documentElement.lang === "km") {
+        text = text.replace(/[0-9]/g, function (digit) { return "០១២៣៤៥៦៧៨៩".charAt(+digit); });
+      }
+      shown.textContent = text;
       printed.hidden = false;
     };
     stamp();
