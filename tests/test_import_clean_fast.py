@@ -239,3 +239,33 @@ def test_a_cleaned_review_is_remembered_per_fold_setting() -> None:
         assert got == _slow_review(review, WHERE, fold)
     assert clean.concept(record, None, True).en.terms[0].review != \
         clean.concept(record, None, False).en.terms[0].review
+
+
+STORED_TERMS = ["ទិន្នន័យ", " ទិន្នន័យ  ម៉ូដែល ", "\u1780\u17d2\u178a",  # a coeng-da: kept
+                "ក\u17d2\u178aក", "ក" * TERM_MAX, "ក " * (TERM_MAX // 2), "ខ្មែរ\u00a0AI",
+                "\u1780\u17c1\u17b8", "ក\u200bខ"]
+DEFINITIONS = ["", " ", "   ", "a definition.", "និយមន័យ", " " * (TEXT_MAX + 1),
+               "a" * TEXT_MAX, "a" * (TEXT_MAX + 1), "ក" * (TEXT_MAX + 1), "\u200b",
+               "\u200b \u200b", "x\x00", "\u1780\u17d2\u178a" * 3]
+
+
+def test_stored_terms_definitions_and_parts_of_speech_agree_with_the_full_rule() -> None:
+    # the inline paths of _lang(): a printable term in the stored form (under either fold
+    # setting: clean_term() normalizes with the default one), a definition looked at once
+    # (empty, at and over the limit, the glossary's own), a known part of speech kept
+    for fold in (True, False):
+        for known_def in (False, True):
+            for definition in DEFINITIONS:
+                for pos in (None, "noun", " noun", "verb\u202e", "other"):
+                    terms = tuple(InTerm(t, pos=pos) for t in STORED_TERMS)
+                    record = InConcept("c-1", InLang(InDefinition(definition), terms),
+                                       InLang(InDefinition(definition), terms), line=5)
+                    known = {definition} if known_def else set()
+                    fast_skips: list[str] = []
+                    slow_skips: list[str] = []
+                    fast = _outcome(clean.concept, record, Path("f.tbx"), fold,
+                                    fast_skips.append, known)
+                    slow = _outcome(slow_concept, record, Path("f.tbx"), fold,
+                                    slow_skips.append, known)
+                    assert fast == slow, (fold, known_def, definition, pos)
+                    assert fast_skips == slow_skips
