@@ -184,7 +184,7 @@ class _Planner:
     def fresh_id(self, wanted: str | None, preferred: str | None) -> str:
         """The id of a new concept: the file's own (``wanted``) when it can be kept,
         else a slug of its English preferred term, made unique."""
-        if (self.own and wanted and validate.id_problem(wanted) is None
+        if (self.result.own and wanted and validate.id_problem(wanted) is None
                 and wanted not in self.taken):
             return wanted
         base = slugify(preferred or "concept")
@@ -199,46 +199,40 @@ class _Planner:
 
     def new_concept(self, incoming: InConcept, key: str | None,
                     preferred: InTerm | None) -> None:
-        """``preferred``: its English preferred term (:func:`.naming.preferred_term`);
-        ``key``, the key of that term's text."""
+        """Add ``incoming`` as a new concept, unless it has no English term or an earlier
+        new entry had its English term. ``preferred``: its English preferred term
+        (:func:`.naming.preferred_term`); ``key``, the key of that term's text."""
         if not incoming.en.terms or key is None:
             self.skip("new concepts without an English term")
             return
-
-        def describe(cid: str) -> tuple[tuple[str, ...], tuple[str | None, str | None]]:
-            if self.keep:
-                concept = self.build(cid, incoming)
-                self.plan.new.append(concept)
-                en, km = concept.en.preferred, concept.km.preferred
-                return concept.see_also, (en.text if en else None, km.text if km else None)
-            # a report only: the same checks and names, without the model objects
-            return tuple(incoming.see_also or ()), self.checked_names(incoming)
-
-        self.add_new(incoming.id, key, preferred.text if preferred else None, incoming.line,
-                     describe)
-
-    def add_new(self, wanted: str | None, key: str, preferred: str | None, line: int | None,
-                describe: Callable[[str], tuple[tuple[str, ...],
-                                                tuple[str | None, str | None]]]) -> None:
-        """Add a new concept unless an earlier new entry had its English term;
-        ``describe(id)`` gives its see-also and its English and Khmer names."""
-        if not (self.own and wanted) and key in self.new_keys:
+        wanted = incoming.id
+        if not (self.result.own and wanted) and key in self.new_keys:
             self.skip("entries repeating the English term of an earlier new entry")
             return
         self.new_keys.add(key)
-        cid = self.fresh_id(wanted, preferred)
+        cid = self.fresh_id(wanted, preferred.text if preferred else None)
         self.taken.add(cid)
         if wanted and cid != wanted:
             self.id_map[wanted] = cid
         elif wanted and self.id_map:  # kept after all (an earlier entry was renamed)
             self.id_map.pop(wanted, None)
-        see_also, names = describe(cid)
-        self.plan.new_ids.append(cid)
+        if self.keep:
+            concept = self.build(cid, incoming)
+            self.plan.new.append(concept)
+            see_also = concept.see_also
+            en, km = concept.en.preferred, concept.km.preferred
+            en_name, km_name = (en.text if en else None), (km.text if km else None)
+        else:  # a report only: the same checks and names, without the model objects
+            see_also = tuple(incoming.see_also or ())
+            en_name, km_name = self.checked_names(incoming)
+        new_ids = self.plan.new_ids
+        new_ids.append(cid)
         if see_also:
-            self.links.append((len(self.plan.new_ids) - 1, see_also))
+            self.links.append((len(new_ids) - 1, see_also))
         self.plan.changes.append(tuple.__new__(Change, (  # Change(…), without its __new__
             "added", cid, "new concept",
-            (names[0] or "") + (f" / {names[1]}" if names[1] is not None else ""), line)))
+            (en_name or "") + (f" / {km_name}" if km_name is not None else ""),
+            incoming.line)))
 
     def build(self, cid: str, incoming: InConcept) -> Concept:
         """The new concept an incoming record becomes."""
@@ -267,8 +261,8 @@ class _Planner:
         test checks that reports with and without ``keep`` are the same."""
         if incoming.domains:
             self.domain_ids(incoming.domains)
-        if incoming.sources:
-            self.refs(incoming.sources)
+        for ref in incoming.sources or ():
+            self.ref(ref)
         review_state = self.review_state
         names: list[str | None] = []
         for section in (incoming.en, incoming.km):
@@ -276,12 +270,16 @@ class _Planner:
             if definition is not None:
                 if definition.source is not None:
                     self.ref(definition.source)
-                review_state(definition.review)
+                review = definition.review
+                if review is not None and review.state is not _PROPOSED_STATE:
+                    review_state(review)  # a claim, a draft: the trust rule counts it
             chosen = None
             first = True
             for term in section.terms:  # every state counted (the trust rule's skips)
-                state = review_state(term.review)
-                if chosen is None and state is not _REJECTED:
+                review = term.review  # none, or a proposal (most): proposed, not counted
+                rejected = not (review is None or review.state is _PROPOSED_STATE) \
+                    and review_state(review) is _REJECTED
+                if chosen is None and not rejected:
                     admin = term.admin_status  # None: preferred if first, else admitted
                     if admin is _PREFERRED or (admin is None and first):
                         chosen = term
@@ -525,6 +523,7 @@ def _fmt_examples(examples: tuple[Example, ...]) -> str:
 
 _PREFERRED = AdminStatus.PREFERRED  # the members the loops above test, looked up once
 _REJECTED = ReviewState.REJECTED
+_PROPOSED_STATE = ReviewState.PROPOSED
 
 
 def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
@@ -542,20 +541,21 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     # walking every change planned so far. What the plan keeps (its changes, ids, links)
     # then joins the oldest generation (settle) rather than being walked by the next
     # young collections: 0.1 s more at 100,000 concepts (8.8 -> 8.7 s, measured).
+    path, skip, known = result.path, planner.skip, planner.definitions
+    cleaned, find, new = clean.concept, planner.match, planner.new_concept
     with collector.paused(settle=True):
         try:
             for record in concepts:
-                incoming = clean.concept(  # the one cleaning boundary
-                    record, result.path, fold_coeng_da, planner.skip, planner.definitions)
-                preferred = preferred_term(incoming)
+                incoming = cleaned(record, path, fold_coeng_da, skip, known)  # the one
+                preferred = preferred_term(incoming)  # cleaning boundary
                 key = match_key(preferred)
-                match = planner.match(incoming, key)
-                if isinstance(match, str):
+                match = find(incoming, key)
+                if match is None:
+                    new(incoming, key, preferred)
+                elif isinstance(match, str):
                     planner.plan.changes.append(Change(
                         "conflict", "-", f"entry {incoming.id or '(no id)'}",
                         f"its English term {match}: cannot tell which", incoming.line))
-                elif match is None:
-                    planner.new_concept(incoming, key, preferred)
                 else:
                     planner.merge(match, incoming)
         finally:  # a refusal mid-stream: the reader's file is closed now, not by the gc
