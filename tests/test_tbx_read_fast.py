@@ -86,3 +86,24 @@ def test_a_note_means_what_its_file_says_whoever_wrote_the_file(tmp_path: Path) 
     theirs = reader.read(tbx("other"), ReadOptions()).concepts[0].en.terms[0]
     assert (ours.dnt, ours.note) == (True, None)
     assert (theirs.dnt, theirs.note) == (None, "glossary:dnt=yes")
+
+
+NOTES = ["glossary:review=proposed; origin=human", "glossary:origin=machine-assisted",
+         "glossary:review-note=checked", "glossary:review", "glossary:other=x",
+         "glossary:dnt=yes", "glossary:admin=preferred", "Review: approved by X",
+         "Rationale: short", "Do not translate.", "a plain note", "", "glossary:=x",
+         " glossary:review=approved", "glossary:review=approved\n"]
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_a_definitions_review_note_is_known_by_its_remembered_kind(own: bool) -> None:
+    # definition() takes a note as a review note when its remembered kind (the one the
+    # terms' notes use) is the review kind: exactly the notes is_meta() accepts
+    from glossary.formats.tbx.review import is_meta
+    from glossary.imports.records import ReadResult
+
+    result = ReadResult(path=Path("f.tbx"), format="tbx")
+    result.own = own
+    entries = reader._EntryReader(result, None, True)
+    for note in NOTES:
+        assert (entries.note_kind(note) is reader._META) == is_meta(note, own), note

@@ -97,7 +97,8 @@ class _EntryReader:
         # of the current entry: its terms and definitions by language, example sentences
         self.terms: dict[str, list[InTerm]] = {"en": [], "km": []}
         self.definitions: dict[str, InDefinition] = {}
-        self.examples: dict[str, list[str]] = {"en": [], "km": []}
+        # example sentences by language, made when an entry has one (few do)
+        self.examples: dict[str, list[str]] | None = None
         self.lang = "en"  # of the language section being read
 
     def text(self, el: Any) -> str:
@@ -112,6 +113,13 @@ class _EntryReader:
         if raw.isascii():
             return raw
         return khmer.normalize(raw, fold_coeng_da=self.fold)
+
+    def note_text(self, el: Any) -> str:
+        """:meth:`text` of a ``<note>``: in our own files, most are short ASCII leaves."""
+        content = el.text
+        if content is None or not self.own or len(el) or not content.isascii():
+            return self.text(el)
+        return content
 
     def skip(self, what: str) -> None:
         self.result.skipped[what] += 1
@@ -150,7 +158,7 @@ class _EntryReader:
         see_also: list[str] = []
         notes: list[str] = []
         status: ConceptStatus | None = None
-        self.examples = {"en": [], "km": []}
+        self.examples = None
         for child in el:
             name = NAMES[child.tag]
             if name == "langSec" or name == "langSet":
@@ -176,9 +184,9 @@ class _EntryReader:
                 if own and text.startswith("glossary:status="):
                     status = _enum(ConceptStatus, text[16:])
                 elif own and text.startswith(EXAMPLE_NOTE["en"]):
-                    self.examples["en"].append(text[len(EXAMPLE_NOTE["en"]):])
+                    self.example("en", text[len(EXAMPLE_NOTE["en"]):])
                 elif own and text.startswith(EXAMPLE_NOTE["km"]):
-                    self.examples["km"].append(text[len(EXAMPLE_NOTE["km"]):])
+                    self.example("km", text[len(EXAMPLE_NOTE["km"]):])
                 else:
                     notes.append(text)
             elif name == "descripGrp":
@@ -206,8 +214,16 @@ class _EntryReader:
             examples,
         ))
 
+    def example(self, lang: str, sentence: str) -> None:
+        """An example sentence of the entry being read, in ``lang``."""
+        if self.examples is None:
+            self.examples = {"en": [], "km": []}
+        self.examples[lang].append(sentence)
+
     def concept_examples(self) -> tuple[Example, ...] | None:
         """Example ``n`` is the ``n``-th example sentence of each language."""
+        if self.examples is None:  # most concepts
+            return () if self.own else None
         en, km = self.examples["en"], self.examples["km"]
         if not en and not km:  # most concepts
             return () if self.own else None
@@ -252,6 +268,7 @@ class _EntryReader:
         source = None
         review = None  # a ReviewParts, made for a transaction or a second review note
         meta = None  # the one glossary:review note of most definitions
+        notes = self._note_kinds
         for child in parts:
             name = NAMES[child.tag]
             cat = (child.get("type") or name) if name in TYPED else name
@@ -268,7 +285,9 @@ class _EntryReader:
                     review = self.review_parts(meta)
                     meta = None
                 review.transaction(child)
-            elif name == "note" and is_meta(content := self.text(child), self.own):
+            elif name == "note" and (  # is_meta(): the kind of a note, found once
+                    notes.get(content := self.note_text(child)) or self.note_kind(content)
+            ) is _META:
                 if review is None and meta is None:  # the one review note of most
                     meta = content
                 else:
@@ -329,7 +348,7 @@ class _EntryReader:
                 else:
                     self.skip(f"term-level {cat}")
             elif name == "note":
-                content = child.text
+                content = child.text  # note_text(), inline
                 if content is None or not own or len(child) or not content.isascii():
                     content = self.text(child)
                 what = notes.get(content) or self.note_kind(content)
@@ -419,7 +438,7 @@ class _EntryReader:
         if sentence is None:
             return
         if example:
-            self.examples[self.lang].append(sentence)
+            self.example(self.lang, sentence)
         else:
             context.append(sentence)
 
