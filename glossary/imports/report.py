@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -69,8 +68,9 @@ class ImportPlan:
                 "candidates": kinds["candidate"], "conflicts": kinds["conflict"],
                 "unchanged": self.unchanged,
                 "new_concepts": self.new_ids,
-                # Change.as_dict() of each, made by C code alone (100,000 calls: 0.04 s)
-                "changes": list(map(dict, map(zip, repeat(_CHANGE_KEYS), self.changes))),
+                "changes": [  # Change.as_dict() of each, without a call per change
+                    {"kind": kind, "concept": concept, "what": what, "detail": detail,
+                     "line": line} for kind, concept, what, detail, line in self.changes],
                 "skipped": dict(sorted(self.skipped.items())),
                 "review": [i.as_dict() for i in self.review.items],
                 "written": [str(p) for p in self.written],
