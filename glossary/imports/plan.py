@@ -94,6 +94,8 @@ class _Planner:
             if preferred is not None:
                 self.by_key.setdefault(khmer.search_key(preferred.text), []).append(concept.id)
         self.domains: dict[str, str] = {}
+        # what the report counts under "skipped" for a domain or a section we do not have
+        self.unknown: dict[object, str] = {}
         for domain in glossary.domains:
             for label in (domain.id, domain.en, domain.km):
                 if label:
@@ -143,8 +145,13 @@ class _Planner:
     def ref(self, ref: SourceRef | None) -> SourceRef | None:
         if ref is None:
             return None
-        if (ref.doc, ref.section) not in self.sections:
-            self.skip(f"references to unregistered {ref.doc} §{ref.section}")
+        place = (ref.doc, ref.section)
+        if place not in self.sections:
+            reason = self.unknown.get(place)  # a file cites the same few sections
+            if reason is None:
+                reason = self.unknown[place] = \
+                    f"references to unregistered {ref.doc} §{ref.section}"
+            self.plan.skipped[reason] += 1
             return None
         return ref
 
@@ -159,7 +166,10 @@ class _Planner:
         for value in values:
             found = self.domains.get(value.casefold())
             if found is None:
-                self.skip(f"unknown domain {value!r}")
+                reason = self.unknown.get(value)  # a file names the same few domains
+                if reason is None:
+                    reason = self.unknown[value] = f"unknown domain {value!r}"
+                self.plan.skipped[reason] += 1
             elif found not in out:
                 out.append(found)
         return tuple(out)

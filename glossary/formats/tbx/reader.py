@@ -176,7 +176,7 @@ class _EntryReader:
             elif cat == "crossReference":
                 target = child.get("target")
                 if target:
-                    see_also.append(concept_id(target))
+                    see_also.append(concept_id(target) if target[0] == "_" else target)
                 else:
                     self.skip("crossReference without a target")
             elif name == "note":
@@ -368,7 +368,9 @@ class _EntryReader:
                 else:
                     note = content if note is None else f"{note}\n{content}"
             elif name == "term":
-                text = self.text(child)
+                text = child.text  # text(), inline for a leaf of our own files in ASCII
+                if text is None or not own or len(child) or not text.isascii():
+                    text = self.text(child)
             elif name == "transacGrp":
                 if review is None:
                     review = self.review_parts(meta)

@@ -148,7 +148,7 @@ def elements(path: Path, headers: tuple[str, ...], entries: tuple[str, ...]
         events = etree.iterparse(bounded, events=("start", "end"), tag=(*headers, *entries),
                                  **parser_options())
         for event, el in events:
-            name = local(el)
+            name = NAMES[el.tag]  # local(), inline
             if event == "start":
                 if name in entry_names:
                     bounded.entry_start, bounded.entry_line = bounded.offset, el.sourceline
