@@ -293,7 +293,6 @@ LOCAL_CHECKS: tuple[Check, ...] = (
     check_id, check_domains, check_sources, check_reviews, check_completeness, check_text,
     check_xml_chars,
 )
-FILE_CHECKS: tuple[Check, ...] = (*LOCAL_CHECKS, check_see_also)
 
 
 def check_duplicates(files: list[LoadedFile]) -> Iterator[Problem]:

@@ -38,10 +38,6 @@ class Trie:
     def __len__(self) -> int:
         return len(self._ends) + len(self._tails)
 
-    @property
-    def nodes(self) -> int:
-        return len(self._goto)
-
     def _child(self, node: int, ch: str) -> int:
         child = len(self._goto)
         self._goto.append({})
