@@ -135,6 +135,35 @@ def test_entity_declarations_are_refused(name: str) -> None:
     assert info.value.path == TBX_DATA / name
 
 
+def test_entity_declarations_in_utf16_are_refused(tmp_path: Path) -> None:
+    # UTF-16 with its byte order mark: the declarations are found all the same, before
+    # the parser reaches them (lxml 6.2 would stop on its own amplification limit)
+    text = (TBX_DATA / "billion_laughs.tbx").read_text(encoding="utf-8")
+    path = tmp_path / "laughs16.tbx"
+    path.write_bytes(text.encode("utf-16"))
+    with pytest.raises(FormatError) as info:
+        tbx.read(path)
+    assert "declares entities (lol, lol1, lol2, lol3, lol4)" in info.value.message
+    assert info.value.line == 3
+
+
+def test_entity_text_after_the_root_is_not_a_declaration(tmp_path: Path) -> None:
+    # the body cannot declare entities: a note quoting a DOCTYPE in a CDATA section, and
+    # a DOCTYPE that names only an external DTD, are read as usual
+    text = (TBX_DATA / "v3_dct.tbx").read_text(encoding="utf-8")
+    quoted = text.replace(
+        "<term>hallucination</term>",
+        '<term>hallucination</term><note><![CDATA[<!DOCTYPE x [<!ENTITY y "z">]>]]></note>')
+    quoted = quoted.replace('<?xml version="1.0" encoding="utf-8"?>',
+                            '<?xml version="1.0" encoding="utf-8"?>\n'
+                            '<!DOCTYPE tbx SYSTEM "tbx.dtd">')
+    path = tmp_path / "quoted.tbx"
+    path.write_text(quoted, encoding="utf-8")
+    concepts = list(tbx.read(path).concepts)
+    assert [c.id for c in concepts] == ["hallucination"]
+    assert concepts[0].km.terms[0].text == "ការប្រឌិតចម្លើយ"
+
+
 def test_external_entity_is_refused_by_the_cli_without_reading_the_file(cli) -> None:
     result = cli("import", "tbx", str(TBX_DATA / "external_entity.tbx"))
     assert result.exit_code == 2

@@ -70,27 +70,51 @@ def errors_located(path: Path) -> Iterator[None]:
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
-def _refuse_entities(path: Path, root: Any) -> None:
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is None:
-        return
-    names = [e.name for e in dtd.iterentities()]
+# An entity declaration in the document type declaration's internal subset, and its name.
+_ENTITY = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s\"'>]+)")
+# Where the root element starts: a "<" followed by a name (not "<?" or "<!").
+_ROOT_START = re.compile(rb"<[^?!/\s]")
+
+
+def _entities_in_prolog(head: bytes) -> tuple[list[str], int] | None:
+    """The entities that the document type declaration in ``head`` (the file's first
+    bytes) declares, with the line of the first declaration; None when it declares none.
+    Only what comes before the root element is looked at: the body cannot declare any.
+    UTF-16 is read through its byte order mark; for any other encoding that is not
+    ASCII-compatible, the parser's own look at the DTD (:func:`_refuse_entities`) is the
+    second guard."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, with its byte order mark
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    doctype = head.find(b"<!DOCTYPE")
+    if doctype < 0:
+        return None
+    root = _ROOT_START.search(head, doctype + 2)
+    prolog = head[doctype:root.start() if root else len(head)]
+    names = [m.group(1).decode("utf-8", "replace") for m in _ENTITY.finditer(prolog)]
     if not names:
-        return
-    line = None
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(1 << 20)
-        at = head.find(b"<!ENTITY")
-        line = head.count(b"\n", 0, at) + 1 if at >= 0 else None
-    except OSError:
-        pass
-    raise FormatError(
+        return None
+    at = doctype + prolog.find(b"<!ENTITY")
+    return names, head.count(b"\n", 0, at) + 1
+
+
+def _refusal(path: Path, names: list[str], line: int | None) -> FormatError:
+    return FormatError(
         f"refused: the document type declaration declares entities ({', '.join(names[:5])})",
         path=path, line=line,
         hint="entity declarations can expand without bound or read local files; "
              "TBX does not need them: remove the <!DOCTYPE …[…]> block",
     )
+
+
+def _refuse_entities(path: Path, root: Any) -> None:
+    """What the parser read of the DTD, for a declaration :func:`_entities_in_prolog`
+    did not see."""
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is None:
+        return
+    names = [e.name for e in dtd.iterentities()]
+    if names:
+        raise _refusal(path, names, None)
 
 
 def parser_options() -> dict[str, Any]:
@@ -103,6 +127,13 @@ def check_root(path: Path) -> str | None:
     """Look at the root element only: refuse entity declarations and non-TBX files.
     Returns the document's default language (``xml:lang`` of the root)."""
     with errors_located(path), open(path, "rb") as handle:
+        # Entity declarations are refused before the parser sees them: libxml2 2.14 with
+        # lxml 6.2 stops at a billion-laughs DTD itself, with a message about its
+        # amplification limit instead of what to do.
+        declared = _entities_in_prolog(handle.read(limits.MB))
+        if declared is not None:
+            raise _refusal(path, *declared)
+        handle.seek(0)
         for _event, root in etree.iterparse(handle, events=("start",), **parser_options()):
             _refuse_entities(path, root)
             if local(root) not in ("tbx", "martif"):
