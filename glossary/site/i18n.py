@@ -17,7 +17,7 @@ import importlib.util
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -103,7 +103,8 @@ class Language:
     code: str
     translations: gettext.NullTranslations
     catalog_digest: str  # changes when the catalog changes (part of every page's key)
-    formats: KeptFormats | None = None  # babel's results kept between builds
+    # babel's results, kept between builds when the formats have a cache folder
+    formats: KeptFormats = field(default_factory=lambda: KeptFormats(None))
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -114,14 +115,10 @@ class Language:
     def format_date(self, value: date | None) -> str:
         if value is None:
             return ""
-        if self.formats is None:
-            return _format_date(value, self.code)
         return self.formats.get(f"{self.code} {value.isoformat()}", _format_date, value,
                                 self.code)
 
     def format_number(self, value: int) -> str:
-        if self.formats is None:
-            return _format_number(value, self.code)
         return self.formats.get(f"{self.code} {value}", _format_number, value, self.code)
 
     def long_date(self) -> str:
@@ -129,12 +126,9 @@ class Language:
         page is printed the same way: babel's long date pattern and the twelve month
         names, joined by ``|`` (a browser may not know Khmer dates at all: Chromium
         built with a reduced ICU writes "December 3, 2026" for ``km-KH``)."""
-        if self.formats is None:
-            return _long_date(None, self.code)
         return self.formats.get(f"{self.code} long-date", _long_date, None, self.code)
 
 
-@lru_cache(maxsize=4096)
 def _format_date(value: date, lang: str) -> str:
     from babel.dates import format_date
 
@@ -142,7 +136,6 @@ def _format_date(value: date, lang: str) -> str:
     return khmer_digits(text) if lang == "km" else text
 
 
-@lru_cache(maxsize=4096)
 def _format_number(value: int, lang: str) -> str:
     from babel.numbers import format_decimal
 
@@ -233,6 +226,7 @@ def load_language(lang: str, locale_dir: Path | None, cache_dir: Path | None = N
                   formats: KeptFormats | None = None) -> Language:
     """Load the interface catalog of ``lang`` (English needs none); ``cache_dir``: where
     its compiled form is kept between builds; ``formats``: dates and numbers kept."""
+    formats = formats or KeptFormats(None)
     if lang == "en":
         return Language("en", gettext.NullTranslations(), "en", formats)
     path = catalog_path(locale_dir, lang)
