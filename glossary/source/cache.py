@@ -219,7 +219,7 @@ def _maker(cls: type, names: list[str]) -> Any:
 
 
 class _Pickler(pickle.Pickler):
-    """Model objects as (class, field values); equal reviews and source references once."""
+    """Model objects as (maker, field values); equal reviews and source references once."""
 
     _by_class = _reducers()
 
