@@ -20,20 +20,14 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from glossary import khmer
-from glossary.store.write import (  # writing lives there; re-exported
-    SCHEMA_VERSION,
-    DatabaseWriter,
-    commit_database,
-    fill_database,
-    temporary_path,
-    write_database,
-)
+
+__all__ = ["SearchHit", "naive_search", "open_database", "search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +39,6 @@ class SearchHit:
     matched: str
     lang: str
     match: str  # exact | prefix | word | substring
-
-
-__all__ = [
-    "SCHEMA_VERSION", "DatabaseWriter", "SearchHit", "commit_database", "fill_database",
-    "naive_search", "open_database", "search", "temporary_path", "write_database",
-]
-
-
-# --------------------------------------------------------------------------- queries
 
 
 def open_database(path: Path) -> sqlite3.Connection:
@@ -155,18 +140,7 @@ def search(
                     f"WHERE _terms_tri_fts MATCH ? LIMIT ?) AND t.lang = ?",
                     [_phrase(key), limit * 8, lang], "substring")
     elif lang == "km":
-        row = conn.execute("SELECT terms FROM _term_grams WHERE gram = ?", (key,)).fetchone()
-        if row is not None:
-            ids = array("I")
-            ids.frombytes(row[0])
-            for start in range(0, len(ids), 200):
-                chunk = list(ids[start:start + 200])
-                marks = ", ".join("?" * len(chunk))
-                found = {r["id"]: r for r in conn.execute(
-                    f"{_HIT_SQL.replace('SELECT ', 'SELECT t.id AS id, ', 1)} "
-                    f"WHERE t.id IN ({marks})", chunk)}
-                if _take_rows([found[i] for i in chunk if i in found], "substring"):
-                    break
+        _take_ids(conn, _postings(conn, key), key, _take_rows)
     else:
         take_sorted(f"{_HIT_SQL} WHERE t.key LIKE ? ESCAPE '\\' AND t.lang = ? LIMIT ?",
                     [f"%{_like_escape(key)}%", lang, limit * 4], "substring")
@@ -194,24 +168,34 @@ def _from_rarest_gram(
     if sizes[ordered[0]] // 4 > _RAREST_MAX:
         return False
 
-    def postings(gram: str) -> array:
-        blob = conn.execute("SELECT terms FROM _term_grams WHERE gram = ?", (gram,)).fetchone()[0]
-        ids = array("I")
-        ids.frombytes(blob)
-        return ids
-
     # candidates: the rarest gram's list (shortest keys first) intersected with the next two
-    others = [set(postings(g)) for g in ordered[1:3]]
-    ids = [i for i in postings(ordered[0]) if all(i in other for other in others)]
+    others = [set(_postings(conn, g)) for g in ordered[1:3]]
+    _take_ids(conn, [i for i in _postings(conn, ordered[0]) if all(i in o for o in others)],
+              key, take)
+    return True
+
+
+def _postings(conn: sqlite3.Connection, gram: str) -> array[int]:
+    """The ids of the terms whose Khmer key holds ``gram``, shortest keys first."""
+    ids = array("I")
+    row = conn.execute("SELECT terms FROM _term_grams WHERE gram = ?", (gram,)).fetchone()
+    if row is not None:
+        ids.frombytes(row[0])
+    return ids
+
+
+def _take_ids(conn: sqlite3.Connection, ids: Sequence[int], key: str,
+              take: Callable[[Iterable[sqlite3.Row], str], bool]) -> None:
+    """Offer ``take`` the terms ``ids`` whose key holds ``key``, in that order, a few
+    hundred per query, until it has enough."""
     select = _HIT_SQL.replace("SELECT ", "SELECT t.id AS id, ", 1)
     for start in range(0, len(ids), 250):
-        chunk = ids[start:start + 250]
+        chunk = list(ids[start:start + 250])
         found = {r["id"]: r for r in conn.execute(
             f"{select} WHERE t.id IN ({', '.join('?' * len(chunk))})", chunk)}
-        rows = [found[i] for i in chunk if i in found and key in found[i]["key"]]
-        if take(rows, "substring"):
-            break
-    return True
+        if take([found[i] for i in chunk if i in found and key in found[i]["key"]],
+                "substring"):
+            return
 
 
 def naive_search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[str]:
@@ -222,8 +206,4 @@ def naive_search(conn: sqlite3.Connection, query: str, limit: int = 20) -> list[
         (f"%{_like_escape(key)}%", limit),
     )
     return [row[0] for row in rows]
-
-
-def concept_ids(conn: sqlite3.Connection) -> list[str]:
-    return [row[0] for row in conn.execute("SELECT id FROM concept ORDER BY id")]
 

@@ -102,10 +102,9 @@ def _update(conn: sqlite3.Connection, glossary: Glossary, revision: str | None,
     rows: Rows = {table: [] for table in _CONCEPT_TABLES}
     added: KmKeys = []
     for concept, first in _places(conn, concepts, kept):
-        count = concept_rows(concept, first, rows, added)
+        count = concept_rows(concept, first, digests.get(concept.id, ""), rows, added)
         if first + count > _ID_LIMIT:
             raise _Cannot("term ids beyond 32 bits")
-        rows["_concept_digest"].append((concept.id, digests.get(concept.id, ""), first, count))
     insert_rows(conn, rows)
     _update_grams(conn, removed, added)
 

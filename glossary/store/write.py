@@ -1,9 +1,7 @@
 """Writing the SQLite database (its schema and rows); :mod:`glossary.store` reads it.
 
-:class:`DatabaseWriter` takes the concepts in id order, in as many calls as the caller
-likes, and inserts them in fixed chunks of :data:`INSERT_CHUNK`: the file's bytes depend
-only on the glossary, never on how the concepts arrived (one list, or two halves read
-by two processes). The database is written into a temporary file, flushed to disk and
+A whole database is written into a temporary file, the concepts in id order in fixed
+chunks of :data:`INSERT_CHUNK` (so the file's bytes depend only on the glossary), and
 then moved into place, so an interrupted build leaves the previous database intact.
 
 Term ids keep the order of a whole build (concepts in id order; English, then Khmer;
@@ -143,85 +141,16 @@ def registry_rows(documents: Iterable[Document], domains: Iterable[Domain]) -> R
     return rows
 
 
-class DatabaseWriter:
-    """A new database in the file ``tmp``: :meth:`add` concepts (in id order), then
-    :meth:`finish`. :meth:`abandon` closes it after an error (the caller removes it).
-    ``digests`` (concept id → digest of its file) are kept for later updates in place."""
-
-    def __init__(self, tmp: Path, documents: Iterable[Document],
-                 domains: Iterable[Domain], digests: Mapping[str, str] | None = None) -> None:
-        self.tmp = tmp
-        self.conn = sqlite3.connect(tmp, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=OFF")
-        self.conn.execute("PRAGMA synchronous=OFF")
-        self.conn.execute("BEGIN")
-        # execute_plugins=False: a sqlite-utils plugin installed beside us must not change
-        # the database we build (and scanning every installed package's entry points for
-        # one costs ~0.1 s)
-        import sqlite_utils  # here: an update in place (store.update) does without it
-
-        _create_schema(sqlite_utils.Database(self.conn, execute_plugins=False))
-        for table, rows in registry_rows(documents, domains).items():
-            _insert(self.conn, table, rows)
-        self.digests = digests or {}
-        self.last_id = 0  # the last term id given (or the place of the last concept)
-        self.terms = 0
-        self.km_keys: KmKeys = []
-        self.pending: list[Concept] = []
-
-    def add(self, concepts: Iterable[Concept]) -> None:
-        self.pending.extend(concepts)
-        while len(self.pending) >= INSERT_CHUNK:
-            self._insert_concepts(self.pending[:INSERT_CHUNK])
-            del self.pending[:INSERT_CHUNK]
-
-    def finish(self, revision: str | None, build_key: str = "") -> int:
-        """Insert what is left, the posting lists, indexes and metadata; commit and flush
-        the file to disk. Returns the number of terms."""
-        self._insert_concepts(self.pending)
-        self.pending = []
-        conn = self.conn
-        try:
-            _insert(conn, "_term_grams", gram_rows(self.km_keys))
-            conn.execute("CREATE INDEX term_key ON term(lang, key)")
-            conn.execute("CREATE INDEX term_concept ON term(concept)")
-            conn.execute("CREATE INDEX source_ref_doc ON source_ref(doc, section)")
-            conn.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or ""),
-                 ("build_key", build_key)],
-            )
-            conn.execute("COMMIT")
-            conn.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            conn.close()
-        # not flushed to disk before it is moved into place: a derived output, like the
-        # others of the build (glossary.output.writer)
-        return self.terms
-
-    def abandon(self) -> None:
-        self.conn.close()
-
-    def _insert_concepts(self, concepts: list[Concept]) -> None:
-        rows: Rows = {table: [] for table in _CONCEPT_TABLES}
-        for concept in concepts:
-            first = self.last_id + ID_GAP
-            count = concept_rows(concept, first, rows, self.km_keys)
-            rows["_concept_digest"].append((concept.id, self.digests.get(concept.id, ""),
-                                            first, count))
-            self.last_id = first + count - 1
-            self.terms += count
-        insert_rows(self.conn, rows)
-
-
 def insert_rows(conn: sqlite3.Connection, rows: Rows) -> None:
     for table in _CONCEPT_TABLES:
         _insert(conn, table, rows[table])
 
 
-def concept_rows(concept: Concept, first_id: int, rows: Rows, km_keys: KmKeys) -> int:
-    """Add the rows of one concept to ``rows``, its terms numbered from ``first_id``, and
-    its Khmer search keys to ``km_keys``. Returns the number of terms."""
+def concept_rows(concept: Concept, first_id: int, digest: str, rows: Rows,
+                 km_keys: KmKeys) -> int:
+    """Add the rows of one concept to ``rows`` (``_concept_digest`` with ``digest``, the
+    digest of its file), its terms numbered from ``first_id``, and its Khmer search keys
+    to ``km_keys``. Returns the number of terms."""
     en_pref, km_pref = concept.en.preferred, concept.km.preferred
     rows["concept"].append((
         concept.id, concept.status.value, _json(concept.domains), _json(concept.see_also),
@@ -262,7 +191,9 @@ def concept_rows(concept: Concept, first_id: int, rows: Rows, km_keys: KmKeys) -
                 rows["_terms_en_fts"].append((term_id, term.text))
             else:
                 km_keys.append((len(key), key, term_id))
-    return term_id - first_id + 1
+    count = term_id - first_id + 1
+    rows["_concept_digest"].append((concept.id, digest, first_id, count))
+    return count
 
 
 def grams(key: str) -> set[str]:
@@ -302,9 +233,9 @@ def write_database(glossary: Glossary, path: Path, *, revision: str | None = Non
             return count
     tmp = temporary_path(path)
     try:
-        count = fill_database(glossary, tmp, revision=revision, digests=digests,
-                              build_key=build_key)
-        commit_database(tmp, path)
+        count = _write_whole(glossary, tmp, revision, digests or {}, build_key)
+        os.chmod(tmp, textfile.new_file_mode(path))
+        textfile.replace_derived(tmp, path)
         return count
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -323,21 +254,46 @@ def temporary_path(path: Path) -> Path:
     return tmp
 
 
-def fill_database(glossary: Glossary, tmp: Path, *, revision: str | None = None,
-                  digests: Mapping[str, str] | None = None, build_key: str = "") -> int:
-    """Write the whole database into the new file ``tmp`` and flush it to disk.
-    Returns the number of terms."""
-    writer = DatabaseWriter(tmp, glossary.documents, glossary.domains, digests)
+def _write_whole(glossary: Glossary, tmp: Path, revision: str | None,
+                 digests: Mapping[str, str], build_key: str) -> int:
+    """Write the whole database into the new file ``tmp``; returns the number of terms.
+    Not flushed to disk before it is moved into place: a derived output, like the others
+    of the build (glossary.output.writer)."""
+    conn = sqlite3.connect(tmp, isolation_level=None)
     try:
-        writer.add(glossary.concepts)
-    except BaseException:
-        writer.abandon()
-        raise
-    return writer.finish(revision, build_key)
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("BEGIN")
+        # execute_plugins=False: a sqlite-utils plugin installed beside us must not change
+        # the database we build (and scanning every installed package's entry points for
+        # one costs ~0.1 s)
+        import sqlite_utils  # here: an update in place (store.update) does without it
 
-
-def commit_database(tmp: Path, path: Path) -> None:
-    """Move a database written by :func:`fill_database` into place (atomic), with the
-    permissions of a normal file."""
-    os.chmod(tmp, textfile.new_file_mode(path))
-    textfile.replace_derived(tmp, path)
+        _create_schema(sqlite_utils.Database(conn, execute_plugins=False))
+        for table, registry in registry_rows(glossary.documents, glossary.domains).items():
+            _insert(conn, table, registry)
+        last_id = terms = 0  # the last term id given (or the place of the last concept)
+        km_keys: KmKeys = []
+        concepts = glossary.concepts
+        for start in range(0, len(concepts), INSERT_CHUNK):
+            rows: Rows = {table: [] for table in _CONCEPT_TABLES}
+            for concept in concepts[start:start + INSERT_CHUNK]:
+                first = last_id + ID_GAP
+                count = concept_rows(concept, first, digests.get(concept.id, ""), rows, km_keys)
+                last_id = first + count - 1
+                terms += count
+            insert_rows(conn, rows)
+        _insert(conn, "_term_grams", gram_rows(km_keys))
+        conn.execute("CREATE INDEX term_key ON term(lang, key)")
+        conn.execute("CREATE INDEX term_concept ON term(concept)")
+        conn.execute("CREATE INDEX source_ref_doc ON source_ref(doc, section)")
+        conn.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("schema_version", str(SCHEMA_VERSION)), ("revision", revision or ""),
+             ("build_key", build_key)],
+        )
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+    return terms
