@@ -18,23 +18,21 @@ This module holds the entry points the CLI calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from glossary import collector
 from glossary.config import Settings
-from glossary.model import Glossary
 from glossary.qa.checks import check_document
-from glossary.qa.findings import RULES, Finding, Severity, format_github, format_text
+from glossary.qa.findings import Finding, Severity, format_github, format_text
 from glossary.qa.readers import Document, read_document
-from glossary.qa.reference import MIN_REVIEW_CHOICES, Reference
+from glossary.qa.reference import Reference
 from glossary.qa.scope import CheckOptions
 
 __all__ = [
-    "MIN_REVIEW_CHOICES",
     "CheckOptions",
-    "RULES",
     "Finding",
     "QAReport",
     "Reference",
@@ -43,9 +41,9 @@ __all__ = [
     "extract_terms",
     "format_github",
     "format_text",
-    "load_glossary",
     "load_reference",
     "reference_terms",
+    "unknown_domains",
 ]
 
 
@@ -59,33 +57,23 @@ class QAReport:
         return [f for f in self.findings if f.is_problem]
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for finding in self.findings:
-            out[finding.rule] = out.get(finding.rule, 0) + 1
-        return dict(sorted(out.items()))
-
-
-def load_glossary(settings: Settings) -> Glossary:
-    """Read terms/ through the parse cache (problems are not reported: QA uses whatever
-    the files say)."""
-    from glossary import loader
-
-    return loader.load(settings).glossary
+        return dict(sorted(Counter(f.rule for f in self.findings).items()))
 
 
 def load_reference(settings: Settings, min_review: str = "approved") -> Reference:
-    return Reference(load_glossary(settings), min_review)
+    """The reference from terms/ read through the parse cache (problems are not
+    reported: QA uses whatever the files say)."""
+    from glossary import loader
 
-
-def _display(path: Path) -> str:
-    return path.as_posix()
+    return Reference(loader.load(settings).glossary, min_review)
 
 
 def read_all(paths: Sequence[Path]) -> Iterator[tuple[Document, str]]:
-    """Each file as a streamed document, opened in turn (one file in memory at a time).
-    Bad input raises FormatError during the run; nothing is output before it ends."""
+    """Each file as a streamed document with its path as shown, opened in turn (one
+    file in memory at a time). Bad input raises FormatError during the run; nothing is
+    output before it ends."""
     for path in paths:
-        yield read_document(path), _display(path)
+        yield read_document(path), path.as_posix()
 
 
 def reference_terms(ref: Reference, domains: Sequence[str] = ()) -> int:
@@ -100,10 +88,8 @@ def unknown_domains(ref: Reference, domains: Sequence[str]) -> list[str]:
     return [d for d in domains if d not in known]
 
 
-def check_paths(
-    ref: Reference, paths: Sequence[Path], progress: Callable[[int], None] | None = None,
-    options: CheckOptions | None = None,
-) -> QAReport:
+def check_paths(ref: Reference, paths: Sequence[Path],
+                options: CheckOptions | None = None) -> QAReport:
     """Check each file against the glossary; raise FormatError on unreadable input."""
     with collector.paused():
         findings: list[Finding] = []
@@ -111,8 +97,6 @@ def check_paths(
         for doc, display in read_all(paths):
             findings.extend(check_document(ref, doc, display, options))
             files += 1
-            if progress is not None:
-                progress(1)
     return QAReport(files, findings)
 
 

@@ -97,10 +97,10 @@ def _check_po_unit(ref: Reference, unit: PoUnit, display: str, scope: Scope
         for hit in km_hits:
             # a Khmer term deprecated for a concept counts only where the msgid
             # mentions that concept (ពាក្យបញ្ជា is wrong for "prompt", right for "command")
-            finding = _bad_term(ref, hit, display, unit.line, None, mentioned,
-                                require_mention=True)
+            finding = _bad_term(ref, hit, display, unit.line, None, mentioned)
             if finding is not None:
-                add(_with_entry(finding, unit, fuzzy))
+                add(replace(finding, message=finding.message + fuzzy,
+                            msgctxt=unit.msgctxt, msgid=unit.msgid))
         present = {e.concept for hit in km_hits for e in hit.entries if e.role is Role.GOOD}
         if en_hits and _KHMER_GAP.search(form):  # "ការ អ៊ិនគ្រីប": a space inside a term
             present |= {e.concept for hit in ref.find_khmer(_KHMER_GAP.sub("", form))
@@ -122,41 +122,21 @@ def _check_po_unit(ref: Reference, unit: PoUnit, display: str, scope: Scope
     return out
 
 
-def _with_entry(finding: Finding, unit: PoUnit, note: str) -> Finding:
-    return Finding(
-        finding.path, finding.line, finding.column, finding.rule, finding.found,
-        finding.suggestion, finding.severity, finding.concept, finding.message + note,
-        unit.msgctxt, unit.msgid,
-    )
-
-
 # --------------------------------------------------------------------------- Khmer terms
 
 
-def _describe(term: Term) -> str:
-    return "superseded" if term.admin_status is AdminStatus.SUPERSEDED else "deprecated"
-
-
-def _bad_term(
-    ref: Reference, hit: KmHit, display: str, line: int, column: int | None,
-    mentioned: set[str] | None = None, require_mention: bool = False,
-) -> Finding | None:
-    bad = [e for e in hit.entries if e.role in (Role.DEPRECATED, Role.REJECTED)]
-    if require_mention:
-        bad = [e for e in bad if e.concept in (mentioned or ())]
-    if not bad:
+def _bad_term(ref: Reference, hit: KmHit, display: str, line: int, column: int | None,
+              mentioned: set[str] | None = None) -> Finding | None:
+    """The finding for a deprecated or rejected Khmer term, if ``hit`` is one. In a PO
+    entry (``mentioned``: the concepts its msgid mentions) only a term of a mentioned
+    concept counts, and not where the same text is a good term of a mentioned concept;
+    elsewhere (None) a text that is a good term of any concept has no finding, since
+    only the context could tell."""
+    bad = [e for e in hit.entries if e.role in (Role.DEPRECATED, Role.REJECTED)
+           and (mentioned is None or e.concept in mentioned)]
+    good = [e.concept for e in hit.entries if e.role is Role.GOOD]
+    if not bad or (good and (mentioned is None or any(c in mentioned for c in good))):
         return None
-    good = [e for e in hit.entries if e.role is Role.GOOD]
-    if good:
-        # The same text is a good term of another concept: only the context can tell,
-        # and only a PO entry has one (the concepts its msgid mentions).
-        if not mentioned:
-            return None
-        bad = [e for e in bad if e.concept in mentioned]
-        if not bad or any(e.concept in mentioned for e in good):
-            return None
-    if mentioned:
-        bad.sort(key=lambda e: e.concept not in mentioned)
     entry: KmEntry = bad[0]
     use = ref.suggestion(entry.concept)
     if use is not None:
@@ -173,7 +153,8 @@ def _bad_term(
         what = "rejected in review"
     else:
         rule, severity = "deprecated-term", Severity.WARNING
-        what = _describe(entry.term)
+        what = ("superseded" if entry.term.admin_status is AdminStatus.SUPERSEDED
+                else "deprecated")
     return Finding(
         display, line, column, rule, hit.found, suggestion, severity, entry.concept,
         f"{entry.term.text} is {what} for {entry.concept}; {advice}",

@@ -75,8 +75,9 @@ def collect_usage(ref: Reference, docs: Iterable[tuple[Document, str]]) -> dict[
 
 
 def _ordered(ref: Reference, usage: dict[str, Usage]) -> list[Concept]:
-    concepts = [ref.concepts[c] for c in usage if c in ref.concepts]
-    return sorted(concepts, key=lambda c: (_english(c).casefold(), c.id))
+    """The used concepts (all in ``ref.concepts``: its matchers know no other), by
+    English headword."""
+    return sorted((ref.concepts[c] for c in usage), key=lambda c: (_english(c).casefold(), c.id))
 
 
 def _english(concept: Concept) -> str:
@@ -193,5 +194,5 @@ def write_extract(ref: Reference, docs: Iterable[tuple[Document, str]], output: 
         atomic_write_text(output, "\ufeff" + render_csv(ref, usage))
     else:
         atomic_write_text(output, render_po(ref, usage))
-    return len([c for c in usage if c in ref.concepts])
+    return len(usage)
 

@@ -6,24 +6,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["RULES", "Finding", "Severity", "format_github", "format_text"]
+__all__ = ["Finding", "Severity", "format_github", "format_text"]
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
-
-
-#: Every rule QA reports, with what it means.
-RULES: dict[str, str] = {
-    "missing-term": "the English source uses a glossary term, the translation has none of "
-                    "that concept's reference Khmer terms",
-    "deprecated-term": "a Khmer term the glossary marks deprecated or superseded",
-    "rejected-term": "a Khmer term that review rejected",
-    "glossary-term": "a glossary term found in English text, with its Khmer equivalent "
-                     "(for information; does not fail the check)",
-}
 
 
 @dataclass(frozen=True, slots=True)

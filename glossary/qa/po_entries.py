@@ -170,6 +170,10 @@ def read_units(path: Path) -> Iterator[Unit]:
         return FormatError("malformed PO file" + (f": {detail}" if detail else ""),
                            path=path, line=number, hint=_HINT)
 
+    def too_long(number: int) -> FormatError:
+        return FormatError(f"a string is longer than {limits.MAX_PO_STRING // limits.MB} MB",
+                           path=path, line=number, hint=f"shorten it ({_LIMITS})")
+
     for number, raw in _lines(path):
         line = raw.strip()
         if not line:
@@ -242,9 +246,7 @@ def read_units(path: Path) -> Iterator[Unit]:
             assert target is not None and value is not None
             size += len(value)
             if size > limits.MAX_PO_STRING:
-                raise FormatError(
-                    f"a string is longer than {limits.MAX_PO_STRING // limits.MB} MB",
-                    path=path, line=number, hint=f"shorten it ({_LIMITS})")
+                raise too_long(number)
             target.append(unescape(value))
             continue  # polib keeps the state of the keyword being continued
         state = symbol
@@ -253,9 +255,7 @@ def read_units(path: Path) -> Iterator[Unit]:
                 entry.fuzzy = entry.fuzzy or "fuzzy" in (f.strip() for f in line[3:].split(","))
             continue
         if len(value) > limits.MAX_PO_STRING:
-            raise FormatError(
-                f"a string is longer than {limits.MAX_PO_STRING // limits.MB} MB",
-                path=path, line=number, hint=f"shorten it ({_LIMITS})")
+            raise too_long(number)
         size = len(value)
         target = [unescape(value)]
         if symbol == "mi":

@@ -32,10 +32,9 @@ from glossary.formats import po
 from glossary.qa import po_entries
 from glossary.textfile import BOM
 
-__all__ = ["Document", "PoUnit", "Segment", "kind_of", "read_document"]
+__all__ = ["Document", "PoUnit", "Segment", "read_document"]
 
 PO_SUFFIXES = frozenset({".po", ".pot"})
-DOCX_SUFFIXES = frozenset({".docx"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 #: The longest text segment (characters): a paragraph longer than this is cut at the
 #: end of a line, so a file without blank lines is still read in bounded pieces.
@@ -95,39 +94,30 @@ class Document:
     entries: Iterable[PoUnit] = ()
 
 
-def kind_of(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in PO_SUFFIXES:
-        return "po"
-    if suffix in DOCX_SUFFIXES:
-        return "docx"
-    return "text"
-
-
 def read_document(path: Path) -> Document:
     """Read one file by its suffix: .po/.pot, .docx, anything else as UTF-8 text."""
+    suffix = path.suffix.lower()
     if not path.exists():
         raise FormatError("file not found", path=path, hint="check the path")
     if path.is_dir():
         raise FormatError("is a directory, not a file", path=path,
                           hint="name the files, e.g. docs/*.md")
-    if path.suffix.lower() in (".doc", ".odt", ".rtf", ".pdf"):
+    if suffix in (".doc", ".odt", ".rtf", ".pdf"):
         raise FormatError(f"cannot read {path.suffix} files", path=path,
                           hint="save the document as .docx, or export its text")
-    kind = kind_of(path)
-    if path.suffix.lower() == ".mo":
+    if suffix == ".mo":
         try:
             with path.open("rb") as handle:
                 po.refuse_mo(path, handle.read(4))
         except OSError as exc:
             raise FormatError(f"cannot read file: {exc.strerror}", path=path) from exc
-    if kind == "po":
-        return Document(path, kind, entries=read_po(path))
-    if kind == "docx":
-        return Document(path, kind, segments=read_docx(path))
+    if suffix in PO_SUFFIXES:
+        return Document(path, "po", entries=read_po(path))
+    if suffix == ".docx":
+        return Document(path, "docx", segments=read_docx(path))
     limits.check_file(path, "text")
-    return Document(path, kind, segments=read_text_segments(
-        path, markdown=path.suffix.lower() in MARKDOWN_SUFFIXES))
+    return Document(path, "text", segments=read_text_segments(
+        path, markdown=suffix in MARKDOWN_SUFFIXES))
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -207,18 +197,9 @@ def read_po(path: Path) -> Iterator[PoUnit]:
     limit, MO magic, charset) now, a malformed entry is refused when it is reached."""
     units = po_entries.read_units(path)
     first = next(units, None)  # opens and checks the file, reads up to the first entry
-    return _po_units(first, units)
-
-
-def _po_units(first: po_entries.Unit | None, rest: Iterator[po_entries.Unit]
-              ) -> Iterator[PoUnit]:
-    if first is None:
-        return
-    for unit in itertools.chain((first,), rest):
-        if unit.obsolete or not unit.msgid:
-            continue
-        yield PoUnit(unit.line, unit.msgctxt, unit.msgid, unit.msgid_plural, unit.msgstrs,
-                     unit.fuzzy)
+    return (PoUnit(u.line, u.msgctxt, u.msgid, u.msgid_plural, u.msgstrs, u.fuzzy)
+            for u in itertools.chain([] if first is None else [first], units)
+            if not u.obsolete and u.msgid)
 
 
 # --------------------------------------------------------------------------- .docx

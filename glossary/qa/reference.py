@@ -38,9 +38,7 @@ from glossary.qa.keys import (
 from glossary.qa.keys import keyed as make_keyed
 from glossary.qa.trie import Trie
 
-__all__ = ["MIN_REVIEW_CHOICES", "EnHit", "KmEntry", "KmHit", "Reference", "Role"]
-
-MIN_REVIEW_CHOICES: tuple[str, ...] = ("approved", "proposed")
+__all__ = ["EnHit", "KmEntry", "KmHit", "Reference", "Role"]
 
 _ACCEPTED: dict[str, frozenset[ReviewState]] = {
     "approved": frozenset({ReviewState.APPROVED}),
