@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glossary.cli import app, main
-from glossary.cli.app import Progress, readable_json
+from glossary.cli.app import Progress, json_pieces
 
 
 def test_help_lists_every_command(cli) -> None:
@@ -136,6 +136,11 @@ _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
     max_leaves=20)
+
+
+def readable_json(data: object, depth: int = 2) -> str:
+    """What ``glossary ... --format json`` writes (without its final line break)."""
+    return "".join(json_pieces(data, depth))
 
 
 @given(_JSON)

@@ -28,29 +28,26 @@ class Context:
         return load_settings(terms_dir=self.terms, build_dir=self.build, locale_dir=self.locale)
 
 
-#: Where each command is defined (modules of glossary.cli; importing them registers
+#: Where each command is defined (the module of glossary.cli whose import registers
 #: it), and its one-line summary. ``glossary --help`` lists the commands from this
 #: table, and a command's module is imported only when that command runs, so start-up
 #: does not pay for every command. A test checks the summaries against the commands.
-COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
-    "build": (("core",), "Validate terms/ and write everything in build/."),
-    "check": (("core",),
-              "Validate terms/ and list every problem as path:line: CODE: message (hint)."),
-    "diff": (("review",),
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("core", "Validate terms/ and write everything in build/."),
+    "check": ("core", "Validate terms/ and list every problem as path:line: CODE: message (hint)."),
+    "diff": ("review",
              "What changed between two versions: git revisions of terms/, or JSON exports."),
-    "export": (("exporting",), "Write the glossary in an interchange format."),
-    "import": (("importing",),
+    "export": ("exporting", "Write the glossary in an interchange format."),
+    "import": ("importing",
                "Read terms back from an interchange file and report (or apply) the changes."),
-    "new": (("core",), "Create terms/ID.toml for a new concept from a template."),
-    "qa": (("qa",), "Check PO catalogs, text/Markdown files and Word .docx documents against "
-                    "the glossary."),
-    "review": (("review",), "Approve or reject terms, and list what awaits review."),
-    "search": (("core",),
-               "Find concepts, documents and sections by English or Khmer term."),
-    "serve": (("site",),
-              "Serve build/site on http://127.0.0.1:PORT/ with Python's own web server."),
-    "stats": (("core",), "Concepts, terms per language and review state, and coverage per "
-                         "document section."),
+    "new": ("core", "Create terms/ID.toml for a new concept from a template."),
+    "qa": ("qa", "Check PO catalogs, text/Markdown files and Word .docx documents against "
+                 "the glossary."),
+    "review": ("review", "Approve or reject terms, and list what awaits review."),
+    "search": ("core", "Find concepts, documents and sections by English or Khmer term."),
+    "serve": ("site", "Serve build/site on http://127.0.0.1:PORT/ with Python's own web server."),
+    "stats": ("core", "Concepts, terms per language and review state, and coverage per "
+                      "document section."),
 }
 
 
@@ -58,26 +55,17 @@ class LazyGroup(click.Group):
     """A group whose commands are imported when first used (see :data:`COMMANDS`)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(COMMANDS) | set(self.commands))
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in COMMANDS:  # its modules, even when another one registered it
+        if cmd_name in COMMANDS:  # its module, even when another one registered it
             load_commands(cmd_name)
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        names = self.list_commands(ctx)
-        limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = []
-        for name in names:
-            if name in COMMANDS:
-                summary = click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
-            else:  # registered directly, not through the table
-                command = self.commands[name]
-                if command.hidden:
-                    continue
-                summary = command.get_short_help_str(limit)
-            rows.append((name, summary))
+        limit = formatter.width - 6 - max(map(len, COMMANDS))
+        rows = [(name, click.Command(name, help=summary).get_short_help_str(limit))
+                for name, (_, summary) in sorted(COMMANDS.items())]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -85,8 +73,7 @@ class LazyGroup(click.Group):
 def load_commands(*names: str) -> None:
     """Import the modules that define the commands ``names`` (all when none given)."""
     for name in names or tuple(COMMANDS):
-        for module in COMMANDS[name][0]:
-            importlib.import_module(f"glossary.cli.{module}")
+        importlib.import_module(f"glossary.cli.{COMMANDS[name][0]}")
 
 
 @click.group(cls=LazyGroup,
@@ -131,17 +118,13 @@ def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(terminal_safe(str(message)), err=err, nl=nl, color=True)
 
 
-def _notify(message: str) -> None:
-    echo(message, err=True)
-
-
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn GlossaryError into `Error: ...` on stderr and exit 2 — never a traceback.
     An OSError no layer below turned into a GlossaryError is reported the same way."""
     from glossary import lock
 
-    lock.notify = _notify
+    lock.notify = lambda message: echo(message, err=True)
     try:
         yield
     except ValidationFailed as exc:
@@ -164,11 +147,6 @@ def user_errors() -> Iterator[None]:
         sys.exit(EXIT_USAGE)
 
 
-def output_path(value: Path | None) -> Path | None:
-    """``-o`` as given: None (and ``-o -``) means standard output."""
-    return None if value is None or str(value) == "-" else value
-
-
 def shown(path: Path, root: Path) -> str:
     """``path`` relative to the project root when it is inside it (for messages)."""
     try:
@@ -178,7 +156,7 @@ def shown(path: Path, root: Path) -> str:
 
 
 def emit_json(data: Any) -> None:
-    """:func:`readable_json` of ``data`` on standard output, written a piece at a time
+    """:func:`json_pieces` of ``data`` on standard output, written a piece at a time
     (about a million characters each): a report of 100,000 changes is 30 million
     characters, and made whole it was copied some eight times (encoded, cut, joined,
     padded, a line break added, encoded to UTF-8), each copy in new memory: the report
@@ -195,20 +173,15 @@ def emit_json(data: Any) -> None:
     echo("".join(buffered))
 
 
-def readable_json(data: Any, depth: int = 2) -> str:
-    """JSON laid out for people as well as programs: the members of objects and the
-    objects of lists one per line down to ``depth`` levels; anything deeper, and a list
-    of plain values, on one line (a report of 100,000 changes is 100,000 lines, one
-    change each, encoded by json's C encoder rather than its much slower indenting
-    one)."""
-    return "".join(json_pieces(data, depth))
-
-
 _BATCH = 2000  # the items of a long list encoded in one call (_one_per_line)
 
 
 def json_pieces(data: Any, depth: int = 2) -> Iterator[str]:
-    """:func:`readable_json` in pieces, none longer than a batch of a long list's lines."""
+    """JSON laid out for people as well as programs, in pieces (none longer than a batch
+    of a long list's lines): the members of objects and the objects of lists one per
+    line down to ``depth`` levels; anything deeper, and a list of plain values, on one
+    line (a report of 100,000 changes is 100,000 lines, one change each, encoded by
+    json's C encoder rather than its much slower indenting one)."""
     one_line = _one_line_encoder()
 
     def encode(value: Any, level: int) -> Iterator[str]:
@@ -277,11 +250,11 @@ def format_option(*choices: str) -> Callable[[Any], Any]:
 
 
 class Progress:
-    """A click progress bar on a terminal; nothing when output is piped. ``length``:
-    the bar's length, or a function that counts it, called only when there is a bar
-    (counting 10,000 concept files costs a listing of terms/)."""
+    """A click progress bar on a terminal; nothing when output is piped. ``length``
+    counts the bar's length, called only when there is a bar (counting 10,000 concept
+    files costs a listing of terms/)."""
 
-    def __init__(self, label: str, length: int | Callable[[], int] | None = None) -> None:
+    def __init__(self, label: str, length: Callable[[], int]) -> None:
         self.enabled = sys.stderr.isatty()
         self.label, self.length = label, length
         self._bar: Any = None
@@ -289,8 +262,7 @@ class Progress:
     def __enter__(self) -> Callable[[int], None] | None:
         if not self.enabled:
             return None
-        length = self.length() if callable(self.length) else self.length
-        self._bar = click.progressbar(length=length, label=self.label, file=sys.stderr)
+        self._bar = click.progressbar(length=self.length(), label=self.label, file=sys.stderr)
         self._bar.__enter__()
         return self._bar.update
 

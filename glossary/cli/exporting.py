@@ -8,7 +8,6 @@ an approved-only MO with a default path): :data:`OWN` names them.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from glossary.cli.app import (
     Context,
     echo,
     main,
-    output_path,
     review_options,
     shown,
     user_errors,
@@ -74,7 +72,8 @@ def shared_command(fmt: Format) -> click.Command:
 
         options = WriteOptions(approved_only=approved_only, min_review=min_review,
                                tbx_version=int(tbx_version))
-        output = output_path(output)
+        if output is not None and str(output) == "-":  # -o -: standard output
+            output = None
         with user_errors():
             try:
                 counts = exporting.export_file(obj.settings(), fmt.name,
@@ -206,10 +205,5 @@ def export_mo(obj: Context, approved_only: bool, min_review: str | None, compend
 #: Formats whose export is not the shared command.
 OWN: dict[str, click.Command] = {"po": export_po, "mo": export_mo}
 
-
-def _register(build: Callable[[Format], click.Command]) -> None:
-    for fmt in REGISTRY.values():
-        export.add_command(OWN.get(fmt.name) or build(fmt), fmt.name)
-
-
-_register(shared_command)
+for _fmt in REGISTRY.values():
+    export.add_command(OWN.get(_fmt.name) or shared_command(_fmt), _fmt.name)
