@@ -190,10 +190,8 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 line += f"{item.incoming.text} ({item.reason})"
             elif outcome is Outcome.CANDIDATE:
                 line += f"{item.incoming.text} (beside the proposed {item.current})"
-            else:
-                line += f"{item.current} → {item.incoming.text}"
-                if outcome is Outcome.CONFLICT:
-                    line += f" [{item.conflict}: {item.reason}]"
+            else:  # a conflict
+                line += f"{item.current} → {item.incoming.text} [{item.conflict}: {item.reason}]"
             if item.count > 1 and outcome is not Outcome.CONFLICT:
                 line += f" ({item.count} identical entries)"
             echo(line)

@@ -87,25 +87,21 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
         options = qa_lib.CheckOptions(include_fuzzy=include_fuzzy, domains=domains,
                                       ai_context=ai_context)
         report = qa_lib.check_paths(ref, files, options=options)
-    findings = report.findings
+    findings, problems = report.findings, report.problems
     if fmt == "json":
         emit_json({"files": report.files, "min_review": min_review,
-                   "problems": len(report.problems), "counts": report.counts(),
+                   "problems": len(problems), "counts": report.counts(),
                    "findings": [f.as_dict() for f in findings]})
-    elif fmt == "github":
-        for finding in findings:
-            echo(qa_lib.format_github(finding))
     else:
+        form = qa_lib.format_github if fmt == "github" else qa_lib.format_text
         for finding in findings:
-            echo(qa_lib.format_text(finding))
-    problems = report.problems
-    if fmt != "json":
+            echo(form(finding))
         by_rule = Counter(f.rule for f in problems)
         detail = ", ".join(f"{n} {rule}" for rule, n in sorted(by_rule.items()))
         listed = len(findings) - len(problems)
         echo(f"{len(problems)} finding(s) in {report.files} file(s)"
-                   + (f" ({detail})" if detail else "")
-                   + (f"; {listed} glossary term(s) listed" if listed else ""), err=True)
+             + (f" ({detail})" if detail else "")
+             + (f"; {listed} glossary term(s) listed" if listed else ""), err=True)
     # after the files were read (bad input is reported as such) and the findings shown
     if qa_lib.reference_terms(ref, domains) == 0:
         where = f" in domain {', '.join(domains)}" if domains else ""

@@ -4,6 +4,7 @@ between versions)."""
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -183,8 +184,7 @@ def review_import(obj: Context, file: Path, by: str, fmt: str) -> None:
         for o in result.outcomes:
             echo(f"{name}:{o.line}: {o.concept} km[{o.index}] {o.khmer}: {o.outcome} "
                        f"({o.detail})")
-        counts = {k: sum(1 for o in result.outcomes if o.outcome == k)
-                  for k in ("approved", "rejected", "comment", "unchanged", "refused")}
+        counts = Counter(o.outcome for o in result.outcomes)
         echo(f"{counts['approved']} approved, {counts['rejected']} rejected, "
                    f"{counts['comment']} comment(s), {counts['unchanged']} unchanged, "
                    f"{counts['refused']} refused; {len(result.written)} file(s) written")

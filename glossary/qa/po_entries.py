@@ -65,7 +65,6 @@ class _Entry:
     msgid_plural: list[str] | None = None
     msgstr: list[str] = field(default_factory=list)
     plural: dict[int, list[str]] = field(default_factory=dict)
-    previous: list[str] = field(default_factory=list)
     fuzzy: bool = False
     obsolete: bool = False
     msgstr_line: int = 0
@@ -270,7 +269,6 @@ def read_units(path: Path) -> Iterator[Unit]:
             else:
                 entry.plural[index] = target
             entry.msgstr_line = entry.msgstr_line or number
-        else:  # a previous msgctxt, msgid or msgid_plural (#|): not used by QA
-            entry.previous = target
+        # else a previous msgctxt, msgid or msgid_plural (#|): read, not used by QA
     if state != "st" and not last_is_comment:
         yield entry.unit()
