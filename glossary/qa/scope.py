@@ -18,7 +18,7 @@ hits count there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from glossary.model import Concept, QAContext, TermType
 
@@ -58,11 +58,10 @@ class CheckOptions:
 _SAYS_AI = re.compile(r"AI|\bartificial intelligence\b", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scope:
     options: CheckOptions
     concepts: dict[str, Concept]
-    _limited: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def in_domain(self, concept_id: str) -> bool:
         if not self.options.domains:
@@ -72,13 +71,8 @@ class Scope:
 
     def limited(self, concept_id: str, term_text: str, term_type: TermType) -> bool:
         """Whether a hit of this English term counts only in AI context."""
-        key = (concept_id, term_text)
-        found = self._limited.get(key)
-        if found is None:
-            concept = self.concepts.get(concept_id)
-            flagged = concept is not None and concept.qa_context is QAContext.AI
-            acronym = term_type in (TermType.ACRONYM, TermType.ABBREVIATION)
-            # "AI model", "AI security", "GenAI": a term that says AI is never limited
-            found = self._limited[key] = ((flagged or acronym)
-                                          and _SAYS_AI.search(term_text) is None)
-        return found
+        concept = self.concepts.get(concept_id)
+        flagged = concept is not None and concept.qa_context is QAContext.AI
+        acronym = term_type in (TermType.ACRONYM, TermType.ABBREVIATION)
+        # "AI model", "AI security", "GenAI": a term that says AI is never limited
+        return (flagged or acronym) and _SAYS_AI.search(term_text) is None
