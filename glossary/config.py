@@ -37,14 +37,6 @@ class Settings:
     site: SiteSettings = field(default_factory=lambda: SiteSettings())
 
     @property
-    def sources_file(self) -> Path:
-        return self.terms_dir / "_sources.toml"
-
-    @property
-    def domains_file(self) -> Path:
-        return self.terms_dir / "_domains.toml"
-
-    @property
     def db_path(self) -> Path:
         return self.build_dir / "glossary.db"
 

@@ -190,12 +190,20 @@ def check_folder(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path) -> list[
     """The problems of :func:`load_checked`; when no file changed since the last full
     check, straight from its summary, without loading a concept (10,000 concepts:
     ~0.1 s instead of ~1 s)."""
+    found = _unchanged_summary(terms_dir, fold_coeng_da, cache_dir)
+    if found is not None:
+        return list(found.problems)
+    return load_checked(terms_dir, fold_coeng_da, cache_dir=cache_dir).problems
+
+
+def _unchanged_summary(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path
+                       ) -> Summary | None:
+    """The last full check's summary, when no concept file and no registry file changed
+    since (read without loading a concept); else None."""
     scanned = _scan(terms_dir)
     key = cache_key(terms_dir, fold_coeng_da, _registry_bytes(terms_dir))
     found = read_summary(cache_dir, key)
-    if found is not None and found.files == files_digest(scanned):
-        return list(found.problems)
-    return load_checked(terms_dir, fold_coeng_da, cache_dir=cache_dir).problems
+    return found if found is not None and found.files == files_digest(scanned) else None
 
 
 @dataclass(frozen=True)
@@ -213,13 +221,10 @@ def unchanged(settings: Settings) -> Unchanged | None:
     since (the summary of :func:`load_checked`), without loading a concept; else None.
     What an output that was already written for this revision needs."""
     with terms_read_lock(settings.terms_dir):
-        terms_dir = settings.terms_dir
-        scanned = _scan(terms_dir)
-        key = cache_key(terms_dir, settings.fold_coeng_da, _registry_bytes(terms_dir))
-        found = read_summary(settings.cache_dir, key)
-        if found is None or found.files != files_digest(scanned):
-            return None
-        return Unchanged(list(found.problems), found.revision, key)
+        found = _unchanged_summary(settings.terms_dir, settings.fold_coeng_da,
+                                   settings.cache_dir)
+    return None if found is None else Unchanged(list(found.problems), found.revision,
+                                                found.key)
 
 
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:

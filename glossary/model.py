@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from collections.abc import KeysView, Sequence
 
-LANGUAGES: tuple[str, ...] = ("en", "km")
-
 
 class AdminStatus(StrEnum):
     PREFERRED = "preferred"

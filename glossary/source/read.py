@@ -43,7 +43,6 @@ from glossary.model import (
 )
 from glossary.problems import KeyPath, Level, Problem
 from glossary.source.values import Reader, TextField
-from glossary.textfile import atomic_write_text  # noqa: F401  (re-exported)
 
 try:  # the compiled build of the parser that the standard library vendors as tomllib
     import tomli as tomllib
@@ -440,29 +439,12 @@ def load_registry(
     return tuple(documents), tuple(domains), problems
 
 
-def _load_files(
-    paths: list[Path], fold_coeng_da: bool, progress: Any = None
-) -> list[LoadedFile]:
-    # Measured: parsing in a process pool was slower than this loop (pickling the
-    # results back costs more than the parse), so files are read serially.
-    files = []
-    for path in paths:
-        files.append(load_concept_file(path, fold_coeng_da))
-        if progress is not None:
-            progress(1)
-    return files
-
-
-def load_glossary(
-    terms_dir: Path,
-    fold_coeng_da: bool = True,
-    progress: Any = None,
-) -> LoadResult:
-    """Read every concept file and the registry. Never raises for bad content:
-    every problem is collected in the result."""
-    paths = concept_paths(terms_dir)
+def load_glossary(terms_dir: Path, fold_coeng_da: bool = True) -> LoadResult:
+    """Read every concept file and the registry, without the parse cache (a folder that
+    is not the project's, such as an old revision). Never raises for bad content: every
+    problem is collected in the result."""
     documents, domains, registry_problems = load_registry(terms_dir)
-    files = _load_files(paths, fold_coeng_da, progress)
+    files = [load_concept_file(path, fold_coeng_da) for path in concept_paths(terms_dir)]
     return assemble(files, documents, domains, registry_problems)
 
 
@@ -482,7 +464,3 @@ def assemble(
                 else Glossary(concepts=concepts, documents=documents, domains=domains))
     return LoadResult(glossary, files, problems, list(registry_problems))
 
-
-# --------------------------------------------------------------------------- writing
-
-# atomic_write_text lives in glossary.textfile; it is re-exported here for callers.
