@@ -17,10 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from glossary.formats.tbx.common import GENERATOR, NS, concept_id, xml_id
-from glossary.formats.tbx.writer import TbxPieces, WriteReport, pieces, write
+from glossary.formats.tbx.writer import TbxPieces, pieces, write
 
-__all__ = ["GENERATOR", "NS", "TbxPieces", "WriteReport", "concept_id", "pieces", "read", "write",
-           "xml_id"]
+__all__ = ["GENERATOR", "NS", "TbxPieces", "concept_id", "pieces", "read", "write", "xml_id"]
 
 
 def __getattr__(name: str) -> Any:

@@ -94,7 +94,6 @@ def review_words(state: str, approved_by: str | None, approved_on: str | None) -
     return f"{REVIEW_NOTE_PREFIX}{state} (not approved yet)"
 
 
-
 def xml_id(concept_id: str) -> str:
     """An id that is an XML NCName: ids starting with a digit get a leading ``_``."""
     return f"_{concept_id}" if concept_id[:1].isdigit() else concept_id
