@@ -147,13 +147,6 @@ def pair_terms(concept: Concept) -> list[Pair]:
     return pairs
 
 
-def pair_for(concept: Concept, en_index: int) -> Pair | None:
-    for pair in pair_terms(concept):
-        if pair.en_index == en_index:
-            return pair
-    return None
-
-
 def entry_context(concept_id: str, en_index: int) -> str:
     return concept_id if en_index == 0 else f"{concept_id}#{en_index}"
 
@@ -268,15 +261,8 @@ _DNT = "Do not translate: keep this term in English in Khmer text."
 def build_entries(glossary: Glossary, *, approved_only: bool = False) -> list[CatalogEntry]:
     """The catalog of a glossary: one entry per English term of each active concept, in
     concept-id order. ``approved_only`` keeps only pairs whose Khmer term is approved."""
-    return _build_entries(glossary, approved_only)
-
-
-def _build_entries(glossary: Glossary, approved_only: bool) -> list[CatalogEntry]:
-    comments = _Comments(glossary)
-    entries: list[CatalogEntry] = []
-    for concept in glossary.concepts:
-        entries.extend(concept_entries(comments, concept, approved_only))
-    return entries
+    maker = EntryMaker(glossary, approved_only)
+    return [entry for concept in glossary.concepts for entry in maker.entries(concept)]
 
 
 class EntryMaker:
@@ -288,44 +274,40 @@ class EntryMaker:
         self.approved_only = approved_only
 
     def entries(self, concept: Concept) -> list[CatalogEntry]:
-        return concept_entries(self.comments, concept, self.approved_only)
-
-
-def concept_entries(comments: _Comments, concept: Concept, approved_only: bool
-                    ) -> list[CatalogEntry]:
-    entries: list[CatalogEntry] = []
-    if concept.status is ConceptStatus.RETIRED:
+        entries: list[CatalogEntry] = []
+        if concept.status is ConceptStatus.RETIRED:
+            return entries
+        comments, approved_only = self.comments, self.approved_only
+        append = entries.append
+        entry_comments = comments.entry
+        blake2b = hashlib.blake2b
+        size = FINGERPRINT_LENGTH // 2
+        head: list[str] | None = None
+        tail: list[str] = []
+        cid = concept.id
+        for pair in pair_terms(concept):
+            km = pair.km
+            approved = km is not None and km.review.state is _APPROVED
+            if approved_only and not approved:
+                continue
+            if head is None:
+                head, tail = comments.concept_lines(concept)
+            km_text = km.text if km is not None else ""
+            index = pair.en_index
+            en_text = pair.en.text
+            append(CatalogEntry(
+                entry_context(cid, index),
+                en_text,
+                km_text,
+                entry_comments(concept, pair, head, tail),
+                bool(km_text) and not approved,
+                blake2b(f"{en_text}\x1f{km_text}".encode(), digest_size=size).hexdigest(),
+                f"terms/{cid}.toml",
+                cid,
+                index,
+                pair.km_index,
+            ))
         return entries
-    append = entries.append
-    entry_comments = comments.entry
-    blake2b = hashlib.blake2b
-    size = FINGERPRINT_LENGTH // 2
-    head: list[str] | None = None
-    tail: list[str] = []
-    cid = concept.id
-    for pair in pair_terms(concept):
-        km = pair.km
-        approved = km is not None and km.review.state is _APPROVED
-        if approved_only and not approved:
-            continue
-        if head is None:
-            head, tail = comments.concept_lines(concept)
-        km_text = km.text if km is not None else ""
-        index = pair.en_index
-        en_text = pair.en.text
-        append(CatalogEntry(
-            entry_context(cid, index),
-            en_text,
-            km_text,
-            entry_comments(concept, pair, head, tail),
-            bool(km_text) and not approved,
-            blake2b(f"{en_text}\x1f{km_text}".encode(), digest_size=size).hexdigest(),
-            f"terms/{cid}.toml",
-            cid,
-            index,
-            pair.km_index,
-        ))
-    return entries
 
 
 def approved_messages(glossary: Glossary) -> list[tuple[str, str, str]]:
