@@ -31,7 +31,7 @@ from typing import IO, Any
 from glossary import pairs, piece_store, selection, textfile
 from glossary.config import Settings
 from glossary.formats import mo, po
-from glossary.formats.gettext_header import LANGUAGE, Header, header_date, make_header, purpose
+from glossary.formats.gettext_header import LANGUAGE, Header, make_header, project_header
 from glossary.imports import clean
 from glossary.model import ConceptStatus, Glossary, ReviewState
 
@@ -194,13 +194,6 @@ def project_entries(glossary: Glossary, level: str | None, compendium: bool = Fa
     return ForProjects(merged, ambiguous)
 
 
-def project_header(glossary: Glossary, revision: str, level: str | None, compendium: bool,
-                   *, today: bool) -> Header:
-    return Header(revision=revision, language=LANGUAGE,
-                  creation_date=header_date(glossary, today=today),
-                  purpose=purpose(level, compendium))
-
-
 def project_po_text(glossary: Glossary, revision: str, level: str | None,
                     compendium: bool = False, *, today: bool = False) -> str:
     """The text of a catalog for other projects (see :func:`export_po`); ``today``: the
@@ -265,19 +258,18 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     ``compendium`` by the English term alone (plain gettext)."""
     chosen = project_entries(glossary, min_review, compendium)
     messages = [(e.context or None, e.msgid, e.msgstr) for e in chosen.entries]
-    header = Header(revision=revision, language=LANGUAGE,
-                    creation_date=header_date(glossary, today=True))
+    header = make_header(glossary, revision, today=True)
     target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
     textfile.atomic_write_bytes(target, mo.write_catalog(messages, header.mo_text()))
     return Exported([target], len(messages), 0, 0, chosen.ambiguous)
 
 
-def render_po(ctx: object) -> list[Path]:
+def render_po(ctx: Any) -> list[Path]:
     """``glossary build`` target ``po``: build/glossary.pot and build/km/glossary.po."""
     from glossary import exporting
 
-    glossary, settings, revision = _ctx(ctx)
-    header = make_header(glossary, revision)
+    glossary, settings = ctx.glossary, ctx.settings
+    header = make_header(glossary, ctx.revision)
     known = exporting.known(ctx)
     written = []
     for path, template in ((settings.build_dir / POT_NAME, True),
@@ -285,10 +277,6 @@ def render_po(ctx: object) -> list[Path]:
         written.append(catalog_file(path, glossary, header, template=template,
                                     known=known, durable=False))
     return written
-
-
-def _ctx(ctx: object) -> tuple[Glossary, Settings, str]:
-    return ctx.glossary, ctx.settings, ctx.revision  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- reading
@@ -312,10 +300,6 @@ def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = Fal
     skipped unless ``include_fuzzy`` — except in a catalog of ours, where fuzzy means
     "not approved yet": an entry with our fingerprint and no previous msgid (``#|``) is
     read."""
-    return _read_po(path, fold_coeng_da, include_fuzzy)
-
-
-def _read_po(path: Path, fold_coeng_da: bool, include_fuzzy: bool = False) -> IncomingFile:
     parsed = po.read(path)
     warnings: list[str] = []
     language = parsed.language.replace("_", "-")
