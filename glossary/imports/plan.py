@@ -1,11 +1,11 @@
-"""Import and export of interchange files (TBX, CSV, XLSX): the report and the apply.
+"""Planning an import of an interchange file (TBX, CSV, XLSX) against the glossary.
 
 ``plan()`` compares the incoming records a format reader produced
 (:mod:`glossary.imports.records`) with the glossary: each incoming concept is matched by
 concept id, else by its English preferred term (on :func:`glossary.khmer.search_key`);
 each incoming term by its text within its language. The result lists what would be
 added, changed, or is in conflict (a change to an approved term or definition: never
-applied), and what was skipped. ``apply()`` writes the plan to ``terms/``. An import
+applied), and what was skipped (:mod:`glossary.imports.apply` writes it). An import
 adds and changes; it never deletes a term, a definition or a concept. A file written by
 another tool only adds: new concepts, new terms, definitions and term contexts or notes
 where ours are empty, domains and references to our lists; where it differs from what
@@ -78,14 +78,10 @@ class _Planner:
                  taken: set[str], keep: bool, decisions: bool = False,
                  today: date | None = None) -> None:
         self.glossary = glossary
-        self.decisions = decisions
-        self.today = today or date.today()
         self.result = result
         self.keep = keep
         self.links: list[tuple[int, tuple[str, ...]]] = []  # see-also of new concepts
         self.sections = {(d.id, s.id) for d in glossary.documents for s in d.sections}
-        self.by = by
-        self.origin = f"imported:{result.path.name}"
         self.plan = ImportPlan(result.path, result.format, result.own)
         self.taken = set(taken) | {c.id for c in glossary.concepts}
         self.by_key: dict[str, list[str]] = {}
@@ -108,10 +104,10 @@ class _Planner:
         self.unchanged: set[str] = set()
         self.definitions = {s.definition.text for c in glossary.concepts
                             for s in (c.en, c.km) if s.definition is not None}
-        self.trust = Trust(result, by, decisions, self.today, self.skip)
-        self.review = self.trust.review
-        self.review_state = self.trust.review_state
-        self.decision = self.trust.decision
+        trust = Trust(result, by, decisions, today or date.today(), self.skip)
+        self.review = trust.review
+        self.review_state = trust.review_state
+        self.decision = trust.decision
 
     @property
     def own(self) -> bool:  # known once the file's header has been read

@@ -75,15 +75,8 @@ class ReviewParts:
         elif kind == "modification" and approval:
             self._values().update(approved_by=person, approved_on=day)
 
-    def meta(self, text: str) -> bool:
-        """Take a ``glossary:key=value`` note of a file written by glossary."""
-        if not is_meta(text, self.reader.own):
-            return False
-        self.take(text)
-        return True
-
     def take(self, text: str) -> None:
-        """Take a note :meth:`meta` accepts."""
+        """Take a ``glossary:key=value`` review note (see :func:`is_meta`)."""
         if self.values is None:
             self.notes.append(text)
         else:
