@@ -13,10 +13,7 @@
 * :func:`read_po` turns a PO file into :class:`~glossary.pairs.IncomingTerm` objects
   for :mod:`glossary.imports.proposals`.
 
-The build's output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when
-it is set, else from the newest review date in the glossary (else 1970-01-01); a catalog
-exported for other projects (``export po --approved-only|--min-review|--compendium``,
-``export mo``) carries the date of the export.
+The header's date: see :mod:`glossary.formats.gettext_header`.
 """
 
 from __future__ import annotations
@@ -173,34 +170,24 @@ COMPENDIUM_PO = "glossary-compendium.km.po"
 COMPENDIUM_MO = "glossary-compendium.km.mo"
 
 
-@dataclass
-class ForProjects:
-    """A catalog for other projects: its entries and the English terms that several
-    concepts translate differently (a compendium keeps the first, fuzzy)."""
-
-    entries: list[pairs.CatalogEntry]
-    ambiguous: list[pairs.Ambiguity]
-
-
 def project_entries(glossary: Glossary, level: str | None, compendium: bool = False
-                    ) -> ForProjects:
+                    ) -> tuple[list[pairs.CatalogEntry], list[pairs.Ambiguity]]:
     """The entries of a catalog for other projects: Khmer terms reviewed to ``level``
-    (see :mod:`glossary.selection`), entries without a Khmer term left out."""
+    (see :mod:`glossary.selection`), entries without a Khmer term left out; and the
+    English terms that several concepts translate differently (a compendium keeps the
+    first, fuzzy)."""
     chosen = selection.select(glossary, level)
     entries = [e for e in pairs.build_entries(chosen) if e.msgstr]
-    if not compendium:
-        return ForProjects(entries, [])
-    merged, ambiguous = pairs.compendium(entries)
-    return ForProjects(merged, ambiguous)
+    return pairs.compendium(entries) if compendium else (entries, [])
 
 
 def project_po_text(glossary: Glossary, revision: str, level: str | None,
                     compendium: bool = False, *, today: bool = False) -> str:
     """The text of a catalog for other projects (see :func:`export_po`); ``today``: the
     header carries the date of the export, else (the build) the glossary's own date."""
-    chosen = project_entries(glossary, level, compendium)
-    return po.write_catalog(chosen.entries, project_header(glossary, revision, level,
-                                                           compendium, today=today))
+    entries, _ = project_entries(glossary, level, compendium)
+    return po.write_catalog(entries, project_header(glossary, revision, level, compendium,
+                                                    today=today))
 
 
 def project_po_file(path: Path, glossary: Glossary, revision: str, level: str | None,
@@ -234,12 +221,9 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
         entries, fuzzy = index.counts()
         return Exported([target], entries, fuzzy, 0, index.ambiguities())
     if level is not None:
-        selected = selection.select(glossary, level)
-        header = project_header(glossary, revision, level, compendium, today=True)
-        base = out_dir or settings.build_dir / level
-        target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
-        catalog_file(target, selected, header, level=level, known=known)
-        entries, fuzzy, _ = _counts(selected, True)
+        target = (out_dir or settings.build_dir / level) / LANGUAGE / "LC_MESSAGES" / PO_NAME
+        project_po_file(target, glossary, revision, level, today=True, known=known)
+        entries, fuzzy, _ = _counts(selection.select(glossary, level), True)
         return Exported([target], entries, fuzzy, 0, [])
     header = make_header(glossary, revision)
     counts = _counts(glossary, False)
@@ -256,12 +240,12 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     """The compiled catalog for other projects: approved Khmer terms (``min_review``
     proposed: proposals too). Keyed by msgctxt = concept id (pgettext), or with
     ``compendium`` by the English term alone (plain gettext)."""
-    chosen = project_entries(glossary, min_review, compendium)
-    messages = [(e.context or None, e.msgid, e.msgstr) for e in chosen.entries]
+    entries, ambiguous = project_entries(glossary, min_review, compendium)
+    messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
     header = make_header(glossary, revision, today=True)
     target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
     textfile.atomic_write_bytes(target, mo.write_catalog(messages, header.mo_text()))
-    return Exported([target], len(messages), 0, 0, chosen.ambiguous)
+    return Exported([target], len(messages), 0, 0, ambiguous)
 
 
 def render_po(ctx: Any) -> list[Path]:

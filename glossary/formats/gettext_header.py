@@ -55,10 +55,6 @@ class Header:
         ]
         return items
 
-    def text(self, *, template: bool = False) -> str:
-        """The header as the msgstr of the empty msgid."""
-        return "".join(f"{key}: {value}\n" for key, value in self.fields(template=template))
-
     def mo_text(self) -> str:
         """The header an MO file stores: GNU msgfmt drops POT-Creation-Date, and so do we."""
         return "".join(f"{key}: {value}\n" for key, value in self.fields(template=False)

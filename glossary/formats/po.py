@@ -60,9 +60,7 @@ def escape(text: str) -> str:
 
 def _field(keyword: str, text: str) -> str:
     """``keyword "text"``; a text with newlines is split after each one, as msgcat does."""
-    if "\n" not in text:
-        return f'{keyword} "{escape(text)}"\n'
-    if text.endswith("\n") and text.count("\n") == 1:
+    if "\n" not in text or (text.endswith("\n") and text.count("\n") == 1):
         return f'{keyword} "{escape(text)}"\n'
     parts = text.split("\n")
     lines = [f'{keyword} ""\n']
@@ -111,26 +109,21 @@ def _refuse_breakers(entry: CatalogEntry) -> None:
 
 
 def header_entry(header: Header, *, template: bool) -> str:
-    kind = "template of the Khmer terms" if template else "Khmer terms"
+    """The header comment, then the header's fields as the msgstr of ``msgid ""``."""
     if header.purpose is not None:
         first, *more = header.purpose.split("\n")
+        on = f" on {header.creation_date[:10]}" if header.creation_date else ""
         out = [f"# {TITLE}: {first}\n", *(f"# {line}\n" for line in more),
-               f"# Exported from glossary revision {header.revision}"
-               + (f" on {header.creation_date[:10]}" if header.creation_date else "") + ".\n",
-               "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
-               "#\n", 'msgid ""\n', 'msgstr ""\n']
+               f"# Exported from glossary revision {header.revision}{on}.\n"]
     else:
-        out = [
-            f"# {TITLE}: {kind}.\n",
-            f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
-            "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n",
-            "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
-            "#\n",
-            'msgid ""\n',
-            'msgstr ""\n',
-        ]
-    for key, value in header.fields(template=template):
-        out.append(f'"{escape(f"{key}: {value}")}\\n"\n')
+        kind = "template of the Khmer terms" if template else "Khmer terms"
+        out = [f"# {TITLE}: {kind}.\n",
+               f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
+               "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n"]
+    out += ["# An entry marked fuzzy holds a Khmer term that is not approved yet.\n", "#\n",
+            'msgid ""\n', 'msgstr ""\n']
+    out += [f'"{escape(f"{key}: {value}")}\\n"\n'
+            for key, value in header.fields(template=template)]
     return "".join(out)
 
 
