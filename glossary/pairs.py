@@ -19,7 +19,8 @@ and any other format that exchanges term pairs (TBX, CSV):
 * :func:`fingerprint` hashes the English and Khmer text of a pair, so an import can tell
   whether the glossary changed since a file was exported.
 * :class:`IncomingTerm` is the format-neutral shape of one term read back from any
-  interchange file; :mod:`glossary.review` compares a list of them with the glossary.
+  interchange file; :mod:`glossary.imports.proposals` compares a list of them with the
+  glossary.
 """
 
 from __future__ import annotations

@@ -41,15 +41,20 @@ class Decision:
     state: str
 
 
+def _reviewer(by: str) -> str:
+    """The reviewer's name, stripped; a ReviewError when there is none."""
+    if not by or not by.strip():
+        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
+    return by.strip()
+
+
 def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str = "km",
            term: int = 0, note: str | None = None, today: date | None = None,
            fold_coeng_da: bool = True, via: str = "glossary review") -> Decision:
     """Approve or reject one term (see the module docstring). Hold the terms lock."""
     if state not in (ReviewState.APPROVED.value, ReviewState.REJECTED.value):
         raise ReviewError(f"a review decision is approved or rejected, not {state!r}")
-    if not by or not by.strip():
-        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
-    by = by.strip()
+    by = _reviewer(by)
     today = today or date.today()
     with terms_lock(terms_dir, f"review {state} {concept_id}"):
         editor = ConceptEditor(concept_path(terms_dir, concept_id), fold_coeng_da=fold_coeng_da)
@@ -212,9 +217,7 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
     from glossary import loader
     from glossary.formats import review_sheet
 
-    if not by or not by.strip():
-        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
-    by = by.strip()
+    by = _reviewer(by)
     today = today or date.today()
     rows = review_sheet.read(path)
     via = f"review sheet {path.name}"

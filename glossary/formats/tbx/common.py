@@ -7,8 +7,7 @@ from typing import Any
 from glossary.model import AdminStatus, TermType
 
 NS = "urn:iso:std:iso:30042:ed-2"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XML_LANG = f"{{{XML_NS}}}lang"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "glossary"
 TITLE = "Khmer–English glossary of AI governance terms"
 

@@ -406,11 +406,10 @@ class _EntryReader:
 
     def meta_note(self, content: str, review: ReviewParts | None, meta: str | None
                   ) -> tuple[ReviewParts | None, str | None]:
-        """Take one glossary:… note of a term or definition: the first stays a plain
-        string (``meta``, the common case of one review note), a second one starts a
-        :class:`ReviewParts` that collects them all. Returns (review, meta)."""
-        if review is None and meta is None:
-            return None, content
+        """Take a second (or later) glossary:… note of a term or definition: the first
+        stays a plain string (``meta``, the common case of one review note, kept by the
+        caller), a second one starts a :class:`ReviewParts` that collects them all.
+        Returns (review, meta)."""
         if review is None:
             review = self.review_parts(meta)
         review.take(content)

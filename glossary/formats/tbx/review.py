@@ -92,7 +92,8 @@ class ReviewParts:
                 cache = self.reader.reviews
                 found = cache.get(notes[0])
                 if found is None:
-                    found = cache[notes[0]] = review_of(self._values())
+                    found = cache[notes[0]] = InReview(
+                        **{k: v for k, v in self._values().items() if v is not None})
                 return found
         values = {k: v for k, v in self._values().items() if v is not None}
         return InReview(**values) if (values or own) else None
@@ -120,7 +121,3 @@ def _read_meta(text: str, values: dict[str, Any]) -> None:
         values["origin"] = value
     else:  # review-note
         values["note"] = value
-
-
-def review_of(values: dict[str, Any]) -> InReview:
-    return InReview(**{k: v for k, v in values.items() if v is not None})
