@@ -4,7 +4,7 @@
   (the translators' catalogs) and copies them to ``build/``; with ``approved_only`` it
   writes the approved-only catalog other projects take, to ``build/approved/``.
 * :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
-* :func:`project_entries` / :func:`project_po_text`: the catalogs other projects take —
+* :func:`project_entries` / :func:`project_po_file`: the catalogs other projects take —
   the Khmer terms reviewed to a level (:mod:`glossary.selection`), and with
   ``compendium`` keyed by the English term alone (``msgmerge --compendium``, plain
   ``gettext()``).
@@ -35,14 +35,6 @@ from glossary.model import ConceptStatus, Glossary, ReviewState
 POT_NAME = "glossary.pot"
 PO_NAME = "glossary.po"
 MO_NAME = "glossary.km.mo"
-
-
-def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
-             ) -> tuple[str, str]:
-    """The POT and PO texts of a glossary."""
-    entries = pairs.build_entries(glossary, approved_only=approved_only)
-    header = make_header(glossary, revision)
-    return (po.write_catalog(entries, header, template=True), po.write_catalog(entries, header))
 
 
 def write_catalog(out: IO[bytes], glossary: Glossary, header: Header, *,
@@ -181,20 +173,12 @@ def project_entries(glossary: Glossary, level: str | None, compendium: bool = Fa
     return pairs.compendium(entries) if compendium else (entries, [])
 
 
-def project_po_text(glossary: Glossary, revision: str, level: str | None,
-                    compendium: bool = False, *, today: bool = False) -> str:
-    """The text of a catalog for other projects (see :func:`export_po`); ``today``: the
-    header carries the date of the export, else (the build) the glossary's own date."""
-    entries, _ = project_entries(glossary, level, compendium)
-    return po.write_catalog(entries, project_header(glossary, revision, level, compendium,
-                                                    today=today))
-
-
 def project_po_file(path: Path, glossary: Glossary, revision: str, level: str | None,
                     compendium: bool = False, *, today: bool = False, known: Any = None,
                     durable: bool = True) -> Path:
-    """:func:`project_po_text` written to ``path`` as UTF-8, made of pieces (from the
-    piece store with ``known``)."""
+    """A catalog for other projects (see :func:`export_po`) written to ``path`` as UTF-8,
+    made of pieces (from the piece store with ``known``); ``today``: the header carries
+    the date of the export, else (the build) the glossary's own date."""
     header = project_header(glossary, revision, level, compendium, today=today)
     return catalog_file(path, selection.select(glossary, level), header, level=level,
                         compendium=compendium, known=known, durable=durable)
