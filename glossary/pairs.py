@@ -259,10 +259,10 @@ _NO_KHMER = "Khmer term: none yet (please propose one)"
 _DNT = "Do not translate: keep this term in English in Khmer text."
 
 
-def build_entries(glossary: Glossary, *, approved_only: bool = False) -> list[CatalogEntry]:
+def build_entries(glossary: Glossary) -> list[CatalogEntry]:
     """The catalog of a glossary: one entry per English term of each active concept, in
-    concept-id order. ``approved_only`` keeps only pairs whose Khmer term is approved."""
-    maker = EntryMaker(glossary, approved_only)
+    concept-id order."""
+    maker = EntryMaker(glossary)
     return [entry for concept in glossary.concepts for entry in maker.entries(concept)]
 
 
@@ -270,29 +270,23 @@ class EntryMaker:
     """The catalog entries of one concept at a time (what :func:`build_entries` makes
     for it), with the comments' shared parts cached."""
 
-    def __init__(self, glossary: Glossary, approved_only: bool = False) -> None:
+    def __init__(self, glossary: Glossary) -> None:
         self.comments = _Comments(glossary)
-        self.approved_only = approved_only
 
     def entries(self, concept: Concept) -> list[CatalogEntry]:
+        found = pair_terms(concept) if concept.status is not ConceptStatus.RETIRED else []
+        if not found:
+            return []
         entries: list[CatalogEntry] = []
-        if concept.status is ConceptStatus.RETIRED:
-            return entries
-        comments, approved_only = self.comments, self.approved_only
         append = entries.append
-        entry_comments = comments.entry
+        entry_comments = self.comments.entry
+        head, tail = self.comments.concept_lines(concept)
         blake2b = hashlib.blake2b
         size = FINGERPRINT_LENGTH // 2
-        head: list[str] | None = None
-        tail: list[str] = []
         cid = concept.id
-        for pair in pair_terms(concept):
+        for pair in found:
             km = pair.km
             approved = km is not None and km.review.state is _APPROVED
-            if approved_only and not approved:
-                continue
-            if head is None:
-                head, tail = comments.concept_lines(concept)
             km_text = km.text if km is not None else ""
             index = pair.en_index
             en_text = pair.en.text
@@ -313,7 +307,8 @@ class EntryMaker:
 
 def approved_messages(glossary: Glossary) -> list[tuple[str, str, str]]:
     """``(context, English, Khmer)`` of every approved pair: what an MO file holds. The
-    same messages as ``build_entries(approved_only=True)``, without the comments."""
+    same messages as the entries of :func:`build_entries` that are translated and not
+    fuzzy, without the comments."""
     out: list[tuple[str, str, str]] = []
     retired = ConceptStatus.RETIRED
     for concept in glossary.concepts:
