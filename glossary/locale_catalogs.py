@@ -4,7 +4,7 @@
   (the translators' catalogs) and copies them to ``build/``; with ``approved_only`` it
   writes the approved-only catalog other projects take, to ``build/approved/``.
 * :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
-* :func:`project_entries` / :func:`project_po_file`: the catalogs other projects take —
+* :func:`project_po_file`: the catalogs other projects take —
   the Khmer terms reviewed to a level (:mod:`glossary.selection`), and with
   ``compendium`` keyed by the English term alone (``msgmerge --compendium``, plain
   ``gettext()``).
@@ -162,17 +162,6 @@ COMPENDIUM_PO = "glossary-compendium.km.po"
 COMPENDIUM_MO = "glossary-compendium.km.mo"
 
 
-def project_entries(glossary: Glossary, level: str | None, compendium: bool = False
-                    ) -> tuple[list[pairs.CatalogEntry], list[pairs.Ambiguity]]:
-    """The entries of a catalog for other projects: Khmer terms reviewed to ``level``
-    (see :mod:`glossary.selection`), entries without a Khmer term left out; and the
-    English terms that several concepts translate differently (a compendium keeps the
-    first, fuzzy)."""
-    chosen = selection.select(glossary, level)
-    entries = [e for e in pairs.build_entries(chosen) if e.msgstr]
-    return pairs.compendium(entries) if compendium else (entries, [])
-
-
 def project_po_file(path: Path, glossary: Glossary, revision: str, level: str | None,
                     compendium: bool = False, *, today: bool = False, known: Any = None,
                     durable: bool = True) -> Path:
@@ -224,7 +213,7 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     """The compiled catalog for other projects: approved Khmer terms (``min_review``
     proposed: proposals too). Keyed by msgctxt = concept id (pgettext), or with
     ``compendium`` by the English term alone (plain gettext)."""
-    entries, ambiguous = project_entries(glossary, min_review, compendium)
+    entries, ambiguous = pairs.project_entries(glossary, min_review, compendium)
     messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
     header = make_header(glossary, revision, today=True)
     target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)

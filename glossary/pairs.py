@@ -39,6 +39,7 @@ from glossary.model import (
     Term,
     format_ref,
 )
+from glossary.selection import select
 
 FINGERPRINT_LENGTH = 12
 CONFLICT_NOTE = "conflict:"  # how imports.proposals.apply marks an alternative to an approved term
@@ -372,6 +373,16 @@ def merge_group(first: CatalogEntry, members: list[tuple[str, str]]
                     + "; ".join(f"{t} ({c})" for c, t in others), *first.comments)
         fuzzy = True
     return first._replace(context="", comments=comments, fuzzy=fuzzy), ambiguity
+
+
+def project_entries(glossary: Glossary, level: str | None, as_compendium: bool = False
+                    ) -> tuple[list[CatalogEntry], list[Ambiguity]]:
+    """The entries of a catalog for other projects: Khmer terms reviewed to ``level``
+    (see :mod:`glossary.selection`), entries without a Khmer term left out; with
+    ``as_compendium``, :func:`compendium` of them. Also the English terms that several
+    concepts translate differently (a compendium keeps the first, fuzzy)."""
+    entries = [e for e in build_entries(select(glossary, level)) if e.msgstr]
+    return compendium(entries) if as_compendium else (entries, [])
 
 
 class CompendiumIndex:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from glossary import locale_catalogs, pairs
+from glossary import pairs
 from glossary.formats import po
 from glossary.formats.gettext_header import make_header, project_header
 from glossary.model import Glossary
@@ -30,7 +30,7 @@ def po_texts(glossary: Glossary, revision: str) -> tuple[str, str]:
 def project_po_text(glossary: Glossary, revision: str, level: str | None,
                     compendium: bool = False) -> str:
     """A catalog for other projects, made whole (``project_po_file`` makes it of pieces)."""
-    entries, _ = locale_catalogs.project_entries(glossary, level, compendium)
+    entries, _ = pairs.project_entries(glossary, level, compendium)
     return po.write_catalog(entries, project_header(glossary, revision, level, compendium))
 
 
