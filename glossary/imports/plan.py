@@ -17,19 +17,14 @@ unique. Terms and definitions from another tool's file get ``review = "proposed"
 ``origin = "imported:<file name>"``, proposed by the person the file names, else by
 ``--by NAME``.
 
-The trust rule (:mod:`glossary.imports.trust`): a file only proposes. Review states in it
-("approved by X") are never taken as someone's decision: the term or definition comes in
-as a proposal whose note says what the file claimed, and an existing term's review
-record is never changed — except by an import run with ``--decisions --by NAME``, which
-records the file's approvals and rejections as NAME's, today, from that file.
+Review states in a file are claims, not decisions: see the trust rule,
+:mod:`glossary.imports.trust`.
 
 The Khmer translations of English terms the glossary already has go through the shared
-review of the PO import (:mod:`glossary.imports.proposals`): a new proposal, a candidate (a text
-that differs from a proposal: added beside it as an alternative for a reviewer, never
-replacing it), or a conflict (an approved term is never replaced; the alternative is
-added for a reviewer). Everything else an
-interchange file carries — new concepts, English terms, definitions, domains, sources,
-see-also, notes, term attributes and review records — is compared here, field by field.
+review of the PO import (:mod:`glossary.imports.proposals`: a new proposal, a candidate
+or a conflict; an approved term is never replaced). Everything else an interchange file
+carries — new concepts, English terms, definitions, domains, sources, see-also, notes,
+term attributes and review records — is compared here, field by field.
 :mod:`glossary.imports.run` runs it (reading, planning and, under the terms lock, applying).
 """
 
