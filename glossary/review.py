@@ -1,15 +1,10 @@
 """Decisions by a named reviewer on one term, and what awaits review.
 
-API
----
-``decide(terms_dir, concept_id, *, state, by, lang="km", term=0, note=None, today=None)``
-    A reviewer's decision (``approved`` or ``rejected``) on one term, under the terms
-    lock: sets ``review``,
-    ``approved_by``/``approved_on`` (approval) or a ``review_note`` "rejected by NAME on
-    DATE" (rejection; an earlier approval is kept in the note).
-
-``pending(glossary, *, state="proposed", lang=None) -> list[PendingTerm]``
-    The terms in a review state, for ``glossary review list``.
+:func:`decide` records a reviewer's decision (``approved`` or ``rejected``) on one term,
+under the terms lock: it sets ``review``, and ``approved_by``/``approved_on`` (approval)
+or a ``review_note`` "rejected by NAME on DATE" (rejection; an earlier approval is kept
+in the note). :func:`pending` lists the terms in a review state (``glossary review
+list``); :func:`sheet_rows` and :func:`import_sheet` are the review workbook's.
 
 Incoming files (a returned PO, a TBX, CSV or XLSX) never decide: they add proposals
 through :mod:`glossary.imports`.

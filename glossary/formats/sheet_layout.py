@@ -285,9 +285,9 @@ def check_header(header: Sequence[str], path: Path) -> list[str]:
 class _Builder:
     """Collects rows into InConcepts."""
 
-    def __init__(self) -> None:
-        self.id: str | None = None
-        self.line = 0
+    def __init__(self, concept_id: str | None, line: int) -> None:
+        self.id = concept_id
+        self.line = line
         self.concept: dict[str, Any] = {}
         self.langs: dict[str, dict[str, Any]] = {"en": {"terms": []}, "km": {"terms": []}}
         self.examples: list[Example] = []
@@ -467,13 +467,11 @@ def read_rows(
         if cid is not None:
             builder = by_id.get(cid)
             if builder is None:
-                builder = by_id[cid] = _Builder()
-                builder.id, builder.line = cid, line
+                builder = by_id[cid] = _Builder(cid, line)
                 builders.append(builder)
         elif (current is None or current.id is not None
               or (code == "en" and admin in (None, "preferred") and term)):
-            builder = _Builder()
-            builder.line = line
+            builder = _Builder(None, line)
             builders.append(builder)
         else:
             builder = current
