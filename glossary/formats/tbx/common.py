@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from glossary.model import AdminStatus, TermType
 
 NS = "urn:iso:std:iso:30042:ed-2"
@@ -17,15 +15,11 @@ ADMIN_STATUS = {
     AdminStatus.DEPRECATED: "deprecatedTerm-admn-sts",
     AdminStatus.SUPERSEDED: "supersededTerm-admn-sts",
 }
-USAGE_IN = {  # TBX-Min usageStatus
-    "preferred": AdminStatus.PREFERRED, "admitted": AdminStatus.ADMITTED,
-    "notRecommended": AdminStatus.DEPRECATED, "obsolete": AdminStatus.SUPERSEDED,
-    "deprecated": AdminStatus.DEPRECATED, "superseded": AdminStatus.SUPERSEDED,
-}
-# administrativeStatus as TBX (v2 and v3), TBX-Min and other tools write it; looked up
-# case-insensitively (see :func:`admin_status`)
+# administrativeStatus as TBX (v2 and v3), TBX-Min (usageStatus: our own values and
+# these two) and other tools write it; looked up case-insensitively (see :func:`admin_status`)
 ADMIN_IN = ({v: k for k, v in ADMIN_STATUS.items()} | {s.value: s for s in AdminStatus}
-            | USAGE_IN | {
+            | {
+                "notRecommended": AdminStatus.DEPRECATED, "obsolete": AdminStatus.SUPERSEDED,
                 "obsoleteTerm-admn-sts": AdminStatus.SUPERSEDED,
                 "notRecommendedTerm-admn-sts": AdminStatus.DEPRECATED,
                 "standardizedTerm-admn-sts": AdminStatus.PREFERRED,
@@ -107,10 +101,3 @@ def concept_id(value: str) -> str:
 # element's category is its local name (DCT style)
 TYPED = frozenset({"descrip", "admin", "termNote", "ref", "xref", "transac", "transacNote",
                    "adminNote", "descripNote"})
-
-
-def category(el: Any, name: str) -> str:
-    """The data category of element ``el`` whose local name is ``name``."""
-    if name in TYPED:
-        return el.get("type") or name
-    return name

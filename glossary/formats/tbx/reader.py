@@ -55,7 +55,7 @@ from glossary.model import (
 
 _ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
 _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
-# elements whose data category is their type attribute (DCA); in DCT it is the tag
+# a language section's term elements: termSec (v3), tig and ntig (v2)
 _TERM_ELEMENTS = frozenset({"termSec", "tig", "ntig"})
 # the children of a term element that are not data categories (_EntryReader.term)
 _TERM_PARTS = frozenset({"term", "note", "transacGrp", "descripGrp", "termGrp", "termNoteGrp"})

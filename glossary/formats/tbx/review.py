@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from glossary.formats.tbx.common import category
+from glossary.formats.tbx.common import TYPED
 from glossary.formats.tbx.safe_xml import local
 from glossary.imports.records import InReview, parse_date
 from glossary.model import ReviewState, by_value
@@ -59,7 +59,7 @@ class ReviewParts:
         approval = False
         for child in grp:
             name = local(child)
-            cat = category(child, name)
+            cat = (child.get("type") or name) if name in TYPED else name
             if cat == "transactionType":
                 kind = reader.text(child)
             elif cat == "responsibility":
