@@ -225,19 +225,8 @@ def render_tools(ctx: Any) -> list[Path]:
     """Build target ``tools``: the files CAT tools and other projects take, every term:
     build/glossary-v2.tbx (TBX v2), build/glossary.omegat.txt (OmegaT) and
     build/glossary-compendium.km.po (for msgmerge --compendium)."""
-    from glossary import locale_catalogs
-
-    build = ctx.settings.build_dir
-    facts = known(ctx)
-    written = [write_file("tbx", ctx.glossary, build / "glossary-v2.tbx",
-                          WriteOptions(revision=ctx.revision, tbx_version=2), facts,
-                          durable=False),
-               write_file("omegat", ctx.glossary, build / "glossary.omegat.txt",
-                          None, facts, durable=False)]
-    target = build / locale_catalogs.COMPENDIUM_PO
-    locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, None,
-                                    compendium=True, known=facts, durable=False)
-    return [*written, target]
+    return _downloads(ctx, ctx.settings.build_dir, None, (
+        ("glossary-v2.tbx", "tbx", 2), ("glossary.omegat.txt", "omegat", 3)))
 
 
 def render_approved(ctx: Any) -> list[Path]:
@@ -245,20 +234,23 @@ def render_approved(ctx: Any) -> list[Path]:
     glossary.tbx, glossary-v2.tbx, glossary.csv, glossary.json, glossary.omegat.txt and
     glossary-compendium.km.po (the downloads for people who must use approved terms;
     files without a Khmer term while nothing is approved)."""
+    return _downloads(ctx, ctx.settings.build_dir / "approved", "approved", (
+        ("glossary.tbx", "tbx", 3), ("glossary-v2.tbx", "tbx", 2), ("glossary.csv", "csv", 3),
+        ("glossary.json", "json", 3), ("glossary.omegat.txt", "omegat", 3)))
+
+
+def _downloads(ctx: Any, base: Path, level: str | None,
+               files: tuple[tuple[str, str, int], ...]) -> list[Path]:
+    """``files`` (file name, format, TBX version) in ``base`` with the Khmer terms
+    reviewed to ``level``, then the PO compendium of the same terms."""
     from glossary import locale_catalogs
 
-    base = ctx.settings.build_dir / "approved"
-    chosen = selection.select(ctx.glossary, "approved")
+    chosen = selection.select(ctx.glossary, level)
     facts = known(ctx)
-    written = []
-    for file_name, name, version in (
-            ("glossary.tbx", "tbx", 3), ("glossary-v2.tbx", "tbx", 2),
-            ("glossary.csv", "csv", 3), ("glossary.json", "json", 3),
-            ("glossary.omegat.txt", "omegat", 3)):
-        written.append(write_file(name, chosen, base / file_name, WriteOptions(
-            revision=ctx.revision, approved_only=True, tbx_version=version), facts,
-            durable=False))
+    written = [write_file(name, chosen, base / file_name, WriteOptions(
+        revision=ctx.revision, approved_only=level is not None, tbx_version=version), facts,
+        durable=False) for file_name, name, version in files]
     target = base / locale_catalogs.COMPENDIUM_PO
-    locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, "approved",
+    locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, level,
                                     compendium=True, known=facts, durable=False)
     return [*written, target]

@@ -4,7 +4,7 @@
   (the translators' catalogs) and copies them to ``build/``; with ``approved_only`` it
   writes the approved-only catalog other projects take, to ``build/approved/``.
 * :func:`export_mo` writes the approved-only ``build/glossary.km.mo``.
-* :func:`project_entries` / :func:`project_po_text`: the catalogs other projects take —
+* :func:`project_po_file`: the catalogs other projects take —
   the Khmer terms reviewed to a level (:mod:`glossary.selection`), and with
   ``compendium`` keyed by the English term alone (``msgmerge --compendium``, plain
   ``gettext()``).
@@ -13,10 +13,7 @@
 * :func:`read_po` turns a PO file into :class:`~glossary.pairs.IncomingTerm` objects
   for :mod:`glossary.imports.proposals`.
 
-The build's output is deterministic: the header date comes from ``SOURCE_DATE_EPOCH`` when
-it is set, else from the newest review date in the glossary (else 1970-01-01); a catalog
-exported for other projects (``export po --approved-only|--min-review|--compendium``,
-``export mo``) carries the date of the export.
+The header's date: see :mod:`glossary.formats.gettext_header`.
 """
 
 from __future__ import annotations
@@ -31,21 +28,13 @@ from typing import IO, Any
 from glossary import pairs, piece_store, selection, textfile
 from glossary.config import Settings
 from glossary.formats import mo, po
-from glossary.formats.gettext_header import LANGUAGE, Header, header_date, make_header, purpose
+from glossary.formats.gettext_header import LANGUAGE, Header, make_header, project_header
 from glossary.imports import clean
 from glossary.model import ConceptStatus, Glossary, ReviewState
 
 POT_NAME = "glossary.pot"
 PO_NAME = "glossary.po"
 MO_NAME = "glossary.km.mo"
-
-
-def po_texts(glossary: Glossary, revision: str, *, approved_only: bool = False
-             ) -> tuple[str, str]:
-    """The POT and PO texts of a glossary."""
-    entries = pairs.build_entries(glossary, approved_only=approved_only)
-    header = make_header(glossary, revision)
-    return (po.write_catalog(entries, header, template=True), po.write_catalog(entries, header))
 
 
 def write_catalog(out: IO[bytes], glossary: Glossary, header: Header, *,
@@ -173,48 +162,12 @@ COMPENDIUM_PO = "glossary-compendium.km.po"
 COMPENDIUM_MO = "glossary-compendium.km.mo"
 
 
-@dataclass
-class ForProjects:
-    """A catalog for other projects: its entries and the English terms that several
-    concepts translate differently (a compendium keeps the first, fuzzy)."""
-
-    entries: list[pairs.CatalogEntry]
-    ambiguous: list[pairs.Ambiguity]
-
-
-def project_entries(glossary: Glossary, level: str | None, compendium: bool = False
-                    ) -> ForProjects:
-    """The entries of a catalog for other projects: Khmer terms reviewed to ``level``
-    (see :mod:`glossary.selection`), entries without a Khmer term left out."""
-    chosen = selection.select(glossary, level)
-    entries = [e for e in pairs.build_entries(chosen) if e.msgstr]
-    if not compendium:
-        return ForProjects(entries, [])
-    merged, ambiguous = pairs.compendium(entries)
-    return ForProjects(merged, ambiguous)
-
-
-def project_header(glossary: Glossary, revision: str, level: str | None, compendium: bool,
-                   *, today: bool) -> Header:
-    return Header(revision=revision, language=LANGUAGE,
-                  creation_date=header_date(glossary, today=today),
-                  purpose=purpose(level, compendium))
-
-
-def project_po_text(glossary: Glossary, revision: str, level: str | None,
-                    compendium: bool = False, *, today: bool = False) -> str:
-    """The text of a catalog for other projects (see :func:`export_po`); ``today``: the
-    header carries the date of the export, else (the build) the glossary's own date."""
-    chosen = project_entries(glossary, level, compendium)
-    return po.write_catalog(chosen.entries, project_header(glossary, revision, level,
-                                                           compendium, today=today))
-
-
 def project_po_file(path: Path, glossary: Glossary, revision: str, level: str | None,
                     compendium: bool = False, *, today: bool = False, known: Any = None,
                     durable: bool = True) -> Path:
-    """:func:`project_po_text` written to ``path`` as UTF-8, made of pieces (from the
-    piece store with ``known``)."""
+    """A catalog for other projects (see :func:`export_po`) written to ``path`` as UTF-8,
+    made of pieces (from the piece store with ``known``); ``today``: the header carries
+    the date of the export, else (the build) the glossary's own date."""
     header = project_header(glossary, revision, level, compendium, today=today)
     return catalog_file(path, selection.select(glossary, level), header, level=level,
                         compendium=compendium, known=known, durable=durable)
@@ -241,12 +194,9 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
         entries, fuzzy = index.counts()
         return Exported([target], entries, fuzzy, 0, index.ambiguities())
     if level is not None:
-        selected = selection.select(glossary, level)
-        header = project_header(glossary, revision, level, compendium, today=True)
-        base = out_dir or settings.build_dir / level
-        target = base / LANGUAGE / "LC_MESSAGES" / PO_NAME
-        catalog_file(target, selected, header, level=level, known=known)
-        entries, fuzzy, _ = _counts(selected, True)
+        target = (out_dir or settings.build_dir / level) / LANGUAGE / "LC_MESSAGES" / PO_NAME
+        project_po_file(target, glossary, revision, level, today=True, known=known)
+        entries, fuzzy, _ = _counts(selection.select(glossary, level), True)
         return Exported([target], entries, fuzzy, 0, [])
     header = make_header(glossary, revision)
     counts = _counts(glossary, False)
@@ -263,21 +213,20 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     """The compiled catalog for other projects: approved Khmer terms (``min_review``
     proposed: proposals too). Keyed by msgctxt = concept id (pgettext), or with
     ``compendium`` by the English term alone (plain gettext)."""
-    chosen = project_entries(glossary, min_review, compendium)
-    messages = [(e.context or None, e.msgid, e.msgstr) for e in chosen.entries]
-    header = Header(revision=revision, language=LANGUAGE,
-                    creation_date=header_date(glossary, today=True))
+    entries, ambiguous = pairs.project_entries(glossary, min_review, compendium)
+    messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
+    header = make_header(glossary, revision, today=True)
     target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
     textfile.atomic_write_bytes(target, mo.write_catalog(messages, header.mo_text()))
-    return Exported([target], len(messages), 0, 0, chosen.ambiguous)
+    return Exported([target], len(messages), 0, 0, ambiguous)
 
 
-def render_po(ctx: object) -> list[Path]:
+def render_po(ctx: Any) -> list[Path]:
     """``glossary build`` target ``po``: build/glossary.pot and build/km/glossary.po."""
     from glossary import exporting
 
-    glossary, settings, revision = _ctx(ctx)
-    header = make_header(glossary, revision)
+    glossary, settings = ctx.glossary, ctx.settings
+    header = make_header(glossary, ctx.revision)
     known = exporting.known(ctx)
     written = []
     for path, template in ((settings.build_dir / POT_NAME, True),
@@ -285,10 +234,6 @@ def render_po(ctx: object) -> list[Path]:
         written.append(catalog_file(path, glossary, header, template=template,
                                     known=known, durable=False))
     return written
-
-
-def _ctx(ctx: object) -> tuple[Glossary, Settings, str]:
-    return ctx.glossary, ctx.settings, ctx.revision  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- reading
@@ -312,10 +257,6 @@ def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = Fal
     skipped unless ``include_fuzzy`` — except in a catalog of ours, where fuzzy means
     "not approved yet": an entry with our fingerprint and no previous msgid (``#|``) is
     read."""
-    return _read_po(path, fold_coeng_da, include_fuzzy)
-
-
-def _read_po(path: Path, fold_coeng_da: bool, include_fuzzy: bool = False) -> IncomingFile:
     parsed = po.read(path)
     warnings: list[str] = []
     language = parsed.language.replace("_", "-")

@@ -19,7 +19,8 @@ and any other format that exchanges term pairs (TBX, CSV):
 * :func:`fingerprint` hashes the English and Khmer text of a pair, so an import can tell
   whether the glossary changed since a file was exported.
 * :class:`IncomingTerm` is the format-neutral shape of one term read back from any
-  interchange file; :mod:`glossary.review` compares a list of them with the glossary.
+  interchange file; :mod:`glossary.imports.proposals` compares a list of them with the
+  glossary.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from glossary.model import (
     Term,
     format_ref,
 )
+from glossary.selection import select
 
 FINGERPRINT_LENGTH = 12
 CONFLICT_NOTE = "conflict:"  # how imports.proposals.apply marks an alternative to an approved term
@@ -145,13 +147,6 @@ def pair_terms(concept: Concept) -> list[Pair]:
             free.remove(match)
             pairs.append(Pair(i, en, match, km_terms[match]))
     return pairs
-
-
-def pair_for(concept: Concept, en_index: int) -> Pair | None:
-    for pair in pair_terms(concept):
-        if pair.en_index == en_index:
-            return pair
-    return None
 
 
 def entry_context(concept_id: str, en_index: int) -> str:
@@ -265,72 +260,56 @@ _NO_KHMER = "Khmer term: none yet (please propose one)"
 _DNT = "Do not translate: keep this term in English in Khmer text."
 
 
-def build_entries(glossary: Glossary, *, approved_only: bool = False) -> list[CatalogEntry]:
+def build_entries(glossary: Glossary) -> list[CatalogEntry]:
     """The catalog of a glossary: one entry per English term of each active concept, in
-    concept-id order. ``approved_only`` keeps only pairs whose Khmer term is approved."""
-    return _build_entries(glossary, approved_only)
-
-
-def _build_entries(glossary: Glossary, approved_only: bool) -> list[CatalogEntry]:
-    comments = _Comments(glossary)
-    entries: list[CatalogEntry] = []
-    for concept in glossary.concepts:
-        entries.extend(concept_entries(comments, concept, approved_only))
-    return entries
+    concept-id order."""
+    maker = EntryMaker(glossary)
+    return [entry for concept in glossary.concepts for entry in maker.entries(concept)]
 
 
 class EntryMaker:
     """The catalog entries of one concept at a time (what :func:`build_entries` makes
     for it), with the comments' shared parts cached."""
 
-    def __init__(self, glossary: Glossary, approved_only: bool = False) -> None:
+    def __init__(self, glossary: Glossary) -> None:
         self.comments = _Comments(glossary)
-        self.approved_only = approved_only
 
     def entries(self, concept: Concept) -> list[CatalogEntry]:
-        return concept_entries(self.comments, concept, self.approved_only)
-
-
-def concept_entries(comments: _Comments, concept: Concept, approved_only: bool
-                    ) -> list[CatalogEntry]:
-    entries: list[CatalogEntry] = []
-    if concept.status is ConceptStatus.RETIRED:
+        found = pair_terms(concept) if concept.status is not ConceptStatus.RETIRED else []
+        if not found:
+            return []
+        entries: list[CatalogEntry] = []
+        append = entries.append
+        entry_comments = self.comments.entry
+        head, tail = self.comments.concept_lines(concept)
+        blake2b = hashlib.blake2b
+        size = FINGERPRINT_LENGTH // 2
+        cid = concept.id
+        for pair in found:
+            km = pair.km
+            approved = km is not None and km.review.state is _APPROVED
+            km_text = km.text if km is not None else ""
+            index = pair.en_index
+            en_text = pair.en.text
+            append(CatalogEntry(
+                entry_context(cid, index),
+                en_text,
+                km_text,
+                entry_comments(concept, pair, head, tail),
+                bool(km_text) and not approved,
+                blake2b(f"{en_text}\x1f{km_text}".encode(), digest_size=size).hexdigest(),
+                f"terms/{cid}.toml",
+                cid,
+                index,
+                pair.km_index,
+            ))
         return entries
-    append = entries.append
-    entry_comments = comments.entry
-    blake2b = hashlib.blake2b
-    size = FINGERPRINT_LENGTH // 2
-    head: list[str] | None = None
-    tail: list[str] = []
-    cid = concept.id
-    for pair in pair_terms(concept):
-        km = pair.km
-        approved = km is not None and km.review.state is _APPROVED
-        if approved_only and not approved:
-            continue
-        if head is None:
-            head, tail = comments.concept_lines(concept)
-        km_text = km.text if km is not None else ""
-        index = pair.en_index
-        en_text = pair.en.text
-        append(CatalogEntry(
-            entry_context(cid, index),
-            en_text,
-            km_text,
-            entry_comments(concept, pair, head, tail),
-            bool(km_text) and not approved,
-            blake2b(f"{en_text}\x1f{km_text}".encode(), digest_size=size).hexdigest(),
-            f"terms/{cid}.toml",
-            cid,
-            index,
-            pair.km_index,
-        ))
-    return entries
 
 
 def approved_messages(glossary: Glossary) -> list[tuple[str, str, str]]:
     """``(context, English, Khmer)`` of every approved pair: what an MO file holds. The
-    same messages as ``build_entries(approved_only=True)``, without the comments."""
+    same messages as the entries of :func:`build_entries` that are translated and not
+    fuzzy, without the comments."""
     out: list[tuple[str, str, str]] = []
     retired = ConceptStatus.RETIRED
     for concept in glossary.concepts:
@@ -394,6 +373,16 @@ def merge_group(first: CatalogEntry, members: list[tuple[str, str]]
                     + "; ".join(f"{t} ({c})" for c, t in others), *first.comments)
         fuzzy = True
     return first._replace(context="", comments=comments, fuzzy=fuzzy), ambiguity
+
+
+def project_entries(glossary: Glossary, level: str | None, as_compendium: bool = False
+                    ) -> tuple[list[CatalogEntry], list[Ambiguity]]:
+    """The entries of a catalog for other projects: Khmer terms reviewed to ``level``
+    (see :mod:`glossary.selection`), entries without a Khmer term left out; with
+    ``as_compendium``, :func:`compendium` of them. Also the English terms that several
+    concepts translate differently (a compendium keeps the first, fuzzy)."""
+    entries = [e for e in build_entries(select(glossary, level)) if e.msgstr]
+    return compendium(entries) if as_compendium else (entries, [])
 
 
 class CompendiumIndex:

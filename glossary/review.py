@@ -1,15 +1,10 @@
 """Decisions by a named reviewer on one term, and what awaits review.
 
-API
----
-``decide(terms_dir, concept_id, *, state, by, lang="km", term=0, note=None, today=None)``
-    A reviewer's decision (``approved`` or ``rejected``) on one term, under the terms
-    lock: sets ``review``,
-    ``approved_by``/``approved_on`` (approval) or a ``review_note`` "rejected by NAME on
-    DATE" (rejection; an earlier approval is kept in the note).
-
-``pending(glossary, *, state="proposed", lang=None) -> list[PendingTerm]``
-    The terms in a review state, for ``glossary review list``.
+:func:`decide` records a reviewer's decision (``approved`` or ``rejected``) on one term,
+under the terms lock: it sets ``review``, and ``approved_by``/``approved_on`` (approval)
+or a ``review_note`` "rejected by NAME on DATE" (rejection; an earlier approval is kept
+in the note). :func:`pending` lists the terms in a review state (``glossary review
+list``); :func:`sheet_rows` and :func:`import_sheet` are the review workbook's.
 
 Incoming files (a returned PO, a TBX, CSV or XLSX) never decide: they add proposals
 through :mod:`glossary.imports`.
@@ -41,15 +36,20 @@ class Decision:
     state: str
 
 
+def _reviewer(by: str) -> str:
+    """The reviewer's name, stripped; a ReviewError when there is none."""
+    if not by or not by.strip():
+        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
+    return by.strip()
+
+
 def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str = "km",
            term: int = 0, note: str | None = None, today: date | None = None,
            fold_coeng_da: bool = True, via: str = "glossary review") -> Decision:
     """Approve or reject one term (see the module docstring). Hold the terms lock."""
     if state not in (ReviewState.APPROVED.value, ReviewState.REJECTED.value):
         raise ReviewError(f"a review decision is approved or rejected, not {state!r}")
-    if not by or not by.strip():
-        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
-    by = by.strip()
+    by = _reviewer(by)
     today = today or date.today()
     with terms_lock(terms_dir, f"review {state} {concept_id}"):
         editor = ConceptEditor(concept_path(terms_dir, concept_id), fold_coeng_da=fold_coeng_da)
@@ -212,9 +212,7 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
     from glossary import loader
     from glossary.formats import review_sheet
 
-    if not by or not by.strip():
-        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
-    by = by.strip()
+    by = _reviewer(by)
     today = today or date.today()
     rows = review_sheet.read(path)
     via = f"review sheet {path.name}"

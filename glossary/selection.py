@@ -11,7 +11,7 @@ JSON, PO, MO, OmegaT, the build's downloads), so every format honours the same r
   source the Khmer term answers, whatever its own review state;
 * retired concepts are left out.
 
-With no level (the default) the glossary is exported whole, as before.
+With no level (the default) the glossary is exported whole.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from glossary.formats.pieces import write as write_pieces
 from glossary.model import Glossary, ReviewState
 from glossary.source.new import render_concept
 from tests.conftest import MINI
+from tests.gettext.po_helpers import po_texts, project_po_text
 
 #: (format, options) of every output made of pieces that ``glossary export`` writes.
 EXPORTS = [
@@ -160,7 +161,7 @@ def test_pieces_give_the_bytes_of_the_writers_before_them(settings: Settings,
             path = locale_catalogs.project_po_file(
                 tmp_path / "out.po", glossary, "r1", level, compendium)
             assert path.read_bytes() == (
-                locale_catalogs.project_po_text(glossary, "r1", level, compendium)
+                project_po_text(glossary, "r1", level, compendium)
                 .encode("utf-8")), (level, compendium)
     for template in (False, True):
         whole = po.write_catalog(pairs.build_entries(glossary), header, template=template)
@@ -241,7 +242,7 @@ def test_the_po_export_and_the_build_through_the_store(project: Path, tmp_path: 
     assert {p: p.read_bytes() for p in again.paths} == files
     plain = locale_catalogs.export_po(loaded.glossary, loaded.revision, config,
                                       out_dir=tmp_path / "plain")
-    pot, po_text = locale_catalogs.po_texts(loaded.glossary, loaded.revision)
+    pot, po_text = po_texts(loaded.glossary, loaded.revision)
     assert (tmp_path / "plain" / "glossary.pot").read_text(encoding="utf-8") == pot
     assert [plain.entries, plain.fuzzy, plain.untranslated] == [
         first.entries, first.fuzzy, first.untranslated]
@@ -790,7 +791,7 @@ def test_the_po_catalogs_are_replayed_and_follow_source_date_epoch(
     assert cli("export", "po").exit_code == 0
     assert b"2023-11-14" in files[0].read_bytes()
     loaded = loader.load_valid(config)
-    pot, _ = locale_catalogs.po_texts(loaded.glossary, loaded.revision)
+    pot, _ = po_texts(loaded.glossary, loaded.revision)
     assert project.joinpath("locale", "glossary.pot").read_text(encoding="utf-8") == pot
 
 

@@ -151,7 +151,7 @@ class MoCompile:
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         glossary = glossary_of(size)
         po_path = work / "approved.po"
-        entries = pairs.build_entries(glossary, approved_only=True)
+        entries = [e for e in pairs.build_entries(glossary) if e.msgstr and not e.fuzzy]
         hdr = header(glossary)
         po_path.write_text(po.write_catalog(entries, hdr), encoding="utf-8")
         ours_path = work / "ours.mo"

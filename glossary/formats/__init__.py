@@ -21,7 +21,7 @@ from types import ModuleType
 
 from glossary.formats.options import ReadOptions, WriteOptions
 
-__all__ = ["REGISTRY", "Format", "ReadOptions", "WriteOptions", "get", "load", "readable"]
+__all__ = ["REGISTRY", "Format", "ReadOptions", "WriteOptions", "get", "load"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,3 @@ def get(name: str) -> Format:
 def load(name: str) -> ModuleType:
     """The module of format ``name``, imported now."""
     return importlib.import_module(get(name).module)
-
-
-def readable() -> list[Format]:
-    return [f for f in REGISTRY.values() if f.readable]

@@ -17,6 +17,7 @@ from glossary.errors import ConfigError
 from glossary.model import Glossary
 
 LANGUAGE = "km"
+TITLE = "Khmer–English glossary of AI governance terms"
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,7 @@ class Header:
     """What goes in the header entry (``msgid ""``) of an exported catalog."""
 
     revision: str
-    project: str = "glossary"
-    language: str = "km"
     creation_date: str | None = None  # "2026-01-31 12:00+0000", from SOURCE_DATE_EPOCH
-    title: str = "Khmer–English glossary of AI governance terms"
     # For a catalog other projects take (approved-only, compendium): what it holds, in
     # the header comment, instead of the translators' "send it back" instructions.
     purpose: str | None = None
@@ -35,7 +33,7 @@ class Header:
     def fields(self, *, template: bool) -> list[tuple[str, str]]:
         date = self.creation_date
         items = [
-            ("Project-Id-Version", f"{self.project} {self.revision}"),
+            ("Project-Id-Version", f"glossary {self.revision}"),
             ("Report-Msgid-Bugs-To", ""),
         ]
         if date:
@@ -47,7 +45,7 @@ class Header:
         items += [
             ("Last-Translator", "" if template else "glossary export"),
             ("Language-Team", "Khmer"),
-            ("Language", "" if template else self.language),
+            ("Language", "" if template else LANGUAGE),
             ("MIME-Version", "1.0"),
             ("Content-Type", "text/plain; charset=UTF-8"),
             ("Content-Transfer-Encoding", "8bit"),
@@ -56,10 +54,6 @@ class Header:
             ("X-Generator", "glossary"),
         ]
         return items
-
-    def text(self, *, template: bool = False) -> str:
-        """The header as the msgstr of the empty msgid."""
-        return "".join(f"{key}: {value}\n" for key, value in self.fields(template=template))
 
     def mo_text(self) -> str:
         """The header an MO file stores: GNU msgfmt drops POT-Creation-Date, and so do we."""
@@ -86,8 +80,15 @@ def header_date(glossary: Glossary, *, today: bool = False) -> str:
     return f"{(newest or date(1970, 1, 1)).isoformat()} 00:00+0000"
 
 
-def make_header(glossary: Glossary, revision: str) -> Header:
-    return Header(revision=revision, language=LANGUAGE, creation_date=header_date(glossary))
+def make_header(glossary: Glossary, revision: str, *, today: bool = False) -> Header:
+    """The header of the translators' catalogs (and, with ``today``, of an MO file)."""
+    return Header(revision, header_date(glossary, today=today))
+
+
+def project_header(glossary: Glossary, revision: str, level: str | None, compendium: bool,
+                   *, today: bool = False) -> Header:
+    """The header of a PO catalog for other projects (see :func:`purpose`)."""
+    return Header(revision, header_date(glossary, today=today), purpose(level, compendium))
 
 
 def purpose(level: str | None, compendium: bool) -> str:

@@ -140,14 +140,12 @@ class JsonPieces:
     separator = b","
 
     def __init__(self, glossary: Glossary, revision: str | None = None) -> None:
-        whole = json.dumps({**glossary_dict(Glossary((), glossary.documents,
-                                                     glossary.domains), revision)},
-                           ensure_ascii=False, indent=2) + "\n"
+        whole = json.dumps(glossary_dict(Glossary((), glossary.documents, glossary.domains),
+                                         revision), ensure_ascii=False, indent=2) + "\n"
         before, found, after = whole.partition('"concepts": []')
         assert found, "glossary_dict has a concepts list"
-        self.empty = not glossary.concepts
         self._head = (before + '"concepts": [').encode("utf-8")
-        self._tail = (("]" if self.empty else "\n  ]") + after).encode("utf-8")
+        self._tail = (("\n  ]" if glossary.concepts else "]") + after).encode("utf-8")
         self.key = key_of("json", SCHEMA)
 
     def head(self) -> bytes:

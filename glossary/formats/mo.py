@@ -31,8 +31,7 @@ from glossary.errors import FormatError
 from glossary.formats.gettext_header import make_header
 from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
-from glossary.pairs import approved_messages, build_entries, compendium
-from glossary.selection import select
+from glossary.pairs import approved_messages, project_entries
 
 MAGIC = 0x950412DE
 CONTEXT_SEPARATOR = "\x04"
@@ -88,10 +87,7 @@ def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = Non
     if options.level in (None, "approved") and not options.compendium:
         messages = list(approved_messages(glossary))
     else:
-        entries = [e for e in build_entries(select(glossary, options.level or "approved"))
-                   if e.msgstr]
-        if options.compendium:
-            entries, _ = compendium(entries)
+        entries, _ = project_entries(glossary, options.level or "approved", options.compendium)
         messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
     out.write(write_catalog(messages, header.mo_text()))
 

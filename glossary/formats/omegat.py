@@ -28,14 +28,9 @@ def field(text: str) -> str:
     return _BREAKS.sub(" ", text).strip()
 
 
-def rows(glossary: Glossary) -> Iterator[tuple[str, str, str]]:
-    """``(English, Khmer, comment)`` for every paired term, in concept order."""
-    for concept in glossary.concepts:
-        yield from concept_rows(concept)
-
-
 def concept_rows(concept: Concept) -> Iterator[tuple[str, str, str]]:
-    """The lines of one concept (none for a retired one)."""
+    """``(English, Khmer, comment)`` of each paired term of a concept (none for a retired
+    one)."""
     if concept.status is ConceptStatus.RETIRED:
         return
     definition = concept.en.definition.text if concept.en.definition else ""
@@ -73,7 +68,6 @@ def pieces(glossary: Glossary, options: WriteOptions | None = None) -> OmegatPie
     return OmegatPieces()
 
 
-def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> int:
-    """Write the glossary file (UTF-8, no BOM, LF line ends); returns the lines."""
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
+    """Write the glossary file (UTF-8, no BOM, LF line ends)."""
     write_pieces(OmegatPieces(), glossary.concepts, out)
-    return sum(1 for _ in rows(glossary))

@@ -13,7 +13,7 @@ glossary-wide data it looks at, such as the set of concepts a cross-reference ma
 point to). Break the rule and a reused piece is stale; the incremental-build tests
 (edits, then a comparison with a clean build) are there to catch it.
 
-Two optional members, read with ``getattr``:
+Optional members, read with ``getattr``:
 
 * ``reads_see_also: bool``: a piece reads the concepts its concept's see-also list
   names (TBX writes their English terms as cross-reference labels). A store of pieces

@@ -25,11 +25,11 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from glossary import limits, textfile, unsafe
 from glossary.errors import FormatError
-from glossary.formats.gettext_header import Header, header_date, make_header, purpose
+from glossary.formats.gettext_header import TITLE, Header, make_header, project_header
 from glossary.formats.options import WriteOptions
 from glossary.formats.pieces import key_of
 from glossary.formats.pieces import write as write_pieces
@@ -60,9 +60,7 @@ def escape(text: str) -> str:
 
 def _field(keyword: str, text: str) -> str:
     """``keyword "text"``; a text with newlines is split after each one, as msgcat does."""
-    if "\n" not in text:
-        return f'{keyword} "{escape(text)}"\n'
-    if text.endswith("\n") and text.count("\n") == 1:
+    if "\n" not in text or (text.endswith("\n") and text.count("\n") == 1):
         return f'{keyword} "{escape(text)}"\n'
     parts = text.split("\n")
     lines = [f'{keyword} ""\n']
@@ -111,26 +109,21 @@ def _refuse_breakers(entry: CatalogEntry) -> None:
 
 
 def header_entry(header: Header, *, template: bool) -> str:
-    kind = "template of the Khmer terms" if template else "Khmer terms"
+    """The header comment, then the header's fields as the msgstr of ``msgid ""``."""
     if header.purpose is not None:
         first, *more = header.purpose.split("\n")
-        out = [f"# {header.title}: {first}\n", *(f"# {line}\n" for line in more),
-               f"# Exported from glossary revision {header.revision}"
-               + (f" on {header.creation_date[:10]}" if header.creation_date else "") + ".\n",
-               "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
-               "#\n", 'msgid ""\n', 'msgstr ""\n']
+        on = f" on {header.creation_date[:10]}" if header.creation_date else ""
+        out = [f"# {TITLE}: {first}\n", *(f"# {line}\n" for line in more),
+               f"# Exported from glossary revision {header.revision}{on}.\n"]
     else:
-        out = [
-            f"# {header.title}: {kind}.\n",
-            f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
-            "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n",
-            "# An entry marked fuzzy holds a Khmer term that is not approved yet.\n",
-            "#\n",
-            'msgid ""\n',
-            'msgstr ""\n',
-        ]
-    for key, value in header.fields(template=template):
-        out.append(f'"{escape(f"{key}: {value}")}\\n"\n')
+        kind = "template of the Khmer terms" if template else "Khmer terms"
+        out = [f"# {TITLE}: {kind}.\n",
+               f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
+               "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n"]
+    out += ["# An entry marked fuzzy holds a Khmer term that is not approved yet.\n", "#\n",
+            'msgid ""\n', 'msgstr ""\n']
+    out += [f'"{escape(f"{key}: {value}")}\\n"\n'
+            for key, value in header.fields(template=template)]
     return "".join(out)
 
 
@@ -181,7 +174,7 @@ def entries_text(entries: list[CatalogEntry], *, template: bool = False) -> str:
 
 class CatalogPieces:
     """A PO or POT catalog as :mod:`~glossary.formats.pieces`: the header entry, then
-    each concept's entries (:func:`glossary.pairs.concept_entries`, in the glossary's
+    each concept's entries (:class:`glossary.pairs.EntryMaker`, in the glossary's
     order, which is the catalog's order). ``translated_only``: a catalog for other
     projects, entries without a Khmer term left out. The comments read the documents and
     the domains: they are in :attr:`key`. A compendium: :class:`CompendiumPieces`."""
@@ -235,8 +228,7 @@ def pieces(glossary: Glossary, options: WriteOptions | None = None) -> CatalogPi
     options = options or WriteOptions()
     if options.level is None and not options.compendium:
         return CatalogPieces(glossary, make_header(glossary, options.revision))
-    header = Header(revision=options.revision, creation_date=header_date(glossary),
-                    purpose=purpose(options.level, options.compendium))
+    header = project_header(glossary, options.revision, options.level, options.compendium)
     chosen = select(glossary, options.level)
     if options.compendium:
         return CompendiumPieces(chosen, header)
@@ -365,18 +357,6 @@ def decode(path: Path, data: bytes) -> str:
 _POLIB_LINE = re.compile(r"\(line (\d+)\)(?::\s*(.*))?")
 
 
-def parse(text: str, path: Path) -> Catalog:
-    """Parse PO text (any line ends) into a :class:`Catalog`."""
-    import polib
-
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _check_lines(path, text)
-    text = prejoin(text, path)
-    # polib allocates several objects per line and none of them form cycles: pausing the
-    # cyclic garbage collector saves about a third of the time on a large catalog.
-    return _parse(polib, text, path)
-
-
 _PREFIXED = re.compile(
     r'^[ \t]*(#~\|?[ \t]*|#\|[ \t]*)?(?:(msg\w*(?:\[\d+\])?)[ \t]*)?"(.*)"[ \t]*$')
 
@@ -471,7 +451,13 @@ def _shown(value: str | None) -> str | None:
     return value.translate(_SHOW) if value else value
 
 
-def _parse(polib: Any, text: str, path: Path) -> Catalog:
+def parse(text: str, path: Path) -> Catalog:
+    """Parse PO text (any line ends) into a :class:`Catalog`."""
+    import polib
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_lines(path, text)
+    text = prejoin(text, path)
     hidden = unsafe.line_breaker(text) is not None and not any(
         stand_in in text for stand_in in _HIDDEN.values())
     if hidden:

@@ -55,7 +55,6 @@ from glossary.model import (
     ConceptStatus,
     Definition,
     Example,
-    Glossary,
     Review,
     ReviewState,
     Term,
@@ -170,38 +169,28 @@ def concept_rows(concept: Concept) -> Iterator[dict[str, str]]:
 
 #: The first characters a live cell can start with (see ``_LIVE``).
 _LIVE_FIRST = frozenset("'=+-@\t\r")
-
-
-def rows(glossary: Glossary) -> Iterator[list[str]]:
-    """The header, then one neutralized row per term.
-
-    The hot loop of every CSV and XLSX export (40 cells a term): the cells are taken in
-    column order by one ``itemgetter`` over a row with every column, and the regular
-    expression of :func:`neutralize` runs only on the rare cell that starts like a
-    formula (10,000 concepts: 0.7 s → 0.3 s of CPU, measured)."""
-    yield list(COLUMNS)
-    for concept in glossary.concepts:
-        yield from table_rows(concept)
-
-
 _BLANK = dict.fromkeys(COLUMNS, "")
 _CELLS = itemgetter(*COLUMNS)
 _FIRST = itemgetter(slice(0, 1))
 
 
 def table_rows(concept: Concept) -> list[list[str]]:
-    """The neutralized rows of one concept, every column in :data:`COLUMNS` order (what
-    :func:`rows` yields for it; the XLSX sheet's piece of the concept)."""
+    """The neutralized rows of one concept, every column in :data:`COLUMNS` order: the
+    CSV's piece of the concept, and the XLSX sheet's.
+
+    The hot loop of every CSV and XLSX export (40 cells a term): the cells are taken in
+    column order by one ``itemgetter`` over a row with every column, and
+    :func:`neutralize` runs only on the rare row with a cell that starts like a formula
+    (10,000 concepts: 0.7 s → 0.3 s of CPU, measured)."""
     out = []
-    live_first, live = _LIVE_FIRST, _LIVE.match
     for row in concept_rows(concept):
         full = _BLANK.copy()
         full.update(row)
         values = _CELLS(full)
-        if live_first.isdisjoint(map(_FIRST, values)):  # the usual row: nothing to do
+        if _LIVE_FIRST.isdisjoint(map(_FIRST, values)):  # the usual row: nothing to do
             out.append(list(values))
         else:
-            out.append([("'" + v if v[:1] in live_first and live(v) else v) for v in values])
+            out.append([neutralize(v) for v in values])
     return out
 
 
@@ -296,9 +285,9 @@ def check_header(header: Sequence[str], path: Path) -> list[str]:
 class _Builder:
     """Collects rows into InConcepts."""
 
-    def __init__(self) -> None:
-        self.id: str | None = None
-        self.line = 0
+    def __init__(self, concept_id: str | None, line: int) -> None:
+        self.id = concept_id
+        self.line = line
         self.concept: dict[str, Any] = {}
         self.langs: dict[str, dict[str, Any]] = {"en": {"terms": []}, "km": {"terms": []}}
         self.examples: list[Example] = []
@@ -478,13 +467,11 @@ def read_rows(
         if cid is not None:
             builder = by_id.get(cid)
             if builder is None:
-                builder = by_id[cid] = _Builder()
-                builder.id, builder.line = cid, line
+                builder = by_id[cid] = _Builder(cid, line)
                 builders.append(builder)
         elif (current is None or current.id is not None
               or (code == "en" and admin in (None, "preferred") and term)):
-            builder = _Builder()
-            builder.line = line
+            builder = _Builder(None, line)
             builders.append(builder)
         else:
             builder = current
@@ -509,7 +496,7 @@ def read_rows(
 
 def _concept_cells(builder: _Builder, row: _Cells, own: bool) -> None:
     c = builder.concept
-    if builder.concept.get("_seen"):
+    if c.get("_seen"):
         return
     c["_seen"] = True
     sources = row.text("sources")
@@ -525,10 +512,10 @@ def _concept_cells(builder: _Builder, row: _Cells, own: bool) -> None:
             refs.append(ref)
         if refs or own:
             c["sources"] = tuple(refs)
-    for key, name, sep in (("domains", "domains", ";"), ("see_also", "see_also", ";")):
-        parts = _split(row.raw(name), sep)
+    for name in ("domains", "see_also"):
+        parts = _split(row.raw(name), ";")
         if parts is not None and (parts or own):
-            c[key] = parts
+            c[name] = parts
     notes = row.text("concept_notes")
     if notes is not None:
         parts = tuple(n for n in notes.split("\n") if n.strip())

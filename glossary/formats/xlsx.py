@@ -367,7 +367,6 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     from openpyxl import load_workbook
 
     options = options or ReadOptions()
-    fold_coeng_da = options.fold_coeng_da
     limits.check_file(path, "xlsx")
     _inspect(path)
     try:
@@ -387,8 +386,8 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
                               hint="save the file as Excel Workbook (.xlsx)") from None
         try:
             sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-            return sheet_layout.read_rows(_records(sheet, path), path, "xlsx", fold_coeng_da,
-                                          options.columns)
+            return sheet_layout.read_rows(_records(sheet, path), path, "xlsx",
+                                          options.fold_coeng_da, options.columns)
         except GlossaryError:
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part of the zip (zlib, XML, …)

@@ -141,10 +141,6 @@ def _text_at(value: str, where: Where, what: str, fold: bool, limit: int = TEXT_
     return text(value, where.field(what), fold, limit)
 
 
-def _opt(value: str | None, where: Where, what: str, fold: bool) -> str | None:
-    return _text_at(value, where, what, fold) if value is not None else None
-
-
 def _name_at(value: str | None, where: Where, what: str) -> str | None:
     """:func:`name` of ``value`` at ``where.field(what)``."""
     if value is None:
@@ -188,7 +184,8 @@ def _review(review: InReview | None, where: Where, what: str, fold: bool
             origin=_name_at(review.origin, where, f"{what} origin"),
             proposed_by=_name_at(review.proposed_by, where, f"{what} proposed_by"),
             approved_by=_name_at(review.approved_by, where, f"{what} approved_by"),
-            note=_opt(review.note, where, f"{what} review_note", fold))
+            note=None if review.note is None else _text_at(review.note, where,
+                                                           f"{what} review_note", fold))
         if found == review:
             found = review
         if len(cleaned) >= 4096:

@@ -1,11 +1,11 @@
-"""Import and export of interchange files (TBX, CSV, XLSX): the report and the apply.
+"""Planning an import of an interchange file (TBX, CSV, XLSX) against the glossary.
 
 ``plan()`` compares the incoming records a format reader produced
 (:mod:`glossary.imports.records`) with the glossary: each incoming concept is matched by
 concept id, else by its English preferred term (on :func:`glossary.khmer.search_key`);
 each incoming term by its text within its language. The result lists what would be
 added, changed, or is in conflict (a change to an approved term or definition: never
-applied), and what was skipped. ``apply()`` writes the plan to ``terms/``. An import
+applied), and what was skipped (:mod:`glossary.imports.apply` writes it). An import
 adds and changes; it never deletes a term, a definition or a concept. A file written by
 another tool only adds: new concepts, new terms, definitions and term contexts or notes
 where ours are empty, domains and references to our lists; where it differs from what
@@ -17,19 +17,14 @@ unique. Terms and definitions from another tool's file get ``review = "proposed"
 ``origin = "imported:<file name>"``, proposed by the person the file names, else by
 ``--by NAME``.
 
-The trust rule (:mod:`glossary.imports.trust`): a file only proposes. Review states in it
-("approved by X") are never taken as someone's decision: the term or definition comes in
-as a proposal whose note says what the file claimed, and an existing term's review
-record is never changed — except by an import run with ``--decisions --by NAME``, which
-records the file's approvals and rejections as NAME's, today, from that file.
+Review states in a file are claims, not decisions: see the trust rule,
+:mod:`glossary.imports.trust`.
 
 The Khmer translations of English terms the glossary already has go through the shared
-review of the PO import (:mod:`glossary.imports.proposals`): a new proposal, a candidate (a text
-that differs from a proposal: added beside it as an alternative for a reviewer, never
-replacing it), or a conflict (an approved term is never replaced; the alternative is
-added for a reviewer). Everything else an
-interchange file carries — new concepts, English terms, definitions, domains, sources,
-see-also, notes, term attributes and review records — is compared here, field by field.
+review of the PO import (:mod:`glossary.imports.proposals`: a new proposal, a candidate
+or a conflict; an approved term is never replaced). Everything else an interchange file
+carries — new concepts, English terms, definitions, domains, sources, see-also, notes,
+term attributes and review records — is compared here, field by field.
 :mod:`glossary.imports.run` runs it (reading, planning and, under the terms lock, applying).
 """
 
@@ -78,14 +73,10 @@ class _Planner:
                  taken: set[str], keep: bool, decisions: bool = False,
                  today: date | None = None) -> None:
         self.glossary = glossary
-        self.decisions = decisions
-        self.today = today or date.today()
         self.result = result
         self.keep = keep
         self.links: list[tuple[int, tuple[str, ...]]] = []  # see-also of new concepts
         self.sections = {(d.id, s.id) for d in glossary.documents for s in d.sections}
-        self.by = by
-        self.origin = f"imported:{result.path.name}"
         self.plan = ImportPlan(result.path, result.format, result.own)
         self.taken = set(taken) | {c.id for c in glossary.concepts}
         self.by_key: dict[str, list[str]] = {}
@@ -108,10 +99,10 @@ class _Planner:
         self.unchanged: set[str] = set()
         self.definitions = {s.definition.text for c in glossary.concepts
                             for s in (c.en, c.km) if s.definition is not None}
-        self.trust = Trust(result, by, decisions, self.today, self.skip)
-        self.review = self.trust.review
-        self.review_state = self.trust.review_state
-        self.decision = self.trust.decision
+        trust = Trust(result, by, decisions, today or date.today(), self.skip)
+        self.review = trust.review
+        self.review_state = trust.review_state
+        self.decision = trust.decision
 
     @property
     def own(self) -> bool:  # known once the file's header has been read

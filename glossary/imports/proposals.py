@@ -231,14 +231,6 @@ def _locate(index: _Index, term: IncomingTerm) -> tuple[Concept, Pair] | Item:
     return _unknown(term, "no concept has this English term")  # pragma: no cover
 
 
-def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
-            match_english: bool = True) -> ReviewReport:
-    """Classify each incoming term (see the module docstring). ``match_english=False``:
-    an entry whose concept id is not one of the glossary's is ``unknown`` instead of
-    being matched by its English text (for a foreign catalog)."""
-    return _compare(glossary, incoming, match_english)
-
-
 def is_foreign(glossary: Glossary, incoming: list[IncomingTerm], report: ReviewReport) -> bool:
     """A foreign catalog: no entry carries a concept id of this glossary as its msgctxt,
     or fewer than half the entries match a term of the glossary."""
@@ -248,8 +240,11 @@ def is_foreign(glossary: Glossary, incoming: list[IncomingTerm], report: ReviewR
     return own == 0 or report.matched * 2 < report.entries
 
 
-def _compare(glossary: Glossary, incoming: Iterable[IncomingTerm],
-             match_english: bool = True) -> ReviewReport:
+def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
+            match_english: bool = True) -> ReviewReport:
+    """Classify each incoming term (see the module docstring). ``match_english=False``:
+    an entry whose concept id is not one of the glossary's is ``unknown`` instead of
+    being matched by its English text (for a foreign catalog)."""
     index = _Index(glossary)
     report = ReviewReport(match_english=match_english)
     seen: dict[tuple[str, int], IncomingTerm] = {}
@@ -369,10 +364,6 @@ def _has_text(editor: ConceptEditor, text: str) -> bool:
     return any(khmer.search_key(str(t.get("text", ""))) == key for t in editor.terms("km"))
 
 
-def _review_fields(by: str, origin: str, today: date) -> dict[str, Any]:
-    return {"review": "proposed", "origin": origin, "proposed_by": by, "proposed_on": today}
-
-
 def evidence(item: Item) -> str:
     """Where an incoming text comes from, for the ``review_note`` of an alternative."""
     incoming = item.incoming
@@ -409,7 +400,7 @@ def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str,
         fields["admin_status"] = "admitted"
         fields["review_note"] = (f"{CONFLICT_NOTE} {item.reason}; proposed instead of "
                                  f"{item.current!r} for {en.text!r} ({evidence(item)})")
-    fields.update(_review_fields(by, origin, today))
+    fields.update(review="proposed", origin=origin, proposed_by=by, proposed_on=today)
     editor.append_term("km", fields)
     result.added += 1
 

@@ -26,10 +26,7 @@ class Change(NamedTuple):  # a report lists one per new concept: cheap to make
     line: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(zip(_CHANGE_KEYS, self, strict=True))
-
-
-_CHANGE_KEYS = ("kind", "concept", "what", "detail", "line")  # a Change's, in order
+        return self._asdict()
 
 
 @dataclass

@@ -5,6 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from glossary import pairs
+from glossary.formats import po
+from glossary.formats.gettext_header import make_header, project_header
+from glossary.model import Glossary
+
 TESTS = Path(__file__).resolve().parent.parent
 PO_DATA = TESTS / "data" / "po"
 SAMPLES = TESTS.parent.parent / "shared" / "samples"  # as tests/conftest.py's SAMPLES
@@ -13,6 +18,20 @@ SAMPLES = TESTS.parent.parent / "shared" / "samples"  # as tests/conftest.py's S
 def msgfmt(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["msgfmt", *map(str, args)], capture_output=True, text=True,
                           check=False)
+
+
+def po_texts(glossary: Glossary, revision: str) -> tuple[str, str]:
+    """The POT and PO texts of a glossary, made whole (not of pieces, as exports are)."""
+    entries = pairs.build_entries(glossary)
+    header = make_header(glossary, revision)
+    return po.write_catalog(entries, header, template=True), po.write_catalog(entries, header)
+
+
+def project_po_text(glossary: Glossary, revision: str, level: str | None,
+                    compendium: bool = False) -> str:
+    """A catalog for other projects, made whole (``project_po_file`` makes it of pieces)."""
+    entries, _ = pairs.project_entries(glossary, level, compendium)
+    return po.write_catalog(entries, project_header(glossary, revision, level, compendium))
 
 
 def term_texts(terms_dir: Path) -> list[str]:

@@ -11,7 +11,7 @@ import polib
 
 from glossary import loader, pairs
 from glossary.model import AdminStatus, LangSection
-from tests.gettext.po_helpers import msgfmt
+from tests.gettext.po_helpers import msgfmt, po_texts
 
 PO = Path("locale/km/LC_MESSAGES/glossary.po")
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -67,7 +67,6 @@ def test_a_deprecated_khmer_term_alone_leaves_the_entry_untranslated(po_settings
 
 
 def test_the_shipped_catalog_gives_every_rationale_and_example(tmp_path):
-    from glossary import locale_catalogs
     from glossary.config import load_settings
     from glossary.model import ConceptStatus
 
@@ -87,7 +86,7 @@ def test_the_shipped_catalog_gives_every_rationale_and_example(tmp_path):
         for example in concept.examples:
             assert f"Example: {example.en} — {example.km}" in entry.comments
     assert with_rationale > 400  # the shipped glossary gives one for every Khmer term
-    pot, po_text = locale_catalogs.po_texts(glossary, loaded.revision)
+    pot, po_text = po_texts(glossary, loaded.revision)
     for name, text in (("glossary.pot", pot), ("glossary.po", po_text)):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")

@@ -19,6 +19,12 @@ from glossary.lock import terms_lock
 from glossary.pairs import IncomingTerm
 from tests.gettext.po_helpers import PO_DATA, msgfmt, snapshot, term_texts
 
+
+def _pair_for(concept, en_index):
+    """The pair of English term ``en_index`` of ``concept`` (what exports write)."""
+    return next(p for p in pairs.pair_terms(concept) if p.en_index == en_index)
+
+
 PO = Path("locale/km/LC_MESSAGES/glossary.po")
 DAY = date(2026, 3, 1)
 
@@ -134,7 +140,7 @@ def test_apply_candidate_is_added_beside_the_proposal(po_project, po_settings):
     assert set(before) <= set(term_texts(po_project / "terms"))
     assert not [p for p in loaded.problems if p.level.value == "error"]
     # the next export still offers the proposal; the candidate waits for a reviewer
-    pair = pairs.pair_for(loaded.glossary.concept("fairness"), 0)
+    pair = _pair_for(loaded.glossary.concept("fairness"), 0)
     assert pair.km.text == "យុត្តិធម៌"
     # and the same file again is unchanged (not "new" and then "not added"), adds nothing
     glossary = loader.load(po_settings).glossary
@@ -327,9 +333,9 @@ def test_conflict_alternative_pairs_with_nothing_until_approved(po_project, po_s
     apply(po_settings, [incoming("bias", 0, "ការលម្អៀង")])
     concept = loader.load(po_settings).glossary.concept("bias")
     assert [t.text for t in concept.km.terms] == ["ភាពលម្អៀង", "ការលម្អៀង"]
-    assert pairs.pair_for(concept, 1).km is None  # not "unfair bias" → the alternative
+    assert _pair_for(concept, 1).km is None  # not "unfair bias" → the alternative
     review.decide(po_settings.terms_dir, "bias", state="approved", term=1, by="Sok Dara",
                   today=DAY)
     concept = loader.load(po_settings).glossary.concept("bias")
     assert concept.km.terms[1].review.note.startswith("approved over an earlier conflict:")
-    assert pairs.pair_for(concept, 1).km.text == "ការលម្អៀង"
+    assert _pair_for(concept, 1).km.text == "ការលម្អៀង"

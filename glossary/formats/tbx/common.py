@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from glossary.model import AdminStatus, TermType
 
 NS = "urn:iso:std:iso:30042:ed-2"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XML_LANG = f"{{{XML_NS}}}lang"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "glossary"
 TITLE = "Khmer–English glossary of AI governance terms"
 
@@ -18,15 +15,11 @@ ADMIN_STATUS = {
     AdminStatus.DEPRECATED: "deprecatedTerm-admn-sts",
     AdminStatus.SUPERSEDED: "supersededTerm-admn-sts",
 }
-USAGE_IN = {  # TBX-Min usageStatus
-    "preferred": AdminStatus.PREFERRED, "admitted": AdminStatus.ADMITTED,
-    "notRecommended": AdminStatus.DEPRECATED, "obsolete": AdminStatus.SUPERSEDED,
-    "deprecated": AdminStatus.DEPRECATED, "superseded": AdminStatus.SUPERSEDED,
-}
-# administrativeStatus as TBX (v2 and v3), TBX-Min and other tools write it; looked up
-# case-insensitively (see :func:`admin_status`)
+# administrativeStatus as TBX (v2 and v3), TBX-Min (usageStatus: our own values and
+# these two) and other tools write it; looked up case-insensitively (see :func:`admin_status`)
 ADMIN_IN = ({v: k for k, v in ADMIN_STATUS.items()} | {s.value: s for s in AdminStatus}
-            | USAGE_IN | {
+            | {
+                "notRecommended": AdminStatus.DEPRECATED, "obsolete": AdminStatus.SUPERSEDED,
                 "obsoleteTerm-admn-sts": AdminStatus.SUPERSEDED,
                 "notRecommendedTerm-admn-sts": AdminStatus.DEPRECATED,
                 "standardizedTerm-admn-sts": AdminStatus.PREFERRED,
@@ -94,7 +87,6 @@ def review_words(state: str, approved_by: str | None, approved_on: str | None) -
     return f"{REVIEW_NOTE_PREFIX}{state} (not approved yet)"
 
 
-
 def xml_id(concept_id: str) -> str:
     """An id that is an XML NCName: ids starting with a digit get a leading ``_``."""
     return f"_{concept_id}" if concept_id[:1].isdigit() else concept_id
@@ -109,10 +101,3 @@ def concept_id(value: str) -> str:
 # element's category is its local name (DCT style)
 TYPED = frozenset({"descrip", "admin", "termNote", "ref", "xref", "transac", "transacNote",
                    "adminNote", "descripNote"})
-
-
-def category(el: Any, name: str) -> str:
-    """The data category of element ``el`` whose local name is ``name``."""
-    if name in TYPED:
-        return el.get("type") or name
-    return name

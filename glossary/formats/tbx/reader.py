@@ -55,7 +55,7 @@ from glossary.model import (
 
 _ENTRY_TAGS = ("{*}conceptEntry", "{*}termEntry")
 _HEADER_TAGS = ("{*}tbxHeader", "{*}martifHeader")
-# elements whose data category is their type attribute (DCA); in DCT it is the tag
+# a language section's term elements: termSec (v3), tig and ntig (v2)
 _TERM_ELEMENTS = frozenset({"termSec", "tig", "ntig"})
 # the children of a term element that are not data categories (_EntryReader.term)
 _TERM_PARTS = frozenset({"term", "note", "transacGrp", "descripGrp", "termGrp", "termNoteGrp"})
@@ -406,11 +406,10 @@ class _EntryReader:
 
     def meta_note(self, content: str, review: ReviewParts | None, meta: str | None
                   ) -> tuple[ReviewParts | None, str | None]:
-        """Take one glossary:… note of a term or definition: the first stays a plain
-        string (``meta``, the common case of one review note), a second one starts a
-        :class:`ReviewParts` that collects them all. Returns (review, meta)."""
-        if review is None and meta is None:
-            return None, content
+        """Take a second (or later) glossary:… note of a term or definition: the first
+        stays a plain string (``meta``, the common case of one review note, kept by the
+        caller), a second one starts a :class:`ReviewParts` that collects them all.
+        Returns (review, meta)."""
         if review is None:
             review = self.review_parts(meta)
         review.take(content)

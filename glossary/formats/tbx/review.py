@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from glossary.formats.tbx.common import category
+from glossary.formats.tbx.common import TYPED
 from glossary.formats.tbx.safe_xml import local
 from glossary.imports.records import InReview, parse_date
 from glossary.model import ReviewState, by_value
@@ -59,7 +59,7 @@ class ReviewParts:
         approval = False
         for child in grp:
             name = local(child)
-            cat = category(child, name)
+            cat = (child.get("type") or name) if name in TYPED else name
             if cat == "transactionType":
                 kind = reader.text(child)
             elif cat == "responsibility":
@@ -75,15 +75,8 @@ class ReviewParts:
         elif kind == "modification" and approval:
             self._values().update(approved_by=person, approved_on=day)
 
-    def meta(self, text: str) -> bool:
-        """Take a ``glossary:key=value`` note of a file written by glossary."""
-        if not is_meta(text, self.reader.own):
-            return False
-        self.take(text)
-        return True
-
     def take(self, text: str) -> None:
-        """Take a note :meth:`meta` accepts."""
+        """Take a ``glossary:key=value`` review note (see :func:`is_meta`)."""
         if self.values is None:
             self.notes.append(text)
         else:
@@ -99,7 +92,8 @@ class ReviewParts:
                 cache = self.reader.reviews
                 found = cache.get(notes[0])
                 if found is None:
-                    found = cache[notes[0]] = review_of(self._values())
+                    found = cache[notes[0]] = InReview(
+                        **{k: v for k, v in self._values().items() if v is not None})
                 return found
         values = {k: v for k, v in self._values().items() if v is not None}
         return InReview(**values) if (values or own) else None
@@ -127,7 +121,3 @@ def _read_meta(text: str, values: dict[str, Any]) -> None:
         values["origin"] = value
     else:  # review-note
         values["note"] = value
-
-
-def review_of(values: dict[str, Any]) -> InReview:
-    return InReview(**{k: v for k, v in values.items() if v is not None})

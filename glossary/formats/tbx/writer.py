@@ -26,7 +26,6 @@ tests validate its output against the TBX-Basic RELAX NG schema and read it back
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import IO, Any
 
 from glossary.formats.options import WriteOptions
@@ -61,18 +60,9 @@ from glossary.model import (
 _NAMES = {3: ("conceptEntry", "langSec", "termSec"), 2: ("termEntry", "langSet", "tig")}
 
 
-@dataclass
-class WriteReport:
-    concepts: int = 0
-    terms: int = 0
-    skipped: int = 0  # concepts with no term at all: TBX needs one per language section
-
-
 # XML 1.0 cannot hold these at all; a carriage return is kept as a character reference
 # (a parser would turn a literal one into a line feed)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -337,22 +327,13 @@ class TbxPieces:
         return self.writer.concept(concept).encode("utf-8")
 
 
-
 def pieces(glossary: Glossary, options: WriteOptions | None = None) -> TbxPieces:
     return TbxPieces(glossary, options)
 
 
-def report(glossary: Glossary) -> WriteReport:
-    """What :func:`write` writes: entries, terms, concepts left out (no term)."""
-    entries = [c for c in glossary.concepts if c.en.terms or c.km.terms]
-    return WriteReport(concepts=len(entries), skipped=len(glossary.concepts) - len(entries),
-                       terms=sum(len(c.en.terms) + len(c.km.terms) for c in entries))
-
-
-def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None
-          ) -> WriteReport:
+def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
     """Write ``glossary`` as TBX-Basic to a binary stream, a few hundred entries at a
     time (memory stays bounded by one batch, whatever the size of the glossary).
-    ``options.tbx_version``: 3 (default) or 2."""
+    ``options.tbx_version``: 3 (default) or 2. A concept with no term is left out (TBX
+    needs one per language section)."""
     write_pieces(TbxPieces(glossary, options), glossary.concepts, out)
-    return report(glossary)
