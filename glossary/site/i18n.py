@@ -109,9 +109,6 @@ class Language:
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.translations.ngettext(singular, plural, n)
-
     def format_date(self, value: date | None) -> str:
         if value is None:
             return ""
