@@ -39,7 +39,15 @@ from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.state import HomeCounts, SiteState, index_fingerprint, shared_key
 from glossary.site.state import index_key as state_index_key
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
-from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, PrintView, SearchView
+from glossary.site.views import (
+    LANG_PREFIX,
+    BrowseView,
+    DocumentsView,
+    HomeView,
+    PageInfo,
+    PrintView,
+    SearchView,
+)
 from glossary.site.writer import SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
@@ -66,7 +74,7 @@ class SiteReport:
     stats: WriteStats
 
 
-def _global_key(languages: dict[str, Language], has_changes: bool, site: object = None) -> str:
+def _global_key(languages: dict[str, Language], has_changes: bool, site: object) -> str:
     """A digest of everything every page depends on besides its own view."""
     parts = [__version__.encode(), str(searchindex.INDEX_VERSION).encode(),
              b"changes" if has_changes else b"", repr(site).encode()]
@@ -93,13 +101,13 @@ def _index_specs(model: pages.SiteModel, ctx: BuildContext,
     """The index pages (see :attr:`PageSpec.index`) and the counts the home page shows."""
     en_nav, km_nav, letter_pages = pages.letter_pages(model)
     doc_links = pages.document_links(model)
-    specs = [PageSpec("browse.html", "browse.html", pages.browse_view(en_nav, km_nav),
+    specs = [PageSpec("browse.html", "browse.html", BrowseView(en_nav, km_nav),
                       nav="browse", index=True)]
     for path, fingerprint, make in letter_pages:
         specs.append(PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint,
                               index=True))
     specs.append(PageSpec("documents.html", "documents/index.html",
-                          pages.documents_view(doc_links), nav="documents", index=True))
+                          DocumentsView(doc_links), nav="documents", index=True))
     for doc, link in zip(ctx.glossary.documents, doc_links, strict=True):
         specs.append(PageSpec("document.html", link.path, pages.document_view(doc, link, model),
                               nav="documents", index=True))

@@ -60,7 +60,7 @@ def print_order(model: SiteModel, lang: str) -> Callable[[str], tuple[Any, ...]]
 
     def khmer(cid: str) -> tuple[Any, ...]:
         link = links[cid]
-        return (not link.km, model.km_sort_key(link.km) if link.km else b"",
+        return (not link.km, model.km_keys(link.km) if link.km else b"",
                 en_sort_key(link.en), cid)
 
     return khmer if lang == "km" else english
