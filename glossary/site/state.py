@@ -34,7 +34,6 @@ a state that could not be saved, one copied from elsewhere) is not used.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import marshal
 import os
@@ -48,20 +47,17 @@ from glossary import textfile
 from glossary.model import Concept, SourceRef
 from glossary.outputs_state import code_digest
 from glossary.site import columns
+from glossary.site.manifest import digest
 from glossary.site.views import DocumentLink, LanguageProgress, LetterNav, ProgressPart
 
 STATE_NAME = "site-state.json"
 STATE_VERSION = 2  # 2: the concepts' entries as columns (_packed)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def shared_key(global_key: str, registry: bytes, fold_coeng_da: bool) -> str:
     """What every page depends on besides the glossary's concepts (``global_key``: the
     templates, catalogs and site settings; ``registry``: the documents and domains)."""
-    return _digest(b"\0".join((
+    return digest(b"\0".join((
         global_key.encode(), registry, str(fold_coeng_da).encode(), code_digest().encode(),
         os.environ.get("SOURCE_DATE_EPOCH", "").encode())))
 
@@ -84,12 +80,12 @@ def index_fingerprint(concept: Concept) -> str:
         d = section.definition
         parts.append(_ref(d.source) if d is not None else None)
     # marshal version 2: the bytes do not depend on reference counts (see pages.py)
-    return _digest(marshal.dumps(tuple(parts), 2))
+    return digest(marshal.dumps(tuple(parts), 2))
 
 
 def index_key(shared: str, fingerprints: Iterable[tuple[str, str]]) -> str:
     """A digest of every concept's index fingerprint (id, fingerprint), in order."""
-    return _digest("\n".join([shared, *(f"{i} {fp}" for i, fp in fingerprints)]).encode())
+    return digest("\n".join([shared, *(f"{i} {fp}" for i, fp in fingerprints)]).encode())
 
 
 @dataclass
@@ -175,7 +171,7 @@ class SiteState:
         except OSError:
             return state
         head, _, body = raw.partition(b"\n")
-        if head.decode("ascii", "replace") != _digest(body):
+        if head.decode("ascii", "replace") != digest(body):
             return state
         try:
             data = json.loads(body)
@@ -229,7 +225,7 @@ class SiteState:
                            "concepts": _packed(self.concepts), "home": self.home.dump(),
                            "index_pages": self.index_pages},
                           ensure_ascii=False, separators=(",", ":"))
-        text = _digest(body.encode("utf-8")) + "\n" + body
+        text = digest(body.encode("utf-8")) + "\n" + body
         if not textfile.write_build_data(self.path, text):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # never leave the old state behind

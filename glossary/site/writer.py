@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
 import os
 import shutil
 import stat
@@ -42,6 +41,7 @@ from pathlib import Path
 from glossary import textfile
 from glossary.errors import GlossaryError
 from glossary.site import manifest
+from glossary.site.manifest import digest
 
 MANIFEST = manifest.MANIFEST  # in the site's parent folder (build/)
 LEGACY_MANIFEST = ".manifest.json"  # where it was, inside the site: removed
@@ -91,10 +91,6 @@ def safe_relative(rel: str) -> bool:
         return False
     parts = rel.split("/")
     return all(part not in ("", ".", "..") for part in parts)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass
@@ -314,7 +310,7 @@ class SiteWriter:
         knows what decides them (a print page: :meth:`PrintRows.identity`)."""
         self._claim(rel, key, "")
         out_digest, written = self.store(rel, data, identity)
-        self.record(rel, key, out_digest, written, claimed=True)
+        self.record(rel, key, out_digest, written)
 
     def splice(self, rel: str, pieces: Sequence[bytes | tuple[int, int]], key: str,
                identity: str) -> None:
@@ -331,7 +327,7 @@ class SiteWriter:
         path = self._prefix + rel
         old = self._old_entry(rel)
         if old is not None and old[1] == identity and os.path.isfile(path):
-            self.record(rel, key, identity, False, claimed=True)
+            self.record(rel, key, identity, False)
             return
         self._note(rel)
         tmp = f"{os.path.dirname(path)}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
@@ -349,7 +345,7 @@ class SiteWriter:
         finally:
             os.close(src)
         textfile.replace_derived(tmp, path)
-        self.record(rel, key, identity, True, claimed=True)
+        self.record(rel, key, identity, True)
 
     def copy(self, rel: str, source: Path, key: str) -> None:
         """Put the file ``source`` (a build output) at ``root/rel``: a hard link to it
@@ -371,7 +367,7 @@ class SiteWriter:
         except OSError:  # another file system, or no hard links: copy it
             shutil.copyfile(source, tmp)
         textfile.replace_derived(tmp, path)
-        self.record(rel, key, "copy:" + key, True, claimed=True)
+        self.record(rel, key, "copy:" + key, True)
 
     def _make_parent(self, rel: str, path: str) -> None:
         parent = os.path.dirname(path)
@@ -417,13 +413,9 @@ class SiteWriter:
         textfile.replace_derived(tmp, path)
         return out_digest, True
 
-    def record(self, rel: str, key: str, out_digest: str, written: bool, *,
-               claimed: bool = False) -> None:
-        """Account for a file stored by :meth:`store` (claiming its path)."""
-        if claimed:
-            self._claimed[rel] = (key, out_digest)
-        else:
-            self._claim(rel, key, out_digest)
+    def record(self, rel: str, key: str, out_digest: str, written: bool) -> None:
+        """Account for a file stored at a path this build claimed."""
+        self._claimed[rel] = (key, out_digest)
         if written:
             self.stats.written.append(rel)
         else:
