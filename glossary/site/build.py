@@ -196,14 +196,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     state.home, state.index_pages = counts, index_pages
     specs.insert(0, _home_spec(model, ctx, counts, has_changes))
     specs.extend(spec for spec in extra if not spec.index)
-    specs.append(PageSpec(
-        "print.html", "print.html",
-        lambda: print_pages.print_view(model, "en", ctx.revision),
-        nav="print", listing="all",
-        view_km=lambda: print_pages.print_view(model, "km", ctx.revision),
-        fingerprint=print_pages.whole_fingerprint(
-            ctx.revision, ctx.settings.fold_coeng_da,
-            lambda: print_pages.print_fingerprint(model)) + ctx.revision.encode()))
+    specs.append(print_pages.print_spec(model, ctx))
 
     # Which other pages to render. Each page has a key (its fingerprint, or a digest of
     # its view, with everything global): a page the last build wrote from the same key is
