@@ -117,13 +117,6 @@ def _index_specs(model: pages.SiteModel, ctx: BuildContext,
     return HomeCounts(en_nav, km_nav, pages.progress(model), doc_links), specs
 
 
-def _home_spec(model: pages.SiteModel, ctx: BuildContext, counts: HomeCounts,
-               has_changes: bool) -> PageSpec:
-    return PageSpec("home.html", "index.html", HomeView(
-        len(model.active), counts.progress, counts.en_letters, counts.km_letters,
-        counts.documents, ctx.revision, build_date(), has_changes), nav="home")
-
-
 def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
     """Write the site into ``<build>/site``; return what was written.
 
@@ -139,16 +132,15 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
 def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     cache_dir = ctx.settings.cache_dir
-    formats = KeptFormats(cache_dir if incremental else None)
-    languages = {code: load_language(code, ctx.settings.locale_dir,
-                                     cache_dir if incremental else None, formats)
+    kept = cache_dir if incremental else None  # where what an earlier build made is kept
+    formats = KeptFormats(kept)
+    languages = {code: load_language(code, ctx.settings.locale_dir, kept, formats)
                  for code in SITE_LANGUAGES}
-    km_keys = KmSortKeys(cache_dir if incremental else None)
+    km_keys = KmSortKeys(kept)
     model = pages.site_model(ctx.glossary, ctx.settings.site, km_keys)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
     has_changes = any(spec.path == "changes.html" for spec in extra)
-    renderer = Renderer(languages, has_changes=has_changes, site=model.site,
-                        cache_dir=cache_dir if incremental else None)
+    renderer = Renderer(languages, has_changes=has_changes, site=model.site, cache_dir=kept)
     global_key = _global_key(languages, has_changes, model.site)
     writer = SiteWriter(out, incremental=incremental, journal=cache_dir / JOURNAL)
     print_rows = PrintRows(cache_dir, writer) if incremental else None
@@ -194,7 +186,9 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             writer.write(SEARCH_INDEX, searchindex.index_script(
                 search.index_items(ctx.glossary, pages.section_anchor)), index_key)
     state.home, state.index_pages = counts, index_pages
-    specs.insert(0, _home_spec(model, ctx, counts, has_changes))
+    specs.insert(0, PageSpec("home.html", "index.html", HomeView(
+        len(model.active), counts.progress, counts.en_letters, counts.km_letters,
+        counts.documents, ctx.revision, build_date(), has_changes), nav="home"))
     specs.extend(spec for spec in extra if not spec.index)
     specs.append(print_pages.print_spec(model, ctx))
 

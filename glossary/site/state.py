@@ -142,7 +142,7 @@ def _nav(data: Any) -> LetterNav:
 class SiteState:
     """The state of the last build (``old_*``) and of this one (the rest)."""
 
-    path: Path | None
+    path: Path
     old_generation: str = ""  # the manifest's token when the state was saved
     old_shared: str = ""
     old_concepts: dict[str, list[Any]] = field(default_factory=dict)
@@ -157,11 +157,9 @@ class SiteState:
     index_pages: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, cache_dir: Path | None, *, read: bool = True) -> SiteState:
+    def load(cls, cache_dir: Path, *, read: bool = True) -> SiteState:
         """The last build's state (unless ``read`` is False: a build that renders every
         page); an empty one when there is none or it is damaged."""
-        if cache_dir is None:
-            return cls(None)
         path = cache_dir / STATE_NAME
         state = cls(path)
         if not read:
@@ -195,7 +193,7 @@ class SiteState:
         """Whether this build may compare file digests with the last build's: the state
         was saved by the build that wrote the site's manifest (``generation``, the token
         in it), from the same shared inputs."""
-        return bool(self.path is not None and digests and self.old_shared
+        return bool(digests and self.old_shared
                     and self.old_shared == shared and self.old_generation
                     and self.old_generation == generation)
 
@@ -214,8 +212,6 @@ class SiteState:
     def save(self, shared: str, generation: str) -> None:
         """Keep this build's state, with the token of the manifest the build is about to
         save (``generation``); losing it only costs the long way next time."""
-        if self.path is None:
-            return
         if not (self.concepts and self.index and self.home is not None):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # nothing trustworthy to keep

@@ -199,19 +199,16 @@ class Renderer:
         try:
             template = env.get_template(page.template)
             return template.render(page=page, view=view, **context)
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, AttributeError) as exc:
             path, line = _template_line(exc)
-            where = getattr(exc, "filename", None) or path or page.template
+            hint = None
+            if isinstance(exc, AttributeError):
+                hint = "a template uses an attribute its view does not have"
+            elif isinstance(exc, jinja2.UndefinedError):
+                hint = "a template uses a variable its page does not have"
             raise SiteError(f"cannot render {page.out_path}: {exc}",
-                            path=where, line=getattr(exc, "lineno", None) or line,
-                            hint="a template uses a variable its page does not have"
-                            if isinstance(exc, jinja2.UndefinedError) else None) from exc
-        except AttributeError as exc:
-            path, line = _template_line(exc)
-            raise SiteError(f"cannot render {page.out_path}: {exc}", path=path or page.template,
-                            line=line,
-                            hint="a template uses an attribute its view does not have"
-                            ) from exc
+                            path=getattr(exc, "filename", None) or path or page.template,
+                            line=getattr(exc, "lineno", None) or line, hint=hint) from exc
 
 
 def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
