@@ -31,7 +31,7 @@ from pathlib import Path
 
 from glossary import __version__, collector, search
 from glossary.model import ConceptStatus
-from glossary.site import changes_page, more_pages, pages, print_pages, searchindex
+from glossary.site import changes_page, downloads, more_pages, pages, print_pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, KeptFormats, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.sort_keys import KmSortKeys
@@ -54,10 +54,9 @@ SEARCH_INDEX = "search-index.js"
 JOURNAL = "site-writes.journal"  # in build/.cache: see glossary.site.writer
 
 
-#: Pages added by later features. Each function takes the site model and the build
-#: context and yields PageSpecs, written in both languages like every other page. The
-#: navigation shows "Changes" as soon as a build produces ``changes.html``: the page of
-#: changes since the last release tag (:mod:`glossary.site.changes_page`).
+#: The pages beyond the glossary's own: each function takes the site model and the build
+#: context and yields PageSpecs, written in both languages like every other page (the
+#: navigation shows "Changes" once a build produces ``changes.html``).
 EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]] = [
     changes_page.changes_pages,
     more_pages.domain_pages,
@@ -211,10 +210,10 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                 page_jobs.append(("page", i, lang, key))
     jobs[:0] = page_jobs  # the big pages first
 
-    for rel, source, signature in more_pages.download_files(ctx):
+    for download, source, signature in downloads.collect(ctx.settings.build_dir)[0]:
         # read and copied only when the file in build/ changed since the last build
-        if not writer.unchanged(rel, signature):
-            writer.copy(rel, source, signature)
+        if not writer.unchanged(download.path, signature):
+            writer.copy(download.path, source, signature)
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from pathlib import Path
 
 from glossary.site import downloads, pages, print_pages
 from glossary.site.pages import SiteModel
@@ -45,11 +44,3 @@ def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
 def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """``404.html``: what ``glossary serve`` answers for a page that does not exist."""
     yield PageSpec("404.html", "404.html", NotFoundView(), index=True)
-
-
-def download_files(ctx: BuildContext) -> Iterator[tuple[str, Path, str]]:
-    """The files the Downloads page links to: (path in the site, the file in build/, its
-    signature: the key under which the site writes the copy)."""
-    found, _ = downloads.collect(ctx.settings.build_dir)
-    for download, path, signature in found:
-        yield download.path, path, signature
