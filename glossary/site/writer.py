@@ -166,11 +166,6 @@ class SiteWriter:
                 return
         os.write(self._journal_fd, rel.encode("utf-8") + b"\n")
 
-    def _close_journal(self) -> None:
-        if self._journal_fd is not None:
-            os.close(self._journal_fd)
-            self._journal_fd = None
-
     def inside(self, rel: str) -> Path | None:
         """``root/rel`` if it is a plain relative path whose folder, with every
         symbolic link resolved, lies inside ``root``; None otherwise. The manifest is
@@ -479,7 +474,9 @@ class SiteWriter:
         (self.root / LEGACY_MANIFEST).unlink(missing_ok=True)
         with contextlib.suppress(IsADirectoryError):
             (self.root.parent / OLD_MANIFEST).unlink(missing_ok=True)
-        self._close_journal()
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
         if self.journal is not None:  # the manifest vouches for every page again
             self.journal.unlink(missing_ok=True)
         return self.stats
