@@ -50,8 +50,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("downloads", "downloads.html", N_("Downloads")),
     NavItem("search", "search.html", N_("Search")),
 )
-#: Issue 5's page of changes between revisions; shown in the navigation once a build
-#: produces it (see ``glossary.site.build.EXTRA_PAGES``).
+#: Shown in the navigation once a build produces ``changes.html`` (``build.EXTRA_PAGES``).
 CHANGES_ITEM = NavItem("changes", "changes.html", N_("Changes"))
 
 
