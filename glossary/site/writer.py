@@ -302,10 +302,37 @@ class SiteWriter:
     def write(self, rel: str, data: str | bytes, key: str = "", identity: str = "") -> None:
         """Write ``data`` to ``root/rel`` unless it already holds exactly these bytes.
         ``identity``: what stands for the bytes' digest in the manifest, when the caller
-        knows what decides them (a print page: :meth:`PrintRows.identity`)."""
+        knows what decides them (a print page: :meth:`PrintRows.identity`).
+
+        A file the last build did not write, and which does not exist, is created in
+        place (``O_EXCL``); any other is replaced atomically (a temporary file, then
+        ``replace_derived``), so a page a reader may be viewing is never seen half-written.
+        A new file left half-written by a crash is not in the manifest, so the next
+        build replaces it.
+        """
         self._claim(rel, key, "")
-        out_digest, written = self.store(rel, data, identity)
-        self.record(rel, key, out_digest, written)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        out_digest = identity or digest(raw)
+        path = self._prefix + rel
+        old = self._old_entry(rel)
+        if old is not None and old[1] == out_digest and os.path.isfile(path):
+            self.record(rel, key, out_digest, False)
+            return
+        self._make_parent(rel, path)
+        self._note(rel)
+        if old is None:
+            try:
+                fd = os.open(path, _CREATE_NEW, 0o666)
+            except FileExistsError:
+                pass
+            else:
+                _write_all(fd, raw)
+                self.record(rel, key, out_digest, True)
+                return
+        tmp = f"{os.path.dirname(path)}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
+        _write_all(os.open(tmp, _CREATE, 0o666), raw)
+        textfile.replace_derived(tmp, path)
+        self.record(rel, key, out_digest, True)
 
     def splice(self, rel: str, pieces: Sequence[bytes | tuple[int, int]], key: str,
                identity: str) -> None:
@@ -376,40 +403,8 @@ class SiteWriter:
                                 hint="remove that symbolic link from the site folder")
             self._made_dirs.add(parent)
 
-    def store(self, rel: str, data: str | bytes, identity: str = "") -> tuple[str, bool]:
-        """Write the file without claiming it (:meth:`write` claims it with
-        :meth:`record`). Returns its digest and whether it was written.
-
-        A file the last build did not write, and which does not exist, is created in
-        place (``O_EXCL``); any other is replaced atomically (a temporary file, then
-        ``replace_derived``), so a page a reader may be viewing is never seen half-written.
-        A new file left half-written by a crash is not in the manifest, so the next
-        build replaces it.
-        """
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        out_digest = identity or digest(raw)
-        path = self._prefix + rel
-        old = self._old_entry(rel)
-        if old is not None and old[1] == out_digest and os.path.isfile(path):
-            return out_digest, False
-        self._make_parent(rel, path)
-        parent = os.path.dirname(path)
-        self._note(rel)
-        if old is None:
-            try:
-                fd = os.open(path, _CREATE_NEW, 0o666)
-            except FileExistsError:
-                pass
-            else:
-                _write_all(fd, raw)
-                return out_digest, True
-        tmp = f"{parent}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
-        _write_all(os.open(tmp, _CREATE, 0o666), raw)
-        textfile.replace_derived(tmp, path)
-        return out_digest, True
-
     def record(self, rel: str, key: str, out_digest: str, written: bool) -> None:
-        """Account for a file stored at a path this build claimed."""
+        """Note what this build wrote (``written``) or found as it was at a path it claimed."""
         self._claimed[rel] = (key, out_digest)
         if written:
             self.stats.written.append(rel)
