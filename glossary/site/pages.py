@@ -389,15 +389,10 @@ def _entries(model: SiteModel, script: str) -> dict[str, list[LetterEntry]]:
 
 def _sorted(entries: list[LetterEntry], script: str,
             model: SiteModel) -> tuple[LetterEntry, ...]:
-    decorated: list[tuple[object, str, LetterEntry]]
-    if script == "en":
-        decorated = [(en_sort_key(e.text), e.concept.id, e) for e in entries]
-    else:
-        # Group first (the caller did), then sort inside the group with the CLDR-style
-        # key: ឥ/ឧ words interleave with អ words, so a global sort must not be split.
-        decorated = [(model.km_keys(e.text), e.concept.id, e) for e in entries]
-    decorated.sort(key=lambda item: (item[0], item[1]))
-    return tuple(item[2] for item in decorated)
+    # Khmer: grouped first (the caller did), then sorted inside the group with the
+    # CLDR-style key: ឥ/ឧ words interleave with អ words, so a global sort must not be split.
+    key: Callable[[str], object] = en_sort_key if script == "en" else model.km_keys
+    return tuple(sorted(entries, key=lambda e: (key(e.text), e.concept.id)))
 
 
 def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...]) -> bytes:
