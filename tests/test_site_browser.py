@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from glossary import khmer
-from glossary.site import searchindex
+from glossary.search import match_key
 from tests.site_support import build_site, html_pages, make_project
 
 pytestmark = pytest.mark.browser
@@ -151,7 +151,7 @@ def test_query_keys_in_javascript_equal_python_search_key(page, site):
     english = ["Large Language Models", "policies", "biases", "classes", "analyses", "bias",
                "status", "AI systems", "Watches", "boxes", "data"]
     js_en = page.evaluate("v => v.map(s => window.GlossaryKeys.matchKey(s))", english)
-    assert js_en == [searchindex.match_key(v) for v in english]
+    assert js_en == [match_key(v) for v in english]
 
 
 def test_language_switch_goes_to_the_counterpart_and_back(page, site):

@@ -197,15 +197,15 @@ def test_a_damaged_state_is_never_trusted(project: Path, tmp_path: Path, damage:
         path.write_bytes(raw.replace(b'"index":"', b'"index":"0', 1))
     elif damage == "generation":  # a state saved by another build than the manifest's
         body = body.replace(b'"generation":"', b'"generation":"0', 1)
-        path.write_bytes(state._digest(body).encode() + b"\n" + body)
+        path.write_bytes(state.digest(body).encode() + b"\n" + body)
     elif damage == "shape":
         body = b'{"version":%d,"generation":[],"concepts":"x"}' % state.STATE_VERSION
-        path.write_bytes(state._digest(body).encode() + b"\n" + body)
+        path.write_bytes(state.digest(body).encode() + b"\n" + body)
     elif damage == "uneven":  # a sound file with one file digest fewer than ids
         data = json.loads(body)
         data["concepts"]["files"] = data["concepts"]["files"].partition("\n")[2]
         body = json.dumps(data).encode()
-        path.write_bytes(state._digest(body).encode() + b"\n" + body)
+        path.write_bytes(state.digest(body).encode() + b"\n" + body)
     elif damage == "stale":  # the state of an older glossary, kept after a newer build
         old = raw
         _replace(project / "terms" / "transparency.toml", *DEFINITION)

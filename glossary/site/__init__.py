@@ -11,10 +11,10 @@ from typing import Any
 
 
 def render_report(ctx: Any) -> tuple[list[Path], str]:
-    """The site folder and what the build did: ``4 pages written, 20146 unchanged``."""
-    from glossary.site.build import build_site as _build_site
+    """The site folder and what the build did: ``4 files written, 20146 unchanged``."""
+    from glossary.site.build import build_site
 
-    report = _build_site(ctx)
+    report = build_site(ctx)
     stats = report.stats
     summary = f"{len(stats.written)} files written, {stats.unchanged + stats.skipped_render} " \
               "unchanged"
@@ -23,10 +23,4 @@ def render_report(ctx: Any) -> tuple[list[Path], str]:
     return [report.root], summary
 
 
-def build_site(ctx: Any, *, incremental: bool = True) -> Any:
-    from glossary.site.build import build_site as _build_site
-
-    return _build_site(ctx, incremental=incremental)
-
-
-__all__ = ["build_site", "render_report"]
+__all__ = ["render_report"]

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from glossary import __version__, collector, search
 from glossary.model import ConceptStatus
-from glossary.site import changes_page, more_pages, pages, print_pages, searchindex
+from glossary.site import changes_page, downloads, more_pages, pages, print_pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, KeptFormats, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.sort_keys import KmSortKeys
@@ -39,17 +39,24 @@ from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.state import HomeCounts, SiteState, index_fingerprint, shared_key
 from glossary.site.state import index_key as state_index_key
 from glossary.site.templating import STATIC, Renderer, static_files, template_files
-from glossary.site.views import LANG_PREFIX, HomeView, PageInfo, PrintView, SearchView
+from glossary.site.views import (
+    LANG_PREFIX,
+    BrowseView,
+    DocumentsView,
+    HomeView,
+    PageInfo,
+    PrintView,
+    SearchView,
+)
 from glossary.site.writer import SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
 JOURNAL = "site-writes.journal"  # in build/.cache: see glossary.site.writer
 
 
-#: Pages added by later features. Each function takes the site model and the build
-#: context and yields PageSpecs, written in both languages like every other page. The
-#: navigation shows "Changes" as soon as a build produces ``changes.html``: the page of
-#: changes since the last release tag (:mod:`glossary.site.changes_page`).
+#: The pages beyond the glossary's own: each function takes the site model and the build
+#: context and yields PageSpecs, written in both languages like every other page (the
+#: navigation shows "Changes" once a build produces ``changes.html``).
 EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]] = [
     changes_page.changes_pages,
     more_pages.domain_pages,
@@ -66,7 +73,7 @@ class SiteReport:
     stats: WriteStats
 
 
-def _global_key(languages: dict[str, Language], has_changes: bool, site: object = None) -> str:
+def _global_key(languages: dict[str, Language], has_changes: bool, site: object) -> str:
     """A digest of everything every page depends on besides its own view."""
     parts = [__version__.encode(), str(searchindex.INDEX_VERSION).encode(),
              b"changes" if has_changes else b"", repr(site).encode()]
@@ -93,13 +100,13 @@ def _index_specs(model: pages.SiteModel, ctx: BuildContext,
     """The index pages (see :attr:`PageSpec.index`) and the counts the home page shows."""
     en_nav, km_nav, letter_pages = pages.letter_pages(model)
     doc_links = pages.document_links(model)
-    specs = [PageSpec("browse.html", "browse.html", pages.browse_view(en_nav, km_nav),
+    specs = [PageSpec("browse.html", "browse.html", BrowseView(en_nav, km_nav),
                       nav="browse", index=True)]
     for path, fingerprint, make in letter_pages:
         specs.append(PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint,
                               index=True))
     specs.append(PageSpec("documents.html", "documents/index.html",
-                          pages.documents_view(doc_links), nav="documents", index=True))
+                          DocumentsView(doc_links), nav="documents", index=True))
     for doc, link in zip(ctx.glossary.documents, doc_links, strict=True):
         specs.append(PageSpec("document.html", link.path, pages.document_view(doc, link, model),
                               nav="documents", index=True))
@@ -107,13 +114,6 @@ def _index_specs(model: pages.SiteModel, ctx: BuildContext,
                           nav="search", index=True))
     specs.extend(spec for spec in extra if spec.index)
     return HomeCounts(en_nav, km_nav, pages.progress(model), doc_links), specs
-
-
-def _home_spec(model: pages.SiteModel, ctx: BuildContext, counts: HomeCounts,
-               has_changes: bool) -> PageSpec:
-    return PageSpec("home.html", "index.html", HomeView(
-        len(model.active), counts.progress, counts.en_letters, counts.km_letters,
-        counts.documents, ctx.revision, build_date(), has_changes), nav="home")
 
 
 def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
@@ -131,16 +131,15 @@ def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
 def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     out = ctx.settings.build_dir / "site"
     cache_dir = ctx.settings.cache_dir
-    formats = KeptFormats(cache_dir if incremental else None)
-    languages = {code: load_language(code, ctx.settings.locale_dir,
-                                     cache_dir if incremental else None, formats)
+    kept = cache_dir if incremental else None  # where what an earlier build made is kept
+    formats = KeptFormats(kept)
+    languages = {code: load_language(code, ctx.settings.locale_dir, kept, formats)
                  for code in SITE_LANGUAGES}
-    km_keys = KmSortKeys(cache_dir if incremental else None)
+    km_keys = KmSortKeys(kept)
     model = pages.site_model(ctx.glossary, ctx.settings.site, km_keys)
     extra = [spec for make in EXTRA_PAGES for spec in make(model, ctx)]
     has_changes = any(spec.path == "changes.html" for spec in extra)
-    renderer = Renderer(languages, has_changes=has_changes, site=model.site,
-                        cache_dir=cache_dir if incremental else None)
+    renderer = Renderer(languages, has_changes=has_changes, site=model.site, cache_dir=kept)
     global_key = _global_key(languages, has_changes, model.site)
     writer = SiteWriter(out, incremental=incremental, journal=cache_dir / JOURNAL)
     print_rows = PrintRows(cache_dir, writer) if incremental else None
@@ -186,16 +185,11 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             writer.write(SEARCH_INDEX, searchindex.index_script(
                 search.index_items(ctx.glossary, pages.section_anchor)), index_key)
     state.home, state.index_pages = counts, index_pages
-    specs.insert(0, _home_spec(model, ctx, counts, has_changes))
+    specs.insert(0, PageSpec("home.html", "index.html", HomeView(
+        len(model.active), counts.progress, counts.en_letters, counts.km_letters,
+        counts.documents, ctx.revision, build_date(), has_changes), nav="home"))
     specs.extend(spec for spec in extra if not spec.index)
-    specs.append(PageSpec(
-        "print.html", "print.html",
-        lambda: print_pages.print_view(model, "en", ctx.revision),
-        nav="print", listing="all",
-        view_km=lambda: print_pages.print_view(model, "km", ctx.revision),
-        fingerprint=print_pages.whole_fingerprint(
-            ctx.revision, ctx.settings.fold_coeng_da,
-            lambda: print_pages.print_fingerprint(model)) + ctx.revision.encode()))
+    specs.append(print_pages.print_spec(model, ctx))
 
     # Which other pages to render. Each page has a key (its fingerprint, or a digest of
     # its view, with everything global): a page the last build wrote from the same key is
@@ -216,10 +210,10 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                 page_jobs.append(("page", i, lang, key))
     jobs[:0] = page_jobs  # the big pages first
 
-    for rel, source, signature in more_pages.download_files(ctx):
+    for download, source, signature in downloads.collect(ctx.settings.build_dir)[0]:
         # read and copied only when the file in build/ changed since the last build
-        if not writer.unchanged(rel, signature):
-            writer.copy(rel, source, signature)
+        if not writer.unchanged(download.path, signature):
+            writer.copy(download.path, source, signature)
     for static in static_files():
         rel = "static/" + static.relative_to(STATIC).as_posix()
         writer.write(rel, static.read_bytes())

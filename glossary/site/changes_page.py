@@ -11,6 +11,7 @@ the tag, its commit and the compared content of the glossary being built.
 
 from __future__ import annotations
 
+import functools
 import marshal
 from collections.abc import Callable, Iterator
 from itertools import groupby
@@ -44,12 +45,10 @@ def changes_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
         (release.tag, release.commit, release.tagged_on.toordinal() if release.tagged_on
          else None) if release else None,
         ctx.revision, settings.fold_coeng_da), 2)
-    made: list[ChangesView] = []
 
-    def view() -> ChangesView:  # once, for both languages
-        if not made:
-            made.append(changes_view(baseline, model, ctx))
-        return made[0]
+    @functools.cache  # once, for both languages
+    def view() -> ChangesView:
+        return changes_view(baseline, model, ctx)
 
     yield PageSpec("changes.html", PATH, view, nav="changes", fingerprint=fingerprint)
 

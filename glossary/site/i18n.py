@@ -17,7 +17,7 @@ import importlib.util
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -103,14 +103,10 @@ class Language:
     code: str
     translations: gettext.NullTranslations
     catalog_digest: str  # changes when the catalog changes (part of every page's key)
-    # babel's results, kept between builds when the formats have a cache folder
-    formats: KeptFormats = field(default_factory=lambda: KeptFormats(None))
+    formats: KeptFormats  # babel's results, kept between builds (with a cache folder)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.translations.ngettext(singular, plural, n)
 
     def format_date(self, value: date | None) -> str:
         if value is None:

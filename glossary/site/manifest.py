@@ -32,7 +32,8 @@ VERSION = 3  # 3: sorted lines (2: JSON columns, in .site-manifest.json)
 _HEAD = "glossary-site-manifest"
 
 
-def _digest(data: bytes) -> str:
+def digest(data: bytes) -> str:
+    """The digest the site's build data uses: 16 bytes of BLAKE2b, as hexadecimal."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -72,7 +73,7 @@ def load(path: Path) -> Manifest:
         return Manifest()
     head, _, rest = raw.partition(b"\n")
     meta, _, body = rest.partition(b"\n")
-    if head != f"{_HEAD} {VERSION} {_digest(rest)}".encode():
+    if head != f"{_HEAD} {VERSION} {digest(rest)}".encode():
         return Manifest()
     try:
         data = json.loads(meta)
@@ -93,7 +94,7 @@ def dump(lines: Iterable[str], generation: str, folders: dict[str, list[int]]) -
     """The bytes of a manifest with ``lines`` (sorted here)."""
     rest = (json.dumps({"generation": generation, "folders": folders}, sort_keys=True)
             + "\n" + "\n".join(sorted(lines))).encode("utf-8")
-    return f"{_HEAD} {VERSION} {_digest(rest)}\n".encode() + rest
+    return f"{_HEAD} {VERSION} {digest(rest)}\n".encode() + rest
 
 
 def line(rel: str, key: str, out_digest: str) -> str:

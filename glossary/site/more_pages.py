@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
-from pathlib import Path
 
 from glossary.site import downloads, pages, print_pages
 from glossary.site.pages import SiteModel
@@ -15,13 +15,11 @@ from glossary.site.views import DomainPageView, DomainsView, DownloadsView, NotF
 def domain_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """The list of domains and a page per domain: index pages, their views made only
     when one of them has to be looked at (once for all)."""
-    made: list[tuple[DomainsView, dict[str, DomainPageView]]] = []
 
+    @functools.cache
     def views() -> tuple[DomainsView, dict[str, DomainPageView]]:
-        if not made:
-            listing, each = pages.domain_pages(model)
-            made.append((listing, dict(each)))
-        return made[0]
+        listing, each = pages.domain_pages(model)
+        return listing, dict(each)
 
     yield PageSpec("domains.html", "domains/index.html", lambda: views()[0], nav="domains",
                    index=True)
@@ -32,15 +30,7 @@ def domain_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
 
 def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """``approved.html``: the approved Khmer terms only (an index that prints)."""
-    yield PageSpec(
-        "print.html", "approved.html",
-        lambda: print_pages.print_view(model, "en", ctx.revision, approved_only=True),
-        nav="approved", listing="approved",
-        view_km=lambda: print_pages.print_view(model, "km", ctx.revision, approved_only=True),
-        fingerprint=print_pages.whole_fingerprint(
-            ctx.revision, ctx.settings.fold_coeng_da,
-            lambda: print_pages.print_fingerprint(model, approved_only=True))
-        + ctx.revision.encode())
+    yield print_pages.print_spec(model, ctx, approved_only=True)
 
 
 def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
@@ -54,11 +44,3 @@ def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
 def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
     """``404.html``: what ``glossary serve`` answers for a page that does not exist."""
     yield PageSpec("404.html", "404.html", NotFoundView(), index=True)
-
-
-def download_files(ctx: BuildContext) -> Iterator[tuple[str, Path, str]]:
-    """The files the Downloads page links to: (path in the site, the file in build/, its
-    signature: the key under which the site writes the copy)."""
-    found, _ = downloads.collect(ctx.settings.build_dir)
-    for download, path, signature in found:
-        yield download.path, path, signature

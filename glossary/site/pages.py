@@ -33,12 +33,10 @@ from glossary.model import (
 )
 from glossary.site.sort_keys import KmSortKeys
 from glossary.site.views import (
-    BrowseView,
     ConceptLink,
     ConceptView,
     DefinitionView,
     DocumentLink,
-    DocumentsView,
     DocumentView,
     DomainPageView,
     DomainsView,
@@ -131,6 +129,8 @@ class SiteModel:
     documents: dict[str, Document]
     site: SiteInfo = field(default_factory=SiteInfo)
     feedback: str | None = None  # [tool.glossary] feedback, with {id} {revision} {term}
+    #: :func:`khmer_collation.sort_key` as bytes ordered like it, computed once per text
+    #: (and kept between builds when the builder gives a cache: :mod:`sort_keys`)
     km_keys: KmSortKeys = field(default_factory=KmSortKeys)
     _changed: dict[str, date | None] = field(default_factory=dict)
     _newest: list[date | None] = field(default_factory=list)
@@ -159,11 +159,6 @@ class SiteModel:
         if concept.id not in self._changed:
             self._changed[concept.id] = last_changed(concept)
         return self._changed[concept.id]
-
-    def km_sort_key(self, text: str) -> bytes:
-        """:func:`khmer_collation.sort_key` as bytes ordered like it, computed once per text (and
-        kept between builds when the builder gives a cache: :mod:`sort_keys`)."""
-        return self.km_keys(text)
 
     def km_texts(self) -> set[str]:
         """Every Khmer term of the glossary (the sort keys worth keeping)."""
@@ -394,15 +389,10 @@ def _entries(model: SiteModel, script: str) -> dict[str, list[LetterEntry]]:
 
 def _sorted(entries: list[LetterEntry], script: str,
             model: SiteModel) -> tuple[LetterEntry, ...]:
-    decorated: list[tuple[object, str, LetterEntry]]
-    if script == "en":
-        decorated = [(en_sort_key(e.text), e.concept.id, e) for e in entries]
-    else:
-        # Group first (the caller did), then sort inside the group with the CLDR-style
-        # key: ឥ/ឧ words interleave with អ words, so a global sort must not be split.
-        decorated = [(model.km_sort_key(e.text), e.concept.id, e) for e in entries]
-    decorated.sort(key=lambda item: (item[0], item[1]))
-    return tuple(item[2] for item in decorated)
+    # Khmer: grouped first (the caller did), then sorted inside the group with the
+    # CLDR-style key: ឥ/ឧ words interleave with អ words, so a global sort must not be split.
+    key: Callable[[str], object] = en_sort_key if script == "en" else model.km_keys
+    return tuple(sorted(entries, key=lambda e: (key(e.text), e.concept.id)))
 
 
 def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...]) -> bytes:
@@ -454,10 +444,6 @@ def letter_pages(model: SiteModel) -> tuple[
 _KM_ALWAYS = frozenset(chr(c) for c in range(0x1780, 0x17A3))
 
 
-def browse_view(en_nav: tuple[LetterNav, ...], km_nav: tuple[LetterNav, ...]) -> BrowseView:
-    return BrowseView(en_nav, km_nav)
-
-
 # --- home, documents, print ----------------------------------------------------------
 
 
@@ -488,10 +474,6 @@ def document_links(model: SiteModel) -> tuple[DocumentLink, ...]:
         out.append(DocumentLink(doc.id, document_path(doc.id), doc.short, doc.title,
                                 doc.title_km, doc.year, len(ids)))
     return tuple(out)
-
-
-def documents_view(links: tuple[DocumentLink, ...]) -> DocumentsView:
-    return DocumentsView(links)
 
 
 def document_view(doc: Document, link: DocumentLink, model: SiteModel) -> DocumentView:

@@ -10,6 +10,7 @@ from typing import Any
 
 from glossary.model import Concept, ConceptStatus, ReviewState
 from glossary.site.pages import SiteModel, _review_fields, en_sort_key, glossary_date
+from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.views import ConceptLink, PrintRow, PrintView
 
 
@@ -60,7 +61,7 @@ def print_order(model: SiteModel, lang: str) -> Callable[[str], tuple[Any, ...]]
 
     def khmer(cid: str) -> tuple[Any, ...]:
         link = links[cid]
-        return (not link.km, model.km_sort_key(link.km) if link.km else b"",
+        return (not link.km, model.km_keys(link.km) if link.km else b"",
                 en_sort_key(link.en), cid)
 
     return khmer if lang == "km" else english
@@ -114,3 +115,17 @@ def print_view(model: SiteModel, lang: str, revision: str = "",
     rows.sort(key=lambda r: order(r.concept.id))
     return PrintView(tuple(rows), revision, glossary_date(model), approved_only,
                      len(model.active), listed=len(rows))
+
+
+def print_spec(model: SiteModel, ctx: BuildContext, approved_only: bool = False) -> PageSpec:
+    """The page ``print.html``, or ``approved.html`` (``approved_only``), in both
+    languages; its fingerprint stands for the whole glossary (:func:`whole_fingerprint`)."""
+    fingerprint = whole_fingerprint(ctx.revision, ctx.settings.fold_coeng_da,
+                                    lambda: print_fingerprint(model, approved_only))
+    return PageSpec(
+        "print.html", "approved.html" if approved_only else "print.html",
+        lambda: print_view(model, "en", ctx.revision, approved_only),
+        nav="approved" if approved_only else "print",
+        listing="approved" if approved_only else "all",
+        view_km=lambda: print_view(model, "km", ctx.revision, approved_only),
+        fingerprint=fingerprint + ctx.revision.encode())

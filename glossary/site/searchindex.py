@@ -14,9 +14,7 @@ import json
 from collections.abc import Iterable
 
 from glossary import search
-from glossary.search import INDEX_VERSION, Item, match_key, stem
-
-__all__ = ["INDEX_VERSION", "index_script", "match_key", "stem"]
+from glossary.search import INDEX_VERSION, Item
 
 
 def index_script(items: Iterable[Item]) -> str:

@@ -8,7 +8,6 @@ text only), as bytes: each weight four bytes, big-endian, so comparing two keys 
 bytes orders them exactly as comparing the tuples does (same width per weight: a
 shorter key that is a prefix of a longer one comes first either way).
 
-The file is read only when a build needs many keys (:attr:`KmSortKeys.DIRECT`).
 The file is data, never code: JSON with hexadecimal strings, trusted only when it was
 made by the same Khmer rules (a digest of ``glossary/khmer.py``, ``khmer_collation.py``
 and of the Unicode version); an entry that is not valid hexadecimal or not a whole

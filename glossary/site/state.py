@@ -34,7 +34,6 @@ a state that could not be saved, one copied from elsewhere) is not used.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import marshal
 import os
@@ -48,20 +47,17 @@ from glossary import textfile
 from glossary.model import Concept, SourceRef
 from glossary.outputs_state import code_digest
 from glossary.site import columns
+from glossary.site.manifest import digest
 from glossary.site.views import DocumentLink, LanguageProgress, LetterNav, ProgressPart
 
 STATE_NAME = "site-state.json"
 STATE_VERSION = 2  # 2: the concepts' entries as columns (_packed)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def shared_key(global_key: str, registry: bytes, fold_coeng_da: bool) -> str:
     """What every page depends on besides the glossary's concepts (``global_key``: the
     templates, catalogs and site settings; ``registry``: the documents and domains)."""
-    return _digest(b"\0".join((
+    return digest(b"\0".join((
         global_key.encode(), registry, str(fold_coeng_da).encode(), code_digest().encode(),
         os.environ.get("SOURCE_DATE_EPOCH", "").encode())))
 
@@ -84,12 +80,12 @@ def index_fingerprint(concept: Concept) -> str:
         d = section.definition
         parts.append(_ref(d.source) if d is not None else None)
     # marshal version 2: the bytes do not depend on reference counts (see pages.py)
-    return _digest(marshal.dumps(tuple(parts), 2))
+    return digest(marshal.dumps(tuple(parts), 2))
 
 
 def index_key(shared: str, fingerprints: Iterable[tuple[str, str]]) -> str:
     """A digest of every concept's index fingerprint (id, fingerprint), in order."""
-    return _digest("\n".join([shared, *(f"{i} {fp}" for i, fp in fingerprints)]).encode())
+    return digest("\n".join([shared, *(f"{i} {fp}" for i, fp in fingerprints)]).encode())
 
 
 @dataclass
@@ -146,7 +142,7 @@ def _nav(data: Any) -> LetterNav:
 class SiteState:
     """The state of the last build (``old_*``) and of this one (the rest)."""
 
-    path: Path | None
+    path: Path
     old_generation: str = ""  # the manifest's token when the state was saved
     old_shared: str = ""
     old_concepts: dict[str, list[Any]] = field(default_factory=dict)
@@ -161,11 +157,9 @@ class SiteState:
     index_pages: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, cache_dir: Path | None, *, read: bool = True) -> SiteState:
+    def load(cls, cache_dir: Path, *, read: bool = True) -> SiteState:
         """The last build's state (unless ``read`` is False: a build that renders every
         page); an empty one when there is none or it is damaged."""
-        if cache_dir is None:
-            return cls(None)
         path = cache_dir / STATE_NAME
         state = cls(path)
         if not read:
@@ -175,7 +169,7 @@ class SiteState:
         except OSError:
             return state
         head, _, body = raw.partition(b"\n")
-        if head.decode("ascii", "replace") != _digest(body):
+        if head.decode("ascii", "replace") != digest(body):
             return state
         try:
             data = json.loads(body)
@@ -199,7 +193,7 @@ class SiteState:
         """Whether this build may compare file digests with the last build's: the state
         was saved by the build that wrote the site's manifest (``generation``, the token
         in it), from the same shared inputs."""
-        return bool(self.path is not None and digests and self.old_shared
+        return bool(digests and self.old_shared
                     and self.old_shared == shared and self.old_generation
                     and self.old_generation == generation)
 
@@ -218,8 +212,6 @@ class SiteState:
     def save(self, shared: str, generation: str) -> None:
         """Keep this build's state, with the token of the manifest the build is about to
         save (``generation``); losing it only costs the long way next time."""
-        if self.path is None:
-            return
         if not (self.concepts and self.index and self.home is not None):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # nothing trustworthy to keep
@@ -229,7 +221,7 @@ class SiteState:
                            "concepts": _packed(self.concepts), "home": self.home.dump(),
                            "index_pages": self.index_pages},
                           ensure_ascii=False, separators=(",", ":"))
-        text = _digest(body.encode("utf-8")) + "\n" + body
+        text = digest(body.encode("utf-8")) + "\n" + body
         if not textfile.write_build_data(self.path, text):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # never leave the old state behind

@@ -55,8 +55,6 @@ class TemplateCache(jinja2.BytecodeCache):
         self.directory = directory
         self.lang = lang
         self.salt = salt(lang, catalog_digest)
-        self.loaded = 0  # templates taken from the cache by this Environment
-        self.stored = 0  # templates compiled and written to it
 
     def _path(self, bucket: Bucket) -> Path:
         # bucket.key: a digest of the template's name and file name
@@ -76,9 +74,6 @@ class TemplateCache(jinja2.BytecodeCache):
             bucket.bytecode_from_string(raw[head:])
         except Exception:  # jinja2's header is unpickled: anything unreadable is a miss
             bucket.reset()
-            return
-        if bucket.code is not None:
-            self.loaded += 1
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         body = bucket.bytecode_to_string()
@@ -91,10 +86,3 @@ class TemplateCache(jinja2.BytecodeCache):
         except OSError:  # losing it only costs compiling the template again
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            return
-        self.stored += 1
-
-    def clear(self) -> None:
-        for path in self.directory.glob(f"{self.lang}-*.bin"):
-            with contextlib.suppress(OSError):
-                path.unlink()

@@ -30,6 +30,7 @@ STATIC = HERE / "static"
 
 _KHMER_RUN = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff](?:[\s\u200b-\u200d]*"
                         r"[\u1780-\u17ff\u19e0-\u19ff])*")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;()/&\- ]*[A-Za-z0-9.)]|[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,42 +50,34 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("downloads", "downloads.html", N_("Downloads")),
     NavItem("search", "search.html", N_("Search")),
 )
-#: Issue 5's page of changes between revisions; shown in the navigation once a build
-#: produces it (see ``glossary.site.build.EXTRA_PAGES``).
+#: Shown in the navigation once a build produces ``changes.html`` (``build.EXTRA_PAGES``).
 CHANGES_ITEM = NavItem("changes", "changes.html", N_("Changes"))
+
+
+def _mark_runs(text: str | None, runs: re.Pattern[str], lang: str) -> Markup:
+    """Escape ``text`` and wrap each match of ``runs`` in ``<span lang="LANG">``."""
+    if not text:
+        return Markup("")
+    out: list[str] = []
+    last = 0
+    for m in runs.finditer(text):
+        out.append(str(escape(text[last:m.start()])))
+        out.append(f'<span lang="{lang}">{escape(m.group())}</span>')
+        last = m.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
 
 
 def mark_khmer(text: str | None) -> Markup:
     """Escape ``text`` and wrap each run of Khmer in ``<span lang="km">``, for free text
     of unknown language (notes, names, titles) shown on an English page."""
-    if not text:
-        return Markup("")
-    out: list[str] = []
-    last = 0
-    for m in _KHMER_RUN.finditer(text):
-        out.append(str(escape(text[last:m.start()])))
-        out.append(f'<span lang="km">{escape(m.group())}</span>')
-        last = m.end()
-    out.append(str(escape(text[last:])))
-    return Markup("".join(out))
-
-
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.,:;()/&\- ]*[A-Za-z0-9.)]|[A-Za-z]")
+    return _mark_runs(text, _KHMER_RUN, "km")
 
 
 def mark_latin(text: str | None) -> Markup:
     """Escape ``text`` and wrap each run of Latin text in ``<span lang="en">``, for free
     text of unknown language (names, notes, titles) shown on a Khmer page."""
-    if not text:
-        return Markup("")
-    out: list[str] = []
-    last = 0
-    for m in _LATIN_RUN.finditer(text):
-        out.append(str(escape(text[last:m.start()])))
-        out.append(f'<span lang="en">{escape(m.group())}</span>')
-        last = m.end()
-    out.append(str(escape(text[last:])))
-    return Markup("".join(out))
+    return _mark_runs(text, _LATIN_RUN, "en")
 
 
 class FoldTranslations(Extension):
@@ -122,15 +115,14 @@ class Chrome:
     """Header, navigation and footer, rendered once per (depth, navigation item) and
     reused by every page like it: most pages of a site share a handful of variants."""
 
-    def __init__(self) -> None:
-        self.env: jinja2.Environment | None = None
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
         self._cache: dict[tuple[str, str, str], tuple[Markup, ...]] = {}
 
     def __call__(self, page: PageInfo) -> tuple[Markup, ...]:
         key = (page.base, page.root, page.nav)
         parts = self._cache.get(key)
         if parts is None:
-            assert self.env is not None
             html = self.env.get_template("chrome.html").render(page=page)
             parts = tuple(Markup(p.strip("\n")) for p in html.split("<!--cut-->"))
             self._cache[key] = parts
@@ -166,10 +158,8 @@ def make_environment(language: Language, *, has_changes: bool = False,
     env.glossary_gettext = language.gettext  # type: ignore[attr-defined]
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
     items = NAV_ITEMS + ((CHANGES_ITEM,) if has_changes else ())
-    chrome = Chrome()
-    chrome.env = env
     env.globals.update(
-        chrome=chrome,
+        chrome=Chrome(env),
         # T.review["approved"] is the translated label of a value of the model
         T=SimpleNamespace(**{kind: _Labels({k: language.gettext(v) for k, v in table.items()})
                              for kind, table in LABELS.items()}),
@@ -200,30 +190,24 @@ class Renderer:
 
     def render_rows(self, page: PageInfo, rows: list[Any]) -> str:
         """The rows of a print page (``print_rows.html``), each followed by its marker."""
-        return self.render(_rows_page(page), None, rows=rows)
+        rows_page = PageInfo("print_rows.html", page.path, page.lang, page.nav)
+        return self.render(rows_page, None, rows=rows)
 
     def render(self, page: PageInfo, view: Any, **context: Any) -> str:
         env = self.envs[page.lang]
         try:
             template = env.get_template(page.template)
             return template.render(page=page, view=view, **context)
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, AttributeError) as exc:
             path, line = _template_line(exc)
-            where = getattr(exc, "filename", None) or path or page.template
+            hint = None
+            if isinstance(exc, AttributeError):
+                hint = "a template uses an attribute its view does not have"
+            elif isinstance(exc, jinja2.UndefinedError):
+                hint = "a template uses a variable its page does not have"
             raise SiteError(f"cannot render {page.out_path}: {exc}",
-                            path=where, line=getattr(exc, "lineno", None) or line,
-                            hint="a template uses a variable its page does not have"
-                            if isinstance(exc, jinja2.UndefinedError) else None) from exc
-        except AttributeError as exc:
-            path, line = _template_line(exc)
-            raise SiteError(f"cannot render {page.out_path}: {exc}", path=path or page.template,
-                            line=line,
-                            hint="a template uses an attribute its view does not have"
-                            ) from exc
-
-
-def _rows_page(page: PageInfo) -> PageInfo:
-    return PageInfo("print_rows.html", page.path, page.lang, page.nav)
+                            path=getattr(exc, "filename", None) or path or page.template,
+                            line=getattr(exc, "lineno", None) or line, hint=hint) from exc
 
 
 def _template_line(exc: BaseException) -> tuple[str | None, int | None]:

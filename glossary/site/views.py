@@ -20,10 +20,6 @@ from glossary.model import ReviewEvent
 LANG_PREFIX = {"en": "", "km": "km/"}
 
 
-def other_language(lang: str) -> str:
-    return "km" if lang == "en" else "en"
-
-
 class PageInfo:
     """Where a page is and how it links: every href on a page is relative, so the site
     works from any folder and from ``file://``. The derived paths are computed once."""
@@ -39,7 +35,7 @@ class PageInfo:
         self.out_path = LANG_PREFIX[lang] + path
         self.root = "../" * self.out_path.count("/")  # to the site root (static/)
         self.base = "../" * path.count("/")  # to the root of this language's pages
-        self.other_lang = other_language(lang)
+        self.other_lang = "km" if lang == "en" else "en"
         self.switch_href = self.root + LANG_PREFIX[self.other_lang] + path  # counterpart
 
     def href(self, target: str) -> str:

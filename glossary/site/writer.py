@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
 import os
 import shutil
 import stat
@@ -42,6 +41,7 @@ from pathlib import Path
 from glossary import textfile
 from glossary.errors import GlossaryError
 from glossary.site import manifest
+from glossary.site.manifest import digest
 
 MANIFEST = manifest.MANIFEST  # in the site's parent folder (build/)
 LEGACY_MANIFEST = ".manifest.json"  # where it was, inside the site: removed
@@ -91,10 +91,6 @@ def safe_relative(rel: str) -> bool:
         return False
     parts = rel.split("/")
     return all(part not in ("", ".", "..") for part in parts)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass
@@ -169,11 +165,6 @@ class SiteWriter:
                 self.manifest.unlink(missing_ok=True)
                 return
         os.write(self._journal_fd, rel.encode("utf-8") + b"\n")
-
-    def _close_journal(self) -> None:
-        if self._journal_fd is not None:
-            os.close(self._journal_fd)
-            self._journal_fd = None
 
     def inside(self, rel: str) -> Path | None:
         """``root/rel`` if it is a plain relative path whose folder, with every
@@ -311,10 +302,37 @@ class SiteWriter:
     def write(self, rel: str, data: str | bytes, key: str = "", identity: str = "") -> None:
         """Write ``data`` to ``root/rel`` unless it already holds exactly these bytes.
         ``identity``: what stands for the bytes' digest in the manifest, when the caller
-        knows what decides them (a print page: :meth:`PrintRows.identity`)."""
+        knows what decides them (a print page: :meth:`PrintRows.identity`).
+
+        A file the last build did not write, and which does not exist, is created in
+        place (``O_EXCL``); any other is replaced atomically (a temporary file, then
+        ``replace_derived``), so a page a reader may be viewing is never seen half-written.
+        A new file left half-written by a crash is not in the manifest, so the next
+        build replaces it.
+        """
         self._claim(rel, key, "")
-        out_digest, written = self.store(rel, data, identity)
-        self.record(rel, key, out_digest, written, claimed=True)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        out_digest = identity or digest(raw)
+        path = self._prefix + rel
+        old = self._old_entry(rel)
+        if old is not None and old[1] == out_digest and os.path.isfile(path):
+            self.record(rel, key, out_digest, False)
+            return
+        self._make_parent(rel, path)
+        self._note(rel)
+        if old is None:
+            try:
+                fd = os.open(path, _CREATE_NEW, 0o666)
+            except FileExistsError:
+                pass
+            else:
+                _write_all(fd, raw)
+                self.record(rel, key, out_digest, True)
+                return
+        tmp = f"{os.path.dirname(path)}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
+        _write_all(os.open(tmp, _CREATE, 0o666), raw)
+        textfile.replace_derived(tmp, path)
+        self.record(rel, key, out_digest, True)
 
     def splice(self, rel: str, pieces: Sequence[bytes | tuple[int, int]], key: str,
                identity: str) -> None:
@@ -331,7 +349,7 @@ class SiteWriter:
         path = self._prefix + rel
         old = self._old_entry(rel)
         if old is not None and old[1] == identity and os.path.isfile(path):
-            self.record(rel, key, identity, False, claimed=True)
+            self.record(rel, key, identity, False)
             return
         self._note(rel)
         tmp = f"{os.path.dirname(path)}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
@@ -349,7 +367,7 @@ class SiteWriter:
         finally:
             os.close(src)
         textfile.replace_derived(tmp, path)
-        self.record(rel, key, identity, True, claimed=True)
+        self.record(rel, key, identity, True)
 
     def copy(self, rel: str, source: Path, key: str) -> None:
         """Put the file ``source`` (a build output) at ``root/rel``: a hard link to it
@@ -371,7 +389,7 @@ class SiteWriter:
         except OSError:  # another file system, or no hard links: copy it
             shutil.copyfile(source, tmp)
         textfile.replace_derived(tmp, path)
-        self.record(rel, key, "copy:" + key, True, claimed=True)
+        self.record(rel, key, "copy:" + key, True)
 
     def _make_parent(self, rel: str, path: str) -> None:
         parent = os.path.dirname(path)
@@ -385,45 +403,9 @@ class SiteWriter:
                                 hint="remove that symbolic link from the site folder")
             self._made_dirs.add(parent)
 
-    def store(self, rel: str, data: str | bytes, identity: str = "") -> tuple[str, bool]:
-        """Write the file without claiming it (:meth:`write` claims it with
-        :meth:`record`). Returns its digest and whether it was written.
-
-        A file the last build did not write, and which does not exist, is created in
-        place (``O_EXCL``); any other is replaced atomically (a temporary file, then
-        ``replace_derived``), so a page a reader may be viewing is never seen half-written.
-        A new file left half-written by a crash is not in the manifest, so the next
-        build replaces it.
-        """
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        out_digest = identity or digest(raw)
-        path = self._prefix + rel
-        old = self._old_entry(rel)
-        if old is not None and old[1] == out_digest and os.path.isfile(path):
-            return out_digest, False
-        self._make_parent(rel, path)
-        parent = os.path.dirname(path)
-        self._note(rel)
-        if old is None:
-            try:
-                fd = os.open(path, _CREATE_NEW, 0o666)
-            except FileExistsError:
-                pass
-            else:
-                _write_all(fd, raw)
-                return out_digest, True
-        tmp = f"{parent}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
-        _write_all(os.open(tmp, _CREATE, 0o666), raw)
-        textfile.replace_derived(tmp, path)
-        return out_digest, True
-
-    def record(self, rel: str, key: str, out_digest: str, written: bool, *,
-               claimed: bool = False) -> None:
-        """Account for a file stored by :meth:`store` (claiming its path)."""
-        if claimed:
-            self._claimed[rel] = (key, out_digest)
-        else:
-            self._claim(rel, key, out_digest)
+    def record(self, rel: str, key: str, out_digest: str, written: bool) -> None:
+        """Note what this build wrote (``written``) or found as it was at a path it claimed."""
+        self._claimed[rel] = (key, out_digest)
         if written:
             self.stats.written.append(rel)
         else:
@@ -487,7 +469,9 @@ class SiteWriter:
         (self.root / LEGACY_MANIFEST).unlink(missing_ok=True)
         with contextlib.suppress(IsADirectoryError):
             (self.root.parent / OLD_MANIFEST).unlink(missing_ok=True)
-        self._close_journal()
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
         if self.journal is not None:  # the manifest vouches for every page again
             self.journal.unlink(missing_ok=True)
         return self.stats
