@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,10 +63,7 @@ class ChangeReport:
     changes: list[Change] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for change in self.changes:
-            out[change.kind] = out.get(change.kind, 0) + 1
-        return dict(sorted(out.items()))
+        return dict(sorted(Counter(change.kind for change in self.changes).items()))
 
     def as_dict(self) -> dict[str, Any]:
         return {"old": self.old, "new": self.new, "counts": self.counts(),

@@ -3,19 +3,18 @@
 
 A :class:`ConceptEditor` loads one ``terms/<id>.toml`` as a tomlkit document; its methods
 set a term's review fields, replace a term's text, or append a new term table; ``save``
-writes the file atomically (``textfile.atomic_write_text``). Every text written is
+writes the file atomically (:func:`glossary.output.write_text`). Every text written is
 normalized with :func:`glossary.khmer.normalize` first. Nothing here decides *whether*
 a change is allowed: that is :mod:`glossary.review`'s job.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer, source, textfile
+from glossary import khmer, output, source
 from glossary.errors import ReviewError, SourceError
 from glossary.model import ReviewEvent
 
@@ -149,9 +148,7 @@ class ConceptEditor:
         text = self.text()
         if text == self.original:
             return False
-        mode = self.path.stat().st_mode & 0o777
-        textfile.atomic_write_text(self.path, text)
-        os.chmod(self.path, mode)  # atomic_write_text's temporary file is private (0600)
+        output.write_text(self.path, text)  # the file keeps its permissions
         self.original = text
         return True
 
