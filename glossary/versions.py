@@ -301,17 +301,17 @@ class Baseline:
     release: Release | None = None
 
 
-def last_release(root: Path, pattern: str = RELEASE_TAGS) -> Baseline:
-    """The newest tag matching ``pattern`` reachable from HEAD in the repository holding
-    ``root``. One ``git for-each-ref`` (a second git process only when it fails); never
-    raises, never touches the network."""
+def last_release(root: Path) -> Baseline:
+    """The newest release tag (:data:`RELEASE_TAGS`) reachable from HEAD in the
+    repository holding ``root``. One ``git for-each-ref`` (a second git process only
+    when it fails); never raises, never touches the network."""
     fmt = "%00".join(("%(refname:lstrip=2)", "%(objecttype)", "%(objectname)",
                       "%(*objecttype)", "%(*objectname)", "%(creatordate:short)"))
     try:
         # newest tag date first; on the same date the highest version
         out = _git(root, "for-each-ref", "--merged", "HEAD", "--sort=-v:refname",
                    "--sort=-creatordate", "--count=1", f"--format={fmt}",
-                   f"refs/tags/{pattern}", offline=True)
+                   f"refs/tags/{RELEASE_TAGS}", offline=True)
     except GitMissing:
         return Baseline("no-git")
     except GlossaryError:  # not a repository, or HEAD has no commit yet

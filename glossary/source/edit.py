@@ -81,14 +81,10 @@ class ConceptEditor:
             else:
                 table[name] = self._normalize(value)
 
-    def set_review(
-        self, lang: str, index: int, *, state: str, by: str | None = None,
-        on: date | None = None, note: str | None = None, origin: str | None = None,
-    ) -> None:
+    def set_review(self, lang: str, index: int, *, state: str, by: str, on: date,
+                   note: str | None) -> None:
         """Record a review decision on one term."""
         fields: dict[str, Any] = {"review": state}
-        if origin is not None:
-            fields["origin"] = origin
         if state == "approved":
             fields.update(approved_by=by, approved_on=on)
         if note is not None:
@@ -124,8 +120,7 @@ class ConceptEditor:
             section = tomlkit.table(is_super_table=True)
             self.doc.add(lang, section)
         if "terms" not in section:
-            terms = tomlkit.aot()
-            section.add("terms", terms)
+            section.add("terms", tomlkit.aot())
         terms = section["terms"]
         if len(terms) == 0 or not terms[-1].as_string().endswith("\n\n"):
             table.trivia.indent = "\n"
@@ -134,18 +129,11 @@ class ConceptEditor:
 
     # ------------------------------------------------------------------ saving
 
-    def text(self) -> str:
-        import tomlkit
-
-        return tomlkit.dumps(self.doc)
-
-    @property
-    def changed(self) -> bool:
-        return self.text() != self.original
-
     def save(self) -> bool:
         """Write the file atomically if it changed; return whether it did."""
-        text = self.text()
+        import tomlkit
+
+        text = tomlkit.dumps(self.doc)
         if text == self.original:
             return False
         output.write_text(self.path, text)  # the file keeps its permissions
