@@ -45,8 +45,7 @@ def compute(glossary: Glossary) -> Stats:
             stats.without_khmer.append(concept.id)
         if concept.en.definition is None:
             stats.without_definition.append(concept.id)
-        for ref in {(r.doc, r.section) for r in concept.sources}:
-            cited[ref] += 1
+        cited.update({(r.doc, r.section) for r in concept.sources})
     for doc in glossary.documents:
         for part in doc.sections:
             stats.coverage.append({

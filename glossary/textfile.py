@@ -1,5 +1,6 @@
 """Reading text files: UTF-8 (a leading BOM dropped) with the line and column of the
-first bad byte, so every reader reports a broken file the same way."""
+first bad byte, so every reader reports a broken file the same way; and reading and
+writing the build data under build/ (caches, state) that can be made again."""
 
 from __future__ import annotations
 
