@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from glossary.search import Found
 
 
-
 @dataclass
 class Terms:
     """A loaded glossary: ``glossary`` (the model), ``revision``, ``problems`` (what

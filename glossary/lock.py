@@ -51,7 +51,9 @@ def _holder(fd: int) -> str:
 
 
 @contextmanager
-def terms_lock(terms_dir: Path, purpose: str = "writing terms/") -> Iterator[Path]:
+def terms_lock(terms_dir: Path, purpose: str) -> Iterator[Path]:
+    """Hold ``terms/`` alone while writing it (see the module docstring); ``purpose``
+    names the command to another writer that finds it locked."""
     path = terms_dir / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)

@@ -49,6 +49,7 @@ class Span:
 #: A chunk of an output: bytes made by this run, or a span of the pack.
 Piece = bytes | memoryview | Span
 
+
 @dataclass(frozen=True)
 class Index:
     """A slot's index: which pieces of which pack, in the last run's order."""

@@ -65,9 +65,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import outputs_state, piece_pack, textfile
+from glossary import piece_pack, textfile
 from glossary.formats import pieces as pieces_mod
 from glossary.model import Concept
+from glossary.outputs_state import code_digest  # the package's code, digested once
 from glossary.piece_pack import (
     INDEX_MAGIC,
     INDEX_NAME,
@@ -85,9 +86,6 @@ STORE_FORMAT = 3  # 3: a separator is kept in front of each piece
 DIR_NAME = "pieces"
 #: A pack is rewritten when it holds more than twice the bytes its index uses, plus this.
 _SLACK = 1 << 20
-
-
-code_digest = outputs_state.code_digest  # the package's code, digested once per process
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glossary import formats, khmer, loader, source, store, textfile, validate
+from glossary import formats, khmer, loader, source, store, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries, terms_lock, terms_read_lock
 from glossary.model import Glossary
-from glossary.output import cannot_write, from_os_error
+from glossary.output import cannot_write, from_os_error, write_text
 from glossary.outputs_state import OutputState, input_key
 from glossary.problems import Problem
 from glossary.search import Found, Index, find, index_items
@@ -171,24 +171,19 @@ def build(
 def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetResult:
     """Write one target, unless it is up to date: same input key, files untouched."""
     cpu, wall = time.process_time(), time.perf_counter()
-    result = _build_target_untimed(name, ctx, state)
-    return dataclasses.replace(result, cpu=time.process_time() - cpu,
-                               wall=time.perf_counter() - wall)
-
-
-def _build_target_untimed(name: str, ctx: RenderContext, state: OutputState) -> TargetResult:
     key = input_key(name, ctx.revision, str(ctx.settings.fold_coeng_da))
-    if name not in SELF_INCREMENTAL:
-        current = state.up_to_date(name, key)
-        if current is not None:
-            return TargetResult(name, tuple(current), "unchanged")
-    untouched = state.untouched(name) is not None
-    state.forget(name)  # until it is written whole
-    rendered = _render(name, dataclasses.replace(ctx, untouched=untouched))
-    paths, status = rendered if isinstance(rendered, tuple) else (rendered, "written")
-    if name not in SELF_INCREMENTAL:
-        state.record(name, key, paths)
-    return TargetResult(name, tuple(paths), status)
+    current = None if name in SELF_INCREMENTAL else state.up_to_date(name, key)
+    if current is not None:
+        paths, status = current, "unchanged"
+    else:
+        untouched = state.untouched(name) is not None
+        state.forget(name)  # until it is written whole
+        rendered = _render(name, dataclasses.replace(ctx, untouched=untouched))
+        paths, status = rendered if isinstance(rendered, tuple) else (rendered, "written")
+        if name not in SELF_INCREMENTAL:
+            state.record(name, key, paths)
+    return TargetResult(name, tuple(paths), status, time.process_time() - cpu,
+                        time.perf_counter() - wall)
 
 
 def search(
@@ -239,5 +234,5 @@ def new_concept(
         if path.exists() or path.is_symlink():
             raise ConfigError(f"concept {concept_id!r} already exists", path=path,
                               hint="edit that file, or choose another id")
-        textfile.atomic_write_text(path, text)
+        write_text(path, text)
     return path

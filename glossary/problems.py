@@ -37,11 +37,15 @@ class Problem:
     line: int | None = None
     column: int | None = None
 
-    def format(self, root: Path | None = None) -> str:
-        path = self.path
+    def shown_path(self, root: Path | None) -> Path:
+        """The file, relative to ``root`` when it is inside it."""
         if root is not None:
             with contextlib.suppress(ValueError):
-                path = path.relative_to(root)
+                return self.path.relative_to(root)
+        return self.path
+
+    def format(self, root: Path | None = None) -> str:
+        path = self.shown_path(root)
         loc = f"{path}:{self.line}" if self.line is not None else f"{path}"
         where = format_keypath(self.keypath)
         text = f"{loc}: {self.code}: "
@@ -51,12 +55,8 @@ class Problem:
         return text
 
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
-        path = self.path
-        if root is not None:
-            with contextlib.suppress(ValueError):
-                path = path.relative_to(root)
         return {
-            "path": str(path),
+            "path": str(self.shown_path(root)),
             "line": self.line,
             "column": self.column,
             "code": self.code,

@@ -129,15 +129,9 @@ def index_items(glossary: Glossary,
     for concept in glossary.concepts:
         if concept.status is ConceptStatus.RETIRED:
             continue
-        terms: list[Term] = []
-        heads: dict[str, Any] = {}
-        for lang in ("en", "km"):
-            section = concept.lang(lang)
-            preferred = section.preferred
-            heads[lang] = preferred
-            for term in section.terms:
-                terms.append(Term(lang, term.text, match_key(term.text), term is preferred))
-        en, km = heads["en"], heads["km"]
+        en, km = concept.en.preferred, concept.km.preferred
+        terms = [Term(lang, term.text, match_key(term.text), term is head)
+                 for lang, head in (("en", en), ("km", km)) for term in concept.lang(lang).terms]
         rows.append(("concept", concept.id, f"concepts/{concept.id}.html",
                      en.text if en else "", km.text if km else "",
                      en.review.state.value if en else "", km.review.state.value if km else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,15 +20,7 @@ class Stats:
     coverage: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "concepts": self.concepts,
-            "retired": self.retired,
-            "terms": self.terms,
-            "definitions": self.definitions,
-            "without_khmer": self.without_khmer,
-            "without_definition": self.without_definition,
-            "coverage": self.coverage,
-        }
+        return dataclasses.asdict(self)
 
 
 def compute(glossary: Glossary) -> Stats:
@@ -52,8 +45,7 @@ def compute(glossary: Glossary) -> Stats:
             stats.without_khmer.append(concept.id)
         if concept.en.definition is None:
             stats.without_definition.append(concept.id)
-        for ref in {(r.doc, r.section) for r in concept.sources}:
-            cited[ref] += 1
+        cited.update({(r.doc, r.section) for r in concept.sources})
     for doc in glossary.documents:
         for part in doc.sections:
             stats.coverage.append({

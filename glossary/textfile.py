@@ -1,5 +1,6 @@
 """Reading text files: UTF-8 (a leading BOM dropped) with the line and column of the
-first bad byte, so every reader reports a broken file the same way."""
+first bad byte, so every reader reports a broken file the same way; and reading and
+writing the build data under build/ (caches, state) that can be made again."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from typing import BinaryIO
 
 from glossary import output
 from glossary.errors import GlossaryError
-from glossary.output import new_file_mode, replace_derived
+from glossary.output import replace_derived
 
-__all__ = ["BOM", "atomic_write_bytes", "atomic_write_text", "atomic_writer", "byte_position",
-           "decode", "new_file_mode", "replace_derived", "write_build_data"]
+__all__ = ["BOM", "atomic_write_bytes", "atomic_writer", "byte_position", "decode",
+           "replace_derived", "write_build_data"]
 
 BOM = b"\xef\xbb\xbf"
 
@@ -45,23 +46,11 @@ def decode(
         ) from None
 
 
-def atomic_writer(path: Path, *, durable: bool = True
-                  ) -> contextlib.AbstractContextManager[BinaryIO]:
-    """A binary handle that writes ``path`` by the one output rule of
-    :mod:`glossary.output`: a regular file (or a link's target) is replaced atomically,
-    a device or FIFO written through, a directory refused; OSError → OutputError.
-    ``durable``: flushed to disk before the rename (False: a build output)."""
-    return output.writer(path, durable=durable)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` (see :func:`atomic_writer`)."""
-    output.write_bytes(path, data)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path``; the file keeps its permissions."""
-    output.write_text(path, text)
+# Old names of :mod:`glossary.output`'s writers, still imported from here by
+# locale_catalogs and exporting (atomic_writer, atomic_write_bytes) and by the site
+# (replace_derived); new code imports them from glossary.output.
+atomic_writer = output.writer
+atomic_write_bytes = output.write_bytes
 
 
 def read_build_file(path: Path) -> bytes:

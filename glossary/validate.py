@@ -1,7 +1,8 @@
 """Checks over a loaded glossary. Each check is a small function yielding Problems.
 
-``validate()`` runs them all and returns every problem, sorted by file and line, so a
-user sees the whole list at once rather than one error per run.
+:func:`file_problems` runs those of one file, :func:`cross_file_problems` those that
+span files; the loader reports them all at once, sorted by file and line
+(:func:`sort_problems`), rather than one error per run.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from glossary.model import (
     origin_is_valid,
 )
 from glossary.problems import KeyPath, Level, Problem
-from glossary.source import LoadedFile, LoadResult
+from glossary.source import LoadedFile
 from glossary.source.lines import resolve_lines
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -342,15 +343,6 @@ def check_same_preferred(files: list[LoadedFile]) -> Iterator[Problem]:
                 yield _p(loaded, "homonym", ("en", "terms", 0, "text"),
                          f"English preferred term {text!r} is also used by {shown}",
                          "add a note that tells the concepts apart")
-
-
-def validate(result: LoadResult) -> list[Problem]:
-    """Every problem in the loaded glossary, lines resolved, in file/line order."""
-    problems = list(result.registry_problems)
-    for loaded in result.files:
-        problems.extend(file_problems(loaded, result.glossary))
-    problems.extend(cross_file_problems(result.files, result.glossary))
-    return sort_problems(problems)
 
 
 def file_problems(loaded: LoadedFile, glossary: Glossary) -> list[Problem]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,10 +63,7 @@ class ChangeReport:
     changes: list[Change] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for change in self.changes:
-            out[change.kind] = out.get(change.kind, 0) + 1
-        return dict(sorted(out.items()))
+        return dict(sorted(Counter(change.kind for change in self.changes).items()))
 
     def as_dict(self) -> dict[str, Any]:
         return {"old": self.old, "new": self.new, "counts": self.counts(),
@@ -303,17 +301,17 @@ class Baseline:
     release: Release | None = None
 
 
-def last_release(root: Path, pattern: str = RELEASE_TAGS) -> Baseline:
-    """The newest tag matching ``pattern`` reachable from HEAD in the repository holding
-    ``root``. One ``git for-each-ref`` (a second git process only when it fails); never
-    raises, never touches the network."""
+def last_release(root: Path) -> Baseline:
+    """The newest release tag (:data:`RELEASE_TAGS`) reachable from HEAD in the
+    repository holding ``root``. One ``git for-each-ref`` (a second git process only
+    when it fails); never raises, never touches the network."""
     fmt = "%00".join(("%(refname:lstrip=2)", "%(objecttype)", "%(objectname)",
                       "%(*objecttype)", "%(*objectname)", "%(creatordate:short)"))
     try:
         # newest tag date first; on the same date the highest version
         out = _git(root, "for-each-ref", "--merged", "HEAD", "--sort=-v:refname",
                    "--sort=-creatordate", "--count=1", f"--format={fmt}",
-                   f"refs/tags/{pattern}", offline=True)
+                   f"refs/tags/{RELEASE_TAGS}", offline=True)
     except GitMissing:
         return Baseline("no-git")
     except GlossaryError:  # not a repository, or HEAD has no commit yet

@@ -133,9 +133,10 @@ def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> 
       $ glossary review sheet -o review.xlsx --domain governance
       wrote review.xlsx: 42 term(s) to review
     """
-    from glossary import loader, textfile
+    from glossary import loader
     from glossary import review as review_mod
     from glossary.formats import review_sheet as sheet_format
+    from glossary.output import writer
 
     with user_errors():
         settings = obj.settings()
@@ -146,7 +147,7 @@ def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> 
             raise ConfigError(f"unknown domain {domain!r}", hint="use an id from "
                               "terms/_domains.toml: " + ", ".join(d.id for d in glossary.domains))
         rows = review_mod.sheet_rows(glossary, domain=domain, state=state)
-        with textfile.atomic_writer(output) as handle:
+        with writer(output) as handle:
             sheet_format.write(rows, handle)
     echo(f"wrote {output}: {len(rows)} term(s) to review")
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from glossary.errors import FormatError
 from glossary.khmer import has_khmer
 from glossary.model import AdminStatus, Concept, ReviewState
+from glossary.output import write_text
 from glossary.qa.readers import Document
 from glossary.qa.reference import Reference
-from glossary.textfile import atomic_write_text
 
 __all__ = ["EXTRACT_SUFFIXES", "Usage", "collect_usage", "render_csv", "render_po",
            "write_extract"]
@@ -191,8 +191,8 @@ def write_extract(ref: Reference, docs: Iterable[tuple[Document, str]], output: 
                           hint="name the output OUT.po or OUT.csv")
     usage = collect_usage(ref, docs)
     if suffix == ".csv":
-        atomic_write_text(output, "\ufeff" + render_csv(ref, usage))
+        write_text(output, "\ufeff" + render_csv(ref, usage))
     else:
-        atomic_write_text(output, render_po(ref, usage))
+        write_text(output, render_po(ref, usage))
     return len(usage)
 

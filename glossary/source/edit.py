@@ -3,19 +3,18 @@
 
 A :class:`ConceptEditor` loads one ``terms/<id>.toml`` as a tomlkit document; its methods
 set a term's review fields, replace a term's text, or append a new term table; ``save``
-writes the file atomically (``textfile.atomic_write_text``). Every text written is
+writes the file atomically (:func:`glossary.output.write_text`). Every text written is
 normalized with :func:`glossary.khmer.normalize` first. Nothing here decides *whether*
 a change is allowed: that is :mod:`glossary.review`'s job.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer, source, textfile
+from glossary import khmer, output, source
 from glossary.errors import ReviewError, SourceError
 from glossary.model import ReviewEvent
 
@@ -82,14 +81,10 @@ class ConceptEditor:
             else:
                 table[name] = self._normalize(value)
 
-    def set_review(
-        self, lang: str, index: int, *, state: str, by: str | None = None,
-        on: date | None = None, note: str | None = None, origin: str | None = None,
-    ) -> None:
+    def set_review(self, lang: str, index: int, *, state: str, by: str, on: date,
+                   note: str | None) -> None:
         """Record a review decision on one term."""
         fields: dict[str, Any] = {"review": state}
-        if origin is not None:
-            fields["origin"] = origin
         if state == "approved":
             fields.update(approved_by=by, approved_on=on)
         if note is not None:
@@ -125,8 +120,7 @@ class ConceptEditor:
             section = tomlkit.table(is_super_table=True)
             self.doc.add(lang, section)
         if "terms" not in section:
-            terms = tomlkit.aot()
-            section.add("terms", terms)
+            section.add("terms", tomlkit.aot())
         terms = section["terms"]
         if len(terms) == 0 or not terms[-1].as_string().endswith("\n\n"):
             table.trivia.indent = "\n"
@@ -135,23 +129,14 @@ class ConceptEditor:
 
     # ------------------------------------------------------------------ saving
 
-    def text(self) -> str:
-        import tomlkit
-
-        return tomlkit.dumps(self.doc)
-
-    @property
-    def changed(self) -> bool:
-        return self.text() != self.original
-
     def save(self) -> bool:
         """Write the file atomically if it changed; return whether it did."""
-        text = self.text()
+        import tomlkit
+
+        text = tomlkit.dumps(self.doc)
         if text == self.original:
             return False
-        mode = self.path.stat().st_mode & 0o777
-        textfile.atomic_write_text(self.path, text)
-        os.chmod(self.path, mode)  # atomic_write_text's temporary file is private (0600)
+        output.write_text(self.path, text)  # the file keeps its permissions
         self.original = text
         return True
 

@@ -28,7 +28,7 @@ from glossary.model import (
     SourceRef,
     Term,
 )
-from glossary.textfile import atomic_write_text
+from glossary.output import write_text
 
 
 def _ref(ref: SourceRef, inline: bool = False) -> Any:
@@ -195,7 +195,7 @@ def create_concept_file(terms_dir: Path, concept: Concept) -> Path:
     path = terms_dir / f"{concept.id}.toml"
     if path.exists():
         raise FileExistsError(path)
-    atomic_write_text(path, render_concept(concept))
+    write_text(path, render_concept(concept))
     return path
 
 
@@ -254,7 +254,7 @@ def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = Tru
                 text = candidate
         except Exception:  # any surprise: the canonical rewrite below is always right
             text = canonical
-    atomic_write_text(path, text)
+    write_text(path, text)
     return path
 
 
@@ -278,22 +278,17 @@ def render_new_concept(
         for doc_id, section in refs:
             sources.append(tomlkit.table().add("doc", doc_id).add("section", section))
         doc.add("sources", sources)
-    en_table = tomlkit.table(is_super_table=True)
-    if definition:
-        en_table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
+    for code, text in (("en", en), ("km", km)):
+        if not text:
+            continue
+        table = tomlkit.table(is_super_table=True)
+        if code == "en" and definition:
+            table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
+                      .add("review", "proposed").add("origin", "human"))
+        terms = tomlkit.aot()
+        terms.append(tomlkit.table().add("text", khmer.clean_term(text))
+                     .add("admin_status", "preferred").add("type", "fullForm")
                      .add("review", "proposed").add("origin", "human"))
-    terms = tomlkit.aot()
-    terms.append(tomlkit.table().add("text", khmer.clean_term(en))
-                 .add("admin_status", "preferred").add("type", "fullForm")
-                 .add("review", "proposed").add("origin", "human"))
-    en_table.add("terms", terms)
-    doc.add("en", en_table)
-    if km:
-        km_table = tomlkit.table(is_super_table=True)
-        km_terms = tomlkit.aot()
-        km_terms.append(tomlkit.table().add("text", khmer.clean_term(km))
-                        .add("admin_status", "preferred").add("type", "fullForm")
-                        .add("review", "proposed").add("origin", "human"))
-        km_table.add("terms", km_terms)
-        doc.add("km", km_table)
+        table.add("terms", terms)
+        doc.add(code, table)
     return tomlkit.dumps(doc)

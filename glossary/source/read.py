@@ -1,12 +1,12 @@
 """Read ``terms/`` into a :class:`~glossary.model.Glossary`.
 
 The TOML layout of the source files (see the README, "The terms/ format") is known
-here and in its siblings: ``source_reader`` (typed, checked access to the parsed
-TOML), ``source_lines`` (which line a key is on), ``source_edit``
-(edits that keep a file's comments and layout) and ``source_new`` (new files); those
-write with ``tomlkit``. Reading uses ``tomli`` (the parser the standard library vendors
-as ``tomllib``, in its compiled build: three times faster; ``tomllib`` is the fallback).
-Khmer text is normalized here, once, on the way in.
+here and in its siblings: ``values`` (typed, checked access to the parsed TOML),
+``lines`` (which line a key is on), ``edit`` (edits that keep a file's comments and
+layout) and ``new`` (new files); those two write with ``tomlkit``. Reading uses
+``tomli`` (the parser the standard library vendors as ``tomllib``, in its compiled
+build: three times faster; ``tomllib`` is the fallback). Khmer text is normalized
+here, once, on the way in.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def read_text(path: Path) -> str:
 
 def _layout_problems(path: Path, data: bytes) -> list[Problem]:
     problems = []
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(textfile.BOM):
         problems.append(Problem(
             "bom", Level.ERROR, path, "file starts with a byte order mark (U+FEFF)",
             "save it as UTF-8 without BOM", (), 1,

@@ -28,7 +28,6 @@ class TextField:
     dnt: bool = False
 
 
-
 class Reader:
     """Typed access to parsed TOML that records problems instead of raising."""
 
@@ -178,6 +177,8 @@ _TYPE_HINTS = {
     "must be true or false": "write true or false without quotes",
     "must be a table": "see the README, 'The terms/ format'",
 }
+
+
 def format_key(keypath: KeyPath, key: str) -> str:
     parts = [p for p in keypath if isinstance(p, str)]
     return ".".join([*parts, key])

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glossary import khmer, textfile
+from glossary import khmer, output
 from glossary.model import Concept, Document, Domain, Glossary
 
 if TYPE_CHECKING:
@@ -234,8 +234,8 @@ def write_database(glossary: Glossary, path: Path, *, revision: str | None = Non
     tmp = temporary_path(path)
     try:
         count = _write_whole(glossary, tmp, revision, digests or {}, build_key)
-        os.chmod(tmp, textfile.new_file_mode(path))
-        textfile.replace_derived(tmp, path)
+        os.chmod(tmp, output.new_file_mode(path))
+        output.replace_derived(tmp, path)
         return count
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -49,10 +49,9 @@ def _check_file(path: Path) -> None:
     for problem in loaded.problems:
         assert problem.path == path
         assert problem.code and problem.message
-    result = source.LoadResult(
-        glossary=Glossary(concepts=(loaded.concept,) if loaded.concept else ()),
-        files=[loaded], problems=list(loaded.problems))
-    for problem in validate.validate(result):
+    glossary = Glossary(concepts=(loaded.concept,) if loaded.concept else ())
+    for problem in [*validate.file_problems(loaded, glossary),
+                    *validate.cross_file_problems([loaded], glossary)]:
         assert problem.line is not None and problem.line >= 1, problem
 
 
