@@ -14,11 +14,12 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import formats, piece_store, selection, textfile, unsafe
+from glossary import formats, piece_store, selection, unsafe
 from glossary.errors import FormatError
 from glossary.formats.options import WriteOptions
 from glossary.kept_blocks import KeptBlocks
 from glossary.model import Glossary
+from glossary.output import writer
 
 XML_FORMATS = ("tbx", "xlsx")
 #: The formats whose whole file is their pieces (head, pieces, tail), written through the
@@ -122,7 +123,7 @@ def write_file(name: str, glossary: Glossary, path: Path,
     (an interrupted export leaves the previous file whole), a symbolic link's target,
     a device or FIFO written through, a directory refused. ``durable``: flushed to disk
     first (False: a build output, see :func:`glossary.output.writer`)."""
-    with textfile.atomic_writer(path, durable=durable) as handle:
+    with writer(path, durable=durable) as handle:
         write(name, glossary, handle, options, known, record)
     return path
 
@@ -196,7 +197,7 @@ def replay(settings: Any, name: str, output: Path | IO[bytes], options: WriteOpt
         except (ValueError, TypeError):
             return None
         if isinstance(output, Path):
-            with textfile.atomic_writer(output) as handle:
+            with writer(output) as handle:
                 found.write(handle)
         else:
             found.write(output)

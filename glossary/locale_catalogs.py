@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from glossary import pairs, piece_store, selection, textfile
+from glossary import pairs, piece_store, selection
 from glossary.config import Settings
 from glossary.formats import mo, po
 from glossary.formats.gettext_header import LANGUAGE, Header, make_header, project_header
 from glossary.imports import clean
 from glossary.model import ConceptStatus, Glossary, ReviewState
+from glossary.output import write_bytes, writer
 
 POT_NAME = "glossary.pot"
 PO_NAME = "glossary.po"
@@ -68,7 +69,7 @@ def catalog_file(path: Path, glossary: Glossary, header: Header, *, durable: boo
                  **how: Any) -> Path:
     """:func:`write_catalog` into ``path``, atomically (stored pieces are copied into
     the file, not read); ``durable``: see :func:`glossary.output.writer`."""
-    with textfile.atomic_writer(path, durable=durable) as handle:
+    with writer(path, durable=durable) as handle:
         write_catalog(handle, glossary, header, **how)
     return path
 
@@ -125,7 +126,7 @@ def _write_catalogs(settings: Settings, out_dir: Path | None, pot_data: bytes,
         (settings.build_dir / POT_NAME, pot_data),
         (settings.build_dir / LANGUAGE / PO_NAME, po_data),
     ):
-        textfile.atomic_write_bytes(path, data)
+        write_bytes(path, data)
         paths.append(path)
     return paths
 
@@ -217,7 +218,7 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
     header = make_header(glossary, revision, today=True)
     target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
-    textfile.atomic_write_bytes(target, mo.write_catalog(messages, header.mo_text()))
+    write_bytes(target, mo.write_catalog(messages, header.mo_text()))
     return Exported([target], len(messages), 0, 0, ambiguous)
 
 

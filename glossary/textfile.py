@@ -12,12 +12,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from glossary import output
 from glossary.errors import GlossaryError
 from glossary.output import replace_derived
-
-__all__ = ["BOM", "atomic_write_bytes", "atomic_writer", "byte_position", "decode",
-           "replace_derived", "write_build_data"]
 
 BOM = b"\xef\xbb\xbf"
 
@@ -44,13 +40,6 @@ def decode(
             f"(byte 0x{data[exc.start]:02x})",
             path=path, line=line, column=column, hint=hint,
         ) from None
-
-
-# Old names of :mod:`glossary.output`'s writers, still imported from here by
-# locale_catalogs and exporting (atomic_writer, atomic_write_bytes) and by the site
-# (replace_derived); new code imports them from glossary.output.
-atomic_writer = output.writer
-atomic_write_bytes = output.write_bytes
 
 
 def read_build_file(path: Path) -> bytes:

@@ -30,7 +30,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
-from glossary import textfile
+from glossary import output, textfile
 from glossary.outputs_state import code_digest
 
 DIRECTORY = "site-templates"
@@ -82,7 +82,7 @@ class TemplateCache(jinja2.BytecodeCache):
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(FORMAT + self.salt + _blake(body) + body)
-            textfile.replace_derived(tmp, path)
+            output.replace_derived(tmp, path)
         except OSError:  # losing it only costs compiling the template again
             with contextlib.suppress(OSError):
                 tmp.unlink()

@@ -3,7 +3,7 @@
 It refuses to write one path twice in a build (two pages mapped to the same URL is a
 bug that would otherwise silently lose a page), replaces each existing file atomically
 (a temporary file in the same folder put in its place by
-:func:`glossary.textfile.replace_derived`; a new one is created in place), skips
+:func:`glossary.output.replace_derived`; a new one is created in place), skips
 writes whose bytes are unchanged, and keeps a manifest (``build/.site-manifest``,
 beside the site, never published inside it: :mod:`glossary.site.manifest`) of what it
 wrote so that the next build can
@@ -38,7 +38,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary import textfile
+from glossary import output, textfile
 from glossary.errors import GlossaryError
 from glossary.site import manifest
 from glossary.site.manifest import digest
@@ -331,7 +331,7 @@ class SiteWriter:
                 return
         tmp = f"{os.path.dirname(path)}{os.sep}.{os.path.basename(path)}.{os.getpid()}.tmp"
         _write_all(os.open(tmp, _CREATE, 0o666), raw)
-        textfile.replace_derived(tmp, path)
+        output.replace_derived(tmp, path)
         self.record(rel, key, out_digest, True)
 
     def splice(self, rel: str, pieces: Sequence[bytes | tuple[int, int]], key: str,
@@ -366,7 +366,7 @@ class SiteWriter:
                 os.close(fd)
         finally:
             os.close(src)
-        textfile.replace_derived(tmp, path)
+        output.replace_derived(tmp, path)
         self.record(rel, key, identity, True)
 
     def copy(self, rel: str, source: Path, key: str) -> None:
@@ -388,7 +388,7 @@ class SiteWriter:
             os.link(source, tmp)
         except OSError:  # another file system, or no hard links: copy it
             shutil.copyfile(source, tmp)
-        textfile.replace_derived(tmp, path)
+        output.replace_derived(tmp, path)
         self.record(rel, key, "copy:" + key, True)
 
     def _make_parent(self, rel: str, path: str) -> None:
@@ -461,7 +461,7 @@ class SiteWriter:
         tmp = self.manifest.with_name(f"{MANIFEST}.tmp")
         tmp.write_bytes(raw)
         try:
-            textfile.replace_derived(tmp, self.manifest)
+            output.replace_derived(tmp, self.manifest)
         except IsADirectoryError:
             tmp.unlink(missing_ok=True)
             raise SiteError("the site's manifest cannot be saved: a folder is in its place",
