@@ -30,6 +30,7 @@ from glossary import limits
 from glossary.errors import FormatError
 from glossary.formats import po
 from glossary.qa import po_entries
+from glossary.qa.po_entries import PoUnit
 from glossary.textfile import BOM
 
 __all__ = ["Document", "PoUnit", "Segment", "read_document"]
@@ -65,22 +66,6 @@ class Segment:
         if before == 0:
             return self.line, self.column + offset
         return self.line + before, offset - self._newlines[before - 1]
-
-
-@dataclass(frozen=True, slots=True)
-class PoUnit:
-    """One translatable PO entry."""
-
-    line: int  # the line of its msgstr
-    msgctxt: str | None
-    msgid: str
-    msgid_plural: str | None
-    msgstrs: tuple[str, ...]
-    fuzzy: bool
-
-    @property
-    def english(self) -> tuple[str, ...]:
-        return (self.msgid,) if self.msgid_plural is None else (self.msgid, self.msgid_plural)
 
 
 @dataclass
@@ -197,8 +182,7 @@ def read_po(path: Path) -> Iterator[PoUnit]:
     limit, MO magic, charset) now, a malformed entry is refused when it is reached."""
     units = po_entries.read_units(path)
     first = next(units, None)  # opens and checks the file, reads up to the first entry
-    return (PoUnit(u.line, u.msgctxt, u.msgid, u.msgid_plural, u.msgstrs, u.fuzzy)
-            for u in itertools.chain([] if first is None else [first], units)
+    return (u for u in itertools.chain([] if first is None else [first], units)
             if not u.obsolete and u.msgid)
 
 
