@@ -107,11 +107,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
     """Numbered lines of the catalog, decoded in the charset its header names; line
     ends are ``\\n``, ``\\r\\n`` and ``\\r`` (numbered as the old whole-file reader did)."""
     limits.check_file(path, "po")
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 -- closed below, also on early exit
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    with handle:
+    with limits.open_input(path) as handle:
         head = handle.read(4096)
         po.refuse_mo(path, head)
         charset = po.charset_of(head)

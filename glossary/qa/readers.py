@@ -109,11 +109,7 @@ def _lines(path: Path) -> Iterator[str]:
     """The lines of a UTF-8 file without their ``\\n``, decoded one at a time; a leading
     BOM is dropped; at most the size limit of text input is read."""
     budget = limits.MAX_FILE["text"]
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 -- closed below, also on early exit
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    with handle:
+    with limits.open_input(path) as handle:
         for number, raw in enumerate(handle, 1):
             budget -= len(raw)
             if budget < 0:
