@@ -12,6 +12,7 @@ import os
 import stat
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 from glossary.errors import FormatError
 
@@ -71,6 +72,15 @@ def check_file(path: Path, fmt: str) -> int:
         raise FormatError(f"is {_size(info.st_size)}; the limit for {fmt.upper()} input is "
                           f"{_size(limit)}", path=path, hint=f"split the file ({_README})")
     return info.st_size
+
+
+def open_input(path: Path) -> BinaryIO:
+    """``path`` opened for reading (the caller closes it); FormatError, not OSError,
+    when it cannot be."""
+    try:
+        return open(path, "rb")  # noqa: SIM115 -- returned to the caller's with
+    except OSError as exc:
+        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
 def read_file(path: Path, fmt: str) -> bytes:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 LINE_BREAKERS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BREAKER = re.compile(f"[{LINE_BREAKERS}]")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NONCHARACTER = re.compile(
     "[\ufdd0-\ufdef"
     + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
@@ -45,7 +45,7 @@ def line_breaker(text: str) -> str | None:
 
 
 def not_xml(text: str) -> str | None:
-    match = _NOT_XML.search(text)
+    match = NOT_XML.search(text)
     return match.group() if match else None
 
 

@@ -45,12 +45,9 @@ class Change:
         where = f" {self.lang}" + (f"[{self.index}]" if self.index is not None else "") \
             if self.lang else ""
         text = f"{self.concept}{where}: {self.kind.replace('-', ' ')}"
-        if self.old is not None and self.new is not None:
-            text += f": {self.old!r} → {self.new!r}"
-        elif self.new is not None:
-            text += f": {self.new!r}"
-        elif self.old is not None:
-            text += f": {self.old!r}"
+        shown = [repr(value) for value in (self.old, self.new) if value is not None]
+        if shown:
+            text += ": " + " → ".join(shown)
         if self.detail:
             text += f" ({self.detail})"
         return text

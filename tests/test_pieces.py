@@ -33,7 +33,7 @@ from glossary.formats.pieces import write as write_pieces
 from glossary.model import Glossary, ReviewState
 from glossary.source.new import render_concept
 from tests.conftest import MINI
-from tests.gettext.po_helpers import po_texts, project_po_text
+from tests.gettext.po_helpers import json_text, po_texts, project_po_text
 
 #: (format, options) of every output made of pieces that ``glossary export`` writes.
 EXPORTS = [
@@ -145,12 +145,12 @@ def test_pieces_give_the_bytes_of_the_writers_before_them(settings: Settings,
     """The JSON encoder is the indented json.dumps, byte for byte; a catalog cut into
     pieces is the catalog of all entries at once."""
     glossary = loader.load_valid(settings).glossary
-    assert jsonfmt.dumps(glossary, "abc") == json.dumps(
+    assert json_text(glossary, "abc") == json.dumps(
         jsonfmt.glossary_dict(glossary, "abc"), ensure_ascii=False, indent=2) + "\n"
     empty = Glossary((), glossary.documents, glossary.domains)
-    assert jsonfmt.dumps(empty) == json.dumps(
+    assert json_text(empty) == json.dumps(
         jsonfmt.glossary_dict(empty), ensure_ascii=False, indent=2) + "\n"
-    assert json.loads(jsonfmt.dumps(empty))["concepts"] == []
+    assert json.loads(json_text(empty))["concepts"] == []
     header = po.make_header(glossary, "r1")
     from glossary import pairs
 

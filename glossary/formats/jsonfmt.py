@@ -1,10 +1,9 @@
 """The whole glossary as one JSON document (schema in docs/exchange.md, "glossary export
-json"): ``write`` (``dumps``) and its inverse ``loads``, which gives a Glossary back (used
+json"): ``write`` and its inverse ``loads``, which gives a Glossary back (used
 by ``glossary diff`` to compare two exports; JSON is not imported)."""
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -124,14 +123,6 @@ def glossary_dict(glossary: Glossary, revision: str | None = None) -> dict[str, 
     }
 
 
-def dumps(glossary: Glossary, revision: str | None = None) -> str:
-    """Serialize deterministically (sorted concepts, stable key order, final newline):
-    the same text as ``json.dumps(glossary_dict(…), ensure_ascii=False, indent=2)``."""
-    buffer = io.BytesIO()
-    write_pieces(JsonPieces(glossary, revision), glossary.concepts, buffer)
-    return buffer.getvalue().decode("utf-8")
-
-
 class JsonPieces:
     """The JSON document as :mod:`~glossary.formats.pieces`: the head (schema, revision,
     ``"concepts": [``), one concept object per piece, separated by commas, and the tail
@@ -166,7 +157,9 @@ def pieces(glossary: Glossary, options: WriteOptions | None = None) -> JsonPiece
 
 
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
-    """:func:`dumps` as UTF-8 to a binary stream, with ``options.revision``."""
+    """The document as UTF-8 to a binary stream, with ``options.revision``: deterministic
+    (concepts in order, stable key order, final newline), the same text as
+    ``json.dumps(glossary_dict(…), ensure_ascii=False, indent=2)``."""
     write_pieces(pieces(glossary, options), glossary.concepts, out)
 
 

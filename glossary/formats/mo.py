@@ -51,8 +51,7 @@ def write_catalog(messages: Iterable[tuple[str | None, str, str]], header: str) 
     table: dict[bytes, bytes] = {b"": header.encode("utf-8")}
     for context, msgid, msgstr in messages:
         if msgstr and msgid:
-            key_text = msgid if context is None else f"{context}\x04{msgid}"
-            table[key_text.encode("utf-8")] = msgstr.encode("utf-8")
+            table[key(context, msgid).encode("utf-8")] = msgstr.encode("utf-8")
     keys = sorted(table)
     values = [table[k] for k in keys]
     count = len(keys)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from glossary import limits
 from glossary.errors import FormatError
 from glossary.pairs import fingerprint
 
@@ -95,11 +96,7 @@ def read(path: Path) -> list[SheetRow]:
     """The rows of a review workbook that carry a decision or a comment."""
     from openpyxl import load_workbook
 
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    with handle:
+    with limits.open_input(path) as handle:
         try:
             book = load_workbook(handle, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on a bad file

@@ -60,6 +60,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -173,19 +174,17 @@ class _Index:
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
-        self._by_key: dict[str, list[tuple[str, int]]] | None = None
         self._pairs: dict[str, list[Pair]] = {}
 
-    @property
+    @cached_property
     def by_key(self) -> dict[str, list[tuple[str, int]]]:
         """Built on first use: only entries without a known concept id need it."""
-        if self._by_key is None:
-            self._by_key = defaultdict(list)
-            for concept in self.glossary.concepts:
-                for i, term in enumerate(concept.en.terms):
-                    if is_candidate(term):
-                        self._by_key[khmer.search_key(term.text)].append((concept.id, i))
-        return self._by_key
+        by_key: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for concept in self.glossary.concepts:
+            for i, term in enumerate(concept.en.terms):
+                if is_candidate(term):
+                    by_key[khmer.search_key(term.text)].append((concept.id, i))
+        return by_key
 
     def pairs(self, concept: Concept) -> list[Pair]:
         found = self._pairs.get(concept.id)

@@ -39,7 +39,7 @@ def check_document(ref: Reference, doc: Document, display: str,
                     for f in _check_po_unit(ref, unit, display, scope)]
     else:
         findings = [f for f in _check_segments(ref, doc.segments, display)
-                    if f.concept is None or scope.in_domain(f.concept)]
+                    if scope.in_domain(f.concept)]
     findings.sort(key=lambda f: (f.line, f.column or 0, f.rule, f.found))
     return findings
 
@@ -50,7 +50,7 @@ def check_document(ref: Reference, doc: Document, display: str,
 _KHMER_GAP = re.compile(r"(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])")
 
 
-def _scoped(ref: Reference, hits: list[EnHit], scope: Scope) -> list[EnHit]:
+def _scoped(hits: list[EnHit], scope: Scope) -> list[EnHit]:
     """The English hits that count in this entry (see :mod:`glossary.qa.scope`)."""
     # the context comes from every term the msgid uses; --domain only filters the report
     ai_context = scope.options.ai_context or any(
@@ -78,7 +78,7 @@ def _check_po_unit(ref: Reference, unit: PoUnit, display: str, scope: Scope
     en_hits: list[EnHit] = []
     for text in unit.english:
         en_hits.extend(ref.find_english(mask(text)))
-    en_hits = _scoped(ref, en_hits, scope)
+    en_hits = _scoped(en_hits, scope)
     mentioned = {c for hit in en_hits for c in hit.concepts}
     out: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()

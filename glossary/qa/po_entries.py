@@ -26,7 +26,7 @@ from glossary.errors import FormatError
 from glossary.formats import po
 from glossary.textfile import BOM
 
-__all__ = ["Unit", "read_units"]
+__all__ = ["PoUnit", "read_units"]
 
 _HINT = "check the quotes and keywords on that line; msgfmt -c tells more"
 _LIMITS = "see \"Limits\" in the README"
@@ -45,8 +45,8 @@ def unescape(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
-    """One entry as read (before QA skips the header and obsolete entries)."""
+class PoUnit:
+    """One entry as read (QA skips the header and obsolete entries)."""
 
     line: int  # the line of its first msgstr (of its msgid when it has none)
     msgctxt: str | None
@@ -54,7 +54,11 @@ class Unit:
     msgid_plural: str | None
     msgstrs: tuple[str, ...]
     fuzzy: bool
-    obsolete: bool
+    obsolete: bool = False
+
+    @property
+    def english(self) -> tuple[str, ...]:
+        return (self.msgid,) if self.msgid_plural is None else (self.msgid, self.msgid_plural)
 
 
 @dataclass
@@ -70,11 +74,11 @@ class _Entry:
     msgstr_line: int = 0
     msgid_line: int = 0
 
-    def unit(self) -> Unit:
+    def unit(self) -> PoUnit:
         plural = "".join(self.msgid_plural) if self.msgid_plural is not None else ""
         forms = (tuple("".join(self.plural[k]) for k in sorted(self.plural)) if plural
                  else ("".join(self.msgstr),))
-        return Unit(self.msgstr_line or self.msgid_line or self.start,
+        return PoUnit(self.msgstr_line or self.msgid_line or self.start,
                     None if self.msgctxt is None else "".join(self.msgctxt),
                     "".join(self.msgid), plural or None, forms, self.fuzzy, self.obsolete)
 
@@ -103,11 +107,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
     """Numbered lines of the catalog, decoded in the charset its header names; line
     ends are ``\\n``, ``\\r\\n`` and ``\\r`` (numbered as the old whole-file reader did)."""
     limits.check_file(path, "po")
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 -- closed below, also on early exit
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    with handle:
+    with limits.open_input(path) as handle:
         head = handle.read(4096)
         po.refuse_mo(path, head)
         charset = po.charset_of(head)
@@ -156,7 +156,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                               path=path, line=number, hint="save the file as UTF-8") from None
 
 
-def read_units(path: Path) -> Iterator[Unit]:
+def read_units(path: Path) -> Iterator[PoUnit]:
     """Every entry of the catalog (header and obsolete entries included), in order,
     each produced as soon as the next one starts."""
     state = "st"

@@ -30,6 +30,7 @@ from glossary import limits
 from glossary.errors import FormatError
 from glossary.formats import po
 from glossary.qa import po_entries
+from glossary.qa.po_entries import PoUnit
 from glossary.textfile import BOM
 
 __all__ = ["Document", "PoUnit", "Segment", "read_document"]
@@ -65,22 +66,6 @@ class Segment:
         if before == 0:
             return self.line, self.column + offset
         return self.line + before, offset - self._newlines[before - 1]
-
-
-@dataclass(frozen=True, slots=True)
-class PoUnit:
-    """One translatable PO entry."""
-
-    line: int  # the line of its msgstr
-    msgctxt: str | None
-    msgid: str
-    msgid_plural: str | None
-    msgstrs: tuple[str, ...]
-    fuzzy: bool
-
-    @property
-    def english(self) -> tuple[str, ...]:
-        return (self.msgid,) if self.msgid_plural is None else (self.msgid, self.msgid_plural)
 
 
 @dataclass
@@ -124,11 +109,7 @@ def _lines(path: Path) -> Iterator[str]:
     """The lines of a UTF-8 file without their ``\\n``, decoded one at a time; a leading
     BOM is dropped; at most the size limit of text input is read."""
     budget = limits.MAX_FILE["text"]
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 -- closed below, also on early exit
-    except OSError as exc:
-        raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    with handle:
+    with limits.open_input(path) as handle:
         for number, raw in enumerate(handle, 1):
             budget -= len(raw)
             if budget < 0:
@@ -197,8 +178,7 @@ def read_po(path: Path) -> Iterator[PoUnit]:
     limit, MO magic, charset) now, a malformed entry is refused when it is reached."""
     units = po_entries.read_units(path)
     first = next(units, None)  # opens and checks the file, reads up to the first entry
-    return (PoUnit(u.line, u.msgctxt, u.msgid, u.msgid_plural, u.msgstrs, u.fuzzy)
-            for u in itertools.chain([] if first is None else [first], units)
+    return (u for u in itertools.chain([] if first is None else [first], units)
             if not u.obsolete and u.msgid)
 
 

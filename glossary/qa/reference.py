@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from glossary.model import AdminStatus, Concept, ConceptStatus, Glossary, ReviewState, Term
 from glossary.qa.keys import (
@@ -37,14 +38,9 @@ from glossary.qa.keys import (
 )
 from glossary.qa.keys import keyed as make_keyed
 from glossary.qa.trie import Trie
+from glossary.selection import ACCEPTED
 
 __all__ = ["EnHit", "KmEntry", "KmHit", "Reference", "Role"]
-
-_ACCEPTED: dict[str, frozenset[ReviewState]] = {
-    "approved": frozenset({ReviewState.APPROVED}),
-    "proposed": frozenset({ReviewState.APPROVED, ReviewState.PROPOSED}),
-}
-
 
 class Role(StrEnum):
     GOOD = "good"
@@ -107,11 +103,11 @@ class Reference:
     """The glossary seen by QA at one review threshold, with its two matchers."""
 
     def __init__(self, glossary: Glossary, min_review: str = "approved") -> None:
-        if min_review not in _ACCEPTED:
-            raise ValueError(f"min_review must be one of {', '.join(_ACCEPTED)}")
+        if min_review not in ACCEPTED:
+            raise ValueError(f"min_review must be one of {', '.join(ACCEPTED)}")
         self.glossary = glossary
         self.min_review = min_review
-        self._accepted = _ACCEPTED[min_review]
+        self._accepted = ACCEPTED[min_review]
         self.concepts: dict[str, Concept] = {}
         self.good: dict[str, tuple[Term, ...]] = {}
         for concept in glossary.concepts:
@@ -122,50 +118,46 @@ class Reference:
             # preferred reference terms first, then admitted ones
             good.sort(key=lambda t: t.admin_status is not AdminStatus.PREFERRED)
             self.good[concept.id] = tuple(good)
-        # The two indexes are built on first use: a Khmer document without Latin
-        # words never needs the English one, an English text never the Khmer one.
-        self._km: tuple[Trie, list[tuple[KmEntry, ...]]] | None = None
-        self._en: _EnglishIndex | None = None
 
     # ------------------------------------------------------------------ building
+    # The two indexes are built on first use: a Khmer document without Latin
+    # words never needs the English one, an English text never the Khmer one.
 
+    @cached_property
     def _khmer_index(self) -> tuple[Trie, list[tuple[KmEntry, ...]]]:
-        if self._km is None:
-            trie = Trie()
-            entries: list[tuple[KmEntry, ...]] = []
-            ids: dict[str, int] = {}
-            terms = [(c.id, t) for c in self.concepts.values() for t in c.km.terms]
-            for (concept_id, term), key in zip(
-                    terms, search_keys([t.text for _, t in terms]), strict=True):
-                if not key:
-                    continue
-                entry = KmEntry(concept_id, term, _role(term, self._accepted))
-                kid = ids.get(key)
-                if kid is None:
-                    ids[key] = len(entries)
-                    trie.add(key, len(entries))
-                    entries.append((entry,))
-                else:
-                    entries[kid] = (*entries[kid], entry)
-            self._km = (trie, entries)
-        return self._km
+        trie = Trie()
+        entries: list[tuple[KmEntry, ...]] = []
+        ids: dict[str, int] = {}
+        terms = [(c.id, t) for c in self.concepts.values() for t in c.km.terms]
+        for (concept_id, term), key in zip(
+                terms, search_keys([t.text for _, t in terms]), strict=True):
+            if not key:
+                continue
+            entry = KmEntry(concept_id, term, _role(term, self._accepted))
+            kid = ids.get(key)
+            if kid is None:
+                ids[key] = len(entries)
+                trie.add(key, len(entries))
+                entries.append((entry,))
+            else:
+                entries[kid] = (*entries[kid], entry)
+        return trie, entries
 
+    @cached_property
     def _english_index(self) -> _EnglishIndex:
-        if self._en is None:
-            index = _EnglishIndex()
-            for concept in self.concepts.values():
-                for term in concept.en.terms:
-                    if term.review.state is not ReviewState.REJECTED:
-                        index.add(concept.id, term)
-            self._en = index
-        return self._en
+        index = _EnglishIndex()
+        for concept in self.concepts.values():
+            for term in concept.en.terms:
+                if term.review.state is not ReviewState.REJECTED:
+                    index.add(concept.id, term)
+        return index
 
     # ------------------------------------------------------------------ queries
 
     @property
     def khmer_keys(self) -> int:
         """How many distinct Khmer search keys the index holds."""
-        return len(self._khmer_index()[0])
+        return len(self._khmer_index[0])
 
     def suggestion(self, concept_id: str) -> Term | None:
         """The reference term to use for a concept: its first good preferred term,
@@ -198,7 +190,7 @@ class Reference:
         key = kt.key
         if not key:
             return []
-        trie, entries = self._khmer_index()
+        trie, entries = self._khmer_index
         starts = dict.fromkeys(kt.key_starts)  # ascending, without repeats
         spans = [
             (start, end, kid)
@@ -219,7 +211,7 @@ class Reference:
         toks = words(text)
         if not toks:
             return []
-        return self._english_index().find(text, toks)
+        return self._english_index.find(text, toks)
 
 
 class _EnglishIndex:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
 from glossary import pairs
-from glossary.formats import po
+from glossary.formats import jsonfmt, po
 from glossary.formats.gettext_header import make_header, project_header
+from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -25,6 +27,13 @@ def po_texts(glossary: Glossary, revision: str) -> tuple[str, str]:
     entries = pairs.build_entries(glossary)
     header = make_header(glossary, revision)
     return po.write_catalog(entries, header, template=True), po.write_catalog(entries, header)
+
+
+def json_text(glossary: Glossary, revision: str | None = None) -> str:
+    """What ``glossary export json`` writes, as text."""
+    buffer = io.BytesIO()
+    jsonfmt.write(glossary, buffer, WriteOptions(revision=revision or ""))
+    return buffer.getvalue().decode("utf-8")
 
 
 def project_po_text(glossary: Glossary, revision: str, level: str | None,

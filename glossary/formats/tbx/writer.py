@@ -55,14 +55,14 @@ from glossary.model import (
     ReviewState,
     Term,
 )
+from glossary.unsafe import NOT_XML
 
 # element names: (entry, language section, term section) by TBX version
 _NAMES = {3: ("conceptEntry", "langSec", "termSec"), 2: ("termEntry", "langSet", "tig")}
 
 
-# XML 1.0 cannot hold these at all; a carriage return is kept as a character reference
-# (a parser would turn a literal one into a line feed)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What XML 1.0 cannot hold at all (unsafe.NOT_XML), and a carriage return, kept as a
+# character reference (a parser would turn a literal one into a line feed)
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -79,7 +79,7 @@ def _esc(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r", "&#13;")
     if not text.isascii() or not text.isprintable():
-        text = _NOT_XML.sub("", text)
+        text = NOT_XML.sub("", text)
     return text
 
 
@@ -125,22 +125,19 @@ class _EntryWriter:
             self.out.append(block)
 
     def _transactions(self, depth: int, review: Review) -> None:
-        if review.proposed_by or review.proposed_on:
+        for kind, by, on, note in (
+                ("origination", review.proposed_by, review.proposed_on, None),
+                ("modification", review.approved_by, review.approved_on, "glossary:approval")):
+            if not (by or on):
+                continue
             self.open(depth, "transacGrp")
-            self.el(depth + 1, "transac", "origination", ' type="transactionType"')
-            if review.proposed_on:
-                self.el(depth + 1, "date", review.proposed_on.isoformat())
-            if review.proposed_by:
-                self.el(depth + 1, "transacNote", review.proposed_by, ' type="responsibility"')
-            self.close(depth, "transacGrp")
-        if review.approved_by or review.approved_on:
-            self.open(depth, "transacGrp")
-            self.el(depth + 1, "transac", "modification", ' type="transactionType"')
-            if review.approved_on:
-                self.el(depth + 1, "date", review.approved_on.isoformat())
-            if review.approved_by:
-                self.el(depth + 1, "transacNote", review.approved_by, ' type="responsibility"')
-            self.el(depth + 1, "note", "glossary:approval")
+            self.el(depth + 1, "transac", kind, ' type="transactionType"')
+            if on:
+                self.el(depth + 1, "date", on.isoformat())
+            if by:
+                self.el(depth + 1, "transacNote", by, ' type="responsibility"')
+            if note:
+                self.el(depth + 1, "note", note)
             self.close(depth, "transacGrp")
 
     def review_notes(self, depth: int, review: Review) -> None:
