@@ -203,34 +203,28 @@ def _plain(value: Any) -> Any:
     return value.unwrap() if hasattr(value, "unwrap") else value
 
 
-def _update(doc: Any, new: Any) -> None:
-    """Make tomlkit document ``doc`` equal to ``new`` by replacing only what differs."""
-    for key in list(doc.keys()):
+def _update(table: Any, new: Any) -> None:
+    """Make tomlkit table ``table`` equal to ``new`` by replacing only what differs: the
+    ``en`` and ``km`` sections key by key, their ``terms`` term by term."""
+    for key in list(table.keys()):
         if key not in new:
-            del doc[key]
+            del table[key]
     for key, value in new.items():
-        if key not in doc:
-            doc[key] = value
+        if key not in table:
+            table[key] = value
         elif key in ("en", "km"):
-            section, target = doc[key], value
-            for sub in list(section.keys()):
-                if sub not in target:
-                    del section[sub]
-            for sub, item in target.items():
-                if sub == "terms" and "terms" in section:
-                    terms = section["terms"]
-                    items = list(item)
-                    while len(terms) > len(items):
-                        del terms[len(terms) - 1]
-                    for i, table in enumerate(items):
-                        if i >= len(terms):
-                            terms.append(table)
-                        elif _plain(terms[i]) != _plain(table):
-                            terms[i] = table
-                elif sub not in section or _plain(section[sub]) != _plain(item):
-                    section[sub] = item
-        elif _plain(doc[key]) != _plain(value):
-            doc[key] = value
+            _update(table[key], value)
+        elif key == "terms":
+            terms, items = table[key], list(value)
+            while len(terms) > len(items):
+                del terms[len(terms) - 1]
+            for i, item in enumerate(items):
+                if i >= len(terms):
+                    terms.append(item)
+                elif _plain(terms[i]) != _plain(item):
+                    terms[i] = item
+        elif _plain(table[key]) != _plain(value):
+            table[key] = value
 
 
 def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = True) -> Path:
