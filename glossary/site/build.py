@@ -174,7 +174,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     specs: list[PageSpec] = []
     index_pages = _kept_index_pages(state, writer)
     if index_pages is not None:
-        counts = state.old_home_counts()
+        counts = HomeCounts.load(state.old_home)
         count += len(index_pages)
     if counts is None or index_pages is None:
         counts, specs = _index_specs(model, ctx, extra)
