@@ -335,10 +335,8 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
                                    newest.toordinal() if newest else 0]
         else:
             key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
-        fresh = [writer.unchanged(rel, key) for rel in rels]
-        if not all(fresh):
-            if any(fresh):  # one language page is missing: redo both (rare)
-                writer.release(*rels)
+        if not all(writer.unchanged(rel, key) for rel in rels):
+            writer.release(*rels)  # when one language page was kept: both are made again
             jobs.append(("concept", i, "", key))
     return jobs, changed
 

@@ -25,6 +25,7 @@ from glossary.model import (
     LangSection,
     Review,
     ReviewEvent,
+    ReviewState,
     SourceRef,
     Term,
 )
@@ -256,7 +257,8 @@ def render_new_concept(
     concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
     definition: str | None = None,
 ) -> str:
-    """The text of a new concept file, with comments that explain each field."""
+    """The text of a new concept file, with comments that explain each field (its
+    sources and language sections in the canonical layout of :func:`render_concept`)."""
     import tomlkit
 
     doc = tomlkit.document()
@@ -270,19 +272,13 @@ def render_new_concept(
     if refs:
         sources = tomlkit.aot()
         for doc_id, section in refs:
-            sources.append(tomlkit.table().add("doc", doc_id).add("section", section))
+            sources.append(_ref(SourceRef(doc_id, section)))
         doc.add("sources", sources)
+    proposed = Review(ReviewState.PROPOSED, origin="human")
     for code, text in (("en", en), ("km", km)):
-        if not text:
-            continue
-        table = tomlkit.table(is_super_table=True)
-        if code == "en" and definition:
-            table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
-                      .add("review", "proposed").add("origin", "human"))
-        terms = tomlkit.aot()
-        terms.append(tomlkit.table().add("text", khmer.clean_term(text))
-                     .add("admin_status", "preferred").add("type", "fullForm")
-                     .add("review", "proposed").add("origin", "human"))
-        table.add("terms", terms)
-        doc.add(code, table)
+        if text:
+            about = Definition(khmer.normalize(definition), review=proposed) \
+                if code == "en" and definition else None
+            term = Term(khmer.clean_term(text), review=proposed)  # preferred, full form
+            doc.add(code, _lang(LangSection(about, (term,))))
     return tomlkit.dumps(doc)
