@@ -116,9 +116,7 @@ def _paths_shown(paths: list[Path]) -> str:
     (``build/approved/ (6 files)``)."""
     if len(paths) <= 2:
         return ", ".join(str(p) for p in paths)
-    parents = {p.parent for p in paths}
-    folder = parents.pop() if len(parents) == 1 else Path(os.path.commonpath(paths))
-    return f"{folder}/ ({len(paths)} files)"
+    return f"{Path(os.path.commonpath(paths))}/ ({len(paths)} files)"
 
 
 @main.command()
