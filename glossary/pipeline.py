@@ -23,8 +23,6 @@ from glossary.problems import Problem
 from glossary.search import Found, Index, find, index_items
 from glossary.stats import Stats, compute
 
-Progress = Callable[[int], None]
-
 
 @dataclass(frozen=True)
 class RenderContext:
@@ -130,7 +128,7 @@ def build(
     targets: Sequence[str] | None = None,
     *,
     strict: bool = False,
-    progress: Progress | None = None,
+    progress: loader.Progress | None = None,
 ) -> BuildReport:
     """Load and check terms/ (through the parse cache), then write the outputs in
     ``targets`` (default: all), one after the other."""

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from glossary.cli import app, main
-from glossary.cli.app import Progress, json_pieces
+from glossary.cli.app import json_pieces, progress_bar
 
 
 def test_help_lists_every_command(cli) -> None:
@@ -201,7 +201,7 @@ def test_the_progress_bar_counts_files_only_on_a_terminal(monkeypatch) -> None:
         counted.append(3)
         return 3
 
-    with Progress("reading terms/", count) as update:
+    with progress_bar("reading terms/", count) as update:
         assert update is None
     assert counted == []
 
@@ -210,7 +210,7 @@ def test_the_progress_bar_counts_files_only_on_a_terminal(monkeypatch) -> None:
             return True
 
     monkeypatch.setattr(sys, "stderr", Terminal())
-    with Progress("reading terms/", count) as update:
+    with progress_bar("reading terms/", count) as update:
         assert update is not None
         update(3)
     assert counted == [3]

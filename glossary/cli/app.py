@@ -15,7 +15,7 @@ import click
 from glossary import __version__
 from glossary.errors import GlossaryError, ValidationFailed
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
 
 class Context:
@@ -249,26 +249,16 @@ def format_option(*choices: str) -> Callable[[Any], Any]:
                         show_default=True, help="Output format.")
 
 
-class Progress:
-    """A click progress bar on a terminal; nothing when output is piped. ``length``
-    counts the bar's length, called only when there is a bar (counting 10,000 concept
-    files costs a listing of terms/)."""
-
-    def __init__(self, label: str, length: Callable[[], int]) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.label, self.length = label, length
-        self._bar: Any = None
-
-    def __enter__(self) -> Callable[[int], None] | None:
-        if not self.enabled:
-            return None
-        self._bar = click.progressbar(length=self.length(), label=self.label, file=sys.stderr)
-        self._bar.__enter__()
-        return self._bar.update
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
+@contextmanager
+def progress_bar(label: str, length: Callable[[], int]) -> Iterator[Callable[[int], None] | None]:
+    """A click progress bar on a terminal (its ``update``); None when output is piped.
+    ``length`` counts the bar's length, called only when there is a bar (counting 10,000
+    concept files costs a listing of terms/)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=length(), label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def review_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -11,11 +11,11 @@ import click
 from glossary.cli.app import (
     EXIT_PROBLEMS,
     Context,
-    Progress,
     echo,
     emit_json,
     format_option,
     main,
+    progress_bar,
     shown,
     user_errors,
 )
@@ -81,7 +81,7 @@ def build(obj: Context, only: tuple[str, ...], strict: bool, timings: bool) -> N
     with user_errors():
         settings = obj.settings()
         targets = only or None
-        with Progress("reading terms/", lambda: _concept_files(settings.terms_dir)) as progress:
+        with progress_bar("reading terms/", lambda: _concept_files(settings.terms_dir)) as progress:
             report = pipeline.build(settings, targets, strict=strict, progress=progress)
     echo(f"built {report.concepts} concepts, {report.terms} terms "
                f"(revision {report.revision})")
@@ -116,9 +116,7 @@ def _paths_shown(paths: list[Path]) -> str:
     (``build/approved/ (6 files)``)."""
     if len(paths) <= 2:
         return ", ".join(str(p) for p in paths)
-    parents = {p.parent for p in paths}
-    folder = parents.pop() if len(parents) == 1 else Path(os.path.commonpath(paths))
-    return f"{folder}/ ({len(paths)} files)"
+    return f"{Path(os.path.commonpath(paths))}/ ({len(paths)} files)"
 
 
 @main.command()

@@ -174,7 +174,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     specs: list[PageSpec] = []
     index_pages = _kept_index_pages(state, writer)
     if index_pages is not None:
-        counts = state.old_home_counts()
+        counts = HomeCounts.load(state.old_home)
         count += len(index_pages)
     if counts is None or index_pages is None:
         counts, specs = _index_specs(model, ctx, extra)
@@ -335,10 +335,8 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
                                    newest.toordinal() if newest else 0]
         else:
             key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
-        fresh = [writer.unchanged(rel, key) for rel in rels]
-        if not all(fresh):
-            if any(fresh):  # one language page is missing: redo both (rare)
-                writer.release(*rels)
+        if not all(writer.unchanged(rel, key) for rel in rels):
+            writer.release(*rels)  # when one language page was kept: both are made again
             jobs.append(("concept", i, "", key))
     return jobs, changed
 

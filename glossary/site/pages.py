@@ -30,6 +30,7 @@ from glossary.model import (
     ReviewState,
     SourceRef,
     format_ref,
+    newest_review_of,
 )
 from glossary.site.sort_keys import KmSortKeys
 from glossary.site.views import (
@@ -155,9 +156,10 @@ class SiteModel:
         return self._cited
 
     def last_changed(self, concept: Concept) -> date | None:
-        """:func:`last_changed`, computed once per concept in a build."""
+        """The newest date in the concept's review records (proposed or approved:
+        :func:`newest_review_of`), computed once per concept in a build."""
         if concept.id not in self._changed:
-            self._changed[concept.id] = last_changed(concept)
+            self._changed[concept.id] = newest_review_of((concept,))
         return self._changed[concept.id]
 
     def km_texts(self) -> set[str]:
@@ -267,18 +269,9 @@ def concept_view(concept: Concept, model: SiteModel) -> ConceptView:
     return ConceptView(
         link, concept.status is ConceptStatus.RETIRED, tuple(languages),
         tuple(_ref(r, model) for r in concept.sources), see_also, concept.notes, domains,
-        last_changed(concept), revision, _feedback(model.feedback, link, revision),
+        model.last_changed(concept), revision, _feedback(model.feedback, link, revision),
         model.site, tuple(ExampleView(e.en, e.km) for e in concept.examples),
     )
-
-
-def last_changed(concept: Concept) -> date | None:
-    """The newest date in the concept's review records (proposed or approved)."""
-    days = [d for section in (concept.en, concept.km)
-            for review in ([t.review for t in section.terms]
-                           + ([section.definition.review] if section.definition else []))
-            for d in (review.proposed_on, review.approved_on) if d is not None]
-    return max(days, default=None)
 
 
 def entry_revision(concept: Concept, model: SiteModel) -> str:

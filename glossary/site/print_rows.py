@@ -149,7 +149,7 @@ class PrintRows:
         new_keys: list[str] = []
         new_lengths: list[int] = []
         done = 0  # the old rows before this one are placed
-        for point in sorted(dropped | before.keys()):
+        for point in sorted(dropped | before.keys() | {len(ids)}):  # then the last run
             if point > done:  # a run of kept rows: one slice of the old page
                 parts.append((ends[done], ends[point]))
                 new_ids += ids[done:point]
@@ -161,11 +161,6 @@ class PrintRows:
                 new_keys.append(self._key(row))
                 new_lengths.append(len(html))
             done = point + 1 if point in dropped else point
-        if done < len(ids):
-            parts.append((ends[done], ends[-1]))
-            new_ids += ids[done:]
-            new_keys += keys[done:]
-            new_lengths += lengths[done:]
         self.new[page.out_path] = (global_key, new_keys, new_ids, new_lengths)
         return self._around(page, view._replace(listed=len(new_ids)), parts, render,
                             global_key, new_keys)

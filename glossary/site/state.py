@@ -103,18 +103,21 @@ class HomeCounts:
                 [list(d) for d in self.documents]]
 
     @classmethod
-    def load(cls, data: Any) -> HomeCounts:
-        """From :meth:`dump`'s data; TypeError or ValueError when it is not that."""
-        en, km, progress, documents = data
-        return cls(tuple(_nav(n) for n in en), tuple(_nav(n) for n in km),
-                   tuple(LanguageProgress(_str(lang), _int(terms),
-                                          tuple(ProgressPart(_str(s), _int(c), float(pc))
-                                                for s, c, pc in parts))
-                         for lang, terms, parts in progress),
-                   tuple(DocumentLink(_str(i), _str(p), _str(short), _str(title),
-                                      _opt_str(title_km), None if year is None else _int(year),
-                                      _int(n))
-                         for i, p, short, title, title_km, year, n in documents))
+    def load(cls, data: Any) -> HomeCounts | None:
+        """From :meth:`dump`'s data; None when it is not that."""
+        try:
+            en, km, progress, documents = data
+            return cls(tuple(_nav(n) for n in en), tuple(_nav(n) for n in km),
+                       tuple(LanguageProgress(_str(lang), _int(terms),
+                                              tuple(ProgressPart(_str(s), _int(c), float(pc))
+                                                    for s, c, pc in parts))
+                             for lang, terms, parts in progress),
+                       tuple(DocumentLink(_str(i), _str(p), _str(short), _str(title),
+                                          _opt_str(title_km),
+                                          None if year is None else _int(year), _int(n))
+                             for i, p, short, title, title_km, year, n in documents))
+        except (TypeError, ValueError):
+            return None
 
 
 def _str(value: Any) -> str:
@@ -202,12 +205,6 @@ class SiteState:
         from this build's entries (None when there is none)."""
         newest = max((entry[2] for entry in self.concepts.values()), default=0)
         return date.fromordinal(newest) if newest > 0 else None
-
-    def old_home_counts(self) -> HomeCounts | None:
-        try:
-            return HomeCounts.load(self.old_home)
-        except (TypeError, ValueError):
-            return None
 
     def save(self, shared: str, generation: str) -> None:
         """Keep this build's state, with the token of the manifest the build is about to

@@ -25,6 +25,7 @@ from glossary.model import (
     LangSection,
     Review,
     ReviewEvent,
+    ReviewState,
     SourceRef,
     Term,
 )
@@ -203,34 +204,28 @@ def _plain(value: Any) -> Any:
     return value.unwrap() if hasattr(value, "unwrap") else value
 
 
-def _update(doc: Any, new: Any) -> None:
-    """Make tomlkit document ``doc`` equal to ``new`` by replacing only what differs."""
-    for key in list(doc.keys()):
+def _update(table: Any, new: Any) -> None:
+    """Make tomlkit table ``table`` equal to ``new`` by replacing only what differs: the
+    ``en`` and ``km`` sections key by key, their ``terms`` term by term."""
+    for key in list(table.keys()):
         if key not in new:
-            del doc[key]
+            del table[key]
     for key, value in new.items():
-        if key not in doc:
-            doc[key] = value
+        if key not in table:
+            table[key] = value
         elif key in ("en", "km"):
-            section, target = doc[key], value
-            for sub in list(section.keys()):
-                if sub not in target:
-                    del section[sub]
-            for sub, item in target.items():
-                if sub == "terms" and "terms" in section:
-                    terms = section["terms"]
-                    items = list(item)
-                    while len(terms) > len(items):
-                        del terms[len(terms) - 1]
-                    for i, table in enumerate(items):
-                        if i >= len(terms):
-                            terms.append(table)
-                        elif _plain(terms[i]) != _plain(table):
-                            terms[i] = table
-                elif sub not in section or _plain(section[sub]) != _plain(item):
-                    section[sub] = item
-        elif _plain(doc[key]) != _plain(value):
-            doc[key] = value
+            _update(table[key], value)
+        elif key == "terms":
+            terms, items = table[key], list(value)
+            while len(terms) > len(items):
+                del terms[len(terms) - 1]
+            for i, item in enumerate(items):
+                if i >= len(terms):
+                    terms.append(item)
+                elif _plain(terms[i]) != _plain(item):
+                    terms[i] = item
+        elif _plain(table[key]) != _plain(value):
+            table[key] = value
 
 
 def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = True) -> Path:
@@ -262,7 +257,8 @@ def render_new_concept(
     concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
     definition: str | None = None,
 ) -> str:
-    """The text of a new concept file, with comments that explain each field."""
+    """The text of a new concept file, with comments that explain each field (its
+    sources and language sections in the canonical layout of :func:`render_concept`)."""
     import tomlkit
 
     doc = tomlkit.document()
@@ -276,19 +272,13 @@ def render_new_concept(
     if refs:
         sources = tomlkit.aot()
         for doc_id, section in refs:
-            sources.append(tomlkit.table().add("doc", doc_id).add("section", section))
+            sources.append(_ref(SourceRef(doc_id, section)))
         doc.add("sources", sources)
+    proposed = Review(ReviewState.PROPOSED, origin="human")
     for code, text in (("en", en), ("km", km)):
-        if not text:
-            continue
-        table = tomlkit.table(is_super_table=True)
-        if code == "en" and definition:
-            table.add("definition", tomlkit.table().add("text", khmer.normalize(definition))
-                      .add("review", "proposed").add("origin", "human"))
-        terms = tomlkit.aot()
-        terms.append(tomlkit.table().add("text", khmer.clean_term(text))
-                     .add("admin_status", "preferred").add("type", "fullForm")
-                     .add("review", "proposed").add("origin", "human"))
-        table.add("terms", terms)
-        doc.add(code, table)
+        if text:
+            about = Definition(khmer.normalize(definition), review=proposed) \
+                if code == "en" and definition else None
+            term = Term(khmer.clean_term(text), review=proposed)  # preferred, full form
+            doc.add(code, _lang(LangSection(about, (term,))))
     return tomlkit.dumps(doc)

@@ -326,10 +326,13 @@ def concept_from_data(
 UNREADABLE_CODES = frozenset({"unreadable", "encoding", "toml-syntax"})
 
 
-def _source_error_code(exc: SourceError) -> str:
+def _unreadable(path: Path, exc: SourceError) -> Problem:
+    """The problem of a file that cannot be read, decoded or parsed."""
     if exc.message.startswith("cannot read"):
-        return "unreadable"
-    return "toml-syntax" if exc.message.startswith("TOML") else "encoding"
+        code = "unreadable"
+    else:
+        code = "toml-syntax" if exc.message.startswith("TOML") else "encoding"
+    return Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
 
 
 def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
@@ -342,9 +345,8 @@ def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
         text = decode(path, raw)
         data = parse_toml(path, text)
     except SourceError as exc:
-        problem = Problem(_source_error_code(exc), Level.ERROR, path, exc.message, exc.hint, (),
-                          exc.line, exc.column)
-        return LoadedFile(path.parent, path.name, None, [*layout, problem], digest=digest)
+        return LoadedFile(path.parent, path.name, None, [*layout, _unreadable(path, exc)],
+                          digest=digest)
     concept, problems, fields = concept_from_data(path, data, fold_coeng_da)
     return LoadedFile(path.parent, path.name, concept, layout + problems, fields, text, digest)
 
@@ -379,10 +381,7 @@ def load_registry(
         try:
             data = parse_toml(path, read_text(path))
         except SourceError as exc:
-            code = _source_error_code(exc)
-            problems.append(
-                Problem(code, Level.ERROR, path, exc.message, exc.hint, (), exc.line, exc.column)
-            )
+            problems.append(_unreadable(path, exc))
             continue
         reader = Reader(path)
         if name == SOURCES_FILE:
