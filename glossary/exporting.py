@@ -188,7 +188,7 @@ def replay(settings: Any, name: str, output: Path | IO[bytes], options: WriteOpt
     options = replace(options, revision=state.revision)
     slot = _slot(name, options)
     found = piece_store.replay(settings.cache_dir, slot,
-                               manifest_id(state.parse_key, slot, options))
+                               manifest_id(state.key, slot, options))
     if found is None:
         return None
     with found:

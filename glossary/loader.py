@@ -206,25 +206,14 @@ def _unchanged_summary(terms_dir: Path, fold_coeng_da: bool, cache_dir: Path
     return found if found is not None and found.files == files_digest(scanned) else None
 
 
-@dataclass(frozen=True)
-class Unchanged:
-    """What the last full check of terms/ found, when no file changed since: its
-    problems and revision, and the parse cache's key (see :func:`unchanged`)."""
-
-    problems: list[Problem]
-    revision: str
-    parse_key: str
-
-
-def unchanged(settings: Settings) -> Unchanged | None:
-    """The last full check's result when no concept file and no registry file changed
-    since (the summary of :func:`load_checked`), without loading a concept; else None.
-    What an output that was already written for this revision needs."""
+def unchanged(settings: Settings) -> Summary | None:
+    """The last full check's summary (its problems, its revision and the parse cache's
+    ``key``) when no concept file and no registry file changed since, read without
+    loading a concept; else None. What an output already written for this revision
+    needs."""
     with terms_read_lock(settings.terms_dir):
-        found = _unchanged_summary(settings.terms_dir, settings.fold_coeng_da,
-                                   settings.cache_dir)
-    return None if found is None else Unchanged(list(found.problems), found.revision,
-                                                found.key)
+        return _unchanged_summary(settings.terms_dir, settings.fold_coeng_da,
+                                  settings.cache_dir)
 
 
 def load(settings: Settings, progress: Progress | None = None) -> Loaded:
@@ -245,21 +234,22 @@ def load_valid(
     return loaded
 
 
-def raise_for_errors(loaded: Loaded | Unchanged, settings: Settings, strict: bool) -> None:
-    unreadable = [p for p in loaded.problems if p.code in source.UNREADABLE_CODES]
+def raise_for_errors(loaded: Loaded | Summary, settings: Settings, strict: bool) -> None:
+    problems = list(loaded.problems)
+    unreadable = [p for p in problems if p.code in source.UNREADABLE_CODES]
     if unreadable:
         first = unreadable[0]
         more = f" (and {len(unreadable) - 1} more unreadable file(s))" if len(unreadable) > 1 \
             else ""
         raise SourceError(f"{first.message}{more}", path=_shown(first.path, settings),
                           line=first.line, column=first.column, hint=first.hint)
-    if validate.has_errors(loaded.problems, strict):
-        errors = [p for p in loaded.problems if strict or p.level is Level.ERROR]
+    if validate.has_errors(problems, strict):
+        errors = [p for p in problems if strict or p.level is Level.ERROR]
         listing = "\n".join("  " + p.format(settings.root) for p in errors[:10])
         if len(errors) > 10:
             listing += f"\n  … and {len(errors) - 10} more"
         raise ValidationFailed(
-            loaded.problems,
+            problems,
             f"{len(errors)} problem(s) in {_shown(settings.terms_dir, settings)}; "
             f"run `glossary check` to see them all\n{listing}",
         )

@@ -102,7 +102,7 @@ def replay_po(settings: Settings, out_dir: Path | None = None) -> Exported | Non
     for template in (True, False):
         slot = _catalog_slot(template, None, False)
         found = piece_store.replay(settings.cache_dir, slot,
-                                   _catalog_id(state.parse_key, slot, state.revision))
+                                   _catalog_id(state.key, slot, state.revision))
         if found is None:
             return None
         with found:

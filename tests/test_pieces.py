@@ -682,7 +682,7 @@ def test_pieces_reach_a_stream_an_appending_file_and_a_file_alike(settings: Sett
     exported(settings, "tbx", WriteOptions())  # the manifest
     options = dataclasses.replace(WriteOptions(), revision=loader.load(settings).revision)
     slot = exporting._slot("tbx", options)
-    ident = exporting.manifest_id(loader.unchanged(settings).parse_key, slot, options)
+    ident = exporting.manifest_id(loader.unchanged(settings).key, slot, options)
     found = piece_store.replay(settings.cache_dir, slot, ident)
     assert found is not None
     with found:
