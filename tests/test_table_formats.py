@@ -286,3 +286,25 @@ def test_xlsx_refuses_a_cell_longer_than_excel_holds(cli, project: Path, tmp_pat
         in result.output
     assert not out.exists()
     assert cli("export", "csv", "-o", str(tmp_path / "out.csv")).exit_code == 0
+
+
+def test_a_khmer_term_context_in_latin_letters_is_left_out_and_check_stays_clean(
+        cli, project: Path) -> None:
+    """A damaged CSV (a column shifted: 'machine-assisted' in a Khmer term's context)
+    must not put a field `check` refuses into terms/: the context is left out, counted."""
+    assert cli("export", "csv", "-o", "g.csv").exit_code == 0
+    rows = list(csv.reader(io.StringIO((project / "g.csv").read_text(encoding="utf-8-sig"))))
+    head = rows[0]
+    row = next(r for r in rows[1:] if r[head.index("lang")] == "km")
+    row[head.index("context")] = "shifted column text"
+    with (project / "bad.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = cli("import", "csv", "bad.csv", "--apply", "--by", "Test Reviewer",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["skipped"] == {
+        "Khmer term contexts without Khmer letters": 1}
+    check = cli("check")
+    assert check.exit_code == 0, check.output
+    assert "shifted column text" not in "".join(
+        p.read_text(encoding="utf-8") for p in (project / "terms").glob("*.toml"))

@@ -126,12 +126,22 @@ class _Planner:
             admin_status=incoming.admin_status or default_status,
             type=incoming.type or TermType.FULL_FORM,
             pos=incoming.pos or "noun",
-            context=incoming.context or None,
+            context=self.context(incoming.context, lang),
             dnt=dnt,
             note=incoming.note or None,
             review=self.review(incoming.review),
             rationale=incoming.rationale or None,
         )
+
+    def context(self, value: str | None, lang: str) -> str | None:
+        """A term's context as planned: a Khmer term's context in Latin letters alone (a
+        column shifted in a damaged file, or English typed in the wrong cell) is left out
+        and counted, since `check` refuses a Khmer field with Latin and no Khmer letters."""
+        if (value and lang == "km" and not khmer.has_khmer(value)
+                and khmer.has_latin_letters(value)):
+            self.skip("Khmer term contexts without Khmer letters")
+            return None
+        return value or None
 
     def ref(self, ref: SourceRef | None) -> SourceRef | None:
         if ref is None:
@@ -442,6 +452,8 @@ class _Planner:
             for name in ("context", "note", "rationale"):
                 if getattr(old, name) is None and getattr(inc, name):
                     values[name] = getattr(inc, name)
+            if "context" in values:
+                values["context"] = self.context(values["context"], code)
             if any(getattr(inc, n) not in (None, getattr(old, n))
                    for n in ("admin_status", "type", "pos")):
                 self.skip("term attributes that differ from ours (ours kept)")
@@ -454,6 +466,8 @@ class _Planner:
             value = getattr(inc, name)
             if value is not None or self.own:
                 values[name] = value or None
+        if "context" in values and values["context"] != old.context:
+            values["context"] = self.context(values["context"], code)
         if inc.rationale is not None:  # None: the file has no place for it (an older CSV)
             values["rationale"] = inc.rationale or None
         if inc.dnt is not None and not (code == "km" and not khmer.has_khmer(old.text)):
