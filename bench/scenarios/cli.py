@@ -14,7 +14,8 @@ States, each re-made before every run so that every run starts from the same one
 
 * **warm**: ``build/.cache`` present and current, nothing changed since (for an export:
   the same export run once before, untimed, so its pieces are in the piece store);
-* **one edit**: a full build done, then one concept's definition edited;
+* **one edit**: a full build done, then one concept's English definition edited, or
+  (a row of its own) its first Khmer term, which more pages show;
 * **cold**: no ``build/`` at all (what a fresh clone sees once).
 
 Figures: median wall time (min–max), median CPU time of the child (user + system, from
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -178,22 +180,38 @@ def _edit(path: Path, original: str, i: int) -> None:
     path.write_text(original.replace('text = "', f'text = "edit {i} ', 1), encoding="utf-8")
 
 
+def _edit_khmer_term(path: Path, original: str, i: int) -> None:
+    """The concept's first Khmer term, lengthened by one to three letters (what a
+    translator's correction does): it is shown on the index, domain and document pages
+    and in the search index, which a definition is not."""
+    edited, found = _KM_TERM.subn(lambda m: m[1] + "\u1780" * (1 + i % 3) + '"', original, 1)
+    if not found:
+        raise ValueError(f"{path}: no Khmer term to edit")
+    path.write_text(edited, encoding="utf-8")
+
+
+_KM_TERM = re.compile(r'(\[\[km\.terms\]\]\ntext = "[^"]*)"')
+
+
 @dataclass
 class OneEditBuild:
-    """``glossary build`` (every output) after one concept's definition was edited,
-    the previous build complete."""
+    """``glossary build`` (every output) after one concept was edited, the previous
+    build complete: its English definition (``edit``: :func:`_edit`), or its first
+    Khmer term (:func:`_edit_khmer_term`)."""
 
     name: str = "cli: build after one edit"
     sizes: tuple[int, ...] = (10000, 100000)
+    edit: Any = _edit
 
     def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
         project = project_in(work, size)
         path = project / "terms" / EDITED
         original = path.read_text(encoding="utf-8")
         run_child([GLOSSARY, "build"], project)  # the previous, complete build
+        edit = self.edit
         try:
             ours, peer = _paired(([GLOSSARY, "build"], project), (PASS, None),
-                                 _reps(size, repeat), before=lambda i: _edit(path, original, i))
+                                 _reps(size, repeat), before=lambda i: edit(path, original, i))
         finally:
             path.write_text(original, encoding="utf-8")
         limit = 1.0 if size <= 10000 else 6.0
@@ -246,6 +264,7 @@ SCENARIOS = [
     WarmExport("tbx", "csv2tbx", (10000, 100000)),
     WarmCheck(),
     OneEditBuild(),
+    OneEditBuild("cli: build after one Khmer term edit", edit=_edit_khmer_term),
     ColdBuild(),
     TbxImport(),
 ]
