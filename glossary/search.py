@@ -119,11 +119,15 @@ class Item:
 
 
 def index_items(glossary: Glossary,
-                section_anchor: Callable[[str], str] | None = None) -> list[Item]:
+                section_anchor: Callable[[str], str] | None = None,
+                km_sort_key: Callable[[str], Any] = khmer_collation.sort_key) -> list[Item]:
     """Every active concept, then every document and section, as search items.
 
     ``section_anchor`` maps a section id to its anchor on the document page (the
-    site's :func:`glossary.site.pages.section_anchor`); the default is ``s-<id>``."""
+    site's :func:`glossary.site.pages.section_anchor`); the default is ``s-<id>``.
+    ``km_sort_key``: :func:`khmer_collation.sort_key`, or keys that order the same way
+    (the site's kept keys, :class:`glossary.site.sort_keys.KmSortKeys`: computing them
+    is most of this function's time)."""
     anchor = section_anchor or (lambda sid: "s-" + sid)
     rows: list[tuple[str, str, str, str, str, str, str, list[Term]]] = []
     for concept in glossary.concepts:
@@ -151,8 +155,7 @@ def index_items(glossary: Glossary,
                          f"{doc.short} §{sec.id} {sec.title}", sec.title_km or "", "", "",
                          terms))
     en_rank = _ranks([(r[3].casefold(), r[3], r[1]) for r in rows])
-    km_key = khmer_collation.sort_key
-    km_rank = _ranks([(not r[4], km_key(r[4]) if r[4] else (), r[3].casefold(), r[1])
+    km_rank = _ranks([(not r[4], km_sort_key(r[4]) if r[4] else (), r[3].casefold(), r[1])
                       for r in rows])
     return [Item(kind, ident, path, en, km, en_review, km_review, en_rank[i], km_rank[i],
                  tuple(terms))

@@ -183,7 +183,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         index_key = digest(global_key.encode() + pages.search_fingerprint(model))
         if not writer.unchanged(SEARCH_INDEX, index_key):
             writer.write(SEARCH_INDEX, searchindex.index_script(
-                search.index_items(ctx.glossary, pages.section_anchor)), index_key)
+                search.index_items(ctx.glossary, pages.section_anchor, km_keys)), index_key)
     state.home, state.index_pages = counts, index_pages
     specs.insert(0, PageSpec("home.html", "index.html", HomeView(
         len(model.active), counts.progress, counts.en_letters, counts.km_letters,

@@ -163,8 +163,12 @@ class SiteModel:
         return self._changed[concept.id]
 
     def km_texts(self) -> set[str]:
-        """Every Khmer term of the glossary (the sort keys worth keeping)."""
-        return {t.text for c in self.glossary.concepts for t in c.km.terms}
+        """Every Khmer term of the glossary, and the Khmer titles of its documents and
+        sections, which the search index orders too (the sort keys worth keeping)."""
+        texts = {t.text for c in self.glossary.concepts for t in c.km.terms}
+        for doc in self.glossary.documents:
+            texts.update(t for t in (doc.title_km, *(s.title_km for s in doc.sections)) if t)
+        return texts
 
 
 class Links(Mapping[str, ConceptLink]):
