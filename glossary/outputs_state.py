@@ -4,11 +4,13 @@
 is made from changed. For each target the state records the *input key* it was last
 written from — a digest of the glossary's revision, the tool's code, the settings and the
 environment that reach the output (``SOURCE_DATE_EPOCH``) — and the signature (size and
-modification time) of every file it wrote. A target whose key is the same and whose files
-are all still there, untouched, is left alone; anything else (a missing or edited output,
-a damaged or missing state file, another version of the tool) writes it again. The
-outputs are the same bytes either way: a skipped output is exactly what a clean build
-would write again.
+modification time) of every file it wrote, by its path inside the build folder. A target
+whose key is the same and whose files are all still there, untouched, is left alone;
+anything else (a missing or edited output, a damaged or missing state file, another
+version of the tool) writes it again. The outputs are the same bytes either way: a
+skipped output is exactly what a clean build would write again. The paths are relative,
+so a project copied or moved elsewhere checks its own files, never those of the folder
+it came from.
 
 The state is build data beside the parse cache, never published, written atomically,
 and losing it only costs a rebuild.
@@ -27,7 +29,7 @@ import glossary
 from glossary import textfile
 
 STATE_NAME = "outputs.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: paths relative to the build folder (1 kept absolute ones)
 
 
 @functools.cache
@@ -64,8 +66,12 @@ def _signature(path: Path) -> list[int] | None:
 
 @dataclass
 class OutputState:
-    path: Path
+    path: Path  # build/.cache/outputs.json: the outputs are in its folder's parent
     targets: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent.parent
 
     @classmethod
     def load(cls, cache_dir: Path) -> OutputState:
@@ -96,14 +102,24 @@ class OutputState:
             return None
         paths = []
         for name, sig in files.items():
-            path = Path(name)
+            relative = Path(name)
+            if relative.is_absolute() or ".." in relative.parts:
+                return None  # not written by this tool: the state is not trusted
+            path = self.root / relative
             if _signature(path) != sig:
                 return None
             paths.append(path)
         return paths
 
     def record(self, target: str, key: str, paths: list[Path]) -> None:
-        files = {str(p): _signature(p) for p in paths if p.is_file()}
+        files = {}
+        for path in paths:
+            try:
+                name = path.relative_to(self.root).as_posix()
+            except ValueError:  # not in the build folder: never taken as up to date
+                break
+            if path.is_file():
+                files[name] = _signature(path)
         if len(files) == len(paths):
             self.targets[target] = {"key": key, "files": files}
         else:  # a folder (the site) or a file that vanished: never taken as up to date

@@ -69,6 +69,36 @@ def test_a_touched_or_deleted_output_is_written_again(project: Path) -> None:
     assert (settings.build_dir / "glossary.tbx").read_bytes().startswith(b"<?xml")
 
 
+def test_a_copied_project_checks_its_own_outputs(project: Path, tmp_path: Path) -> None:
+    """The state names the outputs by their place in the build folder: in a copy of the
+    project (modification times kept), a deleted output is written again, and every
+    output reported is the copy's, never the original's."""
+    pipeline.build(load_settings(cwd=project))
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)  # copy2: the files keep their modification times
+    (copy / "build" / "glossary.tbx").unlink()
+    report = pipeline.build(load_settings(cwd=copy))
+    assert statuses(report)["tbx"] == "written"
+    assert (copy / "build" / "glossary.tbx").read_bytes().startswith(b"<?xml")
+    assert report.outputs and all(copy in p.parents for p in report.outputs)
+    assert statuses(pipeline.build(load_settings(cwd=copy)))["tbx"] == "unchanged"
+
+
+def test_a_state_naming_files_outside_the_build_folder_is_not_trusted(project: Path) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings)
+    path = settings.cache_dir / STATE_NAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    outside = project / "terms" / "transparency.toml"
+    for name in (str(outside), "../terms/transparency.toml"):
+        data["targets"]["csv"]["files"] = {name: [outside.stat().st_size,
+                                                  outside.stat().st_mtime_ns]}
+        path.write_text(json.dumps(data), encoding="utf-8")
+        report = statuses(pipeline.build(settings))
+        assert report["csv"] == "written" and report["tbx"] == "unchanged"
+        data = json.loads(path.read_text(encoding="utf-8"))
+
+
 def test_a_damaged_state_means_a_full_build(project: Path) -> None:
     settings = load_settings(cwd=project)
     pipeline.build(settings)
