@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from glossary import pairs, piece_store, selection
 from glossary.config import Settings
+from glossary.errors import ConfigError
 from glossary.formats import mo, po
 from glossary.formats.gettext_header import LANGUAGE, Header, make_header, project_header
 from glossary.imports import clean
@@ -116,8 +117,24 @@ def replay_po(settings: Settings, out_dir: Path | None = None) -> Exported | Non
     return Exported(paths, entries, fuzzy, untranslated)
 
 
+def one_file(output: Path | None) -> str | None:
+    """"po" or "pot" when ``output`` names one catalog file (``km.po``, ``app.pot``),
+    not a folder: what ``-o`` of ``glossary export po`` writes then is that catalog
+    alone. An existing folder is a folder, whatever its name."""
+    if output is None or output.is_dir():
+        return None
+    suffix = output.suffix.lower()
+    return suffix[1:] if suffix in (".po", ".pot") else None
+
+
 def _write_catalogs(settings: Settings, out_dir: Path | None, pot_data: bytes,
                     po_data: bytes) -> list[Path]:
+    """The two catalogs into ``out_dir`` (default: locale/) and build/; or, when
+    ``out_dir`` names one file (:func:`one_file`), that catalog alone there."""
+    kind = one_file(out_dir)
+    if out_dir is not None and kind is not None:
+        write_bytes(out_dir, pot_data if kind == "pot" else po_data)
+        return [out_dir]
     base = out_dir or settings.locale_dir
     paths = []
     for path, data in (
@@ -182,20 +199,25 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
 
     With ``approved_only``, ``min_review`` or ``compendium``: one catalog for other
     projects, in ``out_dir`` or build/approved/ (build/proposed/ for proposals,
-    build/all/ for a compendium of every term). ``known``
-    (:class:`glossary.exporting.Known`): the pieces of unchanged concepts come from the
-    piece store."""
+    build/all/ for a compendium of every term). ``out_dir`` may also name the one file
+    to write (:func:`one_file`; a template only for the translators' catalogs).
+    ``known`` (:class:`glossary.exporting.Known`): the pieces of unchanged concepts
+    come from the piece store."""
     level = selection.level(approved_only, min_review)
-    paths: list[Path] = []
+    kind = one_file(out_dir)
+    if kind == "pot" and (level is not None or compendium):
+        raise ConfigError("a catalog for other projects has no template (POT)",
+                          hint="name a .po file or a folder with -o")
     if compendium:
         base = out_dir or settings.build_dir / (level or "all")
-        target = base / COMPENDIUM_PO
+        target = out_dir if out_dir is not None and kind else base / COMPENDIUM_PO
         project_po_file(target, glossary, revision, level, True, today=True, known=known)
         index = pairs.CompendiumIndex(selection.select(glossary, level))
         entries, fuzzy = index.counts()
         return Exported([target], entries, fuzzy, 0, index.ambiguities())
     if level is not None:
-        target = (out_dir or settings.build_dir / level) / LANGUAGE / "LC_MESSAGES" / PO_NAME
+        target = out_dir if out_dir is not None and kind else (
+            (out_dir or settings.build_dir / level) / LANGUAGE / "LC_MESSAGES" / PO_NAME)
         project_po_file(target, glossary, revision, level, today=True, known=known)
         entries, fuzzy, _ = _counts(selection.select(glossary, level), True)
         return Exported([target], entries, fuzzy, 0, [])

@@ -118,9 +118,11 @@ def _report_ambiguous(done: Any) -> None:
               help="One entry per English term, no msgctxt: for msgmerge --compendium "
                    "(default: build/approved/glossary-compendium.km.po with "
                    "--approved-only).")
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=None, help="Directory to write to (default: locale/, or build/approved/ "
-              "with --approved-only, build/proposed/ with --min-review proposed).")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path),
+              metavar="DIR|FILE.po|FILE.pot", default=None,
+              help="Directory to write to (default: locale/, or build/approved/ with "
+              "--approved-only, build/proposed/ with --min-review proposed); or one file: "
+              "NAME.po, the Khmer catalog alone, or NAME.pot, the template alone.")
 @click.pass_obj
 def export_po(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
               out_dir: Path | None) -> None:
@@ -141,6 +143,7 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
       exported 27 entries (22 fuzzy, 5 untranslated)
         locale/glossary.pot
         locale/km/LC_MESSAGES/glossary.po
+      $ glossary export po -o km.po
       $ glossary export po --compendium --approved-only
       $ msgmerge --compendium build/approved/glossary-compendium.km.po km.po app.pot
     """

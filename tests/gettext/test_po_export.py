@@ -30,6 +30,43 @@ def test_export_po_writes_catalogs_and_build_copies(run, po_project):
     assert (po_project / PO).stat().st_mode & 0o044 == 0o044  # readable like any file
 
 
+def test_export_po_to_one_file(run, po_project):
+    """-o NAME.po is the Khmer catalog alone, -o NAME.pot the template alone: the bytes
+    the folder form writes, and nothing else (no locale/ or build/ copies)."""
+    result = run("export", "po", "-o", "km.po")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["  km.po"]
+    assert run("export", "po", "-o", "out/app.pot").exit_code == 0
+    assert not (po_project / PO).exists()
+    assert not list((po_project / "build").glob("**/glossary.po*"))
+    assert run("export", "po", "-o", "folder").exit_code == 0
+    assert (po_project / "km.po").read_bytes() == (
+        po_project / "folder/km/LC_MESSAGES/glossary.po").read_bytes()
+    assert (po_project / "out/app.pot").read_bytes() == (
+        po_project / "folder/glossary.pot").read_bytes()
+    assert entries(po_project / "km.po")["bias"].msgstr == "ភាពលម្អៀង"
+    msgfmt(po_project / "km.po")
+
+
+def test_export_po_for_other_projects_to_one_file(run, po_project):
+    assert run("export", "po", "--approved-only", "-o", "approved.po").exit_code == 0
+    assert run("export", "po", "--approved-only", "-o", "folder").exit_code == 0
+    assert (po_project / "approved.po").read_bytes() == (
+        po_project / "folder/km/LC_MESSAGES/glossary.po").read_bytes()
+    assert "bias" in {e.msgctxt for e in polib.pofile(str(po_project / "approved.po"))}
+    assert run("export", "po", "--compendium", "-o", "comp.po").exit_code == 0
+    assert all(e.msgctxt is None for e in polib.pofile(str(po_project / "comp.po")))
+    refused = run("export", "po", "--approved-only", "-o", "approved.pot")
+    assert refused.exit_code == 2
+    assert "no template" in refused.output and not (po_project / "approved.pot").exists()
+
+
+def test_an_existing_folder_named_like_a_catalog_stays_a_folder(run, po_project):
+    (po_project / "old.po").mkdir()
+    assert run("export", "po", "-o", "old.po").exit_code == 0
+    assert (po_project / "old.po/km/LC_MESSAGES/glossary.po").is_file()
+
+
 def test_entries_follow_the_issue(run, po_project):
     run("export", "po")
     got = entries(po_project / PO)
