@@ -148,7 +148,10 @@ class WarmExport:
         project = project_in(work, size)
         _warm(project)
         peer_in = _po_csv(work, size) if self.fmt == "po" else _peer_csv(work, size)
-        out_path = work / f"cli-out-{size}.{self.fmt}"
+        # PO: the folder form (POT and PO, with their copies in build/), as since the
+        # first run of this row; ``-o NAME.po`` would write the one PO file alone
+        out_path = work / (f"cli-out-{size}-po" if self.fmt == "po" else
+                           f"cli-out-{size}.{self.fmt}")
         run_child([GLOSSARY, "export", self.fmt, "-o", str(out_path)], project, ok=(0, 1))
         ours, peer = _paired(
             ([GLOSSARY, "export", self.fmt, "-o", str(out_path)], project),
