@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import tomllib
@@ -246,6 +247,29 @@ def test_partial_csv_from_a_translator(cli, project: Path) -> None:
     new = (project / "terms" / "federated-learning.toml").read_text("utf-8")
     assert "ការរៀនសហព័ន្ធ" in new
     assert cli("check").exit_code == 0
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_with_semicolons_or_tabs_reads_as_with_commas(
+        cli, tmp_path: Path, separator: str) -> None:
+    """Excel saves "CSV" with semicolons where the decimal mark is a comma; a sheet
+    pasted into a text editor has tabs. The header line tells which (a cell may hold
+    commas: a definition, a list of sources)."""
+    exported = tmp_path / "all.csv"
+    assert cli("export", "csv", "-o", str(exported)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(exported.read_text("utf-8-sig"), newline="")))
+    assert any("," in cell for row in rows for cell in row)
+    other = tmp_path / "other.csv"
+    with other.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=separator).writerows(rows)
+    assert csv_format.delimiter(other.read_text("utf-8-sig")) == separator
+    assert dataclasses.replace(csv_format.read(other), path=exported) == csv_format.read(
+        exported)
+    partial = tmp_path / "partial.csv"
+    partial.write_text((CSV_DATA / "partial.csv").read_text("utf-8").replace(",", separator),
+                       encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(partial), "--format", "json").stdout)
+    assert (report["added"], report["candidates"]) == (1, 1)
 
 
 def test_export_xlsx_needs_an_output_file(cli) -> None:

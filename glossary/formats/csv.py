@@ -64,9 +64,21 @@ def _decode(path: Path) -> str:
     )
 
 
+def delimiter(text: str) -> str:
+    """The separator of a CSV: the one of comma, semicolon and tab that its header line
+    holds most often (a comma when tied or none). Excel writes semicolons where the
+    decimal mark is a comma, and a sheet pasted into a text editor has tabs; column
+    names hold none of the three."""
+    header = text.partition("\n")[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.__getitem__)  # the first of the largest: a comma first
+    return best if counts[best] else ","
+
+
 def _records(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
     csv.field_size_limit(limits.MAX_CSV_CELL)  # our own long definitions come back
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True,
+                        delimiter=delimiter(text))
     line = 1
     try:
         for cells in reader:
