@@ -247,6 +247,10 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
             state = {"approve": ReviewState.APPROVED, "reject": ReviewState.REJECTED}.get(
                 row.decision)
             if state is None:
+                if not row.comment:  # a history entry that says nothing, every import
+                    out("refused", "the decision is comment but the comment cell is "
+                        "empty: write the comment, or clear the decision")
+                    continue
                 if comment(editor, by=by, lang="km", term=row.index, note=row.comment,
                            today=today, via=via):
                     out("comment", row.comment)

@@ -119,6 +119,24 @@ def test_a_row_whose_term_changed_is_refused(cli, project: Path, tmp_path: Path)
     assert 'review = "approved"' not in text
 
 
+def test_a_comment_decision_without_a_comment_is_refused(cli, project: Path,
+                                                         tmp_path: Path) -> None:
+    """It would record an empty history entry, and another at every import of the sheet."""
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    _fill(path, {"បញ្ញាសិប្បនិម្មិត": ("comment", ""), "គំរូ": ("reject", "")})
+    concept = project / "terms" / "artificial-intelligence.toml"
+    before = concept.read_bytes()
+    for _ in range(2):
+        result = cli("review", "import", str(path), "--by", "Sok Dara")
+        assert result.exit_code == 1, result.output
+        assert "the comment cell is empty" in result.output
+    assert "1 refused" in result.output
+    assert concept.read_bytes() == before
+    rejected = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
+    assert {t["text"]: t["review"] for t in rejected["km"]["terms"]}["គំរូ"] == "rejected"
+
+
 def test_review_approve_records_the_command_in_the_history(cli, project: Path) -> None:
     result = cli("review", "approve", "ai-model", "--by", "Chan Sophea", "--note", "ok")
     assert result.exit_code == 0, result.output

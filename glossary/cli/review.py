@@ -162,8 +162,8 @@ def review_import(obj: Context, file: Path, by: str, fmt: str) -> None:
     """Record the decisions of a filled-in review workbook as NAME's: approve and reject
     set the term's review state (approved_by = NAME, today); each decision and comment
     goes into the term's review history with the file's name. A row whose term changed
-    since the sheet was made is refused (exit 1); importing the same sheet again changes
-    nothing.
+    since the sheet was made, or a comment decision with an empty comment, is refused
+    (exit 1); importing the same sheet again changes nothing.
 
     \b
     Example:
