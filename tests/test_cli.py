@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -62,6 +63,23 @@ def test_new_refuses_existing_and_unsafe_ids(cli, project: Path) -> None:
 def test_new_rejects_a_bad_source(cli) -> None:
     result = cli("new", "x-y", "--en", "x", "--source", "nocolon")
     assert result.exit_code == 2 and "DOC:SECTION" in result.stderr
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--source", "nosuchdoc:1", "--source: unknown document 'nosuchdoc'"),
+    ("--source", "asean-guide-2024:Z.9", "--source: document 'asean-guide-2024' has no "
+                                         "section 'Z.9'"),
+    ("--domain", "nosuch", "--domain: unknown domain 'nosuch'"),
+])
+def test_new_refuses_what_the_registry_does_not_have(cli, project: Path, option: str,
+                                                     value: str, message: str) -> None:
+    """A typo in --source or --domain would make a file that `glossary check` fails."""
+    args = ["--source", "asean-guide-2024:C.3", "--domain", "data", option, value]
+    result = cli("new", "x-y", "--en", "x y", *args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {message}")
+    assert not (project / "terms" / "x-y.toml").exists()
+    assert cli("check").exit_code == 0
 
 
 def test_export_json(cli, project: Path) -> None:
