@@ -81,7 +81,7 @@ def _scan(terms_dir: Path) -> list[tuple[str, Signature | None]]:
     with os.scandir(terms_dir) as entries:
         for entry in entries:
             name = entry.name
-            if not name.endswith(".toml") or name.startswith("_"):
+            if not source.is_concept_name(name):
                 continue
             try:
                 st = entry.stat()

@@ -191,8 +191,7 @@ def load_git(root: Path, terms_dir: Path, revision: str, fold_coeng_da: bool = T
         meta, _, path_raw = entry.partition(b"\t")
         fields = meta.split()
         name = PurePosixPath(path_raw.decode("utf-8", "replace")).name
-        if len(fields) == 3 and fields[1] == b"blob" and name.endswith(".toml") \
-                and not name.startswith("_"):
+        if len(fields) == 3 and fields[1] == b"blob" and source.is_concept_name(name):
             blobs.append((name, fields[2].decode("ascii")))
     blobs.sort()
     if not blobs:

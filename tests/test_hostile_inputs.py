@@ -69,3 +69,19 @@ def test_po_u0085_in_a_msgstr_reads_at_the_right_line(tmp_path: Path) -> None:
     catalog = po.read(path)
     assert [(m.msgid, m.msgstr, m.line) for m in catalog.messages] == [
         ("x", "one\x85two", 1), ("y", "z", 5)]
+
+
+# ------------------------------------------------------------------ files in terms/
+
+def test_hidden_files_in_terms_are_not_concepts(project: Path, cli) -> None:
+    """macOS writes ``._NAME`` (AppleDouble, binary) beside each file it copies to a USB
+    stick or a shared folder, and an editor may leave ``.#NAME.toml``: neither is a
+    concept (no concept id starts with a dot), so check, build and diff pass them by."""
+    terms = project / "terms"
+    before = cli("check", "--format", "json").stdout
+    (terms / "._transparency.toml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    (terms / ".#fairness.toml").write_text('id = "fairness"\n', encoding="utf-8")
+    result = cli("check", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == before
+    assert cli("build", "--only", "db").exit_code == 0

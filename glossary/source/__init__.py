@@ -20,6 +20,7 @@ from glossary.source.read import (
     assemble,
     concept_from_data,
     concept_paths,
+    is_concept_name,
     load_concept_file,
     load_glossary,
     load_registry,
@@ -29,6 +30,6 @@ from glossary.source.read import (
 
 __all__ = [
     "DOMAINS_FILE", "SOURCES_FILE", "UNREADABLE_CODES", "LoadResult", "LoadedFile",
-    "assemble", "concept_from_data", "concept_paths", "load_concept_file", "load_glossary",
-    "load_registry", "parse_toml", "read_text",
+    "assemble", "concept_from_data", "concept_paths", "is_concept_name", "load_concept_file",
+    "load_glossary", "load_registry", "parse_toml", "read_text",
 ]

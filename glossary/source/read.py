@@ -351,6 +351,14 @@ def load_concept_file(path: Path, fold_coeng_da: bool = True) -> LoadedFile:
     return LoadedFile(path.parent, path.name, concept, layout + problems, fields, text, digest)
 
 
+def is_concept_name(name: str) -> bool:
+    """Whether a file of terms/ named ``name`` is a concept: ``*.toml``, but not the
+    registry (``_sources.toml``, ``_domains.toml``) and not a hidden file, which no
+    concept id can name: the ``._NAME.toml`` that macOS writes beside each file it copies
+    to a USB stick or a shared folder, an editor's ``.#NAME.toml`` lock."""
+    return name.endswith(".toml") and not name.startswith(("_", "."))
+
+
 def concept_paths(terms_dir: Path) -> list[Path]:
     if not terms_dir.is_dir():
         raise ConfigError(
@@ -359,7 +367,7 @@ def concept_paths(terms_dir: Path) -> list[Path]:
         )
     names = sorted(
         entry.name for entry in os.scandir(terms_dir)
-        if entry.name.endswith(".toml") and not entry.name.startswith("_") and entry.is_file()
+        if is_concept_name(entry.name) and entry.is_file()
     )
     return [terms_dir / name for name in names]
 
