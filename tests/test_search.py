@@ -161,3 +161,9 @@ def test_khmer_substrings_find_exactly_what_a_scan_finds(tmp_path) -> None:
             (f"%{query}%",))}
         assert ours == scan, query
     conn.close()
+
+
+def test_no_match_for_a_pasted_page_shows_its_start(cli) -> None:
+    result = cli("search", "ក" * 5000)
+    assert result.exit_code == 0
+    assert result.stderr == f"no match for '{'ក' * 79}…'\n"

@@ -159,7 +159,8 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
         })
         return
     if not found.hits:
-        echo(f"no match for {query!r}", err=True)
+        shown_query = query if len(query) <= 80 else query[:79] + "…"  # a pasted page
+        echo(f"no match for {shown_query!r}", err=True)
         if found.suggestions:
             names = ", ".join(f"{s.term.text} ({s.item.id})" for s in found.suggestions)
             echo(f"did you mean: {names}", err=True)
