@@ -20,7 +20,8 @@ def qa_cli(qa_project, cli):
 def test_text_output_and_exit_code(qa_cli):
     result = qa_cli("qa", "docs/deprecated.md", "docs/zwsp-inside.txt")
     assert result.exit_code == 1
-    assert result.stdout == "docs/deprecated.md:4:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន\n"
+    assert result.stdout == ("docs/deprecated.md:4:22: deprecated-term: ទិន្នន័យឯកជន → "
+                             "ទិន្នន័យផ្ទាល់ខ្លួន  [for personal-data]\n")
     assert "1 finding(s) in 2 file(s) (1 deprecated-term)" in result.stderr
 
 
@@ -90,7 +91,8 @@ def test_min_review_proposed_vs_approved(qa_cli):
     new = sorted(set(proposed.stdout.splitlines()) - set(approved.stdout.splitlines()))
     assert new == [
         "docs/checks.po:22: missing-term: model → គំរូ  [msgid 'Export the model']",
-        "docs/superseded.txt:1:1: deprecated-term: ការគ្រប់គ្រងកិច្ចការ → អភិបាលកិច្ច",
+        "docs/superseded.txt:1:1: deprecated-term: ការគ្រប់គ្រងកិច្ចការ → អភិបាលកិច្ច"
+        "  [for governance]",
     ]
 
 
@@ -113,9 +115,12 @@ def test_docx_end_to_end(qa_cli, qa_project):
     assert result.stdout.splitlines() == [
         "docs/report.docx:1:1: glossary-term: Personal data → ទិន្នន័យផ្ទាល់ខ្លួន",
         "docs/report.docx:1:15: glossary-term: policy → គោលនយោបាយ",
-        "docs/report.docx:2:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន",
-        "docs/report.docx:4:1: rejected-term: ព័ត៌មានបុគ្គល → ទិន្នន័យផ្ទាល់ខ្លួន",
-        "docs/report.docx:5:27: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន",
+        "docs/report.docx:2:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន"
+        "  [for personal-data]",
+        "docs/report.docx:4:1: rejected-term: ព័ត៌មានបុគ្គល → ទិន្នន័យផ្ទាល់ខ្លួន"
+        "  [for personal-data]",
+        "docs/report.docx:5:27: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន"
+        "  [for personal-data]",
         "docs/report.docx:6:1: glossary-term: AI models → គំរូបញ្ញាសិប្បនិម្មិត",
         "docs/report.docx:6:15: glossary-term: data science → វិទ្យាសាស្ត្រទិន្នន័យ",
     ]

@@ -60,7 +60,7 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
     \b
     Examples:
       $ glossary qa po/km.po docs/report.md --min-review proposed
-      docs/report.md:4:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន
+      docs/report.md:4:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន  [for personal-data]
       $ glossary qa --format github po/km.po
       $ glossary qa --extract docs/policy.docx -o policy-terms.po
     """

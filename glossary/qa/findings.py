@@ -65,11 +65,16 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def format_text(finding: Finding) -> str:
-    """``path:line:col: rule: found → suggestion`` (PO entries: the msgid after it)."""
+    """``path:line:col: rule: found → suggestion``, then for a PO entry its msgid, and for
+    a problem in a text or document the concept it is about: there is no English beside
+    it to tell whether the word is meant in that concept's sense (ការត្រួតពិនិត្យ is
+    deprecated for *verification*, not for inspection)."""
     out = f"{finding.location}: {finding.rule}: {finding.found} → {finding.suggestion or '?'}"
     if finding.msgid is not None:
         ctx = f"msgctxt {finding.msgctxt!r} " if finding.msgctxt else ""
         out += f"  [{ctx}msgid {_short(finding.msgid)!r}]"
+    elif finding.is_problem and finding.concept:
+        out += f"  [for {finding.concept}]"
     return out
 
 
