@@ -122,7 +122,7 @@ def _report_ambiguous(done: Any) -> None:
               metavar="DIR|FILE.po|FILE.pot", default=None,
               help="Directory to write to (default: locale/, or build/approved/ with "
               "--approved-only, build/proposed/ with --min-review proposed); or one file: "
-              "NAME.po, the Khmer catalog alone, or NAME.pot, the template alone.")
+              "FILE.po, the Khmer catalog alone, or FILE.pot, the template alone.")
 @click.pass_obj
 def export_po(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
               out_dir: Path | None) -> None:
