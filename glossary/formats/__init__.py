@@ -21,7 +21,10 @@ from types import ModuleType
 
 from glossary.formats.options import ReadOptions, WriteOptions
 
-__all__ = ["REGISTRY", "Format", "ReadOptions", "WriteOptions", "get", "load"]
+__all__ = ["REGISTRY", "TITLE", "Format", "ReadOptions", "WriteOptions", "get", "load"]
+
+#: What the files the formats write call the glossary (TBX title, PO header comment).
+TITLE = "Khmer–English glossary of AI governance terms"
 
 
 @dataclass(frozen=True)

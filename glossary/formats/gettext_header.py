@@ -17,7 +17,6 @@ from glossary.errors import ConfigError
 from glossary.model import Glossary
 
 LANGUAGE = "km"
-TITLE = "Khmer–English glossary of AI governance terms"
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from glossary import limits, textfile, unsafe
+from glossary import formats, limits, textfile, unsafe
 from glossary.errors import FormatError
-from glossary.formats.gettext_header import TITLE, Header, make_header, project_header
+from glossary.formats.gettext_header import Header, make_header, project_header
 from glossary.formats.options import WriteOptions
 from glossary.formats.pieces import key_of
 from glossary.formats.pieces import write as write_pieces
@@ -113,11 +113,11 @@ def header_entry(header: Header, *, template: bool) -> str:
     if header.purpose is not None:
         first, *more = header.purpose.split("\n")
         on = f" on {header.creation_date[:10]}" if header.creation_date else ""
-        out = [f"# {TITLE}: {first}\n", *(f"# {line}\n" for line in more),
+        out = [f"# {formats.TITLE}: {first}\n", *(f"# {line}\n" for line in more),
                f"# Exported from glossary revision {header.revision}{on}.\n"]
     else:
         kind = "template of the Khmer terms" if template else "Khmer terms"
-        out = [f"# {TITLE}: {kind}.\n",
+        out = [f"# {formats.TITLE}: {kind}.\n",
                f"# Exported from glossary revision {header.revision}. Do not edit msgctxt or\n",
                "# msgid; change msgstr (the Khmer term) and send the file back to be imported.\n"]
     out += ["# An entry marked fuzzy holds a Khmer term that is not approved yet.\n", "#\n",

@@ -7,7 +7,6 @@ from glossary.model import AdminStatus, TermType
 NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "glossary"
-TITLE = "Khmer–English glossary of AI governance terms"
 
 ADMIN_STATUS = {
     AdminStatus.PREFERRED: "preferredTerm-admn-sts",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from typing import IO, Any
 
+from glossary import formats
 from glossary.formats.options import WriteOptions
 from glossary.formats.pieces import key_of
 from glossary.formats.pieces import write as write_pieces
@@ -40,7 +41,6 @@ from glossary.formats.tbx.common import (
     GENERATOR,
     NS,
     RATIONALE_PREFIX,
-    TITLE,
     review_words,
     xml_id,
 )
@@ -260,7 +260,7 @@ _HEAD = f"""<?xml version='1.0' encoding='UTF-8'?>
   <tbxHeader>
     <fileDesc>
       <titleStmt>
-        <title>{TITLE}</title>
+        <title>{formats.TITLE}</title>
       </titleStmt>
       <sourceDesc>
         <p type="generator">{GENERATOR}</p>
@@ -280,7 +280,7 @@ _HEAD_V2 = f"""<?xml version='1.0' encoding='UTF-8'?>
   <martifHeader>
     <fileDesc>
       <titleStmt>
-        <title>{TITLE}</title>
+        <title>{formats.TITLE}</title>
       </titleStmt>
       <sourceDesc>
         <p type="generator">{GENERATOR}</p>
