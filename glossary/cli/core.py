@@ -100,9 +100,11 @@ def build(obj: Context, only: tuple[str, ...], strict: bool, timings: bool) -> N
 
 def _concept_files(terms_dir: Path) -> int:
     """How many concept files terms/ has: the length of the progress bar."""
+    from glossary.source import is_concept_name
+
     try:
         with os.scandir(terms_dir) as entries:
-            return sum(1 for entry in entries if entry.name.endswith(".toml"))
+            return sum(1 for entry in entries if is_concept_name(entry.name))
     except OSError:
         return 0
 
