@@ -184,25 +184,6 @@ def _build_target(name: str, ctx: RenderContext, state: OutputState) -> TargetRe
                         time.perf_counter() - wall)
 
 
-#: What ``glossary new`` refuses before writing: a typo in --source or --domain, which
-#: would make a file that ``glossary check`` fails.
-_REFERENCE_CODES = frozenset({"unknown-document", "unknown-section", "unknown-domain"})
-
-
-def _refuse_unknown_references(settings: Settings, path: Path, text: str) -> None:
-    """Check the new concept's text against the registry as ``glossary check`` would,
-    and raise for a document, section or domain it does not have."""
-    documents, domains, _ = source.load_registry(settings.terms_dir)
-    concept, problems, fields = source.concept_from_data(
-        path, source.parse_toml(path, text), settings.fold_coeng_da)
-    loaded = source.LoadedFile(path.parent, path.name, concept, problems, fields, text)
-    for problem in validate.file_problems(loaded, Glossary(documents=documents,
-                                                           domains=domains)):
-        if problem.code in _REFERENCE_CODES:
-            option = "--domain" if problem.code == "unknown-domain" else "--source"
-            raise ConfigError(f"{option}: {problem.message}", hint=problem.hint)
-
-
 def search(
     settings: Settings, query: str, *, lang: str | None = None, limit: int = 20
 ) -> Found:
@@ -254,3 +235,22 @@ def new_concept(
                               hint="edit that file, or choose another id")
         write_text(path, text)
     return path
+
+
+#: What ``glossary new`` refuses before writing: a typo in --source or --domain, which
+#: would make a file that ``glossary check`` fails.
+_REFERENCE_CODES = frozenset({"unknown-document", "unknown-section", "unknown-domain"})
+
+
+def _refuse_unknown_references(settings: Settings, path: Path, text: str) -> None:
+    """Check the new concept's text against the registry as ``glossary check`` would,
+    and raise for a document, section or domain it does not have."""
+    documents, domains, _ = source.load_registry(settings.terms_dir)
+    concept, problems, fields = source.concept_from_data(
+        path, source.parse_toml(path, text), settings.fold_coeng_da)
+    loaded = source.LoadedFile(path.parent, path.name, concept, problems, fields, text)
+    for problem in validate.file_problems(loaded, Glossary(documents=documents,
+                                                           domains=domains)):
+        if problem.code in _REFERENCE_CODES:
+            option = "--domain" if problem.code == "unknown-domain" else "--source"
+            raise ConfigError(f"{option}: {problem.message}", hint=problem.hint)
