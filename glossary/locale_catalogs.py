@@ -117,24 +117,27 @@ def replay_po(settings: Settings, out_dir: Path | None = None) -> Exported | Non
     return Exported(paths, entries, fuzzy, untranslated)
 
 
-def one_file(output: Path | None) -> str | None:
-    """"po" or "pot" when ``output`` names one catalog file (``km.po``, ``app.pot``),
-    not a folder: what ``-o`` of ``glossary export po`` writes then is that catalog
-    alone. An existing folder is a folder, whatever its name."""
-    if output is None or output.is_dir():
+def _one_file(output: Path | None) -> Path | None:
+    """``output`` when it names one catalog file (``km.po``, ``app.pot``), not a folder:
+    what ``-o`` of ``glossary export po`` writes then is that catalog alone (a template
+    for ``.pot``). An existing folder is a folder, whatever its name."""
+    if output is None or output.is_dir() or output.suffix.lower() not in (".po", ".pot"):
         return None
-    suffix = output.suffix.lower()
-    return suffix[1:] if suffix in (".po", ".pot") else None
+    return output
+
+
+def _is_template(path: Path) -> bool:
+    return path.suffix.lower() == ".pot"
 
 
 def _write_catalogs(settings: Settings, out_dir: Path | None, pot_data: bytes,
                     po_data: bytes) -> list[Path]:
     """The two catalogs into ``out_dir`` (default: locale/) and build/; or, when
-    ``out_dir`` names one file (:func:`one_file`), that catalog alone there."""
-    kind = one_file(out_dir)
-    if out_dir is not None and kind is not None:
-        write_bytes(out_dir, pot_data if kind == "pot" else po_data)
-        return [out_dir]
+    ``out_dir`` names one file (:func:`_one_file`), that catalog alone there."""
+    single = _one_file(out_dir)
+    if single is not None:
+        write_bytes(single, pot_data if _is_template(single) else po_data)
+        return [single]
     base = out_dir or settings.locale_dir
     paths = []
     for path, data in (
@@ -200,24 +203,23 @@ def export_po(glossary: Glossary, revision: str, settings: Settings, *,
     With ``approved_only``, ``min_review`` or ``compendium``: one catalog for other
     projects, in ``out_dir`` or build/approved/ (build/proposed/ for proposals,
     build/all/ for a compendium of every term). ``out_dir`` may also name the one file
-    to write (:func:`one_file`; a template only for the translators' catalogs).
+    to write (:func:`_one_file`; a template only for the translators' catalogs).
     ``known`` (:class:`glossary.exporting.Known`): the pieces of unchanged concepts
     come from the piece store."""
     level = selection.level(approved_only, min_review)
-    kind = one_file(out_dir)
-    if kind == "pot" and (level is not None or compendium):
+    single = _one_file(out_dir)
+    if single is not None and _is_template(single) and (level is not None or compendium):
         raise ConfigError("a catalog for other projects has no template (POT)",
                           hint="name a .po file or a folder with -o")
     if compendium:
-        base = out_dir or settings.build_dir / (level or "all")
-        target = out_dir if out_dir is not None and kind else base / COMPENDIUM_PO
+        target = single or (out_dir or settings.build_dir / (level or "all")) / COMPENDIUM_PO
         project_po_file(target, glossary, revision, level, True, today=True, known=known)
         index = pairs.CompendiumIndex(selection.select(glossary, level))
         entries, fuzzy = index.counts()
         return Exported([target], entries, fuzzy, 0, index.ambiguities())
     if level is not None:
-        target = out_dir if out_dir is not None and kind else (
-            (out_dir or settings.build_dir / level) / LANGUAGE / "LC_MESSAGES" / PO_NAME)
+        target = single or (out_dir or settings.build_dir / level) / LANGUAGE / \
+            "LC_MESSAGES" / PO_NAME
         project_po_file(target, glossary, revision, level, today=True, known=known)
         entries, fuzzy, _ = _counts(selection.select(glossary, level), True)
         return Exported([target], entries, fuzzy, 0, [])
