@@ -41,12 +41,12 @@ query's compact form are suggested, closest first, ranked as above.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from glossary import khmer, khmer_collation
-from glossary.model import ConceptStatus, Glossary
+from glossary.model import Concept, ConceptStatus, Glossary
 
 INDEX_VERSION = 2
 
@@ -118,48 +118,89 @@ class Item:
     terms: tuple[Term, ...]
 
 
-def index_items(glossary: Glossary,
-                section_anchor: Callable[[str], str] | None = None,
-                km_sort_key: Callable[[str], Any] = khmer_collation.sort_key) -> list[Item]:
-    """Every active concept, then every document and section, as search items.
+class Row(NamedTuple):
+    """An item of the index without its places in English and Khmer order (which
+    depend on every other item): what :func:`concept_row` and :func:`reference_rows`
+    make, one concept, document or section each."""
 
-    ``section_anchor`` maps a section id to its anchor on the document page (the
-    site's :func:`glossary.site.pages.section_anchor`); the default is ``s-<id>``.
-    ``km_sort_key``: :func:`khmer_collation.sort_key`, or keys that order the same way
-    (the site's kept keys, :class:`glossary.site.sort_keys.KmSortKeys`: computing them
-    is most of this function's time)."""
+    kind: str
+    id: str
+    path: str
+    en: str
+    km: str
+    en_review: str
+    km_review: str
+    terms: tuple[Term, ...]
+
+
+def findable(concept: Concept) -> bool:
+    """Whether search finds the concept: every concept but a retired one."""
+    return concept.status is not ConceptStatus.RETIRED
+
+
+def concept_row(concept: Concept) -> Row | None:
+    """The concept's row (None when search does not find it: :func:`findable`)."""
+    if not findable(concept):
+        return None
+    en, km = concept.en.preferred, concept.km.preferred
+    terms = tuple(Term(lang, term.text, match_key(term.text), term is head)
+                  for lang, head in (("en", en), ("km", km))
+                  for term in concept.lang(lang).terms)
+    return Row("concept", concept.id, f"concepts/{concept.id}.html",
+               en.text if en else "", km.text if km else "",
+               en.review.state.value if en else "", km.review.state.value if km else "",
+               terms)
+
+
+def reference_rows(glossary: Glossary,
+                   section_anchor: Callable[[str], str] | None = None) -> list[Row]:
+    """Every document and section of the registry, as rows. ``section_anchor`` maps
+    a section id to its anchor on the document page (the site's
+    :func:`glossary.site.pages.section_anchor`); the default is ``s-<id>``."""
     anchor = section_anchor or (lambda sid: "s-" + sid)
-    rows: list[tuple[str, str, str, str, str, str, str, list[Term]]] = []
-    for concept in glossary.concepts:
-        if concept.status is ConceptStatus.RETIRED:
-            continue
-        en, km = concept.en.preferred, concept.km.preferred
-        terms = [Term(lang, term.text, match_key(term.text), term is head)
-                 for lang, head in (("en", en), ("km", km)) for term in concept.lang(lang).terms]
-        rows.append(("concept", concept.id, f"concepts/{concept.id}.html",
-                     en.text if en else "", km.text if km else "",
-                     en.review.state.value if en else "", km.review.state.value if km else "",
-                     terms))
+    rows: list[Row] = []
     for doc in glossary.documents:
         page = f"documents/{doc.id}.html"
         titles = [Term("en", doc.short, match_key(doc.short), False),
                   Term("en", doc.title, match_key(doc.title), False)]
         if doc.title_km:
             titles.append(Term("km", doc.title_km, match_key(doc.title_km), False))
-        rows.append(("document", doc.id, page, doc.short, doc.title_km or "", "", "", titles))
+        rows.append(Row("document", doc.id, page, doc.short, doc.title_km or "", "", "",
+                        tuple(titles)))
         for sec in doc.sections:
             terms = [Term("en", sec.title, match_key(sec.title), False)]
             if sec.title_km:
                 terms.append(Term("km", sec.title_km, match_key(sec.title_km), False))
-            rows.append(("section", f"{doc.id}#{sec.id}", f"{page}#{anchor(sec.id)}",
-                         f"{doc.short} §{sec.id} {sec.title}", sec.title_km or "", "", "",
-                         terms))
-    en_rank = _ranks([(r[3].casefold(), r[3], r[1]) for r in rows])
-    km_rank = _ranks([(not r[4], km_sort_key(r[4]) if r[4] else (), r[3].casefold(), r[1])
-                      for r in rows])
-    return [Item(kind, ident, path, en, km, en_review, km_review, en_rank[i], km_rank[i],
-                 tuple(terms))
-            for i, (kind, ident, path, en, km, en_review, km_review, terms) in enumerate(rows)]
+            rows.append(Row("section", f"{doc.id}#{sec.id}", f"{page}#{anchor(sec.id)}",
+                            f"{doc.short} §{sec.id} {sec.title}", sec.title_km or "", "", "",
+                            tuple(terms)))
+    return rows
+
+
+def orders(heads: Sequence[tuple[str, str, str]],
+           km_sort_key: Callable[[str], Any] = khmer_collation.sort_key,
+           ) -> tuple[list[int], list[int]]:
+    """Each item's place in English and in Khmer order, from its (id, English headword,
+    Khmer headword); an item without a Khmer headword comes after those with one."""
+    en_rank = _ranks([(en.casefold(), en, ident) for ident, en, _ in heads])
+    km_rank = _ranks([(not km, km_sort_key(km) if km else (), en.casefold(), ident)
+                      for ident, en, km in heads])
+    return en_rank, km_rank
+
+
+def index_items(glossary: Glossary,
+                section_anchor: Callable[[str], str] | None = None,
+                km_sort_key: Callable[[str], Any] = khmer_collation.sort_key) -> list[Item]:
+    """Every active concept, then every document and section, as search items.
+
+    ``section_anchor``: as for :func:`reference_rows`. ``km_sort_key``:
+    :func:`khmer_collation.sort_key`, or keys that order the same way (the site's kept
+    keys, :class:`glossary.site.sort_keys.KmSortKeys`)."""
+    rows = [row for concept in glossary.concepts if (row := concept_row(concept))]
+    rows += reference_rows(glossary, section_anchor)
+    en_rank, km_rank = orders([(r.id, r.en, r.km) for r in rows], km_sort_key)
+    return [Item(r.kind, r.id, r.path, r.en, r.km, r.en_review, r.km_review, en_rank[i],
+                 km_rank[i], r.terms) for i, r in enumerate(rows)]
 
 
 def _ranks(keys: Sequence[Any]) -> list[int]:
@@ -168,15 +209,6 @@ def _ranks(keys: Sequence[Any]) -> list[int]:
     for position, i in enumerate(order):
         ranks[i] = position
     return ranks
-
-
-def index_rows(items: Iterable[Item]) -> list[list[object]]:
-    """The items as JSON arrays for the site's ``search-index.js``:
-    ``[kind, id, path, en, km, en_review, km_review, en_order, km_order,
-    [[lang, text, key, head], ...]]``; a term's text is ``""`` when it equals its key."""
-    return [[i.kind, i.id, i.path, i.en, i.km, i.en_review, i.km_review, i.en_order,
-             i.km_order, [[t.lang, "" if t.text == t.key else t.text, t.key, int(t.head)]
-                          for t in i.terms]] for i in items]
 
 
 # --- finding -----------------------------------------------------------------------------

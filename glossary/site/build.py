@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from glossary import __version__, collector, search
+from glossary import __version__, collector
 from glossary.model import ConceptStatus
 from glossary.site import changes_page, downloads, more_pages, pages, print_pages, searchindex
 from glossary.site.i18n import SITE_LANGUAGES, KeptFormats, Language, load_language
@@ -182,8 +182,13 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                        for spec in specs for lang in SITE_LANGUAGES] + [SEARCH_INDEX]
         index_key = digest(global_key.encode() + pages.search_fingerprint(model))
         if not writer.unchanged(SEARCH_INDEX, index_key):
+            kept_rows = searchindex.KeptRows(cache_dir, shared) if kept else None
+            fingerprints = {cid: entry[1] for cid, entry in state.concepts.items()}
             writer.write(SEARCH_INDEX, searchindex.index_script(
-                search.index_items(ctx.glossary, pages.section_anchor, km_keys)), index_key)
+                ctx.glossary, pages.section_anchor, km_keys, kept_rows, fingerprints),
+                index_key)
+            if kept_rows is not None:
+                kept_rows.save()
     state.home, state.index_pages = counts, index_pages
     specs.insert(0, PageSpec("home.html", "index.html", HomeView(
         len(model.active), counts.progress, counts.en_letters, counts.km_letters,

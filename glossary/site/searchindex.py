@@ -6,21 +6,136 @@ A page opened from disk (``file://``) may not fetch a JSON file, but it may load
 :mod:`glossary.search`, the specification the CLI's ``glossary search`` follows too;
 the browser computes only the key of the query (``static/js/khmer-key.js``) and ranks
 with the port of :func:`glossary.search.find` (``static/js/search.js``).
+
+Each item is a JSON array ``[kind, id, path, en, km, en_review, km_review, en_order,
+km_order, [[lang, text, key, head], ...]]`` (a term's text is ``""`` when it equals its
+key). Only the two places in order depend on the other items, so a concept's item is
+kept between builds as the JSON before and after them (:class:`KeptRows`, in
+``build/.cache/site-search-rows.txt``), by the concept's index fingerprint
+(:func:`glossary.site.state.index_fingerprint`, which covers its terms and their
+review): after a Khmer term edit, making the matching keys and the JSON of every
+concept again was a quarter of the site's build (0.35 s at 10,000 concepts).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
 
-from glossary import search
-from glossary.search import INDEX_VERSION, Item
+from glossary import khmer_collation, search, textfile
+from glossary.model import Glossary
+from glossary.search import INDEX_VERSION, Row
+from glossary.site.manifest import digest
+
+ROWS_NAME = "site-search-rows.txt"
+ROWS_VERSION = 1
+
+#: An item's JSON before its two places (ending in a comma) and after them (from a comma)
+Fragments = tuple[str, str]
 
 
-def index_script(items: Iterable[Item]) -> str:
-    """The JavaScript file: ``window.GLOSSARY_INDEX = {...};`` (JSON, safely escaped)."""
-    data = json.dumps({"version": INDEX_VERSION, "items": search.index_rows(items)},
-                      ensure_ascii=False, separators=(",", ":"))
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def fragments(row: Row) -> Fragments:
+    """The row's item as JSON, without its places in the two orders."""
+    head = _json([row.kind, row.id, row.path, row.en, row.km, row.en_review, row.km_review])
+    terms = _json([[t.lang, "" if t.text == t.key else t.text, t.key, int(t.head)]
+                   for t in row.terms])
+    return head[:-1] + ",", "," + terms + "]"
+
+
+class KeptRows:
+    """The concepts' fragments of the last index (id → index fingerprint and fragments),
+    and this build's.
+
+    The file is data: a line with the digest of the rest, a line with the version and
+    the site's shared digest (:func:`glossary.site.state.shared_key`: the code, the
+    settings), then one line per concept, ``id TAB fingerprint TAB before TAB after``
+    (JSON escapes every tab and line break, and ids hold none). A file whose digest,
+    version or shared digest is not this build's is not used: every item is made."""
+
+    def __init__(self, cache_dir: Path, shared: str) -> None:
+        self.path = cache_dir / ROWS_NAME
+        self.head = f"{ROWS_VERSION}\t{shared}"
+        self.old: dict[str, tuple[str, str, str]] = {}
+        self.new: dict[str, tuple[str, str, str]] = {}
+        self.made = 0  # items made this build (the others were kept)
+        try:
+            check, _, body = textfile.read_build_file(self.path).partition(b"\n")
+            if check.decode("ascii", "replace") != digest(body):
+                return
+            head, *lines = body.decode("utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            return
+        if head != self.head:
+            return
+        for line in lines:
+            parts = line.split("\t")
+            if len(parts) != 4:
+                self.old.clear()  # not what save wrote
+                return
+            self.old[parts[0]] = (parts[1], parts[2], parts[3])
+
+    def get(self, cid: str, fingerprint: str, make: Callable[[], Fragments]) -> Fragments:
+        """The concept's fragments: the last build's when its fingerprint is the same,
+        else ``make()``."""
+        entry = self.old.get(cid)
+        if entry is not None and entry[0] == fingerprint:
+            self.new[cid] = entry
+            return entry[1], entry[2]
+        made = make()
+        self.made += 1
+        self.new[cid] = (fingerprint, *made)
+        return made
+
+    def save(self) -> None:
+        """Keep this build's fragments, when they are not the last build's; losing the
+        file only costs making every item again."""
+        if not self.made and self.new.keys() == self.old.keys():
+            return
+        body = "\n".join([self.head, *("\t".join((cid, *entry))
+                                       for cid, entry in self.new.items())]).encode("utf-8")
+        if not textfile.write_build_bytes(self.path, [digest(body).encode(), b"\n", body]):
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)  # never leave an older file behind
+
+
+def index_script(glossary: Glossary, section_anchor: Callable[[str], str] | None = None,
+                 km_sort_key: Callable[[str], Any] | None = None,
+                 kept: KeptRows | None = None,
+                 fingerprints: Mapping[str, str] | None = None) -> str:
+    """The JavaScript file: ``window.GLOSSARY_INDEX = {...};`` (JSON, safely escaped),
+    holding :func:`glossary.search.index_items`' items in their order. With ``kept``,
+    a concept whose index fingerprint (``fingerprints``: id → fingerprint) is the last
+    build's keeps its fragments."""
+    heads: list[tuple[str, str, str]] = []  # (id, English headword, Khmer headword)
+    parts: list[Fragments] = []
+    for concept in glossary.concepts:
+        if not search.findable(concept):
+            continue
+        fingerprint = fingerprints.get(concept.id) if fingerprints else None
+
+        def make(concept: Any = concept) -> Fragments:
+            row = search.concept_row(concept)
+            assert row is not None  # findable
+            return fragments(row)
+
+        parts.append(kept.get(concept.id, fingerprint, make) if kept and fingerprint
+                     else make())
+        en, km = concept.en.preferred, concept.km.preferred
+        heads.append((concept.id, en.text if en else "", km.text if km else ""))
+    for row in search.reference_rows(glossary, section_anchor):
+        parts.append(fragments(row))
+        heads.append((row.id, row.en, row.km))
+    en_order, km_order = search.orders(heads, km_sort_key or khmer_collation.sort_key)
+    items = ",".join([f"{before}{en_order[i]},{km_order[i]}{after}"
+                      for i, (before, after) in enumerate(parts)])
+    data = f'{{"version":{INDEX_VERSION},"items":[{items}]}}'
     # JSON is valid JavaScript once these are escaped; "<" and "&" keep any HTML-aware
     # tool from seeing markup in the file.
     data = (data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,127 @@
+"""The site's search index keeps each concept's item between builds
+(:class:`glossary.site.searchindex.KeptRows`): after a Khmer term edit only the edited
+concept's item is made again, the file is the one a clean build writes, and a kept
+file that is damaged, from another version or from other settings is not used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from glossary import pipeline, search
+from glossary.config import load_settings
+from glossary.site import searchindex
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The concepts whose search item a build makes (the others are kept)."""
+    calls: list[str] = []
+    real = search.concept_row
+
+    def spy(concept):
+        calls.append(concept.id)
+        return real(concept)
+
+    monkeypatch.setattr(search, "concept_row", spy)
+    return calls
+
+
+def _edit_khmer_term(project: Path) -> None:
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8")
+    assert 'text = "តម្លាភាព"' in text
+    path.write_text(text.replace('text = "តម្លាភាព"', 'text = "ភាពថ្លាថ្លៃ"', 1),
+                    encoding="utf-8")
+
+
+def _clean_index(project: Path, tmp_path: Path) -> bytes:
+    """The search index a clean build of ``project``'s terms writes."""
+    clean = tmp_path / "clean"
+    shutil.copytree(project / "terms", clean / "terms")
+    shutil.copy(project / "pyproject.toml", clean / "pyproject.toml")
+    settings = load_settings(cwd=clean)
+    pipeline.build(settings, ["site"])
+    return (settings.build_dir / "site" / "search-index.js").read_bytes()
+
+
+def _findable(project: Path) -> set[str]:
+    from glossary import loader
+
+    glossary = loader.load(load_settings(cwd=project)).glossary
+    return {c.id for c in glossary.concepts if search.findable(c)}
+
+
+def test_a_khmer_term_edit_makes_one_item_and_the_clean_file(project: Path, tmp_path: Path,
+                                                             made: list[str]) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    assert set(made) == _findable(project)  # the first build makes every item
+    assert (settings.cache_dir / searchindex.ROWS_NAME).is_file()
+    made.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    assert made == ["transparency"]
+    index = (settings.build_dir / "site" / "search-index.js").read_bytes()
+    assert "ភាពថ្លាថ្លៃ".encode() in index
+    assert index == _clean_index(project, tmp_path)
+
+
+def _break_head(raw: bytes) -> bytes:
+    """Another version's file, its digest right."""
+    from glossary.site.manifest import digest
+
+    _, _, body = raw.partition(b"\n")
+    body = b"99" + body.partition(b"\t")[1] + body.partition(b"\t")[2]
+    return digest(body).encode() + b"\n" + body
+
+
+def _short_line(raw: bytes) -> bytes:
+    """A line with a field missing, its digest right (not what save writes)."""
+    from glossary.site.manifest import digest
+
+    _, _, body = raw.partition(b"\n")
+    lines = body.split(b"\n")
+    lines[1] = lines[1].rpartition(b"\t")[0]
+    body = b"\n".join(lines)
+    return digest(body).encode() + b"\n" + body
+
+
+@pytest.mark.parametrize("damage", [
+    lambda raw: raw[: len(raw) // 2],  # truncated
+    lambda raw: raw.replace("តម្លាភាព".encode(), "ភាពថ្លាថ្លៃ".encode()),  # changed
+    lambda raw: b"",
+    lambda raw: b"\xff\xfe not ours",
+    _break_head,
+    _short_line,
+], ids=["truncated", "changed", "empty", "not-ours", "other-version", "short-line"])
+def test_a_damaged_file_is_not_used(project: Path, tmp_path: Path, made: list[str],
+                                    damage) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    path = settings.cache_dir / searchindex.ROWS_NAME
+    path.write_bytes(damage(path.read_bytes()))
+    made.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    assert set(made) == _findable(project)  # every item made, none taken from the file
+    index = (settings.build_dir / "site" / "search-index.js").read_bytes()
+    assert index == _clean_index(project, tmp_path)
+    made.clear()  # and the file written again serves the next build
+    path = project / "terms" / "transparency.toml"
+    path.write_text(path.read_text("utf-8").replace("ភាពថ្លាថ្លៃ", "តម្លាភាព"), "utf-8")
+    pipeline.build(settings, ["site"])
+    assert made == ["transparency"]
+
+
+def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text("utf-8") + "fold_coeng_da = false\n", "utf-8")
+    made.clear()
+    _edit_khmer_term(project)
+    pipeline.build(load_settings(cwd=project), ["site"])
+    assert set(made) == _findable(project)
