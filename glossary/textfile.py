@@ -56,6 +56,17 @@ def read_build_file(path: Path) -> bytes:
         os.close(fd)
 
 
+def file_signature(path: Path | int) -> list[int] | None:
+    """What tells that a file (a path, or an open descriptor) changed without reading
+    it, as the parse cache has it: size, modification time, inode, change time (None
+    when it cannot be found)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
 def write_build_data(path: Path, text: str) -> bool:
     """Write build data that can be made again (a cache or state file under build/):
     see :func:`write_build_bytes`."""

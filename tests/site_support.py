@@ -41,6 +41,14 @@ def tree(root: Path) -> dict[str, bytes]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def clean_site(project: Path, where: Path) -> dict[str, bytes]:
+    """The site a clean build of ``project`` (its files but build/) writes, built in
+    ``where`` (emptied first)."""
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(project, where, ignore=shutil.ignore_patterns("build"))
+    return tree(build_site(where))
+
+
 def html_pages(root: Path) -> list[Path]:
     return sorted(root.rglob("*.html"))
 

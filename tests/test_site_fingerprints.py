@@ -16,6 +16,7 @@ from glossary.config import load_settings
 from glossary.site import manifest as site_manifest
 from glossary.site import print_pages
 from glossary.site.writer import MANIFEST
+from tests.site_support import tree
 
 
 @pytest.fixture
@@ -33,11 +34,6 @@ def fingerprinted(monkeypatch) -> list[str]:
     return calls
 
 
-def _site(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
 def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
                                                    fingerprinted) -> None:
     settings = load_settings(cwd=project)
@@ -47,7 +43,7 @@ def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
     assert manifest
     pipeline.build(settings, ["site"])  # nothing changed: the same keys, nothing written
     assert site_manifest.load(settings.build_dir / MANIFEST).lines == manifest
-    before = _site(site)
+    before = tree(site)
     path = project / "terms" / "transparency.toml"
     text = path.read_text(encoding="utf-8")
     assert 'text = "transparency"' in text
@@ -55,7 +51,7 @@ def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
                     encoding="utf-8")
     pipeline.build(settings, ["site"])
     assert fingerprinted == []
-    after = _site(site)
+    after = tree(site)
     for name in ("print.html", "km/print.html", "search-index.js"):
         assert after[name] != before[name]
     assert "openness of AI" in after["search-index.js"].decode("utf-8")
@@ -63,7 +59,7 @@ def test_whole_glossary_pages_follow_the_revision(project: Path, tmp_path: Path,
     clean = tmp_path / "clean"
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
     pipeline.build(load_settings(cwd=clean), ["site"])
-    assert after == _site(clean / "build" / "site")
+    assert after == tree(clean / "build" / "site")
 
 
 def test_the_reading_setting_is_part_of_the_key() -> None:

@@ -5,7 +5,6 @@ the keys of texts it has not seen, and a damaged or foreign key file is not trus
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from glossary import khmer_collation, pipeline
 from glossary.config import load_settings
 from glossary.site import sort_keys
+from tests.site_support import clean_site, tree
 
 KHMER = ["ក", "កក", "ក ក", "ក្ក", "ក៏", "កា", "ខ", "អា", "អ", "ឥឡូវ", "ឧបករណ៍", "ឲ្យ",
          "ទិន្នន័យ", "បញ្ញាសិប្បនិម្មិត", "តម្លាភាព", "គណនេយ្យភាព", "ក១", "១", "1", "abc",
@@ -55,18 +55,6 @@ def _edit_definition(project: Path) -> None:
                     encoding="utf-8")
 
 
-def _site(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
-def _clean_site(project: Path, tmp_path: Path) -> dict[str, bytes]:
-    clean = tmp_path / "clean"
-    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
-    pipeline.build(load_settings(cwd=clean), ["site"])
-    return _site(clean / "build" / "site")
-
-
 def test_an_edit_computes_no_key_it_had(project: Path, tmp_path: Path, computed) -> None:
     settings = load_settings(cwd=project)
     pipeline.build(settings, ["site"])
@@ -81,7 +69,7 @@ def test_an_edit_computes_no_key_it_had(project: Path, tmp_path: Path, computed)
     pipeline.build(settings, ["site"])
     assert computed == []
     assert b"openness of AI" in (settings.build_dir / "site" / "print.html").read_bytes()
-    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
 
 
 @pytest.mark.parametrize("damage", ["json", "rules", "hex"])
@@ -104,7 +92,7 @@ def test_a_damaged_key_file_is_not_trusted(project: Path, tmp_path: Path, comput
     _edit_definition(project)
     pipeline.build(settings, ["site"])
     assert computed and set(computed) <= set(texts)  # computed again, not taken
-    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
 
 
 def test_a_few_keys_are_computed_without_reading_the_file(project: Path, tmp_path: Path,
@@ -130,4 +118,4 @@ def test_a_few_keys_are_computed_without_reading_the_file(project: Path, tmp_pat
     pipeline.build(settings, ["site"])
     assert read == []
     assert state_path.read_bytes() == before
-    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")

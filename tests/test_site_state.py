@@ -21,6 +21,7 @@ from glossary.site import pages, state, templating
 from glossary.site.i18n import PACKAGE_LOCALE
 from glossary.site.writer import SiteWriter
 from tests.conftest import add_openness
+from tests.site_support import tree
 
 DEFINITION = ("text = \"The principle that people affected by an AI system are told",
               "text = \"The principle that everyone affected by an AI system is told")
@@ -45,17 +46,12 @@ def looked_at(monkeypatch) -> dict[str, list[str]]:
     return calls
 
 
-def _site(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
 def _assert_clean(project: Path, tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
     pipeline.build(load_settings(cwd=clean), ["site"])
-    assert _site(project / "build" / "site") == _site(clean / "build" / "site")
+    assert tree(project / "build" / "site") == tree(clean / "build" / "site")
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -162,10 +158,10 @@ def test_changes_beside_the_concepts_end_as_a_clean_build(project: Path, tmp_pat
     po.parent.mkdir(parents=True)
     shutil.copy(PACKAGE_LOCALE / "km" / "LC_MESSAGES" / "ui.po", po)
     _build(project)
-    before = _site(project / "build" / "site")
+    before = tree(project / "build" / "site")
     CHANGES[change](project)
     _build(project)
-    assert _site(project / "build" / "site") != before
+    assert tree(project / "build" / "site") != before
     _assert_clean(project, tmp_path)
 
 

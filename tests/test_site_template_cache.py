@@ -14,6 +14,7 @@ from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import template_cache, templating
 from glossary.site.i18n import PACKAGE_LOCALE
+from tests.site_support import clean_site, tree
 
 BROWSE_KM = "រុករក"
 LANGS: list[str] = []  # the language of each template in ``compiled``  # the Khmer of "Browse", folded into km/browse.html when compiled
@@ -36,19 +37,6 @@ def compiled(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(jinja2.Environment, "compile", spy)
     return names
-
-
-def _site(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
-def _clean_site(project: Path, tmp_path: Path) -> dict[str, bytes]:
-    clean = tmp_path / "clean"
-    shutil.rmtree(clean, ignore_errors=True)
-    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
-    pipeline.build(load_settings(cwd=clean), ["site"])
-    return _site(clean / "build" / "site")
 
 
 def _edit_definition(project: Path, text: str = "openness of AI") -> None:
@@ -76,7 +64,7 @@ def test_a_build_after_an_edit_compiles_no_template(project: Path, tmp_path: Pat
     pipeline.build(settings, ["site"])
     assert compiled == []
     assert b"openness of AI" in (settings.build_dir / "site" / "print.html").read_bytes()
-    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
 
 
 def test_a_changed_interface_catalog_compiles_the_khmer_templates_again(
@@ -96,7 +84,7 @@ def test_a_changed_interface_catalog_compiles_the_khmer_templates_again(
     pipeline.build(settings, ["site"])
     assert "browse.html" in compiled
     assert "<title>រុករកពាក្យ".encode() in browse.read_bytes()
-    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
 
 
 def test_an_edited_template_is_compiled_again(project: Path, tmp_path: Path, monkeypatch,
@@ -114,7 +102,7 @@ def test_an_edited_template_is_compiled_again(project: Path, tmp_path: Path, mon
     assert compiled == ["browse.html", "browse.html"]  # one per language
     for rel in ("browse.html", "km/browse.html"):
         assert b'<h1 class="edited">' in (settings.build_dir / "site" / rel).read_bytes()
-    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
 
 
 @pytest.mark.parametrize("damage", ["empty", "truncated", "flipped", "garbage",
@@ -147,7 +135,7 @@ def test_a_damaged_cache_is_compiled_again(project: Path, tmp_path: Path,
     assert "concept.html" in compiled and "km" in LANGS  # compiled again, not taken
     if damage == "other-language":
         assert set(LANGS) == {"km"}
-    assert _site(settings.build_dir / "site") == _clean_site(project, tmp_path)
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
     if damage != "unwritable":  # the files were made good again
         compiled.clear()
         _edit_definition(project, "openness of AI systems")

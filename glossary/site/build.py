@@ -31,7 +31,15 @@ from pathlib import Path
 
 from glossary import __version__, collector
 from glossary.model import ConceptStatus
-from glossary.site import changes_page, downloads, more_pages, pages, print_pages, searchindex
+from glossary.site import (
+    changes_page,
+    downloads,
+    listing_rows,
+    more_pages,
+    pages,
+    print_pages,
+    searchindex,
+)
 from glossary.site.i18n import SITE_LANGUAGES, KeptFormats, Language, load_language
 from glossary.site.print_rows import PrintRows, print_view_rendered
 from glossary.site.sort_keys import KmSortKeys
@@ -163,6 +171,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     jobs, changed = _concept_jobs(ctx, model, writer, state, shared, digests, global_key,
                                   registry)
     count = len(SITE_LANGUAGES) * len(ctx.glossary.concepts)
+    # what the index pages show of each concept (site.state), when the build knows it
+    fingerprints = {cid: entry[1] for cid, entry in state.concepts.items()}
     if len(state.concepts) == len(ctx.glossary.concepts):  # every concept has its file
         state.index = state_index_key(shared, ((c.id, state.concepts[c.id][1])
                                                for c in ctx.glossary.concepts))
@@ -183,13 +193,13 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         index_key = digest(global_key.encode() + pages.search_fingerprint(model))
         if not writer.unchanged(SEARCH_INDEX, index_key):
             kept_rows = searchindex.KeptRows(cache_dir, shared) if kept else None
-            fingerprints = {cid: entry[1] for cid, entry in state.concepts.items()}
             writer.write(SEARCH_INDEX, searchindex.index_script(
                 ctx.glossary, pages.section_anchor, km_keys, kept_rows, fingerprints),
                 index_key)
             if kept_rows is not None:
                 kept_rows.save()
     state.home, state.index_pages = counts, index_pages
+    listings = listing_rows.ListingRows(kept, writer, fingerprints)
     specs.insert(0, PageSpec("home.html", "index.html", HomeView(
         len(model.active), counts.progress, counts.en_letters, counts.km_letters,
         counts.documents, ctx.revision, build_date(), has_changes), nav="home"))
@@ -229,7 +239,17 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             count += 1
             view = spec.view_for(lang)
             key = digest(head + repr(view).encode())
-            if not writer.unchanged(page.out_path, key):
+            if writer.unchanged(page.out_path, key):
+                continue
+            if spec.template in listing_rows.ROWS_TEMPLATES:
+                made, identity = listings.page(page, view, listing_rows.rows_of(view),
+                                               global_key, renderer)
+                fresh = [piece for piece in made if isinstance(piece, bytes)]
+                if len(fresh) < len(made):
+                    writer.splice(page.out_path, made, key, identity)
+                else:  # every row rendered: no old file to copy from
+                    writer.write(page.out_path, b"".join(fresh), key, identity)
+            else:
                 writer.write(page.out_path, render(page, view), key)
     known: set[str] = set()  # the glossary's concept ids, when a print page needs them
     for kind, index, lang, key in jobs:
@@ -254,6 +274,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                          print_rows.identity(page.out_path) if print_rows is not None else "")
     if print_rows is not None:
         print_rows.save()
+    listings.save()
     if km_keys.computed:
         km_keys.save(model.km_texts())
     formats.save()

@@ -37,6 +37,23 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def read_digested(path: Path) -> bytes | None:
+    """The data of a build data file that :func:`write_digested` wrote (its first line
+    is the digest of the rest); None when there is none, or it is not whole (shorter,
+    changed)."""
+    try:
+        head, _, body = textfile.read_build_file(path).partition(b"\n")
+    except OSError:
+        return None
+    return body if head == digest(body).encode() else None
+
+
+def write_digested(path: Path, body: bytes) -> bool:
+    """Keep ``body`` at ``path`` after a line with its digest (atomically; False when
+    it could not be written: the data can be made again)."""
+    return textfile.write_build_bytes(path, [digest(body).encode(), b"\n", body])
+
+
 @dataclass
 class Manifest:
     """The files of the last build: ``lines`` (``path\\tkey\\tdigest``, sorted)."""

@@ -38,8 +38,9 @@ from markupsafe import Markup
 
 from glossary import textfile
 from glossary.site import columns
+from glossary.site.manifest import digest, read_digested, write_digested
 from glossary.site.views import PageInfo, PrintRow, PrintView
-from glossary.site.writer import SiteWriter, digest
+from glossary.site.writer import SiteWriter
 
 STATE_NAME = "site-print-rows.json"
 STATE_VERSION = 5  # 2: row ids; 3: a digest first; 4: lengths; 5: each list one string
@@ -56,15 +57,6 @@ def print_view_rendered(page: PageInfo, view: PrintView, render_rows: Any) -> Pr
     return view._replace(rows_html=tuple(Markup(text) for text in fresh[:-1]))
 
 
-def _signature(path: Path | int) -> list[int] | None:
-    """What tells a file changed without reading it, as the parse cache has it."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
-
-
 class PrintRows:
     """Row keys of the last build's print pages, and this build's."""
 
@@ -76,12 +68,10 @@ class PrintRows:
         self.new: dict[str, tuple[str, list[str], list[str], list[int]]] = {}
         self._keys: dict[int, tuple[PrintRow, str]] = {}  # id(row) -> (row, key)
         self.identities: dict[str, str] = {}  # page -> :meth:`identity`
+        body = read_digested(self.path)
         try:
-            head, _, body = textfile.read_build_file(self.path).partition(b"\n")
-            if head != digest(body).encode():  # damaged: a shorter or changed file
-                return
-            data = json.loads(body)
-        except (OSError, ValueError):
+            data = json.loads(body) if body is not None else None
+        except ValueError:
             return
         if isinstance(data, dict) and data.get("version") == STATE_VERSION:
             pages = data.get("pages")
@@ -236,7 +226,7 @@ class PrintRows:
             with open(self.writer.root / rel, "rb") as handle:
                 # not the page these keys were made for: its digest is read only when its
                 # signature (size, modification and change times, inode) is not the one kept
-                same = _signature(handle.fileno()) == entry.get("stat")
+                same = textfile.file_signature(handle.fileno()) == entry.get("stat")
                 raw = handle.read(1 << 16) if same and not whole else handle.read()
                 if not same and digest(raw) != entry["digest"]:
                     return None
@@ -269,13 +259,12 @@ class PrintRows:
                     global_key, keys, ids, lengths = self.new[rel]
                     pages[rel] = _packed({"digest": written, "global": global_key,
                                           "keys": keys, "ids": ids, "lengths": lengths,
-                                          "stat": _signature(self.writer.root / rel)})
+                                          "stat": textfile.file_signature(self.writer.root / rel)})
             elif rel in self.old:
                 pages[rel] = _packed(self.old[rel])
         text = json.dumps({"version": STATE_VERSION, "pages": pages}, sort_keys=True,
                           separators=(",", ":"))
-        text = digest(text.encode("utf-8")) + "\n" + text
-        textfile.write_build_data(self.path, text)  # losing it costs a recomputation
+        write_digested(self.path, text.encode("utf-8"))  # losing it costs a recomputation
 
 
 #: The lists of a page's entry, kept as columns (:mod:`glossary.site.columns`).

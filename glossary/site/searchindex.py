@@ -25,10 +25,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from glossary import khmer_collation, search, textfile
+from glossary import khmer_collation, search
 from glossary.model import Glossary
 from glossary.search import INDEX_VERSION, Row
-from glossary.site.manifest import digest
+from glossary.site.manifest import read_digested, write_digested
 
 ROWS_NAME = "site-search-rows.txt"
 ROWS_VERSION = 1
@@ -65,12 +65,10 @@ class KeptRows:
         self.old: dict[str, tuple[str, str, str]] = {}
         self.new: dict[str, tuple[str, str, str]] = {}
         self.made = 0  # items made this build (the others were kept)
+        body = read_digested(self.path)
         try:
-            check, _, body = textfile.read_build_file(self.path).partition(b"\n")
-            if check.decode("ascii", "replace") != digest(body):
-                return
-            head, *lines = body.decode("utf-8").split("\n")
-        except (OSError, UnicodeDecodeError):
+            head, *lines = body.decode("utf-8").split("\n") if body is not None else [""]
+        except UnicodeDecodeError:
             return
         if head != self.head:
             return
@@ -100,7 +98,7 @@ class KeptRows:
             return
         body = "\n".join([self.head, *("\t".join((cid, *entry))
                                        for cid, entry in self.new.items())]).encode("utf-8")
-        if not textfile.write_build_bytes(self.path, [digest(body).encode(), b"\n", body]):
+        if not write_digested(self.path, body):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # never leave an older file behind
 

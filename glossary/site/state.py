@@ -43,11 +43,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from glossary import textfile
 from glossary.model import Concept, SourceRef
 from glossary.outputs_state import code_digest
 from glossary.site import columns
-from glossary.site.manifest import digest
+from glossary.site.manifest import digest, read_digested, write_digested
 from glossary.site.views import DocumentLink, LanguageProgress, LetterNav, ProgressPart
 
 STATE_NAME = "site-state.json"
@@ -167,12 +166,8 @@ class SiteState:
         state = cls(path)
         if not read:
             return state
-        try:
-            raw = textfile.read_build_file(path)
-        except OSError:
-            return state
-        head, _, body = raw.partition(b"\n")
-        if head.decode("ascii", "replace") != digest(body):
+        body = read_digested(path)
+        if body is None:
             return state
         try:
             data = json.loads(body)
@@ -218,8 +213,7 @@ class SiteState:
                            "concepts": _packed(self.concepts), "home": self.home.dump(),
                            "index_pages": self.index_pages},
                           ensure_ascii=False, separators=(",", ":"))
-        text = digest(body.encode("utf-8")) + "\n" + body
-        if not textfile.write_build_data(self.path, text):
+        if not write_digested(self.path, body.encode("utf-8")):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # never leave the old state behind
 

@@ -1,0 +1,207 @@
+"""The rows of the pages that list concepts (a domain's page, a document's page), kept
+from the page the last build wrote.
+
+Such a page may list every concept of the glossary (a domain they all belong to, a
+section they all cite), and after a term edit rendering its rows again was the largest
+part of the site's build (0.4 s for the two pages in two languages at 10,000 concepts).
+A row shows one concept's link (its id, headwords and their review: its *index data*),
+so it is the same bytes as long as the concept's index fingerprint
+(:func:`glossary.site.state.index_fingerprint`) and everything every page shares (the
+templates, the catalogs: the site's global key) are the same.
+
+A page is made in three steps:
+
+1. its template is rendered with ``row`` (:data:`SLOT`) in place of each row: the
+   *frame*, cut at the slots;
+2. each row whose concept has the fingerprint it had on the page the last build wrote at
+   the same path, from the same global key, is that page's bytes (a range of the old
+   file, copied by :meth:`SiteWriter.splice`); the other rows are rendered in one call
+   of the page's rows template (:data:`ROWS_TEMPLATES`), each followed by :data:`MARK`;
+3. the frame's pieces and the rows are joined.
+
+The row ids, fingerprints, places and lengths of each page are kept in
+``build/.cache/site-listing-rows.json`` (after a line with the digest of the rest). The old
+page is used only when its file's signature (size, modification and change times,
+inode) is the one kept with it: a page changed since, by hand or by another build, is
+not, and every row is rendered. Either way the page comes out the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from glossary import textfile
+from glossary.site import columns
+from glossary.site.manifest import digest, read_digested, write_digested
+from glossary.site.views import ConceptLink, PageInfo
+from glossary.site.writer import SiteWriter
+
+STATE_NAME = "site-listing-rows.json"
+STATE_VERSION = 1
+SLOT = Markup("<!--glossary-row-->")  # where the page's template puts each row
+MARK = "<!--glossary-row-end-->\n"  # after each row the rows template renders
+#: The page templates that list concepts, and the template of their rows.
+ROWS_TEMPLATES = {"domain.html": "domain_rows.html", "document.html": "document_rows.html"}
+_COLUMNS = ("ids", "fingerprints", "starts", "lengths")
+
+#: A page as :meth:`SiteWriter.splice` takes it: bytes, and ranges of the old file
+Pieces = list[bytes | tuple[int, int]]
+
+
+class ListingRows:
+    """The rows of the last build's listing pages, and of this build's.
+
+    ``fingerprints``: each concept's index fingerprint in this build (id → fingerprint);
+    a concept without one has its rows rendered."""
+
+    def __init__(self, cache_dir: Path | None, writer: SiteWriter,
+                 fingerprints: Mapping[str, str]) -> None:
+        self.path = cache_dir / STATE_NAME if cache_dir is not None else None
+        self.writer = writer
+        self.fingerprints = fingerprints
+        self.old: dict[str, dict[str, Any]] = {}
+        self.new: dict[str, dict[str, Any]] = {}
+        if self.path is None:
+            return
+        body = read_digested(self.path)
+        try:
+            data = json.loads(body) if body is not None else None
+        except ValueError:
+            return
+        if isinstance(data, dict) and data.get("version") == STATE_VERSION \
+                and isinstance(data.get("pages"), dict):
+            for rel, entry in data["pages"].items():
+                found = _unpacked(entry)
+                if found is not None:
+                    self.old[rel] = found
+
+    def page(self, page: PageInfo, view: Any, links: Sequence[ConceptLink], global_key: str,
+             renderer: Any) -> tuple[Pieces, str]:
+        """The page (its template rendered with ``view``, its rows those of ``links``, in
+        order) as pieces, and its identity for the site's manifest ("" when a row's
+        concept has no fingerprint: the writer digests the bytes)."""
+        frame = renderer.render(page, view, row=SLOT)
+        parts = frame.split(SLOT)
+        if len(parts) != len(links) + 1:
+            raise ValueError(f"{page.template} shows {len(parts) - 1} rows for {len(links)}")
+        fingerprints = [self.fingerprints.get(link.id, "") for link in links]
+        # a row is kept only on a page whose every row has a fingerprint: that page's
+        # identity (below) is then known, and its pieces may be ranges of the old file
+        kept = self._old_rows(page.out_path, global_key) if all(fingerprints) else {}
+        places: list[tuple[int, int] | None] = [
+            kept.get((link.id, fp)) if fp else None
+            for link, fp in zip(links, fingerprints, strict=True)]
+        missing = [i for i, place in enumerate(places) if place is None]
+        fresh = iter(self._render(page, [links[i] for i in missing], renderer))
+        pieces: Pieces = []
+        starts: list[int] = []
+        lengths: list[int] = []
+        at = 0
+        for i, part in enumerate(parts):
+            if part:
+                raw = part.encode("utf-8")
+                pieces.append(raw)
+                at += len(raw)
+            if i == len(links):
+                break
+            place = places[i]
+            row: bytes | tuple[int, int] = place if place is not None else next(fresh)
+            size = row[1] - row[0] if isinstance(row, tuple) else len(row)
+            if isinstance(row, tuple) and pieces and isinstance(pieces[-1], tuple) \
+                    and pieces[-1][1] == row[0]:
+                pieces[-1] = (pieces[-1][0], row[1])  # one copy for a run of kept rows
+            else:
+                pieces.append(row)
+            starts.append(at)
+            lengths.append(size)
+            at += size
+        ids = [link.id for link in links]
+        self.new[page.out_path] = {"global": global_key, "ids": ids,
+                                   "fingerprints": fingerprints, "starts": starts,
+                                   "lengths": lengths}
+        identity = "" if not all(fingerprints) else "rows:" + digest("\0".join(
+            (global_key, frame, *ids, *fingerprints)).encode("utf-8", "surrogatepass"))
+        return pieces, identity
+
+    def _render(self, page: PageInfo, links: list[ConceptLink], renderer: Any) -> list[bytes]:
+        if not links:
+            return []
+        rows_page = PageInfo(ROWS_TEMPLATES[page.template], page.path, page.lang, page.nav)
+        fresh = renderer.render(rows_page, None, rows=links).split(MARK)
+        if len(fresh) != len(links) + 1:
+            raise ValueError(f"{rows_page.template} gave {len(fresh) - 1} rows for {len(links)}")
+        return [text.encode("utf-8") for text in fresh[:-1]]
+
+    def _old_rows(self, rel: str, global_key: str) -> dict[tuple[str, str], tuple[int, int]]:
+        """Where each row of the page the last build wrote at ``rel`` is in its file, by
+        (concept id, fingerprint); empty when that page cannot be used (another global
+        key, or a file that is not the one written then)."""
+        entry = self.old.get(rel)
+        if entry is None or entry["global"] != global_key \
+                or textfile.file_signature(self.writer.root / rel) != entry["stat"] \
+                or any(start + length > entry["stat"][0]  # past the file's end
+                       for start, length in zip(entry["starts"], entry["lengths"],
+                                                strict=True)):
+            return {}
+        return {(cid, fp): (start, start + length)
+                for cid, fp, start, length in zip(entry["ids"], entry["fingerprints"],
+                                                  entry["starts"], entry["lengths"],
+                                                  strict=True) if fp}
+
+    def save(self) -> None:
+        """Keep the rows of the listing pages this build wrote (with their file's
+        signature) and of those it left as they were; losing the file costs rendering
+        every row of them next time."""
+        if self.path is None:
+            return
+        pages: dict[str, dict[str, Any]] = {}
+        for rel in self.writer.paths:
+            if rel in self.new:
+                entry = self.new[rel]
+                stat = textfile.file_signature(self.writer.root / rel)
+                if stat is not None:
+                    pages[rel] = _packed({**entry, "stat": stat})
+            elif rel in self.old:
+                pages[rel] = _packed(self.old[rel])
+        text = json.dumps({"version": STATE_VERSION, "pages": pages}, sort_keys=True,
+                          separators=(",", ":"))
+        write_digested(self.path, text.encode("utf-8"))
+
+
+def _packed(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"global": entry["global"], "stat": entry["stat"],
+            **columns.pack({name: entry[name] for name in _COLUMNS})}
+
+
+def _unpacked(entry: object) -> dict[str, Any] | None:
+    """A page's entry as :class:`ListingRows` uses it, or None when it is not sound."""
+    found = columns.unpack(entry, _COLUMNS)
+    if found is None or not isinstance(entry, dict) or not isinstance(entry.get("global"), str):
+        return None
+    stat = entry.get("stat")
+    if not (isinstance(stat, list) and len(stat) == 4
+            and all(isinstance(n, int) for n in stat)):
+        return None
+    ids, fingerprints, starts, lengths = found
+    try:
+        places = list(map(int, starts))
+        sizes = list(map(int, lengths))
+    except ValueError:
+        return None
+    if any(n < 0 for n in places) or any(n <= 0 for n in sizes):
+        return None
+    return {"global": entry["global"], "stat": stat, "ids": ids,
+            "fingerprints": fingerprints, "starts": places, "lengths": sizes}
+
+
+def rows_of(view: Any) -> Sequence[ConceptLink]:
+    """The links a listing page's view shows as rows, in the order of its template."""
+    sections = getattr(view, "sections", None)
+    if sections is not None:  # a document: each section's concepts
+        return [link for section in sections for link in section.concepts]
+    return view.concepts

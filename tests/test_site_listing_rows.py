@@ -1,0 +1,101 @@
+"""The domain and document pages keep the rows of the concepts whose index data did
+not change from the pages the last build wrote (:mod:`glossary.site.listing_rows`):
+after a Khmer term edit only the edited concept's rows are rendered, the pages are the
+bytes a clean build writes, and a page or a kept file that changed since is not used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from glossary import pipeline
+from glossary.config import load_settings
+from glossary.site import listing_rows
+from tests.site_support import clean_site, tree
+
+#: the pages that list the concept ``transparency`` (its domains, the document it cites)
+LISTINGS = ("domains/transparency.html", "km/domains/transparency.html",
+            "domains/ethics.html", "km/domains/ethics.html",
+            "documents/asean-guide-2024.html", "km/documents/asean-guide-2024.html")
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The rows each listing page renders (page → concept ids), the others being kept."""
+    calls: dict[str, list[str]] = {}
+    real = listing_rows.ListingRows._render
+
+    def spy(self, page, links, renderer):
+        calls.setdefault(page.out_path, []).extend(link.id for link in links)
+        return real(self, page, links, renderer)
+
+    monkeypatch.setattr(listing_rows.ListingRows, "_render", spy)
+    return calls
+
+
+def _edit_khmer_term(project: Path, new: str = "ភាពថ្លាថ្លៃ") -> None:
+    path = project / "terms" / "transparency.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('text = "តម្លាភាព"', f'text = "{new}"', 1),
+                    encoding="utf-8")
+
+
+def test_a_khmer_term_edit_renders_that_concepts_rows_only(
+        project: Path, tmp_path: Path, rendered: dict[str, list[str]]) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    for rel in LISTINGS:  # the first build renders every row
+        assert "transparency" in rendered[rel]
+    assert len(rendered["documents/asean-guide-2024.html"]) > 1
+    rendered.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    # the pages listing the concept render its row alone; the others are left as they were
+    assert {rel: ids for rel, ids in rendered.items()} == {rel: ["transparency"]
+                                                          for rel in LISTINGS}
+    site = tree(settings.build_dir / "site")
+    assert "ភាពថ្លាថ្លៃ".encode() in site["documents/asean-guide-2024.html"]
+    assert site == clean_site(project, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("change", ["page-by-hand", "page-touched", "state-damaged",
+                                    "state-truncated", "state-removed"])
+def test_a_page_or_state_changed_since_renders_every_row(
+        project: Path, tmp_path: Path, rendered: dict[str, list[str]], change: str) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    site_dir = settings.build_dir / "site"
+    page = site_dir / "documents" / "asean-guide-2024.html"
+    state = settings.cache_dir / listing_rows.STATE_NAME
+    every = len(rendered[page.relative_to(site_dir).as_posix()])
+    if change == "page-by-hand":  # same size, other bytes: the old rows are not copied
+        raw = page.read_bytes()
+        page.write_bytes(raw.replace(b"<li>", b"<LI>", 1))
+    elif change == "page-touched":
+        page.touch()
+    elif change == "state-damaged":
+        state.write_bytes(state.read_bytes().replace(b'"starts"', b'"startz"'))
+    elif change == "state-truncated":
+        state.write_bytes(state.read_bytes()[:100])
+    else:
+        state.unlink()
+    rendered.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    assert len(rendered["documents/asean-guide-2024.html"]) == every
+    assert tree(site_dir) == clean_site(project, tmp_path / "clean")
+
+
+def test_edits_in_a_row_keep_the_pages_a_clean_build_writes(project: Path,
+                                                            tmp_path: Path) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    path = project / "terms" / "transparency.toml"
+    current = "តម្លាភាព"
+    for new in ("ភាពថ្លាថ្លៃ", "ភាពច្បាស់លាស់", "តម្លាភាព"):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(f'text = "{current}"', f'text = "{new}"', 1), "utf-8")
+        current = new
+        pipeline.build(settings, ["site"])
+        assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / new)
