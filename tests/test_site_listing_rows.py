@@ -1,5 +1,5 @@
-"""The domain and document pages keep the rows of the concepts whose index data did
-not change from the pages the last build wrote (:mod:`glossary.site.listing_rows`):
+"""The domain, document and letter pages keep the rows of the concepts whose index data
+did not change from the pages the last build wrote (:mod:`glossary.site.listing_rows`):
 after a Khmer term edit only the edited concept's rows are rendered, the pages are the
 bytes a clean build writes, and a page or a kept file that changed since is not used."""
 
@@ -26,9 +26,11 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     calls: dict[str, list[str]] = {}
     real = listing_rows.ListingRows._render
 
-    def spy(self, page, links, renderer):
-        calls.setdefault(page.out_path, []).extend(link.id for link in links)
-        return real(self, page, links, renderer)
+    def spy(self, page, view, rows, renderer):
+        # a domain's or document's row is a concept's link, a letter page's a term entry
+        calls.setdefault(page.out_path, []).extend(
+            row.concept.id if hasattr(row, "concept") else row.id for row in rows)
+        return real(self, page, view, rows, renderer)
 
     monkeypatch.setattr(listing_rows.ListingRows, "_render", spy)
     return calls
@@ -52,8 +54,17 @@ def test_a_khmer_term_edit_renders_that_concepts_rows_only(
     _edit_khmer_term(project)
     pipeline.build(settings, ["site"])
     # the pages listing the concept render its row alone; the others are left as they were
-    assert {rel: ids for rel, ids in rendered.items()} == {rel: ["transparency"]
-                                                          for rel in LISTINGS}
+    assert {rel: ids for rel, ids in rendered.items() if rel in LISTINGS} \
+        == {rel: ["transparency"] for rel in LISTINGS}
+    # and so do the letter pages of its English term ("t") and of its new Khmer term
+    # ("ភ", U+1797)
+    letters = {rel: ids for rel, ids in rendered.items() if rel not in LISTINGS}
+    assert {"letters/en-t.html", "km/letters/en-t.html", "letters/km-1797.html",
+            "km/letters/km-1797.html"} <= letters.keys()
+    # (the other Khmer letter pages are made again, for their letter bar's counts, with
+    # every row kept)
+    assert all(ids in ([], ["transparency"]) for ids in letters.values())
+    assert letters["letters/km-1780.html"] == []
     site = tree(settings.build_dir / "site")
     assert "ភាពថ្លាថ្លៃ".encode() in site["documents/asean-guide-2024.html"]
     assert site == clean_site(project, tmp_path / "clean")

@@ -242,13 +242,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             if writer.unchanged(page.out_path, key):
                 continue
             if spec.template in listing_rows.ROWS_TEMPLATES:
-                made, identity = listings.page(page, view, listing_rows.rows_of(view),
-                                               global_key, renderer)
-                fresh = [piece for piece in made if isinstance(piece, bytes)]
-                if len(fresh) < len(made):
-                    writer.splice(page.out_path, made, key, identity)
-                else:  # every row rendered: no old file to copy from
-                    writer.write(page.out_path, b"".join(fresh), key, identity)
+                listings.write(page, view, key, global_key, renderer)
             else:
                 writer.write(page.out_path, render(page, view), key)
     known: set[str] = set()  # the glossary's concept ids, when a print page needs them
@@ -270,6 +264,9 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
                     writer.splice(page.out_path, pieces, key,
                                   print_rows.identity(page.out_path))
                     continue
+            if spec.template in listing_rows.ROWS_TEMPLATES:  # a letter page
+                listings.write(page, spec.view_for(lang), key, global_key, renderer)
+                continue
             writer.write(page.out_path, render(page, spec.view_for(lang)), key,
                          print_rows.identity(page.out_path) if print_rows is not None else "")
     if print_rows is not None:

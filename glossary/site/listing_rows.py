@@ -1,11 +1,12 @@
-"""The rows of the pages that list concepts (a domain's page, a document's page), kept
-from the page the last build wrote.
+"""The rows of the pages that list concepts (a domain's page, a document's page, a
+letter of the index), kept from the page the last build wrote.
 
 Such a page may list every concept of the glossary (a domain they all belong to, a
 section they all cite), and after a term edit rendering its rows again was the largest
-part of the site's build (0.4 s for the two pages in two languages at 10,000 concepts).
-A row shows one concept's link (its id, headwords and their review: its *index data*),
-so it is the same bytes as long as the concept's index fingerprint
+part of the site's build (0.4 s for a domain and a document page in two languages at
+10,000 concepts, 0.2 s for the letter pages). A row shows one concept's link (its id,
+headwords and their review), or one of its terms: its *index data*, so it is the same
+bytes as long as the concept's index fingerprint
 (:func:`glossary.site.state.index_fingerprint`) and everything every page shares (the
 templates, the catalogs: the site's global key) are the same.
 
@@ -38,7 +39,7 @@ from markupsafe import Markup
 from glossary import textfile
 from glossary.site import columns
 from glossary.site.manifest import digest, read_digested, write_digested
-from glossary.site.views import ConceptLink, PageInfo
+from glossary.site.views import ConceptLink, DocumentView, LetterView, PageInfo
 from glossary.site.writer import SiteWriter
 
 STATE_NAME = "site-listing-rows.json"
@@ -46,7 +47,8 @@ STATE_VERSION = 1
 SLOT = Markup("<!--glossary-row-->")  # where the page's template puts each row
 MARK = "<!--glossary-row-end-->\n"  # after each row the rows template renders
 #: The page templates that list concepts, and the template of their rows.
-ROWS_TEMPLATES = {"domain.html": "domain_rows.html", "document.html": "document_rows.html"}
+ROWS_TEMPLATES = {"domain.html": "domain_rows.html", "document.html": "document_rows.html",
+                  "letter.html": "letter_rows.html"}
 _COLUMNS = ("ids", "fingerprints", "starts", "lengths")
 
 #: A page as :meth:`SiteWriter.splice` takes it: bytes, and ranges of the old file
@@ -80,24 +82,36 @@ class ListingRows:
                 if found is not None:
                     self.old[rel] = found
 
-    def page(self, page: PageInfo, view: Any, links: Sequence[ConceptLink], global_key: str,
-             renderer: Any) -> tuple[Pieces, str]:
-        """The page (its template rendered with ``view``, its rows those of ``links``, in
-        order) as pieces, and its identity for the site's manifest ("" when a row's
-        concept has no fingerprint: the writer digests the bytes)."""
+    def write(self, page: PageInfo, view: Any, key: str, global_key: str,
+              renderer: Any) -> None:
+        """Make the page (its template rendered with ``view``) and write it: its rows
+        kept from the old page where they can be (:meth:`SiteWriter.splice`)."""
+        rows, cids = rows_of(view)
+        made, identity = self.page(page, view, rows, cids, global_key, renderer)
+        fresh = [piece for piece in made if isinstance(piece, bytes)]
+        if len(fresh) < len(made):
+            self.writer.splice(page.out_path, made, key, identity)
+        else:  # every row rendered: no old file to copy from
+            self.writer.write(page.out_path, b"".join(fresh), key, identity)
+
+    def page(self, page: PageInfo, view: Any, rows: Sequence[Any], cids: Sequence[str],
+             global_key: str, renderer: Any) -> tuple[Pieces, str]:
+        """The page (its template rendered with ``view``, its rows ``rows``, in order,
+        each showing the concept ``cids[i]``) as pieces, and its identity for the site's
+        manifest ("" when a row's concept has no fingerprint: the writer digests the
+        bytes)."""
         frame = renderer.render(page, view, row=SLOT)
         parts = frame.split(SLOT)
-        if len(parts) != len(links) + 1:
-            raise ValueError(f"{page.template} shows {len(parts) - 1} rows for {len(links)}")
-        fingerprints = [self.fingerprints.get(link.id, "") for link in links]
+        if len(parts) != len(rows) + 1:
+            raise ValueError(f"{page.template} shows {len(parts) - 1} rows for {len(rows)}")
+        fingerprints = [self.fingerprints.get(cid, "") for cid in cids]
         # a row is kept only on a page whose every row has a fingerprint: that page's
         # identity (below) is then known, and its pieces may be ranges of the old file
         kept = self._old_rows(page.out_path, global_key) if all(fingerprints) else {}
-        places: list[tuple[int, int] | None] = [
-            kept.get((link.id, fp)) if fp else None
-            for link, fp in zip(links, fingerprints, strict=True)]
+        places = [kept.get(row_key) for row_key in _row_keys(cids, fingerprints)] \
+            if kept else [None] * len(rows)
         missing = [i for i, place in enumerate(places) if place is None]
-        fresh = iter(self._render(page, [links[i] for i in missing], renderer))
+        fresh = iter(self._render(page, view, [rows[i] for i in missing], renderer))
         pieces: Pieces = []
         starts: list[int] = []
         lengths: list[int] = []
@@ -107,7 +121,7 @@ class ListingRows:
                 raw = part.encode("utf-8")
                 pieces.append(raw)
                 at += len(raw)
-            if i == len(links):
+            if i == len(rows):
                 break
             place = places[i]
             row: bytes | tuple[int, int] = place if place is not None else next(fresh)
@@ -120,26 +134,27 @@ class ListingRows:
             starts.append(at)
             lengths.append(size)
             at += size
-        ids = [link.id for link in links]
-        self.new[page.out_path] = {"global": global_key, "ids": ids,
+        self.new[page.out_path] = {"global": global_key, "ids": list(cids),
                                    "fingerprints": fingerprints, "starts": starts,
                                    "lengths": lengths}
         identity = "" if not all(fingerprints) else "rows:" + digest("\0".join(
-            (global_key, frame, *ids, *fingerprints)).encode("utf-8", "surrogatepass"))
+            (global_key, frame, *cids, *fingerprints)).encode("utf-8", "surrogatepass"))
         return pieces, identity
 
-    def _render(self, page: PageInfo, links: list[ConceptLink], renderer: Any) -> list[bytes]:
-        if not links:
+    def _render(self, page: PageInfo, view: Any, rows: list[Any],
+                renderer: Any) -> list[bytes]:
+        if not rows:
             return []
         rows_page = PageInfo(ROWS_TEMPLATES[page.template], page.path, page.lang, page.nav)
-        fresh = renderer.render(rows_page, None, rows=links).split(MARK)
-        if len(fresh) != len(links) + 1:
-            raise ValueError(f"{rows_page.template} gave {len(fresh) - 1} rows for {len(links)}")
+        fresh = renderer.render(rows_page, view, rows=rows).split(MARK)
+        if len(fresh) != len(rows) + 1:
+            raise ValueError(f"{rows_page.template} gave {len(fresh) - 1} rows for {len(rows)}")
         return [text.encode("utf-8") for text in fresh[:-1]]
 
-    def _old_rows(self, rel: str, global_key: str) -> dict[tuple[str, str], tuple[int, int]]:
+    def _old_rows(self, rel: str,
+                  global_key: str) -> dict[tuple[str, int, str], tuple[int, int]]:
         """Where each row of the page the last build wrote at ``rel`` is in its file, by
-        (concept id, fingerprint); empty when that page cannot be used (another global
+        its key (:func:`_row_keys`); empty when that page cannot be used (another global
         key, or a file that is not the one written then)."""
         entry = self.old.get(rel)
         if entry is None or entry["global"] != global_key \
@@ -148,10 +163,10 @@ class ListingRows:
                        for start, length in zip(entry["starts"], entry["lengths"],
                                                 strict=True)):
             return {}
-        return {(cid, fp): (start, start + length)
-                for cid, fp, start, length in zip(entry["ids"], entry["fingerprints"],
-                                                  entry["starts"], entry["lengths"],
-                                                  strict=True) if fp}
+        return {row_key: (start, start + length)
+                for row_key, start, length in zip(
+                    _row_keys(entry["ids"], entry["fingerprints"]), entry["starts"],
+                    entry["lengths"], strict=True) if row_key[2]}
 
     def save(self) -> None:
         """Keep the rows of the listing pages this build wrote (with their file's
@@ -199,9 +214,26 @@ def _unpacked(entry: object) -> dict[str, Any] | None:
             "fingerprints": fingerprints, "starts": places, "lengths": sizes}
 
 
-def rows_of(view: Any) -> Sequence[ConceptLink]:
-    """The links a listing page's view shows as rows, in the order of its template."""
-    sections = getattr(view, "sections", None)
-    if sections is not None:  # a document: each section's concepts
-        return [link for section in sections for link in section.concepts]
-    return view.concepts
+def _row_keys(cids: Sequence[str], fingerprints: Sequence[str]) -> list[tuple[str, int, str]]:
+    """Each row's key: its concept, which of that concept's rows on the page it is (a
+    letter page lists each of a concept's terms that starts with its letter), and the
+    concept's fingerprint (which decides the terms, so the n-th row stays the n-th)."""
+    seen: dict[str, int] = {}
+    keys = []
+    for cid, fingerprint in zip(cids, fingerprints, strict=True):
+        n = seen[cid] = seen.get(cid, -1) + 1
+        keys.append((cid, n, fingerprint))
+    return keys
+
+
+def rows_of(view: Any) -> tuple[Sequence[Any], list[str]]:
+    """The rows a listing page's view shows, in the order of its template, and the
+    concept each row shows."""
+    if isinstance(view, LetterView):  # a term per row
+        return view.entries, [entry.concept.id for entry in view.entries]
+    if isinstance(view, DocumentView):  # each section's concepts
+        links: Sequence[ConceptLink] = [link for section in view.sections
+                                        for link in section.concepts]
+    else:
+        links = view.concepts
+    return links, [link.id for link in links]
