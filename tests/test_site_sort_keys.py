@@ -119,3 +119,30 @@ def test_a_few_keys_are_computed_without_reading_the_file(project: Path, tmp_pat
     assert read == []
     assert state_path.read_bytes() == before
     assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
+
+
+def test_a_khmer_term_edit_leaves_the_file_until_many_keys_are_new(
+        project: Path, tmp_path: Path, computed, monkeypatch) -> None:
+    """A term edit computes the key of the new term; rewriting the whole file for it
+    costs more than computing it again next time, so the file is left as it was until a
+    build computes more than ``REWRITE`` keys."""
+    settings = load_settings(cwd=project)
+    monkeypatch.setattr(sort_keys.KmSortKeys, "DIRECT", 0)  # the mini glossary: few keys
+    pipeline.build(settings, ["site"])
+    state_path = settings.cache_dir / sort_keys.STATE_NAME
+    before = state_path.read_bytes()
+    path = project / "terms" / "transparency.toml"
+    path.write_text(path.read_text("utf-8").replace('text = "តម្លាភាព"',
+                                                    'text = "ភាពថ្លាថ្លៃ"', 1), "utf-8")
+    computed.clear()
+    pipeline.build(settings, ["site"])
+    assert computed == ["ភាពថ្លាថ្លៃ"]
+    assert state_path.read_bytes() == before
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
+    computed.clear()  # the next build computes it again, and with REWRITE 0 keeps it
+    monkeypatch.setattr(sort_keys.KmSortKeys, "REWRITE", 0)
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")
+    pipeline.build(settings, ["site"])
+    assert computed == ["ភាពថ្លាថ្លៃ"]
+    keys = json.loads(state_path.read_text("utf-8"))["keys"]
+    assert "ភាពថ្លាថ្លៃ" in keys and "តម្លាភាព" not in keys

@@ -238,7 +238,9 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
             count += 1
             view = spec.view_for(lang)
-            key = digest(head + repr(view).encode())
+            listed = listing_rows.view_key(view, fingerprints) \
+                if spec.template in listing_rows.ROWS_TEMPLATES else None
+            key = digest(head + (listed if listed is not None else repr(view).encode()))
             if writer.unchanged(page.out_path, key):
                 continue
             if spec.template in listing_rows.ROWS_TEMPLATES:

@@ -237,3 +237,23 @@ def rows_of(view: Any) -> tuple[Sequence[Any], list[str]]:
     else:
         links = view.concepts
     return links, [link.id for link in links]
+
+
+def view_key(view: Any, fingerprints: Mapping[str, str]) -> bytes | None:
+    """What decides a listing page besides what every page shares: its view without its
+    rows, and each row's concept and that concept's fingerprint (the ``repr`` of a view
+    listing 10,000 concepts took 30 ms). None when a row's concept has no fingerprint:
+    the caller keys the page by its whole view."""
+    _, cids = rows_of(view)
+    found = [fingerprints.get(cid, "") for cid in cids]
+    if not all(found):
+        return None
+    if isinstance(view, DocumentView):
+        bare: Any = (view._replace(sections=tuple(s._replace(concepts=()) for s in view.sections)),
+                     [len(s.concepts) for s in view.sections])
+    elif isinstance(view, LetterView):
+        bare = view._replace(entries=())
+    else:
+        bare = view._replace(concepts=())
+    rows = "\n".join(f"{cid} {fp}" for cid, fp in zip(cids, found, strict=True))
+    return repr(bare).encode() + b"\0" + rows.encode()
