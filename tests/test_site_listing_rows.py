@@ -71,14 +71,16 @@ def test_a_khmer_term_edit_renders_that_concepts_rows_only(
 
 
 @pytest.mark.parametrize("change", ["page-by-hand", "page-touched", "state-damaged",
-                                    "state-truncated", "state-removed"])
+                                    "state-other-page", "state-truncated", "state-removed"])
 def test_a_page_or_state_changed_since_renders_every_row(
         project: Path, tmp_path: Path, rendered: dict[str, list[str]], change: str) -> None:
     settings = load_settings(cwd=project)
     pipeline.build(settings, ["site"])
     site_dir = settings.build_dir / "site"
     page = site_dir / "documents" / "asean-guide-2024.html"
-    state = settings.cache_dir / listing_rows.STATE_NAME
+    state = listing_rows.state_file(settings.cache_dir / listing_rows.STATE_DIR,
+                                    "documents/asean-guide-2024.html")
+    assert state.is_file()
     every = len(rendered[page.relative_to(site_dir).as_posix()])
     if change == "page-by-hand":  # same size, other bytes: the old rows are not copied
         raw = page.read_bytes()
@@ -87,6 +89,9 @@ def test_a_page_or_state_changed_since_renders_every_row(
         page.touch()
     elif change == "state-damaged":
         state.write_bytes(state.read_bytes().replace(b'"starts"', b'"startz"'))
+    elif change == "state-other-page":  # another page's file in its place, digest right
+        other = listing_rows.state_file(state.parent, "domains/transparency.html")
+        state.write_bytes(other.read_bytes())
     elif change == "state-truncated":
         state.write_bytes(state.read_bytes()[:100])
     else:
@@ -110,3 +115,24 @@ def test_edits_in_a_row_keep_the_pages_a_clean_build_writes(project: Path,
         current = new
         pipeline.build(settings, ["site"])
         assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / new)
+
+
+def test_each_page_keeps_a_file_and_a_removed_page_loses_it(project: Path) -> None:
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    folder = settings.cache_dir / listing_rows.STATE_DIR
+    site = settings.build_dir / "site"
+    kept = {p.name for p in folder.iterdir()}
+    listed = [rel for rel in tree(site) if rel.split("/")[-2:-1] in (["letters"], ["domains"],
+                                                                     ["documents"])
+              and not rel.endswith("/index.html")]
+    assert kept == {listing_rows.state_file(folder, rel).name for rel in listed}
+    # the only concept with English terms under "h" and "c" removed: those letters'
+    # pages and their files go, the others stay
+    (project / "terms" / "hallucination.toml").unlink()
+    pipeline.build(settings, ["site"])
+    gone = {listing_rows.state_file(folder, f"{lang}letters/en-{letter}.html").name
+            for lang in ("", "km/") for letter in "hc"}
+    assert gone <= kept
+    assert not (site / "letters" / "en-h.html").exists()
+    assert {p.name for p in folder.iterdir()} == kept - gone

@@ -20,19 +20,23 @@ A page is made in three steps:
    of the page's rows template (:data:`ROWS_TEMPLATES`), each followed by :data:`MARK`;
 3. the frame's pieces and the rows are joined.
 
-The row ids, fingerprints, places and lengths of each page are kept in
-``build/.cache/site-listing-rows.json`` (after a line with the digest of the rest). The old
-page is used only when its file's signature (size, modification and change times,
+The row ids, fingerprints, places and lengths of each page are kept in a file of its
+own under ``build/.cache/site-listing-rows/`` (after a line with the digest of the rest),
+read only when the page is made again: after an edit, a few pages are. The old page is
+used only when its file's signature (size, modification and change times,
 inode) is the one kept with it: a page changed since, by hand or by another build, is
 not, and every row is rendered. Either way the page comes out the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
@@ -42,7 +46,7 @@ from glossary.site.manifest import digest, read_digested, write_digested
 from glossary.site.views import ConceptLink, DocumentView, LetterView, PageInfo
 from glossary.site.writer import SiteWriter
 
-STATE_NAME = "site-listing-rows.json"
+STATE_DIR = "site-listing-rows"  # in build/.cache: a file per page (state_file)
 STATE_VERSION = 1
 SLOT = Markup("<!--glossary-row-->")  # where the page's template puts each row
 MARK = "<!--glossary-row-end-->\n"  # after each row the rows template renders
@@ -63,24 +67,27 @@ class ListingRows:
 
     def __init__(self, cache_dir: Path | None, writer: SiteWriter,
                  fingerprints: Mapping[str, str]) -> None:
-        self.path = cache_dir / STATE_NAME if cache_dir is not None else None
+        self.folder = cache_dir / STATE_DIR if cache_dir is not None else None
         self.writer = writer
         self.fingerprints = fingerprints
-        self.old: dict[str, dict[str, Any]] = {}
+        self.old: dict[str, dict[str, Any] | None] = {}  # read when a page needs it
         self.new: dict[str, dict[str, Any]] = {}
-        if self.path is None:
-            return
-        body = read_digested(self.path)
-        try:
-            data = json.loads(body) if body is not None else None
-        except ValueError:
-            return
-        if isinstance(data, dict) and data.get("version") == STATE_VERSION \
-                and isinstance(data.get("pages"), dict):
-            for rel, entry in data["pages"].items():
-                found = _unpacked(entry)
-                if found is not None:
-                    self.old[rel] = found
+
+    def _old_entry(self, rel: str) -> dict[str, Any] | None:
+        """What the last build kept of the page at ``rel`` (None: nothing usable)."""
+        if rel not in self.old:
+            self.old[rel] = None
+            if self.folder is None:
+                return None
+            body = read_digested(state_file(self.folder, rel))
+            try:
+                data = json.loads(body) if body is not None else None
+            except ValueError:
+                return None
+            if isinstance(data, dict) and data.get("version") == STATE_VERSION \
+                    and data.get("page") == rel:
+                self.old[rel] = _unpacked(data)
+        return self.old[rel]
 
     def write(self, page: PageInfo, view: Any, key: str, global_key: str,
               renderer: Any) -> None:
@@ -156,7 +163,7 @@ class ListingRows:
         """Where each row of the page the last build wrote at ``rel`` is in its file, by
         its key (:func:`_row_keys`); empty when that page cannot be used (another global
         key, or a file that is not the one written then)."""
-        entry = self.old.get(rel)
+        entry = self._old_entry(rel)
         if entry is None or entry["global"] != global_key \
                 or textfile.file_signature(self.writer.root / rel) != entry["stat"] \
                 or any(start + length > entry["stat"][0]  # past the file's end
@@ -169,23 +176,35 @@ class ListingRows:
                     entry["lengths"], strict=True) if row_key[2]}
 
     def save(self) -> None:
-        """Keep the rows of the listing pages this build wrote (with their file's
-        signature) and of those it left as they were; losing the file costs rendering
-        every row of them next time."""
-        if self.path is None:
+        """Keep the rows of the listing pages this build made (with their file's
+        signature), a file each; the files of the pages it left as they were stay, and
+        those of pages the site no longer has go. Losing a file costs rendering every
+        row of its page next time."""
+        if self.folder is None:
             return
-        pages: dict[str, dict[str, Any]] = {}
-        for rel in self.writer.paths:
-            if rel in self.new:
-                entry = self.new[rel]
-                stat = textfile.file_signature(self.writer.root / rel)
-                if stat is not None:
-                    pages[rel] = _packed({**entry, "stat": stat})
-            elif rel in self.old:
-                pages[rel] = _packed(self.old[rel])
-        text = json.dumps({"version": STATE_VERSION, "pages": pages}, sort_keys=True,
-                          separators=(",", ":"))
-        write_digested(self.path, text.encode("utf-8"))
+        paths = set(self.writer.paths)
+        for rel, entry in self.new.items():
+            stat = textfile.file_signature(self.writer.root / rel) if rel in paths else None
+            path = state_file(self.folder, rel)
+            if stat is None:
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
+                continue
+            text = json.dumps({"version": STATE_VERSION, "page": rel,
+                               **_packed({**entry, "stat": stat})},
+                              sort_keys=True, separators=(",", ":"))
+            if not write_digested(path, text.encode("utf-8")):
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)  # never leave an older file behind
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.folder):
+                if unquote(name.removesuffix(".json")) not in paths:
+                    (self.folder / name).unlink(missing_ok=True)
+
+
+def state_file(folder: Path, rel: str) -> Path:
+    """The file that keeps the rows of the page at ``rel``, in ``folder``."""
+    return folder / (quote(rel, safe="") + ".json")
 
 
 def _packed(entry: dict[str, Any]) -> dict[str, Any]:
