@@ -190,7 +190,11 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         counts, specs = _index_specs(model, ctx, extra)
         index_pages = [PageInfo(spec.template, spec.path, lang).out_path
                        for spec in specs for lang in SITE_LANGUAGES] + [SEARCH_INDEX]
-        index_key = digest(global_key.encode() + pages.search_fingerprint(model))
+        # what the search index holds: every concept's index data and the registry (in
+        # ``shared``), as the state's digest of them when there is one
+        index_key = digest(global_key.encode() + (
+            b"state|" + state.index.encode() if state.index
+            else pages.search_fingerprint(model)))
         if not writer.unchanged(SEARCH_INDEX, index_key):
             kept_rows = searchindex.KeptRows(cache_dir, shared) if kept else None
             writer.write(SEARCH_INDEX, searchindex.index_script(
