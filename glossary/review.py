@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.errors import ReviewError
+from glossary.imports import clean
 from glossary.lock import terms_lock
 from glossary.model import ConceptStatus, Glossary, ReviewEvent, ReviewState
 from glossary.pairs import PENDING_NOTES
@@ -34,13 +35,17 @@ class Decision:
     text: str
     previous: str
     state: str
+    by: str  # the reviewer's name as recorded
+    #: False when the term was in that state already and no note came with the decision:
+    #: nothing was recorded (the approval keeps its reviewer and date)
+    recorded: bool = True
 
 
 def _reviewer(by: str) -> str:
-    """The reviewer's name, stripped; a ReviewError when there is none."""
-    if not by or not by.strip():
-        raise ReviewError("a review decision needs the reviewer's name", hint="pass --by NAME")
-    return by.strip()
+    """The reviewer's name as recorded (:func:`glossary.imports.clean.person`: one line,
+    its spaces folded); a ReviewError when there is none, or it holds a character that
+    is not text."""
+    return clean.person(by, "a review decision needs the reviewer's name")
 
 
 def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str = "km",
@@ -53,6 +58,11 @@ def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str =
     today = today or date.today()
     with terms_lock(terms_dir, f"review {state} {concept_id}"):
         editor = ConceptEditor(concept_path(terms_dir, concept_id), fold_coeng_da=fold_coeng_da)
+        if note is None and editor.term(lang, term).get("review") == state:
+            # the same decision again (a command run twice): recording it would move the
+            # approval's date and add a history entry that says nothing new
+            return Decision(editor.path, lang, term, editor.term_text(lang, term), state,
+                            state, by, recorded=False)
         decision = _decide(editor, state=state, by=by, lang=lang, term=term, note=note,
                            today=today, via=via)
         editor.save()
@@ -80,7 +90,7 @@ def _decide(editor: ConceptEditor, *, state: str, by: str, lang: str, term: int,
         editor.set_fields(lang, term, review=state, approved_by=None, approved_on=None,
                           review_note="; ".join(parts))
     editor.add_history(lang, term, ReviewEvent(state, by, today, via, comment or None))
-    return Decision(editor.path, lang, term, editor.term_text(lang, term), previous, state)
+    return Decision(editor.path, lang, term, editor.term_text(lang, term), previous, state, by)
 
 
 def comment(editor: ConceptEditor, *, by: str, lang: str, term: int, note: str, today: date,

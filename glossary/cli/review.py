@@ -18,6 +18,9 @@ def review() -> None:
     """Approve or reject terms, and list what awaits review."""
 
 
+_COMMAND = {"approved": "approve", "rejected": "reject"}  # the command a decision came from
+
+
 def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: str,
             note: str | None) -> None:
     from glossary import review as review_mod
@@ -27,9 +30,13 @@ def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: st
         decision = review_mod.decide(settings.terms_dir, concept, state=state, by=by,
                                      lang=lang, term=term, note=note,
                                      fold_coeng_da=settings.fold_coeng_da,
-                                     via="glossary review " + state.removesuffix("d"))
+                                     via="glossary review " + _COMMAND[state])
+    if not decision.recorded:
+        echo(f"{concept} {lang}[{term}] {decision.text}: already {decision.state}; nothing "
+             "recorded (add --note to record a further decision)")
+        return
     echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
-               f"{decision.state} by {by.strip()}")
+         f"{decision.state} by {decision.by}")
     echo(f"  {shown(decision.path, settings.root)}")
 
 

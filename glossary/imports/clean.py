@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from glossary import khmer
-from glossary.errors import FormatError
+from glossary.errors import FormatError, ReviewError
 from glossary.imports.records import InConcept, InDefinition, InLang, InReview
 from glossary.model import PARTS_OF_SPEECH, SourceRef
 
@@ -107,6 +107,19 @@ def name(value: str | None, where: Where) -> str | None:
     if not _fine(value, NAME_MAX):
         _check(value, where, NAME_MAX, "name")
     return " ".join(value.split()) or None
+
+
+def person(value: str | None, missing: str) -> str:
+    """The name a decision or an accepted import is recorded under (``--by``):
+    :func:`name`, and required. A ReviewError says ``missing`` when there is none, or
+    which character is not text (a control or bidi character, a noncharacter)."""
+    try:
+        found = name(value, Where(None, None, "--by"))
+    except FormatError as exc:
+        raise ReviewError(exc.message, hint="pass the name as plain text") from exc
+    if found is None:
+        raise ReviewError(missing, hint="pass --by NAME")
+    return found
 
 
 def evidence(value: str | None) -> str | None:

@@ -67,6 +67,7 @@ from typing import Any
 from glossary import khmer
 from glossary.config import Settings
 from glossary.errors import ReviewError
+from glossary.imports import clean
 from glossary.lock import terms_lock
 from glossary.model import AdminStatus, Concept, ConceptStatus, Glossary, ReviewState
 from glossary.pairs import (
@@ -407,9 +408,7 @@ def _apply_item(editor: ConceptEditor, concept: Concept, item: Item, *, by: str,
 def apply(report: ReviewReport, glossary: Glossary, terms_dir: Path, *, by: str, origin: str,
           today: date | None = None, fold_coeng_da: bool = True) -> ApplyResult:
     """Write the report's applicable items to ``terms/`` (see the module docstring)."""
-    if not by or not by.strip():
-        raise ReviewError("applying an import needs the name of the person who accepts it",
-                          hint="pass --by NAME")
+    by = clean.person(by, "applying an import needs the name of the person who accepts it")
     today = today or date.today()
     result = ApplyResult()
     by_concept: dict[str, list[Item]] = defaultdict(list)
@@ -422,7 +421,7 @@ def apply(report: ReviewReport, glossary: Glossary, terms_dir: Path, *, by: str,
             continue
         editor = ConceptEditor(concept_path(terms_dir, concept_id), fold_coeng_da=fold_coeng_da)
         for item in by_concept[concept_id]:
-            _apply_item(editor, concept, item, by=by.strip(), origin=origin, today=today,
+            _apply_item(editor, concept, item, by=by, origin=origin, today=today,
                         result=result)
         if editor.save():
             result.written.append(editor.path)

@@ -15,22 +15,25 @@ from typing import Any
 from glossary import formats
 from glossary.errors import ReviewError
 from glossary.formats.options import ReadOptions
-from glossary.imports import proposals
+from glossary.imports import clean, proposals
 from glossary.imports.apply import apply
 from glossary.imports.plan import plan
 from glossary.imports.report import ImportPlan
 from glossary.lock import terms_lock
 
 
-def _check_by(by: str | None, apply_changes: bool, decisions: bool = False) -> None:
-    if by is not None and not by.strip():
-        raise ReviewError("--by needs a name", hint="e.g. --by 'Sok Dara'")
+def _check_by(by: str | None, apply_changes: bool, decisions: bool = False) -> str | None:
+    """The name ``--by`` gives, as recorded (:func:`clean.person`), or None; a
+    ReviewError when the import needs one and has none."""
+    if by is not None:
+        by = clean.person(by, "--by needs a name")
     if apply_changes and not by:
         raise ReviewError("--apply needs --by NAME",
                           hint="name the person who takes responsibility for the import")
     if decisions and not by:
         raise ReviewError("--decisions needs --by NAME",
                           hint="name the reviewer who filled in the file's review columns")
+    return by
 
 
 def import_records(settings: Any, name: str, path: Path, *, by: str | None = None,
@@ -48,7 +51,7 @@ def import_records(settings: Any, name: str, path: Path, *, by: str | None = Non
     fmt = formats.get(name)
     if not fmt.readable or fmt.reads != "records":
         raise ReviewError(f"{name} is not imported as concept records")
-    _check_by(by, apply_changes, decisions)
+    by = _check_by(by, apply_changes, decisions)
     options = ReadOptions(fold_coeng_da=settings.fold_coeng_da, stream=True, columns=columns)
     result = formats.load(name).read(path, options)
     with ExitStack() as stack:
@@ -56,12 +59,12 @@ def import_records(settings: Any, name: str, path: Path, *, by: str | None = Non
             stack.enter_context(terms_lock(settings.terms_dir, f"import ({path.name})"))
         taken = [p.stem for p in source.concept_paths(settings.terms_dir)]
         glossary = loader.load(settings).glossary
-        planned = plan(glossary, result, by=by.strip() if by else None, taken=taken,
+        planned = plan(glossary, result, by=by, taken=taken,
                        keep=apply_changes, decisions=decisions,
                        fold_coeng_da=settings.fold_coeng_da)
         if apply_changes:
             assert by is not None
-            apply(planned, settings.terms_dir, glossary, by.strip(), settings.fold_coeng_da)
+            apply(planned, settings.terms_dir, glossary, by, settings.fold_coeng_da)
     return planned
 
 
@@ -75,6 +78,7 @@ def import_proposals(settings: Any, path: Path, *, by: str | None = None,
     ``match_english``. Returns (the file read, the report, what was applied)."""
     from glossary import locale_catalogs
 
+    by = _check_by(by, apply_changes)
     incoming = locale_catalogs.read_po(path, fold_coeng_da=settings.fold_coeng_da,
                                        include_fuzzy=include_fuzzy)
     report, result = proposals.import_terms(

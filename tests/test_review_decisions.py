@@ -1,0 +1,95 @@
+"""``glossary review approve`` and ``reject`` as a reviewer uses them: the name is
+recorded as one line of text (a character that is not text is refused), a decision
+run twice is recorded once, and each history entry names the command it came from."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+CONCEPT = "transparency"
+
+
+def _term(project: Path, index: int = 0) -> dict:
+    data = tomllib.loads((project / "terms" / f"{CONCEPT}.toml").read_text("utf-8"))
+    return data["km"]["terms"][index]
+
+
+def test_a_name_with_a_line_break_is_recorded_on_one_line(cli, project: Path) -> None:
+    result = cli("review", "approve", CONCEPT, "--by", "  Sok\n  Dara ")
+    assert result.exit_code == 0, result.output
+    assert "approved by Sok Dara" in result.output
+    term = _term(project)
+    assert (term["review"], term["approved_by"]) == ("approved", "Sok Dara")
+    assert term["history"][-1]["by"] == "Sok Dara"
+    assert cli("check").exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["Sok\x07Dara", "Sok \u202eDara", "Sok\x85Dara",
+                                  "Sok\u2028Dara"])
+def test_a_name_with_a_character_that_is_not_text_is_refused(cli, project: Path,
+                                                              name: str) -> None:
+    path = project / "terms" / f"{CONCEPT}.toml"
+    before = path.read_bytes()
+    result = cli("review", "approve", CONCEPT, "--by", name)
+    assert result.exit_code == 2
+    assert "--by: contains U+" in result.output and "at character" in result.output
+    assert path.read_bytes() == before
+
+
+def test_the_same_decision_twice_is_recorded_once(cli, project: Path) -> None:
+    path = project / "terms" / f"{CONCEPT}.toml"
+    assert cli("review", "approve", CONCEPT, "--by", "Sok Dara").exit_code == 0
+    once = path.read_bytes()
+    again = cli("review", "approve", CONCEPT, "--by", "Chan Sophea")
+    assert again.exit_code == 0
+    assert "already approved; nothing recorded" in again.output
+    assert path.read_bytes() == once  # the approval keeps its reviewer and date
+    assert _term(project)["approved_by"] == "Sok Dara"
+    # a note is a further decision: recorded, with the new reviewer
+    noted = cli("review", "approve", CONCEPT, "--by", "Chan Sophea", "--note", "checked again")
+    assert noted.exit_code == 0 and "approved → approved by Chan Sophea" in noted.output
+    term = _term(project)
+    assert term["approved_by"] == "Chan Sophea"
+    assert [e["by"] for e in term["history"]] == ["Sok Dara", "Chan Sophea"]
+
+
+def test_history_names_the_command_of_each_decision(cli, project: Path) -> None:
+    assert cli("review", "approve", CONCEPT, "--by", "Sok Dara").exit_code == 0
+    assert cli("review", "reject", CONCEPT, "--by", "Chan Sophea").exit_code == 0
+    again = cli("review", "reject", CONCEPT, "--by", "Chan Sophea")
+    assert "already rejected; nothing recorded" in again.output
+    term = _term(project)
+    assert [(e["state"], e["by"], e["via"]) for e in term["history"]] == [
+        ("approved", "Sok Dara", "glossary review approve"),
+        ("rejected", "Chan Sophea", "glossary review reject")]
+    assert term["history"][-1]["on"] == date.today()
+    assert cli("check").exit_code == 0
+
+
+def test_an_import_is_accepted_under_a_name_that_is_text_only(cli, project: Path,
+                                                              tmp_path: Path) -> None:
+    """``import --apply --by``: the same rule for the person who accepts the changes."""
+    sheet = tmp_path / "km.csv"
+    assert cli("export", "csv", "-o", str(sheet)).exit_code == 0
+    text = sheet.read_text("utf-8-sig")
+    assert text.count("តម្លាភាព,") == 1
+    sheet.write_text(text.replace("តម្លាភាព,", "ភាពថ្លា,"), "utf-8")  # a new proposal
+    before = {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")}
+    refused = cli("import", "csv", str(sheet), "--apply", "--by", "Sok\u202eDara")
+    assert refused.exit_code == 2
+    assert "--by: contains U+202E" in refused.output
+    assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
+    applied = cli("import", "csv", str(sheet), "--apply", "--by", "Sok\nDara")
+    assert applied.exit_code == 0, applied.output
+    added = [t for t in _all_km_terms(project) if t["text"] == "ភាពថ្លា"]
+    assert [t["proposed_by"] for t in added] == ["Sok Dara"]
+    assert cli("check").exit_code == 0
+
+
+def _all_km_terms(project: Path) -> list[dict]:
+    return [t for p in sorted((project / "terms").glob("[!_]*.toml"))
+            for t in tomllib.loads(p.read_text("utf-8"))["km"]["terms"]]
