@@ -100,6 +100,9 @@ def test_new_refuses_control_characters(cli, project: Path) -> None:
     assert not (project / "terms" / "evil.toml").exists()
     result = cli("new", "evil", "--en", "evil", "--definition", "a\u2029b")
     assert result.exit_code == 2 and "U+2029 PARAGRAPH SEPARATOR" in result.output
+    # an option's value, not a file: the advice says so
+    assert "(remove it: control, bidi and separator characters are not text)" in result.output
+    assert "import again" not in result.output
 
 
 def test_title_comment_of_a_rewritten_file_is_one_clean_line(tmp_path: Path) -> None:

@@ -57,7 +57,8 @@ def _check(text: str, where: Where, limit: int, kind: str) -> None:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         raise _refuse(where, f"contains {khmer.char_name(ch)} at character {at + 1}{more}",
                       "remove it from the file (control, bidi and separator characters "
-                      "are not text), then import again")
+                      "are not text), then import again" if where.path is not None else
+                      "remove it: control, bidi and separator characters are not text")
     if len(text) > limit:
         raise _refuse(where, f"is {len(text):,} characters long; a {kind} has at most "
                       f"{limit:,}", f"shorten it, or check the {kind} column of that row")
