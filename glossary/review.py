@@ -207,6 +207,7 @@ class SheetOutcome:
 class SheetResult:
     outcomes: list[SheetOutcome]
     written: list[Path]
+    by: str = ""  # the reviewer's name as recorded
 
     @property
     def refused(self) -> list[SheetOutcome]:
@@ -276,4 +277,4 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
         for editor in editors.values():
             if editor.save():
                 written.append(editor.path)
-    return SheetResult(outcomes, written)
+    return SheetResult(outcomes, written, by)

@@ -90,10 +90,11 @@ def test_round_trip_records_decisions_as_the_reviewers(cli, project: Path,
     assert cli("check").exit_code == 0
     # the same sheet again: nothing changes, nothing is written
     before = {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")}
-    again = cli("review", "import", str(path), "--by", "Sok Dara", "--format", "json")
+    again = cli("review", "import", str(path), "--by", " Sok\n Dara", "--format", "json")
     assert again.exit_code == 0, again.output
     data = json.loads(again.stdout)
     assert data["written"] == [] and {r["outcome"] for r in data["rows"]} == {"unchanged"}
+    assert data["by"] == "Sok Dara"  # the name as it is recorded
     assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
     # the review record is listed
     listed = cli("review", "list", "--state", "approved")

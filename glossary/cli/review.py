@@ -184,7 +184,7 @@ def review_import(obj: Context, file: Path, by: str, fmt: str) -> None:
         settings = obj.settings()
         result = review_mod.import_sheet(settings, file, by=by)
     if fmt == "json":
-        emit_json({"file": str(file), "by": by.strip(),
+        emit_json({"file": str(file), "by": result.by,
                    "rows": [o.as_dict() for o in result.outcomes],
                    "written": [shown(p, settings.root) for p in result.written]})
     else:
