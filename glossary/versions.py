@@ -135,6 +135,10 @@ class GitMissing(GlossaryError):
     """The ``git`` program is not installed (not on PATH)."""
 
 
+class GitSilent(GlossaryError):
+    """git failed without saying why (``rev-parse --quiet`` of an unknown revision)."""
+
+
 def _git(root: Path, *args: str, stdin: bytes | None = None, offline: bool = False) -> bytes:
     env = {**os.environ, **_OFFLINE} if offline else None
     try:
@@ -149,8 +153,9 @@ def _git(root: Path, *args: str, stdin: bytes | None = None, offline: bool = Fal
                          ) from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GlossaryError(f"git {args[0]}: {message[-1] if message else 'failed'}",
-                            hint="give a commit, tag or branch, e.g. v1.0 or HEAD~3")
+        raise (GlossaryError if message else GitSilent)(
+            f"git {args[0]}: {message[-1] if message else 'failed'}",
+            hint="give a commit, tag or branch, e.g. v1.0 or HEAD~3")
     return proc.stdout
 
 
@@ -176,8 +181,15 @@ def load_git(root: Path, terms_dir: Path, revision: str, fold_coeng_da: bool = T
     fetch anything (see ``_OFFLINE``).
     """
     # one process: the repository's top folder, and whether the revision is a commit
-    top_line, _, _ = _git(root, "rev-parse", "--show-toplevel", "--verify", "--quiet",
-                          f"{revision}^{{commit}}", offline=offline).decode().partition("\n")
+    try:
+        found = _git(root, "rev-parse", "--show-toplevel", "--verify", "--quiet",
+                     f"{revision}^{{commit}}", offline=offline)
+    except GitSilent:  # --quiet: git says nothing of a revision it does not know
+        raise GlossaryError(f"{revision!r} is not a commit, tag or branch of the git "
+                            f"repository here, nor a JSON export or a terms folder",
+                            hint="`git tag` and `git log --oneline` list the revisions"
+                            ) from None
+    top_line, _, _ = found.decode().partition("\n")
     top = Path(top_line.strip())
     try:
         rel = PurePosixPath(terms_dir.resolve().relative_to(top.resolve()).as_posix())

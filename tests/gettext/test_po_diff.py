@@ -80,8 +80,10 @@ def test_diff_errors(run, po_project):
     assert result.exit_code == 2 and "file not found" in result.output
     git(po_project, "init", "-q")
     release(po_project, "v1")
-    result = run("diff", "v9", "HEAD")
-    assert result.exit_code == 2 and "Error: git" in result.output
+    result = run("diff", "v9", "HEAD")  # git says nothing of a revision it does not know
+    assert result.exit_code == 2
+    assert "Error: 'v9' is not a commit, tag or branch of the git repository" in result.output
+    assert "git log --oneline" in result.output
     (po_project / "bad.json").write_text('{"concepts": [', encoding="utf-8")
     result = run("diff", "bad.json", "terms")
     assert result.exit_code == 2 and "bad.json:1:" in result.output
