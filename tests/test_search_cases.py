@@ -50,6 +50,16 @@ def test_cli_text_says_how_many_are_shown_and_suggests(shipped, monkeypatch) -> 
     assert result.stdout.splitlines()[0].split()[-1] == "[proposed]"  # the Khmer term's review
 
 
+@pytest.mark.parametrize("query", ["", "   ", "\u200b", "-- / --", "\"\"", "។"])
+def test_a_query_with_nothing_to_look_for_is_a_usage_error(shipped, monkeypatch,
+                                                           query: str) -> None:
+    monkeypatch.chdir(shipped)
+    result = CliRunner().invoke(main, ["search", "--", query], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "has no letter or digit to search for" in result.stderr
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize(("text", "key"), [
     ("Human-in-the-Loop", "human in the loop"),
     ("risk‑based approaches", "risk based approach"),  # U+2011 non-breaking hyphen

@@ -10,6 +10,7 @@ import click
 
 from glossary.cli.app import (
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     Context,
     echo,
     emit_json,
@@ -145,7 +146,12 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
       human-in-the-loop  human-in-the-loop  មនុស្សក្នុងរង្វិលជុំ  [proposed]
     """
     from glossary import pipeline
+    from glossary.search import match_key
 
+    if not match_key(query).strip():  # nothing to look for: spaces, dashes, quotes…
+        echo(f"Error: the query {query!r} has no letter or digit to search for "
+             "(give a term, e.g. glossary search \"data\")", err=True)
+        sys.exit(EXIT_USAGE)
     with user_errors():
         found = pipeline.search(obj.settings(), query, lang=lang, limit=limit)
     if fmt == "json":
