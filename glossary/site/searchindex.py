@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary import khmer_collation, search
-from glossary.model import Glossary
+from glossary.model import Concept, Glossary
 from glossary.search import INDEX_VERSION, Row
 from glossary.site.manifest import read_digested, write_digested
 
@@ -47,6 +47,14 @@ def fragments(row: Row) -> Fragments:
     terms = _json([[t.lang, "" if t.text == t.key else t.text, t.key, int(t.head)]
                    for t in row.terms])
     return head[:-1] + ",", "," + terms + "]"
+
+
+def concept_fragments(concept: Concept) -> Fragments:
+    """A concept's item as fragments (the concept is one search finds)."""
+    row = search.concept_row(concept)
+    if row is None:
+        raise ValueError(f"{concept.id}: search does not find a retired concept")
+    return fragments(row)
 
 
 class KeptRows:
@@ -79,16 +87,16 @@ class KeptRows:
                 return
             self.old[parts[0]] = (parts[1], parts[2], parts[3])
 
-    def get(self, cid: str, fingerprint: str, make: Callable[[], Fragments]) -> Fragments:
+    def get(self, concept: Concept, fingerprint: str) -> Fragments:
         """The concept's fragments: the last build's when its fingerprint is the same,
-        else ``make()``."""
-        entry = self.old.get(cid)
+        else made (:func:`concept_fragments`)."""
+        entry = self.old.get(concept.id)
         if entry is not None and entry[0] == fingerprint:
-            self.new[cid] = entry
+            self.new[concept.id] = entry
             return entry[1], entry[2]
-        made = make()
+        made = concept_fragments(concept)
         self.made += 1
-        self.new[cid] = (fingerprint, *made)
+        self.new[concept.id] = (fingerprint, *made)
         return made
 
     def save(self) -> None:
@@ -117,14 +125,8 @@ def index_script(glossary: Glossary, section_anchor: Callable[[str], str] | None
         if not search.findable(concept):
             continue
         fingerprint = fingerprints.get(concept.id) if fingerprints else None
-
-        def make(concept: Any = concept) -> Fragments:
-            row = search.concept_row(concept)
-            assert row is not None  # findable
-            return fragments(row)
-
-        parts.append(kept.get(concept.id, fingerprint, make) if kept and fingerprint
-                     else make())
+        parts.append(kept.get(concept, fingerprint) if kept is not None and fingerprint
+                     else concept_fragments(concept))
         en, km = concept.en.preferred, concept.km.preferred
         heads.append((concept.id, en.text if en else "", km.text if km else ""))
     for row in search.reference_rows(glossary, section_anchor):
