@@ -28,6 +28,16 @@ def test_a_name_with_a_line_break_is_recorded_on_one_line(cli, project: Path) ->
     assert cli("check").exit_code == 0
 
 
+def test_a_khmer_name_is_said_and_kept_normalized(cli, project: Path) -> None:
+    typed = "\u1780\u17c6\u17bb \u178a\u17b6\u179a\u17b6"  # ក ំ ុ: the signs typed out of order
+    result = cli("review", "approve", CONCEPT, "--by", typed)
+    assert result.exit_code == 0, result.output
+    assert "approved by កុំ ដារា" in result.output
+    term = _term(project)
+    assert term["approved_by"] == "កុំ ដារា" == term["history"][-1]["by"]
+    assert cli("check", "--strict").exit_code == 0
+
+
 @pytest.mark.parametrize("name", ["Sok\x07Dara", "Sok \u202eDara", "Sok\x85Dara",
                                   "Sok\u2028Dara"])
 def test_a_name_with_a_character_that_is_not_text_is_refused(cli, project: Path,

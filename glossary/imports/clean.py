@@ -112,7 +112,7 @@ def name(value: str | None, where: Where) -> str | None:
 
 def person(value: str | None, missing: str) -> str:
     """The name a decision or an accepted import is recorded under (``--by``):
-    :func:`name`, and required. A ReviewError says ``missing`` when there is none, or
+    :func:`name`, normalized, and required. A ReviewError says ``missing`` when there is none, or
     which character is not text (a control or bidi character, a noncharacter)."""
     try:
         found = name(value, Where(None, None, "--by"))
@@ -120,7 +120,7 @@ def person(value: str | None, missing: str) -> str:
         raise ReviewError(exc.message, hint="pass the name as plain text") from exc
     if found is None:
         raise ReviewError(missing, hint="pass --by NAME")
-    return found
+    return khmer.normalize(found)  # as terms/ stores it, so the name said is the one kept
 
 
 def evidence(value: str | None) -> str | None:
