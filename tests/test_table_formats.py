@@ -8,6 +8,7 @@ import io
 import json
 import tomllib
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from glossary import loader
 from glossary.errors import FormatError
 from glossary.formats import csv as csv_format
-from glossary.formats import xlsx
+from glossary.formats import sheet_layout, xlsx
 from glossary.formats.sheet_layout import COLUMNS, neutralize, restore
 from tests.conftest import DATA
 
@@ -332,3 +333,53 @@ def test_a_khmer_term_context_in_latin_letters_is_left_out_and_check_stays_clean
     assert check.exit_code == 0, check.output
     assert "shifted column text" not in "".join(
         p.read_text(encoding="utf-8") for p in (project / "terms").glob("*.toml"))
+
+
+@pytest.mark.parametrize(("cell", "day"), [
+    ("31/1/2026", (2026, 1, 31)), ("1/31/2026", (2026, 1, 31)), ("31.01.2026", (2026, 1, 31)),
+    ("2026/1/31", (2026, 1, 31)), ("3/3/2026", (2026, 3, 3)), ("13-12-2026", (2026, 12, 13)),
+    ("3/4/2026", None), ("12/2/2026", None),  # day/month or month/day: cannot tell
+    ("31/31/2026", None), ("2/30/2026", None),  # no such day
+])
+def test_a_date_a_spreadsheet_rewrote(cell: str, day: tuple[int, int, int] | None) -> None:
+    match = sheet_layout._SHEET_DATE.fullmatch(cell)
+    assert match is not None
+    assert sheet_layout.sheet_date(match) == (None if day is None else date(*day))
+
+
+def test_a_csv_saved_by_a_spreadsheet_imports_like_the_export(cli, tmp_path: Path) -> None:
+    """Excel saves an exported CSV with CR LF, its own short dates (2026-12-02 becomes
+    12/2/2026) and TRUE/FALSE. Only the edited term is reported, on its own row's line;
+    an ambiguous date is left out and counted, an unambiguous one is read."""
+    exported = tmp_path / "all.csv"
+    assert cli("export", "csv", "-o", str(exported)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(exported.read_text("utf-8-sig"), newline="")))
+    header = rows[0]
+    on, term, lang = (header.index(n) for n in ("proposed_on", "term", "lang"))
+    for row in rows[1:]:
+        if row[term]:
+            row[on] = "12/2/2026"
+    [line] = [i for i, row in enumerate(rows, 1)
+              if row[term] == "គំរូ" and row[lang] == "km"]
+    rows[line - 1][term] = "គំរូ AI"
+    new = [""] * len(header)
+    new[:3] = ["ai-model", "km", "ម៉ូដែល"]
+    new[on] = "1/31/2026"
+    rows.append(new)
+    excel = tmp_path / "excel.csv"
+    with excel.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+    read = csv_format.read(excel)
+    [ai] = [c for c in read.concepts if c.id == "ai-model"]
+    [added] = [t for t in ai.km.terms if t.text == "ម៉ូដែល"]
+    assert added.review is not None and added.review.proposed_on == date(2026, 1, 31)
+    assert added.line == len(rows)
+    ambiguous = [r for r in read.skipped if r.startswith("dates a spreadsheet re-wrote")]
+    assert [read.skipped[r] for r in ambiguous] == [len(rows) - 2]
+
+    report = json.loads(cli("import", "csv", str(excel), "--format", "json").stdout)
+    assert report["conflicts"] == 0
+    assert sorted((c["kind"], c["what"], c["line"]) for c in report["changes"]) == [
+        ("added", "km term 'ម៉ូដែល'", len(rows)), ("candidate", "km term 'គំរូ AI'", line)]
+    assert report["unchanged"] == 4

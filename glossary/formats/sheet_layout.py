@@ -14,6 +14,7 @@ the ``example_en`` / ``example_km`` cells: example ``n`` on the concept's ``n``-
 (rows with an empty ``term`` are added when a concept has more examples than rows), so
 a sentence may hold line breaks and tabs, and each pair stays side by side. A line break
 typed as CR LF (Excel on Windows) reads as LF in these cells: glossary text has no CR.
+A date Excel re-wrote in its short form reads when it names one day (:func:`sheet_date`).
 A file without these columns (written before they existed) is still ours; it says
 nothing about rationales and examples.
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -200,8 +202,10 @@ def table_rows(concept: Concept) -> list[list[str]]:
 class _Cells:
     """One data row, by column name, with its location for error messages."""
 
-    def __init__(self, values: dict[str, str], path: Path, line: int, fold: bool) -> None:
+    def __init__(self, values: dict[str, str], path: Path, line: int, fold: bool,
+                 result: ReadResult) -> None:
         self.values, self.path, self.line, self.fold = values, path, line, fold
+        self.result = result
 
     def has(self, name: str) -> bool:
         return name in self.values
@@ -238,9 +242,19 @@ class _Cells:
         value = (self.values.get(name) or "").strip()
         if not value:
             return None
-        parsed = parse_date(value)
-        if parsed is None or len(value) != 10:
-            raise self.fail(name, f"{value!r} is not a date", "write it as 2026-01-31")
+        parsed = parse_date(value) if len(value) == 10 else None
+        if parsed is not None:
+            return parsed
+        match = _SHEET_DATE.fullmatch(value)
+        if match is None:
+            raise self.fail(name, f"{value!r} is not a date", "write it as 2026-01-31 (a "
+                            "spreadsheet that changes dates: import the XLSX export, its "
+                            "cells are text)")
+        parsed = sheet_date(match)
+        if parsed is None:
+            self.result.skip("dates a spreadsheet re-wrote that could be day/month or "
+                             "month/day, like 3/4/2026 (left out; dates are read from a "
+                             "file only for its new terms)")
         return parsed
 
     def review(self, prefix: str, own: bool) -> InReview | None:
@@ -259,6 +273,31 @@ class _Cells:
             approved_on=self.day(f"{prefix}approved_on"),
             note=self.text(f"{prefix}review_note") or None,
         )
+
+
+#: A date as a spreadsheet writes it when it saves a CSV (its locale's short date): day
+#: and month in either order before a four-digit year, or the year first.
+_SHEET_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})|(\d{4})([/.])(\d{1,2})\6(\d{1,2})")
+
+
+def sheet_date(match: re.Match[str]) -> date | None:
+    """The day a :data:`_SHEET_DATE` match names, or None when it names none or could be
+    two (``12/2/2026``: 12 February or 2 December): only a part above 12 says which is
+    the day. Excel saves a CSV's ISO dates (``2026-01-31``) in this form."""
+    if match[5]:
+        year, month, day = int(match[5]), int(match[7]), int(match[8])
+    else:
+        first, second, year = int(match[1]), int(match[3]), int(match[4])
+        if first > 12 >= second:
+            day, month = first, second
+        elif second > 12 >= first or first == second:
+            month, day = first, second
+        else:
+            return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def check_header(header: Sequence[str], path: Path) -> list[str]:
@@ -453,7 +492,7 @@ def read_rows(
             raise FormatError(f"row has {len(values)} cells but the header has {len(names)}",
                               path=path, line=line, hint="quote cells that contain commas")
         row = _Cells({n: (values[i] if i < len(values) else "") for i, n in enumerate(names)
-                      if n in COLUMNS}, path, line, fold)
+                      if n in COLUMNS}, path, line, fold, result)
         cid = (row.raw("concept_id") or "").strip() or None
         lang_tag = (row.raw("lang") or "").strip()
         code = lang_code(lang_tag)
@@ -557,4 +596,5 @@ def _term(row: _Cells, text: str, admin: str | None, own: bool) -> InTerm:
         note=note or None,
         review=row.review("", own),
         rationale=(rationale or "") if rationale is not None else None,
+        line=row.line,
     )

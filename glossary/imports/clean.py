@@ -257,7 +257,7 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
     terms = []
     changed = definition is not section.definition
     for i, item in enumerate(section.terms):
-        value, _admin, _kind, pos, context, _dnt, note, review, rationale = item
+        value, _admin, _kind, pos, context, _dnt, note, review, rationale, _line = item
         if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
             cleaned = " ".join(value.split())  # what _term_at() gives: the common case inline
         else:

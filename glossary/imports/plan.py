@@ -304,8 +304,8 @@ class _Planner:
         current = self.plan.updated.get(existing.id, existing)
         changes: list[Change] = []
 
-        def note(kind: str, what: str, detail: str) -> None:
-            changes.append(Change(kind, existing.id, what, detail, incoming.line))
+        def note(kind: str, what: str, detail: str, line: int | None = None) -> None:
+            changes.append(Change(kind, existing.id, what, detail, line or incoming.line))
 
         updates: dict[str, Any] = {}
         fields: list[tuple[str, Any, Callable[[Any], Any]]] = [
@@ -349,7 +349,7 @@ class _Planner:
             self.unchanged.add(existing.id)
 
     def merge_lang(self, code: str, section: LangSection, incoming: Any,
-                   note: Callable[[str, str, str], None],
+                   note: Callable[..., None],
                    reviewed: frozenset[int] = frozenset()) -> LangSection:
         definition = section.definition
         if incoming.definition is not None:
@@ -388,7 +388,7 @@ class _Planner:
                 term = self.term(inc, not terms, code)
                 keys[khmer.search_key(text)] = len(terms)
                 terms.append(term)
-                note("added", f"{code} term {text!r}", term.admin_status.value)
+                note("added", f"{code} term {text!r}", term.admin_status.value, inc.line)
                 continue
             old = terms[index]
             candidate = self.merged_term(old, inc, code)
@@ -405,10 +405,10 @@ class _Planner:
                                                     "review"))
             if old_approved:
                 note("conflict", f"{code} term {old.text!r}",
-                     f"approved by {old.review.approved_by}; the file has {detail}")
+                     f"approved by {old.review.approved_by}; the file has {detail}", inc.line)
             else:
                 terms[index] = candidate
-                note("changed", f"{code} term {old.text!r}", detail)
+                note("changed", f"{code} term {old.text!r}", detail, inc.line)
         return LangSection(definition=definition, terms=tuple(terms))
 
     def translations(self, existing: Concept, incoming: InConcept) -> frozenset[int]:
@@ -442,7 +442,8 @@ class _Planner:
             positions.append(position)
             self.incoming_terms.append(IncomingTerm(
                 concept_id=existing.id, term_index=None, lang="km", text=text,
-                en_text=en_text, origin_file=self.result.path.name, line=incoming.line,
+                en_text=en_text, origin_file=self.result.path.name,
+                line=km[position].line or incoming.line,
                 rationale=km[position].rationale or None))
         return frozenset(positions)
 

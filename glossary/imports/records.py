@@ -105,6 +105,7 @@ class InTerm(NamedTuple):
     note: str | None = None
     review: InReview | None = None
     rationale: str | None = None
+    line: int | None = None  # its own line, in a file with one row per term
 
 
 class InDefinition(NamedTuple):

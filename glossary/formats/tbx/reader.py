@@ -393,7 +393,8 @@ class _EntryReader:
             record = self.reviews.get(meta) or self.review(None, meta)
         else:
             record = self.review(review, meta)
-        return _new(InTerm, (text, admin, kind, pos, context, dnt, note, record, rationale))
+        return _new(InTerm, (text, admin, kind, pos, context, dnt, note, record, rationale,
+                              None))
 
     def review(self, parts: ReviewParts | None, meta: str | None) -> InReview | None:
         """The review record of a term or definition: from its parts, else from its one
