@@ -307,6 +307,7 @@ def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = Fal
             continue
         where = clean.Where(path, message.line, "msgstr")
         text = clean.term(message.msgstr, where, fold_coeng_da)  # the one boundary
+        clean.lost_letters(text, where)
         if not text:
             skipped.append((message.line, message.msgid, "no translation (empty msgstr)"))
             continue

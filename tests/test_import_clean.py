@@ -25,7 +25,7 @@ def _snapshot(project: Path) -> dict[str, bytes]:
     ("c1_next_line.csv", 2, "en definition: contains U+0085 <control>"),
     ("line_separator.csv", 2, "en definition: contains U+2028 LINE SEPARATOR"),
     ("noncharacter.csv", 2, "en term 1: contains U+FFFF <unnamed>"),
-    ("bidi_override.csv", 2, "km term 1: contains U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("bidi_override.csv", 3, "km term 1: contains U+202E RIGHT-TO-LEFT OVERRIDE"),  # its row
     ("long_term.csv", 2, "en term 1: is 250 characters long; a term has at most 200"),
     ("long_definition.csv", 2, "en definition: is 5,999 characters long; a text has at "
      "most 5,000"),
@@ -151,3 +151,48 @@ def test_a_definition_that_normalization_empties_is_dropped() -> None:
     kept = InConcept(None, InLang(InDefinition("\u17b4a\u17b5 "), (InTerm("vowel"),)))
     assert clean.concept(kept, None, skip=skipped.append).en.definition.text == "a "
     assert len(skipped) == 2
+
+
+_LOST_PO = ('msgid ""\nmsgstr ""\n"Language: km\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"'
+            '\n\nmsgctxt "ai-model"\nmsgid "AI model"\nmsgstr "{}"\n')
+
+
+@pytest.mark.parametrize("name, body, line, words", [
+    # Excel's "CSV (Comma delimited)": a Windows code page, a ? for each Khmer letter
+    ("ansi.csv", "English,Khmer\nmodel card,កាតគំរូ\nai model,?????? ??\n", 3, "km term 1"),
+    ("ansi_definition.csv", "concept_id,lang,term,definition\n,en,model card,A card.\n"
+     ",km,កាតគំរូ,????? ???? ?????\n", 3, "km definition"),
+    ("one_letter.csv", "English,Khmer\nmodel card,?\n", 2, "km term 1"),
+    ("replaced.csv", "English,Khmer\nmodel card,កាត\ufffdគំរូ\n", 2, "km term 1"),
+    ("lost.po", _LOST_PO.format("???????????"), 6, "msgstr"),
+])
+def test_khmer_letters_an_encoding_lost_are_refused(cli, project: Path, tmp_path: Path,
+                                                    name: str, body: str, line: int,
+                                                    words: str) -> None:
+    """Question marks (or U+FFFD) where Khmer letters were would become a "candidate"
+    made of ?s: the file is refused with its place and the way to save it again."""
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    before = _snapshot(project)
+    result = cli("import", name.rsplit(".", 1)[1], str(path), "--apply", "--by", "Tester")
+    assert result.exit_code == 2, result.output
+    assert f"{name}:{line}: {words}: is " in result.output, result.output
+    assert "question marks where Khmer letters were" in result.output
+    assert "save it as UTF-8" in result.output
+    assert _snapshot(project) == before
+    assert cli("check").exit_code == 0
+
+
+def test_a_question_mark_in_real_khmer_or_english_text_is_kept(cli, project: Path,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "fine.csv"
+    path.write_text("concept_id,lang,term,definition\n,en,model card,What is it? A card.\n"
+                    ",km,កាតគំរូ,តើវាជាអ្វី? កាតមួយ។\n", encoding="utf-8")
+    result = cli("import", "csv", str(path), "--apply", "--by", "Tester")
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((project / "terms" / "model-card.toml").read_text("utf-8"))
+    assert data["km"]["definition"]["text"] == "តើវាជាអ្វី? កាតមួយ។"
+    typed = cli("new", "lost", "--en", "lost", "--km", "???")
+    assert typed.exit_code == 2 and "--km: is '???'" in typed.output
+    assert "type the Khmer letters" in typed.output
+    assert not (project / "terms" / "lost.toml").exists()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from glossary import khmer
 from glossary.errors import FormatError
 from glossary.imports import clean
-from glossary.imports.clean import NAME_MAX, TERM_MAX, TEXT_MAX, Where, _check
+from glossary.imports.clean import NAME_MAX, TERM_MAX, TEXT_MAX, Where, _check, lost_letters
 from glossary.imports.records import InConcept, InDefinition, InLang, InReview, InTerm
 from glossary.model import ReviewState, SourceRef
 from tests.test_khmer import any_text
@@ -64,23 +64,32 @@ def _slow_ref(ref: SourceRef, where: Where, fold: bool) -> SourceRef:
     return SourceRef(ref.doc, ref.section, ref.page, _slow_opt(ref.note, where, fold))
 
 
+def _own_line(where: Where, line: int | None) -> Where:
+    return where if line is None else where._replace(line=line)
+
+
 def _slow_lang(section: InLang, code: str, where: Where, fold: bool,
                skip: Callable[[str], None], known: Container[str]) -> InLang:
     definition = section.definition
     if definition is not None and not khmer.clean_term(definition.text):
         skip("definitions empty once invisible characters are removed")
         definition = None
-    if definition is not None:
-        at = where.field(f"{code} definition")
+    if definition is not None:  # a definition, a term: named on its own line if it has one
+        at = _own_line(where, definition.line).field(f"{code} definition")
+        text = slow_text(definition.text, at, fold,
+                         limit=1 << 62 if definition.text in known else TEXT_MAX)
+        if code == "km":
+            lost_letters(text, at)
         definition = InDefinition(
-            text=slow_text(definition.text, at, fold,
-                           limit=1 << 62 if definition.text in known else TEXT_MAX),
+            text=text,
             source=_slow_ref(definition.source, at, fold) if definition.source else None,
-            review=_slow_review(definition.review, at, fold))
+            review=_slow_review(definition.review, at, fold), line=definition.line)
     terms = []
     for i, item in enumerate(section.terms):
-        at = where.field(f"{code} term {i + 1}")
+        at = _own_line(where, item.line).field(f"{code} term {i + 1}")
         cleaned = slow_term(item.text, at, fold)
+        if code == "km":
+            lost_letters(cleaned, at)
         if not cleaned:
             skip("terms empty once invisible characters are removed")
             continue
@@ -124,7 +133,7 @@ EDGES = ["", " ", "  a  b ", "\t", "a\nb", "a\r\nb", "a\rb", "\u00a0x\u202f", "\
          "\ufffe", "\uffff", "\ud800", "\u2061", "Ａ", "e\u0301", "=\u0338",
          "x" * (TERM_MAX + 1), "x" * (NAME_MAX + 1), "x" * (TERM_MAX * 4 + 1),
          "ក" * (TERM_MAX + 1), "ក" * (TERM_MAX * 4 + 1), "a" * (TEXT_MAX + 1),
-         "ក\u200b" * (TERM_MAX // 2 + 1)]
+         "ក\u200b" * (TERM_MAX // 2 + 1), "??", "?", "\ufffd"]
 pieces = st.one_of(st.sampled_from(REAL_KHMER + RAW_KHMER + EDGES), any_text,
                    st.text(max_size=8))
 texts = st.lists(pieces, max_size=4).map("".join)
@@ -177,12 +186,13 @@ def test_edge_cases_and_real_khmer_agree_with_the_full_rule() -> None:
 reviews = st.one_of(st.none(), st.builds(
     InReview, st.sampled_from([None, *ReviewState]), maybe, maybe,
     st.sampled_from([None, date(2026, 1, 31)]), maybe, st.none(), maybe))
+own_lines = st.sampled_from([None, 9])  # a term's or definition's row (CSV, XLSX)
 terms = st.builds(InTerm, texts, pos=maybe, context=maybe, note=maybe, review=reviews,
-                  rationale=maybe)
+                  rationale=maybe, line=own_lines)
 refs = st.builds(SourceRef, st.sampled_from(["doc", "doc\u202e", "d" * 199]),
                  st.sampled_from(["1", "2.3"]), st.sampled_from([None, 4]), maybe)
 definitions = st.one_of(st.none(), st.builds(InDefinition, texts,
-                                             st.one_of(st.none(), refs), reviews))
+                                             st.one_of(st.none(), refs), reviews, own_lines))
 langs = st.builds(InLang, definitions, st.lists(terms, max_size=3).map(tuple))
 records = st.builds(
     InConcept, st.one_of(st.none(), st.sampled_from(["c-1", "c\x00", "x" * 201])),

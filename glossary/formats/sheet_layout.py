@@ -525,7 +525,8 @@ def read_rows(
                 raise row.fail("definition_source", f"{source_text!r} is not a reference",
                                "write DOC §SECTION, e.g. asean-guide-2024 §B.2")
             data["definition"] = InDefinition(text=definition, source=source,
-                                              review=row.review("definition_", own))
+                                              review=row.review("definition_", own),
+                                              line=line)
         if term:
             data["terms"].append(_term(row, term, admin, own))
         _example(builder, row, result)

@@ -11,7 +11,8 @@
   (U+0085 NEXT LINE too), U+2028 / U+2029, bidirectional embeddings, overrides, isolates
   and marks, noncharacters (U+FFFF …), lone surrogates and invisible operators
   (:func:`glossary.khmer.refused_chars`); a term longer than :data:`TERM_MAX` or a text
-  longer than :data:`TEXT_MAX` characters. A refusal stops the import before anything is
+  longer than :data:`TEXT_MAX` characters; Khmer text whose letters an encoding lost
+  (:func:`lost_letters`). A refusal stops the import before anything is
   written, so ``terms/`` is unchanged and ``glossary check`` stays clean.
 * **Evidence** (a PO entry's msgctxt and msgid, quoted in a review note) is never a
   reason to refuse a file: :func:`evidence` shows a refused character as ``<U+XXXX>``.
@@ -80,11 +81,28 @@ def term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
     return cleaned
 
 
+def lost_letters(text: str, where: Where) -> None:
+    """Refuse Khmer text whose letters a wrong encoding replaced: Excel's "CSV (Comma
+    delimited)" writes a Windows code page, which has no Khmer letters, and puts ``?`` for
+    each one (ភាព → ``???``); a decoder that gives up puts U+FFFD. Two question marks in a
+    row, a text of question marks alone, or U+FFFD is never Khmer."""
+    if ("?" in text or "\ufffd" in text) and (
+            "??" in text or "\ufffd" in text or not text.strip("? ")):
+        raise _refuse(where, f"is {text[:40]!r}: question marks where Khmer letters were",
+                      "the file was saved in an encoding without Khmer letters (a "
+                      "Windows code page, as Excel's 'CSV (Comma delimited)' writes): save "
+                      "it as UTF-8 ('CSV UTF-8' in Excel), then import again"
+                      if where.path is not None
+                      else "type the Khmer letters (a terminal or shell without Khmer "
+                      "sends question marks)")
+
+
 def khmer_term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
     """A Khmer term typed by a person (``glossary new --km``): :func:`term`, and a vowel or
     sign that follows no consonant (ែខ្មរ typed as it is seen, for ខ្មែរ) is refused, as the
     PO review refuses it, rather than stored to show a dotted circle."""
     cleaned = term(text, where, fold_coeng_da)
+    lost_letters(cleaned, where)
     found = khmer.marks_without_base(cleaned)
     if found:
         raise _refuse(where, f"{khmer.char_name(cleaned[found[0]])} at character "
@@ -229,39 +247,45 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
     definition = section.definition
     reviews = _REVIEWS[fold]
     if definition is not None:
-        value, source, review = definition
+        value, source, review, line = definition
+        at = where if line is None else Where(where.path, line, where.what)
         if value.isprintable():  # the common case: one look at it, one normalization
             cleaned = khmer.normalize(value, fold_coeng_da=fold)
             # empty once cleaned, as clean_term() would tell (folding coeng-da or not
             # changes no space); the length limit spares the glossary's own definitions
             empty = cleaned == "" or cleaned.isspace()
             if not empty and len(value) > TEXT_MAX and value not in known:
-                cleaned = text(value, where.field(f"{code} definition"), fold)  # refused
+                cleaned = text(value, at.field(f"{code} definition"), fold)  # refused
         else:
             empty = not khmer.clean_term(value)
             if not empty:
-                cleaned = text(value, where.field(f"{code} definition"), fold,
+                cleaned = text(value, at.field(f"{code} definition"), fold,
                                _NO_LIMIT if value in known else TEXT_MAX)
         if empty:
             skip("definitions empty once invisible characters are removed")
             definition = None
         else:
+            if code == "km":
+                lost_letters(cleaned, at.field("km definition"))
             if source:
-                source = _ref(source, where, f"{code} definition", fold)
+                source = _ref(source, at, f"{code} definition", fold)
             if review is not None:
-                review = reviews.get(review) or _review(review, where, f"{code} definition",
+                review = reviews.get(review) or _review(review, at, f"{code} definition",
                                                         fold)
             if (cleaned != value or source != definition.source
                     or review != definition.review):
-                definition = InDefinition(cleaned, source, review)
+                definition = InDefinition(cleaned, source, review, line)
     terms = []
     changed = definition is not section.definition
     for i, item in enumerate(section.terms):
-        value, _admin, _kind, pos, context, _dnt, note, review, rationale, _line = item
+        value, _admin, _kind, pos, context, _dnt, note, review, rationale, line = item
+        at = where if line is None else Where(where.path, line, where.what)
         if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
             cleaned = " ".join(value.split())  # what _term_at() gives: the common case inline
         else:
-            cleaned = _term_at(value, where, code, i + 1, fold)
+            cleaned = _term_at(value, at, code, i + 1, fold)
+        if code == "km":
+            lost_letters(cleaned, at.field(f"km term {i + 1}"))
         if not cleaned:
             skip("terms empty once invisible characters are removed")
             changed = True
@@ -271,24 +295,24 @@ def _lang(section: InLang, code: str, where: Where, fold: bool,
             if len(pos) <= NAME_MAX and pos.isprintable():
                 folded = " ".join(pos.split()) or None
             else:
-                folded = name(pos, where.field(f"{code} term {i + 1}"))
+                folded = name(pos, at.field(f"{code} term {i + 1}"))
             if folded != pos:
                 pos, same = folded, False
         if context is not None:
-            value = _text_at(context, where, f"{code} term {i + 1} context", fold)
+            value = _text_at(context, at, f"{code} term {i + 1} context", fold)
             if value != context:
                 context, same = value, False
         if note is not None:
-            value = _text_at(note, where, f"{code} term {i + 1} note", fold)
+            value = _text_at(note, at, f"{code} term {i + 1} note", fold)
             if value != note:
                 note, same = value, False
         if rationale is not None:
-            value = _text_at(rationale, where, f"{code} term {i + 1} rationale", fold)
+            value = _text_at(rationale, at, f"{code} term {i + 1} rationale", fold)
             if value != rationale:
                 rationale, same = value, False
         if review is not None:
             value_review = reviews.get(review) or _review(
-                review, where, f"{code} term {i + 1}", fold)
+                review, at, f"{code} term {i + 1}", fold)
             if value_review != review:
                 review, same = value_review, False
         if not same:

@@ -112,6 +112,7 @@ class InDefinition(NamedTuple):
     text: str
     source: SourceRef | None = None
     review: InReview | None = None
+    line: int | None = None  # its own line, in a file with one row per term
 
 
 class InLang(NamedTuple):

@@ -306,7 +306,7 @@ class _EntryReader:
             record = self.reviews.get(meta) or self.review(None, meta)
         else:
             record = self.review(review, meta)
-        self.definitions[code] = _new(InDefinition, (text, source, record))
+        self.definitions[code] = _new(InDefinition, (text, source, record, None))
 
     def term(self, el: Any) -> InTerm | None:
         own = self.own
