@@ -237,6 +237,24 @@ def new_concept(
     return path
 
 
+def terms_in_use(settings: Settings, concept_id: str,
+                 texts: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """The concepts other than ``concept_id`` that already have one of ``texts`` ((lang,
+    text) pairs) as a term, compared as search compares them, as (concept id, lang,
+    text): ``glossary new`` names them, so a second concept for the same idea is seen
+    when it is made, not found later as a ``homonym`` warning."""
+    wanted = {(lang, khmer.search_key(text)) for lang, text in texts if text}
+    found = []
+    for concept in loader.load(settings).glossary.concepts:
+        if concept.id == concept_id:
+            continue
+        for lang in ("en", "km"):
+            for term in concept.lang(lang).terms:
+                if (lang, khmer.search_key(term.text)) in wanted:
+                    found.append((concept.id, lang, term.text))
+    return found
+
+
 #: What ``glossary new`` refuses before writing: a typo in --source or --domain, which
 #: would make a file that ``glossary check`` fails.
 _REFERENCE_CODES = frozenset({"unknown-document", "unknown-section", "unknown-domain"})

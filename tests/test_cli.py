@@ -48,6 +48,22 @@ def test_new_creates_a_valid_concept(cli, project: Path) -> None:
     assert cli("check", "--strict").exit_code == 0
 
 
+def test_new_names_the_concepts_that_already_have_its_terms(cli, project: Path) -> None:
+    """A second concept for an idea the glossary has is pointed out when it is made (the
+    file is still written: a homonym is allowed, with a note telling the two apart)."""
+    result = cli("new", "ai-model-2", "--en", "AI  Model", "--km", "គំរូ​បញ្ញាសិប្បនិម្មិត")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "created terms/ai-model-2.toml"
+    assert result.stderr.splitlines() == [
+        f"note: {text!r} is already a{kind} term of ai-model (if it is the same concept, "
+        "delete ai-model-2.toml and add to ai-model.toml; if not, add a note to each that "
+        "tells them apart)" for text, kind in (("AI model", "n English"),
+                                               ("គំរូបញ្ញាសិប្បនិម្មិត", " Khmer"))]
+    assert (project / "terms" / "ai-model-2.toml").is_file()
+    fresh = cli("new", "model-registry", "--en", "model registry")
+    assert fresh.exit_code == 0 and fresh.stderr == ""
+
+
 def test_new_refuses_existing_and_unsafe_ids(cli, project: Path) -> None:
     existing = (project / "terms" / "transparency.toml").read_bytes()
     result = cli("new", "transparency", "--en", "x")

@@ -238,6 +238,8 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
       $ glossary new synthetic-data --en "synthetic data" --km "ទិន្នន័យសំយោគ" \\
           --source asean-genai-guide-2025:policy.2 --domain data
       created terms/synthetic-data.toml
+
+    A term that another concept already has is named (``note: …``) on stderr.
     """
     from glossary import pipeline
 
@@ -245,3 +247,9 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
         settings = obj.settings()
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition)
     echo(f"created {shown(path, settings.root)}")
+    with user_errors():
+        same = pipeline.terms_in_use(settings, concept_id, [("en", en), ("km", km or "")])
+    for other, lang, text in same:
+        echo(f"note: {text!r} is already a{'n English' if lang == 'en' else ' Khmer'} term "
+             f"of {other} (if it is the same concept, delete {path.name} and add to "
+             f"{other}.toml; if not, add a note to each that tells them apart)", err=True)
