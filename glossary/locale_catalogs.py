@@ -238,8 +238,7 @@ def export_mo(glossary: Glossary, revision: str, settings: Settings,
     """The compiled catalog for other projects: approved Khmer terms (``min_review``
     proposed: proposals too). Keyed by msgctxt = concept id (pgettext), or with
     ``compendium`` by the English term alone (plain gettext)."""
-    entries, ambiguous = pairs.project_entries(glossary, min_review, compendium)
-    messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
+    messages, ambiguous = pairs.compiled_messages(glossary, min_review, compendium)
     header = make_header(glossary, revision, today=True)
     target = output or settings.build_dir / (COMPENDIUM_MO if compendium else MO_NAME)
     write_bytes(target, mo.write_catalog(messages, header.mo_text()))

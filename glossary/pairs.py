@@ -385,6 +385,19 @@ def project_entries(glossary: Glossary, level: str | None, as_compendium: bool =
     return compendium(entries) if as_compendium else (entries, [])
 
 
+def compiled_messages(glossary: Glossary, level: str | None, as_compendium: bool = False
+                      ) -> tuple[list[tuple[str | None, str, str]], list[Ambiguity]]:
+    """The messages of an MO catalog for other projects, as (msgctxt, msgid, msgstr):
+    :func:`project_entries`, less a compendium's ambiguous English terms. msgfmt leaves
+    the compendium PO's fuzzy entry for such a term out of what it compiles, and so do
+    we: a program's ``gettext("AI model")`` then stays English rather than getting one
+    sense's Khmer term for the other."""
+    entries, ambiguous = project_entries(glossary, level, as_compendium)
+    left_out = {item.msgid for item in ambiguous}
+    return [(e.context or None, e.msgid, e.msgstr) for e in entries
+            if e.msgid not in left_out], ambiguous
+
+
 class CompendiumIndex:
     """Every English term of a glossary with the (concept id, Khmer term) pairs that
     give it, in catalog order: what the compendium entries of one concept read of the

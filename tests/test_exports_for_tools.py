@@ -16,6 +16,7 @@ from lxml import etree
 
 from glossary import loader
 from glossary.config import load_settings
+from glossary.formats import mo
 from tests.conftest import DATA, SAMPLES
 
 EXPORTS = DATA / "exports"
@@ -233,7 +234,9 @@ def test_compendium_reports_ambiguous_english_terms(cli):
     assert list(entries) == list(dict.fromkeys(entries))
 
 
-def test_compendium_names_an_ambiguous_term_and_keeps_it_fuzzy(cli, project):
+def _model_template(project: Path) -> None:
+    """A second concept whose short form "model" has another Khmer term than ai-model's:
+    the English term "model" is ambiguous in a compendium."""
     (project / "terms" / "model-template.toml").write_text(
         '# model\nid = "model-template"\ndomains = ["data"]\n\n'
         '[[en.terms]]\ntext = "model template"\nadmin_status = "preferred"\n'
@@ -244,6 +247,10 @@ def test_compendium_names_an_ambiguous_term_and_keeps_it_fuzzy(cli, project):
         'review = "proposed"\norigin = "human"\n\n'
         '[[km.terms]]\ntext = "ពុម្ព"\nadmin_status = "admitted"\ntype = "shortForm"\n'
         'review = "proposed"\norigin = "human"\n', encoding="utf-8")
+
+
+def test_compendium_names_an_ambiguous_term_and_keeps_it_fuzzy(cli, project):
+    _model_template(project)
     result = cli("export", "po", "--compendium", "-o", "comp")
     assert result.exit_code == 0, result.output
     assert "ambiguous English term 'model'" in result.stderr
@@ -261,6 +268,33 @@ def test_export_mo_compendium_works_with_plain_gettext(cli, project):
     assert translations.gettext("transparency") == "តម្លាភាព"
     assert translations.gettext("hallucination") == "ការប្រឌិតចម្លើយ"
     assert translations.gettext("machine learning") == "machine learning"  # not approved
+
+
+def test_mo_compendium_leaves_out_an_ambiguous_term_as_msgfmt_does(cli, project):
+    """The PO compendium keeps an ambiguous English term fuzzy, and msgfmt compiles no
+    fuzzy entry: the MO compendium holds the messages msgfmt makes of that PO, so
+    gettext("model") stays English instead of giving one concept's sense."""
+    _model_template(project)
+    for concept in ("ai-model", "model-template"):
+        for index in ("0", "1"):
+            assert cli("review", "approve", concept, "--term", index, "--by", "Sok Dara"
+                       ).exit_code == 0
+    args = ("--compendium", "--approved-only")
+    assert cli("export", "po", *args, "-o", "comp.po").exit_code == 0
+    result = cli("export", "mo", *args, "-o", "comp.mo")
+    assert result.exit_code == 0, result.output
+    assert ("warning: ambiguous English term 'model': left out (as msgfmt leaves out the "
+            "PO compendium's fuzzy entry); ai-model and ពុម្ព (model-template) translate it "
+            "differently") in result.stderr
+    with (project / "comp.mo").open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    assert translations.gettext("model") == "model"
+    assert translations.gettext("model template") == "ពុម្ពគំរូ"
+    subprocess.run(["msgfmt", "--no-hash", "-o", "msgfmt.mo", "comp.po"], cwd=project,
+                   check=True)
+    ours, theirs = (mo.read((project / name).read_bytes()) for name in ("comp.mo", "msgfmt.mo"))
+    ours.pop(""), theirs.pop("")  # the headers: ours is dated today, the PO's is not
+    assert ours == theirs and "model" not in ours
 
 
 # --------------------------------------------------------------------------- OmegaT

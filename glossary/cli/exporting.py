@@ -105,11 +105,13 @@ def shared_command(fmt: Format) -> click.Command:
     return click.command(fmt.name, help=_help(fmt))(decorated)
 
 
-def _report_ambiguous(done: Any) -> None:
+def _report_ambiguous(done: Any, compiled: bool = False) -> None:
     for item in done.ambiguous or ():
         others = "; ".join(f"{text} ({cid})" for cid, text in item.others)
-        echo(f"warning: ambiguous English term {item.msgid!r}: kept {item.chosen} "
-             f"(fuzzy); also {others}", err=True)
+        what = "left out (as msgfmt leaves out the PO compendium's fuzzy entry)" \
+            if compiled else f"kept {item.chosen} (fuzzy)"
+        echo(f"warning: ambiguous English term {item.msgid!r}: {what}; "
+             f"{item.chosen} and {others} translate it differently", err=True)
 
 
 @click.command("po")
@@ -201,7 +203,7 @@ def export_mo(obj: Context, approved_only: bool, min_review: str | None, compend
     echo(f"exported {done.entries} {level} entries")
     for path in done.paths:
         echo(f"  {shown(path, settings.root)}")
-    _report_ambiguous(done)
+    _report_ambiguous(done, compiled=True)
     warn_if_empty(done.entries, False, level, "the MO catalog")
 
 

@@ -31,7 +31,7 @@ from glossary.errors import FormatError
 from glossary.formats.gettext_header import make_header
 from glossary.formats.options import WriteOptions
 from glossary.model import Glossary
-from glossary.pairs import approved_messages, project_entries
+from glossary.pairs import approved_messages, compiled_messages
 
 MAGIC = 0x950412DE
 CONTEXT_SEPARATOR = "\x04"
@@ -86,8 +86,8 @@ def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = Non
     if options.level in (None, "approved") and not options.compendium:
         messages = list(approved_messages(glossary))
     else:
-        entries, _ = project_entries(glossary, options.level or "approved", options.compendium)
-        messages = [(e.context or None, e.msgid, e.msgstr) for e in entries]
+        messages, _ = compiled_messages(glossary, options.level or "approved",
+                                        options.compendium)
     out.write(write_catalog(messages, header.mo_text()))
 
 
