@@ -339,12 +339,22 @@ def test_a_khmer_term_context_in_latin_letters_is_left_out_and_check_stays_clean
     ("31/1/2026", (2026, 1, 31)), ("1/31/2026", (2026, 1, 31)), ("31.01.2026", (2026, 1, 31)),
     ("2026/1/31", (2026, 1, 31)), ("3/3/2026", (2026, 3, 3)), ("13-12-2026", (2026, 12, 13)),
     ("3/4/2026", None), ("12/2/2026", None),  # day/month or month/day: cannot tell
-    ("31/31/2026", None), ("2/30/2026", None),  # no such day
 ])
 def test_a_date_a_spreadsheet_rewrote(cell: str, day: tuple[int, int, int] | None) -> None:
     match = sheet_layout._SHEET_DATE.fullmatch(cell)
     assert match is not None
     assert sheet_layout.sheet_date(match) == (None if day is None else date(*day))
+
+
+@pytest.mark.parametrize("cell", ["31/31/2026", "2/30/2026", "0/0/2026", "0/5/2026", "2026/13/1"])
+def test_a_spreadsheet_date_that_names_no_day_is_refused(tmp_path: Path, cell: str) -> None:
+    path = tmp_path / "dates.csv"
+    path.write_text(f"concept_id,lang,term,proposed_on\n,en,model card,{cell}\n",
+                    encoding="utf-8")
+    with pytest.raises(FormatError) as info:
+        csv_format.read(path)
+    assert info.value.message == f"column proposed_on: {cell!r} is not a date"
+    assert info.value.line == 2
 
 
 def test_a_csv_saved_by_a_spreadsheet_imports_like_the_export(cli, tmp_path: Path) -> None:

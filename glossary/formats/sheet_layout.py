@@ -246,11 +246,14 @@ class _Cells:
         if parsed is not None:
             return parsed
         match = _SHEET_DATE.fullmatch(value)
-        if match is None:
+        try:
+            if match is None:
+                raise ValueError(value)
+            parsed = sheet_date(match)
+        except ValueError:
             raise self.fail(name, f"{value!r} is not a date", "write it as 2026-01-31 (a "
                             "spreadsheet that changes dates: import the XLSX export, its "
-                            "cells are text)")
-        parsed = sheet_date(match)
+                            "cells are text)") from None
         if parsed is None:
             self.result.skip("dates a spreadsheet re-wrote that could be day/month or "
                              "month/day, like 3/4/2026 (left out; dates are read from a "
@@ -281,23 +284,23 @@ _SHEET_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})|(\d{4})([/.])(\d{1
 
 
 def sheet_date(match: re.Match[str]) -> date | None:
-    """The day a :data:`_SHEET_DATE` match names, or None when it names none or could be
-    two (``12/2/2026``: 12 February or 2 December): only a part above 12 says which is
-    the day. Excel saves a CSV's ISO dates (``2026-01-31``) in this form."""
+    """The day a :data:`_SHEET_DATE` match names, or None when it could be two
+    (``12/2/2026``: 12 February or 2 December): only a part above 12 says which is the
+    day. ValueError when it names none (``2/30/2026``). Excel saves a CSV's ISO dates
+    (``2026-01-31``) in this form."""
     if match[5]:
         year, month, day = int(match[5]), int(match[7]), int(match[8])
     else:
         first, second, year = int(match[1]), int(match[3]), int(match[4])
-        if first > 12 >= second:
+        if (first > 12 and second > 12) or not (first and second):
+            raise ValueError(match[0])
+        if first > 12:
             day, month = first, second
-        elif second > 12 >= first or first == second:
+        elif second > 12 or first == second:
             month, day = first, second
         else:
             return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return date(year, month, day)
 
 
 def check_header(header: Sequence[str], path: Path) -> list[str]:
