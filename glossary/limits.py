@@ -23,7 +23,7 @@ MB = 1024 * 1024
 #: set to take back our own export of 100,000 concepts (247 MB; read in ~25 s).
 MAX_FILE = {
     "tbx": 1024 * MB, "csv": 100 * MB, "xlsx": 50 * MB, "po": 100 * MB, "docx": 50 * MB,
-    "text": 100 * MB,
+    "text": 100 * MB, "omegat": 100 * MB,
 }
 #: One CSV cell (characters); Python's csv module stops at 128 KB by default.
 MAX_CSV_CELL = 8 * MB

@@ -119,6 +119,15 @@ def _omegat(glossary: Glossary, path: Path) -> None:
                 if p.km is not None and p.km.text]
     assert expected and [(r[0], r[1]) for r in rows] == expected
     assert all(len(r) == 3 for r in rows)
+    # read back: every pair is the concept's (its id is in the comment), nothing changes
+    result = formats.load("omegat").read(path, ReadOptions())
+    planned = plan(glossary, result, by="Tester")
+    assert [c for c in planned.changes if c.kind != "unchanged"] == []
+    assert planned.new_ids == [] and planned.skipped == {}
+    paired = {c.id for c in glossary.concepts for p in pair_terms(c) if p.km and p.km.text}
+    assert [c.id for c in result.concepts] == sorted(paired, key=[
+        c.id for c in glossary.concepts].index)
+    assert planned.unchanged == len(paired)
 
 
 ROUND_TRIPS: dict[str, Callable[[Glossary, Path], None]] = {

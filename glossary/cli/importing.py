@@ -42,6 +42,11 @@ HELP: dict[str, tuple[str, str]] = {
     "xlsx": ("Compare an XLSX workbook (the layout of `glossary export xlsx`) with the "
              "glossary and report the changes; --apply --by NAME writes them.",
              "  $ glossary import xlsx reviewed.xlsx"),
+    "omegat": ("Compare an OmegaT glossary (source<TAB>target<TAB>comment, as a translator's "
+               "OmegaT project keeps it) with the glossary: each line's English and Khmer "
+               "terms are matched as a bilingual sheet's row; --apply --by NAME adds them "
+               "as proposals.",
+               "  $ glossary import omegat omegat/glossary/glossary.txt"),
 }
 
 
@@ -90,8 +95,12 @@ def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
             echo(f"  {count:>6}  {reason}")
     if applied:
         echo(f"applied by {by}: wrote {len(plan.written)} file(s) in terms/")
-    elif plan.new or plan.updated:
+    elif plan.new_ids or plan.updated or any(plan.count(kind) for kind in WRITES):
         echo("nothing written; run again with --apply --by NAME to write these changes")
+
+
+#: The changes ``--apply`` writes (a candidate is added beside the term it differs from).
+WRITES = ("added", "changed", "candidate")
 
 
 def shared_command(fmt: Format) -> click.Command:

@@ -60,7 +60,8 @@ REGISTRY: dict[str, Format] = {f.name: f for f in (
     Format("json", "glossary.formats.jsonfmt", "The whole glossary as one JSON document",
            (".json",), target="glossary.json", binary=False),
     Format("omegat", "glossary.formats.omegat", "An OmegaT glossary: UTF-8 text, one line "
-           "per term pair, source<TAB>target<TAB>comment", (".txt",), binary=False),
+           "per term pair, source<TAB>target<TAB>comment", (".txt", ".utf8"), readable=True,
+           binary=False),
 )}
 
 

@@ -6,17 +6,27 @@ lines of ``source<TAB>target<TAB>comment``; put the file in the project's
 (the pairing of :func:`glossary.pairs.pair_terms`) gives one line; the comment names the
 concept, the Khmer term's review state and the English definition. Tabs and line breaks
 inside a field are written as single spaces (the format has no escape for them).
+
+A glossary a translator sends back (OmegaT adds to the project's writable glossary as
+they work) is read by :func:`read`: each line's source and target are an English and a
+Khmer term, matched and reviewed like a row of a bilingual sheet.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO
 
-from glossary.formats.options import WriteOptions
+from glossary import limits, textfile
+from glossary.errors import FormatError
+from glossary.formats import sheet_layout
+from glossary.formats.options import ReadOptions, WriteOptions
 from glossary.formats.pieces import key_of
 from glossary.formats.pieces import write as write_pieces
+from glossary.imports.records import ReadResult
 from glossary.model import Concept, ConceptStatus, Glossary, ReviewState
 from glossary.pairs import pair_terms
 
@@ -71,3 +81,42 @@ def pieces(glossary: Glossary, options: WriteOptions | None = None) -> OmegatPie
 def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = None) -> None:
     """Write the glossary file (UTF-8, no BOM, LF line ends)."""
     write_pieces(OmegatPieces(), glossary.concepts, out)
+
+
+#: The comment :func:`concept_rows` writes: the concept id, then the review state.
+_OUR_COMMENT = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*) \((?:approved|[a-z]+, not approved "
+                          r"yet)\)(?::|$)")
+#: The columns :func:`read` gives :func:`sheet_layout.read_rows` (a bilingual sheet's).
+_COLUMNS = {"concept_id": "concept", "en": "English", "km": "Khmer"}
+
+
+def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
+    """The term pairs of an OmegaT glossary (UTF-8; a ``#`` line is a comment, as in
+    the header OmegaT writes). A comment in the form this module writes names the
+    concept; any other comment is not imported (counted among the skipped)."""
+    options = options or ReadOptions()
+    text = textfile.decode(path, limits.read_file(path, "omegat"), error=FormatError,
+                           hint="save the glossary as UTF-8 (OmegaT: a .txt or .utf8 "
+                                "file written by OmegaT is UTF-8)")
+    skipped: Counter[str] = Counter()
+    result = sheet_layout.read_rows(_rows(text, skipped), path, "omegat",
+                                    options.fold_coeng_da, _COLUMNS)
+    for reason, count in skipped.items():
+        result.skip(reason, count)
+    return result
+
+
+def _rows(text: str, skipped: Counter[str]) -> Iterator[tuple[int, list[str]]]:
+    yield 0, list(_COLUMNS.values())
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():
+            skipped["lines without both an English and a Khmer term"] += 1
+            continue
+        comment = fields[2].strip() if len(fields) > 2 else ""
+        ours = _OUR_COMMENT.match(comment)
+        if comment and ours is None:
+            skipped["comments (third column), not imported"] += 1
+        yield number, [ours[1] if ours else "", fields[0], fields[1]]

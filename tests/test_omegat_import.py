@@ -1,0 +1,72 @@
+"""`glossary import omegat`: the glossary an OmegaT project keeps, sent back by a
+translator. Each line's source and target are an English and a Khmer term, reviewed as a
+bilingual sheet's row: proposals only, each change on its own line."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+from glossary.formats import omegat
+
+SENT_BACK = ("# Glossary in tab-separated format -*- coding: utf-8 -*-\n"
+             "AI model\tម៉ូដែល AI\tused by the ministry's web team\n"
+             "hallucination\tការប្រឌិតចម្លើយ\n"
+             "\n"
+             "model card\tកាតគំរូ\t\n"
+             "transparency\t\n")
+
+
+def test_a_translators_omegat_glossary_is_reviewed_pair_by_pair(cli, project: Path,
+                                                                tmp_path: Path) -> None:
+    path = tmp_path / "glossary.txt"
+    path.write_text(SENT_BACK, encoding="utf-8")
+    report = json.loads(cli("import", "omegat", str(path), "--format", "json").stdout)
+    assert report["written_by_glossary"] is False
+    assert sorted((c["kind"], c["concept"], c["what"], c["line"]) for c in report["changes"]
+                  ) == [("added", "model-card", "new concept", 5),
+                        ("candidate", "ai-model", "km term 'ម៉ូដែល AI'", 2)]
+    assert report["unchanged"] == 1  # hallucination: the glossary's own pair
+    assert report["skipped"] == {"comments (third column), not imported": 1,
+                                 "lines without both an English and a Khmer term": 1}
+    text = cli("import", "omegat", str(path)).stdout
+    assert text.endswith("nothing written; run again with --apply --by NAME to write "
+                         "these changes\n")
+
+    applied = cli("import", "omegat", str(path), "--apply", "--by", "Sok Dara")
+    assert applied.exit_code == 0, applied.output
+    card = tomllib.loads((project / "terms" / "model-card.toml").read_text("utf-8"))
+    assert [(t["text"], t["review"], t["origin"]) for t in card["km"]["terms"]] == [
+        ("កាតគំរូ", "proposed", "imported:glossary.txt")]
+    model = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
+    assert model["km"]["terms"][0]["text"] == "គំរូបញ្ញាសិប្បនិម្មិត"  # the proposal stays
+    assert model["km"]["terms"][-1]["text"] == "ម៉ូដែល AI"
+    assert model["km"]["terms"][-1]["review"] == "proposed"
+    assert cli("check").exit_code == 0
+
+
+def test_our_own_comment_names_the_concept_and_any_other_does_not() -> None:
+    ours = omegat._OUR_COMMENT.match("ai-model (proposed, not approved yet): A model.")
+    assert ours is not None and ours[1] == "ai-model"
+    approved = omegat._OUR_COMMENT.match("ai-model (approved)")
+    assert approved is not None and approved[1] == "ai-model"
+    for other in ("noun (informal)", "ai-model", "AI-Model (approved)", "use (approved) here"):
+        assert omegat._OUR_COMMENT.match(other) is None, other
+
+
+def test_a_glossary_that_lost_its_khmer_letters_or_is_not_utf8_is_refused(
+        cli, project: Path, tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")}
+    lost = tmp_path / "lost.txt"
+    lost.write_text("AI model\tម៉ូដែល\nmodel card\t??? ???\n", encoding="utf-8")
+    result = cli("import", "omegat", str(lost), "--apply", "--by", "Sok Dara")
+    assert result.exit_code == 2
+    assert "lost.txt:2: km term 1: is '??? ???': question marks where Khmer letters were" \
+        in result.stderr
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("caf\u00e9\t".encode("latin-1") + "កាហ្វេ\n".encode())
+    result = cli("import", "omegat", str(latin1))
+    assert result.exit_code == 2 and "latin1.txt:1:4: not valid UTF-8 (byte 0xe9)" \
+        in result.stderr
+    assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
