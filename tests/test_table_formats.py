@@ -393,3 +393,19 @@ def test_a_csv_saved_by_a_spreadsheet_imports_like_the_export(cli, tmp_path: Pat
     assert sorted((c["kind"], c["what"], c["line"]) for c in report["changes"]) == [
         ("added", "km term 'ម៉ូដែល'", len(rows)), ("candidate", "km term 'គំរូ AI'", line)]
     assert report["unchanged"] == 4
+
+
+def test_a_sheet_made_from_our_po_names_concepts_by_msgctxt(cli, tmp_path: Path) -> None:
+    """Weblate's CSV download of the PO component: its id column holds the msgctxt, and
+    ``ai-model#1`` is the concept ai-model (its second English term), not a new concept."""
+    path = tmp_path / "weblate.csv"
+    path.write_text(
+        '"location","source","target","id","fuzzy","context","translator_comments",'
+        '"developer_comments"\n'
+        '"terms/ai-model.toml","model","គំរូថ្មី","ai-model#1","False","ai-model#1","",""\n',
+        encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(path), "--format", "json").stdout)
+    assert report["new_concepts"] == []
+    [item] = report["review"]
+    assert (item["outcome"], item["concept"], item["en"], item["incoming"], item["current"]
+            ) == ("candidate", "ai-model", "model", "គំរូថ្មី", "គំរូ")

@@ -430,6 +430,9 @@ def _mapped_columns(names: Sequence[str], mapping: Mapping[str, str], path: Path
     return out
 
 
+_TERM_NUMBER = re.compile(r"#\d+$")
+
+
 def _widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]],
              result: ReadResult) -> Iterator[tuple[int, list[str]]]:
     """Turn one-row-per-concept rows into this layout's rows (an ``en`` and a ``km`` row
@@ -448,7 +451,9 @@ def _widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]]
             if km or cell(cells, "definition").strip():
                 result.skip("rows with no English term")
             continue
-        cid = cell(cells, "concept_id").strip()
+        # an id as our PO's msgctxt gives it (ai-model#1: the concept's second English
+        # term), as a sheet made from a PO (Weblate's CSV download) holds it
+        cid = _TERM_NUMBER.sub("", cell(cells, "concept_id").strip())
         yield line, [cid, "en", en, cell(cells, "definition"), cell(cells, "domains"),
                      cell(cells, "note")]
         if km or cell(cells, "definition_km").strip():
