@@ -409,3 +409,27 @@ def test_a_sheet_made_from_our_po_names_concepts_by_msgctxt(cli, tmp_path: Path)
     [item] = report["review"]
     assert (item["outcome"], item["concept"], item["en"], item["incoming"], item["current"]
             ) == ("candidate", "ai-model", "model", "គំរូថ្មី", "គំរូ")
+
+
+def test_a_row_is_the_concept_that_has_its_english_term(cli, project: Path,
+                                                       tmp_path: Path) -> None:
+    """"model" is no concept's preferred term but ai-model's short form: the row is that
+    concept (as a PO entry's msgid would be), not a new concept "model". Once a second
+    concept has "model" too, the row cannot tell which: a conflict."""
+    path = tmp_path / "partner.csv"
+    path.write_text("English,Khmer\nmodel,គំរូថ្មី\n", encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(path), "--format", "json").stdout)
+    assert report["new_concepts"] == []
+    [item] = report["review"]
+    assert (item["outcome"], item["concept"], item["en"], item["incoming"]) == (
+        "candidate", "ai-model", "model", "គំរូថ្មី")
+    (project / "terms" / "model-template.toml").write_text(
+        '# model template\nid = "model-template"\n\n[[en.terms]]\ntext = "model template"\n'
+        'admin_status = "preferred"\nreview = "proposed"\norigin = "human"\n\n'
+        '[[en.terms]]\ntext = "Model"\nadmin_status = "admitted"\nreview = "proposed"\n'
+        'origin = "human"\n', encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(path), "--format", "json").stdout)
+    assert report["new_concepts"] == [] and report["review"] == []
+    [conflict] = report["changes"]
+    assert (conflict["kind"], conflict["line"], conflict["detail"]) == (
+        "conflict", 2, "its English term matches ai-model, model-template: cannot tell which")

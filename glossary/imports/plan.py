@@ -84,6 +84,7 @@ class _Planner:
             preferred = concept.en.preferred
             if preferred is not None:
                 self.by_key.setdefault(khmer.search_key(preferred.text), []).append(concept.id)
+        self._other_terms: dict[str, list[str]] | None = None  # see other_terms()
         self.domains: dict[str, str] = {}
         # what the report counts under "skipped" for a domain or a section we do not have
         self.unknown: dict[object, str] = {}
@@ -187,10 +188,26 @@ class _Planner:
                 return found
         if key is None:
             return None
-        ids = self.by_key.get(key, [])
+        ids = self.by_key.get(key) or self.other_terms().get(key, [])
         if len(ids) > 1:
             return "matches " + ", ".join(ids)
         return self.glossary.concept(ids[0]) if ids else None
+
+    def other_terms(self) -> dict[str, list[str]]:
+        """The concepts by the search key of each English term that is not their
+        preferred one (``model`` is ai-model's short form): an entry whose English term
+        is no concept's preferred term is the concept that has it, as a PO entry's msgid
+        is. Made on the first entry that needs it (an export of ours matches by id)."""
+        if self._other_terms is None:
+            self._other_terms = {}
+            for concept in self.glossary.concepts:
+                preferred = concept.en.preferred
+                for term in concept.en.terms:
+                    if term is not preferred:
+                        ids = self._other_terms.setdefault(khmer.search_key(term.text), [])
+                        if concept.id not in ids:
+                            ids.append(concept.id)
+        return self._other_terms
 
     def fresh_id(self, wanted: str | None, preferred: str | None) -> str:
         """The id of a new concept: the file's own (``wanted``) when it can be kept,
