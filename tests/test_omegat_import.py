@@ -64,6 +64,11 @@ def test_a_glossary_that_lost_its_khmer_letters_or_is_not_utf8_is_refused(
     assert result.exit_code == 2
     assert "lost.txt:2: km term 1: is '??? ???': question marks where Khmer letters were" \
         in result.stderr
+    separator = tmp_path / "separator.txt"  # U+2028 is refused, not read as a line end
+    separator.write_text("AI model\tម៉ូដែល\r\nmodel card\tកាត\u2028គំរូ\r\n", encoding="utf-8")
+    result = cli("import", "omegat", str(separator))
+    assert result.exit_code == 2
+    assert "separator.txt:2: km term 1: contains U+2028 LINE SEPARATOR" in result.stderr
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("caf\u00e9\t".encode("latin-1") + "កាហ្វេ\n".encode())
     result = cli("import", "omegat", str(latin1))

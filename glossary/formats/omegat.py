@@ -108,7 +108,10 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
 
 def _rows(text: str, skipped: Counter[str]) -> Iterator[tuple[int, list[str]]]:
     yield 0, list(_COLUMNS.values())
-    for number, line in enumerate(text.splitlines(), 1):
+    # lines end at LF (CR LF) only: str.splitlines() would also cut at U+2028, U+0085 …,
+    # which belong to a term (and are refused there, with its line)
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
