@@ -94,6 +94,20 @@ def test_all_problems_are_collected(project: Path, cli) -> None:
     assert data["errors"] >= 3
 
 
+def test_a_line_separator_in_a_string_does_not_shift_later_lines(project: Path,
+                                                                 cli) -> None:
+    """U+2028 inside a TOML string is not a line end (for TOML or an editor): the problem
+    after it is on the line a person finds it on."""
+    path = project / "terms" / "hallucination.toml"
+    text = path.read_text("utf-8").replace("Output of", "Output\u2028of", 1)
+    path.write_text(text.replace('admin_status = "admitted"', 'admin_status = "admited"', 1),
+                    encoding="utf-8")
+    line = path.read_bytes().split(b"\n").index(b'admin_status = "admited"') + 1
+    out = cli("check").stdout
+    assert "hallucination.toml:11: unsafe-char: en.definition.text: contains U+2028" in out
+    assert f"hallucination.toml:{line}: bad-value: en.terms[1].admin_status: 'admited'" in out
+
+
 def test_not_normalized_hint_is_the_normalized_form(project: Path, cli) -> None:
     shutil.copy(BAD / "not-normalized.toml", project / "terms" / "not-normalized.toml")
     out = cli("check").stdout

@@ -22,7 +22,9 @@ def key_lines(text: str) -> dict[KeyPath, int]:
     counts: dict[tuple[str, ...], int] = {}
     current: KeyPath = ()
     in_multiline: str | None = None
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # lines as TOML (and an editor) counts them, at LF: str.splitlines() would also cut
+    # at a U+2028 or U+0085 inside a string, and every later line would be off by one
+    for lineno, line in enumerate(text.split("\n"), 1):
         if in_multiline is not None:
             if in_multiline in line:
                 in_multiline = None
