@@ -155,3 +155,27 @@ def test_export_refuses_an_invalid_glossary(cli, project: Path) -> None:
     assert result.exit_code == 1
     assert "run `glossary check`" in result.stderr
     assert not (project / "out.tbx").exists()
+
+
+@pytest.mark.parametrize("cleared", [0, 3, 14])
+def test_the_po_report_lists_what_the_translator_confirmed(tmp_path: Path, monkeypatch,
+                                                           cleared: int) -> None:
+    """Of the unchanged entries, the text report lists those whose fuzzy flag the editor
+    cleared (a reviewer can approve them): ten, then how many more; none, no heading."""
+    import polib
+
+    project = tmp_path / "shipped"
+    shutil.copytree(ROOT / "terms", project / "terms")
+    (project / "pyproject.toml").write_text('[tool.glossary]\nterms = "terms"\n',
+                                            encoding="utf-8")
+    exported = tmp_path / "km.po"
+    _run(project, monkeypatch, "export", "po", "-o", str(exported))
+    catalog = polib.pofile(str(exported))
+    for entry in [e for e in catalog if e.fuzzy and e.msgstr][:cleared]:
+        entry.flags.remove("fuzzy")
+    catalog.save(str(exported))
+    out = _run(project, monkeypatch, "import", "po", str(exported)).stdout
+    confirmed = [line for line in out.splitlines() if "the editor cleared fuzzy" in line]
+    assert len(confirmed) == min(cleared, 10)
+    assert ("unchanged (" in out) == bool(cleared)
+    assert ("… and 4 more (--format json lists all)" in out) == (cleared == 14)

@@ -183,7 +183,10 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
         listed = items
         if outcome is Outcome.UNCHANGED:  # list only those the editor confirmed
             listed = [i for i in items if not i.incoming.fuzzy and "fuzzy" in i.reason]
+            if not listed:  # the summary line counts them
+                continue
         echo(f"{label} ({len(items)})" + (":" if listed else ""))
+        shown_all = listed
         if outcome in (Outcome.UNKNOWN, Outcome.UNCHANGED):
             listed = listed[:10]
         for item in listed:
@@ -204,8 +207,8 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
             if item.count > 1 and outcome is not Outcome.CONFLICT:
                 line += f" ({item.count} identical entries)"
             echo(line)
-        if listed and len(listed) < len(items) and outcome is Outcome.UNKNOWN:
-            echo(f"  … and {len(items) - len(listed)} more (--format json lists all)")
+        if len(listed) < len(shown_all):
+            echo(f"  … and {len(shown_all) - len(listed)} more (--format json lists all)")
     counts = report.counts()
     if report.items and counts["unknown"] == len(report.items):
         echo("note: no entry matches this glossary (is the file a `glossary export po`?)")
