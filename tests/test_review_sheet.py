@@ -103,6 +103,22 @@ def test_round_trip_records_decisions_as_the_reviewers(cli, project: Path,
     assert listed[0]["history"][0]["via"] == "review sheet review.xlsx"
 
 
+def test_a_review_sheet_given_to_the_terms_import_is_refused(cli, project: Path,
+                                                             tmp_path: Path) -> None:
+    """`glossary import xlsx review.xlsx` (for `glossary review import`) read the term
+    index column as English terms and would have added "0", "1" … to every concept."""
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    _fill(path, {"គំរូបញ្ញាសិប្បនិម្មិត": ("approve", "")})
+    before = {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")}
+    result = cli("import", "xlsx", str(path), "--apply", "--by", "Sok Dara")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {path}:1: this is a review workbook (`glossary review sheet`), not a table "
+        "of terms (record its decisions with `glossary review import FILE --by NAME`)\n")
+    assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
+
+
 def test_a_row_whose_term_changed_is_refused(cli, project: Path, tmp_path: Path) -> None:
     path = tmp_path / "review.xlsx"
     _sheet(cli, path)

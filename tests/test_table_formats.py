@@ -433,3 +433,14 @@ def test_a_row_is_the_concept_that_has_its_english_term(cli, project: Path,
     [conflict] = report["changes"]
     assert (conflict["kind"], conflict["line"], conflict["detail"]) == (
         "conflict", 2, "its English term matches ai-model, model-template: cannot tell which")
+
+
+@pytest.mark.parametrize(("header", "en", "km"), [
+    (["English", "Khmer"], 0, 1),
+    (["Term", "Khmer", "English"], 2, 1),  # "English" says more than a bare "Term"
+    (["id", "term", "target", "source"], 3, 2),
+    (["Term (EN)", "Term (KM)", "Notes"], 0, 1),
+])
+def test_the_most_specific_bilingual_header_wins(header: list[str], en: int, km: int) -> None:
+    found = sheet_layout.detect_columns(header)
+    assert found is not None and (found["en"], found["km"]) == (en, km)

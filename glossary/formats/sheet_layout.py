@@ -403,15 +403,21 @@ def parse_columns(spec: str) -> dict[str, str]:
 
 def detect_columns(names: Sequence[str]) -> dict[str, int] | None:
     """Field → column index for a common bilingual header (``English,Khmer``,
-    ``source,target``, ``term (en),term (km)`` …), or None when it is not one."""
-    found: dict[str, int] = {}
+    ``source,target``, ``term (en),term (km)`` …), or None when it is not one. Where
+    several columns could hold a field, the most specific name wins (``English`` over a
+    bare ``Term``), then the leftmost."""
+    found: dict[str, tuple[int, int]] = {}  # field -> (rank of its name, column)
     for i, name in enumerate(names):
         key = _header_key(name)
         for fld, known in WIDE_FIELDS.items():
-            if fld not in found and key in known:
-                found[fld] = i
+            if key in known:
+                rank = known.index(key)
+                if fld not in found or rank < found[fld][0]:
+                    found[fld] = (rank, i)
                 break
-    return found if "en" in found and "km" in found else None
+    if "en" not in found or "km" not in found:
+        return None
+    return {fld: column for fld, (_, column) in found.items()}
 
 
 def _mapped_columns(names: Sequence[str], mapping: Mapping[str, str], path: Path
@@ -431,6 +437,8 @@ def _mapped_columns(names: Sequence[str], mapping: Mapping[str, str], path: Path
 
 
 _TERM_NUMBER = re.compile(r"#\d+$")
+#: Columns only a review workbook (:mod:`glossary.formats.review_sheet`) has together.
+_REVIEW_HEADER = frozenset({"concept", "term", "khmer", "english", "decision"})
 
 
 def _widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]],
@@ -475,6 +483,11 @@ def read_rows(
         raise FormatError("the file is empty", path=path, line=1,
                           hint="export a file with `glossary export " + fmt + "` to start from")
     header = [str(c) if c is not None else "" for c in first[1]]
+    if _REVIEW_HEADER.issubset(h.strip().lstrip("\ufeff") for h in header):
+        raise FormatError("this is a review workbook (`glossary review sheet`), not a table "
+                          "of terms", path=path, line=1,
+                          hint="record its decisions with `glossary review import FILE --by "
+                               "NAME`")
     index = (_mapped_columns(header, columns, path) if columns
              else None if all(r in [h.strip().lstrip("\ufeff") for h in header]
                               for r in REQUIRED)
