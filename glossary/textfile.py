@@ -18,6 +18,10 @@ from glossary.output import replace_derived
 BOM = b"\xef\xbb\xbf"
 
 
+#: How a zip archive starts (an .xlsx, a .docx).
+ZIP = b"PK\x03\x04"
+
+
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column of byte ``offset`` in ``data``."""
     line = data.count(b"\n", 0, offset) + 1
@@ -29,6 +33,9 @@ def decode(
     path: Path, data: bytes, *, error: type[GlossaryError], hint: str, encoding: str = "utf-8"
 ) -> str:
     """``data`` as text; ``error`` (with path, line, column and ``hint``) if it is not."""
+    if data.startswith(ZIP):  # the bytes would be reported as not UTF-8 at some column
+        raise error("is a zip archive (an Excel workbook or a Word document?), not text",
+                    path=path, hint=hint)
     if data.startswith(BOM):
         data = data[len(BOM):]
     try:

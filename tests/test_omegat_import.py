@@ -75,3 +75,23 @@ def test_a_glossary_that_lost_its_khmer_letters_or_is_not_utf8_is_refused(
     assert result.exit_code == 2 and "latin1.txt:1:4: not valid UTF-8 (byte 0xe9)" \
         in result.stderr
     assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
+
+
+def test_a_file_that_is_no_omegat_glossary_is_refused(cli, project: Path,
+                                                      tmp_path: Path) -> None:
+    """A PO file (no tab anywhere) is not read as 0 pairs and 40 skipped lines, and a
+    workbook is named as the zip it is rather than as bad UTF-8 at some column."""
+    po = tmp_path / "km.po"
+    po.write_text('msgid ""\nmsgstr ""\n\nmsgctxt "ai-model"\nmsgid "AI model"\nmsgstr "គំរូ"\n',
+                  encoding="utf-8")
+    result = cli("import", "omegat", str(po))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {po}: no line is a term pair (English<TAB>Khmer)")
+    book = tmp_path / "terms.xlsx"
+    assert cli("export", "xlsx", "-o", str(book)).exit_code == 0
+    for fmt in ("omegat", "csv"):
+        result = cli("import", fmt, str(book))
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            f"Error: {book}: is a zip archive (an Excel workbook or a Word document?), "
+            "not text"), result.stderr

@@ -101,6 +101,10 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     skipped: Counter[str] = Counter()
     result = sheet_layout.read_rows(_rows(text, skipped), path, "omegat",
                                     options.fold_coeng_da, _COLUMNS)
+    if not result.concepts and skipped:
+        raise FormatError("no line is a term pair (English<TAB>Khmer): not an OmegaT "
+                          "glossary", path=path,
+                          hint="`glossary export omegat` shows the layout")
     for reason, count in skipped.items():
         result.skip(reason, count)
     return result
