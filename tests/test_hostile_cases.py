@@ -133,6 +133,8 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "po_long_line_qa.po": _po_long_line,
     "xlsx_shared_strings.xlsx": _xlsx_shared_strings,
     "xlsx_unpacked.xlsx": _members(501, MB),
+    "review_unpacked.xlsx": _members(501, MB),
+    "review_zip_bomb.xlsx": _members(1, 300 * MB, "xl/worksheets/sheet1.xml"),
     "docx_unpacked.docx": _members(201, MB),
 }
 

@@ -444,3 +444,17 @@ def test_a_row_is_the_concept_that_has_its_english_term(cli, project: Path,
 def test_the_most_specific_bilingual_header_wins(header: list[str], en: int, km: int) -> None:
     found = sheet_layout.detect_columns(header)
     assert found is not None and (found["en"], found["km"]) == (en, km)
+
+
+@pytest.mark.parametrize("command", [("import", "xlsx"), ("review", "import")])
+def test_an_opendocument_file_is_named_with_how_to_save_it(cli, tmp_path: Path,
+                                                           command: tuple[str, str]) -> None:
+    path = tmp_path / "terms.ods"  # what LibreOffice saves when asked for its own format
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    result = cli(*command, str(path), "--by", "Sok Dara")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {path}: is an OpenDocument file (.ods, .odt), not an XLSX workbook "
+        "(LibreOffice: File > Save As, file type Excel 2007-365 (.xlsx))\n")

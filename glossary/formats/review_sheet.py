@@ -96,12 +96,17 @@ def read(path: Path) -> list[SheetRow]:
     """The rows of a review workbook that carry a decision or a comment."""
     from openpyxl import load_workbook
 
+    from glossary.formats.xlsx import inspect
+
+    limits.check_file(path, "xlsx")
+    inspect(path)  # sizes, zip bombs: as for any workbook, before openpyxl reads it
     with limits.open_input(path) as handle:
         try:
             book = load_workbook(handle, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on a bad file
-            raise FormatError(f"not an XLSX workbook ({type(exc).__name__})", path=path,
-                              hint="use the file `glossary review sheet` wrote") from None
+            raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}",
+                              path=path, hint="use the file `glossary review sheet` wrote"
+                              ) from None
         try:
             if SHEET not in book.sheetnames:
                 raise FormatError(f"no sheet named {SHEET!r}", path=path,

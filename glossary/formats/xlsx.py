@@ -316,10 +316,11 @@ def _column(letters: bytes) -> int:
     return number
 
 
-def _inspect(path: Path) -> None:
+def inspect(path: Path) -> None:
     """Before openpyxl opens the workbook (it reads the shared strings eagerly and pads
     every row to the declared width): refuse it from the zip's directory and the
-    sheets' declared dimensions alone."""
+    sheets' declared dimensions alone. Every workbook the tool reads passes here: the
+    terms table (:func:`read`) and the review workbook (:mod:`.review_sheet`)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
@@ -329,6 +330,11 @@ def _inspect(path: Path) -> None:
     with archive:
         limits.check_zip(path, archive, "xlsx", limits.MAX_XLSX_UNCOMPRESSED,
                          {"xl/sharedStrings.xml": limits.MAX_XLSX_SHARED_STRINGS})
+        if "mimetype" in archive.namelist() and _head(archive, "mimetype").startswith(
+                b"application/vnd.oasis.opendocument"):  # LibreOffice's own format
+            raise FormatError("is an OpenDocument file (.ods, .odt), not an XLSX workbook",
+                              path=path, hint="LibreOffice: File > Save As, file type "
+                              "Excel 2007-365 (.xlsx)")
         for info in archive.infolist():
             if not (info.filename.startswith("xl/worksheets/")
                     and info.filename.endswith(".xml")):
@@ -353,6 +359,16 @@ def _inspect(path: Path) -> None:
                     path=path, hint="delete the empty rows and columns and save it again")
 
 
+def _head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The first bytes of a member, or none when it cannot be read."""
+    try:
+        with archive.open(name) as member:
+            return member.read(64)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+            NotImplementedError):
+        return b""
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -368,7 +384,7 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
 
     options = options or ReadOptions()
     limits.check_file(path, "xlsx")
-    _inspect(path)
+    inspect(path)
     try:
         handle = path.open("rb")  # ours, so it is closed however openpyxl fails
     except FileNotFoundError:
