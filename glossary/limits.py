@@ -9,8 +9,10 @@ They are far above any real glossary exchange file (the shipped glossary exports
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -122,3 +124,67 @@ def check_zip(path: Path, archive: zipfile.ZipFile, fmt: str, total_limit: int,
         raise FormatError(f"unpacks to {_size(total)}; the limit for {fmt.upper()} is "
                           f"{_size(total_limit)}", path=path,
                           hint=f"the file is too large to import ({_README})")
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def check_workbook(path: Path) -> None:
+    """Before openpyxl opens the workbook (it reads the shared strings eagerly and pads
+    every row to the declared width): refuse it from the zip's directory and the
+    sheets' declared dimensions alone. Every workbook the tool reads passes here: the
+    terms table (:mod:`glossary.formats.xlsx`) and the review workbook
+    (:mod:`glossary.formats.review_sheet`)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
+        # NotImplementedError: a zip "version needed" beyond what zipfile reads (fuzzing)
+        raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
+                          hint="save the file as Excel Workbook (.xlsx)") from None
+    with archive:
+        check_zip(path, archive, "xlsx", MAX_XLSX_UNCOMPRESSED,
+                  {"xl/sharedStrings.xml": MAX_XLSX_SHARED_STRINGS})
+        if "mimetype" in archive.namelist() and _head(archive, "mimetype").startswith(
+                b"application/vnd.oasis.opendocument"):  # LibreOffice's own format
+            raise FormatError("is an OpenDocument file (.ods, .odt), not an XLSX workbook",
+                              path=path, hint="LibreOffice: File > Save As, file type "
+                              "Excel 2007-365 (.xlsx)")
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/")
+                    and info.filename.endswith(".xml")):
+                continue
+            try:
+                with archive.open(info) as member:
+                    head = member.read(4096)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+                    NotImplementedError):
+                continue  # openpyxl will report the damaged part
+            match = _DIMENSION.search(head)
+            if not match or not match.group(3):
+                continue
+            columns = _column(match.group(3)) - _column(match.group(1)) + 1
+            rows = int(match.group(4)) - int(match.group(2)) + 1
+            if columns > MAX_COLUMNS or rows * columns > MAX_XLSX_CELLS:
+                raise FormatError(
+                    f"{info.filename} declares {rows:,} rows × {columns:,} columns "
+                    f"({match.group(1).decode()}{match.group(2).decode()}:"
+                    f"{match.group(3).decode()}{match.group(4).decode()}); the limits are "
+                    f"{MAX_COLUMNS} columns and {MAX_XLSX_CELLS:,} cells",
+                    path=path, hint="delete the empty rows and columns and save it again")
+
+
+def _head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The first bytes of a member, or none when it cannot be read."""
+    try:
+        with archive.open(name) as member:
+            return member.read(64)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
+            NotImplementedError):
+        return b""

@@ -96,10 +96,8 @@ def read(path: Path) -> list[SheetRow]:
     """The rows of a review workbook that carry a decision or a comment."""
     from openpyxl import load_workbook
 
-    from glossary.formats.xlsx import inspect
-
     limits.check_file(path, "xlsx")
-    inspect(path)  # sizes, zip bombs: as for any workbook, before openpyxl reads it
+    limits.check_workbook(path)  # sizes, zip bombs: as for any workbook, first
     with limits.open_input(path) as handle:
         try:
             book = load_workbook(handle, read_only=True, data_only=True)

@@ -35,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -306,69 +305,6 @@ def _records(sheet: Any, path: Path) -> Iterator[tuple[int, list[Any]]]:
                      for v in row[:width]]
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number
-
-
-def inspect(path: Path) -> None:
-    """Before openpyxl opens the workbook (it reads the shared strings eagerly and pads
-    every row to the declared width): refuse it from the zip's directory and the
-    sheets' declared dimensions alone. Every workbook the tool reads passes here: the
-    terms table (:func:`read`) and the review workbook (:mod:`.review_sheet`)."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
-        # NotImplementedError: a zip "version needed" beyond what zipfile reads (fuzzing)
-        raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
-                          hint="save the file as Excel Workbook (.xlsx)") from None
-    with archive:
-        limits.check_zip(path, archive, "xlsx", limits.MAX_XLSX_UNCOMPRESSED,
-                         {"xl/sharedStrings.xml": limits.MAX_XLSX_SHARED_STRINGS})
-        if "mimetype" in archive.namelist() and _head(archive, "mimetype").startswith(
-                b"application/vnd.oasis.opendocument"):  # LibreOffice's own format
-            raise FormatError("is an OpenDocument file (.ods, .odt), not an XLSX workbook",
-                              path=path, hint="LibreOffice: File > Save As, file type "
-                              "Excel 2007-365 (.xlsx)")
-        for info in archive.infolist():
-            if not (info.filename.startswith("xl/worksheets/")
-                    and info.filename.endswith(".xml")):
-                continue
-            try:
-                with archive.open(info) as member:
-                    head = member.read(4096)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
-                    NotImplementedError):
-                continue  # openpyxl will report the damaged part
-            match = _DIMENSION.search(head)
-            if not match or not match.group(3):
-                continue
-            columns = _column(match.group(3)) - _column(match.group(1)) + 1
-            rows = int(match.group(4)) - int(match.group(2)) + 1
-            if columns > limits.MAX_COLUMNS or rows * columns > limits.MAX_XLSX_CELLS:
-                raise FormatError(
-                    f"{info.filename} declares {rows:,} rows × {columns:,} columns "
-                    f"({match.group(1).decode()}{match.group(2).decode()}:"
-                    f"{match.group(3).decode()}{match.group(4).decode()}); the limits are "
-                    f"{limits.MAX_COLUMNS} columns and {limits.MAX_XLSX_CELLS:,} cells",
-                    path=path, hint="delete the empty rows and columns and save it again")
-
-
-def _head(archive: zipfile.ZipFile, name: str) -> bytes:
-    """The first bytes of a member, or none when it cannot be read."""
-    try:
-        with archive.open(name) as member:
-            return member.read(64)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error,
-            NotImplementedError):
-        return b""
-
-
 def _plain(value: Any) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -384,7 +320,7 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
 
     options = options or ReadOptions()
     limits.check_file(path, "xlsx")
-    inspect(path)
+    limits.check_workbook(path)
     try:
         handle = path.open("rb")  # ours, so it is closed however openpyxl fails
     except FileNotFoundError:
