@@ -242,7 +242,7 @@ def terms_in_use(settings: Settings, concept_id: str,
     """The concepts other than ``concept_id`` that already have one of ``texts`` ((lang,
     text) pairs) as a term, compared as search compares them, as (concept id, lang,
     text): ``glossary new`` names them, so a second concept for the same idea is seen
-    when it is made, not found later as a ``homonym`` warning."""
+    when it is made, not found later as a ``homonym`` error."""
     wanted = {(lang, khmer.search_key(text)) for lang, text in texts if text}
     found = []
     for concept in loader.load(settings).glossary.concepts:
