@@ -36,7 +36,8 @@ LAYERS = {
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
                   "glossary.imports.records", "glossary.textfile", "glossary.output",
                   "glossary.unsafe", "glossary.limits", "glossary.pairs",
-                  "glossary.formats.sheet_layout", "glossary.formats.gettext_header",
+                  "glossary.formats.sheet_layout", "glossary.formats.bilingual_sheet",
+                  "glossary.formats.gettext_header",
                   "glossary.formats.options", "glossary.formats.pieces", "glossary.selection",
                   "glossary.formats.zipped")
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from glossary import loader
 from glossary.errors import FormatError
+from glossary.formats import bilingual_sheet, sheet_layout, xlsx
 from glossary.formats import csv as csv_format
-from glossary.formats import sheet_layout, xlsx
 from glossary.formats.sheet_layout import COLUMNS, neutralize, restore
 from tests.conftest import DATA
 
@@ -442,7 +442,7 @@ def test_a_row_is_the_concept_that_has_its_english_term(cli, project: Path,
     (["Term (EN)", "Term (KM)", "Notes"], 0, 1),
 ])
 def test_the_most_specific_bilingual_header_wins(header: list[str], en: int, km: int) -> None:
-    found = sheet_layout.detect_columns(header)
+    found = bilingual_sheet.detect_columns(header)
     assert found is not None and (found["en"], found["km"]) == (en, km)
 
 

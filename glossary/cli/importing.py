@@ -57,7 +57,7 @@ def import_() -> None:
 
 def _records(obj: Context, name: str, file: Path, output_format: str, apply: bool,
              by: str | None, columns: str | None = None, decisions: bool = False) -> None:
-    from glossary.formats.sheet_layout import parse_columns
+    from glossary.formats.bilingual_sheet import parse_columns
     from glossary.imports import run
 
     mapping = None

@@ -39,7 +39,7 @@ class ReadOptions:
     ``fold_coeng_da``). ``stream``: entries are read while the caller iterates
     ``ReadResult.concepts`` (errors surface then), not all at once (TBX). ``columns``:
     for a CSV/XLSX in another layout, which column holds what (field → header, see
-    :data:`glossary.formats.sheet_layout.WIDE_FIELDS`; ``--columns``).
+    :data:`glossary.formats.bilingual_sheet.WIDE_FIELDS`; ``--columns``).
     """
 
     fold_coeng_da: bool = True

@@ -38,6 +38,7 @@ from typing import Any
 
 from glossary import khmer
 from glossary.errors import FormatError
+from glossary.formats import bilingual_sheet
 from glossary.imports.records import (
     InConcept,
     InDefinition,
@@ -358,114 +359,8 @@ def _split(value: str | None, sep: str) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(sep) if part.strip())
 
 
-# --------------------------------------------------------------------------- other layouts
-
-#: What ``--columns FIELD=HEADER,…`` may name, and the headers recognised without it
-#: (compared case-insensitively, ignoring spaces, ``_``, ``-``, brackets and a BOM).
-WIDE_FIELDS: dict[str, tuple[str, ...]] = {
-    "en": ("english", "en", "englishterm", "termen", "enterm", "source", "sourceterm",
-           "enus", "engb", "term"),
-    "km": ("khmer", "km", "khmerterm", "termkm", "kmterm", "target", "targetterm", "kmkh",
-           "ខ្មែរ", "ភាសាខ្មែរ", "ពាក្យខ្មែរ"),
-    "definition": ("definition", "englishdefinition", "definitionen", "endefinition",
-                   "description"),
-    "definition_km": ("khmerdefinition", "definitionkm", "kmdefinition", "និយមន័យ"),
-    "note": ("note", "notes", "comment", "comments", "remark", "remarks"),
-    "concept_id": ("conceptid", "id", "concept"),
-    "domains": ("domain", "domains", "subject", "subjectfield"),
-}
-
-
-def _header_key(name: str) -> str:
-    return re.sub(r"[\s_\-()\[\]:./]+", "", name.replace("\ufeff", "")).casefold()
-
-
-def parse_columns(spec: str) -> dict[str, str]:
-    """``"en=English,km=Khmer"`` → ``{"en": "English", "km": "Khmer"}`` (the CLI's
-    ``--columns``). Raises ValueError naming what is wrong."""
-    mapping: dict[str, str] = {}
-    for item in spec.split(","):
-        if not item.strip():
-            continue
-        name, sep, header = item.partition("=")
-        name, header = name.strip(), header.strip()
-        if not sep or not header:
-            raise ValueError(f"{item.strip()!r} is not FIELD=HEADER")
-        if name not in WIDE_FIELDS:
-            raise ValueError(f"unknown field {name!r}; the fields are "
-                             + ", ".join(WIDE_FIELDS))
-        mapping[name] = header
-    if "en" not in mapping or "km" not in mapping:
-        raise ValueError("name at least the English and Khmer columns, e.g. "
-                         "en=English,km=Khmer")
-    return mapping
-
-
-def detect_columns(names: Sequence[str]) -> dict[str, int] | None:
-    """Field → column index for a common bilingual header (``English,Khmer``,
-    ``source,target``, ``term (en),term (km)`` …), or None when it is not one. Where
-    several columns could hold a field, the most specific name wins (``English`` over a
-    bare ``Term``), then the leftmost."""
-    found: dict[str, tuple[int, int]] = {}  # field -> (rank of its name, column)
-    for i, name in enumerate(names):
-        key = _header_key(name)
-        for fld, known in WIDE_FIELDS.items():
-            if key in known:
-                rank = known.index(key)
-                if fld not in found or rank < found[fld][0]:
-                    found[fld] = (rank, i)
-                break
-    if "en" not in found or "km" not in found:
-        return None
-    return {fld: column for fld, (_, column) in found.items()}
-
-
-def _mapped_columns(names: Sequence[str], mapping: Mapping[str, str], path: Path
-                    ) -> dict[str, int]:
-    stripped = [n.strip().lstrip("\ufeff") for n in names]
-    out: dict[str, int] = {}
-    for fld, header in mapping.items():
-        matches = [i for i, n in enumerate(stripped) if n == header]
-        if not matches:
-            matches = [i for i, n in enumerate(stripped) if n.casefold() == header.casefold()]
-        if not matches:
-            raise FormatError(f"--columns {fld}={header}: no column {header!r} in the header",
-                              path=path, line=1,
-                              hint="the header has: " + ", ".join(repr(n) for n in stripped))
-        out[fld] = matches[0]
-    return out
-
-
-_TERM_NUMBER = re.compile(r"#\d+$")
 #: Columns only a review workbook (:mod:`glossary.formats.review_sheet`) has together.
 _REVIEW_HEADER = frozenset({"concept", "term", "khmer", "english", "decision"})
-
-
-def _widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]],
-             result: ReadResult) -> Iterator[tuple[int, list[str]]]:
-    """Turn one-row-per-concept rows into this layout's rows (an ``en`` and a ``km`` row
-    each), keeping each row's line number."""
-    yield 1, ["concept_id", "lang", "term", "definition", "domains", "concept_notes"]
-
-    def cell(cells: Sequence[Any], fld: str) -> str:
-        i = index.get(fld)
-        if i is None or i >= len(cells) or cells[i] is None:
-            return ""
-        return str(cells[i])
-
-    for line, cells in rows_in:
-        en, km = cell(cells, "en").strip(), cell(cells, "km").strip()
-        if not en:
-            if km or cell(cells, "definition").strip():
-                result.skip("rows with no English term")
-            continue
-        # an id as our PO's msgctxt gives it (ai-model#1: the concept's second English
-        # term), as a sheet made from a PO (Weblate's CSV download) holds it
-        cid = _TERM_NUMBER.sub("", cell(cells, "concept_id").strip())
-        yield line, [cid, "en", en, cell(cells, "definition"), cell(cells, "domains"),
-                     cell(cells, "note")]
-        if km or cell(cells, "definition_km").strip():
-            yield line, [cid, "km", km, cell(cells, "definition_km"), "", ""]
 
 
 def read_rows(
@@ -475,7 +370,8 @@ def read_rows(
     """Turn ``(line, cells)`` pairs (the header first) into incoming records.
 
     A file in another layout is read with ``columns`` (field → header, see
-    :data:`WIDE_FIELDS`), or without it when its header is a common bilingual one."""
+    :data:`~glossary.formats.bilingual_sheet.WIDE_FIELDS`), or without it when its
+    header is a common bilingual one."""
     result = ReadResult(path=path, format=fmt)
     iterator = iter(records)
     first = next(iterator, None)
@@ -488,12 +384,12 @@ def read_rows(
                           "of terms", path=path, line=1,
                           hint="record its decisions with `glossary review import FILE --by "
                                "NAME`")
-    index = (_mapped_columns(header, columns, path) if columns
+    index = (bilingual_sheet.mapped_columns(header, columns, path) if columns
              else None if all(r in [h.strip().lstrip("\ufeff") for h in header]
                               for r in REQUIRED)
-             else detect_columns(header))
+             else bilingual_sheet.detect_columns(header))
     if index is not None:
-        iterator = _widened(index, iterator, result)
+        iterator = bilingual_sheet.widened(index, iterator, result)
         first = next(iterator)
         header = list(first[1])
     names = check_header(header, path)

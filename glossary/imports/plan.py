@@ -37,7 +37,13 @@ from typing import Any
 
 from glossary import collector, khmer, validate
 from glossary.imports import clean, proposals
-from glossary.imports.naming import match_key, planned_text, preferred_term, slugify
+from glossary.imports.naming import (
+    ConceptFinder,
+    match_key,
+    planned_text,
+    preferred_term,
+    slugify,
+)
 from glossary.imports.proposals import Outcome
 from glossary.imports.records import InConcept, InDefinition, InTerm, ReadResult
 from glossary.imports.report import (
@@ -79,12 +85,7 @@ class _Planner:
         self.sections = {(d.id, s.id) for d in glossary.documents for s in d.sections}
         self.plan = ImportPlan(result.path, result.format, result.own)
         self.taken = set(taken) | {c.id for c in glossary.concepts}
-        self.by_key: dict[str, list[str]] = {}
-        for concept in glossary.concepts:
-            preferred = concept.en.preferred
-            if preferred is not None:
-                self.by_key.setdefault(khmer.search_key(preferred.text), []).append(concept.id)
-        self._other_terms: dict[str, list[str]] | None = None  # see other_terms()
+        self.finder = ConceptFinder(glossary)
         self.domains: dict[str, str] = {}
         # what the report counts under "skipped" for a domain or a section we do not have
         self.unknown: dict[object, str] = {}
@@ -180,34 +181,6 @@ class _Planner:
         return tuple([r for r in map(self.ref, values) if r is not None])
 
     # -- matching
-
-    def match(self, incoming: InConcept, key: str | None) -> Concept | None | str:
-        if incoming.id:
-            found = self.glossary.concept(incoming.id)
-            if found is not None:
-                return found
-        if key is None:
-            return None
-        ids = self.by_key.get(key) or self.other_terms().get(key, [])
-        if len(ids) > 1:
-            return "matches " + ", ".join(ids)
-        return self.glossary.concept(ids[0]) if ids else None
-
-    def other_terms(self) -> dict[str, list[str]]:
-        """The concepts by the search key of each English term that is not their
-        preferred one (``model`` is ai-model's short form): an entry whose English term
-        is no concept's preferred term is the concept that has it, as a PO entry's msgid
-        is. Made on the first entry that needs it (an export of ours matches by id)."""
-        if self._other_terms is None:
-            self._other_terms = {}
-            for concept in self.glossary.concepts:
-                preferred = concept.en.preferred
-                for term in concept.en.terms:
-                    if term is not preferred:
-                        ids = self._other_terms.setdefault(khmer.search_key(term.text), [])
-                        if concept.id not in ids:
-                            ids.append(concept.id)
-        return self._other_terms
 
     def fresh_id(self, wanted: str | None, preferred: str | None) -> str:
         """The id of a new concept: the file's own (``wanted``) when it can be kept,
@@ -575,7 +548,7 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
     # then joins the oldest generation (settle) rather than being walked by the next
     # young collections: 0.1 s more at 100,000 concepts (8.8 -> 8.7 s, measured).
     path, skip, known = result.path, planner.skip, planner.definitions
-    cleaned, find, new = clean.concept, planner.match, planner.new_concept
+    cleaned, find, new = clean.concept, planner.finder.match, planner.new_concept
     with collector.paused(settle=True):
         try:
             for record in concepts:
