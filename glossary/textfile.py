@@ -35,7 +35,7 @@ def decode(
     """``data`` as text; ``error`` (with path, line, column and ``hint``) if it is not."""
     if data.startswith(ZIP):  # the bytes would be reported as not UTF-8 at some column
         raise error("is a zip archive (an Excel workbook or a Word document?), not text",
-                    path=path, hint=hint)
+                    path=path, line=1, hint=hint)
     if data.startswith(BOM):
         data = data[len(BOM):]
     try:

@@ -123,6 +123,19 @@ def test_non_utf8_file_is_a_located_error_not_a_traceback(cli, project: Path) ->
     assert "Traceback" not in check.output + result.output
 
 
+def test_a_workbook_saved_as_a_concept_file_is_reported_at_line_1(cli, project: Path) -> None:
+    # found by the short fuzz run in CI: a .toml that is really a zip archive (a
+    # workbook saved over it) got an encoding problem with no line
+    (project / "terms" / "saved-over.toml").write_bytes(b"PK\x03\x04" + bytes(range(40)))
+    check = cli("check")
+    assert check.exit_code == 1
+    assert ("terms/saved-over.toml:1: encoding: is a zip archive (an Excel workbook or a "
+            "Word document?), not text") in check.stdout, check.stdout
+    result = cli("build")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: terms/saved-over.toml:1: is a zip archive")
+
+
 def test_version(cli) -> None:
     assert "glossary" in cli("--version").stdout
 

@@ -93,5 +93,5 @@ def test_a_file_that_is_no_omegat_glossary_is_refused(cli, project: Path,
         result = cli("import", fmt, str(book))
         assert result.exit_code == 2
         assert result.stderr.startswith(
-            f"Error: {book}: is a zip archive (an Excel workbook or a Word document?), "
+            f"Error: {book}:1: is a zip archive (an Excel workbook or a Word document?), "
             "not text"), result.stderr
