@@ -95,3 +95,39 @@ def test_a_file_that_is_no_omegat_glossary_is_refused(cli, project: Path,
         assert result.stderr.startswith(
             f"Error: {book}:1: is a zip archive (an Excel workbook or a Word document?), "
             "not text"), result.stderr
+
+
+def test_a_translator_who_chose_another_khmer_term_of_the_concept_is_heard(
+        cli, project: Path, tmp_path: Path) -> None:
+    # ai-model has គំរូបញ្ញាសិប្បនិម្មិត (preferred) and គំរូ (admitted, the short form):
+    # a glossary sent back with "AI model → គំរូ" prefers the short form. It is no new
+    # text, so nothing is written, but the report must say it instead of "unchanged".
+    path = tmp_path / "glossary.txt"
+    path.write_text("AI model\tគំរូ\nhallucination\tការប្រឌិតចម្លើយ\n", encoding="utf-8")
+    before = (project / "terms" / "ai-model.toml").read_bytes()
+    report = json.loads(cli("import", "omegat", str(path), "--format", "json").stdout)
+    assert [(c["kind"], c["concept"], c["what"], c["line"]) for c in report["changes"]] == [
+        ("candidate", "ai-model", "km term 'គំរូ'", 1)]
+    assert "already km[1] of the concept; the file prefers it to the proposed " \
+           "'គំរូបញ្ញាសិប្បនិម្មិត'" in report["changes"][0]["detail"]
+    assert report["unchanged"] == 1  # hallucination
+    text = cli("import", "omegat", str(path)).stdout
+    assert "nothing written: a reviewer decides which is preferred" in text
+    assert "run again with --apply" not in text  # there is nothing to apply
+    applied = cli("import", "omegat", str(path), "--apply", "--by", "Sok Dara")
+    assert applied.exit_code == 0 and "wrote 0 file(s)" in applied.stdout
+    assert (project / "terms" / "ai-model.toml").read_bytes() == before
+
+    # an approved preferred term: a conflict, still nothing written
+    assert cli("review", "approve", "ai-model", "--by", "Sok Dara").exit_code == 0
+    report = json.loads(cli("import", "omegat", str(path), "--format", "json").stdout)
+    assert [(c["kind"], c["concept"]) for c in report["changes"]] == [("conflict", "ai-model")]
+    assert "prefers it to the approved" in report["changes"][0]["detail"]
+
+
+def test_our_own_sheet_lists_every_khmer_term_and_is_not_read_as_a_preference(
+        cli, project: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "terms.csv"
+    assert cli("export", "csv", "-o", str(sheet)).exit_code == 0
+    report = json.loads(cli("import", "csv", str(sheet), "--format", "json").stdout)
+    assert report["changes"] == []

@@ -95,12 +95,9 @@ def _print_plan(plan: Any, root: Path, applied: bool, by: str | None) -> None:
             echo(f"  {count:>6}  {reason}")
     if applied:
         echo(f"applied by {by}: wrote {len(plan.written)} file(s) in terms/")
-    elif plan.new_ids or plan.updated or any(plan.count(kind) for kind in WRITES):
+    elif (plan.new_ids or plan.updated or plan.count("added") or plan.count("changed")
+          or plan.review.applicable):
         echo("nothing written; run again with --apply --by NAME to write these changes")
-
-
-#: The changes ``--apply`` writes (a candidate is added beside the term it differs from).
-WRITES = ("added", "changed", "candidate")
 
 
 def shared_command(fmt: Format) -> click.Command:
@@ -200,6 +197,10 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                 line += f"{item.incoming.text}"
             elif outcome is Outcome.UNCHANGED:
                 line += f"{item.incoming.text} ({item.reason})"
+            elif outcome is Outcome.CANDIDATE and item.present is not None:
+                line += (f"{item.incoming.text} (already km[{item.present}] of the concept; "
+                         f"the file prefers it to the proposed {item.current}: a reviewer "
+                         "decides which is preferred)")
             elif outcome is Outcome.CANDIDATE:
                 line += f"{item.incoming.text} (beside the proposed {item.current})"
             else:  # a conflict

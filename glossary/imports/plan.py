@@ -406,12 +406,17 @@ class _Planner:
         every Khmer term the concept has) to :func:`glossary.imports.proposals.compare`, as the PO
         import does; return their positions. The pairing is :func:`catalog.pair_terms`'s
         on the incoming entry; an entry without English terms offers its first Khmer term
-        as the translation of the concept's first English term (like a PO entry)."""
+        as the translation of the concept's first English term (like a PO entry).
+
+        Another tool's file (a partner's glossary, an OmegaT glossary) also hands over a
+        translation the concept already has as another of its Khmer terms, so the report
+        can say the file prefers it (nothing is written for it); our own layout lists
+        every Khmer term of the concept, each in its place, and is not asked."""
         km = incoming.km.terms
         if not km:
             return frozenset()
         have = {khmer.search_key(t.text) for t in existing.km.terms}
-        if all(khmer.search_key(planned_text(t.text)) in have for t in km):
+        if self.own and all(khmer.search_key(planned_text(t.text)) in have for t in km):
             return frozenset()  # nothing new to translate (the usual case): no pairing
         offered: list[tuple[int, str]] = []
         if incoming.en.terms:
@@ -427,9 +432,10 @@ class _Planner:
         positions = []
         for position, en_text in offered:
             text = planned_text(km[position].text)
-            if khmer.search_key(text) in have:
+            if khmer.search_key(text) not in have:
+                positions.append(position)
+            elif self.own:
                 continue
-            positions.append(position)
             self.incoming_terms.append(IncomingTerm(
                 concept_id=existing.id, term_index=None, lang="km", text=text,
                 en_text=en_text, origin_file=self.result.path.name,

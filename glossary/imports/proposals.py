@@ -16,8 +16,12 @@ API
 
     * ``new`` — the English term has no Khmer term yet: a new proposal;
     * ``candidate`` — a different text for a Khmer term that is not approved: an
-      alternative for a reviewer (never a replacement);
-    * ``unchanged`` — the same text (compared on :func:`glossary.khmer.search_key`);
+      alternative for a reviewer (never a replacement). When the text is already another
+      established Khmer term of the concept (a translator who chose one of the entry's
+      "Other Khmer terms"), the item's ``present`` gives its index: the file prefers that
+      term, only a reviewer can make it preferred, and ``apply`` writes nothing for it;
+    * ``unchanged`` — the same text (compared on :func:`glossary.khmer.search_key`), or
+      a text an earlier import already added beside the term, awaiting review;
     * ``conflict`` — see :class:`Conflict`: the term it targets is approved, the glossary
       changed since the file was exported (the entry's ``fingerprint`` differs from the
       current pair's), the concept is retired, the text was rejected before, or another
@@ -77,6 +81,7 @@ from glossary.pairs import (
     Pair,
     fingerprint,
     is_candidate,
+    is_pending_alternative,
     pair_terms,
 )
 from glossary.source.edit import ConceptEditor, concept_path
@@ -120,6 +125,7 @@ class Item:
     current: str | None = None  # the glossary's Khmer text it targets
     conflict: Conflict | None = None
     count: int = 1  # how many entries of the file say the same (reported once)
+    present: int | None = None  # the incoming text is already km[present] of the concept
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -137,6 +143,7 @@ class Item:
             "fuzzy": self.incoming.fuzzy,
             "reason": self.reason,
             "count": self.count,
+            "present": self.present,
         }
 
 
@@ -163,8 +170,10 @@ class ReviewReport:
 
     @property
     def applicable(self) -> list[Item]:
-        return [i for i in self.items if i.outcome in (Outcome.NEW, Outcome.CANDIDATE)
-                or (i.outcome is Outcome.CONFLICT and i.conflict in APPLIED_CONFLICTS)]
+        """The items ``apply`` writes: not those whose text the concept already has."""
+        return [i for i in self.items if i.present is None and (
+            i.outcome in (Outcome.NEW, Outcome.CANDIDATE)
+            or (i.outcome is Outcome.CONFLICT and i.conflict in APPLIED_CONFLICTS))]
 
 
 # --------------------------------------------------------------------------- compare
@@ -314,12 +323,14 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
             report.items.append(conflict(Conflict.REJECTED_BEFORE,
                                          "this text was rejected before for this concept"))
             continue
-        present = [i for i, t in enumerate(concept.km.terms)
-                   if khmer.search_key(t.text) == key]
-        if present:  # e.g. a candidate added by an earlier import of this file
+        present = next((i for i, t in enumerate(concept.km.terms)
+                        if khmer.search_key(t.text) == key), None)
+        if present is not None and (pair.km is None
+                                    or is_pending_alternative(concept.km.terms[present])):
+            # e.g. a candidate added by an earlier import of this file
             report.items.append(Item(
                 Outcome.UNCHANGED, term,
-                f"already a Khmer term of the concept (km[{present[0]}]), awaiting review",
+                f"already a Khmer term of the concept (km[{present}]), awaiting review",
                 **common))
             continue
         if term.en_text and term.en_text != pair.en.text \
@@ -333,14 +344,22 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
             report.items.append(conflict(
                 Conflict.CHANGED_SINCE_EXPORT, f"the glossary changed since the export ({now})"))
             continue
+        # ``present``: the file prefers another established Khmer term of the concept
+        # (one of the "Other Khmer terms" its comment lists) to the one paired here
+        other = "" if present is None else (
+            f"; it is already km[{present}] of the concept "
+            f"({concept.km.terms[present].admin_status.value})")
         if pair.km is None:
             report.items.append(Item(Outcome.NEW, term, "new Khmer proposal", **common))
         elif pair.km.review.state is ReviewState.APPROVED:
             who = pair.km.review.approved_by or "a reviewer"
-            report.items.append(conflict(Conflict.APPROVED, f"the Khmer term is approved by {who}"))
+            report.items.append(Item(
+                Outcome.CONFLICT, term, f"the Khmer term is approved by {who}{other}",
+                conflict=Conflict.APPROVED, present=present, **common))
         else:
             report.items.append(Item(Outcome.CANDIDATE, term,
-                                     "differs from the proposed Khmer term", **common))
+                                     f"differs from the proposed Khmer term{other}",
+                                     present=present, **common))
     for position, extra in repeats.items():
         item = report.items[position]
         report.items[position] = dataclasses.replace(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from glossary import collector
-from glossary.imports.proposals import APPLIED_CONFLICTS, Outcome, ReviewReport
+from glossary.imports.proposals import APPLIED_CONFLICTS, Conflict, Item, Outcome, ReviewReport
 from glossary.model import Concept, Review
 
 
@@ -80,7 +80,12 @@ def review_changes(report: ReviewReport) -> list[Change]:
     for item in report.items:
         text, line = item.incoming.text, item.incoming.line
         for_en = f" for {item.en_text!r}" if item.en_text else ""
-        if item.outcome is Outcome.NEW:
+        if item.present is not None:  # nothing to write: a reviewer's choice
+            out.append(Change(item.outcome.value, item.concept_id or "-", f"km term {text!r}",
+                              f"already km[{item.present}] of the concept; the file prefers "
+                              f"it to the {_state(item)} {item.current!r}{for_en} (nothing "
+                              "written: a reviewer decides which is preferred)", line))
+        elif item.outcome is Outcome.NEW:
             out.append(Change("added", item.concept_id or "-", f"km term {text!r}",
                               f"new Khmer proposal{for_en}", line))
         elif item.outcome is Outcome.CANDIDATE:
@@ -93,6 +98,10 @@ def review_changes(report: ReviewReport) -> list[Change]:
             out.append(Change("conflict", item.concept_id or "-", f"km term {text!r}",
                               f"{item.reason}{kept}", line))
     return out
+
+
+def _state(item: Item) -> str:
+    return "approved" if item.conflict is Conflict.APPROVED else "proposed"
 
 
 def fmt_value(value: Any) -> str:

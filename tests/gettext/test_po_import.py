@@ -119,3 +119,40 @@ def test_bom_latin1_and_a_foreign_language(tmp_path):
     read = locale_catalogs.read_po(latin)
     assert read.terms[0].text == "équité"
     assert read.warnings == ["the header says Language: fr (expected km)"]
+
+
+def test_a_msgstr_that_is_another_khmer_term_of_the_concept_is_reported(run, po_project,
+                                                                          tmp_path):
+    # The entry's comment lists the concept's other Khmer terms; a translator who puts
+    # one of them in msgstr prefers it. Not new text (nothing to add), not "unchanged".
+    import polib
+
+    out = tmp_path / "km.po"
+    assert run("export", "po", "-o", str(out)).exit_code == 0
+    catalog = polib.pofile(str(out))
+    entry = catalog.find("AI model", msgctxt="ai-model")
+    assert entry is not None and "គំរូ" in entry.comment
+    entry.msgstr, entry.flags = "គំរូ", []  # the short form, km[1]
+    catalog.save(str(out))
+    before = snapshot(po_project / "terms")
+    data = json.loads(run("import", "po", str(out), "--format", "json").output)
+    item = next(i for i in data["items"] if i["msgctxt"] == "ai-model")
+    assert (item["outcome"], item["present"], item["current"]) == (
+        "candidate", 1, "គំរូបញ្ញាសិប្បនិម្មិត")
+    text = run("import", "po", str(out)).output
+    assert ("ai-model 'AI model': គំរូ (already km[1] of the concept; the file prefers it "
+            "to the proposed គំរូបញ្ញាសិប្បនិម្មិត: a reviewer decides which is preferred)"
+            ) in text
+    assert "nothing written: run again" not in text
+    applied = run("import", "po", str(out), "--apply", "--by", "Sok Dara")
+    assert "applied: 0 added, 0 file(s) written" in applied.output
+    assert snapshot(po_project / "terms") == before
+
+    # a new text applied once is a pending alternative: the same file again is unchanged
+    entry.msgstr = "គំរូ AI"
+    catalog.save(str(out))
+    assert "applied: 1 added" in run("import", "po", str(out), "--apply", "--by",
+                                      "Sok Dara").output
+    again = json.loads(run("import", "po", str(out), "--format", "json").output)
+    item = next(i for i in again["items"] if i["msgctxt"] == "ai-model")
+    assert (item["outcome"], item["present"]) == ("unchanged", None)
