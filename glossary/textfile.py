@@ -22,6 +22,9 @@ BOM = b"\xef\xbb\xbf"
 ZIP = b"PK\x03\x04"
 
 
+_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16"}
+
+
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column of byte ``offset`` in ``data``."""
     line = data.count(b"\n", 0, offset) + 1
@@ -41,9 +44,14 @@ def decode(
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line, column = byte_position(data, exc.start)
+        if encoding == "utf-8":
+            line, column = byte_position(data, exc.start)
+        else:  # a character is more than one byte: count in the text before the error
+            before = data[:exc.start].decode(encoding, errors="replace")
+            line = before.count("\n") + 1
+            column = len(before) - (before.rfind("\n") + 1) + 1
         raise error(
-            f"not valid {'UTF-8' if encoding == 'utf-8' else encoding} "
+            f"not valid {_NAMES.get(encoding, encoding)} "
             f"(byte 0x{data[exc.start]:02x})",
             path=path, line=line, column=column, hint=hint,
         ) from None

@@ -273,6 +273,31 @@ def test_a_csv_with_semicolons_or_tabs_reads_as_with_commas(
     assert (report["added"], report["candidates"]) == (1, 1)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_reads_as_the_utf8_csv(cli, tmp_path: Path, encoding: str) -> None:
+    """Excel's "Unicode Text (*.txt)", the way older Excel saves Khmer: UTF-16 with a
+    byte order mark, tab-separated, CRLF. Its records are those of the UTF-8 CSV."""
+    exported = tmp_path / "all.csv"
+    assert cli("export", "csv", "-o", str(exported)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(exported.read_text("utf-8-sig"), newline="")))
+    text = io.StringIO(newline="")
+    csv.writer(text, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    unicode_text = tmp_path / "all.txt"
+    unicode_text.write_bytes("\ufeff".encode(encoding) + text.getvalue().encode(encoding))
+    assert unicode_text.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    assert dataclasses.replace(csv_format.read(unicode_text), path=exported) == \
+        csv_format.read(exported)
+    report = json.loads(cli("import", "csv", str(unicode_text), "--format", "json").stdout)
+    assert report["changes"] == [] and report["unchanged"] == len({r[0] for r in rows[1:]})
+
+    broken = tmp_path / "broken.txt"  # a lone surrogate: the file is cut or damaged
+    surrogate = b"\x00\xd8" if encoding.endswith("le") else b"\xd8\x00"
+    broken.write_bytes("\ufeffEnglish\tKhmer\r\n".encode(encoding) + surrogate)
+    result = cli("import", "csv", str(broken))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {broken}:2:1: not valid UTF-16"), result.stderr
+
+
 def test_export_xlsx_needs_an_output_file(cli) -> None:
     result = cli("export", "xlsx")
     assert result.exit_code == 2
