@@ -121,14 +121,18 @@ def check_sources(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
                                   (lang, "definition", "source"))
 
 
-def check_see_also(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
+def check_see_also(loaded: LoadedFile, glossary: Glossary,
+                   unreadable: frozenset[str] = frozenset()) -> Iterator[Problem]:
+    """Self references and unknown see-also targets. ``unreadable``: the ids (file
+    names) of concept files that could not be read, whose own error is reported: a
+    see-also naming one of them is not a second error."""
     concept = loaded.concept
     assert concept is not None
     for i, other in enumerate(concept.see_also):
         if other == concept.id:
             yield _p(loaded, "self-reference", ("see_also", i), "a concept cannot see itself",
                      "remove it", Level.WARNING)
-        elif glossary.concept(other) is None:
+        elif glossary.concept(other) is None and other not in unreadable:
             yield _p(loaded, "unknown-see-also", ("see_also", i),
                      f"no concept with id {other!r}", "check the id, or create the concept")
 
@@ -362,11 +366,12 @@ def cross_file_problems(files: list[LoadedFile], glossary: Glossary) -> list[Pro
     """The checks that need every file: see-also targets, duplicate ids, homonyms."""
     problems: list[Problem] = []
     known = set(glossary.ids)
+    unreadable = frozenset(f.name.removesuffix(".toml") for f in files if f.concept is None)
     for loaded in files:  # a see-also list naming the concept itself or an unknown id
         concept = loaded.concept
         if concept is not None and concept.see_also and (
                 concept.id in concept.see_also or not known.issuperset(concept.see_also)):
-            problems.extend(check_see_also(loaded, glossary))
+            problems.extend(check_see_also(loaded, glossary, unreadable))
     problems.extend(check_duplicates(files))
     problems.extend(check_same_preferred(files))
     if not problems:

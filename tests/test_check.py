@@ -187,3 +187,43 @@ def test_see_also_problems_are_those_of_checking_each_file(specs):
              if p.code in ("self-reference", "unknown-see-also")]
     one_by_one = [p for f in files for p in validate.check_see_also(f, glossary)]
     assert found == one_by_one
+
+
+def test_a_file_that_does_not_parse_is_one_error_not_one_per_reference(project: Path,
+                                                                        cli) -> None:
+    # ai-model is named in other concepts' see-also lists; a typo that breaks its file
+    # is reported once, where it is, and not again as "no concept with id" elsewhere
+    referrers = [p.name for p in (project / "terms").glob("*.toml")
+                 if '"ai-model"' in p.read_text("utf-8").partition("see_also")[2][:300]]
+    assert referrers, "the mini glossary has see-also links to ai-model"
+    path = project / "terms" / "ai-model.toml"
+    path.write_text(path.read_text("utf-8").replace('id = "ai-model"', 'id = "ai-model'),
+                    encoding="utf-8")
+    data = json.loads(cli("check", "--format", "json").stdout)
+    assert [(p["path"], p["code"]) for p in data["problems"]] == [
+        ("terms/ai-model.toml", "toml-syntax")]
+    # an id that no file has is still an unknown see-also
+    other = project / "terms" / referrers[0]
+    other.write_text(other.read_text("utf-8").replace('"ai-model"', '"ai-modle"', 1),
+                     encoding="utf-8")
+    data = json.loads(cli("check", "--format", "json").stdout)
+    assert sorted(p["code"] for p in data["problems"]) == ["toml-syntax", "unknown-see-also"]
+
+
+@pytest.mark.parametrize("text, line, message, hint", [
+    ('id = "x"\nid = "y"\n', 2, "TOML syntax error: 'id' is given twice in the same table",
+     "each [[...]] block holds a key once"),
+    ('id = "x\n', 1, "TOML syntax error: Illegal character", "a line ends inside a quoted text"),
+    ("id = x\n", 1, "TOML syntax error: Invalid value", "text goes in double quotes"),
+    ('id "x"\n', 1, "TOML syntax error: Expected '='", "write key = value"),
+    ('id = "x"\n[en]\n[en]\n', 3, "TOML syntax error: Cannot declare", "merge the two"),
+])
+def test_toml_errors_say_what_to_do(tmp_path: Path, text: str, line: int, message: str,
+                                    hint: str) -> None:
+    from glossary import source
+
+    path = tmp_path / "x.toml"
+    path.write_text(text, encoding="utf-8")
+    [problem] = source.load_concept_file(path).problems
+    assert (problem.code, problem.line) == ("toml-syntax", line)
+    assert problem.message.startswith(message) and hint in (problem.hint or ""), problem

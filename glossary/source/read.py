@@ -144,6 +144,29 @@ def _layout_problems(path: Path, data: bytes) -> list[Problem]:
 
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+_KEY = re.compile(r"\s*([\w.\-\"']+)\s*=")
+
+#: What to do about tomllib's commonest messages, in the words of someone editing a file.
+_TOML_HINTS = (
+    ("Illegal character '\\n'", "a line ends inside a quoted text: close the quote on the "
+     "same line, or use \"\"\" for a text over several lines"),
+    ("Invalid value", "text goes in double quotes (\"…\"); numbers, true/false, dates and "
+     "[lists] do not"),
+    ("Expected '=' after a key", "write key = value"),
+    ("Cannot declare", "the same [table] is declared twice: merge the two"),
+)
+_TOML_HINT = "check quotes, brackets and '=' on that line"
+
+
+def _toml_error(message: str, line_text: str) -> tuple[str, str]:
+    """tomllib's message (its position taken out) and a hint, in plain words."""
+    if message.startswith("Cannot overwrite a value"):
+        key = _KEY.match(line_text)
+        name = repr(key.group(1).strip("\"'")) if key else "a key"
+        return (f"TOML syntax error: {name} is given twice in the same table",
+                "keep one of them: each [[...]] block holds a key once")
+    hint = next((h for start, h in _TOML_HINTS if message.startswith(start)), _TOML_HINT)
+    return f"TOML syntax error: {message}", hint
 
 
 def parse_toml(path: Path, text: str) -> dict[str, Any]:
@@ -158,13 +181,10 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
             message = _TOML_POS.sub("", message).strip()
         elif "end of document" in message:
             line = text.count("\n") + 1
-        raise SourceError(
-            f"TOML syntax error: {message}",
-            path=path,
-            line=line,
-            column=column,
-            hint="check quotes, brackets and '=' on that line",
-        ) from exc
+        lines = text.split("\n")
+        message, hint = _toml_error(message, lines[line - 1] if line and line <= len(lines)
+                                    else "")
+        raise SourceError(message, path=path, line=line, column=column, hint=hint) from exc
 
 
 def _review(reader: Reader, table: dict[str, Any], keypath: KeyPath) -> Review:
