@@ -7,7 +7,7 @@ The Python API (see the README, "Python API")::
     g.find("transparency")                # the concept with that term
     g.search("ទិ")                        # what `glossary search` finds
     for concept in g: ...
-    glossary.export(g, "tbx", "approved.tbx", approved_only=True)
+    glossary.export(g, "tbx", "approved.tbx", approved_only=True)  # once one is approved
 
 The functions are imported on first use, so ``import glossary`` (and the CLI's start-up)
 stays cheap.

@@ -92,7 +92,9 @@ def export(g: Terms | Glossary, fmt: str, path: str | Path, *, approved_only: bo
     atomically, with the options of ``glossary export FMT``. Returns how many concepts
     and Khmer terms it holds (0 Khmer terms: nothing reached the review level). ``po``
     and ``mo`` write one catalog: all entries (``mo``: approved ones), those reviewed to
-    the level asked, or with ``compendium`` keyed by the English term."""
+    the level asked, or with ``compendium`` keyed by the English term. A TBX that
+    would hold no concept raises :class:`~glossary.errors.FormatError` (see
+    :func:`glossary.exporting.refuse_empty`)."""
     glossary = g.glossary if isinstance(g, Terms) else g
     revision = g.revision if isinstance(g, Terms) else ""
     options = WriteOptions(revision=revision, approved_only=approved_only,

@@ -74,6 +74,25 @@ def refuse_unsafe(name: str, glossary: Glossary, known: Known | None = None) -> 
                           hint="remove it; `glossary check` lists every such character")
 
 
+def has_entries(name: str, glossary: Glossary) -> bool:
+    """Whether format ``name`` can write ``glossary``: a TBX file needs one concept entry
+    at least (ISO 30042's core structure and TBX v2 both refuse an empty body)."""
+    return bool(glossary.concepts) or not formats.get(name).needs_an_entry
+
+
+def refuse_empty(name: str, glossary: Glossary, level: str | None) -> None:
+    """An export that would write a file of no entry in a format that needs one (see
+    :func:`has_entries`) is refused before anything is written."""
+    if has_entries(name, glossary):
+        return
+    why = (f"no concept has a Khmer term that is {level}" if level
+           else "the glossary has no concept")
+    raise FormatError(
+        f"nothing written: {why}, and a {name.upper()} file needs at least one entry",
+        hint="approve terms with `glossary review approve CONCEPT --by NAME`, or export "
+        "proposals with --min-review proposed" if level else "add concepts to terms/")
+
+
 def _slot(name: str, options: WriteOptions) -> str:
     """The piece store's slot of an output: the format and the options that change its
     pieces (not the revision, which only a head carries)."""
@@ -136,6 +155,7 @@ def export_glossary(glossary: Glossary, name: str, output: Path | IO[bytes],
     warns)."""
     options = options or WriteOptions()
     chosen = selection.select(glossary, options.level)
+    refuse_empty(name, chosen, options.level)
     counts = selection.count(chosen)
     record = json.dumps(asdict(counts)).encode() if known is not None else None
     if isinstance(output, Path):
@@ -218,6 +238,9 @@ def render_target(ctx: Any, name: str) -> list[Path]:
     target = formats.get(name).target
     assert target is not None, name
     path = ctx.settings.build_dir / target
+    if not has_entries(name, ctx.glossary):
+        path.unlink(missing_ok=True)  # no file of an earlier build stays behind
+        return []
     return [write_file(name, ctx.glossary, path, WriteOptions(revision=ctx.revision),
                        known(ctx), durable=False)]
 
@@ -233,8 +256,9 @@ def render_tools(ctx: Any) -> list[Path]:
 def render_approved(ctx: Any) -> list[Path]:
     """Build target ``approved``: the approved Khmer terms only, in build/approved/ —
     glossary.tbx, glossary-v2.tbx, glossary.csv, glossary.json, glossary.omegat.txt and
-    glossary-compendium.km.po (the downloads for people who must use approved terms;
-    files without a Khmer term while nothing is approved)."""
+    glossary-compendium.km.po (the downloads for people who must use approved terms).
+    While no Khmer term is approved the TBX files are left out (a TBX file needs an
+    entry) and the others hold no term."""
     return _downloads(ctx, ctx.settings.build_dir / "approved", "approved", (
         ("glossary.tbx", "tbx", 3), ("glossary-v2.tbx", "tbx", 2), ("glossary.csv", "csv", 3),
         ("glossary.json", "json", 3), ("glossary.omegat.txt", "omegat", 3)))
@@ -248,9 +272,14 @@ def _downloads(ctx: Any, base: Path, level: str | None,
 
     chosen = selection.select(ctx.glossary, level)
     facts = known(ctx)
-    written = [write_file(name, chosen, base / file_name, WriteOptions(
-        revision=ctx.revision, approved_only=level is not None, tbx_version=version), facts,
-        durable=False) for file_name, name, version in files]
+    written = []
+    for file_name, name, version in files:
+        if not has_entries(name, chosen):  # e.g. the approved TBX while none is approved
+            (base / file_name).unlink(missing_ok=True)
+            continue
+        written.append(write_file(name, chosen, base / file_name, WriteOptions(
+            revision=ctx.revision, approved_only=level is not None, tbx_version=version),
+            facts, durable=False))
     target = base / locale_catalogs.COMPENDIUM_PO
     locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, level,
                                     compendium=True, known=facts, durable=False)

@@ -44,7 +44,11 @@ def test_search_is_what_the_cli_search_finds(g, cli):
 
 
 def test_export_tbx_approved_only(g, cli, project):
-    assert glossary.export(g, "tbx", project / "none.tbx", approved_only=True).km_terms == 0
+    from glossary.errors import FormatError
+
+    with pytest.raises(FormatError, match="a TBX file needs at least one entry"):
+        glossary.export(g, "tbx", project / "none.tbx", approved_only=True)
+    assert not (project / "none.tbx").exists()
     cli("review", "approve", "transparency", "--by", "Sok Dara")
     g = glossary.load(project / "terms")
     counts = glossary.export(g, "tbx", project / "a.tbx", approved_only=True, tbx_version=2)
@@ -76,7 +80,7 @@ def test_an_unknown_format_is_refused(g, project):
 
 def test_the_api_does_not_import_click(project):
     code = ("import sys, glossary; g = glossary.load(sys.argv[1]); "
-            "glossary.export(g, 'tbx', sys.argv[2], approved_only=True); "
+            "glossary.export(g, 'tbx', sys.argv[2], min_review='proposed'); "
             "print(g.find('AI model').id, 'click' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(project / "terms"),
                           str(project / "out.tbx")], capture_output=True, text=True, check=True,

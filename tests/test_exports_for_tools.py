@@ -150,12 +150,22 @@ def test_min_review_proposed_keeps_proposals_not_drafts(cli, project, fmt):
     assert found == ALL_KM  # every term of the mini glossary is proposed
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if not f.startswith("tbx")])
 def test_an_empty_approved_export_says_so_on_stderr(cli, project, fmt):
     found, stderr = _exported_khmer(cli, project, fmt, ["--approved-only"])
     assert found == set()
     assert "warning:" in stderr and "none is approved yet" in stderr
     assert "glossary review approve" in stderr
+
+
+@pytest.mark.parametrize("version", ["3", "2"])
+def test_an_approved_tbx_of_no_entry_is_refused(cli, project, version):
+    # TBX v3 and v2 both need one entry in <body>: no file rather than an invalid one
+    result = cli("export", "tbx", "--tbx-version", version, "--approved-only", "-o", "a.tbx")
+    assert result.exit_code == 2
+    assert "a TBX file needs at least one entry" in result.stderr
+    assert "glossary review approve" in result.stderr
+    assert not (project / "a.tbx").exists()
 
 
 def test_plain_export_mo_warns_when_nothing_is_approved(cli):

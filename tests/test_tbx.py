@@ -474,3 +474,43 @@ def test_a_report_without_keeping_new_concepts_equals_one_that_keeps_them(
         if "foreign" not in name:
             assert reports[0]["skipped"]["approved states in the file read as proposals "
                                          "(only --decisions --by NAME records a decision)"] >= 2
+
+
+def test_no_approved_term_means_no_approved_tbx_rather_than_an_invalid_one(
+        cli, project: Path, tmp_path: Path) -> None:
+    """A TBX body holds one conceptEntry at least: with nothing approved, an approved-only
+    TBX export is refused and the build leaves the approved TBX files out (and says so on
+    the Downloads page); once a term is approved, they are there and valid."""
+    out = tmp_path / "approved.tbx"
+    result = cli("export", "tbx", "--approved-only", "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "Error: nothing written: no concept has a Khmer term that is approved, and a TBX "
+        "file needs at least one entry"), result.stderr
+    assert not out.exists()
+    proposals = cli("export", "tbx", "--min-review", "proposed", "-o", str(out))
+    assert proposals.exit_code == 0 and _relaxng().validate(etree.parse(str(out)))
+
+    assert cli("build").exit_code == 0
+    approved = project / "build" / "approved"
+    assert sorted(p.name for p in approved.iterdir()) == [
+        "glossary-compendium.km.po", "glossary.csv", "glossary.json", "glossary.omegat.txt"]
+    page = (project / "build" / "site" / "downloads.html").read_text("utf-8")
+    assert "No approved-only TBX, TBX v2 file yet" in page
+    assert "Not built yet" not in page
+
+    assert cli("review", "approve", "ai-model", "--by", "Sok Dara").exit_code == 0
+    assert cli("build").exit_code == 0
+    for name in ("glossary.tbx", "glossary-v2.tbx"):
+        assert b"<conceptEntry" in (approved / name).read_bytes() or \
+            b"<termEntry" in (approved / name).read_bytes()
+    assert _relaxng().validate(etree.parse(str(approved / "glossary.tbx")))
+    page = (project / "build" / "site" / "downloads.html").read_text("utf-8")
+    assert "No approved-only" not in page and "approved-glossary.tbx" in page
+
+    # the approval withdrawn (a reject): the approved TBX files of the last build go
+    assert cli("review", "reject", "ai-model", "--by", "Sok Dara", "--note",
+               "too long").exit_code == 0
+    assert cli("build").exit_code == 0
+    assert not (approved / "glossary.tbx").exists()
+    assert not (approved / "glossary-v2.tbx").exists()

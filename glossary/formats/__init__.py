@@ -43,6 +43,9 @@ class Format:
     reads: str = "records"
     # a build target that writes more than the one file: "module:function" (ctx) -> paths
     renderer: str | None = None
+    # a file of no entry is not valid (TBX: a body of one or more conceptEntry), so an
+    # export that would hold none is refused and the build leaves the file out
+    needs_an_entry: bool = False
 
 
 REGISTRY: dict[str, Format] = {f.name: f for f in (
@@ -52,7 +55,8 @@ REGISTRY: dict[str, Format] = {f.name: f for f in (
     Format("mo", "glossary.formats.mo", "A compiled gettext catalog of the approved Khmer "
            "terms", (".mo",), target="glossary.km.mo"),
     Format("tbx", "glossary.formats.tbx", "TBX-Basic (ISO 30042:2019) for CAT tools",
-           (".tbx",), readable=True, target="glossary.tbx", binary=False),
+           (".tbx",), readable=True, target="glossary.tbx", binary=False,
+           needs_an_entry=True),
     Format("csv", "glossary.formats.csv", "One row per term, UTF-8 with a BOM",
            (".csv",), readable=True, target="glossary.csv", binary=False),
     Format("xlsx", "glossary.formats.xlsx", "The CSV table as an Excel workbook",

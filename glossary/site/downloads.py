@@ -52,12 +52,21 @@ FILES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def collect(build_dir: Path) -> tuple[list[tuple[Download, Path, str]], list[str]]:
+#: A file the build's approved target always writes: when it is there and an approved
+#: TBX is not, the TBX was left out for want of an approved term.
+APPROVED_WITNESS = "approved/glossary.csv"
+
+
+def collect(build_dir: Path) -> tuple[list[tuple[Download, Path, str]], list[str], list[str]]:
     """The files to publish (with their path in build/ and a signature of it: size,
-    modification time, inode) and the formats not built yet. Nothing is read: the site
-    copies a file only when its signature changed since the last build."""
+    modification time, inode), the formats not built yet, and the approved-only formats
+    the build left out because no Khmer term is approved (a TBX file needs an entry:
+    the other approved-only files are there). Nothing is read: the site copies a file
+    only when its signature changed since the last build."""
     found: list[tuple[Download, Path, str]] = []
     missing: list[str] = []
+    left_out: list[str] = []
+    approved_built = (build_dir / APPROVED_WITNESS).is_file()
     for source, name, fmt, purpose in FILES:
         path = build_dir / source
         try:
@@ -65,10 +74,12 @@ def collect(build_dir: Path) -> tuple[list[tuple[Download, Path, str]], list[str
         except OSError:
             stat = None
         if stat is None:
-            if fmt not in missing:  # the approved-only files share their formats
+            if approved_built and source.startswith("approved/"):
+                left_out.append(fmt)
+            elif fmt not in missing:  # the approved-only files share their formats
                 missing.append(fmt)
             continue
         signature = f"{source}|{stat.st_size}|{stat.st_mtime_ns}|{stat.st_ino}"
         found.append((Download(name, f"downloads/{name}", fmt, purpose, stat.st_size), path,
                       signature))
-    return found, missing
+    return found, missing, left_out

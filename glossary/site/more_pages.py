@@ -34,10 +34,11 @@ def approved_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
 
 
 def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
-    found, missing = downloads.collect(ctx.settings.build_dir)
+    found, missing, left_out = downloads.collect(ctx.settings.build_dir)
     yield PageSpec("downloads.html", "downloads.html",
                    lambda: DownloadsView(tuple(d for d, _, _ in found), ctx.revision,
-                                         pages.glossary_date(model), tuple(missing)),
+                                         pages.glossary_date(model), tuple(missing),
+                                         tuple(left_out)),
                    nav="downloads")
 
 

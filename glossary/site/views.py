@@ -292,6 +292,7 @@ class DownloadsView(NamedTuple):
     revision: str
     last_changed: date | None
     missing: tuple[str, ...]  # formats the build did not produce
+    left_out: tuple[str, ...] = ()  # approved-only formats of no entry (TBX, none approved)
 
 
 class NotFoundView:
