@@ -86,18 +86,19 @@ def approve_one(config: Settings) -> None:
                   today=date(2026, 1, 31))
 
 
-def _outcome(export: Callable[[], bytes]) -> bytes | str:
+def _outcome(export: Callable[[Settings, str, WriteOptions], bytes], config: Settings,
+             name: str, options: WriteOptions) -> bytes | str:
     """An export's bytes, or its refusal (a TBX of no entry: nothing approved yet)."""
     try:
-        return export()
+        return export(config, name, options)
     except FormatError as exc:
         return str(exc)
 
 
 def assert_exports_are_cold(config: Settings) -> None:
     for name, options in EXPORTS:
-        assert _outcome(lambda: exported(config, name, options)) == _outcome(
-            lambda: cold_export(config, name, options)), (name, options)
+        assert _outcome(exported, config, name, options) == _outcome(
+            cold_export, config, name, options), (name, options)
     with pytest.MonkeyPatch.context() as patch:  # the catalogs for other projects
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # carry the date of the export
         loaded = loader.load_valid(config)
