@@ -4,6 +4,7 @@ writing the build data under build/ (caches, state) that can be made again."""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import os
@@ -20,6 +21,9 @@ BOM = b"\xef\xbb\xbf"
 
 #: How a zip archive starts (an .xlsx, a .docx).
 ZIP = b"PK\x03\x04"
+#: How UTF-16 text starts: Excel's "Unicode Text (*.txt)" (how older Excel saves Khmer)
+#: and Windows Notepad's "Unicode" are UTF-16 with a byte order mark.
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 _NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16"}
@@ -33,9 +37,14 @@ def byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def decode(
-    path: Path, data: bytes, *, error: type[GlossaryError], hint: str, encoding: str = "utf-8"
+    path: Path, data: bytes, *, error: type[GlossaryError], hint: str, encoding: str = "utf-8",
+    utf16: bool = False,
 ) -> str:
-    """``data`` as text; ``error`` (with path, line, column and ``hint``) if it is not."""
+    """``data`` as text; ``error`` (with path, line, column and ``hint``) if it is not.
+    ``utf16``: text that starts with a UTF-16 byte order mark is read as UTF-16 (a
+    sheet or a glossary saved by Excel or Notepad)."""
+    if utf16 and data.startswith(UTF16_BOMS):
+        encoding = "utf-16"
     if data.startswith(ZIP):  # the bytes would be reported as not UTF-8 at some column
         raise error("is a zip archive (an Excel workbook or a Word document?), not text",
                     path=path, line=1, hint=hint)

@@ -77,6 +77,18 @@ def test_a_glossary_that_lost_its_khmer_letters_or_is_not_utf8_is_refused(
     assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
 
 
+def test_a_glossary_saved_as_unicode_by_notepad_reads_as_utf8(cli, tmp_path: Path) -> None:
+    # Windows Notepad's "Unicode" is UTF-16 LE with a byte order mark
+    utf8, utf16 = tmp_path / "glossary.utf8", tmp_path / "glossary.txt"
+    utf8.write_text(SENT_BACK, encoding="utf-8")
+    utf16.write_bytes(SENT_BACK.replace("\n", "\r\n").encode("utf-16"))
+    assert utf16.read_bytes().startswith(b"\xff\xfe")
+    reports = [cli("import", "omegat", str(p), "--format", "json").stdout.replace(p.name, "F")
+               for p in (utf8, utf16)]
+    assert reports[0] == reports[1]
+    assert json.loads(reports[0])["changes"]
+
+
 def test_a_file_that_is_no_omegat_glossary_is_refused(cli, project: Path,
                                                       tmp_path: Path) -> None:
     """A PO file (no tab anywhere) is not read as 0 pairs and 40 skipped lines, and a

@@ -3,7 +3,6 @@ that Excel shows Khmer, cells neutralized against formula injection."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
@@ -57,17 +56,11 @@ def write(glossary: Glossary, out: IO[bytes], options: WriteOptions | None = Non
     write_pieces(CsvPieces(), glossary.concepts, out)
 
 
-#: How UTF-16 text starts: Excel's "Unicode Text (*.txt)", the way older Excel saves
-#: Khmer (tab-separated), and what some tools still export.
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
 def _decode(path: Path) -> str:
-    data = limits.read_file(path, "csv")
+    """UTF-8, or UTF-16 with its byte order mark (Excel's "Unicode Text")."""
     return textfile.decode(
-        path, data, error=FormatError,
+        path, limits.read_file(path, "csv"), error=FormatError, utf16=True,
         hint="save the file as 'CSV UTF-8' (Excel) or UTF-8 (LibreOffice)",
-        encoding="utf-16" if data.startswith(UTF16_BOMS) else "utf-8",
     )
 
 

@@ -91,12 +91,13 @@ _COLUMNS = {"concept_id": "concept", "en": "English", "km": "Khmer"}
 
 
 def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
-    """The term pairs of an OmegaT glossary (UTF-8; a ``#`` line is a comment, as in
-    the header OmegaT writes). A comment in the form this module writes names the
-    concept; any other comment is not imported (counted among the skipped)."""
+    """The term pairs of an OmegaT glossary (UTF-8, or UTF-16 with its byte order mark
+    as Notepad saves "Unicode"; a ``#`` line is a comment, as in the header OmegaT
+    writes). A comment in the form this module writes names the concept; any other
+    comment is not imported (counted among the skipped)."""
     options = options or ReadOptions()
     text = textfile.decode(path, limits.read_file(path, "omegat"), error=FormatError,
-                           hint="save the glossary as UTF-8 (OmegaT: a .txt or .utf8 "
+                           utf16=True, hint="save the glossary as UTF-8 (OmegaT: a .txt or .utf8 "
                                 "file written by OmegaT is UTF-8)")
     skipped: Counter[str] = Counter()
     result = sheet_layout.read_rows(_rows(text, skipped), path, "omegat",
