@@ -316,6 +316,11 @@ def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = Fal
                             "fuzzy entry (a guess, not a translation; --include-fuzzy "
                             "reads it)"))
             continue
+        # the translator's comment (Poedit's "Comment" field) says why: the rationale
+        # of the proposal or candidate the entry becomes
+        rationale = clean.text(message.comment, clean.Where(
+            path, message.line, "translator comment"), fold_coeng_da) \
+            if message.comment else None
         concept_id: str | None = None
         index: int | None = None
         if message.context is not None:
@@ -333,5 +338,6 @@ def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = Fal
             origin_file=name,
             line=message.line,
             context=clean.evidence(message.context),
+            rationale=rationale or None,
         ))
     return IncomingFile(path, terms, skipped, warnings)

@@ -269,6 +269,7 @@ class Message:
     previous_msgid: str | None
     fingerprint: str | None
     line: int
+    comment: str | None = None  # the translator's comment ("# …", Poedit's "Comment")
 
 
 @dataclass
@@ -491,6 +492,7 @@ def parse(text: str, path: Path) -> Catalog:
             entry.msgctxt, entry.msgid, msgstr = (_shown(entry.msgctxt), _shown(entry.msgid),
                                                   _shown(msgstr))
             entry.previous_msgid = _shown(entry.previous_msgid)
+            entry.tcomment = _shown(entry.tcomment)
         catalog.messages.append(Message(
             context=entry.msgctxt,
             msgid=entry.msgid,
@@ -501,6 +503,7 @@ def parse(text: str, path: Path) -> Catalog:
             previous_msgid=entry.previous_msgid or None,
             fingerprint=fingerprint,
             line=line,
+            comment=entry.tcomment or None,
         ))
     return catalog
 

@@ -156,3 +156,29 @@ def test_a_msgstr_that_is_another_khmer_term_of_the_concept_is_reported(run, po_
     again = json.loads(run("import", "po", str(out), "--format", "json").output)
     item = next(i for i in again["items"] if i["msgctxt"] == "ai-model")
     assert (item["outcome"], item["present"]) == ("unchanged", None)
+
+
+def test_the_translators_comment_becomes_the_rationale_of_the_proposal(run, po_project,
+                                                                       tmp_path):
+    # Poedit's "Comment" field is a "# " line: why the translator chose the text
+    import tomllib
+
+    import polib
+
+    out = tmp_path / "km.po"
+    assert run("export", "po", "-o", str(out)).exit_code == 0
+    catalog = polib.pofile(str(out))
+    entry = catalog.find("AI model", msgctxt="ai-model")
+    entry.msgstr, entry.flags = "គំរូអេអាយ", []
+    entry.tcomment = "ខ្លីជាង ហើយប្រើក្នុងគេហទំព័រក្រសួង\nShorter; the ministry's pages use it."
+    catalog.save(str(out))
+    assert "# ខ្លីជាង" in out.read_text("utf-8")
+    applied = run("import", "po", str(out), "--apply", "--by", "Sok Dara")
+    assert "applied: 1 added" in applied.output, applied.output
+    data = tomllib.loads((po_project / "terms" / "ai-model.toml").read_text("utf-8"))
+    added = data["km"]["terms"][-1]
+    assert added["text"] == "គំរូអេអាយ"
+    assert added["rationale"] == ("ខ្លីជាង ហើយប្រើក្នុងគេហទំព័រក្រសួង\n"
+                                  "Shorter; the ministry's pages use it.")
+    assert added["review_note"].startswith("candidate:")
+    assert run("check").exit_code == 0
