@@ -121,19 +121,26 @@ def test_bom_latin1_and_a_foreign_language(tmp_path):
     assert read.warnings == ["the header says Language: fr (expected km)"]
 
 
+def _returned(run, out, msgstr: str, comment: str = ""):  # type: ignore[no-untyped-def]
+    """Our catalog as a translator returns it from Poedit: the ai-model entry's msgstr
+    changed, its fuzzy flag cleared, and their comment (a "# " line) added."""
+    import polib
+
+    assert run("export", "po", "-o", str(out)).exit_code == 0
+    catalog = polib.pofile(str(out))
+    entry = catalog.find("AI model", msgctxt="ai-model")
+    assert entry is not None and "គំរូ" in entry.comment  # lists the other Khmer terms
+    entry.msgstr, entry.flags, entry.tcomment = msgstr, [], comment
+    catalog.save(str(out))
+    return catalog, entry
+
+
 def test_a_msgstr_that_is_another_khmer_term_of_the_concept_is_reported(run, po_project,
                                                                           tmp_path):
     # The entry's comment lists the concept's other Khmer terms; a translator who puts
     # one of them in msgstr prefers it. Not new text (nothing to add), not "unchanged".
-    import polib
-
     out = tmp_path / "km.po"
-    assert run("export", "po", "-o", str(out)).exit_code == 0
-    catalog = polib.pofile(str(out))
-    entry = catalog.find("AI model", msgctxt="ai-model")
-    assert entry is not None and "គំរូ" in entry.comment
-    entry.msgstr, entry.flags = "គំរូ", []  # the short form, km[1]
-    catalog.save(str(out))
+    catalog, entry = _returned(run, out, "គំរូ")  # the short form, km[1]
     before = snapshot(po_project / "terms")
     data = json.loads(run("import", "po", str(out), "--format", "json").output)
     item = next(i for i in data["items"] if i["msgctxt"] == "ai-model")
@@ -163,15 +170,9 @@ def test_the_translators_comment_becomes_the_rationale_of_the_proposal(run, po_p
     # Poedit's "Comment" field is a "# " line: why the translator chose the text
     import tomllib
 
-    import polib
-
     out = tmp_path / "km.po"
-    assert run("export", "po", "-o", str(out)).exit_code == 0
-    catalog = polib.pofile(str(out))
-    entry = catalog.find("AI model", msgctxt="ai-model")
-    entry.msgstr, entry.flags = "គំរូអេអាយ", []
-    entry.tcomment = "ខ្លីជាង ហើយប្រើក្នុងគេហទំព័រក្រសួង\nShorter; the ministry's pages use it."
-    catalog.save(str(out))
+    _returned(run, out, "គំរូអេអាយ",
+              "ខ្លីជាង ហើយប្រើក្នុងគេហទំព័រក្រសួង\nShorter; the ministry's pages use it.")
     assert "# ខ្លីជាង" in out.read_text("utf-8")
     applied = run("import", "po", str(out), "--apply", "--by", "Sok Dara")
     assert "applied: 1 added" in applied.output, applied.output
