@@ -298,6 +298,45 @@ def test_excels_unicode_text_reads_as_the_utf8_csv(cli, tmp_path: Path, encoding
     assert result.stderr.startswith(f"Error: {broken}:2:1: not valid UTF-16"), result.stderr
 
 
+def test_the_table_is_found_on_whichever_sheet_holds_it(cli, tmp_path: Path) -> None:
+    """A reviewer renames our sheet and puts a sheet of notes in front of it: the import
+    reads the sheet whose first row is a table's header, not the notes."""
+    from openpyxl import Workbook, load_workbook
+
+    book = tmp_path / "terms.xlsx"
+    assert cli("export", "xlsx", "-o", str(book)).exit_code == 0
+    workbook = load_workbook(book)
+    sheet = workbook.worksheets[0]
+    sheet.title = "Glossary (reviewed)"
+    workbook.create_sheet("Notes", 0)["A1"] = "Questions for the translators"
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2)
+               if r[header.index("concept_id")].value == "transparency"
+               and r[header.index("lang")].value == "km")
+    row[header.index("term")].value = "ភាពថ្លាថ្មី"
+    reviewed = tmp_path / "reviewed.xlsx"
+    workbook.save(reviewed)
+    report = json.loads(cli("import", "xlsx", str(reviewed), "--format", "json").stdout)
+    assert [(c["kind"], c["concept"]) for c in report["changes"]] == [
+        ("candidate", "transparency")]
+
+    bilingual = Workbook()  # a partner's: a cover sheet, then English and Khmer columns
+    bilingual.active["A1"] = "Glossary of the partner ministry"
+    pairs = bilingual.create_sheet("Terms")
+    pairs.append(["English", "Khmer"])
+    pairs.append(["transparency", "ភាពថ្លាថ្មី"])
+    partner = tmp_path / "partner.xlsx"
+    bilingual.save(partner)
+    report = json.loads(cli("import", "xlsx", str(partner), "--format", "json").stdout)
+    assert [(c["kind"], c["concept"]) for c in report["changes"]] == [
+        ("candidate", "transparency")]
+
+    del bilingual["Terms"]  # no sheet is a table: the first sheet's header is named
+    bilingual.save(partner)
+    result = cli("import", "xlsx", str(partner))
+    assert result.exit_code == 2 and "bad header: missing column(s)" in result.stderr
+
+
 def test_export_xlsx_needs_an_output_file(cli) -> None:
     result = cli("export", "xlsx")
     assert result.exit_code == 2

@@ -304,6 +304,17 @@ def sheet_date(match: re.Match[str]) -> date | None:
     return date(year, month, day)
 
 
+def is_table_header(header: Sequence[Any], columns: Mapping[str, str] | None = None) -> bool:
+    """Whether a first row names the columns :func:`read_rows` reads: our layout's
+    required ones, those ``columns`` maps, or a common bilingual header. A workbook's
+    other sheets (a reviewer's notes, a pivot) do not."""
+    names = [str(c).strip().lstrip("\ufeff") if c is not None else "" for c in header]
+    if columns:
+        return all(name in names for name in columns.values())
+    return all(r in names for r in REQUIRED) or \
+        bilingual_sheet.detect_columns(names) is not None
+
+
 def check_header(header: Sequence[str], path: Path) -> list[str]:
     names = [h.strip() for h in header]
     if names and names[0].startswith("\ufeff"):

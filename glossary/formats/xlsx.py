@@ -36,7 +36,7 @@ import hashlib
 import os
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -315,6 +315,20 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+def _table_sheet(workbook: Any, columns: Mapping[str, str] | None) -> Any:
+    """The sheet to read: ours (``terms``), else the first whose first row is a table's
+    header (a reviewer may add a sheet of notes in front, or rename ours), else the
+    first, whose header the reader then reports."""
+    if SHEET in workbook.sheetnames:
+        return workbook[SHEET]
+    sheets = workbook.worksheets
+    for sheet in sheets if len(sheets) > 1 else ():
+        first = next(sheet.iter_rows(max_row=1, values_only=True), None)
+        if first is not None and sheet_layout.is_table_header(first, columns):
+            return sheet
+    return sheets[0]
+
+
 def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
     from openpyxl import load_workbook
 
@@ -337,7 +351,7 @@ def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
             raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
                               hint="save the file as Excel Workbook (.xlsx)") from None
         try:
-            sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+            sheet = _table_sheet(workbook, options.columns)
             return sheet_layout.read_rows(_records(sheet, path), path, "xlsx",
                                           options.fold_coeng_da, options.columns)
         except GlossaryError:
