@@ -198,3 +198,23 @@ def test_the_review_record_comes_back_from_the_parse_cache(cli, project: Path) -
     assert (event.state, event.by, event.via) == ("approved", "Chan Sophea",
                                                   "glossary review approve")
     assert warm.glossary == cold.glossary
+
+
+def test_a_renamed_review_sheet_is_found_by_its_columns(cli, project: Path,
+                                                        tmp_path: Path) -> None:
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    _fill(path, {"គំរូបញ្ញាសិប្បនិម្មិត": ("approve", "clear and in use")})
+    book = load_workbook(path)
+    book["review"].title = "ពិនិត្យ"  # the reviewer's own name for it
+    book.create_sheet("notes", 0)["A1"] = "asked the legal team"
+    book.save(path)
+    result = cli("review", "import", str(path), "--by", "Sok Dara")
+    assert result.exit_code == 0, result.output
+    assert "1 approved" in result.output
+    del book["ពិនិត្យ"]
+    book.save(path)
+    result = cli("review", "import", str(path), "--by", "Sok Dara")
+    assert result.exit_code == 2
+    assert "no sheet named 'review', and no sheet has its columns (the workbook's sheets: " \
+           "notes)" in result.stderr

@@ -106,12 +106,27 @@ def read(path: Path) -> list[SheetRow]:
                               path=path, hint="use the file `glossary review sheet` wrote"
                               ) from None
         try:
-            if SHEET not in book.sheetnames:
-                raise FormatError(f"no sheet named {SHEET!r}", path=path,
-                                  hint="use the file `glossary review sheet` wrote")
-            return _rows(book[SHEET], path)
+            return _rows(_review_sheet(book, path), path)
         finally:
             book.close()
+
+
+#: The columns a review sheet must have (its first row).
+NEEDED = ("concept", "term", "khmer", "check", "decision", "comment")
+
+
+def _review_sheet(book: Any, path: Path) -> Any:
+    """The sheet ``review``; else (a reviewer renamed it) the one whose first row has
+    the review columns."""
+    if SHEET in book.sheetnames:
+        return book[SHEET]
+    for sheet in book.worksheets:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), None) or ()
+        if set(NEEDED) <= {_text(v) for v in first}:
+            return sheet
+    raise FormatError(f"no sheet named {SHEET!r}, and no sheet has its columns (the "
+                      f"workbook's sheets: {', '.join(book.sheetnames)})", path=path,
+                      hint="use the file `glossary review sheet` wrote")
 
 
 def _text(value: Any) -> str:
@@ -121,8 +136,7 @@ def _text(value: Any) -> str:
 def _rows(sheet: Any, path: Path) -> list[SheetRow]:
     rows = sheet.iter_rows(values_only=True)
     header = [_text(v) for v in next(rows, ())]
-    missing = [n for n in ("concept", "term", "khmer", "check", "decision", "comment")
-               if n not in header]
+    missing = [n for n in NEEDED if n not in header]
     if missing:
         raise FormatError(f"bad header: missing column(s) {', '.join(missing)}", path=path,
                           line=1, hint="use the file `glossary review sheet` wrote")
