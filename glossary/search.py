@@ -13,7 +13,9 @@ dots, quotes, brackets…) read as a space, a space between two Khmer letters dr
 ``ទិន្នន័យផ្ទាល់ខ្លួន``), and each word's English plural folded (:func:`stem`). Its
 *compact* form has no space at all, so ``human in the loop``, ``human-in-the-loop``
 and ``humanintheloop`` are one key, as are ``deep fake`` and ``deepfake``, ``gen AI``
-and ``GenAI``.
+and ``GenAI``. Matching compares the keys with each long quality noun folded to its
+adjective (:func:`derive`: ``transparent`` finds *transparency*); "did you mean"
+compares the keys as they are.
 
 **Matching**, from the best tier to the worst (a result's tier is its best term's):
 
@@ -76,6 +78,31 @@ def stem(word: str) -> str:
     if n > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
         return word[:-1]
     return word
+
+
+def derive(word: str) -> str:
+    """The adjective of a long quality noun, so that a drafter who types the word of a
+    principle as a sentence uses it finds the concept (``transparent`` finds
+    *transparency*, ``accountable`` *accountability*, ``robust`` *robustness*):
+    ``-ability``/``-ibility`` → ``-able``/``-ible`` (9 letters or more), ``-ness`` → ∅ (8
+    or more), ``-ency`` → ``-ent`` and ``-ance`` → ``-ant`` (10 or more). The lengths
+    leave short words alone, where the pairs part ways (*agency*, *agent*; *latency*,
+    *latent*; *emergency*, *emergent*); a fold that makes no English word (*governance*
+    → ``governant``) only has to equal itself. Matching compares these forms; "did you
+    mean" compares the keys themselves, so that a misspelt noun is still near its term."""
+    n = len(word)
+    if n >= 9 and word.endswith(("ability", "ibility")):
+        return word[:-5] + "le"
+    if n >= 8 and word.endswith("ness"):
+        return word[:-4]
+    if n >= 10 and word.endswith(("ency", "ance")):
+        return word[:-2] + "t"
+    return word
+
+
+def derived(key: str) -> str:
+    """A matching key with each word's quality noun folded (:func:`derive`)."""
+    return " ".join(derive(word) for word in key.split(" "))
 
 
 def match_key(text: str) -> str:
@@ -242,12 +269,17 @@ class Found:
 
 
 class Index:
-    """Items with each term's compact key and words, prepared once for many queries."""
+    """Items with each term's compact key and words (:func:`derived`, for matching) and
+    its compact key as it is (for "did you mean"), prepared once for many queries."""
 
     def __init__(self, items: Sequence[Item]) -> None:
         self.items = list(items)
-        self.prepared = [[(t, t.key.replace(" ", ""), t.key.split(" ")) for t in item.terms]
-                         for item in self.items]
+        self.prepared = [[_prepared(t) for t in item.terms] for item in self.items]
+
+
+def _prepared(term: Term) -> tuple[Term, str, list[str], str]:
+    key = derived(term.key)
+    return term, key.replace(" ", ""), key.split(" "), term.key.replace(" ", "")
 
 
 def tier_of(compact: str, words: list[str], qc: str, qw: list[str]) -> int:
@@ -271,15 +303,15 @@ def find(index: Index, query: str, *, lang: str = "en", limit: int = 100) -> Fou
     key = match_key(query)
     if not key:
         return Found(query, key, (), 0, ())
-    qc = key.replace(" ", "")
-    qw = key.split(" ")
+    qw = derived(key).split(" ")
+    qc = "".join(qw)
     longest = max(qw, key=len)  # the first longest, as in search.js
     ranked: list[tuple[int, int, int, int, Hit]] = []
     for n, (item, terms) in enumerate(zip(index.items, index.prepared, strict=True)):
         best = -1
-        best_term: tuple[Term, str, list[str]] | None = None
+        best_term: tuple[Term, str, list[str], str] | None = None
         for prepared in terms:
-            term, compact, words = prepared
+            term, compact, words, _plain = prepared
             if longest not in compact:  # every tier needs each query word in the key
                 continue
             tier = tier_of(compact, words, qc, qw)
@@ -295,7 +327,7 @@ def find(index: Index, query: str, *, lang: str = "en", limit: int = 100) -> Fou
                            Hit(item, best_term[0], best // 2)))
     ranked.sort(key=lambda r: r[:4])
     hits = tuple(r[4] for r in ranked[:limit])
-    suggestions = () if ranked else suggest(index, qc, lang=lang)
+    suggestions = () if ranked else suggest(index, key.replace(" ", ""), lang=lang)
     return Found(query, key, hits, len(ranked), suggestions)
 
 
@@ -307,7 +339,7 @@ def suggest(index: Index, qc: str, *, lang: str = "en") -> tuple[Suggestion, ...
     ranked: list[tuple[int, int, int, int, int, Suggestion]] = []
     for n, (item, terms) in enumerate(zip(index.items, index.prepared, strict=True)):
         best: tuple[int, int, int, Suggestion] | None = None
-        for term, compact, _words in terms:
+        for term, _derived, _words, compact in terms:
             if abs(len(compact) - len(qc)) > limit:
                 continue
             distance = edit_distance(qc, compact, limit)

@@ -75,6 +75,19 @@ def test_match_key(text: str, key: str) -> None:
     assert search.match_key(text) == key
 
 
+@pytest.mark.parametrize(("text", "key"), [
+    # a quality noun folds to its adjective: the word a drafter writes in a sentence
+    ("Transparency", "transparent"), ("accountabilities", "accountable"),
+    ("social responsibility", "social responsible"), ("robustness", "robust"),
+    ("compliance", "compliant"), ("ការពារ robustness", "ការពារ robust"),
+    # short words keep apart, where the pairs mean different things
+    ("agency", "agency"), ("latency", "latency"), ("emergency", "emergency"),
+    ("ability", "ability"), ("business", "busi"),
+])
+def test_matching_folds_quality_nouns(text: str, key: str) -> None:
+    assert search.derived(search.match_key(text)) == key
+
+
 @pytest.mark.parametrize(("a", "b", "distance"), [
     ("halucination", "hallucination", 1), ("transparancy", "transparency", 1),
     ("explainabilty", "explainability", 1), ("modle", "model", 1), ("abc", "abc", 0),

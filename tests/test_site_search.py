@@ -110,7 +110,9 @@ def _queries() -> list[str]:
             out += [text[:n] for n in range(1, len(text) + 1)]
     out += ["explainabilty", "fairnes", "privacy data", "data privacy", "AI-Act", "§B.2",
             "  ", "***", "ai ai", "ស្រ្តី", "ខែ្មរ", "GENAI", "nist", "2024", "២០២៤",
-            "governance", "ethic", "oversight  HUMAN", "កំុ", "ឯកជន", "t", "ប"]
+            "governance", "ethic", "oversight  HUMAN", "កំុ", "ឯកជន", "t", "ប",
+            "transparent", "Accountabilities", "robustness", "robust", "compliant",
+            "emergency", "usability", "ability", "openness", "business", "agency"]
     return out
 
 
@@ -130,6 +132,9 @@ def test_site_and_python_give_the_same_results(page, shipped_site) -> None:
             assert tuple(got) == _python(shipped_site, query, lang), (lang, query)
     keys = page.evaluate("qs => qs.map(q => GlossaryKeys.matchKey(q))", queries)
     assert keys == [search.match_key(q) for q in queries]
+    folded = page.evaluate("qs => qs.map(q => GlossaryKeys.derived(GlossaryKeys.matchKey(q)))",
+                           queries)
+    assert folded == [search.derived(search.match_key(q)) for q in queries]
 
 
 def test_misspelling_offers_did_you_mean_that_leads_to_the_concept(page, shipped_site):

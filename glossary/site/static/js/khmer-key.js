@@ -139,6 +139,20 @@
     return word;
   }
 
+  /* The same quality-noun folding as glossary.search.derive(). */
+  function derive(word) {
+    var n = word.length;
+    if (n >= 9 && /(ability|ibility)$/.test(word)) { return word.slice(0, -5) + "le"; }
+    if (n >= 8 && /ness$/.test(word)) { return word.slice(0, -4); }
+    if (n >= 10 && /(ency|ance)$/.test(word)) { return word.slice(0, -2) + "t"; }
+    return word;
+  }
+
+  /* glossary.search.derived(): a key with each word folded by derive(). */
+  function derived(key) {
+    return key.split(" ").map(derive).join(" ");
+  }
+
   /* glossary.search.PUNCTUATION: read as a space in a key. */
   var PUNCTUATION = /[\-\u2010-\u2015_\/\\.,;:!?()\[\]{}"'\u2018\u2019\u201c\u201d\u00ab\u00bb\u00b7\u2022&+*|\u17d4-\u17d6]/g;
   var KHMER = /[\u1780-\u17ff\u19e0-\u19ff]/;
@@ -159,5 +173,6 @@
     return out.join(" ");
   }
 
-  global.GlossaryKeys = { searchKey: searchKey, matchKey: matchKey, stem: stem };
+  global.GlossaryKeys = { searchKey: searchKey, matchKey: matchKey, stem: stem,
+    derive: derive, derived: derived };
 }(window));

@@ -21,9 +21,10 @@
     for (var i = 0; i < rows.length; i++) {
       var row = rows[i], terms = row[9], prepared = [];
       for (var t = 0; t < terms.length; t++) {
-        var key = terms[t][2];
+        var key = terms[t][2], words = keys.derived(key).split(" ");
         prepared.push({ lang: terms[t][0], text: terms[t][1] || key, key: key,
-          head: terms[t][3] === 1, compact: key.split(" ").join(""), words: key.split(" ") });
+          head: terms[t][3] === 1, compact: words.join(""), words: words,
+          plain: key.split(" ").join("") });
       }
       items.push({ kind: row[0], id: row[1], path: row[2], en: row[3], km: row[4],
         enReview: row[5], kmReview: row[6], enOrder: row[7], kmOrder: row[8],
@@ -68,7 +69,7 @@
   function find(items, query, lang, limit) {
     var key = keys.matchKey(query);
     if (!key) { return { key: key, hits: [], total: 0, suggestions: [] }; }
-    var qc = key.split(" ").join(""), qw = key.split(" ");
+    var qw = keys.derived(key).split(" "), qc = qw.join("");
     var longest = qw.reduce(function (a, b) { return b.length > a.length ? b : a; });
     var ranked = [];
     for (var n = 0; n < items.length; n++) {
@@ -96,7 +97,7 @@
     }
     ranked.sort(function (a, b) { return a.sort - b.sort; });
     return { key: key, hits: ranked.slice(0, limit), total: ranked.length,
-      suggestions: ranked.length ? [] : suggest(items, qc, lang) };
+      suggestions: ranked.length ? [] : suggest(items, key.split(" ").join(""), lang) };
   }
 
   /* glossary.search.suggest */
@@ -108,10 +109,10 @@
       var item = items[n], best = null;
       for (var t = 0; t < item.terms.length; t++) {
         var term = item.terms[t];
-        if (Math.abs(term.compact.length - qc.length) > limit) { continue; }
-        var distance = editDistance(qc, term.compact, limit);
+        if (Math.abs(term.plain.length - qc.length) > limit) { continue; }
+        var distance = editDistance(qc, term.plain, limit);
         if (distance > limit) { continue; }
-        var candidate = [distance, term.head ? 0 : 1, term.compact.length];
+        var candidate = [distance, term.head ? 0 : 1, term.plain.length];
         if (best === null || compare(candidate, best.sort) < 0) {
           best = { sort: candidate, term: term, distance: distance };
         }
