@@ -118,11 +118,13 @@ class PendingTerm:
     proposed_by: str | None
     note: str | None
     history: tuple[ReviewEvent, ...] = ()  # who decided, when, from what
+    rationale: str | None = None  # why this term (the proposer's or translator's words)
 
     def as_dict(self) -> dict[str, Any]:
         return {"concept": self.concept_id, "lang": self.lang, "term": self.index,
                 "text": self.text, "state": self.state, "admin_status": self.admin_status,
                 "origin": self.origin, "proposed_by": self.proposed_by, "note": self.note,
+                "rationale": self.rationale,
                 "history": [{"state": e.state, "by": e.by, "on": e.on.isoformat(),
                              "via": e.via, "note": e.note} for e in self.history]}
 
@@ -143,7 +145,7 @@ def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = N
                 out.append(PendingTerm(concept.id, code, i, term.text, term.review.state.value,
                                        term.admin_status.value, term.review.origin,
                                        term.review.proposed_by, term.review.note,
-                                       term.review.history))
+                                       term.review.history, term.rationale))
     return out
 
 

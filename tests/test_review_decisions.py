@@ -103,3 +103,24 @@ def test_an_import_is_accepted_under_a_name_that_is_text_only(cli, project: Path
 def _all_km_terms(project: Path) -> list[dict]:
     return [t for p in sorted((project / "terms").glob("[!_]*.toml"))
             for t in tomllib.loads(p.read_text("utf-8"))["km"]["terms"]]
+
+
+def test_review_list_shows_why_a_term_was_chosen(cli, project: Path) -> None:
+    import json
+
+    path = project / "terms" / f"{CONCEPT}.toml"
+    path.write_text(path.read_text("utf-8").replace(
+        'text = "តម្លាភាព"\n',
+        'text = "តម្លាភាព"\nrationale = "តម្លា \'clear\' + ភាព \'-ness\':\\nthe word the\\n'
+        'ministry uses"\n', 1), encoding="utf-8")
+    assert cli("check").exit_code == 0
+    plain = cli("review", "list", "--lang", "km").stdout
+    assert "why:" not in plain
+    lines = cli("review", "list", "--lang", "km", "--why").stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "តម្លាភាព" in line)
+    assert lines[at + 1].split() == ["why:", "តម្លា", "'clear'", "+", "ភាព", "'-ness':", "the",
+                                     "word", "the", "ministry", "uses"]
+    assert sum(line.lstrip().startswith("why:") for line in lines) == 1  # no other has one
+    listed = json.loads(cli("review", "list", "--lang", "km", "--format", "json").stdout)
+    term = next(t for t in listed if t["concept"] == CONCEPT)
+    assert term["rationale"] == "តម្លា 'clear' + ភាព '-ness':\nthe word the\nministry uses"

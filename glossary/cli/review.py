@@ -86,15 +86,20 @@ def review_reject(obj: Context, concept: str, term: int, lang: str, by: str,
               default="proposed", show_default=True)
 @click.option("--lang", type=click.Choice(["km", "en"]), default=None,
               help="Only this language (default: both).")
+@click.option("--why", is_flag=True,
+              help="Show each term's rationale (why this term) on the line below it.")
 @format_option("text", "json")
 @click.pass_obj
-def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
+def review_list(obj: Context, state: str, lang: str | None, why: bool, fmt: str) -> None:
     """List the terms in a review state (default: proposed, i.e. awaiting review).
 
     \b
     Example:
       $ glossary review list --lang km
       ai-model  km[0]  គំរូបញ្ញាសិប្បនិម្មិត  preferred  machine-assisted, glossary team
+      $ glossary review list --lang km --why
+      ai-model  km[0]  គំរូបញ្ញាសិប្បនិម្មិត  preferred  machine-assisted, glossary team
+                  why: គំរូ 'model' + បញ្ញាសិប្បនិម្មិត 'artificial intelligence'
     """
     from glossary import loader
     from glossary import review as review_mod
@@ -115,6 +120,8 @@ def review_list(obj: Context, state: str, lang: str | None, fmt: str) -> None:
         if i.note:
             line += f"  ({i.note})"
         echo(line)
+        if why and i.rationale:
+            echo(f"{'':<{width}}    why: {' '.join(i.rationale.split())}")
         for event in i.history:
             note = f": {event.note}" if event.note else ""
             echo(f"{'':<{width}}    {event.on.isoformat()} {event.state} by {event.by} "
