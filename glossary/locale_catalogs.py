@@ -320,7 +320,7 @@ def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = Fal
         # of the proposal or candidate the entry becomes
         rationale = clean.text(message.comment, clean.Where(
             path, message.line, "translator comment"), fold_coeng_da) \
-            if message.comment else None
+            if message.comment else ""
         concept_id: str | None = None
         index: int | None = None
         if message.context is not None:

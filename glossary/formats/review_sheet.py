@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from glossary import limits
 from glossary.errors import FormatError
+from glossary.formats import sheet_layout
 from glossary.pairs import fingerprint
 
 SHEET = "review"
@@ -118,12 +119,10 @@ NEEDED = ("concept", "term", "khmer", "check", "decision", "comment")
 def _review_sheet(book: Any, path: Path) -> Any:
     """The sheet ``review``; else (a reviewer renamed it) the one whose first row has
     the review columns."""
-    if SHEET in book.sheetnames:
-        return book[SHEET]
-    for sheet in book.worksheets:
-        first = next(sheet.iter_rows(max_row=1, values_only=True), None) or ()
-        if set(NEEDED) <= {_text(v) for v in first}:
-            return sheet
+    found = sheet_layout.find_sheet(book, SHEET,
+                                    lambda row: set(NEEDED) <= {_text(v) for v in row})
+    if found is not None:
+        return found
     raise FormatError(f"no sheet named {SHEET!r}, and no sheet has its columns (the "
                       f"workbook's sheets: {', '.join(book.sheetnames)})", path=path,
                       hint="use the file `glossary review sheet` wrote")

@@ -30,7 +30,7 @@ unchanged while no cell is ever a live formula.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
@@ -313,6 +313,19 @@ def is_table_header(header: Sequence[Any], columns: Mapping[str, str] | None = N
         return all(name in names for name in columns.values())
     return all(r in names for r in REQUIRED) or \
         bilingual_sheet.detect_columns(names) is not None
+
+
+def find_sheet(workbook: Any, name: str, accepts: Callable[[Sequence[Any]], bool]) -> Any:
+    """The sheet of an (openpyxl) workbook called ``name``; else the first whose first
+    row ``accepts`` (a reviewer may rename a sheet, or add a sheet of notes in front of
+    it); None when none does."""
+    if name in workbook.sheetnames:
+        return workbook[name]
+    for sheet in workbook.worksheets:
+        first = next(sheet.iter_rows(max_row=1, values_only=True), None)
+        if first is not None and accepts(first):
+            return sheet
+    return None
 
 
 def check_header(header: Sequence[str], path: Path) -> list[str]:

@@ -317,16 +317,10 @@ def _plain(value: Any) -> str:
 
 def _table_sheet(workbook: Any, columns: Mapping[str, str] | None) -> Any:
     """The sheet to read: ours (``terms``), else the first whose first row is a table's
-    header (a reviewer may add a sheet of notes in front, or rename ours), else the
-    first, whose header the reader then reports."""
-    if SHEET in workbook.sheetnames:
-        return workbook[SHEET]
-    sheets = workbook.worksheets
-    for sheet in sheets if len(sheets) > 1 else ():
-        first = next(sheet.iter_rows(max_row=1, values_only=True), None)
-        if first is not None and sheet_layout.is_table_header(first, columns):
-            return sheet
-    return sheets[0]
+    header, else the first, whose header the reader then reports."""
+    found = sheet_layout.find_sheet(workbook, SHEET,
+                                    lambda row: sheet_layout.is_table_header(row, columns))
+    return found if found is not None else workbook.worksheets[0]
 
 
 def read(path: Path, options: ReadOptions | None = None) -> ReadResult:
