@@ -238,11 +238,19 @@ def render_target(ctx: Any, name: str) -> list[Path]:
     target = formats.get(name).target
     assert target is not None, name
     path = ctx.settings.build_dir / target
-    if not has_entries(name, ctx.glossary):
-        path.unlink(missing_ok=True)  # no file of an earlier build stays behind
+    return _build_output(name, ctx.glossary, path, WriteOptions(revision=ctx.revision),
+                         known(ctx))
+
+
+def _build_output(name: str, glossary: Glossary, path: Path, options: WriteOptions,
+                  facts: Known | None) -> list[Path]:
+    """A build's file of format ``name`` (a list of it); none, and no file of an earlier
+    build left behind, when the format cannot hold an empty glossary (:func:`has_entries`:
+    the approved TBX while nothing is approved)."""
+    if not has_entries(name, glossary):
+        path.unlink(missing_ok=True)
         return []
-    return [write_file(name, ctx.glossary, path, WriteOptions(revision=ctx.revision),
-                       known(ctx), durable=False)]
+    return [write_file(name, glossary, path, options, facts, durable=False)]
 
 
 def render_tools(ctx: Any) -> list[Path]:
@@ -272,14 +280,10 @@ def _downloads(ctx: Any, base: Path, level: str | None,
 
     chosen = selection.select(ctx.glossary, level)
     facts = known(ctx)
-    written = []
-    for file_name, name, version in files:
-        if not has_entries(name, chosen):  # e.g. the approved TBX while none is approved
-            (base / file_name).unlink(missing_ok=True)
-            continue
-        written.append(write_file(name, chosen, base / file_name, WriteOptions(
-            revision=ctx.revision, approved_only=level is not None, tbx_version=version),
-            facts, durable=False))
+    written = [path for file_name, name, version in files
+               for path in _build_output(name, chosen, base / file_name, WriteOptions(
+                   revision=ctx.revision, approved_only=level is not None,
+                   tbx_version=version), facts)]
     target = base / locale_catalogs.COMPENDIUM_PO
     locale_catalogs.project_po_file(target, ctx.glossary, ctx.revision, level,
                                     compendium=True, known=facts, durable=False)
