@@ -327,6 +327,8 @@ def read_po(path: Path, *, fold_coeng_da: bool = True, include_fuzzy: bool = Fal
             parsed_context = pairs.parse_context(message.context)
             if parsed_context is not None:
                 concept_id, index = parsed_context
+        else:  # a catalog that lost its msgctxt (po2csv, then csv2po) keeps "#: terms/ID.toml"
+            concept_id = pairs.reference_concept(message.references)
         terms.append(pairs.IncomingTerm(
             concept_id=concept_id,
             term_index=index,

@@ -26,6 +26,7 @@ and any other format that exchanges term pairs (TBX, CSV):
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -165,6 +166,24 @@ def parse_context(context: str) -> tuple[str, int] | None:
     return concept_id, int(index)
 
 
+def entry_reference(concept_id: str) -> str:
+    """A catalog entry's reference (PO ``#:``): the concept's file."""
+    return f"terms/{concept_id}.toml"
+
+
+_REFERENCE = re.compile(r"(?:^|/)terms/([^/\s:]+)\.toml(?::\d*)?$")
+
+
+def reference_concept(references: str) -> str | None:
+    """The concept an exported entry's reference names: ``"terms/ai-model.toml"`` (as
+    a PO ``#:`` line, or po2csv's ``location`` column, keeps it) → ``"ai-model"``; None
+    when no reference, or several different ones, name a concept file. Whether that
+    concept exists is the caller's question."""
+    found = {match[1] for part in references.split()
+             if (match := _REFERENCE.search(part.replace("\\", "/"))) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
 def fingerprint(en_text: str, km_text: str | None) -> str:
     """A short hash of an English term and its Khmer translation, as exported."""
     data = f"{en_text}\x1f{km_text or ''}".encode()
@@ -298,7 +317,7 @@ class EntryMaker:
                 entry_comments(concept, pair, head, tail),
                 bool(km_text) and not approved,
                 blake2b(f"{en_text}\x1f{km_text}".encode(), digest_size=size).hexdigest(),
-                f"terms/{cid}.toml",
+                entry_reference(cid),
                 cid,
                 index,
                 pair.km_index,

@@ -475,6 +475,66 @@ def test_a_sheet_made_from_our_po_names_concepts_by_msgctxt(cli, tmp_path: Path)
             ) == ("candidate", "ai-model", "model", "គំរូថ្មី", "គំរូ")
 
 
+def test_a_sheet_over_several_rows_of_one_concept_pairs_each_row(cli, tmp_path: Path) -> None:
+    """A sheet made from our PO (Weblate's CSV download; po2csv, whose only id is the
+    ``location`` column ``terms/ID.toml``) lists a concept over several rows, one per
+    English term, a target left empty where there is no translation. Each Khmer term
+    translates the English term of its own row: an unchanged file is unchanged (it was
+    reported as preferring km[1] over km[0], paired by position)."""
+    weblate = tmp_path / "weblate.csv"
+    weblate.write_text(
+        '"location","source","target","id","fuzzy","context","translator_comments",'
+        '"developer_comments"\n'
+        '"terms/ai-model.toml","AI model","","ai-model","False","ai-model","",""\n'
+        '"terms/ai-model.toml","model","គំរូ","ai-model#1","True","ai-model#1","",""\n',
+        encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(weblate), "--format", "json").stdout)
+    assert (report["changes"], report["unchanged"]) == ([], 1)
+    assert [(i["outcome"], i["en"], i["present"]) for i in report["review"]] == [
+        ("unchanged", "model", None)]
+
+    po2csv = tmp_path / "po2csv.csv"
+    po2csv.write_text(
+        '"location","source","target"\n'
+        '"terms/ai-model.toml","AI model",""\n'
+        '"terms/ai-model.toml","model","គំរូថ្មី"\n'
+        '"terms/hallucination.toml","confabulation","ការប្រឌិតរឿង"\n', encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(po2csv), "--format", "json").stdout)
+    assert report["new_concepts"] == []
+    assert sorted((i["outcome"], i["concept"], i["en"], i["incoming"])
+                  for i in report["review"]) == [
+        ("candidate", "ai-model", "model", "គំរូថ្មី"),
+        ("new", "hallucination", "confabulation", "ការប្រឌិតរឿង")]
+
+
+def test_a_location_column_tells_concepts_with_the_same_english_term_apart(
+        cli, project: Path, tmp_path: Path) -> None:
+    """"model" is also an English term of a second concept: by English alone the row
+    is a conflict (see below); po2csv's location names the concept. A translator's
+    comment column becomes the rationale of what the row adds."""
+    (project / "terms" / "model-template.toml").write_text(
+        '# model template\nid = "model-template"\ndomains = ["foundations"]\n\n[[en.terms]]\n'
+        'text = "model template"\nadmin_status = "preferred"\nreview = "proposed"\n'
+        'origin = "human"\n\n[[en.terms]]\ntext = "Model"\nadmin_status = "admitted"\n'
+        'review = "proposed"\norigin = "human"\n', encoding="utf-8")
+    assert cli("check").exit_code == 0
+    path = tmp_path / "po2csv.csv"
+    path.write_text('"location","source","target","translator_comments"\n'
+                    '"terms/model-template.toml","model","គំរូគំរូ","ពាក្យខ្លី"\n',
+                    encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(path), "--format", "json").stdout)
+    assert report["conflicts"] == 0
+    [item] = report["review"]
+    assert (item["outcome"], item["concept"], item["incoming"]) == (
+        "new", "model-template", "គំរូគំរូ")
+    applied = cli("import", "csv", str(path), "--apply", "--by", "Sok Dara")
+    assert applied.exit_code == 0, applied.output
+    data = tomllib.loads((project / "terms" / "model-template.toml").read_text("utf-8"))
+    assert [(t["text"], t.get("rationale")) for t in data["km"]["terms"]] == [
+        ("គំរូគំរូ", "ពាក្យខ្លី")]
+    assert cli("check").exit_code == 0
+
+
 def test_a_row_is_the_concept_that_has_its_english_term(cli, project: Path,
                                                        tmp_path: Path) -> None:
     """"model" is no concept's preferred term but ai-model's short form: the row is that

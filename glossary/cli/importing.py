@@ -133,7 +133,8 @@ _COLUMNS = click.option(
     "--columns", "columns", default=None, metavar="FIELD=HEADER,…",
     help="Read a one-row-per-concept sheet: which column holds what, e.g. "
          "en=English,km=Khmer,definition=Definition (fields: en, km, definition, "
-         "definition_km, note, concept_id, domains). Common bilingual headers "
+         "definition_km, note, concept_id, domains, location, rationale). Common "
+         "bilingual headers "
          "(English/Khmer, source/target …) are recognised without it.")
 
 

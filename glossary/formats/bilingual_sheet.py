@@ -15,6 +15,7 @@ from typing import Any
 
 from glossary.errors import FormatError
 from glossary.imports.records import ReadResult
+from glossary.pairs import reference_concept
 
 #: What ``--columns FIELD=HEADER,…`` may name, and the headers recognised without it
 #: (compared case-insensitively, ignoring spaces, ``_``, ``-``, brackets and a BOM).
@@ -29,6 +30,10 @@ WIDE_FIELDS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "comment", "comments", "remark", "remarks"),
     "concept_id": ("conceptid", "id", "concept"),
     "domains": ("domain", "domains", "subject", "subjectfield"),
+    # a PO entry's references, as po2csv's first column holds them: terms/ID.toml
+    "location": ("location", "locations", "reference", "references"),
+    # a PO translator's comment (Weblate's and po2csv's column): why this translation
+    "rationale": ("rationale", "translatorcomments", "translatorcomment"),
 }
 
 
@@ -99,7 +104,8 @@ def widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]],
              result: ReadResult) -> Iterator[tuple[int, list[str]]]:
     """Turn one-row-per-concept rows into this layout's rows (an ``en`` and a ``km`` row
     each), keeping each row's line number."""
-    yield 1, ["concept_id", "lang", "term", "definition", "domains", "concept_notes"]
+    yield 1, ["concept_id", "lang", "term", "definition", "domains", "concept_notes",
+              "rationale"]
 
     def cell(cells: Sequence[Any], fld: str) -> str:
         i = index.get(fld)
@@ -115,8 +121,10 @@ def widened(index: dict[str, int], rows_in: Iterator[tuple[int, Sequence[Any]]],
             continue
         # an id as our PO's msgctxt gives it (ai-model#1: the concept's second English
         # term), as a sheet made from a PO (Weblate's CSV download) holds it
-        cid = _TERM_NUMBER.sub("", cell(cells, "concept_id").strip())
+        cid = _TERM_NUMBER.sub("", cell(cells, "concept_id").strip()) \
+            or reference_concept(cell(cells, "location")) or ""
         yield line, [cid, "en", en, cell(cells, "definition"), cell(cells, "domains"),
-                     cell(cells, "note")]
+                     cell(cells, "note"), ""]
         if km or cell(cells, "definition_km").strip():
-            yield line, [cid, "km", km, cell(cells, "definition_km"), "", ""]
+            yield line, [cid, "km", km, cell(cells, "definition_km"), "", "",
+                         cell(cells, "rationale")]

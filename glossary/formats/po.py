@@ -270,6 +270,7 @@ class Message:
     fingerprint: str | None
     line: int
     comment: str | None = None  # the translator's comment ("# …", Poedit's "Comment")
+    references: str = ""  # the "#:" references, space-separated as written
 
 
 @dataclass
@@ -504,6 +505,8 @@ def parse(text: str, path: Path) -> Catalog:
             fingerprint=fingerprint,
             line=line,
             comment=entry.tcomment or None,
+            references=" ".join(f"{where}:{line}" if line else where
+                                for where, line in entry.occurrences),
         ))
     return catalog
 

@@ -411,7 +411,9 @@ class _Planner:
         Another tool's file (a partner's glossary, an OmegaT glossary) also hands over a
         translation the concept already has as another of its Khmer terms, so the report
         can say the file prefers it (nothing is written for it); our own layout lists
-        every Khmer term of the concept, each in its place, and is not asked."""
+        every Khmer term of the concept, each in its place, and is not asked. In another
+        tool's file, a Khmer term on the same line (row) as an English term translates
+        that term."""
         km = incoming.km.terms
         if not km:
             return frozenset()
@@ -419,7 +421,15 @@ class _Planner:
         if self.own and all(khmer.search_key(planned_text(t.text)) in have for t in km):
             return frozenset()  # nothing new to translate (the usual case): no pairing
         offered: list[tuple[int, str]] = []
-        if incoming.en.terms:
+        rows = {t.line: t.text for t in incoming.en.terms if t.line}
+        km_rows = [t.line for t in km if t.line in rows]
+        if not self.own and len(rows) == len(incoming.en.terms) \
+                and len(set(km_rows)) == len(km_rows) == len(km):
+            # a bilingual sheet or OmegaT glossary: a Khmer term translates the English
+            # term of its own row (a concept over several rows, as a sheet made from our
+            # PO has it, would otherwise be paired by position)
+            offered.extend((i, rows[line]) for i, line in enumerate(km_rows) if line)
+        elif incoming.en.terms:
             draft = Concept(id=existing.id, en=LangSection(terms=tuple(
                 _draft_term(t, i == 0) for i, t in enumerate(incoming.en.terms))),
                 km=LangSection(terms=tuple(_draft_term(t, i == 0)

@@ -312,8 +312,9 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
         key = khmer.search_key(term.text) if term.text != km_text else ""
         if km_text is not None and (not key or khmer.search_key(km_text) == key):
             note = "same as the glossary"
+            # only our own export marks a proposal fuzzy (its entries carry a fingerprint)
             if pair.km is not None and pair.km.review.state is not ReviewState.APPROVED \
-                    and not term.fuzzy:
+                    and not term.fuzzy and term.fingerprint is not None:
                 note += "; the editor cleared fuzzy: a reviewer can approve it"
             report.items.append(Item(Outcome.UNCHANGED, term, note, **common))
             continue

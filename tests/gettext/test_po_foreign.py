@@ -124,3 +124,38 @@ def test_mo_named_po_is_refused_too(run, po_project, tmp_path: Path):
     fake.write_bytes((PO_DATA / "compiled.mo").read_bytes())
     result = run("import", "po", str(fake))
     assert result.exit_code == 2 and "compiled MO file" in result.output
+
+
+def test_a_catalog_that_lost_its_msgctxt_is_matched_by_its_references(run, po_project,
+                                                                      tmp_path):
+    """po2csv then csv2po (a translator's spreadsheet round trip) drops msgctxt, our
+    comments and the fuzzy flags, and keeps ``#: terms/ID.toml``: the reference names
+    the concept, so the file is still ours, and an English term that two concepts share
+    is told apart by it."""
+    import polib
+
+    out = tmp_path / "km.po"
+    assert run("export", "po", "-o", str(out)).exit_code == 0
+    catalog = polib.pofile(str(out))
+    for entry in catalog:
+        entry.msgctxt, entry.comment, entry.tcomment, entry.flags = None, "", "", []
+    [model] = [e for e in catalog if e.msgid == "model"]
+    assert model.occurrences == [("terms/ai-model.toml", "")]
+    model.msgstr = "គំរូថ្មី"
+    both = polib.POEntry(msgid="large model", msgstr="គំរូធំ",
+                         occurrences=[("terms/ai-model.toml", ""),
+                                      ("terms/large-language-model.toml", "")])
+    catalog.append(both)
+    catalog.save(str(out))
+
+    data = json.loads(run("import", "po", str(out), "--format", "json").output)
+    assert data["foreign"] is False
+    items = {i["msgid"]: i for i in data["items"]}
+    assert (items["model"]["outcome"], items["model"]["concept"], items["model"]["term"]) == (
+        "candidate", "ai-model", 1)
+    # two references, two concepts: the entry names neither, and is not matched by English
+    assert (items["large model"]["outcome"], items["large model"]["concept"]) == (
+        "unknown", None)
+    # the file carries no fuzzy flag to clear: an unchanged entry says nothing about one
+    assert (items["AI model"]["outcome"], items["AI model"]["reason"]) == (
+        "unchanged", "same as the glossary")
