@@ -31,7 +31,7 @@ __all__ = ["Decision", "PendingTerm", "decide", "pending"]
 class Decision:
     path: Path
     lang: str
-    index: int
+    index: int | None  # the term's index; None: the definition
     text: str
     previous: str
     state: str
@@ -49,16 +49,17 @@ def _reviewer(by: str) -> str:
 
 
 def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str = "km",
-           term: int = 0, note: str | None = None, today: date | None = None,
+           term: int | None = 0, note: str | None = None, today: date | None = None,
            fold_coeng_da: bool = True, via: str = "glossary review") -> Decision:
-    """Approve or reject one term (see the module docstring). Hold the terms lock."""
+    """Approve or reject one term, or (``term`` None) the language's definition (see
+    the module docstring). Hold the terms lock."""
     if state not in (ReviewState.APPROVED.value, ReviewState.REJECTED.value):
         raise ReviewError(f"a review decision is approved or rejected, not {state!r}")
     by = _reviewer(by)
     today = today or date.today()
     with terms_lock(terms_dir, f"review {state} {concept_id}"):
         editor = ConceptEditor(concept_path(terms_dir, concept_id), fold_coeng_da=fold_coeng_da)
-        if note is None and editor.term(lang, term).get("review") == state:
+        if note is None and editor.entry(lang, term).get("review") == state:
             # the same decision again (a command run twice): recording it would move the
             # approval's date and add a history entry that says nothing new
             return Decision(editor.path, lang, term, editor.term_text(lang, term), state,
@@ -69,11 +70,12 @@ def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str =
         return decision
 
 
-def _decide(editor: ConceptEditor, *, state: str, by: str, lang: str, term: int,
+def _decide(editor: ConceptEditor, *, state: str, by: str, lang: str, term: int | None,
             note: str | None, today: date, via: str) -> Decision:
     """Record one decision in ``editor`` (not saved): the state, and an entry in the
-    term's review history (who, when, from what, and the note)."""
-    table = editor.term(lang, term)
+    term's (``term`` None: the definition's) review history (who, when, from what, and
+    the note)."""
+    table = editor.entry(lang, term)
     comment = note
     previous = str(table.get("review", "draft"))
     if state == ReviewState.APPROVED.value:
@@ -108,9 +110,11 @@ def comment(editor: ConceptEditor, *, by: str, lang: str, term: int, note: str, 
 
 @dataclass(frozen=True)
 class PendingTerm:
+    """A term (or, ``index`` None, a definition) in the review state asked for."""
+
     concept_id: str
     lang: str
-    index: int
+    index: int | None
     text: str
     state: str
     admin_status: str
@@ -122,22 +126,32 @@ class PendingTerm:
 
     def as_dict(self) -> dict[str, Any]:
         return {"concept": self.concept_id, "lang": self.lang, "term": self.index,
-                "text": self.text, "state": self.state, "admin_status": self.admin_status,
+                "definition": self.index is None, "text": self.text, "state": self.state,
+                "admin_status": self.admin_status,
                 "origin": self.origin, "proposed_by": self.proposed_by, "note": self.note,
                 "rationale": self.rationale,
                 "history": [{"state": e.state, "by": e.by, "on": e.on.isoformat(),
                              "via": e.via, "note": e.note} for e in self.history]}
 
 
-def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = None
-            ) -> list[PendingTerm]:
-    """Terms in review state ``state`` (of ``lang``, or both languages), by concept id."""
+def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = None,
+            definitions: bool = False) -> list[PendingTerm]:
+    """Terms (``definitions``: the definitions instead) in review state ``state`` (of
+    ``lang``, or both languages), by concept id."""
     out: list[PendingTerm] = []
     for concept in glossary.concepts:
         if concept.status is ConceptStatus.RETIRED:
             continue
         for code in ("en", "km"):
             if lang is not None and code != lang:
+                continue
+            if definitions:
+                found = concept.lang(code).definition
+                if found is not None and found.review.state.value == state:
+                    review = found.review
+                    out.append(PendingTerm(concept.id, code, None, found.text, state, "",
+                                           review.origin, review.proposed_by, review.note,
+                                           review.history))
                 continue
             for i, term in enumerate(concept.lang(code).terms):
                 if term.review.state.value != state:

@@ -15,6 +15,8 @@ class Stats:
     retired: int = 0
     terms: dict[str, dict[str, int]] = field(default_factory=dict)
     definitions: dict[str, int] = field(default_factory=dict)
+    #: the definitions per language and review state (as ``terms``)
+    definition_reviews: dict[str, dict[str, int]] = field(default_factory=dict)
     without_khmer: list[str] = field(default_factory=list)
     without_definition: list[str] = field(default_factory=list)
     coverage: list[dict[str, object]] = field(default_factory=list)
@@ -29,6 +31,7 @@ def compute(glossary: Glossary) -> Stats:
     for lang in ("en", "km"):
         stats.terms[lang] = dict.fromkeys(states, 0)
         stats.definitions[lang] = 0
+        stats.definition_reviews[lang] = dict.fromkeys(states, 0)
     cited: Counter[tuple[str, str]] = Counter()
     for concept in glossary.concepts:
         if concept.status is ConceptStatus.RETIRED:
@@ -41,6 +44,7 @@ def compute(glossary: Glossary) -> Stats:
                 stats.terms[lang][term.review.state.value] += 1
             if section.definition is not None:
                 stats.definitions[lang] += 1
+                stats.definition_reviews[lang][section.definition.review.state.value] += 1
         if not concept.km.terms:
             stats.without_khmer.append(concept.id)
         if concept.en.definition is None:

@@ -124,3 +124,63 @@ def test_review_list_shows_why_a_term_was_chosen(cli, project: Path) -> None:
     listed = json.loads(cli("review", "list", "--lang", "km", "--format", "json").stdout)
     term = next(t for t in listed if t["concept"] == CONCEPT)
     assert term["rationale"] == "តម្លា 'clear' + ភាព '-ness':\nthe word the\nministry uses"
+
+
+def _definition(project: Path, lang: str = "km") -> dict:
+    data = tomllib.loads((project / "terms" / f"{CONCEPT}.toml").read_text("utf-8"))
+    return data[lang]["definition"]
+
+
+def test_a_reviewer_approves_or_rejects_a_definition(cli, project: Path) -> None:
+    import json
+
+    result = cli("review", "approve", CONCEPT, "--definition", "--by", "Sok Dara")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{CONCEPT} km definition គោលការណ៍ដែលមនុស្ស")
+    assert "…: proposed → approved by Sok Dara" in result.output
+    definition = _definition(project)
+    assert (definition["review"], definition["approved_by"]) == ("approved", "Sok Dara")
+    assert definition["approved_on"] == date.today()
+    assert definition["history"][-1]["via"] == "glossary review approve"
+    assert _term(project)["review"] == "proposed"  # the term is another decision
+    path = project / "terms" / f"{CONCEPT}.toml"
+    once = path.read_bytes()
+    again = cli("review", "approve", CONCEPT, "--definition", "--by", "Chan Sophea")
+    assert "already approved; nothing recorded" in again.output
+    assert path.read_bytes() == once
+
+    rejected = cli("review", "reject", CONCEPT, "--definition", "--lang", "en", "--by",
+                   "Sok Dara", "--note", "say who is told")
+    assert rejected.exit_code == 0, rejected.output
+    english = _definition(project, "en")
+    assert english["review"] == "rejected"
+    assert english["review_note"].endswith(": say who is told")
+    assert cli("check", "--strict").exit_code == 0
+
+    listed = json.loads(cli("review", "list", "--definitions", "--state", "approved",
+                            "--format", "json").stdout)
+    assert [(d["concept"], d["lang"], d["term"], d["definition"]) for d in listed] == [
+        (CONCEPT, "km", None, True)]
+    assert listed[0]["history"][0]["by"] == "Sok Dara"
+    stats = json.loads(cli("stats", "--format", "json").stdout)
+    assert stats["definition_reviews"]["km"]["approved"] == 1
+    assert stats["definition_reviews"]["en"]["rejected"] == 1
+    assert "definitions km: 5 (0 draft, 4 proposed, 1 approved, 0 rejected)" in cli(
+        "stats").stdout
+
+
+def test_a_definition_decision_needs_a_definition_and_no_term(cli, project: Path) -> None:
+    path = project / "terms" / f"{CONCEPT}.toml"
+    before = path.read_bytes()
+    both = cli("review", "approve", CONCEPT, "--definition", "--term", "0", "--by", "Sok Dara")
+    assert both.exit_code == 2 and "exclude each other" in both.output
+    path.write_text(before.decode("utf-8").split("[km.definition]")[0]
+                    + "[[km.terms]]" + before.decode("utf-8").split("[[km.terms]]")[1],
+                    encoding="utf-8")
+    assert cli("check").exit_code == 0
+    without = path.read_bytes()
+    missing = cli("review", "approve", CONCEPT, "--definition", "--by", "Sok Dara")
+    assert missing.exit_code != 0
+    assert f"terms/{CONCEPT}.toml" in missing.output and "km has no definition" in missing.output
+    assert "[km.definition]" in missing.output  # what to do
+    assert path.read_bytes() == without

@@ -208,7 +208,9 @@ def stats(obj: Context, fmt: str) -> None:
         parts = ", ".join(f"{n} {state}" for state, n in states.items())
         echo(f"terms {lang}: {parts}")
     for lang, n in result.definitions.items():
-        echo(f"definitions {lang}: {n}")
+        states = result.definition_reviews[lang]
+        parts = ", ".join(f"{count} {state}" for state, count in states.items())
+        echo(f"definitions {lang}: {n}" + (f" ({parts})" if n else ""))
     echo(f"concepts without Khmer: {len(result.without_khmer)}")
     echo("references per document section:")
     doc = None

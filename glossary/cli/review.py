@@ -21,23 +21,39 @@ def review() -> None:
 _COMMAND = {"approved": "approve", "rejected": "reject"}  # the command a decision came from
 
 
-def _decide(obj: Context, state: str, concept: str, term: int, lang: str, by: str,
-            note: str | None) -> None:
+def _decide(obj: Context, state: str, concept: str, term: int | None, definition: bool,
+            lang: str, by: str, note: str | None) -> None:
     from glossary import review as review_mod
 
+    if definition and term is not None:
+        raise click.UsageError("--term and --definition exclude each other: a decision is "
+                               "on one term or on the definition")
+    index = None if definition else (term or 0)
     with user_errors():
         settings = obj.settings()
         decision = review_mod.decide(settings.terms_dir, concept, state=state, by=by,
-                                     lang=lang, term=term, note=note,
+                                     lang=lang, term=index, note=note,
                                      fold_coeng_da=settings.fold_coeng_da,
                                      via="glossary review " + _COMMAND[state])
+    text = decision.text if index is not None else _short(decision.text)
+    what = f"{concept} {_target(lang, index)} {text}"
     if not decision.recorded:
-        echo(f"{concept} {lang}[{term}] {decision.text}: already {decision.state}; nothing "
-             "recorded (add --note to record a further decision)")
+        echo(f"{what}: already {decision.state}; nothing recorded (add --note to record a "
+             "further decision)")
         return
-    echo(f"{concept} {lang}[{term}] {decision.text}: {decision.previous} → "
-         f"{decision.state} by {decision.by}")
+    echo(f"{what}: {decision.previous} → {decision.state} by {decision.by}")
     echo(f"  {shown(decision.path, settings.root)}")
+
+
+def _target(lang: str, index: int | None) -> str:
+    """``km[0]`` for a term, ``km definition`` for the definition."""
+    return f"{lang} definition" if index is None else f"{lang}[{index}]"
+
+
+def _short(text: str, width: int = 60) -> str:
+    """A definition's text on one line, cut at about ``width`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width].rstrip() + "…"
 
 
 def _decision_options(func: Any) -> Any:
@@ -46,39 +62,46 @@ def _decision_options(func: Any) -> Any:
                         help="The reviewer's name (required).")(func)
     func = click.option("--lang", type=click.Choice(["km", "en"]), default="km",
                         show_default=True)(func)
-    func = click.option("--term", "term", type=click.IntRange(0), default=0, show_default=True,
-                        help="Index of the term in the language's list (0 = first).")(func)
+    func = click.option("--definition", is_flag=True,
+                        help="Decide on the language's definition instead of a term.")(func)
+    func = click.option("--term", "term", type=click.IntRange(0), default=None,
+                        help="Index of the term in the language's list (default: 0, the "
+                             "first).")(func)
     return click.argument("concept")(func)
 
 
 @review.command("approve")
 @_decision_options
 @click.pass_obj
-def review_approve(obj: Context, concept: str, term: int, lang: str, by: str,
-                   note: str | None) -> None:
-    """Approve a term: review = approved, approved_by = NAME, approved_on = today.
+def review_approve(obj: Context, concept: str, term: int | None, definition: bool, lang: str,
+                   by: str, note: str | None) -> None:
+    """Approve a term (or, with --definition, the definition): review = approved,
+    approved_by = NAME, approved_on = today.
 
     \b
     Example:
       $ glossary review approve ai-model --by "Sok Dara"
       ai-model km[0] គំរូបញ្ញាសិប្បនិម្មិត: proposed → approved by Sok Dara
+      $ glossary review approve ai-model --definition --by "Sok Dara"
+      ai-model km definition តំណាងគណិតវិទ្យា ឬការគណនា ដែលជាធម្មតា…: proposed → approved by Sok Dara
     """
-    _decide(obj, "approved", concept, term, lang, by, note)
+    _decide(obj, "approved", concept, term, definition, lang, by, note)
 
 
 @review.command("reject")
 @_decision_options
 @click.pass_obj
-def review_reject(obj: Context, concept: str, term: int, lang: str, by: str,
-                  note: str | None) -> None:
-    """Reject a term: review = rejected; the reviewer, date and note go in review_note.
+def review_reject(obj: Context, concept: str, term: int | None, definition: bool, lang: str,
+                  by: str, note: str | None) -> None:
+    """Reject a term (or, with --definition, the definition): review = rejected; the
+    reviewer, date and note go in review_note.
 
     \b
     Example:
       $ glossary review reject ai-model --term 1 --by "Sok Dara" --note "too vague"
       ai-model km[1] គំរូ: proposed → rejected by Sok Dara
     """
-    _decide(obj, "rejected", concept, term, lang, by, note)
+    _decide(obj, "rejected", concept, term, definition, lang, by, note)
 
 
 @review.command("list")
@@ -88,9 +111,12 @@ def review_reject(obj: Context, concept: str, term: int, lang: str, by: str,
               help="Only this language (default: both).")
 @click.option("--why", is_flag=True,
               help="Show each term's rationale (why this term) on the line below it.")
+@click.option("--definitions", is_flag=True,
+              help="List the definitions in that review state instead of the terms.")
 @format_option("text", "json")
 @click.pass_obj
-def review_list(obj: Context, state: str, lang: str | None, why: bool, fmt: str) -> None:
+def review_list(obj: Context, state: str, lang: str | None, why: bool, definitions: bool,
+                fmt: str) -> None:
     """List the terms in a review state (default: proposed, i.e. awaiting review).
 
     \b
@@ -106,17 +132,20 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, fmt: str)
 
     with user_errors():
         loaded = loader.load(obj.settings())
-        items = review_mod.pending(loaded.glossary, state=state, lang=lang)
+        items = review_mod.pending(loaded.glossary, state=state, lang=lang,
+                                   definitions=definitions)
     if fmt == "json":
         emit_json([i.as_dict() for i in items])
         return
+    kind = "definition" if definitions else "term"
     if not items:
-        echo(f"no {state} terms", err=True)
+        echo(f"no {state} {kind}s", err=True)
         return
     width = max(len(i.concept_id) for i in items)
     for i in items:
         who = ", ".join(x for x in (i.origin, i.proposed_by) if x)
-        line = f"{i.concept_id:<{width}}  {i.lang}[{i.index}]  {i.text}  {i.admin_status}  {who}"
+        status = f"  {i.admin_status}" if i.admin_status else ""
+        line = f"{i.concept_id:<{width}}  {_target(i.lang, i.index)}  {i.text}{status}  {who}"
         if i.note:
             line += f"  ({i.note})"
         echo(line)
@@ -126,7 +155,7 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, fmt: str)
             note = f": {event.note}" if event.note else ""
             echo(f"{'':<{width}}    {event.on.isoformat()} {event.state} by {event.by} "
                        f"({event.via}){note}")
-    echo(f"{len(items)} {state} term(s)", err=True)
+    echo(f"{len(items)} {state} {kind}(s)", err=True)
 
 
 @review.command("sheet")

@@ -61,8 +61,21 @@ class ConceptEditor:
             )
         return terms[index]
 
-    def term_text(self, lang: str, index: int) -> str:
-        return str(self.term(lang, index).get("text", ""))
+    def definition(self, lang: str) -> Any:
+        """The ``[lang.definition]`` table."""
+        section = self.doc.get(lang)
+        if section is None or "definition" not in section:
+            raise ReviewError(f"{lang} has no definition", path=self.path,
+                              hint=f"add a [{lang}.definition] table with its text first")
+        return section["definition"]
+
+    def entry(self, lang: str, index: int | None) -> Any:
+        """The table a review decision is about: term ``index`` of ``lang``, or its
+        definition (``index`` None)."""
+        return self.definition(lang) if index is None else self.term(lang, index)
+
+    def term_text(self, lang: str, index: int | None) -> str:
+        return str(self.entry(lang, index).get("text", ""))
 
     # ------------------------------------------------------------------ changes
 
@@ -71,9 +84,10 @@ class ConceptEditor:
             return khmer.normalize(value, fold_coeng_da=self.fold)
         return value
 
-    def set_fields(self, lang: str, index: int, **fields: Any) -> None:
-        """Set (value) or remove (``None``) fields of one term, keeping the others."""
-        table = self.term(lang, index)
+    def set_fields(self, lang: str, index: int | None, **fields: Any) -> None:
+        """Set (value) or remove (``None``) fields of one term (``index`` None: of the
+        definition), keeping the others."""
+        table = self.entry(lang, index)
         for name, value in fields.items():
             if value is None:
                 if name in table:
@@ -81,9 +95,9 @@ class ConceptEditor:
             else:
                 table[name] = self._normalize(value)
 
-    def set_review(self, lang: str, index: int, *, state: str, by: str, on: date,
+    def set_review(self, lang: str, index: int | None, *, state: str, by: str, on: date,
                    note: str | None) -> None:
-        """Record a review decision on one term."""
+        """Record a review decision on one term (``index`` None: the definition)."""
         fields: dict[str, Any] = {"review": state}
         if state == "approved":
             fields.update(approved_by=by, approved_on=on)
@@ -91,11 +105,12 @@ class ConceptEditor:
             fields["review_note"] = note
         self.set_fields(lang, index, **fields)
 
-    def add_history(self, lang: str, index: int, event: ReviewEvent) -> None:
-        """Append one decision to a term's ``history`` (who, when, from what)."""
+    def add_history(self, lang: str, index: int | None, event: ReviewEvent) -> None:
+        """Append one decision to a term's (or the definition's) ``history`` (who, when,
+        from what)."""
         from glossary.source.new import history_entry
 
-        table = self.term(lang, index)
+        table = self.entry(lang, index)
         if "history" not in table:
             import tomlkit
 
