@@ -20,7 +20,14 @@ from typing import Any
 from glossary.errors import ReviewError
 from glossary.imports import clean
 from glossary.lock import terms_lock
-from glossary.model import ConceptStatus, Glossary, ReviewEvent, ReviewState
+from glossary.model import (
+    ConceptStatus,
+    Definition,
+    Glossary,
+    ReviewEvent,
+    ReviewState,
+    Term,
+)
 from glossary.pairs import PENDING_NOTES
 from glossary.source.edit import ConceptEditor, concept_path
 
@@ -95,11 +102,12 @@ def _decide(editor: ConceptEditor, *, state: str, by: str, lang: str, term: int 
     return Decision(editor.path, lang, term, editor.term_text(lang, term), previous, state, by)
 
 
-def comment(editor: ConceptEditor, *, by: str, lang: str, term: int, note: str, today: date,
-            via: str) -> bool:
-    """A reviewer's comment without a decision: an entry in the review history (no
-    state changes). False when the same comment by the same person is there already."""
-    table = editor.term(lang, term)
+def comment(editor: ConceptEditor, *, by: str, lang: str, term: int | None, note: str,
+            today: date, via: str) -> bool:
+    """A reviewer's comment without a decision: an entry in the review history of a term
+    (``term`` None: of the definition), no state changes. False when the same comment by
+    the same person is there already."""
+    table = editor.entry(lang, term)
     for entry in table.get("history", []):
         if entry.get("state") == "comment" and entry.get("by") == by \
                 and entry.get("note") == note:
@@ -170,8 +178,9 @@ def sheet_rows(glossary: Glossary, *, domain: str | None = None,
                state: str = "proposed") -> list[dict[str, str]]:
     """One row per Khmer term in review state ``state`` (of concepts in ``domain``), with
     what a reviewer decides on: the English term it answers, definitions, the term's
-    rationale, the alternatives, an example and the sources."""
-    from glossary.formats.review_sheet import row_check
+    rationale, the alternatives, an example and the sources; after a concept's terms,
+    its Khmer definition when that is in ``state`` (``term`` = ``definition``)."""
+    from glossary.formats.review_sheet import DEFINITION, row_check
     from glossary.pairs import pair_terms
 
     rows = []
@@ -183,25 +192,32 @@ def sheet_rows(glossary: Glossary, *, domain: str | None = None,
         answers = {p.km_index: p.en.text for p in pair_terms(concept) if p.km_index is not None}
         english = concept.en.preferred.text if concept.en.preferred else ""
         example = concept.examples[0] if concept.examples else None
+        shared = {
+            "concept": concept.id,
+            "definition_en": concept.en.definition.text if concept.en.definition else "",
+            "definition_km": concept.km.definition.text if concept.km.definition else "",
+            "example_en": example.en if example else "",
+            "example_km": example.km if example else "",
+            "sources": "\n".join(f"{r.doc} §{r.section}" + (f", p. {r.page}" if r.page else "")
+                                 for r in concept.sources),
+        }
         for i, term in enumerate(concept.km.terms):
             if term.review.state.value != state:
                 continue
             others = [f"{t.text} ({t.admin_status.value}, {t.review.state.value})"
                       for j, t in enumerate(concept.km.terms) if j != i]
             rows.append({
-                "concept": concept.id, "term": str(i), "khmer": term.text,
+                **shared, "term": str(i), "khmer": term.text,
                 "english": answers.get(i, english), "state": term.review.state.value,
                 "admin_status": term.admin_status.value, "rationale": term.rationale or "",
                 "alternatives": "\n".join(others),
-                "definition_en": concept.en.definition.text if concept.en.definition else "",
-                "definition_km": concept.km.definition.text if concept.km.definition else "",
-                "example_en": example.en if example else "",
-                "example_km": example.km if example else "",
-                "sources": "\n".join(f"{r.doc} §{r.section}" + (f", p. {r.page}" if r.page
-                                                               else "")
-                                     for r in concept.sources),
                 "check": row_check(concept.id, i, term.text),
             })
+        definition = concept.km.definition
+        if definition is not None and definition.review.state.value == state:
+            rows.append({**shared, "term": DEFINITION, "khmer": definition.text,
+                         "english": english, "state": state,
+                         "check": row_check(concept.id, None, definition.text)})
     return rows
 
 
@@ -209,14 +225,15 @@ def sheet_rows(glossary: Glossary, *, domain: str | None = None,
 class SheetOutcome:
     line: int
     concept: str
-    index: int
+    index: int | None  # None: the concept's Khmer definition
     khmer: str
     outcome: str  # approved | rejected | comment | unchanged | refused
     detail: str
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.line, "concept": self.concept, "term": self.index,
-                "khmer": self.khmer, "outcome": self.outcome, "detail": self.detail}
+                "definition": self.index is None, "khmer": self.khmer,
+                "outcome": self.outcome, "detail": self.detail}
 
 
 @dataclass
@@ -254,17 +271,23 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
                                              outcome, detail))
 
             concept = glossary.concept(row.concept)
-            if concept is None or not 0 <= row.index < len(concept.km.terms):
-                out("refused", f"{row.concept} km[{row.index}] is not in the glossary "
-                    "(make a new sheet)")
+            target: Term | Definition | None = None
+            if concept is not None:
+                target = concept.km.definition if row.index is None else (
+                    concept.km.terms[row.index] if row.index < len(concept.km.terms) else None)
+            if concept is None or target is None:
+                what = "Khmer definition" if row.index is None else f"km[{row.index}]"
+                out("refused", f"{row.concept} {what} is not in the glossary (make a new "
+                    "sheet)")
                 continue
-            term = concept.km.terms[row.index]
             if review_sheet.row_check(row.concept, row.index, row.khmer) != row.check:
                 out("refused", "the row's locked cells were edited (make a new sheet)")
                 continue
-            if review_sheet.row_check(concept.id, row.index, term.text) != row.check:
-                out("refused", f"the term changed since the sheet was made (now "
-                    f"{term.text!r}): make a new sheet")
+            if review_sheet.row_check(concept.id, row.index, target.text) != row.check:
+                what = "definition" if row.index is None else "term"
+                now = target.text if len(target.text) <= 80 else target.text[:80] + "…"
+                out("refused", f"the {what} changed since the sheet was made (now "
+                    f"{now!r}): make a new sheet")
                 continue
             editor = editors.get(concept.id)
             if editor is None:
@@ -284,12 +307,12 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
                 else:
                     out("unchanged", "the same comment is recorded already")
                 continue
-            if term.review.state is state:
+            if target.review.state is state:
                 out("unchanged", f"already {state.value}")
                 continue
             _decide(editor, state=state.value, by=by, lang="km", term=row.index,
                     note=row.comment or None, today=today, via=via)
-            out(state.value, f"{term.review.state.value} → {state.value} by {by}")
+            out(state.value, f"{target.review.state.value} → {state.value} by {by}")
         for editor in editors.values():
             if editor.save():
                 written.append(editor.path)

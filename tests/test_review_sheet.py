@@ -42,7 +42,10 @@ def test_the_sheet_has_what_a_reviewer_needs_and_only_two_open_columns(
     sheet = book["review"]
     assert [c.value for c in sheet[1]] == list(COLUMNS)
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert result.output.strip().endswith(f"{len(rows)} term(s) to review")
+    definitions = [r for r in rows if r[COLUMNS.index("term")] == "definition"]
+    assert result.output.strip().endswith(
+        f"{len(rows) - len(definitions)} term(s) and {len(definitions)} definition(s) "
+        "to review")
     by_khmer = {r[COLUMNS.index("khmer")]: dict(zip(COLUMNS, r, strict=True)) for r in rows}
     model = by_khmer["គំរូបញ្ញាសិប្បនិម្មិត"]
     assert (model["concept"], model["term"], model["english"]) == ("ai-model", "0", "AI model")
@@ -218,3 +221,48 @@ def test_a_renamed_review_sheet_is_found_by_its_columns(cli, project: Path,
     assert result.exit_code == 2
     assert "no sheet named 'review', and no sheet has its columns (the workbook's sheets: " \
            "notes)" in result.stderr
+
+
+def test_a_reviewer_decides_on_khmer_definitions_in_the_sheet(cli, project: Path,
+                                                             tmp_path: Path) -> None:
+    """A concept's Khmer definition in review has a row of its own after its terms
+    (term ``definition``); its decision is recorded on the definition, with the review
+    history; a definition edited since the sheet was made is refused."""
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    rows = [dict(zip(COLUMNS, r, strict=True))
+            for r in load_workbook(path)["review"].iter_rows(min_row=2, values_only=True)]
+    model = [r for r in rows if r["concept"] == "ai-model"]
+    assert [r["term"] for r in model] == ["0", "1", "definition"]
+    definition = model[-1]
+    assert definition["khmer"] == definition["definition_km"] != ""
+    assert (definition["english"], definition["state"]) == ("AI model", "proposed")
+    transparency = next(r for r in rows if r["concept"] == "transparency"
+                        and r["term"] == "definition")
+    _fill(path, {definition["khmer"]: ("approve", "ច្បាស់"),
+                 transparency["khmer"]: ("reject", "say who is told")})
+    result = cli("review", "import", str(path), "--by", "Sok Dara", "--format", "json")
+    assert result.exit_code == 0, result.output
+    outcomes = {(r["concept"], r["definition"]): r["outcome"]
+                for r in json.loads(result.stdout)["rows"]}
+    assert outcomes == {("ai-model", True): "approved", ("transparency", True): "rejected"}
+    data = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
+    approved = data["km"]["definition"]
+    assert (approved["review"], approved["approved_by"]) == ("approved", "Sok Dara")
+    assert approved["history"][-1] == {"state": "approved", "by": "Sok Dara",
+                                       "on": date.today(),
+                                       "via": "review sheet review.xlsx", "note": "ច្បាស់"}
+    assert all(t["review"] == "proposed" for t in data["km"]["terms"])  # terms untouched
+    again = cli("review", "import", str(path), "--by", "Sok Dara")
+    assert "0 approved, 0 rejected, 0 comment(s), 2 unchanged, 0 refused" in again.output
+    assert cli("check").exit_code == 0
+
+    # the definition is edited after a new sheet was made: its decision is refused
+    _sheet(cli, path, "--state", "rejected")
+    concept = project / "terms" / "transparency.toml"
+    concept.write_text(concept.read_text("utf-8").replace(
+        transparency["khmer"], transparency["khmer"] + " ថ្មី"), encoding="utf-8")
+    _fill(path, {transparency["khmer"]: ("approve", "")})
+    refused = cli("review", "import", str(path), "--by", "Sok Dara")
+    assert refused.exit_code == 1
+    assert "the definition changed since the sheet was made" in refused.output

@@ -163,18 +163,20 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, definitio
               help="The workbook to write (.xlsx).")
 @click.option("--domain", default=None, help="Only concepts of this domain id.")
 @click.option("--state", type=click.Choice(["draft", "proposed", "approved", "rejected"]),
-              default="proposed", show_default=True, help="The terms to put on the sheet.")
+              default="proposed", show_default=True,
+              help="The terms and definitions to put on the sheet.")
 @click.pass_obj
 def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> None:
     """A review workbook for reviewers who work in spreadsheets: one row per Khmer term
     (default: the proposals) with the English term, definitions, rationale, alternatives,
-    an example and the sources; fill in `decision` (approve / reject / comment, a
-    drop-down) and `comment` — every other cell is locked — then `glossary review import`.
+    an example and the sources, and one per Khmer definition in that state (term
+    `definition`); fill in `decision` (approve / reject / comment, a drop-down) and
+    `comment` — every other cell is locked — then `glossary review import`.
 
     \b
     Example:
       $ glossary review sheet -o review.xlsx --domain governance
-      wrote review.xlsx: 42 term(s) to review
+      wrote review.xlsx: 120 term(s) and 56 definition(s) to review
     """
     from glossary import loader
     from glossary import review as review_mod
@@ -192,7 +194,9 @@ def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> 
         rows = review_mod.sheet_rows(glossary, domain=domain, state=state)
         with writer(output) as handle:
             sheet_format.write(rows, handle)
-    echo(f"wrote {output}: {len(rows)} term(s) to review")
+    definitions = sum(row["term"] == sheet_format.DEFINITION for row in rows)
+    echo(f"wrote {output}: {len(rows) - definitions} term(s)"
+         + (f" and {definitions} definition(s)" if definitions else "") + " to review")
 
 
 @review.command("import")
@@ -226,8 +230,9 @@ def review_import(obj: Context, file: Path, by: str, fmt: str) -> None:
     else:
         name = shown(file, settings.root)
         for o in result.outcomes:
-            echo(f"{name}:{o.line}: {o.concept} km[{o.index}] {o.khmer}: {o.outcome} "
-                       f"({o.detail})")
+            text = o.khmer if o.index is not None else _short(o.khmer)
+            echo(f"{name}:{o.line}: {o.concept} {_target('km', o.index)} {text}: "
+                 f"{o.outcome} ({o.detail})")
         counts = Counter(o.outcome for o in result.outcomes)
         echo(f"{counts['approved']} approved, {counts['rejected']} rejected, "
                    f"{counts['comment']} comment(s), {counts['unchanged']} unchanged, "

@@ -1,5 +1,6 @@
-"""The review workbook (XLSX, openpyxl): one row per Khmer proposal, for reviewers who
-work in spreadsheets, and the decisions read back from it.
+"""The review workbook (XLSX, openpyxl): one row per Khmer proposal — a term, or a
+concept's Khmer definition (``term`` = :data:`DEFINITION`) — for reviewers who work in
+spreadsheets, and the decisions read back from it.
 
 Every cell is locked (the sheet is protected, without a password: protection guards
 against slips, not people) except ``decision`` — a drop-down of :data:`DECISIONS` — and
@@ -33,9 +34,13 @@ _OPEN = frozenset({"decision", "comment"})
 CELL_MAX = 32_767
 
 
-def row_check(concept_id: str, index: int, khmer: str) -> str:
-    """What a row's ``check`` cell holds for this term."""
-    return fingerprint(f"{concept_id}#{index}", khmer)
+#: The ``term`` cell of a row that is the concept's Khmer definition.
+DEFINITION = "definition"
+
+
+def row_check(concept_id: str, index: int | None, khmer: str) -> str:
+    """What a row's ``check`` cell holds for this term (``index`` None: the definition)."""
+    return fingerprint(f"{concept_id}#{DEFINITION if index is None else index}", khmer)
 
 
 def write(rows: list[dict[str, str]], out: IO[bytes]) -> int:
@@ -86,7 +91,7 @@ class SheetRow:
 
     line: int
     concept: str
-    index: int
+    index: int | None  # None: the concept's Khmer definition
     khmer: str
     check: str
     decision: str
@@ -151,10 +156,12 @@ def _rows(sheet: Any, path: Path) -> list[SheetRow]:
             raise FormatError(f"decision {decision!r} is not allowed", path=path, line=line,
                               hint="choose " + ", ".join(DECISIONS) + " from the drop-down")
         index = _text(cells[at["term"]])
-        if not index.isdigit():
-            raise FormatError(f"term {index!r} is not a term index", path=path, line=line,
+        if not (index.isdigit() and index.isascii()) and index != DEFINITION:
+            raise FormatError(f"term {index!r} is not a term index or {DEFINITION!r}",
+                              path=path, line=line,
                               hint="the sheet's locked cells were edited: make a new sheet")
-        out.append(SheetRow(line, _text(cells[at["concept"]]), int(index),
+        out.append(SheetRow(line, _text(cells[at["concept"]]),
+                            None if index == DEFINITION else int(index),
                             _text(cells[at["khmer"]]), _text(cells[at["check"]]),
                             decision or "comment", comment))
     return out
