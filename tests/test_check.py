@@ -217,6 +217,15 @@ def test_a_file_that_does_not_parse_is_one_error_not_one_per_reference(project: 
     ("id = x\n", 1, "TOML syntax error: Invalid value", "text goes in double quotes"),
     ('id "x"\n', 1, "TOML syntax error: Expected '='", "write key = value"),
     ('id = "x"\n[en]\n[en]\n', 3, "TOML syntax error: Cannot declare", "merge the two"),
+    # pasted from a word processor or a web page
+    ('id = "x"\n\n[[en.terms]]\ntext = \u201cbias\u201d\n', 4, "TOML syntax error: Invalid value",
+     "the line has a curly double quote (U+201C): TOML takes straight double quotes"),
+    ("id = \u2018x\u2019\n", 1, "TOML syntax error: Invalid value",
+     "the line has a curly single quote (U+2018)"),
+    ('id\u00a0= "x"\n', 1, "TOML syntax error: Expected '='",
+     "the line has a no-break space (U+00A0): retype the spaces outside the quotes"),
+    ('id \uff1d "x"\n', 1, "TOML syntax error: Expected '='",
+     "the line has a full-width equals sign (U+FF1D): type a plain ="),
 ])
 def test_toml_errors_say_what_to_do(tmp_path: Path, text: str, line: int, message: str,
                                     hint: str) -> None:

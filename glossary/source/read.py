@@ -158,6 +158,19 @@ _TOML_HINTS = (
 _TOML_HINT = "check quotes, brackets and '=' on that line"
 
 
+#: Characters a word processor, a web page or a chat puts where TOML needs plain ones,
+#: and what to type instead (the first one found on the line is named in the hint).
+_LOOKALIKES = (
+    ("\u201c\u201d\u201e\u201f\u2033", "a curly double quote",
+     'TOML takes straight double quotes, "…" (autocorrect makes curly ones)'),
+    ("\u2018\u2019\u201a\u201b\u2032", "a curly single quote",
+     'TOML takes straight quotes, "…" (autocorrect makes curly ones)'),
+    ("\u00a0\u2007\u202f\u3000", "a no-break space",
+     "retype the spaces outside the quotes as plain spaces"),
+    ("\uff1d", "a full-width equals sign", "type a plain ="),
+)
+
+
 def _toml_error(message: str, line_text: str) -> tuple[str, str]:
     """tomllib's message (its position taken out) and a hint, in plain words."""
     if message.startswith("Cannot overwrite a value"):
@@ -166,6 +179,11 @@ def _toml_error(message: str, line_text: str) -> tuple[str, str]:
         return (f"TOML syntax error: {name} is given twice in the same table",
                 "keep one of them: each [[...]] block holds a key once")
     hint = next((h for start, h in _TOML_HINTS if message.startswith(start)), _TOML_HINT)
+    for chars, name, fix in _LOOKALIKES:
+        found = next((ch for ch in line_text if ch in chars), None)
+        if found is not None:
+            hint = f"the line has {name} (U+{ord(found):04X}): {fix}; {hint}"
+            break
     return f"TOML syntax error: {message}", hint
 
 
