@@ -184,3 +184,25 @@ def test_a_definition_decision_needs_a_definition_and_no_term(cli, project: Path
     assert f"terms/{CONCEPT}.toml" in missing.output and "km has no definition" in missing.output
     assert "[km.definition]" in missing.output  # what to do
     assert path.read_bytes() == without
+
+
+def test_the_concept_page_says_who_approved_the_definition(cli, project: Path) -> None:
+    """A drafter sees on the concept page, under the definition, who approved it and
+    when, and the decision's history, as under each term."""
+    import re
+
+    note = "ពាក្យច្បាស់"
+    assert cli("review", "approve", CONCEPT, "--definition", "--by", "Sok Dara", "--note",
+               note).exit_code == 0
+    assert cli("build", "--only", "site").exit_code == 0
+    for rel in (f"concepts/{CONCEPT}.html", f"km/concepts/{CONCEPT}.html"):
+        html = (project / "build" / "site" / rel).read_text("utf-8")
+        khmer = html[html.index('aria-labelledby="lang-km"'):]
+        record = re.search(r'<p class="definition".*?</p>\s*<p class="definition-meta">.*?</p>'
+                           r'\s*<p class="history">(.*?)</p>', khmer, re.S)
+        assert record is not None, rel
+        assert "Sok Dara" in record[1] and note in record[1]
+        assert "glossary review approve" in record[1]
+        english = html[html.index('aria-labelledby="lang-en"'):html.index(
+            'aria-labelledby="lang-km"')]
+        assert "Sok Dara" not in english  # the English definition is still a proposal
