@@ -23,14 +23,15 @@ from typing import Any
 from glossary import source
 from glossary.errors import FormatError, GlossaryError, SourceError
 from glossary.formats import jsonfmt
-from glossary.model import Concept, ConceptStatus, Glossary, Term
+from glossary.model import Concept, ConceptStatus, Definition, Glossary, Term
 
 
 @dataclass(frozen=True)
 class Change:
     concept: str
     kind: str  # concept-added, concept-removed, concept-retired, concept-restored,
-    #            term-added, term-removed, term-changed, definition-changed, review-changed
+    #            term-added, term-removed, term-changed, definition-changed, review-changed,
+    #            definition-review-changed, status-changed
     lang: str | None = None
     index: int | None = None
     old: str | None = None
@@ -67,8 +68,8 @@ class ChangeReport:
                 "changes": [c.as_dict() for c in self.changes]}
 
 
-def _review_text(term: Term) -> str:
-    review = term.review
+def _review_text(item: Term | Definition) -> str:
+    review = item.review
     if review.approved_by:
         return f"{review.state.value} by {review.approved_by}"
     return review.state.value
@@ -85,6 +86,11 @@ def _compare_concept(old: Concept, new: Concept, out: list[Change]) -> None:
         new_def = after.definition.text if after.definition else None
         if old_def != new_def:
             out.append(Change(cid, "definition-changed", lang, None, old_def, new_def))
+        if before.definition is not None and after.definition is not None and (
+                before.definition.review.state is not after.definition.review.state
+                or before.definition.review.approved_by != after.definition.review.approved_by):
+            out.append(Change(cid, "definition-review-changed", lang, None,
+                              _review_text(before.definition), _review_text(after.definition)))
         for i in range(max(len(before.terms), len(after.terms))):
             a = before.terms[i] if i < len(before.terms) else None
             b = after.terms[i] if i < len(after.terms) else None

@@ -162,6 +162,28 @@ def test_the_khmer_page(released: Path) -> None:
             assert element.lang() == "en", data
 
 
+def test_a_definition_approved_since_the_release(released: Path) -> None:
+    """A reviewer approved a Khmer definition after the release: `glossary diff` and the
+    changes page (both languages) say so, as they do for a term."""
+    path = released / "terms" / "machine-learning.toml"
+    edit(path, 'review = "proposed"\norigin = "machine-assisted"\nproposed_by = "glossary '
+         'team"\n\n[[km.terms]]', f'review = "approved"\norigin = "machine-assisted"\n'
+         f'proposed_by = "glossary team"\napproved_by = "{REVIEWER}"\n'
+         'approved_on = 2025-05-02\n\n[[km.terms]]')
+    report = versions.diff(released, released / "terms", "v1.0", str(released / "terms"))
+    [change] = [c for c in report.changes if c.concept == "machine-learning"]
+    assert change.describe() == (f"machine-learning km: definition review changed: "
+                                 f"'proposed' → 'approved by {REVIEWER}'")
+    site = build_site(released)
+    (entry,) = entries(groups(main_of(site / "changes.html"))["machine-learning"])
+    assert kinds(groups(main_of(site / "changes.html"))["machine-learning"]) == [
+        "definition-review-changed"]
+    assert text(entry) == (f"Khmer definition review: proposed → approved by {REVIEWER} on "
+                           "May 2, 2025")
+    (km_entry,) = entries(groups(main_of(site / "km" / "changes.html"))["machine-learning"])
+    assert text(km_entry).startswith("ការពិនិត្យនិយមន័យខ្មែរ៖")
+
+
 def test_navigation_shows_changes(released: Path) -> None:
     site = build_site(released)
     for page in ("index.html", "concepts/ai-model.html", "km/index.html"):

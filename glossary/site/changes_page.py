@@ -18,7 +18,7 @@ from itertools import groupby
 
 from glossary import versions
 from glossary.errors import GlossaryError
-from glossary.model import Concept, Glossary, Review, Term
+from glossary.model import Concept, Definition, Glossary, Review, Term
 from glossary.site.pages import SiteModel
 from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.views import (
@@ -119,7 +119,18 @@ _ENTRIES: dict[str, _Maker] = {
 }
 
 
+def _definition(glossary: Glossary, cid: str, lang: str | None) -> Definition | None:
+    concept = glossary.concept(cid)
+    return concept.lang(lang).definition if concept is not None and lang else None
+
+
 def _entry(change: versions.Change, old: Glossary, new: Glossary) -> ChangeEntry:
+    if change.kind == "definition-review-changed":
+        before = _definition(old, change.concept, change.lang)
+        after = _definition(new, change.concept, change.lang)
+        return ChangeEntry(change.kind, change.lang,
+                           review_old=_step(before.review) if before else None,
+                           review_new=_step(after.review) if after else None)
     make = _ENTRIES.get(change.kind)
     if make is None:  # concept-*, term-removed, term-changed, definition-changed
         return ChangeEntry(change.kind, change.lang, change.old, change.new)
