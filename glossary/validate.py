@@ -137,6 +137,21 @@ def check_see_also(loaded: LoadedFile, glossary: Glossary,
                      f"no concept with id {other!r}", "check the id, or create the concept")
 
 
+def _approve_command(loaded: LoadedFile, keypath: KeyPath) -> str:
+    """The ``glossary review approve`` command for the term or definition at ``keypath``
+    (``("km", "terms", 1)``, ``("en", "definition")``)."""
+    concept = loaded.concept
+    parts = ["glossary review approve", concept.id if concept is not None else "ID"]
+    lang = keypath[0] if keypath else "km"
+    if len(keypath) > 1 and keypath[1] == "definition":
+        parts.append("--definition")
+    elif len(keypath) > 2 and keypath[2]:
+        parts.append(f"--term {keypath[2]}")
+    if lang != "km":
+        parts.append(f"--lang {lang}")
+    return " ".join([*parts, "--by NAME"])
+
+
 def _check_review(loaded: LoadedFile, review: Review, keypath: KeyPath) -> Iterator[Problem]:
     if review.state is ReviewState.APPROVED and not (review.approved_by and review.approved_on):
         missing = " and ".join(
@@ -145,7 +160,8 @@ def _check_review(loaded: LoadedFile, review: Review, keypath: KeyPath) -> Itera
         )
         yield _p(loaded, "approved-without-reviewer", (*keypath, "review"),
                  f"approved but {missing} {'are' if ' and ' in missing else 'is'} missing",
-                 "only a named reviewer approves: use `glossary review approve --by NAME`")
+                 "only a named reviewer approves: set review back to proposed and run "
+                 f"`{_approve_command(loaded, keypath)}`")
     if not origin_is_valid(review.origin):
         yield _p(loaded, "bad-value", (*keypath, "origin"), f"{review.origin!r} is not allowed",
                  "use human, machine-assisted or imported:<file>")

@@ -236,3 +236,20 @@ def test_toml_errors_say_what_to_do(tmp_path: Path, text: str, line: int, messag
     [problem] = source.load_concept_file(path).problems
     assert (problem.code, problem.line) == ("toml-syntax", line)
     assert problem.message.startswith(message) and hint in (problem.hint or ""), problem
+
+
+@pytest.mark.parametrize("old, new, line, command", [
+    ('text = "គំរូ"\nreview = "approved"', 'text = "គំរូ"\nreview = "approved"', 19,
+     "glossary review approve approved-no-reviewer --by NAME"),
+    ('text = "A test concept."\nreview = "proposed"', 'text = "A test concept."\nreview = '
+     '"approved"', 11, "glossary review approve approved-no-reviewer --definition --lang en "
+     "--by NAME"),
+])
+def test_an_approval_without_a_reviewer_names_the_command_that_records_one(
+        project: Path, cli, old: str, new: str, line: int, command: str) -> None:
+    text = (BAD / "approved-no-reviewer.toml").read_text("utf-8").replace(old, new, 1)
+    (project / "terms" / "approved-no-reviewer.toml").write_text(text, encoding="utf-8")
+    data = json.loads(cli("check", "--format", "json").stdout)
+    found = [p for p in data["problems"] if p["code"] == "approved-without-reviewer"]
+    assert line in [p["line"] for p in found]
+    assert [p for p in found if p["line"] == line][0]["hint"].endswith(f"run `{command}`")
