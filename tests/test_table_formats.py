@@ -535,6 +535,37 @@ def test_a_location_column_tells_concepts_with_the_same_english_term_apart(
     assert cli("check").exit_code == 0
 
 
+def test_another_definition_in_a_partner_sheet_is_shown_to_the_reviewer(
+        cli, project: Path, tmp_path: Path) -> None:
+    """A translator's sheet rewords a Khmer definition the concept has: ours is kept
+    (never replaced by another tool's file), and the report shows the file's text in full
+    as a conflict, for a reviewer to decide; the same text spaced differently is no
+    difference."""
+    ours = tomllib.loads((project / "terms" / "transparency.toml").read_text("utf-8"))[
+        "km"]["definition"]["text"]
+    reworded = "គោលការណ៍ដែលប្រជាជនត្រូវបានជូនដំណឹងអំពីការប្រើប្រាស់ប្រព័ន្ធបញ្ញាសិប្បនិម្មិត។"
+    path = tmp_path / "partner.csv"
+    path.write_text("English,Khmer,Khmer definition\n"
+                    f"transparency,តម្លាភាព,{reworded}\n"
+                    f"AI model,គំរូបញ្ញាសិប្បនិម្មិត,\n", encoding="utf-8")
+    before = (project / "terms" / "transparency.toml").read_bytes()
+    report = json.loads(cli("import", "csv", str(path), "--format", "json").stdout)
+    [conflict] = report["changes"]
+    assert (conflict["kind"], conflict["concept"], conflict["what"], conflict["line"]) == (
+        "conflict", "transparency", "km definition", 2)
+    assert conflict["detail"].endswith(f"(ours kept: a reviewer decides): {reworded}")
+    assert report["skipped"] == {}
+    applied = cli("import", "csv", str(path), "--apply", "--by", "Sok Dara")
+    assert applied.exit_code == 0, applied.output
+    assert (project / "terms" / "transparency.toml").read_bytes() == before
+
+    path.write_text("English,Khmer,Khmer definition\n"
+                    f"transparency,តម្លាភាព,\"  {ours.replace(' ', chr(10))} \"\n",
+                    encoding="utf-8")
+    report = json.loads(cli("import", "csv", str(path), "--format", "json").stdout)
+    assert (report["changes"], report["unchanged"]) == ([], 1)
+
+
 def test_a_row_is_the_concept_that_has_its_english_term(cli, project: Path,
                                                        tmp_path: Path) -> None:
     """"model" is no concept's preferred term but ai-model's short form: the row is that

@@ -9,7 +9,8 @@ applied), and what was skipped (:mod:`glossary.imports.apply` writes it). An imp
 adds and changes; it never deletes a term, a definition or a concept. A file written by
 another tool only adds: new concepts, new terms, definitions and term contexts or notes
 where ours are empty, domains and references to our lists; where it differs from what
-we have, ours is kept and the report counts it under "skipped".
+we have, ours is kept and the report counts it under "skipped" (another definition is a
+conflict that quotes it, for a reviewer).
 
 New concepts keep the file's id when the file was written by ``glossary`` and the id is
 a free, safe slug; otherwise they get a fresh id: the slug of the English term, made
@@ -349,8 +350,13 @@ class _Planner:
                 definition = new
                 note("added", f"{code} definition", short(new.text))
             elif not self.own:
-                if incoming.definition.text != definition.text:
-                    self.skip("definitions that differ from ours (ours kept)")
+                theirs = incoming.definition.text
+                if " ".join(theirs.split()) != " ".join(definition.text.split()):
+                    # never applied (one definition per language: ours stays), but shown
+                    # in full, so that a translator's rewording reaches a reviewer
+                    note("conflict", f"{code} definition", "the file has another definition "
+                         f"(ours kept: a reviewer decides): {theirs}",
+                         incoming.definition.line)
             else:
                 source = self.ref(incoming.definition.source)
                 revised = replace(definition, text=incoming.definition.text,
