@@ -146,6 +146,39 @@ def _approve(project: Path) -> None:
         encoding="utf-8")
 
 
+KM_DEFINITION = "លទ្ធផលរបស់ប្រព័ន្ធបញ្ញាសិប្បនិម្មិតបង្កើតថ្មី"  # hallucination's, proposed
+
+
+def _approve_definition(project: Path) -> None:
+    path = project / "terms" / "hallucination.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("[km.definition]")
+    old = 'review = "proposed"\n'
+    assert text.index(old, at) < text.index("[[km.terms]]", at)
+    path.write_text(text[:at] + text[at:].replace(old, 'review = "approved"\napproved_by = '
+                                                  '"Sokha Chan"\napproved_on = 2026-12-01\n', 1),
+                    encoding="utf-8")
+
+
+def test_the_approved_list_shows_a_khmer_definition_once_it_is_approved(
+        project: Path, tmp_path: Path) -> None:
+    """The approved list holds what the approved downloads hold: a Khmer definition
+    that is still a proposal is not printed beside an approved term; the full glossary
+    prints it."""
+    _approve(project)
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    site = settings.build_dir / "site"
+    for name in ("approved.html", "km/approved.html"):
+        assert "ការប្រឌិតចម្លើយ" in (site / name).read_text("utf-8")
+        assert KM_DEFINITION not in (site / name).read_text("utf-8"), name
+    assert KM_DEFINITION in (site / "print.html").read_text("utf-8")
+    _approve_definition(project)
+    pipeline.build(settings, ["site"])
+    for name in ("approved.html", "km/approved.html"):
+        assert KM_DEFINITION in (site / name).read_text("utf-8"), name
+
+
 def _move(project: Path) -> None:  # the English term now sorts last, the Khmer first
     path = project / "terms" / "transparency.toml"
     text = path.read_text(encoding="utf-8")
@@ -166,8 +199,10 @@ def _add_and_remove(project: Path) -> None:
     (project / "terms" / "hallucination.toml").unlink()
 
 
-@pytest.mark.parametrize("change", [_approve, _move, _retire, _add_and_remove],
-                         ids=["approve", "move", "retire", "add-and-remove"])
+@pytest.mark.parametrize("change", [_approve, _approve_definition, _move, _retire,
+                                    _add_and_remove],
+                         ids=["approve", "approve-definition", "move", "retire",
+                              "add-and-remove"])
 def test_the_last_page_is_patched_where_concepts_changed(project: Path, tmp_path: Path,
                                                           rendered, change,
                                                           monkeypatch) -> None:

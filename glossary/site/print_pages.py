@@ -37,16 +37,15 @@ def print_row(concept: Concept, model: SiteModel, approved_only: bool) -> PrintR
     if concept.status is ConceptStatus.RETIRED or approved_only and (
             km is None or km.review.state is not ReviewState.APPROVED):
         return None
-    return _print_row(concept, concept.en.preferred, km, model.links)
+    return _print_row(concept, concept.en.preferred, km, model.links, approved_only)
 
 
-def _print_row(concept: Concept, en: Any, km: Any,
-               links: Mapping[str, ConceptLink]) -> PrintRow:
+def _print_row(concept: Concept, en: Any, km: Any, links: Mapping[str, ConceptLink],
+               approved_only: bool) -> PrintRow:
     en_def = concept.en.definition
-    km_def = concept.km.definition
     return PrintRow(links[concept.id], en.text if en else "", en.review.state.value if en else "",
                     km.text if km else "", km.review.state.value if km else "",
-                    en_def.text if en_def else "", km_def.text if km_def else "",
+                    en_def.text if en_def else "", _km_definition(concept, approved_only),
                     km.review.approved_by if km else None, km.review.approved_on if km else None)
 
 
@@ -79,13 +78,22 @@ def whole_fingerprint(revision: str, fold_coeng_da: bool,
     return compute()
 
 
+def _km_definition(concept: Concept, approved_only: bool) -> str:
+    """The Khmer definition a print page shows: on the approved list only an approved one
+    (as the approved downloads hold), else any."""
+    found = concept.km.definition
+    if found is None or approved_only and found.review.state is not ReviewState.APPROVED:
+        return ""
+    return found.text
+
+
 def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
     rows: list[Any] = []
     for concept, en, km in _print_rows(model, approved_only):
         rows.append((concept.id, en.text if en else "", en.review.state.value if en else "",
                      km.text if km else "", km.review.state.value if km else "",
                      concept.en.definition.text if concept.en.definition else "",
-                     concept.km.definition.text if concept.km.definition else "",
+                     _km_definition(concept, approved_only),
                      _review_fields(km.review) if km else None,
                      str(model.last_changed(concept))))
     return marshal.dumps((tuple(rows), len(model.active)), 2)
@@ -99,10 +107,13 @@ def _print_view_rows(model: SiteModel, approved_only: bool) -> list[PrintRow]:
         return found
     if approved_only and False in model._print_view_rows:
         every = {row.concept.id: row for row in model._print_view_rows[False]}
-        rows = [every[concept.id] for concept, _, _ in _print_rows(model, True)]
+        rows = []
+        for concept, _, _ in _print_rows(model, True):
+            row, shown = every[concept.id], _km_definition(concept, True)
+            rows.append(row if row.km_definition == shown else row._replace(km_definition=shown))
     else:
         links = model.links
-        rows = [_print_row(concept, en, km, links)
+        rows = [_print_row(concept, en, km, links, approved_only)
                 for concept, en, km in _print_rows(model, approved_only)]
     model._print_view_rows[approved_only] = rows
     return rows
