@@ -9,6 +9,7 @@ import importlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +203,10 @@ def stats(settings: Settings) -> Stats:
 def new_concept(
     settings: Settings, concept_id: str, en: str, km: str | None, sources: Sequence[str],
     domains: Sequence[str] = (), definition: str | None = None,
+    definition_km: str | None = None, by: str | None = None,
 ) -> Path:
+    """Write ``terms/<concept_id>.toml`` for a new concept (``glossary new``): its terms
+    and definitions are proposals, of ``by`` when given, dated today."""
     why = validate.id_problem(concept_id)
     if why:
         raise ConfigError(f"concept id {concept_id!r} {why}",
@@ -224,10 +228,17 @@ def new_concept(
     km = clean.khmer_term(km, clean.Where(None, None, "--km"), fold) if km else km
     if definition:
         definition = clean.text(definition, clean.Where(None, None, "--definition"), fold)
+    if definition_km:
+        where = clean.Where(None, None, "--definition-km")
+        definition_km = clean.text(definition_km, where, fold)
+        clean.lost_letters(definition_km, where)
+    if by is not None:
+        by = clean.person(by, "--by needs the proposer's name")
     if not en:
         raise ConfigError("--en is empty once invisible characters are removed",
                           hint="give the English term")
-    text = render_new_concept(concept_id, en, km or None, refs, list(domains), definition)
+    text = render_new_concept(concept_id, en, km or None, refs, list(domains), definition,
+                              definition_km or None, by, date.today())
     _refuse_unknown_references(settings, path, text)
     with terms_lock(settings.terms_dir, f"new {concept_id}"):
         if path.exists() or path.is_symlink():

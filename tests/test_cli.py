@@ -48,6 +48,31 @@ def test_new_creates_a_valid_concept(cli, project: Path) -> None:
     assert cli("check", "--strict").exit_code == 0
 
 
+def test_new_records_who_proposes_and_a_khmer_definition(cli, project: Path) -> None:
+    """--by names the proposer of every term and definition, each dated today; a Khmer
+    definition comes with --definition-km, normalized, and a shell that sent question
+    marks for Khmer letters is refused before anything is written."""
+    from datetime import date
+
+    typed = "\u1780\u17c6\u17bb \u1791\u17b7\u1793\u17d2\u1793\u1793\u17d0\u1799"  # ក ំ ុ …
+    result = cli("new", "synthetic-data", "--en", "synthetic data", "--km", "ទិន្នន័យសំយោគ",
+                 "--definition", "Data generated artificially.", "--definition-km", typed,
+                 "--by", " Sok\n Dara ", "--source", "asean-guide-2024:C.3", "--domain", "data")
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((project / "terms" / "synthetic-data.toml").read_text("utf-8"))
+    entries = [data["en"]["definition"], data["en"]["terms"][0], data["km"]["definition"],
+               data["km"]["terms"][0]]
+    assert {(e["review"], e["proposed_by"], e["proposed_on"]) for e in entries} == {
+        ("proposed", "Sok Dara", date.today())}
+    assert data["km"]["definition"]["text"] == "កុំ ទិន្នន័យ"  # the signs in Unicode order
+    assert cli("check", "--strict").exit_code == 0
+
+    refused = cli("new", "other-data", "--en", "other data", "--definition-km", "???? ???")
+    assert refused.exit_code == 2
+    assert "--definition-km: is '???? ???': question marks" in refused.output
+    assert not (project / "terms" / "other-data.toml").exists()
+
+
 def test_new_names_the_concepts_that_already_have_its_terms(cli, project: Path) -> None:
     """A second concept for an idea the glossary has is pointed out when it is made (the
     file is still written: a homonym is allowed, with a note telling the two apart)."""

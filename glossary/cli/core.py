@@ -227,18 +227,24 @@ def stats(obj: Context, fmt: str) -> None:
 @click.option("--en", "en", required=True, help="The English preferred term.")
 @click.option("--km", "km", default=None, help="A proposed Khmer term.")
 @click.option("--definition", default=None, help="An English definition.")
+@click.option("--definition-km", "definition_km", default=None,
+              help="A proposed Khmer definition.")
+@click.option("--by", "by", default=None, metavar="NAME",
+              help="Who proposes the terms and definitions (recorded as proposed_by).")
 @click.option("--source", "sources", multiple=True, metavar="DOC:SECTION",
               help="A reference, e.g. asean-guide-2024:B.2 (repeatable).")
 @click.option("--domain", "domains", multiple=True, help="A domain id (repeatable).")
 @click.pass_obj
 def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str | None,
-        sources: tuple[str, ...], domains: tuple[str, ...]) -> None:
-    """Create terms/ID.toml for a new concept from a template.
+        definition_km: str | None, by: str | None, sources: tuple[str, ...],
+        domains: tuple[str, ...]) -> None:
+    """Create terms/ID.toml for a new concept from a template. Its terms and definitions
+    are proposals, dated today, of --by NAME when given.
 
     \b
     Example:
       $ glossary new synthetic-data --en "synthetic data" --km "ទិន្នន័យសំយោគ" \\
-          --source asean-genai-guide-2025:policy.2 --domain data
+          --source asean-genai-guide-2025:policy.2 --domain data --by "Sok Dara"
       created terms/synthetic-data.toml
 
     A term that another concept already has is named (``note: …``) on stderr.
@@ -247,7 +253,8 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
 
     with user_errors():
         settings = obj.settings()
-        path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition)
+        path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition,
+                                    definition_km, by)
     echo(f"created {shown(path, settings.root)}")
     with user_errors():
         same = pipeline.terms_in_use(settings, concept_id, [("en", en), ("km", km or "")])

@@ -14,6 +14,7 @@ with :mod:`glossary.source` gives the same :class:`~glossary.model.Concept`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -255,10 +256,12 @@ def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = Tru
 
 def render_new_concept(
     concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
-    definition: str | None = None,
+    definition: str | None = None, definition_km: str | None = None, by: str | None = None,
+    today: date | None = None,
 ) -> str:
     """The text of a new concept file, with comments that explain each field (its
-    sources and language sections in the canonical layout of :func:`render_concept`)."""
+    sources and language sections in the canonical layout of :func:`render_concept`).
+    Every term and definition is a proposal of ``by`` (when given), made ``today``."""
     import tomlkit
 
     doc = tomlkit.document()
@@ -274,11 +277,10 @@ def render_new_concept(
         for doc_id, section in refs:
             sources.append(_ref(SourceRef(doc_id, section)))
         doc.add("sources", sources)
-    proposed = Review(ReviewState.PROPOSED, origin="human")
-    for code, text in (("en", en), ("km", km)):
-        if text:
-            about = Definition(khmer.normalize(definition), review=proposed) \
-                if code == "en" and definition else None
-            term = Term(khmer.clean_term(text), review=proposed)  # preferred, full form
-            doc.add(code, _lang(LangSection(about, (term,))))
+    proposed = Review(ReviewState.PROPOSED, origin="human", proposed_by=by, proposed_on=today)
+    for code, text, meaning in (("en", en, definition), ("km", km, definition_km)):
+        about = Definition(khmer.normalize(meaning), review=proposed) if meaning else None
+        terms = (Term(khmer.clean_term(text), review=proposed),) if text else ()  # preferred
+        if about is not None or terms:
+            doc.add(code, _lang(LangSection(about, terms)))
     return tomlkit.dumps(doc)
