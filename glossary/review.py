@@ -1,10 +1,11 @@
-"""Decisions by a named reviewer on one term, and what awaits review.
+"""Decisions by a named reviewer on one term or definition, and what awaits review.
 
 :func:`decide` records a reviewer's decision (``approved`` or ``rejected``) on one term,
-under the terms lock: it sets ``review``, and ``approved_by``/``approved_on`` (approval)
-or a ``review_note`` "rejected by NAME on DATE" (rejection; an earlier approval is kept
-in the note). :func:`pending` lists the terms in a review state (``glossary review
-list``); :func:`sheet_rows` and :func:`import_sheet` are the review workbook's.
+or on a language's definition, under the terms lock: it sets ``review``, and
+``approved_by``/``approved_on`` (approval) or a ``review_note`` "rejected by NAME on
+DATE" (rejection; an earlier approval is kept in the note). :func:`pending` lists the
+terms or definitions in a review state (``glossary review list``); :func:`sheet_rows`
+and :func:`import_sheet` are the review workbook's.
 
 Incoming files (a returned PO, a TBX, CSV or XLSX) never decide: they add proposals
 through :mod:`glossary.imports`.

@@ -15,7 +15,7 @@ from glossary.cli.app import Context, echo, emit_json, format_option, main, show
 
 @main.group()
 def review() -> None:
-    """Approve or reject terms, and list what awaits review."""
+    """Approve or reject terms and definitions, and list what awaits review."""
 
 
 _COMMAND = {"approved": "approve", "rejected": "reject"}  # the command a decision came from
