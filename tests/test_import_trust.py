@@ -123,3 +123,44 @@ def test_the_state_alone_agrees_with_the_whole_rule() -> None:
                                        else trust.decided(review)[0])
                         assert got[0] is got[1], (own, decisions, state, who)
                         assert skips[0] == skips[1]
+
+
+def test_a_reworded_definition_is_the_proposal_of_who_imports_it(cli, project: Path,
+                                                                 tmp_path: Path) -> None:
+    """Our own CSV comes back with a Khmer definition reworded: the new text is the
+    proposal of the person who runs the import, from that file, today, with the earlier
+    text in its review note (it was the glossary team's, machine-assisted). The report
+    shows where the two texts differ, not their first words twice."""
+    import csv
+
+    out = tmp_path / "terms.csv"
+    assert cli("export", "csv", "-o", str(out)).exit_code == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    [row] = [r for r in rows[1:] if r[0] == "transparency" and r[1] == "km"
+             and r[header.index("definition")]]
+    was = row[header.index("definition")]
+    row[header.index("definition")] = was.replace("សមស្រប", "គ្រប់គ្រាន់", 1)
+    assert row[header.index("definition")] != was
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+    report = json.loads(cli("import", "csv", str(out), "--format", "json").stdout)
+    [change] = report["changes"]
+    assert (change["kind"], change["what"]) == ("changed", "km definition")
+    # from the space before the change (Khmer writes no space between words) to the next
+    assert change["detail"] == ("text: '…និងទទួលបានព័ត៌មានសមស្របអំពីគោលបំណង…' → "
+                                "'…និងទទួលបានព័ត៌មានគ្រប់គ្រាន់អំពីគោលបំណង…'")
+    applied = cli("import", "csv", str(out), "--apply", "--by", "Chan Sophea")
+    assert applied.exit_code == 0, applied.output
+    data = tomllib.loads((project / "terms" / "transparency.toml").read_text("utf-8"))
+    definition = data["km"]["definition"]
+    assert definition["text"] == row[header.index("definition")]
+    assert (definition["review"], definition["origin"], definition["proposed_by"],
+            definition["proposed_on"]) == ("proposed", "imported:terms.csv", "Chan Sophea",
+                                           date.today())
+    assert definition["review_note"] == f"reworded in terms.csv; was: {was}"
+    assert cli("check").exit_code == 0
+    again = cli("import", "csv", str(out), "--apply", "--by", "Chan Sophea")
+    assert "wrote 0 file(s)" in again.output

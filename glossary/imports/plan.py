@@ -106,6 +106,7 @@ class _Planner:
         self.review = trust.review
         self.review_state = trust.review_state
         self.decision = trust.decision
+        self.reworded = trust.reworded
 
     @property
     def own(self) -> bool:  # known once the file's header has been read
@@ -371,6 +372,9 @@ class _Planner:
                         note("conflict", f"{code} definition",
                              f"approved by {definition.review.approved_by}; the file has {detail}")
                     else:
+                        if revised.text != definition.text:  # another wording, another author
+                            revised = replace(revised, review=self.reworded(
+                                definition.review, definition.text))
                         definition = revised
                         note("changed", f"{code} definition", detail)
         terms = list(section.terms)

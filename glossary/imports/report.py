@@ -118,6 +118,50 @@ def short(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+_KHMER_MARKS = frozenset(chr(c) for c in (*range(0x17B4, 0x17D4), 0x17DD))
+
+
+def _cut(text: str, at: int, back: int = 40) -> int:
+    """A place to start an excerpt at or before ``at``: after the last space within
+    ``back`` characters (the word ``at`` is in), else a few characters back, at the start
+    of a Khmer cluster (a vowel, sign or subscript never begins an excerpt)."""
+    space = text.rfind(" ", 0, at)
+    if space >= 0 and at - space <= back:
+        return space + 1
+    at = max(0, at - back // 3)
+    while 0 < at < len(text) and (text[at] in _KHMER_MARKS or text[at - 1] == "\u17d2"):
+        at -= 1
+    return at
+
+
+def changed_parts(a: str, b: str, size: int = 40) -> tuple[str, str]:
+    """Two long texts shown where they differ: each from the word where the first
+    difference is to where the last one ends (then the rest of that word), cut at about
+    ``size`` characters, with ``…`` where text is left out. Cutting both at the start
+    would show the same words twice for an edit at the end of a definition."""
+    start = 0
+    limit = min(len(a), len(b))
+    while start < limit and a[start] == b[start]:
+        start += 1
+    tail = 0
+    while tail < limit - start and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start = _cut(a, start)
+
+    def part(text: str) -> str:
+        end = len(text) - tail
+        space = text.find(" ", end)
+        end = len(text) if space < 0 or space - end > 20 else space
+        shown = text[start:end]
+        if len(shown) > size:
+            shown = shown[:_cut(shown, size, size // 2) or size].rstrip() + "…"
+        elif end < len(text):
+            shown += "…"
+        return ("…" if start else "") + shown
+
+    return part(a), part(b)
+
+
 def describe_diff(old: Any, new: Any, names: Iterable[str]) -> str:
     parts = []
     for name in names:
@@ -132,7 +176,8 @@ def describe_diff(old: Any, new: Any, names: Iterable[str]) -> str:
                     label = "review" if key == "state" else key
                     parts.append(f"{label}: {fmt_value(x)} → {fmt_value(y)}")
         elif isinstance(a, str) and isinstance(b, str) and len(a) + len(b) > 80:
-            parts.append(f"{name}: {short(a, 30)!r} → {short(b, 30)!r}")
+            before, after = changed_parts(a, b)
+            parts.append(f"{name}: {before!r} → {after!r}")
         else:
             parts.append(f"{name}: {fmt_value(a)} → {fmt_value(b)}")
     return "; ".join(parts)

@@ -5,7 +5,8 @@ decision: the term or definition comes in as a proposal whose note says what the
 claimed. The one exception is an import run with ``--decisions --by NAME``: it records
 the file's approvals and rejections as NAME's, today, from that file (a row that names
 another approver is still read as a proposal). An existing term's review record is never
-changed by a plain import.
+changed by a plain import; a definition that an import of our own file rewords becomes
+the proposal of who runs it (:meth:`Trust.reworded`).
 
 :class:`Trust` is used by :mod:`glossary.imports.plan` for every record it builds.
 """
@@ -57,6 +58,16 @@ class Trust:
             if state is ReviewState.APPROVED:
                 review = replace(review, approved_by=self.by, approved_on=self.today)
         return review
+
+    def reworded(self, current: Review, was: str) -> Review:
+        """The review record of a definition whose text an import of our own file
+        rewrote: the new wording is a proposal of who runs the import (not of whoever
+        proposed the earlier one), from this file, today; its note keeps the earlier
+        text for the reviewer, and the history stays."""
+        state = _DRAFT if current.state is _DRAFT else _PROPOSED
+        return Review(state=state, origin=self.origin, proposed_by=self.by,
+                      proposed_on=self.today, note=f"reworded in {self.result.path.name}; "
+                      f"was: {was}", history=current.history)
 
     def event(self, state: ReviewState) -> ReviewEvent:
         """The review-history entry of a decision this import records (--decisions)."""
