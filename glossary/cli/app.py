@@ -43,7 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "new": ("core", "Create terms/ID.toml for a new concept from a template."),
     "qa": ("qa", "Check PO catalogs, text/Markdown files and Word .docx documents against "
                  "the glossary."),
-    "review": ("review", "Approve or reject terms, and list what awaits review."),
+    "review": ("review", "Approve or reject terms and definitions, and list what awaits review."),
     "search": ("core", "Find concepts, documents and sections by English or Khmer term."),
     "serve": ("site", "Serve build/site on http://127.0.0.1:PORT/ with Python's own web server."),
     "stats": ("core", "Concepts, terms per language and review state, and coverage per "
