@@ -32,6 +32,7 @@ __all__ = [
     "CHECK_PREFILTER",
     "FOLD_COENG_DA_DEFAULT",
     "char_name",
+    "cluster_start",
     "deprecated_chars",
     "duplicate_vowels",
     "has_khmer",
@@ -409,6 +410,19 @@ _MARK_WITHOUT_BASE = re.compile("(?:^|(?<=[^\u1780-\u17d3\u17dd\u200c\u200d\u25c
 def marks_without_base(text: str) -> list[int]:
     """Return the indexes of Khmer vowels and signs that follow no consonant."""
     return [m.start(1) for m in _MARK_WITHOUT_BASE.finditer(text)]
+
+
+#: The dependent vowels and signs (U+17B4-U+17D3, U+17DD): never the start of a cluster.
+_DEPENDENT = frozenset(chr(c) for c in (*range(0x17B4, 0x17D4), 0x17DD))
+
+
+def cluster_start(text: str, at: int) -> int:
+    """``at``, or the index before it where its Khmer cluster starts: a dependent vowel
+    or sign, or a consonant after a coeng (a subscript), belongs to the base before it
+    (UTN #61's syllable), so text cut there keeps every cluster whole."""
+    while 0 < at < len(text) and (text[at] in _DEPENDENT or text[at - 1] == COENG):
+        at -= 1
+    return at
 
 
 def mixed_digits(text: str) -> bool:

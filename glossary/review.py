@@ -20,6 +20,7 @@ from typing import Any
 
 from glossary.errors import ReviewError
 from glossary.imports import clean
+from glossary.imports.report import short
 from glossary.lock import terms_lock
 from glossary.model import (
     ConceptStatus,
@@ -286,7 +287,7 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
                 continue
             if review_sheet.row_check(concept.id, row.index, target.text) != row.check:
                 what = "definition" if row.index is None else "term"
-                now = target.text if len(target.text) <= 80 else target.text[:80] + "…"
+                now = short(target.text, 81)
                 out("refused", f"the {what} changed since the sheet was made (now "
                     f"{now!r}): make a new sheet")
                 continue

@@ -49,3 +49,12 @@ def test_long_texts_are_shown_where_they_differ() -> None:
     before, after = changed_parts(long_word + "\u17d2\u179a\u17b6", long_word + "\u17b7")
     assert before.startswith("…ក") and after.startswith("…ក")  # not on a sign
     assert before.endswith("ក\u17d2\u179a\u17b6") and after.endswith("ក\u17b7")
+
+
+def test_short_cuts_between_khmer_clusters() -> None:
+    from glossary.imports.report import short
+
+    text = "ក" * 8 + "ស្ត្រី" + "ក" * 10  # the cut falls inside ស្ត្រី
+    assert short(text, 12) == "ក" * 8 + "…"
+    assert short("transparency", 12) == "transparency"
+    assert short("transparency and more", 12) == "transparenc…"

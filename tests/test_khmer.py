@@ -658,3 +658,23 @@ def test_printable_text_has_nothing_to_refuse_or_remove() -> None:
             assert not khmer.invisible_chars(ch), f"U+{code:04X}"
             assert ch.translate(khmer._CONTROL_CHARS) == ch, f"U+{code:04X}"
             assert ch.split() in ([ch], []), f"U+{code:04X}"
+
+
+@given(st.text(alphabet=st.sampled_from("ក ខ្មែរ ស្ត្រី ញ៉ាំ\u17d2\u17b6\u17c1\u17cb\u17dd a"),
+               max_size=30), st.integers(min_value=0, max_value=31))
+def test_cluster_start_never_leaves_a_cluster_cut(text: str, at: int) -> None:
+    """Cut at cluster_start, neither side holds part of the other's cluster: the right
+    side does not start on a dependent vowel or sign, nor on a subscript consonant."""
+    found = khmer.cluster_start(text, at)
+    assert found <= at
+    if 0 < found < len(text):
+        assert not ("\u17b4" <= text[found] <= "\u17d3" or text[found] == "\u17dd")
+        assert text[found - 1] != khmer.COENG
+    if at <= 0 or at >= len(text):
+        assert found == at
+
+
+def test_cluster_start_on_real_words() -> None:
+    word = "ស្ត្រី"  # ស + coeng ត + coeng រ + ី: one cluster
+    assert [khmer.cluster_start(word, i) for i in range(len(word))] == [0] * len(word)
+    assert khmer.cluster_start("ខ្មែរ", 3) == 0 and khmer.cluster_start("ខ្មែរ", 4) == 4

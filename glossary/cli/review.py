@@ -50,10 +50,11 @@ def _target(lang: str, index: int | None) -> str:
     return f"{lang} definition" if index is None else f"{lang}[{index}]"
 
 
-def _short(text: str, width: int = 60) -> str:
-    """A definition's text on one line, cut at about ``width`` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width].rstrip() + "…"
+def _short(text: str) -> str:
+    """A definition's text on one line, cut at about 60 characters."""
+    from glossary.imports.report import short
+
+    return short(" ".join(text.split()), 61)
 
 
 def _decision_options(func: Any) -> Any:

@@ -37,7 +37,7 @@ from datetime import date
 from typing import Any
 
 from glossary import collector, khmer, validate
-from glossary.imports import clean, proposals
+from glossary.imports import clean, pairing, proposals
 from glossary.imports.naming import (
     ConceptFinder,
     match_key,
@@ -64,13 +64,12 @@ from glossary.model import (
     Example,
     Glossary,
     LangSection,
-    Review,
     ReviewState,
     SourceRef,
     Term,
     TermType,
 )
-from glossary.pairs import IncomingTerm, pair_terms
+from glossary.pairs import IncomingTerm
 
 # --------------------------------------------------------------------------- planning
 
@@ -414,43 +413,24 @@ class _Planner:
     def translations(self, existing: Concept, incoming: InConcept) -> frozenset[int]:
         """Hand the incoming Khmer terms that translate an English term (and differ from
         every Khmer term the concept has) to :func:`glossary.imports.proposals.compare`, as the PO
-        import does; return their positions. The pairing is :func:`catalog.pair_terms`'s
-        on the incoming entry; an entry without English terms offers its first Khmer term
-        as the translation of the concept's first English term (like a PO entry).
+        import does; return their positions. An entry without English terms offers its
+        first Khmer term as the translation of the concept's first English term (like a
+        PO entry).
 
         Another tool's file (a partner's glossary, an OmegaT glossary) also hands over a
         translation the concept already has as another of its Khmer terms, so the report
         can say the file prefers it (nothing is written for it); our own layout lists
-        every Khmer term of the concept, each in its place, and is not asked. In another
-        tool's file, a Khmer term on the same line (row) as an English term translates
-        that term."""
+        every Khmer term of the concept, each in its place, and is not asked. Which Khmer
+        term translates which English term is :func:`glossary.imports.pairing.offered`'s
+        (by row in another tool's file)."""
         km = incoming.km.terms
         if not km:
             return frozenset()
         have = {khmer.search_key(t.text) for t in existing.km.terms}
         if self.own and all(khmer.search_key(planned_text(t.text)) in have for t in km):
             return frozenset()  # nothing new to translate (the usual case): no pairing
-        offered: list[tuple[int, str]] = []
-        rows = {t.line: t.text for t in incoming.en.terms if t.line}
-        km_rows = [t.line for t in km if t.line in rows]
-        if not self.own and len(rows) == len(incoming.en.terms) \
-                and len(set(km_rows)) == len(km_rows) == len(km):
-            # a bilingual sheet or OmegaT glossary: a Khmer term translates the English
-            # term of its own row (a concept over several rows, as a sheet made from our
-            # PO has it, would otherwise be paired by position)
-            offered.extend((i, rows[line]) for i, line in enumerate(km_rows) if line)
-        elif incoming.en.terms:
-            draft = Concept(id=existing.id, en=LangSection(terms=tuple(
-                _draft_term(t, i == 0) for i, t in enumerate(incoming.en.terms))),
-                km=LangSection(terms=tuple(_draft_term(t, i == 0)
-                                           for i, t in enumerate(km))))
-            for pair in pair_terms(draft):
-                if pair.km_index is not None:
-                    offered.append((pair.km_index, pair.en.text))
-        else:
-            offered.append((0, ""))
         positions = []
-        for position, en_text in offered:
+        for position, en_text in pairing.offered(existing.id, incoming, not self.own):
             text = planned_text(km[position].text)
             if khmer.search_key(text) not in have:
                 positions.append(position)
@@ -536,15 +516,6 @@ class _Planner:
         self.plan.new = [replace(c, see_also=resolved[i]) if i in resolved else c
                          for i, c in enumerate(self.plan.new)]
         return self.plan
-
-
-def _draft_term(incoming: InTerm, first: bool) -> Term:
-    """What pairing needs of an incoming term (no review record: nothing is counted)."""
-    return Term(text=planned_text(incoming.text),
-                admin_status=incoming.admin_status or (AdminStatus.PREFERRED if first
-                                                       else AdminStatus.ADMITTED),
-                type=incoming.type or TermType.FULL_FORM,
-                review=Review(state=ReviewState.PROPOSED))
 
 
 def _fmt_examples(examples: tuple[Example, ...]) -> str:

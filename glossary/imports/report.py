@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from glossary import collector
+from glossary import collector, khmer
 from glossary.imports.proposals import APPLIED_CONFLICTS, Conflict, Item, Outcome, ReviewReport
 from glossary.model import Concept, Review
 
@@ -115,10 +115,10 @@ def fmt_value(value: Any) -> str:
 
 
 def short(text: str, size: int = 60) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
-_KHMER_MARKS = frozenset(chr(c) for c in (*range(0x17B4, 0x17D4), 0x17DD))
+    """``text`` cut to about ``size`` characters with ``…``, between Khmer clusters."""
+    if len(text) <= size:
+        return text
+    return text[: khmer.cluster_start(text, size - 1) or size - 1] + "…"
 
 
 def _cut(text: str, at: int, back: int = 40) -> int:
@@ -128,10 +128,7 @@ def _cut(text: str, at: int, back: int = 40) -> int:
     space = text.rfind(" ", 0, at)
     if space >= 0 and at - space <= back:
         return space + 1
-    at = max(0, at - back // 3)
-    while 0 < at < len(text) and (text[at] in _KHMER_MARKS or text[at - 1] == "\u17d2"):
-        at -= 1
-    return at
+    return khmer.cluster_start(text, max(0, at - back // 3))
 
 
 def changed_parts(a: str, b: str, size: int = 40) -> tuple[str, str]:
