@@ -50,7 +50,7 @@ from typing import Any, NamedTuple
 from glossary import khmer, khmer_collation
 from glossary.model import Concept, ConceptStatus, Glossary
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 #: Characters read as a space in a key (``khmer-key.js`` has the same list).
 PUNCTUATION = "-\u2010\u2011\u2012\u2013\u2014\u2015_/\\.,;:!?()[]{}\"'\u2018\u2019\u201c" \
@@ -127,6 +127,10 @@ class Term:
     text: str
     key: str
     head: bool  # a headword: the preferred term of its concept in its language
+    #: a concept's other term: its administrative status (admitted, deprecated,
+    #: superseded), which a drafter who searched for it must see; "" for a headword,
+    #: a document or a section
+    status: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +174,8 @@ def concept_row(concept: Concept) -> Row | None:
     if not findable(concept):
         return None
     en, km = concept.en.preferred, concept.km.preferred
-    terms = tuple(Term(lang, term.text, match_key(term.text), term is head)
+    terms = tuple(Term(lang, term.text, match_key(term.text), term is head,
+                       "" if term is head else term.admin_status.value)
                   for lang, head in (("en", en), ("km", km))
                   for term in concept.lang(lang).terms)
     return Row("concept", concept.id, f"concepts/{concept.id}.html",

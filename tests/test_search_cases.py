@@ -50,6 +50,42 @@ def test_cli_text_says_how_many_are_shown_and_suggests(shipped, monkeypatch) -> 
     assert result.stdout.splitlines()[0].split()[-1] == "[proposed]"  # the Khmer term's review
 
 
+def _deprecated_khmer_term() -> tuple[str, str]:
+    """A shipped concept and one of its deprecated Khmer terms that no other concept
+    has (read from terms/, so the test follows the content)."""
+    import tomllib
+
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "terms").glob("[!_]*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for term in data.get("km", {}).get("terms", []):
+            found.setdefault(term["text"], []).append(
+                path.stem if term.get("admin_status") == "deprecated" else "")
+    return next((ids[0], text) for text, ids in found.items() if ids[0] and len(ids) == 1)
+
+
+def test_a_term_found_by_another_of_its_terms_says_which_and_its_status(shipped,
+                                                                         monkeypatch) -> None:
+    """A drafter who searches for a deprecated word sees that it is deprecated, beside
+    the headword to use instead; a headword search names nothing more."""
+    monkeypatch.chdir(shipped)
+    run = CliRunner().invoke
+    concept, text = _deprecated_khmer_term()
+    result = run(main, ["search", text], catch_exceptions=False)
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(concept + " ")
+    assert first.endswith(f"  matched: {text} (deprecated)")
+    result = run(main, ["search", text, "--format", "json"], catch_exceptions=False)
+    hit = json.loads(result.stdout)["results"][0]
+    assert (hit["id"], hit["matched"], hit["matched_status"]) == (concept, text, "deprecated")
+    result = run(main, ["search", "human oversight", "--format", "json"],
+                 catch_exceptions=False)
+    hit = json.loads(result.stdout)["results"][0]
+    assert hit["matched_status"] is None
+    result = run(main, ["search", "human oversight"], catch_exceptions=False)
+    assert "matched:" not in result.stdout.splitlines()[0]
+
+
 @pytest.mark.parametrize("query", ["", "   ", "\u200b", "-- / --", "\"\"", "។"])
 def test_a_query_with_nothing_to_look_for_is_a_usage_error(shipped, monkeypatch,
                                                            query: str) -> None:

@@ -91,7 +91,8 @@ def _python(shipped_site: Path, query: str, lang: str):
             search.index_items(loaded.glossary, section_anchor))
     found = search.find(index, query, lang=lang, limit=100)
     return ([h.item.id for h in found.hits], found.total,
-            [s.item.id for s in found.suggestions], [h.term.text for h in found.hits])
+            [s.item.id for s in found.suggestions], [h.term.text for h in found.hits],
+            [h.term.status for h in found.hits])
 
 
 _INDEX: dict[Path, search.Index] = {}
@@ -125,7 +126,8 @@ def test_site_and_python_give_the_same_results(page, shipped_site) -> None:
             return qs.map(q => {
                 const f = GlossarySearch.find(items, q, lang, 100);
                 return [f.hits.map(h => h.item.id), f.total,
-                        f.suggestions.map(s => s.item.id), f.hits.map(h => h.term.text)];
+                        f.suggestions.map(s => s.item.id), f.hits.map(h => h.term.text),
+                        f.hits.map(h => h.term.status)];
             });
         }""", [queries, lang])
         for query, got in zip(queries, js, strict=True):
@@ -164,6 +166,28 @@ def test_khmer_with_a_space_finds_the_term(page, shipped_site):
     assert first.inner_text() == "ទិន្នន័យផ្ទាល់ខ្លួន"
 
 
+def test_a_deprecated_term_found_says_it_is_deprecated(page, shipped_site):
+    """A drafter who types a word to avoid sees the headword to use, and beside the word
+    they typed, its status in the page's language."""
+    import polib
+
+    from tests.test_search_cases import _deprecated_khmer_term
+
+    concept, text = _deprecated_khmer_term()
+    label = polib.pofile(str(ROOT / "locale" / "km" / "LC_MESSAGES" / "ui.po")).find(
+        "deprecated").msgstr
+    for rel, shown in (("search.html", "deprecated"), ("km/search.html", label)):
+        page.goto(url(shipped_site, rel))
+        _type(page, text)
+        first = page.locator("#search-results > li").first
+        assert first.locator("a").get_attribute("href") == f"concepts/{concept}.html"
+        matched = first.locator(".hit-matched")
+        assert text in matched.inner_text()
+        assert matched.locator(".badge.admin-deprecated").inner_text() == shown
+    _type(page, "human oversight")  # a headword: nothing more to say
+    assert page.locator("#search-results > li").first.locator(".hit-matched").count() == 0
+
+
 def test_many_results_say_how_many_are_shown_with_status(page, shipped_site):
     page.goto(url(shipped_site, "search.html"))
     _type(page, "a")
@@ -171,7 +195,7 @@ def test_many_results_say_how_many_are_shown_with_status(page, shipped_site):
     total = int(status.split()[0])
     assert total > 100 and f"Showing the first 100 of {total}." in status
     assert page.locator("#search-results > li").count() == 100
-    badges = page.locator("#search-results .hit-concept .badge").evaluate_all(
+    badges = page.locator("#search-results .hit-concept .hit-status .badge").evaluate_all(
         "els => els.map(e => e.textContent)")  # (off-screen results skip rendering)
     assert badges and set(badges) <= {"proposed", "approved", "draft", "rejected"}
     _type(page, "deepfake")

@@ -160,7 +160,8 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
             "results": [{"kind": h.item.kind, "id": h.item.id, "concept": h.item.id,
                          "en": h.item.en, "km": h.item.km, "review": h.item.km_review or None,
                          "en_review": h.item.en_review or None, "matched": h.term.text,
-                         "lang": h.term.lang, "match": h.match} for h in found.hits],
+                         "matched_status": h.term.status or None, "lang": h.term.lang,
+                         "match": h.match} for h in found.hits],
             "suggestions": [{"kind": s.item.kind, "id": s.item.id, "term": s.term.text,
                              "lang": s.term.lang, "distance": s.distance}
                             for s in found.suggestions],
@@ -177,7 +178,11 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
     for h in found.hits:
         item = h.item
         state = item.km_review or "none" if item.kind == "concept" else item.kind
-        echo(f"{item.id:<{width}}  {item.en or '-'}  {item.km or '-'}  [{state}]")
+        line = f"{item.id:<{width}}  {item.en or '-'}  {item.km or '-'}  [{state}]"
+        if h.term.text not in (item.en, item.km):  # found by another of its terms
+            line += f"  matched: {h.term.text}" + (f" ({h.term.status})" if h.term.status
+                                                     else "")
+        echo(line)
     if found.total > len(found.hits):
         echo(f"showing {len(found.hits)} of {found.total} (--limit N shows more)",
                    err=True)

@@ -8,8 +8,9 @@ the browser computes only the key of the query (``static/js/khmer-key.js``) and 
 with the port of :func:`glossary.search.find` (``static/js/search.js``).
 
 Each item is a JSON array ``[kind, id, path, en, km, en_review, km_review, en_order,
-km_order, [[lang, text, key, head], ...]]`` (a term's text is ``""`` when it equals its
-key). Only the two places in order depend on the other items, so a concept's item is
+km_order, [[lang, text, key, head, status], ...]]`` (a term's text is ``""`` when it
+equals its key; ``status``, a concept's other term's administrative status, is left out
+for a headword). Only the two places in order depend on the other items, so a concept's item is
 kept between builds as the JSON before and after them (:class:`KeptRows`, in
 ``build/.cache/site-search-rows.txt``), by the concept's index fingerprint
 (:func:`glossary.site.state.index_fingerprint`, which covers its terms and their
@@ -44,8 +45,8 @@ def _json(value: object) -> str:
 def fragments(row: Row) -> Fragments:
     """The row's item as JSON, without its places in the two orders."""
     head = _json([row.kind, row.id, row.path, row.en, row.km, row.en_review, row.km_review])
-    terms = _json([[t.lang, "" if t.text == t.key else t.text, t.key, int(t.head)]
-                   for t in row.terms])
+    terms = _json([[t.lang, "" if t.text == t.key else t.text, t.key, int(t.head),
+                    *((t.status,) if t.status else ())] for t in row.terms])
     return head[:-1] + ",", "," + terms + "]"
 
 

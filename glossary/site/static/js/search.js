@@ -23,7 +23,8 @@
       for (var t = 0; t < terms.length; t++) {
         var key = terms[t][2], words = keys.derived(key).split(" ");
         prepared.push({ lang: terms[t][0], text: terms[t][1] || key, key: key,
-          head: terms[t][3] === 1, compact: words.join(""), words: words,
+          head: terms[t][3] === 1, status: terms[t][4] || "",
+          compact: words.join(""), words: words,
           plain: key.split(" ").join("") });
       }
       items.push({ kind: row[0], id: row[1], path: row[2], en: row[3], km: row[4],
@@ -223,6 +224,11 @@
       li.appendChild(document.createTextNode(" "));
       var m = span(messages.matched + " ", null, "hit-matched");
       m.appendChild(span(matched.text, matched.lang));
+      if (matched.status) {  /* a deprecated or admitted term: say so */
+        m.appendChild(document.createTextNode(" "));
+        m.appendChild(span(messages.admin[matched.status] || matched.status, null,
+          "badge admin-" + matched.status));
+      }
       li.appendChild(m);
     }
     return li;
