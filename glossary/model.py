@@ -88,6 +88,14 @@ class ReviewEvent:
     note: str | None = None
 
 
+def same_person(a: str | None, b: str | None) -> bool:
+    """Whether two recorded names (both given) are one person's: equal once case and runs
+    of spaces are folded ("Sok Dara" and "sok  dara")."""
+    if not a or not b:
+        return False
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """Who proposed a text, who approved it and when; ``history``: every decision."""
@@ -100,6 +108,13 @@ class Review:
     approved_on: date | None = None
     note: str | None = None
     history: tuple[ReviewEvent, ...] = ()
+
+    @property
+    def self_approved(self) -> bool:
+        """Approved by the person who proposed it: nobody else has reviewed it (a
+        second person decides on a proposal, as in every review workflow)."""
+        return self.state is ReviewState.APPROVED and same_person(self.approved_by,
+                                                                  self.proposed_by)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from glossary.model import (
     ReviewEvent,
     ReviewState,
     Term,
+    same_person,
 )
 from glossary.pairs import PENDING_NOTES
 from glossary.source.edit import ConceptEditor, concept_path
@@ -73,10 +74,27 @@ def decide(terms_dir: Path, concept_id: str, *, state: str, by: str, lang: str =
             # approval's date and add a history entry that says nothing new
             return Decision(editor.path, lang, term, editor.term_text(lang, term), state,
                             state, by, recorded=False)
+        refusal = own_proposal(editor.entry(lang, term), state, by)
+        if refusal:
+            what = "definition" if term is None else f"term {term}"
+            raise ReviewError(f"{lang} {what} {short(editor.term_text(lang, term), 41)!r}: "
+                              f"{refusal}", path=editor.path,
+                              hint="ask another reviewer to approve it, or reject it to "
+                              "withdraw the proposal")
         decision = _decide(editor, state=state, by=by, lang=lang, term=term, note=note,
                            today=today, via=via)
         editor.save()
         return decision
+
+
+def own_proposal(table: Any, state: str, by: str) -> str | None:
+    """Why ``by`` may not take the decision ``state`` on the term or definition whose
+    fields are ``table``: its proposer does not approve it (a second person decides on a
+    proposal; withdrawing it by rejecting it is the proposer's right). None: they may."""
+    proposer = table.get("proposed_by")
+    if state == ReviewState.APPROVED.value and same_person(proposer, by):
+        return f"{by} proposed it, and a proposal is approved by someone else"
+    return None
 
 
 def _decide(editor: ConceptEditor, *, state: str, by: str, lang: str, term: int | None,
@@ -311,6 +329,10 @@ def import_sheet(settings: Any, path: Path, *, by: str, today: date | None = Non
                 continue
             if target.review.state is state:
                 out("unchanged", f"already {state.value}")
+                continue
+            refusal = own_proposal(editor.entry("km", row.index), state.value, by)
+            if refusal:
+                out("refused", f"{refusal} (leave its decision to another reviewer)")
                 continue
             _decide(editor, state=state.value, by=by, lang="km", term=row.index,
                     note=row.comment or None, today=today, via=via)

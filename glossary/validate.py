@@ -162,6 +162,12 @@ def _check_review(loaded: LoadedFile, review: Review, keypath: KeyPath) -> Itera
                  f"approved but {missing} {'are' if ' and ' in missing else 'is'} missing",
                  "only a named reviewer approves: set review back to proposed and run "
                  f"`{_approve_command(loaded, keypath)}`")
+    elif review.self_approved:
+        yield _p(loaded, "approved-by-proposer", (*keypath, "approved_by"),
+                 f"approved by its own proposer ({review.approved_by}): nobody else has "
+                 "reviewed it",
+                 "a second person decides on a proposal: set review back to proposed and "
+                 f"let another reviewer run `{_approve_command(loaded, keypath)}`")
     if not origin_is_valid(review.origin):
         yield _p(loaded, "bad-value", (*keypath, "origin"), f"{review.origin!r} is not allowed",
                  "use human, machine-assisted or imported:<file>")

@@ -31,6 +31,7 @@ CASES = {
     "reserved": ("unsafe-id", 1, "error"),
     "mismatch": ("id-mismatch", 1, "error"),
     "approved-no-reviewer": ("approved-without-reviewer", 19, "error"),
+    "approved-by-proposer": ("approved-by-proposer", 22, "error"),  # case, spaces folded
     "unknown-doc": ("unknown-document", 6, "error"),
     "unknown-section": ("unknown-section", 7, "error"),
     "unknown-see-also": ("unknown-see-also", 3, "error"),

@@ -84,6 +84,36 @@ def test_decisions_are_recorded_as_the_named_reviewers(cli, project: Path) -> No
     assert json.loads(again.stdout)["written"] == []
 
 
+def test_decisions_never_approve_what_the_decider_proposed(cli, project: Path,
+                                                          tmp_path: Path) -> None:
+    """--decisions --by NAME: an approval in the file of a term NAME proposed (in terms/,
+    or as the file says of a new term) stays a proposal, whose note says why; the rest of
+    the file's decisions are NAME's; check is clean after."""
+    path = project / "terms" / "ai-model.toml"
+    text = path.read_text("utf-8")
+    km = text.index("[[km.terms]]")
+    path.write_text(text[:km] + text[km:].replace('proposed_by = "glossary team"',
+                                                  'proposed_by = "Sok Dara"', 1), "utf-8")
+    rows = (CSV / "forged_approval.csv").read_text("utf-8").replace("Forger", "Sok  DARA")
+    sheet = tmp_path / "own.csv"
+    sheet.write_text(rows + (CSV / "decisions.csv").read_text("utf-8").split("\n", 1)[1],
+                     "utf-8")
+    result = cli("import", "csv", str(sheet), "--decisions", "--by", "sok dara", "--apply",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert any("own proposals read as proposals" in k
+               for k in json.loads(result.stdout)["skipped"])
+    chosen = {t["text"]: t for t in _terms(project, "ai-model")}["គំរូបញ្ញាសិប្បនិម្មិត"]
+    assert (chosen["review"], chosen["proposed_by"]) == ("proposed", "Sok Dara")
+    assert "approved_by" not in chosen
+    rejected = {t["text"]: t for t in _terms(project, "ai-model")}["គំរូ"]
+    assert rejected["review"] == "rejected"  # withdrawing is the proposer's right
+    for term in _terms(project, "deepfake"):  # new: the file says Sok Dara proposed them
+        assert (term["review"], term["proposed_by"]) == ("proposed", "Sok DARA")
+        assert "sok dara proposed it, so it is not their decision" in term["review_note"]
+    assert cli("check").exit_code == 0, cli("check").output
+
+
 def test_decisions_need_a_name(cli) -> None:
     result = cli("import", "csv", str(CSV / "decisions.csv"), "--decisions")
     assert result.exit_code == 2
@@ -110,8 +140,10 @@ def test_the_state_alone_agrees_with_the_whole_rule() -> None:
         for decisions, by in ((False, None), (False, "Sok"), (True, "Sok")):
             for state in (None, *ReviewState):
                 for who in (None, "Sok", "Dara"):
-                    reviews = [None, InReview(state=state, approved_by=who,
-                                              approved_on=date(2026, 1, 31), note="n")]
+                    reviews = [None, *(InReview(state=state, approved_by=who,
+                                                approved_on=date(2026, 1, 31), note="n",
+                                                proposed_by=proposer)
+                                       for proposer in (None, "sok", "Dara"))]
                     for review in reviews:
                         skips: list[list[str]] = [[], []]
                         got = []

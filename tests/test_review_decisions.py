@@ -50,6 +50,26 @@ def test_a_name_with_a_character_that_is_not_text_is_refused(cli, project: Path,
     assert path.read_bytes() == before
 
 
+def test_the_proposer_does_not_approve_their_own_proposal(cli, project: Path) -> None:
+    """Four eyes: whoever proposed a term or definition (its proposed_by, whatever the
+    case and spacing of the name) does not approve it; they may withdraw it by rejecting
+    it, and another reviewer approves it."""
+    path = project / "terms" / f"{CONCEPT}.toml"
+    proposer = _term(project)["proposed_by"]
+    before = path.read_bytes()
+    for args in ((), ("--definition",)):
+        result = cli("review", "approve", CONCEPT, *args, "--by", f" {proposer.upper()} ")
+        assert result.exit_code == 2, result.output
+        assert f"{proposer.upper()} proposed it, and a proposal is approved by someone else" \
+            in result.output
+        assert f"terms/{CONCEPT}.toml" in result.output
+    assert path.read_bytes() == before
+    assert cli("review", "reject", CONCEPT, "--by", proposer).exit_code == 0  # withdrawn
+    assert cli("review", "approve", CONCEPT, "--by", "Sok Dara").exit_code == 0
+    assert _term(project)["approved_by"] == "Sok Dara"
+    assert cli("check").exit_code == 0
+
+
 def test_the_same_decision_twice_is_recorded_once(cli, project: Path) -> None:
     path = project / "terms" / f"{CONCEPT}.toml"
     assert cli("review", "approve", CONCEPT, "--by", "Sok Dara").exit_code == 0

@@ -139,6 +139,26 @@ def test_a_row_whose_term_changed_is_refused(cli, project: Path, tmp_path: Path)
     assert 'review = "approved"' not in text
 
 
+def test_the_proposer_of_a_term_does_not_approve_it_from_the_sheet(cli, project: Path,
+                                                                   tmp_path: Path) -> None:
+    """A proposal is approved by someone else: the proposer's approval row is refused
+    (with the reason), their rejection (a withdrawal) and the other rows are recorded."""
+    path = tmp_path / "review.xlsx"
+    _sheet(cli, path)
+    _fill(path, {"គំរូបញ្ញាសិប្បនិម្មិត": ("approve", ""), "គំរូ": ("reject", "")})
+    result = cli("review", "import", str(path), "--by", "Glossary Team")
+    assert result.exit_code == 1, result.output
+    assert "refused (Glossary Team proposed it, and a proposal is approved by someone else" \
+        in result.output
+    assert "0 approved, 1 rejected, 0 comment(s), 0 unchanged, 1 refused" in result.output
+    terms = tomllib.loads((project / "terms" / "ai-model.toml").read_text("utf-8"))
+    states = {t["text"]: t["review"] for t in terms["km"]["terms"]}
+    assert (states["គំរូបញ្ញាសិប្បនិម្មិត"], states["គំរូ"]) == ("proposed", "rejected")
+    result = cli("review", "import", str(path), "--by", "Sok Dara")  # another reviewer
+    assert "1 approved, 0 rejected" in result.output
+    assert cli("check").exit_code == 0
+
+
 def test_a_comment_decision_without_a_comment_is_refused(cli, project: Path,
                                                          tmp_path: Path) -> None:
     """It would record an empty history entry, and another at every import of the sheet."""

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date
 
 from glossary.imports.records import InReview, ReadResult
-from glossary.model import Review, ReviewEvent, ReviewState, origin_is_valid
+from glossary.model import Review, ReviewEvent, ReviewState, origin_is_valid, same_person
 
 
 class Trust:
@@ -69,6 +69,16 @@ class Trust:
                       proposed_on=self.today, note=f"reworded in {self.result.path.name}; "
                       f"was: {was}", history=current.history)
 
+    def _own_proposal(self, earlier: str | None) -> str:
+        """The note of an approval in the file of a term ``by`` proposed: a proposal
+        is approved by someone else (:func:`glossary.review.own_proposal`), so it stays
+        one."""
+        self.skip(f"approvals of {self.by}'s own proposals read as proposals (another "
+                  "reviewer decides)")
+        said = (f"the file {self.result.path.name} says approved; {self.by} proposed it, so "
+                "it is not their decision (another reviewer decides)")
+        return f"{said}; {earlier}" if earlier else said
+
     def event(self, state: ReviewState) -> ReviewEvent:
         """The review-history entry of a decision this import records (--decisions)."""
         assert self.by is not None
@@ -100,7 +110,9 @@ class Trust:
         if claimed not in (ReviewState.APPROVED, ReviewState.REJECTED):
             return ReviewState.PROPOSED, earlier
         who = incoming.approved_by
-        if self.decisions and self.by and (who is None or who.strip() == self.by):
+        if self.decisions and self.by and (who is None or same_person(who, self.by)):
+            if claimed is _APPROVED and same_person(incoming.proposed_by, self.by):
+                return ReviewState.PROPOSED, self._own_proposal(earlier)
             self.skip(f"decisions recorded as {self.by}'s: {claimed.value}")
             note = (f"{claimed.value} by {self.by} on {self.today.isoformat()} "
                     f"(glossary import --decisions, {self.result.path.name})")
@@ -122,6 +134,9 @@ class Trust:
                 ReviewState.APPROVED, ReviewState.REJECTED):
             return None
         if incoming.state is current.state:
+            return None
+        if incoming.state is _APPROVED and same_person(current.proposed_by, self.by):
+            self._own_proposal(None)
             return None
         state, note = self.decided(incoming)
         if state is not incoming.state:

@@ -334,7 +334,7 @@ def test_conflict_alternative_pairs_with_nothing_until_approved(po_project, po_s
     concept = loader.load(po_settings).glossary.concept("bias")
     assert [t.text for t in concept.km.terms] == ["ភាពលម្អៀង", "ការលម្អៀង"]
     assert _pair_for(concept, 1).km is None  # not "unfair bias" → the alternative
-    review.decide(po_settings.terms_dir, "bias", state="approved", term=1, by="Sok Dara",
+    review.decide(po_settings.terms_dir, "bias", state="approved", term=1, by="Chan Sophea",
                   today=DAY)
     concept = loader.load(po_settings).glossary.concept("bias")
     assert concept.km.terms[1].review.note.startswith("approved over an earlier conflict:")
