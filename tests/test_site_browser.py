@@ -261,3 +261,27 @@ def test_hostile_content_never_executes(browser, hostile):
     finally:
         context.close()
     assert dialogs == [] and errors == []
+
+
+def test_a_review_record_shows_its_note_and_each_decision_on_lines_of_their_own(
+        browser, tmp_path):
+    """A term's review note and each decision of its history are read line by line (they
+    ran together in one paragraph: "…English 'bias')December 4, 2026: approved…")."""
+    from datetime import date
+
+    from glossary import review
+
+    project = make_project(tmp_path, "rich")
+    for state, by in (("approved", "Sok Dara"), ("rejected", "Chan Sophea")):
+        review.decide(project / "terms", "transparency", state=state, by=by,
+                      note=f"{state} at the meeting", today=date(2026, 3, 12))
+    site = build_site(project)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url(site, "concepts/transparency.html"))
+    record = page.locator(".term .history").filter(has=page.locator(".review-event")).first
+    boxes = [record.locator(sel).nth(i).bounding_box()
+             for sel, i in ((".review-note", 0), (".review-event", 0), (".review-event", 1))]
+    assert all(box is not None for box in boxes)
+    for above, below in zip(boxes, boxes[1:], strict=False):
+        assert below["y"] >= above["y"] + above["height"] - 1, (above, below)
+    page.close()
