@@ -236,6 +236,8 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
             yield _p(loaded, "unsafe-char", kp, f"contains {unsafe.name(odd)}",
                      "remove it: PO, TBX and XLSX exports cannot carry it as it is",
                      Level.WARNING)
+        if f.is_term and ("<" in raw or ";" in raw or "|" in raw):
+            yield from _not_one_term(loaded, f.value, kp, f.lang)
         if raw.isascii() and f.lang != "km":
             continue  # nothing below can apply to plain ASCII outside a Khmer field
         if f.value != raw and raw.replace("\ufeff", "") != f.value.replace("\ufeff", ""):
@@ -282,6 +284,26 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
                 yield _p(loaded, "mixed-digits", kp, "mixes Khmer and ASCII digits",
                          "use one kind of digit", Level.WARNING)
 
+
+def _not_one_term(loaded: LoadedFile, text: str, kp: KeyPath,
+                  lang: str | None) -> Iterator[Problem]:
+    """A term that holds markup, or several terms in one text ("ភាពរឹងមាំ; ភាពធន់", as a
+    translator may type alternatives into one PO entry): every export would carry it as
+    one designation (one TBX term, one msgstr)."""
+    markup = _MARKUP.search(text)
+    if markup:
+        yield _p(loaded, "markup-in-term", kp, f"contains markup {markup.group()!r}",
+                 "remove it: a term is plain text", Level.WARNING)
+    parts = [part.strip() for part in _SEPARATOR.split(text) if part.strip()]
+    if len(parts) > 1:
+        yield _p(loaded, "several-terms", kp,
+                 f"holds {len(parts)} terms in one: " + ", ".join(repr(p) for p in parts),
+                 f"give each its own [[{lang or 'km'}.terms]] entry (an alternative is "
+                 "admitted or deprecated, with its own review)", Level.WARNING)
+
+
+_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>")
+_SEPARATOR = re.compile(r"[;|]")
 
 #: A file that may hold a character XML cannot (or a TOML escape that makes one).
 _MAY_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\\\\[uUbfe]")

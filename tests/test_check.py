@@ -32,6 +32,8 @@ CASES = {
     "mismatch": ("id-mismatch", 1, "error"),
     "approved-no-reviewer": ("approved-without-reviewer", 19, "error"),
     "approved-by-proposer": ("approved-by-proposer", 22, "error"),  # case, spaces folded
+    "several-terms": ("several-terms", 18, "warning"),  # a translator's "A; B"
+    "markup-in-term": ("markup-in-term", 14, "warning"),
     "unknown-doc": ("unknown-document", 6, "error"),
     "unknown-section": ("unknown-section", 7, "error"),
     "unknown-see-also": ("unknown-see-also", 3, "error"),
