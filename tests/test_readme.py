@@ -34,6 +34,18 @@ def test_every_command_is_documented() -> None:
     assert missing == []
 
 
+def test_every_help_text_reads_as_plain_text() -> None:
+    """``--help`` shows a command's docstring as it is: reST markup (double backticks)
+    written for the API docs shows up literally in a terminal."""
+    from click.testing import CliRunner
+
+    load_commands()
+    for command in commands(main):
+        result = CliRunner().invoke(main, [*command.split()[1:], "--help"])
+        assert result.exit_code == 0, command
+        assert "``" not in result.output, command
+
+
 def test_readme_links_every_reference_page() -> None:
     for name in DOCS:
         assert f"docs/{name}" in README, name

@@ -252,7 +252,7 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
           --source asean-genai-guide-2025:policy.2 --domain data --by "Sok Dara"
       created terms/synthetic-data.toml
 
-    A term that another concept already has is named (``note: …``) on stderr.
+    A term that another concept already has is named (a "note: …" line) on stderr.
     """
     from glossary import pipeline
 

@@ -131,7 +131,7 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
     """Gettext catalogs of the Khmer terms, for translators (Poedit, Weblate, Lokalize).
 
     Writes locale/glossary.pot and locale/km/LC_MESSAGES/glossary.po, with copies in
-    build/. One entry per English term: msgctxt = concept id (``id#N`` for its English
+    build/. One entry per English term: msgctxt = concept id ("id#N" for its English
     term N > 0), msgid = English term, msgstr = Khmer term, fuzzy until approved.
 
     With --approved-only or --min-review: one catalog for other projects (no POT).
