@@ -163,9 +163,16 @@ class PendingTerm:
 
 
 def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = None,
-            definitions: bool = False) -> list[PendingTerm]:
+            definitions: bool = False, reviewer: str | None = None) -> list[PendingTerm]:
     """Terms (``definitions``: the definitions instead) in review state ``state`` (of
-    ``lang``, or both languages), by concept id."""
+    ``lang``, or both languages), by concept id; with ``reviewer``, only those that
+    person did not propose (what they may approve)."""
+    out = _pending(glossary, state=state, lang=lang, definitions=definitions)
+    return [p for p in out if not same_person(p.proposed_by, reviewer)]
+
+
+def _pending(glossary: Glossary, *, state: str, lang: str | None,
+             definitions: bool) -> list[PendingTerm]:
     out: list[PendingTerm] = []
     for concept in glossary.concepts:
         if concept.status is ConceptStatus.RETIRED:
@@ -194,12 +201,13 @@ def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = N
 # --------------------------------------------------------------------------- the review workbook
 
 
-def sheet_rows(glossary: Glossary, *, domain: str | None = None,
-               state: str = "proposed") -> list[dict[str, str]]:
+def sheet_rows(glossary: Glossary, *, domain: str | None = None, state: str = "proposed",
+               reviewer: str | None = None) -> list[dict[str, str]]:
     """One row per Khmer term in review state ``state`` (of concepts in ``domain``), with
     what a reviewer decides on: the English term it answers, definitions, the term's
     rationale, the alternatives, an example and the sources; after a concept's terms,
-    its Khmer definition when that is in ``state`` (``term`` = ``definition``)."""
+    its Khmer definition when that is in ``state`` (``term`` = ``definition``). With
+    ``reviewer``, what that person proposed is left out (they may not approve it)."""
     from glossary.formats.review_sheet import DEFINITION, row_check
     from glossary.pairs import pair_terms
 
@@ -222,7 +230,8 @@ def sheet_rows(glossary: Glossary, *, domain: str | None = None,
                                  for r in concept.sources),
         }
         for i, term in enumerate(concept.km.terms):
-            if term.review.state.value != state:
+            if term.review.state.value != state or same_person(term.review.proposed_by,
+                                                               reviewer):
                 continue
             others = [f"{t.text} ({t.admin_status.value}, {t.review.state.value})"
                       for j, t in enumerate(concept.km.terms) if j != i]
@@ -234,7 +243,8 @@ def sheet_rows(glossary: Glossary, *, domain: str | None = None,
                 "check": row_check(concept.id, i, term.text),
             })
         definition = concept.km.definition
-        if definition is not None and definition.review.state.value == state:
+        if definition is not None and definition.review.state.value == state \
+                and not same_person(definition.review.proposed_by, reviewer):
             rows.append({**shared, "term": DEFINITION, "khmer": definition.text,
                          "english": english, "state": state,
                          "check": row_check(concept.id, None, definition.text)})

@@ -159,6 +159,32 @@ def test_the_proposer_of_a_term_does_not_approve_it_from_the_sheet(cli, project:
     assert cli("check").exit_code == 0
 
 
+def test_a_reviewer_gets_only_what_they_may_approve(cli, project: Path,
+                                                    tmp_path: Path) -> None:
+    """--reviewer NAME (review list and review sheet) leaves out what NAME proposed, so a
+    translator who also reviews gets no row the import would refuse."""
+    path = project / "terms" / "ai-model.toml"
+    text = path.read_text("utf-8")
+    km = text.index("[[km.terms]]")
+    path.write_text(text[:km] + text[km:].replace('proposed_by = "glossary team"',
+                                                  'proposed_by = "Sok Dara"', 1), "utf-8")
+    listed = cli("review", "list", "--lang", "km", "--format", "json")
+    everything = {(i["concept"], i["term"]) for i in json.loads(listed.stdout)}
+    listed = cli("review", "list", "--lang", "km", "--reviewer", "SOK  dara", "--format",
+                 "json")
+    assert {(i["concept"], i["term"]) for i in json.loads(listed.stdout)} == \
+        everything - {("ai-model", 0)}
+    sheet = tmp_path / "review.xlsx"
+    _sheet(cli, sheet, "--reviewer", "Sok Dara")
+    rows = list(load_workbook(sheet)["review"].iter_rows(min_row=2, values_only=True))
+    khmer = [c.value for c in load_workbook(sheet)["review"][1]].index("khmer")
+    texts = {row[khmer] for row in rows}
+    assert "គំរូបញ្ញាសិប្បនិម្មិត" not in texts and "គំរូ" in texts
+    _sheet(cli, sheet)
+    rows = list(load_workbook(sheet)["review"].iter_rows(min_row=2, values_only=True))
+    assert "គំរូបញ្ញាសិប្បនិម្មិត" in {row[khmer] for row in rows}
+
+
 def test_a_comment_decision_without_a_comment_is_refused(cli, project: Path,
                                                          tmp_path: Path) -> None:
     """It would record an empty history entry, and another at every import of the sheet."""

@@ -114,10 +114,12 @@ def review_reject(obj: Context, concept: str, term: int | None, definition: bool
               help="Show each term's rationale (why this term) on the line below it.")
 @click.option("--definitions", is_flag=True,
               help="List the definitions in that review state instead of the terms.")
+@click.option("--reviewer", metavar="NAME", default=None,
+              help="Leave out what NAME proposed: a proposal is approved by someone else.")
 @format_option("text", "json")
 @click.pass_obj
 def review_list(obj: Context, state: str, lang: str | None, why: bool, definitions: bool,
-                fmt: str) -> None:
+                reviewer: str | None, fmt: str) -> None:
     """List the terms in a review state (default: proposed, i.e. awaiting review).
 
     \b
@@ -134,13 +136,14 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, definitio
     with user_errors():
         loaded = loader.load(obj.settings())
         items = review_mod.pending(loaded.glossary, state=state, lang=lang,
-                                   definitions=definitions)
+                                   definitions=definitions, reviewer=reviewer)
     if fmt == "json":
         emit_json([i.as_dict() for i in items])
         return
     kind = "definition" if definitions else "term"
+    left_out = f" (what {reviewer} proposed is left out)" if reviewer else ""
     if not items:
-        echo(f"no {state} {kind}s", err=True)
+        echo(f"no {state} {kind}s{left_out}", err=True)
         return
     width = max(len(i.concept_id) for i in items)
     for i in items:
@@ -156,7 +159,7 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, definitio
             note = f": {event.note}" if event.note else ""
             echo(f"{'':<{width}}    {event.on.isoformat()} {event.state} by {event.by} "
                        f"({event.via}){note}")
-    echo(f"{len(items)} {state} {kind}(s)", err=True)
+    echo(f"{len(items)} {state} {kind}(s){left_out}", err=True)
 
 
 @review.command("sheet")
@@ -166,8 +169,11 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, definitio
 @click.option("--state", type=click.Choice(["draft", "proposed", "approved", "rejected"]),
               default="proposed", show_default=True,
               help="The terms and definitions to put on the sheet.")
+@click.option("--reviewer", metavar="NAME", default=None,
+              help="Leave out what NAME proposed: a proposal is approved by someone else.")
 @click.pass_obj
-def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> None:
+def review_sheet(obj: Context, output: Path, domain: str | None, state: str,
+                 reviewer: str | None) -> None:
     """A review workbook for reviewers who work in spreadsheets: one row per Khmer term
     (default: the proposals) with the English term, definitions, rationale, alternatives,
     an example and the sources, and one per Khmer definition in that state (term
@@ -192,12 +198,13 @@ def review_sheet(obj: Context, output: Path, domain: str | None, state: str) -> 
 
             raise ConfigError(f"unknown domain {domain!r}", hint="use an id from "
                               "terms/_domains.toml: " + ", ".join(d.id for d in glossary.domains))
-        rows = review_mod.sheet_rows(glossary, domain=domain, state=state)
+        rows = review_mod.sheet_rows(glossary, domain=domain, state=state, reviewer=reviewer)
         with writer(output) as handle:
             sheet_format.write(rows, handle)
     definitions = sum(row["term"] == sheet_format.DEFINITION for row in rows)
     echo(f"wrote {output}: {len(rows) - definitions} term(s)"
-         + (f" and {definitions} definition(s)" if definitions else "") + " to review")
+         + (f" and {definitions} definition(s)" if definitions else "") + " to review"
+         + (f" (what {reviewer} proposed is left out)" if reviewer else ""))
 
 
 @review.command("import")
