@@ -167,12 +167,6 @@ def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = N
     """Terms (``definitions``: the definitions instead) in review state ``state`` (of
     ``lang``, or both languages), by concept id; with ``reviewer``, only those that
     person did not propose (what they may approve)."""
-    out = _pending(glossary, state=state, lang=lang, definitions=definitions)
-    return [p for p in out if not same_person(p.proposed_by, reviewer)]
-
-
-def _pending(glossary: Glossary, *, state: str, lang: str | None,
-             definitions: bool) -> list[PendingTerm]:
     out: list[PendingTerm] = []
     for concept in glossary.concepts:
         if concept.status is ConceptStatus.RETIRED:
@@ -195,7 +189,7 @@ def _pending(glossary: Glossary, *, state: str, lang: str | None,
                                        term.admin_status.value, term.review.origin,
                                        term.review.proposed_by, term.review.note,
                                        term.review.history, term.rationale))
-    return out
+    return [p for p in out if not same_person(p.proposed_by, reviewer)]
 
 
 # --------------------------------------------------------------------------- the review workbook
