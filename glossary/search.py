@@ -48,7 +48,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from glossary import khmer, khmer_collation
-from glossary.model import Concept, ConceptStatus, Glossary
+from glossary.model import Concept, ConceptStatus, Glossary, ReviewState
+from glossary.model import Term as ConceptTerm
 
 INDEX_VERSION = 3
 
@@ -128,8 +129,8 @@ class Term:
     key: str
     head: bool  # a headword: the preferred term of its concept in its language
     #: a concept's other term: its administrative status (admitted, deprecated,
-    #: superseded), which a drafter who searched for it must see; "" for a headword,
-    #: a document or a section
+    #: superseded), or "rejected" when a reviewer rejected it, which a drafter who
+    #: searched for it must see; "" for a headword, a document or a section
     status: str = ""
 
 
@@ -169,13 +170,20 @@ def findable(concept: Concept) -> bool:
     return concept.status is not ConceptStatus.RETIRED
 
 
+def _status(term: ConceptTerm) -> str:
+    """What a search result says of a concept's other term that matched."""
+    if term.review.state is ReviewState.REJECTED:
+        return ReviewState.REJECTED.value
+    return term.admin_status.value
+
+
 def concept_row(concept: Concept) -> Row | None:
     """The concept's row (None when search does not find it: :func:`findable`)."""
     if not findable(concept):
         return None
     en, km = concept.en.preferred, concept.km.preferred
     terms = tuple(Term(lang, term.text, match_key(term.text), term is head,
-                       "" if term is head else term.admin_status.value)
+                       "" if term is head else _status(term))
                   for lang, head in (("en", en), ("km", km))
                   for term in concept.lang(lang).terms)
     return Row("concept", concept.id, f"concepts/{concept.id}.html",

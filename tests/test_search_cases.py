@@ -86,6 +86,16 @@ def test_a_term_found_by_another_of_its_terms_says_which_and_its_status(shipped,
     assert "matched:" not in result.stdout.splitlines()[0]
 
 
+def test_a_rejected_term_found_says_rejected_not_its_status(cli, project) -> None:
+    """A reviewer rejected the admitted គំរូ of ai-model: a drafter who searches for it is
+    told it was rejected, not that it is admitted."""
+    first = cli("search", "គំរូ").stdout.splitlines()[0]
+    assert first.startswith("ai-model ") and first.endswith("matched: គំរូ (admitted)")
+    assert cli("review", "reject", "ai-model", "--term", "1", "--by", "Sok Dara").exit_code == 0
+    first = cli("search", "គំរូ").stdout.splitlines()[0]
+    assert first.startswith("ai-model ") and first.endswith("matched: គំរូ (rejected)")
+
+
 @pytest.mark.parametrize("query", ["", "   ", "\u200b", "-- / --", "\"\"", "។"])
 def test_a_query_with_nothing_to_look_for_is_a_usage_error(shipped, monkeypatch,
                                                            query: str) -> None:

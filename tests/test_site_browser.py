@@ -285,3 +285,27 @@ def test_a_review_record_shows_its_note_and_each_decision_on_lines_of_their_own(
     for above, below in zip(boxes, boxes[1:], strict=False):
         assert below["y"] >= above["y"] + above["height"] - 1, (above, below)
     page.close()
+
+
+def test_a_rejected_term_found_by_search_says_rejected(browser, tmp_path):
+    """Search for a term a reviewer rejected: the badge beside it says rejected (in the
+    page's language), not the admitted status the term still has."""
+    import polib
+
+    from glossary import review
+
+    project = make_project(tmp_path, "rich")
+    review.decide(project / "terms", "ai-model", state="rejected", by="Sok Dara", term=1)
+    site = build_site(project)
+    label = polib.pofile(str(ROOT / "locale" / "km" / "LC_MESSAGES" / "ui.po")).find(
+        "rejected").msgstr
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for rel, shown in (("search.html", "rejected"), ("km/search.html", label)):
+        page.goto(url(site, rel))
+        search(page, "គំរូ")
+        first = page.locator("#search-results > li").first
+        assert first.locator("a").get_attribute("href").endswith("concepts/ai-model.html")
+        badge = first.locator(".hit-matched .badge")
+        assert badge.inner_text() == shown
+        assert "review-rejected" in badge.get_attribute("class")
+    page.close()

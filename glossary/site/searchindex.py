@@ -9,9 +9,9 @@ with the port of :func:`glossary.search.find` (``static/js/search.js``).
 
 Each item is a JSON array ``[kind, id, path, en, km, en_review, km_review, en_order,
 km_order, [[lang, text, key, head, status], ...]]`` (a term's text is ``""`` when it
-equals its key; ``status``, a concept's other term's administrative status, is left out
-for a headword). Only the two places in order depend on the other items, so a concept's item is
-kept between builds as the JSON before and after them (:class:`KeptRows`, in
+equals its key; ``status``, :attr:`glossary.search.Term.status`, is left out for a
+headword). Only the two places in order depend on the other items, so a concept's item
+is kept between builds as the JSON before and after them (:class:`KeptRows`, in
 ``build/.cache/site-search-rows.txt``), by the concept's index fingerprint
 (:func:`glossary.site.state.index_fingerprint`, which covers its terms and their
 review): after a Khmer term edit, making the matching keys and the JSON of every

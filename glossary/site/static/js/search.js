@@ -226,8 +226,9 @@
       m.appendChild(span(matched.text, matched.lang));
       if (matched.status) {  /* a deprecated or admitted term: say so */
         m.appendChild(document.createTextNode(" "));
-        m.appendChild(span(messages.admin[matched.status] || matched.status, null,
-          "badge admin-" + matched.status));
+        var rejected = matched.status === "rejected";  /* a review state, not a status */
+        m.appendChild(span((rejected ? messages.review : messages.admin)[matched.status] ||
+          matched.status, null, (rejected ? "badge review-" : "badge admin-") + matched.status));
       }
       li.appendChild(m);
     }
