@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CASES_FILE = Path(__file__).resolve().parent / "data" / "search_cases.toml"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,15 @@ def glossary_with(concepts: list[tuple[str, list[str]]]):
             Term(text, AdminStatus.PREFERRED if i == 0 else AdminStatus.ADMITTED)
             for i, text in enumerate(texts))))
         for ident, texts in concepts))
+
+
+def deprecated_khmer_term() -> tuple[str, str]:
+    """A shipped concept and one of its deprecated Khmer terms that no other concept
+    has (read from terms/, so the test follows the content)."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "terms").glob("[!_]*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for term in data.get("km", {}).get("terms", []):
+            found.setdefault(term["text"], []).append(
+                path.stem if term.get("admin_status") == "deprecated" else "")
+    return next((ids[0], text) for text, ids in found.items() if ids[0] and len(ids) == 1)

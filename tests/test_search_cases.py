@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from glossary import search
 from glossary.cli import main
 from tests.conftest import ROOT
-from tests.search_support import Case, cases, check, glossary_with
+from tests.search_support import Case, cases, check, deprecated_khmer_term, glossary_with
 
 
 @pytest.fixture(scope="module")
@@ -50,27 +50,13 @@ def test_cli_text_says_how_many_are_shown_and_suggests(shipped, monkeypatch) -> 
     assert result.stdout.splitlines()[0].split()[-1] == "[proposed]"  # the Khmer term's review
 
 
-def _deprecated_khmer_term() -> tuple[str, str]:
-    """A shipped concept and one of its deprecated Khmer terms that no other concept
-    has (read from terms/, so the test follows the content)."""
-    import tomllib
-
-    found: dict[str, list[str]] = {}
-    for path in sorted((ROOT / "terms").glob("[!_]*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        for term in data.get("km", {}).get("terms", []):
-            found.setdefault(term["text"], []).append(
-                path.stem if term.get("admin_status") == "deprecated" else "")
-    return next((ids[0], text) for text, ids in found.items() if ids[0] and len(ids) == 1)
-
-
 def test_a_term_found_by_another_of_its_terms_says_which_and_its_status(shipped,
                                                                          monkeypatch) -> None:
     """A drafter who searches for a deprecated word sees that it is deprecated, beside
     the headword to use instead; a headword search names nothing more."""
     monkeypatch.chdir(shipped)
     run = CliRunner().invoke
-    concept, text = _deprecated_khmer_term()
+    concept, text = deprecated_khmer_term()
     result = run(main, ["search", text], catch_exceptions=False)
     first = result.stdout.splitlines()[0]
     assert first.startswith(concept + " ")

@@ -15,7 +15,7 @@ from glossary import loader, pipeline, search
 from glossary.config import load_settings
 from tests.browser_support import launch, url
 from tests.conftest import ROOT
-from tests.search_support import Case, cases, check
+from tests.search_support import Case, cases, check, deprecated_khmer_term
 
 pytestmark = pytest.mark.browser
 
@@ -171,9 +171,7 @@ def test_a_deprecated_term_found_says_it_is_deprecated(page, shipped_site):
     they typed, its status in the page's language."""
     import polib
 
-    from tests.test_search_cases import _deprecated_khmer_term
-
-    concept, text = _deprecated_khmer_term()
+    concept, text = deprecated_khmer_term()
     label = polib.pofile(str(ROOT / "locale" / "km" / "LC_MESSAGES" / "ui.po")).find(
         "deprecated").msgstr
     for rel, shown in (("search.html", "deprecated"), ("km/search.html", label)):
