@@ -203,7 +203,8 @@ def _print_report(report: Any, incoming: Any, root: Path) -> None:
                          f"the file prefers it to the proposed {item.current}: a reviewer "
                          "decides which is preferred)")
             elif outcome is Outcome.CANDIDATE:
-                line += f"{item.incoming.text} (beside the proposed {item.current})"
+                spacing = "; only the spacing differs" if item.spacing_only else ""
+                line += f"{item.incoming.text} (beside the proposed {item.current}{spacing})"
             else:  # a conflict
                 line += f"{item.current} → {item.incoming.text} [{item.conflict}: {item.reason}]"
             if item.count > 1 and outcome is not Outcome.CONFLICT:

@@ -126,6 +126,7 @@ class Item:
     conflict: Conflict | None = None
     count: int = 1  # how many entries of the file say the same (reported once)
     present: int | None = None  # the incoming text is already km[present] of the concept
+    spacing_only: bool = False  # a candidate that differs from ``current`` only in spaces
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +145,7 @@ class Item:
             "reason": self.reason,
             "count": self.count,
             "present": self.present,
+            "spacing_only": self.spacing_only,
         }
 
 
@@ -358,15 +360,24 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
                 Outcome.CONFLICT, term, f"the Khmer term is approved by {who}{other}",
                 conflict=Conflict.APPROVED, present=present, **common))
         else:
-            report.items.append(Item(Outcome.CANDIDATE, term,
-                                     f"differs from the proposed Khmer term{other}",
-                                     present=present, **common))
+            spacing = _spacing_only(key, pair.km.text)
+            report.items.append(Item(
+                Outcome.CANDIDATE, term,
+                f"differs from the proposed Khmer term{' only in spacing' * spacing}{other}",
+                present=present, spacing_only=spacing, **common))
     for position, extra in repeats.items():
         item = report.items[position]
         report.items[position] = dataclasses.replace(
             item, count=extra + 1,
             reason=f"{item.reason} ({extra + 1} identical entries in the file)")
     return report
+
+
+def _spacing_only(key: str, km_text: str) -> bool:
+    """Whether an incoming text (its search key) and the glossary's differ only in where
+    spaces fall (``ឯកជន ភាព`` for ``ឯកជនភាព``): Khmer puts spaces between phrases, not
+    words, so a reviewer checks whether the space belongs."""
+    return key.replace(" ", "") == khmer.search_key(km_text).replace(" ", "")
 
 
 # --------------------------------------------------------------------------- apply

@@ -183,3 +183,24 @@ def test_the_translators_comment_becomes_the_rationale_of_the_proposal(run, po_p
                                   "Shorter; the ministry's pages use it.")
     assert added["review_note"].startswith("candidate:")
     assert run("check").exit_code == 0
+
+
+def test_a_msgstr_that_differs_only_in_spacing_says_so(run, po_project, tmp_path):
+    # A space typed inside a Khmer word (បញ្ញា សិប្បនិម្មិត): the reviewer sees at once that
+    # the wording is the same and only the spacing is in question. A real rewording is
+    # not reported so.
+    out = tmp_path / "km.po"
+    _returned(run, out, "គំរូបញ្ញា សិប្បនិម្មិត")
+    data = json.loads(run("import", "po", str(out), "--format", "json").output)
+    item = next(i for i in data["items"] if i["msgctxt"] == "ai-model")
+    assert (item["outcome"], item["spacing_only"]) == ("candidate", True)
+    assert item["reason"] == "differs from the proposed Khmer term only in spacing"
+    text = run("import", "po", str(out)).output
+    assert ("ai-model 'AI model': គំរូបញ្ញា សិប្បនិម្មិត (beside the proposed "
+            "គំរូបញ្ញាសិប្បនិម្មិត; only the spacing differs)") in text
+
+    _returned(run, out, "គំរូបញ្ញាសិប្បនិម្មិតថ្មី")
+    data = json.loads(run("import", "po", str(out), "--format", "json").output)
+    item = next(i for i in data["items"] if i["msgctxt"] == "ai-model")
+    assert (item["outcome"], item["spacing_only"]) == ("candidate", False)
+    assert "only the spacing" not in run("import", "po", str(out)).output
