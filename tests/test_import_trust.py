@@ -126,8 +126,15 @@ def test_a_plain_import_never_changes_a_review_record(cli, project: Path) -> Non
     result = cli("import", "csv", str(CSV / "decisions.csv"), "--apply", "--by", "Sok Dara",
                  "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["written"] == []
+    report = json.loads(result.stdout)
+    assert report["written"] == []
     assert {p.name: p.read_bytes() for p in (project / "terms").glob("*.toml")} == before
+    # and the report says so: whoever filled in the review column learns it did nothing
+    assert report["skipped"] == {
+        "approved states in the file left unrecorded (only --decisions --by NAME records "
+        "a decision)": 2,  # model (by Someone Else) and គំរូបញ្ញាសិប្បនិម្មិត
+        "rejected states in the file left unrecorded (only --decisions --by NAME records "
+        "a decision)": 1}
 
 
 def test_the_state_alone_agrees_with_the_whole_rule() -> None:

@@ -130,10 +130,12 @@ class Trust:
     def decision(self, current: Review, incoming: InReview | None) -> Review | None:
         """An existing term's or definition's review record after a ``--decisions``
         import, or None when nothing is decided (a plain import never changes it)."""
-        if not self.decisions or incoming is None or incoming.state not in (
-                ReviewState.APPROVED, ReviewState.REJECTED):
+        if incoming is None or incoming.state not in (
+                ReviewState.APPROVED, ReviewState.REJECTED) or incoming.state is current.state:
             return None
-        if incoming.state is current.state:
+        if not self.decisions:  # said, so that a reviewer who filled in the column knows
+            self.skip(f"{incoming.state.value} states in the file left unrecorded (only "
+                      "--decisions --by NAME records a decision)")
             return None
         if incoming.state is _APPROVED and same_person(current.proposed_by, self.by):
             self._own_proposal(None)
