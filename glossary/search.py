@@ -29,10 +29,14 @@ tier  the term's key and the query's key
 4     substring: the query's compact form is inside the term's
 ====  ==================================================================
 
+A document is also found by its id (``asean-guide-2024``), and a section by its number
+as the glossary cites it (``B.2``, ``§B.2``).
+
 **Ranking**: tier, then headword before alternative (a concept's preferred term in
 either language is its headword; a document's or section's titles rank as
-alternatives), then the matched term's compact length (shorter first), then the
-page language's order (English A–Z, or Khmer dictionary order on Khmer pages).
+alternatives), then a concept before a document or section, then the matched term's
+compact length (shorter first), then the page language's order (English A–Z, or
+Khmer dictionary order on Khmer pages).
 
 **Did you mean**: when nothing matches a query of 4 or more characters, the terms
 within a small edit distance (optimal string alignment: insertions, deletions,
@@ -201,20 +205,29 @@ def reference_rows(glossary: Glossary,
     rows: list[Row] = []
     for doc in glossary.documents:
         page = f"documents/{doc.id}.html"
-        titles = [Term("en", doc.short, match_key(doc.short), False),
-                  Term("en", doc.title, match_key(doc.title), False)]
+        titles = _english_terms((doc.short, doc.title, doc.id))  # the id: as cited
         if doc.title_km:
             titles.append(Term("km", doc.title_km, match_key(doc.title_km), False))
         rows.append(Row("document", doc.id, page, doc.short, doc.title_km or "", "", "",
                         tuple(titles)))
         for sec in doc.sections:
-            terms = [Term("en", sec.title, match_key(sec.title), False)]
+            # the title, and the number as the glossary cites it (B.2, §B.2); not with the
+            # document's name, which every section of the document would then match
+            terms = _english_terms((sec.title, sec.id, f"§{sec.id}"))
             if sec.title_km:
                 terms.append(Term("km", sec.title_km, match_key(sec.title_km), False))
             rows.append(Row("section", f"{doc.id}#{sec.id}", f"{page}#{anchor(sec.id)}",
                             f"{doc.short} §{sec.id} {sec.title}", sec.title_km or "", "", "",
                             tuple(terms)))
     return rows
+
+
+def _english_terms(texts: Sequence[str]) -> list[Term]:
+    """A document's or section's English terms: each text whose key no earlier one has."""
+    keyed: dict[str, str] = {}
+    for text in texts:
+        keyed.setdefault(match_key(text), text)
+    return [Term("en", text, key, False) for key, text in keyed.items()]
 
 
 def orders(heads: Sequence[tuple[str, str, str]],
@@ -319,7 +332,7 @@ def find(index: Index, query: str, *, lang: str = "en", limit: int = 100) -> Fou
     qw = derived(key).split(" ")
     qc = "".join(qw)
     longest = max(qw, key=len)  # the first longest, as in search.js
-    ranked: list[tuple[int, int, int, int, Hit]] = []
+    ranked: list[tuple[int, bool, int, int, int, Hit]] = []
     for n, (item, terms) in enumerate(zip(index.items, index.prepared, strict=True)):
         best = -1
         best_term: tuple[Term, str, list[str], str] | None = None
@@ -336,10 +349,11 @@ def find(index: Index, query: str, *, lang: str = "en", limit: int = 100) -> Fou
                 best, best_term = score, prepared
         if best_term is not None:
             order = item.km_order if lang == "km" else item.en_order
-            ranked.append((best, min(len(best_term[1]), 4095), order, n,
-                           Hit(item, best_term[0], best // 2)))
-    ranked.sort(key=lambda r: r[:4])
-    hits = tuple(r[4] for r in ranked[:limit])
+            # a concept before a document or section that matches as well
+            ranked.append((best, item.kind != "concept", min(len(best_term[1]), 4095), order,
+                           n, Hit(item, best_term[0], best // 2)))
+    ranked.sort(key=lambda r: r[:5])
+    hits = tuple(r[5] for r in ranked[:limit])
     suggestions = () if ranked else suggest(index, key.replace(" ", ""), lang=lang)
     return Found(query, key, hits, len(ranked), suggestions)
 

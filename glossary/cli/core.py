@@ -135,8 +135,9 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
     The same matching and ranking as the site's search page: case, plurals, hyphens,
     spaces and joined forms (human in the loop = human-in-the-loop), word order,
     acronyms, Khmer with or without spaces or zero-width spaces and in any typing
-    order, document titles and section names. Exact headwords first, then whole
-    words, prefixes, word prefixes and substrings; shorter first. With no match,
+    order, document titles, section names and numbers (B.2, §B.2).
+    Exact headwords first, then whole words, prefixes, word prefixes and substrings;
+    concepts before sections; shorter first. With no match,
     suggests close terms ("did you mean"). --lang orders ties in English A-Z or
     Khmer dictionary order (default: the query's script).
 

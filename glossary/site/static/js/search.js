@@ -90,8 +90,10 @@
         }
       }
       if (bestTerm !== null) {
-        /* (score, length, order) as one number: orders are distinct, lengths < 4096 */
-        ranked.push({ sort: (best * 4096 + Math.min(bestTerm.compact.length, 4095)) * 1048576 +
+        /* (score, a document or section after a concept, length, order) as one number:
+           orders are distinct, lengths < 4096 */
+        var rank = best * 2 + (item.kind === "concept" ? 0 : 1);
+        ranked.push({ sort: (rank * 4096 + Math.min(bestTerm.compact.length, 4095)) * 1048576 +
           (lang === "km" ? item.kmOrder : item.enOrder),
           item: item, term: bestTerm, tier: (best - best % 2) / 2 });
       }
