@@ -17,7 +17,7 @@ from glossary import formats, khmer, loader, source, store, validate
 from glossary.config import Settings
 from glossary.errors import ConfigError
 from glossary.lock import build_lock, remove_stale_temporaries, terms_lock, terms_read_lock
-from glossary.model import Glossary
+from glossary.model import Glossary, SourceRef
 from glossary.output import cannot_write, from_os_error, write_text
 from glossary.outputs_state import OutputState, input_key
 from glossary.problems import Problem
@@ -213,13 +213,7 @@ def new_concept(
                           hint="use lowercase letters, digits and hyphens, e.g. training-data")
     source.concept_paths(settings.terms_dir)  # raises a clear error when terms/ is missing
     path = settings.terms_dir / f"{concept_id}.toml"
-    refs: list[tuple[str, str]] = []
-    for item in sources:
-        doc, sep, section = item.partition(":")
-        if not sep or not doc or not section:
-            raise ConfigError(f"bad --source {item!r}", hint="write DOC:SECTION, e.g. "
-                              "asean-guide-2024:B.2")
-        refs.append((doc, section))
+    refs = [_source_option(item) for item in sources]
     from glossary.imports import clean
     from glossary.source.new import render_new_concept
 
@@ -246,6 +240,21 @@ def new_concept(
                               hint="edit that file, or choose another id")
         write_text(path, text)
     return path
+
+
+def _source_option(item: str) -> SourceRef:
+    """A ``--source``: DOC:SECTION, or a reference as the glossary writes it (``DOC §SECTION``,
+    with ``, p. N`` when known: the form of the site and of a CSV's sources column)."""
+    from glossary.imports.records import parse_ref
+
+    ref = parse_ref(item)
+    if ref is not None:
+        return ref
+    doc, sep, section = (part.strip() for part in item.partition(":"))
+    if not sep or not doc or not section:
+        raise ConfigError(f"bad --source {item!r}", hint="write DOC:SECTION or DOC §SECTION, "
+                          "e.g. asean-guide-2024:B.2")
+    return SourceRef(doc, section)
 
 
 def terms_in_use(settings: Settings, concept_id: str,

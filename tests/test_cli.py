@@ -106,6 +106,18 @@ def test_new_rejects_a_bad_source(cli) -> None:
     assert result.exit_code == 2 and "DOC:SECTION" in result.stderr
 
 
+def test_new_takes_a_source_as_the_glossary_cites_it(cli, project: Path) -> None:
+    """--source also takes the citation a drafter copies from the site or a CSV's sources
+    column (DOC §SECTION, p. N), page included; and the short DOC:SECTION form."""
+    result = cli("new", "synthetic-data", "--en", "synthetic data",
+                 "--source", "asean-guide-2024 §C.3, p. 25", "--source", "asean-guide-2024: B.2")
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((project / "terms" / "synthetic-data.toml").read_text("utf-8"))
+    assert data["sources"] == [{"doc": "asean-guide-2024", "section": "C.3", "page": 25},
+                               {"doc": "asean-guide-2024", "section": "B.2"}]
+    assert cli("check").exit_code == 0
+
+
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("--source", "nosuchdoc:1", "--source: unknown document 'nosuchdoc'"),
     ("--source", "asean-guide-2024:Z.9", "--source: document 'asean-guide-2024' has no "

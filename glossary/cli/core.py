@@ -238,7 +238,8 @@ def stats(obj: Context, fmt: str) -> None:
 @click.option("--by", "by", default=None, metavar="NAME",
               help="Who proposes the terms and definitions (recorded as proposed_by).")
 @click.option("--source", "sources", multiple=True, metavar="DOC:SECTION",
-              help="A reference, e.g. asean-guide-2024:B.2 (repeatable).")
+              help="A reference, e.g. asean-guide-2024:B.2, or as the glossary cites "
+              "it: 'asean-guide-2024 §B.2, p. 12' (repeatable).")
 @click.option("--domain", "domains", multiple=True, help="A domain id (repeatable).")
 @click.pass_obj
 def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str | None,

@@ -255,7 +255,7 @@ def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = Tru
 
 
 def render_new_concept(
-    concept_id: str, en: str, km: str | None, refs: list[tuple[str, str]], domains: list[str],
+    concept_id: str, en: str, km: str | None, refs: list[SourceRef], domains: list[str],
     definition: str | None = None, definition_km: str | None = None, by: str | None = None,
     today: date | None = None,
 ) -> str:
@@ -274,8 +274,8 @@ def render_new_concept(
     doc.add(tomlkit.nl())
     if refs:
         sources = tomlkit.aot()
-        for doc_id, section in refs:
-            sources.append(_ref(SourceRef(doc_id, section)))
+        for ref in refs:
+            sources.append(_ref(ref))
         doc.add("sources", sources)
     proposed = Review(ReviewState.PROPOSED, origin="human", proposed_by=by, proposed_on=today)
     for code, text, meaning in (("en", en, definition), ("km", km, definition_km)):
