@@ -270,22 +270,43 @@ def _parse_blobs(blob: bytes, wanted: list[tuple[str, str]], where: str,
 
 
 def load_version(spec: str, root: Path, terms_dir: Path) -> Glossary:
-    """A JSON export (a file), a directory of concept files, or a git revision."""
+    """A JSON export (a file), a terms folder (or a project folder holding ``terms/``),
+    or a git revision."""
     path = Path(spec)
     if not path.is_absolute():
         path = Path.cwd() / path
     if path.is_file():
         return jsonfmt.loads(source.read_text(path), path)[0]
-    if path.is_dir() and any(path.glob("*.toml")):
-        return source.load_glossary(path).glossary
+    if (path / "terms").is_dir():  # a project (``.``): its terms folder
+        path = path / "terms"
+    if path.is_dir():
+        return load_folder(path)
     if spec.endswith(".json"):
         raise FormatError("file not found", path=path)
     return load_git(root, terms_dir, spec)
 
 
-def diff(root: Path, terms_dir: Path, old: str, new: str) -> ChangeReport:
-    return compare(load_version(old, root, terms_dir), load_version(new, root, terms_dir),
-                   old, new)
+def load_folder(path: Path) -> Glossary:
+    """The glossary of a terms folder, refused when a concept file cannot be read: the
+    diff would report its concept as removed."""
+    if not (path / "_sources.toml").is_file():
+        raise FormatError("not a terms folder (it has no _sources.toml)", path=path,
+                          hint="give a terms/ folder, a git revision or a JSON export")
+    result = source.load_glossary(path)
+    for loaded in result.files:
+        if loaded.concept is None and loaded.problems:
+            first = loaded.problems[0]
+            raise FormatError(f"{first.code}: {first.message}", path=first.path,
+                              line=first.line, hint="fix the file (glossary check) and "
+                              "compare again")
+    return result.glossary
+
+
+def diff(root: Path, terms_dir: Path, old: str, new: str | None = None) -> ChangeReport:
+    """What changed from ``old`` to ``new`` (each as :func:`load_version` takes it);
+    ``new`` defaults to the project's terms folder as it is on disk."""
+    after = load_folder(terms_dir) if new is None else load_version(new, root, terms_dir)
+    return compare(load_version(old, root, terms_dir), after, old, new or "terms/")
 
 
 # --------------------------------------------------------------------------- releases

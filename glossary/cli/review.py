@@ -251,15 +251,16 @@ def review_import(obj: Context, file: Path, by: str, fmt: str) -> None:
 
 @main.command()
 @click.argument("old")
-@click.argument("new")
+@click.argument("new", required=False)
 @format_option("text", "json")
 @click.pass_obj
-def diff(obj: Context, old: str, new: str, fmt: str) -> None:
+def diff(obj: Context, old: str, new: str | None, fmt: str) -> None:
     """What changed between two versions: git revisions of terms/, or JSON exports.
 
     Reports concepts added, removed or retired, terms added, removed or changed,
     definitions changed and review states changed. OLD and NEW are each a git revision
-    (tag, branch, commit), a JSON export (glossary export json) or a terms directory.
+    (tag, branch, commit), a JSON export (glossary export json), a terms folder or a
+    project folder; without NEW, terms/ as it is now (edits not yet committed too).
 
     \b
     Example:
@@ -279,4 +280,4 @@ def diff(obj: Context, old: str, new: str, fmt: str) -> None:
         echo(change.describe())
     counts = report.counts()
     echo(", ".join(f"{n} {k}" for k, n in counts.items()) if counts else
-               f"no changes between {old} and {new}")
+               f"no changes between {old} and {new or 'terms/'}")

@@ -75,6 +75,34 @@ def test_diff_two_json_exports(run, po_project):
     assert [(c["concept"], c["kind"]) for c in data["changes"]] == EXPECTED
 
 
+def test_diff_against_the_working_tree(run, po_project):
+    """Without NEW, or with the project folder (`.`), the diff runs to terms/ as it is on
+    disk, edits not yet committed included: what a reviewer asks before a release."""
+    git(po_project, "init", "-q")
+    release(po_project, "v1.0")
+    change_glossary(run, po_project)
+    for args in (("v1.0",), ("v1.0", "."), ("v1.0", str(po_project))):
+        data = json.loads(run("diff", *args, "--format", "json").output)
+        assert [(c["concept"], c["kind"]) for c in data["changes"]] == EXPECTED, args
+    release(po_project, "v1.1")
+    assert run("diff", "v1.1").output == "no changes between v1.1 and terms/\n"
+
+
+def test_diff_refuses_a_folder_it_cannot_read_whole(run, po_project, tmp_path):
+    """A folder that is not a terms folder, or one with a file that does not parse, is
+    refused with its location: a concept it could not read would show as removed."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    result = run("diff", "terms", str(other))
+    assert result.exit_code == 2
+    assert f"{other}: not a terms folder (it has no _sources.toml)" in result.output
+    edit(po_project / "terms/bias.toml", 'id = "bias"', 'id = "bias')
+    result = run("diff", "terms", "terms")
+    assert result.exit_code == 2
+    assert "terms/bias.toml:2: toml-syntax" in result.output and "glossary check" in result.output
+
+
 def test_diff_errors(run, po_project):
     result = run("diff", "nope.json", "terms")
     assert result.exit_code == 2 and "file not found" in result.output
