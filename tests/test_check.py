@@ -20,6 +20,7 @@ CASES = {
     "bad-toml": ("toml-syntax", 10, "error"),
     "wrong-types": ("wrong-type", 2, "error"),
     "unknown-keys": ("unknown-field", 4, "error"),
+    "misspelt-table": ("unknown-field", 17, "error"),  # [[km.term]]: its header's line
     "bom": ("bom", 1, "error"),
     "crlf": ("crlf", 1, "error"),
     "non-utf8": ("encoding", 10, "error"),

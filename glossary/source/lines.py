@@ -43,7 +43,8 @@ def key_lines(text: str) -> dict[KeyPath, int]:
                 if names[:k] in counts:
                     indexed.append(counts[names[:k]])
             current = tuple(indexed)
-            lines.setdefault(current, lineno)
+            for end in range(1, len(current) + 1):  # [[km.terms]] also places km.terms, km
+                lines.setdefault(current[:end], lineno)
             continue
         key = _KEY.match(line)
         if key:
