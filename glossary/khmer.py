@@ -448,20 +448,20 @@ _CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x2
                                 *range(0x7F, 0xA0)])
 
 
-def clean_term(text: str) -> str:
+def clean_term(text: str, *, fold_coeng_da: bool = FOLD_COENG_DA_DEFAULT) -> str:
     """A term as typed → as stored: normalized, invisible and control characters
     removed (a no-break space becomes a space; tabs and line breaks too), runs of
     whitespace folded, ends stripped."""
     if text.isprintable():  # nothing to remove (see refused_chars)
-        return " ".join(normalize(text).split())
-    value = normalize(text.translate(_CONTROL_CHARS))
+        return " ".join(normalize(text, fold_coeng_da=fold_coeng_da).split())
+    value = normalize(text.translate(_CONTROL_CHARS), fold_coeng_da=fold_coeng_da)
     drop = {i for i, ch in invisible_chars(value)}
     if drop:
         value = "".join(" " if ch in "\u00a0\u202f" else ch
                         for i, ch in enumerate(value) if i not in drop or ch in "\u00a0\u202f")
         # what stood on both sides of a removed character may now be one cluster, in
         # typed order (a vowel, ZWSP, coeng: the coeng goes first)
-        value = normalize(value)
+        value = normalize(value, fold_coeng_da=fold_coeng_da)
     return " ".join(value.split())
 
 

@@ -24,24 +24,33 @@ from glossary.cli.app import (
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any problem).")
+@click.option("--fix", is_flag=True,
+              help="First repair what needs no judgement: a byte order mark, CRLF line "
+              "endings, Khmer text not in the stored form, invisible characters in a term.")
 @format_option("text", "json")
 @click.pass_obj
-def check(obj: Context, strict: bool, fmt: str) -> None:
+def check(obj: Context, strict: bool, fix: bool, fmt: str) -> None:
     """Validate terms/ and list every problem as path:line: CODE: message (hint).
 
     Exits 1 when there is an error (or any warning with --strict), 0 otherwise.
+    --fix rewrites the files it repairs (comments and layout kept) and names them on
+    stderr; what it cannot repair is listed as usual.
 
     \b
     Example:
       $ glossary check
       terms/bias.toml:7: invisible-char: km.terms[0].text: contains U+200B
       ZERO WIDTH SPACE (remove it)
+      $ glossary check --fix
+      fixed terms/bias.toml: 1 text(s) put in the stored form
     """
-    from glossary import loader
+    from glossary import loader, pipeline
     from glossary.problems import Level
 
     with user_errors():
         settings = obj.settings()
+        for fixed in pipeline.fix_terms(settings) if fix else ():
+            echo(f"fixed {shown(fixed.path, settings.root)}: {', '.join(fixed.what)}", err=True)
         problems = loader.check(settings)
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
