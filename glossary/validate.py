@@ -243,9 +243,10 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
         if f.value != raw and raw.replace("\ufeff", "") != f.value.replace("\ufeff", ""):
             yield _p(loaded, "not-normalized", kp,
                      "Khmer text is not in normalized order",
-                     f"write it as {f.value!r}", Level.WARNING)
+                     f"write it as {f.value!r}; glossary check --fix does", Level.WARNING)
         if "\ufeff" in raw:
-            yield _p(loaded, "invisible-char", kp, "contains U+FEFF BYTE ORDER MARK", "remove it")
+            yield _p(loaded, "invisible-char", kp, "contains U+FEFF BYTE ORDER MARK",
+                     "remove it; glossary check --fix does")
         if f.lang == "km" and not f.dnt and raw.strip():
             if not khmer.has_khmer(raw):
                 level = Level.ERROR if khmer.has_latin_letters(raw) else Level.WARNING
@@ -270,7 +271,8 @@ def check_text(loaded: LoadedFile, glossary: Glossary) -> Iterator[Problem]:
                 if ch == "\ufeff":
                     continue
                 yield _p(loaded, "invisible-char", kp,
-                         f"contains {khmer.char_name(ch)}", "remove it")
+                         f"contains {khmer.char_name(ch)}",
+                         "remove it; glossary check --fix does")
         if suspect and khmer.has_khmer(raw):
             for _, ch in khmer.deprecated_chars(raw):
                 yield _p(loaded, "deprecated-char", kp,

@@ -40,7 +40,7 @@ def check(obj: Context, strict: bool, fix: bool, fmt: str) -> None:
     Example:
       $ glossary check
       terms/bias.toml:7: invisible-char: km.terms[0].text: contains U+200B
-      ZERO WIDTH SPACE (remove it)
+      ZERO WIDTH SPACE (remove it; glossary check --fix does)
       $ glossary check --fix
       fixed terms/bias.toml: 1 text(s) put in the stored form
     """

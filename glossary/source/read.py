@@ -132,13 +132,14 @@ def _layout_problems(path: Path, data: bytes) -> list[Problem]:
     if data.startswith(textfile.BOM):
         problems.append(Problem(
             "bom", Level.ERROR, path, "file starts with a byte order mark (U+FEFF)",
-            "save it as UTF-8 without BOM", (), 1,
+            "save it as UTF-8 without BOM, or run glossary check --fix", (), 1,
         ))
     crlf = data.find(b"\r\n")
     if crlf >= 0:
         problems.append(Problem(
             "crlf", Level.ERROR, path, "Windows (CRLF) line endings",
-            "save it with LF line endings", (), data.count(b"\n", 0, crlf) + 1,
+            "save it with LF line endings, or run glossary check --fix",
+            (), data.count(b"\n", 0, crlf) + 1,
         ))
     return problems
 
