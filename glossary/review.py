@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import ReviewError
+from glossary.errors import ConfigError, ReviewError
 from glossary.imports import clean
 from glossary.imports.report import short
 from glossary.lock import terms_lock
@@ -162,14 +162,24 @@ class PendingTerm:
                              "via": e.via, "note": e.note} for e in self.history]}
 
 
+def known_domain(glossary: Glossary, domain: str | None) -> None:
+    """Refuse a ``--domain`` that ``terms/_domains.toml`` does not have (a typo would list
+    nothing, as if nothing awaited review)."""
+    if domain is not None and domain not in {d.id for d in glossary.domains}:
+        raise ConfigError(f"unknown domain {domain!r}", hint="use an id from "
+                          "terms/_domains.toml: " + ", ".join(d.id for d in glossary.domains))
+
+
 def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = None,
-            definitions: bool = False, reviewer: str | None = None) -> list[PendingTerm]:
+            definitions: bool = False, reviewer: str | None = None,
+            domain: str | None = None) -> list[PendingTerm]:
     """Terms (``definitions``: the definitions instead) in review state ``state`` (of
-    ``lang``, or both languages), by concept id; with ``reviewer``, only those that
-    person did not propose (what they may approve)."""
+    ``lang``, or both languages; of concepts in ``domain``, or all), by concept id; with
+    ``reviewer``, only those that person did not propose (what they may approve)."""
     out: list[PendingTerm] = []
     for concept in glossary.concepts:
-        if concept.status is ConceptStatus.RETIRED:
+        if concept.status is ConceptStatus.RETIRED or (
+                domain is not None and domain not in concept.domains):
             continue
         for code in ("en", "km"):
             if lang is not None and code != lang:

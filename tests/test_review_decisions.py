@@ -226,3 +226,23 @@ def test_the_concept_page_says_who_approved_the_definition(cli, project: Path) -
         english = html[html.index('aria-labelledby="lang-en"'):html.index(
             'aria-labelledby="lang-km"')]
         assert "Sok Dara" not in english  # the English definition is still a proposal
+
+
+def test_review_list_takes_a_domain_as_the_sheet_does(cli, project: Path) -> None:
+    """A reviewer for one domain lists only its concepts; a misspelt domain is an error,
+    not an empty list that would read as "nothing awaits review"."""
+    import json
+
+    def concepts(*args: str) -> set[str]:
+        result = cli("review", "list", "--lang", "km", "--format", "json", *args)
+        assert result.exit_code == 0, result.output
+        return {t["concept"] for t in json.loads(result.stdout)}
+
+    every = concepts()
+    in_risk = {p.stem for p in (project / "terms").glob("[!_]*.toml")
+               if "risk" in tomllib.loads(p.read_text("utf-8"))["domains"]}
+    assert in_risk and in_risk < every
+    assert concepts("--domain", "risk") == in_risk
+    wrong = cli("review", "list", "--domain", "risks")
+    assert wrong.exit_code == 2
+    assert "unknown domain 'risks' (use an id from terms/_domains.toml:" in wrong.stderr

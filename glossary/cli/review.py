@@ -116,10 +116,11 @@ def review_reject(obj: Context, concept: str, term: int | None, definition: bool
               help="List the definitions in that review state instead of the terms.")
 @click.option("--reviewer", metavar="NAME", default=None,
               help="Leave out what NAME proposed: a proposal is approved by someone else.")
+@click.option("--domain", default=None, help="Only concepts of this domain id.")
 @format_option("text", "json")
 @click.pass_obj
 def review_list(obj: Context, state: str, lang: str | None, why: bool, definitions: bool,
-                reviewer: str | None, fmt: str) -> None:
+                reviewer: str | None, domain: str | None, fmt: str) -> None:
     """List the terms in a review state (default: proposed, i.e. awaiting review).
 
     \b
@@ -134,9 +135,10 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, definitio
     from glossary import review as review_mod
 
     with user_errors():
-        loaded = loader.load(obj.settings())
-        items = review_mod.pending(loaded.glossary, state=state, lang=lang,
-                                   definitions=definitions, reviewer=reviewer)
+        glossary = loader.load(obj.settings()).glossary
+        review_mod.known_domain(glossary, domain)
+        items = review_mod.pending(glossary, state=state, lang=lang, definitions=definitions,
+                                   reviewer=reviewer, domain=domain)
     if fmt == "json":
         emit_json([i.as_dict() for i in items])
         return
@@ -193,11 +195,7 @@ def review_sheet(obj: Context, output: Path, domain: str | None, state: str,
     with user_errors():
         settings = obj.settings()
         glossary = loader.load(settings).glossary
-        if domain is not None and domain not in {d.id for d in glossary.domains}:
-            from glossary.errors import ConfigError
-
-            raise ConfigError(f"unknown domain {domain!r}", hint="use an id from "
-                              "terms/_domains.toml: " + ", ".join(d.id for d in glossary.domains))
+        review_mod.known_domain(glossary, domain)
         rows = review_mod.sheet_rows(glossary, domain=domain, state=state, reviewer=reviewer)
         with writer(output) as handle:
             sheet_format.write(rows, handle)
