@@ -40,7 +40,7 @@ ADVICE = {
     errno.EROFS: "the file system is read-only; write elsewhere with -o",
     errno.EACCES: "you may not write there; check the permissions or write elsewhere with -o",
     errno.EPERM: "you may not write there; check the permissions or write elsewhere with -o",
-    errno.EISDIR: "give a file name, e.g. -o DIR/glossary.tbx",
+    errno.EISDIR: "give a file name, not a folder",
     errno.ENOTDIR: "a part of the path is a file, not a directory; check the path",
     errno.ENOENT: "a folder on the way does not exist; check the path",
     errno.EFBIG: "the file would be too large for this file system; write elsewhere",

@@ -36,8 +36,18 @@ def test_o_directory_is_a_clean_error(project: Path, cli) -> None:
     for fmt in ("tbx", "csv", "xlsx", "json"):
         result = cli("export", fmt, "-o", "out")
         assert result.exit_code == 2, fmt
-        assert "Error: cannot write out: it is a directory (give a file name" in result.stderr
+        assert ("Error: cannot write out: it is a directory (give a file name, e.g. -o "
+                f"out/glossary.{fmt})") in result.stderr
     assert list((project / "out").iterdir()) == []
+
+
+def test_a_file_name_of_another_format_is_noted(project: Path, cli) -> None:
+    """`export tbx -o terms.csv` (meaning `export csv`?) writes TBX, and says so."""
+    result = cli("export", "tbx", "-o", "terms.csv")
+    assert result.exit_code == 0
+    assert "note: terms.csv does not end in .tbx; it holds tbx all the same" in result.stderr
+    assert (project / "terms.csv").read_bytes().startswith(b"<?xml")
+    assert "note:" not in cli("export", "tbx", "-o", "terms.TBX").stderr
 
 
 def test_o_symlink_updates_its_target_and_stays_a_link(project: Path, cli) -> None:

@@ -75,6 +75,8 @@ def shared_command(fmt: Format) -> click.Command:
         if output is not None and str(output) == "-":  # -o -: standard output
             output = None
         with user_errors():
+            if output is not None:
+                _check_output(fmt, output)
             try:
                 counts = exporting.export_file(obj.settings(), fmt.name,
                                                output or sys.stdout.buffer, options)
@@ -88,7 +90,6 @@ def shared_command(fmt: Format) -> click.Command:
         warn_if_empty(counts.km_terms, approved_only, min_review, f"the {fmt.name} export")
 
     command.__name__ = f"export_{fmt.name}"
-    # a directory is refused by glossary.output with the one "cannot write" message
     kind = click.Path(path_type=Path)
     option = (click.option("-o", "--output", type=kind, required=True,
                            help="The file to write (-: standard output).") if fmt.binary else
@@ -103,6 +104,22 @@ def shared_command(fmt: Format) -> click.Command:
             help="3: TBX-Basic (ISO 30042:2019); 2: TBX-Basic 2008 (martif), what "
                  "translate-toolkit, Weblate, OmegaT, memoQ and MultiTerm read.")(decorated)
     return click.command(fmt.name, help=_help(fmt))(decorated)
+
+
+def _check_output(fmt: Format, output: Path) -> None:
+    """Refuse a folder as -o (with a file name in it to give instead); note a file name
+    that does not end as the format's files do (``export tbx -o terms.csv``: TBX all the
+    same, which a tool that goes by the name would misread; a pipe or a device has no
+    such name to go by)."""
+    from glossary.output import cannot_write
+
+    usual = f"glossary{fmt.extensions[0]}"
+    if output.is_dir():
+        raise cannot_write(output, "it is a directory",
+                           f"give a file name, e.g. -o {output / usual}")
+    if output.suffix.lower() not in fmt.extensions and (output.is_file() or not output.exists()):
+        echo(f"note: {output} does not end in {' or '.join(fmt.extensions)}; it holds "
+             f"{fmt.name} all the same", err=True)
 
 
 def _report_ambiguous(done: Any, compiled: bool = False) -> None:
