@@ -23,6 +23,7 @@ from glossary.outputs_state import OutputState, input_key
 from glossary.problems import Problem
 from glossary.search import Found, Index, find, index_items
 from glossary.source.fix import Fixed
+from glossary.source.fix import fix_terms as fix_folder
 from glossary.stats import Stats, compute
 
 
@@ -246,11 +247,9 @@ def new_concept(
 def fix_terms(settings: Settings) -> list[Fixed]:
     """``glossary check --fix``: :func:`glossary.source.fix.fix_terms` under the terms/
     lock (an import or a review decision is not writing the same files)."""
-    from glossary.source.fix import fix_terms as fix
-
     source.concept_paths(settings.terms_dir)  # a clear error when terms/ is missing
     with terms_lock(settings.terms_dir, "check --fix"):
-        return fix(settings.terms_dir, settings.fold_coeng_da)
+        return fix_folder(settings.terms_dir, settings.fold_coeng_da)
 
 
 def _source_option(item: str) -> SourceRef:

@@ -49,8 +49,10 @@ def check(obj: Context, strict: bool, fix: bool, fmt: str) -> None:
 
     with user_errors():
         settings = obj.settings()
-        for fixed in pipeline.fix_terms(settings) if fix else ():
-            echo(f"fixed {shown(fixed.path, settings.root)}: {', '.join(fixed.what)}", err=True)
+        if fix:
+            for fixed in pipeline.fix_terms(settings):
+                echo(f"fixed {shown(fixed.path, settings.root)}: {', '.join(fixed.what)}",
+                     err=True)
         problems = loader.check(settings)
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
