@@ -234,7 +234,7 @@ def new_concept(
         raise ConfigError("--en is empty once invisible characters are removed",
                           hint="give the English term")
     text = render_new_concept(concept_id, en, km or None, refs, list(domains), definition,
-                              definition_km or None, by, date.today())
+                              definition_km or None, by, date.today(), fold_coeng_da=fold)
     _refuse_unknown_references(settings, path, text)
     with terms_lock(settings.terms_dir, f"new {concept_id}"):
         if path.exists() or path.is_symlink():

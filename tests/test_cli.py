@@ -277,6 +277,36 @@ def test_new_refuses_a_khmer_vowel_typed_before_its_consonant(cli, project) -> N
     assert ok.exit_code == 0, ok.output
 
 
+@pytest.mark.parametrize("typed", ["ÉNtPaBlM", "karGnubeRB;", "[kat;"])
+def test_new_refuses_khmer_typed_in_a_legacy_font(cli, project, typed: str) -> None:
+    """Limon-style text (Khmer letters drawn by a Latin font) would be a "Khmer" term with
+    no Khmer letter, which check refuses: new refuses it first, and writes nothing."""
+    result = cli("new", "khmer-x", "--en", "Khmer x", "--km", typed)
+    assert result.exit_code == 2
+    assert "no Khmer letters" in result.stderr and "Limon" in result.stderr
+    assert not (project / "terms" / "khmer-x.toml").exists()
+
+
+@pytest.mark.parametrize("kept", ["GenAI", "deepfake", "AI 3D"])
+def test_new_keeps_an_english_khmer_term_as_do_not_translate(cli, project, kept: str) -> None:
+    """A Khmer term kept in English (as the shipped AI, CBRN, deepfake) is written with
+    dnt = true, said on stderr, and check is clean."""
+    result = cli("new", "khmer-x", "--en", "Khmer x", "--km", kept)
+    assert result.exit_code == 0, result.output
+    assert "written as kept in English (dnt = true)" in result.stderr
+    term = tomllib.loads((project / "terms" / "khmer-x.toml").read_text("utf-8"))["km"]["terms"][0]
+    assert (term["text"], term["dnt"]) == (kept, True)
+    assert cli("check").exit_code == 0
+
+
+def test_new_writes_coeng_da_as_the_project_keeps_it(cli, project) -> None:
+    """fold_coeng_da = false: the file keeps ្ដ as typed (it was folded to ្ត regardless)."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text("utf-8") + "fold_coeng_da = false\n", "utf-8")
+    assert cli("new", "khmer-x", "--en", "Khmer x", "--km", "ការផ្ដល់").exit_code == 0
+    assert 'text = "ការផ្ដល់"' in (project / "terms" / "khmer-x.toml").read_text("utf-8")
+
+
 def test_the_progress_bar_counts_files_only_on_a_terminal(monkeypatch) -> None:
     """``build`` counts terms/ for its progress bar only when there is a bar to show."""
     counted: list[int] = []

@@ -613,3 +613,29 @@ def test_an_opendocument_file_is_named_with_how_to_save_it(cli, tmp_path: Path,
     assert result.stderr == (
         f"Error: {path}: is an OpenDocument file (.ods, .odt), not an XLSX workbook "
         "(LibreOffice: File > Save As, file type Excel 2007-365 (.xlsx))\n")
+
+
+@pytest.mark.parametrize("route", ["csv", "po"])
+def test_an_import_keeps_coeng_da_when_the_project_does(cli, project: Path, tmp_path: Path,
+                                                        route: str) -> None:
+    """fold_coeng_da = false: a Khmer term typed with ្ដ (and a zero-width space, so the
+    cleaning has work to do) is written with ្ដ, by the CSV import (whole concepts) and the
+    PO review alike; before, the cleaning folded it to ្ត whatever the setting."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text("utf-8") + "fold_coeng_da = false\n", "utf-8")
+    typed = "ការ\u200bផ្ដល់គំរូ"
+    if route == "csv":
+        path = tmp_path / "in.csv"
+        path.write_text("concept_id,lang,term\nai-model,en,AI model\n"
+                        f"ai-model,km,{typed}\n", "utf-8")
+    else:
+        path = tmp_path / "in.po"
+        path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                        f'"Language: km\\n"\n\nmsgctxt "ai-model"\nmsgid "AI model"\n'
+                        f'msgstr "{typed}"\n', "utf-8")
+    result = cli("import", route, str(path), "--apply", "--by", "Sok Dara")
+    assert result.exit_code == 0, result.output
+    texts = [t["text"] for t in tomllib.loads(
+        (project / "terms" / "ai-model.toml").read_text("utf-8"))["km"]["terms"]]
+    assert "ការផ្ដល់គំរូ" in texts and "ការផ្តល់គំរូ" not in texts
+    assert cli("check").exit_code == 0

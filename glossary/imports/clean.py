@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Container
 from pathlib import Path
 from typing import NamedTuple
@@ -76,7 +77,7 @@ def term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
     if text.isascii() and len(text) <= TERM_MAX and text.isprintable():
         return " ".join(text.split())  # what the rule below gives printable ASCII
     _check(text, where, max(TERM_MAX * 4, TERM_MAX), "term")  # before folding: bounded work
-    cleaned = khmer.clean_term(khmer.normalize(text, fold_coeng_da=fold_coeng_da))
+    cleaned = khmer.clean_term(text, fold_coeng_da=fold_coeng_da)
     _check(cleaned, where, TERM_MAX, "term")
     return cleaned
 
@@ -97,12 +98,23 @@ def lost_letters(text: str, where: Where) -> None:
                       "sends question marks)")
 
 
+#: A Khmer term kept in English (AI, GenAI, deepfake, 3D): ASCII letters and digits, with
+#: spaces, hyphens, dots or slashes between them. Text typed in a legacy Khmer font such
+#: as Limon maps its letters to Latin-1 and to punctuation ([ ] ; ' | ...), which this
+#: does not take.
+_ENGLISH = re.compile(r"[A-Za-z0-9]+(?:[ ./-][A-Za-z0-9]+)*")
+
+
 def khmer_term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
     """A Khmer term typed by a person (``glossary new --km``): :func:`term`, and a vowel or
     sign that follows no consonant (ែខ្មរ typed as it is seen, for ខ្មែរ) is refused, as the
     PO review refuses it, rather than stored to show a dotted circle."""
     cleaned = term(text, where, fold_coeng_da)
     lost_letters(cleaned, where)
+    if not khmer.has_khmer(cleaned) and not _ENGLISH.fullmatch(cleaned):
+        raise _refuse(where, f"is {cleaned!r}: no Khmer letters, and not an English word or "
+                      "acronym kept in English", "typed in a legacy font such as Limon? retype "
+                      "it in Unicode Khmer")
     found = khmer.marks_without_base(cleaned)
     if found:
         raise _refuse(where, f"{khmer.char_name(cleaned[found[0]])} at character "
@@ -188,14 +200,13 @@ def _term_at(value: str, where: Where, code: str, number: int, fold: bool) -> st
     if value.isascii() and len(value) <= TERM_MAX and value.isprintable():
         return " ".join(value.split())
     if len(value) <= TERM_MAX and value.isprintable() \
-            and khmer.normalize(value, fold_coeng_da=fold) == value \
-            and (fold == khmer.FOLD_COENG_DA_DEFAULT or khmer.normalize(value) == value):
-        # printable and in the stored form (most Khmer terms of a file): clean_term(), which
-        # normalizes with the default fold, would only fold its spaces, and what that gives
-        # is printable and no longer than the text: one check instead of three
+            and khmer.normalize(value, fold_coeng_da=fold) == value:
+        # printable and in the stored form (most Khmer terms of a file): clean_term() would
+        # only fold its spaces, and what that gives is printable and no longer than the
+        # text: one check instead of three
         return " ".join(value.split())
     if _fine(value, TERM_MAX * 4):
-        cleaned = khmer.clean_term(khmer.normalize(value, fold_coeng_da=fold))
+        cleaned = khmer.clean_term(value, fold_coeng_da=fold)
         if _fine(cleaned, TERM_MAX):
             return cleaned
     return term(value, where.field(f"{code} term {number}"), fold)

@@ -566,7 +566,8 @@ def plan(glossary: Glossary, result: ReadResult, *, by: str | None = None,
             if close is not None:
                 close()
     done = planner.finish()
-    done.review = proposals.compare(glossary, planner.incoming_terms)
+    done.review = proposals.compare(glossary, planner.incoming_terms,
+                                    fold_coeng_da=fold_coeng_da)
     done.changes.extend(review_changes(done.review))
     done.unchanged = len(planner.unchanged - {c.concept for c in done.changes}
                          if planner.unchanged else ())

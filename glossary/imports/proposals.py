@@ -252,10 +252,11 @@ def is_foreign(glossary: Glossary, incoming: list[IncomingTerm], report: ReviewR
 
 
 def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
-            match_english: bool = True) -> ReviewReport:
+            match_english: bool = True, fold_coeng_da: bool = True) -> ReviewReport:
     """Classify each incoming term (see the module docstring). ``match_english=False``:
     an entry whose concept id is not one of the glossary's is ``unknown`` instead of
-    being matched by its English text (for a foreign catalog)."""
+    being matched by its English text (for a foreign catalog). ``fold_coeng_da``: the
+    project's setting, which the cleaned text keeps."""
     index = _Index(glossary)
     report = ReviewReport(match_english=match_english)
     seen: dict[tuple[str, int], IncomingTerm] = {}
@@ -266,7 +267,8 @@ def compare(glossary: Glossary, incoming: Iterable[IncomingTerm], *,
         if term.lang != "km":
             report.items.append(_unknown(term, f"only Khmer terms are reviewed, not {term.lang}"))
             continue
-        cleaned = khmer.clean_term(term.text)  # the boundary: no invisible or control chars
+        # the boundary: no invisible or control chars
+        cleaned = khmer.clean_term(term.text, fold_coeng_da=fold_coeng_da)
         if cleaned != term.text:
             if not cleaned:
                 report.items.append(_unknown(term, "empty once invisible characters are removed"))
@@ -476,11 +478,12 @@ def import_terms(settings: Settings, incoming: Iterable[IncomingTerm], *, origin
                           hint="pass --by NAME")
 
     def review_of(glossary: Glossary) -> ReviewReport:
-        report = compare(glossary, terms)
+        fold = settings.fold_coeng_da
+        report = compare(glossary, terms, fold_coeng_da=fold)
         if is_foreign(glossary, terms, report):
             entries, matched = report.entries, report.matched
             if not match_english:
-                report = compare(glossary, terms, match_english=False)
+                report = compare(glossary, terms, match_english=False, fold_coeng_da=fold)
             report.foreign, report.entries, report.matched = True, entries, matched
         return report
 

@@ -257,11 +257,12 @@ def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = Tru
 def render_new_concept(
     concept_id: str, en: str, km: str | None, refs: list[SourceRef], domains: list[str],
     definition: str | None = None, definition_km: str | None = None, by: str | None = None,
-    today: date | None = None,
+    today: date | None = None, *, fold_coeng_da: bool = True,
 ) -> str:
     """The text of a new concept file, with comments that explain each field (its
     sources and language sections in the canonical layout of :func:`render_concept`).
-    Every term and definition is a proposal of ``by`` (when given), made ``today``."""
+    Every term and definition is a proposal of ``by`` (when given), made ``today``. A
+    Khmer term without Khmer letters (AI, deepfake) is kept in English: ``dnt = true``."""
     import tomlkit
 
     doc = tomlkit.document()
@@ -278,9 +279,13 @@ def render_new_concept(
             sources.append(_ref(ref))
         doc.add("sources", sources)
     proposed = Review(ReviewState.PROPOSED, origin="human", proposed_by=by, proposed_on=today)
+    fold = fold_coeng_da
     for code, text, meaning in (("en", en, definition), ("km", km, definition_km)):
-        about = Definition(khmer.normalize(meaning), review=proposed) if meaning else None
-        terms = (Term(khmer.clean_term(text), review=proposed),) if text else ()  # preferred
+        about = (Definition(khmer.normalize(meaning, fold_coeng_da=fold), review=proposed)
+                 if meaning else None)
+        dnt = code == "km" and text is not None and not khmer.has_khmer(text)
+        terms = (Term(khmer.clean_term(text, fold_coeng_da=fold), dnt=dnt, review=proposed),
+                 ) if text else ()  # the preferred term
         if about is not None or terms:
             doc.add(code, _lang(LangSection(about, terms)))
     return tomlkit.dumps(doc)
