@@ -27,7 +27,7 @@ from tests.test_khmer import any_text
 
 def slow_term(text: str, where: Where, fold: bool) -> str:
     _check(text, where, TERM_MAX * 4, "term")
-    cleaned = khmer.clean_term(khmer.normalize(text, fold_coeng_da=fold))
+    cleaned = khmer.clean_term(text, fold_coeng_da=fold)  # the project's coeng-da rule
     _check(cleaned, where, TERM_MAX, "term")
     return cleaned
 
@@ -261,7 +261,7 @@ DEFINITIONS = ["", " ", "   ", "a definition.", "និយមន័យ", " " * (
 
 def test_stored_terms_definitions_and_parts_of_speech_agree_with_the_full_rule() -> None:
     # the inline paths of _lang(): a printable term in the stored form (under either fold
-    # setting: clean_term() normalizes with the default one), a definition looked at once
+    # setting, which clean_term() keeps), a definition looked at once
     # (empty, at and over the limit, the glossary's own), a known part of speech kept
     for fold in (True, False):
         for known_def in (False, True):
