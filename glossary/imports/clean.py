@@ -111,7 +111,7 @@ def khmer_term(text: str, where: Where, fold_coeng_da: bool = True) -> str:
     PO review refuses it, rather than stored to show a dotted circle."""
     cleaned = term(text, where, fold_coeng_da)
     lost_letters(cleaned, where)
-    if not khmer.has_khmer(cleaned) and not _ENGLISH.fullmatch(cleaned):
+    if cleaned and not khmer.has_khmer(cleaned) and not _ENGLISH.fullmatch(cleaned):
         raise _refuse(where, f"is {cleaned!r}: no Khmer letters, and not an English word or "
                       "acronym kept in English", "typed in a legacy font such as Limon? retype "
                       "it in Unicode Khmer")
