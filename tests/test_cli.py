@@ -299,6 +299,12 @@ def test_new_keeps_an_english_khmer_term_as_do_not_translate(cli, project, kept:
     assert cli("check").exit_code == 0
 
 
+def test_new_with_a_khmer_term_empty_once_cleaned_writes_none(cli, project) -> None:
+    result = cli("new", "khmer-x", "--en", "Khmer x", "--km", "\u200b ")
+    assert result.exit_code == 0 and "note:" not in result.stderr
+    assert "km" not in tomllib.loads((project / "terms" / "khmer-x.toml").read_text("utf-8"))
+
+
 def test_new_writes_coeng_da_as_the_project_keeps_it(cli, project) -> None:
     """fold_coeng_da = false: the file keeps ្ដ as typed (it was folded to ្ត regardless)."""
     pyproject = project / "pyproject.toml"

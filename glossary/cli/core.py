@@ -274,7 +274,7 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition,
                                     definition_km, by)
     echo(f"created {shown(path, settings.root)}")
-    if km and km.strip() and not khmer.has_khmer(km):
+    if km and khmer.clean_term(km) and not khmer.has_khmer(km):  # written, in English
         echo(f"note: --km {km!r} has no Khmer letters: written as kept in English (dnt = "
              "true)", err=True)
     with user_errors():
