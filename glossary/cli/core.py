@@ -267,14 +267,15 @@ def new(obj: Context, concept_id: str, en: str, km: str | None, definition: str 
 
     A term that another concept already has is named (a "note: …" line) on stderr.
     """
-    from glossary import khmer, pipeline
+    from glossary import pipeline
+    from glossary.source.new import kept_in_english
 
     with user_errors():
         settings = obj.settings()
         path = pipeline.new_concept(settings, concept_id, en, km, sources, domains, definition,
                                     definition_km, by)
     echo(f"created {shown(path, settings.root)}")
-    if km and khmer.clean_term(km) and not khmer.has_khmer(km):  # written, in English
+    if km and kept_in_english(km):
         echo(f"note: --km {km!r} has no Khmer letters: written as kept in English (dnt = "
              "true)", err=True)
     with user_errors():

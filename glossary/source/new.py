@@ -254,6 +254,12 @@ def rewrite_concept_file(path: Path, concept: Concept, fold_coeng_da: bool = Tru
     return path
 
 
+def kept_in_english(km: str) -> bool:
+    """Whether ``glossary new`` writes its ``--km`` as kept in English (``dnt = true``): a
+    term with no Khmer letter (AI, deepfake) once cleaned; nothing when it cleans away."""
+    return bool(khmer.clean_term(km)) and not khmer.has_khmer(km)
+
+
 def render_new_concept(
     concept_id: str, en: str, km: str | None, refs: list[SourceRef], domains: list[str],
     definition: str | None = None, definition_km: str | None = None, by: str | None = None,
@@ -283,7 +289,7 @@ def render_new_concept(
     for code, text, meaning in (("en", en, definition), ("km", km, definition_km)):
         about = (Definition(khmer.normalize(meaning, fold_coeng_da=fold), review=proposed)
                  if meaning else None)
-        dnt = code == "km" and text is not None and not khmer.has_khmer(text)
+        dnt = code == "km" and text is not None and kept_in_english(text)
         terms = (Term(khmer.clean_term(text, fold_coeng_da=fold), dnt=dnt, review=proposed),
                  ) if text else ()  # the preferred term
         if about is not None or terms:
