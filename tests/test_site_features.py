@@ -206,12 +206,17 @@ def test_serve_answers_a_missing_page_with_the_404_page(project):
     thread.start()
     try:
         port = server.server_address[1]
-        for path, lang in (("/nope.html", "en"), ("/km/concepts/nope.html", "km")):
+        # a folder with no index page is not listed either (as on a static host)
+        for path, lang in (("/nope.html", "en"), ("/km/concepts/nope.html", "km"),
+                           ("/concepts/", "en"), ("/km/letters/", "km")):
             with pytest.raises(HTTPError) as info:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}")
             assert info.value.code == 404
             body = info.value.read().decode("utf-8")
             assert f'<html lang="{lang}">' in body and "static/css/site.css" in body
+            assert "Directory listing" not in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/documents/") as r:
+            assert r.status == 200 and "Directory listing" not in r.read().decode("utf-8")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/favicon.svg") as r:
             assert r.status == 200
     finally:

@@ -36,6 +36,11 @@ def make_server(root: Path, port: int, *, quiet: bool = False) -> ThreadingHTTPS
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def list_directory(self, path: str | Path) -> None:
+            """A folder without an index page (``concepts/``) is not listed: a static host
+            would not list it either, so the preview answers with the 404 page."""
+            self.send_error(404, "Not found")
+
         def log_message(self, format: str, *args: object) -> None:
             if not quiet:  # echo escapes ESC, OSC, RLO… that a request line may carry
                 echo(f"{self.address_string()} {format % args}", err=True)
