@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ def make_server(root: Path, port: int, *, quiet: bool = False) -> ThreadingHTTPS
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-        def list_directory(self, path: str | Path) -> None:
+        def list_directory(self, path: str | os.PathLike[str]) -> None:
             """A folder without an index page (``concepts/``) is not listed: a static host
             would not list it either, so the preview answers with the 404 page."""
             self.send_error(404, "Not found")
