@@ -53,6 +53,9 @@ def test_the_true_findings_are_still_found(shipped):
         (23, "missing-term", "AI security", "សន្តិសុខបញ្ញាសិប្បនិម្មិត"),
         # the short form found is answered by its own Khmer short form
         (27, "missing-term", "Security", "សន្តិសុខ"),
+        # bias rendered as discrimination: still found where the msgid says only bias
+        (31, "deprecated-term", "ការរើសអើង", "ភាពលម្អៀង"),
+        (31, "missing-term", "bias", "ភាពលម្អៀង"),
     ]
 
 
