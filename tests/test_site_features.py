@@ -198,6 +198,37 @@ def test_domain_pages_and_filter(page, project):
         assert "machine-learning" in domains.split()
 
 
+@pytest.mark.parametrize(("rel", "width"), [("print.html", 1366), ("km/print.html", 390)])
+def test_the_printable_glossary_prints_one_domain(browser, project, rel, width):
+    """A drafter prints the terms of one domain: the rows of the others are left out of
+    the printout (a phone stacks rows as blocks: still left out), and its heading names
+    the domain; "All domains" brings every row back."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url(site(project), rel))
+        rows = page.locator(".print-table tbody tr")
+        every = rows.count()
+        heading = page.inner_text("h1")
+        assert page.locator(".domain-filter").is_visible()
+        page.select_option("#domain-filter", "machine-learning")
+        label = page.locator("#domain-filter option:checked").inner_text()
+        shown = page.locator(".print-table tbody tr:visible")
+        kept = shown.evaluate_all("els => els.map(e => e.dataset.domains)")
+        assert 0 < len(kept) < every
+        assert all("machine-learning" in domains.split() for domains in kept)
+        assert page.inner_text("h1") == f"{heading} — {label}"
+        page.emulate_media(media="print")
+        assert page.locator(".print-table tbody tr:visible").count() == len(kept)
+        assert page.locator(".domain-filter").is_hidden()  # the choice is not printed
+        page.emulate_media(media="screen")
+        page.select_option("#domain-filter", "")
+        assert page.locator(".print-table tbody tr:visible").count() == every
+        assert page.inner_text("h1") == heading
+    finally:
+        context.close()
+
+
 def test_serve_answers_a_missing_page_with_the_404_page(project):
     from glossary.cli.site import make_server
 

@@ -301,7 +301,7 @@ def _patched_print_page(ctx: BuildContext, model: pages.SiteModel, print_rows: P
         if row is not None:
             rows[cid] = row
     view = PrintView((), ctx.revision, pages.glossary_date(model), approved_only,
-                     len(model.active))
+                     len(model.active), domains=print_pages.domain_choices(model))
     return print_rows.patch(page, view, changed, rows,
                             print_pages.print_order(model, page.lang), known, global_key,
                             renderer.render_rows, renderer.render)

@@ -11,7 +11,7 @@ from typing import Any
 from glossary.model import Concept, ConceptStatus, ReviewState
 from glossary.site.pages import SiteModel, _review_fields, en_sort_key, glossary_date
 from glossary.site.spec import BuildContext, PageSpec
-from glossary.site.views import ConceptLink, PrintRow, PrintView
+from glossary.site.views import ConceptLink, DomainView, PrintRow, PrintView
 
 
 def _print_rows(model: SiteModel, approved_only: bool) -> list[tuple[Concept, Any, Any]]:
@@ -46,7 +46,8 @@ def _print_row(concept: Concept, en: Any, km: Any, links: Mapping[str, ConceptLi
     return PrintRow(links[concept.id], en.text if en else "", en.review.state.value if en else "",
                     km.text if km else "", km.review.state.value if km else "",
                     en_def.text if en_def else "", _km_definition(concept, approved_only),
-                    km.review.approved_by if km else None, km.review.approved_on if km else None)
+                    km.review.approved_by if km else None, km.review.approved_on if km else None,
+                    tuple(concept.domains))
 
 
 def print_order(model: SiteModel, lang: str) -> Callable[[str], tuple[Any, ...]]:
@@ -95,7 +96,7 @@ def print_fingerprint(model: SiteModel, approved_only: bool = False) -> bytes:
                      concept.en.definition.text if concept.en.definition else "",
                      _km_definition(concept, approved_only),
                      _review_fields(km.review) if km else None,
-                     str(model.last_changed(concept))))
+                     str(model.last_changed(concept)), tuple(concept.domains)))
     return marshal.dumps((tuple(rows), len(model.active)), 2)
 
 
@@ -125,7 +126,13 @@ def print_view(model: SiteModel, lang: str, revision: str = "",
     order = print_order(model, lang)
     rows.sort(key=lambda r: order(r.concept.id))
     return PrintView(tuple(rows), revision, glossary_date(model), approved_only,
-                     len(model.active), listed=len(rows))
+                     len(model.active), listed=len(rows), domains=domain_choices(model))
+
+
+def domain_choices(model: SiteModel) -> tuple[DomainView, ...]:
+    """The domains a print page's filter offers: every domain of the registry, in its
+    order (the same whether the page is made whole or patched from the last one)."""
+    return tuple(model.domains.values())
 
 
 def print_spec(model: SiteModel, ctx: BuildContext, approved_only: bool = False) -> PageSpec:

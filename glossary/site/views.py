@@ -257,6 +257,7 @@ class PrintRow(NamedTuple):
     km_definition: str = ""
     approved_by: str | None = None
     approved_on: date | None = None
+    domains: tuple[str, ...] = ()  # the concept's domain ids, for the domain filter
 
 
 class PrintView(NamedTuple):
@@ -267,6 +268,7 @@ class PrintView(NamedTuple):
     total: int = 0  # active concepts (the approved-only page says how many are left)
     rows_html: tuple[str, ...] = ()  # each row's HTML (Markup), from print_rows.py
     listed: int = 0  # how many rows the page lists (``rows`` may be left out: print_rows.py)
+    domains: tuple[DomainView, ...] = ()  # every domain of the registry, for the filter
 
 
 class DomainPageView(NamedTuple):

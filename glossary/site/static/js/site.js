@@ -1,6 +1,7 @@
 /* Small enhancements on every page; each page works without them.
  * - copy buttons beside terms (the term is selectable text anyway);
- * - the domain filter on index pages (domain pages work without it);
+ * - the domain filter on index pages and the printable glossary (domain pages work
+ *   without it; a filtered printout names its domain in its heading);
  * - the date a printout was made (the page itself carries the glossary's date).
  */
 (function () {
@@ -50,14 +51,21 @@
   var filter = document.getElementById("domain-filter");
   if (filter) {
     filter.parentNode.hidden = false;
-    var entries = document.querySelectorAll(".entries > li[data-domains]");
-    filter.addEventListener("change", function () {
+    var entries = document.querySelectorAll(
+      ".entries > li[data-domains], .print-table tr[data-domains]");
+    var named = document.querySelector(".print-domain");
+    var apply = function () {
       var wanted = filter.value;
       for (var k = 0; k < entries.length; k++) {
         var domains = " " + entries[k].getAttribute("data-domains") + " ";
         entries[k].hidden = wanted !== "" && domains.indexOf(" " + wanted + " ") < 0;
       }
-    });
+      if (named) {
+        named.textContent = wanted === "" ? "" : " — " + filter.options[filter.selectedIndex].text;
+      }
+    };
+    filter.addEventListener("change", apply);
+    apply();  // a choice the browser kept when the page was reloaded
   }
 
   var printed = document.querySelector(".printed-on");
