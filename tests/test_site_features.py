@@ -219,6 +219,7 @@ def test_the_printable_glossary_prints_one_domain(browser, project, rel, width):
         assert all("machine-learning" in domains.split() for domains in kept)
         assert page.inner_text("h1") == f"{heading} — {label}"
         page.emulate_media(media="print")
+        assert f"{heading} — {label} · " in page.inner_text(".print-running")
         assert page.locator(".print-table tbody tr:visible").count() == len(kept)
         assert page.locator(".domain-filter").is_hidden()  # the choice is not printed
         page.emulate_media(media="screen")

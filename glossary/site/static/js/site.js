@@ -1,7 +1,7 @@
 /* Small enhancements on every page; each page works without them.
  * - copy buttons beside terms (the term is selectable text anyway);
  * - the domain filter on index pages and the printable glossary (domain pages work
- *   without it; a filtered printout names its domain in its heading);
+ *   without it; a filtered printout names its domain in its heading and running header);
  * - the date a printout was made (the page itself carries the glossary's date).
  */
 (function () {
@@ -53,16 +53,15 @@
     filter.parentNode.hidden = false;
     var entries = document.querySelectorAll(
       ".entries > li[data-domains], .print-table tr[data-domains]");
-    var named = document.querySelector(".print-domain");
+    var named = document.querySelectorAll(".print-domain");  // heading, running header
     var apply = function () {
       var wanted = filter.value;
       for (var k = 0; k < entries.length; k++) {
         var domains = " " + entries[k].getAttribute("data-domains") + " ";
         entries[k].hidden = wanted !== "" && domains.indexOf(" " + wanted + " ") < 0;
       }
-      if (named) {
-        named.textContent = wanted === "" ? "" : " — " + filter.options[filter.selectedIndex].text;
-      }
+      var label = wanted === "" ? "" : " — " + filter.options[filter.selectedIndex].text;
+      for (var n = 0; n < named.length; n++) { named[n].textContent = label; }
     };
     filter.addEventListener("change", apply);
     apply();  // a choice the browser kept when the page was reloaded
