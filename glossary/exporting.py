@@ -154,6 +154,8 @@ def export_glossary(glossary: Glossary, name: str, output: Path | IO[bytes],
     (atomically) or a binary stream. Returns what was written (0 Khmer terms: the caller
     warns)."""
     options = options or WriteOptions()
+    if options.domains:  # a part, made whole each time: it leaves the store to the build
+        glossary, known = selection.in_domains(glossary, options.domains), None
     chosen = selection.select(glossary, options.level)
     refuse_empty(name, chosen, options.level)
     counts = selection.count(chosen)
@@ -173,11 +175,12 @@ def export_file(settings: Any, name: str, output: Path | IO[bytes],
     last written, it is written again from its manifest (:func:`replay`)."""
     from glossary import loader
 
-    replayed = replay(settings, name, output, options or WriteOptions())
+    options = options or WriteOptions()
+    replayed = None if options.domains else replay(settings, name, output, options)
     if replayed is not None:
         return replayed
     loaded = loader.load_valid(settings)
-    options = replace(options or WriteOptions(), revision=loaded.revision)
+    options = replace(options, revision=loaded.revision)
     return export_glossary(loaded.glossary, name, output, options,
                            Known.of(loaded, settings))
 

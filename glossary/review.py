@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import ConfigError, ReviewError
+from glossary import selection
+from glossary.errors import ReviewError
 from glossary.imports import clean
 from glossary.imports.report import short
 from glossary.lock import terms_lock
@@ -165,9 +166,8 @@ class PendingTerm:
 def known_domain(glossary: Glossary, domain: str | None) -> None:
     """Refuse a ``--domain`` that ``terms/_domains.toml`` does not have (a typo would list
     nothing, as if nothing awaited review)."""
-    if domain is not None and domain not in {d.id for d in glossary.domains}:
-        raise ConfigError(f"unknown domain {domain!r}", hint="use an id from "
-                          "terms/_domains.toml: " + ", ".join(d.id for d in glossary.domains))
+    if domain is not None:
+        selection.known_domains(glossary, (domain,))
 
 
 def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = None,

@@ -1,4 +1,5 @@
-"""Which terms an export carries: ``--approved-only`` and ``--min-review approved|proposed``.
+"""Which terms an export carries: ``--approved-only``, ``--min-review approved|proposed``
+and ``--domain``.
 
 A pure function over the model, applied once before any format writes (TBX, CSV, XLSX,
 JSON, PO, MO, OmegaT, the build's downloads), so every format honours the same rule:
@@ -12,12 +13,16 @@ JSON, PO, MO, OmegaT, the build's downloads), so every format honours the same r
 * retired concepts are left out.
 
 With no level (the default) the glossary is exported whole.
+
+``--domain`` (:func:`in_domains`) keeps the concepts of the domains named, before the
+level is applied: a part of the glossary for a translator or another project.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from glossary.errors import ConfigError
 from glossary.model import Concept, ConceptStatus, Glossary, LangSection, ReviewState
 
 LEVELS: tuple[str, ...] = ("approved", "proposed")
@@ -65,6 +70,32 @@ def select(glossary: Glossary, min_review: str | None) -> Glossary:
         found = glossary.selections[min_review] = Glossary(tuple(kept), glossary.documents,
                                                            glossary.domains)
     return found
+
+
+def known_domains(glossary: Glossary, domains: tuple[str, ...]) -> None:
+    """Refuse a ``--domain`` that ``terms/_domains.toml`` does not have (a typo would
+    give an empty export or list, as if the domain had nothing)."""
+    ids = [d.id for d in glossary.domains]
+    for domain in domains:
+        if domain not in ids:
+            raise ConfigError(f"unknown domain {domain!r}",
+                              hint="use an id from terms/_domains.toml: " + ", ".join(ids))
+
+
+def in_domains(glossary: Glossary, domains: tuple[str, ...]) -> Glossary:
+    """The concepts of ``glossary`` in at least one of ``domains`` (each checked with
+    :func:`known_domains`), their see-also links to concepts left out dropped, with the
+    documents and domains of the registry; the glossary itself when ``domains`` is
+    empty."""
+    if not domains:
+        return glossary
+    known_domains(glossary, domains)
+    wanted = set(domains)
+    kept = [c for c in glossary.concepts if not wanted.isdisjoint(c.domains)]
+    ids = {c.id for c in kept}
+    kept = [c if ids.issuperset(c.see_also) else
+            replace(c, see_also=tuple(s for s in c.see_also if s in ids)) for c in kept]
+    return Glossary(tuple(kept), glossary.documents, glossary.domains)
 
 
 @dataclass(frozen=True)

@@ -262,8 +262,13 @@ def progress_bar(label: str, length: Callable[[], int]) -> Iterator[Callable[[in
 
 
 def review_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--approved-only`` and ``--min-review approved|proposed``: which Khmer terms an
-    export carries (the same rule in every format: glossary.selection)."""
+    """``--approved-only``, ``--min-review approved|proposed`` and ``--domain``: which
+    concepts and Khmer terms an export carries (the same rule in every format:
+    glossary.selection)."""
+    func = click.option(
+        "--domain", "domains", multiple=True, metavar="DOMAIN",
+        help="Only the concepts of this domain (repeatable; ids as in "
+             "terms/_domains.toml).")(func)
     func = click.option(
         "--min-review", "min_review", type=click.Choice(["approved", "proposed"]),
         default=None,

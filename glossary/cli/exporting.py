@@ -66,12 +66,13 @@ def shared_command(fmt: Format) -> click.Command:
 
     @click.pass_obj
     def command(obj: Context, output: Path | None, approved_only: bool,
-                min_review: str | None, tbx_version: str = "3") -> None:
+                min_review: str | None, domains: tuple[str, ...],
+                tbx_version: str = "3") -> None:
         from glossary import exporting
         from glossary.formats.options import WriteOptions
 
         options = WriteOptions(approved_only=approved_only, min_review=min_review,
-                               tbx_version=int(tbx_version))
+                               domains=domains, tbx_version=int(tbx_version))
         if output is not None and str(output) == "-":  # -o -: standard output
             output = None
         with user_errors():
@@ -122,6 +123,17 @@ def _check_output(fmt: Format, output: Path) -> None:
              f"{fmt.name} all the same", err=True)
 
 
+def _one_file_for_a_part(output: Path | None, endings: tuple[str, ...], example: str
+                         ) -> None:
+    """An export of some domains goes to one file the user names: never to the default
+    places, which hold the whole glossary (locale/, build/)."""
+    from glossary.errors import ConfigError
+
+    if output is None or output.is_dir() or output.suffix.lower() not in endings:
+        raise ConfigError("--domain exports a part of the glossary, which goes to a file "
+                          "of its own", hint=f"give -o {example}")
+
+
 def _report_ambiguous(done: Any, compiled: bool = False) -> None:
     for item in done.ambiguous or ():
         others = "; ".join(f"{text} ({cid})" for cid, text in item.others)
@@ -143,8 +155,8 @@ def _report_ambiguous(done: Any, compiled: bool = False) -> None:
               "--approved-only, build/proposed/ with --min-review proposed); or one file: "
               "FILE.po, the Khmer catalog alone, or FILE.pot, the template alone.")
 @click.pass_obj
-def export_po(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
-              out_dir: Path | None) -> None:
+def export_po(obj: Context, approved_only: bool, min_review: str | None,
+              domains: tuple[str, ...], compendium: bool, out_dir: Path | None) -> None:
     """Gettext catalogs of the Khmer terms, for translators (Poedit, Weblate, Lokalize).
 
     Writes locale/glossary.pot and locale/km/LC_MESSAGES/glossary.po, with copies in
@@ -154,7 +166,8 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
     With --approved-only or --min-review: one catalog for other projects (no POT).
     With --compendium: msgid = English term, msgstr = Khmer term, no msgctxt, for
     `msgmerge --compendium`; English terms that concepts translate differently are
-    reported (the first concept's entry is kept, fuzzy).
+    reported (the first concept's entry is kept, fuzzy). With --domain: one file, -o
+    FILE.po (or FILE.pot), of that domain's concepts (locale/ keeps the whole catalog).
 
     \b
     Examples:
@@ -163,22 +176,26 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
         locale/glossary.pot
         locale/km/LC_MESSAGES/glossary.po
       $ glossary export po -o km.po
+      $ glossary export po --domain fairness -o fairness.km.po
       $ glossary export po --compendium --approved-only
       $ msgmerge --compendium build/approved/glossary-compendium.km.po km.po app.pot
     """
-    from glossary import exporting, loader, locale_catalogs
+    from glossary import exporting, loader, locale_catalogs, selection
 
     with user_errors():
         settings = obj.settings()
+        if domains:
+            _one_file_for_a_part(out_dir, (".po", ".pot"), "FILE.po or FILE.pot")
         done = None
-        if not (approved_only or min_review or compendium):
+        if not (approved_only or min_review or compendium or domains):
             done = locale_catalogs.replay_po(settings, out_dir)
         if done is None:
             loaded = loader.load_valid(settings)
+            part = selection.in_domains(loaded.glossary, domains)
             done = locale_catalogs.export_po(
-                loaded.glossary, loaded.revision, settings, approved_only=approved_only,
+                part, loaded.revision, settings, approved_only=approved_only,
                 min_review=min_review, compendium=compendium, out_dir=out_dir,
-                known=exporting.Known.of(loaded, settings))
+                known=None if domains else exporting.Known.of(loaded, settings))
     echo(f"exported {done.entries} entries ({done.fuzzy} fuzzy, "
          f"{done.untranslated} untranslated)")
     for path in done.paths:
@@ -195,8 +212,8 @@ def export_po(obj: Context, approved_only: bool, min_review: str | None, compend
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The MO file to write (default: build/glossary.km.mo).")
 @click.pass_obj
-def export_mo(obj: Context, approved_only: bool, min_review: str | None, compendium: bool,
-              output: Path | None) -> None:
+def export_mo(obj: Context, approved_only: bool, min_review: str | None,
+              domains: tuple[str, ...], compendium: bool, output: Path | None) -> None:
     """A compiled gettext catalog of the approved Khmer terms, for other projects.
 
     Look terms up with pgettext(concept_id, english_term), or, with --compendium,
@@ -209,13 +226,16 @@ def export_mo(obj: Context, approved_only: bool, min_review: str | None, compend
         km.mo
       $ glossary export mo --compendium -o km.mo
     """
-    from glossary import loader, locale_catalogs
+    from glossary import loader, locale_catalogs, selection
 
     level = "approved" if approved_only else (min_review or "approved")
     with user_errors():
         settings = obj.settings()
+        if domains:
+            _one_file_for_a_part(output, (".mo",), "FILE.mo")
         loaded = loader.load_valid(settings)
-        done = locale_catalogs.export_mo(loaded.glossary, loaded.revision, settings, output,
+        done = locale_catalogs.export_mo(selection.in_domains(loaded.glossary, domains),
+                                         loaded.revision, settings, output,
                                          min_review=level, compendium=compendium)
     echo(f"exported {done.entries} {level} entries")
     for path in done.paths:

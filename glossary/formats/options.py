@@ -14,7 +14,9 @@ class WriteOptions:
     has a place for it: the JSON ``revision``, the PO header). ``approved_only`` /
     ``min_review``: which Khmer terms it carries (``approved``, ``proposed`` or None for
     everything; ``approved_only`` wins; applied by :func:`glossary.selection.select`
-    before the format writes). ``compendium``: PO/MO keyed by the English term alone,
+    before the format writes). ``domains``: only the concepts of these domains
+    (:func:`glossary.selection.in_domains`, applied first; empty: all). ``compendium``:
+    PO/MO keyed by the English term alone,
     for ``msgmerge --compendium`` and plain ``gettext()``. ``tbx_version``: 3 (TBX-Basic,
     ISO 30042:2019, the default) or 2 (TBX-Basic 2008, ``martif``).
     """
@@ -22,6 +24,7 @@ class WriteOptions:
     revision: str = ""
     approved_only: bool = False
     min_review: str | None = None
+    domains: tuple[str, ...] = ()
     compendium: bool = False
     tbx_version: int = 3
 
