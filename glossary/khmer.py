@@ -137,6 +137,12 @@ def _reorder_run(run: str, series: int, fold_da: bool) -> tuple[str, bool]:
 
     Returns the new run and whether a ZWNJ was dropped next to a stray coeng (the one
     case where the result can still change on a second pass).
+
+    A coeng with no consonant after it (a *stray*) goes first, except the one that ends
+    the run: text typed up to a coeng (``ស្ត្``, a search box typed letter by letter
+    on the way to ``ស្ត្រ``) keeps it last, so that it stays a prefix of the word it
+    is becoming. Nothing can attach to it (a consonant next would have made it a
+    subscript), so it stays last on every pass.
     """
     strays: list[str] = []
     robats: list[str] = []
@@ -182,8 +188,11 @@ def _reorder_run(run: str, series: int, fold_da: bool) -> tuple[str, bool]:
     if len(mods) > 1:
         mods.sort(key=_MODIFIER_ORDER.__getitem__)
     keep_zwnj = zwnj and bool(shifters) and bool(vowels) and vowels[0] in _ABOVE_VOWELS
+    typed_last = run[-1] == COENG and bool(strays)  # a stray, by the loop above
+    if typed_last:
+        strays.pop()
     out = "".join(strays + robats + coengs + coeng_ros + shifters + ([ZWNJ] if keep_zwnj else []))
-    out += "".join(vowels) + "".join(mods) + "".join(finals)
+    out += "".join(vowels) + "".join(mods) + "".join(finals) + (COENG if typed_last else "")
     return out, zwnj and not keep_zwnj and bool(strays)
 
 

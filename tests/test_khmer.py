@@ -610,8 +610,23 @@ def test_search_key_of_ascii_text_takes_the_short_way_to_the_same_key(text: str)
 
 def test_a_removed_invisible_character_leaves_a_normalized_term() -> None:
     # found by hypothesis: ZWSP between a vowel and a coeng; once it is gone they are
-    # one cluster, stored coeng first
-    assert khmer.clean_term("\u17b6\u200b\u17d2") == "\u17d2\u17b6"
+    # one cluster, in the stored order (a coeng that ends it stays last)
+    cleaned = khmer.clean_term("\u17b6\u200b\u17d2")
+    assert cleaned == "\u17b6\u17d2" == khmer.normalize(cleaned)
+    # a stray coeng inside a cluster still goes first
+    assert khmer.clean_term("\u17b6\u200b\u17d2\u17c6") == "\u17d2\u17b6\u17c6"
+
+
+def test_text_typed_up_to_a_coeng_keeps_it_last() -> None:
+    """ស្ត្ (typed on the way to ស្ត្រ) is stored as typed, so that it stays a prefix of
+    the word: moving its last coeng first made the search box find nothing mid-word."""
+    typed = "\u179f\u17d2\u178f\u17d2"
+    word = "\u1794\u17d2\u179a\u179c\u178f\u17d2\u178f\u17b7\u179f\u17b6" + typed + "\u179a"
+    assert khmer.normalize(typed) == typed
+    assert khmer.search_key(typed) in khmer.search_key(word)
+    for n in range(1, len(word) + 1):  # every state of typing the word, letter by letter
+        part = word[:n]
+        assert khmer.search_key(part) in khmer.search_key(word), part
 
 
 @PROPS

@@ -99,7 +99,11 @@
     if (mods.length > 1) {
       mods.sort(function (a, b) { return MODIFIER_ORDER.indexOf(a) - MODIFIER_ORDER.indexOf(b); });
     }
-    return strays.concat(robats, coengs, coengRos, shifters, vowels, mods, finals).join("");
+    // a stray coeng that ends the run stays last (khmer.py: text typed up to a coeng)
+    var typedLast = run[n - 1] === COENG && strays.length > 0;
+    if (typedLast) { strays.pop(); }
+    return strays.concat(robats, coengs, coengRos, shifters, vowels, mods, finals,
+                         typedLast ? [COENG] : []).join("");
   }
 
   function normalizeKhmer(text) {
