@@ -5,7 +5,10 @@ tree is not touched), a directory holding concept files, or a JSON export
 (``glossary export json``). :func:`compare` reports concepts added, removed or retired,
 terms added, removed or changed (by position in each language), definitions changed and
 review states changed — the material of the site's changes page, which compares the
-glossary with the one at the last release tag (:func:`last_release`, tags ``v*``).
+glossary with the one at the last release tag (:func:`last_release`, tags ``v*``) — and,
+in one ``details-changed`` line per concept, which of its other parts changed (domains,
+sources, see-also links, notes, examples, a term's rationale …), so that a concept whose
+file changed never looks unchanged.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 from glossary import source
 from glossary.errors import FormatError, GlossaryError, SourceError
 from glossary.formats import jsonfmt
-from glossary.model import Concept, ConceptStatus, Definition, Glossary, Term
+from glossary.model import Concept, ConceptStatus, Definition, Glossary, Review, Term
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Change:
     concept: str
     kind: str  # concept-added, concept-removed, concept-retired, concept-restored,
     #            term-added, term-removed, term-changed, definition-changed, review-changed,
-    #            definition-review-changed, status-changed
+    #            definition-review-changed, status-changed, details-changed
     lang: str | None = None
     index: int | None = None
     old: str | None = None
@@ -109,6 +112,43 @@ def _compare_concept(old: Concept, new: Concept, out: list[Change]) -> None:
                 if a.admin_status is not b.admin_status and a.text == b.text:
                     out.append(Change(cid, "status-changed", lang, i, a.admin_status.value,
                                       b.admin_status.value, b.text))
+    details = _details(old, new)
+    if details:
+        out.append(Change(cid, "details-changed", detail="; ".join(details)))
+
+
+#: The parts of a concept, and of a term, that the other kinds of change leave out
+_CONCEPT_PARTS = (("domains", "domains"), ("sources", "sources"), ("see_also", "see also"),
+                  ("notes", "notes"), ("examples", "examples"), ("qa_context", "QA context"))
+_TERM_PARTS = (("type", "type"), ("pos", "part of speech"), ("context", "context"),
+               ("dnt", "kept in English"), ("note", "note"), ("rationale", "rationale"))
+
+
+def _record_changed(old: Review, new: Review) -> bool:
+    """A review record changed with the same state and approver (a comment, a note):
+    a decision is a review change of its own, with its date and history."""
+    return (old.state, old.approved_by) == (new.state, new.approved_by) and (
+        old.origin, old.proposed_by, old.proposed_on, old.approved_on, old.note,
+        old.history) != (new.origin, new.proposed_by, new.proposed_on, new.approved_on,
+                         new.note, new.history)
+
+
+def _details(old: Concept, new: Concept) -> list[str]:
+    """The parts of ``new`` that differ from ``old`` and that no other change names."""
+    found = [name for attr, name in _CONCEPT_PARTS if getattr(old, attr) != getattr(new, attr)]
+    for lang in ("en", "km"):
+        before, after = old.lang(lang), new.lang(lang)
+        if before.definition is not None and after.definition is not None:
+            if before.definition.source != after.definition.source:
+                found.append(f"{lang} definition source")
+            if _record_changed(before.definition.review, after.definition.review):
+                found.append(f"{lang} definition review record")
+        for i, (a, b) in enumerate(zip(before.terms, after.terms, strict=False)):
+            found.extend(f"{lang}[{i}] {name}" for attr, name in _TERM_PARTS
+                         if getattr(a, attr) != getattr(b, attr))
+            if _record_changed(a.review, b.review):
+                found.append(f"{lang}[{i}] review record")
+    return found
 
 
 def compare(old: Glossary, new: Glossary, old_name: str = "old", new_name: str = "new"

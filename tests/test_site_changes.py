@@ -47,8 +47,11 @@ REVIEWER = "សុខ ដារ៉ា"
 
 def change_glossary(project: Path) -> None:
     """After the release: a Khmer term changed, a term approved, a definition changed,
-    a concept added, one retired, one deleted."""
+    a concept added, one retired, one deleted; and a see-also link added to the changed
+    Khmer term's concept, which `glossary diff` lists for reviewers and the page leaves
+    out."""
     terms = project / "terms"
+    edit(terms / "hallucination.toml", 'see_also = []', 'see_also = ["ai-model"]')
     edit(terms / "hallucination.toml", f'text = "{OLD_KM}"', f'text = "{NEW_KM}"')
     edit(terms / "ai-model.toml",
          'text = "គំរូបញ្ញាសិប្បនិម្មិត"\nadmin_status = "preferred"\ntype = "fullForm"\n'

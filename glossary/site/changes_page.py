@@ -66,7 +66,10 @@ def changes_view(baseline: versions.Baseline, model: SiteModel,
         return _empty("unreadable", release, exc.message)
     report = versions.compare(old, ctx.glossary, release.tag, "work tree")
     groups = []
-    for cid, items in groupby(report.changes, key=lambda c: c.concept):
+    # what a reader of the terms sees change: not the details (sources, see also, a
+    # rationale …) that `glossary diff` lists for the reviewers
+    shown = [c for c in report.changes if c.kind != "details-changed"]
+    for cid, items in groupby(shown, key=lambda c: c.concept):
         link = model.links.get(cid)
         linked = link is not None
         if link is None:  # removed: named as it was at the release, without a link

@@ -124,3 +124,32 @@ def test_json_read_inverts_write(po_settings):
     assert revision == loaded.revision
     assert glossary.concepts == loaded.glossary.concepts
     assert json_text(glossary, revision) == text
+
+
+def test_diff_names_the_other_parts_that_changed(run, po_project):
+    """A concept whose file changed outside its terms, definitions and review states
+    (domains, sources, see also, a term's rationale, a reviewer's note) is not shown as
+    unchanged: one line names the parts. The site's changes page leaves it out."""
+    assert run("export", "json", "-o", "old.json").exit_code == 0
+    bias = po_project / "terms/bias.toml"
+    edit(bias, 'domains = ["ethics"]', 'domains = ["ethics"]\nsee_also = ["fairness"]')
+    edit(bias, "page = 13", "page = 14")
+    edit(bias, 'text = "ភាពលម្អៀង"\n', 'text = "ភាពលម្អៀង"\nrationale = "ភាព + លម្អៀង"\n')
+    edit(bias, 'approved_on = 2026-01-15', 'approved_on = 2026-01-15\nreview_note = "ok"')
+    data = json.loads(run("diff", "old.json", "terms", "--format", "json").output)
+    assert [(c["concept"], c["kind"], c["detail"]) for c in data["changes"]] == [
+        ("bias", "details-changed",
+         "sources; see also; km[0] rationale; km[0] review record")]
+    text = run("diff", "old.json", "terms").output
+    assert "bias: details changed (sources; see also; km[0] rationale; km[0] review record)" \
+        in text and "1 details-changed" in text
+    # a decision is a review change of its own (its date and history are not listed
+    # again as a changed record)
+    result = run("review", "approve", "bias", "--lang", "en", "--by", "Chan Sophea",
+                 "--note", "checked")
+    assert result.exit_code == 0, result.output
+    data = json.loads(run("diff", "old.json", "terms", "--format", "json").output)
+    assert [(c["concept"], c["kind"], c["detail"]) for c in data["changes"]] == [
+        ("bias", "review-changed", "bias"),
+        ("bias", "details-changed",
+         "sources; see also; km[0] rationale; km[0] review record")]
