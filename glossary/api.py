@@ -10,7 +10,7 @@ Nothing here imports click or prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,21 +85,22 @@ def load(terms: str | Path = "terms", *, build: str | Path | None = None,
 
 
 def export(g: Terms | Glossary, fmt: str, path: str | Path, *, approved_only: bool = False,
-           min_review: str | None = None, compendium: bool = False,
-           tbx_version: int = 3) -> selection.Counts:
+           min_review: str | None = None, domains: Iterable[str] = (),
+           compendium: bool = False, tbx_version: int = 3) -> selection.Counts:
     """Write ``g`` as ``fmt`` (a registered format: tbx, csv, xlsx, json, po, mo,
     omegat) to the file ``path``,
     atomically, with the options of ``glossary export FMT``. Returns how many concepts
     and Khmer terms it holds (0 Khmer terms: nothing reached the review level). ``po``
     and ``mo`` write one catalog: all entries (``mo``: approved ones), those reviewed to
-    the level asked, or with ``compendium`` keyed by the English term. A TBX that
-    would hold no concept raises :class:`~glossary.errors.FormatError` (see
-    :func:`glossary.exporting.refuse_empty`)."""
+    the level asked, or with ``compendium`` keyed by the English term. ``domains``: only
+    the concepts of these domains (an unknown id raises
+    :class:`~glossary.errors.ConfigError`). A TBX that would hold no concept raises
+    :class:`~glossary.errors.FormatError` (see :func:`glossary.exporting.refuse_empty`)."""
     glossary = g.glossary if isinstance(g, Terms) else g
     revision = g.revision if isinstance(g, Terms) else ""
     options = WriteOptions(revision=revision, approved_only=approved_only,
-                           min_review=min_review, compendium=compendium,
-                           tbx_version=tbx_version)
+                           min_review=min_review, domains=tuple(domains),
+                           compendium=compendium, tbx_version=tbx_version)
     from glossary import exporting, formats
 
     if fmt not in formats.REGISTRY:

@@ -73,6 +73,18 @@ def test_export_po_compendium(g, project):
     assert all(e.msgctxt is None for e in entries)
 
 
+def test_export_a_domain(g, project):
+    from glossary.errors import ConfigError
+
+    counts = glossary.export(g, "json", project / "ml.json", domains=["machine-learning"])
+    data = json.loads((project / "ml.json").read_text(encoding="utf-8"))
+    assert {c["id"] for c in data["concepts"]} == {"ai-model", "machine-learning"}
+    assert counts.concepts == 2
+    with pytest.raises(ConfigError, match="unknown domain 'cooking'"):
+        glossary.export(g, "csv", project / "x.csv", domains=["cooking"])
+    assert not (project / "x.csv").exists()
+
+
 def test_an_unknown_format_is_refused(g, project):
     with pytest.raises(ValueError, match="unknown format 'docx'"):
         glossary.export(g, "docx", project / "x.docx")
