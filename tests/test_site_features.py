@@ -230,6 +230,18 @@ def test_the_printable_glossary_prints_one_domain(browser, project, rel, width):
         context.close()
 
 
+@pytest.mark.parametrize("prefix", ["", "km/"])
+def test_a_domain_page_links_to_the_printout_of_its_terms(page, project, prefix):
+    page.goto(url(site(project), f"{prefix}domains/machine-learning.html"))
+    listed = page.locator(".entries > li").count()
+    page.click("a[href$='print.html?domain=machine-learning']")
+    page.wait_for_url("**/print.html?domain=machine-learning")
+    assert page.locator("#domain-filter").input_value() == "machine-learning"
+    assert page.locator(".print-table tbody tr:visible").count() == listed
+    label = page.locator("#domain-filter option:checked").inner_text()
+    assert page.inner_text("h1").endswith(f" — {label}")
+
+
 def test_serve_answers_a_missing_page_with_the_404_page(project):
     from glossary.cli.site import make_server
 

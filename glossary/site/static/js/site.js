@@ -64,7 +64,14 @@
       for (var n = 0; n < named.length; n++) { named[n].textContent = label; }
     };
     filter.addEventListener("change", apply);
-    apply();  // a choice the browser kept when the page was reloaded
+    // print.html?domain=ID (a domain page's "print" link) chooses that domain
+    var asked = /[?&]domain=([^&#]*)/.exec(window.location.search);
+    if (asked) {
+      for (var o = 0; o < filter.options.length; o++) {
+        if (filter.options[o].value === decodeURIComponent(asked[1])) { filter.selectedIndex = o; }
+      }
+    }
+    apply();  // the domain asked for, or a choice the browser kept on a reload
   }
 
   var printed = document.querySelector(".printed-on");
