@@ -36,6 +36,24 @@ def test_stats_text_and_json(cli) -> None:
     assert coverage[("asean-genai-guide-2025", "risk.6")] == 0
 
 
+def test_stats_shows_the_khmer_review_per_domain(cli) -> None:
+    """Where review stands in each domain (to plan the work domain by domain): the mini
+    glossary has two concepts in machine-learning; a decision moves one Khmer term."""
+    data = json.loads(cli("stats", "--format", "json").stdout)
+    rows = {row["domain"]: row for row in data["domains"]}
+    ml = rows["machine-learning"]
+    assert ml["concepts"] == 2
+    before = ml["km_terms"]
+    assert cli("review", "approve", "ai-model", "--by", "Sok Dara").exit_code == 0
+    after = {row["domain"]: row for row in json.loads(
+        cli("stats", "--format", "json").stdout)["domains"]}["machine-learning"]["km_terms"]
+    assert after["approved"] == before["approved"] + 1
+    assert after["proposed"] == before["proposed"] - 1
+    line = next(x for x in cli("stats").stdout.splitlines()
+                if x.strip().startswith("machine-learning"))
+    assert "2 concepts" in line and f"{after['approved']} approved" in line
+
+
 def test_new_creates_a_valid_concept(cli, project: Path) -> None:
     result = cli("new", "synthetic-data", "--en", "synthetic data", "--km", "ទិន្នន័យ\u200bសំយោគ",
                  "--source", "asean-guide-2024:C.3", "--domain", "data",

@@ -204,7 +204,8 @@ def search(obj: Context, query: str, lang: str | None, limit: int, fmt: str) -> 
 @format_option("text", "json")
 @click.pass_obj
 def stats(obj: Context, fmt: str) -> None:
-    """Concepts, terms per language and review state, and coverage per document section.
+    """Concepts, terms per language and review state, the Khmer terms' review per domain,
+    and coverage per document section.
 
     \b
     Example:
@@ -229,6 +230,10 @@ def stats(obj: Context, fmt: str) -> None:
         parts = ", ".join(f"{count} {state}" for state, count in states.items())
         echo(f"definitions {lang}: {n}" + (f" ({parts})" if n else ""))
     echo(f"concepts without Khmer: {len(result.without_khmer)}")
+    echo("Khmer terms per domain:")
+    for domain in result.domains:
+        parts = ", ".join(f"{n} {state}" for state, n in domain.km_terms.items())
+        echo(f"  {domain.domain:<22} {domain.concepts:>4} concepts  {parts}")
     echo("references per document section:")
     doc = None
     for row in result.coverage:
