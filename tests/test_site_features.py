@@ -240,6 +240,13 @@ def test_a_domain_page_links_to_the_printout_of_its_terms(page, project, prefix)
     assert page.locator(".print-table tbody tr:visible").count() == listed
     label = page.locator("#domain-filter option:checked").inner_text()
     assert page.inner_text("h1").endswith(f" — {label}")
+    # a link with an unknown or broken domain shows every row, and the page still works
+    for asked in ("nope", "%E0%A4%A", "machine-learning%"):
+        page.goto(url(site(project), f"{prefix}print.html") + f"?domain={asked}")
+        assert page.locator("#domain-filter").input_value() == ""
+        assert page.locator(".print-table tbody tr:visible").count() \
+            == page.locator(".print-table tbody tr").count()
+        assert page.locator(".print-date").inner_text()  # the script ran to its end
 
 
 def test_serve_answers_a_missing_page_with_the_404_page(project):

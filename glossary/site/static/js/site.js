@@ -66,10 +66,10 @@
     filter.addEventListener("change", apply);
     // print.html?domain=ID (a domain page's "print" link) chooses that domain
     var asked = /[?&]domain=([^&#]*)/.exec(window.location.search);
-    if (asked) {
-      for (var o = 0; o < filter.options.length; o++) {
-        if (filter.options[o].value === decodeURIComponent(asked[1])) { filter.selectedIndex = o; }
-      }
+    var id = "";
+    try { id = asked ? decodeURIComponent(asked[1]) : ""; } catch (e) { /* a bad link */ }
+    for (var o = 0; o < filter.options.length; o++) {
+      if (id && filter.options[o].value === id) { filter.selectedIndex = o; }
     }
     apply();  // the domain asked for, or a choice the browser kept on a reload
   }
