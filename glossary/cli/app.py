@@ -46,8 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("review", "Approve or reject terms and definitions, and list what awaits review."),
     "search": ("core", "Find concepts, documents and sections by English or Khmer term."),
     "serve": ("site", "Serve build/site on http://127.0.0.1:PORT/ with Python's own web server."),
-    "stats": ("core", "Concepts, terms per language and review state, and coverage per "
-                      "document section."),
+    "stats": ("core", "Concepts, terms per language and review state, the Khmer terms' "
+                      "review per domain, and coverage per document section."),
 }
 
 
