@@ -139,10 +139,11 @@ def _reorder_run(run: str, series: int, fold_da: bool) -> tuple[str, bool]:
     case where the result can still change on a second pass).
 
     A coeng with no consonant after it (a *stray*) goes first, except the one that ends
-    the run: text typed up to a coeng (``ស្ត្``, a search box typed letter by letter
-    on the way to ``ស្ត្រ``) keeps it last, so that it stays a prefix of the word it
-    is becoming. Nothing can attach to it (a consonant next would have made it a
-    subscript), so it stays last on every pass.
+    the run (but for atthacans): text typed up to a coeng (``ស្ត្``, a search box typed
+    letter by letter on the way to ``ស្ត្រ``) keeps it after the vowels and signs, so
+    that it stays a prefix of the word it is becoming. Nothing can attach to it (a
+    consonant next would have made it a subscript); it goes before the atthacans, the
+    order NFC gives them, so it stays there on every pass.
     """
     strays: list[str] = []
     robats: list[str] = []
@@ -153,6 +154,7 @@ def _reorder_run(run: str, series: int, fold_da: bool) -> tuple[str, bool]:
     mods: list[str] = []
     finals: list[str] = []
     zwnj = False
+    typed_last = False  # a stray coeng followed by nothing but atthacans (see above)
     i, n = 0, len(run)
     while i < n:
         ch = run[i]
@@ -166,7 +168,10 @@ def _reorder_run(run: str, series: int, fold_da: bool) -> tuple[str, bool]:
                 finals.extend(run[i + 1 : j])
                 i = j + 1
                 continue
-            strays.append(ch)
+            if j == n:
+                typed_last = True
+            else:
+                strays.append(ch)
         elif ch == ZWNJ:
             zwnj = True
         elif ch == ROBAT:
@@ -188,12 +193,9 @@ def _reorder_run(run: str, series: int, fold_da: bool) -> tuple[str, bool]:
     if len(mods) > 1:
         mods.sort(key=_MODIFIER_ORDER.__getitem__)
     keep_zwnj = zwnj and bool(shifters) and bool(vowels) and vowels[0] in _ABOVE_VOWELS
-    typed_last = run[-1] == COENG and bool(strays)  # a stray, by the loop above
-    if typed_last:
-        strays.pop()
     out = "".join(strays + robats + coengs + coeng_ros + shifters + ([ZWNJ] if keep_zwnj else []))
-    out += "".join(vowels) + "".join(mods) + "".join(finals) + (COENG if typed_last else "")
-    return out, zwnj and not keep_zwnj and bool(strays)
+    out += "".join(vowels) + "".join(mods) + (COENG if typed_last else "") + "".join(finals)
+    return out, zwnj and not keep_zwnj and (bool(strays) or typed_last)
 
 
 _run_cache: dict[tuple[str, int, bool], tuple[str, bool]] = {}

@@ -154,6 +154,16 @@ def test_query_keys_in_javascript_equal_python_search_key(page, site):
     assert js_en == [match_key(v) for v in english]
 
 
+def test_query_keys_in_javascript_equal_python_on_every_short_string(page, site):
+    from tests.test_khmer import short_strings
+
+    page.goto(url(site, "search.html"))
+    texts = short_strings()
+    js = page.evaluate("v => v.map(s => window.GlossaryKeys.searchKey(s))", texts)
+    differ = [t for t, key in zip(texts, js, strict=True) if key != khmer.search_key(t)]
+    assert differ == []
+
+
 def test_language_switch_goes_to_the_counterpart_and_back(page, site):
     page.goto(url(site, "concepts/algorithmic-bias.html"))
     page.click("a.lang-switch")

@@ -62,6 +62,7 @@
   function reorderRun(run, ser) {
     var strays = [], robats = [], coengs = [], coengRos = [], shifters = [];
     var vowels = [], mods = [], finals = [];
+    var typedLast = false;  // a stray coeng followed by nothing but atthacans (khmer.py)
     var i = 0, n = run.length;
     while (i < n) {
       var ch = run[i];
@@ -75,7 +76,7 @@
           i = j + 1;
           continue;
         }
-        strays.push(ch);
+        if (j === n) { typedLast = true; } else { strays.push(ch); }
       } else if (ch === ROBAT) {
         robats.push(ch);
       } else if (ch === MUUSIKATOAN || ch === TRIISAP) {
@@ -99,11 +100,9 @@
     if (mods.length > 1) {
       mods.sort(function (a, b) { return MODIFIER_ORDER.indexOf(a) - MODIFIER_ORDER.indexOf(b); });
     }
-    // a stray coeng that ends the run stays last (khmer.py: text typed up to a coeng)
-    var typedLast = run[n - 1] === COENG && strays.length > 0;
-    if (typedLast) { strays.pop(); }
-    return strays.concat(robats, coengs, coengRos, shifters, vowels, mods, finals,
-                         typedLast ? [COENG] : []).join("");
+    // text typed up to a coeng keeps it after the vowels and signs (khmer.py)
+    return strays.concat(robats, coengs, coengRos, shifters, vowels, mods,
+                         typedLast ? [COENG] : [], finals).join("");
   }
 
   function normalizeKhmer(text) {
