@@ -163,19 +163,16 @@ class PendingTerm:
                              "via": e.via, "note": e.note} for e in self.history]}
 
 
-def known_domain(glossary: Glossary, domain: str | None) -> None:
-    """Refuse a ``--domain`` that ``terms/_domains.toml`` does not have (a typo would list
-    nothing, as if nothing awaited review)."""
-    if domain is not None:
-        selection.known_domains(glossary, (domain,))
-
-
 def pending(glossary: Glossary, *, state: str = "proposed", lang: str | None = None,
             definitions: bool = False, reviewer: str | None = None,
             domain: str | None = None) -> list[PendingTerm]:
     """Terms (``definitions``: the definitions instead) in review state ``state`` (of
     ``lang``, or both languages; of concepts in ``domain``, or all), by concept id; with
-    ``reviewer``, only those that person did not propose (what they may approve)."""
+    ``reviewer``, only those that person did not propose (what they may approve). A
+    ``domain`` that terms/_domains.toml does not have raises ConfigError (a typo would
+    list nothing, as if nothing awaited review)."""
+    if domain is not None:
+        selection.known_domains(glossary, (domain,))
     out: list[PendingTerm] = []
     for concept in glossary.concepts:
         if concept.status is ConceptStatus.RETIRED or (
@@ -211,8 +208,12 @@ def sheet_rows(glossary: Glossary, *, domain: str | None = None, state: str = "p
     what a reviewer decides on: the English term it answers, definitions, the term's
     rationale, the alternatives, an example and the sources; after a concept's terms,
     its Khmer definition when that is in ``state`` (``term`` = ``definition``). With
-    ``reviewer``, what that person proposed is left out (they may not approve it)."""
+    ``reviewer``, what that person proposed is left out (they may not approve it). An
+    unknown ``domain`` raises ConfigError, as in :func:`pending`."""
     from glossary.formats.review_sheet import DEFINITION, row_check
+
+    if domain is not None:
+        selection.known_domains(glossary, (domain,))
     from glossary.pairs import pair_terms
 
     rows = []

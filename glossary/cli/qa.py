@@ -71,15 +71,12 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
     if output is not None and not do_extract:
         raise click.UsageError("-o is only used with --extract")
     from glossary import qa as qa_lib
+    from glossary import selection
 
     with user_errors():
         settings = obj.settings()
         ref = qa_lib.load_reference(settings, min_review)
-        unknown = qa_lib.unknown_domains(ref, domains)
-        if unknown:
-            known = ", ".join(d.id for d in ref.glossary.domains)
-            raise click.BadParameter(f"unknown domain {unknown[0]!r} (domains: {known})",
-                                     param_hint="--domain")
+        selection.known_domains(ref.glossary, domains)
         if output is not None:
             count = qa_lib.extract_terms(ref, files, output)
             echo(f"wrote {output} ({count} concept(s))")

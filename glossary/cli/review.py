@@ -136,7 +136,6 @@ def review_list(obj: Context, state: str, lang: str | None, why: bool, definitio
 
     with user_errors():
         glossary = loader.load(obj.settings()).glossary
-        review_mod.known_domain(glossary, domain)
         items = review_mod.pending(glossary, state=state, lang=lang, definitions=definitions,
                                    reviewer=reviewer, domain=domain)
     if fmt == "json":
@@ -195,7 +194,6 @@ def review_sheet(obj: Context, output: Path, domain: str | None, state: str,
     with user_errors():
         settings = obj.settings()
         glossary = loader.load(settings).glossary
-        review_mod.known_domain(glossary, domain)
         rows = review_mod.sheet_rows(glossary, domain=domain, state=state, reviewer=reviewer)
         with writer(output) as handle:
             sheet_format.write(rows, handle)

@@ -43,7 +43,6 @@ __all__ = [
     "format_text",
     "load_reference",
     "reference_terms",
-    "unknown_domains",
 ]
 
 
@@ -81,11 +80,6 @@ def reference_terms(ref: Reference, domains: Sequence[str] = ()) -> int:
     ``domains`` when given): 0 means a run can find no missing term at all."""
     return sum(len(terms) for cid, terms in ref.good.items()
                if not domains or any(d in domains for d in ref.concepts[cid].domains))
-
-
-def unknown_domains(ref: Reference, domains: Sequence[str]) -> list[str]:
-    known = {d.id for d in ref.glossary.domains}
-    return [d for d in domains if d not in known]
 
 
 def check_paths(ref: Reference, paths: Sequence[Path],
