@@ -21,7 +21,7 @@ from glossary.kept_blocks import KeptBlocks
 from glossary.model import Glossary
 from glossary.output import writer
 
-XML_FORMATS = ("tbx", "xlsx")
+XML_FORMATS = ("tbx", "xlsx", "docx")
 #: The formats whose whole file is their pieces (head, pieces, tail), written through the
 #: piece store. A PO compendium is too (``po.CompendiumPieces``).
 WHOLE_FILE_PIECES = frozenset({"tbx", "csv", "json", "omegat", "po"})
@@ -55,8 +55,8 @@ class Known:
 
 
 def refuse_unsafe(name: str, glossary: Glossary, known: Known | None = None) -> None:
-    """TBX and XLSX are XML: a character XML cannot hold (a C0 control, U+FFFE, U+FFFF)
-    is refused with its concept and field, before anything is written. With ``known``
+    """TBX, XLSX and DOCX are XML: a character XML cannot hold (a C0 control, U+FFFE,
+    U+FFFF) is refused with its concept and field, before anything is written. With ``known``
     (a glossary loaded from terms/), only the concepts whose files ``check`` flagged
     for such a character are looked at: nothing to do on a clean glossary."""
     if name not in XML_FORMATS:

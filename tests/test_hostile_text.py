@@ -55,7 +55,7 @@ def test_noncharacter_is_refused_by_xml_exports_with_its_place(project: Path, cl
         "en.definition.text: contains U+FFFF NONCHARACTER"] or any(
         "U+FFFF" in p["message"] for p in problems if p["code"] == "unsafe-char")
     (project / "old.xlsx").write_bytes(b"old")
-    for fmt, out in (("xlsx", "old.xlsx"), ("tbx", "g.tbx")):
+    for fmt, out in (("xlsx", "old.xlsx"), ("tbx", "g.tbx"), ("docx", "g.docx")):
         result = cli("export", fmt, "-o", out)
         assert result.exit_code == 2, fmt
         assert ("Error: terms/transparency.toml: en.definition.text: contains U+FFFF "
@@ -63,5 +63,5 @@ def test_noncharacter_is_refused_by_xml_exports_with_its_place(project: Path, cl
             in result.stderr
         assert "Traceback" not in result.stderr
     assert (project / "old.xlsx").read_bytes() == b"old"
-    assert not (project / "g.tbx").exists()
+    assert not (project / "g.tbx").exists() and not (project / "g.docx").exists()
     assert cli("export", "csv", "-o", "g.csv").exit_code == 0  # CSV carries it as it is

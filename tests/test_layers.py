@@ -34,6 +34,7 @@ LAYERS = {
 # What a format module may import from the package (design §1: formats know the model,
 # errors, Khmer text and the import records, and nothing of each other).
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
+                  "glossary.khmer_collation",
                   "glossary.imports.records", "glossary.textfile", "glossary.output",
                   "glossary.unsafe", "glossary.limits", "glossary.pairs",
                   "glossary.formats.sheet_layout", "glossary.formats.bilingual_sheet",

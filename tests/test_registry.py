@@ -130,6 +130,19 @@ def _omegat(glossary: Glossary, path: Path) -> None:
     assert planned.unchanged == len(paired)
 
 
+def _docx(glossary: Glossary, path: Path) -> None:
+    """Read back as ``glossary qa`` reads a Word document: each active concept's English
+    preferred term and each Khmer term that is not rejected are paragraphs of it."""
+    from glossary.model import ConceptStatus, ReviewState
+    from glossary.qa.docx_text import paragraphs
+
+    texts = set(paragraphs(path))
+    active = [c for c in glossary.concepts if c.status is ConceptStatus.ACTIVE]
+    assert active and all(c.en.preferred.text in texts for c in active)
+    assert all(t.text in texts for c in active for t in c.km.terms
+               if t.review.state is not ReviewState.REJECTED)
+
+
 ROUND_TRIPS: dict[str, Callable[[Glossary, Path], None]] = {
     "tbx": lambda g, p: _records("tbx", g, p),
     "csv": lambda g, p: _records("csv", g, p),
@@ -138,6 +151,7 @@ ROUND_TRIPS: dict[str, Callable[[Glossary, Path], None]] = {
     "mo": _mo,
     "json": _json,
     "omegat": _omegat,
+    "docx": _docx,
 }
 
 

@@ -42,6 +42,11 @@ HELP: dict[str, str] = {
            "\n\n\b\nExample:\n  $ glossary export csv -o terms.csv\n  wrote terms.csv",
     "xlsx": "The CSV table as an Excel workbook (sheet \"terms\", text cells only).\n\n\b\n"
             "Example:\n  $ glossary export xlsx -o terms.xlsx\n  wrote terms.xlsx",
+    "docx": "A Word document of the glossary for the printed edition: English–Khmer A–Z "
+            "with each Khmer term's review state, then a Khmer index in dictionary "
+            "order.\n\n\b\nExample:\n  $ glossary export docx -o glossary.docx\n"
+            "  wrote glossary.docx\n"
+            "  $ glossary export docx --domain fairness -o fairness.docx",
     "json": "The whole glossary as one JSON document (schema in docs/exchange.md).\n\n\b\n"
             "Example:\n  $ glossary export json -o build/glossary.json\n"
             "  wrote build/glossary.json",

@@ -66,6 +66,8 @@ REGISTRY: dict[str, Format] = {f.name: f for f in (
     Format("omegat", "glossary.formats.omegat", "An OmegaT glossary: UTF-8 text, one line "
            "per term pair, source<TAB>target<TAB>comment", (".txt", ".utf8"), readable=True,
            binary=False),
+    Format("docx", "glossary.formats.docx", "A Word document of the glossary, English–Khmer "
+           "with a Khmer index, to edit and print", (".docx",)),
 )}
 
 
