@@ -54,6 +54,7 @@ def test_json_output(qa_cli):
         "msgid": "Delete personal data", "rule": "deprecated-term", "severity": "warning",
         "concept": "personal-data", "found": "ទិន្នន័យឯកជន", "suggestion": "ទិន្នន័យផ្ទាល់ខ្លួន",
         "message": "ទិន្នន័យឯកជន is deprecated for personal-data; use ទិន្នន័យផ្ទាល់ខ្លួន",
+        "original": None,
     }
 
 

@@ -40,6 +40,10 @@ from glossary.cli.app import (
 @click.option("--allow-empty", is_flag=True,
               help="Exit 0 even when no Khmer term reaches --min-review (by default that "
                    "is an error, so a CI gate cannot pass without checking anything).")
+@click.option("--original", type=click.Path(path_type=Path), default=None, metavar="FILE",
+              help="The English original of the one FILE, its Khmer translation (text, "
+                   "Markdown or .docx): paragraphs are paired in order and each Khmer one "
+                   "is checked against its English one.")
 @click.option("--extract", "do_extract", is_flag=True,
               help="Write the part of the glossary the files use to -o OUT.po or OUT.csv.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
@@ -47,21 +51,23 @@ from glossary.cli.app import (
 @click.pass_obj
 def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
        include_fuzzy: bool, domains: tuple[str, ...], ai_context: bool, allow_empty: bool,
-       do_extract: bool, output: Path | None) -> None:
+       original: Path | None, do_extract: bool, output: Path | None) -> None:
     """Check PO catalogs, text/Markdown files and Word .docx documents against the glossary.
 
     In PO files (English msgid, Khmer msgstr): a glossary term in the msgid whose Khmer
     term is missing from the msgstr, and deprecated or rejected Khmer terms. In text and
     .docx: deprecated or rejected Khmer terms, and the glossary terms found in English
-    text with their Khmer equivalents. Khmer matching ignores zero-width spaces and the
-    order signs were typed in. Exits 1 when there are findings (glossary-term notes do
-    not count), 0 otherwise, 2 on bad input.
+    text with their Khmer equivalents. With --original, a Khmer translation is checked
+    against its English original paragraph by paragraph, as a PO entry is. Khmer
+    matching ignores zero-width spaces and the order signs were typed in. Exits 1 when
+    there are findings (glossary-term notes do not count), 0 otherwise, 2 on bad input.
 
     \b
     Examples:
       $ glossary qa po/km.po docs/report.md --min-review proposed
       docs/report.md:4:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន  [for personal-data]
       $ glossary qa --format github po/km.po
+      $ glossary qa --original guide-en.docx guide-km.docx --min-review proposed
       $ glossary qa --extract docs/policy.docx -o policy-terms.po
     """
     if not files:
@@ -70,6 +76,9 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
         raise click.UsageError("--extract needs -o OUT.po or -o OUT.csv")
     if output is not None and not do_extract:
         raise click.UsageError("-o is only used with --extract")
+    if original is not None and (len(files) != 1 or do_extract):
+        raise click.UsageError("--original checks one FILE, its Khmer translation: "
+                               "glossary qa --original EN.docx KM.docx")
     from glossary import qa as qa_lib
     from glossary import selection
 
@@ -83,14 +92,20 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
             return
         options = qa_lib.CheckOptions(include_fuzzy=include_fuzzy, domains=domains,
                                       ai_context=ai_context)
-        report = qa_lib.check_paths(ref, files, options=options)
+        if original is not None:
+            report = qa_lib.check_translation(ref, original, files[0], options)
+        else:
+            report = qa_lib.check_paths(ref, files, options=options)
     findings, problems = report.findings, report.problems
     if fmt == "json":
         emit_json({"files": report.files, "min_review": min_review,
                    "problems": len(problems), "counts": report.counts(),
+                   "notes": list(report.notes),
                    "findings": [f.as_dict() for f in findings]})
     else:
         form = qa_lib.format_github if fmt == "github" else qa_lib.format_text
+        for note in report.notes:
+            echo(note, err=True)
         for finding in findings:
             echo(form(finding))
         by_rule = Counter(f.rule for f in problems)

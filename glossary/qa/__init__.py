@@ -10,6 +10,8 @@ The package has one module per job:
   threshold, and the Khmer and English matchers built from it;
 * :mod:`~glossary.qa.readers` -- PO/POT, text/Markdown and .docx readers;
 * :mod:`~glossary.qa.checks` -- the rules, producing :class:`Finding` objects;
+* :mod:`~glossary.qa.pairing` -- a Khmer translation against its English original,
+  paragraph by paragraph;
 * :mod:`~glossary.qa.findings` -- findings and their text/JSON/GitHub forms;
 * :mod:`~glossary.qa.extract` -- the subset of the glossary a document uses, as PO/CSV.
 
@@ -38,6 +40,7 @@ __all__ = [
     "Reference",
     "Severity",
     "check_paths",
+    "check_translation",
     "extract_terms",
     "format_github",
     "format_text",
@@ -50,6 +53,7 @@ __all__ = [
 class QAReport:
     files: int
     findings: list[Finding]
+    notes: tuple[str, ...] = ()  # how the files were read (a translation's pairing)
 
     @property
     def problems(self) -> list[Finding]:
@@ -92,6 +96,27 @@ def check_paths(ref: Reference, paths: Sequence[Path],
             findings.extend(check_document(ref, doc, display, options))
             files += 1
     return QAReport(files, findings)
+
+
+def check_translation(ref: Reference, original: Path, translation: Path,
+                      options: CheckOptions | None = None) -> QAReport:
+    """Check a Khmer translation against its English original (text, Markdown or
+    .docx), paragraph by paragraph (:mod:`glossary.qa.pairing`); FormatError on a PO
+    catalog (its entries pair English and Khmer already) or unreadable input."""
+    from glossary.errors import FormatError
+    from glossary.qa.pairing import check_translation as check_pair
+
+    documents = [read_document(path) for path in (original, translation)]
+    for doc in documents:
+        if doc.kind == "po":
+            raise FormatError("a PO catalog holds its English and Khmer side by side "
+                              "already", path=doc.path,
+                              hint="check it without --original: glossary qa FILE.po")
+    with collector.paused():
+        pairing = check_pair(ref, documents[0], documents[1], original.as_posix(),
+                             translation.as_posix(), options)
+    return QAReport(2, pairing.findings,
+                    (pairing.note(original.as_posix(), translation.as_posix()),))
 
 
 def extract_terms(ref: Reference, paths: Sequence[Path], output: Path) -> int:

@@ -26,7 +26,8 @@ from glossary.qa.readers import Document, PoUnit, Segment
 from glossary.qa.reference import EnHit, KmEntry, KmHit, Reference, Role
 from glossary.qa.scope import CheckOptions, Scope, mask
 
-__all__ = ["check_document"]
+__all__ = ["bad_term", "check_document", "missing_finding", "missing_terms",
+           "present_concepts", "scoped", "suggestion"]
 
 
 def check_document(ref: Reference, doc: Document, display: str,
@@ -50,7 +51,7 @@ def check_document(ref: Reference, doc: Document, display: str,
 _KHMER_GAP = re.compile(r"(?<=[\u1780-\u17ff]) +(?=[\u1780-\u17ff])")
 
 
-def _scoped(hits: list[EnHit], scope: Scope) -> list[EnHit]:
+def scoped(hits: list[EnHit], scope: Scope) -> list[EnHit]:
     """The English hits that count in this entry (see :mod:`glossary.qa.scope`)."""
     # the context comes from every term the msgid uses; --domain only filters the report
     ai_context = scope.options.ai_context or any(
@@ -62,7 +63,7 @@ def _scoped(hits: list[EnHit], scope: Scope) -> list[EnHit]:
     return [h for h in hits if h.entries]
 
 
-def _suggestion(ref: Reference, hit: EnHit, concept: str) -> Term:
+def suggestion(ref: Reference, hit: EnHit, concept: str) -> Term:
     """The reference Khmer term that answers the English term found: the Khmer term
     paired with it (a short form's own Khmer short form), else the concept's first."""
     good = ref.good[concept]
@@ -73,12 +74,48 @@ def _suggestion(ref: Reference, hit: EnHit, concept: str) -> Term:
     return good[0]
 
 
+def missing_terms(ref: Reference, en_hits: list[EnHit], form: str, km_hits: list[KmHit]
+                  ) -> list[tuple[EnHit, str]]:
+    """The English hits (already scoped) whose concepts' reference Khmer terms are all
+    absent from the Khmer text ``form`` (``km_hits``: its Khmer terms found), each with
+    the concept to suggest a term of."""
+    if not en_hits:
+        return []
+    present = present_concepts(ref, form, km_hits)
+    out = []
+    for en_hit in en_hits:
+        required = [c for c in en_hit.concepts if ref.good.get(c)]
+        if required and not any(c in present for c in required):
+            out.append((en_hit, required[0]))
+    return out
+
+
+def present_concepts(ref: Reference, form: str, km_hits: list[KmHit]) -> set[str]:
+    """The concepts a Khmer text writes a reference term of (``km_hits``: the terms
+    found in it), a term with a space inside included (``ការ អ៊ិនគ្រីប``)."""
+    present = {e.concept for hit in km_hits for e in hit.entries if e.role is Role.GOOD}
+    if _KHMER_GAP.search(form):
+        present |= {e.concept for hit in ref.find_khmer(_KHMER_GAP.sub("", form))
+                    for e in hit.entries if e.role is Role.GOOD}
+    return present
+
+
+def missing_finding(ref: Reference, en_hit: EnHit, concept: str, display: str, line: int,
+                    what: str) -> Finding:
+    """A ``missing-term`` finding: ``what`` says where the English term is and what
+    lacks the Khmer one (the message's first part)."""
+    terms = ", ".join(t.text for t in ref.good[concept])
+    return Finding(display, line, None, "missing-term", en_hit.found,
+                   suggestion(ref, en_hit, concept).text, Severity.WARNING, concept,
+                   f"{what} none of its {ref.min_review} Khmer terms: {terms}")
+
+
 def _check_po_unit(ref: Reference, unit: PoUnit, display: str, scope: Scope
                    ) -> list[Finding]:
     en_hits: list[EnHit] = []
     for text in unit.english:
         en_hits.extend(ref.find_english(mask(text)))
-    en_hits = _scoped(en_hits, scope)
+    en_hits = scoped(en_hits, scope)
     mentioned = {c for hit in en_hits for c in hit.concepts}
     out: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
@@ -97,35 +134,23 @@ def _check_po_unit(ref: Reference, unit: PoUnit, display: str, scope: Scope
         for hit in km_hits:
             # a Khmer term deprecated for a concept counts only where the msgid
             # mentions that concept (ពាក្យបញ្ជា is wrong for "prompt", right for "command")
-            finding = _bad_term(ref, hit, display, unit.line, None, mentioned)
+            finding = bad_term(ref, hit, display, unit.line, None, mentioned)
             if finding is not None:
                 add(replace(finding, message=finding.message + fuzzy,
                             msgctxt=unit.msgctxt, msgid=unit.msgid))
-        present = {e.concept for hit in km_hits for e in hit.entries if e.role is Role.GOOD}
-        if en_hits and _KHMER_GAP.search(form):  # "ការ អ៊ិនគ្រីប": a space inside a term
-            present |= {e.concept for hit in ref.find_khmer(_KHMER_GAP.sub("", form))
-                        for e in hit.entries if e.role is Role.GOOD}
-        for en_hit in en_hits:
-            required = [c for c in en_hit.concepts if ref.good.get(c)]
-            if not required or any(c in present for c in required):
-                continue
-            concept = required[0]
-            terms = ", ".join(t.text for t in ref.good[concept])
-            suggestion = _suggestion(ref, en_hit, concept).text
-            add(Finding(
-                display, unit.line, None, "missing-term", en_hit.found, suggestion,
-                Severity.WARNING, concept,
-                f"the msgid uses {en_hit.found!r} ({concept}); the msgstr has none of its "
-                f"{ref.min_review} Khmer terms: {terms}{fuzzy}",
-                unit.msgctxt, unit.msgid,
-            ))
+        for en_hit, concept in missing_terms(ref, en_hits, form, km_hits):
+            finding = missing_finding(
+                ref, en_hit, concept, display, unit.line,
+                f"the msgid uses {en_hit.found!r} ({concept}); the msgstr has")
+            add(replace(finding, message=finding.message + fuzzy, msgctxt=unit.msgctxt,
+                        msgid=unit.msgid))
     return out
 
 
 # --------------------------------------------------------------------------- Khmer terms
 
 
-def _bad_term(ref: Reference, hit: KmHit, display: str, line: int, column: int | None,
+def bad_term(ref: Reference, hit: KmHit, display: str, line: int, column: int | None,
               mentioned: set[str] | None = None) -> Finding | None:
     """The finding for a deprecated or rejected Khmer term, if ``hit`` is one. In a PO
     entry (``mentioned``: the concepts its msgid mentions) only a term of a mentioned
@@ -180,7 +205,7 @@ def _check_segments(ref: Reference, segments: Iterable[Segment], display: str) -
         khmer_hits = ref.find_khmer(segment.text) if has_khmer(segment.text) else []
         for km_hit in khmer_hits:
             line, column = segment.locate(km_hit.start)
-            finding = _bad_term(ref, km_hit, display, line, column)
+            finding = bad_term(ref, km_hit, display, line, column)
             if finding is not None:
                 out.append(finding)
         for en_hit in ref.find_english(segment.text):

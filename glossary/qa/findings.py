@@ -20,7 +20,10 @@ class Finding:
     """One QA result. ``line``/``column`` are 1-based; ``column`` counts code points.
 
     For PO entries ``line`` is the line of the entry and ``msgctxt``/``msgid`` say which
-    one; for .docx files ``line`` is the paragraph number (table cells included)."""
+    one; for .docx files ``line`` is the paragraph number (table cells included). For a
+    translation checked against its English original (:mod:`glossary.qa.pairing`),
+    ``original`` is where the English is (``en.docx:12``) and ``msgid`` its text; a
+    finding about the whole translation has ``line`` 0."""
 
     path: str
     line: int
@@ -33,6 +36,7 @@ class Finding:
     message: str
     msgctxt: str | None = None
     msgid: str | None = None
+    original: str | None = None
 
     @property
     def is_problem(self) -> bool:
@@ -40,6 +44,8 @@ class Finding:
 
     @property
     def location(self) -> str:
+        if self.line == 0:  # the whole file
+            return self.path
         loc = f"{self.path}:{self.line}"
         return f"{loc}:{self.column}" if self.column is not None else loc
 
@@ -56,6 +62,7 @@ class Finding:
             "found": self.found,
             "suggestion": self.suggestion,
             "message": self.message,
+            "original": self.original,
         }
 
 
@@ -70,7 +77,10 @@ def format_text(finding: Finding) -> str:
     it to tell whether the word is meant in that concept's sense (ការត្រួតពិនិត្យ is
     deprecated for *verification*, not for inspection)."""
     out = f"{finding.location}: {finding.rule}: {finding.found} → {finding.suggestion or '?'}"
-    if finding.msgid is not None:
+    if finding.original is not None:
+        text = f" {_short(finding.msgid)!r}" if finding.msgid is not None else ""
+        out += f"  [{finding.original}{text}]"
+    elif finding.msgid is not None:
         ctx = f"msgctxt {finding.msgctxt!r} " if finding.msgctxt else ""
         out += f"  [{ctx}msgid {_short(finding.msgid)!r}]"
     elif finding.is_problem and finding.concept:
@@ -91,7 +101,9 @@ _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO
 
 def format_github(finding: Finding) -> str:
     """A GitHub Actions workflow command: ``::warning file=…,line=…,col=…::message``."""
-    props = [f"file={_escape_property(finding.path)}", f"line={finding.line}"]
+    props = [f"file={_escape_property(finding.path)}"]
+    if finding.line:
+        props.append(f"line={finding.line}")
     if finding.column is not None:
         props.append(f"col={finding.column}")
     props.append(f"title={_escape_property('glossary ' + finding.rule)}")
