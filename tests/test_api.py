@@ -86,8 +86,9 @@ def test_export_a_domain(g, project):
 
 
 def test_an_unknown_format_is_refused(g, project):
-    with pytest.raises(ValueError, match="unknown format 'docx'"):
-        glossary.export(g, "docx", project / "x.docx")
+    with pytest.raises(ValueError, match="unknown format 'pdf'"):
+        glossary.export(g, "pdf", project / "x.pdf")
+    assert not (project / "x.pdf").exists()
 
 
 def test_the_api_does_not_import_click(project):
