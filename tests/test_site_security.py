@@ -9,7 +9,7 @@ import pytest
 
 from tests.site_support import build_site, html_pages, make_project, parse
 
-OUR_SCRIPTS = {"search-index.js", "khmer-key.js", "search.js", "site.js"}
+OUR_SCRIPTS = {"search-index.js", "khmer-key.js", "search.js", "site.js", "check.js"}
 
 
 @pytest.fixture(scope="module")

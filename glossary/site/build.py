@@ -11,6 +11,7 @@ Layout (every page exists in English and, under ``km/``, in Khmer)::
     documents/<id>.html       one page per document, its concepts by section
     print.html                the printable glossary
     search.html               search (JavaScript; works from file://)
+    check.html                a pasted text's glossary terms (JavaScript, the search index)
     changes.html              changes since the last release tag (changes_page.py)
     search-index.js           the search index, shared by both languages
     static/                   css, js, fonts
@@ -70,6 +71,7 @@ EXTRA_PAGES: list[Callable[[pages.SiteModel, BuildContext], Iterable[PageSpec]]]
     more_pages.domain_pages,
     more_pages.approved_page,
     more_pages.downloads_page,
+    more_pages.check_page,
     more_pages.not_found_page,
 ]
 

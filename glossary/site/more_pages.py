@@ -1,5 +1,5 @@
-"""Pages beyond the glossary's own: domains, the approved-only list, downloads and the
-404 page (registered in ``glossary.site.build.EXTRA_PAGES``)."""
+"""Pages beyond the glossary's own: domains, the approved-only list, downloads, the
+text check and the 404 page (registered in ``glossary.site.build.EXTRA_PAGES``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from collections.abc import Iterator
 from glossary.site import downloads, pages, print_pages
 from glossary.site.pages import SiteModel
 from glossary.site.spec import BuildContext, PageSpec
-from glossary.site.views import DomainPageView, DomainsView, DownloadsView, NotFoundView
+from glossary.site.views import (
+    CheckView,
+    DomainPageView,
+    DomainsView,
+    DownloadsView,
+    NotFoundView,
+)
 
 
 def domain_pages(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
@@ -40,6 +46,13 @@ def downloads_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
                                          pages.glossary_date(model), tuple(missing),
                                          tuple(left_out)),
                    nav="downloads")
+
+
+def check_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:
+    """``check.html``: paste a text, see the glossary terms it uses and those to replace
+    (``static/js/check.js``, on the search index)."""
+    yield PageSpec("check.html", "check.html", CheckView(len(model.active)), nav="search",
+                   index=True)
 
 
 def not_found_page(model: SiteModel, ctx: BuildContext) -> Iterator[PageSpec]:

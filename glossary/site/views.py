@@ -311,6 +311,12 @@ class SearchView(NamedTuple):
     concepts: int
 
 
+class CheckView(NamedTuple):
+    """``check.html``: a pasted text's glossary terms, found in the browser."""
+
+    concepts: int
+
+
 # --- the changes page ------------------------------------------------------------------
 
 
