@@ -10,9 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from glossary import khmer_collation, loader
+from glossary import khmer_collation, loader, unsafe
 from glossary.config import Settings, load_settings
 from glossary.formats import WriteOptions, docx
 from glossary.model import ConceptStatus, Glossary, ReviewState
@@ -228,3 +230,19 @@ def test_a_part_of_one_concept_and_no_khmer_term_is_still_a_document(settings: S
         has_khmer = any(c.km.terms for c in each.concepts)
         assert headings == ["English–Khmer · អង់គ្លេស–ខ្មែរ"] + (
             ["Khmer index · លិបិក្រមខ្មែរ"] if has_khmer else [])
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(
+    lambda c: unsafe.not_xml(c) is None)
+    | st.sampled_from("\u1780\u17d2\u178f\u17b6\u200b<&>\t\n"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_any_text_comes_back_from_its_paragraph(text: str) -> None:
+    """Whatever a term or definition holds (Khmer, markup characters, tabs, line breaks)
+    is one well-formed paragraph whose text, read as Word reads it, is the text with its
+    line breaks as "\\n"."""
+    xml = f'<w:body xmlns:w="{W[1:-1]}">{docx._p("Cell", docx._run(text))}</w:body>'
+    paragraph = etree.fromstring(xml.encode("utf-8"))[0]
+    assert paragraph_text(paragraph) == "\n".join(unsafe.split_lines(text))
