@@ -151,7 +151,7 @@ def _check_po_unit(ref: Reference, unit: PoUnit, display: str, scope: Scope
 
 
 def bad_term(ref: Reference, hit: KmHit, display: str, line: int, column: int | None,
-              mentioned: set[str] | None = None) -> Finding | None:
+             mentioned: set[str] | None = None) -> Finding | None:
     """The finding for a deprecated or rejected Khmer term, if ``hit`` is one. In a PO
     entry (``mentioned``: the concepts its msgid mentions) only a term of a mentioned
     concept counts, and not where the same text is a good term of a mentioned concept;
