@@ -133,6 +133,13 @@ def test_word_documents_pair_with_their_tables(cli, qa_project: Path) -> None:
     assert "rejected-term: ព័ត៌មានបុគ្គល" in alone.stdout
 
 
+def test_files_given_the_wrong_way_round_are_named(cli, pair: Path) -> None:
+    result = cli("qa", "--original", "km.md", "en.md")
+    assert ("warning: en.md has no Khmer text; give the Khmer translation as FILE and its "
+            "English original as --original") in result.stderr
+    assert "no Khmer text" not in cli("qa", "--original", "en.md", "km.md").stderr
+
+
 def test_bad_uses_of_original_are_refused(cli, pair: Path) -> None:
     result = cli("qa", "--original", "en.md", "km.md", "docs/english.md")
     assert result.exit_code == 2 and "--original checks one FILE" in result.stderr

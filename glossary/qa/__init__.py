@@ -116,7 +116,7 @@ def check_translation(ref: Reference, original: Path, translation: Path,
         pairing = check_pair(ref, documents[0], documents[1], original.as_posix(),
                              translation.as_posix(), options)
     return QAReport(2, pairing.findings,
-                    (pairing.note(original.as_posix(), translation.as_posix()),))
+                    pairing.notes(original.as_posix(), translation.as_posix()))
 
 
 def extract_terms(ref: Reference, paths: Sequence[Path], output: Path) -> int:

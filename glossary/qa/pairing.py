@@ -50,6 +50,16 @@ class Pairing:
     findings: list[Finding]
     original_paragraphs: int
     translation_paragraphs: int
+    khmer_paragraphs: int = 0  # of the translation's, those with Khmer text
+
+    def notes(self, original: str, translation: str) -> tuple[str, ...]:
+        """How the two files were compared, and a warning when the translation has no
+        Khmer text at all (the files given the wrong way round)."""
+        notes: tuple[str, ...] = (self.note(original, translation),)
+        if self.translation_paragraphs and not self.khmer_paragraphs:
+            notes += (f"warning: {translation} has no Khmer text; give the Khmer "
+                      f"translation as FILE and its English original as --original",)
+        return notes
 
     @property
     def paired(self) -> bool:
@@ -95,7 +105,7 @@ def check_translation(ref: Reference, original: Document, translation: Document,
     paired: list[Finding] = []
     alone: list[Finding] = []  # the Khmer text's own findings, for the unpaired report
     tally = _Tally()
-    counts = [0, 0]
+    counts = [0, 0, 0]  # paragraphs: the original's, the translation's, with Khmer
     for en, km in zip_longest(_paragraphs(original.segments),
                               _paragraphs(translation.segments)):
         en_hits: list[EnHit] = []
@@ -106,7 +116,9 @@ def check_translation(ref: Reference, original: Document, translation: Document,
         if km is None:
             continue
         counts[1] += 1
-        km_hits = ref.find_khmer(km.text) if has_khmer(km.text) else []
+        khmer = has_khmer(km.text)
+        counts[2] += khmer
+        km_hits = ref.find_khmer(km.text) if khmer else []
         tally.present |= present_concepts(ref, km.text, km_hits)
         for hit in km_hits:
             line, column = km.locate(hit.start)
@@ -120,7 +132,7 @@ def check_translation(ref: Reference, original: Document, translation: Document,
     else:
         findings = alone + _whole(ref, tally, shown_original, shown)
     findings.sort(key=lambda f: (f.line, f.column or 0, f.rule, f.found))
-    return Pairing(findings, counts[0], counts[1])
+    return Pairing(findings, counts[0], counts[1], counts[2])
 
 
 def _count(tally: _Tally, en_hits: list[EnHit], line: int, text: str) -> None:
