@@ -164,6 +164,12 @@ def test_approved_only_and_a_domain_say_so_and_hold_only_that(cli, qa_project: P
               ("proposed", "draft", "approved")]
     assert states and all(" · approved" in t for t in states)
 
+    # before any approval in a domain: the document says it holds no concept
+    none = qa_project / "none.docx"
+    _export(cli, none, "--approved-only", "--domain", "machine-learning")
+    texts = [paragraph_text(p) for p in _document(none).iter(f"{W}p")]
+    assert "No concept is in this export." in texts and _tables(_document(none)) == []
+
     part = qa_project / "ml.docx"
     _export(cli, part, "--domain", "machine-learning")
     rows = [row[0][0] for p, table in _tables(_document(part)) if p.startswith("English")

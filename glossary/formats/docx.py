@@ -99,6 +99,9 @@ def _document(glossary: Glossary, options: WriteOptions) -> str:
         *_front_matter(glossary, options, len(active)),
         _p("Heading1", _run("English–Khmer · អង់គ្លេស–ខ្មែរ"))]
     documents = {d.id: d for d in glossary.documents}
+    if not active:  # e.g. --approved-only before any approval: say so, not a blank page
+        body.append(_p("Normal", _run("No concept is in this export.")))
+        body.append(_p("Normal", _run("គ្មានសញ្ញាណណាមួយក្នុងឯកសារនេះទេ។")))
     for letter, concepts in _by_english_letter(active):
         body.append(_p("Heading2", _run(letter)))
         rows = [_terms_row(c, documents) for c in concepts]
