@@ -88,7 +88,7 @@ def export(g: Terms | Glossary, fmt: str, path: str | Path, *, approved_only: bo
            min_review: str | None = None, domains: Iterable[str] = (),
            compendium: bool = False, tbx_version: int = 3) -> selection.Counts:
     """Write ``g`` as ``fmt`` (a registered format: tbx, csv, xlsx, json, po, mo,
-    omegat) to the file ``path``,
+    omegat, docx; :data:`glossary.formats.REGISTRY`) to the file ``path``,
     atomically, with the options of ``glossary export FMT``. Returns how many concepts
     and Khmer terms it holds (0 Khmer terms: nothing reached the review level). ``po``
     and ``mo`` write one catalog: all entries (``mo``: approved ones), those reviewed to

@@ -211,10 +211,10 @@ def sheet_rows(glossary: Glossary, *, domain: str | None = None, state: str = "p
     ``reviewer``, what that person proposed is left out (they may not approve it). An
     unknown ``domain`` raises ConfigError, as in :func:`pending`."""
     from glossary.formats.review_sheet import DEFINITION, row_check
+    from glossary.pairs import pair_terms
 
     if domain is not None:
         selection.known_domains(glossary, (domain,))
-    from glossary.pairs import pair_terms
 
     rows = []
     for concept in glossary.concepts:

@@ -252,3 +252,14 @@ def test_any_text_comes_back_from_its_paragraph(text: str) -> None:
     xml = f'<w:body xmlns:w="{W[1:-1]}">{docx._p("Cell", docx._run(text))}</w:body>'
     paragraph = etree.fromstring(xml.encode("utf-8"))[0]
     assert paragraph_text(paragraph) == "\n".join(unsafe.split_lines(text))
+
+
+def test_letters_are_the_sites() -> None:
+    """An accented or lower-case initial goes under its letter, as on the site's A–Z
+    pages; a digit under "#", last."""
+    from glossary.model import Concept, LangSection, Term
+
+    concepts = [Concept(id=i, en=LangSection(terms=(Term(t),)))
+                for i, t in (("a", "Éthique"), ("b", "3D model"), ("c", "edge AI"))]
+    assert [(letter, [c.id for c in group]) for letter, group
+            in docx._by_english_letter(concepts)] == [("E", ["c", "a"]), ("#", ["b"])]

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "glossary"
 LAYERS = {
     # 0: the vocabulary every layer shares
     "glossary.errors": 0, "glossary.model": 0, "glossary.khmer": 0, "glossary.config": 0,
-    "glossary.khmer_collation": 0,
+    "glossary.khmer_collation": 0, "glossary.english_order": 0,
     "glossary.problems": 0, "glossary.textfile": 0, "glossary.output": 0, "glossary.lock": 0,
     "glossary.unsafe": 0, "glossary.limits": 0, "glossary.collector": 0,
     "glossary.pairs": 0, "glossary.selection": 0,
@@ -34,7 +34,7 @@ LAYERS = {
 # What a format module may import from the package (design §1: formats know the model,
 # errors, Khmer text and the import records, and nothing of each other).
 FORMAT_ALLOWED = ("glossary.model", "glossary.errors", "glossary.khmer",
-                  "glossary.khmer_collation",
+                  "glossary.khmer_collation", "glossary.english_order",
                   "glossary.imports.records", "glossary.textfile", "glossary.output",
                   "glossary.unsafe", "glossary.limits", "glossary.pairs",
                   "glossary.formats.sheet_layout", "glossary.formats.bilingual_sheet",

@@ -31,6 +31,7 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from glossary import khmer_collation, unsafe
+from glossary.english_order import OTHER, en_letter, en_sort_key
 from glossary.formats import zipped
 from glossary.formats.options import WriteOptions
 from glossary.model import (
@@ -41,6 +42,7 @@ from glossary.model import (
     Glossary,
     ReviewState,
     Term,
+    TermType,
     format_ref,
 )
 
@@ -48,7 +50,6 @@ TITLE_EN = "Khmer–English AI Governance Glossary"
 TITLE_KM = "សទ្ទានុក្រមខ្មែរ–អង់គ្លេស ស្តីពីអភិបាលកិច្ចបញ្ញាសិប្បនិម្មិត"
 LATIN_FONT = "Times New Roman"
 KHMER_FONT = "Khmer OS Siemreap"
-OTHER = "#"  # the heading of terms that do not start with a letter A–Z (or ក–អ)
 
 #: Review states and administrative statuses in Khmer (the site's catalog).
 _KM_WORDS = {"draft": "សេចក្តីព្រាង", "proposed": "បានស្នើ", "approved": "បានអនុម័ត",
@@ -141,23 +142,17 @@ def _front_matter(glossary: Glossary, options: WriteOptions, count: int) -> Iter
             "ពាក្យខ្មែរដែលមានសម្គាល់ «បានស្នើ» មិនទាន់ត្រូវបានអ្នកពិនិត្យអនុម័តនៅឡើយទេ។"))
 
 
-def _english_letter(text: str) -> str:
-    for ch in text.casefold():
-        if not ch.isspace():
-            return ch.upper() if "a" <= ch <= "z" else OTHER
-    return OTHER
-
-
 def _by_english_letter(concepts: list[Concept]) -> list[tuple[str, list[Concept]]]:
-    """The concepts A–Z by their English preferred term (casefolded, then as written,
-    then the id); under ``#`` at the end, those whose term starts otherwise."""
+    """The concepts A–Z by their English preferred term, then their id (the site's
+    order and letters, :mod:`glossary.english_order`); under ``#`` at the end, those
+    whose term starts otherwise."""
     def english(concept: Concept) -> str:
         term = concept.en.preferred
         return term.text if term is not None else concept.id
 
     groups: dict[str, list[Concept]] = defaultdict(list)
-    for concept in sorted(concepts, key=lambda c: (english(c).casefold(), english(c), c.id)):
-        groups[_english_letter(english(concept))].append(concept)
+    for concept in sorted(concepts, key=lambda c: (en_sort_key(english(c)), c.id)):
+        groups[en_letter(english(concept)).upper()].append(concept)
     return sorted(groups.items(), key=lambda item: (item[0] == OTHER, item[0]))
 
 
@@ -205,7 +200,7 @@ def _terms_row(concept: Concept, documents: dict[str, Document]) -> list[list[st
 def _status_runs(term: Term) -> str:
     """An English term's kind, after it: an acronym, a deprecated term."""
     notes = []
-    if term.type.value != "fullForm":
+    if term.type is not TermType.FULL_FORM:
         notes.append(term.type.value)
     if term.admin_status in (AdminStatus.DEPRECATED, AdminStatus.SUPERSEDED):
         notes.append(term.admin_status.value)

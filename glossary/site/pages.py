@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from glossary import khmer_collation
 from glossary.config import SiteSettings
+from glossary.english_order import EN_LETTERS, OTHER, en_letter, en_sort_key
 from glossary.model import (
     Concept,
     ConceptStatus,
@@ -60,8 +61,6 @@ from glossary.site.writer import SiteError
 
 _SAFE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-OTHER = "#"
-EN_LETTERS: tuple[str, ...] = tuple("abcdefghijklmnopqrstuvwxyz")
 PROGRESS_STATES: tuple[str, ...] = ("approved", "proposed", "draft", "rejected")
 
 
@@ -94,26 +93,12 @@ def section_anchor(section_id: str) -> str:
     return "s-" + safe
 
 
-def en_letter(text: str) -> str:
-    """The A–Z index letter of an English term (``#`` for digits and other scripts)."""
-    for ch in unicodedata.normalize("NFD", text.casefold()):
-        if ch.isspace():
-            continue
-        return ch if "a" <= ch <= "z" else OTHER
-    return OTHER
-
-
 def letter_path(script: str, heading: str) -> str:
     if heading == OTHER:
         return f"letters/{script}-other.html"
     if script == "en":
         return f"letters/en-{heading}.html"
     return f"letters/km-{ord(heading):04x}.html"
-
-
-def en_sort_key(text: str) -> tuple[str, str]:
-    """English order: case-insensitive (casefold), ties broken by the text itself."""
-    return text.casefold(), text
 
 
 # --- the site model ------------------------------------------------------------------
