@@ -70,13 +70,10 @@ def _rich_document(path: Path) -> None:
     body = document.element.body
     sect = body[-1]
     extras = [
-        # a hyperlink's runs count; a tracked insertion's runs do not (as python-docx)
+        # a hyperlink's runs count
         f'<w:p {W_NS}><w:r><w:t xml:space="preserve">see </w:t></w:r><w:hyperlink>'
-        '<w:r><w:t>AI models</w:t></w:r></w:hyperlink><w:ins><w:r><w:t>inserted</w:t></w:r>'
-        '</w:ins><w:r><w:noBreakHyphen/><w:ptab/><w:cr/><w:t>end</w:t></w:r></w:p>',
-        # a content control around a paragraph: not read (as python-docx)
-        f'<w:sdt {W_NS}><w:sdtContent><w:p><w:r><w:t>in a control</w:t></w:r></w:p>'
-        '</w:sdtContent></w:sdt>',
+        '<w:r><w:t>AI models</w:t></w:r></w:hyperlink>'
+        '<w:r><w:noBreakHyphen/><w:ptab/><w:cr/><w:t>end</w:t></w:r></w:p>',
         f'<w:p {W_NS}><w:r><w:t xml:space="preserve">  spaced  </w:t></w:r></w:p>',
     ]
     for xml in extras:
@@ -91,7 +88,7 @@ def test_paragraphs_are_the_ones_python_docx_gave(tmp_path: Path) -> None:
     expected = python_docx_paragraphs(path)
     assert list(docx_text.paragraphs(path)) == expected
     assert "ទិន្នន័យ\tឯកជន\nafter the breaknext page" in expected[1]
-    assert "merged down ទិន្នន័យឯកជន" in expected and "in a control" not in expected
+    assert "merged down ទិន្នន័យឯកជន" in expected
     assert "see AI models-\t\nend" in expected
 
 
@@ -188,3 +185,125 @@ def test_a_large_docx_is_checked_under_a_200_mb_cap(qa_project: Path) -> None:
     assert len(lines) == expected == 250
     assert all(": deprecated-term: ទិន្នន័យឯកជន → " in line for line in lines)
     assert lines[1].startswith("docs/big.docx:1001:")
+
+
+# --- tracked changes and content controls: read as the document is once they are accepted
+
+REVIEWER = 'w:author="Reviewer" w:date="2026-11-30T10:00:00Z"'
+V_NS = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+
+
+def _document_xml(body: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W_NS} '
+            f'{V_NS}><w:body>{body}<w:sectPr/></w:body></w:document>').encode()
+
+
+def _tracked_docx(path: Path, body: str) -> None:
+    _zip(path, {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
+                "word/document.xml": _document_xml(body)})
+
+
+def _p(inner: str, ppr: str = "") -> str:
+    return f"<w:p>{ppr}{inner}</w:p>"
+
+
+def _r(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+DELETED_MARK = f'<w:pPr><w:rPr><w:del w:id="9" {REVIEWER}/></w:rPr></w:pPr>'
+TRACKED_BODY = "".join([
+    # a term replaced with change tracking: the deletion is gone, the insertion is read
+    _p(_r("ការប្រើប្រាស់ ") + f'<w:del w:id="1" {REVIEWER}><w:r><w:delText>ទិន្នន័យឯកជន'
+       f'</w:delText></w:r></w:del><w:ins w:id="2" {REVIEWER}>{_r("ទិន្នន័យផ្ទាល់ខ្លួន")}'
+       "</w:ins>"),
+    # text moved from here ...
+    _p(f'<w:moveFrom w:id="3" {REVIEWER}>{_r("moved ")}</w:moveFrom>{_r("stays")}'),
+    # two paragraphs joined: the first one's mark was deleted
+    _p(_r("first half, "), DELETED_MARK),
+    _p(_r("second half")),
+    # a content control around a paragraph, one inside a paragraph, custom XML, a smart
+    # tag, a simple field, and a complex field whose code is not text
+    f'<w:sdt><w:sdtPr><w:alias w:val="Title"/></w:sdtPr><w:sdtContent>{_p(_r("in a control"))}'
+    "</w:sdtContent></w:sdt>",
+    _p(f"<w:sdt><w:sdtContent>{_r('inline control,')}</w:sdtContent></w:sdt>"
+       f'<w:customXml w:element="term"><w:smartTag w:element="place">{_r(" tagged,")}'
+       f'</w:smartTag></w:customXml><w:fldSimple w:instr=" DATE ">{_r(" 2026,")}</w:fldSimple>'
+       '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+       ' HYPERLINK "https://example.org" </w:instrText></w:r><w:r><w:fldChar '
+       f'w:fldCharType="separate"/></w:r>{_r(" link")}<w:r><w:fldChar w:fldCharType="end"/>'
+       "</w:r>"),
+    # ... and moved here
+    _p(f'<w:moveTo w:id="4" {REVIEWER}>{_r("moved here")}</w:moveTo>'),
+    # a table: a deleted row, a row in a content control, a deleted cell
+    "<w:tbl><w:tr><w:tc>" + _p(_r("kept row")) + "</w:tc></w:tr>"
+    f'<w:tr><w:trPr><w:del w:id="5" {REVIEWER}/></w:trPr><w:tc>{_p(_r("deleted row"))}'
+    "</w:tc></w:tr><w:sdt><w:sdtContent><w:tr><w:tc>" + _p(_r("row in a control"))
+    + f'</w:tc><w:tc><w:tcPr><w:cellDel w:id="6" {REVIEWER}/></w:tcPr>'
+    + _p(_r("deleted cell")) + "</w:tc></w:tr></w:sdtContent></w:sdt></w:tbl>",
+    # a text box is not read; its anchor paragraph is
+    _p(_r("anchor") + "<w:r><w:pict><v:shape><v:textbox><w:txbxContent>"
+       + _p(_r("in a text box")) + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"),
+    # a paragraph wholly deleted, mark included, at the end: nothing is left of it
+    _p(f'<w:del w:id="7" {REVIEWER}><w:r><w:delText>gone</w:delText></w:r></w:del>',
+       DELETED_MARK),
+])
+
+
+def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "tracked.docx"
+    _tracked_docx(path, TRACKED_BODY)
+    assert list(docx_text.paragraphs(path)) == [
+        "ការប្រើប្រាស់ ទិន្នន័យផ្ទាល់ខ្លួន",
+        "stays",
+        "first half, second half",
+        "in a control",
+        "inline control, tagged, 2026, link",
+        "moved here",
+        "kept row",
+        "row in a control",
+        "anchor",
+    ]
+    # python-docx reads the same body otherwise: the insertion and the moved text are
+    # missing, the deleted row and cell and the joined halves are there
+    old = python_docx_paragraphs(path)
+    assert "ការប្រើប្រាស់ " in old and "deleted row" in old and "first half, " in old
+
+
+def test_a_deleted_term_is_not_flagged_and_an_inserted_one_is(qa_project: Path, cli) -> None:
+    _tracked_docx(qa_project / "docs" / "reviewed.docx", "".join([
+        TRACKED_BODY,
+        # a reviewer's insertion that brings in a deprecated term
+        _p(_r("ការពារ ") + f'<w:ins w:id="8" {REVIEWER}>{_r("ទិន្នន័យឯកជន")}</w:ins>'),
+    ]))
+    result = cli("qa", "docs/reviewed.docx")
+    findings = [line for line in result.stdout.splitlines() if "-term:" in line]
+    assert findings == [line for line in findings if line.startswith("docs/reviewed.docx:10:8:")]
+    assert len(findings) == 1 and "deprecated-term: ទិន្នន័យឯកជន" in findings[0]
+    assert result.exit_code == 1
+
+
+def test_paragraphs_joined_in_review_still_pair_with_the_original(qa_project: Path,
+                                                                 cli) -> None:
+    """A reviewer joined two paragraphs of the translation (deleting the mark between
+    them) to follow the English: the translation pairs with its original again."""
+    (qa_project / "en.md").write_text("Personal data is protected.\n\nData science.\n",
+                                      encoding="utf-8")
+    _tracked_docx(qa_project / "km.docx", "".join([
+        _p(_r("ទិន្នន័យ"), DELETED_MARK),
+        _p(_r("ផ្ទាល់ខ្លួនត្រូវបានការពារ។")),
+        _p(f'<w:del w:id="1" {REVIEWER}><w:r><w:delText>ព័ត៌មាន</w:delText></w:r></w:del>'
+           f'<w:ins w:id="2" {REVIEWER}>{_r("វិទ្យាសាស្ត្រទិន្នន័យ")}</w:ins>'),
+    ]))
+    result = cli("qa", "--original", "en.md", "km.docx")
+    assert "paired 2 paragraph(s)" in result.stderr, result.stderr
+    assert result.stdout == "", result.stdout
+
+
+def test_a_document_libreoffice_wrote_with_tracked_changes() -> None:
+    """tests/data/docx/libreoffice-tracked.docx: LibreOffice 7.4 converted
+    libreoffice-tracked.fodt (a term replaced, two paragraphs joined, with change
+    tracking) to .docx; its markup is the one Word writes for the same edits."""
+    path = Path(__file__).parent / "data" / "docx" / "libreoffice-tracked.docx"
+    assert list(docx_text.paragraphs(path)) == [
+        "ការប្រើប្រាស់ ទិន្នន័យផ្ទាល់ខ្លួន", "first half, second half", "Last paragraph."]

@@ -7,14 +7,24 @@ paragraph, not the document (python-docx built the whole tree: a 4 MB .docx took
 3.9 GB).  The zip is refused from its directory first when it would unpack to more
 than :data:`glossary.limits.MAX_DOCX_UNCOMPRESSED` or holds a zip bomb.
 
-Which paragraphs, and their text, are python-docx's (what this module replaces):
-paragraphs of the body and of table cells, nested tables included, in document order;
-a cell merged into the one above (``vMerge`` continue) is skipped, and a cell spanning
-columns is read once; paragraphs wrapped in other elements (content controls, tracked
-insertions at block level, text boxes) are not read.  The text of a paragraph is that
-of its runs and of the runs of its hyperlinks: ``w:t``, tab and ``ptab`` → ``\\t``, a
-line break (``w:br`` of type textWrapping) and ``w:cr`` → ``\\n``, a page or column
-break → nothing, a non-breaking hyphen → ``-``.
+Which paragraphs: those of the body and of table cells, nested tables included, in
+document order, as the document reads once its tracked changes are accepted (what will be
+published, and what Word shows under "No Markup"):
+
+* text inserted with change tracking (``w:ins``) or moved there (``w:moveTo``) is read;
+  deleted text (``w:del``, ``w:delText``) and text moved away (``w:moveFrom``) is not;
+* a paragraph whose mark was deleted joins the next one, and a deleted table row or cell
+  is left out;
+* content controls (``w:sdt``), custom XML, smart tags and simple fields are read through,
+  around paragraphs, rows, cells or runs; a field's code (``w:instrText``) is not text;
+* a cell merged into the one above (``vMerge`` continue) is skipped, and a cell spanning
+  columns is read once.
+
+Text boxes, headers, footers, footnotes and comments are not read.  The text of a
+paragraph is that of its runs: ``w:t``, tab and ``ptab`` → ``\\t``, a line break (``w:br``
+of type textWrapping) and ``w:cr`` → ``\\n``, a page or column break → nothing, a
+non-breaking hyphen → ``-``.  Without tracked changes or content controls, this is
+python-docx's reading (what this module replaced, and what its tests compare with).
 """
 
 from __future__ import annotations
@@ -35,7 +45,17 @@ __all__ = ["paragraphs"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT, BODY, P, TBL, TR, TC = (_W + n for n in ("document", "body", "p", "tbl", "tr", "tc"))
-_TCPR, _VMERGE, _R, _HYPERLINK = (_W + n for n in ("tcPr", "vMerge", "r", "hyperlink"))
+_TCPR, _TRPR, _PPR, _RPR, _VMERGE, _R = (_W + n for n in ("tcPr", "trPr", "pPr", "rPr",
+                                                          "vMerge", "r"))
+_DEL, _MOVE_FROM, _CELL_DEL = _W + "del", _W + "moveFrom", _W + "cellDel"
+#: Elements read through, inside a paragraph (around runs): a hyperlink, tracked
+#: insertions and moves, content controls, smart tags, custom XML, simple fields and
+#: bidirectional embeddings.
+_INLINE = frozenset(_W + n for n in ("hyperlink", "ins", "moveTo", "sdt", "sdtContent",
+                                     "smartTag", "customXml", "fldSimple", "dir", "bdo"))
+#: Elements read through around paragraphs, tables, rows and cells: content controls
+#: and custom XML.
+_AROUND = frozenset(_W + n for n in ("sdt", "sdtContent", "customXml"))
 _T, _TAB, _PTAB, _BR, _CR, _NBH = (_W + n for n in ("t", "tab", "ptab", "br", "cr",
                                                      "noBreakHyphen"))
 _TYPE, _VAL = _W + "type", _W + "val"
@@ -103,32 +123,61 @@ def _run_text(run: Any) -> str:
 
 def paragraph_text(p: Any) -> str:
     """The text of a ``w:p`` element (see the module docstring)."""
-    out = []
-    for child in p:
+    out: list[str] = []
+    _inline_text(p, out)
+    return "".join(out)
+
+
+def _inline_text(parent: Any, out: list[str]) -> None:
+    for child in parent:
         if child.tag == _R:
             out.append(_run_text(child))
-        elif child.tag == _HYPERLINK:
-            out.extend(_run_text(r) for r in child if r.tag == _R)
-    return "".join(out)
+        elif child.tag in _INLINE:
+            _inline_text(child, out)
 
 
 def _in_flow(stack: list[list[Any]]) -> bool:
     """True for a paragraph whose ancestors are the body, then table/row/cell triples
-    (none of the cells merged into the one above)."""
-    if len(stack) < 2 or stack[1][0] != BODY or (len(stack) - 2) % 3:
+    (no row or cell deleted, no cell merged into the one above), content controls and
+    custom XML aside."""
+    if len(stack) < 2 or stack[1][0] != BODY:
         return False
-    for k in range(2, len(stack), 3):
-        if (stack[k][0] != TBL or stack[k + 1][0] != TR or stack[k + 2][0] != TC
-                or stack[k + 2][1]):
+    levels = [entry for entry in stack[2:] if entry[0] not in _AROUND]
+    if len(levels) % 3:
+        return False
+    for k in range(0, len(levels), 3):
+        table, row, cell = levels[k:k + 3]
+        if table[0] != TBL or row[0] != TR or cell[0] != TC or row[1] or cell[1]:
             return False
     return True
 
 
+def _mark_removed(stack: list[list[Any]], tag: str, el: Any) -> None:
+    """Flag the open element that ``el`` (just ended, its parent on top of ``stack``)
+    removes once changes are accepted: a cell merged into the one above or deleted, a
+    deleted row, a paragraph whose mark was deleted or moved away (it joins the next)."""
+    if len(stack) < 2:
+        return
+    parent, owner = stack[-1][0], stack[-2]
+    if parent == _TCPR and owner[0] == TC:
+        if tag == _CELL_DEL or (tag == _VMERGE and el.get(_VAL, "continue") == "continue"):
+            owner[1] = True
+    elif parent == _TRPR and owner[0] == TR and tag == _DEL:
+        owner[1] = True
+    elif (parent == _RPR and owner[0] == _PPR and len(stack) >= 3 and stack[-3][0] == P
+          and tag in (_DEL, _MOVE_FROM)):
+        stack[-3][1] = True
+
+
 _CLEARED = frozenset({P, TBL, TR, TC})
+_MARKS = frozenset({_VMERGE, _CELL_DEL, _DEL, _MOVE_FROM})
 
 
 def _read(path: Path, archive: zipfile.ZipFile, member: IO[bytes]) -> Iterator[str]:
-    stack: list[list[Any]] = []  # [tag, merged-into-the-cell-above] of open elements
+    # [tag, removed] of the open elements: removed is a merged or deleted cell, a deleted
+    # row, or a paragraph whose mark was deleted (its text waits in ``joined``)
+    stack: list[list[Any]] = []
+    joined = ""
     try:
         with archive, member:
             for event, el in etree.iterparse(member, events=("start", "end"), **_OPTIONS):
@@ -137,22 +186,30 @@ def _read(path: Path, archive: zipfile.ZipFile, member: IO[bytes]) -> Iterator[s
                         _check_root(path, el)
                     stack.append([el.tag, False])
                     continue
-                stack.pop()
+                _, removed = stack.pop()
                 tag = el.tag
                 if tag == P:
                     if _in_flow(stack):
-                        yield paragraph_text(el)
-                elif (tag == _VMERGE and len(stack) >= 2 and stack[-1][0] == _TCPR
-                      and stack[-2][0] == TC and el.get(_VAL, "continue") == "continue"):
-                    stack[-2][1] = True
+                        joined += paragraph_text(el)
+                        if not removed:
+                            yield joined
+                            joined = ""
+                elif tag in _MARKS:
+                    _mark_removed(stack, tag, el)
                 if tag in _CLEARED:
                     el.clear()
                     parent = el.getparent()
                     if parent is not None:
                         while el.getprevious() is not None:
                             del parent[0]
+            if joined:  # the last paragraph's mark was deleted: nothing follows
+                yield joined
     except etree.XMLSyntaxError as exc:
         message = str(exc.msg or exc).strip()
+        if "Excessive depth" in message:
+            raise FormatError("refused: its text part nests elements more than 256 deep "
+                              "(Word never does)", path=path,
+                              hint="open it in Word and save it again") from None
         if "XML_PARSE_HUGE" in message or "too long" in message or "too large" in message:
             raise FormatError("a text in the document is too large for the XML reader "
                               "(over 10 MB in one piece)", path=path,

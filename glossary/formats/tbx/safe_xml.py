@@ -48,6 +48,11 @@ def xml_error(path: Path, exc: Any) -> FormatError:
     """A parse error of lxml, located, with what to do."""
     line, column = exc.position if exc.position else (None, None)
     message = re.sub(r"(, line \d+, column \d+)+$", "", str(exc.msg or exc).strip())
+    if "Excessive depth" in message:
+        return FormatError("elements nested more than 256 deep: refused (no TBX needs it)",
+                           path=path, line=line or None,
+                           hint="check the tool that wrote the file; TBX entries are "
+                                "a few levels deep")
     if "XML_PARSE_HUGE" in message or "too long" in message or "too large" in message:
         return FormatError(
             "a text or attribute value is too large for the XML reader (over 10 MB)",
