@@ -307,3 +307,68 @@ def test_a_document_libreoffice_wrote_with_tracked_changes() -> None:
     path = Path(__file__).parent / "data" / "docx" / "libreoffice-tracked.docx"
     assert list(docx_text.paragraphs(path)) == [
         "ការប្រើប្រាស់ ទិន្នន័យផ្ទាល់ខ្លួន", "first half, second half", "Last paragraph."]
+
+
+# --- footnotes and endnotes: read after the body
+
+DOCUMENT_RELS = (
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+    '2006/relationships"><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/><Relationship '
+    'Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'endnotes" Target="/word/endnotes.xml"/></Relationships>')
+
+
+def _notes(kind: str, notes: str) -> bytes:
+    separators = "".join(f'<w:{kind} w:type="{t}" w:id="{i}"><w:p><w:r><w:{t}/></w:r></w:p>'
+                         f"</w:{kind}>" for i, t in enumerate(("separator",
+                                                                "continuationSeparator")))
+    return f'<w:{kind}s {W_NS}>{separators}{notes}</w:{kind}s>'.encode()
+
+
+def test_footnotes_and_endnotes_follow_the_body(qa_project: Path, cli) -> None:
+    path = qa_project / "docs" / "notes.docx"
+    _zip(path, {
+        "[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
+        "word/_rels/document.xml.rels": DOCUMENT_RELS.encode(),
+        "word/document.xml": _document_xml(
+            _p(_r("ការពារទិន្នន័យ") + '<w:r><w:footnoteReference w:id="2"/></w:r>')
+            + _p(_r("Second.") + '<w:r><w:endnoteReference w:id="2"/></w:r>')),
+        "word/footnotes.xml": _notes("footnote", '<w:footnote w:id="2">' + _p(
+            '<w:r><w:footnoteRef/></w:r>' + _r(" ទិន្នន័យឯកជន ត្រូវបានកំណត់។")) + "</w:footnote>"),
+        "word/endnotes.xml": _notes("endnote", '<w:endnote w:id="2">'
+                                    + _p(f"<w:ins w:id='5' {REVIEWER}>{_r('An endnote.')}</w:ins>")
+                                    + "</w:endnote>"),
+    })
+    assert list(docx_text.paragraphs(path)) == [
+        "ការពារទិន្នន័យ", "Second.", " ទិន្នន័យឯកជន ត្រូវបានកំណត់។", "An endnote."]
+    result = cli("qa", "docs/notes.docx")
+    assert "docs/notes.docx:3:2: deprecated-term: ទិន្នន័យឯកជន" in result.stdout, result.output
+
+
+def test_footnotes_libreoffice_wrote() -> None:
+    """tests/data/docx/libreoffice-notes.docx: LibreOffice 7.4 converted
+    libreoffice-notes.fodt (a footnote and an endnote) to .docx."""
+    path = Path(__file__).parent / "data" / "docx" / "libreoffice-notes.docx"
+    assert list(docx_text.paragraphs(path)) == [
+        "គោលការណ៍ការពារទិន្នន័យ នៅក្នុងប្រទេសកម្ពុជា។", "Second paragraph.",
+        "\tទិន្នន័យឯកជន ត្រូវបានកំណត់នៅក្នុងផ្នែកទី ២។", "\tAn endnote."]
+
+
+@pytest.mark.parametrize(("members", "words"), [
+    ({"word/_rels/document.xml.rels": b"<Relationships"},
+     "word/_rels/document.xml.rels cannot be read"),
+    ({"word/_rels/document.xml.rels": DOCUMENT_RELS.encode(),
+      "word/footnotes.xml": f"<w:document {W_NS}/>".encode()},
+     "word/footnotes.xml does not hold Word's notes"),
+    ({"word/_rels/document.xml.rels": DOCUMENT_RELS.encode(),
+      "word/footnotes.xml": f"<w:footnotes {W_NS}><w:footnote>".encode()},
+     "word/footnotes.xml is not well-formed XML"),
+])
+def test_damaged_notes_are_refused(tmp_path: Path, members: dict[str, bytes],
+                                   words: str) -> None:
+    path = tmp_path / "bad-notes.docx"
+    _zip(path, {"_rels/.rels": RELS, "word/document.xml": _document_xml(_p(_r("body"))),
+                **members})
+    with pytest.raises(FormatError, match=words):
+        list(docx_text.paragraphs(path))

@@ -8,7 +8,9 @@ paragraph, not the document (python-docx built the whole tree: a 4 MB .docx took
 than :data:`glossary.limits.MAX_DOCX_UNCOMPRESSED` or holds a zip bomb.
 
 Which paragraphs: those of the body and of table cells, nested tables included, in
-document order, as the document reads once its tracked changes are accepted (what will be
+document order, then those of the footnotes and of the endnotes (their parts are found
+through the main part's relationships; Word's separator notes are not text), as the
+document reads once its tracked changes are accepted (what will be
 published, and what Word shows under "No Markup"):
 
 * text inserted with change tracking (``w:ins``) or moved there (``w:moveTo``) is read;
@@ -20,7 +22,7 @@ published, and what Word shows under "No Markup"):
 * a cell merged into the one above (``vMerge`` continue) is skipped, and a cell spanning
   columns is read once.
 
-Text boxes, headers, footers, footnotes and comments are not read.  The text of a
+Text boxes, headers, footers and comments are not read.  The text of a
 paragraph is that of its runs: ``w:t``, tab and ``ptab`` → ``\\t``, a line break (``w:br``
 of type textWrapping) and ``w:cr`` → ``\\n``, a page or column break → nothing, a
 non-breaking hyphen → ``-``.  Without tracked changes or content controls, this is
@@ -34,7 +36,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from lxml import etree  # imported only when a .docx is read
 
@@ -45,6 +47,11 @@ __all__ = ["paragraphs"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT, BODY, P, TBL, TR, TC = (_W + n for n in ("document", "body", "p", "tbl", "tr", "tc"))
+FOOTNOTES, FOOTNOTE, ENDNOTES, ENDNOTE = (_W + n for n in ("footnotes", "footnote", "endnotes",
+                                                            "endnote"))
+#: Each part's root and the elements under it whose paragraphs are text (a note of
+#: another type than "normal" is one of Word's separators).
+_FLOWS = {DOCUMENT: BODY, FOOTNOTES: FOOTNOTE, ENDNOTES: ENDNOTE}
 _TCPR, _TRPR, _PPR, _RPR, _VMERGE, _R = (_W + n for n in ("tcPr", "trPr", "pPr", "rPr",
                                                           "vMerge", "r"))
 _DEL, _MOVE_FROM, _CELL_DEL = _W + "del", _W + "moveFrom", _W + "cellDel"
@@ -60,8 +67,10 @@ _T, _TAB, _PTAB, _BR, _CR, _NBH = (_W + n for n in ("t", "tab", "ptab", "br", "c
                                                      "noBreakHyphen"))
 _TYPE, _VAL = _W + "type", _W + "val"
 _RELS = "_rels/.rels"
-_OFFICE_DOCUMENT = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                    "officeDocument")
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_OFFICE_DOCUMENT = _RELATIONSHIPS + "officeDocument"
+_NOTES = ((_RELATIONSHIPS + "footnotes", FOOTNOTES), (_RELATIONSHIPS + "endnotes", ENDNOTES))
+_DAMAGED = "open it in Word and save it again"
 _NOT_DOCX = "not a Word .docx document (cannot open it as one)"
 _SAVE_AS = "save it as .docx (Word 2007 or later)"
 _OPTIONS: dict[str, Any] = {
@@ -71,9 +80,10 @@ _OPTIONS: dict[str, Any] = {
 
 
 def paragraphs(path: Path) -> Iterator[str]:
-    """The text of every paragraph, in order.  The file is opened and checked (a zip,
-    within the limits, with a main document part) now; the paragraphs are read as
-    they are taken, and a damaged part raises :class:`FormatError` then."""
+    """The text of every paragraph, in order: the body's, the footnotes', the endnotes'.
+    The file is opened and checked (a zip, within the limits, with a main document
+    part) now; the paragraphs are read as they are taken, and a damaged part raises
+    :class:`FormatError` then."""
     limits.check_file(path, "docx")
     try:
         archive = zipfile.ZipFile(path)
@@ -81,19 +91,23 @@ def paragraphs(path: Path) -> Iterator[str]:
         raise FormatError(_NOT_DOCX, path=path, hint=_SAVE_AS) from exc
     try:
         limits.check_zip(path, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
-        member = archive.open(_main_part(path, archive))
+        main = _main_part(path, archive)
+        parts = [(main, DOCUMENT), *_note_parts(path, archive, main)]
     except BaseException:
         archive.close()
         raise
-    return _read(path, archive, member)
+    return _read_parts(path, archive, parts)
+
+
+def _relationships(archive: zipfile.ZipFile, name: str) -> Any:
+    with archive.open(name) as handle:
+        return etree.fromstring(handle.read(limits.MB + 1), etree.XMLParser(**_OPTIONS))
 
 
 def _main_part(path: Path, archive: zipfile.ZipFile) -> str:
     """The zip member of the main document part, from the package relationships."""
     try:
-        with archive.open(_RELS) as handle:
-            rels = etree.fromstring(handle.read(limits.MB + 1),
-                                    etree.XMLParser(**_OPTIONS))
+        rels = _relationships(archive, _RELS)
     except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError) as exc:
         raise FormatError(_NOT_DOCX, path=path, hint=_SAVE_AS) from exc
     for rel in rels:
@@ -102,6 +116,31 @@ def _main_part(path: Path, archive: zipfile.ZipFile) -> str:
             if name in archive.NameToInfo:
                 return name
     raise FormatError(_NOT_DOCX + ": it has no main document part", path=path, hint=_SAVE_AS)
+
+
+def _note_parts(path: Path, archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]:
+    """The footnotes and endnotes parts (zip member, root tag), from the main part's
+    relationships; none when it has none."""
+    folder, name = posixpath.split(main)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_name not in archive.NameToInfo:
+        return []
+    try:
+        rels = _relationships(archive, rels_name)
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError) as exc:
+        raise FormatError(f"damaged .docx document: {rels_name} cannot be read", path=path,
+                          hint=_DAMAGED) from exc
+    parts = []
+    for kind, root in _NOTES:
+        for rel in rels:
+            target = rel.get("Target", "")
+            if rel.get("Type") == kind and rel.get("TargetMode") != "External" and target:
+                member = posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                                            else posixpath.join(folder, target))
+                if member in archive.NameToInfo:
+                    parts.append((member, root))
+                    break
+    return parts
 
 
 def _run_text(run: Any) -> str:
@@ -139,8 +178,8 @@ def _inline_text(parent: Any, out: list[str]) -> None:
 def _in_flow(stack: list[list[Any]]) -> bool:
     """True for a paragraph whose ancestors are the body, then table/row/cell triples
     (no row or cell deleted, no cell merged into the one above), content controls and
-    custom XML aside."""
-    if len(stack) < 2 or stack[1][0] != BODY:
+    custom XML aside; or a note's (not a separator), likewise."""
+    if len(stack) < 2 or stack[1][0] != _FLOWS.get(stack[0][0]) or stack[1][1]:
         return False
     levels = [entry for entry in stack[2:] if entry[0] not in _AROUND]
     if len(levels) % 3:
@@ -169,22 +208,32 @@ def _mark_removed(stack: list[list[Any]], tag: str, el: Any) -> None:
         stack[-3][1] = True
 
 
-_CLEARED = frozenset({P, TBL, TR, TC})
+_CLEARED = frozenset({P, TBL, TR, TC, FOOTNOTE, ENDNOTE})
+_NOTE_TAGS = frozenset({FOOTNOTE, ENDNOTE})
 _MARKS = frozenset({_VMERGE, _CELL_DEL, _DEL, _MOVE_FROM})
 
 
-def _read(path: Path, archive: zipfile.ZipFile, member: IO[bytes]) -> Iterator[str]:
+def _read_parts(path: Path, archive: zipfile.ZipFile,
+                parts: list[tuple[str, str]]) -> Iterator[str]:
+    with archive:
+        for name, root in parts:
+            yield from _read(path, archive, name, root)
+
+
+def _read(path: Path, archive: zipfile.ZipFile, name: str, root: str) -> Iterator[str]:
     # [tag, removed] of the open elements: removed is a merged or deleted cell, a deleted
-    # row, or a paragraph whose mark was deleted (its text waits in ``joined``)
+    # row, a separator note, or a paragraph whose mark was deleted (its text waits in
+    # ``joined``)
     stack: list[list[Any]] = []
     joined = ""
     try:
-        with archive, member:
+        with archive.open(name) as member:
             for event, el in etree.iterparse(member, events=("start", "end"), **_OPTIONS):
                 if event == "start":
                     if not stack:
-                        _check_root(path, el)
-                    stack.append([el.tag, False])
+                        _check_root(path, el, root, name)
+                    stack.append([el.tag, el.tag in _NOTE_TAGS
+                                  and el.get(_TYPE, "normal") != "normal"])
                     continue
                 _, removed = stack.pop()
                 tag = el.tag
@@ -207,27 +256,27 @@ def _read(path: Path, archive: zipfile.ZipFile, member: IO[bytes]) -> Iterator[s
     except etree.XMLSyntaxError as exc:
         message = str(exc.msg or exc).strip()
         if "Excessive depth" in message:
-            raise FormatError("refused: its text part nests elements more than 256 deep "
-                              "(Word never does)", path=path,
-                              hint="open it in Word and save it again") from None
+            raise FormatError(f"refused: {name} nests elements more than 256 deep "
+                              "(Word never does)", path=path, hint=_DAMAGED) from None
         if "XML_PARSE_HUGE" in message or "too long" in message or "too large" in message:
             raise FormatError("a text in the document is too large for the XML reader "
                               "(over 10 MB in one piece)", path=path,
                               hint="split the paragraph") from None
-        raise FormatError(f"damaged .docx document: its text part is not well-formed XML "
-                          f"({message})", path=path, hint="open it in Word and save it again"
-                          ) from None
+        raise FormatError(f"damaged .docx document: {name} is not well-formed XML "
+                          f"({message})", path=path, hint=_DAMAGED) from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise FormatError(f"damaged .docx document: {exc}", path=path,
-                          hint="open it in Word and save it again") from None
+        raise FormatError(f"damaged .docx document: {exc}", path=path, hint=_DAMAGED) from None
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
-def _check_root(path: Path, root: Any) -> None:
-    if root.getroottree().docinfo.internalDTD is not None:
-        raise FormatError("refused: the document part declares a DTD", path=path,
+def _check_root(path: Path, el: Any, root: str, name: str) -> None:
+    if el.getroottree().docinfo.internalDTD is not None:
+        raise FormatError(f"refused: {name} declares a DTD", path=path,
                           hint="Word never writes one; save the document from Word again")
-    if root.tag != DOCUMENT:
-        raise FormatError(_NOT_DOCX + ": its main part is not a Word document", path=path,
-                          hint=_SAVE_AS)
+    if el.tag != root:
+        if root == DOCUMENT:
+            raise FormatError(_NOT_DOCX + ": its main part is not a Word document", path=path,
+                              hint=_SAVE_AS)
+        raise FormatError(f"damaged .docx document: {name} does not hold Word's notes",
+                          path=path, hint=_DAMAGED)

@@ -186,10 +186,10 @@ def read_po(path: Path) -> Iterator[PoUnit]:
 
 
 def read_docx(path: Path) -> Iterator[Segment]:
-    """Every paragraph of the body, table cells included, in document order; the line
-    of a segment is its paragraph number (1-based).  The document is opened (and
-    refused if it is no .docx or too large) now; its paragraphs are read one at a time
-    (:mod:`glossary.qa.docx_text`)."""
+    """Every paragraph of the body, table cells included, in document order, then of the
+    footnotes and endnotes; the line of a segment is its paragraph number (1-based).
+    The document is opened (and refused if it is no .docx or too large) now; its
+    paragraphs are read one at a time (:mod:`glossary.qa.docx_text`)."""
     from glossary.qa import docx_text
 
     return (Segment(text, number, 1, newlines_advance=False)
