@@ -241,7 +241,7 @@ TRACKED_BODY = "".join([
     "</w:tc></w:tr><w:sdt><w:sdtContent><w:tr><w:tc>" + _p(_r("row in a control"))
     + f'</w:tc><w:tc><w:tcPr><w:cellDel w:id="6" {REVIEWER}/></w:tcPr>'
     + _p(_r("deleted cell")) + "</w:tc></w:tr></w:sdtContent></w:sdt></w:tbl>",
-    # a text box is not read; its anchor paragraph is
+    # a text box (the old VML form alone) follows its anchor paragraph
     _p(_r("anchor") + "<w:r><w:pict><v:shape><v:textbox><w:txbxContent>"
        + _p(_r("in a text box")) + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"),
     # a paragraph wholly deleted, mark included, at the end: nothing is left of it
@@ -263,6 +263,7 @@ def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
         "kept row",
         "row in a control",
         "anchor",
+        "in a text box",
     ]
     # python-docx reads the same body otherwise: the insertion and the moved text are
     # missing, the deleted row and cell and the joined halves are there
@@ -278,7 +279,7 @@ def test_a_deleted_term_is_not_flagged_and_an_inserted_one_is(qa_project: Path, 
     ]))
     result = cli("qa", "docs/reviewed.docx")
     findings = [line for line in result.stdout.splitlines() if "-term:" in line]
-    assert findings == [line for line in findings if line.startswith("docs/reviewed.docx:10:8:")]
+    assert findings == [line for line in findings if line.startswith("docs/reviewed.docx:11:8:")]
     assert len(findings) == 1 and "deprecated-term: ទិន្នន័យឯកជន" in findings[0]
     assert result.exit_code == 1
 
@@ -372,3 +373,44 @@ def test_damaged_notes_are_refused(tmp_path: Path, members: dict[str, bytes],
                 **members})
     with pytest.raises(FormatError, match=words):
         list(docx_text.paragraphs(path))
+
+
+MC_NS = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def _box(paragraphs: str) -> str:
+    """A text box as Word 2010 and later write it: the box, then its copy for older
+    readers, each holding the same paragraphs."""
+    return (f"<w:r><mc:AlternateContent {MC_NS}><mc:Choice Requires=\"wps\"><w:drawing>"
+            f"<w:txbxContent>{paragraphs}</w:txbxContent></w:drawing></mc:Choice>"
+            f"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{paragraphs}"
+            "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+            "</mc:AlternateContent></w:r>")
+
+
+def test_a_text_box_is_read_once_after_its_anchor(tmp_path: Path) -> None:
+    path = tmp_path / "boxes.docx"
+    table = "<w:tbl><w:tr><w:tc>" + _p(_r("cell in a box")) + "</w:tc></w:tr></w:tbl>"
+    _tracked_docx(path, "".join([
+        _p(_r("first") + _box(_p(_r("box one")) + table + _p(_r("box two"), DELETED_MARK)
+                              + _p(_r(" joined"))) + _r(" anchor")),
+        # an anchor whose mark was deleted: its box waits for the paragraph it joins
+        _p(_r("half, ") + _box(_p(_r("box three"))), DELETED_MARK),
+        _p(_r("whole")),
+        # in a deleted row, the box goes with its anchor
+        f'<w:tbl><w:tr><w:trPr><w:del w:id="5" {REVIEWER}/></w:trPr><w:tc>'
+        + _p(_r("gone") + _box(_p(_r("gone too")))) + "</w:tc></w:tr></w:tbl>",
+    ]))
+    assert list(docx_text.paragraphs(path)) == [
+        "first anchor", "box one", "cell in a box", "box two joined", "half, whole",
+        "box three"]
+
+
+def test_a_text_box_libreoffice_wrote() -> None:
+    """tests/data/docx/libreoffice-box.docx: LibreOffice 7.4 converted
+    libreoffice-box.fodt (a frame with two paragraphs) to .docx, as a text box and its
+    fallback copy."""
+    path = Path(__file__).parent / "data" / "docx" / "libreoffice-box.docx"
+    assert list(docx_text.paragraphs(path)) == [
+        "Anchor paragraph.", "ទិន្នន័យឯកជន in a box.", "Second line of the box.",
+        "After the box."]

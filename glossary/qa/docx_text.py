@@ -22,7 +22,9 @@ published, and what Word shows under "No Markup"):
 * a cell merged into the one above (``vMerge`` continue) is skipped, and a cell spanning
   columns is read once.
 
-Text boxes, headers, footers and comments are not read.  The text of a
+A text box's paragraphs (``w:txbxContent``, tables included) follow its anchor paragraph;
+Word keeps a second copy of each box for older readers (``mc:Fallback``), which is not
+read again.  Headers, footers and comments are not read.  The text of a
 paragraph is that of its runs: ``w:t``, tab and ``ptab`` → ``\\t``, a line break (``w:br``
 of type textWrapping) and ``w:cr`` → ``\\n``, a page or column break → nothing, a
 non-breaking hyphen → ``-``.  Without tracked changes or content controls, this is
@@ -60,6 +62,8 @@ _DEL, _MOVE_FROM, _CELL_DEL = _W + "del", _W + "moveFrom", _W + "cellDel"
 #: bidirectional embeddings.
 _INLINE = frozenset(_W + n for n in ("hyperlink", "ins", "moveTo", "sdt", "sdtContent",
                                      "smartTag", "customXml", "fldSimple", "dir", "bdo"))
+_TXBX = _W + "txbxContent"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 #: Elements read through around paragraphs, tables, rows and cells: content controls
 #: and custom XML.
 _AROUND = frozenset(_W + n for n in ("sdt", "sdtContent", "customXml"))
@@ -175,13 +179,25 @@ def _inline_text(parent: Any, out: list[str]) -> None:
             _inline_text(child, out)
 
 
-def _in_flow(stack: list[list[Any]]) -> bool:
+def _in_flow(stack: list[list[Any]], in_box: bool) -> bool:
     """True for a paragraph whose ancestors are the body, then table/row/cell triples
     (no row or cell deleted, no cell merged into the one above), content controls and
-    custom XML aside; or a note's (not a separator), likewise."""
+    custom XML aside; or a note's (not a separator), likewise; or a text box's, whose
+    anchor paragraph is such a paragraph, inside table/row/cell triples in the box
+    (``in_box``: an ancestor is a text box)."""
     if len(stack) < 2 or stack[1][0] != _FLOWS.get(stack[0][0]) or stack[1][1]:
         return False
-    levels = [entry for entry in stack[2:] if entry[0] not in _AROUND]
+    if not in_box:
+        return _tables_only(stack[2:])
+    tags = [entry[0] for entry in stack]
+    if _FALLBACK in tags:
+        return False
+    box = len(tags) - 1 - tags[::-1].index(_TXBX)
+    return _tables_only(stack[2:tags.index(P)]) and _tables_only(stack[box + 1:])
+
+
+def _tables_only(levels: list[list[Any]]) -> bool:
+    levels = [entry for entry in levels if entry[0] not in _AROUND]
     if len(levels) % 3:
         return False
     for k in range(0, len(levels), 3):
@@ -223,9 +239,12 @@ def _read_parts(path: Path, archive: zipfile.ZipFile,
 def _read(path: Path, archive: zipfile.ZipFile, name: str, root: str) -> Iterator[str]:
     # [tag, removed] of the open elements: removed is a merged or deleted cell, a deleted
     # row, a separator note, or a paragraph whose mark was deleted (its text waits in
-    # ``joined``)
+    # ``joined``, or in ``box_joined`` in a text box, whose paragraphs wait in ``boxed``
+    # until their anchor paragraph is given)
     stack: list[list[Any]] = []
-    joined = ""
+    joined = box_joined = ""
+    boxed: list[str] = []
+    boxes = 0  # text boxes open
     try:
         with archive.open(name) as member:
             for event, el in etree.iterparse(member, events=("start", "end"), **_OPTIONS):
@@ -234,15 +253,23 @@ def _read(path: Path, archive: zipfile.ZipFile, name: str, root: str) -> Iterato
                         _check_root(path, el, root, name)
                     stack.append([el.tag, el.tag in _NOTE_TAGS
                                   and el.get(_TYPE, "normal") != "normal"])
+                    boxes += el.tag == _TXBX
                     continue
                 _, removed = stack.pop()
                 tag = el.tag
-                if tag == P:
-                    if _in_flow(stack):
+                boxes -= tag == _TXBX
+                if tag == P and _in_flow(stack, boxes > 0):
+                    if boxes:
+                        box_joined += paragraph_text(el)
+                        if not removed:
+                            boxed.append(box_joined)
+                            box_joined = ""
+                    else:
                         joined += paragraph_text(el)
                         if not removed:
                             yield joined
-                            joined = ""
+                            yield from boxed
+                            joined, boxed = "", []
                 elif tag in _MARKS:
                     _mark_removed(stack, tag, el)
                 if tag in _CLEARED:
@@ -253,6 +280,9 @@ def _read(path: Path, archive: zipfile.ZipFile, name: str, root: str) -> Iterato
                             del parent[0]
             if joined:  # the last paragraph's mark was deleted: nothing follows
                 yield joined
+            yield from boxed
+            if box_joined:
+                yield box_joined
     except etree.XMLSyntaxError as exc:
         message = str(exc.msg or exc).strip()
         if "Excessive depth" in message:
