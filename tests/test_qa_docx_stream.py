@@ -18,6 +18,8 @@ import docx
 import pytest
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from glossary.errors import FormatError
 from glossary.qa import docx_text
@@ -400,6 +402,8 @@ def test_a_text_box_is_read_once_after_its_anchor(tmp_path: Path) -> None:
         # in a deleted row, the box goes with its anchor
         f'<w:tbl><w:tr><w:trPr><w:del w:id="5" {REVIEWER}/></w:trPr><w:tc>'
         + _p(_r("gone") + _box(_p(_r("gone too")))) + "</w:tc></w:tr></w:tbl>",
+        # not Word's: a box outside any paragraph is not read (and no error)
+        "<w:txbxContent>" + _p(_r("stray")) + "</w:txbxContent>",
     ]))
     assert list(docx_text.paragraphs(path)) == [
         "first anchor", "box one", "cell in a box", "box two joined", "half, whole",
@@ -414,3 +418,27 @@ def test_a_text_box_libreoffice_wrote() -> None:
     assert list(docx_text.paragraphs(path)) == [
         "Anchor paragraph.", "ទិន្នន័យឯកជន in a box.", "Second line of the box.",
         "After the box."]
+
+
+# --- any nesting of Word's elements: paragraphs or a FormatError, nothing else
+
+_TAGS = ["w:p", "w:p", "w:r", "w:tbl", "w:tr", "w:tc", "w:sdtContent", "w:ins", "w:del",
+         "w:txbxContent", "mc:Fallback", "w:pPr", "w:rPr", "w:tcPr", "w:trPr"]
+_LEAVES = ['<w:t xml:space="preserve">ទិន្នន័យ x</w:t>', "<w:delText>gone</w:delText>",
+           "<w:vMerge/>", "<w:cellDel/>", "<w:del/>", "<w:tab/>", "<w:br/>"]
+
+
+@given(st.lists(st.recursive(
+    st.sampled_from(_LEAVES),
+    lambda inner: st.builds(lambda tag, kids: f"<{tag}>{''.join(kids)}</{tag}>",
+                            st.sampled_from(_TAGS), st.lists(inner, max_size=4)),
+    max_leaves=30), max_size=6).map("".join))
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_nesting_reads_without_an_error(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "nested.docx"
+    _zip(path, {"_rels/.rels": RELS, "word/document.xml": (
+        f'<w:document {W_NS} {MC_NS}><w:body>{body}</w:body></w:document>').encode()})
+    texts = list(docx_text.paragraphs(path))
+    assert all(not text.replace("ទិន្នន័យ x", "").strip("\t\n") for text in texts)
+    assert len(texts) <= body.count("<w:p>")

@@ -190,7 +190,7 @@ def _in_flow(stack: list[list[Any]], in_box: bool) -> bool:
     if not in_box:
         return _tables_only(stack[2:])
     tags = [entry[0] for entry in stack]
-    if _FALLBACK in tags:
+    if _FALLBACK in tags or P not in tags:  # a box belongs in a paragraph's run
         return False
     box = len(tags) - 1 - tags[::-1].index(_TXBX)
     return _tables_only(stack[2:tags.index(P)]) and _tables_only(stack[box + 1:])
