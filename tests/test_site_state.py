@@ -37,9 +37,9 @@ def looked_at(monkeypatch) -> dict[str, list[str]]:
         calls["concepts"].append(concept.id)
         return real_links(concept, model)
 
-    def letters(model):  # type: ignore[no-untyped-def]
+    def letters(model, fingerprints=None):  # type: ignore[no-untyped-def]
         calls["letters"].append("made")
-        return real_letters(model)
+        return real_letters(model, fingerprints)
 
     monkeypatch.setattr(pages, "links_fingerprint", links)
     monkeypatch.setattr(pages, "letter_pages", letters)

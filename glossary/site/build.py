@@ -105,10 +105,11 @@ def build_date() -> date | None:
         return None
 
 
-def _index_specs(model: pages.SiteModel, ctx: BuildContext,
-                 extra: list[PageSpec]) -> tuple[HomeCounts, list[PageSpec]]:
-    """The index pages (see :attr:`PageSpec.index`) and the counts the home page shows."""
-    en_nav, km_nav, letter_pages = pages.letter_pages(model)
+def _index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec],
+                 fingerprints: Mapping[str, str] | None) -> tuple[HomeCounts, list[PageSpec]]:
+    """The index pages (see :attr:`PageSpec.index`) and the counts the home page shows.
+    ``fingerprints``: every concept's index fingerprint, when the build has them all."""
+    en_nav, km_nav, letter_pages = pages.letter_pages(model, fingerprints)
     doc_links = pages.document_links(model)
     specs = [PageSpec("browse.html", "browse.html", BrowseView(en_nav, km_nav),
                       nav="browse", index=True)]
@@ -175,7 +176,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     count = len(SITE_LANGUAGES) * len(ctx.glossary.concepts)
     # what the index pages show of each concept (site.state), when the build knows it
     fingerprints = {cid: entry[1] for cid, entry in state.concepts.items()}
-    if len(state.concepts) == len(ctx.glossary.concepts):  # every concept has its file
+    complete = len(state.concepts) == len(ctx.glossary.concepts)
+    if complete:  # every concept has its file
         state.index = state_index_key(shared, ((c.id, state.concepts[c.id][1])
                                                for c in ctx.glossary.concepts))
         pages.set_glossary_date(model, state.newest())  # not read from every concept
@@ -189,7 +191,7 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         counts = HomeCounts.load(state.old_home)
         count += len(index_pages)
     if counts is None or index_pages is None:
-        counts, specs = _index_specs(model, ctx, extra)
+        counts, specs = _index_specs(model, ctx, extra, fingerprints if complete else None)
         index_pages = [PageInfo(spec.template, spec.path, lang).out_path
                        for spec in specs for lang in SITE_LANGUAGES] + [SEARCH_INDEX]
         # what the search index holds: every concept's index data and the registry (in

@@ -30,6 +30,7 @@ from glossary.model import (
     Review,
     ReviewState,
     SourceRef,
+    Term,
     format_ref,
     newest_review_of,
 )
@@ -355,18 +356,26 @@ def km_heading(text: str) -> str:
     return OTHER
 
 
-def _entries(model: SiteModel, script: str) -> dict[str, list[LetterEntry]]:
-    groups: dict[str, list[LetterEntry]] = defaultdict(list)
+def _groups(model: SiteModel, script: str) -> dict[str, list[tuple[Concept, Term]]]:
+    """The terms of ``script`` under each index heading, with their concepts, in the
+    glossary's order."""
+    groups: dict[str, list[tuple[Concept, Term]]] = defaultdict(list)
+    heading_of = en_letter if script == "en" else km_heading
     for concept in model.active:
-        section = concept.lang(script)
-        preferred = section.preferred
-        link = model.links[concept.id]
-        for term in section.terms:
-            heading = en_letter(term.text) if script == "en" else km_heading(term.text)
-            groups[heading].append(LetterEntry(
-                term.text, script, link, term is preferred, term.admin_status.value,
-                term.review.state.value, concept.domains))
+        for term in concept.lang(script).terms:
+            groups[heading_of(term.text)].append((concept, term))
     return groups
+
+
+def _entries(model: SiteModel, script: str,
+             terms: list[tuple[Concept, Term]]) -> list[LetterEntry]:
+    out = []
+    for concept, term in terms:
+        out.append(LetterEntry(term.text, script, model.links[concept.id],
+                               term is concept.lang(script).preferred,
+                               term.admin_status.value, term.review.state.value,
+                               concept.domains))
+    return out
 
 
 def _sorted(entries: list[LetterEntry], script: str,
@@ -377,25 +386,36 @@ def _sorted(entries: list[LetterEntry], script: str,
     return tuple(sorted(entries, key=lambda e: (key(e.text), e.concept.id)))
 
 
-def _entries_fingerprint(entries: list[LetterEntry], nav: tuple[LetterNav, ...]) -> bytes:
-    return marshal.dumps((
-        tuple((e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
-               e.review, e.concept.en_review, e.concept.km_review, e.domains)
-              for e in entries),
-        tuple((n.heading, n.path, n.entries) for n in nav)), 2)
+def _entries_fingerprint(model: SiteModel, script: str, terms: list[tuple[Concept, Term]],
+                         nav: tuple[LetterNav, ...],
+                         fingerprints: Mapping[str, str] | None) -> bytes:
+    """What decides a letter page (with the registry, in the caller's key): its entries
+    and the navigation bar. With ``fingerprints`` (every concept's index fingerprint,
+    :func:`glossary.site.state.index_fingerprint`, which covers all a concept's entries
+    show), each entry is its concept's id and fingerprint, and the entries are not made."""
+    bar = marshal.dumps(tuple((n.heading, n.path, n.entries) for n in nav), 2)
+    if fingerprints is not None:
+        rows = "\n".join([f"{concept.id} {fingerprints[concept.id]}" for concept, _ in terms])
+        return b"fingerprints\0" + rows.encode() + b"\0" + bar
+    return marshal.dumps(tuple(
+        (e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
+         e.review, e.concept.en_review, e.concept.km_review, e.domains)
+        for e in _entries(model, script, terms)), 2) + b"\0" + bar
 
 
 LetterPage = tuple[str, bytes, Callable[[], LetterView]]
 
 
-def letter_pages(model: SiteModel) -> tuple[
+def letter_pages(model: SiteModel, fingerprints: Mapping[str, str] | None = None) -> tuple[
         tuple[LetterNav, ...], tuple[LetterNav, ...], list[LetterPage]]:
     """The A–Z and ក–អ navigation bars and every index page as (path, fingerprint,
-    a function making its view): sorting waits until a page has to be rendered."""
+    a function making its view): making the entries and sorting them wait until a page
+    has to be rendered. ``fingerprints``: every active concept's index fingerprint, when
+    the build knows them (see :func:`_entries_fingerprint`)."""
     pages: list[LetterPage] = []
     navs: dict[str, tuple[LetterNav, ...]] = {}
     for script, headings in (("en", EN_LETTERS), ("km", khmer_collation.INDEX_HEADINGS)):
-        groups = _entries(model, script)
+        groups = _groups(model, script)
         order = list(headings) if script == "en" else [
             h for h in headings if h in groups or h in _KM_ALWAYS]
         if OTHER in groups:
@@ -407,16 +427,18 @@ def letter_pages(model: SiteModel) -> tuple[
         navs[script] = nav
         for heading in order:
             if heading in groups:
-                entries = groups[heading]
+                terms = groups[heading]
 
                 def make(script: str = script, heading: str = heading,
-                         entries: list[LetterEntry] = entries,
+                         terms: list[tuple[Concept, Term]] = terms,
                          nav: tuple[LetterNav, ...] = nav) -> LetterView:
+                    entries = _entries(model, script, terms)
                     used = {d for e in entries for d in e.domains}
                     return LetterView(script, heading, _sorted(entries, script, model), nav,
                                       tuple(v for k, v in model.domains.items() if k in used))
 
-                pages.append((letter_path(script, heading), _entries_fingerprint(entries, nav),
+                pages.append((letter_path(script, heading),
+                              _entries_fingerprint(model, script, terms, nav, fingerprints),
                               make))
     return navs["en"], navs["km"], pages
 
