@@ -125,3 +125,50 @@ def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> N
     _edit_khmer_term(project)
     pipeline.build(load_settings(cwd=project), ["site"])
     assert set(made) == _findable(project)
+
+
+def _rewrite_keys(raw: bytes, change) -> bytes:
+    """The file with each concept line's Khmer sort key (its last field) given by
+    ``change(id, key)``, its digest right."""
+    from glossary.site.manifest import digest
+
+    _, _, body = raw.partition(b"\n")
+    head, *lines = body.decode().split("\n")
+    out = []
+    for line in lines:
+        *fields, key = line.split("\t")
+        out.append("\t".join([*fields, change(fields[0], key)]))
+    body = "\n".join([head, *out]).encode()
+    return digest(body).encode() + b"\n" + body
+
+
+def _km_places(index: bytes) -> dict[str, int]:
+    """Each concept's place in Khmer order, from the search index's items."""
+    import json
+
+    data = json.loads(index.decode().removeprefix("window.GLOSSARY_INDEX = ").rstrip(";\n"))
+    return {item[1]: item[8] for item in data["items"] if item[0] == "concept"}
+
+
+def test_the_kept_khmer_sort_keys_order_the_items(project: Path, made: list[str]) -> None:
+    """A kept item's Khmer sort key comes from the file: swapped there (with a right
+    digest), two concepts swap places; one that is not hexadecimal is made again."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    path = settings.cache_dir / searchindex.ROWS_NAME
+    places = _km_places((settings.build_dir / "site" / "search-index.js").read_bytes())
+    places.pop("transparency")  # the concept the test edits
+    first, last = min(places, key=places.get), max(places, key=places.get)
+    keys = {line.split("\t")[0]: line.split("\t")[-1]
+            for line in path.read_bytes().decode().split("\n")[2:]}
+    other = next(cid for cid in places if cid not in (first, last, "transparency"))
+    swap = {first: keys[last], last: keys[first], other: "zz"}
+    path.write_bytes(_rewrite_keys(path.read_bytes(), lambda cid, key: swap.get(cid, key)))
+    made.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    assert sorted(made) == sorted([other, "transparency"])
+    after = _km_places((settings.build_dir / "site" / "search-index.js").read_bytes())
+    # of the concepts not edited, the Khmer-last one now comes first and the first last
+    rest = {cid: place for cid, place in after.items() if cid != "transparency"}
+    assert after[last] == min(rest.values()) and after[first] == max(rest.values())

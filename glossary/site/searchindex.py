@@ -15,7 +15,10 @@ is kept between builds as the JSON before and after them (:class:`KeptRows`, in
 ``build/.cache/site-search-rows.txt``), by the concept's index fingerprint
 (:func:`glossary.site.state.index_fingerprint`, which covers its terms and their
 review): after a Khmer term edit, making the matching keys and the JSON of every
-concept again was a quarter of the site's build (0.35 s at 10,000 concepts).
+concept again was a quarter of the site's build (0.35 s at 10,000 concepts). The Khmer
+sort key of its Khmer headword is kept with it, so ordering the items needs no other
+file (:mod:`glossary.site.sort_keys` reads one of every Khmer term's keys: 25 ms at
+10,000 concepts).
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ from glossary import khmer_collation, search
 from glossary.model import Concept, Glossary
 from glossary.search import INDEX_VERSION, Row
 from glossary.site.manifest import read_digested, write_digested
+from glossary.site.sort_keys import KmSortKeys
 
 ROWS_NAME = "site-search-rows.txt"
-ROWS_VERSION = 1
+ROWS_VERSION = 2
 
 #: An item's JSON before its two places (ending in a comma) and after them (from a comma)
 Fragments = tuple[str, str]
@@ -64,15 +68,17 @@ class KeptRows:
 
     The file is data: a line with the digest of the rest, a line with the version and
     the site's shared digest (:func:`glossary.site.state.shared_key`: the code, the
-    settings), then one line per concept, ``id TAB fingerprint TAB before TAB after``
-    (JSON escapes every tab and line break, and ids hold none). A file whose digest,
-    version or shared digest is not this build's is not used: every item is made."""
+    settings), then one line per concept, ``id TAB fingerprint TAB before TAB after TAB
+    key`` (JSON escapes every tab and line break, and ids hold none; ``key``: the Khmer
+    headword's sort key in hexadecimal, :func:`glossary.site.sort_keys.encode`, or
+    empty). A file whose digest, version or shared digest is not this build's is not
+    used: every item is made."""
 
     def __init__(self, cache_dir: Path, shared: str) -> None:
         self.path = cache_dir / ROWS_NAME
         self.head = f"{ROWS_VERSION}\t{shared}"
-        self.old: dict[str, tuple[str, str, str]] = {}
-        self.new: dict[str, tuple[str, str, str]] = {}
+        self.old: dict[str, tuple[str, str, str, str]] = {}
+        self.new: dict[str, tuple[str, str, str, str]] = {}
         self.made = 0  # items made this build (the others were kept)
         body = read_digested(self.path)
         try:
@@ -83,22 +89,28 @@ class KeptRows:
             return
         for line in lines:
             parts = line.split("\t")
-            if len(parts) != 4:
+            if len(parts) != 5:
                 self.old.clear()  # not what save wrote
                 return
-            self.old[parts[0]] = (parts[1], parts[2], parts[3])
+            self.old[parts[0]] = (parts[1], parts[2], parts[3], parts[4])
 
-    def get(self, concept: Concept, fingerprint: str) -> Fragments:
-        """The concept's fragments: the last build's when its fingerprint is the same,
-        else made (:func:`concept_fragments`)."""
+    def get(self, concept: Concept, fingerprint: str,
+            sort_key: KmSortKeys) -> tuple[Fragments, bytes | None]:
+        """The concept's fragments and its Khmer headword's sort key (None: it has no
+        Khmer term): the last build's when its fingerprint is the same, else made
+        (:func:`concept_fragments`, ``sort_key``)."""
         entry = self.old.get(concept.id)
         if entry is not None and entry[0] == fingerprint:
-            self.new[concept.id] = entry
-            return entry[1], entry[2]
+            key = _from_hex(entry[3])
+            if key is not None or not entry[3]:
+                self.new[concept.id] = entry
+                return (entry[1], entry[2]), key
         made = concept_fragments(concept)
+        km = concept.km.preferred
+        key = sort_key(km.text) if km is not None else None
         self.made += 1
-        self.new[concept.id] = (fingerprint, *made)
-        return made
+        self.new[concept.id] = (fingerprint, *made, key.hex() if key is not None else "")
+        return made, key
 
     def save(self) -> None:
         """Keep this build's fragments, when they are not the last build's; losing the
@@ -112,28 +124,46 @@ class KeptRows:
                 self.path.unlink(missing_ok=True)  # never leave an older file behind
 
 
+def _from_hex(text: str) -> bytes | None:
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        return None
+    return key if key and len(key) % 4 == 0 else None
+
+
 def index_script(glossary: Glossary, section_anchor: Callable[[str], str] | None = None,
                  km_sort_key: Callable[[str], Any] | None = None,
                  kept: KeptRows | None = None,
                  fingerprints: Mapping[str, str] | None = None) -> str:
     """The JavaScript file: ``window.GLOSSARY_INDEX = {...};`` (JSON, safely escaped),
-    holding :func:`glossary.search.index_items`' items in their order. With ``kept``,
-    a concept whose index fingerprint (``fingerprints``: id → fingerprint) is the last
-    build's keeps its fragments."""
+    holding :func:`glossary.search.index_items`' items in their order. With ``kept``
+    (and ``km_sort_key`` the site's :class:`KmSortKeys`), a concept whose index
+    fingerprint (``fingerprints``: id → fingerprint) is the last build's keeps its
+    fragments and its Khmer headword's sort key."""
+    key_of = km_sort_key or khmer_collation.sort_key
+    site_keys = km_sort_key if isinstance(km_sort_key, KmSortKeys) else None
     heads: list[tuple[str, str, str]] = []  # (id, English headword, Khmer headword)
     parts: list[Fragments] = []
+    known: dict[str, bytes] = {}  # Khmer headword → its kept sort key
     for concept in glossary.concepts:
         if not search.findable(concept):
             continue
-        fingerprint = fingerprints.get(concept.id) if fingerprints else None
-        parts.append(kept.get(concept, fingerprint) if kept is not None and fingerprint
-                     else concept_fragments(concept))
         en, km = concept.en.preferred, concept.km.preferred
+        fingerprint = fingerprints.get(concept.id) if fingerprints else None
+        if kept is not None and site_keys is not None and fingerprint:
+            part, key = kept.get(concept, fingerprint, site_keys)
+            if km is not None and key is not None:
+                known[km.text] = key
+        else:
+            part = concept_fragments(concept)
+        parts.append(part)
         heads.append((concept.id, en.text if en else "", km.text if km else ""))
     for row in search.reference_rows(glossary, section_anchor):
         parts.append(fragments(row))
         heads.append((row.id, row.en, row.km))
-    en_order, km_order = search.orders(heads, km_sort_key or khmer_collation.sort_key)
+    en_order, km_order = search.orders(
+        heads, (lambda text: known.get(text) or key_of(text)) if known else key_of)
     items = ",".join([f"{before}{en_order[i]},{km_order[i]}{after}"
                       for i, (before, after) in enumerate(parts)])
     data = f'{{"version":{INDEX_VERSION},"items":[{items}]}}'
