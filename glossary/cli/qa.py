@@ -48,10 +48,15 @@ from glossary.cli.app import (
               help="Write the part of the glossary the files use to -o OUT.po or OUT.csv.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="With --extract: the PO or CSV file to write.")
+@click.option("--annotate", type=click.Path(path_type=Path), default=None,
+              metavar="OUT.docx",
+              help="Write a copy of the one .docx FILE with each paragraph's findings as "
+                   "a Word comment (the FILE itself is not changed).")
 @click.pass_obj
 def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
        include_fuzzy: bool, domains: tuple[str, ...], ai_context: bool, allow_empty: bool,
-       original: Path | None, do_extract: bool, output: Path | None) -> None:
+       original: Path | None, do_extract: bool, output: Path | None,
+       annotate: Path | None) -> None:
     """Check PO catalogs, text/Markdown files and Word .docx documents against the glossary.
 
     In PO files (English msgid, Khmer msgstr): a glossary term in the msgid whose Khmer
@@ -68,6 +73,7 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
       docs/report.md:4:22: deprecated-term: ទិន្នន័យឯកជន → ទិន្នន័យផ្ទាល់ខ្លួន  [for personal-data]
       $ glossary qa --format github po/km.po
       $ glossary qa --original guide-en.docx guide-km.docx --min-review proposed
+      $ glossary qa guide-km.docx --annotate guide-km-qa.docx
       $ glossary qa --extract docs/policy.docx -o policy-terms.po
     """
     if not files:
@@ -79,6 +85,16 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
     if original is not None and (len(files) != 1 or do_extract):
         raise click.UsageError("--original checks one FILE, its Khmer translation: "
                                "glossary qa --original EN.docx KM.docx")
+    if annotate is not None:
+        if len(files) != 1 or files[0].suffix.lower() != ".docx" or do_extract:
+            raise click.UsageError("--annotate comments one .docx FILE: "
+                                   "glossary qa KM.docx --annotate KM-qa.docx")
+        if annotate.suffix.lower() != ".docx":
+            raise click.UsageError(f"--annotate writes a Word document: name it "
+                                   f"{annotate.with_suffix('.docx').name}")
+        if annotate.resolve() == files[0].resolve():
+            raise click.UsageError(f"--annotate would write over {files[0]}: name another "
+                                   "file (the document is never changed)")
     from glossary import qa as qa_lib
     from glossary import selection
 
@@ -97,6 +113,12 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
         else:
             report = qa_lib.check_paths(ref, files, options=options)
     findings, problems = report.findings, report.problems
+    if annotate is not None:
+        from glossary.qa.annotate import annotate as write_annotated
+
+        with user_errors():
+            made, held = write_annotated(files[0], findings, annotate)
+        echo(f"wrote {annotate} ({made} comment(s) holding {held} finding(s))", err=True)
     if fmt == "json":
         emit_json({"files": report.files, "min_review": min_review,
                    "problems": len(problems), "counts": report.counts(),

@@ -36,7 +36,7 @@ from __future__ import annotations
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +71,10 @@ _T, _TAB, _PTAB, _BR, _CR, _NBH = (_W + n for n in ("t", "tab", "ptab", "br", "c
                                                      "noBreakHyphen"))
 _TYPE, _VAL = _W + "type", _W + "val"
 _RELS = "_rels/.rels"
-_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-_OFFICE_DOCUMENT = _RELATIONSHIPS + "officeDocument"
-_NOTES = ((_RELATIONSHIPS + "footnotes", FOOTNOTES), (_RELATIONSHIPS + "endnotes", ENDNOTES))
-_DAMAGED = "open it in Word and save it again"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_OFFICE_DOCUMENT = RELATIONSHIPS + "officeDocument"
+_NOTES = ((RELATIONSHIPS + "footnotes", FOOTNOTES), (RELATIONSHIPS + "endnotes", ENDNOTES))
+DAMAGED = "open it in Word and save it again"
 _NOT_DOCX = "not a Word .docx document (cannot open it as one)"
 _SAVE_AS = "save it as .docx (Word 2007 or later)"
 _OPTIONS: dict[str, Any] = {
@@ -95,8 +95,8 @@ def paragraphs(path: Path) -> Iterator[str]:
         raise FormatError(_NOT_DOCX, path=path, hint=_SAVE_AS) from exc
     try:
         limits.check_zip(path, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
-        main = _main_part(path, archive)
-        parts = [(main, DOCUMENT), *_note_parts(path, archive, main)]
+        main = main_part(path, archive)
+        parts = [(main, DOCUMENT), *note_parts(path, archive, main)]
     except BaseException:
         archive.close()
         raise
@@ -108,7 +108,7 @@ def _relationships(archive: zipfile.ZipFile, name: str) -> Any:
         return etree.fromstring(handle.read(limits.MB + 1), etree.XMLParser(**_OPTIONS))
 
 
-def _main_part(path: Path, archive: zipfile.ZipFile) -> str:
+def main_part(path: Path, archive: zipfile.ZipFile) -> str:
     """The zip member of the main document part, from the package relationships."""
     try:
         rels = _relationships(archive, _RELS)
@@ -122,7 +122,7 @@ def _main_part(path: Path, archive: zipfile.ZipFile) -> str:
     raise FormatError(_NOT_DOCX + ": it has no main document part", path=path, hint=_SAVE_AS)
 
 
-def _note_parts(path: Path, archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]:
+def note_parts(path: Path, archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]:
     """The footnotes and endnotes parts (zip member, root tag), from the main part's
     relationships; none when it has none."""
     folder, name = posixpath.split(main)
@@ -133,7 +133,7 @@ def _note_parts(path: Path, archive: zipfile.ZipFile, main: str) -> list[tuple[s
         rels = _relationships(archive, rels_name)
     except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError) as exc:
         raise FormatError(f"damaged .docx document: {rels_name} cannot be read", path=path,
-                          hint=_DAMAGED) from exc
+                          hint=DAMAGED) from exc
     parts = []
     for kind, root in _NOTES:
         for rel in rels:
@@ -229,6 +229,63 @@ _NOTE_TAGS = frozenset({FOOTNOTE, ENDNOTE})
 _MARKS = frozenset({_VMERGE, _CELL_DEL, _DEL, _MOVE_FROM})
 
 
+def walk(path: Path, name: str, root: str, events: Iterable[tuple[str, Any]],
+         clear: bool) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Each paragraph of a part (``name``, whose root element is ``root``: the main
+    document or a notes part) as its text and its ``w:p`` elements (more than one where
+    paragraphs were joined by a deleted mark), from the
+    part's start and end ``events`` (lxml's ``iterparse`` over the file, or ``iterwalk``
+    over a parsed tree); ``clear``: free each paragraph, table and note once read (an
+    element given is then cleared when the next is asked for)."""
+    # [tag, removed] of the open elements: removed is a merged or deleted cell, a deleted
+    # row, a separator note, or a paragraph whose mark was deleted (its text waits in
+    # ``joined``, or in ``box_joined`` in a text box, whose paragraphs wait in ``boxed``
+    # until their anchor paragraph is given)
+    stack: list[list[Any]] = []
+    joined = box_joined = ""
+    elements: list[Any] = []  # the paragraphs of ``joined``
+    box_elements: list[Any] = []
+    boxed: list[tuple[str, tuple[Any, ...]]] = []
+    boxes = 0  # text boxes open
+    for event, el in events:
+        if event == "start":
+            if not stack:
+                _check_root(path, el, root, name)
+            stack.append([el.tag, el.tag in _NOTE_TAGS and el.get(_TYPE, "normal") != "normal"])
+            boxes += el.tag == _TXBX
+            continue
+        _, removed = stack.pop()
+        tag = el.tag
+        boxes -= tag == _TXBX
+        if tag == P and _in_flow(stack, boxes > 0):
+            if boxes:
+                box_joined += paragraph_text(el)
+                box_elements.append(el)
+                if not removed:
+                    boxed.append((box_joined, tuple(box_elements)))
+                    box_joined, box_elements = "", []
+            else:
+                joined += paragraph_text(el)
+                elements.append(el)
+                if not removed:
+                    yield joined, tuple(elements)
+                    yield from boxed
+                    joined, elements, boxed = "", [], []
+        elif tag in _MARKS:
+            _mark_removed(stack, tag, el)
+        if clear and tag in _CLEARED:
+            el.clear()
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
+    if joined:  # the last paragraph's mark was deleted: nothing follows
+        yield joined, tuple(elements)
+    yield from boxed
+    if box_joined:
+        yield box_joined, tuple(box_elements)
+
+
 def _read_parts(path: Path, archive: zipfile.ZipFile,
                 parts: list[tuple[str, str]]) -> Iterator[str]:
     with archive:
@@ -237,65 +294,24 @@ def _read_parts(path: Path, archive: zipfile.ZipFile,
 
 
 def _read(path: Path, archive: zipfile.ZipFile, name: str, root: str) -> Iterator[str]:
-    # [tag, removed] of the open elements: removed is a merged or deleted cell, a deleted
-    # row, a separator note, or a paragraph whose mark was deleted (its text waits in
-    # ``joined``, or in ``box_joined`` in a text box, whose paragraphs wait in ``boxed``
-    # until their anchor paragraph is given)
-    stack: list[list[Any]] = []
-    joined = box_joined = ""
-    boxed: list[str] = []
-    boxes = 0  # text boxes open
     try:
         with archive.open(name) as member:
-            for event, el in etree.iterparse(member, events=("start", "end"), **_OPTIONS):
-                if event == "start":
-                    if not stack:
-                        _check_root(path, el, root, name)
-                    stack.append([el.tag, el.tag in _NOTE_TAGS
-                                  and el.get(_TYPE, "normal") != "normal"])
-                    boxes += el.tag == _TXBX
-                    continue
-                _, removed = stack.pop()
-                tag = el.tag
-                boxes -= tag == _TXBX
-                if tag == P and _in_flow(stack, boxes > 0):
-                    if boxes:
-                        box_joined += paragraph_text(el)
-                        if not removed:
-                            boxed.append(box_joined)
-                            box_joined = ""
-                    else:
-                        joined += paragraph_text(el)
-                        if not removed:
-                            yield joined
-                            yield from boxed
-                            joined, boxed = "", []
-                elif tag in _MARKS:
-                    _mark_removed(stack, tag, el)
-                if tag in _CLEARED:
-                    el.clear()
-                    parent = el.getparent()
-                    if parent is not None:
-                        while el.getprevious() is not None:
-                            del parent[0]
-            if joined:  # the last paragraph's mark was deleted: nothing follows
-                yield joined
-            yield from boxed
-            if box_joined:
-                yield box_joined
+            events = etree.iterparse(member, events=("start", "end"), **_OPTIONS)
+            for text, _ in walk(path, name, root, events, clear=True):
+                yield text
     except etree.XMLSyntaxError as exc:
         message = str(exc.msg or exc).strip()
         if "Excessive depth" in message:
             raise FormatError(f"refused: {name} nests elements more than 256 deep "
-                              "(Word never does)", path=path, hint=_DAMAGED) from None
+                              "(Word never does)", path=path, hint=DAMAGED) from None
         if "XML_PARSE_HUGE" in message or "too long" in message or "too large" in message:
             raise FormatError("a text in the document is too large for the XML reader "
                               "(over 10 MB in one piece)", path=path,
                               hint="split the paragraph") from None
         raise FormatError(f"damaged .docx document: {name} is not well-formed XML "
-                          f"({message})", path=path, hint=_DAMAGED) from None
+                          f"({message})", path=path, hint=DAMAGED) from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise FormatError(f"damaged .docx document: {exc}", path=path, hint=_DAMAGED) from None
+        raise FormatError(f"damaged .docx document: {exc}", path=path, hint=DAMAGED) from None
     except OSError as exc:
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
@@ -309,4 +325,4 @@ def _check_root(path: Path, el: Any, root: str, name: str) -> None:
             raise FormatError(_NOT_DOCX + ": its main part is not a Word document", path=path,
                               hint=_SAVE_AS)
         raise FormatError(f"damaged .docx document: {name} does not hold Word's notes",
-                          path=path, hint=_DAMAGED)
+                          path=path, hint=DAMAGED)
