@@ -106,9 +106,9 @@ def build_date() -> date | None:
 
 
 def _index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec],
-                 fingerprints: Mapping[str, str] | None) -> tuple[HomeCounts, list[PageSpec]]:
+                 fingerprints: Mapping[str, str]) -> tuple[HomeCounts, list[PageSpec]]:
     """The index pages (see :attr:`PageSpec.index`) and the counts the home page shows.
-    ``fingerprints``: every concept's index fingerprint, when the build has them all."""
+    ``fingerprints``: every concept's index fingerprint."""
     en_nav, km_nav, letter_pages = pages.letter_pages(model, fingerprints)
     doc_links = pages.document_links(model)
     specs = [PageSpec("browse.html", "browse.html", BrowseView(en_nav, km_nav),
@@ -174,13 +174,18 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     jobs, changed = _concept_jobs(ctx, model, writer, state, shared, digests, global_key,
                                   registry)
     count = len(SITE_LANGUAGES) * len(ctx.glossary.concepts)
-    # what the index pages show of each concept (site.state), when the build knows it
+    # what the index pages show of each concept (site.state): kept with its file's
+    # digest, else (a library caller gives no digests) computed here
     fingerprints = {cid: entry[1] for cid, entry in state.concepts.items()}
-    complete = len(state.concepts) == len(ctx.glossary.concepts)
-    if complete:  # every concept has its file
-        state.index = state_index_key(shared, ((c.id, state.concepts[c.id][1])
-                                               for c in ctx.glossary.concepts))
+    if len(state.concepts) == len(ctx.glossary.concepts):  # every concept has its file
         pages.set_glossary_date(model, state.newest())  # not read from every concept
+    else:
+        state.concepts.clear()  # the state is kept only when every concept has its file
+        fingerprints = {c.id: index_fingerprint(c) for c in ctx.glossary.concepts}
+    index_digest = state_index_key(shared, ((c.id, fingerprints[c.id])
+                                            for c in ctx.glossary.concepts))
+    if state.concepts:
+        state.index = index_digest
 
     # The index pages: left alone when no concept's index data changed (and the manifest
     # vouches for each), else looked at one by one like the other pages.
@@ -191,14 +196,12 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         counts = HomeCounts.load(state.old_home)
         count += len(index_pages)
     if counts is None or index_pages is None:
-        counts, specs = _index_specs(model, ctx, extra, fingerprints if complete else None)
+        counts, specs = _index_specs(model, ctx, extra, fingerprints)
         index_pages = [PageInfo(spec.template, spec.path, lang).out_path
                        for spec in specs for lang in SITE_LANGUAGES] + [SEARCH_INDEX]
         # what the search index holds: every concept's index data and the registry (in
-        # ``shared``), as the state's digest of them when there is one
-        index_key = digest(global_key.encode() + (
-            b"state|" + state.index.encode() if state.index
-            else pages.search_fingerprint(model)))
+        # ``shared``)
+        index_key = digest(global_key.encode() + b"state|" + index_digest.encode())
         if not writer.unchanged(SEARCH_INDEX, index_key):
             kept_rows = searchindex.KeptRows(cache_dir, shared) if kept else None
             writer.write(SEARCH_INDEX, searchindex.index_script(
@@ -246,9 +249,9 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
             page = PageInfo(spec.template, spec.path, lang, spec.nav)
             count += 1
             view = spec.view_for(lang)
-            listed = listing_rows.view_key(view, fingerprints) \
-                if spec.template in listing_rows.ROWS_TEMPLATES else None
-            key = digest(head + (listed if listed is not None else repr(view).encode()))
+            key = digest(head + (listing_rows.view_key(view, fingerprints)
+                                 if spec.template in listing_rows.ROWS_TEMPLATES
+                                 else repr(view).encode()))
             if writer.unchanged(page.out_path, key):
                 continue
             if spec.template in listing_rows.ROWS_TEMPLATES:

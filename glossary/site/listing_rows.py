@@ -62,8 +62,7 @@ Pieces = list[bytes | tuple[int, int]]
 class ListingRows:
     """The rows of the last build's listing pages, and of this build's.
 
-    ``fingerprints``: each concept's index fingerprint in this build (id → fingerprint);
-    a concept without one has its rows rendered."""
+    ``fingerprints``: each concept's index fingerprint in this build (id → fingerprint)."""
 
     def __init__(self, cache_dir: Path | None, writer: SiteWriter,
                  fingerprints: Mapping[str, str]) -> None:
@@ -105,16 +104,13 @@ class ListingRows:
              global_key: str, renderer: Any) -> tuple[Pieces, str]:
         """The page (its template rendered with ``view``, its rows ``rows``, in order,
         each showing the concept ``cids[i]``) as pieces, and its identity for the site's
-        manifest ("" when a row's concept has no fingerprint: the writer digests the
-        bytes)."""
+        manifest."""
         frame = renderer.render(page, view, row=SLOT)
         parts = frame.split(SLOT)
         if len(parts) != len(rows) + 1:
             raise ValueError(f"{page.template} shows {len(parts) - 1} rows for {len(rows)}")
-        fingerprints = [self.fingerprints.get(cid, "") for cid in cids]
-        # a row is kept only on a page whose every row has a fingerprint: that page's
-        # identity (below) is then known, and its pieces may be ranges of the old file
-        kept = self._old_rows(page.out_path, global_key) if all(fingerprints) else {}
+        fingerprints = [self.fingerprints[cid] for cid in cids]
+        kept = self._old_rows(page.out_path, global_key)
         places = [kept.get(row_key) for row_key in _row_keys(cids, fingerprints)] \
             if kept else [None] * len(rows)
         missing = [i for i, place in enumerate(places) if place is None]
@@ -144,7 +140,7 @@ class ListingRows:
         self.new[page.out_path] = {"global": global_key, "ids": list(cids),
                                    "fingerprints": fingerprints, "starts": starts,
                                    "lengths": lengths}
-        identity = "" if not all(fingerprints) else "rows:" + digest("\0".join(
+        identity = "rows:" + digest("\0".join(
             (global_key, frame, *cids, *fingerprints)).encode("utf-8", "surrogatepass"))
         return pieces, identity
 
@@ -258,15 +254,12 @@ def rows_of(view: Any) -> tuple[Sequence[Any], list[str]]:
     return links, [link.id for link in links]
 
 
-def view_key(view: Any, fingerprints: Mapping[str, str]) -> bytes | None:
+def view_key(view: Any, fingerprints: Mapping[str, str]) -> bytes:
     """What decides a listing page besides what every page shares: its view without its
     rows, and each row's concept and that concept's fingerprint (the ``repr`` of a view
-    listing 10,000 concepts took 30 ms). None when a row's concept has no fingerprint:
-    the caller keys the page by its whole view."""
+    listing 10,000 concepts took 30 ms)."""
     _, cids = rows_of(view)
-    found = [fingerprints.get(cid, "") for cid in cids]
-    if not all(found):
-        return None
+    found = [fingerprints[cid] for cid in cids]
     if isinstance(view, DocumentView):
         bare: Any = (view._replace(sections=tuple(s._replace(concepts=()) for s in view.sections)),
                      [len(s.concepts) for s in view.sections])

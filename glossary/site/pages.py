@@ -386,32 +386,26 @@ def _sorted(entries: list[LetterEntry], script: str,
     return tuple(sorted(entries, key=lambda e: (key(e.text), e.concept.id)))
 
 
-def _entries_fingerprint(model: SiteModel, script: str, terms: list[tuple[Concept, Term]],
-                         nav: tuple[LetterNav, ...],
-                         fingerprints: Mapping[str, str] | None) -> bytes:
-    """What decides a letter page (with the registry, in the caller's key): its entries
-    and the navigation bar. With ``fingerprints`` (every concept's index fingerprint,
-    :func:`glossary.site.state.index_fingerprint`, which covers all a concept's entries
-    show), each entry is its concept's id and fingerprint, and the entries are not made."""
+def _entries_fingerprint(terms: list[tuple[Concept, Term]], nav: tuple[LetterNav, ...],
+                         fingerprints: Mapping[str, str]) -> bytes:
+    """What decides a letter page (with the registry, in the caller's key): each entry's
+    concept id and that concept's index fingerprint
+    (:func:`glossary.site.state.index_fingerprint`, which covers all its entries show),
+    and the navigation bar; the entries themselves are not made."""
+    rows = "\n".join([f"{concept.id} {fingerprints[concept.id]}" for concept, _ in terms])
     bar = marshal.dumps(tuple((n.heading, n.path, n.entries) for n in nav), 2)
-    if fingerprints is not None:
-        rows = "\n".join([f"{concept.id} {fingerprints[concept.id]}" for concept, _ in terms])
-        return b"fingerprints\0" + rows.encode() + b"\0" + bar
-    return marshal.dumps(tuple(
-        (e.text, e.concept.id, e.concept.en, e.concept.km, e.preferred, e.admin_status,
-         e.review, e.concept.en_review, e.concept.km_review, e.domains)
-        for e in _entries(model, script, terms)), 2) + b"\0" + bar
+    return rows.encode() + b"\0" + bar
 
 
 LetterPage = tuple[str, bytes, Callable[[], LetterView]]
 
 
-def letter_pages(model: SiteModel, fingerprints: Mapping[str, str] | None = None) -> tuple[
+def letter_pages(model: SiteModel, fingerprints: Mapping[str, str]) -> tuple[
         tuple[LetterNav, ...], tuple[LetterNav, ...], list[LetterPage]]:
     """The A–Z and ក–អ navigation bars and every index page as (path, fingerprint,
     a function making its view): making the entries and sorting them wait until a page
-    has to be rendered. ``fingerprints``: every active concept's index fingerprint, when
-    the build knows them (see :func:`_entries_fingerprint`)."""
+    has to be rendered. ``fingerprints``: every active concept's index fingerprint (see
+    :func:`_entries_fingerprint`)."""
     pages: list[LetterPage] = []
     navs: dict[str, tuple[LetterNav, ...]] = {}
     for script, headings in (("en", EN_LETTERS), ("km", khmer_collation.INDEX_HEADINGS)):
@@ -438,7 +432,7 @@ def letter_pages(model: SiteModel, fingerprints: Mapping[str, str] | None = None
                                       tuple(v for k, v in model.domains.items() if k in used))
 
                 pages.append((letter_path(script, heading),
-                              _entries_fingerprint(model, script, terms, nav, fingerprints),
+                              _entries_fingerprint(terms, nav, fingerprints),
                               make))
     return navs["en"], navs["km"], pages
 
@@ -503,17 +497,6 @@ def glossary_date(model: SiteModel) -> date | None:
         model._newest.append(max((d for c in model.active
                                   if (d := model.last_changed(c)) is not None), default=None))
     return model._newest[0]
-
-
-def search_fingerprint(model: SiteModel) -> bytes:
-    """Everything the search index holds: every active concept's terms with their
-    status, and the documents with their sections."""
-    return marshal.dumps((
-        tuple((c.id, tuple((t.text, t.admin_status.value, t.review.state.value)
-                           for s in (c.en, c.km) for t in s.terms)) for c in model.active),
-        tuple((d.id, d.short, d.title, d.title_km,
-               tuple((s.id, s.title, s.title_km) for s in d.sections))
-              for d in model.glossary.documents)), 2)
 
 
 # --- domains -------------------------------------------------------------------------
