@@ -45,7 +45,8 @@ from lxml import etree  # imported only when a .docx is read
 from glossary import limits
 from glossary.errors import FormatError
 
-__all__ = ["paragraphs"]
+__all__ = ["DOCUMENT", "P", "RELATIONSHIPS", "main_part", "note_parts", "paragraph_text",
+           "paragraphs", "walk"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT, BODY, P, TBL, TR, TC = (_W + n for n in ("document", "body", "p", "tbl", "tr", "tc"))
