@@ -63,9 +63,10 @@ def qa(obj: Context, files: tuple[Path, ...], min_review: str, fmt: str,
     term is missing from the msgstr, and deprecated or rejected Khmer terms. In text and
     .docx: deprecated or rejected Khmer terms, and the glossary terms found in English
     text with their Khmer equivalents. With --original, a Khmer translation is checked
-    against its English original paragraph by paragraph, as a PO entry is. Khmer
-    matching ignores zero-width spaces and the order signs were typed in. Exits 1 when
-    there are findings (glossary-term notes do not count), 0 otherwise, 2 on bad input.
+    against its English original paragraph by paragraph, as a PO entry is; with
+    --annotate, a copy of a .docx gets the findings as Word comments. Khmer matching
+    ignores zero-width spaces and the order signs were typed in. Exits 1 when there
+    are findings (glossary-term notes do not count), 0 otherwise, 2 on bad input.
 
     \b
     Examples:
