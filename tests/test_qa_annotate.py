@@ -9,15 +9,20 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
+from glossary.qa.annotate import annotate
 from tests.test_qa_docx_stream import (
     CONTENT_TYPES,
     DELETED_MARK,
     DOCUMENT_RELS,
+    MC_NS,
+    NESTED_BODIES,
     RELS,
     REVIEWER,
     TRACKED_BODY,
+    W_NS,
     _document_xml,
     _notes,
     _p,
@@ -154,3 +159,24 @@ def test_annotate_is_refused_where_it_cannot_work(qa_project: Path, cli, args: l
     result = cli("qa", *args)
     assert result.exit_code == 2
     assert says in result.output
+
+
+@given(NESTED_BODIES)
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_comment_on_every_paragraph_changes_no_text(tmp_path: Path, body: str) -> None:
+    """Any nesting of Word's elements, every paragraph commented: the copy reads as the
+    document does (same paragraphs, same text: a comment is not text)."""
+    from glossary.qa import docx_text
+    from glossary.qa.findings import Finding, Severity
+
+    source, out = tmp_path / "nested.docx", tmp_path / "nested-qa.docx"
+    _zip(source, {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": RELS,
+                  "word/document.xml": f"<w:document {W_NS} {MC_NS}><w:body>{body}"
+                                       "</w:body></w:document>".encode()})
+    texts = list(docx_text.paragraphs(source))
+    findings = [Finding(str(source), n, 1, "deprecated-term", "x", "y", Severity.WARNING,
+                        "c", "m") for n in range(len(texts) + 1)]
+    made, _ = annotate(source, findings, out)
+    assert list(docx_text.paragraphs(out)) == texts
+    assert made == len(texts)  # one comment a paragraph (line 0 joins the first)

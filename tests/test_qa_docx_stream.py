@@ -428,11 +428,14 @@ _LEAVES = ['<w:t xml:space="preserve">ទិន្នន័យ x</w:t>', "<w:del
            "<w:vMerge/>", "<w:cellDel/>", "<w:del/>", "<w:tab/>", "<w:br/>"]
 
 
-@given(st.lists(st.recursive(
+NESTED_BODIES = st.lists(st.recursive(
     st.sampled_from(_LEAVES),
     lambda inner: st.builds(lambda tag, kids: f"<{tag}>{''.join(kids)}</{tag}>",
                             st.sampled_from(_TAGS), st.lists(inner, max_size=4)),
-    max_leaves=30), max_size=6).map("".join))
+    max_leaves=30), max_size=6).map("".join)
+
+
+@given(NESTED_BODIES)
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_nesting_reads_without_an_error(tmp_path: Path, body: str) -> None:
