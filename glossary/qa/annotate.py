@@ -8,6 +8,7 @@ spans its whole paragraph; a finding about the whole file (line 0) goes on the f
 A finding in a footnote or endnote goes on the paragraph that cites the note, said so
 ("in its footnote"): Word takes comments inside notes, but LibreOffice 7.4 cannot open a
 document that has one.
+
 The comments join those the document has (``word/comments.xml``, ids after theirs) or
 a new comments part, with its relationship and content type; every other zip member is
 copied as it is. Nothing is dated, so the same input gives the same bytes. The source
@@ -121,7 +122,7 @@ def _note_citations(tree: Any) -> dict[tuple[str, str], Any]:
     """(note tag, note id) → the body paragraph that cites the note."""
     cites: dict[tuple[str, str], Any] = {}
     for ref in tree.iter(*_NOTE_REFERENCES):
-        paragraph = next((a for a in ref.iterancestors(docx_text.P)), None)
+        paragraph = next(ref.iterancestors(docx_text.P), None)
         if paragraph is not None:
             cites.setdefault((_NOTE_REFERENCES[ref.tag], ref.get(_W + "id")), paragraph)
     return cites
