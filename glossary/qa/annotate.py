@@ -33,8 +33,7 @@ from glossary.qa.findings import Finding, format_text
 
 __all__ = ["annotate", "comment_lines"]
 
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{" + _W_NS + "}"
+_W = "{" + docx_text.W_NS + "}"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _COMMENTS_TYPE = docx_text.RELATIONSHIPS + "comments"
@@ -154,7 +153,7 @@ def _add_comments(source: Path, archive: zipfile.ZipFile, main: str, tree: Any,
         part = _parse(source, archive, name)
     else:
         name = _free_name(archive, posixpath.join(folder, "comments.xml"))
-        part = etree.ElementTree(etree.Element(_W + "comments", nsmap={"w": _W_NS}))
+        part = etree.ElementTree(etree.Element(_W + "comments", nsmap={"w": docx_text.W_NS}))
         ids = {rel.get("Id") for rel in rels.getroot()}
         rel_id = next(f"rIdQa{n}" for n in range(1, len(ids) + 2) if f"rIdQa{n}" not in ids)
         etree.SubElement(rels.getroot(), f"{{{_PKG}}}Relationship", Id=rel_id,
@@ -185,8 +184,7 @@ def _comments_part(rels: Any, folder: str) -> str | None:
     for rel in rels.getroot():
         target = rel.get("Target", "")
         if rel.get("Type") == _COMMENTS_TYPE and rel.get("TargetMode") != "External" and target:
-            return posixpath.normpath(target.lstrip("/") if target.startswith("/")
-                                      else posixpath.join(folder, target))
+            return docx_text.part_name(folder, target)
     return None
 
 

@@ -45,10 +45,11 @@ from lxml import etree  # imported only when a .docx is read
 from glossary import limits
 from glossary.errors import FormatError
 
-__all__ = ["DOCUMENT", "P", "RELATIONSHIPS", "main_part", "note_parts", "paragraph_text",
-           "paragraphs", "walk"]
+__all__ = ["DOCUMENT", "P", "RELATIONSHIPS", "W_NS", "main_part", "note_parts",
+           "paragraph_text", "paragraphs", "part_name", "walk"]
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{" + W_NS + "}"
 DOCUMENT, BODY, P, TBL, TR, TC = (_W + n for n in ("document", "body", "p", "tbl", "tr", "tc"))
 FOOTNOTES, FOOTNOTE, ENDNOTES, ENDNOTE = (_W + n for n in ("footnotes", "footnote", "endnotes",
                                                             "endnote"))
@@ -117,10 +118,17 @@ def main_part(path: Path, archive: zipfile.ZipFile) -> str:
         raise FormatError(_NOT_DOCX, path=path, hint=_SAVE_AS) from exc
     for rel in rels:
         if rel.get("Type") == _OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
-            name = posixpath.normpath(rel.get("Target", "").lstrip("/"))
+            name = part_name("", rel.get("Target", ""))
             if name in archive.NameToInfo:
                 return name
     raise FormatError(_NOT_DOCX + ": it has no main document part", path=path, hint=_SAVE_AS)
+
+
+def part_name(folder: str, target: str) -> str:
+    """The zip member a relationship's ``target`` names, from a part in ``folder``: an
+    absolute target from the package's root, a relative one from the folder."""
+    return posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                              else posixpath.join(folder, target))
 
 
 def note_parts(path: Path, archive: zipfile.ZipFile, main: str) -> list[tuple[str, str]]:
@@ -140,8 +148,7 @@ def note_parts(path: Path, archive: zipfile.ZipFile, main: str) -> list[tuple[st
         for rel in rels:
             target = rel.get("Target", "")
             if rel.get("Type") == kind and rel.get("TargetMode") != "External" and target:
-                member = posixpath.normpath(target.lstrip("/") if target.startswith("/")
-                                            else posixpath.join(folder, target))
+                member = part_name(folder, target)
                 if member in archive.NameToInfo:
                     parts.append((member, root))
                     break
