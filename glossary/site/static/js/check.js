@@ -121,9 +121,7 @@
   var status = document.getElementById("check-status");
   var replaceList = document.getElementById("check-replace");
   var usedList = document.getElementById("check-used");
-  var digits = lang === "km" ? function (s) {
-    return String(s).replace(/[0-9]/g, function (d) { return String.fromCharCode(0x17e0 + +d); });
-  } : function (s) { return String(s); };
+  var digits = global.GlossarySite.digits, fill = global.GlossarySite.fill;  // site.js
 
   function span(text, cls) {
     var el = document.createElement("span");
@@ -191,12 +189,6 @@
     }
     times(li, found.count);
     return li;
-  }
-
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (m, name) {
-      return values.hasOwnProperty(name) ? values[name] : m;
-    });
   }
 
   function show() {

@@ -173,9 +173,7 @@
   var baseTitle = document.title;
   var switcher = document.querySelector("a.lang-switch");
   var switchHref = switcher ? switcher.getAttribute("href") : "";
-  var digits = lang === "km" ? function (s) {
-    return String(s).replace(/[0-9]/g, function (d) { return String.fromCharCode(0x17e0 + +d); });
-  } : function (s) { return String(s); };
+  var digits = global.GlossarySite.digits, fill = global.GlossarySite.fill;  // site.js
 
   function span(text, textLang, cls) {
     var el = document.createElement("span");
@@ -183,12 +181,6 @@
     if (textLang) { el.setAttribute("lang", textLang); }
     if (cls) { el.className = cls; }
     return el;
-  }
-
-  function fill(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (m, name) {
-      return values.hasOwnProperty(name) ? values[name] : m;
-    });
   }
 
   function badge(state) {

@@ -2,10 +2,29 @@
  * - copy buttons beside terms (the term is selectable text anyway);
  * - the domain filter on index pages and the printable glossary (domain pages work
  *   without it; a filtered printout names its domain in its heading and running header);
- * - the date a printout was made (the page itself carries the glossary's date).
+ * - the date a printout was made (the page itself carries the glossary's date);
+ * - two helpers the search and check pages share (window.GlossarySite).
  */
 (function () {
   "use strict";
+
+  var khmerPage = document.documentElement.lang === "km";
+
+  /* A number or text with its digits as the page writes them (០–៩ on Khmer pages). */
+  function digits(value) {
+    var text = String(value);
+    return khmerPage
+      ? text.replace(/[0-9]/g, function (d) { return "០១២៣៤៥៦៧៨៩".charAt(+d); }) : text;
+  }
+
+  /* A message of the page with its {name} placeholders filled in. */
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, name) {
+      return values.hasOwnProperty(name) ? values[name] : m;
+    });
+  }
+
+  window.GlossarySite = { digits: digits, fill: fill };
 
   var live = document.createElement("p");
   live.className = "visually-hidden";
@@ -88,10 +107,7 @@
         if (token === "d") { return String(now.getDate()); }
         return String(now.getFullYear());
       });
-      if (document.documentElement.lang === "km") {
-        text = text.replace(/[0-9]/g, function (digit) { return "០១២៣៤៥៦៧៨៩".charAt(+digit); });
-      }
-      shown.textContent = text;
+      shown.textContent = digits(text);
       printed.hidden = false;
     };
     stamp();
