@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -156,10 +156,12 @@ def build_lock(build_dir: Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def remove_stale_temporaries(folder: Path, *, recursive: bool = True) -> int:
+def remove_stale_temporaries(folder: Path, *, recursive: bool = True,
+                             skip: Collection[Path] = ()) -> int:
     """Delete the temporary files (``.NAME.XXXX.tmp``) a killed writer left in
-    ``folder`` (and below, ``recursive``). Call it only while holding the lock that
-    the writers of ``folder`` take (build lock, terms/ lock).
+    ``folder`` (and below, ``recursive``, but not below a folder in ``skip``: one its
+    own writer vouches holds none). Call it only while holding the lock that the
+    writers of ``folder`` take (build lock, terms/ lock).
 
     A walk of ``os.scandir`` listings (file types come with the listing, no ``stat``
     per file): build/ holds ~20,000 site pages at 10,000 concepts, and
@@ -167,6 +169,7 @@ def remove_stale_temporaries(folder: Path, *, recursive: bool = True) -> int:
     neither followed nor removed."""
     removed = 0
     folders = [str(folder)]
+    skipped = {str(path) for path in skip}
     while folders:
         try:
             with os.scandir(folders.pop()) as entries:
@@ -175,7 +178,8 @@ def remove_stale_temporaries(folder: Path, *, recursive: bool = True) -> int:
             continue
         for entry in found:
             if recursive and entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
+                if entry.path not in skipped:
+                    folders.append(entry.path)
             elif (entry.name.startswith(".") and entry.name.endswith(".tmp")
                   and entry.is_file(follow_symlinks=False)):
                 with contextlib.suppress(FileNotFoundError):

@@ -146,7 +146,11 @@ def build(
     except OSError as exc:
         raise from_os_error(exc, exc.filename or settings.build_dir) from None
     with build_lock(settings.build_dir), terms_read_lock(settings.terms_dir):
-        remove_stale_temporaries(settings.build_dir)
+        from glossary.site.writer import left_no_temporaries
+
+        site = settings.build_dir / "site"  # walked only when a build stopped writing it
+        remove_stale_temporaries(settings.build_dir, skip=[site] if left_no_temporaries(
+            site, settings.cache_dir) else [])
         cpu, wall = time.process_time(), time.perf_counter()
         loaded = loader.load_valid(settings, strict=strict, progress=progress)
         load_cpu, load_wall = time.process_time() - cpu, time.perf_counter() - wall

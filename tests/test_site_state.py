@@ -247,6 +247,47 @@ def test_an_interrupted_build_is_not_trusted_after_a_revert(project: Path, tmp_p
     _assert_clean(project, tmp_path)
 
 
+def test_only_a_stopped_site_build_has_its_pages_searched_for_temporaries(
+        project: Path, monkeypatch) -> None:
+    """A build killed between writing a page's temporary file and putting it in place
+    leaves the file: the next build removes it (its journal says the site was being
+    written). After a build that ended, the site holds none, and its files are not
+    walked for them."""
+    from glossary import lock, output
+    from glossary.site.writer import left_no_temporaries
+
+    site, cache = project / "build" / "site", project / "build" / ".cache"
+    assert not left_no_temporaries(site, cache)  # no site yet
+    _build(project)
+    assert left_no_temporaries(site, cache)
+    _replace(project / "terms" / "transparency.toml", *DEFINITION)
+    real = output.replace_derived
+
+    def killed(tmp, path):  # type: ignore[no-untyped-def]
+        if str(path).endswith("concepts/transparency.html"):
+            raise KeyboardInterrupt
+        real(tmp, path)
+
+    monkeypatch.setattr(output, "replace_derived", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _build(project)
+    monkeypatch.setattr(output, "replace_derived", real)
+    left = [p.name for p in (site / "concepts").iterdir() if p.name.endswith(".tmp")]
+    assert left and not left_no_temporaries(site, cache)
+    walked: list[list[Path]] = []
+    real_remove = lock.remove_stale_temporaries
+
+    def remove(folder, **kwargs):  # type: ignore[no-untyped-def]
+        walked.append(list(kwargs.get("skip", ())))
+        return real_remove(folder, **kwargs)
+
+    monkeypatch.setattr(pipeline, "remove_stale_temporaries", remove)
+    _build(project)
+    assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")]
+    _build(project)
+    assert walked == [[], [site]]  # the site is skipped once a build ended cleanly
+
+
 def _manifest_damage(project: Path, damage: str) -> None:
     path = project / "build" / site_manifest.MANIFEST
     raw = path.read_bytes()

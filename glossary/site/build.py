@@ -57,10 +57,9 @@ from glossary.site.views import (
     PrintView,
     SearchView,
 )
-from glossary.site.writer import SiteWriter, WriteStats, digest
+from glossary.site.writer import JOURNAL, SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
-JOURNAL = "site-writes.journal"  # in build/.cache: see glossary.site.writer
 
 
 #: The pages beyond the glossary's own: each function takes the site model and the build

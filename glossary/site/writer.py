@@ -46,6 +46,22 @@ from glossary.site.manifest import digest
 MANIFEST = manifest.MANIFEST  # in the site's parent folder (build/)
 LEGACY_MANIFEST = ".manifest.json"  # where it was, inside the site: removed
 OLD_MANIFEST = ".site-manifest.json"  # in build/, until version 3: removed
+JOURNAL = "site-writes.journal"  # in build/.cache (see the module docstring)
+
+
+def left_no_temporaries(root: Path, cache_dir: Path) -> bool:
+    """Whether the writer can have left no temporary file in the site at ``root``: the
+    last build that wrote it saved its manifest and removed its journal, the last step
+    of a build. A writer notes each path in the journal before it makes the path's
+    temporary file, and removes the manifest when it cannot keep a journal, so a build
+    stopped on the way leaves one or the other. Then no one needs to walk the site's
+    files (200,000 at 100,000 concepts: 0.2 s) to look for temporaries.
+    """
+    try:
+        return os.path.isfile(root.parent / MANIFEST) and not os.path.lexists(
+            cache_dir / JOURNAL)
+    except OSError:
+        return False
 
 
 # os.open/os.write: a page costs three system calls, not the six of open()
