@@ -223,6 +223,29 @@ class OneEditBuild:
 
 
 @dataclass
+class CheckAfterEdit:
+    """``glossary check`` after one concept's English definition was edited (what a
+    reviewer runs after each change), the previous check complete: the edited file is
+    read again, the others come from the cache, and the checks across concepts run
+    over the whole glossary. No target in the issue: reported."""
+
+    name: str = "cli: check after one edit"
+    sizes: tuple[int, ...] = (10000, 100000)
+
+    def run(self, size: int, work: Path, repeat: int) -> dict[str, Any]:
+        project = project_in(work, size)
+        path = project / "terms" / EDITED
+        original = path.read_text(encoding="utf-8")
+        run_child([GLOSSARY, "check"], project)
+        try:
+            ours, peer = _paired(([GLOSSARY, "check"], project), (PASS, None),
+                                 _reps(size, repeat), before=lambda i: _edit(path, original, i))
+        finally:
+            path.write_text(original, encoding="utf-8")
+        return _result(ours, peer, "python -c pass", "report", None)
+
+
+@dataclass
 class ColdBuild:
     """``glossary build`` with no ``build/`` (no cache, no outputs): a fresh clone."""
 
@@ -268,6 +291,7 @@ SCENARIOS = [
     WarmCheck(),
     OneEditBuild(),
     OneEditBuild("cli: build after one Khmer term edit", edit=_edit_khmer_term),
+    CheckAfterEdit(),
     ColdBuild(),
     TbxImport(),
 ]
