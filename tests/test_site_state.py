@@ -286,6 +286,8 @@ def test_only_a_stopped_site_build_has_its_pages_searched_for_temporaries(
     assert not [p for p in site.rglob("*") if p.name.endswith(".tmp")]
     _build(project)
     assert walked == [[], [site]]  # the site is skipped once a build ended cleanly
+    shutil.rmtree(cache)  # the journal with it: nothing vouches for the site any more
+    assert not left_no_temporaries(site, cache)
 
 
 def _manifest_damage(project: Path, damage: str) -> None:
