@@ -154,11 +154,6 @@ class Reference:
 
     # ------------------------------------------------------------------ queries
 
-    @property
-    def khmer_keys(self) -> int:
-        """How many distinct Khmer search keys the index holds."""
-        return len(self._khmer_index[0])
-
     def suggestion(self, concept_id: str) -> Term | None:
         """The reference term to use for a concept: its first good preferred term,
         else its first good admitted term; None when nothing is reviewed that far."""
