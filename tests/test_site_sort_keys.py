@@ -36,6 +36,7 @@ def computed(monkeypatch) -> list[str]:
     file is read at the first key, as in a build that needs many (the mini glossary
     has fewer than :attr:`KmSortKeys.DIRECT`)."""
     monkeypatch.setattr(sort_keys.KmSortKeys, "DIRECT", 0)
+    monkeypatch.setattr(sort_keys.KmSortKeys, "BYTES_PER_KEY", 1 << 62)  # whatever its size
     calls: list[str] = []
     real = sort_keys.encode
 
@@ -128,6 +129,7 @@ def test_a_khmer_term_edit_leaves_the_file_until_many_keys_are_new(
     build computes more than ``REWRITE`` keys."""
     settings = load_settings(cwd=project)
     monkeypatch.setattr(sort_keys.KmSortKeys, "DIRECT", 0)  # the mini glossary: few keys
+    monkeypatch.setattr(sort_keys.KmSortKeys, "BYTES_PER_KEY", 1 << 62)
     pipeline.build(settings, ["site"])
     state_path = settings.cache_dir / sort_keys.STATE_NAME
     before = state_path.read_bytes()
@@ -146,3 +148,52 @@ def test_a_khmer_term_edit_leaves_the_file_until_many_keys_are_new(
     assert computed == ["ភាពថ្លាថ្លៃ"]
     keys = json.loads(state_path.read_text("utf-8"))["keys"]
     assert "ភាពថ្លាថ្លៃ" in keys and "តម្លាភាព" not in keys
+
+
+def _edit_khmer_term(project: Path) -> None:
+    path = project / "terms" / "transparency.toml"
+    path.write_text(path.read_text("utf-8").replace('text = "តម្លាភាព"',
+                                                    'text = "ភាពថ្លាថ្លៃ"', 1), "utf-8")
+
+
+def test_the_file_is_read_only_once_computing_would_cost_more(
+        project: Path, tmp_path: Path, computed, monkeypatch) -> None:
+    """How many keys are computed before the file is read grows with the file: one per
+    ``BYTES_PER_KEY`` bytes (here one per byte: more than the edit needs)."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    monkeypatch.setattr(sort_keys.KmSortKeys, "BYTES_PER_KEY", 1)
+    read: list[int] = []
+    real = sort_keys.KmSortKeys._load
+    monkeypatch.setattr(sort_keys.KmSortKeys, "_load",
+                        lambda self: read.append(1) or real(self))
+    computed.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    assert len(computed) > 1 and read == []  # the letter page's keys, computed directly
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
+
+
+def test_keys_computed_before_the_file_was_read_are_new_only_if_it_lacks_them(
+        project: Path, tmp_path: Path, computed, monkeypatch) -> None:
+    """A build that computed keys directly and then read the file counts as new only
+    the keys the file did not have: after a Khmer term edit, the new term's. The file
+    is left as it was (``REWRITE`` 1), not rewritten for keys it holds."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    state_path = settings.cache_dir / sort_keys.STATE_NAME
+    before = state_path.read_bytes()
+    monkeypatch.setattr(sort_keys.KmSortKeys, "DIRECT", 2)
+    monkeypatch.setattr(sort_keys.KmSortKeys, "REWRITE", 1)
+    direct: list[int] = []  # keys computed when the file was read
+    real = sort_keys.KmSortKeys._load
+    monkeypatch.setattr(sort_keys.KmSortKeys, "_load",
+                        lambda self: direct.append(len(computed)) or real(self))
+    computed.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    assert direct and direct[0] >= 2  # the file was read after two keys computed
+    assert "ភាពថ្លាថ្លៃ" in computed
+    assert state_path.read_bytes() == before
+    assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / "clean")
+

@@ -46,14 +46,17 @@ def encode(key: tuple[int, ...]) -> bytes:
 class KmSortKeys:
     """Text → byte key, filled from the last build's file and completed as needed.
 
-    The file holds a key for every Khmer term (tens of megabytes at 100,000 concepts), so
-    it is read only once a build needs more than :attr:`DIRECT` keys: a build after one
-    edit needs the keys of the Khmer letter page it makes again (about 400 terms at
-    10,000 concepts), computed directly."""
+    The file holds a key for every Khmer term (70 MB at 100,000 concepts), so it is read
+    only once computing keys directly has cost about what reading it would: a build after
+    one edit needs the keys of the Khmer letter page it makes again (about 400 terms at
+    10,000 concepts, 4,000 at 100,000), computed directly."""
 
-    #: Keys computed before the file is read. At 10,000 concepts a key takes about 7 µs
-    #: and reading the file (7 MB) 20 ms, the time of about 3,000 keys.
+    #: Keys computed before the file is read: at least this many, and one more for each
+    #: :attr:`BYTES_PER_KEY` bytes of the file. A key takes about 6 µs; reading the file
+    #: takes 20 ms at 10,000 concepts (7 MB) and 0.28 s at 100,000 (70 MB), the time of
+    #: one key per 1,600 bytes.
     DIRECT = 2048
+    BYTES_PER_KEY = 1600
     #: The file is rewritten only when a build computed more keys than this (or it had
     #: none): after a term edit the build computes a key or two, cheaper to compute again
     #: next time than rewriting the file (7 MB at 10,000 concepts, 0.1 s).
@@ -66,6 +69,7 @@ class KmSortKeys:
         self._computed = 0
         self._rules = ""
         self.loaded = False  # whether the file was read (only then is it saved)
+        self._limit: int | None = None  # keys computed before reading it (from its size)
 
     def _load(self) -> None:
         self.loaded = True
@@ -79,12 +83,26 @@ class KmSortKeys:
         if (isinstance(data, dict) and data.get("version") == STATE_VERSION
                 and data.get("rules") == self._rules and isinstance(data.get("keys"), dict)):
             self._old = data["keys"]
+            # the keys computed so far count as new only when the file lacks them (a
+            # letter page's 4,000 keys, all in it, are no reason to rewrite 70 MB)
+            self._computed = sum(1 for text in self._keys if text not in self._old)
+
+    def _read_after(self) -> int:
+        """How many keys to compute before reading the file (see :attr:`DIRECT`)."""
+        if self._limit is None:
+            try:
+                size = self.path.stat().st_size if self.path is not None else 0
+            except OSError:
+                size = 0
+            self._limit = max(self.DIRECT, size // self.BYTES_PER_KEY)
+        return self._limit
 
     def __call__(self, text: str) -> bytes:
         key = self._keys.get(text)
         if key is not None:
             return key
-        if not self.loaded and self._computed >= self.DIRECT:
+        if not self.loaded and self._computed >= self.DIRECT \
+                and self._computed >= self._read_after():
             self._load()
         old = self._old.get(text)
         if isinstance(old, str) and old and len(old) % (2 * _WIDTH) == 0:
