@@ -254,6 +254,12 @@ class Glossary:
         return {}
 
     @cached_property
+    def with_terms(self) -> frozenset[str]:
+        """The ids of the concepts that have a term in either language (worked out once:
+        each TBX output of a build asks, 100,000 concepts: 40 ms a time)."""
+        return frozenset(c.id for c in self.concepts if c.en.terms or c.km.terms)
+
+    @cached_property
     def newest_review(self) -> date | None:
         """The newest date a term or definition was proposed or approved (worked out
         once: every catalog header of a build reads it)."""

@@ -26,6 +26,7 @@ tests validate its output against the TBX-Basic RELAX NG schema and read it back
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from typing import IO, Any
 
 from glossary import formats
@@ -94,7 +95,8 @@ class _EntryWriter:
     """Serializes one conceptEntry as indented TBX-Basic text (the elements and their
     order are the same as lxml would write; the RELAX NG tests check the result)."""
 
-    def __init__(self, glossary: Glossary, exported: set[str], version: int = 3) -> None:
+    def __init__(self, glossary: Glossary, exported: AbstractSet[str], version: int = 3
+                 ) -> None:
         self.entry_tag, self.lang_tag, self.term_tag = _NAMES[version]
         self.glossary = glossary
         self.exported = exported
@@ -308,7 +310,7 @@ class TbxPieces:
         if version not in _NAMES:
             raise ValueError(f"TBX version must be 2 or 3, not {version!r}")
         self.version = version
-        self.exported = {c.id for c in glossary.concepts if c.en.terms or c.km.terms}
+        self.exported = glossary.with_terms
         self.writer = _EntryWriter(glossary, self.exported, version)
         self.key = key_of("tbx", version, tuple(sorted(self.writer.labels.items())))
 
