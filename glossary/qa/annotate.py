@@ -61,16 +61,9 @@ def annotate(source: Path, findings: Sequence[Finding], out: Path) -> tuple[int,
     for finding in findings:
         if finding.is_problem:
             by_line[max(finding.line, 1)].append(finding)
-    limits.check_file(source, "docx")
-    try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FormatError("not a Word .docx document (cannot open it as one)",
-                          path=source) from exc
+    archive, parts = docx_text.open_document(source)
     with archive:
-        limits.check_zip(source, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
-        main = docx_text.main_part(source, archive)
-        parts = [(main, docx_text.DOCUMENT), *docx_text.note_parts(source, archive, main)]
+        main = parts[0][0]
         tree = _parse(source, archive, main)
         cites = _note_citations(tree)
         # each commented paragraph (its w:p elements) and its lines, in document order
@@ -107,9 +100,7 @@ def _parse(source: Path, archive: zipfile.ZipFile, name: str) -> Any:
     except etree.XMLSyntaxError as exc:
         raise FormatError(f"damaged .docx document: {name} is not well-formed XML ({exc})",
                           path=source, hint=docx_text.DAMAGED) from None
-    if tree.docinfo.internalDTD is not None:
-        raise FormatError(f"refused: {name} declares a DTD", path=source,
-                          hint="Word never writes one; save the document from Word again")
+    docx_text.refuse_dtd(source, name, tree)
     return tree
 
 

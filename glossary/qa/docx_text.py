@@ -46,7 +46,7 @@ from glossary import limits
 from glossary.errors import FormatError
 
 __all__ = ["DOCUMENT", "P", "RELATIONSHIPS", "W_NS", "main_part", "note_parts",
-           "paragraph_text", "paragraphs", "part_name", "walk"]
+           "open_document", "paragraph_text", "paragraphs", "part_name", "refuse_dtd", "walk"]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{" + W_NS + "}"
@@ -87,9 +87,16 @@ _OPTIONS: dict[str, Any] = {
 
 def paragraphs(path: Path) -> Iterator[str]:
     """The text of every paragraph, in order: the body's, the footnotes', the endnotes'.
-    The file is opened and checked (a zip, within the limits, with a main document
-    part) now; the paragraphs are read as they are taken, and a damaged part raises
-    :class:`FormatError` then."""
+    The file is opened and checked now (:func:`open_document`); the paragraphs are read
+    as they are taken, and a damaged part raises :class:`FormatError` then."""
+    archive, parts = open_document(path)
+    return _read_parts(path, archive, parts)
+
+
+def open_document(path: Path) -> tuple[zipfile.ZipFile, list[tuple[str, str]]]:
+    """The document's zip, checked (a zip within the limits, with a main document
+    part), and the parts whose paragraphs are text, as (zip member, root tag): the main
+    part, then its footnotes and endnotes. The caller closes the zip."""
     limits.check_file(path, "docx")
     try:
         archive = zipfile.ZipFile(path)
@@ -98,11 +105,10 @@ def paragraphs(path: Path) -> Iterator[str]:
     try:
         limits.check_zip(path, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
         main = main_part(path, archive)
-        parts = [(main, DOCUMENT), *note_parts(path, archive, main)]
+        return archive, [(main, DOCUMENT), *note_parts(path, archive, main)]
     except BaseException:
         archive.close()
         raise
-    return _read_parts(path, archive, parts)
 
 
 def _relationships(archive: zipfile.ZipFile, name: str) -> Any:
@@ -324,10 +330,15 @@ def _read(path: Path, archive: zipfile.ZipFile, name: str, root: str) -> Iterato
         raise FormatError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
-def _check_root(path: Path, el: Any, root: str, name: str) -> None:
-    if el.getroottree().docinfo.internalDTD is not None:
+def refuse_dtd(path: Path, name: str, tree: Any) -> None:
+    """Refuse the part ``name`` (its parsed ``tree``) when it declares a DTD."""
+    if tree.docinfo.internalDTD is not None:
         raise FormatError(f"refused: {name} declares a DTD", path=path,
                           hint="Word never writes one; save the document from Word again")
+
+
+def _check_root(path: Path, el: Any, root: str, name: str) -> None:
+    refuse_dtd(path, name, el.getroottree())
     if el.tag != root:
         if root == DOCUMENT:
             raise FormatError(_NOT_DOCX + ": its main part is not a Word document", path=path,
