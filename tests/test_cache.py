@@ -112,6 +112,27 @@ def test_check_answers_from_the_summary_when_nothing_changed(mixed: Path, tmp_pa
         loader.check_folder(mixed, True, cache_dir)
 
 
+def test_the_scan_chooses_the_files_a_cold_read_chooses(terms: Path, tmp_path: Path):
+    """Links to a concept file count, a link to nothing, a hidden file, the registry
+    and a folder named like a concept do not; each chosen file has its signature."""
+    outside = tmp_path / "elsewhere.toml"
+    shutil.copy(terms / "fairness.toml", outside)
+    (terms / "fairness.toml").rename(terms / "zz-moved.toml")
+    (terms / "fairness.toml").symlink_to(outside)
+    (terms / "gone.toml").symlink_to(tmp_path / "nothing.toml")
+    (terms / ".#lock.toml").write_text("x", encoding="utf-8")
+    (terms / "folder.toml").mkdir()
+    scanned = loader._scan(terms)
+    assert [name for name, _ in scanned] == [p.name for p in source.concept_paths(terms)]
+    found = dict(scanned)
+    assert "gone.toml" not in found and "folder.toml" not in found
+    st_ = outside.stat()
+    assert found["fairness.toml"] == (st_.st_size, st_.st_mtime_ns, st_.st_ino,
+                                      st_.st_ctime_ns)
+    assert all(sig is not None for sig in found.values())
+    same_as_cold(terms, tmp_path / "cache")
+
+
 def test_one_edit_rewrites_one_shard(terms: Path, tmp_path: Path):
     cache_dir = tmp_path / "cache"
     warm(terms, cache_dir)

@@ -46,7 +46,6 @@ import contextlib
 import dataclasses
 import hashlib
 import io
-import os
 import pickle
 import zlib
 from collections.abc import Iterable
@@ -127,10 +126,6 @@ def _write_pickle(path: Path, value: Any) -> bool:
     buffer.write(_MAGIC)
     _Pickler(buffer, protocol=5).dump(value)
     return textfile.write_build_bytes(path, [buffer.getbuffer()])
-
-
-def signature(stat: os.stat_result) -> Signature:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
 def code_fingerprint() -> str:
