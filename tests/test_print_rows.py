@@ -14,7 +14,7 @@ from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import print_pages, print_rows
 from glossary.site.templating import Renderer
-from glossary.site.writer import digest
+from glossary.site.manifest import checksum
 from tests.conftest import add_openness
 
 
@@ -113,10 +113,10 @@ def test_rows_are_reused_only_from_the_page_they_were_made_for(
         else:
             entry["ids"] = entry["ids"].partition("\n")[2]
         body = json.dumps(data).encode()
-        state.write_bytes(digest(body).encode() + b"\n" + body)
+        state.write_bytes(checksum(body).encode() + b"\n" + body)
     else:
         head, _, body = state.read_bytes().partition(b"\n")
-        assert head == digest(body).encode()
+        assert head == checksum(body).encode()
         data = json.loads(body)
         keys = data["pages"]["print.html"]["keys"].split("\n")
         data["pages"]["print.html"]["keys"] = "\n".join(reversed(keys))
@@ -124,7 +124,7 @@ def test_rows_are_reused_only_from_the_page_they_were_made_for(
             data["pages"]["print.html"]["digest"] = "0" * 32
             data["pages"]["print.html"]["stat"] = [1, 2, 3, 4]
             body = json.dumps(data).encode()
-            state.write_bytes(digest(body).encode() + b"\n" + body)
+            state.write_bytes(checksum(body).encode() + b"\n" + body)
         else:  # the same file, changed: its digest no longer matches
             state.write_bytes(head + b"\n" + json.dumps(data).encode())
     rendered.clear()

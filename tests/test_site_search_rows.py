@@ -71,22 +71,22 @@ def test_a_khmer_term_edit_makes_one_item_and_the_clean_file(project: Path, tmp_
 
 def _break_head(raw: bytes) -> bytes:
     """Another version's file, its digest right."""
-    from glossary.site.manifest import digest
+    from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
     body = b"99" + body.partition(b"\t")[1] + body.partition(b"\t")[2]
-    return digest(body).encode() + b"\n" + body
+    return checksum(body).encode() + b"\n" + body
 
 
 def _short_line(raw: bytes) -> bytes:
     """A line with a field missing, its digest right (not what save writes)."""
-    from glossary.site.manifest import digest
+    from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
     lines = body.split(b"\n")
     lines[1] = lines[1].rpartition(b"\t")[0]
     body = b"\n".join(lines)
-    return digest(body).encode() + b"\n" + body
+    return checksum(body).encode() + b"\n" + body
 
 
 @pytest.mark.parametrize("damage", [
@@ -130,7 +130,7 @@ def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> N
 def _rewrite_keys(raw: bytes, change) -> bytes:
     """The file with each concept line's Khmer sort key (its last field) given by
     ``change(id, key)``, its digest right."""
-    from glossary.site.manifest import digest
+    from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
     head, *lines = body.decode().split("\n")
@@ -139,7 +139,7 @@ def _rewrite_keys(raw: bytes, change) -> bytes:
         *fields, key = line.split("\t")
         out.append("\t".join([*fields, change(fields[0], key)]))
     body = "\n".join([head, *out]).encode()
-    return digest(body).encode() + b"\n" + body
+    return checksum(body).encode() + b"\n" + body
 
 
 def _km_places(index: bytes) -> dict[str, int]:

@@ -21,7 +21,7 @@ A page is made in three steps:
 3. the frame's pieces and the rows are joined.
 
 The row ids, fingerprints, places and lengths of each page are kept in a file of its
-own under ``build/.cache/site-listing-rows/`` (after a line with the digest of the rest),
+own under ``build/.cache/site-listing-rows/`` (after a line with the checksum of the rest),
 read only when the page is made again: after an edit, a few pages are. The old page is
 used only when its file's signature (size, modification and change times,
 inode) is the one kept with it: a page changed since, by hand or by another build, is

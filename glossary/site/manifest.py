@@ -1,7 +1,7 @@
 """The site's manifest, ``build/.site-manifest``: what the last build wrote into
 build/site/ (:class:`glossary.site.writer.SiteWriter` reads it and saves the next).
 
-Layout: a first line ``glossary-site-manifest <version> <digest of the rest>``; a line
+Layout: a first line ``glossary-site-manifest <version> <checksum of the rest>``; a line
 of JSON with the token of the build (``generation``) and the signatures of the site's
 folders when it ended (``folders``: modification and change times, inode); then a line
 per file, ``path<TAB>input key<TAB>output digest``, sorted. A file whose first line is
@@ -21,6 +21,7 @@ import bisect
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 from glossary import textfile
 
 MANIFEST = ".site-manifest"  # in the site's parent folder (build/)
-VERSION = 3  # 3: sorted lines (2: JSON columns, in .site-manifest.json)
+VERSION = 4  # 4: a CRC-32 first; 3: sorted lines (2: JSON columns, .site-manifest.json)
 _HEAD = "glossary-site-manifest"
 
 
@@ -37,21 +38,31 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def checksum(data: bytes) -> str:
+    """What tells a whole build data file from a truncated or damaged one (the first
+    line of the files of :func:`write_digested` and of the manifest): the CRC-32 of
+    its contents, in hexadecimal, as a zip checks each entry. Not a key (that is
+    :func:`digest`): these files are data the build can make again. 4.3 GB/s here
+    against BLAKE2b's 0.95 GB/s: a one-edit build at 100,000 concepts reads and writes
+    about 100 MB of them, 0.1 s less."""
+    return f"{zlib.crc32(data):08x}"
+
+
 def read_digested(path: Path) -> bytes | None:
     """The data of a build data file that :func:`write_digested` wrote (its first line
-    is the digest of the rest); None when there is none, or it is not whole (shorter,
-    changed)."""
+    is the :func:`checksum` of the rest); None when there is none, or it is not whole
+    (shorter, changed)."""
     try:
         head, _, body = textfile.read_build_file(path).partition(b"\n")
     except OSError:
         return None
-    return body if head == digest(body).encode() else None
+    return body if head == checksum(body).encode() else None
 
 
 def write_digested(path: Path, body: bytes) -> bool:
-    """Keep ``body`` at ``path`` after a line with its digest (atomically; False when
-    it could not be written: the data can be made again)."""
-    return textfile.write_build_bytes(path, [digest(body).encode(), b"\n", body])
+    """Keep ``body`` at ``path`` after a line with its :func:`checksum` (atomically;
+    False when it could not be written: the data can be made again)."""
+    return textfile.write_build_bytes(path, [checksum(body).encode(), b"\n", body])
 
 
 @dataclass
@@ -90,7 +101,7 @@ def load(path: Path) -> Manifest:
         return Manifest()
     head, _, rest = raw.partition(b"\n")
     meta, _, body = rest.partition(b"\n")
-    if head != f"{_HEAD} {VERSION} {digest(rest)}".encode():
+    if head != f"{_HEAD} {VERSION} {checksum(rest)}".encode():
         return Manifest()
     try:
         data = json.loads(meta)
@@ -111,7 +122,7 @@ def dump(lines: Iterable[str], generation: str, folders: dict[str, list[int]]) -
     """The bytes of a manifest with ``lines`` (sorted here)."""
     rest = (json.dumps({"generation": generation, "folders": folders}, sort_keys=True)
             + "\n" + "\n".join(sorted(lines))).encode("utf-8")
-    return f"{_HEAD} {VERSION} {digest(rest)}\n".encode() + rest
+    return f"{_HEAD} {VERSION} {checksum(rest)}\n".encode() + rest
 
 
 def line(rel: str, key: str, out_digest: str) -> str:

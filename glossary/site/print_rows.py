@@ -8,7 +8,7 @@ every page depends on (templates, catalogs: the site's global key), so a row get
 at the same path, from the same global key, when that page had a row with the same key.
 The keys of each page's rows, in order, the global key and the digest of the page they
 were written in are kept in ``build/.cache/site-print-rows.json`` (after a line with the
-digest of the rest: a damaged file is not used); the old page is only trusted when its
+checksum of the rest: a damaged file is not used); the old page is only trusted when its
 bytes have that digest (read only when the file's size, modification and change times
 or inode are not those kept with it; anything else: every row is rendered). The rows
 are cut out of the old page at their ``</tr>`` (a row's text is escaped, so it holds

@@ -66,12 +66,12 @@ class KeptRows:
     """The concepts' fragments of the last index (id → index fingerprint and fragments),
     and this build's.
 
-    The file is data: a line with the digest of the rest, a line with the version and
+    The file is data: a line with the checksum of the rest, a line with the version and
     the site's shared digest (:func:`glossary.site.state.shared_key`: the code, the
     settings), then one line per concept, ``id TAB fingerprint TAB before TAB after TAB
     key`` (JSON escapes every tab and line break, and ids hold none; ``key``: the Khmer
     headword's sort key in hexadecimal, :func:`glossary.site.sort_keys.encode`, or
-    empty). A file whose digest, version or shared digest is not this build's is not
+    empty). A file whose checksum, version or shared digest is not this build's is not
     used: every item is made."""
 
     def __init__(self, cache_dir: Path, shared: str) -> None:

@@ -24,7 +24,7 @@ pages are kept when no index fingerprint changed. Either way a page is kept only
 the site's manifest vouches for it (:meth:`SiteWriter.keep`); anything else is looked at
 the long way, so the state only ever saves work.
 
-The file is data: JSON after a line holding its digest. A file whose digest, version or
+The file is data: JSON after a line holding its checksum. A file whose checksum, version or
 shape is wrong is ignored (the long way, and a new file at the end of the build). It
 holds the token of the manifest the same build saved (``generation``): a state that is
 not the one of the build that wrote the manifest (a build interrupted between the two,
