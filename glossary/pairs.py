@@ -439,8 +439,8 @@ class CompendiumIndex:
     def __init__(self, glossary: Glossary) -> None:
         retired = ConceptStatus.RETIRED
         self.active = [c for c in glossary.concepts if c.status is not retired]
-        #: how many English terms of the active concepts spell each text
         texts = list(map(_TEXT, chain.from_iterable(map(_EN_TERMS, self.active))))
+        #: how many English terms of the active concepts spell each text
         self.spelled = Counter(texts)
         shared = {text for text, count in self.spelled.items() if count > 1} \
             if len(self.spelled) < len(texts) else set()

@@ -13,8 +13,8 @@ import pytest
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import print_pages, print_rows
-from glossary.site.templating import Renderer
 from glossary.site.manifest import checksum
+from glossary.site.templating import Renderer
 from tests.conftest import add_openness
 
 
