@@ -125,7 +125,7 @@ def test_rows_are_reused_only_from_the_page_they_were_made_for(
             data["pages"]["print.html"]["stat"] = [1, 2, 3, 4]
             body = json.dumps(data).encode()
             state.write_bytes(checksum(body).encode() + b"\n" + body)
-        else:  # the same file, changed: its digest no longer matches
+        else:  # the same file, changed: its checksum no longer matches
             state.write_bytes(head + b"\n" + json.dumps(data).encode())
     rendered.clear()
     _edit(project)

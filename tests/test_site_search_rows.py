@@ -70,7 +70,7 @@ def test_a_khmer_term_edit_makes_one_item_and_the_clean_file(project: Path, tmp_
 
 
 def _break_head(raw: bytes) -> bytes:
-    """Another version's file, its digest right."""
+    """Another version's file, its checksum right."""
     from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
@@ -79,7 +79,7 @@ def _break_head(raw: bytes) -> bytes:
 
 
 def _short_line(raw: bytes) -> bytes:
-    """A line with a field missing, its digest right (not what save writes)."""
+    """A line with a field missing, its checksum right (not what save writes)."""
     from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
@@ -129,7 +129,7 @@ def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> N
 
 def _rewrite_keys(raw: bytes, change) -> bytes:
     """The file with each concept line's Khmer sort key (its last field) given by
-    ``change(id, key)``, its digest right."""
+    ``change(id, key)``, its checksum right."""
     from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
