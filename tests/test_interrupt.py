@@ -1,11 +1,14 @@
 """kill -9 during `glossary build`: every output in build/ is the old or the new file, never
-half (the database, updated in place in one transaction: the old or the new rows)."""
+half (the database, updated in place in one transaction: the old or the new rows), and
+the next build gives exactly what a build from nothing gives (the caches a killed build
+left are never trusted wrongly)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -51,27 +54,36 @@ def _build(project: Path) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str]]:
+def projects(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, str], str]:
     base = tmp_path_factory.mktemp("interrupt")
     project = make_project(base / "p", 1500)
     assert subprocess.run([sys.executable, "-m", "glossary.cli.app_main", "build"],
                           cwd=project, check=False).returncode == 0
     old = _tree(project / "build")
-    # the "new" glossary: one concept changed; its database built in a copy
+    # the "new" glossary: one concept's section and Khmer term changed (its database,
+    # document pages, index pages and search index change); built in a copy
     changed = project / "terms" / "concept-000007.toml"
-    changed.write_text(changed.read_text(encoding="utf-8").replace(
-        'section = "B.1"', 'section = "B.2"'), encoding="utf-8")
+    original = changed.read_text(encoding="utf-8")
+    changed.write_text(_edited(original), encoding="utf-8")
     copy = base / "copy"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("build"))
     subprocess.run([sys.executable, "-m", "glossary.cli.app_main", "build"], cwd=copy,
                    check=True)
     new = _tree(copy / "build")
     assert old["glossary.db"] != new["glossary.db"]
-    return project, old, new
+    return project, old, new, original
+
+
+def _edited(text: str) -> str:
+    """The concept file with its first Khmer term lengthened and section B.1 made B.2."""
+    edited, count = re.subn(r'(\[\[km\.terms\]\]\s*\ntext = "[^"]*)"', "\\1\u1780\"",
+                            text, count=1)
+    assert count == 1 and 'section = "B.1"' in edited
+    return edited.replace('section = "B.1"', 'section = "B.2"')
 
 
 def test_kill_9_during_build_never_leaves_half_a_database(projects) -> None:
-    project, old, new = projects
+    project, old, new, original = projects
     db = project / "build" / "glossary.db"
     rng = random.Random(5)
     start = time.perf_counter()
@@ -79,13 +91,16 @@ def test_kill_9_during_build_never_leaves_half_a_database(projects) -> None:
     probe.wait()
     duration = time.perf_counter() - start
     assert _tree(project / "build") == new
+    changed = project / "terms" / "concept-000007.toml"
+    edited = _edited(original)
     for _ in range(KILLS):
-        # go back to the old glossary's outputs, then kill a build towards the new one
-        changed = project / "terms" / "concept-000007.toml"
-        text = changed.read_text(encoding="utf-8")
-        changed.write_text(text.replace('section = "B.2"', 'section = "B.1"'), encoding="utf-8")
+        # go back to the old glossary's outputs (after the first round, from what a
+        # killed build left: the same files as a build from nothing), then kill a build
+        # towards the new one
+        changed.write_text(original, encoding="utf-8")
         assert _build(project).wait() == 0
-        changed.write_text(text, encoding="utf-8")
+        assert _tree(project / "build") == old
+        changed.write_text(edited, encoding="utf-8")
         proc = _build(project)
         time.sleep(rng.uniform(0.05, duration))
         proc.send_signal(signal.SIGKILL)
@@ -96,7 +111,9 @@ def test_kill_9_during_build_never_leaves_half_a_database(projects) -> None:
         conn = sqlite3.connect(db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
-    # a later build cleans up the temporary files a killed build left behind
+    # a later build gives the new outputs, and cleans up the temporary files a killed
+    # build left behind
     assert _build(project).wait() == 0
+    assert _tree(project / "build") == new
     leftovers = [p.name for p in (project / "build").rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
