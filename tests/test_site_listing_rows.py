@@ -136,3 +136,26 @@ def test_each_page_keeps_a_file_and_a_removed_page_loses_it(project: Path) -> No
     assert gone <= kept
     assert not (site / "letters" / "en-h.html").exists()
     assert {p.name for p in folder.iterdir()} == kept - gone
+
+
+def test_rows_edited_together_keep_the_pages_a_clean_build_writes(
+        project: Path, tmp_path: Path, rendered: dict[str, list[str]]) -> None:
+    """Several rows of one page edited for one build: the rows after one that grew or
+    shrank move in the file, and the places kept for the next build follow them."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    edits = [{"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិត", "គំរូបញ្ញាសិប្បនិម្មិតធំ"),
+              "machine-learning": ("ការរៀនរបស់ម៉ាស៊ីន", "ការរៀនម៉ាស៊ីន")},
+             {"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិតធំ", "គំរូបញ្ញាសិប្បនិម្មិត"),
+              "transparency": ("តម្លាភាព", "ភាពថ្លាថ្លៃ")}]
+    for n, edit in enumerate(edits):
+        for cid, (old, new) in edit.items():
+            path = project / "terms" / f"{cid}.toml"
+            text = path.read_text("utf-8")
+            assert f'text = "{old}"' in text
+            path.write_text(text.replace(f'text = "{old}"', f'text = "{new}"', 1), "utf-8")
+        rendered.clear()
+        pipeline.build(settings, ["site"])
+        # the page of the document they all cite: the edited rows rendered, no other
+        assert sorted(rendered["documents/asean-guide-2024.html"]) == sorted(edit)
+        assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / f"c{n}")
