@@ -18,7 +18,7 @@ A page is made in one of two ways:
   template, :data:`ROWS_TEMPLATES`, each followed by :data:`MARK`), and everything else
   is a range of the old file, copied by :meth:`SiteWriter.splice`. After a term edit
   this is every page listing the concept but a letter page it joins or leaves: at
-  10,000 concepts it spares rendering ten frames of up to 5,000 row slots and looking
+  10,000 concepts it spares rendering ten frames of up to 10,000 row slots and looking
   up their rows (a Khmer term edit's build: 1.04 s instead of 1.12 s, side by side);
 * *framed*, otherwise: (1) its template is rendered with ``row`` (:data:`SLOT`) in place
   of each row: the *frame*, cut at the slots; (2) each row whose concept has the
