@@ -55,7 +55,7 @@ from glossary import khmer, khmer_collation
 from glossary.model import Concept, ConceptStatus, Glossary, ReviewState
 from glossary.model import Term as ConceptTerm
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4  # 4: the two orders as lists beside the items
 
 #: Characters read as a space in a key (``khmer-key.js`` has the same list).
 PUNCTUATION = "-\u2010\u2011\u2012\u2013\u2014\u2015_/\\.,;:!?()[]{}\"'\u2018\u2019\u201c" \

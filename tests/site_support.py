@@ -49,6 +49,16 @@ def clean_site(project: Path, where: Path) -> dict[str, bytes]:
     return tree(build_site(where))
 
 
+def edit_terms(project: Path, edit: dict[str, tuple[str, str]]) -> None:
+    """In the file of each concept named, the term text ``old`` made ``new``
+    (``edit``: concept id → (old, new))."""
+    for cid, (old, new) in edit.items():
+        path = project / "terms" / f"{cid}.toml"
+        text = path.read_text("utf-8")
+        assert f'text = "{old}"' in text
+        path.write_text(text.replace(f'text = "{old}"', f'text = "{new}"', 1), "utf-8")
+
+
 def html_pages(root: Path) -> list[Path]:
     return sorted(root.rglob("*.html"))
 

@@ -80,8 +80,8 @@ def test_a_definition_edit_does_not_remake_the_search_index(project: Path,
     settings = load_settings(cwd=project)
     pipeline.build(settings, ["site"])
     made: list[int] = []
-    real = searchindex.index_script
-    monkeypatch.setattr(searchindex, "index_script",
+    real = searchindex.index_pieces
+    monkeypatch.setattr(searchindex, "index_pieces",
                         lambda *a, **k: made.append(1) or real(*a, **k))
     path = project / "terms" / "transparency.toml"
     text = path.read_text(encoding="utf-8")

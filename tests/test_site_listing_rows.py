@@ -12,7 +12,7 @@ import pytest
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import listing_rows
-from tests.site_support import clean_site, tree
+from tests.site_support import clean_site, edit_terms, tree
 
 #: the pages that list the concept ``transparency`` (its domains, the document it cites)
 LISTINGS = ("domains/transparency.html", "km/domains/transparency.html",
@@ -149,11 +149,7 @@ def test_rows_edited_together_keep_the_pages_a_clean_build_writes(
              {"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិតធំ", "គំរូបញ្ញាសិប្បនិម្មិត"),
               "transparency": ("តម្លាភាព", "ភាពថ្លាថ្លៃ")}]
     for n, edit in enumerate(edits):
-        for cid, (old, new) in edit.items():
-            path = project / "terms" / f"{cid}.toml"
-            text = path.read_text("utf-8")
-            assert f'text = "{old}"' in text
-            path.write_text(text.replace(f'text = "{old}"', f'text = "{new}"', 1), "utf-8")
+        edit_terms(project, edit)
         rendered.clear()
         pipeline.build(settings, ["site"])
         # the page of the document they all cite: the edited rows rendered, no other

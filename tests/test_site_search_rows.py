@@ -1,7 +1,8 @@
 """The site's search index keeps each concept's item between builds
-(:class:`glossary.site.searchindex.KeptRows`): after a Khmer term edit only the edited
+(:class:`glossary.site.searchindex.KeptItems`): after a Khmer term edit only the edited
 concept's item is made again, the file is the one a clean build writes, and a kept
-file that is damaged, from another version or from other settings is not used."""
+file that is damaged, from another version or from other settings, or an index file
+changed since, is not used."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from glossary import pipeline, search
 from glossary.config import load_settings
 from glossary.site import searchindex
+from tests.site_support import edit_terms
 
 
 @pytest.fixture
@@ -69,29 +71,40 @@ def test_a_khmer_term_edit_makes_one_item_and_the_clean_file(project: Path, tmp_
     assert index == _clean_index(project, tmp_path)
 
 
-def _break_head(raw: bytes) -> bytes:
-    """Another version's file, its checksum right."""
+def _rewritten(raw: bytes, change) -> bytes:
+    """The file with its lines (the head, the index file's signature, then a line per
+    concept) given by ``change(lines)``, its checksum right."""
     from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
-    body = b"99" + body.partition(b"\t")[1] + body.partition(b"\t")[2]
+    lines = body.decode().split("\n")
+    change(lines)
+    body = "\n".join(lines).encode()
     return checksum(body).encode() + b"\n" + body
+
+
+def _break_head(raw: bytes) -> bytes:
+    """Another version's file, its checksum right."""
+
+    def change(lines: list[str]) -> None:
+        lines[0] = "99" + lines[0][lines[0].index("\t"):]
+
+    return _rewritten(raw, change)
 
 
 def _short_line(raw: bytes) -> bytes:
-    """A line with a field missing, its checksum right (not what save writes)."""
-    from glossary.site.manifest import checksum
+    """A concept's line with a field missing, its checksum right (not what save
+    writes)."""
 
-    _, _, body = raw.partition(b"\n")
-    lines = body.split(b"\n")
-    lines[1] = lines[1].rpartition(b"\t")[0]
-    body = b"\n".join(lines)
-    return checksum(body).encode() + b"\n" + body
+    def change(lines: list[str]) -> None:
+        lines[2] = lines[2].rpartition("\t")[0]
+
+    return _rewritten(raw, change)
 
 
 @pytest.mark.parametrize("damage", [
     lambda raw: raw[: len(raw) // 2],  # truncated
-    lambda raw: raw.replace("តម្លាភាព".encode(), "ភាពថ្លាថ្លៃ".encode()),  # changed
+    lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]),  # changed
     lambda raw: b"",
     lambda raw: b"\xff\xfe not ours",
     _break_head,
@@ -116,6 +129,21 @@ def test_a_damaged_file_is_not_used(project: Path, tmp_path: Path, made: list[st
     assert made == ["transparency"]
 
 
+def test_an_index_file_changed_since_is_not_copied(project: Path, tmp_path: Path,
+                                                   made: list[str]) -> None:
+    """The kept places are of the file the last build wrote: an index file changed
+    since (here by hand, to the same size) gives every item made again."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    index = settings.build_dir / "site" / "search-index.js"
+    index.write_bytes(index.read_bytes().replace(b'"concept"', b'"CONCEPT"', 1))
+    made.clear()
+    _edit_khmer_term(project)
+    pipeline.build(settings, ["site"])
+    assert set(made) == _findable(project)
+    assert index.read_bytes() == _clean_index(project, tmp_path)
+
+
 def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> None:
     settings = load_settings(cwd=project)
     pipeline.build(settings, ["site"])
@@ -127,19 +155,22 @@ def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> N
     assert set(made) == _findable(project)
 
 
-def _rewrite_keys(raw: bytes, change) -> bytes:
-    """The file with each concept line's Khmer sort key (its last field) given by
-    ``change(id, key)``, its checksum right."""
-    from glossary.site.manifest import checksum
+def _kept_keys(raw: bytes) -> dict[str, str]:
+    """Each concept's Khmer sort key (hexadecimal) in the file."""
+    return {line.split("\t")[0]: line.split("\t")[-1]
+            for line in raw.decode().split("\n")[3:]}
 
-    _, _, body = raw.partition(b"\n")
-    head, *lines = body.decode().split("\n")
-    out = []
-    for line in lines:
-        *fields, key = line.split("\t")
-        out.append("\t".join([*fields, change(fields[0], key)]))
-    body = "\n".join([head, *out]).encode()
-    return checksum(body).encode() + b"\n" + body
+
+def _rewrite_keys(raw: bytes, change) -> bytes:
+    """The file with each concept's Khmer sort key (its line's last field) given by
+    ``change(id, key)``, its checksum right."""
+
+    def rewrite(lines: list[str]) -> None:
+        for i, line in enumerate(lines[2:], start=2):
+            *fields, key = line.split("\t")
+            lines[i] = "\t".join([*fields, change(fields[0], key)])
+
+    return _rewritten(raw, rewrite)
 
 
 def _km_places(index: bytes) -> dict[str, int]:
@@ -147,7 +178,8 @@ def _km_places(index: bytes) -> dict[str, int]:
     import json
 
     data = json.loads(index.decode().removeprefix("window.GLOSSARY_INDEX = ").rstrip(";\n"))
-    return {item[1]: item[8] for item in data["items"] if item[0] == "concept"}
+    return {item[1]: place for item, place in zip(data["items"], data["km_order"], strict=True)
+            if item[0] == "concept"}
 
 
 def test_the_kept_khmer_sort_keys_order_the_items(project: Path, made: list[str]) -> None:
@@ -159,8 +191,7 @@ def test_the_kept_khmer_sort_keys_order_the_items(project: Path, made: list[str]
     places = _km_places((settings.build_dir / "site" / "search-index.js").read_bytes())
     places.pop("transparency")  # the concept the test edits
     first, last = min(places, key=places.get), max(places, key=places.get)
-    keys = {line.split("\t")[0]: line.split("\t")[-1]
-            for line in path.read_bytes().decode().split("\n")[2:]}
+    keys = _kept_keys(path.read_bytes())
     other = next(cid for cid in places if cid not in (first, last, "transparency"))
     swap = {first: keys[last], last: keys[first], other: "zz"}
     path.write_bytes(_rewrite_keys(path.read_bytes(), lambda cid, key: swap.get(cid, key)))
@@ -172,3 +203,23 @@ def test_the_kept_khmer_sort_keys_order_the_items(project: Path, made: list[str]
     # of the concepts not edited, the Khmer-last one now comes first and the first last
     rest = {cid: place for cid, place in after.items() if cid != "transparency"}
     assert after[last] == min(rest.values()) and after[first] == max(rest.values())
+
+
+def test_edits_in_a_row_keep_the_index_a_clean_build_writes(project: Path, tmp_path: Path,
+                                                             made: list[str]) -> None:
+    """Each build copies the items it keeps from the file the last one wrote, where an
+    item before them grew or shrank: the places it keeps must follow."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    edits = [{"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិត", "គំរូបញ្ញាសិប្បនិម្មិតធំ"),
+              "machine-learning": ("ការរៀនរបស់ម៉ាស៊ីន", "ការរៀនម៉ាស៊ីន")},
+             {"transparency": ("តម្លាភាព", "ភាពថ្លាថ្លៃ")},
+             {"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិតធំ", "គំរូបញ្ញា"),
+              "hallucination": ("ការប្រឌិតចម្លើយ", "ការប្រឌិតចម្លើយខុស")}]
+    for n, edit in enumerate(edits):
+        edit_terms(project, edit)
+        made.clear()
+        pipeline.build(settings, ["site"])
+        assert sorted(made) == sorted(edit)
+        index = (settings.build_dir / "site" / "search-index.js").read_bytes()
+        assert index == _clean_index(project, tmp_path / str(n))

@@ -202,12 +202,17 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         # ``shared``)
         index_key = digest(global_key.encode() + b"state|" + index_digest.encode())
         if not writer.unchanged(SEARCH_INDEX, index_key):
-            kept_rows = searchindex.KeptRows(cache_dir, shared) if kept else None
-            writer.write(SEARCH_INDEX, searchindex.index_script(
-                ctx.glossary, pages.section_anchor, km_keys, kept_rows, fingerprints),
-                index_key)
-            if kept_rows is not None:
-                kept_rows.save()
+            kept_items = searchindex.KeptItems(cache_dir, shared, out / SEARCH_INDEX) \
+                if kept else None
+            made = searchindex.index_pieces(ctx.glossary, pages.section_anchor, km_keys,
+                                            kept_items, fingerprints)
+            if any(isinstance(piece, tuple) for piece in made):  # ranges of the old file
+                writer.splice(SEARCH_INDEX, made, index_key, "index:" + index_key)
+            else:
+                writer.write(SEARCH_INDEX, b"".join(p for p in made if isinstance(p, bytes)),
+                             index_key)
+            if kept_items is not None:
+                kept_items.save()
     state.home, state.index_pages = counts, index_pages
     listings = listing_rows.ListingRows(kept, writer, fingerprints)
     specs.insert(0, PageSpec("home.html", "index.html", HomeView(

@@ -33,7 +33,7 @@
       var row = rows[i];
       if (row[0] !== "concept") { continue; }
       var item = { id: row[1], path: row[2], en: row[3], km: row[4], kmReview: row[6] };
-      var terms = row[9];
+      var terms = row[7];
       for (var t = 0; t < terms.length; t++) {
         var key = terms[t][2];
         if (!key) { continue; }

@@ -15,11 +15,13 @@
   var SUGGEST_MIN = 4;
   var TIERS = ["exact", "words", "prefix", "word-prefix", "substring"];
 
-  /* Items with each term's compact key and words (glossary.search.Index). */
-  function prepare(rows) {
-    var items = [];
+  /* Items with each term's compact key and words (glossary.search.Index), from the
+     index: its items and each item's place in English and in Khmer order. */
+  function prepare(index) {
+    var rows = index.items || [], enOrder = index.en_order || [],
+      kmOrder = index.km_order || [], items = [];
     for (var i = 0; i < rows.length; i++) {
-      var row = rows[i], terms = row[9], prepared = [];
+      var row = rows[i], terms = row[7], prepared = [];
       for (var t = 0; t < terms.length; t++) {
         var key = terms[t][2], words = keys.derived(key).split(" ");
         prepared.push({ lang: terms[t][0], text: terms[t][1] || key, key: key,
@@ -28,7 +30,7 @@
           plain: key.split(" ").join("") });
       }
       items.push({ kind: row[0], id: row[1], path: row[2], en: row[3], km: row[4],
-        enReview: row[5], kmReview: row[6], enOrder: row[7], kmOrder: row[8],
+        enReview: row[5], kmReview: row[6], enOrder: enOrder[i], kmOrder: kmOrder[i],
         terms: prepared });
     }
     return items;
@@ -167,7 +169,7 @@
   var lang = document.documentElement.getAttribute("lang") || "en";
   var messages = JSON.parse(document.getElementById("search-messages").textContent);
   var index = global.GLOSSARY_INDEX || { items: [] };
-  var items = prepare(index.items || []);
+  var items = prepare(index);
   var LIMIT = 100;
   var KHMER = /[\u1780-\u17ff\u19e0-\u19ff]/;
   var baseTitle = document.title;
