@@ -50,7 +50,8 @@ from markupsafe import Markup
 from glossary import textfile
 from glossary.site import columns
 from glossary.site.manifest import digest, read_digested, write_digested
-from glossary.site.views import ConceptLink, DocumentView, LetterView, PageInfo
+from glossary.site.pages import LinkRows
+from glossary.site.views import DocumentView, LetterView, PageInfo
 from glossary.site.writer import SiteWriter
 
 STATE_DIR = "site-listing-rows"  # in build/.cache: a file per page (state_file)
@@ -309,15 +310,21 @@ def _row_keys(cids: Sequence[str], fingerprints: Sequence[str]) -> list[tuple[st
 
 def rows_of(view: Any) -> tuple[Sequence[Any], list[str]]:
     """The rows a listing page's view shows, in the order of its template, and the
-    concept each row shows."""
+    concept each row shows (the links of :class:`~glossary.site.pages.LinkRows` are not
+    made for that)."""
     if isinstance(view, LetterView):  # a term per row
         return view.entries, [entry.concept.id for entry in view.entries]
     if isinstance(view, DocumentView):  # each section's concepts
-        links: Sequence[ConceptLink] = [link for section in view.sections
-                                        for link in section.concepts]
-    else:
-        links = view.concepts
-    return links, [link.id for link in links]
+        found = [section.concepts for section in view.sections]
+        parts = [rows for rows in found if isinstance(rows, LinkRows)]
+        if len(parts) == len(found):
+            links = LinkRows.joined(parts)
+            return links, list(links.ids)
+        return [link for rows in found for link in rows], [
+            link.id for rows in found for link in rows]
+    if isinstance(view.concepts, LinkRows):
+        return view.concepts, list(view.concepts.ids)
+    return view.concepts, [link.id for link in view.concepts]
 
 
 def _bare(view: Any) -> Any:

@@ -12,6 +12,7 @@ takes ~0.5 ms (17 ms of each build, measured with ``python -X importtime``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -227,7 +228,7 @@ class SectionView(NamedTuple):
     title: str
     title_km: str | None
     page: int | None
-    concepts: tuple[ConceptLink, ...]
+    concepts: Sequence[ConceptLink]  # a tuple, or pages.LinkRows
 
 
 class DocumentView(NamedTuple):
@@ -273,7 +274,7 @@ class PrintView(NamedTuple):
 
 class DomainPageView(NamedTuple):
     domain: DomainView
-    concepts: tuple[ConceptLink, ...]
+    concepts: Sequence[ConceptLink]  # a tuple, or pages.LinkRows
     domains: tuple[DomainView, ...]  # every domain, for the list beside it
 
 
