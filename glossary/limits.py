@@ -101,14 +101,45 @@ def read_file(path: Path, fmt: str) -> bytes:
     return data
 
 
+#: Zip flag bits: an encrypted member, and what zipfile cannot read (patched data,
+#: strong encryption); the compression methods it can read.
+_ENCRYPTED, _PATCHED, _STRONG = 0x1, 0x20, 0x40
+_READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
+                               zipfile.ZIP_LZMA})
+#: The first bytes of an OLE compound file: what Excel and Word write for a file with a
+#: password to open it (the zip inside is encrypted whole), and the 97–2003 formats.
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_compound_file(path: Path) -> bool:
+    """Whether ``path`` is an OLE compound file (see :data:`_COMPOUND_FILE`)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(_COMPOUND_FILE)) == _COMPOUND_FILE
+    except OSError:
+        return False
+
+
 def check_zip(path: Path, archive: zipfile.ZipFile, fmt: str, total_limit: int,
               member_limits: dict[str, int] | None = None) -> None:
     """Refuse a zip (XLSX, DOCX) whose members would unpack to more than ``total_limit``
-    bytes, whose member named in ``member_limits`` is over its own limit, or with a
-    member compressed more than :data:`MAX_ZIP_RATIO` times (a zip bomb) — all from
-    the zip's directory, before anything is unpacked."""
+    bytes, whose member named in ``member_limits`` is over its own limit, with a member
+    compressed more than :data:`MAX_ZIP_RATIO` times (a zip bomb), or with a member that
+    is encrypted or stored in a way :mod:`zipfile` cannot read (it would raise
+    ``RuntimeError`` or ``NotImplementedError`` on opening it) — all from the zip's
+    directory, before anything is unpacked."""
     total = 0
     for info in archive.infolist():
+        if info.flag_bits & (_ENCRYPTED | _STRONG):
+            raise FormatError(
+                f"{info.filename} is encrypted: a {fmt.upper()} file with a password "
+                "cannot be read", path=path,
+                hint="open it in its program, remove the password, save it and import that")
+        if info.flag_bits & _PATCHED or info.compress_type not in _READABLE_METHODS:
+            raise FormatError(
+                f"{info.filename} is stored in a way the zip reader does not know "
+                f"(compression method {info.compress_type}, flags {info.flag_bits:#06x})",
+                path=path, hint="open it in its program and save it again")
         total += info.file_size
         own = (member_limits or {}).get(info.filename)
         if own is not None and info.file_size > own:
@@ -146,6 +177,11 @@ def check_workbook(path: Path) -> None:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
         # NotImplementedError: a zip "version needed" beyond what zipfile reads (fuzzing)
+        if is_compound_file(path):
+            raise FormatError("is a workbook with a password to open it, or an Excel "
+                              "97-2003 .xls file: not an XLSX zip", path=path,
+                              hint="open it, remove any password, and save it as Excel "
+                              "Workbook (.xlsx)") from None
         raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
                           hint="save the file as Excel Workbook (.xlsx)") from None
     with archive:

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from glossary import pipeline
+from tests.zip_support import with_member_flags
 
 HEAD = '''id = "hostile"
 domains = ["foundations"]
@@ -144,6 +145,49 @@ def test_workbook_needing_a_newer_zip_version_is_a_clean_error(project: Path, cl
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and "g.xlsx" in result.stderr
     assert "zip file version 6.4" in result.stderr
+
+
+def test_workbook_with_an_encrypted_part_is_a_clean_error(project: Path, cli) -> None:
+    """Found by the long fuzzing run: a worksheet whose directory entry says it is
+    encrypted made zipfile raise RuntimeError ("password required") while the sheet's
+    size was being checked: a traceback."""
+    import zipfile
+
+    out = project / "g.xlsx"
+    assert cli("export", "xlsx", "-o", str(out)).exit_code == 0
+    out.write_bytes(with_member_flags(out.read_bytes(), "xl/worksheets/sheet1.xml", 0x1))
+    with zipfile.ZipFile(out) as archive:  # the flag is where zipfile reads it
+        assert archive.getinfo("xl/worksheets/sheet1.xml").flag_bits & 0x1
+    result = cli("import", "xlsx", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "g.xlsx" in result.stderr
+    assert "xl/worksheets/sheet1.xml is encrypted" in result.stderr
+    assert "remove the password" in result.stderr
+
+
+def test_workbook_part_stored_in_an_unknown_way_is_a_clean_error(project: Path, cli) -> None:
+    """Flag bit 5 (compressed patched data) makes zipfile raise NotImplementedError."""
+    out = project / "g.xlsx"
+    assert cli("export", "xlsx", "-o", str(out)).exit_code == 0
+    out.write_bytes(with_member_flags(out.read_bytes(), "xl/worksheets/sheet1.xml", 0x20))
+    result = cli("import", "xlsx", str(out))
+    assert result.exit_code == 2
+    assert "sheet1.xml is stored in a way the zip reader does not know" in result.stderr
+
+
+def test_workbook_with_a_password_to_open_it_is_named_as_such(project: Path, cli) -> None:
+    """Excel saves a workbook with a password to open it as an OLE compound file (the
+    zip inside encrypted whole), as it saves the 97-2003 .xls: the error says so."""
+    out = project / "protected.xlsx"
+    out.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    result = cli("import", "xlsx", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "protected.xlsx" in result.stderr
+    assert "password to open it" in result.stderr and "save it as Excel Workbook" in result.stderr
+    other = project / "other.xlsx"
+    other.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(508))  # not the whole signature
+    result = cli("import", "xlsx", str(other))
+    assert result.exit_code == 2 and "not an XLSX workbook" in result.stderr
 
 
 def test_bad_workbook_part_closes_the_file(project: Path, cli) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, MINI
+from tests.zip_support import with_member_flags
 
 HOSTILE = DATA / "hostile"
 CAP_MB = 600
@@ -117,6 +118,20 @@ def _xlsx_shared_strings(path: Path) -> None:
             out.write(chunk)
 
 
+def _encrypted(name: str) -> Callable[[Path], None]:
+    """A zip of one member, ``name``, flagged as encrypted in the zip's directory."""
+    def make(path: Path) -> None:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(name, b"<x/>")
+        path.write_bytes(with_member_flags(path.read_bytes(), name, 0x1))
+    return make
+
+
+def _compound_file(path: Path) -> None:
+    """The signature of an OLE compound file, then a zeroed first sector."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+
+
 GENERATORS: dict[str, Callable[[Path], None]] = {
     "dev_zero.tbx": _dev_zero, "dev_zero.xlsx": _dev_zero, "dev_zero.csv": _dev_zero,
     "dev_zero.po": _dev_zero, "dev_zero.txt": _dev_zero,
@@ -136,6 +151,10 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "review_unpacked.xlsx": _members(501, MB),
     "review_zip_bomb.xlsx": _members(1, 300 * MB, "xl/worksheets/sheet1.xml"),
     "docx_unpacked.docx": _members(201, MB),
+    "xlsx_encrypted_part.xlsx": _encrypted("xl/worksheets/sheet1.xml"),
+    "review_encrypted_part.xlsx": _encrypted("xl/worksheets/sheet1.xml"),
+    "docx_encrypted_part.docx": _encrypted("word/document.xml"),
+    "xlsx_password.xlsx": _compound_file, "docx_password.docx": _compound_file,
 }
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from glossary.errors import FormatError
 from glossary.qa import docx_text
+from tests.zip_support import with_member_flags
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 ZWSP = "\u200b"
@@ -136,6 +137,30 @@ def test_damaged_documents_are_refused(tmp_path: Path, members: dict[str, bytes]
     path = tmp_path / "bad.docx"
     _zip(path, members)
     with pytest.raises(FormatError, match=words):
+        list(docx_text.paragraphs(path))
+
+
+@pytest.mark.parametrize(("flags", "words"), [
+    (0x1, "word/document.xml is encrypted"),
+    (0x40, "word/document.xml is encrypted"),
+    (0x20, "stored in a way the zip reader does not know"),
+])
+def test_parts_zipfile_cannot_open_are_refused(tmp_path: Path, flags: int,
+                                               words: str) -> None:
+    """A member flagged as encrypted made zipfile raise RuntimeError, and patched data
+    NotImplementedError, when it was opened: refused from the directory instead."""
+    path = tmp_path / "locked.docx"
+    _zip(path, {"_rels/.rels": RELS, "word/document.xml":
+                f"<w:document {W_NS}><w:body/></w:document>".encode()})
+    path.write_bytes(with_member_flags(path.read_bytes(), "word/document.xml", flags))
+    with pytest.raises(FormatError, match=words):
+        list(docx_text.paragraphs(path))
+
+
+def test_a_document_with_a_password_to_open_it_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "protected.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(FormatError, match="password to open it, or a Word 97-2003"):
         list(docx_text.paragraphs(path))
 
 

@@ -100,7 +100,12 @@ def open_document(path: Path) -> tuple[zipfile.ZipFile, list[tuple[str, str]]]:
     limits.check_file(path, "docx")
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
+        if limits.is_compound_file(path):
+            raise FormatError("is a document with a password to open it, or a Word "
+                              "97-2003 .doc file: not a .docx zip", path=path,
+                              hint="open it, remove any password, and save it as .docx "
+                              "(Word 2007 or later)") from exc
         raise FormatError(_NOT_DOCX, path=path, hint=_SAVE_AS) from exc
     try:
         limits.check_zip(path, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
