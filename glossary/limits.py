@@ -132,8 +132,8 @@ def check_zip(path: Path, archive: zipfile.ZipFile, fmt: str, total_limit: int,
     for info in archive.infolist():
         if info.flag_bits & (_ENCRYPTED | _STRONG):
             raise FormatError(
-                f"{info.filename} is encrypted: a {fmt.upper()} file with a password "
-                "cannot be read", path=path,
+                f"{info.filename} is encrypted (the {fmt.upper()} file has a password): "
+                "it cannot be read", path=path,
                 hint="open it in its program, remove the password, save it and import that")
         if info.flag_bits & _PATCHED or info.compress_type not in _READABLE_METHODS:
             raise FormatError(
