@@ -134,7 +134,7 @@ def check_zip(path: Path, archive: zipfile.ZipFile, fmt: str, total_limit: int,
             raise FormatError(
                 f"{info.filename} is encrypted (the {fmt.upper()} file has a password): "
                 "it cannot be read", path=path,
-                hint="open it in its program, remove the password, save it and import that")
+                hint="open it in its program, remove the password, save it and try again")
         if info.flag_bits & _PATCHED or info.compress_type not in _READABLE_METHODS:
             raise FormatError(
                 f"{info.filename} is stored in a way the zip reader does not know "
