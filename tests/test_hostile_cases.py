@@ -127,6 +127,18 @@ def _encrypted(name: str) -> Callable[[Path], None]:
     return make
 
 
+def _directory_only(count: int) -> Callable[[Path], None]:
+    """A zip of nothing but its directory: ``count`` entries of one-letter members."""
+    def make(path: Path) -> None:
+        entry = (b"PK\x01\x02" + (20).to_bytes(2, "little") * 2 + bytes(20)
+                 + (1).to_bytes(2, "little") + bytes(16) + b"a")  # 46 bytes, then "a"
+        directory = entry * count
+        end = (b"PK\x05\x06" + bytes(4) + (0xFFFF).to_bytes(2, "little") * 2
+               + len(directory).to_bytes(4, "little") + bytes(6))
+        path.write_bytes(directory + end)
+    return make
+
+
 def _compound_file(path: Path) -> None:
     """The signature of an OLE compound file, then a zeroed first sector."""
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
@@ -155,6 +167,8 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "review_encrypted_part.xlsx": _encrypted("xl/worksheets/sheet1.xml"),
     "docx_encrypted_part.docx": _encrypted("word/document.xml"),
     "xlsx_password.xlsx": _compound_file, "docx_password.docx": _compound_file,
+    "xlsx_many_members.xlsx": _directory_only(100_000),
+    "docx_many_members.docx": _directory_only(100_000),
 }
 
 

@@ -98,6 +98,7 @@ def open_document(path: Path) -> tuple[zipfile.ZipFile, list[tuple[str, str]]]:
     part), and the parts whose paragraphs are text, as (zip member, root tag): the main
     part, then its footnotes and endnotes. The caller closes the zip."""
     limits.check_file(path, "docx")
+    limits.check_zip_directory(path, "docx")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
