@@ -7,7 +7,6 @@ generated from the registry), and the targets ``tools`` and ``approved``.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from dataclasses import asdict, dataclass, replace
@@ -115,14 +114,12 @@ def write(name: str, glossary: Glossary, out: IO[bytes],
         module.write(glossary, out, options)
         return
     if name in WRAPPED_PIECES:  # the part through the store, then the module wraps it
-        part = io.BytesIO()
         slot = _slot(name, options)
-        stored = piece_store.write(make(glossary, options), glossary.concepts, part,
-                                   known.source, slot)
-        assert stored is not None  # there is a source
+        part, stored = piece_store.joined(make(glossary, options), glossary.concepts,
+                                          known.source, slot)
         kept = KeptBlocks(known.source.cache_dir, slot, stored.key)
         out.writelines(getattr(module, WRAPPED_PIECES[name])(
-            part.getvalue(), stored.lengths, stored.keys, kept))
+            part, stored.lengths, stored.keys, kept))
         kept.save()
         return
     concepts = glossary.concepts

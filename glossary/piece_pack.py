@@ -149,16 +149,43 @@ class Pack:
             at += len(part)
         return b"".join(parts)
 
+    def _gathered(self, chunks: Iterable[Piece]) -> list[Piece]:
+        """``chunks``, with their spans as views of the whole pack read once when there
+        are many (pieces scattered over the pack by many edits): one read beats a
+        system call per piece (10,000 one-piece spans: 0.1 s of copy_file_range calls)."""
+        chunks = list(chunks)
+        if sum(isinstance(chunk, Span) for chunk in chunks) > _MANY_SPANS:
+            whole = memoryview(self.read(Span(0, self.size)))
+            chunks = [whole[c.start:c.stop] if isinstance(c, Span) else c for c in chunks]
+        return chunks
+
+    def joined(self, chunks: Iterable[Piece]) -> bytearray:
+        """``chunks`` in one buffer, each span read straight into its place: for an output
+        a format wraps whole (the XLSX worksheet, 237 MB at 100,000 concepts: read, joined
+        and copied into a ``BytesIO`` 0.41 s, read into place 0.18 s; the workbook of a
+        one-edit build took 0.41-0.48 s, now 0.36-0.40 s)."""
+        chunks = self._gathered(chunks)
+        data = bytearray(sum(map(len, chunks)))
+        view = memoryview(data)
+        at = 0
+        for chunk in chunks:
+            end = at + len(chunk)
+            if isinstance(chunk, Span):
+                done = 0
+                while at + done < end:
+                    got = os.preadv(self.fd, [view[at + done:end]], chunk.start + done)
+                    if not got:
+                        raise OSError(errno.EIO, "a piece store pack shrank while it was read")
+                    done += got
+            else:
+                view[at:end] = chunk
+            at = end
+        return data
+
     def write(self, chunks: Iterable[Piece], out: IO[bytes]) -> None:
         """Write ``chunks`` to ``out`` in order: bytes as they are, spans copied from
         the pack (by the kernel when ``out`` is a regular file it may copy into)."""
-        chunks = list(chunks)
-        if sum(isinstance(chunk, Span) for chunk in chunks) > _MANY_SPANS:
-            # many small spans (pieces scattered over the pack by many edits): one
-            # read of the pack beats a system call per piece (10,000 one-piece spans:
-            # 0.1 s of copy_file_range calls)
-            whole = memoryview(self.read(Span(0, self.size)))
-            chunks = [whole[c.start:c.stop] if isinstance(c, Span) else c for c in chunks]
+        chunks = self._gathered(chunks)
         target = _copy_target(out)
         copied_to = None  # the descriptor the kernel copied into, if it did
         batch: list[bytes | memoryview] = []

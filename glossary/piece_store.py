@@ -278,15 +278,26 @@ class Slot:
         self.changed = changed
         return out
 
+    def _chunks(self, pieces: pieces_mod.Pieces) -> list[Piece]:
+        """The whole output of :meth:`pieces`' result: head, pieces (with the separator
+        between two non-empty ones), tail."""
+        return [pieces.head(), *_opened(self.out, getattr(pieces, "separator", b"")),
+                pieces.tail()]
+
     def write(self, pieces: pieces_mod.Pieces, out: IO[bytes]) -> None:
-        """Write the whole output of :meth:`pieces`' result: head, pieces (with the
-        separator between two non-empty ones), tail."""
-        chunks = [pieces.head(), *_opened(self.out, getattr(pieces, "separator", b"")),
-                  pieces.tail()]
+        """Write the output (:meth:`_chunks`) to ``out``."""
+        chunks = self._chunks(pieces)
         if self.pack is None:
             out.writelines(chunks)  # type: ignore[arg-type]  # no span without a pack
         else:
             self.pack.write(chunks, out)
+
+    def joined(self, pieces: pieces_mod.Pieces) -> bytes | bytearray:
+        """What :meth:`write` writes, in one buffer."""
+        chunks = self._chunks(pieces)
+        if self.pack is None:
+            return b"".join(chunks)  # type: ignore[arg-type]  # no span without a pack
+        return self.pack.joined(chunks)
 
     def close(self) -> None:
         if self.pack is not None:
@@ -475,6 +486,20 @@ def slot_name(fmt: str, *options: object) -> str:
     pieces (never the revision)."""
     digest = hashlib.sha256(repr(options).encode()).hexdigest()[:12]
     return f"{fmt}-{digest}"
+
+
+def joined(pieces: pieces_mod.Pieces, concepts: Sequence[Concept], source: Source,
+           slot: str) -> tuple[bytes | bytearray, Slot]:
+    """What :func:`write` writes, in one buffer, for a format that wraps it whole (the
+    XLSX worksheet), and the slot (its pieces' lengths and keys)."""
+    store = Slot(source, slot, pieces.key)
+    try:
+        store.pieces(pieces, concepts)
+        data = store.joined(pieces)
+        store.save("-", pieces)
+    finally:
+        store.close()
+    return data, store
 
 
 def write(pieces: pieces_mod.Pieces, concepts: Sequence[Concept], out: IO[bytes],

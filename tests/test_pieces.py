@@ -732,6 +732,8 @@ def test_a_pack_cut_short_after_it_was_opened_is_an_error_not_a_short_file(
         for out in (io.BytesIO(), open(tmp_path / "out", "wb")):  # noqa: SIM115
             with out, pytest.raises(OSError, match="shrank"):
                 pack.write([span], out)
+        with pytest.raises(OSError, match="shrank"):  # read into one buffer (XLSX)
+            pack.joined([b"head", span])
     finally:
         pack.close()
 

@@ -237,7 +237,7 @@ class Kept(Protocol):
     def __setitem__(self, key: bytes, value: bytes) -> None: ...
 
 
-def package(sheet_xml: bytes, lengths: Sequence[int],
+def package(sheet_xml: bytes | bytearray, lengths: Sequence[int],
             keys: Sequence[bytes | None] = (), kept: Kept | None = None) -> list[bytes]:
     """The zip of the workbook around the worksheet's XML, as chunks: fixed part order,
     entry times and permissions, so the same sheet gives the same bytes.
