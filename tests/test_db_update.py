@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,7 @@ def test_khmer_search_after_an_update_finds_the_new_term(synth: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", ["garbage", "build_key", "schema", "no_digests",
-                                    "truncated", "missing"])
+                                    "truncated", "missing", "posting"])
 def test_an_odd_database_is_built_whole(synth: Path, tmp_path: Path, damage: str) -> None:
     """What the update itself refuses (the build refuses any database touched since it
     wrote it before that, see the next test)."""
@@ -143,6 +144,9 @@ def test_an_odd_database_is_built_whole(synth: Path, tmp_path: Path, damage: str
             conn.execute("UPDATE meta SET value = 'other' WHERE key = 'build_key'")
         elif damage == "schema":
             conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        elif damage == "posting":  # a term the table does not have, where "ក" goes
+            conn.execute("UPDATE _term_grams SET terms = ? WHERE gram = 'ក'",
+                         (array("I", [999_999]).tobytes(),))
         else:
             conn.execute("DROP TABLE _concept_digest")
         conn.commit()
