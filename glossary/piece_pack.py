@@ -173,7 +173,7 @@ class Pack:
             if isinstance(chunk, Span):
                 done = 0
                 while at + done < end:
-                    got = os.preadv(self.fd, [view[at + done:end]], chunk.start + done)
+                    got = _read_into(self.fd, view[at + done:end], chunk.start + done)
                     if not got:
                         raise OSError(errno.EIO, "a piece store pack shrank while it was read")
                     done += got
@@ -229,6 +229,16 @@ class Pack:
                 raise OSError(errno.EIO, "a piece store pack shrank while it was read")
             at += done
         return at
+
+
+def _read_into(fd: int, view: memoryview, offset: int) -> int:
+    """Read from ``offset`` of ``fd`` into ``view``; how many bytes came (``os.preadv``;
+    where the system has none, ``os.pread`` and a copy)."""
+    if hasattr(os, "preadv"):
+        return os.preadv(fd, [view], offset)
+    data = os.pread(fd, len(view), offset)
+    view[:len(data)] = data
+    return len(data)
 
 
 #: More spans than this in one output: the pack is read once instead (:meth:`Pack.write`).

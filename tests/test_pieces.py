@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -716,6 +717,29 @@ def test_pieces_reach_a_stream_an_appending_file_and_a_file_alike(settings: Sett
     assert in_memory == cold_export(settings, "tbx", WriteOptions())
     assert (tmp_path / "file").read_bytes() == in_memory
     assert (tmp_path / "appended").read_bytes() == b"before\n" + in_memory + b"after\n"
+
+
+@pytest.mark.parametrize("preadv", [True, False], ids=["preadv", "pread"])
+def test_pieces_read_into_one_buffer_are_the_pack_s_bytes(settings: Settings, monkeypatch,
+                                                          preadv: bool) -> None:
+    """:meth:`Pack.joined` (the XLSX worksheet) gives the bytes and spans it is given, in
+    order, with the system's ``preadv`` or, where it has none, ``pread``."""
+    if not preadv:
+        monkeypatch.delattr(os, "preadv")
+    exported(settings, "csv", WriteOptions())
+    (index,) = indexes(settings, "csv")
+    path = next(store_dir(settings).glob(f"csv*/{piece_store.PACK_NAME}"))
+    pack = piece_pack.open_pack(path, index)
+    assert pack is not None
+    try:
+        start = len(piece_store.PACK_MAGIC)
+        first = piece_pack.Span(start, start + (pack.size - start) // 3)
+        second = piece_pack.Span(first.stop, pack.size)
+        data = path.read_bytes()
+        assert pack.joined([b"head ", second, "ខ្មែរ".encode(), first, b""]) == (
+            b"head " + data[second.start:] + "ខ្មែរ".encode() + data[first.start:first.stop])
+    finally:
+        pack.close()
 
 
 def test_a_pack_cut_short_after_it_was_opened_is_an_error_not_a_short_file(
