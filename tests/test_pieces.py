@@ -719,6 +719,16 @@ def test_pieces_reach_a_stream_an_appending_file_and_a_file_alike(settings: Sett
     assert (tmp_path / "appended").read_bytes() == b"before\n" + in_memory + b"after\n"
 
 
+def _csv_pack(settings: Settings) -> tuple[Path, piece_pack.Pack]:
+    """The pack of a CSV export's pieces, and its path, open (the caller closes it)."""
+    exported(settings, "csv", WriteOptions())
+    (index,) = indexes(settings, "csv")
+    path = next(store_dir(settings).glob(f"csv*/{piece_store.PACK_NAME}"))
+    pack = piece_pack.open_pack(path, index)
+    assert pack is not None
+    return path, pack
+
+
 @pytest.mark.parametrize("preadv", [True, False], ids=["preadv", "pread"])
 def test_pieces_read_into_one_buffer_are_the_pack_s_bytes(settings: Settings, monkeypatch,
                                                           preadv: bool) -> None:
@@ -726,11 +736,7 @@ def test_pieces_read_into_one_buffer_are_the_pack_s_bytes(settings: Settings, mo
     order, with the system's ``preadv`` or, where it has none, ``pread``."""
     if not preadv:
         monkeypatch.delattr(os, "preadv")
-    exported(settings, "csv", WriteOptions())
-    (index,) = indexes(settings, "csv")
-    path = next(store_dir(settings).glob(f"csv*/{piece_store.PACK_NAME}"))
-    pack = piece_pack.open_pack(path, index)
-    assert pack is not None
+    path, pack = _csv_pack(settings)
     try:
         start = len(piece_store.PACK_MAGIC)
         first = piece_pack.Span(start, start + (pack.size - start) // 3)
@@ -744,11 +750,7 @@ def test_pieces_read_into_one_buffer_are_the_pack_s_bytes(settings: Settings, mo
 
 def test_a_pack_cut_short_after_it_was_opened_is_an_error_not_a_short_file(
         settings: Settings, tmp_path: Path) -> None:
-    exported(settings, "csv", WriteOptions())
-    (index,) = indexes(settings, "csv")
-    path = next(store_dir(settings).glob(f"csv*/{piece_store.PACK_NAME}"))
-    pack = piece_pack.open_pack(path, index)
-    assert pack is not None
+    path, pack = _csv_pack(settings)
     try:
         with open(path, "r+b") as handle:  # damage from outside, after the checks
             handle.truncate(pack.size // 2)
