@@ -114,7 +114,18 @@ _READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile
 _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def is_compound_file(path: Path) -> bool:
+#: What an OLE compound file given as each zip format is, and what to do.
+_COMPOUND_AS = {
+    "xlsx": ("is a workbook with a password to open it, or an Excel 97-2003 .xls file: "
+             "not an XLSX zip",
+             "open it, remove any password, and save it as Excel Workbook (.xlsx)"),
+    "docx": ("is a document with a password to open it, or a Word 97-2003 .doc file: "
+             "not a .docx zip",
+             "open it, remove any password, and save it as .docx (Word 2007 or later)"),
+}
+
+
+def _is_compound_file(path: Path) -> bool:
     """Whether ``path`` is an OLE compound file (see :data:`_COMPOUND_FILE`)."""
     try:
         with path.open("rb") as handle:
@@ -125,6 +136,22 @@ def is_compound_file(path: Path) -> bool:
 
 #: The end record of a zip: its signature, and the most bytes it can take with its comment.
 _END, _END_WINDOW = b"PK\x05\x06", 22 + 0xFFFF
+
+
+def open_zip(path: Path, fmt: str) -> zipfile.ZipFile:
+    """The zip of an XLSX or DOCX file, opened once :func:`check_zip_directory` let it
+    through. An OLE compound file is a :class:`FormatError` that says what it is; any
+    other file :mod:`zipfile` cannot open is ``zipfile.BadZipFile`` (whatever zipfile
+    raised: fuzzed headers also give ``NotImplementedError``, ``ValueError``,
+    ``EOFError``), for the caller to word."""
+    check_zip_directory(path, fmt)
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
+        if _is_compound_file(path):
+            what, hint = _COMPOUND_AS[fmt]
+            raise FormatError(what, path=path, hint=hint) from None
+        raise zipfile.BadZipFile(str(exc) or type(exc).__name__) from exc
 
 
 def check_zip_directory(path: Path, fmt: str) -> None:
@@ -203,17 +230,10 @@ def check_workbook(path: Path) -> None:
     sheets' declared dimensions alone. Every workbook the tool reads passes here: the
     terms table (:mod:`glossary.formats.xlsx`) and the review workbook
     (:mod:`glossary.formats.review_sheet`)."""
-    check_zip_directory(path, "xlsx")
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
-        # NotImplementedError: a zip "version needed" beyond what zipfile reads (fuzzing)
-        if is_compound_file(path):
-            raise FormatError("is a workbook with a password to open it, or an Excel "
-                              "97-2003 .xls file: not an XLSX zip", path=path,
-                              hint="open it, remove any password, and save it as Excel "
-                              "Workbook (.xlsx)") from None
-        raise FormatError(f"not an XLSX workbook: {exc or type(exc).__name__}", path=path,
+        archive = open_zip(path, "xlsx")
+    except zipfile.BadZipFile as exc:
+        raise FormatError(f"not an XLSX workbook: {exc}", path=path,
                           hint="save the file as Excel Workbook (.xlsx)") from None
     with archive:
         check_zip(path, archive, "xlsx", MAX_XLSX_UNCOMPRESSED,

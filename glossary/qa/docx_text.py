@@ -98,15 +98,9 @@ def open_document(path: Path) -> tuple[zipfile.ZipFile, list[tuple[str, str]]]:
     part), and the parts whose paragraphs are text, as (zip member, root tag): the main
     part, then its footnotes and endnotes. The caller closes the zip."""
     limits.check_file(path, "docx")
-    limits.check_zip_directory(path, "docx")
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
-        if limits.is_compound_file(path):
-            raise FormatError("is a document with a password to open it, or a Word "
-                              "97-2003 .doc file: not a .docx zip", path=path,
-                              hint="open it, remove any password, and save it as .docx "
-                              "(Word 2007 or later)") from exc
+        archive = limits.open_zip(path, "docx")
+    except zipfile.BadZipFile as exc:
         raise FormatError(_NOT_DOCX, path=path, hint=_SAVE_AS) from exc
     try:
         limits.check_zip(path, archive, "docx", limits.MAX_DOCX_UNCOMPRESSED)
