@@ -12,6 +12,7 @@ import pytest
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import listing_rows
+from glossary.site.manifest import read_digested, write_digested
 from tests.site_support import clean_site, edit_terms, tree
 
 #: the pages that list the concept ``transparency`` (its domains, the document it cites)
@@ -71,7 +72,8 @@ def test_a_khmer_term_edit_renders_that_concepts_rows_only(
 
 
 @pytest.mark.parametrize("change", ["page-by-hand", "page-touched", "state-damaged",
-                                    "state-other-page", "state-truncated", "state-removed"])
+                                    "state-other-page", "state-truncated", "state-removed",
+                                    "state-places-cut"])
 def test_a_page_or_state_changed_since_renders_every_row(
         project: Path, tmp_path: Path, rendered: dict[str, list[str]], change: str) -> None:
     settings = load_settings(cwd=project)
@@ -87,8 +89,14 @@ def test_a_page_or_state_changed_since_renders_every_row(
         page.write_bytes(raw.replace(b"<li>", b"<LI>", 1))
     elif change == "page-touched":
         page.touch()
-    elif change == "state-damaged":
-        state.write_bytes(state.read_bytes().replace(b'"starts"', b'"startz"'))
+    elif change == "state-damaged":  # one byte of the places changed
+        raw = bytearray(state.read_bytes())
+        raw[-5] ^= 0x40
+        state.write_bytes(bytes(raw))
+    elif change == "state-places-cut":  # a whole file (its checksum right), places short
+        body = read_digested(state)
+        assert body is not None
+        write_digested(state, body[:-8])
     elif change == "state-other-page":  # another page's file in its place, digest right
         other = listing_rows.state_file(state.parent, "domains/transparency.html")
         state.write_bytes(other.read_bytes())
@@ -155,3 +163,49 @@ def test_rows_edited_together_keep_the_pages_a_clean_build_writes(
         # the page of the document they all cite: the edited rows rendered, no other
         assert sorted(rendered["documents/asean-guide-2024.html"]) == sorted(edit)
         assert tree(settings.build_dir / "site") == clean_site(project, tmp_path / f"c{n}")
+
+
+ENTRY = {"global": "g" * 32, "frame": "f" * 32, "stat": [4096, 1, 2, 3],
+         "ids": ["transparency", "ai-model", "transparency"],
+         "fingerprints": ["a1" * 16, "b2" * 16, "a1" * 16],
+         "starts": [10, 300, 2_000_000_000_000], "lengths": [250, 7, 1]}
+
+
+def test_a_page_s_rows_are_read_back_as_kept() -> None:
+    raw = listing_rows.state_bytes("km/letters/km-1780.html", ENTRY)
+    assert listing_rows.state_entry(raw, "km/letters/km-1780.html") == ENTRY
+    empty = {**ENTRY, "ids": [], "fingerprints": [], "starts": [], "lengths": []}
+    assert listing_rows.state_entry(listing_rows.state_bytes("p.html", empty), "p.html") \
+        == empty
+
+
+@pytest.mark.parametrize("damage", ["other-page", "other-version", "rows-miscounted",
+                                    "part-short", "negative-place", "empty-row",
+                                    "not-json", "fingerprint-not-ascii"])
+def test_kept_rows_that_cannot_be_are_not_used(damage: str) -> None:
+    entry = dict(ENTRY)
+    rel = "documents/asean-guide-2024.html"
+    if damage == "negative-place":
+        entry["starts"] = [10, -1, 400]
+    elif damage == "empty-row":
+        entry["lengths"] = [250, 0, 1]
+    elif damage == "fingerprint-not-ascii":
+        entry["fingerprints"] = ["a1" * 16, "ក", "a1" * 16]
+        with pytest.raises(UnicodeEncodeError):  # never written: fingerprints are hex
+            listing_rows.state_bytes(rel, entry)
+        return
+    raw = listing_rows.state_bytes(rel, entry)
+    head, _, rest = raw.partition(b"\n")
+    if damage == "other-page":
+        rel = "documents/eu-ai-act.html"
+    elif damage == "other-version":
+        raw = head.replace(b'"version": 3', b'"version": 2') + b"\n" + rest
+    elif damage == "rows-miscounted":
+        raw = head.replace(b'"rows": 3', b'"rows": 2') + b"\n" + rest
+    elif damage == "part-short":
+        raw = raw[:-1]
+    elif damage == "not-json":
+        raw = b"{" + raw
+    assert raw != listing_rows.state_bytes(rel, ENTRY) or damage in (
+        "other-page", "negative-place", "empty-row")
+    assert listing_rows.state_entry(raw, rel) is None
