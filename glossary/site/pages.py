@@ -7,6 +7,7 @@ point of the Khmer letter). The Khmer pages live under ``km/`` with the same pat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import re
@@ -458,8 +459,8 @@ def letter_pages(model: SiteModel, fingerprints: Mapping[str, str]) -> tuple[
         tuple[LetterNav, ...], tuple[LetterNav, ...], list[LetterPage]]:
     """The A–Z and ក–អ navigation bars and every index page as (path, fingerprint,
     a function making its view): making the entries and sorting them wait until a page
-    has to be rendered. ``fingerprints``: every active concept's index fingerprint (see
-    :func:`_entries_fingerprint`)."""
+    has to be rendered, and are done once for both languages' pages. ``fingerprints``:
+    every active concept's index fingerprint (see :func:`_entries_fingerprint`)."""
     pages: list[LetterPage] = []
     navs: dict[str, tuple[LetterNav, ...]] = {}
     for script, headings in (("en", EN_LETTERS), ("km", khmer_collation.INDEX_HEADINGS)):
@@ -487,7 +488,7 @@ def letter_pages(model: SiteModel, fingerprints: Mapping[str, str]) -> tuple[
 
                 pages.append((letter_path(script, heading),
                               _entries_fingerprint(terms, nav, fingerprints),
-                              make))
+                              functools.cache(make)))
     return navs["en"], navs["km"], pages
 
 
