@@ -71,9 +71,14 @@ def test_a_khmer_term_edit_makes_one_item_and_the_clean_file(project: Path, tmp_
     assert index == _clean_index(project, tmp_path)
 
 
+#: The lines of the file after its checksum: the head, the index file's signature, the
+#: number of concepts, then the columns
+IDS, KEYS, KM_RANK = 3, 7, 9
+
+
 def _rewritten(raw: bytes, change) -> bytes:
-    """The file with its lines (the head, the index file's signature, then a line per
-    concept) given by ``change(lines)``, its checksum right."""
+    """The file with its lines (after the checksum) given by ``change(lines)``, its
+    checksum right."""
     from glossary.site.manifest import checksum
 
     _, _, body = raw.partition(b"\n")
@@ -93,11 +98,10 @@ def _break_head(raw: bytes) -> bytes:
 
 
 def _short_line(raw: bytes) -> bytes:
-    """A concept's line with a field missing, its checksum right (not what save
-    writes)."""
+    """The ids' column with an id missing, its checksum right (not what save writes)."""
 
     def change(lines: list[str]) -> None:
-        lines[2] = lines[2].rpartition("\t")[0]
+        lines[IDS] = lines[IDS].rpartition("\t")[0]
 
     return _rewritten(raw, change)
 
@@ -157,18 +161,17 @@ def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> N
 
 def _kept_keys(raw: bytes) -> dict[str, str]:
     """Each concept's Khmer sort key (hexadecimal) in the file."""
-    return {line.split("\t")[0]: line.split("\t")[-1]
-            for line in raw.decode().split("\n")[3:]}
+    lines = raw.decode().split("\n")[1:]
+    return dict(zip(lines[IDS].split("\t"), lines[KEYS].split("\t"), strict=True))
 
 
 def _rewrite_keys(raw: bytes, change) -> bytes:
-    """The file with each concept's Khmer sort key (its line's last field) given by
-    ``change(id, key)``, its checksum right."""
+    """The file with each concept's Khmer sort key given by ``change(id, key)``, its
+    checksum right."""
 
     def rewrite(lines: list[str]) -> None:
-        for i, line in enumerate(lines[2:], start=2):
-            *fields, key = line.split("\t")
-            lines[i] = "\t".join([*fields, change(fields[0], key)])
+        lines[KEYS] = "\t".join(change(cid, key) for cid, key in zip(
+            lines[IDS].split("\t"), lines[KEYS].split("\t"), strict=True))
 
     return _rewritten(raw, rewrite)
 
@@ -205,17 +208,33 @@ def test_the_kept_khmer_sort_keys_order_the_items(project: Path, made: list[str]
     assert after[last] == min(rest.values()) and after[first] == max(rest.values())
 
 
-def test_edits_in_a_row_keep_the_index_a_clean_build_writes(project: Path, tmp_path: Path,
-                                                             made: list[str]) -> None:
-    """Each build copies the items it keeps from the file the last one wrote, where an
-    item before them grew or shrank: the places it keeps must follow."""
+@pytest.mark.parametrize("edits", [
+    # Khmer terms that grow and shrink: the items after them move in the file, and the
+    # places kept for the next build must follow
+    [{"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិត", "គំរូបញ្ញាសិប្បនិម្មិតធំ"),
+      "machine-learning": ("ការរៀនរបស់ម៉ាស៊ីន", "ការរៀនម៉ាស៊ីន")},
+     {"transparency": ("តម្លាភាព", "ភាពថ្លាថ្លៃ")},
+     {"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិតធំ", "គំរូបញ្ញា"),
+      "hallucination": ("ការប្រឌិតចម្លើយ", "ការប្រឌិតចម្លើយខុស")}],
+    # English headwords: to the front and the back of English order, then a change of
+    # case only (the same casefold: the text itself decides)
+    [{"transparency": ("transparency", "Aardvark transparency")},
+     {"ai-model": ("AI model", "zz model"), "transparency": ("Aardvark transparency",
+                                                              "transparency")},
+     {"ai-model": ("zz model", "ai model")},
+     {"ai-model": ("ai model", "AI model")}],
+    # Khmer headwords: one made another concept's (the English headword decides), then
+    # one to the front of Khmer order
+    [{"transparency": ("តម្លាភាព", "គំរូបញ្ញាសិប្បនិម្មិត")},
+     {"transparency": ("គំរូបញ្ញាសិប្បនិម្មិត", "កកកក")}],
+], ids=["places", "english", "khmer"])
+def test_edits_in_a_row_keep_the_index_a_clean_build_writes(
+        project: Path, tmp_path: Path, made: list[str], edits) -> None:
+    """Each build copies the items it keeps from the file the last one wrote, and puts
+    each edited item back in both orders by bisection: after every edit, the file a
+    clean build writes."""
     settings = load_settings(cwd=project)
     pipeline.build(settings, ["site"])
-    edits = [{"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិត", "គំរូបញ្ញាសិប្បនិម្មិតធំ"),
-              "machine-learning": ("ការរៀនរបស់ម៉ាស៊ីន", "ការរៀនម៉ាស៊ីន")},
-             {"transparency": ("តម្លាភាព", "ភាពថ្លាថ្លៃ")},
-             {"ai-model": ("គំរូបញ្ញាសិប្បនិម្មិតធំ", "គំរូបញ្ញា"),
-              "hallucination": ("ការប្រឌិតចម្លើយ", "ការប្រឌិតចម្លើយខុស")}]
     for n, edit in enumerate(edits):
         edit_terms(project, edit)
         made.clear()
@@ -223,3 +242,29 @@ def test_edits_in_a_row_keep_the_index_a_clean_build_writes(project: Path, tmp_p
         assert sorted(made) == sorted(edit)
         index = (settings.build_dir / "site" / "search-index.js").read_bytes()
         assert index == _clean_index(project, tmp_path / str(n))
+
+
+@pytest.mark.parametrize("damage", ["not-a-permutation", "one-short"])
+def test_kept_orders_that_cannot_be_are_not_patched(project: Path, tmp_path: Path,
+                                                    made: list[str], damage: str) -> None:
+    """Kept orders that do not give each item a place of its own, or one item short (the
+    checksum right), are not patched: the orders are made whole, as a clean build makes
+    them (with the kept items, or, when the file does not hold together, every item
+    made)."""
+    settings = load_settings(cwd=project)
+    pipeline.build(settings, ["site"])
+    path = settings.cache_dir / searchindex.ROWS_NAME
+
+    def change(lines: list[str]) -> None:
+        places = lines[KM_RANK].split(" ")
+        lines[KM_RANK] = " ".join(["0"] * len(places) if damage == "not-a-permutation"
+                                  else places[:-1])
+
+    path.write_bytes(_rewritten(path.read_bytes(), change))
+    _edit_khmer_term(project)
+    made.clear()
+    pipeline.build(settings, ["site"])
+    assert made == ["transparency"] if damage == "not-a-permutation" \
+        else set(made) == _findable(project)
+    index = (settings.build_dir / "site" / "search-index.js").read_bytes()
+    assert index == _clean_index(project, tmp_path)

@@ -18,16 +18,25 @@ build wrote with the items of the edited concepts made again (:class:`KeptItems`
 concept's place in that file is kept, by the concept's index fingerprint
 (:func:`glossary.site.state.index_fingerprint`, which covers its terms and their
 review), in ``build/.cache/site-search-rows.txt``, with the sort key of its Khmer
-headword, so ordering the items reads no other file (:mod:`glossary.site.sort_keys`
-keeps the key of every Khmer term in one, 7 MB at 10,000 concepts, 20–25 ms to read).
-After a Khmer term edit at 10,000 concepts, making every item again was a quarter of the
-site's build (0.35 s). Keeping each item's JSON in that file instead of its place cost
-reading and writing 7.7 MB of it (now 4.8 MB) and joining every item: the build took
-1.07 s on average where it now takes 1.04 s (side by side, eleven pairs of builds).
+headword and the two orders, so ordering the items reads no other file
+(:mod:`glossary.site.sort_keys` keeps the key of every Khmer term in one, 7 MB at 10,000
+concepts, 20–25 ms to read). After a Khmer term edit at 10,000 concepts, making every
+item again was a quarter of the site's build (0.35 s). Keeping each item's JSON in that
+file instead of its place cost reading and writing 7.7 MB of it (now 4.8 MB) and joining
+every item: the build took 1.07 s on average where it then took 1.04 s (side by side,
+eleven pairs of builds).
+
+When the findable concepts are those of the last build, in its order, the index is
+*patched* (:func:`_patched`): the runs of items between the edited ones are ranges of
+the old file, found by position, and each edited item leaves the two orders and is put
+back by bisection, so only the keys the bisection compares are worked out. Going
+through every concept, and sorting them all by both keys, took 60–80 ms of a Khmer term
+edit's build at 10,000 concepts.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 from collections.abc import Callable, Mapping
@@ -41,7 +50,7 @@ from glossary.site.manifest import read_digested, write_digested
 from glossary.site.sort_keys import KmSortKeys
 
 ROWS_NAME = "site-search-rows.txt"
-ROWS_VERSION = 3  # 3: each item's place in the index file instead of its JSON
+ROWS_VERSION = 4  # 4: columns, with the orders (3: a line per concept)
 
 #: The index as :meth:`SiteWriter.splice` takes it: bytes, and ranges of the old file
 Pieces = list[bytes | tuple[int, int]]
@@ -76,52 +85,76 @@ def concept_item(concept: Concept) -> str:
 
 
 class KeptItems:
-    """Where each concept's item is in the index file the last build wrote (id → index
-    fingerprint, start, length and its Khmer headword's sort key), and this build's.
+    """Where each concept's item is in the index file the last build wrote (its id, index
+    fingerprint, start, length and its Khmer headword's sort key), the file's two orders,
+    and this build's.
 
     The file is data: a line with the checksum of the rest, a line with the version and
     the site's shared digest (:func:`glossary.site.state.shared_key`: the code, the
     settings), a line with the index file's signature (size, modification time, inode,
-    change time), then one line per concept, ``id TAB fingerprint TAB start TAB length
-    TAB key`` (``key``: the Khmer headword's sort key in hexadecimal,
-    :func:`glossary.site.sort_keys.encode`, or empty). Nothing of it is used when it is
-    not whole, its version or shared digest is not this build's, or the index file is
-    not the one it was written with (changed since, by hand or by another build): every
-    item is made."""
+    change time), the number of concepts, then one line per column: the ids, the
+    fingerprints and the keys separated by tabs (``key``: the Khmer headword's sort key
+    in hexadecimal, :func:`glossary.site.sort_keys.encode`, or empty), the starts and
+    the lengths, then each item's place in English and in Khmer order, as numbers.
+    Nothing of it is used when it is not whole, its version or shared digest is not
+    this build's, or the index file is not the one it was written with (changed since,
+    by hand or by another build): every item is made."""
 
     def __init__(self, cache_dir: Path, shared: str, index_file: Path) -> None:
         self.path = cache_dir / ROWS_NAME
         self.index_file = index_file
         self.head = f"{ROWS_VERSION}\t{shared}"
-        self.old: dict[str, tuple[str, int, int, str]] = {}
-        self.new: list[str] = []  # this build's lines
+        self.ids: list[str] = []  # the last build's concepts, in the file's order …
+        self.prints: list[str] = []
+        self.starts: list[int] = []
+        self.lengths: list[int] = []
+        self.keys: list[str] = []
+        self.en_rank: list[int] = []  # … and every item's place in each order
+        self.km_rank: list[int] = []
+        self.new: list[list[str]] = [[], [], [], [], []]  # this build's columns
+        self.new_ranks: tuple[list[int], list[int]] = ([], [])
         body = read_digested(self.path)
         try:
-            head, stat, *lines = body.decode("ascii").split("\n") if body is not None \
-                else ("", "")
+            head, stat, count, *columns = body.decode("ascii").split("\n") \
+                if body is not None else ("", "", "")
             signature = list(map(int, stat.split(" ")))
-            size = signature[0]
-            for line in lines:
-                cid, fingerprint, start, length, key = line.split("\t")
-                place = self.old[cid] = (fingerprint, int(start), int(length), key)
-                if place[1] < 0 or place[2] <= 0 or place[1] + place[2] > size:
-                    raise ValueError(line)
-        except ValueError:  # not ASCII, not five fields, not numbers, past the file's end
-            self.old.clear()
+            rows = int(count)
+            ids, prints, starts, lengths, keys, en_rank, km_rank = columns
+            texts = [column.split("\t") if rows else [] for column in (ids, prints, keys)]
+            numbers = [list(map(int, column.split(" "))) if column else []
+                       for column in (starts, lengths, en_rank, km_rank)]
+        except ValueError:  # not ASCII, not its lines, not numbers
             return
-        if head != self.head or textfile.file_signature(index_file) != signature:
-            self.old.clear()
+        sizes = {len(column) for column in texts} | {len(numbers[0]), len(numbers[1])}
+        if head != self.head or textfile.file_signature(index_file) != signature \
+                or sizes != {rows} \
+                or len(numbers[2]) != len(numbers[3]) or len(numbers[2]) < rows \
+                or (rows and (min(numbers[0]) < 0 or min(numbers[1]) <= 0
+                              or max(map(int.__add__, *numbers[:2])) > signature[0])):
+            return  # past the file's end, or a column short
+        self.ids, self.prints, self.keys = texts
+        self.starts, self.lengths, self.en_rank, self.km_rank = numbers
+
+    def old(self) -> dict[str, tuple[str, int, int, str]]:
+        """id → (fingerprint, start, length, key): the kept items by concept."""
+        return dict(zip(self.ids, zip(self.prints, self.starts, self.lengths, self.keys,
+                                      strict=True), strict=True))
 
     def keep(self, cid: str, fingerprint: str, start: int, length: int, key: str) -> None:
         """Note where the concept's item is in this build's file."""
-        self.new.append(f"{cid}\t{fingerprint}\t{start}\t{length}\t{key}")
+        for column, value in zip(self.new, (cid, fingerprint, str(start), str(length), key),
+                                 strict=True):
+            column.append(value)
 
     def save(self) -> None:
-        """Keep this build's places, with the signature of the index file just written;
-        losing the file only costs making every item again."""
+        """Keep this build's places and orders, with the signature of the index file
+        just written; losing the file only costs making every item again."""
         signature = textfile.file_signature(self.index_file)
+        ids, prints, starts, lengths, keys = self.new
         body = None if signature is None else "\n".join(
-            [self.head, " ".join(map(str, signature)), *self.new]).encode("ascii")
+            [self.head, " ".join(map(str, signature)), str(len(ids)), "\t".join(ids),
+             "\t".join(prints), " ".join(starts), " ".join(lengths), "\t".join(keys),
+             *(" ".join(map(str, ranks)) for ranks in self.new_ranks)]).encode("ascii")
         if body is None or not write_digested(self.path, body):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # never leave an older file behind
@@ -152,13 +185,16 @@ def index_pieces(glossary: Glossary, section_anchor: Callable[[str], str] | None
     key_of = km_sort_key or khmer_collation.sort_key
     site_keys = km_sort_key if isinstance(km_sort_key, KmSortKeys) else None
     reuse = kept if site_keys is not None else None
-    old = reuse.old if reuse is not None else {}
     prints = fingerprints or {}
+    if reuse is not None and site_keys is not None:
+        patched = _patched(glossary, section_anchor, site_keys, reuse, prints)
+        if patched is not None:
+            return patched
+    old = reuse.old() if reuse is not None else {}
     heads: list[tuple[str, str, str]] = []  # (id, English headword, Khmer headword)
     known: dict[str, str] = {}  # Khmer headword → its kept sort key, in hexadecimal
-    pieces: Pieces = [f'window.GLOSSARY_INDEX = {{"version":{INDEX_VERSION},"items":['
-                      .encode()]
-    at = len(pieces[0])  # where the next item starts in this file
+    pieces: Pieces = [_PREFIX]
+    at = len(_PREFIX)  # where the next item starts in this file
     for concept in glossary.concepts:
         if not search.findable(concept):
             continue
@@ -196,7 +232,128 @@ def index_pieces(glossary: Glossary, section_anchor: Callable[[str], str] | None
     order_key: Callable[[str], Any] = key_of if site_keys is None else (
         lambda text: known.get(text) or site_keys(text).hex())
     en_order, km_order = search.orders(heads, order_key)
-    pieces.append(f'],"en_order":[{",".join(map(str, en_order))}],'
-                  f'"km_order":[{",".join(map(str, km_order))}]}};\n'.encode())
+    if reuse is not None:
+        reuse.new_ranks = (en_order, km_order)
+    pieces.append(_orders(en_order, km_order))
     return pieces
 
+
+_PREFIX = f'window.GLOSSARY_INDEX = {{"version":{INDEX_VERSION},"items":['.encode()
+
+
+def _orders(en_order: list[int], km_order: list[int]) -> bytes:
+    """The end of the file: each item's place in English and in Khmer order."""
+    return (f'],"en_order":[{",".join(map(str, en_order))}],'
+            f'"km_order":[{",".join(map(str, km_order))}]}};\n'.encode())
+
+
+def _patched(glossary: Glossary, section_anchor: Callable[[str], str] | None,
+             site_keys: KmSortKeys, kept: KeptItems,
+             prints: Mapping[str, str]) -> Pieces | None:
+    """The index made from the last build's file by position, when the findable
+    concepts are the kept ones in the same order, each with a fingerprint: the items
+    between those whose fingerprint changed are one range of the old file each, and the
+    changed ones leave both orders and are put back by bisection. None when it cannot be
+    (other concepts, kept data that does not hold together): the caller makes it whole."""
+    concepts = [c for c in glossary.concepts if search.findable(c)]
+    ids = [c.id for c in concepts]
+    if not ids or ids != kept.ids:
+        return None
+    now = [prints.get(cid, "") for cid in ids]
+    if "" in now:
+        return None
+    old_prints, starts, lengths = kept.prints, kept.starts, kept.lengths
+    changed = [] if now == old_prints else [
+        i for i, (new, was) in enumerate(zip(now, old_prints, strict=True)) if new != was]
+    refs = search.reference_rows(glossary, section_anchor)
+    total = len(ids) + len(refs)
+    if len(kept.en_rank) != total or not _is_places(kept.en_rank) \
+            or not _is_places(kept.km_rank) or starts[0] != len(_PREFIX) \
+            or any(map(int.__ne__, starts[1:], map(_after, starts, lengths))) \
+            or not _is_keys(kept.keys):
+        return None  # not orders of these items, not items one after the other
+    keys = list(kept.keys)
+    pieces: Pieces = [_PREFIX]
+    new_starts: list[int] = []
+    new_lengths = list(lengths)
+    done = shift = 0  # the items placed; how much the ones after an edit move
+    for i in [*changed, len(ids)]:
+        if done < i:  # the unchanged run done:i, with the comma in front of it
+            pieces.append((starts[done] - (1 if done else 0), starts[i - 1] + lengths[i - 1]))
+            new_starts += [n + shift for n in starts[done:i]] if shift else starts[done:i]
+        if i == len(ids):
+            break
+        concept = concepts[i]
+        raw = concept_item(concept).encode("utf-8")
+        pieces.append(b"," + raw if i else raw)
+        new_starts.append(starts[i] + shift)
+        shift += len(raw) - lengths[i]
+        new_lengths[i] = len(raw)
+        km = concept.km.preferred
+        keys[i] = site_keys(km.text).hex() if km is not None else ""
+        done = i + 1
+    for row in refs:
+        pieces.append(b"," + item_json(row).encode("utf-8"))
+    en_order, km_order = _reordered(concepts, refs, keys, changed, kept, site_keys)
+    pieces.append(_orders(en_order, km_order))
+    kept.new = [ids, now, list(map(str, new_starts)), list(map(str, new_lengths)), keys]
+    kept.new_ranks = (en_order, km_order)
+    return pieces
+
+
+def _after(start: int, length: int) -> int:
+    return start + length + 1  # the next item starts after a comma
+
+
+def _is_places(ranks: list[int]) -> bool:
+    """Whether ``ranks`` gives each item a place of its own (a permutation)."""
+    return len(set(ranks)) == len(ranks) and min(ranks) == 0 and max(ranks) == len(ranks) - 1
+
+
+def _is_keys(keys: list[str]) -> bool:
+    """Whether each of ``keys`` is empty or a kept sort key (:func:`_is_key`), all at once."""
+    return all(len(key) % 8 == 0 for key in keys) and _is_key("".join(keys))
+
+
+def _reordered(concepts: list[Concept], refs: list[Row], keys: list[str],
+               changed: list[int], kept: KeptItems,
+               site_keys: KmSortKeys) -> tuple[list[int], list[int]]:
+    """Each item's place in English and in Khmer order: the kept orders with the
+    ``changed`` concepts taken out and put back by bisection, comparing the keys of
+    :func:`glossary.search.orders` (with the item's position last, as its stable sort
+    breaks ties) of the items it passes. ``keys``: every concept's Khmer sort key,
+    this build's."""
+    count = len(concepts)
+
+    def head(j: int) -> tuple[str, str, str]:
+        if j < count:
+            concept = concepts[j]
+            en, km = concept.en.preferred, concept.km.preferred
+            return concept.id, en.text if en else "", km.text if km else ""
+        row = refs[j - count]
+        return row.id, row.en, row.km
+
+    def en_key(j: int) -> tuple[Any, ...]:
+        ident, en, _ = head(j)
+        return en.casefold(), en, ident, j
+
+    def km_key(j: int) -> tuple[Any, ...]:
+        ident, en, km = head(j)
+        key = ((keys[j] if j < count else "") or site_keys(km).hex()) if km else ""
+        return not km, key, en.casefold(), ident, j
+
+    out = []
+    leaving = set(changed)
+    for ranks, key in ((kept.en_rank, en_key), (kept.km_rank, km_key)):
+        order = [0] * len(ranks)
+        for j, place in enumerate(ranks):
+            order[place] = j
+        if leaving:
+            order = [j for j in order if j not in leaving]
+            for j in changed:
+                bisect.insort(order, j, key=key)
+        places = [0] * len(order)
+        for place, j in enumerate(order):
+            places[j] = place
+        out.append(places)
+    return out[0], out[1]
