@@ -6,14 +6,23 @@ changed since, is not used."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from glossary import pipeline, search
 from glossary.config import load_settings
+from glossary.model import ConceptStatus, Glossary, ReviewState
 from glossary.site import searchindex
+from glossary.site.sort_keys import KmSortKeys
+from glossary.site.state import index_fingerprint
+from tests.conftest import MINI
 from tests.site_support import edit_terms
 
 
@@ -73,7 +82,7 @@ def test_a_khmer_term_edit_makes_one_item_and_the_clean_file(project: Path, tmp_
 
 #: The lines of the file after its checksum: the head, the index file's signature, the
 #: number of concepts, then the columns
-IDS, KEYS, KM_RANK = 3, 7, 9
+IDS, KM_RANK = 3, 8
 
 
 def _rewritten(raw: bytes, change) -> bytes:
@@ -159,55 +168,6 @@ def test_a_settings_change_makes_every_item(project: Path, made: list[str]) -> N
     assert set(made) == _findable(project)
 
 
-def _kept_keys(raw: bytes) -> dict[str, str]:
-    """Each concept's Khmer sort key (hexadecimal) in the file."""
-    lines = raw.decode().split("\n")[1:]
-    return dict(zip(lines[IDS].split("\t"), lines[KEYS].split("\t"), strict=True))
-
-
-def _rewrite_keys(raw: bytes, change) -> bytes:
-    """The file with each concept's Khmer sort key given by ``change(id, key)``, its
-    checksum right."""
-
-    def rewrite(lines: list[str]) -> None:
-        lines[KEYS] = "\t".join(change(cid, key) for cid, key in zip(
-            lines[IDS].split("\t"), lines[KEYS].split("\t"), strict=True))
-
-    return _rewritten(raw, rewrite)
-
-
-def _km_places(index: bytes) -> dict[str, int]:
-    """Each concept's place in Khmer order, from the search index's items."""
-    import json
-
-    data = json.loads(index.decode().removeprefix("window.GLOSSARY_INDEX = ").rstrip(";\n"))
-    return {item[1]: place for item, place in zip(data["items"], data["km_order"], strict=True)
-            if item[0] == "concept"}
-
-
-def test_the_kept_khmer_sort_keys_order_the_items(project: Path, made: list[str]) -> None:
-    """A kept item's Khmer sort key comes from the file: swapped there (with a right
-    digest), two concepts swap places; one that is not hexadecimal is made again."""
-    settings = load_settings(cwd=project)
-    pipeline.build(settings, ["site"])
-    path = settings.cache_dir / searchindex.ROWS_NAME
-    places = _km_places((settings.build_dir / "site" / "search-index.js").read_bytes())
-    places.pop("transparency")  # the concept the test edits
-    first, last = min(places, key=places.get), max(places, key=places.get)
-    keys = _kept_keys(path.read_bytes())
-    other = next(cid for cid in places if cid not in (first, last, "transparency"))
-    swap = {first: keys[last], last: keys[first], other: "zz"}
-    path.write_bytes(_rewrite_keys(path.read_bytes(), lambda cid, key: swap.get(cid, key)))
-    made.clear()
-    _edit_khmer_term(project)
-    pipeline.build(settings, ["site"])
-    assert sorted(made) == sorted([other, "transparency"])
-    after = _km_places((settings.build_dir / "site" / "search-index.js").read_bytes())
-    # of the concepts not edited, the Khmer-last one now comes first and the first last
-    rest = {cid: place for cid, place in after.items() if cid != "transparency"}
-    assert after[last] == min(rest.values()) and after[first] == max(rest.values())
-
-
 @pytest.mark.parametrize("edits", [
     # Khmer terms that grow and shrink: the items after them move in the file, and the
     # places kept for the next build must follow
@@ -268,3 +228,68 @@ def test_kept_orders_that_cannot_be_are_not_patched(project: Path, tmp_path: Pat
         else set(made) == _findable(project)
     index = (settings.build_dir / "site" / "search-index.js").read_bytes()
     assert index == _clean_index(project, tmp_path)
+
+
+# ------------------------------------------- random edits, one build after each
+
+EDIT = st.tuples(st.sampled_from(["en", "km", "review", "retire", "add", "remove"]),
+                 st.integers(0, 60), st.sampled_from(
+                     ["Aardvark", "zebra", "Model", "model", "ការ", "ក", "អ្នក", "ឥត"]))
+
+
+def _edited(glossary: Glossary, edit: tuple[str, int, str], step: int) -> Glossary:
+    """``glossary`` with one edit: a concept's English or Khmer headword, its Khmer
+    headword's review, its status, or a concept added (a copy) or removed."""
+    kind, pick, text = edit
+    concepts = list(glossary.concepts)
+    at = pick % len(concepts)
+    concept = concepts[at]
+    if kind in ("en", "km") and concept.lang(kind).terms:
+        section = concept.lang(kind)
+        head = dataclasses.replace(section.terms[0], text=f"{text} {step}")
+        concepts[at] = dataclasses.replace(concept, **{kind: dataclasses.replace(
+            section, terms=(head, *section.terms[1:]))})
+    elif kind == "review" and concept.km.terms:
+        head = concept.km.terms[0]
+        state = ReviewState.APPROVED if head.review.state is not ReviewState.APPROVED \
+            else ReviewState.PROPOSED
+        head = dataclasses.replace(head, review=dataclasses.replace(head.review, state=state))
+        concepts[at] = dataclasses.replace(concept, km=dataclasses.replace(
+            concept.km, terms=(head, *concept.km.terms[1:])))
+    elif kind == "retire":
+        concepts[at] = dataclasses.replace(concept, status=ConceptStatus.RETIRED)
+    elif kind == "add":
+        concepts.insert(at, dataclasses.replace(concept, id=f"added-{step}"))
+    elif kind == "remove" and len(concepts) > 2:
+        del concepts[at]
+    return dataclasses.replace(glossary, concepts=tuple(concepts))
+
+
+def _built(pieces: searchindex.Pieces, old: bytes) -> bytes:
+    return b"".join(p if isinstance(p, bytes) else old[p[0]:p[1]] for p in pieces)
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(edits=st.lists(EDIT, min_size=1, max_size=8))
+def test_after_random_edits_the_kept_index_is_the_whole_one(edits) -> None:
+    """Edits of headwords (to any place of either order, ties included), reviews and
+    statuses, added and removed concepts, with the index made after each from the one
+    before (patched where it can be): each time, the bytes of the index made whole."""
+    from glossary import loader
+
+    glossary = loader.load_checked(MINI / "terms", cache_dir=None).glossary
+    with tempfile.TemporaryDirectory() as scratch:
+        cache, index = Path(scratch), Path(scratch) / "search-index.js"
+        index.write_bytes(b"")
+        for step, edit in enumerate([None, *edits]):
+            if edit is not None:
+                glossary = _edited(glossary, edit, step)
+            prints = {c.id: index_fingerprint(c) for c in glossary.concepts}
+            kept = searchindex.KeptItems(cache, "shared", index)
+            made = _built(searchindex.index_pieces(glossary, None, KmSortKeys(), kept, prints),
+                          index.read_bytes())
+            whole = b"".join(p for p in searchindex.index_pieces(glossary)
+                             if isinstance(p, bytes))
+            assert made == whole
+            index.write_bytes(made)
+            kept.save()

@@ -17,21 +17,19 @@ An item depends on its concept alone, so after an edit the index is the file the
 build wrote with the items of the edited concepts made again (:class:`KeptItems`): each
 concept's place in that file is kept, by the concept's index fingerprint
 (:func:`glossary.site.state.index_fingerprint`, which covers its terms and their
-review), in ``build/.cache/site-search-rows.txt``, with the sort key of its Khmer
-headword and the two orders, so ordering the items reads no other file
-(:mod:`glossary.site.sort_keys` keeps the key of every Khmer term in one, 7 MB at 10,000
-concepts, 20–25 ms to read). After a Khmer term edit at 10,000 concepts, making every
-item again was a quarter of the site's build (0.35 s). Keeping each item's JSON in that
-file instead of its place cost reading and writing 7.7 MB of it (now 4.8 MB) and joining
-every item: the build took 1.07 s on average where it then took 1.04 s (side by side,
-eleven pairs of builds).
+review), in ``build/.cache/site-search-rows.txt``, with each item's place in the two
+orders. After a Khmer term edit at 10,000 concepts, making every item again was a
+quarter of the site's build (0.35 s). Keeping each item's JSON in that file instead of
+its place cost reading and writing 7.7 MB of it and joining every item.
 
 When the findable concepts are those of the last build, in its order, the index is
 *patched* (:func:`_patched`): the runs of items between the edited ones are ranges of
 the old file, found by position, and each edited item leaves the two orders and is put
 back by bisection, so only the keys the bisection compares are worked out. Going
 through every concept, and sorting them all by both keys, took 60–80 ms of a Khmer term
-edit's build at 10,000 concepts.
+edit's build at 10,000 concepts, 23–25 ms patched. Otherwise (a concept added, removed
+or retired) every item is ordered again, by the Khmer sort keys the site keeps
+(:mod:`glossary.site.sort_keys`, 7 MB at 10,000 concepts, 20–25 ms to read when needed).
 """
 
 from __future__ import annotations
@@ -50,7 +48,7 @@ from glossary.site.manifest import read_digested, write_digested
 from glossary.site.sort_keys import KmSortKeys
 
 ROWS_NAME = "site-search-rows.txt"
-ROWS_VERSION = 4  # 4: columns, with the orders (3: a line per concept)
+ROWS_VERSION = 5  # 5: no sort keys; 4: columns, with the orders (3: a line each)
 
 #: The index as :meth:`SiteWriter.splice` takes it: bytes, and ranges of the old file
 Pieces = list[bytes | tuple[int, int]]
@@ -86,16 +84,14 @@ def concept_item(concept: Concept) -> str:
 
 class KeptItems:
     """Where each concept's item is in the index file the last build wrote (its id, index
-    fingerprint, start, length and its Khmer headword's sort key), the file's two orders,
-    and this build's.
+    fingerprint, start and length), the file's two orders, and this build's.
 
     The file is data: a line with the checksum of the rest, a line with the version and
     the site's shared digest (:func:`glossary.site.state.shared_key`: the code, the
     settings), a line with the index file's signature (size, modification time, inode,
-    change time), the number of concepts, then one line per column: the ids, the
-    fingerprints and the keys separated by tabs (``key``: the Khmer headword's sort key
-    in hexadecimal, :func:`glossary.site.sort_keys.encode`, or empty), the starts and
-    the lengths, then each item's place in English and in Khmer order, as numbers.
+    change time), the number of concepts, then one line per column: the ids and the
+    fingerprints separated by tabs, the starts and the lengths, then each item's place
+    in English and in Khmer order, as numbers.
     Nothing of it is used when it is not whole, its version or shared digest is not
     this build's, or the index file is not the one it was written with (changed since,
     by hand or by another build): every item is made."""
@@ -108,10 +104,9 @@ class KeptItems:
         self.prints: list[str] = []
         self.starts: list[int] = []
         self.lengths: list[int] = []
-        self.keys: list[str] = []
         self.en_rank: list[int] = []  # … and every item's place in each order
         self.km_rank: list[int] = []
-        self.new: list[list[str]] = [[], [], [], [], []]  # this build's columns
+        self.new: list[list[str]] = [[], [], [], []]  # this build's columns
         self.new_ranks: tuple[list[int], list[int]] = ([], [])
         body = read_digested(self.path)
         try:
@@ -119,8 +114,8 @@ class KeptItems:
                 if body is not None else ("", "", "")
             signature = list(map(int, stat.split(" ")))
             rows = int(count)
-            ids, prints, starts, lengths, keys, en_rank, km_rank = columns
-            texts = [column.split("\t") if rows else [] for column in (ids, prints, keys)]
+            ids, prints, starts, lengths, en_rank, km_rank = columns
+            texts = [column.split("\t") if rows else [] for column in (ids, prints)]
             numbers = [list(map(int, column.split(" "))) if column else []
                        for column in (starts, lengths, en_rank, km_rank)]
         except ValueError:  # not ASCII, not its lines, not numbers
@@ -132,17 +127,17 @@ class KeptItems:
                 or (rows and (min(numbers[0]) < 0 or min(numbers[1]) <= 0
                               or max(map(int.__add__, *numbers[:2])) > signature[0])):
             return  # past the file's end, or a column short
-        self.ids, self.prints, self.keys = texts
+        self.ids, self.prints = texts
         self.starts, self.lengths, self.en_rank, self.km_rank = numbers
 
-    def old(self) -> dict[str, tuple[str, int, int, str]]:
-        """id → (fingerprint, start, length, key): the kept items by concept."""
-        return dict(zip(self.ids, zip(self.prints, self.starts, self.lengths, self.keys,
-                                      strict=True), strict=True))
+    def old(self) -> dict[str, tuple[str, int, int]]:
+        """id → (fingerprint, start, length): the kept items by concept."""
+        return dict(zip(self.ids, zip(self.prints, self.starts, self.lengths, strict=True),
+                        strict=True))
 
-    def keep(self, cid: str, fingerprint: str, start: int, length: int, key: str) -> None:
+    def keep(self, cid: str, fingerprint: str, start: int, length: int) -> None:
         """Note where the concept's item is in this build's file."""
-        for column, value in zip(self.new, (cid, fingerprint, str(start), str(length), key),
+        for column, value in zip(self.new, (cid, fingerprint, str(start), str(length)),
                                  strict=True):
             column.append(value)
 
@@ -150,26 +145,14 @@ class KeptItems:
         """Keep this build's places and orders, with the signature of the index file
         just written; losing the file only costs making every item again."""
         signature = textfile.file_signature(self.index_file)
-        ids, prints, starts, lengths, keys = self.new
+        ids, prints, starts, lengths = self.new
         body = None if signature is None else "\n".join(
             [self.head, " ".join(map(str, signature)), str(len(ids)), "\t".join(ids),
-             "\t".join(prints), " ".join(starts), " ".join(lengths), "\t".join(keys),
+             "\t".join(prints), " ".join(starts), " ".join(lengths),
              *(" ".join(map(str, ranks)) for ranks in self.new_ranks)]).encode("ascii")
         if body is None or not write_digested(self.path, body):
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)  # never leave an older file behind
-
-
-def _is_key(text: str) -> bool:
-    """Whether ``text`` is a kept sort key: whole weights of four bytes in hexadecimal
-    (as :func:`glossary.site.sort_keys.encode` gives them, ``.hex()``), which compare
-    as the keys do. ``bytes.fromhex`` looks at a 400-digit key in 0.3 µs, where a
-    regular expression or ``str.strip`` took 2 µs."""
-    try:
-        bytes.fromhex(text)
-    except ValueError:
-        return False
-    return len(text) % 8 == 0 and " " not in text
 
 
 def index_pieces(glossary: Glossary, section_anchor: Callable[[str], str] | None = None,
@@ -180,19 +163,17 @@ def index_pieces(glossary: Glossary, section_anchor: Callable[[str], str] | None
     :func:`glossary.search.index_items`' items in their order, as pieces: bytes, and
     ranges of the last build's file. With ``kept`` (and ``km_sort_key`` the site's
     :class:`KmSortKeys`), a concept whose index fingerprint (``fingerprints``: id →
-    fingerprint) is the last build's is that file's bytes, and keeps its Khmer
-    headword's sort key; ``kept`` notes where each item is in this file."""
+    fingerprint) is the last build's is that file's bytes; ``kept`` notes where each
+    item is in this file."""
     key_of = km_sort_key or khmer_collation.sort_key
-    site_keys = km_sort_key if isinstance(km_sort_key, KmSortKeys) else None
-    reuse = kept if site_keys is not None else None
+    reuse = kept if isinstance(km_sort_key, KmSortKeys) else None
     prints = fingerprints or {}
-    if reuse is not None and site_keys is not None:
-        patched = _patched(glossary, section_anchor, site_keys, reuse, prints)
+    if reuse is not None:
+        patched = _patched(glossary, section_anchor, key_of, reuse, prints)
         if patched is not None:
             return patched
     old = reuse.old() if reuse is not None else {}
     heads: list[tuple[str, str, str]] = []  # (id, English headword, Khmer headword)
-    known: dict[str, str] = {}  # Khmer headword → its kept sort key, in hexadecimal
     pieces: Pieces = [_PREFIX]
     at = len(_PREFIX)  # where the next item starts in this file
     for concept in glossary.concepts:
@@ -204,11 +185,8 @@ def index_pieces(glossary: Glossary, section_anchor: Callable[[str], str] | None
         heads.append((cid, en.text if en else "", km.text if km else ""))
         fingerprint = prints.get(cid, "")
         entry = old.get(cid)
-        if entry is not None and entry[0] == fingerprint and fingerprint \
-                and _is_key(entry[3]):
-            _, start, length, key = entry  # the old file's bytes
-            if km is not None and key:
-                known[km.text] = key
+        if entry is not None and entry[0] == fingerprint and fingerprint:
+            _, start, length = entry  # the old file's bytes
             last = pieces[-1]
             if comma and isinstance(last, tuple) and last[1] + 1 == start:
                 pieces[-1] = (last[0], start + length)  # with the comma between them
@@ -220,18 +198,14 @@ def index_pieces(glossary: Glossary, section_anchor: Callable[[str], str] | None
             raw = concept_item(concept).encode("utf-8")
             length = len(raw)
             pieces.append(b"," + raw if comma else raw)
-            key = site_keys(km.text).hex() if km is not None and site_keys is not None \
-                else ""
         at += comma
         if reuse is not None and fingerprint:
-            reuse.keep(cid, fingerprint, at, length, key)
+            reuse.keep(cid, fingerprint, at, length)
         at += length
     for row in search.reference_rows(glossary, section_anchor):
         pieces.append(("," if heads else "").encode() + item_json(row).encode("utf-8"))
         heads.append((row.id, row.en, row.km))
-    order_key: Callable[[str], Any] = key_of if site_keys is None else (
-        lambda text: known.get(text) or site_keys(text).hex())
-    en_order, km_order = search.orders(heads, order_key)
+    en_order, km_order = search.orders(heads, key_of)
     if reuse is not None:
         reuse.new_ranks = (en_order, km_order)
     pieces.append(_orders(en_order, km_order))
@@ -248,7 +222,7 @@ def _orders(en_order: list[int], km_order: list[int]) -> bytes:
 
 
 def _patched(glossary: Glossary, section_anchor: Callable[[str], str] | None,
-             site_keys: KmSortKeys, kept: KeptItems,
+             key_of: Callable[[str], Any], kept: KeptItems,
              prints: Mapping[str, str]) -> Pieces | None:
     """The index made from the last build's file by position, when the findable
     concepts are the kept ones in the same order, each with a fingerprint: the items
@@ -266,13 +240,10 @@ def _patched(glossary: Glossary, section_anchor: Callable[[str], str] | None,
     changed = [] if now == old_prints else [
         i for i, (new, was) in enumerate(zip(now, old_prints, strict=True)) if new != was]
     refs = search.reference_rows(glossary, section_anchor)
-    total = len(ids) + len(refs)
-    if len(kept.en_rank) != total or not _is_places(kept.en_rank) \
+    if len(kept.en_rank) != len(ids) + len(refs) or not _is_places(kept.en_rank) \
             or not _is_places(kept.km_rank) or starts[0] != len(_PREFIX) \
-            or any(map(int.__ne__, starts[1:], map(_after, starts, lengths))) \
-            or not _is_keys(kept.keys):
+            or any(map(int.__ne__, starts[1:], map(_after, starts, lengths))):
         return None  # not orders of these items, not items one after the other
-    keys = list(kept.keys)
     pieces: Pieces = [_PREFIX]
     new_starts: list[int] = []
     new_lengths = list(lengths)
@@ -283,20 +254,17 @@ def _patched(glossary: Glossary, section_anchor: Callable[[str], str] | None,
             new_starts += [n + shift for n in starts[done:i]] if shift else starts[done:i]
         if i == len(ids):
             break
-        concept = concepts[i]
-        raw = concept_item(concept).encode("utf-8")
+        raw = concept_item(concepts[i]).encode("utf-8")
         pieces.append(b"," + raw if i else raw)
         new_starts.append(starts[i] + shift)
         shift += len(raw) - lengths[i]
         new_lengths[i] = len(raw)
-        km = concept.km.preferred
-        keys[i] = site_keys(km.text).hex() if km is not None else ""
         done = i + 1
     for row in refs:
         pieces.append(b"," + item_json(row).encode("utf-8"))
-    en_order, km_order = _reordered(concepts, refs, keys, changed, kept, site_keys)
+    en_order, km_order = _reordered(concepts, refs, changed, kept, key_of)
     pieces.append(_orders(en_order, km_order))
-    kept.new = [ids, now, list(map(str, new_starts)), list(map(str, new_lengths)), keys]
+    kept.new = [ids, now, list(map(str, new_starts)), list(map(str, new_lengths))]
     kept.new_ranks = (en_order, km_order)
     return pieces
 
@@ -310,19 +278,13 @@ def _is_places(ranks: list[int]) -> bool:
     return len(set(ranks)) == len(ranks) and min(ranks) == 0 and max(ranks) == len(ranks) - 1
 
 
-def _is_keys(keys: list[str]) -> bool:
-    """Whether each of ``keys`` is empty or a kept sort key (:func:`_is_key`), all at once."""
-    return all(len(key) % 8 == 0 for key in keys) and _is_key("".join(keys))
-
-
-def _reordered(concepts: list[Concept], refs: list[Row], keys: list[str],
-               changed: list[int], kept: KeptItems,
-               site_keys: KmSortKeys) -> tuple[list[int], list[int]]:
+def _reordered(concepts: list[Concept], refs: list[Row], changed: list[int],
+               kept: KeptItems, key_of: Callable[[str], Any]) -> tuple[list[int], list[int]]:
     """Each item's place in English and in Khmer order: the kept orders with the
     ``changed`` concepts taken out and put back by bisection, comparing the keys of
     :func:`glossary.search.orders` (with the item's position last, as its stable sort
-    breaks ties) of the items it passes. ``keys``: every concept's Khmer sort key,
-    this build's."""
+    breaks ties) of the items it passes: some thirty Khmer sort keys worked out
+    (``key_of``), where sorting every item needs them all."""
     count = len(concepts)
 
     def head(j: int) -> tuple[str, str, str]:
@@ -339,8 +301,7 @@ def _reordered(concepts: list[Concept], refs: list[Row], keys: list[str],
 
     def km_key(j: int) -> tuple[Any, ...]:
         ident, en, km = head(j)
-        key = ((keys[j] if j < count else "") or site_keys(km).hex()) if km else ""
-        return not km, key, en.casefold(), ident, j
+        return not km, key_of(km) if km else (), en.casefold(), ident, j
 
     out = []
     leaving = set(changed)
