@@ -43,6 +43,7 @@ import os
 import sys
 from array import array
 from collections.abc import Mapping, Sequence
+from itertools import compress, count
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -108,7 +109,7 @@ class ListingRows:
         """The page (its template rendered with ``view``, its rows ``rows``, in order,
         each showing the concept ``cids[i]``) as pieces, and its identity for the site's
         manifest."""
-        fingerprints = [self.fingerprints[cid] for cid in cids]
+        fingerprints = list(map(self.fingerprints.__getitem__, cids))
         frame = frame_key(view, len(rows))
         made = self._patched(page, view, rows, cids, fingerprints, global_key, frame,
                              renderer)
@@ -133,10 +134,9 @@ class ListingRows:
             return None
         old_ids, old_prints = entry["ids"], entry["fingerprints"]
         old_starts, old_lengths = entry["starts"], entry["lengths"]
-        changed = [] if old_ids == cids and old_prints == fingerprints else [
-            i for i, (cid, old, fingerprint, was) in enumerate(
-                zip(cids, old_ids, fingerprints, old_prints, strict=True))
-            if cid != old or fingerprint != was]
+        changed = [] if old_ids == cids and old_prints == fingerprints else sorted(
+            {*compress(count(), map(str.__ne__, cids, old_ids)),
+             *compress(count(), map(str.__ne__, fingerprints, old_prints))})
         fresh = self._render(page, view, [rows[i] for i in changed], renderer)
         pieces: Pieces = []
         starts: list[int] = []
@@ -379,6 +379,5 @@ def view_key(view: Any, fingerprints: Mapping[str, str]) -> bytes:
     rows, and each row's concept and that concept's fingerprint (the ``repr`` of a view
     listing 10,000 concepts took 30 ms)."""
     _, cids = rows_of(view)
-    found = [fingerprints[cid] for cid in cids]
-    rows = "\n".join(f"{cid} {fp}" for cid, fp in zip(cids, found, strict=True))
+    rows = "\n".join(cids) + "\0" + "\n".join(map(fingerprints.__getitem__, cids))
     return repr(_bare(view)).encode() + b"\0" + rows.encode()

@@ -38,6 +38,7 @@ import bisect
 import contextlib
 import json
 from collections.abc import Callable, Mapping
+from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
@@ -237,8 +238,8 @@ def _patched(glossary: Glossary, section_anchor: Callable[[str], str] | None,
     if "" in now:
         return None
     old_prints, starts, lengths = kept.prints, kept.starts, kept.lengths
-    changed = [] if now == old_prints else [
-        i for i, (new, was) in enumerate(zip(now, old_prints, strict=True)) if new != was]
+    changed = [] if now == old_prints else list(
+        compress(count(), map(str.__ne__, now, old_prints)))
     refs = search.reference_rows(glossary, section_anchor)
     if len(kept.en_rank) != len(ids) + len(refs) or not _is_places(kept.en_rank) \
             or not _is_places(kept.km_rank) or starts[0] != len(_PREFIX) \
