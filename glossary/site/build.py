@@ -28,6 +28,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import compress
+from operator import attrgetter, not_
 from pathlib import Path
 
 from glossary import __version__, collector
@@ -60,6 +62,7 @@ from glossary.site.views import (
 from glossary.site.writer import JOURNAL, SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
+_ID, _SEE_ALSO = attrgetter("id"), attrgetter("see_also")
 
 
 #: The pages beyond the glossary's own: each function takes the site model and the build
@@ -181,8 +184,8 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
     else:
         state.concepts.clear()  # the state is kept only when every concept has its file
         fingerprints = {c.id: index_fingerprint(c) for c in ctx.glossary.concepts}
-    index_digest = state_index_key(shared, ((c.id, fingerprints[c.id])
-                                            for c in ctx.glossary.concepts))
+    index_digest = state_index_key(shared, list(map(_ID, ctx.glossary.concepts)),
+                                   fingerprints)
     if state.concepts:
         state.index = index_digest
 
@@ -330,12 +333,14 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
     look: list[int] = list(range(len(concepts)))  # the concepts to look at, by index
     if state.usable(shared, digests, writer.old_generation):
         old = state.old_concepts
-        ids = [c.id for c in concepts]
+        ids = list(map(_ID, concepts))
         changed = {cid for cid in ids
                    if (entry := old.get(cid)) is None or entry[0] != digests.get(cid)}
         changed |= old.keys() - set(ids)  # removed
-        redo = changed | {c.id for c in concepts if not changed.isdisjoint(c.see_also)} \
-            if changed else changed
+        # and the concepts that link to one of them, found at C speed (100,000: 0.1 s
+        # as a loop)
+        redo = changed | {c.id for c in compress(concepts, map(
+            not_, map(changed.isdisjoint, map(_SEE_ALSO, concepts))))} if changed else changed
         # every other concept's pages are kept, when the manifest vouches for both (their
         # ids made pages before: the path is not checked again): all at once when no
         # page was added or removed by hand since, else one by one

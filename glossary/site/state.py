@@ -37,7 +37,7 @@ import contextlib
 import json
 import marshal
 import os
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -82,9 +82,11 @@ def index_fingerprint(concept: Concept) -> str:
     return digest(marshal.dumps(tuple(parts), 2))
 
 
-def index_key(shared: str, fingerprints: Iterable[tuple[str, str]]) -> str:
-    """A digest of every concept's index fingerprint (id, fingerprint), in order."""
-    return digest("\n".join([shared, *(f"{i} {fp}" for i, fp in fingerprints)]).encode())
+def index_key(shared: str, ids: list[str], fingerprints: Mapping[str, str]) -> str:
+    """A digest of every concept's index fingerprint, in order (``ids``), joined as two
+    texts at C speed (100,000 concepts: 0.1 s as a line per concept)."""
+    return digest("\0".join([shared, "\n".join(ids),
+                             "\n".join(map(fingerprints.__getitem__, ids))]).encode())
 
 
 @dataclass
