@@ -239,3 +239,32 @@ def test_kill_9_mid_update_keeps_the_previous_database(synth: Path) -> None:
     assert db_rows.content(_db(synth)) == before  # the journal is rolled back
     assert _build(synth) == "written"
     assert db_rows.content(_db(synth)) != before
+
+
+def test_a_concept_without_a_digest_is_always_written(tmp_path: Path) -> None:
+    """A library caller may give digests for some concepts only: a concept without one
+    (here a new one, and one the database has) is never taken for kept, and the updated
+    database holds the rows a whole build of the same glossary holds."""
+    import dataclasses
+
+    from glossary import loader
+    from glossary.store.write import write_database
+
+    project = make_project(tmp_path / "p", 12)
+    loaded = loader.load(load_settings(cwd=project))
+    glossary = loaded.glossary
+    digests = {f.concept.id: f.digest for f in loaded.result.files if f.concept is not None}
+    path = tmp_path / "g.db"
+    write_database(glossary, path, digests=digests, build_key="k")
+    first, second = glossary.concepts[:2]
+    new = dataclasses.replace(first, id="concept-new")
+    changed = dataclasses.replace(second, notes=("edited, and no digest given",))
+    edited = dataclasses.replace(glossary, concepts=(first, changed, new,
+                                                     *glossary.concepts[2:]))
+    inode = path.stat().st_ino
+    given = {cid: d for cid, d in digests.items() if cid != second.id}
+    write_database(edited, path, digests=given, build_key="k", in_place=True)
+    assert path.stat().st_ino == inode  # updated in place
+    whole = tmp_path / "whole.db"
+    write_database(edited, whole, digests=given, build_key="k")
+    assert db_rows.content(path) == db_rows.content(whole)
