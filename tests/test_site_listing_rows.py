@@ -73,7 +73,7 @@ def test_a_khmer_term_edit_renders_that_concepts_rows_only(
 
 @pytest.mark.parametrize("change", ["page-by-hand", "page-touched", "state-damaged",
                                     "state-other-page", "state-truncated", "state-removed",
-                                    "state-places-cut"])
+                                    "state-places-cut", "state-row-past-the-end"])
 def test_a_page_or_state_changed_since_renders_every_row(
         project: Path, tmp_path: Path, rendered: dict[str, list[str]], change: str) -> None:
     settings = load_settings(cwd=project)
@@ -97,6 +97,13 @@ def test_a_page_or_state_changed_since_renders_every_row(
         body = read_digested(state)
         assert body is not None
         write_digested(state, body[:-8])
+    elif change == "state-row-past-the-end":  # whole and sound, but the last row's
+        rel = "documents/asean-guide-2024.html"  # length reaches past the page's end
+        body = read_digested(state)
+        entry = listing_rows.state_entry(body, rel) if body is not None else None
+        assert entry is not None
+        entry["lengths"][-1] += entry["stat"][0]
+        write_digested(state, listing_rows.state_bytes(rel, entry))
     elif change == "state-other-page":  # another page's file in its place, digest right
         other = listing_rows.state_file(state.parent, "domains/transparency.html")
         state.write_bytes(other.read_bytes())

@@ -213,9 +213,8 @@ class ListingRows:
         entry = self._old_entry(rel)
         if entry is None or entry["global"] != global_key \
                 or textfile.file_signature(self.writer.root / rel) != entry["stat"] \
-                or any(start + length > entry["stat"][0]  # past the file's end
-                       for start, length in zip(entry["starts"], entry["lengths"],
-                                                strict=True)):
+                or max(map(int.__add__, entry["starts"], entry["lengths"]), default=0) \
+                > entry["stat"][0]:  # a row past the file's end
             return None
         return entry
 
