@@ -37,9 +37,9 @@ def looked_at(monkeypatch) -> dict[str, list[str]]:
         calls["concepts"].append(concept.id)
         return real_links(concept, model)
 
-    def letters(model, fingerprints=None):  # type: ignore[no-untyped-def]
+    def letters(model, fingerprints=None, only=None):  # type: ignore[no-untyped-def]
         calls["letters"].append("made")
-        return real_letters(model, fingerprints)
+        return real_letters(model, fingerprints, only)
 
     monkeypatch.setattr(pages, "links_fingerprint", links)
     monkeypatch.setattr(pages, "letter_pages", letters)
@@ -335,4 +335,43 @@ def test_a_damaged_manifest_means_a_whole_build(project: Path, tmp_path: Path, d
     assert site_manifest.load(project / "build" / site_manifest.MANIFEST).lines
     if damage == "page added by hand":  # not the site's: left alone
         (project / "build" / "site" / "concepts" / "mine.html").unlink()
+    _assert_clean(project, tmp_path)
+
+
+#: The index pages that list the concept ``transparency`` of the mini glossary
+TRANSPARENCY_PAGES = {"letters/en-t.html", "letters/km-178f.html",
+                      "documents/asean-guide-2024.html", "domains/transparency.html",
+                      "domains/ethics.html"}
+
+
+@pytest.mark.parametrize("edit, placed", [
+    (('text = "តម្លាភាព"', 'text = "តម្លាភាពពេញលេញ"'), True),  # the same letter
+    (('text = "transparency"', 'text = "transparency principle"'), True),
+    (('text = "តម្លាភាព"', 'text = "ភាពថ្លាថ្លៃ"'), False),  # another Khmer letter
+    (('domains = ["transparency", "ethics"]', 'domains = ["transparency"]'), False),
+    (('type = "fullForm"\nreview = "proposed"', 'type = "fullForm"\nreview = "rejected"'),
+     False),  # the review progress counts it elsewhere
+], ids=["khmer-same-letter", "english-same-letter", "khmer-other-letter", "domain-left",
+        "review"])
+def test_an_edit_that_keeps_a_concepts_place_looks_at_its_index_pages_only(
+        project: Path, tmp_path: Path, monkeypatch, edit: tuple[str, str],
+        placed: bool) -> None:
+    """A term edit that leaves the concept under the same letters, citing the same
+    sections, in the same domains, with the same review states: the index pages that
+    list it are looked at, every other is kept, and so are the counts. Any other edit
+    looks at every index page. Either way, the bytes of a clean build."""
+    looked: list[set[str]] = []
+    real = site_build._placed_index_specs
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real(*args, **kwargs)
+        if found is not None:
+            looked.append({spec.path for spec in found[1]})
+        return found
+
+    monkeypatch.setattr(site_build, "_placed_index_specs", spy)
+    _build(project)
+    _replace(project / "terms" / "transparency.toml", *edit)
+    _build(project)
+    assert looked == ([TRANSPARENCY_PAGES] if placed else [])
     _assert_clean(project, tmp_path)

@@ -53,6 +53,7 @@ from glossary.site.templating import STATIC, Renderer, static_files, template_fi
 from glossary.site.views import (
     LANG_PREFIX,
     BrowseView,
+    DocumentLink,
     DocumentsView,
     HomeView,
     PageInfo,
@@ -115,18 +116,63 @@ def _index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec
     doc_links = pages.document_links(model)
     specs = [PageSpec("browse.html", "browse.html", BrowseView(en_nav, km_nav),
                       nav="browse", index=True)]
-    for path, fingerprint, make in letter_pages:
-        specs.append(PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint,
-                              index=True))
+    specs += _listing_specs(model, ctx, extra, letter_pages, doc_links, None)
     specs.append(PageSpec("documents.html", "documents/index.html",
                           DocumentsView(doc_links), nav="documents", index=True))
-    for doc, link in zip(ctx.glossary.documents, doc_links, strict=True):
-        specs.append(PageSpec("document.html", link.path, pages.document_view(doc, link, model),
-                              nav="documents", index=True))
     specs.append(PageSpec("search.html", "search.html", SearchView(len(model.active)),
                           nav="search", index=True))
     specs.extend(spec for spec in extra if spec.index)
     return HomeCounts(en_nav, km_nav, pages.progress(model), doc_links), specs
+
+
+def _listing_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec],
+                   letter_pages: list[pages.LetterPage],
+                   doc_links: tuple[DocumentLink, ...], only: set[str] | None
+                   ) -> list[PageSpec]:
+    """The letter, document and domain pages (with ``only``: those of these paths)."""
+    specs = [PageSpec("letter.html", path, make, nav="browse", fingerprint=fingerprint,
+                      index=True) for path, fingerprint, make in letter_pages]
+    for doc, link in zip(ctx.glossary.documents, doc_links, strict=True):
+        if only is None or link.path in only:
+            specs.append(PageSpec("document.html", link.path,
+                                  pages.document_view(doc, link, model), nav="documents",
+                                  index=True))
+    if only is not None:
+        specs += [spec for spec in extra if spec.index and spec.path in only]
+    return specs
+
+
+def _placed_index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec],
+                        fingerprints: Mapping[str, str], state: SiteState,
+                        writer: SiteWriter, changed: set[str] | None
+                        ) -> tuple[HomeCounts, list[PageSpec], list[str]] | None:
+    """When no concept edited since the last build changed its placement
+    (:func:`pages.placement`: where it is listed, what the counts count), the index
+    pages that list an edited concept, to be looked at; every other index page of the
+    last build is kept as it is, and so are the counts. Returns the counts, those pages
+    and every index page; None when it cannot be (a concept added or removed, or
+    placed elsewhere; the last build's pages or counts not at hand)."""
+    old, now = state.old_concepts, state.concepts
+    counts = HomeCounts.load(state.old_home)
+    if not changed or counts is None or not state.old_index_pages \
+            or state.old_generation != writer.old_generation:
+        return None
+    listed: set[str] = set()
+    for cid in changed:
+        was, entry, concept = old.get(cid), now.get(cid), ctx.glossary.concept(cid)
+        if was is None or entry is None or concept is None or was[3] != entry[3]:
+            return None
+        listed |= pages.index_pages_of(concept, model)
+    looked = {PageInfo("", path, lang).out_path for path in listed for lang in SITE_LANGUAGES}
+    kept = [rel for rel in state.old_index_pages
+            if rel not in looked and rel != SEARCH_INDEX and writer.keep(rel)]
+    if len(kept) + len(looked & set(state.old_index_pages)) + 1 \
+            != len(state.old_index_pages):  # a page the manifest does not vouch for
+        writer.release(*kept)
+        return None
+    _, _, letter_pages = pages.letter_pages(model, fingerprints, only=listed)
+    specs = _listing_specs(model, ctx, extra, letter_pages, counts.documents, listed)
+    return counts, specs, list(state.old_index_pages)
 
 
 def build_site(ctx: BuildContext, *, incremental: bool = True) -> SiteReport:
@@ -198,9 +244,14 @@ def _build_site(ctx: BuildContext, *, incremental: bool) -> SiteReport:
         counts = HomeCounts.load(state.old_home)
         count += len(index_pages)
     if counts is None or index_pages is None:
-        counts, specs = _index_specs(model, ctx, extra, fingerprints)
-        index_pages = [PageInfo(spec.template, spec.path, lang).out_path
-                       for spec in specs for lang in SITE_LANGUAGES] + [SEARCH_INDEX]
+        placed = _placed_index_specs(model, ctx, extra, fingerprints, state, writer, changed)
+        if placed is not None:  # the pages of the edited concepts only
+            counts, specs, index_pages = placed
+            count += len(index_pages) - len(SITE_LANGUAGES) * len(specs)
+        else:
+            counts, specs = _index_specs(model, ctx, extra, fingerprints)
+            index_pages = [PageInfo(spec.template, spec.path, lang).out_path
+                           for spec in specs for lang in SITE_LANGUAGES] + [SEARCH_INDEX]
         # what the search index holds: every concept's index data and the registry (in
         # ``shared``)
         index_key = digest(global_key.encode() + b"state|" + index_digest.encode())
@@ -377,7 +428,8 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
             newest = model.last_changed(concept) if concept.status is not ConceptStatus.RETIRED \
                 else None
             state.concepts[cid] = [file_digest, index_fingerprint(concept),
-                                   newest.toordinal() if newest else 0]
+                                   newest.toordinal() if newest else 0,
+                                   pages.placement(concept)]
         else:
             key = digest(global_key.encode() + pages.concept_fingerprint(concept, model))
         if not all(writer.unchanged(rel, key) for rel in rels):

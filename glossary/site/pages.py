@@ -13,7 +13,7 @@ import marshal
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, overload
@@ -457,12 +457,14 @@ def _entries_fingerprint(terms: list[tuple[Concept, Term]], nav: tuple[LetterNav
 LetterPage = tuple[str, bytes, Callable[[], LetterView]]
 
 
-def letter_pages(model: SiteModel, fingerprints: Mapping[str, str]) -> tuple[
+def letter_pages(model: SiteModel, fingerprints: Mapping[str, str],
+                 only: Set[str] | None = None) -> tuple[
         tuple[LetterNav, ...], tuple[LetterNav, ...], list[LetterPage]]:
     """The A–Z and ក–អ navigation bars and every index page as (path, fingerprint,
     a function making its view): making the entries and sorting them wait until a page
     has to be rendered, and are done once for both languages' pages. ``fingerprints``:
-    every active concept's index fingerprint (see :func:`_entries_fingerprint`)."""
+    every active concept's index fingerprint (see :func:`_entries_fingerprint`).
+    ``only``: the paths of the pages wanted (None: every page)."""
     pages: list[LetterPage] = []
     navs: dict[str, tuple[LetterNav, ...]] = {}
     for script, headings in (("en", EN_LETTERS), ("km", khmer_collation.INDEX_HEADINGS)):
@@ -477,7 +479,7 @@ def letter_pages(model: SiteModel, fingerprints: Mapping[str, str]) -> tuple[
         )
         navs[script] = nav
         for heading in order:
-            if heading in groups:
+            if heading in groups and (only is None or letter_path(script, heading) in only):
                 terms = groups[heading]
 
                 def make(script: str = script, heading: str = heading,
@@ -497,6 +499,36 @@ def letter_pages(model: SiteModel, fingerprints: Mapping[str, str]) -> tuple[
 # The 33 consonants are always shown in the Khmer bar (greyed when empty); the
 # independent vowels only when a term starts with one.
 _KM_ALWAYS = frozenset(chr(c) for c in range(0x1780, 0x17A3))
+
+
+def placement(concept: Concept) -> str:
+    """A digest of what decides which index pages list ``concept`` and what the pages
+    that count the concepts show of it: its status, the index heading of each of its
+    terms, each term's review state, the documents and sections it cites and its
+    domains. While it stays the same, an edit of the concept changes only the rows of
+    the pages it is on (:func:`index_pages_of`); the letter bars, the review progress
+    and the counts of the documents and domains stay as they were."""
+    parts: list[Any] = [concept.status.value, sorted({(r.doc, r.section)
+                                                      for r in _refs_of(concept)}),
+                        sorted(set(concept.domains))]
+    for script, heading_of in (("en", en_letter), ("km", km_heading)):
+        terms = concept.lang(script).terms
+        parts.append(sorted((heading_of(t.text), t.review.state.value) for t in terms))
+    return hashlib.blake2b(marshal.dumps(tuple(parts), 2), digest_size=16).hexdigest()
+
+
+def index_pages_of(concept: Concept, model: SiteModel) -> set[str]:
+    """The paths of the index pages that list ``concept`` (none when it is retired):
+    the letter pages of its terms, the pages of the documents it cites and of its
+    domains."""
+    if concept.status is ConceptStatus.RETIRED:
+        return set()
+    found = {letter_path(script, heading_of(t.text))
+             for script, heading_of in (("en", en_letter), ("km", km_heading))
+             for t in concept.lang(script).terms}
+    found.update(document_path(r.doc) for r in _refs_of(concept) if r.doc in model.documents)
+    found.update(model.domains[d].path for d in concept.domains if d in model.domains)
+    return found
 
 
 # --- home, documents, print ----------------------------------------------------------

@@ -50,7 +50,7 @@ from glossary.site.manifest import digest, read_digested, write_digested
 from glossary.site.views import DocumentLink, LanguageProgress, LetterNav, ProgressPart
 
 STATE_NAME = "site-state.json"
-STATE_VERSION = 2  # 2: the concepts' entries as columns (_packed)
+STATE_VERSION = 3  # 3: each concept's placement; 2: the entries as columns (_packed)
 
 
 def shared_key(global_key: str, registry: bytes, fold_coeng_da: bool) -> str:
@@ -154,7 +154,7 @@ class SiteState:
     old_home: Any = None
     old_index_pages: list[str] = field(default_factory=list)
     #: id -> [file digest, index fingerprint, newest review date (ordinal; 0: none, or
-    #: retired)]
+    #: retired), placement (:func:`glossary.site.pages.placement`)]
     concepts: dict[str, list[Any]] = field(default_factory=dict)
     index: str = ""
     home: HomeCounts | None = None
@@ -220,16 +220,17 @@ class SiteState:
                 self.path.unlink(missing_ok=True)  # never leave the old state behind
 
 
-#: A concept's entry: (file digest, index fingerprint, newest review as an ordinal),
-#: kept as four columns (:mod:`glossary.site.columns`) with the ids.
-_COLUMNS = ("ids", "files", "fingerprints", "newest")
+#: A concept's entry: (file digest, index fingerprint, newest review as an ordinal,
+#: placement), kept as five columns (:mod:`glossary.site.columns`) with the ids.
+_COLUMNS = ("ids", "files", "fingerprints", "newest", "placements")
 
 
 def _packed(concepts: dict[str, list[Any]]) -> dict[str, str]:
     entries = concepts.values()
     return columns.pack({"ids": concepts, "files": (e[0] for e in entries),
                          "fingerprints": (e[1] for e in entries),
-                         "newest": (e[2] for e in entries)})
+                         "newest": (e[2] for e in entries),
+                         "placements": (e[3] for e in entries)})
 
 
 def _unpacked(data: object) -> dict[str, list[Any]] | None:
@@ -237,9 +238,10 @@ def _unpacked(data: object) -> dict[str, list[Any]] | None:
     found = columns.unpack(data, _COLUMNS)
     if found is None:
         return None
-    ids, files, fingerprints, newest = found
+    ids, files, fingerprints, newest, placements = found
     try:
         days = list(map(int, newest))
     except ValueError:
         return None
-    return dict(zip(ids, map(list, zip(files, fingerprints, days, strict=True)), strict=True))
+    return dict(zip(ids, map(list, zip(files, fingerprints, days, placements, strict=True)),
+                    strict=True))
