@@ -440,9 +440,10 @@ def test_a_selection_that_drops_a_see_also_target_reaches_the_pieces(settings: S
     assert_exports_are_cold(settings)
 
 
+#: The edits :func:`_apply` makes
+EDITS = ["term", "km-term", "definition", "delete", "add", "unlink", "approve", "unapprove"]
 OPS = st.lists(st.tuples(
-    st.sampled_from(["term", "km-term", "definition", "delete", "add", "unlink", "approve",
-                     "unapprove"]),
+    st.sampled_from(EDITS),
     st.integers(0, 10),
     st.sampled_from(["bias audit", "risk & <safety>", 'a "quoted" term', "data lineage"])),
     min_size=1, max_size=4)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from glossary import pipeline
 from glossary.config import load_settings
@@ -22,6 +26,7 @@ from glossary.site.i18n import PACKAGE_LOCALE
 from glossary.site.writer import SiteWriter
 from tests.conftest import add_openness
 from tests.site_support import tree
+from tests.test_pieces import EDITS, _apply, make_project
 
 DEFINITION = ("text = \"The principle that people affected by an AI system are told",
               "text = \"The principle that everyone affected by an AI system is told")
@@ -375,3 +380,29 @@ def test_an_edit_that_keeps_a_concepts_place_looks_at_its_index_pages_only(
     _build(project)
     assert looked == ([TRANSPARENCY_PAGES] if placed else [])
     _assert_clean(project, tmp_path)
+
+
+#: The edits of ``tests.test_pieces``, with English texts under the letters of the mini
+#: glossary's headwords (a, h, m, t) too, so that many edits keep a concept's place
+SITE_OPS = st.lists(st.tuples(
+    st.sampled_from(EDITS), st.integers(0, 10),
+    st.sampled_from(["a term", "hallucinated answer", "model card", "transparent",
+                     "bias audit", "risk & <safety>"])), min_size=1, max_size=4)
+
+
+@hypothesis_settings(max_examples=10, deadline=None,
+                     suppress_health_check=[HealthCheck.too_slow])
+@given(ops=SITE_OPS)
+def test_a_site_built_after_each_random_edit_ends_as_a_clean_build(ops) -> None:
+    """Headwords, definitions, reviews and see-also lists edited, concepts added and
+    deleted, with a site build after each edit (each taking the way the state allows:
+    kept pages, the index pages of the edited concepts only, or every index page): the
+    last site is the one a clean build makes."""
+    with tempfile.TemporaryDirectory() as scratch:
+        project = make_project(Path(scratch) / "project")
+        config = load_settings(cwd=project)
+        _build(project)
+        for step, (op, pick, text) in enumerate(ops):
+            _apply(config, op, pick, text, step)
+            _build(project)
+        _assert_clean(project, Path(scratch))
