@@ -28,9 +28,10 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from itertools import compress
-from operator import attrgetter, not_
+from itertools import compress, count, filterfalse
+from operator import attrgetter, itemgetter, ne, not_
 from pathlib import Path
+from typing import Any
 
 from glossary import __version__, collector
 from glossary.model import ConceptStatus
@@ -63,7 +64,7 @@ from glossary.site.views import (
 from glossary.site.writer import JOURNAL, SiteWriter, WriteStats, digest
 
 SEARCH_INDEX = "search-index.js"
-_ID, _SEE_ALSO = attrgetter("id"), attrgetter("see_also")
+_ID, _SEE_ALSO, _FIRST = attrgetter("id"), attrgetter("see_also"), itemgetter(0)
 
 
 #: The pages beyond the glossary's own: each function takes the site model and the build
@@ -385,8 +386,7 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
     if state.usable(shared, digests, writer.old_generation):
         old = state.old_concepts
         ids = list(map(_ID, concepts))
-        changed = {cid for cid in ids
-                   if (entry := old.get(cid)) is None or entry[0] != digests.get(cid)}
+        changed = _edited(ids, old, digests)
         changed |= old.keys() - set(ids)  # removed
         # and the concepts that link to one of them, found at C speed (100,000: 0.1 s
         # as a loop)
@@ -395,7 +395,7 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
         # every other concept's pages are kept, when the manifest vouches for both (their
         # ids made pages before: the path is not checked again): all at once when no
         # page was added or removed by hand since, else one by one
-        same = [cid for cid in ids if cid not in redo]
+        same = list(filterfalse(redo.__contains__, ids))
         prefixes = [LANG_PREFIX[lang] for lang in SITE_LANGUAGES]
         folders = [prefix + pages.CONCEPT_PAGE.partition("/")[0] for prefix in prefixes]
         failed: set[str] = set()
@@ -404,7 +404,7 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
                                    len(old)):
             failed = writer.keep_many([prefix + pages.CONCEPT_PAGE.format(cid)
                                        for cid in same for prefix in prefixes])
-        look = [i for i, cid in enumerate(ids) if cid in redo]
+        look = list(compress(count(), map(redo.__contains__, ids)))
         if failed:  # a page the manifest does not vouch for: both are made again
             position = {cid: i for i, cid in enumerate(ids)}
             again = {cid for cid in same if not failed.isdisjoint(
@@ -413,7 +413,8 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
                 writer.release(*(prefix + pages.CONCEPT_PAGE.format(cid) for prefix in prefixes))
             look = sorted([*look, *(position[cid] for cid in again)])
             same = [cid for cid in same if cid not in again]
-        state.concepts.update({cid: old[cid] for cid in same})  # same file, same entry
+        # same file, same entry
+        state.concepts.update(zip(same, map(old.__getitem__, same), strict=True))
     files_key = digest(b"files|" + global_key.encode() + registry
                        + str(ctx.settings.fold_coeng_da).encode()).encode()
     jobs: list[tuple[str, int, str, str]] = []
@@ -436,6 +437,19 @@ def _concept_jobs(ctx: BuildContext, model: pages.SiteModel, writer: SiteWriter,
             writer.release(*rels)  # when one language page was kept: both are made again
             jobs.append(("concept", i, "", key))
     return jobs, changed
+
+
+def _edited(ids: list[str], old: Mapping[str, list[Any]], digests: Mapping[str, str]
+            ) -> set[str]:
+    """The concepts of ``ids`` whose file's digest is not the one of the last build
+    (``old``: id -> entry, the digest first), compared at C speed when every one of them
+    was there (100,000 concepts: 40 ms as a loop)."""
+    try:
+        entries = list(map(old.__getitem__, ids))
+    except KeyError:  # a concept added: one by one
+        return {cid for cid in ids
+                if (entry := old.get(cid)) is None or entry[0] != digests.get(cid)}
+    return set(compress(ids, map(ne, map(_FIRST, entries), map(digests.get, ids))))
 
 
 def _kept_index_pages(state: SiteState, writer: SiteWriter) -> list[str] | None:
