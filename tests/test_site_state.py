@@ -406,3 +406,17 @@ def test_a_site_built_after_each_random_edit_ends_as_a_clean_build(ops) -> None:
             _apply(config, op, pick, text, step)
             _build(project)
         _assert_clean(project, Path(scratch))
+
+
+def test_an_index_page_removed_by_hand_is_made_again_by_a_placed_edit(
+        project: Path, tmp_path: Path) -> None:
+    """An edit that keeps its concept's place keeps the other index pages only while the
+    site's list of pages vouches for each: one removed by hand since is made again."""
+    _build(project)
+    site = project / "build" / "site"
+    (site / "km" / "letters" / "en-a.html").unlink()
+    _replace(project / "terms" / "transparency.toml", 'text = "តម្លាភាព"',
+             'text = "តម្លាភាពពេញលេញ"')
+    _build(project)
+    assert (site / "km" / "letters" / "en-a.html").is_file()
+    _assert_clean(project, tmp_path)

@@ -165,10 +165,11 @@ def _placed_index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[P
             return None
         listed |= pages.index_pages_of(concept, model)
     looked = {PageInfo("", path, lang).out_path for path in listed for lang in SITE_LANGUAGES}
+    if not looked <= set(state.old_index_pages):  # a page the last build did not make
+        return None
     kept = [rel for rel in state.old_index_pages
             if rel not in looked and rel != SEARCH_INDEX and writer.keep(rel)]
-    if len(kept) + len(looked & set(state.old_index_pages)) + 1 \
-            != len(state.old_index_pages):  # a page the manifest does not vouch for
+    if len(kept) + len(looked) + 1 != len(state.old_index_pages):  # one not vouched for
         writer.release(*kept)
         return None
     _, _, letter_pages = pages.letter_pages(model, fingerprints, only=listed)
