@@ -111,10 +111,10 @@ class KeptItems:
         self.new_ranks: tuple[list[int], list[int]] = ([], [])
         body = read_digested(self.path)
         try:
-            head, stat, count, *columns = body.decode("ascii").split("\n") \
+            head, stat, number, *columns = body.decode("ascii").split("\n") \
                 if body is not None else ("", "", "")
             signature = list(map(int, stat.split(" ")))
-            rows = int(count)
+            rows = int(number)
             ids, prints, starts, lengths, en_rank, km_rank = columns
             texts = [column.split("\t") if rows else [] for column in (ids, prints)]
             numbers = [list(map(int, column.split(" "))) if column else []
@@ -286,14 +286,14 @@ def _reordered(concepts: list[Concept], refs: list[Row], changed: list[int],
     :func:`glossary.search.orders` (with the item's position last, as its stable sort
     breaks ties) of the items it passes: some thirty Khmer sort keys worked out
     (``key_of``), where sorting every item needs them all."""
-    count = len(concepts)
+    found = len(concepts)  # the concept items; the documents' and sections' follow
 
     def head(j: int) -> tuple[str, str, str]:
-        if j < count:
+        if j < found:
             concept = concepts[j]
             en, km = concept.en.preferred, concept.km.preferred
             return concept.id, en.text if en else "", km.text if km else ""
-        row = refs[j - count]
+        row = refs[j - found]
         return row.id, row.en, row.km
 
     def en_key(j: int) -> tuple[Any, ...]:
