@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from glossary import pipeline
 from glossary.config import load_settings
 from glossary.site import build as site_build
+from glossary.site import letters as site_letters
 from glossary.site import manifest as site_manifest
 from glossary.site import pages, state, templating
 from glossary.site.i18n import PACKAGE_LOCALE
@@ -36,7 +37,7 @@ DEFINITION = ("text = \"The principle that people affected by an AI system are t
 def looked_at(monkeypatch) -> dict[str, list[str]]:
     """Which concepts got a page key computed, and whether the index pages were made."""
     calls: dict[str, list[str]] = {"concepts": [], "letters": []}
-    real_links, real_letters = pages.links_fingerprint, pages.letter_pages
+    real_links, real_letters = pages.links_fingerprint, site_letters.letter_pages
 
     def links(concept, model):  # type: ignore[no-untyped-def]
         calls["concepts"].append(concept.id)
@@ -47,7 +48,7 @@ def looked_at(monkeypatch) -> dict[str, list[str]]:
         return real_letters(model, fingerprints, only)
 
     monkeypatch.setattr(pages, "links_fingerprint", links)
-    monkeypatch.setattr(pages, "letter_pages", letters)
+    monkeypatch.setattr(site_letters, "letter_pages", letters)
     return calls
 
 

@@ -38,6 +38,7 @@ from glossary.model import ConceptStatus
 from glossary.site import (
     changes_page,
     downloads,
+    letters,
     listing_rows,
     more_pages,
     pages,
@@ -113,7 +114,7 @@ def _index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec
                  fingerprints: Mapping[str, str]) -> tuple[HomeCounts, list[PageSpec]]:
     """The index pages (see :attr:`PageSpec.index`) and the counts the home page shows.
     ``fingerprints``: every concept's index fingerprint."""
-    en_nav, km_nav, letter_pages = pages.letter_pages(model, fingerprints)
+    en_nav, km_nav, letter_pages = letters.letter_pages(model, fingerprints)
     doc_links = pages.document_links(model)
     specs = [PageSpec("browse.html", "browse.html", BrowseView(en_nav, km_nav),
                       nav="browse", index=True)]
@@ -127,7 +128,7 @@ def _index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec
 
 
 def _listing_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[PageSpec],
-                   letter_pages: list[pages.LetterPage],
+                   letter_pages: list[letters.LetterPage],
                    doc_links: tuple[DocumentLink, ...], only: set[str] | None
                    ) -> list[PageSpec]:
     """The letter, document and domain pages (with ``only``: those of these paths)."""
@@ -172,7 +173,7 @@ def _placed_index_specs(model: pages.SiteModel, ctx: BuildContext, extra: list[P
     if len(kept) + len(looked) + 1 != len(state.old_index_pages):  # one not vouched for
         writer.release(*kept)
         return None
-    _, _, letter_pages = pages.letter_pages(model, fingerprints, only=listed)
+    _, _, letter_pages = letters.letter_pages(model, fingerprints, only=listed)
     specs = _listing_specs(model, ctx, extra, letter_pages, counts.documents, listed)
     return counts, specs, list(state.old_index_pages)
 

@@ -8,8 +8,9 @@ import marshal
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from glossary.english_order import en_sort_key
 from glossary.model import Concept, ConceptStatus, ReviewState
-from glossary.site.pages import SiteModel, _review_fields, en_sort_key, glossary_date
+from glossary.site.pages import SiteModel, _review_fields, glossary_date
 from glossary.site.spec import BuildContext, PageSpec
 from glossary.site.views import ConceptLink, DomainView, PrintRow, PrintView
 
